@@ -1,0 +1,106 @@
+package dev.nnc.compiler;
+
+import com.palantir.javapoet.JavaFile;
+import dev.nnc.compiler.ast.Ast.FileNode;
+import dev.nnc.compiler.diag.Code;
+import dev.nnc.compiler.diag.Diagnostics;
+import dev.nnc.compiler.diag.SourceFile;
+import dev.nnc.compiler.diag.Span;
+import dev.nnc.compiler.gen.ModelGenerator;
+import dev.nnc.compiler.ir.ModelIR;
+import dev.nnc.compiler.ops.Registry;
+import dev.nnc.compiler.sema.Checker;
+import dev.nnc.compiler.sema.Loader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * The compiler's entry point. The pipeline reads as its table of contents: load (parse the file
+ * and its imports) → check (resolve names, expand groups, infer shapes, check settings and data)
+ * → generate (JavaPoet). It stops before generating when errors were reported.
+ *
+ * <pre>
+ * Compilation c = NnCompiler.compile(Path.of("xor.nn"), NnCompiler.Options.defaults());
+ * if (c.hasErrors()) System.err.print(c.renderDiagnostics());
+ * else System.out.print(c.javaSource());
+ * </pre>
+ */
+public final class NnCompiler {
+    private NnCompiler() {
+    }
+
+    /**
+     * Options of a compilation.
+     *
+     * @param displayBase directory that diagnostics name files relative to
+     * @param defaultPackage package for models whose file names none ("" for the default package)
+     * @param requireModel a file without a model is an error (false for checking library files)
+     */
+    public record Options(Path displayBase, String defaultPackage, boolean requireModel) {
+        public static Options defaults() {
+            return new Options(Path.of("").toAbsolutePath(), "", true);
+        }
+
+        public Options withDefaultPackage(String pkg) {
+            return new Options(displayBase, pkg, requireModel);
+        }
+
+        public Options withRequireModel(boolean require) {
+            return new Options(displayBase, defaultPackage, require);
+        }
+    }
+
+    /** Compiles the file at {@code path}. Never throws for a problem in the user's files. */
+    public static Compilation compile(Path path, Options options) {
+        Path abs = path.toAbsolutePath().normalize();
+        String display = Loader.display(abs, options.displayBase());
+        if (!Files.isRegularFile(abs)) {
+            SourceFile empty = new SourceFile(abs, display, "");
+            Diagnostics d = new Diagnostics();
+            d.report(Code.FILE_NOT_FOUND, new Span(empty, 1, 1, 1), Files.isDirectory(abs)
+                    ? "is a directory, not a .nn file" : "no such file");
+            return new Compilation(d.all(), null, null, Set.of(abs));
+        }
+        SourceFile source;
+        try {
+            source = Loader.read(abs, options.displayBase());
+        } catch (IOException e) {
+            SourceFile empty = new SourceFile(abs, display, "");
+            Diagnostics d = new Diagnostics();
+            d.report(Code.FILE_NOT_FOUND, new Span(empty, 1, 1, 1), "cannot read: %s",
+                    e.getMessage());
+            return new Compilation(d.all(), null, null, Set.of(abs));
+        }
+        return compile(source, options);
+    }
+
+    /** Compiles source text; imports and data files are resolved against its path. */
+    public static Compilation compile(SourceFile source, Options options) {
+        Diagnostics diags = new Diagnostics();
+        Loader loader = new Loader(diags, options.displayBase());
+        FileNode main = loader.load(source);
+        Set<Path> inputs = new LinkedHashSet<>(loader.files().keySet());
+        inputs.add(source.path().toAbsolutePath().normalize());
+        if (main == null || diags.hasErrors()) {
+            return new Compilation(diags.all(), null, null, inputs);
+        }
+        ModelIR model = new Checker(diags, Registry.standard())
+                .check(main, loader.files(), options.requireModel());
+        if (model == null || diags.hasErrors()) {
+            return new Compilation(diags.all(), null, null, inputs);
+        }
+        if (model.javaPackage().isEmpty() && !options.defaultPackage().isEmpty()) {
+            model = withPackage(model, options.defaultPackage());
+        }
+        JavaFile file = ModelGenerator.generate(model);
+        return new Compilation(diags.all(), model, file, inputs);
+    }
+
+    private static ModelIR withPackage(ModelIR m, String pkg) {
+        return new ModelIR(m.name(), pkg, m.className(), m.input(), m.layers(), m.paramCount(),
+                m.loss(), m.spec(), m.archHash(), m.architecture(), m.source());
+    }
+}

@@ -1,0 +1,71 @@
+package dev.nnc.compiler.diag;
+
+/**
+ * The catalog of diagnostics. Codes are stable: documentation and tests refer to them, so a code is
+ * never reused for another meaning.
+ */
+public enum Code {
+    // Syntax and files: NN01xx
+    SYNTAX(101, Severity.ERROR),
+    FILE_NOT_FOUND(102, Severity.ERROR),
+    IMPORT_CYCLE(103, Severity.ERROR),
+    NO_MODEL(104, Severity.ERROR),
+    MULTIPLE_MODELS(105, Severity.ERROR),
+    BAD_NUMBER(106, Severity.ERROR),
+    BAD_PACKAGE(107, Severity.ERROR),
+
+    // Names: NN02xx
+    UNKNOWN_LAYER(201, Severity.ERROR),
+    UNKNOWN_ACTIVATION(202, Severity.ERROR),
+    UNKNOWN_LOSS(203, Severity.ERROR),
+    UNKNOWN_OPTIMIZER(204, Severity.ERROR),
+    UNKNOWN_INITIALIZER(205, Severity.ERROR),
+    UNDEFINED_CONSTANT(206, Severity.ERROR),
+    DUPLICATE_DEFINITION(207, Severity.ERROR),
+    UNKNOWN_SETTING(208, Severity.ERROR),
+    UNKNOWN_BLOCK(209, Severity.ERROR),
+    DUPLICATE_SETTING(210, Severity.ERROR),
+    GROUP_RECURSION(211, Severity.ERROR),
+    UNKNOWN_METRIC(212, Severity.ERROR),
+
+    // Arguments: NN03xx
+    UNKNOWN_ARGUMENT(301, Severity.ERROR),
+    MISSING_ARGUMENT(302, Severity.ERROR),
+    ARGUMENT_TYPE(303, Severity.ERROR),
+    ARGUMENT_RANGE(304, Severity.ERROR),
+    DUPLICATE_ARGUMENT(305, Severity.ERROR),
+    TOO_MANY_ARGUMENTS(306, Severity.ERROR),
+
+    // Model structure and shapes: NN04xx
+    MISSING_INPUT(401, Severity.ERROR),
+    DUPLICATE_INPUT(402, Severity.ERROR),
+    SHAPE_MISMATCH(403, Severity.ERROR),
+    NO_LAYERS(404, Severity.ERROR),
+    MISSING_LOSS(405, Severity.ERROR),
+    LOSS_OUTPUT_MISMATCH(406, Severity.ERROR),
+    MISSING_OPTIMIZER(407, Severity.WARNING),
+    REDUNDANT_ACTIVATION(408, Severity.WARNING),
+
+    // Data: NN05xx
+    DATA_FILE_NOT_FOUND(501, Severity.ERROR),
+    DATA_COLUMN_NOT_FOUND(502, Severity.ERROR),
+    DATA_FORMAT(503, Severity.ERROR),
+    DATA_COLUMNS_MISMATCH(504, Severity.ERROR);
+
+    private final int number;
+    private final Severity severity;
+
+    Code(int number, Severity severity) {
+        this.number = number;
+        this.severity = severity;
+    }
+
+    /** {@code NN0101}. */
+    public String id() {
+        return String.format("NN%04d", number);
+    }
+
+    public Severity severity() {
+        return severity;
+    }
+}

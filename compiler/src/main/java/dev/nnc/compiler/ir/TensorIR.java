@@ -1,0 +1,10 @@
+package dev.nnc.compiler.ir;
+
+import dev.nnc.compiler.ops.InitSpec;
+import dev.nnc.compiler.ops.TensorDef;
+
+/**
+ * A parameter tensor placed in the model's flat parameter array: {@code dense1.W} at offset 0.
+ */
+public record TensorIR(String name, TensorDef def, int offset, InitSpec init) {
+}

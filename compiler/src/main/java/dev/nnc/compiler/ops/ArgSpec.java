@@ -1,0 +1,83 @@
+package dev.nnc.compiler.ops;
+
+/**
+ * One argument a layer, activation, optimizer or initializer takes: its name, type, default and
+ * allowed range. Positional arguments bind in declaration order.
+ *
+ * <p>Example: {@code ArgSpec.positiveInt("units")} for {@code dense(16)}.
+ */
+public record ArgSpec(String name, Type type, Object defaultValue, double min, boolean minInclusive,
+        double max, boolean maxInclusive) {
+
+    /** Argument types. */
+    public enum Type {
+        INT("an integer"), NUMBER("a number"), BOOL("true or false"), INIT("an initializer"),
+        WORD("a name");
+
+        private final String description;
+
+        Type(String description) {
+            this.description = description;
+        }
+
+        public String description() {
+            return description;
+        }
+    }
+
+    /** A required argument has no default. */
+    public boolean required() {
+        return defaultValue == null;
+    }
+
+    /** A required integer &gt; 0. */
+    public static ArgSpec positiveInt(String name) {
+        return new ArgSpec(name, Type.INT, null, 0, false, Double.POSITIVE_INFINITY, true);
+    }
+
+    /** A number &gt; 0 with an optional default. */
+    public static ArgSpec positive(String name, Double defaultValue) {
+        return new ArgSpec(name, Type.NUMBER, defaultValue, 0, false, Double.POSITIVE_INFINITY,
+                true);
+    }
+
+    /** A number in [min, max) with an optional default. */
+    public static ArgSpec range(String name, Double defaultValue, double min, double max) {
+        return new ArgSpec(name, Type.NUMBER, defaultValue, min, true, max, false);
+    }
+
+    /** A boolean with a default. */
+    public static ArgSpec bool(String name, boolean defaultValue) {
+        return new ArgSpec(name, Type.BOOL, defaultValue, 0, true, 0, true);
+    }
+
+    /** An optional initializer; {@code null} default means "the model's init setting". */
+    public static ArgSpec init(String name) {
+        return new ArgSpec(name, Type.INIT, "model", 0, true, 0, true);
+    }
+
+    /** The allowed range in words, e.g. "> 0" or "in [0, 1)". */
+    public String rangeText() {
+        boolean lowOpen = Double.isInfinite(min);
+        boolean highOpen = Double.isInfinite(max);
+        if (highOpen && !lowOpen) {
+            return (minInclusive ? ">= " : "> ") + fmt(min);
+        }
+        if (lowOpen && !highOpen) {
+            return (maxInclusive ? "<= " : "< ") + fmt(max);
+        }
+        return "in " + (minInclusive ? "[" : "(") + fmt(min) + ", " + fmt(max)
+                + (maxInclusive ? "]" : ")");
+    }
+
+    /** True when {@code v} lies in the allowed range. */
+    public boolean inRange(double v) {
+        boolean lowOk = minInclusive ? v >= min : v > min;
+        boolean highOk = maxInclusive ? v <= max : v < max;
+        return lowOk && highOk;
+    }
+
+    private static String fmt(double v) {
+        return dev.nnc.compiler.sema.Values.format(v);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.nnc.compiler.ops;
+
+import java.util.List;
+
+/**
+ * {@code dense(units, bias: true, init: ...)}: a fully connected layer on a vector.
+ *
+ * <p>Forward, rows are samples (the textbook's notation): Z = X·W + B, with W of shape
+ * [in, units] and B of shape [units].
+ *
+ * <p>Backward, with dZ the gradient of the mean loss: dW = Xᵀ·dZ, dB = Σ_rows dZ,
+ * dX = dZ·Wᵀ. The 1/m of the mean is already inside dZ (the loss applies it), so it is not
+ * repeated here.
+ */
+public final class Dense implements LayerKind {
+
+    @Override
+    public String name() {
+        return "dense";
+    }
+
+    @Override
+    public String description() {
+        return "fully connected layer: Z = X·W + B";
+    }
+
+    @Override
+    public List<ArgSpec> args() {
+        return List.of(ArgSpec.positiveInt("units"), ArgSpec.bool("bias", true),
+                ArgSpec.init("init"));
+    }
+
+    @Override
+    public Shape outputShape(Shape in, Args args, ShapeErrors errors) {
+        if (in.kind() != Shape.Kind.VECTOR) {
+            errors.report("dense needs a vector [N] input, but its input has shape %s %s; "
+                    + "add flatten before it", in, in.kind().pattern());
+            return null;
+        }
+        return Shape.vector(args.integer("units"));
+    }
+
+    @Override
+    public List<TensorDef> params(Shape in, Shape out, Args args) {
+        int fanIn = in.size();
+        int units = out.size();
+        TensorDef w = new TensorDef("W", new int[] {fanIn, units}, false, fanIn, units);
+        if (!args.bool("bias")) {
+            return List.of(w);
+        }
+        return List.of(w, new TensorDef("B", new int[] {units}, true, fanIn, units));
+    }
+
+    @Override
+    public long flops(Shape in, Shape out, Args args) {
+        return 2L * in.size() * out.size() + (args.bool("bias") ? out.size() : 0);
+    }
+
+    @Override
+    public void emitForward(EmitSite s) {
+        int in = s.inSize();
+        int out = s.outSize();
+        int w = s.offset(0);
+        boolean bias = s.args().bool("bias");
+        var c = s.code();
+        c.beginControlFlow("for (int i = 0; i < n; i++)");
+        c.addStatement("final int xo = i * $L", in);
+        c.addStatement("final int zo = i * $L", out);
+        c.beginControlFlow("for (int j = 0; j < $L; j++)", out);
+        if (bias) {
+            c.addStatement("$L[zo + j] = p[$L + j]", s.out(), s.offset(1));
+        } else {
+            c.addStatement("$L[zo + j] = 0f", s.out());
+        }
+        c.endControlFlow();
+        c.beginControlFlow("for (int k = 0; k < $L; k++)", in);
+        c.addStatement("final float xv = $L[xo + k]", s.in());
+        c.addStatement("final int wo = $L + k * $L", w, out);
+        c.beginControlFlow("for (int j = 0; j < $L; j++)", out);
+        c.addStatement("$L[zo + j] += xv * p[wo + j]", s.out());
+        c.endControlFlow();
+        c.endControlFlow();
+        c.endControlFlow();
+    }
+
+    @Override
+    public void emitBackward(EmitSite s) {
+        int in = s.inSize();
+        int out = s.outSize();
+        int w = s.offset(0);
+        boolean bias = s.args().bool("bias");
+        var c = s.code();
+        c.addStatement("$T.fill(gp, $L, $L, 0f)", java.util.Arrays.class, w, w + in * out);
+        if (bias) {
+            c.addStatement("$T.fill(gp, $L, $L, 0f)", java.util.Arrays.class, s.offset(1),
+                    s.offset(1) + out);
+        }
+        c.beginControlFlow("for (int i = 0; i < n; i++)");
+        c.addStatement("final int xo = i * $L", in);
+        c.addStatement("final int go = i * $L", out);
+        if (bias) {
+            c.beginControlFlow("for (int j = 0; j < $L; j++)", out);
+            c.addStatement("gp[$L + j] += $L[go + j]", s.offset(1), s.gradOut());
+            c.endControlFlow();
+        }
+        c.beginControlFlow("for (int k = 0; k < $L; k++)", in);
+        c.addStatement("final float xv = $L[xo + k]", s.in());
+        c.addStatement("final int wo = $L + k * $L", w, out);
+        c.beginControlFlow("for (int j = 0; j < $L; j++)", out);
+        c.addStatement("gp[wo + j] += xv * $L[go + j]", s.gradOut());
+        c.endControlFlow();
+        if (s.gradIn() != null) {
+            c.addStatement("float sum = 0f");
+            c.beginControlFlow("for (int j = 0; j < $L; j++)", out);
+            c.addStatement("sum += $L[go + j] * p[wo + j]", s.gradOut());
+            c.endControlFlow();
+            c.addStatement("$L[xo + k] = sum", s.gradIn());
+        }
+        c.endControlFlow();
+        c.endControlFlow();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.nnc.compiler.ops;
+
+import com.palantir.javapoet.CodeBlock;
+
+/**
+ * Where a layer's generated code goes and the names it may use there. Generated methods have these
+ * locals: {@code n} (the batch size), {@code p} (parameters) and {@code gp} (their gradients);
+ * buffers are sample-major, {@code n * size} floats.
+ *
+ * @param code the method body being built
+ * @param in the array holding the layer's input
+ * @param out the array receiving the layer's output
+ * @param gradIn the array receiving dLoss/dIn, or {@code null} when nothing needs it
+ * @param gradOut the array holding dLoss/dOut
+ * @param inShape the input shape of one sample
+ * @param outShape the output shape of one sample
+ * @param args the layer's checked arguments
+ * @param offsets the offset of each of the layer's parameter tensors in {@code p}, in the order of
+ *     {@link LayerKind#params}
+ */
+public record EmitSite(CodeBlock.Builder code, String in, String out, String gradIn,
+        String gradOut, Shape inShape, Shape outShape, Args args, int[] offsets) {
+
+    public EmitSite {
+        offsets = offsets.clone();
+    }
+
+    public int inSize() {
+        return inShape.size();
+    }
+
+    public int outSize() {
+        return outShape.size();
+    }
+
+    public int offset(int tensor) {
+        return offsets[tensor];
+    }
+
+    @Override
+    public int[] offsets() {
+        return offsets.clone();
+    }
+
+    /** A float literal for Java source: {@code 0.5f}. */
+    public static String f(double v) {
+        float x = (float) v;
+        if (Float.isNaN(x) || Float.isInfinite(x)) {
+            throw new IllegalArgumentException("not a finite float: " + v);
+        }
+        return Float.toString(x) + "f";
+    }
+}

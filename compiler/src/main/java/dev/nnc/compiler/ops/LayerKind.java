@@ -1,0 +1,54 @@
+package dev.nnc.compiler.ops;
+
+import java.util.List;
+
+/**
+ * One kind of layer: everything nnc knows about it, side by side. Its arguments and their
+ * defaults, its shape rule, its parameters and FLOPs, the Java it emits for the forward pass and
+ * for the backward pass. Adding a layer kind is one class implementing this, one line in
+ * {@link Registry}, one gradient test and one example in docs/language.md.
+ */
+public interface LayerKind {
+
+    /** The name used in {@code .nn} files. */
+    String name();
+
+    /** One line for documentation and help. */
+    String description();
+
+    /** The arguments, in positional order. */
+    List<ArgSpec> args();
+
+    /**
+     * The shape rule: the output shape for {@code in}, or {@code null} after reporting why the
+     * input does not fit through {@code errors}.
+     */
+    Shape outputShape(Shape in, Args args, ShapeErrors errors);
+
+    /** The parameter tensors the layer owns (none by default). */
+    default List<TensorDef> params(Shape in, Shape out, Args args) {
+        return List.of();
+    }
+
+    /** Floating-point operations per sample in the forward pass (a multiply-add counts 2). */
+    long flops(Shape in, Shape out, Args args);
+
+    /** Emits the forward pass: reads {@link EmitSite#in()}, writes {@link EmitSite#out()}. */
+    void emitForward(EmitSite s);
+
+    /**
+     * Emits the backward pass: reads {@link EmitSite#gradOut()} (dLoss/dOut), accumulates the
+     * parameter gradients and, when {@link EmitSite#gradIn()} is not {@code null}, writes dLoss/dIn.
+     */
+    void emitBackward(EmitSite s);
+
+    /** True for element-wise or row-wise activation functions (attachable with {@code ->}). */
+    default boolean isActivation() {
+        return false;
+    }
+
+    /** Reports shape problems of one layer use at its place in the file. */
+    interface ShapeErrors {
+        void report(String format, Object... args);
+    }
+}

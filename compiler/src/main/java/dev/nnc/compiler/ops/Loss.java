@@ -1,0 +1,195 @@
+package dev.nnc.compiler.ops;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.nnc.runtime.ModelSpec;
+import java.util.List;
+
+/**
+ * A loss function: its name, which outputs it fits, and the Java that computes its value and the
+ * gradient that starts the backward pass. Generated code has the locals {@code n},
+ * {@code y} (targets), {@code loss} (a double accumulating the summed loss) and {@code inv}
+ * ({@code 1f / n}); gradients are of the mean loss, so they carry the factor {@code inv}.
+ */
+public abstract class Loss {
+
+    /** The name used in {@code .nn} files. */
+    public abstract String name();
+
+    /** Other accepted names. */
+    public List<String> aliases() {
+        return List.of();
+    }
+
+    /** The runtime's view of the loss. */
+    public abstract ModelSpec.Loss runtime();
+
+    /**
+     * Why the loss does not fit a model ending in {@code last} with output {@code out}, or
+     * {@code null} when it fits.
+     */
+    public abstract String misfit(LayerKind last, Shape out);
+
+    /**
+     * True when the loss takes the gradient with respect to the last layer's input directly
+     * (sigmoid + binary cross-entropy, softmax + cross-entropy give dZ = A − Y).
+     */
+    public abstract boolean fused();
+
+    /**
+     * Emits the loss over {@code n * size} values.
+     *
+     * @param out the model's output A
+     * @param pre the last layer's input Z (used when {@link #fused()})
+     * @param grad the array receiving the gradient (of A, or of Z when fused), or {@code null}
+     *     when only the value is wanted
+     */
+    public abstract void emit(CodeBlock.Builder c, String out, String pre, String grad, int size);
+
+    /** mse: L = Σ(a − y)² / (2m) (the textbook's form); dA = (A − Y) / m. */
+    public static final class Mse extends Loss {
+        @Override
+        public String name() {
+            return "mse";
+        }
+
+        @Override
+        public ModelSpec.Loss runtime() {
+            return ModelSpec.Loss.MSE;
+        }
+
+        @Override
+        public String misfit(LayerKind last, Shape out) {
+            return null;
+        }
+
+        @Override
+        public boolean fused() {
+            return false;
+        }
+
+        @Override
+        public void emit(CodeBlock.Builder c, String out, String pre, String grad, int size) {
+            c.addStatement("double sq = 0");
+            c.beginControlFlow("for (int t = 0, e = n * $L; t < e; t++)", size);
+            c.addStatement("final float d = $L[t] - y[t]", out);
+            c.addStatement("sq += d * d");
+            if (grad != null) {
+                c.addStatement("$L[t] = d * inv", grad);
+            }
+            c.endControlFlow();
+            c.addStatement("loss += 0.5 * sq");
+        }
+    }
+
+    /**
+     * binary_cross_entropy on sigmoid outputs: L = −Σ[y ln a + (1 − y) ln(1 − a)] / m, computed
+     * from Z as max(z, 0) − z·y + ln(1 + e^−|z|), which never takes the log of 0; dZ = (A − Y)/m.
+     */
+    public static final class BinaryCrossEntropy extends Loss {
+        @Override
+        public String name() {
+            return "binary_cross_entropy";
+        }
+
+        @Override
+        public List<String> aliases() {
+            return List.of("bce");
+        }
+
+        @Override
+        public ModelSpec.Loss runtime() {
+            return ModelSpec.Loss.BINARY_CROSS_ENTROPY;
+        }
+
+        @Override
+        public String misfit(LayerKind last, Shape out) {
+            if (!(last instanceof Activation.Sigmoid)) {
+                return "binary_cross_entropy needs a sigmoid output, but the model ends in "
+                        + last.name() + "; add '-> sigmoid' to the last layer";
+            }
+            return null;
+        }
+
+        @Override
+        public boolean fused() {
+            return true;
+        }
+
+        @Override
+        public void emit(CodeBlock.Builder c, String out, String pre, String grad, int size) {
+            c.beginControlFlow("for (int t = 0, e = n * $L; t < e; t++)", size);
+            c.addStatement("final float z = $L[t]", pre);
+            c.addStatement("loss += Math.max(z, 0f) - z * y[t] + Math.log1p(Math.exp(-Math.abs(z)))");
+            if (grad != null) {
+                c.addStatement("$L[t] = ($L[t] - y[t]) * inv", grad, out);
+            }
+            c.endControlFlow();
+        }
+    }
+
+    /**
+     * cross_entropy on softmax outputs: L = −Σ y·ln a / m, computed from Z as
+     * Σ y (logsumexp(Z) − z); dZ = (A − Y)/m.
+     */
+    public static final class CrossEntropy extends Loss {
+        @Override
+        public String name() {
+            return "cross_entropy";
+        }
+
+        @Override
+        public List<String> aliases() {
+            return List.of("ce", "categorical_cross_entropy");
+        }
+
+        @Override
+        public ModelSpec.Loss runtime() {
+            return ModelSpec.Loss.CROSS_ENTROPY;
+        }
+
+        @Override
+        public String misfit(LayerKind last, Shape out) {
+            if (!(last instanceof Softmax)) {
+                return "cross_entropy needs a softmax output, but the model ends in "
+                        + last.name() + "; add '-> softmax' to the last layer (or use "
+                        + "binary_cross_entropy with one sigmoid unit)";
+            }
+            if (out.size() < 2) {
+                return "cross_entropy needs at least 2 classes, but the output has "
+                        + out.size() + "; for two classes use one sigmoid unit and "
+                        + "binary_cross_entropy";
+            }
+            return null;
+        }
+
+        @Override
+        public boolean fused() {
+            return true;
+        }
+
+        @Override
+        public void emit(CodeBlock.Builder c, String out, String pre, String grad, int size) {
+            c.beginControlFlow("for (int i = 0; i < n; i++)");
+            c.addStatement("final int o = i * $L", size);
+            c.addStatement("float max = $L[o]", pre);
+            c.beginControlFlow("for (int j = 1; j < $L; j++)", size);
+            c.addStatement("max = Math.max(max, $L[o + j])", pre);
+            c.endControlFlow();
+            c.addStatement("double se = 0");
+            c.beginControlFlow("for (int j = 0; j < $L; j++)", size);
+            c.addStatement("se += Math.exp($L[o + j] - max)", pre);
+            c.endControlFlow();
+            c.addStatement("final double lse = max + Math.log(se)");
+            c.beginControlFlow("for (int j = 0; j < $L; j++)", size);
+            c.addStatement("final float yj = y[o + j]");
+            c.beginControlFlow("if (yj != 0f)");
+            c.addStatement("loss += yj * (lse - $L[o + j])", pre);
+            c.endControlFlow();
+            if (grad != null) {
+                c.addStatement("$L[o + j] = ($L[o + j] - yj) * inv", grad, out);
+            }
+            c.endControlFlow();
+            c.endControlFlow();
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.nnc.compiler.ops;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one registry of layer kinds, activations, losses and optimizers. It refuses duplicates;
+ * lookups return {@code null} for unknown names, and {@link #layerNames()} etc. give the known
+ * ones for "did you mean" messages.
+ */
+public final class Registry {
+    private static final Registry STANDARD = new Registry()
+            .layer(new Dense())
+            .layer(new Activation.Identity())
+            .layer(new Activation.Sigmoid())
+            .layer(new Activation.Tanh())
+            .layer(new Activation.Relu())
+            .layer(new Activation.LeakyRelu())
+            .layer(new Softmax())
+            .loss(new Loss.Mse())
+            .loss(new Loss.BinaryCrossEntropy())
+            .loss(new Loss.CrossEntropy())
+            .optimizer("sgd", List.of(ArgSpec.positive("lr", null)));
+
+    private final Map<String, LayerKind> layers = new LinkedHashMap<>();
+    private final Map<String, Loss> losses = new LinkedHashMap<>();
+    private final Map<String, Loss> lossAliases = new LinkedHashMap<>();
+    private final Map<String, List<ArgSpec>> optimizers = new LinkedHashMap<>();
+
+    /** The registry of everything nnc ships. */
+    public static Registry standard() {
+        return STANDARD;
+    }
+
+    private Registry layer(LayerKind kind) {
+        if (layers.putIfAbsent(kind.name(), kind) != null) {
+            throw new IllegalStateException("duplicate layer kind: " + kind.name());
+        }
+        return this;
+    }
+
+    private Registry loss(Loss loss) {
+        if (losses.putIfAbsent(loss.name(), loss) != null) {
+            throw new IllegalStateException("duplicate loss: " + loss.name());
+        }
+        lossAliases.put(loss.name(), loss);
+        for (String a : loss.aliases()) {
+            if (lossAliases.putIfAbsent(a, loss) != null) {
+                throw new IllegalStateException("duplicate loss alias: " + a);
+            }
+        }
+        return this;
+    }
+
+    private Registry optimizer(String name, List<ArgSpec> args) {
+        if (optimizers.putIfAbsent(name, List.copyOf(args)) != null) {
+            throw new IllegalStateException("duplicate optimizer: " + name);
+        }
+        return this;
+    }
+
+    /** The layer kind or activation called {@code name}, or {@code null}. */
+    public LayerKind layer(String name) {
+        return layers.get(name);
+    }
+
+    /** The loss called {@code name} (or one of its aliases), or {@code null}. */
+    public Loss lossNamed(String name) {
+        return lossAliases.get(name);
+    }
+
+    /** The arguments of the optimizer called {@code name}, or {@code null}. */
+    public List<ArgSpec> optimizerArgs(String name) {
+        return optimizers.get(name);
+    }
+
+    public Set<String> layerNames() {
+        return Collections.unmodifiableSet(layers.keySet());
+    }
+
+    public List<String> activationNames() {
+        return layers.values().stream().filter(LayerKind::isActivation).map(LayerKind::name)
+                .toList();
+    }
+
+    public Set<String> lossNames() {
+        return Collections.unmodifiableSet(losses.keySet());
+    }
+
+    public Set<String> optimizerNames() {
+        return Collections.unmodifiableSet(optimizers.keySet());
+    }
+}

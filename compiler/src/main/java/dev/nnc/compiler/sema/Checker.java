@@ -1,0 +1,581 @@
+package dev.nnc.compiler.sema;
+
+import dev.nnc.compiler.ast.Ast;
+import dev.nnc.compiler.ast.Ast.FileNode;
+import dev.nnc.compiler.ast.Ast.ModelNode;
+import dev.nnc.compiler.diag.Code;
+import dev.nnc.compiler.diag.Diagnostics;
+import dev.nnc.compiler.diag.Span;
+import dev.nnc.compiler.ir.LayerIR;
+import dev.nnc.compiler.ir.ModelIR;
+import dev.nnc.compiler.ir.TensorIR;
+import dev.nnc.compiler.ops.ArgSpec;
+import dev.nnc.compiler.ops.Args;
+import dev.nnc.compiler.ops.InitSpec;
+import dev.nnc.compiler.ops.LayerKind;
+import dev.nnc.compiler.ops.Loss;
+import dev.nnc.compiler.ops.Registry;
+import dev.nnc.compiler.ops.Shape;
+import dev.nnc.compiler.ops.TensorDef;
+import dev.nnc.runtime.ModelSpec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks a loaded program and lowers its model to {@link ModelIR}: resolves names and constants,
+ * expands groups and repeats, infers every shape, checks the loss against the output, the
+ * settings and the data block, and lays the parameters out in one flat array. Reports every error
+ * it finds; returns {@code null} when there were errors.
+ */
+public final class Checker {
+    private static final List<String> BLOCKS = List.of("train", "data");
+    private static final List<String> TRAIN_KEYS = List.of("epochs", "batch", "shuffle",
+            "validation", "stop", "log_every");
+    private static final Set<String> JAVA_LANG_CLASHES = Set.of("Object", "String", "Math",
+            "Float", "Double", "Integer", "Long", "System", "Override", "Arrays", "List", "Map",
+            "Model", "TrainableModel", "ModelSpec", "ParamTensor", "Rng", "Init",
+            "StopCondition", "Class", "Boolean", "Character", "Short", "Byte", "Number", "Void",
+            "Runtime", "Thread", "Iterable", "Record", "Enum", "Exception", "Error",
+            "SuppressWarnings", "Deprecated", "FunctionalInterface", "SafeVarargs");
+
+    private final Diagnostics diags;
+    private final Registry registry;
+    private final Evaluator eval;
+    private final ArgBinder binder;
+    private final DataChecker data;
+    private final Map<Path, Scope> fileScopes = new HashMap<>();
+
+    public Checker(Diagnostics diags, Registry registry) {
+        this.diags = diags;
+        this.registry = registry;
+        this.eval = new Evaluator(diags);
+        this.binder = new ArgBinder(diags, eval);
+        this.data = new DataChecker(diags);
+    }
+
+    /**
+     * Checks {@code main} (whose imports are in {@code files}) and returns its model, or
+     * {@code null} when the file has errors or holds no model.
+     *
+     * @param requireModel report a file without a model as an error
+     */
+    public ModelIR check(FileNode main, Map<Path, FileNode> files, boolean requireModel) {
+        Scope scope = fileScope(main, files);
+        if (main.models().size() > 1) {
+            for (ModelNode extra : main.models().subList(1, main.models().size())) {
+                diags.report(Code.MULTIPLE_MODELS, extra.nameSpan(), "a file holds one model; "
+                        + "'%s' comes after '%s' (move it to a file of its own)", extra.name(),
+                        main.models().get(0).name());
+            }
+        }
+        if (main.models().isEmpty()) {
+            if (requireModel) {
+                Span s = new Span(main.source(), 1, 1, 1);
+                diags.report(Code.NO_MODEL, s, "no model in this file; a model starts with "
+                        + "'model Name {'");
+            }
+            return null;
+        }
+        String pkg = "";
+        if (main.pkg() != null) {
+            pkg = main.pkg().name();
+            for (String part : pkg.split("\\.")) {
+                if (Names.JAVA_RESERVED.contains(part)) {
+                    diags.report(Code.BAD_PACKAGE, main.pkg().span(), "package name '%s' uses "
+                            + "the Java keyword '%s'", pkg, part);
+                }
+            }
+        }
+        ModelIR ir = model(main.models().get(0), scope, pkg);
+        return diags.hasErrors() ? null : ir;
+    }
+
+    private Scope fileScope(FileNode file, Map<Path, FileNode> files) {
+        Path key = file.source().path().toAbsolutePath().normalize();
+        Scope existing = fileScopes.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        Scope scope = new Scope(null);
+        fileScopes.put(key, scope); // cycles were reported by the loader; this stops recursion
+        Path dir = key.getParent();
+        for (Ast.ImportNode imp : file.imports()) {
+            FileNode imported = files.get(dir.resolve(imp.path()).toAbsolutePath().normalize());
+            if (imported != null && imported != file) {
+                scope.importFrom(fileScope(imported, files), diags, imp.span());
+            }
+        }
+        for (Ast.LetNode let : file.lets()) {
+            Value v = eval.eval(let.value(), scope);
+            if (v != null) {
+                scope.defineConstant(let.name(), v, let.nameSpan(), diags);
+            }
+        }
+        for (Ast.GroupNode g : file.groups()) {
+            Set<String> seen = new HashSet<>();
+            for (Ast.GroupParam p : g.params()) {
+                if (!seen.add(p.name())) {
+                    diags.report(Code.DUPLICATE_DEFINITION, p.span(), "group %s has two "
+                            + "parameters named '%s'", g.name(), p.name());
+                }
+            }
+            scope.defineGroup(g.name(), new Scope.Group(g, scope), g.nameSpan(), diags);
+        }
+        return scope;
+    }
+
+    private ModelIR model(ModelNode m, Scope fileScope, String pkg) {
+        Scope scope = new Scope(fileScope);
+        Ast.InputNode input = null;
+        List<Ast.LayerStmt> layerStmts = new ArrayList<>();
+        Map<String, Ast.SettingNode> settings = new LinkedHashMap<>();
+        Map<String, Ast.BlockNode> blocks = new LinkedHashMap<>();
+        for (Ast.ModelItem item : m.items()) {
+            if (item instanceof Ast.LetNode let) {
+                Value v = eval.eval(let.value(), scope);
+                if (v != null) {
+                    scope.defineConstant(let.name(), v, let.nameSpan(), diags);
+                }
+            } else if (item instanceof Ast.InputNode in) {
+                if (input != null) {
+                    diags.report(Code.DUPLICATE_INPUT, in.span(), "the model already has an input "
+                            + "(at %s)", input.span());
+                } else {
+                    input = in;
+                }
+            } else if (item instanceof Ast.LayerStmt ls) {
+                layerStmts.add(ls);
+            } else if (item instanceof Ast.SettingNode s) {
+                Ast.SettingNode prev = settings.putIfAbsent(s.key(), s);
+                if (prev != null) {
+                    diags.report(Code.DUPLICATE_SETTING, s.keySpan(), "'%s' is already set at %s",
+                            s.key(), prev.keySpan());
+                }
+            } else if (item instanceof Ast.BlockNode b) {
+                if (!BLOCKS.contains(b.name())) {
+                    diags.report(Code.UNKNOWN_BLOCK, b.nameSpan(), "unknown block '%s'%s",
+                            b.name(), Names.known(b.name(), BLOCKS));
+                    continue;
+                }
+                Ast.BlockNode prev = blocks.putIfAbsent(b.name(), b);
+                if (prev != null) {
+                    diags.report(Code.DUPLICATE_SETTING, b.nameSpan(), "block '%s' is already "
+                            + "given at %s", b.name(), prev.nameSpan());
+                }
+            }
+        }
+
+        Shape inShape = null;
+        if (input == null) {
+            diags.report(Code.MISSING_INPUT, m.nameSpan(), "model %s has no input; add e.g. "
+                    + "'input [2]' before the first layer", m.name());
+        } else {
+            inShape = inputShape(input, scope);
+        }
+
+        Expander expander = new Expander(diags, eval, binder, registry);
+        List<Expander.LayerUse> uses = expander.expand(layerStmts, scope);
+        if (layerStmts.isEmpty()) {
+            diags.report(Code.NO_LAYERS, m.nameSpan(), "model %s has no layers; add e.g. "
+                    + "'dense(1)'", m.name());
+        }
+
+        InitSpec defaultInit = new InitSpec("xavier", 0);
+        Ast.SettingNode initSetting = settings.get("init");
+        if (initSetting != null) {
+            Value v = eval.eval(initSetting.value(), scope);
+            InitSpec s = v == null ? null : binder.initializer(v, scope);
+            if (s != null) {
+                defaultInit = s;
+            }
+        }
+
+        List<LayerIR> layers = layers(uses, inShape, defaultInit);
+        Loss loss = loss(settings.get("loss"), scope, m, layers);
+        ModelSpec.OptimizerSpec optimizer = optimizer(settings.get("optimizer"), scope, m);
+        long seed = seed(settings.get("seed"), scope);
+        ModelSpec.TrainSpec train = train(blocks.get("train"), scope, loss);
+        Shape out = layers.isEmpty() ? null : layers.get(layers.size() - 1).out();
+        ModelSpec.DataSpec dataSpec = data.check(blocks.get("data"), scope, eval, loss, inShape,
+                out, m.nameSpan().file());
+
+        if (diags.hasErrors() || inShape == null || layers.isEmpty() || loss == null
+                || optimizer == null || train == null || dataSpec == null) {
+            return null;
+        }
+        int paramCount = 0;
+        for (LayerIR l : layers) {
+            paramCount += l.paramCount();
+        }
+        String arch = architecture(inShape, layers);
+        return new ModelIR(m.name(), pkg, className(m.name()), inShape, layers, paramCount, loss,
+                new ModelSpec(loss.runtime(), optimizer, seed, train, dataSpec), sha256(arch),
+                arch, m.nameSpan().file());
+    }
+
+    private Shape inputShape(Ast.InputNode input, Scope scope) {
+        if (input.dims().size() > 3) {
+            diags.report(Code.SHAPE_MISMATCH, input.span(), "an input has 1 to 3 dimensions "
+                    + "([N], [T,F] or [C,H,W]), not %d", input.dims().size());
+            return null;
+        }
+        int[] dims = new int[input.dims().size()];
+        boolean ok = true;
+        for (int i = 0; i < dims.length; i++) {
+            Ast.Expr e = input.dims().get(i);
+            Double d = eval.number(eval.eval(e, scope), scope, "an input dimension");
+            if (d == null) {
+                ok = false;
+            } else if (d != Math.rint(d) || d < 1 || d > 1e8) {
+                diags.report(Code.ARGUMENT_RANGE, e.span(), "an input dimension must be a whole "
+                        + "number >= 1, not %s", Values.format(d));
+                ok = false;
+            } else {
+                dims[i] = d.intValue();
+            }
+        }
+        if (!ok) {
+            return null;
+        }
+        long size = 1;
+        for (int d : dims) {
+            size *= d;
+        }
+        if (size > 100_000_000) {
+            diags.report(Code.ARGUMENT_RANGE, input.span(), "an input of %d values per sample is "
+                    + "too large", size);
+            return null;
+        }
+        return Shape.of(dims);
+    }
+
+    private List<LayerIR> layers(List<Expander.LayerUse> uses, Shape inShape, InitSpec init) {
+        List<LayerIR> out = new ArrayList<>();
+        Map<String, Integer> counters = new HashMap<>();
+        Shape shape = inShape;
+        int offset = 0;
+        for (Expander.LayerUse use : uses) {
+            LayerKind kind = use.kind();
+            String name = kind.name() + counters.merge(kind.name(), 1, Integer::sum);
+            if (shape == null) {
+                continue; // the shape is unknown after an earlier error
+            }
+            Shape in = shape;
+            Shape outShape = kind.outputShape(in, use.args(), (fmt, a) ->
+                    diags.report(Code.SHAPE_MISMATCH, use.span(), fmt, a));
+            if (outShape == null) {
+                shape = null;
+                continue;
+            }
+            if ((long) outShape.size() > 100_000_000L) {
+                diags.report(Code.ARGUMENT_RANGE, use.span(), "%s outputs %d values per sample; "
+                        + "that is too large", kind.name(), outShape.size());
+                shape = null;
+                continue;
+            }
+            List<TensorIR> tensors = new ArrayList<>();
+            for (TensorDef t : kind.params(in, outShape, use.args())) {
+                InitSpec tinit = init;
+                Object own = use.args().get("init");
+                if (own instanceof InitSpec s) {
+                    tinit = s;
+                }
+                if (t.bias()) {
+                    tinit = new InitSpec("zero", 0);
+                }
+                tensors.add(new TensorIR(name + "." + t.suffix(), t, offset, tinit));
+                offset += t.size();
+            }
+            if (offset < 0 || offset > 500_000_000) {
+                diags.report(Code.ARGUMENT_RANGE, use.span(), "the model has more than 500 "
+                        + "million parameters");
+                return out;
+            }
+            out.add(new LayerIR(out.size(), name, kind, use.args(), in, outShape, tensors,
+                    kind.flops(in, outShape, use.args()), use.span()));
+            shape = outShape;
+        }
+        return out;
+    }
+
+    private Loss loss(Ast.SettingNode s, Scope scope, ModelNode m, List<LayerIR> layers) {
+        if (s == null) {
+            diags.report(Code.MISSING_LOSS, m.nameSpan(), "model %s has no loss; add e.g. "
+                    + "'loss mse' (or binary_cross_entropy, cross_entropy)", m.name());
+            return null;
+        }
+        Value v = eval.eval(s.value(), scope);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Value.Word w)) {
+            diags.report(Code.ARGUMENT_TYPE, v.span(), "loss is one of %s, not %s",
+                    Names.list(registry.lossNames()), v.describe());
+            return null;
+        }
+        Loss loss = registry.lossNamed(w.name());
+        if (loss == null) {
+            diags.report(Code.UNKNOWN_LOSS, w.span(), "unknown loss '%s'%s", w.name(),
+                    Names.known(w.name(), registry.lossNames()));
+            return null;
+        }
+        if (!layers.isEmpty()) {
+            LayerIR last = layers.get(layers.size() - 1);
+            String misfit = loss.misfit(last.kind(), last.out());
+            if (misfit != null) {
+                diags.report(Code.LOSS_OUTPUT_MISMATCH, w.span(), "%s", misfit);
+            }
+        }
+        return loss;
+    }
+
+    private ModelSpec.OptimizerSpec optimizer(Ast.SettingNode s, Scope scope, ModelNode m) {
+        if (s == null) {
+            diags.report(Code.MISSING_OPTIMIZER, m.nameSpan(), "model %s names no optimizer; "
+                    + "training uses sgd(lr: 0.01)", m.name());
+            return new ModelSpec.OptimizerSpec("sgd", Map.of("lr", 0.01));
+        }
+        Value v = eval.eval(s.value(), scope);
+        if (v == null) {
+            return null;
+        }
+        String name;
+        Span nameSpan;
+        List<Value.Arg> args;
+        if (v instanceof Value.Word w) {
+            name = w.name();
+            nameSpan = w.span();
+            args = List.of();
+        } else if (v instanceof Value.Call c) {
+            name = c.name();
+            nameSpan = c.nameSpan();
+            args = c.args();
+        } else {
+            diags.report(Code.ARGUMENT_TYPE, v.span(), "optimizer is e.g. sgd(lr: 0.1), not %s",
+                    v.describe());
+            return null;
+        }
+        List<ArgSpec> specs = registry.optimizerArgs(name);
+        if (specs == null) {
+            diags.report(Code.UNKNOWN_OPTIMIZER, nameSpan, "unknown optimizer '%s'%s",
+                    name, Names.known(name, registry.optimizerNames()));
+            return null;
+        }
+        Args bound = binder.bind(name, specs, args, v.span(), scope);
+        if (bound == null) {
+            return null;
+        }
+        Map<String, Double> values = new LinkedHashMap<>();
+        for (ArgSpec spec : specs) {
+            Object o = bound.get(spec.name());
+            if (o instanceof Number num) {
+                values.put(spec.name(), num.doubleValue());
+            }
+        }
+        return new ModelSpec.OptimizerSpec(name, values);
+    }
+
+    private long seed(Ast.SettingNode s, Scope scope) {
+        if (s == null) {
+            return 1;
+        }
+        Value v = eval.eval(s.value(), scope);
+        Double d = eval.number(v, scope, "seed");
+        if (d == null) {
+            return 1;
+        }
+        if (d != Math.rint(d) || d < 0 || d > 9.0e15) {
+            diags.report(Code.ARGUMENT_RANGE, v.span(), "seed must be a whole number >= 0, not %s",
+                    Values.format(d));
+            return 1;
+        }
+        return d.longValue();
+    }
+
+    private ModelSpec.TrainSpec train(Ast.BlockNode b, Scope scope, Loss loss) {
+        int epochs = 100;
+        int batch = 32;
+        boolean shuffle = true;
+        double validation = 0;
+        dev.nnc.runtime.StopCondition stop = null;
+        List<Value.Word> stopMetrics = List.of();
+        int logEvery = 0;
+        if (b == null) {
+            return new ModelSpec.TrainSpec(epochs, batch, shuffle, null, 0, 0);
+        }
+        Set<String> seen = new HashSet<>();
+        boolean ok = true;
+        for (Ast.Entry e : b.entries()) {
+            if (!TRAIN_KEYS.contains(e.key())) {
+                diags.report(Code.UNKNOWN_SETTING, e.keySpan(), "unknown train setting '%s'%s",
+                        e.key(), Names.known(e.key(), TRAIN_KEYS));
+                ok = false;
+                continue;
+            }
+            if (!seen.add(e.key())) {
+                diags.report(Code.DUPLICATE_SETTING, e.keySpan(), "'%s' is set twice", e.key());
+                ok = false;
+                continue;
+            }
+            Value v = eval.eval(e.value(), scope);
+            if (v == null) {
+                ok = false;
+                continue;
+            }
+            switch (e.key()) {
+                case "epochs" -> {
+                    Integer n = wholeNumber(v, scope, "epochs", 1);
+                    ok &= n != null;
+                    epochs = n == null ? epochs : n;
+                }
+                case "batch" -> {
+                    if (v instanceof Value.Word w && w.name().equals("full")) {
+                        batch = 0;
+                    } else if (v instanceof Value.Word w && scope.constant(w.name()) == null
+                            && !w.name().equals("full")) {
+                        diags.report(Code.ARGUMENT_TYPE, v.span(), "batch is a number or 'full', "
+                                + "not '%s'%s", w.name(), Names.suggestion(w.name(),
+                                        List.of("full")));
+                        ok = false;
+                    } else {
+                        Integer n = wholeNumber(v, scope, "batch", 1);
+                        ok &= n != null;
+                        batch = n == null ? batch : n;
+                    }
+                }
+                case "shuffle" -> {
+                    if (v instanceof Value.Bool bv) {
+                        shuffle = bv.value();
+                    } else {
+                        diags.report(Code.ARGUMENT_TYPE, v.span(), "shuffle must be true or "
+                                + "false, not %s", v.describe());
+                        ok = false;
+                    }
+                }
+                case "validation" -> {
+                    Double d = eval.number(v, scope, "validation");
+                    if (d != null && (d < 0 || d >= 1)) {
+                        diags.report(Code.ARGUMENT_RANGE, v.span(), "validation is the fraction "
+                                + "of training data held out, in [0, 1), not %s",
+                                Values.format(d));
+                        d = null;
+                    }
+                    ok &= d != null;
+                    validation = d == null ? 0 : d;
+                }
+                case "stop" -> {
+                    if (v instanceof Value.Cond c) {
+                        stop = c.condition();
+                        stopMetrics = c.metrics();
+                    } else {
+                        diags.report(Code.ARGUMENT_TYPE, v.span(), "stop is a condition such as "
+                                + "'loss < 0.001', not %s", v.describe());
+                        ok = false;
+                    }
+                }
+                case "log_every" -> {
+                    Integer n = wholeNumber(v, scope, "log_every", 1);
+                    ok &= n != null;
+                    logEvery = n == null ? 0 : n;
+                }
+                default -> throw new AssertionError(e.key());
+            }
+        }
+        for (Value.Word w : stopMetrics) {
+            ok &= checkMetric(w, loss, validation);
+        }
+        return ok ? new ModelSpec.TrainSpec(epochs, batch, shuffle, stop, validation, logEvery)
+                : null;
+    }
+
+    private boolean checkMetric(Value.Word w, Loss loss, double validation) {
+        List<String> base = List.of("loss", "accuracy", "r2");
+        List<String> all = List.of("loss", "accuracy", "r2", "val_loss", "val_accuracy",
+                "val_r2");
+        String name = w.name();
+        if (!all.contains(name)) {
+            diags.report(Code.UNKNOWN_METRIC, w.span(), "unknown metric '%s'%s", name,
+                    Names.known(name, all));
+            return false;
+        }
+        String plain = name.startsWith("val_") ? name.substring(4) : name;
+        if (loss != null && plain.equals("accuracy") && !loss.runtime().isClassification()) {
+            diags.report(Code.UNKNOWN_METRIC, w.span(), "%s applies to classifiers; this model's "
+                    + "loss is %s (use %s)", name, loss.name(), name.replace("accuracy", "r2"));
+            return false;
+        }
+        if (loss != null && plain.equals("r2") && loss.runtime().isClassification()) {
+            diags.report(Code.UNKNOWN_METRIC, w.span(), "%s applies to regression; this model's "
+                    + "loss is %s (use %s)", name, loss.name(), name.replace("r2", "accuracy"));
+            return false;
+        }
+        if (name.startsWith("val_") && validation == 0) {
+            diags.report(Code.UNKNOWN_METRIC, w.span(), "%s needs a validation split; add e.g. "
+                    + "'validation: 0.1' to the train block (or stop on '%s')", name, plain);
+            return false;
+        }
+        return base.contains(plain);
+    }
+
+    private Integer wholeNumber(Value v, Scope scope, String what, int min) {
+        Double d = eval.number(v, scope, what);
+        if (d == null) {
+            return null;
+        }
+        if (d != Math.rint(d) || d < min || d > Integer.MAX_VALUE) {
+            diags.report(Code.ARGUMENT_RANGE, v.span(), "%s must be a whole number >= %d, not %s",
+                    what, min, Values.format(d));
+            return null;
+        }
+        return d.intValue();
+    }
+
+    /** A legal Java class name for the model: the name itself unless Java reserves it. */
+    static String className(String modelName) {
+        String n = modelName;
+        if (Names.JAVA_RESERVED.contains(n) || JAVA_LANG_CLASHES.contains(n)
+                || n.chars().allMatch(c -> c == '_')) {
+            n = n + "Model";
+        }
+        return n;
+    }
+
+    private static String architecture(Shape in, List<LayerIR> layers) {
+        StringBuilder sb = new StringBuilder("input ").append(in).append('\n');
+        for (LayerIR l : layers) {
+            sb.append(l.name()).append(' ').append(l.kind().name()).append(l.in()).append("->")
+                    .append(l.out());
+            for (TensorIR t : l.params()) {
+                sb.append(' ').append(t.name()).append(java.util.Arrays.toString(t.def().shape()));
+            }
+            if (l.kind().isActivation()) {
+                sb.append(' ').append(l.args());
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String sha256(String text) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8));
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < 8; i++) {
+                sb.append(String.format("%02x", h[i]));
+            }
+            return sb.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.nnc.compiler.sema;
+
+import dev.nnc.compiler.ast.Ast.FileNode;
+import dev.nnc.compiler.ast.Ast.ImportNode;
+import dev.nnc.compiler.ast.AstBuilder;
+import dev.nnc.compiler.diag.Code;
+import dev.nnc.compiler.diag.Diagnostics;
+import dev.nnc.compiler.diag.SourceFile;
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Reads a {@code .nn} file and, transitively, every file it imports. Import paths are relative to
+ * the importing file. A missing file and an import cycle are diagnostics at the import.
+ */
+public final class Loader {
+    private final Diagnostics diags;
+    private final Path displayBase;
+    private final Map<Path, FileNode> loaded = new LinkedHashMap<>();
+    private final Deque<Path> stack = new ArrayDeque<>();
+
+    /**
+     * @param displayBase directory that diagnostics show file names relative to (usually the
+     *     working directory)
+     */
+    public Loader(Diagnostics diags, Path displayBase) {
+        this.diags = diags;
+        this.displayBase = displayBase.toAbsolutePath().normalize();
+    }
+
+    /** Every file read so far, by absolute path, the main file first. */
+    public Map<Path, FileNode> files() {
+        return loaded;
+    }
+
+    /** Parses source text given in memory, with its imports read from disk. */
+    public FileNode load(SourceFile source) {
+        Path path = source.path().toAbsolutePath().normalize();
+        stack.push(path);
+        FileNode file = AstBuilder.parse(source, diags);
+        if (file != null) {
+            loaded.put(path, file);
+            loadImports(file, path);
+        }
+        stack.pop();
+        return file;
+    }
+
+    /** Reads and parses {@code path}; {@code null} after an I/O problem reported by the caller. */
+    public static SourceFile read(Path path, Path displayBase) throws IOException {
+        Path abs = path.toAbsolutePath().normalize();
+        String text;
+        try {
+            text = Files.readString(abs, StandardCharsets.UTF_8);
+        } catch (MalformedInputException e) {
+            throw new IOException(display(abs, displayBase) + ": not a UTF-8 text file", e);
+        }
+        return new SourceFile(abs, display(abs, displayBase), text);
+    }
+
+    /** The path as diagnostics show it: relative to the base when below it. */
+    public static String display(Path abs, Path base) {
+        Path b = base.toAbsolutePath().normalize();
+        return abs.startsWith(b) ? b.relativize(abs).toString() : abs.toString();
+    }
+
+    private void loadImports(FileNode file, Path path) {
+        Path dir = path.getParent();
+        for (ImportNode imp : file.imports()) {
+            Path target;
+            try {
+                target = dir.resolve(imp.path()).toAbsolutePath().normalize();
+            } catch (java.nio.file.InvalidPathException e) {
+                diags.report(Code.FILE_NOT_FOUND, imp.span(), "invalid path \"%s\"", imp.path());
+                continue;
+            }
+            if (stack.contains(target)) {
+                diags.report(Code.IMPORT_CYCLE, imp.span(), "import cycle: %s imports %s, which "
+                        + "imports it back", display(path, displayBase),
+                        display(target, displayBase));
+                continue;
+            }
+            if (loaded.containsKey(target)) {
+                continue;
+            }
+            if (!Files.isRegularFile(target)) {
+                diags.report(Code.FILE_NOT_FOUND, imp.span(), "cannot import \"%s\": no such file "
+                        + "(looked for %s)", imp.path(), display(target, displayBase));
+                continue;
+            }
+            SourceFile src;
+            try {
+                src = read(target, displayBase);
+            } catch (IOException e) {
+                diags.report(Code.FILE_NOT_FOUND, imp.span(), "cannot read \"%s\": %s",
+                        imp.path(), e.getMessage());
+                continue;
+            }
+            load(src);
+        }
+    }
+}
