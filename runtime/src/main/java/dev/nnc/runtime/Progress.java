@@ -1,0 +1,286 @@
+package dev.nnc.runtime;
+
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * The progress display of a training run, for people: nothing, plain lines, or a live status line
+ * on a terminal.
+ *
+ * <p>{@code LINES} prints one line every {@code logEvery} epochs and at the last one, then a
+ * summary:
+ * <pre>
+ * epoch  100/5000  loss 0.0123  val_loss 0.0131  val_r2 0.9712  4.2M samples/s
+ * done: 5000 epochs in 3.20 s, 4.2M samples/s
+ * </pre>
+ * {@code LIVE} prints the same lines and, below them, a status line redrawn in place (carriage
+ * return) at most 10 times a second: epoch, a bar of the epoch's batches, the epoch's mean batch
+ * loss so far, samples/s and the time left. It needs a terminal ({@code System.console()} present,
+ * {@code TERM} not {@code dumb}) and falls back to {@code LINES} otherwise; it uses no color when
+ * {@code NO_COLOR} is set, and fits in {@code COLUMNS} columns (80 when unset).
+ */
+public final class Progress implements TrainingListener {
+
+    /** How much to show. */
+    public enum Mode {
+        /** Nothing. */
+        QUIET,
+        /** Plain lines; suits logs and pipes. */
+        LINES,
+        /** Plain lines plus a live status line on a terminal. */
+        LIVE
+    }
+
+    private static final long REDRAW_NANOS = 100_000_000L;
+    private static final String BOLD = "\033[1m";
+    private static final String RESET = "\033[0m";
+
+    private final PrintStream out;
+    private final Mode mode;
+    private final boolean color;
+    private final int width;
+    private final LongSupplier clock;
+
+    private TrainInfo info;
+    private long startNanos;
+    private long lastDraw;
+    private boolean statusShown;
+    private int lastPrinted;
+    private EpochRecord lastRecord;
+    private double epochLossSum;
+    private int epochBatches;
+    private double elapsedSeconds;
+
+    /** A display on {@code out} (the CLI uses stderr); {@code LIVE} checks for a terminal. */
+    public Progress(PrintStream out, Mode mode) {
+        this(out, mode, isTerminal(), System.getenv(), System::nanoTime);
+    }
+
+    /** For tests: the terminal check, environment and clock given. */
+    Progress(PrintStream out, Mode mode, boolean terminal, Map<String, String> env,
+            LongSupplier clock) {
+        this.out = out;
+        String term = env.get("TERM");
+        boolean live = terminal && !"dumb".equals(term);
+        this.mode = mode == Mode.LIVE && !live ? Mode.LINES : mode;
+        this.color = env.get("NO_COLOR") == null || env.get("NO_COLOR").isEmpty();
+        this.width = columns(env.get("COLUMNS"));
+        this.clock = clock;
+    }
+
+    private static boolean isTerminal() {
+        return System.console() != null;
+    }
+
+    private static int columns(String s) {
+        if (s != null) {
+            try {
+                int c = Integer.parseInt(s.strip());
+                if (c >= 20 && c <= 1000) {
+                    return c;
+                }
+            } catch (NumberFormatException e) {
+                // fall through to the default
+            }
+        }
+        return 80;
+    }
+
+    /** The mode in effect: {@code LIVE} becomes {@code LINES} when not on a terminal. */
+    public Mode mode() {
+        return mode;
+    }
+
+    @Override
+    public void onStart(TrainInfo i) {
+        this.info = i;
+        this.startNanos = clock.getAsLong();
+        this.lastDraw = startNanos;
+        this.lastPrinted = 0;
+        this.lastRecord = null;
+        this.elapsedSeconds = 0;
+        this.epochLossSum = 0;
+        this.epochBatches = 0;
+    }
+
+    @Override
+    public void onBatch(int epoch, int batch, int batches, double loss) {
+        if (mode != Mode.LIVE) {
+            return;
+        }
+        epochLossSum += loss;
+        epochBatches++;
+        long now = clock.getAsLong();
+        if (now - lastDraw < REDRAW_NANOS) {
+            return;
+        }
+        lastDraw = now;
+        drawStatus(epoch, batch, batches, now);
+    }
+
+    @Override
+    public void onEpoch(EpochRecord r) {
+        lastRecord = r;
+        elapsedSeconds += r.seconds();
+        epochLossSum = 0;
+        epochBatches = 0;
+        if (mode == Mode.QUIET || info == null) {
+            return;
+        }
+        if (r.epoch() % info.logEvery() == 0 || r.epoch() == info.epochs()) {
+            printLine(r);
+        }
+    }
+
+    @Override
+    public void onEnd(TrainReport report) {
+        if (mode == Mode.QUIET || info == null) {
+            return;
+        }
+        if (lastRecord != null && lastPrinted != lastRecord.epoch()) {
+            printLine(lastRecord);
+        }
+        clearStatus();
+        out.println(summary(report));
+        out.flush();
+    }
+
+    private void printLine(EpochRecord r) {
+        clearStatus();
+        out.println(line(r));
+        out.flush();
+        lastPrinted = r.epoch();
+    }
+
+    /** The plain line for one epoch. */
+    String line(EpochRecord r) {
+        Map<String, Double> m = r.metrics();
+        StringBuilder sb = new StringBuilder();
+        int digits = Integer.toString(info.epochs()).length();
+        sb.append("epoch ").append(pad(Integer.toString(r.epoch()), digits))
+                .append('/').append(info.epochs());
+        Double loss = m.containsKey("loss") ? m.get("loss") : m.get("train_loss");
+        sb.append("  loss ").append(number(loss));
+        String q = m.containsKey("accuracy") ? "accuracy" : "r2";
+        if (m.containsKey("val_loss")) {
+            sb.append("  val_loss ").append(number(m.get("val_loss")));
+            if (m.containsKey("val_" + q)) {
+                sb.append("  val_").append(q).append(' ').append(number(m.get("val_" + q)));
+            }
+        } else if (m.containsKey(q)) {
+            sb.append("  ").append(q).append(' ').append(number(m.get(q)));
+        }
+        if (elapsedSeconds > 0) {
+            double rate = (double) r.epoch() * info.trainSize() / elapsedSeconds;
+            sb.append("  ").append(rate(rate)).append(" samples/s");
+        }
+        return sb.toString();
+    }
+
+    private String summary(TrainReport r) {
+        String time = String.format(Locale.ROOT, "%.2f s", r.seconds());
+        if (r.diverged()) {
+            return "stopped at epoch " + r.epochs() + ": the training loss is "
+                    + number(r.last().metric("train_loss"))
+                    + " (try a smaller learning rate)";
+        }
+        if (r.stoppedEarly()) {
+            return "stopped early at epoch " + r.epochs() + ": " + info.stop() + " holds ("
+                    + time + ", " + rate(r.samplesPerSecond()) + " samples/s)";
+        }
+        return "done: " + r.epochs() + (r.epochs() == 1 ? " epoch" : " epochs") + " in " + time
+                + ", " + rate(r.samplesPerSecond()) + " samples/s";
+    }
+
+    private void drawStatus(int epoch, int batch, int batches, long now) {
+        double elapsed = (now - startNanos) * 1e-9;
+        double done = (epoch - 1 + (batch + 1.0) / batches) / info.epochs();
+        long samples = (long) (epoch - 1) * info.trainSize()
+                + Math.min((long) (batch + 1) * info.batchSize(), info.trainSize());
+        int digits = Integer.toString(info.epochs()).length();
+        String head = "epoch " + pad(Integer.toString(epoch), digits) + "/" + info.epochs();
+        StringBuilder tail = new StringBuilder();
+        tail.append(String.format(Locale.ROOT, " %3d%%", (batch + 1) * 100 / batches));
+        if (epochBatches > 0) {
+            tail.append("  loss ").append(number(epochLossSum / epochBatches));
+        }
+        if (elapsed > 0) {
+            tail.append("  ").append(rate(samples / elapsed)).append(" samples/s");
+        }
+        if (done > 0 && elapsed > 0) {
+            tail.append("  ETA ").append(clockTime(elapsed * (1 - done) / done));
+        }
+        int barWidth = Math.max(5, Math.min(30, width - 1 - head.length() - 3 - tail.length()));
+        int filled = (int) ((long) barWidth * (batch + 1) / batches);
+        StringBuilder bar = new StringBuilder(" [");
+        for (int i = 0; i < barWidth; i++) {
+            bar.append(i < filled ? '=' : i == filled ? '>' : ' ');
+        }
+        bar.append(']');
+        String plain = head + bar + tail;
+        if (plain.length() > width - 1) {
+            plain = plain.substring(0, width - 1);
+        }
+        String shown = color && plain.startsWith(head)
+                ? BOLD + head + RESET + plain.substring(head.length()) : plain;
+        out.print("\r" + shown + " ".repeat(width - 1 - plain.length()));
+        out.flush();
+        statusShown = true;
+    }
+
+    private void clearStatus() {
+        if (statusShown) {
+            out.print("\r" + " ".repeat(width - 1) + "\r");
+            statusShown = false;
+        }
+    }
+
+    private static String pad(String s, int w) {
+        return s.length() >= w ? s : " ".repeat(w - s.length()) + s;
+    }
+
+    /** A metric with 4 significant digits: {@code 0.0123}, {@code 0.9712}, {@code 380.6}. */
+    static String number(Double v) {
+        if (v == null || v.isNaN()) {
+            return "nan";
+        }
+        if (v.isInfinite()) {
+            return v > 0 ? "inf" : "-inf";
+        }
+        double a = Math.abs(v);
+        if (a == 0) {
+            return "0";
+        }
+        if (a >= 1e-4 && a < 1e6) {
+            return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros()
+                    .toPlainString();
+        }
+        return String.format(Locale.ROOT, "%.3e", v);
+    }
+
+    /** A rate with a unit prefix: {@code 4.2M}, {@code 850.0k}, {@code 12}. */
+    static String rate(double r) {
+        if (r >= 1e9) {
+            return String.format(Locale.ROOT, "%.1fG", r / 1e9);
+        }
+        if (r >= 1e6) {
+            return String.format(Locale.ROOT, "%.1fM", r / 1e6);
+        }
+        if (r >= 1e3) {
+            return String.format(Locale.ROOT, "%.1fk", r / 1e3);
+        }
+        return String.format(Locale.ROOT, "%.0f", r);
+    }
+
+    private static String clockTime(double seconds) {
+        long s = Math.round(seconds);
+        if (s >= 3600) {
+            return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+        }
+        return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+}

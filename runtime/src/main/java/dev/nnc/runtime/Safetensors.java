@@ -1,0 +1,270 @@
+package dev.nnc.runtime;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reader and writer of safetensors files holding float32 tensors, the format other tools read too.
+ *
+ * <p>Layout: 8 bytes, the header's length as a little-endian unsigned integer; the header, UTF-8
+ * JSON padded with spaces to a multiple of 8 bytes, e.g.
+ * <pre>
+ * {"__metadata__":{"nnc.model":"Xor"},"dense1.W":{"dtype":"F32","shape":[2,2],
+ *  "data_offsets":[0,16]},"dense1.B":{"dtype":"F32","shape":[2],"data_offsets":[16,24]}}
+ * </pre>
+ * then the tensors' bytes, little-endian, at the offsets given (relative to the end of the header).
+ *
+ * <p>Writing is atomic: the file is written beside the target under a temporary name and then
+ * moved over it, so a crash never leaves a half-written weights file. Reading checks every length
+ * and offset: a truncated or corrupt file is a {@link WeightsException} naming the file.
+ */
+public final class Safetensors {
+    private static final String METADATA = "__metadata__";
+    private static final String F32 = "F32";
+    private static final long MAX_HEADER = 100L << 20;
+    private static final int CHUNK_FLOATS = 16384;
+
+    private Safetensors() {
+    }
+
+    /**
+     * The contents of a file.
+     *
+     * @param tensors the tensors in header order
+     * @param metadata the {@code __metadata__} entries (empty when the file has none)
+     */
+    public record Contents(List<Tensor> tensors, Map<String, String> metadata) {
+        public Contents {
+            tensors = List.copyOf(tensors);
+            metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        }
+
+        /** The tensor named {@code name}, or {@code null}. */
+        public Tensor tensor(String name) {
+            for (Tensor t : tensors) {
+                if (t.name().equals(name)) {
+                    return t;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Writes {@code tensors} with {@code metadata} to {@code file}, atomically. */
+    public static void write(Path file, List<Tensor> tensors, Map<String, String> metadata) {
+        Map<String, Object> header = new LinkedHashMap<>();
+        if (!metadata.isEmpty()) {
+            header.put(METADATA, new LinkedHashMap<>(metadata));
+        }
+        long offset = 0;
+        for (Tensor t : tensors) {
+            if (t.name().equals(METADATA) || header.containsKey(t.name())) {
+                throw new IllegalArgumentException("tensor name used twice or reserved: "
+                        + t.name());
+            }
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("dtype", F32);
+            entry.put("shape", t.shape());
+            long end = offset + 4L * t.size();
+            entry.put("data_offsets", List.of(offset, end));
+            header.put(t.name(), entry);
+            offset = end;
+        }
+        byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
+        int padded = (json.length + 7) / 8 * 8;
+
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        Path tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid()
+                + "." + Long.toHexString(System.nanoTime()) + ".tmp");
+        try {
+            Files.createDirectories(dir);
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp,
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 16)) {
+                ByteBuffer buf = ByteBuffer.allocate(4 * CHUNK_FLOATS)
+                        .order(ByteOrder.LITTLE_ENDIAN);
+                buf.putLong(padded);
+                out.write(buf.array(), 0, 8);
+                out.write(json);
+                for (int i = json.length; i < padded; i++) {
+                    out.write(' ');
+                }
+                for (Tensor t : tensors) {
+                    float[] d = t.data();
+                    for (int from = 0; from < d.length; from += CHUNK_FLOATS) {
+                        int n = Math.min(CHUNK_FLOATS, d.length - from);
+                        buf.clear();
+                        buf.asFloatBuffer().put(d, from, n);
+                        out.write(buf.array(), 0, 4 * n);
+                    }
+                }
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the write already failed; that error is the one to report
+            }
+            throw new WeightsException("cannot write " + file + ": " + e, e);
+        }
+    }
+
+    /** Reads {@code file}; only F32 tensors are supported. */
+    public static Contents read(Path file) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < 8) {
+                throw corrupt(file, "the file has " + size + " bytes, too short for a header");
+            }
+            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, lenBuf, 0, file);
+            long headerLen = lenBuf.flip().getLong();
+            if (headerLen < 2 || headerLen > size - 8 || headerLen > MAX_HEADER) {
+                throw corrupt(file, "header length " + Long.toUnsignedString(headerLen)
+                        + " does not fit a file of " + size + " bytes");
+            }
+            ByteBuffer hb = ByteBuffer.allocate((int) headerLen);
+            readFully(ch, hb, 8, file);
+            String json = new String(hb.array(), StandardCharsets.UTF_8);
+            Object parsed;
+            try {
+                parsed = Json.parse(json);
+            } catch (IllegalArgumentException e) {
+                throw corrupt(file, "the header is not valid JSON (" + e.getMessage() + ")");
+            }
+            if (!(parsed instanceof Map<?, ?> header)) {
+                throw corrupt(file, "the header is not a JSON object");
+            }
+            long dataStart = 8 + headerLen;
+            long dataLen = size - dataStart;
+            Map<String, String> metadata = new LinkedHashMap<>();
+            List<Tensor> tensors = new ArrayList<>();
+            for (Map.Entry<?, ?> e : header.entrySet()) {
+                String name = (String) e.getKey();
+                if (name.equals(METADATA)) {
+                    metadata(file, e.getValue(), metadata);
+                } else {
+                    tensors.add(tensor(file, ch, name, e.getValue(), dataStart, dataLen));
+                }
+            }
+            return new Contents(tensors, metadata);
+        } catch (NoSuchFileException e) {
+            throw new WeightsException(file + ": no such file");
+        } catch (IOException e) {
+            throw new WeightsException("cannot read " + file + ": " + e, e);
+        }
+    }
+
+    private static void metadata(Path file, Object v, Map<String, String> out) {
+        if (!(v instanceof Map<?, ?> m)) {
+            throw corrupt(file, "__metadata__ is not a JSON object");
+        }
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            if (!(e.getValue() instanceof String s)) {
+                throw corrupt(file, "metadata value of \"" + e.getKey() + "\" is not a string");
+            }
+            out.put((String) e.getKey(), s);
+        }
+    }
+
+    private static Tensor tensor(Path file, FileChannel ch, String name, Object v, long dataStart,
+            long dataLen) throws IOException {
+        if (!(v instanceof Map<?, ?> m)) {
+            throw corrupt(file, "entry of tensor '" + name + "' is not a JSON object");
+        }
+        if (!(m.get("dtype") instanceof String dtype)) {
+            throw corrupt(file, "tensor '" + name + "' has no dtype");
+        }
+        if (!dtype.equals(F32)) {
+            throw new WeightsException(file + ": tensor '" + name + "' has dtype " + dtype
+                    + "; only F32 is supported");
+        }
+        List<Long> shapeList = longs(file, name, "shape", m.get("shape"), -1);
+        List<Long> offsets = longs(file, name, "data_offsets", m.get("data_offsets"), 2);
+        int[] shape = new int[shapeList.size()];
+        long count = 1;
+        for (int i = 0; i < shape.length; i++) {
+            long d = shapeList.get(i);
+            if (d < 0 || d > Integer.MAX_VALUE) {
+                throw corrupt(file, "tensor '" + name + "' has a bad shape " + shapeList);
+            }
+            shape[i] = (int) d;
+            count *= d;
+            if (count > Integer.MAX_VALUE) {
+                throw corrupt(file, "tensor '" + name + "' is too large: " + shapeList);
+            }
+        }
+        long begin = offsets.get(0);
+        long end = offsets.get(1);
+        if (begin < 0 || end < begin || end > dataLen) {
+            throw corrupt(file, "tensor '" + name + "' has data_offsets [" + begin + ", " + end
+                    + "] outside the " + dataLen + " data bytes (truncated file?)");
+        }
+        if (end - begin != 4 * count) {
+            throw corrupt(file, "tensor '" + name + "' of shape " + shapeList + " needs "
+                    + 4 * count + " bytes, data_offsets give " + (end - begin));
+        }
+        float[] data = new float[(int) count];
+        ByteBuffer buf = ByteBuffer.allocate(4 * CHUNK_FLOATS).order(ByteOrder.LITTLE_ENDIAN);
+        for (int from = 0; from < data.length; from += CHUNK_FLOATS) {
+            int n = Math.min(CHUNK_FLOATS, data.length - from);
+            buf.clear().limit(4 * n);
+            readFully(ch, buf, dataStart + begin + 4L * from, file);
+            buf.flip();
+            buf.asFloatBuffer().get(data, from, n);
+        }
+        return new Tensor(name, shape, data);
+    }
+
+    private static List<Long> longs(Path file, String name, String key, Object v, int length) {
+        if (!(v instanceof List<?> list) || (length >= 0 && list.size() != length)) {
+            throw corrupt(file, "tensor '" + name + "' has a bad " + key);
+        }
+        List<Long> out = new ArrayList<>();
+        for (Object o : list) {
+            if (!(o instanceof Long l)) {
+                throw corrupt(file, "tensor '" + name + "' has a bad " + key + ": " + list);
+            }
+            out.add(l);
+        }
+        return out;
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer buf, long position, Path file)
+            throws IOException {
+        long pos = position;
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, pos);
+            if (n < 0) {
+                throw corrupt(file, "the file ends early (truncated?)");
+            }
+            pos += n;
+        }
+    }
+
+    private static WeightsException corrupt(Path file, String what) {
+        return new WeightsException(file + ": not a valid safetensors file: " + what);
+    }
+}

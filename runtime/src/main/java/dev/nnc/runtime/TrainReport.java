@@ -1,0 +1,25 @@
+package dev.nnc.runtime;
+
+import java.util.List;
+
+/**
+ * The outcome of a training run.
+ *
+ * @param epochs epochs run
+ * @param stoppedEarly the stop condition held and ended training (at epoch {@code epochs})
+ * @param diverged training stopped because the training loss became NaN or infinite
+ * @param seconds wall time of the training loop, evaluation included
+ * @param samplesPerSecond training samples processed per second of {@code seconds}
+ * @param history one record per epoch run
+ */
+public record TrainReport(int epochs, boolean stoppedEarly, boolean diverged, double seconds,
+        double samplesPerSecond, List<EpochRecord> history) {
+    public TrainReport {
+        history = List.copyOf(history);
+    }
+
+    /** The last epoch's record, or {@code null} when no epoch ran. */
+    public EpochRecord last() {
+        return history.isEmpty() ? null : history.get(history.size() - 1);
+    }
+}

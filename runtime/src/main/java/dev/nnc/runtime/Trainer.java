@@ -1,0 +1,239 @@
+package dev.nnc.runtime;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The mini-batch training loop: shuffles, slices batches, calls the model's {@code trainStep} and
+ * the optimizer, measures, and stops when the stop condition holds.
+ *
+ * <p>Example:
+ * <pre>{@code
+ * TrainReport r = new Trainer(model, new Sgd(0.1), spec.train(), new Rng(1))
+ *         .listener(new Progress(System.err, Progress.Mode.LINES))
+ *         .train(trainSet, validationSetOrNull);
+ * }</pre>
+ *
+ * <p>Each epoch: if {@code shuffle}, the index permutation is shuffled again (starting from the
+ * previous one) with the trainer's {@link Rng}; batches are consecutive slices of it, the last one
+ * smaller when the size does not divide; each batch is copied into buffers allocated once before
+ * the loop, so a training step allocates nothing. After the epoch come the metrics (see
+ * {@link EpochRecord}) and the stop check.
+ *
+ * <p>Given the same model, initial parameters, data, settings and {@code Rng} state, two runs give
+ * the same parameters bit for bit.
+ */
+public final class Trainer {
+    // NOTE: evaluation runs in chunks of at least this many samples, so that small training
+    // batches do not make evaluation slow; the model grows its buffers once for this size.
+    private static final int MIN_EVAL_CHUNK = 256;
+
+    private final TrainableModel model;
+    private final Optimizer optimizer;
+    private final ModelSpec.TrainSpec spec;
+    private final Rng rng;
+    private final ModelSpec.Loss loss;
+    private TrainingListener listener = TrainingListener.NONE;
+    private int threads = 1;
+
+    /** A trainer of {@code model} with {@code optimizer} under {@code spec}, shuffling with rng. */
+    public Trainer(TrainableModel model, Optimizer optimizer, ModelSpec.TrainSpec spec, Rng rng) {
+        this.model = model;
+        this.optimizer = optimizer;
+        this.spec = spec;
+        this.rng = rng;
+        this.loss = model.spec().loss();
+    }
+
+    /** Sets the listener (default: none). */
+    public Trainer listener(TrainingListener l) {
+        this.listener = l == null ? TrainingListener.NONE : l;
+        return this;
+    }
+
+    /**
+     * Sets the number of threads training may use (default 1). Not used yet: the generated
+     * models run single-threaded; the setting is carried through so that callers and reports
+     * already name it.
+     */
+    public Trainer threads(int t) {
+        if (t < 1) {
+            throw new IllegalArgumentException("threads < 1: " + t);
+        }
+        this.threads = t;
+        return this;
+    }
+
+    /** The metric names of accuracy-like measures for this model: accuracy or r2. */
+    static String qualityMetric(ModelSpec.Loss loss) {
+        return loss.isClassification() ? "accuracy" : "r2";
+    }
+
+    /** The epochs with full metrics: every {@code logEvery}-th, or about 20 per run when 0. */
+    public static int logInterval(int logEvery, int epochs) {
+        return logEvery > 0 ? logEvery : Math.max(1, epochs / 20);
+    }
+
+    /**
+     * Trains on {@code train}, measuring on {@code validation} too when it is not null.
+     *
+     * @throws IllegalArgumentException when the data does not fit the model, or the stop
+     *     condition reads validation metrics and there is no validation data
+     */
+    public TrainReport train(Dataset train, Dataset validation) {
+        checkShape(train, "training");
+        if (validation != null) {
+            checkShape(validation, "validation");
+        }
+        int size = train.size();
+        if (size == 0) {
+            throw new IllegalArgumentException("no training samples");
+        }
+        Set<String> needed = new HashSet<>();
+        if (spec.stop() != null) {
+            spec.stop().metrics(needed);
+        }
+        boolean stopNeedsVal = needed.stream().anyMatch(s -> s.startsWith("val_"));
+        if (stopNeedsVal && (validation == null || validation.size() == 0)) {
+            throw new IllegalArgumentException("the stop condition '" + spec.stop()
+                    + "' reads validation metrics, but there is no validation data"
+                    + " (set validation: 0.1 in the train block)");
+        }
+        String quality = qualityMetric(loss);
+        boolean stopNeedsTrain = needed.contains("loss") || needed.contains(quality);
+
+        int batch = spec.batch() == 0 ? size : Math.min(spec.batch(), size);
+        int batches = (size + batch - 1) / batch;
+        int epochs = spec.epochs();
+        int logEvery = logInterval(spec.logEvery(), epochs);
+        int in = train.inputSize();
+        int out = train.outputSize();
+        int[] perm = new int[size];
+        for (int i = 0; i < size; i++) {
+            perm[i] = i;
+        }
+        boolean direct = batch == size && !spec.shuffle();
+        float[] xb = direct ? train.x() : new float[batch * in];
+        float[] yb = direct ? train.y() : new float[batch * out];
+        Evaluator eval = new Evaluator(Math.max(batch, MIN_EVAL_CHUNK),
+                Math.max(size, validation == null ? 0 : validation.size()), in, out);
+        float[] params = model.params();
+        float[] grads = model.grads();
+
+        listener.onStart(new TrainInfo(model.name(), params.length, epochs, size,
+                validation == null ? 0 : validation.size(), batch, batches, logEvery, spec.stop(),
+                threads));
+        List<EpochRecord> history = new ArrayList<>();
+        boolean stopped = false;
+        boolean diverged = false;
+        long samples = 0;
+        long start = System.nanoTime();
+        int epoch = 0;
+        while (epoch < epochs && !stopped && !diverged) {
+            epoch++;
+            long epochStart = System.nanoTime();
+            if (spec.shuffle()) {
+                rng.shuffle(perm, size);
+            }
+            double lossSum = 0;
+            for (int b = 0; b < batches; b++) {
+                int from = b * batch;
+                int count = Math.min(batch, size - from);
+                if (!direct) {
+                    train.gather(perm, from, count, xb, yb);
+                }
+                double l = model.trainStep(xb, yb, count);
+                optimizer.step(params, grads);
+                lossSum += l * count;
+                listener.onBatch(epoch, b, batches, l);
+            }
+            samples += size;
+
+            Map<String, Double> m = new LinkedHashMap<>();
+            double trainLoss = lossSum / size;
+            m.put("train_loss", trainLoss);
+            diverged = !Double.isFinite(trainLoss);
+            boolean trainDone = false;
+            boolean valDone = false;
+            if (stopNeedsTrain && !diverged) {
+                eval.measure(train, "", m);
+                trainDone = true;
+            }
+            if (stopNeedsVal && !diverged) {
+                eval.measure(validation, "val_", m);
+                valDone = true;
+            }
+            stopped = !diverged && spec.stop() != null && spec.stop().test(m);
+            boolean last = epoch == epochs || stopped || diverged;
+            if (last || epoch % logEvery == 0) {
+                if (!trainDone) {
+                    eval.measure(train, "", m);
+                }
+                if (!valDone && validation != null && validation.size() > 0) {
+                    eval.measure(validation, "val_", m);
+                }
+            }
+            EpochRecord rec = new EpochRecord(epoch, m, (System.nanoTime() - epochStart) * 1e-9);
+            history.add(rec);
+            listener.onEpoch(rec);
+        }
+        double seconds = (System.nanoTime() - start) * 1e-9;
+        TrainReport report = new TrainReport(epoch, stopped, diverged, seconds,
+                seconds > 0 ? samples / seconds : 0, history);
+        listener.onEnd(report);
+        return report;
+    }
+
+    private void checkShape(Dataset d, String what) {
+        if (d.inputSize() != model.inputSize() || d.outputSize() != model.outputSize()) {
+            throw new IllegalArgumentException("the " + what + " data has " + d.inputSize()
+                    + " inputs and " + d.outputSize() + " outputs per sample, the model "
+                    + model.inputSize() + " and " + model.outputSize());
+        }
+    }
+
+    /** Full-set evaluation in chunks through buffers allocated once. */
+    private final class Evaluator {
+        private final int chunk;
+        private final float[] xb;
+        private final float[] yb;
+        private final float[] ob;
+
+        Evaluator(int chunk, int largest, int in, int out) {
+            this.chunk = Math.max(1, Math.min(chunk, largest));
+            this.xb = new float[this.chunk * in];
+            this.yb = new float[this.chunk * out];
+            this.ob = new float[this.chunk * out];
+        }
+
+        void measure(Dataset d, String prefix, Map<String, Double> m) {
+            int n = d.size();
+            int in = d.inputSize();
+            int out = d.outputSize();
+            Metrics.Accumulator acc = new Metrics.Accumulator(loss, out);
+            double lossSum = 0;
+            if (n <= chunk) {
+                lossSum = model.evaluate(d.x(), d.y(), n, ob);
+                acc.add(ob, d.y(), n);
+            } else {
+                for (int from = 0; from < n; from += chunk) {
+                    int count = Math.min(chunk, n - from);
+                    System.arraycopy(d.x(), from * in, xb, 0, count * in);
+                    System.arraycopy(d.y(), from * out, yb, 0, count * out);
+                    lossSum += model.evaluate(xb, yb, count, ob);
+                    acc.add(ob, yb, count);
+                }
+            }
+            m.put(prefix + "loss", lossSum / n);
+            if (loss.isClassification()) {
+                m.put(prefix + "accuracy", acc.accuracy());
+            } else {
+                m.put(prefix + "r2", acc.r2());
+            }
+        }
+    }
+}

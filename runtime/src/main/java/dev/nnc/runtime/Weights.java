@@ -1,0 +1,119 @@
+package dev.nnc.runtime;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The weights file of a model: its parameters as a safetensors file, one tensor per
+ * {@link ParamTensor}, marked with the model's name and architecture hash.
+ *
+ * <p>Example: {@code Weights.save(xor, Path.of("xor.safetensors"), Map.of())} writes the tensors
+ * {@code dense1.W}, {@code dense1.B}, ... and the metadata {@code nnc.model = Xor},
+ * {@code nnc.arch = <hash>}, {@code nnc.format = 1}; loading that file into a model of another
+ * name or architecture fails with a message that names both.
+ *
+ * <p>Files without {@code nnc.*} metadata (written by other tools) load when their tensor names and
+ * shapes match.
+ */
+public final class Weights {
+    /** Metadata key: the model's name. */
+    public static final String MODEL = "nnc.model";
+    /** Metadata key: the model's architecture hash. */
+    public static final String ARCH = "nnc.arch";
+    /** Metadata key: the version of this layout. */
+    public static final String FORMAT = "nnc.format";
+    /** The version written. */
+    public static final String FORMAT_VERSION = "1";
+
+    private Weights() {
+    }
+
+    /**
+     * Writes the model's parameters and {@code extraMetadata} (e.g. {@link Preprocessing}) to
+     * {@code file}, atomically. The {@code nnc.model}, {@code nnc.arch} and {@code nnc.format}
+     * entries always come from the model.
+     */
+    public static void save(Model model, Path file, Map<String, String> extraMetadata) {
+        float[] params = model.params();
+        List<Tensor> tensors = new ArrayList<>();
+        for (ParamTensor p : model.paramTensors()) {
+            tensors.add(new Tensor(p.name(), p.shape(),
+                    Arrays.copyOfRange(params, p.offset(), p.offset() + p.size())));
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put(MODEL, model.name());
+        meta.put(ARCH, model.architectureHash());
+        meta.put(FORMAT, FORMAT_VERSION);
+        for (Map.Entry<String, String> e : extraMetadata.entrySet()) {
+            meta.putIfAbsent(e.getKey(), e.getValue());
+        }
+        Safetensors.write(file, tensors, meta);
+    }
+
+    /**
+     * Copies the parameters in {@code file} into {@code model.params()} and returns the file's
+     * metadata. Nothing is copied unless every check passes.
+     *
+     * @throws WeightsException when the file is unreadable, was written for another model or
+     *     architecture, or lacks a tensor or has one of another shape
+     */
+    public static Map<String, String> load(Model model, Path file) {
+        Safetensors.Contents c = Safetensors.read(file);
+        Map<String, String> meta = c.metadata();
+        String format = meta.get(FORMAT);
+        if (format != null && !format.equals(FORMAT_VERSION)) {
+            throw new WeightsException("weights file " + file + " has nnc format " + format
+                    + "; this version reads format " + FORMAT_VERSION);
+        }
+        String name = meta.get(MODEL);
+        String arch = meta.get(ARCH);
+        if (name != null && !name.equals(model.name())) {
+            throw new WeightsException("weights file " + file + " was trained for model '" + name
+                    + "' (arch " + shortHash(arch) + "), not for '" + model.name() + "' (arch "
+                    + shortHash(model.architectureHash()) + ")");
+        }
+        if (arch != null && !arch.equals(model.architectureHash())) {
+            throw new WeightsException("weights file " + file + " was trained for another"
+                    + " architecture of model '" + model.name() + "' (arch " + shortHash(arch)
+                    + ", the model now has arch " + shortHash(model.architectureHash())
+                    + "); train it again");
+        }
+        List<ParamTensor> params = model.paramTensors();
+        List<Tensor> found = new ArrayList<>();
+        for (ParamTensor p : params) {
+            Tensor t = c.tensor(p.name());
+            if (t == null) {
+                throw new WeightsException("weights file " + file + " has no tensor '" + p.name()
+                        + "' (model " + model.name() + ")");
+            }
+            if (!Arrays.equals(t.shape(), p.shape())) {
+                throw new WeightsException("weights file " + file + ": tensor '" + p.name()
+                        + "' has shape " + Arrays.toString(t.shape()) + ", the model expects "
+                        + Arrays.toString(p.shape()));
+            }
+            found.add(t);
+        }
+        float[] dst = model.params();
+        for (int i = 0; i < params.size(); i++) {
+            ParamTensor p = params.get(i);
+            System.arraycopy(found.get(i).data(), 0, dst, p.offset(), p.size());
+        }
+        return meta;
+    }
+
+    /** The metadata of a weights file, without loading it into a model. */
+    public static Map<String, String> metadata(Path file) {
+        return Safetensors.read(file).metadata();
+    }
+
+    private static String shortHash(String h) {
+        if (h == null) {
+            return "unknown";
+        }
+        return h.length() > 8 ? h.substring(0, 8) + "…" : h;
+    }
+}

@@ -1,0 +1,19 @@
+package dev.nnc.runtime;
+
+/**
+ * A weights file that cannot be read, or does not belong to the model it is loaded into.
+ *
+ * <p>Example: {@code weights file xor.safetensors was trained for model 'Xor' (arch 1a2b3c4d…),
+ * not for 'Sine' (arch 9f8e7d6c…)}.
+ */
+public final class WeightsException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public WeightsException(String message) {
+        super(message);
+    }
+
+    public WeightsException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,124 @@
+package dev.nnc.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ProgressTest {
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    private long now;
+
+    private Progress progress(Progress.Mode mode, boolean terminal, Map<String, String> env) {
+        return new Progress(out, mode, terminal, env, () -> now);
+    }
+
+    private static EpochRecord record(int epoch, double loss, boolean full) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("train_loss", loss + 0.001);
+        if (full) {
+            m.put("loss", loss);
+            m.put("r2", 0.9);
+            m.put("val_loss", 0.0131);
+            m.put("val_r2", 0.97123);
+        }
+        return new EpochRecord(epoch, m, 0.001);
+    }
+
+    private void run(Progress p, int epochs, int upTo, boolean stopped) {
+        p.onStart(new TrainInfo("M", 3, epochs, 4200, 100, 10, 420, 10,
+                new StopCondition.Compare("val_loss", StopCondition.Op.LE, 0.02), 1));
+        List<EpochRecord> h = new ArrayList<>();
+        for (int e = 1; e <= upTo; e++) {
+            for (int b = 0; b < 420; b++) {
+                now += 1_000_000; // 1 ms per batch
+                p.onBatch(e, b, 420, 0.5);
+            }
+            EpochRecord r = record(e, 0.0123, e % 10 == 0 || e == upTo);
+            h.add(r);
+            p.onEpoch(r);
+        }
+        p.onEnd(new TrainReport(upTo, stopped, false, upTo * 0.42, 1e4, h));
+    }
+
+    @Test
+    void linesEveryLogEveryEpochsAndAtTheEnd() {
+        run(progress(Progress.Mode.LINES, false, Map.of()), 25, 25, false);
+        assertEquals("epoch 10/25  loss 0.0123  val_loss 0.0131  val_r2 0.9712  4.2M samples/s\n"
+                + "epoch 20/25  loss 0.0123  val_loss 0.0131  val_r2 0.9712  4.2M samples/s\n"
+                + "epoch 25/25  loss 0.0123  val_loss 0.0131  val_r2 0.9712  4.2M samples/s\n"
+                + "done: 25 epochs in 10.50 s, 10.0k samples/s\n",
+                bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void earlyStopPrintsTheLastEpochAndTheCondition() {
+        run(progress(Progress.Mode.LINES, false, Map.of()), 100, 13, true);
+        assertEquals("epoch  10/100  loss 0.0123  val_loss 0.0131  val_r2 0.9712  4.2M samples/s\n"
+                + "epoch  13/100  loss 0.0123  val_loss 0.0131  val_r2 0.9712  4.2M samples/s\n"
+                + "stopped early at epoch 13: val_loss <= 0.02 holds (5.46 s, 10.0k samples/s)\n",
+                bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void quietPrintsNothing() {
+        run(progress(Progress.Mode.QUIET, true, Map.of()), 25, 25, false);
+        assertEquals("", bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void liveFallsBackToLinesWithoutTerminal() {
+        assertEquals(Progress.Mode.LINES, progress(Progress.Mode.LIVE, false, Map.of()).mode());
+        assertEquals(Progress.Mode.LINES,
+                progress(Progress.Mode.LIVE, true, Map.of("TERM", "dumb")).mode());
+        assertEquals(Progress.Mode.LIVE,
+                progress(Progress.Mode.LIVE, true, Map.of("TERM", "xterm")).mode());
+    }
+
+    @Test
+    void liveRedrawsAtMostTenTimesASecondWithinTheWidth() {
+        run(progress(Progress.Mode.LIVE, true, Map.of("COLUMNS", "60", "NO_COLOR", "1")), 3, 3,
+                false);
+        String s = bytes.toString(StandardCharsets.UTF_8);
+        // 3 epochs of 420 ms: about 12 redraws, each starting with a carriage return
+        long redraws = s.chars().filter(c -> c == '\r').count();
+        assertTrue(redraws >= 10 && redraws <= 20, "redraws " + redraws);
+        assertFalse(s.contains("\033"), "NO_COLOR");
+        for (String part : s.split("[\r\n]")) {
+            if (part.contains(" [")) {
+                assertEquals(59, part.length(), "'" + part + "'");
+            }
+        }
+        assertTrue(s.contains("epoch 2/3 ["), s);
+        assertTrue(s.contains("ETA "), s);
+        assertTrue(s.endsWith("done: 3 epochs in 1.26 s, 10.0k samples/s\n"), s);
+    }
+
+    @Test
+    void liveUsesBoldWithoutNoColor() {
+        run(progress(Progress.Mode.LIVE, true, Map.of()), 3, 3, false);
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("\033[1mepoch 1/3\033[0m"));
+    }
+
+    @Test
+    void numbersAndRates() {
+        assertEquals("0.0123", Progress.number(0.0123));
+        assertEquals("0.9712", Progress.number(0.97123));
+        assertEquals("380.6", Progress.number(380.5934));
+        assertEquals("1", Progress.number(1.0));
+        assertEquals("1.235e-05", Progress.number(1.2345e-5));
+        assertEquals("nan", Progress.number(Double.NaN));
+        assertEquals("4.2M", Progress.rate(4.2e6));
+        assertEquals("850.0k", Progress.rate(850_000));
+        assertEquals("12", Progress.rate(12.3));
+    }
+}

@@ -1,0 +1,195 @@
+package dev.nnc.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nnc.runtime.ModelSpec.Loss;
+import dev.nnc.runtime.ModelSpec.TrainSpec;
+import dev.nnc.runtime.StopCondition.Compare;
+import dev.nnc.runtime.StopCondition.Op;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TrainerTest {
+
+    /** y = 2 x1 - 3 x2 + 1 on a grid of [0, 1]², no noise. */
+    static Dataset plane(int n) {
+        Rng rng = new Rng(99);
+        double[][] x = new double[n][];
+        double[][] y = new double[n][];
+        for (int i = 0; i < n; i++) {
+            double a = rng.nextDouble();
+            double b = rng.nextDouble();
+            x[i] = new double[] {a, b};
+            y[i] = new double[] {2 * a - 3 * b + 1};
+        }
+        return Dataset.of(x, y);
+    }
+
+    static LinearTestModel linear(TrainSpec t, double lr) {
+        return new LinearTestModel("Plane", 2, 1,
+                LinearTestModel.spec(Loss.MSE, lr, t, ModelSpec.DataSpec.none()));
+    }
+
+    private static TrainReport train(LinearTestModel m, Dataset train, Dataset val, long seed) {
+        Rng rng = new Rng(seed);
+        m.initParams(rng);
+        return new Trainer(m, Optimizers.create(m.spec().optimizer()), m.spec().train(), rng)
+                .train(train, val);
+    }
+
+    @Test
+    void linearModelConvergesToKnownWeights() {
+        LinearTestModel m = linear(new TrainSpec(300, 10, true, null, 0, 0), 0.5);
+        TrainReport r = train(m, plane(100), null, 1);
+        assertArrayEquals(new float[] {2, -3, 1}, m.params(), 1e-3f);
+        assertEquals(300, r.epochs());
+        assertFalse(r.stoppedEarly());
+        assertTrue(r.last().metric("loss") < 1e-7, r.last().toString());
+        assertEquals(1.0, r.last().metric("r2"), 1e-6);
+        assertTrue(r.samplesPerSecond() > 0);
+    }
+
+    @Test
+    void sameSeedGivesBitIdenticalParameters() {
+        TrainSpec t = new TrainSpec(20, 7, true, null, 0, 0);
+        LinearTestModel a = linear(t, 0.3);
+        LinearTestModel b = linear(t, 0.3);
+        LinearTestModel c = linear(t, 0.3);
+        train(a, plane(50), null, 42);
+        train(b, plane(50), null, 42);
+        train(c, plane(50), null, 43);
+        assertTrue(Arrays.equals(a.params(), b.params()));
+        assertFalse(Arrays.equals(a.params(), c.params()));
+    }
+
+    @Test
+    void fullBatchWithoutShuffleIsPlainGradientDescent() {
+        Dataset d = plane(8);
+        LinearTestModel m = linear(new TrainSpec(1, 0, false, null, 0, 0), 0.1);
+        LinearTestModel ref = linear(new TrainSpec(1, 0, false, null, 0, 0), 0.1);
+        train(m, d, null, 5);
+        ref.initParams(new Rng(5));
+        ref.trainStep(d.x(), d.y(), 8);
+        new Sgd(0.1).step(ref.params(), ref.grads());
+        assertArrayEquals(ref.params(), m.params());
+        assertEquals(List.of(8), m.steps);
+    }
+
+    @Test
+    void batchesSliceThePermutationAndKeepTheSmallLastOne() {
+        LinearTestModel m = linear(new TrainSpec(2, 3, true, null, 0, 0), 0.1);
+        List<String> calls = new ArrayList<>();
+        TrainInfo[] info = new TrainInfo[1];
+        Rng rng = new Rng(1);
+        m.initParams(rng);
+        new Trainer(m, new Sgd(0.1), m.spec().train(), rng).listener(new TrainingListener() {
+            @Override
+            public void onStart(TrainInfo i) {
+                info[0] = i;
+            }
+
+            @Override
+            public void onBatch(int epoch, int batch, int batches, double loss) {
+                calls.add(epoch + ":" + batch + "/" + batches);
+            }
+        }).train(plane(10), null);
+        assertEquals(List.of(3, 3, 3, 1, 3, 3, 3, 1), m.steps);
+        assertEquals(List.of("1:0/4", "1:1/4", "1:2/4", "1:3/4", "2:0/4", "2:1/4", "2:2/4",
+                "2:3/4"), calls);
+        assertEquals(new TrainInfo("Plane", 3, 2, 10, 0, 3, 4, 1, null, 1), info[0]);
+    }
+
+    @Test
+    void stopConditionEndsTrainingAtTheFirstEpochItHolds() {
+        StopCondition stop = new Compare("loss", Op.LT, 1e-3);
+        LinearTestModel m = linear(new TrainSpec(1000, 10, true, stop, 0, 0), 0.5);
+        TrainReport r = train(m, plane(100), null, 1);
+        assertTrue(r.stoppedEarly());
+        assertTrue(r.epochs() < 1000, "epochs " + r.epochs());
+        assertEquals(r.epochs(), r.history().size());
+        assertTrue(r.last().metric("loss") < 1e-3);
+        for (EpochRecord e : r.history().subList(0, r.epochs() - 1)) {
+            assertTrue(e.metric("loss") >= 1e-3, e.toString());
+        }
+    }
+
+    @Test
+    void validationMetricsDriveTheStop() {
+        Dataset all = plane(100);
+        int[] idx = new int[100];
+        Arrays.setAll(idx, i -> i);
+        StopCondition stop = new Compare("val_r2", Op.GE, 0.999);
+        LinearTestModel m = linear(new TrainSpec(1000, 10, true, stop, 0, 0), 0.5);
+        TrainReport r = train(m, all.subset(idx, 10, 100), all.subset(idx, 0, 10), 1);
+        assertTrue(r.stoppedEarly());
+        assertTrue(r.last().metric("val_r2") >= 0.999);
+        assertFalse(Double.isNaN(r.last().metric("val_loss")));
+        assertFalse(r.history().get(0).metrics().containsKey("loss"));
+    }
+
+    @Test
+    void fullMetricsOnlyOnLoggedAndLastEpochs() {
+        LinearTestModel m = linear(new TrainSpec(40, 10, true, null, 0, 0), 0.1);
+        TrainReport r = train(m, plane(30), plane(5), 1);
+        for (EpochRecord e : r.history()) {
+            boolean full = e.epoch() % 2 == 0;
+            assertEquals(full, e.metrics().containsKey("loss"), e.toString());
+            assertEquals(full, e.metrics().containsKey("val_r2"), e.toString());
+            assertNotNull(e.metrics().get("train_loss"));
+        }
+        assertEquals(List.of("train_loss", "loss", "r2", "val_loss", "val_r2"),
+                List.copyOf(r.last().metrics().keySet()));
+    }
+
+    @Test
+    void stopOnValidationMetricsNeedsValidationData() {
+        LinearTestModel m = linear(new TrainSpec(5, 10, true,
+                new Compare("val_loss", Op.LT, 0.1), 0, 0), 0.1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> train(m, plane(10), null, 1));
+        assertEquals("the stop condition 'val_loss < 0.1' reads validation metrics, but there is"
+                + " no validation data (set validation: 0.1 in the train block)", e.getMessage());
+    }
+
+    @Test
+    void divergenceStopsTraining() {
+        LinearTestModel m = linear(new TrainSpec(1000, 10, true, null, 0, 0), 1e4);
+        TrainReport r = train(m, plane(100), null, 1);
+        assertTrue(r.diverged());
+        assertFalse(r.stoppedEarly());
+        assertTrue(r.epochs() < 1000);
+    }
+
+    @Test
+    void logisticModelSeparatesTwoClouds() {
+        Rng rng = new Rng(7);
+        double[][] x = new double[200][];
+        double[][] y = new double[200][];
+        for (int i = 0; i < 200; i++) {
+            int c = i % 2;
+            x[i] = new double[] {c * 2 - 1 + rng.nextGaussian() * 0.3, rng.nextGaussian()};
+            y[i] = new double[] {c};
+        }
+        LinearTestModel m = new LinearTestModel("Logit", 2, 1, LinearTestModel.spec(
+                Loss.BINARY_CROSS_ENTROPY, 0.5, new TrainSpec(50, 10, true,
+                        new Compare("accuracy", Op.GE, 1), 0, 0), ModelSpec.DataSpec.none()));
+        TrainReport r = train(m, Dataset.of(x, y), null, 3);
+        assertEquals(1.0, r.last().metric("accuracy"));
+        assertTrue(r.stoppedEarly());
+        assertTrue(m.params()[0] > 1, Arrays.toString(m.params()));
+    }
+
+    @Test
+    void dataMustFitTheModel() {
+        LinearTestModel m = linear(new TrainSpec(1, 1, true, null, 0, 0), 0.1);
+        Dataset wrong = new Dataset(new float[3], new float[1], 1, 3, 1);
+        assertThrows(IllegalArgumentException.class, () -> train(m, wrong, null, 1));
+    }
+}
