@@ -52,7 +52,7 @@ public final class CsvTable {
 
     /** The values of column {@code c}, one per row. Live, not a copy; length may exceed rows. */
     public double[] column(int c) {
-        return columns[c];
+        return java.util.Arrays.copyOf(columns[c], rows);
     }
 
     /** The value at data row {@code r}, column {@code c}. */
