@@ -1,0 +1,90 @@
+package dev.nnc.cli;
+
+import dev.nnc.compiler.Compilation;
+import dev.nnc.compiler.NnCompiler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import javax.lang.model.SourceVersion;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code nnc compile}: write the generated Java source. */
+@Command(name = "compile",
+        header = "Generate the Java class of a model.",
+        sortOptions = false,
+        description = {
+            "Generates the specialized Java class of each model and writes it under DIR in "
+                    + "its package's directories; prints the path of each file written.",
+            "The class compiles against the nnc runtime jar alone."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  nnc compile model.nn -d src/main/java",
+            "  nnc compile model.nn -d build/gen --package com.example.models"
+        })
+final class CompileCommand implements Callable<Integer> {
+    @ParentCommand
+    private Main main;
+
+    @Mixin
+    private HelpOption help;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "The .nn files to compile.")
+    private List<Path> files;
+
+    @Option(names = {"-d", "--dir"}, paramLabel = "DIR", defaultValue = ".",
+            description = "The source root to write into (default: ${DEFAULT-VALUE}).")
+    private Path dir;
+
+    @Option(names = {"-p", "--package"}, paramLabel = "PACKAGE",
+            description = "The package of models whose file names none "
+                    + "(default: the unnamed package).")
+    private String pkg;
+
+    @Override
+    public Integer call() {
+        Io io = main.io();
+        if (pkg != null && !SourceVersion.isName(pkg)) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option "
+                    + "'--package': '" + pkg + "' is not a Java package name");
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new CliException(dir + ": not a directory");
+        }
+        NnCompiler.Options options = NnCompiler.Options.defaults()
+                .withDefaultPackage(pkg == null ? "" : pkg);
+        int status = Main.OK;
+        for (Path file : files) {
+            Compilation c;
+            try {
+                c = Models.compileModel(io, file, options);
+            } catch (CliException e) {
+                if (!e.getMessage().isEmpty()) {
+                    io.err().println("nnc: error: " + e.getMessage());
+                }
+                status = Main.ERROR;
+                continue;
+            }
+            try {
+                Path written = c.javaFile().writeToPath(dir);
+                io.out().println(written);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return status;
+    }
+}

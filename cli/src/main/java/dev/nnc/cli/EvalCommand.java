@@ -1,0 +1,101 @@
+package dev.nnc.cli;
+
+import dev.nnc.compiler.Compilation;
+import dev.nnc.runtime.Json;
+import dev.nnc.runtime.ModelSpec;
+import dev.nnc.runtime.Preprocessing;
+import dev.nnc.runtime.TrainableModel;
+import dev.nnc.runtime.Training;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code nnc eval}: metrics of trained weights on a data file. */
+@Command(name = "eval",
+        header = "Measure trained weights on test data.",
+        sortOptions = false,
+        description = {
+            "Measures trained weights on the test data the .nn file names (or on --data; when "
+                    + "the file names no test data, on its training data). The data is "
+                    + "normalized with the normalizers saved in the weights, and class labels "
+                    + "map to the classes of training.",
+            "Prints samples and loss, then accuracy for classifiers, or mse, rmse and r2 in the "
+                    + "labels' own units for regression."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  nnc eval model.nn                              weights ./model.safetensors",
+            "  nnc eval model.nn --weights runs/m7.safetensors --data more-test.csv",
+            "  nnc eval model.nn --json"
+        })
+final class EvalCommand implements Callable<Integer> {
+    @ParentCommand
+    private Main main;
+
+    @Mixin
+    private HelpOption help;
+
+    @Parameters(paramLabel = "FILE", description = "The .nn file.")
+    private Path file;
+
+    @Option(names = {"-w", "--weights"}, paramLabel = "W",
+            description = "The weights (default: <file-stem>.safetensors in the current "
+                    + "directory, where train saves them).")
+    private Path weights;
+
+    @Option(names = "--data", paramLabel = "CSV",
+            description = "A CSV file to measure on, labelled like the training data.")
+    private Path data;
+
+    @Option(names = "--json", description = "Print the metrics as a JSON object.")
+    private boolean json;
+
+    @Override
+    public Integer call() {
+        Io io = main.io();
+        Compilation c = Models.compileModel(io, file);
+        TrainableModel model = Models.load(c);
+        Preprocessing prep = Models.loadWeights(model, file, weights);
+        ModelSpec.DataSpec d = model.spec().data();
+        Path csv;
+        ModelSpec.DataSource src;
+        if (data != null) {
+            csv = data;
+            src = null;
+        } else if (d.test() != null) {
+            csv = Models.resolve(c, d.test().path());
+            src = d.test();
+        } else if (d.train() != null) {
+            csv = Models.resolve(c, d.train().path());
+            src = d.train();
+            io.err().println("nnc: note: " + file + " names no test data; measuring on the "
+                    + "training data " + Models.display(csv));
+        } else {
+            throw new CliException(file + " names no data; pass --data CSV");
+        }
+        Map<String, Object> m = Training.evaluate(model, prep, csv, src);
+        if (json) {
+            Map<String, Object> all = new LinkedHashMap<>();
+            all.put("model", model.name());
+            all.put("data", Models.display(csv));
+            all.putAll(m);
+            io.out().println(Json.pretty(all));
+        } else {
+            Table t = new Table(List.of("", ""));
+            t.row("model", model.name());
+            t.row("data", Models.display(csv));
+            for (Map.Entry<String, Object> e : m.entrySet()) {
+                t.row(e.getKey(), Fmt.metric(e.getValue()));
+            }
+            io.out().print(t);
+        }
+        return Main.OK;
+    }
+}

@@ -1,0 +1,222 @@
+package dev.nnc.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * The {@code nnc} command. Exit codes: 0 success, 1 an error in the user's files or data (or a bug
+ * in nnc, said as such), 2 a usage error (bad or missing options).
+ *
+ * <p>Tests call {@link #run(String[], PrintStream, PrintStream, Map)} in process; it never calls
+ * {@link System#exit}.
+ */
+@Command(name = "nnc",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Compiles declarative .nn neural-network model files into specialized Java, and "
+                    + "trains, evaluates and runs them.",
+            ""
+        },
+        commandListHeading = "%nCommands:%n",
+        subcommands = {
+            CheckCommand.class,
+            SummaryCommand.class,
+            CompileCommand.class,
+            TrainCommand.class,
+            EvalCommand.class,
+            PredictCommand.class,
+            ParamsCommand.class
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  nnc check model.nn                        check a file, report every problem",
+            "  nnc summary model.nn                      layers, shapes, parameters, FLOPs",
+            "  nnc train model.nn                        train; saves model.safetensors",
+            "  nnc predict model.nn --input new.csv      predict with the trained weights",
+            "",
+            "Run 'nnc COMMAND --help' for the options of a command.",
+            "Exit status: 0 ok, 1 error (diagnostics, data, weights), 2 bad command line.",
+            "Set NNC_DEBUG=1 (or pass --debug) to see stack traces of unexpected errors."
+        })
+public final class Main implements Callable<Integer> {
+    /** Exit status of a successful run. */
+    public static final int OK = 0;
+    /** Exit status of an error in the user's files, data or weights. */
+    public static final int ERROR = 1;
+    /** Exit status of a bad command line. */
+    public static final int USAGE = 2;
+
+    @Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT,
+            description = "Print stack traces of errors (also: environment NNC_DEBUG=1).")
+    boolean debug;
+
+    private final Io io;
+
+    Main(Io io) {
+        this.io = io;
+    }
+
+    /** The streams and environment of this run. */
+    Io io() {
+        return io;
+    }
+
+    @Override
+    public Integer call() {
+        io.err().println("nnc: error: no command given (commands: "
+                + String.join(", ", spec.subcommands().keySet()) + ")");
+        io.err().println("Try 'nnc --help' for more information.");
+        return USAGE;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err, System.getenv(), true));
+    }
+
+    /** Runs {@code nnc args} with the given streams and environment; returns the exit status. */
+    public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        return run(args, out, err, env, false);
+    }
+
+    /** Runs {@code nnc args} on the given streams with this process's environment. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, System.getenv(), false);
+    }
+
+    private static int run(String[] args, PrintStream out, PrintStream err,
+            Map<String, String> env, boolean terminal) {
+        Io io = new Io(out, err, env, terminal);
+        Main main = new Main(io);
+        CommandLine cmd = new CommandLine(main);
+        PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(out, charsetOf(out)), true);
+        PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, charsetOf(err)), true);
+        cmd.setOut(outWriter);
+        cmd.setErr(errWriter);
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setUsageHelpLongOptionsMaxWidth(28);
+        cmd.setParameterExceptionHandler(Main::usageError);
+        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
+                failure(ex, io, debugRequested(parseResult, env)));
+        try {
+            return cmd.execute(args);
+        } catch (RuntimeException | Error e) {
+            // NOTE: picocli passes exceptions of the commands to the handler above; this catches
+            // what escapes it (an error inside a handler, a StackOverflowError, ...).
+            return failure(e, io, debugRequested(null, env) || hasDebugFlag(args));
+        } finally {
+            outWriter.flush();
+            errWriter.flush();
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private static Charset charsetOf(PrintStream s) {
+        // NOTE: PrintStream.charset() is Java 18+; the streams nnc writes to use the default.
+        return Charset.defaultCharset();
+    }
+
+    /** A bad command line: picocli's message, suggestions, and where to find help. */
+    private static int usageError(ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println("nnc: error: " + ex.getMessage());
+        UnmatchedArgumentException.printSuggestions(ex, err);
+        err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more "
+                + "information.");
+        err.flush();
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /**
+     * Reports an exception of a command: the user's mistakes as one {@code nnc: error:} message,
+     * anything else as an internal error; stack traces only when debugging.
+     */
+    static int failure(Throwable ex, Io io, boolean debug) {
+        PrintStream err = io.err();
+        if (ex instanceof CliException c) {
+            if (!c.getMessage().isEmpty()) {
+                err.println("nnc: error: " + c.getMessage());
+            }
+        } else if (Errors.isUserError(ex)) {
+            err.println("nnc: error: " + Errors.message(ex));
+        } else {
+            err.println("nnc: internal error: " + ex
+                    + (debug ? "" : " (this is a bug in nnc; rerun with --debug for details)"));
+        }
+        if (debug) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return ERROR;
+    }
+
+    private static boolean debugRequested(ParseResult pr, Map<String, String> env) {
+        String v = env.get("NNC_DEBUG");
+        if (v != null && !v.isEmpty() && !v.equals("0") && !v.equalsIgnoreCase("false")) {
+            return true;
+        }
+        for (ParseResult p = pr; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--debug")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasDebugFlag(String[] args) {
+        for (String a : args) {
+            if (a.equals("--debug")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code nnc --version}: the version of nnc and of the Java it runs on. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {
+                "nnc " + version(),
+                "Java " + System.getProperty("java.version") + " ("
+                        + System.getProperty("java.vm.name") + ")"
+            };
+        }
+
+        static String version() {
+            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+                if (in == null) {
+                    return "unknown";
+                }
+                Properties p = new Properties();
+                p.load(in);
+                return p.getProperty("version", "unknown");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

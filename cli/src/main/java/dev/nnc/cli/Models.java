@@ -1,0 +1,109 @@
+package dev.nnc.cli;
+
+import dev.nnc.compiler.Compilation;
+import dev.nnc.compiler.InMemoryJavac;
+import dev.nnc.compiler.NnCompiler;
+import dev.nnc.runtime.ModelSpec;
+import dev.nnc.runtime.Preprocessing;
+import dev.nnc.runtime.TrainableModel;
+import dev.nnc.runtime.Weights;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** What several commands do alike: compile a file, load its class, find and load weights. */
+final class Models {
+    private Models() {
+    }
+
+    /**
+     * Compiles {@code file}, printing its diagnostics (warnings too) to stderr.
+     *
+     * @throws CliException when the file has errors (already printed)
+     */
+    static Compilation compile(Io io, Path file, NnCompiler.Options options) {
+        Compilation c = NnCompiler.compile(file, options);
+        if (!c.diagnostics().isEmpty()) {
+            io.err().print(c.renderDiagnostics());
+            io.err().flush();
+        }
+        if (c.hasErrors()) {
+            throw CliException.reported();
+        }
+        return c;
+    }
+
+    /** Compiles a file that must hold a model. */
+    static Compilation compileModel(Io io, Path file) {
+        return compileModel(io, file, NnCompiler.Options.defaults());
+    }
+
+    /** Compiles a file that must hold a model, with {@code options}. */
+    static Compilation compileModel(Io io, Path file, NnCompiler.Options options) {
+        Compilation c = compile(io, file, options);
+        if (c.model() == null) {
+            throw new CliException(file + " holds no model (only lets and groups)");
+        }
+        return c;
+    }
+
+    /** Compiles the generated class in memory and returns a fresh instance. */
+    static TrainableModel load(Compilation c) {
+        return InMemoryJavac.load(c);
+    }
+
+    /** The directory that the model's relative data paths are relative to. */
+    static Path baseDir(Compilation c) {
+        Path p = c.model().source().path().toAbsolutePath().getParent();
+        return p == null ? Path.of("").toAbsolutePath() : p;
+    }
+
+    /** A data path as written in the {@code .nn} file, resolved against its directory. */
+    static Path resolve(Compilation c, String path) {
+        Path p = Path.of(path);
+        return p.isAbsolute() ? p.normalize() : baseDir(c).resolve(p).normalize();
+    }
+
+    /** A path for messages: relative to the working directory when inside it. */
+    static String display(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        Path cwd = Path.of("").toAbsolutePath().normalize();
+        return abs.startsWith(cwd) && !abs.equals(cwd) ? cwd.relativize(abs).toString()
+                : abs.toString();
+    }
+
+    /** Where {@code nnc train} saves weights by default: {@code <file-stem>.safetensors} here. */
+    static Path defaultWeights(Path nnFile) {
+        String name = nnFile.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        return Path.of(stem + ".safetensors");
+    }
+
+    /**
+     * Loads weights into {@code model} and returns the preprocessing saved with them.
+     *
+     * @param weightsOrNull the file given with {@code --weights}, or {@code null} for the default
+     */
+    static Preprocessing loadWeights(TrainableModel model, Path nnFile, Path weightsOrNull) {
+        Path w = weightsOrNull != null ? weightsOrNull : defaultWeights(nnFile);
+        if (!Files.exists(w)) {
+            if (weightsOrNull != null) {
+                throw new CliException(w + ": no such weights file");
+            }
+            throw new CliException("no weights file " + w + " (the default for " + nnFile
+                    + "); train the model first with 'nnc train " + nnFile
+                    + "', or pass --weights FILE");
+        }
+        if (Files.isDirectory(w)) {
+            throw new CliException(w + ": is a directory, not a weights file");
+        }
+        Map<String, String> meta = Weights.load(model, w);
+        return Preprocessing.fromMetadata(meta, model);
+    }
+
+    /** The data source of the model's training data, or {@code null}. */
+    static ModelSpec.DataSource trainSource(TrainableModel model) {
+        return model.spec().data().train();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.nnc.cli;
+
+import dev.nnc.compiler.Compilation;
+import dev.nnc.runtime.ParamTensor;
+import dev.nnc.runtime.TrainableModel;
+import java.nio.file.Path;
+import java.util.StringJoiner;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code nnc params}: the learned parameters, readable. */
+@Command(name = "params",
+        header = "Print the learned parameters.",
+        sortOptions = false,
+        description = {
+            "Prints each parameter tensor of trained weights: its name and shape, then its "
+                    + "values, a matrix one row per line (W of a dense layer is [inputs, units]: "
+                    + "row i holds the weights of input i).",
+            "The values are in the model's own units: when the data was normalized, they apply "
+                    + "to normalized inputs and outputs."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  nnc params model.nn                            weights ./model.safetensors",
+            "  nnc params model.nn --weights runs/m7.safetensors --digits 8"
+        })
+final class ParamsCommand implements Callable<Integer> {
+    @ParentCommand
+    private Main main;
+
+    @Mixin
+    private HelpOption help;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "The .nn file.")
+    private Path file;
+
+    @Option(names = {"-w", "--weights"}, paramLabel = "W",
+            description = "The weights (default: <file-stem>.safetensors in the current "
+                    + "directory, where train saves them).")
+    private Path weights;
+
+    @Option(names = "--digits", paramLabel = "N", defaultValue = "5",
+            description = "Significant digits of each value (default: ${DEFAULT-VALUE}).")
+    private int digits;
+
+    @Override
+    public Integer call() {
+        if (digits < 1 || digits > 9) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option "
+                    + "'--digits': " + digits + " is not between 1 and 9");
+        }
+        Io io = main.io();
+        Compilation c = Models.compileModel(io, file);
+        TrainableModel model = Models.load(c);
+        Models.loadWeights(model, file, weights);
+        io.out().print(render(model, digits));
+        return Main.OK;
+    }
+
+    static String render(TrainableModel model, int digits) {
+        float[] p = model.params();
+        StringBuilder sb = new StringBuilder();
+        boolean first = true;
+        for (ParamTensor t : model.paramTensors()) {
+            if (!first) {
+                sb.append('\n');
+            }
+            first = false;
+            int[] shape = t.shape();
+            StringJoiner dims = new StringJoiner(",", "[", "]");
+            for (int d : shape) {
+                dims.add(Integer.toString(d));
+            }
+            sb.append(t.name()).append(' ').append(dims).append('\n');
+            int cols = shape.length == 0 ? 1 : shape[shape.length - 1];
+            int size = t.size();
+            String[] cells = new String[size];
+            int width = 0;
+            for (int i = 0; i < size; i++) {
+                cells[i] = Fmt.sig(p[t.offset() + i], digits);
+                width = Math.max(width, cells[i].length());
+            }
+            for (int r = 0; r * cols < size; r++) {
+                StringBuilder line = new StringBuilder();
+                for (int j = 0; j < cols && r * cols + j < size; j++) {
+                    String s = cells[r * cols + j];
+                    line.append(j == 0 ? "" : "  ").append(" ".repeat(width - s.length()))
+                            .append(s);
+                }
+                sb.append(line).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,179 @@
+package dev.nnc.cli;
+
+import dev.nnc.compiler.Compilation;
+import dev.nnc.runtime.ClassLabels;
+import dev.nnc.runtime.CsvReader;
+import dev.nnc.runtime.DataException;
+import dev.nnc.runtime.DataLoader;
+import dev.nnc.runtime.ModelSpec;
+import dev.nnc.runtime.Prediction;
+import dev.nnc.runtime.Predictor;
+import dev.nnc.runtime.Preprocessing;
+import dev.nnc.runtime.TrainableModel;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code nnc predict}: run trained weights on new inputs. */
+@Command(name = "predict",
+        header = "Predict with trained weights on new inputs.",
+        sortOptions = false,
+        description = {
+            "Runs trained weights on the rows of a CSV file and writes one output row per input "
+                    + "row, as CSV with a header.",
+            "The input has a header naming its columns; when it has more columns than the model "
+                    + "has inputs, the label columns named in the .nn file are dropped (so the "
+                    + "training or test file itself can be the input). Features are normalized "
+                    + "with the normalizers saved in the weights.",
+            "Regression: the outputs in the labels' own units, under the label names. "
+                    + "Classifiers: the columns class,p_<label>... (the predicted class and the "
+                    + "probability of each class)."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  nnc predict model.nn --input new.csv                 to stdout",
+            "  nnc predict model.nn -w m.safetensors --input new.csv --output predictions.csv"
+        })
+final class PredictCommand implements Callable<Integer> {
+    @ParentCommand
+    private Main main;
+
+    @Mixin
+    private HelpOption help;
+
+    @Parameters(paramLabel = "FILE", description = "The .nn file.")
+    private Path file;
+
+    @Option(names = {"-w", "--weights"}, paramLabel = "W",
+            description = "The weights (default: <file-stem>.safetensors in the current "
+                    + "directory, where train saves them).")
+    private Path weights;
+
+    @Option(names = {"-i", "--input"}, paramLabel = "CSV", required = true,
+            description = "The inputs: a CSV file with a header row.")
+    private Path input;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "CSV",
+            description = "Write the predictions to this file (default: stdout).")
+    private Path output;
+
+    @Override
+    public Integer call() {
+        Io io = main.io();
+        Compilation c = Models.compileModel(io, file);
+        TrainableModel model = Models.load(c);
+        Preprocessing prep = Models.loadWeights(model, file, weights);
+        ModelSpec.DataSource src = Models.trainSource(model);
+        double[][] rows = DataLoader.readFeatures(input, src, model.inputSize());
+        Predictor p = new Predictor(model, prep);
+        List<String> lines = new ArrayList<>(rows.length + 1);
+        ModelSpec.Loss loss = model.spec().loss();
+        boolean classify = loss == ModelSpec.Loss.CROSS_ENTROPY && model.outputSize() > 1
+                || loss == ModelSpec.Loss.BINARY_CROSS_ENTROPY && model.outputSize() == 1;
+        if (classify) {
+            List<Prediction> preds = p.classify(rows);
+            int k = model.outputSize() == 1 ? 2 : model.outputSize();
+            StringBuilder h = new StringBuilder("class");
+            ClassLabels classes = prep.classes();
+            for (int j = 0; j < k; j++) {
+                double label = classes != null && classes.size() == k ? classes.label(j) : j;
+                h.append(",p_").append(ClassLabels.format(label));
+            }
+            lines.add(h.toString());
+            for (Prediction pr : preds) {
+                StringBuilder sb = new StringBuilder(ClassLabels.format(pr.label()));
+                for (double v : pr.probabilities()) {
+                    sb.append(',').append(value(v));
+                }
+                lines.add(sb.toString());
+            }
+        } else {
+            double[][] outs = p.predict(rows);
+            lines.add(String.join(",", outputNames(c, model, src)));
+            for (double[] o : outs) {
+                StringBuilder sb = new StringBuilder();
+                for (int j = 0; j < o.length; j++) {
+                    if (j > 0) {
+                        sb.append(',');
+                    }
+                    sb.append(value(o[j]));
+                }
+                lines.add(sb.toString());
+            }
+        }
+        if (output == null) {
+            for (String l : lines) {
+                io.out().println(l);
+            }
+        } else {
+            write(output, lines);
+            io.err().println("wrote " + rows.length + (rows.length == 1 ? " prediction"
+                    : " predictions") + " to " + output);
+        }
+        return Main.OK;
+    }
+
+    /** A float output in the shortest form that reads back to the same float. */
+    private static String value(double v) {
+        float f = (float) v;
+        if (f == Math.rint(f) && Math.abs(f) < 1e7) {
+            return Long.toString((long) f);
+        }
+        return Float.toString(f);
+    }
+
+    /**
+     * The column names of regression outputs: the label names of the training data when the file
+     * names them, or the header of its last column, else {@code y} / {@code y1..yk}.
+     */
+    private static List<String> outputNames(Compilation c, TrainableModel model,
+            ModelSpec.DataSource src) {
+        int k = model.outputSize();
+        if (src != null && !src.labelLast() && src.labels().size() == k) {
+            return src.labels();
+        }
+        if (src != null && src.labelLast() && k == 1) {
+            try {
+                List<String> names = CsvReader.read(Models.resolve(c, src.path())).names();
+                return List.of(names.get(names.size() - 1));
+            } catch (DataException | IndexOutOfBoundsException e) {
+                // the training file is not at hand: fall back to y
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (int j = 0; j < k; j++) {
+            names.add(k == 1 ? "y" : "y" + (j + 1));
+        }
+        return names;
+    }
+
+    private static void write(Path file, List<String> lines) {
+        Path parent = file.toAbsolutePath().getParent();
+        try {
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            try (Writer w = new BufferedWriter(Files.newBufferedWriter(file,
+                    StandardCharsets.UTF_8))) {
+                for (String l : lines) {
+                    w.write(l);
+                    w.write('\n');
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

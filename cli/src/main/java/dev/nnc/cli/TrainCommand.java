@@ -1,0 +1,175 @@
+package dev.nnc.cli;
+
+import dev.nnc.compiler.Compilation;
+import dev.nnc.runtime.Json;
+import dev.nnc.runtime.Progress;
+import dev.nnc.runtime.TrainableModel;
+import dev.nnc.runtime.Training;
+import dev.nnc.runtime.TrainingListener;
+import dev.nnc.runtime.Weights;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code nnc train}: compile in memory, train on the file's data, save the weights. */
+@Command(name = "train",
+        header = "Train a model on its data and save the weights.",
+        sortOptions = false,
+        description = {
+            "Compiles the model in memory, trains it on the data its file names (paths relative "
+                    + "to the .nn file), prints the final metrics and saves the weights with the "
+                    + "normalization and class labels, so that eval and predict reuse them.",
+            "Progress goes to stderr: a live line on a terminal, plain lines otherwise.",
+            "The same seed gives the same weights, bit for bit, on the same machine."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  nnc train model.nn                       saves ./model.safetensors",
+            "  nnc train model.nn --epochs 50 --seed 7 --out runs/m7.safetensors",
+            "  nnc train model.nn --quiet --metrics-json metrics.json"
+        })
+final class TrainCommand implements Callable<Integer> {
+    @ParentCommand
+    private Main main;
+
+    @Mixin
+    private HelpOption help;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "The .nn file.")
+    private Path file;
+
+    @Option(names = "--epochs", paramLabel = "N",
+            description = "Train at most N epochs instead of the file's.")
+    private Integer epochs;
+
+    @Option(names = "--seed", paramLabel = "S",
+            description = "Seed of initialization, shuffling and validation split instead of "
+                    + "the file's.")
+    private Long seed;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+            description = "Threads training may use (default: ${DEFAULT-VALUE}).")
+    private int threads;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "FILE",
+            description = "Where to save the weights (default: <file-stem>.safetensors in the "
+                    + "current directory).")
+    private Path out;
+
+    @Option(names = "--metrics-json", paramLabel = "FILE",
+            description = "Also write the final metrics as a JSON object to FILE.")
+    private Path metricsJson;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
+    private boolean quiet;
+
+    @Option(names = "--log-every", paramLabel = "N",
+            description = "Print a progress line every N epochs instead of the file's "
+                    + "log_every.")
+    private Integer logEvery;
+
+    @Override
+    public Integer call() {
+        Io io = main.io();
+        checkOptions();
+        Compilation c = Models.compileModel(io, file);
+        TrainableModel model = Models.load(c);
+        if (logEvery != null) {
+            model = WithSpec.logEvery(model, logEvery);
+        }
+        TrainingListener listener = TrainingListener.NONE;
+        if (!quiet) {
+            Progress.Mode mode = io.console() ? Progress.Mode.LIVE : Progress.Mode.LINES;
+            listener = new TrainHeader(io.err(), file, new Progress(io.err(), mode));
+        }
+        Training.Options opts = Training.Options.defaults()
+                .withEpochs(epochs)
+                .withSeed(seed)
+                .withThreads(threads)
+                .withListener(listener);
+        Training.RunResult r = Training.run(model, Models.baseDir(c), opts);
+
+        boolean diverged = Boolean.TRUE.equals(r.metrics().get("diverged"));
+        Path weights = out != null ? out : Models.defaultWeights(file);
+        if (!diverged) {
+            createParent(weights);
+            Weights.save(model, weights, r.preprocessing().toMetadata());
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("model", model.name());
+        json.putAll(r.metrics());
+        json.put("threads", threads);
+        json.put("weights", diverged ? null : weights.toString());
+        if (metricsJson != null) {
+            createParent(metricsJson);
+            try {
+                Files.writeString(metricsJson, Json.pretty(json) + "\n", StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        io.out().print(table(r.metrics()));
+        if (diverged) {
+            throw new CliException("training diverged (the loss became NaN or infinite); no "
+                    + "weights saved. Try a smaller learning rate or normalized data.");
+        }
+        io.out().println("weights saved to " + weights);
+        return Main.OK;
+    }
+
+    private void checkOptions() {
+        if (epochs != null && epochs < 0) {
+            throw usage("--epochs", epochs + " is negative");
+        }
+        if (threads < 1) {
+            throw usage("--threads", threads + " is less than 1");
+        }
+        if (logEvery != null && logEvery < 1) {
+            throw usage("--log-every", logEvery + " is less than 1");
+        }
+    }
+
+    private ParameterException usage(String option, String why) {
+        return new ParameterException(spec.commandLine(), "Invalid value for option '" + option
+                + "': " + why);
+    }
+
+    private static void createParent(Path p) {
+        Path parent = p.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            try {
+                Files.createDirectories(parent);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** The final metrics, one per line, in the run's order. */
+    static String table(Map<String, Object> metrics) {
+        Table t = new Table(List.of("metric", "value"), 1);
+        for (Map.Entry<String, Object> e : metrics.entrySet()) {
+            String v = e.getKey().equals("samples_per_s") && e.getValue() instanceof Number n
+                    ? Fmt.rate(n.doubleValue()) : Fmt.metric(e.getValue());
+            t.row(e.getKey(), v);
+        }
+        return t.toString();
+    }
+}

@@ -1,0 +1,57 @@
+package dev.nnc.cli;
+
+import dev.nnc.runtime.EpochRecord;
+import dev.nnc.runtime.TrainInfo;
+import dev.nnc.runtime.TrainReport;
+import dev.nnc.runtime.TrainingListener;
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/**
+ * The progress display of {@code nnc train}: a line that says what is about to run, then the
+ * runtime's {@code Progress}.
+ */
+final class TrainHeader implements TrainingListener {
+    private final PrintStream err;
+    private final Path file;
+    private final TrainingListener progress;
+
+    TrainHeader(PrintStream err, Path file, TrainingListener progress) {
+        this.err = err;
+        this.file = file;
+        this.progress = progress;
+    }
+
+    @Override
+    public void onStart(TrainInfo i) {
+        StringBuilder sb = new StringBuilder("training ").append(i.model()).append(" (")
+                .append(file).append("): ").append(Fmt.count(i.params())).append(" parameters, ")
+                .append(Fmt.count(i.trainSize())).append(" training samples");
+        if (i.validationSize() > 0) {
+            sb.append(" + ").append(Fmt.count(i.validationSize())).append(" validation");
+        }
+        sb.append(", batch ").append(i.batchSize()).append(", up to ").append(i.epochs())
+                .append(i.epochs() == 1 ? " epoch" : " epochs");
+        if (i.stop() != null) {
+            sb.append(", stop when ").append(i.stop());
+        }
+        err.println(sb);
+        err.flush();
+        progress.onStart(i);
+    }
+
+    @Override
+    public void onBatch(int epoch, int batch, int batches, double loss) {
+        progress.onBatch(epoch, batch, batches, loss);
+    }
+
+    @Override
+    public void onEpoch(EpochRecord record) {
+        progress.onEpoch(record);
+    }
+
+    @Override
+    public void onEnd(TrainReport report) {
+        progress.onEnd(report);
+    }
+}

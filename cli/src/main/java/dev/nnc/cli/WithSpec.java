@@ -1,0 +1,101 @@
+package dev.nnc.cli;
+
+import dev.nnc.runtime.ModelSpec;
+import dev.nnc.runtime.ParamTensor;
+import dev.nnc.runtime.Rng;
+import dev.nnc.runtime.TrainableModel;
+import java.util.List;
+
+/**
+ * A model seen with other training settings: {@code nnc train --log-every N} changes the logging
+ * interval of the file's {@code train { }} block this way, so that the trainer computes the full
+ * metrics (accuracy, r2, validation) at exactly the epochs it prints. Everything else is the
+ * generated model itself.
+ */
+final class WithSpec implements TrainableModel {
+    private final TrainableModel model;
+    private final ModelSpec spec;
+
+    WithSpec(TrainableModel model, ModelSpec spec) {
+        this.model = model;
+        this.spec = spec;
+    }
+
+    /** {@code model} logging every {@code logEvery} epochs. */
+    static TrainableModel logEvery(TrainableModel model, int logEvery) {
+        ModelSpec s = model.spec();
+        ModelSpec.TrainSpec t = s.train();
+        return new WithSpec(model, s.withTrain(new ModelSpec.TrainSpec(t.epochs(), t.batch(),
+                t.shuffle(), t.stop(), t.validation(), logEvery)));
+    }
+
+    @Override
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public String name() {
+        return model.name();
+    }
+
+    @Override
+    public String architectureHash() {
+        return model.architectureHash();
+    }
+
+    @Override
+    public int[] inputShape() {
+        return model.inputShape();
+    }
+
+    @Override
+    public int[] outputShape() {
+        return model.outputShape();
+    }
+
+    @Override
+    public int inputSize() {
+        return model.inputSize();
+    }
+
+    @Override
+    public int outputSize() {
+        return model.outputSize();
+    }
+
+    @Override
+    public float[] params() {
+        return model.params();
+    }
+
+    @Override
+    public List<ParamTensor> paramTensors() {
+        return model.paramTensors();
+    }
+
+    @Override
+    public void predict(float[] x, int n, float[] out) {
+        model.predict(x, n, out);
+    }
+
+    @Override
+    public float[] grads() {
+        return model.grads();
+    }
+
+    @Override
+    public void initParams(Rng rng) {
+        model.initParams(rng);
+    }
+
+    @Override
+    public double trainStep(float[] x, float[] y, int n) {
+        return model.trainStep(x, y, n);
+    }
+
+    @Override
+    public double evaluate(float[] x, float[] y, int n, float[] out) {
+        return model.evaluate(x, y, n, out);
+    }
+}

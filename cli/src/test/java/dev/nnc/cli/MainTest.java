@@ -1,0 +1,475 @@
+package dev.nnc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nnc.runtime.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The CLI as a user runs it: exit status, stdout and stderr of {@code nnc ...}, in process. */
+class MainTest {
+    @TempDir
+    static Path shared;
+
+    /** Weights trained once for the tests that only read them. */
+    static Path xorWeights;
+    static Path lineWeights;
+    static Path threeWeights;
+
+    record Run(int code, String out, String err) {
+        /** Everything a user would see, for messages of failed assertions. */
+        String all() {
+            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    static Run nnc(Map<String, String> env, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Charset cs = Charset.defaultCharset();
+        int code;
+        try (PrintStream o = new PrintStream(out, true, cs);
+                PrintStream e = new PrintStream(err, true, cs)) {
+            code = Main.run(args, o, e, env);
+        }
+        return new Run(code, out.toString(cs), err.toString(cs));
+    }
+
+    static Run nnc(String... args) {
+        return nnc(Map.of(), args);
+    }
+
+    static String res(String name) {
+        try {
+            return Path.of(MainTest.class.getResource("/models/" + name).toURI()).toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void assertNoStackTrace(Run r) {
+        assertFalse(r.err.contains("\tat "), r.all());
+        assertFalse(r.err.contains("Exception"), r.all());
+    }
+
+    @BeforeAll
+    static void train() {
+        xorWeights = shared.resolve("xor.safetensors");
+        lineWeights = shared.resolve("line.safetensors");
+        threeWeights = shared.resolve("three.safetensors");
+        for (String[] m : new String[][] {{"xor.nn", xorWeights.toString()},
+                {"line.nn", lineWeights.toString()}, {"three.nn", threeWeights.toString()}}) {
+            Run r = nnc("train", res(m[0]), "--quiet", "--out", m[1]);
+            assertEquals(0, r.code, r.all());
+        }
+    }
+
+    // ---- help, version, usage errors
+
+    @Test
+    void helpExitsZero() {
+        Run r = nnc("--help");
+        assertEquals(0, r.code, r.all());
+        assertTrue(r.out.contains("Usage: nnc"), r.out);
+        for (String c : List.of("check", "summary", "compile", "train", "eval", "predict",
+                "params")) {
+            assertTrue(r.out.contains("  " + c + " "), c + " in\n" + r.out);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"check", "summary", "compile", "train", "eval", "predict", "params"})
+    void everyCommandHasHelpWithExamples(String command) {
+        Run r = nnc(command, "--help");
+        assertEquals(0, r.code, r.all());
+        assertTrue(r.out.contains("Usage: nnc " + command), r.out);
+        assertTrue(r.out.contains("Examples:"), r.out);
+        assertTrue(r.out.contains("nnc " + command + " "), r.out);
+    }
+
+    @Test
+    void versionExitsZero() {
+        Run r = nnc("--version");
+        assertEquals(0, r.code, r.all());
+        assertTrue(r.out.startsWith("nnc "), r.out);
+    }
+
+    @Test
+    void missingParameterIsAUsageError() {
+        Run r = nnc("train");
+        assertEquals(2, r.code, r.all());
+        assertTrue(r.err.contains("Missing required parameter: 'FILE'"), r.err);
+        assertTrue(r.err.contains("Try 'nnc train --help'"), r.err);
+    }
+
+    @Test
+    void unknownOptionIsAUsageErrorWithASuggestion() {
+        Run r = nnc("train", res("xor.nn"), "--epoch", "3");
+        assertEquals(2, r.code, r.all());
+        assertTrue(r.err.contains("Unknown option"), r.err);
+        assertTrue(r.err.contains("--epochs"), r.err);
+    }
+
+    @Test
+    void unknownCommandIsAUsageError() {
+        Run r = nnc("trian", res("xor.nn"));
+        assertEquals(2, r.code, r.all());
+        assertTrue(r.err.contains("nnc train"), r.err);
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        Run r = nnc();
+        assertEquals(2, r.code, r.all());
+        assertTrue(r.err.contains("no command given"), r.err);
+    }
+
+    @Test
+    void badOptionValuesAreUsageErrors() {
+        assertEquals(2, nnc("train", res("xor.nn"), "--epochs", "many").code);
+        assertEquals(2, nnc("train", res("xor.nn"), "--threads", "0").code);
+        assertEquals(2, nnc("train", res("xor.nn"), "--log-every", "0").code);
+        assertEquals(2, nnc("compile", res("xor.nn"), "--package", "com.1bad").code);
+        assertEquals(2, nnc("predict", res("xor.nn")).code); // --input is required
+    }
+
+    // ---- check
+
+    @Test
+    void checkReportsEveryErrorWithFileLineAndColumn() {
+        Run r = nnc("check", res("broken.nn"));
+        assertEquals(1, r.code, r.all());
+        assertEquals("", r.out);
+        assertTrue(r.err.contains("broken.nn:3:5: error[NN0201]: unknown layer 'desne'"), r.err);
+        assertTrue(r.err.contains("did you mean 'dense'?"), r.err);
+        assertTrue(r.err.contains("broken.nn:4:11: error[NN0304]"), r.err);
+        assertTrue(r.err.contains("\n        desne(2) -> sigmoid\n        ^~~~~\n"), r.err);
+        assertTrue(r.err.contains("2 errors, 1 warning"), r.err);
+        assertNoStackTrace(r);
+    }
+
+    @Test
+    void checkPassesCleanFilesAndLibraries() {
+        Run r = nnc("check", res("xor.nn"), res("lib.nn"));
+        assertEquals(0, r.code, r.all());
+        assertEquals(res("xor.nn") + ": ok\n" + res("lib.nn") + ": ok\n", r.out);
+        assertEquals("", r.err);
+    }
+
+    @Test
+    void checkPrintsWarningsButPasses() {
+        Run r = nnc("check", res("warn.nn"));
+        assertEquals(0, r.code, r.all());
+        assertTrue(r.out.contains("warn.nn: ok"), r.out);
+        assertTrue(r.err.contains("warning[NN0407]"), r.err);
+        Run strict = nnc("check", "-W", res("warn.nn"));
+        assertEquals(1, strict.code, strict.all());
+    }
+
+    @Test
+    void checkOfAMissingFileFails() {
+        Run r = nnc("check", "no/such/file.nn");
+        assertEquals(1, r.code, r.all());
+        assertTrue(r.err.contains("file.nn:1:1: error"), r.err);
+        assertTrue(r.err.contains("no such file"), r.err);
+        assertNoStackTrace(r);
+    }
+
+    @Test
+    void checkGoesOnAfterABadFile() {
+        Run r = nnc("check", res("broken.nn"), res("xor.nn"));
+        assertEquals(1, r.code, r.all());
+        assertTrue(r.out.contains("xor.nn: ok"), r.out);
+    }
+
+    // ---- summary
+
+    @Test
+    void summaryShowsLayersAndTotals() {
+        Run r = nnc("summary", res("xor.nn"));
+        assertEquals(0, r.code, r.all());
+        String s = r.out;
+        assertTrue(s.startsWith("model Xor "), s);
+        assertTrue(s.contains("input [2]"), s);
+        assertTrue(s.matches("(?s).*#\\s+layer\\s+kind\\s+output\\s+params\\s+FLOPs\n.*"), s);
+        assertTrue(s.matches("(?s).*\n1\\s+dense1\\s+dense\\s+\\[2]\\s+6\\s+10\n.*"), s);
+        assertTrue(s.matches("(?s).*\n2\\s+sigmoid1\\s+sigmoid\\s+\\[2]\\s+0\\s+8\n.*"), s);
+        assertTrue(s.matches("(?s).*\n\\s+total\\s+\\[1]\\s+9\\s+27\n.*"), s);
+        assertTrue(s.matches("(?s).*\nloss\\s+binary_cross_entropy\n.*"), s);
+        assertTrue(s.matches("(?s).*\noptimizer\\s+sgd\\(lr: 0.5\\)\n.*"), s);
+    }
+
+    @Test
+    void summaryOfABrokenFileFails() {
+        Run r = nnc("summary", res("broken.nn"));
+        assertEquals(1, r.code, r.all());
+        assertTrue(r.err.contains("error[NN0201]"), r.err);
+    }
+
+    @Test
+    void summaryOfALibraryFails() {
+        Run r = nnc("summary", res("lib.nn"));
+        assertEquals(1, r.code, r.all());
+        assertNoStackTrace(r);
+    }
+
+    // ---- compile
+
+    @Test
+    void compileWritesTheJavaFile(@TempDir Path dir) throws IOException {
+        Run r = nnc("compile", res("xor.nn"), "-d", dir.toString(), "--package",
+                "com.example.models");
+        assertEquals(0, r.code, r.all());
+        Path written = Path.of(r.out.strip());
+        assertEquals(dir.resolve("com/example/models/Xor.java"), written);
+        String java = Files.readString(written);
+        assertTrue(java.contains("package com.example.models;"), java);
+        assertTrue(java.contains("class Xor"), java);
+    }
+
+    @Test
+    void compileOfABrokenFileWritesNothing(@TempDir Path dir) throws IOException {
+        Run r = nnc("compile", res("broken.nn"), "-d", dir.toString());
+        assertEquals(1, r.code, r.all());
+        try (var files = Files.list(dir)) {
+            assertEquals(0, files.count());
+        }
+    }
+
+    // ---- train
+
+    @Test
+    void trainWritesWeightsAndMetricsJson(@TempDir Path dir) throws IOException {
+        Path w = dir.resolve("out/xor.safetensors");
+        Path json = dir.resolve("metrics.json");
+        Run r = nnc("train", res("xor.nn"), "--out", w.toString(), "--metrics-json",
+                json.toString(), "--log-every", "100");
+        assertEquals(0, r.code, r.all());
+        assertTrue(Files.size(w) > 0);
+        assertTrue(r.out.contains("weights saved to " + w), r.out);
+        assertTrue(r.out.matches("(?s)metric\\s+value\n.*\ntrain_accuracy\\s+1\n.*"), r.out);
+        assertTrue(r.err.startsWith("training Xor ("), r.err);
+        assertTrue(r.err.contains("\nepoch  100/5000  loss "), r.err);
+        assertFalse(r.err.contains("epoch  150/5000"), r.err);
+        assertTrue(r.err.contains("stopped early at epoch"), r.err);
+
+        Object parsed = Json.parse(Files.readString(json));
+        Map<?, ?> m = assertInstanceOf(Map.class, parsed);
+        for (String k : List.of("final_loss", "epochs_run", "train_seconds", "samples_per_s",
+                "train_accuracy", "test_accuracy")) {
+            assertInstanceOf(Number.class, m.get(k), k + " in " + m);
+        }
+        assertEquals("Xor", m.get("model"));
+        assertEquals(1.0, ((Number) m.get("test_accuracy")).doubleValue());
+        assertTrue(((Number) m.get("final_loss")).doubleValue() <= 0.02, m.toString());
+    }
+
+    @Test
+    void trainRegressionMetricsJsonHasTestMseAndR2(@TempDir Path dir) throws IOException {
+        Path json = dir.resolve("m.json");
+        Run r = nnc("train", res("line.nn"), "--quiet", "--out",
+                dir.resolve("w.safetensors").toString(), "--metrics-json", json.toString());
+        assertEquals(0, r.code, r.all());
+        assertEquals("", r.err);
+        Map<?, ?> m = (Map<?, ?>) Json.parse(Files.readString(json));
+        assertInstanceOf(Number.class, m.get("test_mse"));
+        assertTrue(((Number) m.get("test_r2")).doubleValue() > 0.999, m.toString());
+    }
+
+    @Test
+    void trainIsDeterministicForASeed(@TempDir Path dir) throws IOException {
+        Path a = dir.resolve("a.safetensors");
+        Path b = dir.resolve("b.safetensors");
+        assertEquals(0, nnc("train", res("three.nn"), "-q", "--epochs", "20", "--seed", "5",
+                "--out", a.toString()).code);
+        assertEquals(0, nnc("train", res("three.nn"), "-q", "--epochs", "20", "--seed", "5",
+                "--out", b.toString()).code);
+        assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+    }
+
+    @Test
+    void trainEpochsOverridesTheFile(@TempDir Path dir) throws IOException {
+        Path json = dir.resolve("m.json");
+        Run r = nnc("train", res("three.nn"), "-q", "--epochs", "3", "--out",
+                dir.resolve("w").toString(), "--metrics-json", json.toString());
+        assertEquals(0, r.code, r.all());
+        Map<?, ?> m = (Map<?, ?>) Json.parse(Files.readString(json));
+        assertEquals(3L, m.get("epochs_run"));
+    }
+
+    @Test
+    void trainWithoutDataIsAnError(@TempDir Path dir) {
+        Run r = nnc("train", res("nodata.nn"), "--out", dir.resolve("w").toString());
+        assertEquals(1, r.code, r.all());
+        assertTrue(r.err.contains("nnc: error: "), r.err);
+        assertTrue(r.err.contains("no training data"), r.err);
+        assertNoStackTrace(r);
+    }
+
+    // ---- eval
+
+    @Test
+    void evalMeasuresOnTheTestFile() {
+        Run r = nnc("eval", res("three.nn"), "--weights", threeWeights.toString());
+        assertEquals(0, r.code, r.all());
+        assertTrue(r.out.matches("(?s)model\\s+Three\n.*three-test.csv\nsamples\\s+30\n.*"),
+                r.out);
+        assertTrue(r.out.matches("(?s).*\naccuracy\\s+1\n.*"), r.out);
+    }
+
+    @Test
+    void evalOnOtherDataAsJson() {
+        Run r = nnc("eval", res("line.nn"), "-w", lineWeights.toString(), "--data",
+                res("line.csv"), "--json");
+        assertEquals(0, r.code, r.all());
+        Map<?, ?> m = (Map<?, ?>) Json.parse(r.out);
+        assertEquals(11L, m.get("samples"));
+        assertTrue(((Number) m.get("r2")).doubleValue() > 0.999, m.toString());
+    }
+
+    @Test
+    void weightsOfAnotherModelAreAClearError() {
+        Run r = nnc("eval", res("line.nn"), "--weights", xorWeights.toString());
+        assertEquals(1, r.code, r.all());
+        assertTrue(r.err.startsWith("nnc: error: weights file "), r.err);
+        assertTrue(r.err.contains("model 'Xor'"), r.err);
+        assertTrue(r.err.contains("'Line'"), r.err);
+        assertNoStackTrace(r);
+    }
+
+    @Test
+    void missingWeightsAreAClearError(@TempDir Path dir) {
+        Run r = nnc("eval", res("xor.nn"), "--weights", dir.resolve("none.st").toString());
+        assertEquals(1, r.code, r.all());
+        assertTrue(r.err.contains("no such weights file"), r.err);
+        assertNoStackTrace(r);
+    }
+
+    @Test
+    void aFileThatIsNotSafetensorsIsAClearError() {
+        Run r = nnc("params", res("xor.nn"), "--weights", res("xor.csv"));
+        assertEquals(1, r.code, r.all());
+        assertTrue(r.err.startsWith("nnc: error: "), r.err);
+        assertNoStackTrace(r);
+    }
+
+    @Test
+    void debugShowsTheStackTrace() {
+        Run r = nnc("eval", res("line.nn"), "--weights", xorWeights.toString(), "--debug");
+        assertEquals(1, r.code, r.all());
+        assertTrue(r.err.contains("\tat "), r.err);
+        Run env = nnc(Map.of("NNC_DEBUG", "1"), "eval", res("line.nn"), "--weights",
+                xorWeights.toString());
+        assertTrue(env.err.contains("\tat "), env.err);
+    }
+
+    // ---- predict
+
+    @Test
+    void predictXorGivesFourCorrectRows() {
+        Run r = nnc("predict", res("xor.nn"), "--weights", xorWeights.toString(), "--input",
+                res("xor-inputs.csv"));
+        assertEquals(0, r.code, r.all());
+        List<String> lines = r.out.lines().toList();
+        assertEquals(5, lines.size(), r.out);
+        assertEquals("class,p_0,p_1", lines.get(0));
+        int[] expected = {0, 1, 1, 0};
+        for (int i = 0; i < 4; i++) {
+            String[] cells = lines.get(i + 1).split(",");
+            assertEquals(Integer.toString(expected[i]), cells[0], r.out);
+            assertTrue(Double.parseDouble(cells[1 + expected[i]]) > 0.5, r.out);
+        }
+    }
+
+    @Test
+    void predictIgnoresTheLabelColumnAndNamesTheClasses(@TempDir Path dir) throws IOException {
+        Path outCsv = dir.resolve("p.csv");
+        Run r = nnc("predict", res("three.nn"), "-w", threeWeights.toString(), "-i",
+                res("three-inputs.csv"), "-o", outCsv.toString());
+        assertEquals(0, r.code, r.all());
+        assertEquals("", r.out);
+        assertTrue(r.err.contains("wrote 3 predictions to"), r.err);
+        List<String> lines = Files.readAllLines(outCsv);
+        assertEquals("class,p_1,p_2,p_3", lines.get(0));
+        assertEquals(List.of("1", "2", "3"),
+                lines.subList(1, 4).stream().map(l -> l.split(",")[0]).toList());
+    }
+
+    @Test
+    void predictRegressionDenormalizesAndNamesTheLabel() {
+        Run r = nnc("predict", res("line.nn"), "-w", lineWeights.toString(), "-i",
+                res("line-test.csv"));
+        assertEquals(0, r.code, r.all());
+        List<String> lines = r.out.lines().toList();
+        assertEquals("y", lines.get(0));
+        assertEquals(1.5, Double.parseDouble(lines.get(1)), 0.02);
+        assertEquals(2.7, Double.parseDouble(lines.get(3)), 0.02);
+    }
+
+    @Test
+    void predictOnABadCsvNamesFileAndLine(@TempDir Path dir) throws IOException {
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "x1,x2\n0,0\n0,abc\n");
+        Run r = nnc("predict", res("xor.nn"), "-w", xorWeights.toString(), "-i",
+                bad.toString());
+        assertEquals(1, r.code, r.all());
+        assertTrue(r.err.startsWith("nnc: error: "), r.err);
+        assertTrue(r.err.contains("bad.csv:3"), r.err);
+        assertTrue(r.err.contains("'abc'"), r.err);
+        assertNoStackTrace(r);
+    }
+
+    @Test
+    void predictWithTooFewColumnsIsAClearError(@TempDir Path dir) throws IOException {
+        Path bad = dir.resolve("one.csv");
+        Files.writeString(bad, "x1\n0\n");
+        Run r = nnc("predict", res("xor.nn"), "-w", xorWeights.toString(), "-i",
+                bad.toString());
+        assertEquals(1, r.code, r.all());
+        assertTrue(r.err.startsWith("nnc: error: "), r.err);
+        assertTrue(r.err.contains("one.csv"), r.err);
+        assertNoStackTrace(r);
+    }
+
+    // ---- params
+
+    @Test
+    void paramsPrintsNamesShapesAndValues() {
+        Run r = nnc("params", res("line.nn"), "--weights", lineWeights.toString());
+        assertEquals(0, r.code, r.all());
+        List<String> lines = r.out.lines().toList();
+        assertEquals("dense1.W [1,1]", lines.get(0), r.out);
+        assertEquals(2.0, Double.parseDouble(lines.get(1)), 0.01);
+        assertEquals("dense1.B [1]", lines.get(3), r.out);
+        assertEquals(1.0, Double.parseDouble(lines.get(4)), 0.01);
+    }
+
+    @Test
+    void paramsPrintsMatrixRowsOnLines() {
+        Run r = nnc("params", res("xor.nn"), "--weights", xorWeights.toString());
+        assertEquals(0, r.code, r.all());
+        String[] lines = r.out.split("\n");
+        assertEquals("dense1.W [2,2]", lines[0]);
+        assertEquals(2, lines[1].trim().split("\\s+").length, r.out);
+        assertEquals(2, lines[2].trim().split("\\s+").length, r.out);
+        assertTrue(r.out.contains("\ndense1.B [2]\n"), r.out);
+        assertTrue(r.out.contains("\ndense2.W [2,1]\n"), r.out);
+        assertTrue(r.out.contains("\ndense2.B [1]\n"), r.out);
+    }
+}
