@@ -10,6 +10,7 @@ import dev.nnc.runtime.Weights;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** What several commands do alike: compile a file, load its class, find and load weights. */
 final class Models {
@@ -47,9 +48,28 @@ final class Models {
         return c;
     }
 
-    /** Compiles the generated class in memory and returns a fresh instance. */
+    /**
+     * Generated classes by their source text: a process that runs several commands (the tests,
+     * an embedding application) compiles each model once. Generated classes hold no mutable
+     * static state, so instances of one class are independent.
+     */
+    private static final Map<String, Class<? extends TrainableModel>> CLASSES =
+            new ConcurrentHashMap<>();
+
+    /** Compiles the generated class in memory (once per source text) and returns an instance. */
     static TrainableModel load(Compilation c) {
-        return InMemoryJavac.load(c);
+        String source = c.javaSource();
+        Class<? extends TrainableModel> cls = CLASSES.get(source);
+        if (cls == null) {
+            TrainableModel m = InMemoryJavac.load(c);
+            CLASSES.putIfAbsent(source, m.getClass());
+            return m;
+        }
+        try {
+            return cls.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot instantiate " + cls.getName(), e);
+        }
     }
 
     /** The directory that the model's relative data paths are relative to. */

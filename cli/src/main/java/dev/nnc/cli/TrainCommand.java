@@ -108,6 +108,8 @@ final class TrainCommand implements Callable<Integer> {
 
         boolean diverged = Boolean.TRUE.equals(r.metrics().get("diverged"));
         Path weights = out != null ? out : Models.defaultWeights(file);
+        io.out().print(table(r.metrics()));
+        io.out().flush();
         if (!diverged) {
             createParent(weights);
             Weights.save(model, weights, r.preprocessing().toMetadata());
@@ -125,7 +127,6 @@ final class TrainCommand implements Callable<Integer> {
                 throw new UncheckedIOException(e);
             }
         }
-        io.out().print(table(r.metrics()));
         if (diverged) {
             throw new CliException("training diverged (the loss became NaN or infinite); no "
                     + "weights saved. Try a smaller learning rate or normalized data.");

@@ -322,6 +322,34 @@ class MainTest {
         assertNoStackTrace(r);
     }
 
+    @Test
+    void aDivergedRunSavesNoWeightsAndFails(@TempDir Path dir) throws IOException {
+        Path w = dir.resolve("d.safetensors");
+        Path json = dir.resolve("d.json");
+        Run r = nnc("train", res("diverge.nn"), "-q", "-o", w.toString(), "--metrics-json",
+                json.toString());
+        assertEquals(1, r.code, r.all());
+        assertTrue(r.err.startsWith("nnc: error: training diverged"), r.err);
+        assertTrue(r.out.matches("(?s).*\ndiverged\\s+true\n.*"), r.out);
+        assertFalse(Files.exists(w));
+        Map<?, ?> m = (Map<?, ?>) Json.parse(Files.readString(json));
+        assertEquals(Boolean.TRUE, m.get("diverged"));
+        assertTrue(m.containsKey("weights") && m.get("weights") == null, m.toString());
+        assertNoStackTrace(r);
+    }
+
+    @Test
+    void logEveryPrintsFullMetricsAtItsEpochs(@TempDir Path dir) {
+        Run r = nnc("train", res("three.nn"), "--epochs", "40", "--log-every", "20", "-o",
+                dir.resolve("w").toString());
+        assertEquals(0, r.code, r.all());
+        assertTrue(r.err.matches("(?s).*\nepoch 20/40  loss [0-9.]+  accuracy [0-9.]+ .*"),
+                r.err);
+        assertTrue(r.err.matches("(?s).*\nepoch 40/40  loss [0-9.]+  accuracy [0-9.]+ .*"),
+                r.err);
+        assertFalse(r.err.contains("epoch 30/40"), r.err);
+    }
+
     // ---- eval
 
     @Test
