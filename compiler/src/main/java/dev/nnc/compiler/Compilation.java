@@ -12,8 +12,8 @@ import java.util.Set;
  * The outcome of compiling one {@code .nn} file: its diagnostics and, when there were no errors,
  * the checked model and its generated Java source.
  *
- * @param inputs every file the compilation read (the file, its imports and data headers), for
- *     build tools that regenerate only what changed
+ * @param inputs the .nn files the compilation read (the file and its imports), for build tools
+ *     that regenerate only what changed; data files are named in the model's spec
  */
 public record Compilation(List<Diagnostic> diagnostics, ModelIR model, JavaFile javaFile,
         Set<Path> inputs) {
