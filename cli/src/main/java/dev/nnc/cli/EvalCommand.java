@@ -14,7 +14,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code nnc eval}: metrics of trained weights on a data file. */
@@ -42,13 +41,8 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     private HelpOption help;
 
-    @Parameters(paramLabel = "FILE", description = "The .nn file.")
-    private Path file;
-
-    @Option(names = {"-w", "--weights"}, paramLabel = "W",
-            description = "The weights (default: <file-stem>.safetensors in the current "
-                    + "directory, where train saves them).")
-    private Path weights;
+    @Mixin
+    private TrainedModelArgs args;
 
     @Option(names = "--data", paramLabel = "CSV",
             description = "A CSV file to measure on, labelled like the training data.")
@@ -60,9 +54,10 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Io io = main.io();
-        Compilation c = Models.compileModel(io, file);
-        TrainableModel model = Models.load(c);
-        Preprocessing prep = Models.loadWeights(model, file, weights);
+        TrainedModelArgs.Loaded loaded = args.load(io);
+        Compilation c = loaded.compilation();
+        TrainableModel model = loaded.model();
+        Preprocessing prep = loaded.preprocessing();
         ModelSpec.DataSpec d = model.spec().data();
         Path csv;
         ModelSpec.DataSource src;
@@ -75,10 +70,10 @@ final class EvalCommand implements Callable<Integer> {
         } else if (d.train() != null) {
             csv = Models.resolve(c, d.train().path());
             src = d.train();
-            io.err().println("nnc: note: " + file + " names no test data; measuring on the "
+            io.err().println("nnc: note: " + args.file + " names no test data; measuring on the "
                     + "training data " + Models.display(csv));
         } else {
-            throw new CliException(file + " names no data; pass --data CSV");
+            throw new CliException(args.file + " names no data; pass --data CSV");
         }
         Map<String, Object> m = Training.evaluate(model, prep, csv, src);
         if (json) {

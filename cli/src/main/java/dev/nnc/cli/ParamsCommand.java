@@ -1,9 +1,7 @@
 package dev.nnc.cli;
 
-import dev.nnc.compiler.Compilation;
 import dev.nnc.runtime.ParamTensor;
 import dev.nnc.runtime.TrainableModel;
-import java.nio.file.Path;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -11,7 +9,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -41,13 +38,8 @@ final class ParamsCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "The .nn file.")
-    private Path file;
-
-    @Option(names = {"-w", "--weights"}, paramLabel = "W",
-            description = "The weights (default: <file-stem>.safetensors in the current "
-                    + "directory, where train saves them).")
-    private Path weights;
+    @Mixin
+    private TrainedModelArgs args;
 
     @Option(names = "--digits", paramLabel = "N", defaultValue = "5",
             description = "Significant digits of each value (default: ${DEFAULT-VALUE}).")
@@ -60,9 +52,7 @@ final class ParamsCommand implements Callable<Integer> {
                     + "'--digits': " + digits + " is not between 1 and 9");
         }
         Io io = main.io();
-        Compilation c = Models.compileModel(io, file);
-        TrainableModel model = Models.load(c);
-        Models.loadWeights(model, file, weights);
+        TrainableModel model = args.load(io).model();
         io.out().print(render(model, digits));
         return Main.OK;
     }

@@ -23,7 +23,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code nnc predict}: run trained weights on new inputs. */
@@ -53,13 +52,8 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     private HelpOption help;
 
-    @Parameters(paramLabel = "FILE", description = "The .nn file.")
-    private Path file;
-
-    @Option(names = {"-w", "--weights"}, paramLabel = "W",
-            description = "The weights (default: <file-stem>.safetensors in the current "
-                    + "directory, where train saves them).")
-    private Path weights;
+    @Mixin
+    private TrainedModelArgs args;
 
     @Option(names = {"-i", "--input"}, paramLabel = "CSV", required = true,
             description = "The inputs: a CSV file with a header row.")
@@ -72,9 +66,10 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Io io = main.io();
-        Compilation c = Models.compileModel(io, file);
-        TrainableModel model = Models.load(c);
-        Preprocessing prep = Models.loadWeights(model, file, weights);
+        TrainedModelArgs.Loaded loaded = args.load(io);
+        Compilation c = loaded.compilation();
+        TrainableModel model = loaded.model();
+        Preprocessing prep = loaded.preprocessing();
         ModelSpec.DataSource src = Models.trainSource(model);
         double[][] rows = DataLoader.readFeatures(input, src, model.inputSize());
         Predictor p = new Predictor(model, prep);

@@ -130,8 +130,19 @@ public final class Dataset {
             if (s < 0 || s >= size) {
                 throw new IndexOutOfBoundsException("sample " + s + " of " + size);
             }
-            System.arraycopy(x, s * in, xBuf, j * in, in);
-            System.arraycopy(y, s * out, yBuf, j * out, out);
+            copy(x, s * in, xBuf, j * in, in);
+            copy(y, s * out, yBuf, j * out, out);
+        }
+    }
+
+    /** NOTE: below 16 floats a plain loop beats System.arraycopy's call overhead. */
+    private static void copy(float[] src, int from, float[] dst, int to, int n) {
+        if (n < 16) {
+            for (int k = 0; k < n; k++) {
+                dst[to + k] = src[from + k];
+            }
+        } else {
+            System.arraycopy(src, from, dst, to, n);
         }
     }
 

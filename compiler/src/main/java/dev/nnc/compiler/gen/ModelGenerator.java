@@ -96,10 +96,6 @@ public final class ModelGenerator {
         return s.replace("*/", "*&#47;").replace("@", "&#64;").replace("$", "$$");
     }
 
-    private static boolean needsGrad(ModelGenerator g, int i) {
-        return g.firstParam >= 0 && i >= g.firstParam && i <= g.lastBackward;
-    }
-
     private boolean gradBuffer(int i) {
         // g_i = dLoss/dA_i is needed when a layer at or before i owns parameters.
         return firstParam >= 0 && i >= firstParam && i <= lastBackward;
@@ -428,7 +424,7 @@ public final class ModelGenerator {
                     .addParameter(float[].class, "out", Modifier.FINAL)
                     .addParameter(int.class, "n", Modifier.FINAL)
                     .addCode(fwd.build()).build());
-            if (needsGrad(this, l.index())) {
+            if (gradBuffer(l.index())) {
                 CodeBlock.Builder bwd = CodeBlock.builder();
                 if (!l.params().isEmpty()) {
                     bwd.addStatement("final float[] p = this.p");
