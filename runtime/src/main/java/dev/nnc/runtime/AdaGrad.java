@@ -1,36 +1,23 @@
 package dev.nnc.runtime;
 
-/**
- * AdaGrad, as the textbook writes it: {@code r = r + g²; p = p - lr * g / (eps + sqrt(r))}.
- *
- * <p>Example: {@code optimizer adagrad(lr: 0.3)} with the textbook's eps 1e-6.
- */
-public final class AdaGrad implements Optimizer {
-    private final float lr;
+/** AdaGrad, as the textbook writes it: {@code r += g²; p -= lr g / (eps + sqrt(r))}. */
+public final class AdaGrad extends BaseOptimizer {
     private final float eps;
-    private float[] r;
 
-    /** An AdaGrad rule with learning rate {@code lr} and {@code eps} (both positive). */
     public AdaGrad(double lr, double eps) {
-        this.lr = (float) Optimizers.positive("lr", lr);
+        super("adagrad", lr, 1);
         this.eps = (float) Optimizers.positive("eps", eps);
     }
 
     @Override
-    public void step(float[] params, float[] grads) {
-        Optimizers.checkLengths(params, grads);
-        r = Optimizers.state(r, params.length);
-        float[] acc = r;
+    protected void update(float[] params, float[] grads) {
+        float[] r = state[0];
+        float rate = (float) learningRate();
         for (int i = 0; i < params.length; i++) {
             float g = grads[i];
-            float ri = acc[i] + g * g;
-            acc[i] = ri;
-            params[i] -= lr * g / (eps + (float) Math.sqrt(ri));
+            float ri = r[i] + g * g;
+            r[i] = ri;
+            params[i] -= rate * g / (eps + (float) Math.sqrt(ri));
         }
-    }
-
-    @Override
-    public String toString() {
-        return "adagrad(lr: " + lr + ", eps: " + eps + ")";
     }
 }

@@ -1,5 +1,7 @@
 package dev.nnc.runtime;
 
+import java.util.List;
+
 /**
  * An update rule over a model's flat parameter array: one call moves every parameter once.
  *
@@ -16,4 +18,22 @@ public interface Optimizer {
      * Both arrays have the same length on every call.
      */
     void step(float[] params, float[] grads);
+
+    /** The learning rate the next step uses. */
+    double learningRate();
+
+    /** Sets the learning rate of later steps (learning-rate schedules call this). */
+    void setLearningRate(double lr);
+
+    /** Steps taken so far. */
+    long steps();
+
+    /**
+     * The state arrays (empty before the first step), live: a checkpoint saves them and a resumed
+     * run copies them back with {@link #restore}.
+     */
+    List<float[]> state();
+
+    /** Restores the state arrays and the step count saved from an optimizer of the same kind. */
+    void restore(List<float[]> state, long steps);
 }

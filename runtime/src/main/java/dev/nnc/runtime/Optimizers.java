@@ -23,12 +23,19 @@ public final class Optimizers {
         register("sgd", Map.of("lr", REQUIRED), a -> new Sgd(a.get("lr")));
         register("momentum", Map.of("lr", REQUIRED, "momentum", 0.9),
                 a -> new Momentum(a.get("lr"), a.get("momentum")));
+        register("nesterov", Map.of("lr", REQUIRED, "momentum", 0.9),
+                a -> new Nesterov(a.get("lr"), a.get("momentum")));
         register("adagrad", Map.of("lr", REQUIRED, "eps", 1e-6),
                 a -> new AdaGrad(a.get("lr"), a.get("eps")));
+        register("adadelta", Map.of("lr", 1.0, "rho", 0.9, "eps", 1e-5),
+                a -> new AdaDelta(a.get("lr"), a.get("rho"), a.get("eps")));
         register("rmsprop", Map.of("lr", REQUIRED, "rho", 0.9, "eps", 1e-6),
                 a -> new RmsProp(a.get("lr"), a.get("rho"), a.get("eps")));
         register("adam", Map.of("lr", 0.001, "beta1", 0.9, "beta2", 0.999, "eps", 1e-8),
                 a -> new Adam(a.get("lr"), a.get("beta1"), a.get("beta2"), a.get("eps")));
+        register("adamw", Map.of("lr", 0.001, "beta1", 0.9, "beta2", 0.999, "eps", 1e-8,
+                "weight_decay", 0.01), a -> new Adam(a.get("lr"), a.get("beta1"),
+                        a.get("beta2"), a.get("eps"), a.get("weight_decay")));
     }
 
     private Optimizers() {
@@ -104,17 +111,5 @@ public final class Optimizers {
             throw new IllegalArgumentException(
                     "params.length " + params.length + " != grads.length " + grads.length);
         }
-    }
-
-    /** The state array, allocated on first use and then reused; the length may never change. */
-    static float[] state(float[] s, int length) {
-        if (s == null) {
-            return new float[length];
-        }
-        if (s.length != length) {
-            throw new IllegalStateException("optimizer used with " + length
-                    + " parameters after " + s.length + "; use one optimizer per model");
-        }
-        return s;
     }
 }

@@ -1,34 +1,16 @@
 package dev.nnc.runtime;
 
-/**
- * Plain stochastic gradient descent: {@code p = p - lr * g}.
- *
- * <p>Example: with {@code lr = 0.5}, a parameter 1.0 with gradient 0.2 becomes 0.9.
- */
-public final class Sgd implements Optimizer {
-    private final float lr;
-
-    /** An SGD rule with learning rate {@code lr} (positive). */
+/** Plain gradient descent: {@code p -= lr * g}. */
+public final class Sgd extends BaseOptimizer {
     public Sgd(double lr) {
-        this.lr = (float) Optimizers.positive("lr", lr);
-    }
-
-    /** The learning rate. */
-    public double lr() {
-        return lr;
+        super("sgd", lr, 0);
     }
 
     @Override
-    public void step(float[] params, float[] grads) {
-        Optimizers.checkLengths(params, grads);
-        float rate = lr;
+    protected void update(float[] params, float[] grads) {
+        float rate = (float) learningRate();
         for (int i = 0; i < params.length; i++) {
             params[i] -= rate * grads[i];
         }
-    }
-
-    @Override
-    public String toString() {
-        return "sgd(lr: " + lr + ")";
     }
 }

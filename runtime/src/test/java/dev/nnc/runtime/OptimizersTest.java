@@ -53,14 +53,15 @@ class OptimizersTest {
     @Test
     void createsSgdFromSpec() {
         Optimizer o = Optimizers.create(spec("sgd", Map.of("lr", 0.25)));
-        assertEquals(0.25, assertInstanceOf(Sgd.class, o).lr());
+        assertEquals(0.25, assertInstanceOf(Sgd.class, o).learningRate());
     }
 
     @Test
     void unknownNameListsKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Optimizers.create(spec("sdg", Map.of("lr", 0.1))));
-        assertEquals("unknown optimizer 'sdg'; known: adagrad, adam, momentum, rmsprop, sgd",
+        assertEquals("unknown optimizer 'sdg'; known: adadelta, adagrad, adam, adamw, momentum, "
+                + "nesterov, rmsprop, sgd",
                 e.getMessage());
     }
 
@@ -81,5 +82,69 @@ class OptimizersTest {
         o.step(new float[2], new float[2]);
         assertThrows(IllegalStateException.class, () -> o.step(new float[3], new float[3]));
         assertThrows(IllegalArgumentException.class, () -> new Sgd(0));
+    }
+
+    @Test
+    void nesterovLooksAhead() {
+        Optimizer o = Optimizers.create(spec("nesterov", Map.of("lr", 0.1, "momentum", 0.5)));
+        float[] p = {1f};
+        float[] g = {1f};
+        o.step(p, g); // v = -0.1; p += 0.5 * -0.1 - 0.1 = -0.15 -> 0.85
+        assertEquals(0.85f, p[0], 1e-6f);
+        o.step(p, g); // v = -0.05 - 0.1 = -0.15; p += -0.075 - 0.1 -> 0.675
+        assertEquals(0.675f, p[0], 1e-6f);
+    }
+
+    @Test
+    void adaDeltaNeedsNoLearningRate() {
+        Optimizer o = Optimizers.create(spec("adadelta", Map.of()));
+        float[] p = {1f};
+        o.step(p, new float[] {2f});
+        // r = 0.1 * 4 = 0.4; d = sqrt(0 + 1e-5) / sqrt(0.4 + 1e-5) * 2; s = 0.1 d²
+        double r = 0.4;
+        double d = Math.sqrt(1e-5) / Math.sqrt(r + 1e-5) * 2;
+        assertEquals(1 - d, p[0], 1e-7);
+        o.step(p, new float[] {2f});
+        double r2 = 0.9 * r + 0.4;
+        double s = 0.1 * d * d;
+        double d2 = Math.sqrt(s + 1e-5) / Math.sqrt(r2 + 1e-5) * 2;
+        assertEquals(1 - d - d2, p[0], 1e-6);
+    }
+
+    @Test
+    void adamSecondStepFollowsTheBiasCorrectedMoments() {
+        Optimizer o = Optimizers.create(spec("adam", Map.of("lr", 0.1)));
+        float[] p = {0f};
+        o.step(p, new float[] {1f});
+        o.step(p, new float[] {-1f});
+        double m = 0.9 * 0.1 - 0.1;          // after two steps
+        double v = 0.999 * 0.001 + 0.001;
+        double mh = m / (1 - 0.81);
+        double vh = v / (1 - 0.999 * 0.999);
+        assertEquals(-0.1 - 0.1 * mh / (Math.sqrt(vh) + 1e-8), p[0], 1e-6);
+    }
+
+    @Test
+    void adamWDecaysTheWeightsBeforeTheAdamStep() {
+        Optimizer o = Optimizers.create(spec("adamw", Map.of("lr", 0.1, "weight_decay", 0.5)));
+        float[] p = {2f};
+        o.step(p, new float[] {1f});
+        assertEquals(2 * (1 - 0.05) - 0.1, p[0], 1e-6);
+    }
+
+    @Test
+    void learningRateCanBeChangedAndStateRestored() {
+        Optimizer a = Optimizers.create(spec("momentum", Map.of("lr", 0.1)));
+        float[] p = {1f};
+        a.step(p, new float[] {1f});
+        a.setLearningRate(0.05);
+        assertEquals(0.05, a.learningRate());
+        Optimizer b = Optimizers.create(spec("momentum", Map.of("lr", 0.05)));
+        b.restore(a.state(), a.steps());
+        float[] q = p.clone();
+        a.step(p, new float[] {0.5f});
+        b.step(q, new float[] {0.5f});
+        assertArrayEquals(p, q);
+        assertEquals(2, b.steps());
     }
 }

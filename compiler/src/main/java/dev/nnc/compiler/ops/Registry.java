@@ -23,7 +23,7 @@ public final class Registry {
             .loss(new Loss.Mse())
             .loss(new Loss.BinaryCrossEntropy())
             .loss(new Loss.CrossEntropy())
-            .optimizer("sgd", List.of(ArgSpec.positive("lr", null)));
+            .runtimeOptimizers();
 
     private final Map<String, LayerKind> layers = new LinkedHashMap<>();
     private final Map<String, Loss> losses = new LinkedHashMap<>();
@@ -53,6 +53,28 @@ public final class Registry {
             }
         }
         return this;
+    }
+
+    /** Every optimizer of the runtime, with its arguments: lr first, then the others by name. */
+    private Registry runtimeOptimizers() {
+        for (String name : dev.nnc.runtime.Optimizers.names()) {
+            java.util.Map<String, Double> defaults = dev.nnc.runtime.Optimizers.arguments(name);
+            List<ArgSpec> args = new java.util.ArrayList<>();
+            defaults.keySet().stream().sorted((a, b) -> a.equals("lr") ? -1 : b.equals("lr") ? 1
+                    : a.compareTo(b)).forEach(k -> args.add(optimizerArg(k, defaults.get(k))));
+            optimizer(name, args);
+        }
+        return this;
+    }
+
+    private static ArgSpec optimizerArg(String name, double fallback) {
+        Double d = Double.isNaN(fallback) ? null : fallback;
+        return switch (name) {
+            case "momentum", "rho", "beta1", "beta2" -> ArgSpec.range(name, d, 0, 1);
+            case "weight_decay" -> new ArgSpec(name, ArgSpec.Type.NUMBER, d, 0, true,
+                    Double.POSITIVE_INFINITY, true);
+            default -> ArgSpec.positive(name, d);
+        };
     }
 
     private Registry optimizer(String name, List<ArgSpec> args) {
