@@ -6,33 +6,68 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The loader that turns a data file named in a {@code .nn} file into a {@link Dataset} of the
+ * The loader that turns a data source named in a {@code .nn} file into a {@link Dataset} of the
  * model's shape: features, labels, class labels to one-hot.
  *
  * <p>Example: with {@code csv("data/iris.csv", label: last)}, a model of 4 inputs and 3 outputs and
  * cross-entropy loss, a file with columns {@code a,b,c,d,species} where {@code species} holds 1, 2
  * or 3 loads as inputs {@code a..d} and one-hot targets; the classes {@code 1,2,3} come back in
- * {@link LoadedData#classes()} so that the test file and predictions use the same mapping.
+ * {@link LoadedData#classes()} so that the test file and predictions use the same mapping. With
+ * {@code idx(images: "train-images-idx3-ubyte.gz", labels: "train-labels-idx1-ubyte.gz")} and a
+ * model of input {@code [784]} or {@code [1,28,28]} and 10 softmax outputs, the 60000 images of
+ * {@code [28,28]} bytes become 60000 rows of 784 features and the labels 0..9 one-hot targets.
  *
- * <p>Features are all the columns that are not labels, in file order. When the loss is
- * cross-entropy, the model has {@code k > 1} outputs and the file has one label column, that
- * column holds class labels (numbers): the classes are its sorted distinct values, and there must
- * be exactly {@code k}. A file with {@code k} label columns is taken as already one-hot.
+ * <p>CSV: features are all the columns that are not labels, in file order. IDX, NPY and NPZ: the
+ * features array has the samples along its first dimension; the rest of its shape is flattened
+ * and must hold as many values as the model's input ({@code [N,28,28]} and {@code [N,784]} both
+ * fit {@code [784]} and {@code [1,28,28]}); the labels array is {@code [N]} or {@code [N,k]}.
+ * Labels, from any source: when the loss is cross-entropy, the model has {@code k > 1} outputs and
+ * there is one label per sample, the labels are classes: the classes are their sorted distinct
+ * values, and there must be exactly {@code k}. Otherwise there must be one label per output, used
+ * as it is (already one-hot, or regression targets). Features are divided by the source's
+ * {@link ModelSpec.DataSource#scale() scale} as they are read.
  */
 public final class DataLoader {
     private DataLoader() {
     }
 
     /**
-     * Loads {@code file} as {@code src} describes it.
+     * Loads the source {@code src} whose main file is {@code file}.
+     *
+     * <p>A second file (the labels of {@code idx} and {@code npy}) is read from
+     * {@code src.labelFile()}: as it is when absolute; when relative, against the directory
+     * {@code file} was resolved from (the {@code .nn} file's), found by matching {@code file}
+     * with {@code src.path()}, else against {@code file}'s directory. Callers that know the
+     * directory pass {@code src.resolve(baseDir)}, which leaves nothing to find.
      *
      * @param classesOrNull the training classes when loading test data, or {@code null} to take
      *     the classes from this file
-     * @throws DataException naming file, line and column for every problem
+     * @throws DataException naming file, line and column (CSV) or file and sample (arrays) for
+     *     every problem
      */
     public static LoadedData load(Path file, ModelSpec.DataSource src, int inputSize,
             int outputSize, ModelSpec.Loss loss, ClassLabels classesOrNull) {
-        checkFormat(file, src);
+        return switch (src.format()) {
+            case "csv" -> loadCsv(file, src, inputSize, outputSize, loss, classesOrNull);
+            case "idx" -> loadArrays(IdxReader.read(file),
+                    IdxReader.read(companion(file, src)), src, inputSize, outputSize, loss,
+                    classesOrNull);
+            case "npy" -> loadArrays(NpyReader.read(file),
+                    NpyReader.read(companion(file, src)), src, inputSize, outputSize, loss,
+                    classesOrNull);
+            case "npz" -> {
+                try (NpzReader z = NpzReader.open(file)) {
+                    NdArray x = z.read(src.xArray());
+                    yield loadArrays(x, z.read(src.yArray()), src, inputSize, outputSize, loss,
+                            classesOrNull);
+                }
+            }
+            default -> throw unsupported(file, src);
+        };
+    }
+
+    private static LoadedData loadCsv(Path file, ModelSpec.DataSource src, int inputSize,
+            int outputSize, ModelSpec.Loss loss, ClassLabels classesOrNull) {
         CsvTable t = CsvReader.read(file);
         List<Integer> labelCols = labelColumns(t, src);
         List<Integer> featureCols = new ArrayList<>();
@@ -54,30 +89,112 @@ public final class DataLoader {
         for (int j = 0; j < inputSize; j++) {
             double[] col = t.column(featureCols.get(j));
             for (int r = 0; r < n; r++) {
-                x[r * inputSize + j] = (float) col[r];
+                x[r * inputSize + j] = (float) (col[r] / src.scale());
             }
         }
+        int w = labelCols.size();
+        double[] labels = new double[n * w];
+        for (int j = 0; j < w; j++) {
+            double[] col = t.column(labelCols.get(j));
+            for (int r = 0; r < n; r++) {
+                labels[r * w + j] = col[r];
+            }
+        }
+        Labels l = new Labels(labels, w, (r, j) -> where(t, r, labelCols.get(j)),
+                "column '" + (w == 1 ? labelNames.get(0) : "") + "' of " + t.file(),
+                file + " has " + count(w, "label column") + " (" + String.join(", ", labelNames)
+                        + ")");
+        return targets(x, n, inputSize, l, outputSize, loss, classesOrNull, featureNames,
+                labelNames);
+    }
+
+    /**
+     * Features from {@code xa}, labels from {@code ya}; both have the samples along their first
+     * dimension.
+     */
+    private static LoadedData loadArrays(NdArray xa, NdArray ya, ModelSpec.DataSource src,
+            int inputSize, int outputSize, ModelSpec.Loss loss, ClassLabels classesOrNull) {
+        NdArray.Header xh = xa.header();
+        NdArray.Header yh = ya.header();
+        String fit = fits(xh, yh, inputSize);
+        if (fit != null) {
+            throw new DataException(fit);
+        }
+        int n = xh.shape()[0];
+        int w = (int) yh.sampleSize();
+        float[] x = xa.toFloats(src.scale());
+        Labels l = new Labels(ya.toDoubles(), w, (r, j) -> yh.source() + ": sample " + r
+                + (w == 1 ? "" : ", label " + j) + ": ", yh.source(), yh.source() + " has "
+                + count(w, "label") + " per sample (shape " + yh.shapeText() + ")");
+        return targets(x, n, inputSize, l, outputSize, loss, classesOrNull, List.of(), List.of());
+    }
+
+    /**
+     * Why the arrays of headers {@code x} and {@code y} do not fit a model of
+     * {@code inputSize} inputs, or {@code null} when they do. The compiler asks this too, with
+     * the headers alone.
+     */
+    public static String fits(NdArray.Header x, NdArray.Header y, int inputSize) {
+        if (x.rank() < 1 || y.rank() < 1) {
+            NdArray.Header h = x.rank() < 1 ? x : y;
+            return h.source() + " holds a single number, not samples (shape [])";
+        }
+        if (x.sampleSize() != inputSize) {
+            return x.source() + " has samples of shape " + sampleShape(x) + " (" + x.sampleSize()
+                    + " values) but the model has " + count(inputSize, "input");
+        }
+        if (x.shape()[0] != y.shape()[0]) {
+            return x.source() + " has " + count(x.shape()[0], "sample") + " but "
+                    + y.source() + " has " + count(y.shape()[0], "label row");
+        }
+        return null;
+    }
+
+    /** The shape of one sample of {@code h}: its shape without the first dimension. */
+    public static String sampleShape(NdArray.Header h) {
+        int[] s = h.shape();
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 1; i < s.length; i++) {
+            sb.append(i == 1 ? "" : ",").append(s[i]);
+        }
+        return sb.append(']').toString();
+    }
+
+    /** What is needed to make targets from labels, whatever file they came from. */
+    private interface Where {
+        /** The message prefix for label {@code j} of sample {@code r}. */
+        String at(int r, int j);
+    }
+
+    /**
+     * Labels as read: {@code width} per sample, row-major.
+     *
+     * @param origin where class labels come from, for messages: "column 'y' of f.csv"
+     * @param has what the source has, for messages: "f.csv has 1 label column (y)"
+     */
+    private record Labels(double[] values, int width, Where where, String origin, String has) {
+    }
+
+    private static LoadedData targets(float[] x, int n, int inputSize, Labels l, int outputSize,
+            ModelSpec.Loss loss, ClassLabels classesOrNull, List<String> featureNames,
+            List<String> labelNames) {
         float[] y = new float[n * outputSize];
         ClassLabels classes = null;
-        if (loss == ModelSpec.Loss.CROSS_ENTROPY && outputSize > 1 && labelCols.size() == 1) {
-            classes = oneHot(t, labelCols.get(0), outputSize, classesOrNull, y);
+        if (loss == ModelSpec.Loss.CROSS_ENTROPY && outputSize > 1 && l.width() == 1) {
+            classes = oneHot(l, n, outputSize, classesOrNull, y);
         } else {
-            if (labelCols.size() != outputSize) {
-                throw new DataException(file + " has " + count(labelCols.size(), "label column")
-                        + " (" + String.join(", ", labelNames) + ") but the model has "
+            if (l.width() != outputSize) {
+                throw new DataException(l.has() + " but the model has "
                         + count(outputSize, "output"));
             }
-            for (int j = 0; j < outputSize; j++) {
-                int c = labelCols.get(j);
-                double[] col = t.column(c);
-                for (int r = 0; r < n; r++) {
-                    if (loss == ModelSpec.Loss.BINARY_CROSS_ENTROPY && col[r] != 0 && col[r] != 1) {
-                        throw new DataException(where(t, r, c) + "label "
-                                + ClassLabels.format(col[r]) + " is not 0 or 1"
-                                + " (binary cross-entropy needs 0/1 labels)");
-                    }
-                    y[r * outputSize + j] = (float) col[r];
+            double[] v = l.values();
+            for (int i = 0; i < n * outputSize; i++) {
+                if (loss == ModelSpec.Loss.BINARY_CROSS_ENTROPY && v[i] != 0 && v[i] != 1) {
+                    throw new DataException(l.where().at(i / outputSize, i % outputSize)
+                            + "label " + ClassLabels.format(v[i]) + " is not 0 or 1"
+                            + " (binary cross-entropy needs 0/1 labels)");
                 }
+                y[i] = (float) v[i];
             }
         }
         return new LoadedData(new Dataset(x, y, n, inputSize, outputSize), classes, featureNames,
@@ -85,20 +202,46 @@ public final class DataLoader {
     }
 
     /**
-     * Reads only the features of {@code file}, for prediction: when the file has exactly
-     * {@code inputSize} columns they are all features; otherwise the label columns {@code src}
-     * names are dropped first.
+     * The label file of a two-file source, resolved as {@link #load} describes.
+     */
+    static Path companion(Path file, ModelSpec.DataSource src) {
+        if (src.labelFile() == null) {
+            throw new IllegalArgumentException(src.format() + " source without a label file");
+        }
+        Path other = Path.of(src.labelFile());
+        if (other.isAbsolute()) {
+            return other.normalize();
+        }
+        Path main = Path.of(src.path());
+        Path abs = file.toAbsolutePath().normalize();
+        if (!main.isAbsolute()) {
+            for (Path b = abs.getParent(); b != null; b = b.getParent()) {
+                if (b.resolve(main).normalize().equals(abs)) {
+                    return b.resolve(other).normalize();
+                }
+            }
+        }
+        Path dir = abs.getParent();
+        return dir == null ? other : dir.resolve(other).normalize();
+    }
+
+    /**
+     * Reads only the features of the CSV {@code file}, for prediction: when the file has exactly
+     * {@code inputSize} columns, or the training data is not a CSV file, they are all features;
+     * otherwise the label columns {@code src} names are dropped first. Values are divided by the
+     * training source's scale, as training data was.
      *
-     * @param srcOrNull how the training data names its labels, or {@code null}
+     * @param srcOrNull the model's training data source, or {@code null}
      */
     public static double[][] readFeatures(Path file, ModelSpec.DataSource srcOrNull,
             int inputSize) {
-        if (srcOrNull != null) {
-            checkFormat(file, srcOrNull);
+        boolean csv = srcOrNull != null && "csv".equals(srcOrNull.format());
+        if (srcOrNull != null && !ModelSpec.DataSource.FORMATS.contains(srcOrNull.format())) {
+            throw unsupported(file, srcOrNull);
         }
         CsvTable t = CsvReader.read(file);
         List<Integer> cols = new ArrayList<>();
-        if (t.columnCount() == inputSize || srcOrNull == null) {
+        if (t.columnCount() == inputSize || !csv) {
             for (int c = 0; c < t.columnCount(); c++) {
                 cols.add(c);
             }
@@ -115,21 +258,20 @@ public final class DataLoader {
                     + String.join(", ", names(t, cols)) + ") but the model has "
                     + count(inputSize, "input"));
         }
+        double scale = srcOrNull == null ? 1 : srcOrNull.scale();
         double[][] rows = new double[t.rowCount()][inputSize];
         for (int j = 0; j < inputSize; j++) {
             double[] col = t.column(cols.get(j));
             for (int r = 0; r < rows.length; r++) {
-                rows[r][j] = col[r];
+                rows[r][j] = col[r] / scale;
             }
         }
         return rows;
     }
 
-    private static void checkFormat(Path file, ModelSpec.DataSource src) {
-        if (!"csv".equals(src.format())) {
-            throw new DataException(file + ": unsupported data format '" + src.format()
-                    + "' (known: csv)");
-        }
+    private static DataException unsupported(Path file, ModelSpec.DataSource src) {
+        return new DataException(file + ": unsupported data format '" + src.format()
+                + "' (known: " + String.join(", ", ModelSpec.DataSource.FORMATS) + ")");
     }
 
     private static List<Integer> labelColumns(CsvTable t, ModelSpec.DataSource src) {
@@ -154,16 +296,15 @@ public final class DataLoader {
         return cols;
     }
 
-    private static ClassLabels oneHot(CsvTable t, int c, int k, ClassLabels given, float[] y) {
-        double[] col = t.column(c);
-        int n = t.rowCount();
+    private static ClassLabels oneHot(Labels l, int n, int k, ClassLabels given, float[] y) {
+        double[] col = l.values();
         ClassLabels classes = given;
         if (classes == null) {
             classes = ClassLabels.of(Arrays.copyOf(col, n));
             if (classes.size() != k) {
                 throw new DataException("found " + count(classes.size(), "class") + " ("
-                        + classes.display() + ") in column '" + t.names().get(c) + "' of "
-                        + t.file() + " but the model has " + count(k, "output"));
+                        + classes.display() + ") in " + l.origin() + " but the model has "
+                        + count(k, "output"));
             }
         } else if (classes.size() != k) {
             throw new IllegalArgumentException(classes.size() + " classes for " + k + " outputs");
@@ -171,7 +312,7 @@ public final class DataLoader {
         for (int r = 0; r < n; r++) {
             int i = classes.index(col[r]);
             if (i < 0) {
-                throw new DataException(where(t, r, c) + "class " + ClassLabels.format(col[r])
+                throw new DataException(l.where().at(r, 0) + "class " + ClassLabels.format(col[r])
                         + " is not one of the training classes (" + classes.display() + ")");
             }
             y[r * k + i] = 1f;

@@ -140,8 +140,8 @@ public final class Training {
                 throw new DataException("the model names no training data (add a data block, or"
                         + " pass the data in memory)");
             }
-            LoadedData ld = DataLoader.load(resolve(baseDir, src.path()), src, in, out, loss,
-                    null);
+            LoadedData ld = DataLoader.load(resolve(baseDir, src.path()), src.resolve(baseDir),
+                    in, out, loss, null);
             all = ld.dataset();
             classes = ld.classes();
         }
@@ -214,8 +214,8 @@ public final class Training {
             test = opts.test().copy();
         } else if (opts.train() == null && spec.data().test() != null) {
             ModelSpec.DataSource src = spec.data().test();
-            test = DataLoader.load(resolve(baseDir, src.path()), src, in, out, loss, classes)
-                    .dataset();
+            test = DataLoader.load(resolve(baseDir, src.path()), src.resolve(baseDir), in, out,
+                    loss, classes).dataset();
         }
         if (test != null) {
             checkShape(model, test, "test");
@@ -228,8 +228,9 @@ public final class Training {
 
     /**
      * Measures a trained model on a data file, as {@code nnc eval} does: the file is read with
-     * {@code src}'s label settings (or, when {@code null}, those of the model's training data),
-     * normalized with the saved preprocessing and its class labels.
+     * {@code src}'s settings (or, when {@code null}, as a CSV file with the label settings of the
+     * model's training data when that is a CSV file too, else with the label last; scaled as the
+     * training data), normalized with the saved preprocessing and its class labels.
      *
      * @return {@code samples} and {@code loss}, then {@code accuracy} for classifiers, or
      *     {@code mse}, {@code rmse}, {@code r2} (in the labels' own units) for regression
@@ -239,7 +240,9 @@ public final class Training {
         ModelSpec.DataSource s = src;
         if (s == null) {
             ModelSpec.DataSource t = model.spec().data().train();
-            s = t != null ? t : new ModelSpec.DataSource("csv", csv.toString(), List.of(), true);
+            s = t != null && t.format().equals("csv") ? t
+                    : ModelSpec.DataSource.csv(csv.toString(), List.of(), true)
+                            .withScale(t != null ? t.scale() : 1);
         }
         ModelSpec.Loss loss = model.spec().loss();
         Dataset d = DataLoader.load(csv, s, model.inputSize(), model.outputSize(), loss,

@@ -112,8 +112,19 @@ class DataLoaderTest {
 
     @Test
     void unsupportedFormat() throws IOException {
-        assertEquals("F: unsupported data format 'npz' (known: csv)", error("a,y\n1,1\n",
-                new DataSource("npz", "x.npz", List.of(), true), 1, 1, Loss.MSE, null));
+        assertEquals("F: unsupported data format 'json' (known: csv, idx, npz, npy)",
+                error("a,y\n1,1\n", new DataSource("json", "x.json", List.of(), true), 1, 1,
+                        Loss.MSE, null));
+    }
+
+    @Test
+    void csvFeaturesAreDividedByTheScale() throws IOException {
+        LoadedData d = DataLoader.load(file("a,b,y\n255,51,3\n"), LAST.withScale(255), 2, 1,
+                Loss.MSE, null);
+        assertArrayEquals(new float[] {1, 0.2f}, d.dataset().x());
+        assertArrayEquals(new float[] {3}, d.dataset().y());
+        assertArrayEquals(new double[] {1, 0.2}, DataLoader.readFeatures(file("a,b\n255,51\n"),
+                LAST.withScale(255), 2)[0], 1e-12);
     }
 
     @Test

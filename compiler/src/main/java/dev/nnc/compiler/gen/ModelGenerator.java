@@ -174,8 +174,24 @@ public final class ModelGenerator {
             labels.add(i == 0 ? "$S" : ", $S", src.labels().get(i));
         }
         labels.add(")");
-        return CodeBlock.of("new $T($S, $S, $L, $L)", ModelSpec.DataSource.class, src.format(),
-                src.path(), labels.build(), src.labelLast());
+        if (src.format().equals("csv") && src.scale() == 1) {
+            return CodeBlock.of("new $T($S, $S, $L, $L)", ModelSpec.DataSource.class,
+                    src.format(), src.path(), labels.build(), src.labelLast());
+        }
+        CodeBlock.Builder b = CodeBlock.builder();
+        switch (src.format()) {
+            case "csv" -> b.add("$T.csv($S, $L, $L)", ModelSpec.DataSource.class, src.path(),
+                    labels.build(), src.labelLast());
+            case "idx", "npy" -> b.add("$T.$L($S, $S)", ModelSpec.DataSource.class, src.format(),
+                    src.path(), src.labelFile());
+            case "npz" -> b.add("$T.npz($S, $S, $S)", ModelSpec.DataSource.class, src.path(),
+                    src.xArray(), src.yArray());
+            default -> throw new AssertionError(src.format());
+        }
+        if (src.scale() != 1) {
+            b.add(".withScale($L)", doubleLit(src.scale()));
+        }
+        return b.build();
     }
 
     private static CodeBlock stop(StopCondition c) {

@@ -6,7 +6,13 @@ import dev.nnc.compiler.diag.Diagnostics;
 import dev.nnc.compiler.diag.SourceFile;
 import dev.nnc.compiler.ops.Loss;
 import dev.nnc.compiler.ops.Shape;
+import dev.nnc.runtime.DataException;
+import dev.nnc.runtime.DataLoader;
+import dev.nnc.runtime.IdxReader;
 import dev.nnc.runtime.ModelSpec;
+import dev.nnc.runtime.NdArray;
+import dev.nnc.runtime.NpyReader;
+import dev.nnc.runtime.NpzReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,18 +21,43 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Checks the {@code data { }} block: data sources, label columns, normalization. Data files are
- * resolved against the directory of the {@code .nn} file; their header rows are read so that a
- * missing file or column, or a column count that does not fit the model, is reported before
+ * Checks the {@code data { }} block: data sources, label columns or arrays, scale,
+ * normalization. Data files are resolved against the directory of the {@code .nn} file; a CSV
+ * file's header row and an IDX, NPY or NPZ file's array headers are read (never the data) so that
+ * a missing file, column or array, or a shape that does not fit the model, is reported before
  * training starts.
+ *
+ * <p>The sources and their arguments, by position or name:
+ * <pre>
+ * csv(path, label: last)                 label: last, "col" or ["a", "b"]
+ * idx(images: "...", labels: "...")      MNIST's format, plain or gzip
+ * npz(path, x: "data", y: "label")       the textbook's array names are the defaults
+ * npy(x: "x.npy", y: "y.npy")
+ * </pre>
  */
 final class DataChecker {
     private static final List<String> KEYS = List.of("train", "test", "normalize",
-            "normalize_labels");
+            "normalize_labels", "scale");
+    private static final Map<String, List<String>> PARAMS = Map.of(
+            "csv", List.of("path", "label"),
+            "idx", List.of("images", "labels"),
+            "npz", List.of("path", "x", "y"),
+            "npy", List.of("x", "y"));
+    private static final Map<String, String> EXAMPLES = Map.of(
+            "csv", "csv(\"data.csv\", label: last)",
+            "idx", "idx(images: \"train-images-idx3-ubyte.gz\", labels: "
+                    + "\"train-labels-idx1-ubyte.gz\")",
+            "npz", "npz(\"ch10.train.npz\", x: \"data\", y: \"label\")",
+            "npy", "npy(x: \"x.npy\", y: \"y.npy\")");
+    /** Where the Debian package dataset-fashion-mnist installs Fashion-MNIST. */
+    private static final String FASHION_MNIST = "fashion-mnist";
     private static final List<String> NORMALIZATIONS = List.of("none", "minmax", "zscore");
 
     private final Diagnostics diags;
@@ -45,6 +76,7 @@ final class DataChecker {
         ModelSpec.DataSource test = null;
         ModelSpec.Normalization features = ModelSpec.Normalization.NONE;
         ModelSpec.Normalization labels = ModelSpec.Normalization.NONE;
+        double scale = 1;
         Set<String> seen = new HashSet<>();
         boolean ok = true;
         for (Ast.Entry e : b.entries()) {
@@ -89,12 +121,21 @@ final class DataChecker {
                         labels = n;
                     }
                 }
+                case "scale" -> {
+                    Double d = scale(v);
+                    ok &= d != null;
+                    scale = d != null ? d : 1;
+                }
                 default -> throw new AssertionError(e.key());
             }
         }
+        if (scale != 1) {
+            train = train == null ? null : train.withScale(scale);
+            test = test == null ? null : test.withScale(scale);
+        }
         if (test != null && train == null) {
             diags.report(Code.MISSING_ARGUMENT, b.nameSpan(), "the data block names test data "
-                    + "but no training data ('train: csv(...)')");
+                    + "but no training data (e.g. 'train: csv(...)')");
             ok = false;
         }
         return ok ? new ModelSpec.DataSpec(train, test, features, labels) : null;
@@ -111,47 +152,102 @@ final class DataChecker {
         return null;
     }
 
+    private Double scale(Value v) {
+        if (!(v instanceof Value.Num n)) {
+            diags.report(Code.ARGUMENT_TYPE, v.span(), "scale is a number that every feature is "
+                    + "divided by (e.g. 255 for pixels), not %s", v.describe());
+            return null;
+        }
+        if (!(n.value() > 0)) {
+            diags.report(Code.ARGUMENT_RANGE, v.span(), "scale must be > 0, not %s",
+                    Values.format(n.value()));
+            return null;
+        }
+        return n.value();
+    }
+
     private ModelSpec.DataSource source(Value v, Scope scope, Evaluator eval, Loss loss, Shape in,
             Shape out, SourceFile file) {
-        if (!(v instanceof Value.Call c) || !c.name().equals("csv")) {
+        if (!(v instanceof Value.Call c) || !PARAMS.containsKey(c.name())) {
             if (v instanceof Value.Call c2) {
-                diags.report(Code.DATA_FORMAT, c2.nameSpan(), "unknown data format '%s'%s; known: "
-                        + "csv", c2.name(), Names.suggestion(c2.name(), List.of("csv")));
+                diags.report(Code.DATA_FORMAT, c2.nameSpan(), "unknown data format '%s'%s",
+                        c2.name(), Names.known(c2.name(), PARAMS.keySet()));
             } else {
-                diags.report(Code.ARGUMENT_TYPE, v.span(), "data is given as csv(\"file.csv\", "
-                        + "label: last), not %s", v.describe());
+                diags.report(Code.ARGUMENT_TYPE, v.span(), "data is given as csv(...), idx(...), "
+                        + "npz(...) or npy(...), e.g. csv(\"file.csv\", label: last), not %s",
+                        v.describe());
             }
             return null;
         }
-        Value pathV = null;
-        Value labelV = null;
+        Map<String, Value> args = bind(c);
+        if (args == null) {
+            return null;
+        }
+        return switch (c.name()) {
+            case "csv" -> csv(c, args, loss, in, out, file);
+            case "idx", "npy" -> pair(c, args, loss, in, out, file);
+            case "npz" -> npz(c, args, loss, in, out, file);
+            default -> throw new AssertionError(c.name());
+        };
+    }
+
+    /** The arguments of a source call by parameter name, or {@code null} after errors. */
+    private Map<String, Value> bind(Value.Call c) {
+        List<String> params = PARAMS.get(c.name());
+        Map<String, Value> args = new LinkedHashMap<>();
         boolean ok = true;
         int position = 0;
         for (Value.Arg a : c.args()) {
-            String name = a.name() != null ? a.name() : position == 0 ? "path" : position == 1
-                    ? "label" : null;
+            String name = a.name() != null ? a.name()
+                    : position < params.size() ? params.get(position) : null;
             position++;
             if (name == null) {
-                diags.report(Code.TOO_MANY_ARGUMENTS, a.value().span(), "csv takes 2 arguments "
-                        + "(path, label)");
+                diags.report(Code.TOO_MANY_ARGUMENTS, a.value().span(), "%s takes %d arguments "
+                        + "(%s)", c.name(), params.size(), String.join(", ", params));
                 ok = false;
-            } else if (name.equals("path")) {
-                pathV = a.value();
-            } else if (name.equals("label")) {
-                labelV = a.value();
+            } else if (!params.contains(name)) {
+                diags.report(Code.UNKNOWN_ARGUMENT, a.nameSpan(), "%s has no argument '%s'; "
+                        + "its arguments: %s%s", c.name(), name, String.join(", ", params),
+                        Names.suggestion(name, params));
+                ok = false;
+            } else if (args.containsKey(name)) {
+                diags.report(Code.DUPLICATE_ARGUMENT, a.name() != null ? a.nameSpan()
+                        : a.value().span(), "argument '%s' of %s is given twice", name, c.name());
+                ok = false;
             } else {
-                diags.report(Code.UNKNOWN_ARGUMENT, a.nameSpan(), "csv has no argument '%s'%s; "
-                        + "its arguments: path, label", name, Names.suggestion(name,
-                                List.of("path", "label")));
-                ok = false;
+                args.put(name, a.value());
             }
         }
-        if (!(pathV instanceof Value.Str path)) {
-            diags.report(pathV == null ? Code.MISSING_ARGUMENT : Code.ARGUMENT_TYPE,
-                    pathV == null ? c.span() : pathV.span(), "csv needs the file name as a "
-                    + "string, e.g. csv(\"data.csv\", label: last)");
+        return ok ? args : null;
+    }
+
+    /** The string argument {@code name}, or {@code null} after reporting it missing or wrong. */
+    private Value.Str fileArg(Value.Call c, Map<String, Value> args, String name) {
+        Value v = args.get(name);
+        if (v instanceof Value.Str s) {
+            return s;
+        }
+        if (c.name().equals("csv")) {
+            diags.report(v == null ? Code.MISSING_ARGUMENT : Code.ARGUMENT_TYPE,
+                    v == null ? c.span() : v.span(), "csv needs the file name as a string, "
+                    + "e.g. %s", EXAMPLES.get("csv"));
+        } else if (v == null) {
+            diags.report(Code.MISSING_ARGUMENT, c.span(), "%s needs the argument '%s' (a file "
+                    + "name), e.g. %s", c.name(), name, EXAMPLES.get(c.name()));
+        } else {
+            diags.report(Code.ARGUMENT_TYPE, v.span(), "'%s' of %s must be a file name string, "
+                    + "not %s", name, c.name(), v.describe());
+        }
+        return null;
+    }
+
+    private ModelSpec.DataSource csv(Value.Call c, Map<String, Value> args, Loss loss, Shape in,
+            Shape out, SourceFile file) {
+        Value.Str path = fileArg(c, args, "path");
+        if (path == null) {
             return null;
         }
+        Value labelV = args.get("label");
         boolean last = false;
         List<String> labels = new ArrayList<>();
         if (labelV == null || labelV instanceof Value.Word w && w.name().equals("last")) {
@@ -168,27 +264,181 @@ final class DataChecker {
                     + "(\"y\") or a list of names ([\"y1\", \"y2\"]), not %s", labelV.describe());
             return null;
         }
-        if (!ok) {
-            return null;
-        }
-        ModelSpec.DataSource src = new ModelSpec.DataSource("csv", path.value(), labels, last);
+        ModelSpec.DataSource src = ModelSpec.DataSource.csv(path.value(), labels, last);
         checkFile(src, path, loss, in, out, file);
         return src;
     }
 
-    private void checkFile(ModelSpec.DataSource src, Value.Str pathV, Loss loss, Shape in,
+    /** {@code idx(images, labels)} and {@code npy(x, y)}: features and labels in two files. */
+    private ModelSpec.DataSource pair(Value.Call c, Map<String, Value> args, Loss loss, Shape in,
             Shape out, SourceFile file) {
-        Path p;
+        List<String> params = PARAMS.get(c.name());
+        Value.Str xv = fileArg(c, args, params.get(0));
+        Value.Str yv = fileArg(c, args, params.get(1));
+        if (xv == null || yv == null) {
+            return null;
+        }
+        boolean idx = c.name().equals("idx");
+        ModelSpec.DataSource src = idx ? ModelSpec.DataSource.idx(xv.value(), yv.value())
+                : ModelSpec.DataSource.npy(xv.value(), yv.value());
+        Path xp = existing(xv, file);
+        Path yp = existing(yv, file);
+        if (xp == null || yp == null) {
+            return src;
+        }
+        NdArray.Header xh = header(xv, xp, () -> idx ? IdxReader.header(xp)
+                : NpyReader.header(xp));
+        NdArray.Header yh = header(yv, yp, () -> idx ? IdxReader.header(yp)
+                : NpyReader.header(yp));
+        if (xh != null && yh != null) {
+            checkShapes(xh, xv, yh, yv, loss, in, out);
+        }
+        return src;
+    }
+
+    private ModelSpec.DataSource npz(Value.Call c, Map<String, Value> args, Loss loss, Shape in,
+            Shape out, SourceFile file) {
+        Value.Str path = fileArg(c, args, "path");
+        Value.Str xv = arrayName(c, args, "x", ModelSpec.DataSource.NPZ_X);
+        Value.Str yv = arrayName(c, args, "y", ModelSpec.DataSource.NPZ_Y);
+        if (path == null || xv == null || yv == null) {
+            return null;
+        }
+        ModelSpec.DataSource src = ModelSpec.DataSource.npz(path.value(), xv.value(),
+                yv.value());
+        Path p = existing(path, file);
+        if (p == null) {
+            return src;
+        }
+        NdArray.Header[] headers = new NdArray.Header[2];
+        Value.Str[] names = {xv, yv};
+        header(path, p, () -> {
+            try (NpzReader z = NpzReader.open(p)) {
+                for (int i = 0; i < 2; i++) {
+                    String n = names[i].value();
+                    if (z.has(n)) {
+                        headers[i] = z.header(n);
+                    } else {
+                        Value given = args.get(i == 0 ? "x" : "y");
+                        diags.report(Code.DATA_COLUMN_NOT_FOUND, given != null ? given.span()
+                                : path.span(), "\"%s\" has no array '%s'; its arrays: %s%s",
+                                path.value(), n, z.names().isEmpty() ? "none"
+                                : String.join(", ", z.names()), Names.suggestion(n, z.names()));
+                    }
+                }
+            }
+            return null;
+        });
+        if (headers[0] != null && headers[1] != null) {
+            checkShapes(headers[0], path, headers[1], path, loss, in, out);
+        }
+        return src;
+    }
+
+    /** The npz array-name argument {@code name}, or a string of {@code fallback} when absent. */
+    private Value.Str arrayName(Value.Call c, Map<String, Value> args, String name,
+            String fallback) {
+        Value v = args.get(name);
+        if (v == null) {
+            return new Value.Str(fallback, c.span());
+        }
+        if (v instanceof Value.Str s) {
+            return s;
+        }
+        diags.report(Code.ARGUMENT_TYPE, v.span(), "'%s' of npz is the name of an array in the "
+                + "archive, a string such as \"%s\", not %s", name, fallback, v.describe());
+        return null;
+    }
+
+    /** A header reader that may throw {@link DataException}. */
+    private interface HeaderRead {
+        NdArray.Header read();
+    }
+
+    /**
+     * Runs {@code read}; a {@link DataException} becomes NN0503 on {@code pathV}, with the
+     * resolved path replaced by the path as written.
+     */
+    private NdArray.Header header(Value.Str pathV, Path p, HeaderRead read) {
         try {
-            p = file.path().toAbsolutePath().getParent().resolve(src.path()).normalize();
-        } catch (InvalidPathException e) {
-            diags.report(Code.DATA_FILE_NOT_FOUND, pathV.span(), "invalid path \"%s\"",
-                    src.path());
+            return read.read();
+        } catch (DataException e) {
+            String m = e.getMessage();
+            String shown = "\"" + pathV.value() + "\"";
+            m = m.startsWith(p.toString()) ? shown + m.substring(p.toString().length()) : m;
+            diags.report(Code.DATA_FORMAT, pathV.span(), "cannot read %s", m);
+            return null;
+        }
+    }
+
+    /**
+     * Reports a features array whose samples do not hold as many values as the input, a labels
+     * array of another sample count, or labels that do not fit the outputs.
+     */
+    private void checkShapes(NdArray.Header x, Value.Str xv, NdArray.Header y, Value.Str yv,
+            Loss loss, Shape in, Shape out) {
+        String xs = "\"" + xv.value() + "\"" + (xv == yv ? " array '" + arrayOf(x) + "'" : "");
+        String ys = "\"" + yv.value() + "\"" + (xv == yv ? " array '" + arrayOf(y) + "'" : "");
+        if (x.rank() < 1 || y.rank() < 1) {
+            boolean bad = x.rank() < 1;
+            diags.report(Code.DATA_COLUMNS_MISMATCH, bad ? xv.span() : yv.span(), "%s holds a "
+                    + "single number, not samples (shape [])", bad ? xs : ys);
             return;
         }
+        if (in != null && x.sampleSize() != in.size()) {
+            diags.report(Code.DATA_COLUMNS_MISMATCH, xv.span(), "%s has samples of shape %s (%d "
+                    + "values) but the input %s takes %d values", xs, DataLoader.sampleShape(x),
+                    x.sampleSize(), in, in.size());
+        }
+        if (x.shape()[0] != y.shape()[0]) {
+            diags.report(Code.DATA_COLUMNS_MISMATCH, yv.span(), "%s has %d samples but %s has "
+                    + "%d labels", xs, x.shape()[0], ys, y.shape()[0]);
+        }
+        if (out != null && loss != null) {
+            long w = y.sampleSize();
+            boolean classes = loss.runtime() == ModelSpec.Loss.CROSS_ENTROPY && w == 1;
+            if (!classes && w != out.size()) {
+                diags.report(Code.DATA_COLUMNS_MISMATCH, yv.span(), "%s has %d label%s per "
+                        + "sample (shape %s) but the model has %d output%s", ys, w,
+                        w == 1 ? "" : "s", y.shapeText(), out.size(), out.size() == 1 ? "" : "s");
+            }
+        }
+    }
+
+    private static String arrayOf(NdArray.Header h) {
+        String s = h.source();
+        return s.substring(s.lastIndexOf(':') + 1);
+    }
+
+    /**
+     * The resolved path of a data file argument when the file exists; otherwise reports NN0501
+     * (with how to install Fashion-MNIST when that is what is missing) and returns {@code null}.
+     */
+    private Path existing(Value.Str pathV, SourceFile file) {
+        Path p;
+        try {
+            p = file.path().toAbsolutePath().getParent().resolve(pathV.value()).normalize();
+        } catch (InvalidPathException e) {
+            diags.report(Code.DATA_FILE_NOT_FOUND, pathV.span(), "invalid path \"%s\"",
+                    pathV.value());
+            return null;
+        }
         if (!Files.isRegularFile(p)) {
+            String hint = p.toString().toLowerCase(Locale.ROOT).contains(FASHION_MNIST)
+                    ? "; Fashion-MNIST comes with the Debian package dataset-fashion-mnist "
+                    + "(apt-get install dataset-fashion-mnist puts it in "
+                    + "/usr/share/datasets/fashion-mnist)" : "";
             diags.report(Code.DATA_FILE_NOT_FOUND, pathV.span(), "data file \"%s\" does not exist "
-                    + "(looked for %s)", src.path(), p);
+                    + "(looked for %s)%s", pathV.value(), p, hint);
+            return null;
+        }
+        return p;
+    }
+
+    private void checkFile(ModelSpec.DataSource src, Value.Str pathV, Loss loss, Shape in,
+            Shape out, SourceFile file) {
+        Path p = existing(pathV, file);
+        if (p == null) {
             return;
         }
         List<String> header;
