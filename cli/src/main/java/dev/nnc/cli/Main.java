@@ -44,7 +44,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
             TrainCommand.class,
             EvalCommand.class,
             PredictCommand.class,
-            ParamsCommand.class
+            ParamsCommand.class,
+            ReportCommand.class,
+            GraphCommand.class
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -52,6 +54,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             "  nnc summary model.nn                      layers, shapes, parameters, FLOPs",
             "  nnc train model.nn                        train; saves model.safetensors",
             "  nnc predict model.nn --input new.csv      predict with the trained weights",
+            "  nnc train model.nn --report out           also write out/index.html with plots",
             "",
             "Run 'nnc COMMAND --help' for the options of a command.",
             "Exit status: 0 ok, 1 error (diagnostics, data, weights), 2 bad command line.",

@@ -1,7 +1,9 @@
 package dev.nnc.cli;
 
+import dev.nnc.cli.report.History;
 import dev.nnc.compiler.Compilation;
 import dev.nnc.runtime.Json;
+import dev.nnc.runtime.ModelSpec;
 import dev.nnc.runtime.Progress;
 import dev.nnc.runtime.TrainableModel;
 import dev.nnc.runtime.Training;
@@ -34,13 +36,15 @@ import picocli.CommandLine.Spec;
                     + "to the .nn file), prints the final metrics and saves the weights with the "
                     + "normalization and class labels, so that eval and predict reuse them.",
             "Progress goes to stderr: a live line on a terminal, plain lines otherwise.",
+            "The per-epoch history is saved next to the weights as <weights-stem>.history.csv.",
             "The same seed gives the same weights, bit for bit, on the same machine."
         },
         footerHeading = "%nExamples:%n",
         footer = {
             "  nnc train model.nn                       saves ./model.safetensors",
             "  nnc train model.nn --epochs 50 --seed 7 --out runs/m7.safetensors",
-            "  nnc train model.nn --quiet --metrics-json metrics.json"
+            "  nnc train model.nn --quiet --metrics-json metrics.json",
+            "  nnc train model.nn --report report       also writes report/index.html"
         })
 final class TrainCommand implements Callable<Integer> {
     @ParentCommand
@@ -85,6 +89,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "log_every.")
     private Integer logEvery;
 
+    @Option(names = "--report", paramLabel = "DIR",
+            description = "Also write a report: DIR/index.html with the training curves, the "
+                    + "fit or decision regions, the confusion matrix, the model diagram and the "
+                    + "run's figures, as PNG images.")
+    private Path report;
+
     @Override
     public Integer call() {
         Io io = main.io();
@@ -97,7 +107,8 @@ final class TrainCommand implements Callable<Integer> {
         TrainingListener listener = TrainingListener.NONE;
         if (!quiet) {
             Progress.Mode mode = io.console() ? Progress.Mode.LIVE : Progress.Mode.LINES;
-            listener = new TrainHeader(io.err(), file, new Progress(io.err(), mode));
+            listener = new TrainHeader(io.err(), file,
+                    new Progress(io.err(), mode, Terminal.env(io)));
         }
         Training.Options opts = Training.Options.defaults()
                 .withEpochs(epochs)
@@ -110,10 +121,17 @@ final class TrainCommand implements Callable<Integer> {
         Path weights = out != null ? out : Models.defaultWeights(file);
         io.out().print(table(r.metrics()));
         io.out().flush();
+        Map<String, String> meta = new LinkedHashMap<>(r.preprocessing().toMetadata());
+        ModelSpec.TrainSpec ts = epochs != null ? model.spec().train().withEpochs(epochs)
+                : model.spec().train();
+        meta.put(Reports.RUN, Reports.runRecord(r, threads, ts));
         if (!diverged) {
             createParent(weights);
-            Weights.save(model, weights, r.preprocessing().toMetadata());
+            Weights.save(model, weights, meta);
         }
+        Path historyFile = History.pathFor(weights);
+        History history = History.of(r.report().history(), model.spec());
+        history.write(historyFile);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", model.name());
         json.putAll(r.metrics());
@@ -132,6 +150,15 @@ final class TrainCommand implements Callable<Integer> {
                     + "weights saved. Try a smaller learning rate or normalized data.");
         }
         io.out().println("weights saved to " + weights);
+        io.out().println("history saved to " + historyFile);
+        if (report != null) {
+            Path index = Reports.write(c, model, r.preprocessing(), history,
+                    Reports.metrics(r.metrics()), Reports.settings(model.spec(), r.metrics(),
+                            threads, ts.epochs(), Reports.trainSamples(r.report()), weights,
+                            historyFile),
+                    report, spec.commandLine().getParseResult().originalArgs());
+            io.out().println("report written to " + index);
+        }
         return Main.OK;
     }
 

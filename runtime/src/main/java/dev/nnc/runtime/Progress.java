@@ -19,7 +19,8 @@ import java.util.function.LongSupplier;
  * </pre>
  * {@code LIVE} prints the same lines and, below them, a status line redrawn in place (carriage
  * return) at most 10 times a second: epoch, a bar of the epoch's batches, the epoch's mean batch
- * loss so far, samples/s and the time left. It needs a terminal ({@code System.console()} present,
+ * loss so far, the last accuracy or R² measured (validation first), samples/s and the time left;
+ * on a narrow terminal the bar shrinks, then samples/s, the metric and the bar give way. It needs a terminal ({@code System.console()} present,
  * {@code TERM} not {@code dumb}) and falls back to {@code LINES} otherwise; it uses no color when
  * {@code NO_COLOR} is set, and fits in {@code COLUMNS} columns (80 when unset).
  */
@@ -38,6 +39,8 @@ public final class Progress implements TrainingListener {
     private static final long REDRAW_NANOS = 100_000_000L;
     private static final String BOLD = "\033[1m";
     private static final String RESET = "\033[0m";
+    /** The accuracy-like measures the live line shows, the most telling first. */
+    private static final String[] QUALITY = {"val_accuracy", "val_r2", "accuracy", "r2"};
 
     private final PrintStream out;
     private final Mode mode;
@@ -54,10 +57,21 @@ public final class Progress implements TrainingListener {
     private double epochLossSum;
     private int epochBatches;
     private double elapsedSeconds;
+    private String qualityName;
+    private double quality;
 
     /** A display on {@code out} (the CLI uses stderr); {@code LIVE} checks for a terminal. */
     public Progress(PrintStream out, Mode mode) {
         this(out, mode, isTerminal(), System.getenv(), System::nanoTime);
+    }
+
+    /**
+     * A display on {@code out} that reads {@code NO_COLOR}, {@code COLUMNS} and {@code TERM} from
+     * {@code env} instead of the process's environment (the CLI passes {@code COLUMNS} read from
+     * the terminal when the shell does not export it).
+     */
+    public Progress(PrintStream out, Mode mode, Map<String, String> env) {
+        this(out, mode, isTerminal(), env, System::nanoTime);
     }
 
     /** For tests: the terminal check, environment and clock given. */
@@ -105,6 +119,7 @@ public final class Progress implements TrainingListener {
         this.elapsedSeconds = 0;
         this.epochLossSum = 0;
         this.epochBatches = 0;
+        this.qualityName = null;
     }
 
     @Override
@@ -125,6 +140,13 @@ public final class Progress implements TrainingListener {
     @Override
     public void onEpoch(EpochRecord r) {
         lastRecord = r;
+        for (String q : QUALITY) {
+            if (r.metrics().containsKey(q)) {
+                qualityName = q;
+                quality = r.metric(q);
+                break;
+            }
+        }
         elapsedSeconds += r.seconds();
         epochLossSum = 0;
         epochBatches = 0;
@@ -203,31 +225,39 @@ public final class Progress implements TrainingListener {
                 + Math.min((long) (batch + 1) * info.batchSize(), info.trainSize());
         int digits = Integer.toString(info.epochs()).length();
         String head = "epoch " + pad(Integer.toString(epoch), digits) + "/" + info.epochs();
-        StringBuilder tail = new StringBuilder();
-        tail.append(String.format(Locale.ROOT, " %3d%%", (batch + 1) * 100 / batches));
-        if (epochBatches > 0) {
-            tail.append("  loss ").append(number(epochLossSum / epochBatches));
+        String pct = String.format(Locale.ROOT, " %3d%%", (batch + 1) * 100 / batches);
+        String loss = epochBatches > 0 ? "  loss " + number(epochLossSum / epochBatches) : "";
+        String metric = qualityName != null ? "  " + qualityName + " " + number(quality) : "";
+        String speed = elapsed > 0 ? "  " + rate(samples / elapsed) + " samples/s" : "";
+        String eta = done > 0 && elapsed > 0
+                ? "  ETA " + clockTime(elapsed * (1 - done) / done) : "";
+        // NOTE: on a narrow terminal the parts go in this order: the bar shrinks to 5 columns,
+        // then samples/s, the metric and the bar are dropped; what is left is cut at the width.
+        int room = width - 1;
+        String[] tails = {pct + loss + metric + speed + eta, pct + loss + metric + eta,
+            pct + loss + eta};
+        String plain = null;
+        for (String tail : tails) {
+            int barWidth = Math.min(30, room - head.length() - 3 - tail.length());
+            if (barWidth >= 5) {
+                int filled = (int) ((long) barWidth * (batch + 1) / batches);
+                StringBuilder bar = new StringBuilder(" [");
+                for (int i = 0; i < barWidth; i++) {
+                    bar.append(i < filled ? '=' : i == filled ? '>' : ' ');
+                }
+                plain = head + bar.append(']') + tail;
+                break;
+            }
         }
-        if (elapsed > 0) {
-            tail.append("  ").append(rate(samples / elapsed)).append(" samples/s");
+        if (plain == null) {
+            plain = head + pct + loss + eta;
         }
-        if (done > 0 && elapsed > 0) {
-            tail.append("  ETA ").append(clockTime(elapsed * (1 - done) / done));
-        }
-        int barWidth = Math.max(5, Math.min(30, width - 1 - head.length() - 3 - tail.length()));
-        int filled = (int) ((long) barWidth * (batch + 1) / batches);
-        StringBuilder bar = new StringBuilder(" [");
-        for (int i = 0; i < barWidth; i++) {
-            bar.append(i < filled ? '=' : i == filled ? '>' : ' ');
-        }
-        bar.append(']');
-        String plain = head + bar + tail;
-        if (plain.length() > width - 1) {
-            plain = plain.substring(0, width - 1);
+        if (plain.length() > room) {
+            plain = plain.substring(0, room);
         }
         String shown = color && plain.startsWith(head)
                 ? BOLD + head + RESET + plain.substring(head.length()) : plain;
-        out.print("\r" + shown + " ".repeat(width - 1 - plain.length()));
+        out.print("\r" + shown + " ".repeat(room - plain.length()));
         out.flush();
         statusShown = true;
     }

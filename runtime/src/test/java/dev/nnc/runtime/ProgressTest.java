@@ -104,6 +104,44 @@ class ProgressTest {
     }
 
     @Test
+    void liveLineShowsTheLastMeasuredMetric() {
+        run(progress(Progress.Mode.LIVE, true, Map.of("COLUMNS", "120", "NO_COLOR", "1")), 30,
+                30, false);
+        String s = bytes.toString(StandardCharsets.UTF_8);
+        // epochs 10 and 20 measure val_r2; the live line of the epochs after them shows it
+        boolean seen = false;
+        for (String part : s.split("\r")) {
+            if (part.startsWith("epoch 15/30 [")) {
+                seen = true;
+                assertTrue(part.matches("epoch 15/30 \\[[=> ]+\\] +\\d+%  loss 0\\.5"
+                        + "  val_r2 0\\.9712  [0-9.]+k samples/s  ETA \\d+:\\d\\d *"),
+                        "'" + part + "'");
+            }
+            if (part.startsWith("epoch  5/30 [")) {
+                assertFalse(part.contains("val_r2"), "no metric before the first measure");
+            }
+        }
+        assertTrue(seen, s);
+    }
+
+    @Test
+    void liveLineOnANarrowTerminalKeepsLossAndEta() {
+        run(progress(Progress.Mode.LIVE, true, Map.of("COLUMNS", "40", "NO_COLOR", "1")), 30,
+                30, false);
+        String s = bytes.toString(StandardCharsets.UTF_8);
+        boolean seen = false;
+        for (String part : s.split("\r")) {
+            if (part.startsWith("epoch 15/30")) {
+                seen = true;
+                assertEquals(39, part.length(), "'" + part + "'");
+                assertTrue(part.contains("loss 0.5") && part.contains("ETA "), part);
+                assertFalse(part.contains("samples/s"), part);
+            }
+        }
+        assertTrue(seen, s);
+    }
+
+    @Test
     void liveUsesBoldWithoutNoColor() {
         run(progress(Progress.Mode.LIVE, true, Map.of()), 3, 3, false);
         assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("\033[1mepoch 1/3\033[0m"));

@@ -1,0 +1,113 @@
+package dev.nnc.cli;
+
+import dev.nnc.cli.report.Diagram;
+import dev.nnc.compiler.Compilation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code nnc graph}: the model diagram as SVG, DOT or PNG. */
+@Command(name = "graph",
+        header = "Draw a model's diagram as SVG, Graphviz DOT or PNG.",
+        sortOptions = false,
+        description = {
+            "Draws the model top to bottom: its input, one box per layer (name, kind, output "
+                    + "shape, parameters, FLOPs) with the shape of one sample on each arrow, and "
+                    + "its loss. The format follows the extension of --out (.svg, .dot or .gv, "
+                    + ".png) unless --format says otherwise; without --out the SVG or DOT text "
+                    + "goes to stdout."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  nnc graph model.nn -o model.svg",
+            "  nnc graph model.nn -o model.dot && dot -Tpng model.dot > model.png",
+            "  nnc graph model.nn --format dot"
+        })
+final class GraphCommand implements Callable<Integer> {
+    /** The formats of the diagram. */
+    enum Format { svg, dot, png }
+
+    @ParentCommand
+    private Main main;
+
+    @Mixin
+    private HelpOption help;
+
+    @Parameters(paramLabel = "FILE", description = "The .nn file.")
+    private Path file;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "FILE",
+            description = "Where to write the diagram (default: stdout).")
+    private Path out;
+
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "svg, dot or png (default: from the extension of --out, else svg).")
+    private Format format;
+
+    @Override
+    public Integer call() {
+        Io io = main.io();
+        Format f = format != null ? format : fromName(out);
+        if (f == Format.png && out == null) {
+            throw new CliException("a PNG diagram needs --out FILE");
+        }
+        Compilation c = Models.compileModel(io, file);
+        Diagram d = Diagram.of(c.model());
+        try {
+            if (out != null) {
+                Path parent = out.toAbsolutePath().getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+            }
+            switch (f) {
+                case png -> {
+                    if (System.getProperty("java.awt.headless") == null) {
+                        System.setProperty("java.awt.headless", "true");
+                    }
+                    ImageIO.write(d.toImage(2), "png", out.toFile());
+                }
+                case dot -> write(io, d.toDot());
+                default -> write(io, d.toSvg());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (out != null) {
+            io.out().println(out);
+        }
+        return Main.OK;
+    }
+
+    private void write(Io io, String text) throws IOException {
+        if (out == null) {
+            io.out().print(text);
+        } else {
+            Files.writeString(out, text, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static Format fromName(Path p) {
+        if (p == null) {
+            return Format.svg;
+        }
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (n.endsWith(".dot") || n.endsWith(".gv")) {
+            return Format.dot;
+        }
+        if (n.endsWith(".png")) {
+            return Format.png;
+        }
+        return Format.svg;
+    }
+}

@@ -1,0 +1,579 @@
+package dev.nnc.cli.report;
+
+import dev.nnc.compiler.ir.LayerIR;
+import dev.nnc.compiler.ir.ModelIR;
+import dev.nnc.runtime.ClassLabels;
+import dev.nnc.runtime.DataLoader;
+import dev.nnc.runtime.Dataset;
+import dev.nnc.runtime.LoadedData;
+import dev.nnc.runtime.Metrics;
+import dev.nnc.runtime.Model;
+import dev.nnc.runtime.ModelSpec;
+import dev.nnc.runtime.Prediction;
+import dev.nnc.runtime.Predictor;
+import dev.nnc.runtime.Preprocessing;
+import java.awt.Color;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The report of a trained model: a self-contained {@code index.html} and the PNG images it shows,
+ * written into one directory.
+ *
+ * <p>What it holds, when it applies:
+ * <ul>
+ * <li>{@code loss.png}: the loss per epoch, training (the epoch's mean batch loss, and the whole
+ *     training part where it was measured) and validation; {@code metric.png}: accuracy or R²,
+ *     training and validation; {@code lr.png}: the learning rate per epoch (from the history);
+ * <li>{@code fit.png} and {@code test.png} for one input and one output (regression): the fitted
+ *     curve over the training points, and the model over the test points;
+ * <li>{@code regions.png} for two inputs and a class output: the decision regions over the
+ *     training points;
+ * <li>{@code confusion.png} for classifiers: the confusion matrix on the test data (the training
+ *     data when the model names no test data), with per-class precision and recall in the page;
+ * <li>{@code model.png}: the model diagram, and the layer table (the summary);
+ * <li>the final metrics and the run's settings, as the caller gives them.
+ * </ul>
+ * Charts are drawn headless; the page needs no network and no script to show, and carries a small
+ * script that marks, on load, whether every image loaded ({@code data-images-loaded} on body).
+ */
+public final class Report {
+    static final int W = 800;
+    static final int H = 450;
+    private static final int GRID = 150;
+
+    private Report() {
+    }
+
+    /**
+     * What the report is made of.
+     *
+     * @param ir the checked model (diagram, layer table)
+     * @param model the trained model, weights loaded
+     * @param prep the preprocessing saved with the weights
+     * @param history the per-epoch history, or {@code null} (no curves then)
+     * @param metrics the final metrics, formatted, in order
+     * @param settings the run's settings, formatted, in order
+     * @param baseDir the directory the model's data paths are relative to
+     * @param command the command line that made the report, for the page's footer
+     */
+    public record Input(ModelIR ir, Model model, Preprocessing prep, History history,
+            Map<String, String> metrics, Map<String, String> settings, Path baseDir,
+            String command) {
+    }
+
+    /** The files written: the page and the images, in the page's order. */
+    public record Output(Path index, List<Path> images) {
+    }
+
+    /** Writes the report of {@code in} into {@code dir}, created when missing. */
+    public static Output write(Input in, Path dir) {
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Page page = new Page(in);
+        List<Path> images = new ArrayList<>();
+        ModelSpec spec = in.model().spec();
+        boolean classifier = isSingleLabelClassifier(in.model());
+
+        if (in.history() != null && !in.history().rows().isEmpty()) {
+            curves(in.history(), spec, dir, page, images);
+        }
+        LoadedData train = load(in, spec.data().train());
+        LoadedData test = load(in, spec.data().test());
+        int inputs = in.model().inputSize();
+        int outputs = in.model().outputSize();
+        if (!spec.loss().isClassification() && inputs == 1 && outputs == 1 && train != null) {
+            fit(in, train, test, dir, page, images);
+        }
+        if (classifier && inputs == 2 && train != null) {
+            regions(in, train, test, dir, page, images);
+        }
+        if (classifier && (test != null || train != null)) {
+            confusion(in, test != null ? test : train, test != null ? "test" : "training", dir,
+                    page, images);
+        }
+        Path diagram = dir.resolve("model.png");
+        Charts.png(Diagram.of(in.ir()).toImage(2), diagram);
+        images.add(diagram);
+        page.model(diagram.getFileName().toString(), Diagram.WIDTH,
+                Diagram.of(in.ir()).height());
+
+        Path index = dir.resolve("index.html");
+        try {
+            Files.writeString(index, page.html(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Output(index, List.copyOf(images));
+    }
+
+    /** Softmax with cross-entropy, or one sigmoid output with binary cross-entropy. */
+    static boolean isSingleLabelClassifier(Model m) {
+        ModelSpec.Loss loss = m.spec().loss();
+        return loss == ModelSpec.Loss.CROSS_ENTROPY && m.outputSize() > 1
+                || loss == ModelSpec.Loss.BINARY_CROSS_ENTROPY && m.outputSize() == 1;
+    }
+
+    private static LoadedData load(Input in, ModelSpec.DataSource src) {
+        if (src == null) {
+            return null;
+        }
+        Path p = Path.of(src.path());
+        Path file = p.isAbsolute() ? p : in.baseDir().resolve(p).normalize();
+        return DataLoader.load(file, src, in.model().inputSize(), in.model().outputSize(),
+                in.model().spec().loss(), in.prep().classes());
+    }
+
+    private static void curves(History h, ModelSpec spec, Path dir, Page page,
+            List<Path> images) {
+        double[] epoch = h.values("epoch");
+        List<Charts.Line> loss = new ArrayList<>();
+        loss.add(new Charts.Line("training, mean batch loss", epoch, h.values("train_loss"),
+                new Color(0x9ecae1), true, false, 1.2f));
+        if (h.has("loss")) {
+            loss.add(new Charts.Line("training set", epoch, h.values("loss"), Charts.STRONG[0],
+                    true, true, 2f));
+        }
+        if (h.has("val_loss")) {
+            loss.add(new Charts.Line("validation set", epoch, h.values("val_loss"),
+                    Charts.STRONG[1], true, true, 2f));
+        }
+        String lossName = spec.loss().id();
+        Path p = dir.resolve("loss.png");
+        Charts.png(Charts.lines("Loss (" + lossName + ") per epoch", "epoch", "loss", loss, true),
+                W, H, p);
+        images.add(p);
+        page.image("Loss", p, "The loss per epoch: the mean of the epoch's batch losses (every "
+                + "epoch), and the loss over the whole training and validation sets where the "
+                + "trainer measured it (logged epochs, the last one, and those the stop "
+                + "condition reads).");
+
+        String q = spec.loss().isClassification() ? "accuracy" : "r2";
+        if (h.has(q) || h.has("val_" + q)) {
+            List<Charts.Line> m = new ArrayList<>();
+            if (h.has(q)) {
+                m.add(new Charts.Line("training set", epoch, h.values(q), Charts.STRONG[0], true,
+                        true, 2f));
+            }
+            if (h.has("val_" + q)) {
+                m.add(new Charts.Line("validation set", epoch, h.values("val_" + q),
+                        Charts.STRONG[1], true, true, 2f));
+            }
+            String label = q.equals("r2") ? "R²" : "accuracy";
+            Path mp = dir.resolve("metric.png");
+            Charts.png(Charts.lines(cap(label) + " per epoch", "epoch", label, m, false), W, H,
+                    mp);
+            images.add(mp);
+            page.image(cap(label), mp, cap(label) + " over the training and validation sets, "
+                    + "at the epochs where it was measured.");
+        }
+        if (h.has("lr")) {
+            Path lp = dir.resolve("lr.png");
+            Charts.png(Charts.lines("Learning rate per epoch", "epoch", "learning rate",
+                    List.of(new Charts.Line("lr", epoch, h.values("lr"), Charts.STRONG[2], true,
+                            false, 2f)), false), W, 260, lp);
+            images.add(lp);
+            page.image("Learning rate", lp, "The optimizer's learning rate in each epoch ("
+                    + spec.optimizer().name() + ").");
+        }
+    }
+
+    private static void fit(Input in, LoadedData train, LoadedData test, Path dir, Page page,
+            List<Path> images) {
+        Predictor pr = new Predictor(in.model(), in.prep());
+        Dataset d = train.dataset();
+        double[] tx = column(d.x(), d.size(), 1, 0);
+        double[] ty = column(d.y(), d.size(), 1, 0);
+        double lo = min(tx);
+        double hi = max(tx);
+        if (test != null) {
+            lo = Math.min(lo, min(column(test.dataset().x(), test.dataset().size(), 1, 0)));
+            hi = Math.max(hi, max(column(test.dataset().x(), test.dataset().size(), 1, 0)));
+        }
+        int n = 400;
+        double[] gx = new double[n];
+        double[][] rows = new double[n][1];
+        for (int i = 0; i < n; i++) {
+            gx[i] = lo + (hi - lo) * i / (n - 1);
+            rows[i][0] = gx[i];
+        }
+        double[] gy = first(pr.predict(rows));
+        String xName = train.features().get(0);
+        String yName = train.labels().get(0);
+        Path p = dir.resolve("fit.png");
+        Charts.png(Charts.lines("Fitted curve over the training data", xName, yName, List.of(
+                new Charts.Line("training samples", tx, ty, new Color(0x7f7f7f), false, true, 1f),
+                new Charts.Line("model", gx, gy, Charts.STRONG[1], true, false, 2.5f)), false),
+                W, H, p);
+        images.add(p);
+        page.image("Fitted curve", p, "The model's output over the range of the data, drawn "
+                + "over the " + d.size() + " training samples (validation part included).");
+        if (test != null) {
+            Dataset t = test.dataset();
+            double[] sx = column(t.x(), t.size(), 1, 0);
+            double[] sy = column(t.y(), t.size(), 1, 0);
+            double[][] srows = new double[t.size()][1];
+            for (int i = 0; i < sx.length; i++) {
+                srows[i][0] = sx[i];
+            }
+            double[] sp = first(pr.predict(srows));
+            int[] order = order(sx);
+            Path tp = dir.resolve("test.png");
+            Charts.png(Charts.lines("Model on the test data", xName, yName, List.of(
+                    new Charts.Line("test samples", pick(sx, order), pick(sy, order),
+                            Charts.STRONG[0], false, true, 1f),
+                    new Charts.Line("model", pick(sx, order), pick(sp, order), Charts.STRONG[1],
+                            true, false, 2.5f)), false), W, H, tp);
+            images.add(tp);
+            page.image("Test curve", tp, "The model's answers at the " + t.size()
+                    + " test inputs, against the test labels.");
+        }
+    }
+
+    private static void regions(Input in, LoadedData train, LoadedData test, Path dir,
+            Page page, List<Path> images) {
+        Predictor pr = new Predictor(in.model(), in.prep());
+        Dataset d = train.dataset();
+        double[] x0 = column(d.x(), d.size(), 2, 0);
+        double[] x1 = column(d.x(), d.size(), 2, 1);
+        double lo0 = min(x0);
+        double hi0 = max(x0);
+        double lo1 = min(x1);
+        double hi1 = max(x1);
+        if (test != null) {
+            Dataset t = test.dataset();
+            lo0 = Math.min(lo0, min(column(t.x(), t.size(), 2, 0)));
+            hi0 = Math.max(hi0, max(column(t.x(), t.size(), 2, 0)));
+            lo1 = Math.min(lo1, min(column(t.x(), t.size(), 2, 1)));
+            hi1 = Math.max(hi1, max(column(t.x(), t.size(), 2, 1)));
+        }
+        double m0 = Math.max(hi0 - lo0, 1e-9) * 0.08;
+        double m1 = Math.max(hi1 - lo1, 1e-9) * 0.08;
+        double[] gx = grid(lo0 - m0, hi0 + m0);
+        double[] gy = grid(lo1 - m1, hi1 + m1);
+        double[][] rows = new double[GRID * GRID][];
+        for (int j = 0; j < GRID; j++) {
+            for (int i = 0; i < GRID; i++) {
+                rows[j * GRID + i] = new double[] {gx[i], gy[j]};
+            }
+        }
+        List<Prediction> preds = pr.classify(rows);
+        int[] cls = new int[rows.length];
+        for (int i = 0; i < cls.length; i++) {
+            cls[i] = preds.get(i).index();
+        }
+        int[] pc = trueClasses(d, in.model().outputSize());
+        Path p = dir.resolve("regions.png");
+        Charts.png(Charts.regions("Decision regions over the training data",
+                train.features().get(0), train.features().get(1), gx, gy, cls, x0, x1, pc,
+                labels(in)), W, (int) (W * 0.75), p);
+        images.add(p);
+        page.image("Decision regions", p, "The class the model gives each point of the plane "
+                + "(pale), and the " + d.size() + " training samples in the color of their true "
+                + "class.");
+    }
+
+    private static void confusion(Input in, LoadedData data, String which, Path dir, Page page,
+            List<Path> images) {
+        Predictor pr = new Predictor(in.model(), in.prep());
+        Dataset d = data.dataset();
+        int in1 = d.inputSize();
+        double[][] rows = new double[d.size()][in1];
+        for (int s = 0; s < d.size(); s++) {
+            for (int j = 0; j < in1; j++) {
+                rows[s][j] = d.x()[s * in1 + j];
+            }
+        }
+        List<Prediction> preds = pr.classify(rows);
+        int[] truth = trueClasses(d, in.model().outputSize());
+        List<String> labels = labels(in);
+        int k = labels.size();
+        long[][] m = new long[k][k];
+        for (int s = 0; s < d.size(); s++) {
+            m[truth[s]][preds.get(s).index()]++;
+        }
+        Path p = dir.resolve("confusion.png");
+        int side = Math.min(W, 260 + 90 * k);
+        Charts.png(Charts.confusion("Confusion matrix, " + which + " data (" + d.size()
+                + " samples)", m, labels), side + 80, side, p);
+        images.add(p);
+        page.confusion(p, which, m, labels);
+    }
+
+    /** The true class index of each sample: argmax of one-hot targets, or y ≥ 0.5. */
+    static int[] trueClasses(Dataset d, int k) {
+        int[] c = new int[d.size()];
+        for (int s = 0; s < d.size(); s++) {
+            c[s] = k == 1 ? (d.y()[s] >= 0.5f ? 1 : 0) : Metrics.argmax(d.y(), s * k, k);
+        }
+        return c;
+    }
+
+    /** The class labels as the data writes them, by output index. */
+    static List<String> labels(Input in) {
+        ClassLabels cl = in.prep().classes();
+        int k = Math.max(2, in.model().outputSize());
+        List<String> l = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            l.add(cl != null && cl.size() == k ? ClassLabels.format(cl.label(i))
+                    : Integer.toString(i));
+        }
+        return l;
+    }
+
+    private static double[] grid(double lo, double hi) {
+        double[] g = new double[GRID];
+        double step = (hi - lo) / GRID;
+        for (int i = 0; i < GRID; i++) {
+            g[i] = lo + step * (i + 0.5);
+        }
+        return g;
+    }
+
+    private static double[] column(float[] v, int n, int width, int col) {
+        double[] c = new double[n];
+        for (int i = 0; i < n; i++) {
+            c[i] = v[i * width + col];
+        }
+        return c;
+    }
+
+    private static double[] first(double[][] rows) {
+        double[] c = new double[rows.length];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = rows[i][0];
+        }
+        return c;
+    }
+
+    private static int[] order(double[] v) {
+        return java.util.stream.IntStream.range(0, v.length).boxed()
+                .sorted((a, b) -> Double.compare(v[a], v[b])).mapToInt(Integer::intValue)
+                .toArray();
+    }
+
+    private static double[] pick(double[] v, int[] idx) {
+        double[] r = new double[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            r[i] = v[idx[i]];
+        }
+        return r;
+    }
+
+    private static double min(double[] v) {
+        double m = Double.POSITIVE_INFINITY;
+        for (double x : v) {
+            m = Math.min(m, x);
+        }
+        return m;
+    }
+
+    private static double max(double[] v) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (double x : v) {
+            m = Math.max(m, x);
+        }
+        return m;
+    }
+
+    private static String cap(String s) {
+        return s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1);
+    }
+
+    /** The HTML page, built section by section. */
+    private static final class Page {
+        private final Input in;
+        private final StringBuilder charts = new StringBuilder();
+        private final StringBuilder data = new StringBuilder();
+        private final StringBuilder model = new StringBuilder();
+
+        Page(Input in) {
+            this.in = in;
+        }
+
+        void image(String title, Path p, String caption) {
+            StringBuilder sb = p.getFileName().toString().matches("loss.png|metric.png|lr.png")
+                    ? charts : data;
+            int h = p.getFileName().toString().equals("lr.png") ? 260
+                    : p.getFileName().toString().equals("regions.png") ? (int) (W * 0.75) : H;
+            figure(sb, title, p.getFileName().toString(), W, h, caption);
+        }
+
+        void confusion(Path p, String which, long[][] m, List<String> labels) {
+            int k = labels.size();
+            int side = Math.min(W, 260 + 90 * k);
+            data.append("<h3>Confusion matrix and per-class figures</h3>\n");
+            data.append("<div class=\"row\">\n");
+            figure(data, null, p.getFileName().toString(), side + 80, side,
+                    "Rows: the true class; columns: the class the model gives; on the " + which
+                            + " data.");
+            data.append("<table class=\"num\"><caption>Per class, ").append(esc(which))
+                    .append(" data</caption>\n<tr><th>class</th><th>samples</th>"
+                            + "<th>predicted</th><th>precision</th><th>recall</th></tr>\n");
+            long total = 0;
+            long correct = 0;
+            for (int c = 0; c < k; c++) {
+                long support = 0;
+                long predicted = 0;
+                for (int j = 0; j < k; j++) {
+                    support += m[c][j];
+                    predicted += m[j][c];
+                }
+                total += support;
+                correct += m[c][c];
+                data.append("<tr><td>").append(esc(labels.get(c))).append("</td><td>")
+                        .append(support).append("</td><td>").append(predicted)
+                        .append("</td><td>").append(ratio(m[c][c], predicted))
+                        .append("</td><td>").append(ratio(m[c][c], support))
+                        .append("</td></tr>\n");
+            }
+            data.append("<tr><th>all</th><td>").append(total).append("</td><td>").append(total)
+                    .append("</td><td colspan=\"2\">accuracy ").append(ratio(correct, total))
+                    .append("</td></tr>\n</table>\n</div>\n");
+        }
+
+        void model(String file, int w, int h) {
+            figure(model, null, file, w, h, "Layers top to bottom, with the shape of one sample "
+                    + "between them.");
+            ModelIR m = in.ir();
+            model.append("<table class=\"num\" id=\"summary\"><caption>Summary</caption>\n"
+                    + "<tr><th>#</th><th>layer</th><th>kind</th><th>output</th><th>params</th>"
+                    + "<th>FLOPs</th></tr>\n");
+            for (LayerIR l : m.layers()) {
+                model.append("<tr><td>").append(l.index() + 1).append("</td><td>")
+                        .append(esc(l.name())).append("</td><td>").append(esc(Diagram.call(l)))
+                        .append("</td><td>").append(esc(l.out().toString())).append("</td><td>")
+                        .append(count(l.paramCount())).append("</td><td>")
+                        .append(count(l.flops())).append("</td></tr>\n");
+            }
+            model.append("<tr class=\"total\"><td></td><td>total</td><td></td><td>")
+                    .append(esc(m.output().toString())).append("</td><td>")
+                    .append(count(m.paramCount())).append("</td><td>").append(count(m.flops()))
+                    .append("</td></tr>\n</table>\n");
+            ModelSpec s = m.spec();
+            model.append("<p>input ").append(esc(m.input().toString())).append(" · loss ")
+                    .append(esc(s.loss().id())).append(" · optimizer ")
+                    .append(esc(s.optimizer().name())).append(" · ")
+                    .append(count(m.paramCount())).append(" parameters (")
+                    .append(count(4L * m.paramCount())).append(" bytes as float32) · ")
+                    .append(count(m.flops())).append(" FLOPs per sample forward</p>\n");
+        }
+
+        private static void figure(StringBuilder sb, String title, String file, int w, int h,
+                String caption) {
+            if (title != null) {
+                sb.append("<h3>").append(esc(title)).append("</h3>\n");
+            }
+            sb.append("<figure><img src=\"").append(esc(file)).append("\" width=\"").append(w)
+                    .append("\" height=\"").append(h).append("\" alt=\"")
+                    .append(esc(title != null ? title : file)).append("\"><figcaption>")
+                    .append(esc(caption)).append("</figcaption></figure>\n");
+        }
+
+        String html() {
+            ModelIR m = in.ir();
+            StringBuilder sb = new StringBuilder();
+            sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+            sb.append("<title>").append(esc("nnc report: " + m.name())).append("</title>\n");
+            sb.append("<link rel=\"icon\" href=\"data:,\">\n");
+            sb.append("<style>\n").append(CSS).append("</style>\n");
+            sb.append("<script>\n").append(SCRIPT).append("</script>\n");
+            sb.append("</head>\n<body>\n");
+            sb.append("<h1>").append(esc(m.name())).append("</h1>\n");
+            sb.append("<p class=\"sub\">").append(esc(m.source().displayName()))
+                    .append(" · trained model report by nnc</p>\n");
+            sb.append("<div class=\"row\">\n");
+            table(sb, "Final metrics", "metrics", in.metrics());
+            table(sb, "Run", "settings", in.settings());
+            sb.append("</div>\n");
+            if (charts.length() > 0) {
+                sb.append("<h2>Training curves</h2>\n").append(charts);
+            }
+            if (data.length() > 0) {
+                sb.append("<h2>The model on its data</h2>\n").append(data);
+            }
+            sb.append("<h2>Model</h2>\n").append(model);
+            sb.append("<footer>Made by <code>").append(esc(in.command()))
+                    .append("</code></footer>\n");
+            sb.append("</body>\n</html>\n");
+            return sb.toString();
+        }
+
+        private static void table(StringBuilder sb, String caption, String id,
+                Map<String, String> rows) {
+            sb.append("<table class=\"kv\" id=\"").append(id).append("\"><caption>")
+                    .append(esc(caption)).append("</caption>\n");
+            for (Map.Entry<String, String> e : rows.entrySet()) {
+                sb.append("<tr><th>").append(esc(e.getKey())).append("</th><td>")
+                        .append(esc(e.getValue())).append("</td></tr>\n");
+            }
+            sb.append("</table>\n");
+        }
+
+        private static String ratio(long a, long b) {
+            return b == 0 ? "–" : String.format(Locale.ROOT, "%.3f", (double) a / b);
+        }
+
+        private static String count(long n) {
+            return String.format(Locale.ROOT, "%,d", n);
+        }
+    }
+
+    static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                .replace("\"", "&quot;");
+    }
+
+    private static final String CSS = """
+            body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; margin: 24px auto;
+                   max-width: 1000px; padding: 0 16px; color: #222; background: #fff; }
+            h1 { margin-bottom: 0; }
+            h2 { border-bottom: 1px solid #ccc; padding-bottom: 4px; margin-top: 32px; }
+            .sub { color: #666; margin-top: 4px; }
+            .row { display: flex; flex-wrap: wrap; gap: 32px; align-items: flex-start; }
+            table { border-collapse: collapse; margin: 8px 0; }
+            caption { text-align: left; font-weight: bold; padding-bottom: 4px; }
+            th, td { padding: 3px 10px; border-bottom: 1px solid #e4e4e4; }
+            th { text-align: left; font-weight: normal; color: #555; }
+            table.kv td { text-align: right; font-variant-numeric: tabular-nums; }
+            table.num td { text-align: right; font-variant-numeric: tabular-nums; }
+            table.num th { font-weight: bold; color: #222; }
+            tr.total td { border-top: 2px solid #999; font-weight: bold; }
+            figure { margin: 8px 0 16px 0; }
+            img { max-width: 100%; height: auto; border: 1px solid #eee; }
+            figcaption { color: #666; font-size: 90%; max-width: 800px; }
+            footer { margin-top: 32px; color: #888; font-size: 85%; }
+            """;
+
+    // NOTE: marks on body whether every image loaded and how many errors the page saw; the
+    // Chromium test of the report reads these attributes from the dumped DOM.
+    private static final String SCRIPT = """
+            (function () {
+              var errors = 0;
+              window.addEventListener('error', function () { errors++; }, true);
+              window.addEventListener('load', function () {
+                var imgs = document.images, ok = 0;
+                for (var i = 0; i < imgs.length; i++) {
+                  if (imgs[i].complete && imgs[i].naturalWidth > 0) { ok++; }
+                }
+                var b = document.body;
+                b.setAttribute('data-images', ok + '/' + imgs.length);
+                b.setAttribute('data-images-loaded', String(ok === imgs.length));
+                b.setAttribute('data-errors', String(errors));
+              });
+            })();
+            """;
+}
