@@ -25,8 +25,7 @@ final class WithSpec implements TrainableModel {
     static TrainableModel logEvery(TrainableModel model, int logEvery) {
         ModelSpec s = model.spec();
         ModelSpec.TrainSpec t = s.train();
-        return new WithSpec(model, s.withTrain(new ModelSpec.TrainSpec(t.epochs(), t.batch(),
-                t.shuffle(), t.stop(), t.validation(), logEvery)));
+        return new WithSpec(model, s.withTrain(t.withLogEvery(logEvery)));
     }
 
     @Override

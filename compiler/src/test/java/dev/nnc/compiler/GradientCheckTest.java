@@ -170,4 +170,46 @@ class GradientCheckTest {
             assertEquals(db, g[6 + j], 1e-6, "dense1.B[" + j + "]");
         }
     }
+
+    /**
+     * L1 and L2 penalties: their gradient against finite differences of the loss a training step
+     * reports, which includes them (evaluation does not).
+     */
+    @Test
+    void penaltiesMatchFiniteDifferences() {
+        TrainableModel m = Models.load("model P {\n input [3]\n dense(4, l1: 0.2) -> tanh\n"
+                + " dense(2, l2: 0.3)\n loss mse\n optimizer sgd(lr: 0.1)\n train { l2: 0.05 }\n}\n");
+        Rng rng = new Rng(4);
+        m.initParams(rng);
+        int n = 3;
+        float[] x = new float[n * 3];
+        float[] y = new float[n * 2];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (2 * rng.nextDouble() - 1);
+        }
+        for (int i = 0; i < y.length; i++) {
+            y[i] = (float) (2 * rng.nextDouble() - 1);
+        }
+        m.trainStep(x, y, n);
+        float[] analytic = m.grads().clone();
+        float[] p = m.params();
+        int checked = 0;
+        for (int i = 0; i < p.length; i++) {
+            if (Math.abs(p[i]) < 0.02) {
+                continue; // |W| has its kink at 0
+            }
+            float saved = p[i];
+            double h = 1e-2;
+            p[i] = (float) (saved + h);
+            double plus = m.trainStep(x, y, n);
+            p[i] = (float) (saved - h);
+            double minus = m.trainStep(x, y, n);
+            p[i] = saved;
+            double step = (double) (float) (saved + h) - (double) (float) (saved - h);
+            double num = (plus - minus) / step;
+            assertEquals(num, analytic[i], 1e-3 + 1e-2 * Math.abs(num), param(m, i));
+            checked++;
+        }
+        assertTrue(checked > p.length / 2, "checked " + checked);
+    }
 }

@@ -82,9 +82,14 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
      * @param validation fraction of the (shuffled) training data held out for validation, 0 for
      *     none
      * @param logEvery print a progress line every this many epochs (0: choose automatically)
+     * @param schedule learning-rate schedule, or {@code null} for a constant rate
+     * @param clipNorm rescale the gradient to at most this global L2 norm (0: no clipping)
+     * @param clipValue clamp every gradient value to [-clipValue, clipValue] (0: no clipping)
+     * @param earlyStopping early stopping, or {@code null}
      */
     public record TrainSpec(int epochs, int batch, boolean shuffle, StopCondition stop,
-            double validation, int logEvery) {
+            double validation, int logEvery, Schedule schedule, double clipNorm, double clipValue,
+            Schedule.EarlyStopping earlyStopping) {
         public TrainSpec {
             if (epochs < 0) {
                 throw new IllegalArgumentException("epochs < 0: " + epochs);
@@ -95,11 +100,27 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
             if (validation < 0 || validation >= 1) {
                 throw new IllegalArgumentException("validation not in [0, 1): " + validation);
             }
+            if (clipNorm < 0 || clipValue < 0) {
+                throw new IllegalArgumentException("clip < 0: " + clipNorm + ", " + clipValue);
+            }
+        }
+
+        /** Settings without schedule, clipping or early stopping. */
+        public TrainSpec(int epochs, int batch, boolean shuffle, StopCondition stop,
+                double validation, int logEvery) {
+            this(epochs, batch, shuffle, stop, validation, logEvery, null, 0, 0, null);
         }
 
         /** Returns a copy that runs at most {@code e} epochs. */
         public TrainSpec withEpochs(int e) {
-            return new TrainSpec(e, batch, shuffle, stop, validation, logEvery);
+            return new TrainSpec(e, batch, shuffle, stop, validation, logEvery, schedule,
+                    clipNorm, clipValue, earlyStopping);
+        }
+
+        /** Returns a copy that logs every {@code n} epochs (0: automatically). */
+        public TrainSpec withLogEvery(int n) {
+            return new TrainSpec(epochs, batch, shuffle, stop, validation, n, schedule,
+                    clipNorm, clipValue, earlyStopping);
         }
     }
 

@@ -97,14 +97,31 @@ public final class Trainer {
         if (spec.stop() != null) {
             spec.stop().metrics(needed);
         }
+        Schedule.EarlyStopping early = spec.earlyStopping();
+        if (early != null) {
+            needed.add(early.metric());
+        }
+        if (spec.schedule() instanceof Schedule.Plateau plateau) {
+            needed.add(plateau.metric());
+        }
         boolean stopNeedsVal = needed.stream().anyMatch(s -> s.startsWith("val_"));
         if (stopNeedsVal && (validation == null || validation.size() == 0)) {
-            throw new IllegalArgumentException("the stop condition '" + spec.stop()
-                    + "' reads validation metrics, but there is no validation data"
-                    + " (set validation: 0.1 in the train block)");
+            String reader = spec.stop() != null && spec.stop().toString().contains("val_")
+                    ? "the stop condition '" + spec.stop() + "'"
+                    : early != null && early.metric().startsWith("val_") ? "early stopping"
+                    : "the learning-rate schedule";
+            throw new IllegalArgumentException(reader + " reads validation metrics, but there is"
+                    + " no validation data (set validation: 0.1 in the train block)");
         }
         String quality = qualityMetric(loss);
         boolean stopNeedsTrain = needed.contains("loss") || needed.contains(quality);
+        double baseRate = optimizer.learningRate();
+        Schedule.Tracker earlyTracker = early == null ? null
+                : new Schedule.Tracker(early.metric(), early.minDelta());
+        Schedule.Tracker plateauTracker = spec.schedule() instanceof Schedule.Plateau pl
+                ? new Schedule.Tracker(pl.metric(), 0) : null;
+        float[] best = early != null && early.restoreBest() ? model.params().clone() : null;
+        int bestEpoch = 0;
 
         int batch = spec.batch() == 0 ? size : Math.min(spec.batch(), size);
         int batches = (size + batch - 1) / batch;
@@ -139,6 +156,10 @@ public final class Trainer {
             if (spec.shuffle()) {
                 rng.shuffle(perm, size);
             }
+            if (spec.schedule() != null && plateauTracker == null) {
+                optimizer.setLearningRate(spec.schedule().rate(baseRate, epoch - 1));
+            }
+            double rate = optimizer.learningRate();
             double lossSum = 0;
             for (int b = 0; b < batches; b++) {
                 int from = b * batch;
@@ -147,6 +168,7 @@ public final class Trainer {
                     train.gather(perm, from, count, xb, yb);
                 }
                 double l = model.trainStep(xb, yb, count);
+                clip(grads);
                 optimizer.step(params, grads);
                 lossSum += l * count;
                 listener.onBatch(epoch, b, batches, l);
@@ -156,6 +178,7 @@ public final class Trainer {
             Map<String, Double> m = new LinkedHashMap<>();
             double trainLoss = lossSum / size;
             m.put("train_loss", trainLoss);
+            m.put("lr", rate);
             diverged = !Double.isFinite(trainLoss);
             boolean trainDone = false;
             boolean valDone = false;
@@ -168,6 +191,20 @@ public final class Trainer {
                 valDone = true;
             }
             stopped = !diverged && spec.stop() != null && spec.stop().test(m);
+            if (!diverged && earlyTracker != null) {
+                if (earlyTracker.offer(m.get(early.metric()))) {
+                    bestEpoch = epoch;
+                    if (best != null) {
+                        System.arraycopy(params, 0, best, 0, params.length);
+                    }
+                } else if (earlyTracker.sinceBest() >= early.patience()) {
+                    stopped = true;
+                }
+            }
+            if (!diverged && plateauTracker != null) {
+                Schedule.Plateau pl = (Schedule.Plateau) spec.schedule();
+                optimizer.setLearningRate(pl.next(rate, m.get(pl.metric()), plateauTracker));
+            }
             boolean last = epoch == epochs || stopped || diverged;
             if (last || epoch % logEvery == 0) {
                 if (!trainDone) {
@@ -182,10 +219,39 @@ public final class Trainer {
             listener.onEpoch(rec);
         }
         double seconds = (System.nanoTime() - start) * 1e-9;
+        if (best != null && bestEpoch > 0 && bestEpoch != epoch) {
+            // NOTE: restored after the clock stops; the history keeps the last epoch's metrics.
+            System.arraycopy(best, 0, params, 0, params.length);
+        }
         TrainReport report = new TrainReport(epoch, stopped, diverged, seconds,
                 seconds > 0 ? samples / seconds : 0, history);
         listener.onEnd(report);
         return report;
+    }
+
+    /** Gradient clipping by value, then by global norm, as the train block asks. */
+    private void clip(float[] g) {
+        double value = spec.clipValue();
+        if (value > 0) {
+            float v = (float) value;
+            for (int i = 0; i < g.length; i++) {
+                g[i] = Math.max(-v, Math.min(v, g[i]));
+            }
+        }
+        double norm = spec.clipNorm();
+        if (norm > 0) {
+            double sq = 0;
+            for (float x : g) {
+                sq += (double) x * x;
+            }
+            double n = Math.sqrt(sq);
+            if (n > norm) {
+                float f = (float) (norm / n);
+                for (int i = 0; i < g.length; i++) {
+                    g[i] *= f;
+                }
+            }
+        }
     }
 
     private void checkShape(Dataset d, String what) {

@@ -144,7 +144,7 @@ class TrainerTest {
             assertEquals(full, e.metrics().containsKey("val_r2"), e.toString());
             assertNotNull(e.metrics().get("train_loss"));
         }
-        assertEquals(List.of("train_loss", "loss", "r2", "val_loss", "val_r2"),
+        assertEquals(List.of("train_loss", "lr", "loss", "r2", "val_loss", "val_r2"),
                 List.copyOf(r.last().metrics().keySet()));
     }
 
@@ -191,5 +191,68 @@ class TrainerTest {
         LinearTestModel m = linear(new TrainSpec(1, 1, true, null, 0, 0), 0.1);
         Dataset wrong = new Dataset(new float[3], new float[1], 1, 3, 1);
         assertThrows(IllegalArgumentException.class, () -> train(m, wrong, null, 1));
+    }
+
+    @Test
+    void scheduleSetsTheRateOfEveryEpochAndHistoryRecordsIt() {
+        TrainSpec t = new TrainSpec(5, 10, true, null, 0, 1, new Schedule.Step(2, 0.5), 0, 0,
+                null);
+        TrainReport r = train(linear(t, 0.2), plane(40), null, 3);
+        double[] expected = {0.2, 0.2, 0.1, 0.1, 0.05};
+        for (int e = 0; e < 5; e++) {
+            assertEquals(expected[e], r.history().get(e).metric("lr"), 1e-12);
+        }
+    }
+
+    @Test
+    void earlyStoppingStopsAfterPatienceAndRestoresTheBestWeights() {
+        // A learning rate this large makes the loss grow after the first epochs.
+        TrainSpec t = new TrainSpec(200, 5, true, null, 0, 0, null, 0, 0,
+                new Schedule.EarlyStopping("loss", 3, true, 0));
+        LinearTestModel m = linear(t, 1.3);
+        Rng rng = new Rng(5);
+        m.initParams(rng);
+        List<float[]> snapshots = new ArrayList<>();
+        TrainReport r = new Trainer(m, Optimizers.create(m.spec().optimizer()), t, rng)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void onEpoch(EpochRecord rec) {
+                        snapshots.add(m.params().clone());
+                    }
+                }).train(plane(40), null);
+        assertTrue(r.epochs() < 200, "stopped at " + r.epochs());
+        int bestEpoch = 0;
+        double best = Double.POSITIVE_INFINITY;
+        for (EpochRecord rec : r.history()) {
+            if (rec.metric("loss") < best) {
+                best = rec.metric("loss");
+                bestEpoch = rec.epoch();
+            }
+        }
+        assertEquals(r.epochs(), bestEpoch + 3, "stops 3 epochs after the best");
+        assertArrayEquals(snapshots.get(bestEpoch - 1), m.params());
+    }
+
+    @Test
+    void clippingByValueAndByNorm() {
+        TrainSpec byValue = new TrainSpec(1, 40, false, null, 0, 0, null, 0, 0.01, null);
+        LinearTestModel a = linear(byValue, 1.0);
+        train(a, plane(40), null, 1);
+        float[] start = new float[a.params().length];
+        LinearTestModel ref = linear(byValue, 1.0);
+        ref.initParams(new Rng(1));
+        System.arraycopy(ref.params(), 0, start, 0, start.length);
+        for (int i = 0; i < start.length; i++) {
+            assertTrue(Math.abs(a.params()[i] - start[i]) <= 0.01f + 1e-6f, "moved " + i);
+        }
+        TrainSpec byNorm = new TrainSpec(1, 40, false, null, 0, 0, null, 0.05, 0, null);
+        LinearTestModel b = linear(byNorm, 1.0);
+        train(b, plane(40), null, 1);
+        double sq = 0;
+        for (int i = 0; i < start.length; i++) {
+            double d = b.params()[i] - start[i];
+            sq += d * d;
+        }
+        assertEquals(0.05, Math.sqrt(sq), 1e-6);
     }
 }

@@ -17,6 +17,7 @@ import dev.nnc.runtime.Init;
 import dev.nnc.runtime.ModelSpec;
 import dev.nnc.runtime.ParamTensor;
 import dev.nnc.runtime.Rng;
+import dev.nnc.runtime.Schedule;
 import dev.nnc.runtime.StopCondition;
 import dev.nnc.runtime.TrainableModel;
 import java.util.Arrays;
@@ -155,9 +156,11 @@ public final class ModelGenerator {
                 args.build());
         b.add("$LL,\n", s.seed());
         ModelSpec.TrainSpec tr = s.train();
-        b.add("new $T($L, $L, $L, $L, $L, $L),\n", ModelSpec.TrainSpec.class, tr.epochs(),
-                tr.batch(), tr.shuffle(), stop(tr.stop()), doubleLit(tr.validation()),
-                tr.logEvery());
+        b.add("new $T($L, $L, $L, $L, $L, $L, $L, $L, $L, $L),\n", ModelSpec.TrainSpec.class,
+                tr.epochs(), tr.batch(), tr.shuffle(), stop(tr.stop()),
+                doubleLit(tr.validation()), tr.logEvery(), schedule(tr.schedule()),
+                doubleLit(tr.clipNorm()), doubleLit(tr.clipValue()),
+                early(tr.earlyStopping()));
         ModelSpec.DataSpec d = s.data();
         b.add("new $T($L, $L, $T.$L, $T.$L))", ModelSpec.DataSpec.class, source(d.train()),
                 source(d.test()), ModelSpec.Normalization.class, d.features().name(),
@@ -210,6 +213,46 @@ public final class ModelGenerator {
         StopCondition.Or o = (StopCondition.Or) c;
         return CodeBlock.of("new $T($L, $L)", StopCondition.Or.class, stop(o.left()),
                 stop(o.right()));
+    }
+
+    private static CodeBlock schedule(Schedule s) {
+        if (s == null) {
+            return CodeBlock.of("null");
+        }
+        if (s instanceof Schedule.Step x) {
+            return CodeBlock.of("new $T($L, $L)", Schedule.Step.class, x.every(),
+                    doubleLit(x.gamma()));
+        }
+        if (s instanceof Schedule.MultiStep x) {
+            return CodeBlock.of("new $T(new int[] {$L}, $L)", Schedule.MultiStep.class,
+                    joined(x.at()), doubleLit(x.gamma()));
+        }
+        if (s instanceof Schedule.Exponential x) {
+            return CodeBlock.of("new $T($L)", Schedule.Exponential.class, doubleLit(x.gamma()));
+        }
+        if (s instanceof Schedule.Inverse x) {
+            return CodeBlock.of("new $T($L, $L)", Schedule.Inverse.class, doubleLit(x.gamma()),
+                    doubleLit(x.power()));
+        }
+        if (s instanceof Schedule.Polynomial x) {
+            return CodeBlock.of("new $T($L, $L, $L)", Schedule.Polynomial.class,
+                    doubleLit(x.power()), x.epochs(), doubleLit(x.min()));
+        }
+        if (s instanceof Schedule.Cosine x) {
+            return CodeBlock.of("new $T($L, $L)", Schedule.Cosine.class, x.epochs(),
+                    doubleLit(x.min()));
+        }
+        Schedule.Plateau x = (Schedule.Plateau) s;
+        return CodeBlock.of("new $T($S, $L, $L, $L)", Schedule.Plateau.class, x.metric(),
+                doubleLit(x.factor()), x.patience(), doubleLit(x.min()));
+    }
+
+    private static CodeBlock early(Schedule.EarlyStopping e) {
+        if (e == null) {
+            return CodeBlock.of("null");
+        }
+        return CodeBlock.of("new $T($S, $L, $L, $L)", Schedule.EarlyStopping.class, e.metric(),
+                e.patience(), e.restoreBest(), doubleLit(e.minDelta()));
     }
 
     private static String doubleLit(double v) {
@@ -388,6 +431,7 @@ public final class ModelGenerator {
             b.addStatement("final float[] $L = this.$L", grad, grad);
         }
         addLossCode(b, grad);
+        addPenalties(b);
         b.addStatement("backward(x, n)");
         b.addStatement("return loss / n");
         t.addMethod(b.build());
@@ -403,6 +447,20 @@ public final class ModelGenerator {
         CodeBlock.Builder c = CodeBlock.builder();
         m.loss().emit(c, "out", pre, grad, m.output().size());
         b.addCode(c.build());
+    }
+
+    /** Penalty terms (L1/L2) of the layers that have them, each in its own block. */
+    private void addPenalties(MethodSpec.Builder b) {
+        for (LayerIR l : layers) {
+            int[] offsets = l.params().stream().mapToInt(TensorIR::offset).toArray();
+            CodeBlock.Builder c = CodeBlock.builder();
+            l.kind().emitPenalty(new EmitSite(c, "in", "out", null, null, l.in(), l.out(),
+                    l.args(), offsets));
+            CodeBlock code = c.build();
+            if (!code.isEmpty()) {
+                b.addCode("// penalty of $L\n{\n$>", l.name()).addCode(code).addCode("$<}\n");
+            }
+        }
     }
 
     private void addEvaluate(TypeSpec.Builder t) {

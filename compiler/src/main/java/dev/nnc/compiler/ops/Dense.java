@@ -11,6 +11,10 @@ import java.util.List;
  * <p>Backward, with dZ the gradient of the mean loss: dW = Xᵀ·dZ, dB = Σ_rows dZ,
  * dX = dZ·Wᵀ. The 1/m of the mean is already inside dZ (the loss applies it), so it is not
  * repeated here.
+ *
+ * <p>Penalties, as the textbook adds them to a batch of m samples: L2 adds λ/(2m)·ΣW² to the loss
+ * and λ/m·W to dW; L1 adds λ/m·Σ|W| and λ/m·sign(W). Biases are not penalized.
+ *
  */
 public final class Dense implements LayerKind {
 
@@ -27,7 +31,36 @@ public final class Dense implements LayerKind {
     @Override
     public List<ArgSpec> args() {
         return List.of(ArgSpec.positiveInt("units"), ArgSpec.bool("bias", true),
-                ArgSpec.init("init"));
+                ArgSpec.init("init"), penalty("l1"), penalty("l2"));
+    }
+
+    /** A penalty weight; NaN (the default) means "the train block's l1 / l2". */
+    private static ArgSpec penalty(String name) {
+        return new ArgSpec(name, ArgSpec.Type.NUMBER, Double.NaN, 0, true,
+                Double.POSITIVE_INFINITY, true);
+    }
+
+    @Override
+    public void emitPenalty(EmitSite s) {
+        double l1 = s.args().number("l1");
+        double l2 = s.args().number("l2");
+        int w = s.offset(0);
+        int size = s.inSize() * s.outSize();
+        var c = s.code();
+        if (l2 > 0) {
+            c.addStatement("double squares = 0");
+            c.beginControlFlow("for (int q = $L; q < $L; q++)", w, w + size);
+            c.addStatement("squares += p[q] * p[q]");
+            c.endControlFlow();
+            c.addStatement("loss += $L * squares", 0.5 * l2);
+        }
+        if (l1 > 0) {
+            c.addStatement("double absolutes = 0");
+            c.beginControlFlow("for (int q = $L; q < $L; q++)", w, w + size);
+            c.addStatement("absolutes += Math.abs(p[q])");
+            c.endControlFlow();
+            c.addStatement("loss += $L * absolutes", l1);
+        }
     }
 
     @Override
@@ -117,6 +150,26 @@ public final class Dense implements LayerKind {
             c.addStatement("$L[xo + k] = sum", s.gradIn());
         }
         c.endControlFlow();
+        c.endControlFlow();
+        emitPenaltyGradient(s, w, in * out);
+    }
+
+    private static void emitPenaltyGradient(EmitSite s, int w, int size) {
+        double l1 = s.args().number("l1");
+        double l2 = s.args().number("l2");
+        if (!(l1 > 0) && !(l2 > 0)) {
+            return;
+        }
+        var c = s.code();
+        c.beginControlFlow("for (int q = $L; q < $L; q++)", w, w + size);
+        if (l2 > 0 && l1 > 0) {
+            c.addStatement("gp[q] += ($L * p[q] + $L * Math.signum(p[q])) / n",
+                    EmitSite.f(l2), EmitSite.f(l1));
+        } else if (l2 > 0) {
+            c.addStatement("gp[q] += $L * p[q] / n", EmitSite.f(l2));
+        } else {
+            c.addStatement("gp[q] += $L * Math.signum(p[q]) / n", EmitSite.f(l1));
+        }
         c.endControlFlow();
     }
 }

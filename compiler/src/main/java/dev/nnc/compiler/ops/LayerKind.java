@@ -42,6 +42,14 @@ public interface LayerKind {
      */
     void emitBackward(EmitSite s);
 
+    /**
+     * Emits the layer's penalty term (L1/L2) into the summed loss of a training step: adds to the
+     * local {@code loss} what the penalty contributes for the batch of {@code n} samples. Nothing
+     * by default.
+     */
+    default void emitPenalty(EmitSite s) {
+    }
+
     /** True for element-wise or row-wise activation functions (attachable with {@code ->}). */
     default boolean isActivation() {
         return false;

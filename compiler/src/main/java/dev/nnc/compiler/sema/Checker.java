@@ -38,8 +38,6 @@ import java.util.Set;
  */
 public final class Checker {
     private static final List<String> BLOCKS = List.of("train", "data");
-    private static final List<String> TRAIN_KEYS = List.of("epochs", "batch", "shuffle",
-            "validation", "stop", "log_every");
     private static final Set<String> JAVA_LANG_CLASHES = Set.of("Object", "String", "Math",
             "Float", "Double", "Integer", "Long", "System", "Override", "Arrays", "List", "Map",
             "Model", "TrainableModel", "ModelSpec", "ParamTensor", "Rng", "Init",
@@ -203,7 +201,12 @@ public final class Checker {
         Loss loss = loss(settings.get("loss"), scope, m, layers);
         ModelSpec.OptimizerSpec optimizer = optimizer(settings.get("optimizer"), scope, m);
         long seed = seed(settings.get("seed"), scope);
-        ModelSpec.TrainSpec train = train(blocks.get("train"), scope, loss);
+        TrainChecker.Result trainResult = new TrainChecker(diags, eval)
+                .check(blocks.get("train"), scope, loss);
+        ModelSpec.TrainSpec train = trainResult == null ? null : trainResult.spec();
+        if (trainResult != null) {
+            layers = withPenalties(layers, trainResult.l1(), trainResult.l2());
+        }
         Shape out = layers.isEmpty() ? null : layers.get(layers.size() - 1).out();
         ModelSpec.DataSpec dataSpec = data.check(blocks.get("data"), scope, eval, loss, inShape,
                 out, m.nameSpan().file());
@@ -401,142 +404,21 @@ public final class Checker {
         return d.longValue();
     }
 
-    private ModelSpec.TrainSpec train(Ast.BlockNode b, Scope scope, Loss loss) {
-        int epochs = 100;
-        int batch = 32;
-        boolean shuffle = true;
-        double validation = 0;
-        dev.nnc.runtime.StopCondition stop = null;
-        List<Value.Word> stopMetrics = List.of();
-        int logEvery = 0;
-        if (b == null) {
-            return new ModelSpec.TrainSpec(epochs, batch, shuffle, null, 0, 0);
-        }
-        Set<String> seen = new HashSet<>();
-        boolean ok = true;
-        for (Ast.Entry e : b.entries()) {
-            if (!TRAIN_KEYS.contains(e.key())) {
-                diags.report(Code.UNKNOWN_SETTING, e.keySpan(), "unknown train setting '%s'%s",
-                        e.key(), Names.known(e.key(), TRAIN_KEYS));
-                ok = false;
-                continue;
+    /** Layers whose l1 / l2 arguments were left unset take the train block's values. */
+    private static List<LayerIR> withPenalties(List<LayerIR> layers, double l1, double l2) {
+        List<LayerIR> out = new ArrayList<>();
+        for (LayerIR l : layers) {
+            Map<String, Object> args = new LinkedHashMap<>(l.args().asMap());
+            for (String k : List.of("l1", "l2")) {
+                Object v = args.get(k);
+                if (v instanceof Double d && d.isNaN()) {
+                    args.put(k, k.equals("l1") ? l1 : l2);
+                }
             }
-            if (!seen.add(e.key())) {
-                diags.report(Code.DUPLICATE_SETTING, e.keySpan(), "'%s' is set twice", e.key());
-                ok = false;
-                continue;
-            }
-            Value v = eval.eval(e.value(), scope);
-            if (v == null) {
-                ok = false;
-                continue;
-            }
-            switch (e.key()) {
-                case "epochs" -> {
-                    Integer n = wholeNumber(v, scope, "epochs", 1);
-                    ok &= n != null;
-                    epochs = n == null ? epochs : n;
-                }
-                case "batch" -> {
-                    if (v instanceof Value.Word w && w.name().equals("full")) {
-                        batch = 0;
-                    } else if (v instanceof Value.Word w && scope.constant(w.name()) == null
-                            && !w.name().equals("full")) {
-                        diags.report(Code.ARGUMENT_TYPE, v.span(), "batch is a number or 'full', "
-                                + "not '%s'%s", w.name(), Names.suggestion(w.name(),
-                                        List.of("full")));
-                        ok = false;
-                    } else {
-                        Integer n = wholeNumber(v, scope, "batch", 1);
-                        ok &= n != null;
-                        batch = n == null ? batch : n;
-                    }
-                }
-                case "shuffle" -> {
-                    if (v instanceof Value.Bool bv) {
-                        shuffle = bv.value();
-                    } else {
-                        diags.report(Code.ARGUMENT_TYPE, v.span(), "shuffle must be true or "
-                                + "false, not %s", v.describe());
-                        ok = false;
-                    }
-                }
-                case "validation" -> {
-                    Double d = eval.number(v, scope, "validation");
-                    if (d != null && (d < 0 || d >= 1)) {
-                        diags.report(Code.ARGUMENT_RANGE, v.span(), "validation is the fraction "
-                                + "of training data held out, in [0, 1), not %s",
-                                Values.format(d));
-                        d = null;
-                    }
-                    ok &= d != null;
-                    validation = d == null ? 0 : d;
-                }
-                case "stop" -> {
-                    if (v instanceof Value.Cond c) {
-                        stop = c.condition();
-                        stopMetrics = c.metrics();
-                    } else {
-                        diags.report(Code.ARGUMENT_TYPE, v.span(), "stop is a condition such as "
-                                + "'loss < 0.001', not %s", v.describe());
-                        ok = false;
-                    }
-                }
-                case "log_every" -> {
-                    Integer n = wholeNumber(v, scope, "log_every", 1);
-                    ok &= n != null;
-                    logEvery = n == null ? 0 : n;
-                }
-                default -> throw new AssertionError(e.key());
-            }
+            out.add(new LayerIR(l.index(), l.name(), l.kind(), new Args(args), l.in(), l.out(),
+                    l.params(), l.flops(), l.span()));
         }
-        for (Value.Word w : stopMetrics) {
-            ok &= checkMetric(w, loss, validation);
-        }
-        return ok ? new ModelSpec.TrainSpec(epochs, batch, shuffle, stop, validation, logEvery)
-                : null;
-    }
-
-    private boolean checkMetric(Value.Word w, Loss loss, double validation) {
-        List<String> base = List.of("loss", "accuracy", "r2");
-        List<String> all = List.of("loss", "accuracy", "r2", "val_loss", "val_accuracy",
-                "val_r2");
-        String name = w.name();
-        if (!all.contains(name)) {
-            diags.report(Code.UNKNOWN_METRIC, w.span(), "unknown metric '%s'%s", name,
-                    Names.known(name, all));
-            return false;
-        }
-        String plain = name.startsWith("val_") ? name.substring(4) : name;
-        if (loss != null && plain.equals("accuracy") && !loss.runtime().isClassification()) {
-            diags.report(Code.UNKNOWN_METRIC, w.span(), "%s applies to classifiers; this model's "
-                    + "loss is %s (use %s)", name, loss.name(), name.replace("accuracy", "r2"));
-            return false;
-        }
-        if (loss != null && plain.equals("r2") && loss.runtime().isClassification()) {
-            diags.report(Code.UNKNOWN_METRIC, w.span(), "%s applies to regression; this model's "
-                    + "loss is %s (use %s)", name, loss.name(), name.replace("r2", "accuracy"));
-            return false;
-        }
-        if (name.startsWith("val_") && validation == 0) {
-            diags.report(Code.UNKNOWN_METRIC, w.span(), "%s needs a validation split; add e.g. "
-                    + "'validation: 0.1' to the train block (or stop on '%s')", name, plain);
-            return false;
-        }
-        return base.contains(plain);
-    }
-
-    private Integer wholeNumber(Value v, Scope scope, String what, int min) {
-        Double d = eval.number(v, scope, what);
-        if (d == null) {
-            return null;
-        }
-        if (d != Math.rint(d) || d < min || d > Integer.MAX_VALUE) {
-            diags.report(Code.ARGUMENT_RANGE, v.span(), "%s must be a whole number >= %d, not %s",
-                    what, min, Values.format(d));
-            return null;
-        }
-        return d.intValue();
+        return out;
     }
 
     /** A legal Java class name for the model: the name itself unless Java reserves it. */
