@@ -1,7 +1,11 @@
 package dev.nnc.cli;
 
+import com.palantir.javapoet.JavaFile;
 import dev.nnc.compiler.Compilation;
 import dev.nnc.compiler.NnCompiler;
+import dev.nnc.compiler.gen.StandaloneGenerator;
+import dev.nnc.runtime.Preprocessing;
+import dev.nnc.runtime.TrainableModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,12 +29,17 @@ import picocli.CommandLine.Spec;
         description = {
             "Generates the specialized Java class of each model and writes it under DIR in "
                     + "its package's directories; prints the path of each file written.",
-            "The class compiles against the nnc runtime jar alone."
+            "The class compiles against the nnc runtime jar alone.",
+            "With --standalone it writes instead the trained model's inference class: one "
+                    + "source file with the weights embedded that needs nothing but the JDK, "
+                    + "taking raw inputs like 'nnc predict' (predict(float[]), a batch "
+                    + "variant, and predictClass for classifiers)."
         },
         footerHeading = "%nExamples:%n",
         footer = {
             "  nnc compile model.nn -d src/main/java",
-            "  nnc compile model.nn -d build/gen --package com.example.models"
+            "  nnc compile model.nn -d build/gen --package com.example.models",
+            "  nnc compile model.nn --weights model.safetensors --standalone -d src/main/java"
         })
 final class CompileCommand implements Callable<Integer> {
     @ParentCommand
@@ -54,6 +63,16 @@ final class CompileCommand implements Callable<Integer> {
                     + "(default: the unnamed package).")
     private String pkg;
 
+    @Option(names = "--standalone",
+            description = "Write the trained model's JDK-only inference class, weights "
+                    + "embedded, instead of the trainable class.")
+    private boolean standalone;
+
+    @Option(names = {"-w", "--weights"}, paramLabel = "W",
+            description = "With --standalone: the weights (default: <file-stem>.safetensors in "
+                    + "the current directory, where train saves them).")
+    private Path weights;
+
     @Override
     public Integer call() {
         Io io = main.io();
@@ -63,6 +82,14 @@ final class CompileCommand implements Callable<Integer> {
         }
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new CliException(dir + ": not a directory");
+        }
+        if (weights != null && !standalone) {
+            throw new ParameterException(spec.commandLine(), "--weights is only used with "
+                    + "--standalone");
+        }
+        if (weights != null && files.size() > 1) {
+            throw new ParameterException(spec.commandLine(), "--weights names the weights of "
+                    + "one model, but " + files.size() + " files were given");
         }
         NnCompiler.Options options = NnCompiler.Options.defaults()
                 .withDefaultPackage(pkg == null ? "" : pkg);
@@ -79,12 +106,22 @@ final class CompileCommand implements Callable<Integer> {
                 continue;
             }
             try {
-                Path written = c.javaFile().writeToPath(dir);
+                JavaFile out = standalone ? standalone(c, file) : c.javaFile();
+                Path written = out.writeToPath(dir);
                 io.out().println(written);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         return status;
+    }
+
+    /** The standalone class of the model of {@code c} with its trained weights. */
+    private JavaFile standalone(Compilation c, Path file) {
+        TrainableModel model = Models.load(c);
+        Preprocessing prep = Models.loadWeights(model, file, weights);
+        Path w = weights != null ? weights : Models.defaultWeights(file);
+        return StandaloneGenerator.generate(c.model(), model.params(), prep,
+                w.getFileName().toString());
     }
 }

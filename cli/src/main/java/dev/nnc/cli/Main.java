@@ -44,6 +44,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
             TrainCommand.class,
             EvalCommand.class,
             PredictCommand.class,
+            ExportCommand.class,
+            ServeCommand.class,
             ParamsCommand.class,
             ReportCommand.class,
             GraphCommand.class
@@ -54,6 +56,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
             "  nnc summary model.nn                      layers, shapes, parameters, FLOPs",
             "  nnc train model.nn                        train; saves model.safetensors",
             "  nnc predict model.nn --input new.csv      predict with the trained weights",
+            "  nnc export model.nn --onnx model.onnx     the trained model as ONNX",
+            "  nnc serve model.nn --port 8080            predictions over HTTP",
             "  nnc train model.nn --report out           also write out/index.html with plots",
             "",
             "Run 'nnc COMMAND --help' for the options of a command.",

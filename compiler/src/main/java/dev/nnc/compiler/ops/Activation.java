@@ -1,11 +1,13 @@
 package dev.nnc.compiler.ops;
 
+import dev.nnc.compiler.onnx.OnnxGraph;
 import java.util.List;
 
 /**
  * An element-wise activation function A = f(Z), as a layer. Subclasses give f and its derivative
  * as Java expressions; the loops are shared. Backward: dZ = dA ⊙ f'(Z), where f' may be written
- * in terms of the output A (sigmoid: A(1 − A)) or of the input Z.
+ * in terms of the output A (sigmoid: A(1 − A)) or of the input Z. Each one's ONNX mapping is the
+ * operator of the same name.
  */
 public abstract class Activation implements LayerKind {
 
@@ -85,6 +87,11 @@ public abstract class Activation implements LayerKind {
         protected String derivative(String z, String a, Args args) {
             return "1f";
         }
+
+        @Override
+        public void exportOnnx(ExportSite s) {
+            s.unary("Identity");
+        }
     }
 
     /** sigmoid: A = 1 / (1 + e^−Z), dZ = dA · A(1 − A). */
@@ -114,6 +121,11 @@ public abstract class Activation implements LayerKind {
         protected String derivative(String z, String a, Args args) {
             return a + " * (1f - " + a + ")";
         }
+
+        @Override
+        public void exportOnnx(ExportSite s) {
+            s.unary("Sigmoid");
+        }
     }
 
     /** tanh: A = tanh(Z), dZ = dA · (1 − A²). */
@@ -142,6 +154,11 @@ public abstract class Activation implements LayerKind {
         protected String derivative(String z, String a, Args args) {
             return "1f - " + a + " * " + a;
         }
+
+        @Override
+        public void exportOnnx(ExportSite s) {
+            s.unary("Tanh");
+        }
     }
 
     /** relu: A = max(0, Z), dZ = dA where Z &gt; 0, else 0. */
@@ -165,6 +182,11 @@ public abstract class Activation implements LayerKind {
         protected String derivative(String z, String a, Args args) {
             // NOTE: the derivative at the kink Z = 0 is taken as 0, as PyTorch does.
             return z + " > 0f ? 1f : 0f";
+        }
+
+        @Override
+        public void exportOnnx(ExportSite s) {
+            s.unary("Relu");
         }
     }
 
@@ -194,6 +216,12 @@ public abstract class Activation implements LayerKind {
         protected String derivative(String z, String a, Args args) {
             // NOTE: at Z = 0 the slope is alpha (the left side), matching relu's choice of 0.
             return z + " > 0f ? 1f : " + EmitSite.f(args.number("alpha"));
+        }
+
+        @Override
+        public void exportOnnx(ExportSite s) {
+            // NOTE: alpha as the float the generated Java multiplies by.
+            s.unary("LeakyRelu", OnnxGraph.Attr.f("alpha", (float) s.args().number("alpha")));
         }
     }
 }

@@ -14,7 +14,6 @@ import java.util.List;
  *
  * <p>Penalties, as the textbook adds them to a batch of m samples: L2 adds λ/(2m)·ΣW² to the loss
  * and λ/m·W to dW; L1 adds λ/m·Σ|W| and λ/m·sign(W). Biases are not penalized.
- *
  */
 public final class Dense implements LayerKind {
 
@@ -171,5 +170,17 @@ public final class Dense implements LayerKind {
             c.addStatement("gp[q] += $L * Math.signum(p[q]) / n", EmitSite.f(l1));
         }
         c.endControlFlow();
+    }
+
+    /** ONNX: {@code Gemm(X, W, B)}, which is X·W + B with W as nnc lays it out, [in, units]. */
+    @Override
+    public void exportOnnx(ExportSite s) {
+        int in = s.inSize();
+        int units = s.outSize();
+        String w = s.constant("W", new int[] {in, units}, s.param(0));
+        List<String> inputs = s.args().bool("bias")
+                ? List.of(s.in(), w, s.constant("B", new int[] {units}, s.param(1)))
+                : List.of(s.in(), w);
+        s.graph().node("Gemm", inputs, s.out());
     }
 }

@@ -1,12 +1,13 @@
 package dev.nnc.compiler.ops;
 
+import dev.nnc.compiler.onnx.OnnxExportException;
 import java.util.List;
 
 /**
  * One kind of layer: everything nnc knows about it, side by side. Its arguments and their
  * defaults, its shape rule, its parameters and FLOPs, the Java it emits for the forward pass and
- * for the backward pass. Adding a layer kind is one class implementing this, one line in
- * {@link Registry}, one gradient test and one example in docs/language.md.
+ * for the backward pass, and its ONNX mapping. Adding a layer kind is one class implementing
+ * this, one line in {@link Registry}, one gradient test and one example in docs/language.md.
  */
 public interface LayerKind {
 
@@ -41,6 +42,16 @@ public interface LayerKind {
      * parameter gradients and, when {@link EmitSite#gradIn()} is not {@code null}, writes dLoss/dIn.
      */
     void emitBackward(EmitSite s);
+
+    /**
+     * Writes the layer's inference computation as ONNX nodes: from the value
+     * {@link ExportSite#in()} to the value {@link ExportSite#out()}, with the trained parameters
+     * as constants (training-only behaviour such as dropout left out, batch statistics frozen).
+     * A kind without a mapping keeps this default, which refuses with an error naming the kind.
+     */
+    default void exportOnnx(ExportSite s) {
+        throw OnnxExportException.unsupported(name());
+    }
 
     /**
      * Emits the layer's penalty term (L1/L2) into the summed loss of a training step: adds to the

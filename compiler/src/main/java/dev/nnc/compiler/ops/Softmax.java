@@ -1,5 +1,6 @@
 package dev.nnc.compiler.ops;
 
+import dev.nnc.compiler.onnx.OnnxGraph;
 import java.util.List;
 
 /**
@@ -7,6 +8,8 @@ import java.util.List;
  *
  * <p>Backward: dZ_j = A_j (dA_j − Σ_k dA_k A_k). With cross-entropy the loss skips this and gives
  * dZ = A − Y directly (see {@link Loss.CrossEntropy}).
+ *
+ * <p>ONNX: {@code Softmax(axis = -1)} (opset 13 and later normalize along that one axis).
  */
 public final class Softmax implements LayerKind {
 
@@ -87,5 +90,10 @@ public final class Softmax implements LayerKind {
                 s.gradOut());
         c.endControlFlow();
         c.endControlFlow();
+    }
+
+    @Override
+    public void exportOnnx(ExportSite s) {
+        s.unary("Softmax", OnnxGraph.Attr.i("axis", -1));
     }
 }

@@ -1,0 +1,149 @@
+package dev.nnc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.nnc.compiler.Compilation;
+import dev.nnc.compiler.InMemoryJavac;
+import dev.nnc.compiler.NnCompiler;
+import dev.nnc.runtime.DataLoader;
+import dev.nnc.runtime.Predictor;
+import dev.nnc.runtime.Preprocessing;
+import dev.nnc.runtime.TrainableModel;
+import dev.nnc.runtime.Weights;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+
+/**
+ * Every example model of the repository ({@code examples/**}/*.nn but the shared library
+ * {@code examples/common} and the Maven project {@code examples/maven-consumer}), trained briefly
+ * with {@code nnc train --epochs 5} once per test JVM, with the inputs to check deployments on:
+ * the rows of its training data and random rows around them, at least 200.
+ */
+final class DeployExamples {
+    /** One trained example: its file, weights, the predictor {@code nnc predict} uses. */
+    record Trained(String name, Path file, Path weights, Compilation compilation,
+            Predictor predictor, double[][] inputs) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static List<Trained> all;
+
+    private DeployExamples() {
+    }
+
+    static Path examplesDir() {
+        return Path.of("..", "examples").toAbsolutePath().normalize();
+    }
+
+    /** The example files, sorted. */
+    static List<Path> files() {
+        Path root = examplesDir();
+        try (Stream<Path> s = Files.walk(root)) {
+            return s.filter(p -> p.toString().endsWith(".nn"))
+                    .filter(p -> {
+                        Path rel = root.relativize(p);
+                        String first = rel.getName(0).toString();
+                        return !first.equals("common") && !first.equals("maven-consumer")
+                                && !rel.toString().contains("target");
+                    })
+                    .sorted(Comparator.comparing(Path::toString))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Every example, trained (once per JVM). */
+    static synchronized List<Trained> trained() {
+        if (all == null) {
+            try {
+                Path dir = Files.createTempDirectory("nnc-deploy");
+                List<Trained> list = new ArrayList<>();
+                for (Path f : files()) {
+                    list.add(train(f, dir));
+                }
+                all = List.copyOf(list);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return all;
+    }
+
+    private static Trained train(Path file, Path dir) {
+        String name = examplesDir().relativize(file).toString();
+        Path w = dir.resolve(name.replace('/', '_').replace(".nn", ".safetensors"));
+        Run r = nnc("train", file.toString(), "--epochs", "5", "--quiet", "--out",
+                w.toString());
+        assertEquals(0, r.code(), name + "\n" + r.all());
+        Compilation c = NnCompiler.compile(file, NnCompiler.Options.defaults());
+        assertFalse(c.hasErrors(), c.renderDiagnostics());
+        TrainableModel m = InMemoryJavac.load(c);
+        Map<String, String> meta = Weights.load(m, w);
+        Predictor p = new Predictor(m, Preprocessing.fromMetadata(meta, m));
+        return new Trained(name, file, w, c, p, inputs(c, m));
+    }
+
+    /** The training rows and random rows spread over 1.5 times their range: at least 200. */
+    private static double[][] inputs(Compilation c, TrainableModel m) {
+        var src = m.spec().data().train();
+        double[][] data = DataLoader.readFeatures(Models.resolve(c, src.path()), src,
+                m.inputSize());
+        int in = m.inputSize();
+        double[] min = new double[in];
+        double[] max = new double[in];
+        java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);
+        java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
+        for (double[] row : data) {
+            for (int j = 0; j < in; j++) {
+                min[j] = Math.min(min[j], row[j]);
+                max[j] = Math.max(max[j], row[j]);
+            }
+        }
+        Random rnd = new Random(7);
+        List<double[]> rows = new ArrayList<>(List.of(data));
+        for (int i = 0; i < 200; i++) {
+            double[] row = new double[in];
+            for (int j = 0; j < in; j++) {
+                double range = Math.max(max[j] - min[j], 1.0);
+                row[j] = min[j] - 0.25 * range + 1.5 * range * rnd.nextDouble();
+            }
+            rows.add(row);
+        }
+        return rows.toArray(new double[0][]);
+    }
+
+    /** A run of {@code nnc} in process. */
+    record Run(int code, String out, String err) {
+        String all() {
+            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    static Run nnc(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+                PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = Main.run(args, o, e, Map.of());
+        }
+        return new Run(code, out.toString(StandardCharsets.UTF_8),
+                err.toString(StandardCharsets.UTF_8));
+    }
+}

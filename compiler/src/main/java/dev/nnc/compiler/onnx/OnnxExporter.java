@@ -1,0 +1,166 @@
+package dev.nnc.compiler.onnx;
+
+import dev.nnc.compiler.ir.LayerIR;
+import dev.nnc.compiler.ir.ModelIR;
+import dev.nnc.compiler.ir.TensorIR;
+import dev.nnc.compiler.onnx.proto.Onnx.ModelProto;
+import dev.nnc.compiler.onnx.proto.Onnx.OperatorSetIdProto;
+import dev.nnc.compiler.onnx.proto.Onnx.StringStringEntryProto;
+import dev.nnc.compiler.onnx.proto.Onnx.TensorProto;
+import dev.nnc.compiler.onnx.proto.Onnx.TensorShapeProto;
+import dev.nnc.compiler.onnx.proto.Onnx.TypeProto;
+import dev.nnc.compiler.onnx.proto.Onnx.ValueInfoProto;
+import dev.nnc.compiler.ops.ExportSite;
+import dev.nnc.compiler.ops.Shape;
+import dev.nnc.runtime.ModelSpec;
+import dev.nnc.runtime.Normalizer;
+import dev.nnc.runtime.Preprocessing;
+import dev.nnc.runtime.Weights;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a trained model as an ONNX model that takes the same raw input as {@code nnc predict}
+ * and gives the same outputs: the saved feature normalization, every layer's own mapping
+ * ({@link dev.nnc.compiler.ops.LayerKind#exportOnnx}) with the trained parameters as constants,
+ * and, for regression, the label de-normalization.
+ *
+ * <p>For the model {@code HousePrice} (2 → dense 1, mse, min-max features and labels) the graph
+ * is
+ * <pre>
+ * input [N,2] float → Cast(double) → Sub(min) → Div(range) → Cast(float)
+ *     → Gemm(dense1.W, dense1.B) → Cast(double) → Mul(range) → Add(min) → Cast(float) → output [N,1]
+ * </pre>
+ * The normalizations are computed in double precision and rounded to float once, as the runtime's
+ * {@link Normalizer} does, so they give the runtime's values bit for bit.
+ *
+ * <p>The file is a {@code ModelProto} of IR version 8 importing the default opset
+ * {@value #OPSET}; its metadata holds the model's name, architecture hash, normalizers and
+ * class labels under the keys of the weights file.
+ */
+public final class OnnxExporter {
+    /** The version of the default (ai.onnx) operator set the graphs use. */
+    public static final int OPSET = 17;
+    /** The IR version written; opset 17 needs at least 8. */
+    static final int IR_VERSION = 8;
+    /** Name of the graph's input value. */
+    public static final String INPUT = "input";
+    /** Name of the graph's output value. */
+    public static final String OUTPUT = "output";
+
+    private OnnxExporter() {
+    }
+
+    /**
+     * The ONNX model of {@code model} with the parameters {@code params} (laid out as the
+     * generated class keeps them) and the preprocessing saved with them.
+     *
+     * @param producerVersion the nnc version, written as the producer's
+     * @throws OnnxExportException when a layer kind has no ONNX mapping
+     */
+    public static ModelProto export(ModelIR model, float[] params, Preprocessing prep,
+            String producerVersion) {
+        if (params.length != model.paramCount()) {
+            throw new IllegalArgumentException(params.length + " parameters for model "
+                    + model.name() + ", which has " + model.paramCount());
+        }
+        OnnxGraph g = new OnnxGraph(model.name());
+        g.reserve(INPUT);
+        g.reserve(OUTPUT);
+        String x = normalizeFeatures(g, model.input(), prep.features());
+        boolean denormalize = model.spec().loss() == ModelSpec.Loss.MSE
+                && !prep.labels().isIdentity();
+        List<LayerIR> layers = model.layers();
+        for (LayerIR l : layers) {
+            boolean last = l.index() == layers.size() - 1;
+            String out = last && !denormalize ? OUTPUT : g.fresh(l.name());
+            List<float[]> values = new ArrayList<>();
+            for (TensorIR t : l.params()) {
+                values.add(Arrays.copyOfRange(params, t.offset(), t.offset() + t.def().size()));
+            }
+            try {
+                l.kind().exportOnnx(new ExportSite(g, l.name(), x, out, l.in(), l.out(),
+                        l.args(), values));
+            } catch (OnnxExportException e) {
+                throw new OnnxExportException("cannot export model " + model.name()
+                        + " to ONNX: layer " + l.name() + " (" + l.span() + "): "
+                        + e.getMessage());
+            }
+            x = out;
+        }
+        if (denormalize) {
+            denormalizeLabels(g, x, model.output(), prep.labels());
+        }
+        g.proto().addInput(value(INPUT, model.input()));
+        g.proto().addOutput(value(OUTPUT, model.output()));
+        ModelProto.Builder m = ModelProto.newBuilder()
+                .setIrVersion(IR_VERSION)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+                .setProducerName("nnc")
+                .setProducerVersion(producerVersion)
+                .setDocString("Model " + model.name() + " from " + model.source().displayName()
+                        + ", exported by nnc.")
+                .setGraph(g.proto());
+        metadata(m, Weights.MODEL, model.name());
+        metadata(m, Weights.ARCH, model.archHash());
+        for (Map.Entry<String, String> e : prep.toMetadata().entrySet()) {
+            metadata(m, e.getKey(), e.getValue());
+        }
+        return m.build();
+    }
+
+    /** {@code x' = (x − shift) / scale} in double, rounded to float; none for the identity. */
+    private static String normalizeFeatures(OnnxGraph g, Shape input, Normalizer n) {
+        if (n.isIdentity()) {
+            return INPUT;
+        }
+        int[] dims = input.dims();
+        String wide = cast(g, INPUT, "features.double", TensorProto.DataType.DOUBLE);
+        String shift = g.doubles("features.shift", dims, n.shift());
+        String scale = g.doubles("features.scale", dims, n.scale());
+        String centred = g.fresh("features.centred");
+        g.node("Sub", List.of(wide, shift), centred);
+        String scaled = g.fresh("features.scaled");
+        g.node("Div", List.of(centred, scale), scaled);
+        return cast(g, scaled, "features.normalized", TensorProto.DataType.FLOAT);
+    }
+
+    /** {@code y = y' · scale + shift} in double, rounded to float, into {@link #OUTPUT}. */
+    private static void denormalizeLabels(OnnxGraph g, String y, Shape output, Normalizer n) {
+        int[] dims = output.dims();
+        String wide = cast(g, y, "labels.double", TensorProto.DataType.DOUBLE);
+        String scale = g.doubles("labels.scale", dims, n.scale());
+        String shift = g.doubles("labels.shift", dims, n.shift());
+        String scaled = g.fresh("labels.scaled");
+        g.node("Mul", List.of(wide, scale), scaled);
+        String shifted = g.fresh("labels.shifted");
+        g.node("Add", List.of(scaled, shift), shifted);
+        g.node("Cast", List.of(shifted), OUTPUT,
+                OnnxGraph.Attr.i("to", TensorProto.DataType.FLOAT.getNumber()));
+    }
+
+    private static String cast(OnnxGraph g, String in, String hint, TensorProto.DataType to) {
+        String out = g.fresh(hint);
+        g.node("Cast", List.of(in), out, OnnxGraph.Attr.i("to", to.getNumber()));
+        return out;
+    }
+
+    /** A float32 tensor value of shape {@code [N, ...shape]}, N symbolic (the batch). */
+    private static ValueInfoProto value(String name, Shape shape) {
+        TensorShapeProto.Builder s = TensorShapeProto.newBuilder()
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("N"));
+        for (int d : shape.dims()) {
+            s.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return ValueInfoProto.newBuilder().setName(name)
+                .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
+                        .setElemType(TensorProto.DataType.FLOAT.getNumber()).setShape(s)))
+                .build();
+    }
+
+    private static void metadata(ModelProto.Builder m, String key, String value) {
+        m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(key).setValue(value));
+    }
+}
