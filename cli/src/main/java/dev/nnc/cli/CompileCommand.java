@@ -107,6 +107,8 @@ final class CompileCommand implements Callable<Integer> {
             }
             try {
                 JavaFile out = standalone ? standalone(c, file) : c.javaFile();
+                // NOTE: JavaPoet creates the package's directories, not DIR itself.
+                Files.createDirectories(dir);
                 Path written = out.writeToPath(dir);
                 io.out().println(written);
             } catch (IOException e) {

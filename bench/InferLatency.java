@@ -1,0 +1,146 @@
+// Batch-1 inference latency of one .nn model as nnc deploys it: the standalone class
+// (nnc compile --standalone) and the ONNX export (nnc export) under ONNX Runtime Java, with random
+// weights (the model's init and seed). Run by bench/run-infer.sh as a single-file program:
+//
+//   java -cp cli/target/nnc.jar:onnxruntime-1.20.0.jar bench/InferLatency.java MODEL.nn WORKDIR
+//
+// Method, as the PyTorch peer's latency_batch1: single-sample predictions cycling over 100
+// distinct random inputs; each call timed alone with System.nanoTime; 20,000 warm-up calls (so
+// that C2 has compiled the layer methods), then the median of 20,000 timed calls, in µs.
+// ONNX Runtime: one intra-op and one inter-op thread, all graph optimizations; each call creates
+// its input tensor and reads its output, as an application would.
+// Prints one JSON line per runtime.
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import dev.nnc.cli.Main;
+import dev.nnc.compiler.Compilation;
+import dev.nnc.compiler.InMemoryJavac;
+import dev.nnc.compiler.NnCompiler;
+import dev.nnc.runtime.Preprocessing;
+import dev.nnc.runtime.Rng;
+import dev.nnc.runtime.TrainableModel;
+import dev.nnc.runtime.Weights;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import javax.tools.ToolProvider;
+
+public class InferLatency {
+    static final int WARMUP = 20_000;
+    static final int CALLS = 20_000;
+    static final int DISTINCT = 100;
+
+    interface Call {
+        void run(int i) throws Exception;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path nn = Path.of(args[0]);
+        Path work = Files.createDirectories(Path.of(args[1]));
+        Compilation c = NnCompiler.compile(nn, NnCompiler.Options.defaults());
+        if (c.hasErrors()) {
+            throw new IllegalStateException(c.renderDiagnostics());
+        }
+        TrainableModel m = InMemoryJavac.load(c);
+        m.initParams(new Rng(m.spec().seed()));
+        Path weights = work.resolve("weights.safetensors");
+        Weights.save(m, weights, Preprocessing.identity(m.inputSize(), m.outputSize())
+                .toMetadata());
+        Path onnx = work.resolve("model.onnx");
+        Path src = work.resolve("src");
+        nnc("export", nn.toString(), "-w", weights.toString(), "--onnx", onnx.toString());
+        nnc("compile", nn.toString(), "-w", weights.toString(), "--standalone", "-d",
+                src.toString());
+
+        int in = m.inputSize();
+        Random rnd = new Random(3);
+        float[][] inputs = new float[DISTINCT][in];
+        for (float[] x : inputs) {
+            for (int j = 0; j < in; j++) {
+                x[j] = rnd.nextFloat();
+            }
+        }
+
+        // the standalone class, compiled with javac alone and loaded beside the JDK only
+        Path classes = Files.createDirectories(work.resolve("classes"));
+        Path java;
+        try (var s = Files.walk(src)) {
+            java = s.filter(p -> p.toString().endsWith(".java")).findFirst().orElseThrow();
+        }
+        int rc = ToolProvider.getSystemJavaCompiler().run(null, null, null, "--release", "17",
+                "-classpath", classes.toString(), "-d", classes.toString(), java.toString());
+        if (rc != 0) {
+            throw new IllegalStateException("javac failed on " + java);
+        }
+        URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
+                ClassLoader.getPlatformClassLoader());
+        Class<?> cls = loader.loadClass(c.className());
+        Object standalone = cls.getDeclaredConstructor().newInstance();
+        Method predict = cls.getMethod("predict", float[].class, int.class, float[].class);
+        float[] out = new float[m.outputSize()];
+        float[] sink = new float[1];
+        // NOTE: called by reflection (the class is not on this program's class path); that adds
+        // tens of nanoseconds per call, counted against the standalone class.
+        report("nnc standalone class", time(i -> {
+            predict.invoke(standalone, inputs[i % DISTINCT], 1, out);
+            sink[0] += out[0];
+        }));
+
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            opts.setIntraOpNumThreads(1);
+            opts.setInterOpNumThreads(1);
+            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            try (OrtSession session = env.createSession(onnx.toString(), opts)) {
+                long[] shape = {1, in};
+                report("onnxruntime java " + OrtEnvironment.getEnvironment().getVersion(),
+                        time(i -> {
+                            try (OnnxTensor x = OnnxTensor.createTensor(env,
+                                    FloatBuffer.wrap(inputs[i % DISTINCT]), shape);
+                                    OrtSession.Result r = session.run(Map.of("input", x))) {
+                                float[][] y = (float[][]) r.get(0).getValue();
+                                sink[0] += y[0][0];
+                            }
+                        }));
+            }
+        }
+        if (sink[0] == 42) {
+            System.err.println(sink[0]);
+        }
+    }
+
+    static void nnc(String... args) {
+        int rc = Main.run(args, System.err, System.err);
+        if (rc != 0) {
+            throw new IllegalStateException("nnc " + String.join(" ", args) + ": exit " + rc);
+        }
+    }
+
+    static double time(Call call) throws Exception {
+        for (int i = 0; i < WARMUP; i++) {
+            call.run(i);
+        }
+        long[] t = new long[CALLS];
+        for (int i = 0; i < CALLS; i++) {
+            long t0 = System.nanoTime();
+            call.run(i);
+            t[i] = System.nanoTime() - t0;
+        }
+        Arrays.sort(t);
+        return t[CALLS / 2] / 1000.0;
+    }
+
+    static void report(String runtime, double us) {
+        System.out.printf(java.util.Locale.ROOT,
+                "{\"runtime\": \"%s\", \"infer_latency_us_batch1\": %.2f}%n", runtime, us);
+    }
+}
