@@ -122,8 +122,8 @@ class ReportTest {
         assertTrue(r.out().contains("history saved to " + dir.resolve("w/xor.history.csv")),
                 r.out());
         assertTrue(r.out().contains("report written to " + rep.resolve("index.html")), r.out());
-        assertReport(rep, List.of("loss.png", "metric.png", "lr.png", "regions.png",
-                "confusion.png", "model.png"), List.of("fit.png", "test.png"));
+        assertReport(rep, List.of("regions.png", "confusion.png", "loss.png",
+                "metric.png", "lr.png", "model.png"), List.of("fit.png", "test.png"));
 
         String html = Files.readString(rep.resolve("index.html"), StandardCharsets.UTF_8);
         // the final metrics as nnc train printed them
@@ -162,8 +162,8 @@ class ReportTest {
         Run r = nnc("train", res("line.nn"), "--quiet", "--out",
                 dir.resolve("line.safetensors").toString(), "--report", rep.toString());
         assertEquals(0, r.code(), r.all());
-        assertReport(rep, List.of("loss.png", "metric.png", "lr.png", "fit.png", "test.png",
-                "model.png"), List.of("regions.png", "confusion.png"));
+        assertReport(rep, List.of("fit.png", "test.png", "loss.png", "metric.png",
+                "lr.png", "model.png"), List.of("regions.png", "confusion.png"));
         String html = Files.readString(rep.resolve("index.html"), StandardCharsets.UTF_8);
         assertEquals(printed(r.out(), "test_r2"), cell(html, "test_r2"));
     }
@@ -174,8 +174,8 @@ class ReportTest {
         Run r = nnc("train", res("three.nn"), "--quiet", "--out",
                 dir.resolve("three.safetensors").toString(), "--report", rep.toString());
         assertEquals(0, r.code(), r.all());
-        assertReport(rep, List.of("loss.png", "metric.png", "lr.png", "regions.png",
-                "confusion.png", "model.png"), List.of("fit.png"));
+        assertReport(rep, List.of("regions.png", "confusion.png", "loss.png",
+                "metric.png", "lr.png", "model.png"), List.of("fit.png"));
         String html = Files.readString(rep.resolve("index.html"), StandardCharsets.UTF_8);
         // the classes as the data labels them: 1, 2, 3 (30 test samples)
         for (String c : List.of("1", "2", "3")) {
@@ -195,8 +195,8 @@ class ReportTest {
                 dir.resolve("three.history.csv").toString(), "-o", rep.toString());
         assertEquals(0, r.code(), r.all());
         assertEquals("report written to " + rep.resolve("index.html") + "\n", r.out());
-        assertReport(rep, List.of("loss.png", "metric.png", "lr.png", "regions.png",
-                "confusion.png", "model.png"), List.of());
+        assertReport(rep, List.of("regions.png", "confusion.png", "loss.png",
+                "metric.png", "lr.png", "model.png"), List.of());
         String html = Files.readString(rep.resolve("index.html"), StandardCharsets.UTF_8);
         // the figures of the training run, saved in the weights
         assertEquals("40", cell(html, "epochs_run"));
@@ -316,8 +316,8 @@ class ReportTest {
                 "--quiet", "--epochs", "200", "--out", dir.resolve("sine.safetensors").toString(),
                 "--report", rep.toString());
         assertEquals(0, r.code(), r.all());
-        assertReport(rep, List.of("loss.png", "metric.png", "lr.png", "fit.png", "test.png",
-                "model.png"), List.of("regions.png"));
+        assertReport(rep, List.of("fit.png", "test.png", "loss.png", "metric.png",
+                "lr.png", "model.png"), List.of("regions.png"));
         History h = History.read(dir.resolve("sine.history.csv"));
         assertEquals(List.of("epoch", "train_loss", "loss", "r2", "val_loss", "val_r2", "lr",
                 "seconds"), h.columns());
@@ -331,8 +331,8 @@ class ReportTest {
                 .toString(), "--quiet", "--epochs", "600", "--out",
                 dir.resolve("rings.safetensors").toString(), "--report", rep.toString());
         assertEquals(0, r.code(), r.all());
-        assertReport(rep, List.of("loss.png", "metric.png", "lr.png", "regions.png",
-                "confusion.png", "model.png"), List.of("fit.png"));
+        assertReport(rep, List.of("regions.png", "confusion.png", "loss.png",
+                "metric.png", "lr.png", "model.png"), List.of("fit.png"));
         // the three classes' pale region colors all appear in the regions chart
         BufferedImage img = ImageIO.read(rep.resolve("regions.png").toFile());
         long colors = Stream.of(0xc6dbef, 0xf6c4c4, 0xc7e9c0).filter(c -> {

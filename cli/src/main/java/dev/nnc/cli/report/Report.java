@@ -415,9 +415,7 @@ public final class Report {
         void confusion(Path p, String which, long[][] m, List<String> labels) {
             int k = labels.size();
             int side = Math.min(W, 260 + 90 * k);
-            data.append("<h3>Confusion matrix and per-class figures</h3>\n");
-            data.append("<div class=\"row\">\n");
-            figure(data, null, p.getFileName().toString(), side + 80, side,
+            figure(data, "Confusion matrix", p.getFileName().toString(), side + 80, side,
                     "Rows: the true class; columns: the class the model gives; on the " + which
                             + " data.");
             data.append("<table class=\"num\"><caption>Per class, ").append(esc(which))
@@ -442,7 +440,7 @@ public final class Report {
             }
             data.append("<tr><th>all</th><td>").append(total).append("</td><td>").append(total)
                     .append("</td><td colspan=\"2\">accuracy ").append(ratio(correct, total))
-                    .append("</td></tr>\n</table>\n</div>\n");
+                    .append("</td></tr>\n</table>\n");
         }
 
         void model(String file, int w, int h) {
@@ -474,10 +472,11 @@ public final class Report {
 
         private static void figure(StringBuilder sb, String title, String file, int w, int h,
                 String caption) {
+            sb.append("<figure>");
             if (title != null) {
-                sb.append("<h3>").append(esc(title)).append("</h3>\n");
+                sb.append("<h3>").append(esc(title)).append("</h3>");
             }
-            sb.append("<figure><img src=\"").append(esc(file)).append("\" width=\"").append(w)
+            sb.append("<img src=\"").append(esc(file)).append("\" width=\"").append(w)
                     .append("\" height=\"").append(h).append("\" alt=\"")
                     .append(esc(title != null ? title : file)).append("\"><figcaption>")
                     .append(esc(caption)).append("</figcaption></figure>\n");
@@ -499,11 +498,13 @@ public final class Report {
             table(sb, "Final metrics", "metrics", in.metrics());
             table(sb, "Run", "settings", in.settings());
             sb.append("</div>\n");
-            if (charts.length() > 0) {
-                sb.append("<h2>Training curves</h2>\n").append(charts);
-            }
             if (data.length() > 0) {
-                sb.append("<h2>The model on its data</h2>\n").append(data);
+                sb.append("<h2>The model on its data</h2>\n<div class=\"figs\">\n")
+                        .append(data).append("</div>\n");
+            }
+            if (charts.length() > 0) {
+                sb.append("<h2>Training curves</h2>\n<div class=\"figs\">\n").append(charts)
+                        .append("</div>\n");
             }
             sb.append("<h2>Model</h2>\n").append(model);
             sb.append("<footer>Made by <code>").append(esc(in.command()))
@@ -539,7 +540,7 @@ public final class Report {
 
     private static final String CSS = """
             body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; margin: 24px auto;
-                   max-width: 1000px; padding: 0 16px; color: #222; background: #fff; }
+                   max-width: 1240px; padding: 0 16px; color: #222; background: #fff; }
             h1 { margin-bottom: 0; }
             h2 { border-bottom: 1px solid #ccc; padding-bottom: 4px; margin-top: 32px; }
             .sub { color: #666; margin-top: 4px; }
@@ -552,7 +553,11 @@ public final class Report {
             table.num td { text-align: right; font-variant-numeric: tabular-nums; }
             table.num th { font-weight: bold; color: #222; }
             tr.total td { border-top: 2px solid #999; font-weight: bold; }
+            .figs { display: flex; flex-wrap: wrap; gap: 8px 24px; align-items: flex-start; }
+            .figs figure { flex: 1 1 540px; max-width: 800px; }
+            .figs table { align-self: center; }
             figure { margin: 8px 0 16px 0; }
+            h3 { margin: 8px 0; }
             img { max-width: 100%; height: auto; border: 1px solid #eee; }
             figcaption { color: #666; font-size: 90%; max-width: 800px; }
             footer { margin-top: 32px; color: #888; font-size: 85%; }
