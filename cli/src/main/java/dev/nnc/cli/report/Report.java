@@ -133,8 +133,8 @@ public final class Report {
         }
         Path p = Path.of(src.path());
         Path file = p.isAbsolute() ? p : in.baseDir().resolve(p).normalize();
-        return DataLoader.load(file, src, in.model().inputSize(), in.model().outputSize(),
-                in.model().spec().loss(), in.prep().classes());
+        return DataLoader.load(file, src.resolve(in.baseDir()), in.model().inputSize(),
+                in.model().outputSize(), in.model().spec().loss(), in.prep().classes());
     }
 
     private static void curves(History h, ModelSpec spec, Path dir, Page page,
@@ -211,8 +211,8 @@ public final class Report {
             rows[i][0] = gx[i];
         }
         double[] gy = first(pr.predict(rows));
-        String xName = train.features().get(0);
-        String yName = train.labels().get(0);
+        String xName = name(train.features(), 0, "x");
+        String yName = name(train.labels(), 0, "y");
         Path p = dir.resolve("fit.png");
         Charts.png(Charts.lines("Fitted curve over the training data", xName, yName, List.of(
                 new Charts.Line("training samples", tx, ty, new Color(0x7f7f7f), false, true, 1f),
@@ -278,8 +278,8 @@ public final class Report {
         int[] pc = trueClasses(d, in.model().outputSize());
         Path p = dir.resolve("regions.png");
         Charts.png(Charts.regions("Decision regions over the training data",
-                train.features().get(0), train.features().get(1), gx, gy, cls, x0, x1, pc,
-                labels(in)), W, (int) (W * 0.75), p);
+                name(train.features(), 0, "x1"), name(train.features(), 1, "x2"), gx, gy, cls,
+                x0, x1, pc, labels(in)), W, (int) (W * 0.75), p);
         images.add(p);
         page.image("Decision regions", p, "The class the model gives each point of the plane "
                 + "(pale), and the " + d.size() + " training samples in the color of their true "
@@ -332,6 +332,11 @@ public final class Report {
                     : Integer.toString(i));
         }
         return l;
+    }
+
+    /** The name of column {@code i}, or {@code fallback} when the data has no names. */
+    private static String name(List<String> names, int i, String fallback) {
+        return i < names.size() && !names.get(i).isBlank() ? names.get(i) : fallback;
     }
 
     private static double[] grid(double lo, double hi) {
