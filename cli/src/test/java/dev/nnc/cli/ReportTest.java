@@ -407,6 +407,45 @@ class ReportTest {
         assertTrue(seen.size() > 50, "colors on the screenshot: " + seen.size());
     }
 
+    // ---- the terminal
+
+    /**
+     * nnc train on a real pseudo-terminal of 70 columns ({@code script} from util-linux), COLUMNS
+     * not exported: the live line is drawn, bold, within the terminal's width.
+     */
+    @Test
+    void liveLineOnATerminalFitsItsWidth() throws Exception {
+        Path script = Path.of("/usr/bin/script");
+        assumeTrue(Files.isExecutable(script), "no " + script + " (util-linux)");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cmd = "stty cols 70; unset COLUMNS NO_COLOR; exec '" + java + "' -cp '"
+                + System.getProperty("java.class.path") + "' dev.nnc.cli.Main train '"
+                + examples().resolve("05-nonlinear-classification/rings.nn") + "' --epochs 1500"
+                + " --out '" + dir.resolve("r.safetensors") + "'";
+        Process p = new ProcessBuilder(script.toString(), "-qec", cmd, "/dev/null")
+                .redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), out);
+        assertEquals(0, p.exitValue(), out);
+        List<String> live = new ArrayList<>();
+        for (String part : out.split("[\r\n]")) {
+            if (part.contains("\033[1mepoch ")) {
+                live.add(part);
+            }
+        }
+        assertFalse(live.isEmpty(), "no live line in\n" + out);
+        for (String l : live) {
+            String plain = l.replace("\033[1m", "").replace("\033[0m", "");
+            assertEquals(69, plain.length(), "'" + plain + "'");
+            assertTrue(plain.matches("epoch +\\d+/1500 \\[[=> ]+\\] +\\d+%  loss .*"
+                    + "ETA \\d+:\\d\\d *"), plain);
+        }
+        // the plain lines and the final table are there too
+        assertTrue(out.contains("epoch  500/1500  loss "), out);
+        assertTrue(out.contains("test_accuracy"), out);
+    }
+
     @Test
     void everyNewCommandHasHelpWithExamples() {
         for (String c : List.of("report", "graph")) {
