@@ -63,6 +63,7 @@ public final class DataGen {
         gen.xor();
         gen.arcs();
         gen.rings();
+        gen.overfit();
     }
 
     // ---- step 1: one neuron ----------------------------------------------------------------
@@ -327,6 +328,27 @@ public final class DataGen {
         double u1 = rnd.nextDouble();
         double u2 = rnd.nextDouble();
         return StrictMath.sqrt(-2 * StrictMath.log(1 - u1)) * StrictMath.cos(2 * Math.PI * u2);
+    }
+
+    // ---- step 7: regularization --------------------------------------------------------------
+
+    /**
+     * ch16: 25 training points x = linspace(0, 2·3.1416, 25) of the square-wave partial sum
+     * y = 4 sin x / π + 4 sin 5x / (5π); 100 test points of its first harmonic, y = 4 sin x / π,
+     * which a net that fits the training points too closely misses.
+     */
+    void overfit() {
+        Csv train = new Csv("x", "y");
+        for (double x : linspace(0, 2 * 3.1416, 25)) {
+            train.row(x, 4 * StrictMath.sin(x) / Math.PI
+                    + 4 * StrictMath.sin(5 * x) / (5 * Math.PI));
+        }
+        train.write("07-deep/overfit/ch16-train.csv");
+        Csv test = new Csv("x", "y");
+        for (double x : linspace(0, 2 * 3.1416, 100)) {
+            test.row(x, 4 * StrictMath.sin(x) / Math.PI);
+        }
+        test.write("07-deep/overfit/ch16-test.csv");
     }
 
     /** numpy's linspace(start, stop, n): start + i (stop - start) / (n - 1), the last one exact. */

@@ -1,5 +1,6 @@
 package dev.nnc.compiler;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -211,5 +212,55 @@ class GradientCheckTest {
             checked++;
         }
         assertTrue(checked > p.length / 2, "checked " + checked);
+    }
+
+    /**
+     * Dropout with a fixed mask: the generator's state is reset before every training step, so
+     * each finite difference sees the mask the analytic gradient saw.
+     */
+    @Test
+    void dropoutWithAFixedMaskMatchesFiniteDifferences() {
+        TrainableModel m = Models.load("model D {\n input [3]\n dense(6) -> tanh\n"
+                + " dropout(0.5)\n dense(2)\n loss mse\n optimizer sgd(lr: 0.1)\n}\n");
+        Rng rng = new Rng(8);
+        m.initParams(rng);
+        int n = 4;
+        float[] x = new float[n * 3];
+        float[] y = new float[n * 2];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (2 * rng.nextDouble() - 1);
+        }
+        for (int i = 0; i < y.length; i++) {
+            y[i] = (float) (2 * rng.nextDouble() - 1);
+        }
+        long state = m.rngState();
+        m.trainStep(x, y, n);
+        float[] analytic = m.grads().clone();
+        float[] p = m.params();
+        for (int i = 0; i < p.length; i++) {
+            float saved = p[i];
+            double h = 1e-2;
+            p[i] = (float) (saved + h);
+            m.setRngState(state);
+            double plus = m.trainStep(x, y, n);
+            p[i] = (float) (saved - h);
+            m.setRngState(state);
+            double minus = m.trainStep(x, y, n);
+            p[i] = saved;
+            double step = (double) (float) (saved + h) - (double) (float) (saved - h);
+            double num = (plus - minus) / step;
+            assertEquals(num, analytic[i], 1e-3 + 1e-2 * Math.abs(num), param(m, i));
+        }
+        m.setRngState(state);
+        double once = m.trainStep(x, y, n);
+        m.setRngState(state);
+        assertEquals(once, m.trainStep(x, y, n), "the same state draws the same mask");
+        m.setRngState(state + 1);
+        assertTrue(once != m.trainStep(x, y, n), "another state draws another mask");
+        float[] a = new float[n * 2];
+        float[] b = new float[n * 2];
+        m.predict(x, n, a);
+        m.predict(x, n, b);
+        assertArrayEquals(a, b, "inference does not drop");
     }
 }

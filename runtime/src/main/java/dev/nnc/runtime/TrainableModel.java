@@ -30,4 +30,16 @@ public interface TrainableModel extends Model {
      * @return the summed (not mean) loss over the {@code n} samples
      */
     double evaluate(float[] x, float[] y, int n, float[] out);
+
+    /**
+     * The state of the generator that draws the model's random masks (dropout), so a checkpoint
+     * can save it; 0 for a model without random masks.
+     */
+    default long rngState() {
+        return 0;
+    }
+
+    /** Restores the mask generator's state saved by {@link #rngState()}; a no-op without one. */
+    default void setRngState(long state) {
+    }
 }

@@ -268,6 +268,18 @@ public final class ModelGenerator {
         t.addField(FieldSpec.builder(float[].class, "gp", Modifier.PRIVATE, Modifier.FINAL)
                 .initializer("new float[PARAM_COUNT]").build());
         t.addField(FieldSpec.builder(int.class, "capacity", Modifier.PRIVATE).build());
+        if (usesMasks()) {
+            t.addField(FieldSpec.builder(Rng.class, "maskRng", Modifier.PRIVATE, Modifier.FINAL)
+                    .addJavadoc("Draws the dropout masks; seeded by {@link #initParams}.\n")
+                    .initializer("new $T(0)", Rng.class).build());
+        }
+        for (LayerIR l : layers) {
+            if (l.kind().usesMask()) {
+                t.addField(FieldSpec.builder(float[].class, "m" + l.index(), Modifier.PRIVATE)
+                        .addJavadoc("Mask of $L in the last training step.\n", l.name())
+                        .build());
+            }
+        }
         for (LayerIR l : layers) {
             t.addField(FieldSpec.builder(float[].class, "a" + l.index(), Modifier.PRIVATE)
                     .addJavadoc("Output of $L $L.\n", l.name(), l.out()).build());
@@ -278,7 +290,17 @@ public final class ModelGenerator {
         }
     }
 
+    private boolean usesMasks() {
+        return layers.stream().anyMatch(l -> l.kind().usesMask());
+    }
+
     private void addAccessors(TypeSpec.Builder t) {
+        if (usesMasks()) {
+            t.addMethod(override("rngState", long.class)
+                    .addStatement("return maskRng.state()").build());
+            t.addMethod(override("setRngState", void.class).addParameter(long.class, "state")
+                    .addStatement("maskRng.setState(state)").build());
+        }
         t.addMethod(override("name", String.class).addStatement("return NAME").build());
         t.addMethod(override("architectureHash", String.class)
                 .addStatement("return ARCHITECTURE_HASH").build());
@@ -329,6 +351,9 @@ public final class ModelGenerator {
                 }
             }
         }
+        if (usesMasks()) {
+            b.addStatement("maskRng.setState(rng.nextLong())");
+        }
         t.addMethod(b.build());
     }
 
@@ -340,6 +365,9 @@ public final class ModelGenerator {
                 .beginControlFlow("if (n <= capacity)").addStatement("return").endControlFlow();
         for (LayerIR l : layers) {
             b.addStatement("a$L = new float[n * $L]", l.index(), l.out().size());
+            if (l.kind().usesMask()) {
+                b.addStatement("m$L = new float[n * $L]", l.index(), l.out().size());
+            }
             if (gradBuffer(l.index())) {
                 b.addStatement("g$L = new float[n * $L]", l.index(), l.out().size());
             }
@@ -385,9 +413,11 @@ public final class ModelGenerator {
 
     private void addForward(TypeSpec.Builder t) {
         MethodSpec.Builder b = MethodSpec.methodBuilder("forward").addModifiers(Modifier.PRIVATE)
-                .addParameter(float[].class, "x").addParameter(int.class, "n");
+                .addParameter(float[].class, "x").addParameter(int.class, "n")
+                .addParameter(boolean.class, "training");
         for (LayerIR l : layers) {
-            b.addStatement("$L($L, a$L, n)", method("fwd", l), in(l.index()), l.index());
+            b.addStatement("$L($L, a$L, n, training)", method("fwd", l), in(l.index()),
+                    l.index());
         }
         t.addMethod(b.build());
     }
@@ -410,7 +440,7 @@ public final class ModelGenerator {
                 .addStatement("check(x, n, INPUT_SIZE, $S)", "x")
                 .addStatement("check(out, n, OUTPUT_SIZE, $S)", "out")
                 .addStatement("ensureCapacity(n)")
-                .addStatement("forward(x, n)")
+                .addStatement("forward(x, n, false)")
                 .addStatement("$T.arraycopy(a$L, 0, out, 0, n * OUTPUT_SIZE)", System.class, last)
                 .build());
     }
@@ -422,7 +452,7 @@ public final class ModelGenerator {
                 .addStatement("check(x, n, INPUT_SIZE, $S)", "x")
                 .addStatement("check(y, n, OUTPUT_SIZE, $S)", "y")
                 .addStatement("ensureCapacity(n)")
-                .addStatement("forward(x, n)")
+                .addStatement("forward(x, n, true)")
                 .addStatement("final float inv = 1f / n")
                 .addStatement("double loss = 0");
         String grad = null;
@@ -470,7 +500,7 @@ public final class ModelGenerator {
                 .addStatement("check(x, n, INPUT_SIZE, $S)", "x")
                 .addStatement("check(y, n, OUTPUT_SIZE, $S)", "y")
                 .addStatement("ensureCapacity(n)")
-                .addStatement("forward(x, n)")
+                .addStatement("forward(x, n, false)")
                 .addStatement("double loss = 0");
         addLossCode(b, null);
         b.beginControlFlow("if (result != null)")
@@ -488,8 +518,9 @@ public final class ModelGenerator {
             if (!l.params().isEmpty()) {
                 fwd.addStatement("final float[] p = this.p");
             }
+            String mask = l.kind().usesMask() ? "m" + l.index() : null;
             l.kind().emitForward(new EmitSite(fwd, "in", "out", null, null, l.in(), l.out(),
-                    l.args(), offsets));
+                    l.args(), offsets, "training", mask, "maskRng"));
             t.addMethod(MethodSpec.methodBuilder(method("fwd", l))
                     .addModifiers(Modifier.PRIVATE)
                     .addJavadoc("$L: $L $L → $L.\n", l.name(), l.kind().description(), l.in(),
@@ -497,6 +528,7 @@ public final class ModelGenerator {
                     .addParameter(float[].class, "in", Modifier.FINAL)
                     .addParameter(float[].class, "out", Modifier.FINAL)
                     .addParameter(int.class, "n", Modifier.FINAL)
+                    .addParameter(boolean.class, "training", Modifier.FINAL)
                     .addCode(fwd.build()).build());
             if (gradBuffer(l.index())) {
                 CodeBlock.Builder bwd = CodeBlock.builder();
@@ -506,7 +538,7 @@ public final class ModelGenerator {
                 }
                 String gradIn = l.index() > firstParam ? "gin" : null;
                 l.kind().emitBackward(new EmitSite(bwd, "in", "out", gradIn, "gout", l.in(),
-                        l.out(), l.args(), offsets));
+                        l.out(), l.args(), offsets, "true", mask, "maskRng"));
                 t.addMethod(MethodSpec.methodBuilder(method("bwd", l))
                         .addModifiers(Modifier.PRIVATE)
                         .addJavadoc("Backward of $L.\n", l.name())

@@ -17,12 +17,33 @@ import com.palantir.javapoet.CodeBlock;
  * @param args the layer's checked arguments
  * @param offsets the offset of each of the layer's parameter tensors in {@code p}, in the order of
  *     {@link LayerKind#params}
+ * @param training a boolean expression, true in a training step ({@code "false"} where the code
+ *     only ever infers)
+ * @param mask the layer's mask buffer ({@code n * outSize} floats) when
+ *     {@link LayerKind#usesMask()}, else {@code null}
+ * @param rng the model's {@link dev.nnc.runtime.Rng} for random masks, or {@code null}
  */
 public record EmitSite(CodeBlock.Builder code, String in, String out, String gradIn,
-        String gradOut, Shape inShape, Shape outShape, Args args, int[] offsets) {
+        String gradOut, Shape inShape, Shape outShape, Args args, int[] offsets,
+        String training, String mask, String rng) {
 
     public EmitSite {
         offsets = offsets.clone();
+    }
+
+    /**
+     * A site for inference-only code: {@link #training()} is the literal {@code false} and there
+     * is no mask buffer or random generator.
+     */
+    public EmitSite(CodeBlock.Builder code, String in, String out, String gradIn, String gradOut,
+            Shape inShape, Shape outShape, Args args, int[] offsets) {
+        this(code, in, out, gradIn, gradOut, inShape, outShape, args, offsets, "false", null,
+                null);
+    }
+
+    /** True when the code runs only for inference (a standalone predictor, an export). */
+    public boolean inferenceOnly() {
+        return training.equals("false");
     }
 
     public int inSize() {

@@ -61,6 +61,14 @@ public interface LayerKind {
     default void emitPenalty(EmitSite s) {
     }
 
+    /**
+     * True when the layer keeps a per-sample mask between its forward and backward pass (dropout);
+     * the generated class then allocates one buffer of the output's size for it.
+     */
+    default boolean usesMask() {
+        return false;
+    }
+
     /** True for element-wise or row-wise activation functions (attachable with {@code ->}). */
     default boolean isActivation() {
         return false;

@@ -20,6 +20,7 @@ public final class Registry {
             .layer(new Activation.Relu())
             .layer(new Activation.LeakyRelu())
             .layer(new Softmax())
+            .layer(new Dropout())
             .loss(new Loss.Mse())
             .loss(new Loss.BinaryCrossEntropy())
             .loss(new Loss.CrossEntropy())
