@@ -48,9 +48,9 @@ final class Reports {
         return Json.write(rec);
     }
 
-    /** The training samples of a run: its rate times its time over its epochs. */
+    /** The training samples of one epoch of a run. */
     static long trainSamples(TrainReport r) {
-        return r.epochs() == 0 ? 0 : Math.round(r.samplesPerSecond() * r.seconds() / r.epochs());
+        return r.trainSize();
     }
 
     /** The final metrics as the table of {@code nnc train} shows them. */

@@ -9,13 +9,21 @@ import java.util.List;
  * @param stoppedEarly the stop condition held and ended training (at epoch {@code epochs})
  * @param diverged training stopped because the training loss became NaN or infinite
  * @param seconds wall time of the training loop, evaluation included
- * @param samplesPerSecond training samples processed per second of {@code seconds}
+ * @param samplesPerSecond training samples processed per second spent in training steps (the
+ *     full-set evaluations between epochs are not counted)
  * @param history one record per epoch run
+ * @param trainSize training samples in one epoch (0 when unknown)
  */
 public record TrainReport(int epochs, boolean stoppedEarly, boolean diverged, double seconds,
-        double samplesPerSecond, List<EpochRecord> history) {
+        double samplesPerSecond, List<EpochRecord> history, int trainSize) {
     public TrainReport {
         history = List.copyOf(history);
+    }
+
+    /** A report that does not know the size of the training set. */
+    public TrainReport(int epochs, boolean stoppedEarly, boolean diverged, double seconds,
+            double samplesPerSecond, List<EpochRecord> history) {
+        this(epochs, stoppedEarly, diverged, seconds, samplesPerSecond, history, 0);
     }
 
     /** The last epoch's record, or {@code null} when no epoch ran. */

@@ -148,6 +148,7 @@ public final class Trainer {
         boolean stopped = false;
         boolean diverged = false;
         long samples = 0;
+        long batchNanos = 0;
         long start = System.nanoTime();
         int epoch = 0;
         while (epoch < epochs && !stopped && !diverged) {
@@ -161,6 +162,7 @@ public final class Trainer {
             }
             double rate = optimizer.learningRate();
             double lossSum = 0;
+            long batchStart = System.nanoTime();
             for (int b = 0; b < batches; b++) {
                 int from = b * batch;
                 int count = Math.min(batch, size - from);
@@ -174,6 +176,7 @@ public final class Trainer {
                 listener.onBatch(epoch, b, batches, l);
             }
             samples += size;
+            batchNanos += System.nanoTime() - batchStart;
 
             Map<String, Double> m = new LinkedHashMap<>();
             double trainLoss = lossSum / size;
@@ -223,8 +226,10 @@ public final class Trainer {
             // NOTE: restored after the clock stops; the history keeps the last epoch's metrics.
             System.arraycopy(best, 0, params, 0, params.length);
         }
+        // NOTE: samples/s counts the time spent in training steps only, not the full-set
+        // evaluations between epochs, as the PyTorch peers measure it.
         TrainReport report = new TrainReport(epoch, stopped, diverged, seconds,
-                seconds > 0 ? samples / seconds : 0, history);
+                batchNanos > 0 ? samples / (batchNanos * 1e-9) : 0, history, size);
         listener.onEnd(report);
         return report;
     }

@@ -1,5 +1,6 @@
 package dev.nnc.compiler.ops;
 
+import dev.nnc.runtime.Kernels;
 import java.util.List;
 
 /**
@@ -88,6 +89,18 @@ public final class Dense implements LayerKind {
         return 2L * in.size() * out.size() + (args.bool("bias") ? out.size() : 0);
     }
 
+    /**
+     * NOTE: from this many weights on, the layer calls the runtime's dense kernels (vectorized
+     * when the JVM offers the Vector API) instead of emitting its loops inline; below it, the
+     * inline loops with constant bounds are as fast. Inference-only code (the standalone class)
+     * always emits the loops, since it depends on nothing but the JDK.
+     */
+    static final int KERNEL_MIN_WEIGHTS = 4096;
+
+    private static boolean kernel(EmitSite s) {
+        return (long) s.inSize() * s.outSize() >= KERNEL_MIN_WEIGHTS;
+    }
+
     @Override
     public void emitForward(EmitSite s) {
         int in = s.inSize();
@@ -95,6 +108,19 @@ public final class Dense implements LayerKind {
         int w = s.offset(0);
         boolean bias = s.args().bool("bias");
         var c = s.code();
+        if (kernel(s) && !s.inferenceOnly()) {
+            // NOTE: inference always sums in the plain kernels' order, the order of the inline
+            // loops, so predictions do not depend on the JVM's options and equal the standalone
+            // class's to the bit; training steps take the fastest kernels.
+            c.beginControlFlow("if ($L)", s.training());
+            c.addStatement("$T.denseForward($L, n, $L, p, $L, $L, $L, $L)", Kernels.class, s.in(),
+                    in, w, bias ? s.offset(1) : -1, out, s.out());
+            c.nextControlFlow("else");
+            c.addStatement("$T.scalar().forward($L, n, $L, p, $L, $L, $L, $L)", Kernels.class,
+                    s.in(), in, w, bias ? s.offset(1) : -1, out, s.out());
+            c.endControlFlow();
+            return;
+        }
         c.beginControlFlow("for (int i = 0; i < n; i++)");
         c.addStatement("final int xo = i * $L", in);
         c.addStatement("final int zo = i * $L", out);
@@ -122,6 +148,16 @@ public final class Dense implements LayerKind {
         int w = s.offset(0);
         boolean bias = s.args().bool("bias");
         var c = s.code();
+        if (kernel(s)) {
+            c.addStatement("$T.denseGradWeights($L, n, $L, $L, $L, gp, $L, $L)", Kernels.class,
+                    s.in(), in, s.gradOut(), out, w, bias ? s.offset(1) : -1);
+            if (s.gradIn() != null) {
+                c.addStatement("$T.denseGradInput($L, n, $L, p, $L, $L, $L)", Kernels.class,
+                        s.gradOut(), out, w, in, s.gradIn());
+            }
+            emitPenaltyGradient(s, w, in * out);
+            return;
+        }
         c.addStatement("$T.fill(gp, $L, $L, 0f)", java.util.Arrays.class, w, w + in * out);
         if (bias) {
             c.addStatement("$T.fill(gp, $L, $L, 0f)", java.util.Arrays.class, s.offset(1),

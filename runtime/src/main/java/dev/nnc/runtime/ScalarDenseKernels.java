@@ -1,0 +1,67 @@
+package dev.nnc.runtime;
+
+/** {@link DenseKernels} in plain Java: loops the JIT compiles and vectorizes where it can. */
+final class ScalarDenseKernels implements DenseKernels {
+
+    @Override
+    public void forward(float[] x, int n, int in, float[] p, int w, int b, int out, float[] z) {
+        for (int i = 0; i < n; i++) {
+            int xo = i * in;
+            int zo = i * out;
+            for (int j = 0; j < out; j++) {
+                z[zo + j] = b < 0 ? 0f : p[b + j];
+            }
+            for (int k = 0; k < in; k++) {
+                float xv = x[xo + k];
+                int wo = w + k * out;
+                for (int j = 0; j < out; j++) {
+                    z[zo + j] += xv * p[wo + j];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void gradWeights(float[] x, int n, int in, float[] g, int out, float[] gp, int w,
+            int b) {
+        for (int k = 0; k < in; k++) {
+            int wo = w + k * out;
+            for (int j = 0; j < out; j++) {
+                gp[wo + j] = 0f;
+            }
+            for (int i = 0; i < n; i++) {
+                float xv = x[i * in + k];
+                int go = i * out;
+                for (int j = 0; j < out; j++) {
+                    gp[wo + j] += xv * g[go + j];
+                }
+            }
+        }
+        if (b >= 0) {
+            for (int j = 0; j < out; j++) {
+                gp[b + j] = 0f;
+            }
+            for (int i = 0; i < n; i++) {
+                int go = i * out;
+                for (int j = 0; j < out; j++) {
+                    gp[b + j] += g[go + j];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void gradInput(float[] g, int n, int out, float[] p, int w, int in, float[] gx) {
+        for (int i = 0; i < n; i++) {
+            int go = i * out;
+            for (int k = 0; k < in; k++) {
+                int wo = w + k * out;
+                float s = 0f;
+                for (int j = 0; j < out; j++) {
+                    s += g[go + j] * p[wo + j];
+                }
+                gx[i * in + k] = s;
+            }
+        }
+    }
+}
