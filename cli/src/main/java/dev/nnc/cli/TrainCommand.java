@@ -2,6 +2,7 @@ package dev.nnc.cli;
 
 import dev.nnc.cli.report.History;
 import dev.nnc.compiler.Compilation;
+import dev.nnc.runtime.Checkpoint;
 import dev.nnc.runtime.Json;
 import dev.nnc.runtime.ModelSpec;
 import dev.nnc.runtime.Progress;
@@ -37,6 +38,9 @@ import picocli.CommandLine.Spec;
                     + "normalization and class labels, so that eval and predict reuse them.",
             "Progress goes to stderr: a live line on a terminal, plain lines otherwise.",
             "The per-epoch history is saved next to the weights as <weights-stem>.history.csv.",
+            "With --checkpoint-every N a checkpoint (parameters, optimizer state, epoch, random "
+                    + "generators, schedule) is saved every N epochs and after the last; "
+                    + "--resume continues from one, to the same weights as a run never stopped.",
             "The same seed gives the same weights, bit for bit, on the same machine."
         },
         footerHeading = "%nExamples:%n",
@@ -44,7 +48,9 @@ import picocli.CommandLine.Spec;
             "  nnc train model.nn                       saves ./model.safetensors",
             "  nnc train model.nn --epochs 50 --seed 7 --out runs/m7.safetensors",
             "  nnc train model.nn --quiet --metrics-json metrics.json",
-            "  nnc train model.nn --report report       also writes report/index.html"
+            "  nnc train model.nn --report report       also writes report/index.html",
+            "  nnc train model.nn --checkpoint-every 10 saves ./model.ckpt.safetensors",
+            "  nnc train model.nn --resume model.ckpt.safetensors"
         })
 final class TrainCommand implements Callable<Integer> {
     @ParentCommand
@@ -95,6 +101,21 @@ final class TrainCommand implements Callable<Integer> {
                     + "run's figures, as PNG images.")
     private Path report;
 
+    @Option(names = "--checkpoint-every", paramLabel = "N",
+            description = "Save a checkpoint every N epochs and after the last one.")
+    private Integer checkpointEvery;
+
+    @Option(names = "--checkpoint", paramLabel = "FILE",
+            description = "Where to save checkpoints (default: <weights-stem>.ckpt.safetensors "
+                    + "next to the weights; with --resume: the checkpoint resumed). Without "
+                    + "--checkpoint-every: one checkpoint, after the last epoch.")
+    private Path checkpoint;
+
+    @Option(names = "--resume", paramLabel = "CKPT",
+            description = "Continue the run saved in the checkpoint CKPT, with its seed, up to "
+                    + "the file's epochs or --epochs; checkpoints go on at its interval.")
+    private Path resume;
+
     @Override
     public Integer call() {
         Io io = main.io();
@@ -103,6 +124,16 @@ final class TrainCommand implements Callable<Integer> {
         TrainableModel model = Models.load(c);
         if (logEvery != null) {
             model = WithSpec.logEvery(model, logEvery);
+        }
+        Path weights = out != null ? out : Models.defaultWeights(file);
+        Checkpoint from = resume == null ? null : Checkpoint.read(resume);
+        Training.Checkpoints checkpoints = checkpoints(from, weights);
+        if (from != null) {
+            from.check(model, model.spec().train());
+        }
+        if (from != null && !quiet) {
+            io.err().println("resuming " + from.modelName() + " from " + resume + " after epoch "
+                    + from.epoch());
         }
         TrainingListener listener = TrainingListener.NONE;
         if (!quiet) {
@@ -114,11 +145,11 @@ final class TrainCommand implements Callable<Integer> {
                 .withEpochs(epochs)
                 .withSeed(seed)
                 .withThreads(threads)
-                .withListener(listener);
+                .withListener(listener)
+                .withCheckpoints(checkpoints);
         Training.RunResult r = Training.run(model, Models.baseDir(c), opts);
 
         boolean diverged = Boolean.TRUE.equals(r.metrics().get("diverged"));
-        Path weights = out != null ? out : Models.defaultWeights(file);
         io.out().print(table(r.metrics()));
         io.out().flush();
         Map<String, String> meta = new LinkedHashMap<>(r.preprocessing().toMetadata());
@@ -151,6 +182,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         io.out().println("weights saved to " + weights);
         io.out().println("history saved to " + historyFile);
+        if (checkpoints.file() != null && Files.exists(checkpoints.file())) {
+            io.out().println("checkpoint saved to " + checkpoints.file());
+        }
         if (report != null) {
             Path index = Reports.write(c, model, r.preprocessing(), history,
                     Reports.metrics(r.metrics()), Reports.settings(model.spec(), r.metrics(),
@@ -172,6 +206,32 @@ final class TrainCommand implements Callable<Integer> {
         if (logEvery != null && logEvery < 1) {
             throw usage("--log-every", logEvery + " is less than 1");
         }
+        if (checkpointEvery != null && checkpointEvery < 1) {
+            throw usage("--checkpoint-every", checkpointEvery + " is less than 1");
+        }
+    }
+
+    /**
+     * Where checkpoints go and how often: the options, else for a resumed run the checkpoint
+     * itself at its own interval; none without any of the options.
+     */
+    private Training.Checkpoints checkpoints(Checkpoint from, Path weights) {
+        Path to = checkpoint != null ? checkpoint
+                : from != null ? resume
+                : checkpointEvery != null ? checkpointPathFor(weights) : null;
+        int every = checkpointEvery != null ? checkpointEvery : from != null ? from.every() : 0;
+        if (to != null) {
+            createParent(to);
+        }
+        return new Training.Checkpoints(every, to, from);
+    }
+
+    /** {@code runs/m.safetensors} → {@code runs/m.ckpt.safetensors}. */
+    static Path checkpointPathFor(Path weights) {
+        String name = weights.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        return weights.resolveSibling(stem + ".ckpt.safetensors");
     }
 
     private ParameterException usage(String option, String why) {

@@ -97,4 +97,14 @@ final class WithSpec implements TrainableModel {
     public double evaluate(float[] x, float[] y, int n, float[] out) {
         return model.evaluate(x, y, n, out);
     }
+
+    @Override
+    public long rngState() {
+        return model.rngState();
+    }
+
+    @Override
+    public void setRngState(long state) {
+        model.setRngState(state);
+    }
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -30,9 +31,11 @@ import java.util.Map;
  * </pre>
  * then the tensors' bytes, little-endian, at the offsets given (relative to the end of the header).
  *
- * <p>Writing is atomic: the file is written beside the target under a temporary name and then
- * moved over it, so a crash never leaves a half-written weights file. Reading checks every length
- * and offset: a truncated or corrupt file is a {@link WeightsException} naming the file.
+ * <p>Writing is atomic: the file is written beside the target under a temporary name, flushed to
+ * the disk and then moved over it, so a crash never leaves a half-written weights file or
+ * checkpoint (a killed writer may leave its temporary file behind, never a broken target).
+ * Reading checks every length and offset: a truncated or corrupt file is a
+ * {@link WeightsException} naming the file.
  */
 public final class Safetensors {
     private static final String METADATA = "__metadata__";
@@ -95,8 +98,10 @@ public final class Safetensors {
                 + "." + Long.toHexString(System.nanoTime()) + ".tmp");
         try {
             Files.createDirectories(dir);
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp,
-                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 16)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE);
+                    OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch),
+                            1 << 16)) {
                 ByteBuffer buf = ByteBuffer.allocate(4 * CHUNK_FLOATS)
                         .order(ByteOrder.LITTLE_ENDIAN);
                 buf.putLong(padded);
@@ -114,6 +119,10 @@ public final class Safetensors {
                         out.write(buf.array(), 0, 4 * n);
                     }
                 }
+                out.flush();
+                // NOTE: the bytes reach the disk before the move, so that after a power cut the
+                // name points at either the old file or the whole new one.
+                ch.force(false);
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,

@@ -1,10 +1,12 @@
 package dev.nnc.runtime;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -25,7 +27,9 @@ import java.util.Set;
  * {@link EpochRecord}) and the stop check.
  *
  * <p>Given the same model, initial parameters, data, settings and {@code Rng} state, two runs give
- * the same parameters bit for bit.
+ * the same parameters bit for bit. With {@link #checkpointEvery} the trainer saves a
+ * {@link Checkpoint} every n epochs and after the last; {@link #resume} continues from one, and the
+ * final parameters are those of a run that never stopped, bit for bit.
  */
 public final class Trainer {
     // NOTE: evaluation runs in chunks of at least this many samples, so that small training
@@ -39,6 +43,10 @@ public final class Trainer {
     private final ModelSpec.Loss loss;
     private TrainingListener listener = TrainingListener.NONE;
     private int threads = 1;
+    private Path checkpointFile;
+    private int checkpointEvery;
+    private Map<String, String> checkpointMetadata = Map.of();
+    private Checkpoint resume;
 
     /** A trainer of {@code model} with {@code optimizer} under {@code spec}, shuffling with rng. */
     public Trainer(TrainableModel model, Optimizer optimizer, ModelSpec.TrainSpec spec, Rng rng) {
@@ -65,6 +73,35 @@ public final class Trainer {
             throw new IllegalArgumentException("threads < 1: " + t);
         }
         this.threads = t;
+        return this;
+    }
+
+    /**
+     * Saves a {@link Checkpoint} to {@code file} after epochs n, 2n, ... and after the last epoch
+     * (n = 0: after the last only; never after a diverged epoch), with {@code metadata} added.
+     */
+    public Trainer checkpointEvery(int n, Path file, Map<String, String> metadata) {
+        if (n < 0) {
+            throw new IllegalArgumentException("checkpoint interval < 0: " + n);
+        }
+        this.checkpointEvery = n;
+        this.checkpointFile = Objects.requireNonNull(file, "file");
+        this.checkpointMetadata = Map.copyOf(metadata);
+        return this;
+    }
+
+    /**
+     * Continues the run saved in {@code c} instead of starting one: {@link #train} restores the
+     * parameters, optimizer, generators, sample order and trackers, starts at epoch
+     * {@code c.epoch() + 1} and reports the whole run, the saved epochs included. The model's
+     * initial parameters and the trainer's {@code Rng} state do not matter then.
+     *
+     * @throws WeightsException when {@code c} is of another model, architecture, optimizer or
+     *     batch size
+     */
+    public Trainer resume(Checkpoint c) {
+        c.check(model, spec);
+        this.resume = c;
         return this;
     }
 
@@ -151,6 +188,16 @@ public final class Trainer {
         long batchNanos = 0;
         long start = System.nanoTime();
         int epoch = 0;
+        if (resume != null) {
+            resume.restore(model, optimizer, rng, perm, earlyTracker, plateauTracker, best);
+            history.addAll(resume.history());
+            epoch = resume.epoch();
+            stopped = resume.stopped();
+            bestEpoch = resume.bestEpoch();
+            samples = resume.samples();
+            start -= (long) (resume.seconds() * 1e9);
+            batchNanos = (long) (resume.stepSeconds() * 1e9);
+        }
         while (epoch < epochs && !stopped && !diverged) {
             epoch++;
             long epochStart = System.nanoTime();
@@ -220,6 +267,13 @@ public final class Trainer {
             EpochRecord rec = new EpochRecord(epoch, m, (System.nanoTime() - epochStart) * 1e-9);
             history.add(rec);
             listener.onEpoch(rec);
+            if (checkpointFile != null && !diverged
+                    && (last || checkpointEvery > 0 && epoch % checkpointEvery == 0)) {
+                Checkpoint.write(checkpointFile, model, optimizer, rng, new Checkpoint.Loop(epoch,
+                        stopped, checkpointEvery, spec.batch(), size, perm, earlyTracker,
+                        plateauTracker, best, bestEpoch, (System.nanoTime() - start) * 1e-9,
+                        batchNanos * 1e-9, samples, history), checkpointMetadata);
+            }
         }
         double seconds = (System.nanoTime() - start) * 1e-9;
         if (best != null && bestEpoch > 0 && bestEpoch != epoch) {

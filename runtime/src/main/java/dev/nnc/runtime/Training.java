@@ -34,6 +34,11 @@ import java.util.Set;
  *     the batches, so one seed fixes the whole run.
  * <li>Train with a {@link Trainer}; then measure the final model (see {@link RunResult#metrics()}).
  * </ol>
+ *
+ * <p>With {@link Options#checkpoints()} the trainer saves {@link Checkpoint}s (with the seed and
+ * the preprocessing in their metadata), or continues from one: the steps above run the same way
+ * with the checkpoint's seed, so the data, normalization and split are those of the first run,
+ * and the trainer takes over from the saved epoch.
  */
 public final class Training {
     /** Mixed into the seed for the validation split, so that it differs from the init stream. */
@@ -53,9 +58,10 @@ public final class Training {
      * @param train in-memory training data (raw, not normalized) instead of the file's, or
      *     {@code null}; it is copied, never changed
      * @param test in-memory test data instead of the file's, or {@code null}
+     * @param checkpoints where and how often to save checkpoints, and the one to resume from
      */
     public record Options(Integer epochs, Long seed, int threads, TrainingListener listener,
-            Dataset train, Dataset test) {
+            Dataset train, Dataset test, Checkpoints checkpoints) {
         public Options {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads < 1: " + threads);
@@ -64,32 +70,58 @@ public final class Training {
                 throw new IllegalArgumentException("epochs < 0: " + epochs);
             }
             listener = listener == null ? TrainingListener.NONE : listener;
+            checkpoints = checkpoints == null ? Checkpoints.NONE : checkpoints;
         }
 
         /** The file's settings, one thread, no listener. */
         public static Options defaults() {
-            return new Options(null, null, 1, TrainingListener.NONE, null, null);
+            return new Options(null, null, 1, TrainingListener.NONE, null, null, null);
         }
 
         public Options withEpochs(Integer e) {
-            return new Options(e, seed, threads, listener, train, test);
+            return new Options(e, seed, threads, listener, train, test, checkpoints);
         }
 
         public Options withSeed(Long s) {
-            return new Options(epochs, s, threads, listener, train, test);
+            return new Options(epochs, s, threads, listener, train, test, checkpoints);
         }
 
         public Options withThreads(int t) {
-            return new Options(epochs, seed, t, listener, train, test);
+            return new Options(epochs, seed, t, listener, train, test, checkpoints);
         }
 
         public Options withListener(TrainingListener l) {
-            return new Options(epochs, seed, threads, l, train, test);
+            return new Options(epochs, seed, threads, l, train, test, checkpoints);
         }
 
         /** In-memory data instead of the files; {@code testData} may be {@code null}. */
         public Options withData(Dataset trainData, Dataset testData) {
-            return new Options(epochs, seed, threads, listener, trainData, testData);
+            return new Options(epochs, seed, threads, listener, trainData, testData,
+                    checkpoints);
+        }
+
+        /** Checkpoints as {@code c} says. */
+        public Options withCheckpoints(Checkpoints c) {
+            return new Options(epochs, seed, threads, listener, train, test, c);
+        }
+    }
+
+    /**
+     * Checkpoints of a run (see {@link Checkpoint}).
+     *
+     * @param every save after every this many epochs and after the last; 0: after the last only
+     * @param file where to save them, or {@code null} for no checkpoints
+     * @param resume the checkpoint to continue from, or {@code null} to start afresh; the run
+     *     then takes its seed, and must have the same model, optimizer, batch and training data
+     */
+    public record Checkpoints(int every, Path file, Checkpoint resume) {
+        /** No checkpoints, a fresh start. */
+        public static final Checkpoints NONE = new Checkpoints(0, null, null);
+
+        public Checkpoints {
+            if (every < 0) {
+                throw new IllegalArgumentException("every < 0: " + every);
+            }
         }
     }
 
@@ -124,9 +156,13 @@ public final class Training {
     public static RunResult run(TrainableModel model, Path baseDir, Options opts) {
         ModelSpec spec = model.spec();
         ModelSpec.Loss loss = spec.loss();
-        long seed = opts.seed() != null ? opts.seed() : spec.seed();
+        Checkpoint resume = opts.checkpoints().resume();
+        long seed = seed(spec, opts.seed(), resume);
         ModelSpec.TrainSpec ts = opts.epochs() != null
                 ? spec.train().withEpochs(opts.epochs()) : spec.train();
+        if (resume != null) {
+            resume.check(model, ts);
+        }
         int in = model.inputSize();
         int out = model.outputSize();
 
@@ -180,10 +216,11 @@ public final class Training {
         Rng rng = new Rng(seed);
         model.initParams(rng);
         Optimizer optimizer = Optimizers.create(spec.optimizer());
-        TrainReport report = new Trainer(model, optimizer, ts, rng)
+        Trainer trainer = new Trainer(model, optimizer, ts, rng)
                 .listener(opts.listener())
-                .threads(opts.threads())
-                .train(train, val);
+                .threads(opts.threads());
+        checkpoints(trainer, opts.checkpoints(), seed, prep, train.size());
+        TrainReport report = trainer.train(train, val);
 
         Map<String, Object> m = new LinkedHashMap<>();
         Measure trainM = measure(model, train, trainRawY, prep, loss);
@@ -261,6 +298,33 @@ public final class Training {
             m.put("r2", me.acc.r2());
         }
         return m;
+    }
+
+    /** The seed of a run: the option's, else the checkpoint's, else the file's. */
+    private static long seed(ModelSpec spec, Long option, Checkpoint resume) {
+        Long saved = resume == null ? null : resume.seed();
+        if (option != null && saved != null && !option.equals(saved)) {
+            throw new DataException("checkpoint " + resume.file() + " is of a run with seed "
+                    + saved + ", not " + option + "; a run resumes with its own seed");
+        }
+        return option != null ? option : saved != null ? saved : spec.seed();
+    }
+
+    private static void checkpoints(Trainer trainer, Checkpoints c, long seed,
+            Preprocessing prep, int trainSize) {
+        if (c.resume() != null) {
+            if (c.resume().trainSize() != trainSize) {
+                throw new DataException("checkpoint " + c.resume().file() + " was made with "
+                        + c.resume().trainSize() + " training samples, the data now gives "
+                        + trainSize + "; a run resumes on the data it started with");
+            }
+            trainer.resume(c.resume());
+        }
+        if (c.file() != null) {
+            Map<String, String> meta = new LinkedHashMap<>(prep.toMetadata());
+            meta.put(Checkpoint.SEED, Long.toString(seed));
+            trainer.checkpointEvery(c.every(), c.file(), meta);
+        }
     }
 
     private static void putTest(Map<String, Object> m, Measure t, ModelSpec.Loss loss) {
