@@ -123,7 +123,7 @@ final class CompileCommand implements Callable<Integer> {
         TrainableModel model = Models.load(c);
         Preprocessing prep = Models.loadWeights(model, file, weights);
         Path w = weights != null ? weights : Models.defaultWeights(file);
-        return StandaloneGenerator.generate(c.model(), model.params(), prep,
+        return StandaloneGenerator.generate(c.model(), model.params(), model.buffers(), prep,
                 w.getFileName().toString());
     }
 }

@@ -56,7 +56,7 @@ final class ExportCommand implements Callable<Integer> {
         ModelProto model;
         try {
             model = OnnxExporter.export(loaded.compilation().model(), loaded.model().params(),
-                    loaded.preprocessing(), Main.Version.version());
+                    loaded.model().buffers(), loaded.preprocessing(), Main.Version.version());
         } catch (OnnxExportException e) {
             throw new CliException(e.getMessage());
         }

@@ -2,6 +2,8 @@ package dev.nnc.cli;
 
 import dev.nnc.runtime.ParamTensor;
 import dev.nnc.runtime.TrainableModel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Prints each parameter tensor of trained weights: its name and shape, then its "
                     + "values, a matrix one row per line (W of a dense layer is [inputs, units]: "
-                    + "row i holds the weights of input i).",
+                    + "row i holds the weights of input i), then the saved statistics that are "
+                    + "not trained (batch norm's running mean and variance) the same way.",
             "The values are in the model's own units: when the data was normalized, they apply "
                     + "to normalized inputs and outputs."
         },
@@ -57,11 +60,16 @@ final class ParamsCommand implements Callable<Integer> {
         return Main.OK;
     }
 
+    /** The parameter tensors, then the buffers (batch norm's running statistics). */
     static String render(TrainableModel model, int digits) {
-        float[] p = model.params();
         StringBuilder sb = new StringBuilder();
         boolean first = true;
-        for (ParamTensor t : model.paramTensors()) {
+        List<ParamTensor> tensors = new ArrayList<>(model.paramTensors());
+        tensors.addAll(model.bufferTensors());
+        int params = model.paramTensors().size();
+        for (int k = 0; k < tensors.size(); k++) {
+            ParamTensor t = tensors.get(k);
+            float[] p = k < params ? model.params() : model.buffers();
             if (!first) {
                 sb.append('\n');
             }

@@ -79,6 +79,7 @@ final class ServeCommand implements Callable<Integer> {
         Io io = main.io();
         TrainedModelArgs.Loaded loaded = args.load(io);
         float[] params = loaded.model().params().clone();
+        float[] buffers = loaded.model().buffers().clone();
         String summary = SummaryCommand.render(loaded.compilation().model(),
                 loaded.compilation().className());
         ModelServer server;
@@ -86,6 +87,7 @@ final class ServeCommand implements Callable<Integer> {
             server = new ModelServer(host, port, workers, () -> {
                 TrainableModel m = Models.load(loaded.compilation());
                 System.arraycopy(params, 0, m.params(), 0, params.length);
+                System.arraycopy(buffers, 0, m.buffers(), 0, buffers.length);
                 return new Predictor(m, loaded.preprocessing());
             }, summary);
         } catch (IOException e) {

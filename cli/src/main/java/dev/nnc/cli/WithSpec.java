@@ -74,6 +74,16 @@ final class WithSpec implements TrainableModel {
     }
 
     @Override
+    public float[] buffers() {
+        return model.buffers();
+    }
+
+    @Override
+    public List<ParamTensor> bufferTensors() {
+        return model.bufferTensors();
+    }
+
+    @Override
     public void predict(float[] x, int n, float[] out) {
         model.predict(x, n, out);
     }

@@ -215,6 +215,51 @@ class GradientCheckTest {
     }
 
     /**
+     * Batch norm in training mode: the numeric derivative is taken of the loss a training step
+     * reports, which normalizes with the batch's own statistics (evaluation uses the running ones).
+     * Each step also moves the running statistics, which that loss does not read. Batch norm first
+     * (no dX needed), after a dense layer (dX flows back through μ and σ²), and before a fused
+     * softmax.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        "batchnorm\n dense(2)\n loss mse",
+        "dense(5)\n batchnorm\n tanh\n dense(2)\n loss mse",
+        "dense(4) -> sigmoid\n batchnorm(momentum: 0.5, eps: 0.001)\n dense(3) -> softmax\n"
+                + " loss cross_entropy",
+    })
+    void batchNormMatchesFiniteDifferencesOfTheTrainingLoss(String body) {
+        TrainableModel m = Models.load(HEAD + body + TAIL);
+        Rng rng = new Rng(12);
+        m.initParams(rng);
+        float[] p = m.params();
+        for (int i = 0; i < p.length; i++) {
+            p[i] += (float) (0.3 * (rng.nextDouble() - 0.5)); // γ away from 1, β from 0
+        }
+        int n = 6;
+        float[] x = new float[n * m.inputSize()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (2 * rng.nextDouble() - 1);
+        }
+        float[] y = targets(m, n, rng, body);
+        m.trainStep(x, y, n);
+        float[] analytic = m.grads().clone();
+        for (int i = 0; i < p.length; i++) {
+            float saved = p[i];
+            double h = 1e-2;
+            p[i] = (float) (saved + h);
+            double plus = m.trainStep(x, y, n);
+            p[i] = (float) (saved - h);
+            double minus = m.trainStep(x, y, n);
+            p[i] = saved;
+            double step = (double) (float) (saved + h) - (double) (float) (saved - h);
+            double num = (plus - minus) / step;
+            assertEquals(num, analytic[i], 1e-3 + 1e-2 * Math.abs(num),
+                    "gradient of " + param(m, i) + " in\n" + body);
+        }
+    }
+
+    /**
      * Dropout with a fixed mask: the generator's state is reset before every training step, so
      * each finite difference sees the mask the analytic gradient saw.
      */

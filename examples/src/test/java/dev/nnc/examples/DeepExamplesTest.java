@@ -3,13 +3,27 @@ package dev.nnc.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nnc.runtime.Training;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-/** The step 7 examples (deep networks): optimizers and regularization, trained in full. */
+/**
+ * The step 7 examples (deep networks): optimizers and regularization, trained in full; the deep
+ * Fashion-MNIST net with batch norm for one of its epochs.
+ */
 class DeepExamplesTest {
+    /** Where Debian's dataset-fashion-mnist installs the data. */
+    static final Path FASHION = Path.of("/usr/share/datasets/fashion-mnist");
+    /**
+     * Test accuracy after the first epoch of fashion-deep-bn.nn: measured 0.8467 with its seed 42
+     * (0.8556 and 0.8478 with seeds 1 and 2).
+     */
+    static final double THRESHOLD = 0.83;
 
     /**
      * Textbook 15.2-15.3: every optimizer reaches the stop (validation loss ≤ 0.001) within 10000
@@ -45,5 +59,20 @@ class DeepExamplesTest {
         Example early = Example.train("07-deep/overfit/early.nn");
         assertEquals(true, early.metrics().get("stopped_early"), early.metrics().toString());
         assertTrue(early.metric("test_r2") > 0.9, early.metrics().toString());
+    }
+
+    /**
+     * Textbook 14.6/15.6 with batch norm: one epoch of the 10 the file trains (about 20 s) already
+     * reaches 0.84 test accuracy; the full run's figure (0.878) is in the file's comment.
+     */
+    @Test
+    void deepFashionNetWithBatchNormLearnsInOneEpoch() {
+        Assumptions.assumeTrue(Files.isRegularFile(FASHION.resolve("train-images-idx3-ubyte.gz")),
+                "Fashion-MNIST is not installed at " + FASHION
+                        + " (apt-get install dataset-fashion-mnist)");
+        Example e = Example.train("07-deep/fashion-deep-bn.nn",
+                Training.Options.defaults().withEpochs(1));
+        assertEquals(1.0, e.metric("epochs_run"), e.metrics().toString());
+        assertTrue(e.metric("test_accuracy") >= THRESHOLD, e.metrics().toString());
     }
 }

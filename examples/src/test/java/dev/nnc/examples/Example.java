@@ -29,11 +29,16 @@ final class Example {
 
     /** Compiles and trains {@code examples/<relative>} with the settings the file gives. */
     static Example train(String relative) {
+        return train(relative, Training.Options.defaults());
+    }
+
+    /** Compiles and trains {@code examples/<relative>} with {@code options} (e.g. fewer epochs). */
+    static Example train(String relative, Training.Options options) {
         Path file = Path.of(relative).toAbsolutePath();
         Compilation c = NnCompiler.compile(file, NnCompiler.Options.defaults());
         assertFalse(c.hasErrors(), c.renderDiagnostics());
         TrainableModel m = InMemoryJavac.load(c);
-        Training.RunResult r = Training.run(m, file.getParent(), Training.Options.defaults());
+        Training.RunResult r = Training.run(m, file.getParent(), options);
         return new Example(file, c, m, r);
     }
 

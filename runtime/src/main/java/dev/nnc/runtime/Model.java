@@ -46,6 +46,24 @@ public interface Model {
     List<ParamTensor> paramTensors();
 
     /**
+     * State that is not trained but saved with the weights, in one flat array laid out as
+     * {@link #bufferTensors()} says: the running mean and variance of batch norm, which training
+     * steps update and inference reads. The optimizer never sees it (no gradient, no weight
+     * decay, no penalty). Live, not a copy; empty for models without such state.
+     */
+    default float[] buffers() {
+        return new float[0];
+    }
+
+    /**
+     * The named buffer tensors ({@code batchnorm1.running_mean}, ...) and where each lives in
+     * {@link #buffers()}; empty by default.
+     */
+    default List<ParamTensor> bufferTensors() {
+        return List.of();
+    }
+
+    /**
      * Inference forward pass over {@code n} samples of {@code x}; writes {@code n * outputSize()}
      * floats into {@code out}. Allocates only when {@code n} exceeds every batch size seen before.
      */

@@ -9,7 +9,9 @@ import java.util.Map;
 
 /**
  * The weights file of a model: its parameters as a safetensors file, one tensor per
- * {@link ParamTensor}, marked with the model's name and architecture hash.
+ * {@link ParamTensor}, then its buffers ({@link Model#buffers()}, e.g. batch norm's
+ * {@code batchnorm1.running_mean}) the same way, marked with the model's name and architecture
+ * hash.
  *
  * <p>Example: {@code Weights.save(xor, Path.of("xor.safetensors"), Map.of())} writes the tensors
  * {@code dense1.W}, {@code dense1.B}, ... and the metadata {@code nnc.model = Xor},
@@ -38,12 +40,9 @@ public final class Weights {
      * entries always come from the model.
      */
     public static void save(Model model, Path file, Map<String, String> extraMetadata) {
-        float[] params = model.params();
         List<Tensor> tensors = new ArrayList<>();
-        for (ParamTensor p : model.paramTensors()) {
-            tensors.add(new Tensor(p.name(), p.shape(),
-                    Arrays.copyOfRange(params, p.offset(), p.offset() + p.size())));
-        }
+        addTensors(tensors, model.paramTensors(), model.params());
+        addTensors(tensors, model.bufferTensors(), model.buffers());
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(MODEL, model.name());
         meta.put(ARCH, model.architectureHash());
@@ -54,9 +53,17 @@ public final class Weights {
         Safetensors.write(file, tensors, meta);
     }
 
+    private static void addTensors(List<Tensor> out, List<ParamTensor> tensors, float[] values) {
+        for (ParamTensor p : tensors) {
+            out.add(new Tensor(p.name(), p.shape(),
+                    Arrays.copyOfRange(values, p.offset(), p.offset() + p.size())));
+        }
+    }
+
     /**
-     * Copies the parameters in {@code file} into {@code model.params()} and returns the file's
-     * metadata. Nothing is copied unless every check passes.
+     * Copies the parameters in {@code file} into {@code model.params()} and its buffers into
+     * {@code model.buffers()}, and returns the file's metadata. Nothing is copied unless every
+     * check passes. A model without buffers reads files written before buffers existed.
      *
      * @throws WeightsException when the file is unreadable, was written for another model or
      *     architecture, or lacks a tensor or has one of another shape
@@ -83,8 +90,11 @@ public final class Weights {
                     + "); train it again");
         }
         List<ParamTensor> params = model.paramTensors();
+        List<ParamTensor> buffers = model.bufferTensors();
         List<Tensor> found = new ArrayList<>();
-        for (ParamTensor p : params) {
+        List<ParamTensor> all = new ArrayList<>(params);
+        all.addAll(buffers);
+        for (ParamTensor p : all) {
             Tensor t = c.tensor(p.name());
             if (t == null) {
                 throw new WeightsException("weights file " + file + " has no tensor '" + p.name()
@@ -98,9 +108,11 @@ public final class Weights {
             found.add(t);
         }
         float[] dst = model.params();
-        for (int i = 0; i < params.size(); i++) {
-            ParamTensor p = params.get(i);
-            System.arraycopy(found.get(i).data(), 0, dst, p.offset(), p.size());
+        float[] bufs = model.buffers();
+        for (int i = 0; i < all.size(); i++) {
+            ParamTensor p = all.get(i);
+            System.arraycopy(found.get(i).data(), 0, i < params.size() ? dst : bufs, p.offset(),
+                    p.size());
         }
         return meta;
     }

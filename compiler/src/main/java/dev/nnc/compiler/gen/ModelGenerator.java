@@ -13,6 +13,7 @@ import dev.nnc.compiler.ir.TensorIR;
 import dev.nnc.compiler.ops.EmitSite;
 import dev.nnc.compiler.ops.InitSpec;
 import dev.nnc.compiler.ops.Shape;
+import dev.nnc.compiler.ops.WorkBuffer;
 import dev.nnc.runtime.Init;
 import dev.nnc.runtime.ModelSpec;
 import dev.nnc.runtime.ParamTensor;
@@ -20,6 +21,7 @@ import dev.nnc.runtime.Rng;
 import dev.nnc.runtime.Schedule;
 import dev.nnc.runtime.StopCondition;
 import dev.nnc.runtime.TrainableModel;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -130,6 +132,24 @@ public final class ModelGenerator {
         tensors.add(")");
         t.addField(FieldSpec.builder(ParameterizedTypeName.get(List.class, ParamTensor.class),
                 "PARAM_TENSORS", CONST).initializer(tensors.build()).build());
+        if (m.bufferCount() > 0) {
+            t.addField(FieldSpec.builder(int.class, "BUFFER_COUNT", Modifier.PUBLIC,
+                    Modifier.STATIC, Modifier.FINAL).initializer("$L", m.bufferCount()).build());
+            CodeBlock.Builder bufs = CodeBlock.builder().add("$T.of(", List.class);
+            first = true;
+            for (LayerIR l : layers) {
+                for (TensorIR b : l.buffers()) {
+                    bufs.add(first ? "\n" : ",\n");
+                    bufs.add("new $T($S, new int[] {$L}, $L)", ParamTensor.class, b.name(),
+                            joined(b.def().shape()), b.offset());
+                    first = false;
+                }
+            }
+            bufs.add(")");
+            t.addField(FieldSpec.builder(ParameterizedTypeName.get(List.class,
+                    ParamTensor.class), "BUFFER_TENSORS", CONST).initializer(bufs.build())
+                    .build());
+        }
         t.addField(FieldSpec.builder(SPEC, "SPEC", CONST).initializer(spec(m.spec())).build());
     }
 
@@ -267,17 +287,28 @@ public final class ModelGenerator {
                 .initializer("new float[PARAM_COUNT]").build());
         t.addField(FieldSpec.builder(float[].class, "gp", Modifier.PRIVATE, Modifier.FINAL)
                 .initializer("new float[PARAM_COUNT]").build());
+        if (m.bufferCount() > 0) {
+            t.addField(FieldSpec.builder(float[].class, "buf", Modifier.PRIVATE, Modifier.FINAL)
+                    .addJavadoc("The buffers: state saved with the weights, not trained.\n")
+                    .initializer("new float[BUFFER_COUNT]").build());
+        }
         t.addField(FieldSpec.builder(int.class, "capacity", Modifier.PRIVATE).build());
-        if (usesMasks()) {
+        if (usesRng()) {
             t.addField(FieldSpec.builder(Rng.class, "maskRng", Modifier.PRIVATE, Modifier.FINAL)
                     .addJavadoc("Draws the dropout masks; seeded by {@link #initParams}.\n")
                     .initializer("new $T(0)", Rng.class).build());
         }
         for (LayerIR l : layers) {
-            if (l.kind().usesMask()) {
-                t.addField(FieldSpec.builder(float[].class, "m" + l.index(), Modifier.PRIVATE)
-                        .addJavadoc("Mask of $L in the last training step.\n", l.name())
-                        .build());
+            List<WorkBuffer> work = workBuffers(l);
+            for (int k = 0; k < work.size(); k++) {
+                WorkBuffer w = work.get(k);
+                FieldSpec.Builder f = FieldSpec.builder(float[].class, workName(l, k),
+                        Modifier.PRIVATE)
+                        .addJavadoc("Of $L in the last training step: $L.\n", l.name(), w.name());
+                if (!w.perSample()) {
+                    f.addModifiers(Modifier.FINAL).initializer("new float[$L]", w.size());
+                }
+                t.addField(f.build());
             }
         }
         for (LayerIR l : layers) {
@@ -290,12 +321,21 @@ public final class ModelGenerator {
         }
     }
 
-    private boolean usesMasks() {
-        return layers.stream().anyMatch(l -> l.kind().usesMask());
+    private boolean usesRng() {
+        return layers.stream().anyMatch(l -> l.kind().usesRng());
+    }
+
+    private static List<WorkBuffer> workBuffers(LayerIR l) {
+        return l.kind().workBuffers(l.in(), l.out(), l.args());
+    }
+
+    /** The field of work buffer {@code k} of layer {@code l}: {@code w3_0}. */
+    private static String workName(LayerIR l, int k) {
+        return "w" + l.index() + "_" + k;
     }
 
     private void addAccessors(TypeSpec.Builder t) {
-        if (usesMasks()) {
+        if (usesRng()) {
             t.addMethod(override("rngState", long.class)
                     .addStatement("return maskRng.state()").build());
             t.addMethod(override("setRngState", void.class).addParameter(long.class, "state")
@@ -317,6 +357,13 @@ public final class ModelGenerator {
                 .addModifiers(Modifier.PUBLIC)
                 .returns(ParameterizedTypeName.get(List.class, ParamTensor.class))
                 .addStatement("return PARAM_TENSORS").build());
+        if (m.bufferCount() > 0) {
+            t.addMethod(override("buffers", float[].class).addStatement("return buf").build());
+            t.addMethod(MethodSpec.methodBuilder("bufferTensors").addAnnotation(Override.class)
+                    .addModifiers(Modifier.PUBLIC)
+                    .returns(ParameterizedTypeName.get(List.class, ParamTensor.class))
+                    .addStatement("return BUFFER_TENSORS").build());
+        }
     }
 
     private static MethodSpec.Builder override(String name, Object type) {
@@ -334,27 +381,36 @@ public final class ModelGenerator {
         MethodSpec.Builder b = override("initParams", void.class).addParameter(Rng.class, "rng");
         for (LayerIR l : layers) {
             for (TensorIR p : l.params()) {
-                InitSpec init = p.init();
-                int off = p.offset();
-                int size = p.def().size();
-                switch (init.kind()) {
-                    case "zero" -> b.addStatement("$T.zero(p, $L, $L)", Init.class, off, size);
-                    case "normal" -> b.addStatement("$T.normal(p, $L, $L, $L, rng)", Init.class,
-                            off, size, doubleLit(init.param()));
-                    case "uniform" -> b.addStatement("$T.uniform(p, $L, $L, $L, rng)", Init.class,
-                            off, size, doubleLit(init.param()));
-                    case "xavier" -> b.addStatement("$T.xavier(p, $L, $L, $L, $L, rng)",
-                            Init.class, off, size, p.def().fanIn(), p.def().fanOut());
-                    case "he" -> b.addStatement("$T.he(p, $L, $L, $L, rng)", Init.class, off, size,
-                            p.def().fanIn());
-                    default -> throw new AssertionError(init.kind());
-                }
+                addInit(b, "p", p);
+            }
+            for (TensorIR p : l.buffers()) {
+                addInit(b, "buf", p);
             }
         }
-        if (usesMasks()) {
+        if (usesRng()) {
             b.addStatement("maskRng.setState(rng.nextLong())");
         }
         t.addMethod(b.build());
+    }
+
+    private static void addInit(MethodSpec.Builder b, String array, TensorIR p) {
+        InitSpec init = p.init();
+        int off = p.offset();
+        int size = p.def().size();
+        switch (init.kind()) {
+            case "zero" -> b.addStatement("$T.zero($L, $L, $L)", Init.class, array, off, size);
+            case "constant" -> b.addStatement("$T.fill($L, $L, $L, $L)", Arrays.class, array, off,
+                    off + size, EmitSite.f(init.param()));
+            case "normal" -> b.addStatement("$T.normal($L, $L, $L, $L, rng)", Init.class, array,
+                    off, size, doubleLit(init.param()));
+            case "uniform" -> b.addStatement("$T.uniform($L, $L, $L, $L, rng)", Init.class,
+                    array, off, size, doubleLit(init.param()));
+            case "xavier" -> b.addStatement("$T.xavier($L, $L, $L, $L, $L, rng)", Init.class,
+                    array, off, size, p.def().fanIn(), p.def().fanOut());
+            case "he" -> b.addStatement("$T.he($L, $L, $L, $L, rng)", Init.class, array, off,
+                    size, p.def().fanIn());
+            default -> throw new AssertionError(init.kind());
+        }
     }
 
     private void addEnsureCapacity(TypeSpec.Builder t) {
@@ -365,8 +421,11 @@ public final class ModelGenerator {
                 .beginControlFlow("if (n <= capacity)").addStatement("return").endControlFlow();
         for (LayerIR l : layers) {
             b.addStatement("a$L = new float[n * $L]", l.index(), l.out().size());
-            if (l.kind().usesMask()) {
-                b.addStatement("m$L = new float[n * $L]", l.index(), l.out().size());
+            List<WorkBuffer> work = workBuffers(l);
+            for (int k = 0; k < work.size(); k++) {
+                if (work.get(k).perSample()) {
+                    b.addStatement("$L = new float[n * $L]", workName(l, k), work.get(k).size());
+                }
             }
             if (gradBuffer(l.index())) {
                 b.addStatement("g$L = new float[n * $L]", l.index(), l.out().size());
@@ -514,13 +573,21 @@ public final class ModelGenerator {
     private void addLayerMethods(TypeSpec.Builder t) {
         for (LayerIR l : layers) {
             int[] offsets = l.params().stream().mapToInt(TensorIR::offset).toArray();
+            int[] bufferOffsets = l.buffers().stream().mapToInt(TensorIR::offset).toArray();
             CodeBlock.Builder fwd = CodeBlock.builder();
             if (!l.params().isEmpty()) {
                 fwd.addStatement("final float[] p = this.p");
             }
-            String mask = l.kind().usesMask() ? "m" + l.index() : null;
+            if (!l.buffers().isEmpty()) {
+                fwd.addStatement("final float[] buf = this.buf");
+            }
+            List<String> work = new ArrayList<>();
+            for (int k = 0; k < workBuffers(l).size(); k++) {
+                work.add(workName(l, k));
+            }
+            String rng = l.kind().usesRng() ? "maskRng" : null;
             l.kind().emitForward(new EmitSite(fwd, "in", "out", null, null, l.in(), l.out(),
-                    l.args(), offsets, "training", mask, "maskRng"));
+                    l.args(), offsets, "training", work, rng, bufferOffsets));
             t.addMethod(MethodSpec.methodBuilder(method("fwd", l))
                     .addModifiers(Modifier.PRIVATE)
                     .addJavadoc("$L: $L $L → $L.\n", l.name(), l.kind().description(), l.in(),
@@ -538,7 +605,7 @@ public final class ModelGenerator {
                 }
                 String gradIn = l.index() > firstParam ? "gin" : null;
                 l.kind().emitBackward(new EmitSite(bwd, "in", "out", gradIn, "gout", l.in(),
-                        l.out(), l.args(), offsets, "true", mask, "maskRng"));
+                        l.out(), l.args(), offsets, "true", work, rng, bufferOffsets));
                 t.addMethod(MethodSpec.methodBuilder(method("bwd", l))
                         .addModifiers(Modifier.PRIVATE)
                         .addJavadoc("Backward of $L.\n", l.name())

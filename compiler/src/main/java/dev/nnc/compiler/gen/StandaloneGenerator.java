@@ -32,9 +32,10 @@ import javax.lang.model.element.Modifier;
  * float[][] batch = rings.predict(new float[][] {row1, row2});
  * </pre>
  * Its layer methods are those of the generated model class ({@link ModelGenerator}), emitted by
- * the same layer kinds, so its outputs equal {@code nnc predict}'s bit for bit. The parameters are
- * embedded as Base64 text of their little-endian float bits (exact, and free of the 64 KiB limit
- * on a method's code that an array initializer would hit).
+ * the same layer kinds, so its outputs equal {@code nnc predict}'s bit for bit. The parameters and
+ * the buffers (batch norm's running statistics, which its inference form reads) are embedded as
+ * Base64 text of their little-endian float bits (exact, and free of the 64 KiB limit on a
+ * method's code that an array initializer would hit).
  */
 public final class StandaloneGenerator {
     /** Characters of Base64 per string literal (a class-file constant holds at most 65535). */
@@ -42,6 +43,7 @@ public final class StandaloneGenerator {
 
     private final ModelIR m;
     private final float[] params;
+    private final float[] buffers;
     private final Preprocessing prep;
     private final String weightsName;
     private final int last;
@@ -49,10 +51,11 @@ public final class StandaloneGenerator {
     private final boolean labels;
     private final boolean classifier;
 
-    private StandaloneGenerator(ModelIR m, float[] params, Preprocessing prep,
+    private StandaloneGenerator(ModelIR m, float[] params, float[] buffers, Preprocessing prep,
             String weightsName) {
         this.m = m;
         this.params = params.clone();
+        this.buffers = buffers.clone();
         this.prep = prep;
         this.weightsName = weightsName;
         this.last = m.layers().size() - 1;
@@ -72,9 +75,25 @@ public final class StandaloneGenerator {
      */
     public static JavaFile generate(ModelIR model, float[] params, Preprocessing prep,
             String weightsName) {
+        return generate(model, params, new float[0], prep, weightsName);
+    }
+
+    /**
+     * The standalone source of {@code model} with the trained {@code params} and {@code buffers}
+     * (batch norm's running statistics; laid out as the generated model class keeps them) and the
+     * preprocessing saved with them.
+     *
+     * @param weightsName the weights file's name, for the class comment
+     */
+    public static JavaFile generate(ModelIR model, float[] params, float[] buffers,
+            Preprocessing prep, String weightsName) {
         if (params.length != model.paramCount()) {
             throw new IllegalArgumentException(params.length + " parameters for model "
                     + model.name() + ", which has " + model.paramCount());
+        }
+        if (buffers.length != model.bufferCount()) {
+            throw new IllegalArgumentException(buffers.length + " buffer values for model "
+                    + model.name() + ", which has " + model.bufferCount());
         }
         if (prep.features().cols() != model.input().size()
                 || prep.labels().cols() != model.output().size()) {
@@ -82,7 +101,7 @@ public final class StandaloneGenerator {
                     + " inputs and " + prep.labels().cols() + " outputs, model " + model.name()
                     + " has " + model.input().size() + " and " + model.output().size());
         }
-        return new StandaloneGenerator(model, params, prep, weightsName).file();
+        return new StandaloneGenerator(model, params, buffers, prep, weightsName).file();
     }
 
     private JavaFile file() {
@@ -130,6 +149,12 @@ public final class StandaloneGenerator {
                 .addJavadoc("The $L trained parameters, laid out as in the weights file.\n",
                         params.length)
                 .initializer("floats($L)", chunks(floatBytes(params))).build());
+        if (buffers.length > 0) {
+            t.addField(FieldSpec.builder(float[].class, "BUF", priv)
+                    .addJavadoc("The $L buffer values (batch norm's running statistics), laid out "
+                            + "as in the weights file.\n", buffers.length)
+                    .initializer("floats($L)", chunks(floatBytes(buffers))).build());
+        }
         if (features) {
             t.addField(FieldSpec.builder(double[].class, "FEATURE_SHIFT", priv)
                     .initializer("doubles($L)", chunks(doubleBytes(prep.features().shift())))
@@ -311,12 +336,16 @@ public final class StandaloneGenerator {
     private void addLayerMethods(TypeSpec.Builder t) {
         for (LayerIR l : m.layers()) {
             int[] offsets = l.params().stream().mapToInt(TensorIR::offset).toArray();
+            int[] bufferOffsets = l.buffers().stream().mapToInt(TensorIR::offset).toArray();
             CodeBlock.Builder fwd = CodeBlock.builder();
             if (!l.params().isEmpty()) {
                 fwd.addStatement("final float[] p = P");
             }
+            if (!l.buffers().isEmpty()) {
+                fwd.addStatement("final float[] buf = BUF");
+            }
             l.kind().emitForward(new EmitSite(fwd, "in", "out", null, null, l.in(), l.out(),
-                    l.args(), offsets));
+                    l.args(), offsets, bufferOffsets));
             t.addMethod(MethodSpec.methodBuilder(method(l))
                     .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                     .addJavadoc("$L: $L $L → $L.\n", l.name(), l.kind().description(), l.in(),

@@ -27,6 +27,11 @@ public record ModelIR(String name, String javaPackage, String className, Shape i
         return layers.get(layers.size() - 1).out();
     }
 
+    /** Number of buffer floats (see {@link dev.nnc.runtime.Model#buffers()}). */
+    public int bufferCount() {
+        return layers.stream().mapToInt(LayerIR::bufferCount).sum();
+    }
+
     /** Total forward FLOPs per sample. */
     public long flops() {
         return layers.stream().mapToLong(LayerIR::flops).sum();

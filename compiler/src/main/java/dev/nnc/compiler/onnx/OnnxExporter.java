@@ -62,9 +62,26 @@ public final class OnnxExporter {
      */
     public static ModelProto export(ModelIR model, float[] params, Preprocessing prep,
             String producerVersion) {
+        return export(model, params, new float[0], prep, producerVersion);
+    }
+
+    /**
+     * The ONNX model of {@code model} with the parameters {@code params} and the buffers
+     * {@code buffers} (batch norm's running statistics), laid out as the generated class keeps
+     * them, and the preprocessing saved with them.
+     *
+     * @param producerVersion the nnc version, written as the producer's
+     * @throws OnnxExportException when a layer kind has no ONNX mapping
+     */
+    public static ModelProto export(ModelIR model, float[] params, float[] buffers,
+            Preprocessing prep, String producerVersion) {
         if (params.length != model.paramCount()) {
             throw new IllegalArgumentException(params.length + " parameters for model "
                     + model.name() + ", which has " + model.paramCount());
+        }
+        if (buffers.length != model.bufferCount()) {
+            throw new IllegalArgumentException(buffers.length + " buffer values for model "
+                    + model.name() + ", which has " + model.bufferCount());
         }
         OnnxGraph g = new OnnxGraph(model.name());
         g.reserve(INPUT);
@@ -80,9 +97,13 @@ public final class OnnxExporter {
             for (TensorIR t : l.params()) {
                 values.add(Arrays.copyOfRange(params, t.offset(), t.offset() + t.def().size()));
             }
+            List<float[]> state = new ArrayList<>();
+            for (TensorIR t : l.buffers()) {
+                state.add(Arrays.copyOfRange(buffers, t.offset(), t.offset() + t.def().size()));
+            }
             try {
                 l.kind().exportOnnx(new ExportSite(g, l.name(), x, out, l.in(), l.out(),
-                        l.args(), values));
+                        l.args(), values, state));
             } catch (OnnxExportException e) {
                 throw new OnnxExportException("cannot export model " + model.name()
                         + " to ONNX: layer " + l.name() + " (" + l.span() + "): "

@@ -42,7 +42,12 @@ public final class Dropout implements LayerKind {
     }
 
     @Override
-    public boolean usesMask() {
+    public List<WorkBuffer> workBuffers(Shape in, Shape out, Args args) {
+        return List.of(WorkBuffer.perSample("mask", out.size()));
+    }
+
+    @Override
+    public boolean usesRng() {
         return true;
     }
 
@@ -52,7 +57,7 @@ public final class Dropout implements LayerKind {
         if (!s.inferenceOnly()) {
             double rate = s.args().number("rate");
             c.beginControlFlow("if ($L)", s.training());
-            c.addStatement("final float[] mask = $L", s.mask());
+            c.addStatement("final float[] mask = $L", s.work(0));
             c.beginControlFlow("for (int t = 0, e = n * $L; t < e; t++)", s.inSize());
             // NOTE: the comparison is made in double, so the keep probability is exactly 1 - rate.
             c.addStatement("final float m = $L.nextDouble() >= $L ? $L : 0f", s.rng(),
@@ -73,7 +78,7 @@ public final class Dropout implements LayerKind {
             return;
         }
         var c = s.code();
-        c.addStatement("final float[] mask = $L", s.mask());
+        c.addStatement("final float[] mask = $L", s.work(0));
         c.beginControlFlow("for (int t = 0, e = n * $L; t < e; t++)", s.inSize());
         c.addStatement("$L[t] = $L[t] * mask[t]", s.gradIn(), s.gradOut());
         c.endControlFlow();

@@ -1,10 +1,12 @@
 package dev.nnc.compiler.ops;
 
 import com.palantir.javapoet.CodeBlock;
+import java.util.List;
 
 /**
  * Where a layer's generated code goes and the names it may use there. Generated methods have these
- * locals: {@code n} (the batch size), {@code p} (parameters) and {@code gp} (their gradients);
+ * locals: {@code n} (the batch size), {@code p} (parameters) and {@code gp} (their gradients), and
+ * {@code buf} (the model's buffers, see {@link LayerKind#buffers}) in layers that own buffers;
  * buffers are sample-major, {@code n * size} floats.
  *
  * @param code the method body being built
@@ -19,26 +21,36 @@ import com.palantir.javapoet.CodeBlock;
  *     {@link LayerKind#params}
  * @param training a boolean expression, true in a training step ({@code "false"} where the code
  *     only ever infers)
- * @param mask the layer's mask buffer ({@code n * outSize} floats) when
- *     {@link LayerKind#usesMask()}, else {@code null}
+ * @param work the names of the layer's work buffers, in the order of
+ *     {@link LayerKind#workBuffers} (empty where the code only ever infers)
  * @param rng the model's {@link dev.nnc.runtime.Rng} for random masks, or {@code null}
+ * @param bufferOffsets the offset of each of the layer's buffer tensors in {@code buf}, in the
+ *     order of {@link LayerKind#buffers}
  */
 public record EmitSite(CodeBlock.Builder code, String in, String out, String gradIn,
         String gradOut, Shape inShape, Shape outShape, Args args, int[] offsets,
-        String training, String mask, String rng) {
+        String training, List<String> work, String rng, int[] bufferOffsets) {
 
     public EmitSite {
         offsets = offsets.clone();
+        work = List.copyOf(work);
+        bufferOffsets = bufferOffsets.clone();
     }
 
     /**
      * A site for inference-only code: {@link #training()} is the literal {@code false} and there
-     * is no mask buffer or random generator.
+     * are no work buffers or random generator.
      */
     public EmitSite(CodeBlock.Builder code, String in, String out, String gradIn, String gradOut,
+            Shape inShape, Shape outShape, Args args, int[] offsets, int[] bufferOffsets) {
+        this(code, in, out, gradIn, gradOut, inShape, outShape, args, offsets, "false", List.of(),
+                null, bufferOffsets);
+    }
+
+    /** An inference-only site of a layer without buffers. */
+    public EmitSite(CodeBlock.Builder code, String in, String out, String gradIn, String gradOut,
             Shape inShape, Shape outShape, Args args, int[] offsets) {
-        this(code, in, out, gradIn, gradOut, inShape, outShape, args, offsets, "false", null,
-                null);
+        this(code, in, out, gradIn, gradOut, inShape, outShape, args, offsets, new int[0]);
     }
 
     /** True when the code runs only for inference (a standalone predictor, an export). */
@@ -61,6 +73,21 @@ public record EmitSite(CodeBlock.Builder code, String in, String out, String gra
     @Override
     public int[] offsets() {
         return offsets.clone();
+    }
+
+    /** The name of work buffer {@code i} of {@link LayerKind#workBuffers}. */
+    public String work(int i) {
+        return work.get(i);
+    }
+
+    /** The offset of buffer tensor {@code tensor} of {@link LayerKind#buffers} in {@code buf}. */
+    public int bufferOffset(int tensor) {
+        return bufferOffsets[tensor];
+    }
+
+    @Override
+    public int[] bufferOffsets() {
+        return bufferOffsets.clone();
     }
 
     /** A float literal for Java source: {@code 0.5f}. */

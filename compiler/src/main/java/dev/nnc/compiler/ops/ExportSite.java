@@ -17,12 +17,21 @@ import java.util.List;
  * @param args the layer's checked arguments
  * @param params the values of the layer's parameter tensors, in the order of
  *     {@link LayerKind#params}, each laid out as nnc keeps it (e.g. dense W row-major [in, units])
+ * @param buffers the values of the layer's buffer tensors (batch norm's running statistics), in
+ *     the order of {@link LayerKind#buffers}
  */
 public record ExportSite(OnnxGraph graph, String layer, String in, String out, Shape inShape,
-        Shape outShape, Args args, List<float[]> params) {
+        Shape outShape, Args args, List<float[]> params, List<float[]> buffers) {
 
     public ExportSite {
         params = List.copyOf(params);
+        buffers = List.copyOf(buffers);
+    }
+
+    /** A site of a layer without buffers. */
+    public ExportSite(OnnxGraph graph, String layer, String in, String out, Shape inShape,
+            Shape outShape, Args args, List<float[]> params) {
+        this(graph, layer, in, out, inShape, outShape, args, params, List.of());
     }
 
     public int inSize() {
@@ -36,6 +45,11 @@ public record ExportSite(OnnxGraph graph, String layer, String in, String out, S
     /** The values of parameter tensor {@code tensor}. */
     public float[] param(int tensor) {
         return params.get(tensor);
+    }
+
+    /** The values of buffer tensor {@code tensor}. */
+    public float[] buffer(int tensor) {
+        return buffers.get(tensor);
     }
 
     /** Adds a float32 constant {@code <layer>.<suffix>} and returns its value name. */

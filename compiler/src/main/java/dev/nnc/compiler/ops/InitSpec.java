@@ -4,9 +4,16 @@ import java.util.List;
 
 /**
  * A weight initializer: {@code zero}, {@code normal(std)}, {@code uniform(range)}, {@code xavier}
- * (alias {@code glorot}), {@code he} (alias {@code msra}). Biases always start at zero.
+ * (alias {@code glorot}), {@code he} (alias {@code msra}). Biases always start at zero. The kind
+ * {@code constant} (every element {@code param}) is not written in files: the checker gives it to
+ * tensors that start at a fixed value, such as batch norm's γ.
  */
 public record InitSpec(String kind, double param) {
+
+    /** Every element starts at {@code value}. */
+    public static InitSpec constant(double value) {
+        return new InitSpec("constant", value);
+    }
 
     /** Every initializer name the language accepts, aliases included. */
     public static final List<String> NAMES = List.of("zero", "normal", "uniform", "xavier",
@@ -35,6 +42,9 @@ public record InitSpec(String kind, double param) {
 
     @Override
     public String toString() {
+        if (kind.equals("constant")) {
+            return "constant(" + param + ")";
+        }
         ArgSpec a = argOf(kind);
         return a == null ? kind : kind + "(" + a.name() + ": " + param + ")";
     }

@@ -31,6 +31,33 @@ public interface LayerKind {
         return List.of();
     }
 
+    /**
+     * The buffer tensors the layer owns: state saved with the weights but not trained, such as
+     * batch norm's running statistics (none by default). The generated code reaches them through
+     * the local {@code buf} at {@link EmitSite#bufferOffset}; each starts at its
+     * {@link TensorDef#constant()} (zero when that is {@code null}).
+     */
+    default List<TensorDef> buffers(Shape in, Shape out, Args args) {
+        return List.of();
+    }
+
+    /**
+     * The work buffers the layer keeps between its forward and backward pass in a training step
+     * (none by default): dropout's mask, batch norm's normalized input. The generated class
+     * allocates them; {@link EmitSite#work} names them in this order.
+     */
+    default List<WorkBuffer> workBuffers(Shape in, Shape out, Args args) {
+        return List.of();
+    }
+
+    /**
+     * True when the forward pass of a training step draws random numbers (dropout) from the
+     * model's seeded generator, {@link EmitSite#rng()}.
+     */
+    default boolean usesRng() {
+        return false;
+    }
+
     /** Floating-point operations per sample in the forward pass (a multiply-add counts 2). */
     long flops(Shape in, Shape out, Args args);
 
@@ -59,14 +86,6 @@ public interface LayerKind {
      * by default.
      */
     default void emitPenalty(EmitSite s) {
-    }
-
-    /**
-     * True when the layer keeps a per-sample mask between its forward and backward pass (dropout);
-     * the generated class then allocates one buffer of the output's size for it.
-     */
-    default boolean usesMask() {
-        return false;
     }
 
     /** True for element-wise or row-wise activation functions (attachable with {@code ->}). */

@@ -21,6 +21,7 @@ public final class Registry {
             .layer(new Activation.LeakyRelu())
             .layer(new Softmax())
             .layer(new Dropout())
+            .layer(new BatchNorm())
             .loss(new Loss.Mse())
             .loss(new Loss.BinaryCrossEntropy())
             .loss(new Loss.CrossEntropy())

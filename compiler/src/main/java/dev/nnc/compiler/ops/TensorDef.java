@@ -1,12 +1,27 @@
 package dev.nnc.compiler.ops;
 
 /**
- * A parameter tensor a layer owns, before layout: {@code W} of shape [in, out] with its fan-in and
- * fan-out for the initializers, or a bias.
+ * A parameter or buffer tensor a layer owns, before layout: {@code W} of shape [in, out] with its
+ * fan-in and fan-out for the initializers, a bias (which starts at zero), or a tensor that starts
+ * at a constant whatever the initializer ({@code gamma} at 1, a running variance at 1).
+ *
+ * @param constant the value every element starts at, or {@code null} when the layer's or model's
+ *     initializer (for a bias: zero) decides
  */
-public record TensorDef(String suffix, int[] shape, boolean bias, int fanIn, int fanOut) {
+public record TensorDef(String suffix, int[] shape, boolean bias, int fanIn, int fanOut,
+        Double constant) {
     public TensorDef {
         shape = shape.clone();
+    }
+
+    /** A tensor started by the initializer, or at zero when {@code bias}. */
+    public TensorDef(String suffix, int[] shape, boolean bias, int fanIn, int fanOut) {
+        this(suffix, shape, bias, fanIn, fanOut, null);
+    }
+
+    /** A tensor whose elements all start at {@code value}: {@code constant("gamma", [8], 1)}. */
+    public static TensorDef constant(String suffix, int[] shape, double value) {
+        return new TensorDef(suffix, shape, false, 0, 0, value);
     }
 
     @Override

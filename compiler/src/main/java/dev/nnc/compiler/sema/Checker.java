@@ -266,6 +266,7 @@ public final class Checker {
         Map<String, Integer> counters = new HashMap<>();
         Shape shape = inShape;
         int offset = 0;
+        int bufferOffset = 0;
         for (Expander.LayerUse use : uses) {
             LayerKind kind = use.kind();
             String name = kind.name() + counters.merge(kind.name(), 1, Integer::sum);
@@ -295,8 +296,17 @@ public final class Checker {
                 if (t.bias()) {
                     tinit = new InitSpec("zero", 0);
                 }
+                if (t.constant() != null) {
+                    tinit = InitSpec.constant(t.constant());
+                }
                 tensors.add(new TensorIR(name + "." + t.suffix(), t, offset, tinit));
                 offset += t.size();
+            }
+            List<TensorIR> buffers = new ArrayList<>();
+            for (TensorDef t : kind.buffers(in, outShape, use.args())) {
+                InitSpec binit = InitSpec.constant(t.constant() == null ? 0 : t.constant());
+                buffers.add(new TensorIR(name + "." + t.suffix(), t, bufferOffset, binit));
+                bufferOffset += t.size();
             }
             if (offset < 0 || offset > 500_000_000) {
                 diags.report(Code.ARGUMENT_RANGE, use.span(), "the model has more than 500 "
@@ -304,7 +314,7 @@ public final class Checker {
                 return out;
             }
             out.add(new LayerIR(out.size(), name, kind, use.args(), in, outShape, tensors,
-                    kind.flops(in, outShape, use.args()), use.span()));
+                    kind.flops(in, outShape, use.args()), use.span(), buffers));
             shape = outShape;
         }
         return out;
@@ -416,7 +426,7 @@ public final class Checker {
                 }
             }
             out.add(new LayerIR(l.index(), l.name(), l.kind(), new Args(args), l.in(), l.out(),
-                    l.params(), l.flops(), l.span()));
+                    l.params(), l.flops(), l.span(), l.buffers()));
         }
         return out;
     }
@@ -438,6 +448,11 @@ public final class Checker {
                     .append(l.out());
             for (TensorIR t : l.params()) {
                 sb.append(' ').append(t.name()).append(java.util.Arrays.toString(t.def().shape()));
+            }
+            // NOTE: only layers with buffers add to the text, so older hashes stay as they were.
+            for (TensorIR t : l.buffers()) {
+                sb.append(" buffer ").append(t.name())
+                        .append(java.util.Arrays.toString(t.def().shape()));
             }
             if (l.kind().isActivation()) {
                 sb.append(' ').append(l.args());
