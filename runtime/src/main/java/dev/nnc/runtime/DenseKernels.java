@@ -5,6 +5,10 @@ package dev.nnc.runtime;
  * beats the loops nnc emits inline. Rows are samples; W is stored [in, out] row-major at offset
  * {@code w} of the parameter array.
  *
+ * <p>Each product is computed over a range of its outputs (rows of Z, rows k of dW, rows of dX),
+ * so that {@link Kernels} can split one product across threads: every output is computed by one
+ * thread in the same order whatever the split, so results do not depend on the thread count.
+ *
  * <p>Two implementations: {@link Kernels#scalar()} in plain Java, and a vectorized one on the
  * JDK's incubating Vector API, used when the JVM runs with
  * {@code --add-modules jdk.incubator.vector} (see {@link Kernels}). Each is deterministic; the two
@@ -12,15 +16,36 @@ package dev.nnc.runtime;
  */
 public interface DenseKernels {
 
-    /** Z = X·W + B: {@code z[i, j] = p[b + j] + Σ_k x[i, k] · p[w + k·out + j]}; b < 0: no bias. */
-    void forward(float[] x, int n, int in, float[] p, int w, int b, int out, float[] z);
+    /**
+     * Z = X·W + B for the rows [from, to): {@code z[i, j] = p[b + j] + Σ_k x[i, k] · p[w + k·out
+     * + j]}; b &lt; 0: no bias.
+     */
+    void forward(float[] x, int from, int to, int in, float[] p, int w, int b, int out,
+            float[] z);
 
     /**
-     * dW = Xᵀ·dZ and dB = Σ_rows dZ, written (not added) into {@code gp} at offsets {@code w} and
-     * {@code b} (b < 0: no bias).
+     * dW = Xᵀ·dZ for the rows k in [kFrom, kTo) of W, written (not added) into {@code gp} at
+     * offset {@code w}; with {@code b >= 0} also dB = Σ_rows dZ at offset {@code b}.
      */
-    void gradWeights(float[] x, int n, int in, float[] g, int out, float[] gp, int w, int b);
+    void gradWeights(float[] x, int n, int in, float[] g, int out, float[] gp, int w, int b,
+            int kFrom, int kTo);
 
-    /** dX = dZ·Wᵀ: {@code gx[i, k] = Σ_j g[i, j] · p[w + k·out + j]}. */
-    void gradInput(float[] g, int n, int out, float[] p, int w, int in, float[] gx);
+    /** dX = dZ·Wᵀ for the rows [from, to): {@code gx[i, k] = Σ_j g[i, j] · p[w + k·out + j]}. */
+    void gradInput(float[] g, int from, int to, int out, float[] p, int w, int in, float[] gx);
+
+    /** {@link #forward} over all {@code n} rows. */
+    default void forward(float[] x, int n, int in, float[] p, int w, int b, int out, float[] z) {
+        forward(x, 0, n, in, p, w, b, out, z);
+    }
+
+    /** {@link #gradWeights} over all rows of W. */
+    default void gradWeights(float[] x, int n, int in, float[] g, int out, float[] gp, int w,
+            int b) {
+        gradWeights(x, n, in, g, out, gp, w, b, 0, in);
+    }
+
+    /** {@link #gradInput} over all {@code n} rows. */
+    default void gradInput(float[] g, int n, int out, float[] p, int w, int in, float[] gx) {
+        gradInput(g, 0, n, out, p, w, in, gx);
+    }
 }

@@ -45,21 +45,169 @@ public final class Kernels {
         return DENSE == SCALAR ? "scalar" : "vector-256";
     }
 
+    // Threads: one product is split across the pool when it is large enough; every output is
+    // computed by exactly one thread in the same order, so results do not depend on the count.
+    private static final Object LOCK = new Object();
+    /** Multiply-adds below which one thread is faster than waking others. */
+    private static final long PARALLEL_MIN_MACS = 1 << 20;
+    private static volatile int threads = 1;
+    private static WorkerPool pool;
+    private static final Forward FORWARD = new Forward();
+    private static final GradWeights GRAD_WEIGHTS = new GradWeights();
+    private static final GradInput GRAD_INPUT = new GradInput();
+
+    /**
+     * Sets how many threads the dense kernels may use (the trainer sets its {@code threads}).
+     * The worker threads are started once and kept; they are daemons.
+     */
+    public static void setThreads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("threads < 1: " + n);
+        }
+        synchronized (LOCK) {
+            if (n > 1 && (pool == null || pool.width() < n)) {
+                pool = new WorkerPool(n - 1);
+            }
+            threads = n;
+        }
+    }
+
+    /** The threads the dense kernels may use. */
+    public static int threads() {
+        return threads;
+    }
+
+    private static int split(long macs, int rows) {
+        int t = threads;
+        return t > 1 && macs >= PARALLEL_MIN_MACS ? Math.min(t, rows) : 1;
+    }
+
+    private static int lo(int n, int part, int parts) {
+        return (int) ((long) n * part / parts);
+    }
+
     /** See {@link DenseKernels#forward}. */
     public static void denseForward(float[] x, int n, int in, float[] p, int w, int b, int out,
             float[] z) {
-        DENSE.forward(x, n, in, p, w, b, out, z);
+        int t = split((long) n * in * out, n);
+        if (t <= 1) {
+            DENSE.forward(x, 0, n, in, p, w, b, out, z);
+            return;
+        }
+        synchronized (LOCK) {
+            FORWARD.set(x, n, in, p, w, b, out, z);
+            pool.run(FORWARD, t);
+        }
     }
 
     /** See {@link DenseKernels#gradWeights}. */
     public static void denseGradWeights(float[] x, int n, int in, float[] g, int out, float[] gp,
             int w, int b) {
-        DENSE.gradWeights(x, n, in, g, out, gp, w, b);
+        int t = split((long) n * in * out, in);
+        if (t <= 1) {
+            DENSE.gradWeights(x, n, in, g, out, gp, w, b, 0, in);
+            return;
+        }
+        synchronized (LOCK) {
+            GRAD_WEIGHTS.set(x, n, in, g, out, gp, w, b);
+            pool.run(GRAD_WEIGHTS, t);
+        }
     }
 
     /** See {@link DenseKernels#gradInput}. */
     public static void denseGradInput(float[] g, int n, int out, float[] p, int w, int in,
             float[] gx) {
-        DENSE.gradInput(g, n, out, p, w, in, gx);
+        int t = split((long) n * in * out, n);
+        if (t <= 1) {
+            DENSE.gradInput(g, 0, n, out, p, w, in, gx);
+            return;
+        }
+        synchronized (LOCK) {
+            GRAD_INPUT.set(g, n, out, p, w, in, gx);
+            pool.run(GRAD_INPUT, t);
+        }
+    }
+
+    /** Rows of Z split across threads. */
+    private static final class Forward implements WorkerPool.Task {
+        private float[] x;
+        private float[] p;
+        private float[] z;
+        private int n;
+        private int in;
+        private int w;
+        private int b;
+        private int out;
+
+        void set(float[] x, int n, int in, float[] p, int w, int b, int out, float[] z) {
+            this.x = x;
+            this.n = n;
+            this.in = in;
+            this.p = p;
+            this.w = w;
+            this.b = b;
+            this.out = out;
+            this.z = z;
+        }
+
+        @Override
+        public void part(int index, int parts) {
+            DENSE.forward(x, lo(n, index, parts), lo(n, index + 1, parts), in, p, w, b, out, z);
+        }
+    }
+
+    /** Rows k of dW split across threads; part 0 also sums dB. */
+    private static final class GradWeights implements WorkerPool.Task {
+        private float[] x;
+        private float[] g;
+        private float[] gp;
+        private int n;
+        private int in;
+        private int out;
+        private int w;
+        private int b;
+
+        void set(float[] x, int n, int in, float[] g, int out, float[] gp, int w, int b) {
+            this.x = x;
+            this.n = n;
+            this.in = in;
+            this.g = g;
+            this.out = out;
+            this.gp = gp;
+            this.w = w;
+            this.b = b;
+        }
+
+        @Override
+        public void part(int index, int parts) {
+            DENSE.gradWeights(x, n, in, g, out, gp, w, index == 0 ? b : -1,
+                    lo(in, index, parts), lo(in, index + 1, parts));
+        }
+    }
+
+    /** Rows of dX split across threads. */
+    private static final class GradInput implements WorkerPool.Task {
+        private float[] g;
+        private float[] p;
+        private float[] gx;
+        private int n;
+        private int out;
+        private int w;
+        private int in;
+
+        void set(float[] g, int n, int out, float[] p, int w, int in, float[] gx) {
+            this.g = g;
+            this.n = n;
+            this.out = out;
+            this.p = p;
+            this.w = w;
+            this.in = in;
+            this.gx = gx;
+        }
+
+        @Override
+        public void part(int index, int parts) {
+            DENSE.gradInput(g, lo(n, index, parts), lo(n, index + 1, parts), out, p, w, in, gx);
+        }
     }
 }

@@ -4,8 +4,9 @@ package dev.nnc.runtime;
 final class ScalarDenseKernels implements DenseKernels {
 
     @Override
-    public void forward(float[] x, int n, int in, float[] p, int w, int b, int out, float[] z) {
-        for (int i = 0; i < n; i++) {
+    public void forward(float[] x, int from, int to, int in, float[] p, int w, int b, int out,
+            float[] z) {
+        for (int i = from; i < to; i++) {
             int xo = i * in;
             int zo = i * out;
             for (int j = 0; j < out; j++) {
@@ -23,8 +24,8 @@ final class ScalarDenseKernels implements DenseKernels {
 
     @Override
     public void gradWeights(float[] x, int n, int in, float[] g, int out, float[] gp, int w,
-            int b) {
-        for (int k = 0; k < in; k++) {
+            int b, int kFrom, int kTo) {
+        for (int k = kFrom; k < kTo; k++) {
             int wo = w + k * out;
             for (int j = 0; j < out; j++) {
                 gp[wo + j] = 0f;
@@ -51,8 +52,9 @@ final class ScalarDenseKernels implements DenseKernels {
     }
 
     @Override
-    public void gradInput(float[] g, int n, int out, float[] p, int w, int in, float[] gx) {
-        for (int i = 0; i < n; i++) {
+    public void gradInput(float[] g, int from, int to, int out, float[] p, int w, int in,
+            float[] gx) {
+        for (int i = from; i < to; i++) {
             int go = i * out;
             for (int k = 0; k < in; k++) {
                 int wo = w + k * out;

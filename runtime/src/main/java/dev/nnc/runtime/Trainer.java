@@ -64,9 +64,9 @@ public final class Trainer {
     }
 
     /**
-     * Sets the number of threads training may use (default 1). Not used yet: the generated
-     * models run single-threaded; the setting is carried through so that callers and reports
-     * already name it.
+     * Sets the number of threads training may use (default 1): the dense layers' kernels split
+     * each large product across them ({@link Kernels#setThreads}). Results do not depend on it:
+     * every output is computed by one thread in the same order.
      */
     public Trainer threads(int t) {
         if (t < 1) {
@@ -160,6 +160,7 @@ public final class Trainer {
         float[] best = early != null && early.restoreBest() ? model.params().clone() : null;
         int bestEpoch = 0;
 
+        Kernels.setThreads(threads);
         int batch = spec.batch() == 0 ? size : Math.min(spec.batch(), size);
         int batches = (size + batch - 1) / batch;
         int epochs = spec.epochs();

@@ -14,12 +14,13 @@ final class VectorDenseKernels implements DenseKernels {
     private static final int L = S.length();
 
     @Override
-    public void forward(float[] x, int n, int in, float[] p, int w, int b, int out, float[] z) {
-        int i = 0;
-        for (; i + 1 < n; i += 2) {
+    public void forward(float[] x, int from, int to, int in, float[] p, int w, int b, int out,
+            float[] z) {
+        int i = from;
+        for (; i + 1 < to; i += 2) {
             forwardRows2(x, i, in, p, w, b, out, z);
         }
-        if (i < n) {
+        if (i < to) {
             forwardRow(x, i, in, p, w, b, out, z);
         }
     }
@@ -118,8 +119,8 @@ final class VectorDenseKernels implements DenseKernels {
 
     @Override
     public void gradWeights(float[] x, int n, int in, float[] g, int out, float[] gp, int w,
-            int b) {
-        for (int k = 0; k < in; k++) {
+            int b, int kFrom, int kTo) {
+        for (int k = kFrom; k < kTo; k++) {
             int wo = w + k * out;
             int j = 0;
             for (; j + 4 * L <= out; j += 4 * L) {
@@ -176,9 +177,10 @@ final class VectorDenseKernels implements DenseKernels {
     }
 
     @Override
-    public void gradInput(float[] g, int n, int out, float[] p, int w, int in, float[] gx) {
+    public void gradInput(float[] g, int from, int to, int out, float[] p, int w, int in,
+            float[] gx) {
         int vecEnd = out - out % L;
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             int go = i * out;
             for (int k = 0; k < in; k++) {
                 int wo = w + k * out;

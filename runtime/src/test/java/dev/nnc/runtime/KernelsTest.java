@@ -1,5 +1,6 @@
 package dev.nnc.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
@@ -97,5 +98,41 @@ class KernelsTest {
         for (int i = 0; i < a.length; i++) {
             a[i] = (float) (2 * rng.nextDouble() - 1);
         }
+    }
+
+    @Test
+    void resultsDoNotDependOnTheThreadCount() {
+        int n = 64;
+        int in = 300;
+        int out = 96;
+        Rng rng = new Rng(3);
+        float[] p = new float[in * out + out];
+        float[] x = new float[n * in];
+        float[] g = new float[n * out];
+        fill(p, rng);
+        fill(x, rng);
+        fill(g, rng);
+        float[][] one = products(1, x, n, in, p, out, g);
+        float[][] two = products(2, x, n, in, p, out, g);
+        float[][] three = products(3, x, n, in, p, out, g);
+        Kernels.setThreads(1);
+        for (int i = 0; i < one.length; i++) {
+            assertArrayEquals(one[i], two[i], "product " + i);
+            assertArrayEquals(one[i], three[i], "product " + i);
+        }
+    }
+
+    private static float[][] products(int threads, float[] x, int n, int in, float[] p, int out,
+            float[] g) {
+        Kernels.setThreads(threads);
+        float[] z = new float[n * out];
+        float[] gp = new float[p.length];
+        float[] gx = new float[n * in];
+        for (int rep = 0; rep < 3; rep++) {
+            Kernels.denseForward(x, n, in, p, 0, in * out, out, z);
+            Kernels.denseGradWeights(x, n, in, g, out, gp, 0, in * out);
+            Kernels.denseGradInput(g, n, out, p, 0, in, gx);
+        }
+        return new float[][] {z, gp, gx};
     }
 }
