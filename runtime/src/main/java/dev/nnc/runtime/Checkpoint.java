@@ -225,6 +225,7 @@ public final class Checkpoint {
             Map<String, String> extraMetadata) {
         List<Tensor> tensors = new ArrayList<>();
         addTensors(tensors, model.paramTensors(), model.params());
+        addTensors(tensors, model.bufferTensors(), model.buffers());
         List<float[]> opt = optimizer.state();
         for (int i = 0; i < opt.size(); i++) {
             float[] s = opt.get(i);
@@ -305,6 +306,10 @@ public final class Checkpoint {
         float[] params = model.params();
         for (ParamTensor p : model.paramTensors()) {
             System.arraycopy(tensor(p.name(), p.size()), 0, params, p.offset(), p.size());
+        }
+        float[] buffers = model.buffers();
+        for (ParamTensor b : model.bufferTensors()) {
+            System.arraycopy(tensor(b.name(), b.size()), 0, buffers, b.offset(), b.size());
         }
         Map<?, ?> o = (Map<?, ?>) state.get("optimizer");
         int arrays = (int) (long) (Long) o.get("state_arrays");

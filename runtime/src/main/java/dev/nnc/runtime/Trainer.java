@@ -157,7 +157,11 @@ public final class Trainer {
                 : new Schedule.Tracker(early.metric(), early.minDelta());
         Schedule.Tracker plateauTracker = spec.schedule() instanceof Schedule.Plateau pl
                 ? new Schedule.Tracker(pl.metric(), 0) : null;
-        float[] best = early != null && early.restoreBest() ? model.params().clone() : null;
+        // The restore-best snapshot holds the parameters, then the buffers (batch norm's
+        // running statistics), so the restored model is the best epoch's in both.
+        float[] buffers = model.buffers();
+        float[] best = early != null && early.restoreBest()
+                ? new float[model.params().length + buffers.length] : null;
         int bestEpoch = 0;
 
         Kernels.setThreads(threads);
@@ -247,6 +251,7 @@ public final class Trainer {
                     bestEpoch = epoch;
                     if (best != null) {
                         System.arraycopy(params, 0, best, 0, params.length);
+                        System.arraycopy(buffers, 0, best, params.length, buffers.length);
                     }
                 } else if (earlyTracker.sinceBest() >= early.patience()) {
                     stopped = true;
@@ -280,6 +285,7 @@ public final class Trainer {
         if (best != null && bestEpoch > 0 && bestEpoch != epoch) {
             // NOTE: restored after the clock stops; the history keeps the last epoch's metrics.
             System.arraycopy(best, 0, params, 0, params.length);
+            System.arraycopy(best, params.length, buffers, 0, buffers.length);
         }
         // NOTE: samples/s counts the time spent in training steps only, not the full-set
         // evaluations between epochs, as the PyTorch peers measure it.
