@@ -17,19 +17,19 @@ trap 'rm -rf "$tmp"' EXIT
 nnc_runs=()
 torch_runs=()
 for i in $(seq "$repeats"); do
-  "$root/nnc" train "$here/models/fmnist_mlp.nn" --threads 1 --quiet \
+  "$root/nnc" train "$here/models/fmnist_mlp.nn" --threads "${THREADS:-1}" --quiet \
       --out "$tmp/w.safetensors" --metrics-json "$tmp/nnc-$i.json" >/dev/null
   nnc_runs+=("$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["samples_per_s"])' "$tmp/nnc-$i.json")")
-  "${PYTHON:-/usr/bin/python3}" "$peers/bench.py" --model fmnist_mlp --threads 1 --out "$tmp/torch.jsonl" >/dev/null 2>&1
+  "${PYTHON:-/usr/bin/python3}" "$peers/bench.py" --model fmnist_mlp --threads "${THREADS:-1}" --out "$tmp/torch.jsonl" >/dev/null 2>&1
   torch_runs+=("$(tail -1 "$tmp/torch.jsonl" | python3 -c 'import json,sys; print(json.load(sys.stdin)["train_samples_per_s"])')")
 done
 
-python3 - "${nnc_runs[*]}" "${torch_runs[*]}" <<'PY'
+python3 - "${nnc_runs[*]}" "${torch_runs[*]}" "${THREADS:-1}" <<'PY'
 import statistics, sys
 nnc = [float(v) for v in sys.argv[1].split()]
 torch = [float(v) for v in sys.argv[2].split()]
 mn, mt = statistics.median(nnc), statistics.median(torch)
-print(f"nnc     train samples/s (threads 1): median {mn:,.0f}  runs {', '.join(f'{v:,.0f}' for v in nnc)}")
-print(f"pytorch train samples/s (threads 1): median {mt:,.0f}  runs {', '.join(f'{v:,.0f}' for v in torch)}")
+print(f"nnc     train samples/s (threads {sys.argv[3]}): median {mn:,.0f}  runs {', '.join(f'{v:,.0f}' for v in nnc)}")
+print(f"pytorch train samples/s (threads {sys.argv[3]}): median {mt:,.0f}  runs {', '.join(f'{v:,.0f}' for v in torch)}")
 print(f"ratio nnc / pytorch: {mn / mt:.1f}x")
 PY
