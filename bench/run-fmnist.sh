@@ -1,35 +1,4 @@
 #!/usr/bin/env bash
-# Trains bench/models/fmnist_mlp.nn (Fashion-MNIST, 784-128-64-10, Adam, batch 64, 5 epochs) with
-# `nnc train --threads 1` beside the PyTorch peer (../shared/bench/peers, model fmnist_mlp,
-# --threads 1) in one run, REPEATS times each, and prints both training throughputs (samples/s of
-# training steps, median over the repeats) and their ratio.
-# Needs: python3-torch and dataset-fashion-mnist (apt-get install -y ...). Not part of CI.
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/.." && pwd)
-peers=${PEERS:-$root/../shared/bench/peers}
-repeats=${REPEATS:-3}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-"$root/nnc" --version >/dev/null   # builds the CLI on first use, outside the timing
-
-nnc_runs=()
-torch_runs=()
-for i in $(seq "$repeats"); do
-  "$root/nnc" train "$here/models/fmnist_mlp.nn" --threads "${THREADS:-1}" --quiet \
-      --out "$tmp/w.safetensors" --metrics-json "$tmp/nnc-$i.json" >/dev/null
-  nnc_runs+=("$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["samples_per_s"])' "$tmp/nnc-$i.json")")
-  "${PYTHON:-/usr/bin/python3}" "$peers/bench.py" --model fmnist_mlp --threads "${THREADS:-1}" --out "$tmp/torch.jsonl" >/dev/null 2>&1
-  torch_runs+=("$(tail -1 "$tmp/torch.jsonl" | python3 -c 'import json,sys; print(json.load(sys.stdin)["train_samples_per_s"])')")
-done
-
-python3 - "${nnc_runs[*]}" "${torch_runs[*]}" "${THREADS:-1}" <<'PY'
-import statistics, sys
-nnc = [float(v) for v in sys.argv[1].split()]
-torch = [float(v) for v in sys.argv[2].split()]
-mn, mt = statistics.median(nnc), statistics.median(torch)
-print(f"nnc     train samples/s (threads {sys.argv[3]}): median {mn:,.0f}  runs {', '.join(f'{v:,.0f}' for v in nnc)}")
-print(f"pytorch train samples/s (threads {sys.argv[3]}): median {mt:,.0f}  runs {', '.join(f'{v:,.0f}' for v in torch)}")
-print(f"ratio nnc / pytorch: {mn / mt:.1f}x")
-PY
+# fmnist_mlp (Fashion-MNIST, 784-128-64-10, Adam, batch 64, 5 epochs) beside the PyTorch peer;
+# THREADS=1 or 2.
+exec "$(dirname "$0")/run-train.sh" fmnist_mlp

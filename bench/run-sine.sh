@@ -1,34 +1,3 @@
 #!/usr/bin/env bash
-# Trains bench/models/sine_mlp.nn with `nnc train --threads 1` beside the PyTorch peer
-# (../shared/bench/peers, model sine_mlp, --threads 1) in one run, REPEATS times each, and prints
-# both training throughputs (samples/s, median over the repeats) and their ratio.
-# Needs: python3-torch (apt-get install -y python3-torch). Not part of CI.
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/.." && pwd)
-peers=${PEERS:-$root/../shared/bench/peers}
-repeats=${REPEATS:-3}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-"$root/nnc" --version >/dev/null   # builds the CLI on first use, outside the timing
-
-nnc_runs=()
-torch_runs=()
-for i in $(seq "$repeats"); do
-  "$root/nnc" train "$here/models/sine_mlp.nn" --threads 1 --quiet \
-      --out "$tmp/w.safetensors" --metrics-json "$tmp/nnc-$i.json" >/dev/null
-  nnc_runs+=("$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["samples_per_s"])' "$tmp/nnc-$i.json")")
-  "${PYTHON:-/usr/bin/python3}" "$peers/bench.py" --model sine_mlp --threads 1 --out "$tmp/torch.jsonl" >/dev/null 2>&1
-  torch_runs+=("$(tail -1 "$tmp/torch.jsonl" | python3 -c 'import json,sys; print(json.load(sys.stdin)["train_samples_per_s"])')")
-done
-
-python3 - "${nnc_runs[*]}" "${torch_runs[*]}" <<'PY'
-import statistics, sys
-nnc = [float(v) for v in sys.argv[1].split()]
-torch = [float(v) for v in sys.argv[2].split()]
-mn, mt = statistics.median(nnc), statistics.median(torch)
-print(f"nnc     train samples/s (threads 1): median {mn:,.0f}  runs {', '.join(f'{v:,.0f}' for v in nnc)}")
-print(f"pytorch train samples/s (threads 1): median {mt:,.0f}  runs {', '.join(f'{v:,.0f}' for v in torch)}")
-print(f"ratio nnc / pytorch: {mn / mt:.1f}x")
-PY
+# sine_mlp (1 -> 16 sigmoid -> 1, SGD, batch 10, 500 epochs) beside the PyTorch peer at 1 thread.
+exec env THREADS=1 "$(dirname "$0")/run-train.sh" sine_mlp

@@ -111,6 +111,28 @@ class GradientCheckTest {
         return (plus - minus) / step;
     }
 
+    /**
+     * The central difference (h = 1e-2) of the loss a training step reports with respect to
+     * parameter {@code i}: that loss includes penalties and uses batch statistics and the dropout
+     * mask. The mask generator is reset to {@code rngState} before each step, so both sides see
+     * the mask the analytic gradient saw (a model without masks ignores it).
+     */
+    private static double trainingLossDerivative(TrainableModel m, float[] x, float[] y, int n,
+            int i, long rngState) {
+        float[] p = m.params();
+        float saved = p[i];
+        double h = 1e-2;
+        p[i] = (float) (saved + h);
+        m.setRngState(rngState);
+        double plus = m.trainStep(x, y, n);
+        p[i] = (float) (saved - h);
+        m.setRngState(rngState);
+        double minus = m.trainStep(x, y, n);
+        p[i] = saved;
+        double step = (double) (float) (saved + h) - (double) (float) (saved - h);
+        return (plus - minus) / step;
+    }
+
     private static String param(TrainableModel m, int i) {
         for (ParamTensor t : m.paramTensors()) {
             if (i >= t.offset() && i < t.offset() + t.size()) {
@@ -199,15 +221,7 @@ class GradientCheckTest {
             if (Math.abs(p[i]) < 0.02) {
                 continue; // |W| has its kink at 0
             }
-            float saved = p[i];
-            double h = 1e-2;
-            p[i] = (float) (saved + h);
-            double plus = m.trainStep(x, y, n);
-            p[i] = (float) (saved - h);
-            double minus = m.trainStep(x, y, n);
-            p[i] = saved;
-            double step = (double) (float) (saved + h) - (double) (float) (saved - h);
-            double num = (plus - minus) / step;
+            double num = trainingLossDerivative(m, x, y, n, i, 0);
             assertEquals(num, analytic[i], 1e-3 + 1e-2 * Math.abs(num), param(m, i));
             checked++;
         }
@@ -245,15 +259,7 @@ class GradientCheckTest {
         m.trainStep(x, y, n);
         float[] analytic = m.grads().clone();
         for (int i = 0; i < p.length; i++) {
-            float saved = p[i];
-            double h = 1e-2;
-            p[i] = (float) (saved + h);
-            double plus = m.trainStep(x, y, n);
-            p[i] = (float) (saved - h);
-            double minus = m.trainStep(x, y, n);
-            p[i] = saved;
-            double step = (double) (float) (saved + h) - (double) (float) (saved - h);
-            double num = (plus - minus) / step;
+            double num = trainingLossDerivative(m, x, y, n, i, 0);
             assertEquals(num, analytic[i], 1e-3 + 1e-2 * Math.abs(num),
                     "gradient of " + param(m, i) + " in\n" + body);
         }
@@ -283,17 +289,7 @@ class GradientCheckTest {
         float[] analytic = m.grads().clone();
         float[] p = m.params();
         for (int i = 0; i < p.length; i++) {
-            float saved = p[i];
-            double h = 1e-2;
-            p[i] = (float) (saved + h);
-            m.setRngState(state);
-            double plus = m.trainStep(x, y, n);
-            p[i] = (float) (saved - h);
-            m.setRngState(state);
-            double minus = m.trainStep(x, y, n);
-            p[i] = saved;
-            double step = (double) (float) (saved + h) - (double) (float) (saved - h);
-            double num = (plus - minus) / step;
+            double num = trainingLossDerivative(m, x, y, n, i, state);
             assertEquals(num, analytic[i], 1e-3 + 1e-2 * Math.abs(num), param(m, i));
         }
         m.setRngState(state);
