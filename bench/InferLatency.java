@@ -1,5 +1,5 @@
-// Batch-1 inference latency of one .nn model as nnc deploys it: the standalone class
-// (nnc compile --standalone) and the ONNX export (nnc export) under ONNX Runtime Java, with random
+// Batch-1 inference latency of one .nn model as nnc deploys it: the generated class under the nnc
+// runtime, the standalone class (nnc compile --standalone) and the ONNX export (nnc export) under ONNX Runtime Java, with random
 // weights (the model's init and seed). Run by bench/run-infer.sh as a single-file program:
 //
 //   java -cp cli/target/nnc.jar:onnxruntime-1.20.0.jar bench/InferLatency.java MODEL.nn WORKDIR
@@ -94,6 +94,22 @@ public class InferLatency {
             predict.invoke(standalone, inputs[i % DISTINCT], 1, out);
             sink[0] += out[0];
         }));
+
+        // the generated class itself, as nnc train / predict / serve and the Maven plugin's users
+        // run it: dense products through the runtime's kernels (the Vector API ones when this JVM
+        // runs with --add-modules jdk.incubator.vector), the same bits as the standalone class
+        float[] outM = new float[m.outputSize()];
+        report("nnc model (" + dev.nnc.runtime.Kernels.name() + " kernels)", time(i -> {
+            m.predict(inputs[i % DISTINCT], 1, outM);
+            sink[0] += outM[0];
+        }));
+        for (float[] x : inputs) {
+            predict.invoke(standalone, x, 1, out);
+            m.predict(x, 1, outM);
+            if (!Arrays.equals(out, outM)) {
+                throw new IllegalStateException("the model and the standalone class differ");
+            }
+        }
 
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Batch-1 inference latency of the Fashion-MNIST MLP (bench/models/fmnist_mlp_infer.nn,
-# 784-128 relu-64 relu-10 softmax, random weights) as nnc deploys it — the standalone class
+# 784-128 relu-64 relu-10 softmax, random weights) as nnc deploys it — the generated class under
+# the nnc runtime (with the Vector API kernels), the standalone class
 # (nnc compile --standalone) and the ONNX export (nnc export) under ONNX Runtime Java — beside the
 # PyTorch peer (../shared/bench/peers, model fmnist_mlp, --threads 1, infer_latency_us_batch1).
 # REPEATS runs of each; prints the medians and the ratios. Method: bench/InferLatency.java.
@@ -18,12 +19,14 @@ trap 'rm -rf "$tmp"' EXIT
 mvn -B -q dependency:get -Dartifact=com.microsoft.onnxruntime:onnxruntime:$ort_version >/dev/null
 ort="$HOME/.m2/repository/com/microsoft/onnxruntime/onnxruntime/$ort_version/onnxruntime-$ort_version.jar"
 
+model=()
 standalone=()
 onnx=()
 torch=()
 for i in $(seq "$repeats"); do
-  java -cp "$root/cli/target/nnc.jar:$ort" "$here/InferLatency.java" \
+  java --add-modules jdk.incubator.vector -cp "$root/cli/target/nnc.jar:$ort" "$here/InferLatency.java" \
       "$here/models/fmnist_mlp_infer.nn" "$tmp/run-$i" > "$tmp/java-$i.jsonl" 2>"$tmp/java-$i.err"
+  model+=("$(grep '"nnc model' "$tmp/java-$i.jsonl" | python3 -c 'import json,sys; print(json.load(sys.stdin)["infer_latency_us_batch1"])')")
   standalone+=("$(grep standalone "$tmp/java-$i.jsonl" | python3 -c 'import json,sys; print(json.load(sys.stdin)["infer_latency_us_batch1"])')")
   onnx+=("$(grep onnxruntime "$tmp/java-$i.jsonl" | python3 -c 'import json,sys; print(json.load(sys.stdin)["infer_latency_us_batch1"])')")
   "${PYTHON:-/usr/bin/python3}" "$peers/bench.py" --model fmnist_mlp --threads 1 --epochs 1 \
@@ -31,14 +34,15 @@ for i in $(seq "$repeats"); do
   torch+=("$(tail -1 "$tmp/torch.jsonl" | python3 -c 'import json,sys; print(json.load(sys.stdin)["infer_latency_us_batch1"])')")
 done
 
-python3 - "${standalone[*]}" "${onnx[*]}" "${torch[*]}" <<'PY'
+python3 - "${model[*]}" "${standalone[*]}" "${onnx[*]}" "${torch[*]}" <<'PY'
 import statistics, sys
-names = ["nnc standalone class", "ONNX Runtime Java (nnc export)", "PyTorch (peer, 1 thread)"]
-runs = [[float(v) for v in a.split()] for a in sys.argv[1:4]]
+names = ["nnc model (nnc runtime)", "nnc standalone class", "ONNX Runtime Java (nnc export)",
+         "PyTorch (peer, 1 thread)"]
+runs = [[float(v) for v in a.split()] for a in sys.argv[1:5]]
 med = [statistics.median(r) for r in runs]
 for n, m, r in zip(names, med, runs):
     print(f"{n:32s} median {m:8.2f} us   runs {', '.join(f'{v:.2f}' for v in r)}")
-print(f"ratio PyTorch / standalone:  {med[2] / med[0]:.1f}x")
-print(f"ratio PyTorch / ONNX Runtime: {med[2] / med[1]:.1f}x")
-print(f"ratio ONNX Runtime / standalone: {med[1] / med[0]:.1f}x")
+print(f"ratio PyTorch / nnc model:   {med[3] / med[0]:.1f}x")
+print(f"ratio PyTorch / standalone:  {med[3] / med[1]:.1f}x")
+print(f"ratio PyTorch / ONNX Runtime: {med[3] / med[2]:.1f}x")
 PY

@@ -33,6 +33,14 @@ public interface DenseKernels {
     /** dX = dZ·Wᵀ for the rows [from, to): {@code gx[i, k] = Σ_j g[i, j] · p[w + k·out + j]}. */
     void gradInput(float[] g, int from, int to, int out, float[] p, int w, int in, float[] gx);
 
+    /**
+     * {@link #forward} for inference, summing exactly as the plain loops do: for each output, the
+     * bias first, then each product {@code x[i, k] · w[k, j]} rounded to float and added in
+     * ascending k, never fused. Every implementation gives the same bits, so predictions do not
+     * depend on the JVM's options and equal the standalone class's.
+     */
+    void infer(float[] x, int from, int to, int in, float[] p, int w, int b, int out, float[] z);
+
     /** {@link #forward} over all {@code n} rows. */
     default void forward(float[] x, int n, int in, float[] p, int w, int b, int out, float[] z) {
         forward(x, 0, n, in, p, w, b, out, z);

@@ -100,6 +100,15 @@ public final class Kernels {
         }
     }
 
+    /**
+     * See {@link DenseKernels#infer}: the same bits whichever kernels are in use, on the calling
+     * thread only (predictions may run on many threads at once, as in a server).
+     */
+    public static void denseInfer(float[] x, int n, int in, float[] p, int w, int b, int out,
+            float[] z) {
+        DENSE.infer(x, 0, n, in, p, w, b, out, z);
+    }
+
     /** See {@link DenseKernels#gradWeights}. */
     public static void denseGradWeights(float[] x, int n, int in, float[] g, int out, float[] gp,
             int w, int b) {

@@ -23,6 +23,12 @@ final class ScalarDenseKernels implements DenseKernels {
     }
 
     @Override
+    public void infer(float[] x, int from, int to, int in, float[] p, int w, int b, int out,
+            float[] z) {
+        forward(x, from, to, in, p, w, b, out, z);
+    }
+
+    @Override
     public void gradWeights(float[] x, int n, int in, float[] g, int out, float[] gp, int w,
             int b, int kFrom, int kTo) {
         for (int k = kFrom; k < kTo; k++) {

@@ -54,9 +54,9 @@ final class WorkerPool {
             LockSupport.unpark(workers[i]);
         }
         t.part(0, n);
-        int spins = 0;
+        long waitSince = System.nanoTime();
         while (pending.get() > 0) {
-            if (++spins < 2_000) {
+            if (System.nanoTime() - waitSince < SPIN_NANOS) {
                 Thread.onSpinWait();
             } else {
                 LockSupport.parkNanos(this, 20_000);
@@ -74,12 +74,25 @@ final class WorkerPool {
         }
     }
 
+    /**
+     * NOTE: how long an idle worker spins before it parks. The products of one training step come
+     * a few hundred microseconds apart; waking a parked thread costs tens of microseconds on a
+     * virtual machine (its idle CPU halts), which ate the second core's gain at batch 64. A worker
+     * that has just finished a part spins through the gap instead, and parks once the steps stop.
+     */
+    private static final long SPIN_NANOS = 2_000_000;
+
     private void loop(int index) {
         long seen = 0;
+        long idleSince = System.nanoTime();
         while (true) {
             long g = generation;
             if (g == seen) {
-                LockSupport.park(this);
+                if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this);
+                }
                 continue;
             }
             seen = g;
@@ -92,6 +105,7 @@ final class WorkerPool {
                 if (pending.decrementAndGet() == 0) {
                     LockSupport.unpark(caller);
                 }
+                idleSince = System.nanoTime();
             }
         }
     }

@@ -28,6 +28,40 @@ class KernelsTest {
         }
     }
 
+    @Test
+    void inferenceGivesTheBitsOfThePlainLoopsWhicheverKernels() {
+        int[][] sizes = {{1, 784, 128}, {1, 128, 64}, {3, 17, 40}, {2, 9, 200}, {1, 5, 7}};
+        for (int[] s : sizes) {
+            int n = s[0];
+            int in = s[1];
+            int out = s[2];
+            Rng rng = new Rng(in * 31L + out);
+            float[] p = new float[2 + in * out + out];
+            float[] x = new float[n * in];
+            fill(p, rng);
+            fill(x, rng);
+            for (int b : new int[] {2 + in * out, -1}) {
+                float[] plain = new float[n * out];
+                for (int i = 0; i < n; i++) { // the loops Dense emits inline
+                    for (int j = 0; j < out; j++) {
+                        plain[i * out + j] = b < 0 ? 0f : p[b + j];
+                    }
+                    for (int k = 0; k < in; k++) {
+                        float xv = x[i * in + k];
+                        for (int j = 0; j < out; j++) {
+                            plain[i * out + j] += xv * p[2 + k * out + j];
+                        }
+                    }
+                }
+                for (DenseKernels k : new DenseKernels[] {Kernels.dense(), Kernels.scalar()}) {
+                    float[] z = new float[n * out];
+                    k.infer(x, 0, n, in, p, 2, b, out, z);
+                    assertArrayEquals(plain, z, k.getClass().getSimpleName() + " " + in + "x" + out);
+                }
+            }
+        }
+    }
+
     private static void check(DenseKernels kern, int n, int in, int out) {
         Rng rng = new Rng(n * 1000L + in * 10L + out);
         int w = 3;

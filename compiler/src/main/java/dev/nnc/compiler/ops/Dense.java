@@ -109,14 +109,14 @@ public final class Dense implements LayerKind {
         boolean bias = s.args().bool("bias");
         var c = s.code();
         if (kernel(s) && !s.inferenceOnly()) {
-            // NOTE: inference always sums in the plain kernels' order, the order of the inline
-            // loops, so predictions do not depend on the JVM's options and equal the standalone
+            // NOTE: inference always sums in the order of the inline loops (Kernels.denseInfer),
+            // so predictions do not depend on the JVM's options and equal the standalone
             // class's to the bit; training steps take the fastest kernels.
             c.beginControlFlow("if ($L)", s.training());
             c.addStatement("$T.denseForward($L, n, $L, p, $L, $L, $L, $L)", Kernels.class, s.in(),
                     in, w, bias ? s.offset(1) : -1, out, s.out());
             c.nextControlFlow("else");
-            c.addStatement("$T.scalar().forward($L, n, $L, p, $L, $L, $L, $L)", Kernels.class,
+            c.addStatement("$T.denseInfer($L, n, $L, p, $L, $L, $L, $L)", Kernels.class,
                     s.in(), in, w, bias ? s.offset(1) : -1, out, s.out());
             c.endControlFlow();
             return;
