@@ -57,6 +57,9 @@ public final class Progress implements TrainingListener {
     private double epochLossSum;
     private int epochBatches;
     private double elapsedSeconds;
+    /** Epochs finished in this run, and the first epoch it trained (later than 1 when resumed). */
+    private int epochsRun;
+    private int firstEpoch;
     private String qualityName;
     private double quality;
 
@@ -117,6 +120,8 @@ public final class Progress implements TrainingListener {
         this.lastPrinted = 0;
         this.lastRecord = null;
         this.elapsedSeconds = 0;
+        this.epochsRun = 0;
+        this.firstEpoch = 0;
         this.epochLossSum = 0;
         this.epochBatches = 0;
         this.qualityName = null;
@@ -129,6 +134,9 @@ public final class Progress implements TrainingListener {
         }
         epochLossSum += loss;
         epochBatches++;
+        if (firstEpoch == 0) {
+            firstEpoch = epoch;
+        }
         long now = clock.getAsLong();
         if (now - lastDraw < REDRAW_NANOS) {
             return;
@@ -148,6 +156,7 @@ public final class Progress implements TrainingListener {
             }
         }
         elapsedSeconds += r.seconds();
+        epochsRun++;
         epochLossSum = 0;
         epochBatches = 0;
         if (mode == Mode.QUIET || info == null) {
@@ -197,7 +206,7 @@ public final class Progress implements TrainingListener {
             sb.append("  ").append(q).append(' ').append(number(m.get(q)));
         }
         if (elapsedSeconds > 0) {
-            double rate = (double) r.epoch() * info.trainSize() / elapsedSeconds;
+            double rate = (double) epochsRun * info.trainSize() / elapsedSeconds;
             sb.append("  ").append(rate(rate)).append(" samples/s");
         }
         return sb.toString();
@@ -220,8 +229,10 @@ public final class Progress implements TrainingListener {
 
     private void drawStatus(int epoch, int batch, int batches, long now) {
         double elapsed = (now - startNanos) * 1e-9;
-        double done = (epoch - 1 + (batch + 1.0) / batches) / info.epochs();
-        long samples = (long) (epoch - 1) * info.trainSize()
+        // a resumed run starts at a later epoch: rate and time left count this run's epochs only
+        int first = firstEpoch == 0 ? epoch : firstEpoch;
+        double done = (epoch - first + (batch + 1.0) / batches) / (info.epochs() - first + 1);
+        long samples = (long) (epoch - first) * info.trainSize()
                 + Math.min((long) (batch + 1) * info.batchSize(), info.trainSize());
         int digits = Integer.toString(info.epochs()).length();
         String head = "epoch " + pad(Integer.toString(epoch), digits) + "/" + info.epochs();

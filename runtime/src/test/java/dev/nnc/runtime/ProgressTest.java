@@ -35,10 +35,14 @@ class ProgressTest {
     }
 
     private void run(Progress p, int epochs, int upTo, boolean stopped) {
+        run(p, 1, epochs, upTo, stopped);
+    }
+
+    private void run(Progress p, int from, int epochs, int upTo, boolean stopped) {
         p.onStart(new TrainInfo("M", 3, epochs, 4200, 100, 10, 420, 10,
                 new StopCondition.Compare("val_loss", StopCondition.Op.LE, 0.02), 1));
         List<EpochRecord> h = new ArrayList<>();
-        for (int e = 1; e <= upTo; e++) {
+        for (int e = from; e <= upTo; e++) {
             for (int b = 0; b < 420; b++) {
                 now += 1_000_000; // 1 ms per batch
                 p.onBatch(e, b, 420, 0.5);
@@ -58,6 +62,28 @@ class ProgressTest {
                 + "epoch 25/25  loss 0.0123  val_loss 0.0131  val_r2 0.9712  4.2M samples/s\n"
                 + "done: 25 epochs in 10.50 s, 10.0k samples/s\n",
                 bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aResumedRunCountsItsOwnEpochsInRateAndTimeLeft() {
+        run(progress(Progress.Mode.LINES, false, Map.of()), 21, 25, 25, false);
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).startsWith(
+                "epoch 25/25  loss 0.0123  val_loss 0.0131  val_r2 0.9712  4.2M samples/s\n"),
+                bytes.toString(StandardCharsets.UTF_8));
+        bytes.reset();
+        run(progress(Progress.Mode.LIVE, true, Map.of("COLUMNS", "120", "NO_COLOR", "1")), 21,
+                25, 25, false);
+        String s = bytes.toString(StandardCharsets.UTF_8);
+        boolean seen = false;
+        for (String part : s.split("\r")) {
+            // 1 ms per batch of 10 samples: 10.0k samples/s; during epoch 21, the first of the
+            // 5 epochs of this run, about 2 s (5 × 0.42 s) are left
+            if (part.startsWith("epoch 21/25 [")) {
+                seen = true;
+                assertTrue(part.contains("  10.0k samples/s  ETA 0:02 "), "'" + part + "'");
+            }
+        }
+        assertTrue(seen, s);
     }
 
     @Test
