@@ -4,6 +4,7 @@ import dev.nnc.compiler.Compilation;
 import dev.nnc.compiler.ir.LayerIR;
 import dev.nnc.compiler.ir.ModelIR;
 import dev.nnc.runtime.ModelSpec;
+import dev.nnc.runtime.Schedule;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,7 +100,53 @@ final class SummaryCommand implements Callable<Integer> {
         if (t.stop() != null) {
             parts.add("stop when " + t.stop());
         }
+        if (t.schedule() != null) {
+            parts.add("schedule " + schedule(t.schedule()));
+        }
+        if (t.clipValue() > 0) {
+            parts.add("clip_value " + Fmt.literal(t.clipValue()));
+        }
+        if (t.clipNorm() > 0) {
+            parts.add("clip_norm " + Fmt.literal(t.clipNorm()));
+        }
+        if (t.earlyStopping() != null) {
+            Schedule.EarlyStopping e = t.earlyStopping();
+            parts.add("early_stopping monitor(" + e.metric() + ", patience: " + e.patience()
+                    + ", restore_best: " + e.restoreBest()
+                    + (e.minDelta() > 0 ? ", min_delta: " + Fmt.literal(e.minDelta()) : "")
+                    + ")");
+        }
         return String.join(", ", parts);
+    }
+
+    /** A schedule as the train block writes it: {@code multistep(at: [30, 50], gamma: 0.1)}. */
+    static String schedule(Schedule s) {
+        if (s instanceof Schedule.Step st) {
+            return "step(every: " + st.every() + ", gamma: " + Fmt.literal(st.gamma()) + ")";
+        }
+        if (s instanceof Schedule.MultiStep ms) {
+            return "multistep(at: " + java.util.Arrays.toString(ms.at()) + ", gamma: "
+                    + Fmt.literal(ms.gamma()) + ")";
+        }
+        if (s instanceof Schedule.Exponential ex) {
+            return "exponential(gamma: " + Fmt.literal(ex.gamma()) + ")";
+        }
+        if (s instanceof Schedule.Inverse in) {
+            return "inverse(gamma: " + Fmt.literal(in.gamma()) + ", power: "
+                    + Fmt.literal(in.power()) + ")";
+        }
+        if (s instanceof Schedule.Polynomial po) {
+            return "polynomial(power: " + Fmt.literal(po.power()) + ", epochs: " + po.epochs()
+                    + ", min: " + Fmt.literal(po.min()) + ")";
+        }
+        if (s instanceof Schedule.Cosine co) {
+            return "cosine(epochs: " + co.epochs() + ", min: " + Fmt.literal(co.min()) + ")";
+        }
+        if (s instanceof Schedule.Plateau pl) {
+            return "plateau(metric: " + pl.metric() + ", factor: " + Fmt.literal(pl.factor())
+                    + ", patience: " + pl.patience() + ", min: " + Fmt.literal(pl.min()) + ")";
+        }
+        return s.toString();
     }
 
     private static String source(ModelSpec.DataSource src) {

@@ -216,6 +216,31 @@ class MainTest {
     }
 
     @Test
+    void summaryShowsScheduleClippingAndEarlyStopping(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("m.nn");
+        Files.writeString(f, """
+                model M {
+                    input [2]
+                    dense(1) -> sigmoid
+                    loss bce
+                    optimizer adam(lr: 0.01)
+                    train {
+                        epochs: 60
+                        validation: 0.2
+                        schedule: multistep(at: [30, 50], gamma: 0.1)
+                        clip_norm: 5
+                        clip_value: 0.5
+                        early_stopping: monitor(val_loss, patience: 8)
+                    }
+                }
+                """);
+        Run r = nnc("summary", f.toString());
+        assertEquals(0, r.code, r.all());
+        assertTrue(r.out.contains("schedule multistep(at: [30, 50], gamma: 0.1), clip_value 0.5, "
+                + "clip_norm 5, early_stopping monitor(val_loss, patience: 8, restore_best: "), r.out);
+    }
+
+    @Test
     void summaryOfABrokenFileFails() {
         Run r = nnc("summary", res("broken.nn"));
         assertEquals(1, r.code, r.all());
