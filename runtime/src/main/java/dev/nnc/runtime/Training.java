@@ -415,7 +415,8 @@ public final class Training {
         float[] yb = new float[chunk * out];
         float[] rb = new float[chunk * out];
         float[] ob = new float[chunk * out];
-        Metrics.Accumulator acc = new Metrics.Accumulator(loss, out);
+        Metrics.Accumulator acc = new Metrics.Accumulator(loss, out,
+                Metrics.steps(model.outputShape()));
         double lossSum = 0;
         for (int from = 0; from < d.size(); from += chunk) {
             int n = Math.min(chunk, d.size() - from);

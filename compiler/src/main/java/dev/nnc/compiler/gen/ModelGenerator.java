@@ -552,7 +552,8 @@ public final class ModelGenerator {
             pre = "pre";
         }
         CodeBlock.Builder c = CodeBlock.builder();
-        m.loss().emit(c, "out", pre, grad, m.output().size());
+        Shape o = m.output();
+        m.loss().emit(c, "out", pre, grad, o.size(), o.kind() == Shape.Kind.SEQUENCE ? o.dim(0) : 1);
         b.addCode(c.build());
     }
 
