@@ -38,6 +38,10 @@ class RecurrentGradientCheckTest {
         }
         b.add("lstm(4, sequence: true)\n dense(1) -> sigmoid\n loss binary_cross_entropy");
         b.add("gru(4, sequence: true, bidirectional: true)\n dense(2)\n loss mse");
+        // 9 units: the vectorized step kernels' 8 lanes and their scalar tail
+        b.add("lstm(9, sequence: true)\n dense(2)\n loss mse");
+        b.add("gru(9, bidirectional: true)\n dense(2)\n loss mse");
+        b.add("rnn(9)\n dense(2)\n loss mse");
         return b.stream();
     }
 

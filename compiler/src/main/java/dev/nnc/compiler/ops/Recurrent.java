@@ -3,6 +3,7 @@ package dev.nnc.compiler.ops;
 import com.palantir.javapoet.CodeBlock;
 import dev.nnc.compiler.onnx.OnnxGraph;
 import dev.nnc.runtime.Kernels;
+import dev.nnc.runtime.SequenceKernels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -153,7 +154,10 @@ public final class Recurrent implements LayerKind {
 
     // ---- work buffers ----------------------------------------------------------------------
 
-    /** The work buffers by name, floats per sample, in the order of {@link #workBuffers}. */
+    /**
+     * The work buffers by name, floats per sample (negative: that many floats in all), in the
+     * order of {@link #workBuffers}.
+     */
     private Map<String, Integer> layout(Shape in, Args args) {
         int t = in.dim(0);
         int f = in.dim(1);
@@ -177,25 +181,34 @@ public final class Recurrent implements LayerKind {
                 m.put("dc" + d, h);
             }
             m.put("dhp" + d, t * h);
+            m.put("ut" + d, -gh * h);
+            m.put("wt" + d, -gh * f);
         }
         m.put("dxT", t * f);
         return m;
     }
 
-    private static final Map<String, String> WHAT = Map.of(
-            "xT", "the input, time-major", "zx", "input products, then the gate values",
-            "hu", "recurrent products", "hT", "the states h (slot t: h before step t)",
-            "cT", "the cell states c", "dz", "dLoss/d(gate inputs)",
-            "dzh", "dLoss/d(recurrent products)", "dhp", "dLoss/d(previous state)",
-            "dxT", "dLoss/dX, time-major");
+    private static final Map<String, String> WHAT = Map.ofEntries(
+            Map.entry("xT", "the input, time-major"),
+            Map.entry("zx", "input products, then the gate values"),
+            Map.entry("hu", "recurrent products"),
+            Map.entry("hT", "the states h (slot t: h before step t)"),
+            Map.entry("cT", "the cell states c"),
+            Map.entry("dz", "dLoss/d(gate inputs)"),
+            Map.entry("dzh", "dLoss/d(recurrent products)"),
+            Map.entry("dhp", "dLoss/d(previous state)"),
+            Map.entry("dxT", "dLoss/dX, time-major"),
+            Map.entry("ut", "U transposed"),
+            Map.entry("wt", "W transposed"));
 
     @Override
     public List<WorkBuffer> workBuffers(Shape in, Shape out, Args args) {
         List<WorkBuffer> w = new ArrayList<>();
         for (Map.Entry<String, Integer> e : layout(in, args).entrySet()) {
             String base = e.getKey().replaceAll("[0-9]$", "");
-            w.add(WorkBuffer.perSample(WHAT.getOrDefault(base, "a per-step scratch row"),
-                    e.getValue()));
+            String what = WHAT.getOrDefault(base, "a per-step scratch row");
+            w.add(e.getValue() > 0 ? WorkBuffer.perSample(what, e.getValue())
+                    : WorkBuffer.fixed(what, -e.getValue()));
         }
         return w;
     }
@@ -301,6 +314,8 @@ public final class Recurrent implements LayerKind {
             c.addStatement("final $T kern = $L ? $T.dense() : $T.scalar()",
                     dev.nnc.runtime.DenseKernels.class, s.training(), Kernels.class,
                     Kernels.class);
+            c.addStatement("final $T seqk = $L ? $T.get() : $T.scalar()", SequenceKernels.class,
+                    s.training(), SequenceKernels.class, SequenceKernels.class);
         }
         // the input, time-major: row t·n + i
         open(c, "for (int i = 0; i < n; i++)");
@@ -356,6 +371,25 @@ public final class Recurrent implements LayerKind {
         c.nextControlFlow("else");
         product(s, "kern", hT, "r0", "r0 + n", h, o[1], -1, k.gh, hu);
         c.endControlFlow();
+        if (!s.inferenceOnly()) {
+            String at = "r0 * " + k.gh + ", n, " + h;
+            String slots = "r0 * " + h + ", ns * n * " + h;
+            switch (cell) {
+                case RNN -> line(c, "seqk.rnnForward(" + zx + ", " + hu + ", " + at + ", " + hT
+                        + ", ns * n * " + h + ")");
+                case LSTM -> line(c, "seqk.lstmForward(" + zx + ", " + hu + ", " + at + ", " + cT
+                        + ", " + hT + ", " + slots + ")");
+                case GRU -> line(c, "seqk.gruForward(" + zx + ", " + hu + ", " + at + ", p, "
+                        + o[3] + ", " + hT + ", " + slots + ")");
+                default -> throw new AssertionError(cell);
+            }
+            c.endControlFlow();
+            output(s, k, d);
+            c.add("$<}\n");
+            return;
+        }
+        // NOTE: inference-only code (the standalone class) inlines the step; its expressions are
+        // those of SequenceKernels.scalar(), which nnc predict uses, so the two agree to the bit.
         open(c, "for (int i = 0; i < n; i++)");
         line(c, "final int z = (r0 + i) * " + k.gh);
         line(c, "final int hp = (r0 + i) * " + h);
@@ -397,7 +431,16 @@ public final class Recurrent implements LayerKind {
         c.endControlFlow();
         c.endControlFlow();
         c.endControlFlow();
-        // the output
+        output(s, k, d);
+        c.add("$<}\n");
+    }
+
+    /** Copies direction d's states to the output: every step's, or the final one. */
+    private static void output(EmitSite s, Dims k, int d) {
+        var c = s.code();
+        boolean rev = d == 1;
+        String hT = "hT" + d;
+        int h = k.h;
         int off = d * h;
         if (k.seq) {
             open(c, "for (int i = 0; i < n; i++)");
@@ -413,7 +456,6 @@ public final class Recurrent implements LayerKind {
                     System.class, hT, k.t, h, s.out(), k.width, off, h);
             c.endControlFlow();
         }
-        c.add("$<}\n");
     }
 
     // ---- backward --------------------------------------------------------------------------
@@ -441,6 +483,12 @@ public final class Recurrent implements LayerKind {
         String dhp = "dhp" + d;
         c.add("// direction $L, steps in reverse of its reading order\n", d);
         c.add("{\n$>");
+        c.addStatement("$T.transpose(p, $L, $L, $L, ut$L)", SequenceKernels.class, o[1], h, k.gh,
+                d);
+        if (s.gradIn() != null) {
+            c.addStatement("$T.transpose(p, $L, $L, $L, wt$L)", SequenceKernels.class, o[0], k.f,
+                    k.gh, d);
+        }
         open(c, "for (int s = " + (k.t - 1) + "; s >= 0; s--)");
         line(c, "final int t = " + (rev ? (k.t - 1) + " - s" : "s"));
         line(c, "final int ns = " + (rev ? "t == 0 ? " + k.t + " : t - 1" : "t + 1"));
@@ -448,65 +496,25 @@ public final class Recurrent implements LayerKind {
         // rows of the step read after this one, whose dLoss/d(previous state) is this state's
         line(c, "final int nr0 = " + (rev ? "(t - 1) * n" : "(t + 1) * n"));
         line(c, "final boolean first = s == " + (k.t - 1));
-        open(c, "for (int i = 0; i < n; i++)");
-        line(c, "final int z = (r0 + i) * " + k.gh);
-        line(c, "final int hp = (r0 + i) * " + h);
-        line(c, "final int hn = (ns * n + i) * " + h);
-        line(c, "final int nx = (nr0 + i) * " + h);
-        line(c, "final int go = " + (k.seq ? "(i * " + k.t + " + t) * " + k.width + " + "
-                + d * h : "i * " + k.width + " + " + d * h));
-        open(c, "for (int j = 0; j < " + h + "; j++)");
-        line(c, "float dh = first ? 0f : " + dhp + "[nx + j]");
-        if (k.seq) {
-            line(c, "dh += " + s.gradOut() + "[go + j]");
-        } else {
-            open(c, "if (first)");
-            line(c, "dh += " + s.gradOut() + "[go + j]");
-            c.endControlFlow();
-        }
+        String out = s.gradOut() + ", " + (k.seq ? "t * " + k.width + " + " + d * h + ", "
+                + k.t * k.width + ", true" : d * h + ", " + k.width + ", first");
+        String at = "r0 * " + k.gh + ", n, " + h;
+        String kern = SequenceKernels.class.getName() + ".get()";
         switch (cell) {
-            case RNN -> {
-                line(c, "final float hv = " + hT + "[hn + j]");
-                line(c, dz + "[z + j] = dh * (1f - hv * hv)");
-            }
-            case LSTM -> {
-                line(c, "final float gi = " + zx + "[z + j]");
-                line(c, "final float go2 = " + zx + "[z + " + h + " + j]");
-                line(c, "final float gf = " + zx + "[z + " + 2 * h + " + j]");
-                line(c, "final float gc = " + zx + "[z + " + 3 * h + " + j]");
-                line(c, "final float tc = " + tanh(cT + "[hn + j]"));
-                line(c, "final float dc = dh * go2 * (1f - tc * tc) + (first ? 0f : dc" + d
-                        + "[i * " + h + " + j])");
-                line(c, dz + "[z + j] = dc * gc * gi * (1f - gi)");
-                line(c, dz + "[z + " + h + " + j] = dh * tc * go2 * (1f - go2)");
-                line(c, dz + "[z + " + 2 * h + " + j] = dc * " + cT + "[hp + j] * gf * (1f - gf)");
-                line(c, dz + "[z + " + 3 * h + " + j] = dc * gi * (1f - gc * gc)");
-                line(c, "dc" + d + "[i * " + h + " + j] = dc * gf");
-            }
-            case GRU -> {
-                line(c, "final float gz = " + zx + "[z + j]");
-                line(c, "final float gr = " + zx + "[z + " + h + " + j]");
-                line(c, "final float gh = " + zx + "[z + " + 2 * h + " + j]");
-                line(c, "final float hv = " + hu + "[z + " + 2 * h + " + j]");
-                line(c, "final float dan = dh * (1f - gz) * (1f - gh * gh)");
-                line(c, "final float daz = dh * (" + hT + "[hp + j] - gh) * gz * (1f - gz)");
-                line(c, "final float dar = dan * hv * gr * (1f - gr)");
-                line(c, dz + "[z + j] = daz");
-                line(c, dz + "[z + " + h + " + j] = dar");
-                line(c, dz + "[z + " + 2 * h + " + j] = dan");
-                line(c, dzh + "[z + j] = daz");
-                line(c, dzh + "[z + " + h + " + j] = dar");
-                line(c, dzh + "[z + " + 2 * h + " + j] = dan * gr");
-                line(c, "dhd" + d + "[i * " + h + " + j] = dh * gz");
-            }
+            case RNN -> line(c, kern + ".rnnBackward(" + at + ", " + hT + ", ns * n * " + h
+                    + ", " + dhp + ", nr0 * " + h + ", first, " + out + ", " + dz + ")");
+            case LSTM -> line(c, kern + ".lstmBackward(" + zx + ", " + at + ", " + cT + ", r0 * "
+                    + h + ", ns * n * " + h + ", " + dhp + ", nr0 * " + h + ", first, " + out
+                    + ", dc" + d + ", " + dz + ")");
+            case GRU -> line(c, kern + ".gruBackward(" + zx + ", " + hu + ", " + at + ", " + hT
+                    + ", r0 * " + h + ", " + dhp + ", nr0 * " + h + ", first, " + out + ", " + dz
+                    + ", " + dzh + ", dhd" + d + ")");
             default -> throw new AssertionError(cell);
         }
-        c.endControlFlow();
-        c.endControlFlow();
         // dLoss/d(previous state) through U, unless the previous state is the initial zero
         open(c, "if (s > 0)");
-        c.addStatement("$T.dense().gradInput($L, r0, r0 + n, $L, p, $L, $L, $L)", Kernels.class,
-                dzh, k.gh, o[1], h, dhp);
+        c.addStatement("$T.dense().forward($L, r0, r0 + n, $L, ut$L, 0, -1, $L, $L)",
+                Kernels.class, dzh, k.gh, d, h, dhp);
         if (cell == Cell.GRU) {
             open(c, "for (int q = 0, e = n * " + h + "; q < e; q++)");
             line(c, dhp + "[r0 * " + h + " + q] += dhd" + d + "[q]");
@@ -515,10 +523,10 @@ public final class Recurrent implements LayerKind {
         c.endControlFlow();
         c.endControlFlow();
         // the weight gradients over all n·T rows at once
-        c.addStatement("$T.denseGradWeights(xT, n * $L, $L, $L, $L, gp, $L, $L)", Kernels.class,
-                k.t, k.f, dz, k.gh, o[0], o[2]);
-        c.addStatement("$T.denseGradWeights($L, n * $L, $L, $L, $L, gp, $L, -1)", Kernels.class,
-                hT, k.t, h, dzh, k.gh, o[1]);
+        c.addStatement("$T.get().gradWeights(xT, n * $L, $L, $L, $L, gp, $L, $L)",
+                SequenceKernels.class, k.t, k.f, dz, k.gh, o[0], o[2]);
+        c.addStatement("$T.get().gradWeights($L, n * $L, $L, $L, $L, gp, $L, -1)",
+                SequenceKernels.class, hT, k.t, h, dzh, k.gh, o[1]);
         if (o[3] >= 0) {
             c.addStatement("$T.fill(gp, $L, $L, 0f)", java.util.Arrays.class, o[3], o[3] + h);
             open(c, "for (int r = 0, e = n * " + k.t + "; r < e; r++)");
@@ -529,8 +537,8 @@ public final class Recurrent implements LayerKind {
             c.endControlFlow();
         }
         if (s.gradIn() != null) {
-            c.addStatement("$T.denseGradInput($L, n * $L, $L, p, $L, $L, dxT)", Kernels.class, dz,
-                    k.t, k.gh, o[0], k.f);
+            c.addStatement("$T.denseForward($L, n * $L, $L, wt$L, 0, -1, $L, dxT)", Kernels.class,
+                    dz, k.t, k.gh, d, k.f);
             open(c, "for (int i = 0; i < n; i++)");
             open(c, "for (int t = 0; t < " + k.t + "; t++)");
             line(c, "final int a = (i * " + k.t + " + t) * " + k.f);
