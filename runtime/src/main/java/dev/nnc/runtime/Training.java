@@ -25,7 +25,8 @@ import java.util.Set;
  * <li>Load the training file (relative paths resolve against {@code baseDir}, the directory of
  *     the {@code .nn} file), or take the in-memory training set of the options.
  * <li>Fit the feature normalizer, and for MSE the label normalizer, on the whole training file,
- *     validation part included. NOTE: this follows the textbook, which normalizes before it splits
+ *     validation part included (per column; for a sequence input [T,F] or output [T,K], per
+ *     feature over all steps). NOTE: this follows the textbook, which normalizes before it splits
  *     off validation data; the validation metrics are therefore very slightly optimistic.
  * <li>Split: shuffle the sample indices once with {@code new Rng(seed ^ SPLIT_SALT)} and hold out
  *     the first {@code validation} fraction (rounded down, at least one sample), as the textbook
