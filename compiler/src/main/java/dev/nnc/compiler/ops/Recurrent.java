@@ -311,11 +311,13 @@ public final class Recurrent implements LayerKind {
         var c = s.code();
         declare(s, false);
         if (!s.inferenceOnly()) {
-            c.addStatement("final $T kern = $L ? $T.dense() : $T.scalar()",
-                    dev.nnc.runtime.DenseKernels.class, s.training(), Kernels.class,
+            // NOTE: inference takes the fast kernels too (unlike dense's, which keep the plain
+            // order): evaluating a recurrent model on the plain ones cost more than training it.
+            // nnc predict and the standalone class's inlined steps thus differ in the last bits.
+            c.addStatement("final $T kern = $T.dense()", dev.nnc.runtime.DenseKernels.class,
                     Kernels.class);
-            c.addStatement("final $T seqk = $L ? $T.get() : $T.scalar()", SequenceKernels.class,
-                    s.training(), SequenceKernels.class, SequenceKernels.class);
+            c.addStatement("final $T seqk = $T.get()", SequenceKernels.class,
+                    SequenceKernels.class);
         }
         // the input, time-major: row t·n + i
         open(c, "for (int i = 0; i < n; i++)");
@@ -344,13 +346,8 @@ public final class Recurrent implements LayerKind {
         if (s.inferenceOnly()) {
             product(s, null, "xT", "0", "n * " + k.t, k.f, o[0], o[2], k.gh, zx);
         } else {
-            open(c, "if (" + s.training() + ")");
             c.addStatement("$T.denseForward(xT, n * $L, $L, p, $L, $L, $L, $L)", Kernels.class,
                     k.t, k.f, o[0], o[2], k.gh, zx);
-            c.nextControlFlow("else");
-            c.addStatement("$T.scalar().forward(xT, 0, n * $L, $L, p, $L, $L, $L, $L)",
-                    Kernels.class, k.t, k.f, o[0], o[2], k.gh, zx);
-            c.endControlFlow();
         }
         // the initial state (slot 0 forward, slot T−1 backward) is zero
         int init = rev ? k.t - 1 : 0;
@@ -388,8 +385,8 @@ public final class Recurrent implements LayerKind {
             c.add("$<}\n");
             return;
         }
-        // NOTE: inference-only code (the standalone class) inlines the step; its expressions are
-        // those of SequenceKernels.scalar(), which nnc predict uses, so the two agree to the bit.
+        // inference-only code (the standalone class, which needs nothing but the JDK) inlines
+        // the step, with the expressions of SequenceKernels.scalar()
         open(c, "for (int i = 0; i < n; i++)");
         line(c, "final int z = (r0 + i) * " + k.gh);
         line(c, "final int hp = (r0 + i) * " + h);
