@@ -97,7 +97,31 @@ class DeployOnnxTest {
                 OrtSession s = env.createSession(onnx.toString(), opts);
                 OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(flat), shape);
                 OrtSession.Result result = s.run(Map.of(OnnxExporter.INPUT, x))) {
-            return (float[][]) result.get(OnnxExporter.OUTPUT).orElseThrow().getValue();
+            Object out = result.get(OnnxExporter.OUTPUT).orElseThrow().getValue();
+            Object[] samples = (Object[]) out;
+            float[][] flat2 = new float[samples.length][];
+            for (int i = 0; i < samples.length; i++) {
+                List<Float> values = new ArrayList<>();
+                flatten(samples[i], values);
+                flat2[i] = new float[values.size()];
+                for (int j = 0; j < values.size(); j++) {
+                    flat2[i][j] = values.get(j);
+                }
+            }
+            return flat2;
+        }
+    }
+
+    /** The values of a sample of any rank ([K], or [T,K] for a sequence output), row-major. */
+    private static void flatten(Object a, List<Float> into) {
+        if (a instanceof float[] f) {
+            for (float v : f) {
+                into.add(v);
+            }
+        } else {
+            for (Object o : (Object[]) a) {
+                flatten(o, into);
+            }
         }
     }
 

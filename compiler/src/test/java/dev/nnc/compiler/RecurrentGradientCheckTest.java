@@ -71,6 +71,45 @@ class RecurrentGradientCheckTest {
         assertTrue(p.length > 0);
     }
 
+    /**
+     * Large enough that the steps, products and weight gradients are split across threads: two
+     * threads give the same gradients as one, to the bit (every output is computed by one thread
+     * in one order).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("threadBodies")
+    void twoThreadsGiveTheGradientsOfOne(String layer) {
+        String src = "model G {\n input [12,20]\n " + layer
+                + "\n dense(3) -> softmax\n loss cross_entropy" + TAIL;
+        float[][] grads = new float[2][];
+        for (int threads = 1; threads <= 2; threads++) {
+            TrainableModel m = Models.load(src);
+            m.initParams(new Rng(5));
+            Rng rng = new Rng(9);
+            int n = 64;
+            float[] x = new float[n * m.inputSize()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) rng.nextDouble();
+            }
+            float[] y = new float[n * 3];
+            for (int i = 0; i < n; i++) {
+                y[i * 3 + rng.nextInt(3)] = 1f;
+            }
+            dev.nnc.runtime.Kernels.setThreads(threads);
+            try {
+                m.trainStep(x, y, n);
+            } finally {
+                dev.nnc.runtime.Kernels.setThreads(1);
+            }
+            grads[threads - 1] = m.grads().clone();
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(grads[0], grads[1]);
+    }
+
+    static Stream<String> threadBodies() {
+        return Stream.of("lstm(64, bidirectional: true)", "gru(64, sequence: true)\n rnn(64)");
+    }
+
     private static float[] targets(TrainableModel m, int n, Rng rng, String body) {
         int[] shape = m.outputShape();
         int k = shape[shape.length - 1];

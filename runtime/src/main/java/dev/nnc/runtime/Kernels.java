@@ -77,6 +77,16 @@ public final class Kernels {
         return threads;
     }
 
+    /**
+     * Runs {@code parts} parts of {@code task} on the pool (at most {@link #threads()}), one task
+     * at a time across all kernels: the sequence kernels share the dense kernels' threads.
+     */
+    static void runParts(WorkerPool.Task task, int parts) {
+        synchronized (LOCK) {
+            pool.run(task, parts);
+        }
+    }
+
     private static int split(long macs, int rows) {
         int t = threads;
         return t > 1 && macs >= PARALLEL_MIN_MACS ? Math.min(t, rows) : 1;

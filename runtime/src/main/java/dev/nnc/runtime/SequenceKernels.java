@@ -47,9 +47,12 @@ public abstract class SequenceKernels {
      */
     public void gradWeights(float[] x, int rows, int in, float[] g, int out, float[] gp, int w,
             int b) {
-        java.util.Arrays.fill(gp, w, w + in * out, 0f);
-        for (int r0 = 0; r0 < rows; r0 += BLOCK) {
-            accumulate(x, r0, Math.min(rows, r0 + BLOCK), in, g, out, gp, w);
+        int t = parts((long) rows * in * out, in);
+        if (t > 1) {
+            GRAD.set(this, x, rows, in, g, out, gp, w);
+            Kernels.runParts(GRAD, t);
+        } else {
+            gradWeights(x, rows, in, g, out, gp, w, 0, in);
         }
         if (b >= 0) {
             java.util.Arrays.fill(gp, b, b + out, 0f);
@@ -62,9 +65,270 @@ public abstract class SequenceKernels {
         }
     }
 
-    /** gp[w + k·out + j] += Σ_{i in [from, to)} x[i·in + k] · g[i·out + j]. */
-    protected abstract void accumulate(float[] x, int from, int to, int in, float[] g, int out,
-            float[] gp, int w);
+    /** dW for the rows k in [kFrom, kTo) of W, block by block of X's rows. */
+    void gradWeights(float[] x, int rows, int in, float[] g, int out, float[] gp, int w,
+            int kFrom, int kTo) {
+        java.util.Arrays.fill(gp, w + kFrom * out, w + kTo * out, 0f);
+        for (int r0 = 0; r0 < rows; r0 += BLOCK) {
+            accumulate(x, r0, Math.min(rows, r0 + BLOCK), in, kFrom, kTo, g, out, gp, w);
+        }
+    }
+
+    /**
+     * gp[w + k·out + j] += Σ_{i in [from, to)} x[i·in + k] · g[i·out + j] for k in
+     * [kFrom, kTo).
+     */
+    protected abstract void accumulate(float[] x, int from, int to, int in, int kFrom, int kTo,
+            float[] g, int out, float[] gp, int w);
+
+    // ---- threads: a product or a step is split across the dense kernels' pool when large
+    // enough; every output is computed by one thread in the same order whatever the split, so
+    // results do not depend on the thread count.
+
+    /** Multiply-adds below which one thread is faster than waking others. */
+    private static final long PARALLEL_MIN_MACS = 1 << 18;
+
+    private static int parts(long macs, int units) {
+        int t = Kernels.threads();
+        return t > 1 && macs >= PARALLEL_MIN_MACS ? Math.min(t, units) : 1;
+    }
+
+    private static int lo(int n, int part, int parts) {
+        return (int) ((long) n * part / parts);
+    }
+
+    private static final GradTask GRAD = new GradTask();
+    private static final StepTask STEP = new StepTask();
+
+    /** Rows k of dW split across threads. */
+    private static final class GradTask implements WorkerPool.Task {
+        private SequenceKernels k;
+        private float[] x;
+        private float[] g;
+        private float[] gp;
+        private int rows;
+        private int in;
+        private int out;
+        private int w;
+
+        void set(SequenceKernels k, float[] x, int rows, int in, float[] g, int out, float[] gp,
+                int w) {
+            this.k = k;
+            this.x = x;
+            this.rows = rows;
+            this.in = in;
+            this.g = g;
+            this.out = out;
+            this.gp = gp;
+            this.w = w;
+        }
+
+        @Override
+        public void part(int index, int parts) {
+            k.gradWeights(x, rows, in, g, out, gp, w, lo(in, index, parts),
+                    lo(in, index + 1, parts));
+        }
+    }
+
+    /** The cells. */
+    public static final int RNN = 0;
+    public static final int LSTM = 1;
+    public static final int GRU = 2;
+
+    private static int gates(int cell) {
+        return cell == RNN ? 1 : cell == LSTM ? 4 : 3;
+    }
+
+    /**
+     * One forward step over the n rows of step rows r0 … r0 + n: the recurrent product
+     * hu = h₋·U (zero on the first step) and the cell's element-wise step, the rows split
+     * across threads.
+     */
+    public void forwardStep(int cell, float[] hT, int r0, int n, int h, float[] p, int u,
+            int bhn, float[] hu, float[] zx, float[] cT, int next, boolean first) {
+        int gh = gates(cell) * h;
+        int t = parts((long) n * h * gh, n);
+        if (t > 1) {
+            STEP.forward(this, cell, hT, r0, n, h, p, u, bhn, hu, zx, cT, next, first);
+            Kernels.runParts(STEP, t);
+        } else {
+            forwardRows(cell, hT, r0, 0, n, h, p, u, bhn, hu, zx, cT, next, first);
+        }
+    }
+
+    void forwardRows(int cell, float[] hT, int r0, int from, int to, int h, float[] p, int u,
+            int bhn, float[] hu, float[] zx, float[] cT, int next, boolean first) {
+        int gh = gates(cell) * h;
+        if (first) {
+            java.util.Arrays.fill(hu, (r0 + from) * gh, (r0 + to) * gh, 0f);
+        } else {
+            Kernels.dense().forward(hT, r0 + from, r0 + to, h, p, u, -1, gh, hu);
+        }
+        int rows = to - from;
+        int z0 = (r0 + from) * gh;
+        int prev = (r0 + from) * h;
+        int nx = next + from * h;
+        switch (cell) {
+            case RNN -> rnnForward(zx, hu, z0, rows, h, hT, nx);
+            case LSTM -> lstmForward(zx, hu, z0, rows, h, cT, hT, prev, nx);
+            default -> gruForward(zx, hu, z0, rows, h, p, bhn, hT, prev, nx);
+        }
+    }
+
+    /**
+     * One backward step over the n rows of step rows r0 …: the cell's element-wise backward,
+     * then (unless the previous state is the initial zero, {@code last}) dLoss/d(previous state)
+     * = dZh·Uᵀ with {@code ut} = Uᵀ, plus the GRU's direct term; the rows split across threads.
+     */
+    public void backwardStep(int cell, float[] zx, float[] hu, float[] hT, float[] cT, int r0,
+            int n, int h, int next, float[] dhp, int nr0, boolean first, float[] gout, int go,
+            int gs, boolean withOut, float[] dc, float[] dz, float[] dzh, float[] dhd,
+            float[] ut, boolean last) {
+        int gh = gates(cell) * h;
+        int t = parts((long) n * h * gh, n);
+        if (t > 1) {
+            STEP.backward(this, cell, zx, hu, hT, cT, r0, n, h, next, dhp, nr0, first, gout, go,
+                    gs, withOut, dc, dz, dzh, dhd, ut, last);
+            Kernels.runParts(STEP, t);
+        } else {
+            backwardRows(cell, zx, hu, hT, cT, r0, 0, n, h, next, dhp, nr0, first, gout, go, gs,
+                    withOut, dc, dz, dzh, dhd, ut, last);
+        }
+    }
+
+    void backwardRows(int cell, float[] zx, float[] hu, float[] hT, float[] cT, int r0,
+            int from, int to, int h, int next, float[] dhp, int nr0, boolean first,
+            float[] gout, int go, int gs, boolean withOut, float[] dc, float[] dz, float[] dzh,
+            float[] dhd, float[] ut, boolean last) {
+        int gh = gates(cell) * h;
+        int rows = to - from;
+        int z0 = (r0 + from) * gh;
+        int prev = (r0 + from) * h;
+        int nx = next + from * h;
+        int nxr = (nr0 + from) * h;
+        int g0 = go + from * gs;
+        switch (cell) {
+            case RNN -> rnnBackward(z0, rows, h, hT, nx, dhp, nxr, first, gout, g0, gs,
+                    withOut, dz);
+            case LSTM -> {
+                for (int i = 0; i < rows; i++) {
+                    lstmBackwardRow(zx, z0 + i * 4 * h, h, cT, prev + i * h, nx + i * h, dhp,
+                            nxr + i * h, first, gout, g0 + i * gs, withOut, dc,
+                            (from + i) * h, dz, 0);
+                }
+            }
+            default -> {
+                for (int i = 0; i < rows; i++) {
+                    gruBackwardRow(zx, hu, z0 + i * 3 * h, h, hT, prev + i * h, dhp,
+                            nxr + i * h, first, gout, g0 + i * gs, withOut, dz, dzh, dhd,
+                            (from + i) * h, 0);
+                }
+            }
+        }
+        if (last) {
+            return;
+        }
+        float[] dzr = cell == GRU ? dzh : dz;
+        Kernels.dense().forward(dzr, r0 + from, r0 + to, gh, ut, 0, -1, h, dhp);
+        if (cell == GRU) {
+            int o = (r0 + from) * h;
+            for (int q = from * h; q < to * h; q++) {
+                dhp[o - from * h + q] += dhd[q];
+            }
+        }
+    }
+
+    /** One step's rows split across threads, forward or backward. */
+    private static final class StepTask implements WorkerPool.Task {
+        private SequenceKernels k;
+        private boolean backward;
+        private int cell;
+        private float[] hT;
+        private float[] p;
+        private float[] hu;
+        private float[] zx;
+        private float[] cT;
+        private float[] dhp;
+        private float[] gout;
+        private float[] dc;
+        private float[] dz;
+        private float[] dzh;
+        private float[] dhd;
+        private float[] ut;
+        private int r0;
+        private int n;
+        private int h;
+        private int u;
+        private int bhn;
+        private int next;
+        private int nr0;
+        private int go;
+        private int gs;
+        private boolean first;
+        private boolean withOut;
+        private boolean last;
+
+        void forward(SequenceKernels k, int cell, float[] hT, int r0, int n, int h, float[] p,
+                int u, int bhn, float[] hu, float[] zx, float[] cT, int next, boolean first) {
+            this.k = k;
+            this.backward = false;
+            this.cell = cell;
+            this.hT = hT;
+            this.r0 = r0;
+            this.n = n;
+            this.h = h;
+            this.p = p;
+            this.u = u;
+            this.bhn = bhn;
+            this.hu = hu;
+            this.zx = zx;
+            this.cT = cT;
+            this.next = next;
+            this.first = first;
+        }
+
+        void backward(SequenceKernels k, int cell, float[] zx, float[] hu, float[] hT,
+                float[] cT, int r0, int n, int h, int next, float[] dhp, int nr0, boolean first,
+                float[] gout, int go, int gs, boolean withOut, float[] dc, float[] dz,
+                float[] dzh, float[] dhd, float[] ut, boolean last) {
+            this.k = k;
+            this.backward = true;
+            this.cell = cell;
+            this.zx = zx;
+            this.hu = hu;
+            this.hT = hT;
+            this.cT = cT;
+            this.r0 = r0;
+            this.n = n;
+            this.h = h;
+            this.next = next;
+            this.dhp = dhp;
+            this.nr0 = nr0;
+            this.first = first;
+            this.gout = gout;
+            this.go = go;
+            this.gs = gs;
+            this.withOut = withOut;
+            this.dc = dc;
+            this.dz = dz;
+            this.dzh = dzh;
+            this.dhd = dhd;
+            this.ut = ut;
+            this.last = last;
+        }
+
+        @Override
+        public void part(int index, int parts) {
+            int from = lo(n, index, parts);
+            int to = lo(n, index + 1, parts);
+            if (backward) {
+                k.backwardRows(cell, zx, hu, hT, cT, r0, from, to, h, next, dhp, nr0, first,
+                        gout, go, gs, withOut, dc, dz, dzh, dhd, ut, last);
+            } else {
+                k.forwardRows(cell, hT, r0, from, to, h, p, u, bhn, hu, zx, cT, next, first);
+            }
+        }
+    }
 
     /**
      * Writes the transpose of the [rows, cols] matrix at {@code p[off]} into {@code t} [cols,
@@ -242,9 +506,9 @@ public abstract class SequenceKernels {
     /** Plain Java. */
     static final class Scalar extends SequenceKernels {
         @Override
-        protected void accumulate(float[] x, int from, int to, int in, float[] g, int out,
-                float[] gp, int w) {
-            for (int k = 0; k < in; k++) {
+        protected void accumulate(float[] x, int from, int to, int in, int kFrom, int kTo,
+                float[] g, int out, float[] gp, int w) {
+            for (int k = kFrom; k < kTo; k++) {
                 int wo = w + k * out;
                 for (int i = from; i < to; i++) {
                     float xv = x[i * in + k];

@@ -14,10 +14,10 @@ final class VectorSequenceKernels extends SequenceKernels {
     private static final int L = S.length();
 
     @Override
-    protected void accumulate(float[] x, int from, int to, int in, float[] g, int out,
-            float[] gp, int w) {
-        int k = 0;
-        for (; k + 1 < in; k += 2) {
+    protected void accumulate(float[] x, int from, int to, int in, int kFrom, int kTo,
+            float[] g, int out, float[] gp, int w) {
+        int k = kFrom;
+        for (; k + 1 < kTo; k += 2) {
             int j = 0;
             for (; j + 4 * L <= out; j += 4 * L) {
                 block2(x, from, to, in, k, g, out, gp, w, j);
@@ -27,7 +27,7 @@ final class VectorSequenceKernels extends SequenceKernels {
                 rest(x, from, to, in, k + 1, g, out, gp, w, j);
             }
         }
-        if (k < in) {
+        if (k < kTo) {
             for (int j = 0; j < out; j++) {
                 rest(x, from, to, in, k, g, out, gp, w, j);
             }

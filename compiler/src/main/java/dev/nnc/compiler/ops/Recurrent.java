@@ -303,6 +303,11 @@ public final class Recurrent implements LayerKind {
         c.endControlFlow();
     }
 
+    /** The runtime's code of the cell: {@code dev.nnc.runtime.SequenceKernels.LSTM}. */
+    private String cellCode() {
+        return SequenceKernels.class.getName() + "." + cell.name();
+    }
+
     // ---- forward ---------------------------------------------------------------------------
 
     @Override
@@ -311,11 +316,11 @@ public final class Recurrent implements LayerKind {
         var c = s.code();
         declare(s, false);
         if (!s.inferenceOnly()) {
-            c.addStatement("final $T kern = $L ? $T.dense() : $T.scalar()",
-                    dev.nnc.runtime.DenseKernels.class, s.training(), Kernels.class,
-                    Kernels.class);
-            c.addStatement("final $T seqk = $L ? $T.get() : $T.scalar()", SequenceKernels.class,
-                    s.training(), SequenceKernels.class, SequenceKernels.class);
+            // NOTE: inference takes the fast kernels too (dense's keep the plain order): on the
+            // plain ones, evaluating a recurrent model cost more than training it.
+            // nnc predict and the standalone class's inlined steps thus differ in the last bits.
+            c.addStatement("final $T seqk = $T.get()", SequenceKernels.class,
+                    SequenceKernels.class);
         }
         // the input, time-major: row t·n + i
         open(c, "for (int i = 0; i < n; i++)");
@@ -344,13 +349,8 @@ public final class Recurrent implements LayerKind {
         if (s.inferenceOnly()) {
             product(s, null, "xT", "0", "n * " + k.t, k.f, o[0], o[2], k.gh, zx);
         } else {
-            open(c, "if (" + s.training() + ")");
             c.addStatement("$T.denseForward(xT, n * $L, $L, p, $L, $L, $L, $L)", Kernels.class,
                     k.t, k.f, o[0], o[2], k.gh, zx);
-            c.nextControlFlow("else");
-            c.addStatement("$T.scalar().forward(xT, 0, n * $L, $L, p, $L, $L, $L, $L)",
-                    Kernels.class, k.t, k.f, o[0], o[2], k.gh, zx);
-            c.endControlFlow();
         }
         // the initial state (slot 0 forward, slot T−1 backward) is zero
         int init = rev ? k.t - 1 : 0;
@@ -365,31 +365,23 @@ public final class Recurrent implements LayerKind {
         // slot of the state after step t: forward t + 1; backward t − 1, the final one in T
         line(c, "final int ns = " + (rev ? "t == 0 ? " + k.t + " : t - 1" : "t + 1"));
         line(c, "final int r0 = t * n");
+        if (!s.inferenceOnly()) {
+            line(c, "seqk.forwardStep(" + cellCode() + ", " + hT + ", r0, n, " + h + ", p, "
+                    + o[1] + ", " + o[3] + ", " + hu + ", " + zx + ", "
+                    + (cell == Cell.LSTM ? cT : "null") + ", ns * n * " + h + ", s == 0)");
+            c.endControlFlow();
+            output(s, k, d);
+            c.add("$<}\n");
+            return;
+        }
         open(c, "if (s == 0)");
         c.addStatement("$T.fill($L, r0 * $L, (r0 + n) * $L, 0f)", java.util.Arrays.class, hu,
                 k.gh, k.gh);
         c.nextControlFlow("else");
         product(s, "kern", hT, "r0", "r0 + n", h, o[1], -1, k.gh, hu);
         c.endControlFlow();
-        if (!s.inferenceOnly()) {
-            String at = "r0 * " + k.gh + ", n, " + h;
-            String slots = "r0 * " + h + ", ns * n * " + h;
-            switch (cell) {
-                case RNN -> line(c, "seqk.rnnForward(" + zx + ", " + hu + ", " + at + ", " + hT
-                        + ", ns * n * " + h + ")");
-                case LSTM -> line(c, "seqk.lstmForward(" + zx + ", " + hu + ", " + at + ", " + cT
-                        + ", " + hT + ", " + slots + ")");
-                case GRU -> line(c, "seqk.gruForward(" + zx + ", " + hu + ", " + at + ", p, "
-                        + o[3] + ", " + hT + ", " + slots + ")");
-                default -> throw new AssertionError(cell);
-            }
-            c.endControlFlow();
-            output(s, k, d);
-            c.add("$<}\n");
-            return;
-        }
-        // NOTE: inference-only code (the standalone class) inlines the step; its expressions are
-        // those of SequenceKernels.scalar(), which nnc predict uses, so the two agree to the bit.
+        // inference-only code (the standalone class, which needs nothing but the JDK) inlines
+        // the step, with the expressions of SequenceKernels.scalar()
         open(c, "for (int i = 0; i < n; i++)");
         line(c, "final int z = (r0 + i) * " + k.gh);
         line(c, "final int hp = (r0 + i) * " + h);
@@ -498,29 +490,14 @@ public final class Recurrent implements LayerKind {
         line(c, "final boolean first = s == " + (k.t - 1));
         String out = s.gradOut() + ", " + (k.seq ? "t * " + k.width + " + " + d * h + ", "
                 + k.t * k.width + ", true" : d * h + ", " + k.width + ", first");
-        String at = "r0 * " + k.gh + ", n, " + h;
-        String kern = SequenceKernels.class.getName() + ".get()";
-        switch (cell) {
-            case RNN -> line(c, kern + ".rnnBackward(" + at + ", " + hT + ", ns * n * " + h
-                    + ", " + dhp + ", nr0 * " + h + ", first, " + out + ", " + dz + ")");
-            case LSTM -> line(c, kern + ".lstmBackward(" + zx + ", " + at + ", " + cT + ", r0 * "
-                    + h + ", ns * n * " + h + ", " + dhp + ", nr0 * " + h + ", first, " + out
-                    + ", dc" + d + ", " + dz + ")");
-            case GRU -> line(c, kern + ".gruBackward(" + zx + ", " + hu + ", " + at + ", " + hT
-                    + ", r0 * " + h + ", " + dhp + ", nr0 * " + h + ", first, " + out + ", " + dz
-                    + ", " + dzh + ", dhd" + d + ")");
-            default -> throw new AssertionError(cell);
-        }
-        // dLoss/d(previous state) through U, unless the previous state is the initial zero
-        open(c, "if (s > 0)");
-        c.addStatement("$T.dense().forward($L, r0, r0 + n, $L, ut$L, 0, -1, $L, $L)",
-                Kernels.class, dzh, k.gh, d, h, dhp);
-        if (cell == Cell.GRU) {
-            open(c, "for (int q = 0, e = n * " + h + "; q < e; q++)");
-            line(c, dhp + "[r0 * " + h + " + q] += dhd" + d + "[q]");
-            c.endControlFlow();
-        }
-        c.endControlFlow();
+        // the cell's step backward, then dLoss/d(previous state) = dZ·Uᵀ unless the previous
+        // state is the initial zero (s == 0)
+        c.addStatement("$T.get().backwardStep($L, $L, $L, $L, $L, r0, n, $L, ns * n * $L, $L, "
+                + "nr0, first, $L, $L, $L, $L, $L, ut$L, s == 0)", SequenceKernels.class,
+                cellCode(), zx, cell == Cell.GRU ? hu : "null", hT,
+                cell == Cell.LSTM ? cT : "null", h, h, dhp, out,
+                cell == Cell.LSTM ? "dc" + d : "null", dz, cell == Cell.GRU ? dzh : "null",
+                cell == Cell.GRU ? "dhd" + d : "null", d);
         c.endControlFlow();
         // the weight gradients over all n·T rows at once
         c.addStatement("$T.get().gradWeights(xT, n * $L, $L, $L, $L, gp, $L, $L)",
