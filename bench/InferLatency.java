@@ -101,14 +101,19 @@ public class InferLatency {
             opts.setInterOpNumThreads(1);
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             try (OrtSession session = env.createSession(onnx.toString(), opts)) {
-                long[] shape = {1, in};
+                int[] dims = m.inputShape();
+                long[] shape = new long[dims.length + 1];
+                shape[0] = 1;
+                for (int d = 0; d < dims.length; d++) {
+                    shape[d + 1] = dims[d];
+                }
                 report("onnxruntime java " + OrtEnvironment.getEnvironment().getVersion(),
                         time(i -> {
                             try (OnnxTensor x = OnnxTensor.createTensor(env,
                                     FloatBuffer.wrap(inputs[i % DISTINCT]), shape);
                                     OrtSession.Result r = session.run(Map.of("input", x))) {
-                                float[][] y = (float[][]) r.get(0).getValue();
-                                sink[0] += y[0][0];
+                                float[] y = ((float[][]) r.get(0).getValue())[0];
+                                sink[0] += y[0];
                             }
                         }));
             }

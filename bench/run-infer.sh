@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Batch-1 inference latency of the Fashion-MNIST MLP (bench/models/fmnist_mlp_infer.nn,
-# 784-128 relu-64 relu-10 softmax, random weights) as nnc deploys it — the standalone class
-# (nnc compile --standalone) and the ONNX export (nnc export) under ONNX Runtime Java — beside the
-# PyTorch peer (../shared/bench/peers, model fmnist_mlp, --threads 1, infer_latency_us_batch1).
+# Usage: bench/run-infer.sh [MODEL] — batch-1 inference latency of MODEL (fmnist_mlp, the
+# default, or fmnist_lenet) as nnc deploys it — the standalone class (nnc compile --standalone)
+# and the ONNX export (nnc export) under ONNX Runtime Java — beside the PyTorch peer
+# (../shared/bench/peers, the same MODEL, --threads 1, infer_latency_us_batch1). The nnc side
+# loads bench/models/MODEL_infer.nn when there is one (fmnist_mlp: the MLP without its data
+# block), else bench/models/MODEL.nn, with random weights (its init and seed).
 # REPEATS runs of each; prints the medians and the ratios. Method: bench/InferLatency.java.
 # Needs: python3-torch and the Fashion-MNIST files the peer reads. Not part of CI.
 set -euo pipefail
@@ -10,6 +12,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 peers=${PEERS:-$root/../shared/bench/peers}
 repeats=${REPEATS:-3}
+model=${1:-fmnist_mlp}
+nn="$here/models/${model}_infer.nn"
+[[ -f "$nn" ]] || nn="$here/models/$model.nn"
 ort_version=1.20.0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -23,10 +28,10 @@ onnx=()
 torch=()
 for i in $(seq "$repeats"); do
   java -cp "$root/cli/target/nnc.jar:$ort" "$here/InferLatency.java" \
-      "$here/models/fmnist_mlp_infer.nn" "$tmp/run-$i" > "$tmp/java-$i.jsonl" 2>"$tmp/java-$i.err"
+      "$nn" "$tmp/run-$i" > "$tmp/java-$i.jsonl" 2>"$tmp/java-$i.err"
   standalone+=("$(grep standalone "$tmp/java-$i.jsonl" | python3 -c 'import json,sys; print(json.load(sys.stdin)["infer_latency_us_batch1"])')")
   onnx+=("$(grep onnxruntime "$tmp/java-$i.jsonl" | python3 -c 'import json,sys; print(json.load(sys.stdin)["infer_latency_us_batch1"])')")
-  "${PYTHON:-/usr/bin/python3}" "$peers/bench.py" --model fmnist_mlp --threads 1 --epochs 1 \
+  "${PYTHON:-/usr/bin/python3}" "$peers/bench.py" --model "$model" --threads 1 --epochs 1 \
       --out "$tmp/torch.jsonl" >/dev/null 2>&1
   torch+=("$(tail -1 "$tmp/torch.jsonl" | python3 -c 'import json,sys; print(json.load(sys.stdin)["infer_latency_us_batch1"])')")
 done

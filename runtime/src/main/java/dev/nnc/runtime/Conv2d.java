@@ -15,9 +15,10 @@ package dev.nnc.runtime;
  * dB = Σ_samples Σ_positions dZ
  * dX = col2im(Wᵀ · dZ)
  * </pre>
- * Each product is written as rows updated by a scalar times another row of another array, the
- * loop shape the JIT vectorizes. Z sums in the order b, then (c, ky, kx) ascending: the order of
- * the direct loops nnc emits for inference, so both give the same floats.
+ * The products are {@link DenseKernels#gemm} of the kernels in use (vectorized when the JVM has
+ * the Vector API). Z sums in the order b, then (c, ky, kx) ascending, the order of the direct loops
+ * nnc emits for inference; the vectorized products fuse each multiply-add, so the two differ in
+ * the last bits.
  *
  * <p>Threads: the samples of a batch are split into parts ({@link Kernels#parts}); every output
  * and every partial weight gradient is computed by one thread, and the partial gradients are
@@ -45,8 +46,9 @@ public final class Conv2d {
 
     private float[][] col = new float[0][];
     private float[][] colT = new float[0][];
-    private float[][] gzT = new float[0][];
     private float[][] partial = new float[0][];
+    /** Wᵀ [C·KH·KW, F], for dX. */
+    private final float[] wT;
 
     private final ForwardTask forwardTask = new ForwardTask();
     private final BackwardTask backwardTask = new BackwardTask();
@@ -83,6 +85,7 @@ public final class Conv2d {
         this.ck = c * kh * kw;
         this.inSize = c * h * w;
         this.outSize = f * hw;
+        this.wT = new float[ck * f];
     }
 
     private void ensureParts(int parts) {
@@ -91,17 +94,14 @@ public final class Conv2d {
         }
         float[][] a = new float[parts][];
         float[][] b = new float[parts][];
-        float[][] g = new float[parts][];
         float[][] q = new float[parts][];
         for (int i = 0; i < parts; i++) {
             a[i] = new float[ck * hw];
             b[i] = new float[ck * hw];
-            g[i] = new float[hw * f];
             q[i] = new float[f * ck + f];
         }
         col = a;
         colT = b;
-        gzT = g;
         partial = q;
     }
 
@@ -131,6 +131,13 @@ public final class Conv2d {
     public void backward(float[] x, float[] gz, int n, float[] p, int wOff, int bOff, float[] gp,
             float[] gx) {
         int parts = parts(n);
+        if (gx != null) {
+            for (int j = 0; j < f; j++) {
+                for (int k = 0; k < ck; k++) {
+                    wT[k * f + j] = p[wOff + j * ck + k];
+                }
+            }
+        }
         backwardTask.set(x, gz, n, p, wOff, gx);
         Kernels.run(backwardTask, parts);
         backwardTask.set(null, null, 0, null, 0, null);
@@ -222,69 +229,46 @@ public final class Conv2d {
 
     private void forwardSamples(float[] x, int from, int to, float[] p, int wOff, int bOff,
             float[] z, float[] cols) {
+        DenseKernels k = Kernels.dense();
         for (int i = from; i < to; i++) {
             im2col(x, i, cols);
+            int zo = i * outSize;
             for (int j = 0; j < f; j++) {
-                int zo = i * outSize + j * hw;
-                java.util.Arrays.fill(z, zo, zo + hw, bOff < 0 ? 0f : p[bOff + j]);
-                int wo = wOff + j * ck;
-                for (int k = 0; k < ck; k++) {
-                    saxpy(p[wo + k], cols, k * hw, z, zo, hw);
-                }
+                java.util.Arrays.fill(z, zo + j * hw, zo + (j + 1) * hw,
+                        bOff < 0 ? 0f : p[bOff + j]);
             }
-        }
-    }
-
-    /** dst[d + t] += a · src[s + t] for t &lt; len. */
-    private static void saxpy(float a, float[] src, int s, float[] dst, int d, int len) {
-        for (int t = 0; t < len; t++) {
-            dst[d + t] += a * src[s + t];
+            k.gemm(p, wOff, ck, cols, 0, hw, z, zo, hw, f, hw, ck, true);
         }
     }
 
     private void backwardSamples(float[] x, float[] gz, int from, int to, float[] p, int wOff,
             float[] gx, int part) {
+        DenseKernels kernels = Kernels.dense();
         float[] cols = col[part];
         float[] colsT = colT[part];
-        float[] gt = gzT[part];
         float[] acc = partial[part];
         java.util.Arrays.fill(acc, 0f);
         int size = f * ck;
         for (int i = from; i < to; i++) {
             int go = i * outSize;
+            for (int j = 0; j < f; j++) {
+                float sb = 0f;
+                for (int t = go + j * hw, e = t + hw; t < e; t++) {
+                    sb += gz[t];
+                }
+                acc[size + j] += sb;
+            }
             im2col(x, i, cols);
             for (int k = 0; k < ck; k++) {
                 for (int t = 0; t < hw; t++) {
                     colsT[t * ck + k] = cols[k * hw + t];
                 }
             }
-            for (int j = 0; j < f; j++) {
-                float sb = 0f;
-                for (int t = 0; t < hw; t++) {
-                    float g = gz[go + j * hw + t];
-                    gt[t * f + j] = g;
-                    sb += g;
-                }
-                acc[size + j] += sb;
-            }
-            // dW[j, :] += dZ[j, t] · colᵀ[t, :], in t order
-            for (int t = 0; t < hw; t++) {
-                for (int j = 0; j < f; j++) {
-                    float g = gt[t * f + j];
-                    if (g != 0f) {
-                        saxpy(g, colsT, t * ck, acc, j * ck, ck);
-                    }
-                }
-            }
+            // dW += dZ · colᵀ: [F, HW] · [HW, C·KH·KW]
+            kernels.gemm(gz, go, hw, colsT, 0, ck, acc, 0, ck, f, ck, hw, true);
             if (gx != null) {
-                // dcol[k, :] = Σ_j W[j, k] · dZ[j, :], into cols (no longer needed)
-                for (int k = 0; k < ck; k++) {
-                    int d = k * hw;
-                    java.util.Arrays.fill(cols, d, d + hw, 0f);
-                    for (int j = 0; j < f; j++) {
-                        saxpy(p[wOff + j * ck + k], gz, go + j * hw, cols, d, hw);
-                    }
-                }
+                // dcol = Wᵀ · dZ: [C·KH·KW, F] · [F, HW], into cols (no longer needed)
+                kernels.gemm(wT, 0, f, gz, go, hw, cols, 0, hw, ck, hw, f, false);
                 col2im(cols, gx, i);
             }
         }

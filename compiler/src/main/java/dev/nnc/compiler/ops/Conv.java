@@ -28,8 +28,10 @@ import java.util.List;
  *
  * <p>NOTE: training steps call the runtime's {@link Conv2d} (im2col, then row-by-row products
  * the JIT vectorizes, the batch split across the kernel threads); inference emits direct loops
- * with every bound a literal, which depend on nothing but the JDK (the standalone class) and sum
- * in the same order, so both give the same floats.
+ * with the layer's sizes as literals, which depend on nothing but the JDK (the standalone class
+ * emits the same, so its predictions equal nnc's to the bit) and sum every output in the same
+ * order as the training kernels (which fuse the multiply-adds when vectorized, so the two differ
+ * in the last bits).
  */
 public final class Conv implements LayerKind {
 
@@ -116,35 +118,53 @@ public final class Conv implements LayerKind {
         int h = in.dim(1);
         int width = in.dim(2);
         int f = s.outShape().dim(0);
+        int hw = w.oh() * w.ow();
+        // Each weight times a row of the input, added to a row of the output: the inner loop
+        // runs over contiguous outputs, which the JIT vectorizes. Every output still sums b,
+        // then (c, ky, kx) in ascending order.
         c.beginControlFlow("for (int i = 0; i < n; i++)");
         c.addStatement("final int xo = i * $L", s.inSize());
-        c.addStatement("final int zo = i * $L", s.outSize());
         c.beginControlFlow("for (int f = 0; f < $L; f++)", f);
-        c.addStatement("final float b = $L", bOff < 0 ? "0f" : "p[" + bOff + " + f]");
+        c.addStatement("final int zf = i * $L + f * $L", s.outSize(), hw);
+        c.addStatement("$T.fill($L, zf, zf + $L, $L)", java.util.Arrays.class, s.out(), hw,
+                bOff < 0 ? "0f" : "p[" + bOff + " + f]");
         c.addStatement("final int wf = $L + f * $L", wOff, channels * w.kh() * w.kw());
-        c.beginControlFlow("for (int oy = 0; oy < $L; oy++)", w.oh());
-        c.beginControlFlow("for (int ox = 0; ox < $L; ox++)", w.ow());
-        c.addStatement("float sum = b");
         c.beginControlFlow("for (int c = 0; c < $L; c++)", channels);
         c.beginControlFlow("for (int ky = 0; ky < $L; ky++)", w.kh());
-        c.addStatement("final int iy = oy * $L + ky - $L", w.sh(), w.pt());
-        if (w.padded()) {
-            c.beginControlFlow("if (iy < 0 || iy >= $L)", h).addStatement("continue")
-                    .endControlFlow();
+        if (w.pt() > 0 || w.pb() > 0) {
+            // output rows whose input row lies inside: ⌈(PT − ky)/SH⌉ <= oy < ⌈(H + PT − ky)/SH⌉
+            c.addStatement("final int oyLo = Math.max(0, Math.floorDiv($L - ky + $L, $L))",
+                    w.pt(), w.sh() - 1, w.sh());
+            c.addStatement("final int oyHi = Math.min($L, Math.floorDiv($L - ky + $L, $L))",
+                    w.oh(), h + w.pt(), w.sh() - 1, w.sh());
         }
-        c.addStatement("final int xr = xo + (c * $L + iy) * $L", h, width);
-        c.addStatement("final int wr = wf + (c * $L + ky) * $L", w.kh(), w.kw());
         c.beginControlFlow("for (int kx = 0; kx < $L; kx++)", w.kw());
-        c.addStatement("final int ix = ox * $L + kx - $L", w.sw(), w.pl());
-        if (w.padded()) {
-            c.beginControlFlow("if (ix < 0 || ix >= $L)", width).addStatement("continue")
-                    .endControlFlow();
+        c.addStatement("final float wv = p[wf + (c * $L + ky) * $L + kx]", w.kh(), w.kw());
+        String oxLo = "0";
+        String oxHi = Integer.toString(w.ow());
+        if (w.pl() > 0 || w.pr() > 0) {
+            c.addStatement("final int oxLo = Math.max(0, Math.floorDiv($L - kx + $L, $L))",
+                    w.pl(), w.sw() - 1, w.sw());
+            c.addStatement("final int oxHi = Math.min($L, Math.floorDiv($L - kx + $L, $L))",
+                    w.ow(), width + w.pl(), w.sw() - 1, w.sw());
+            oxLo = "oxLo";
+            oxHi = "oxHi";
         }
-        c.addStatement("sum += p[wr + kx] * $L[xr + ix]", s.in());
+        boolean rowsPadded = w.pt() > 0 || w.pb() > 0;
+        c.beginControlFlow("for (int oy = $L; oy < $L; oy++)", rowsPadded ? "oyLo" : "0",
+                rowsPadded ? "oyHi" : Integer.toString(w.oh()));
+        c.addStatement("final int xr = xo + (c * $L + oy * $L + ky - $L) * $L + kx - $L", h,
+                w.sh(), w.pt(), width, w.pl());
+        c.addStatement("final int zr = zf + oy * $L", w.ow());
+        c.beginControlFlow("for (int ox = $L; ox < $L; ox++)", oxLo, oxHi);
+        if (w.sw() == 1) {
+            c.addStatement("$L[zr + ox] += wv * $L[xr + ox]", s.out(), s.in());
+        } else {
+            c.addStatement("$L[zr + ox] += wv * $L[xr + ox * $L]", s.out(), s.in(), w.sw());
+        }
         c.endControlFlow();
         c.endControlFlow();
         c.endControlFlow();
-        c.addStatement("$L[zo + (f * $L + oy) * $L + ox] = sum", s.out(), w.oh(), w.ow());
         c.endControlFlow();
         c.endControlFlow();
         c.endControlFlow();
