@@ -1,5 +1,6 @@
 /*
- * Writes the data sets of the textbook examples (steps 1-5) as CSV files.
+ * Writes the data sets of the textbook examples (steps 1-5, 7 and the small ones of step 9) as
+ * CSV files.
  *
  *     java examples/tools/DataGen.java examples        (from the repository root)
  *
@@ -39,6 +40,7 @@ public final class DataGen {
     static final long SEED_CURVE = 909L;     // ch09, 04-nonlinear-regression/curve-train.csv
     static final long SEED_ARCS = 1010L;     // ch10, 05-nonlinear-classification/arcs-*.csv
     static final long SEED_RINGS = 1111L;    // ch11, 05-nonlinear-classification/rings-*.csv
+    static final long SEED_ECHO = 1901L;     // 19.1, 09-rnn/echo-*.csv
 
     private final Path root;
 
@@ -64,6 +66,8 @@ public final class DataGen {
         gen.arcs();
         gen.rings();
         gen.overfit();
+        gen.echo();
+        gen.subtract();
     }
 
     // ---- step 1: one neuron ----------------------------------------------------------------
@@ -349,6 +353,52 @@ public final class DataGen {
             test.row(x, 4 * StrictMath.sin(x) / Math.PI);
         }
         test.write("07-deep/overfit/ch16-test.csv");
+    }
+
+    // ---- step 9: recurrent networks -----------------------------------------------------------
+
+    /**
+     * 19.1: sequences of two steps x1, x2 = U (uniform in [0, 1)); the target is the first step,
+     * y = x1, which the net must remember while it reads x2 (y_t = x_{t-1} at t = 2). 500
+     * training sequences, then 100 test sequences. A row is one sequence: x1, x2 (an input
+     * [2,1] read step-major), then y.
+     */
+    void echo() {
+        SplittableRandom rnd = new SplittableRandom(SEED_ECHO);
+        echo(rnd, 500).write("09-rnn/echo-train.csv");
+        echo(rnd, 100).write("09-rnn/echo-test.csv");
+    }
+
+    private Csv echo(SplittableRandom rnd, int n) {
+        Csv csv = new Csv("x1", "x2", "y");
+        for (int i = 0; i < n; i++) {
+            double x1 = rnd.nextDouble();
+            double x2 = rnd.nextDouble();
+            csv.row(x1, x2, x1);
+        }
+        return csv;
+    }
+
+    /**
+     * 19.2: every pair a >= b of 4-bit numbers (0..15; 136 pairs) and their difference
+     * d = a - b, as bit sequences, least significant bit first. A row is one sequence: the input
+     * [4,2] step-major (a0, b0, a1, b1, ...: step t holds bit t of a and of b), then the output
+     * [4,1] (d0..d3: bit t of the difference). No randomness.
+     */
+    void subtract() {
+        Csv csv = new Csv("a0", "b0", "a1", "b1", "a2", "b2", "a3", "b3", "d0", "d1", "d2", "d3");
+        for (int a = 0; a <= 15; a++) {
+            for (int b = 0; b <= a; b++) {
+                double[] row = new double[12];
+                for (int t = 0; t < 4; t++) {
+                    row[2 * t] = (a >> t) & 1;
+                    row[2 * t + 1] = (b >> t) & 1;
+                    row[8 + t] = ((a - b) >> t) & 1;
+                }
+                csv.row(row);
+            }
+        }
+        csv.write("09-rnn/subtract.csv");
     }
 
     /** numpy's linspace(start, stop, n): start + i (stop - start) / (n - 1), the last one exact. */

@@ -103,6 +103,9 @@ final class SummaryCommand implements Callable<Integer> {
     }
 
     private static String source(ModelSpec.DataSource src) {
+        if (src.window() != null) {
+            return src.format() + " " + src.path() + " (" + src.window().describe() + ")";
+        }
         String label = src.labelLast() ? "last column"
                 : String.join(", ", src.labels());
         return src.format() + " " + src.path() + " (label: " + label + ")";

@@ -26,6 +26,10 @@ import java.util.List;
  * values, and there must be exactly {@code k}. Otherwise there must be one label per output, used
  * as it is (already one-hot, or regression targets). Features are divided by the source's
  * {@link ModelSpec.DataSource#scale() scale} as they are read.
+ *
+ * <p>Windows: {@code windows("sunspots.csv", window: 12, features: "SUNACTIVITY",
+ * target: "SUNACTIVITY")} cuts every run of 12 consecutive rows into one sample of 12 values
+ * (for an input {@code [12,1]}) whose label is the next row's value; see {@link WindowReader}.
  */
 public final class DataLoader {
     private DataLoader() {
@@ -62,8 +66,40 @@ public final class DataLoader {
                             classesOrNull);
                 }
             }
+            case "windows" -> loadWindows(file, src, inputSize, outputSize, loss,
+                    classesOrNull);
             default -> throw unsupported(file, src);
         };
+    }
+
+    /**
+     * {@code windows(...)}: sliding windows over a CSV time series (see {@link WindowReader});
+     * each window is one sample of {@code window * features} values, step-major, its targets the
+     * labels.
+     */
+    private static LoadedData loadWindows(Path file, ModelSpec.DataSource src, int inputSize,
+            int outputSize, ModelSpec.Loss loss, ClassLabels classesOrNull) {
+        CsvTable t = CsvReader.read(file);
+        ModelSpec.Window win = src.window();
+        WindowReader.Windows w = WindowReader.read(t, win, src.scale());
+        if (w.width() != inputSize) {
+            throw new DataException(file + ": a window of " + win.length() + " steps of "
+                    + count(win.features().size(), "feature") + " holds " + w.width()
+                    + " values but the model has " + count(inputSize, "input")
+                    + " (a windows source feeds an input [" + win.length() + ","
+                    + win.features().size() + "])");
+        }
+        List<Integer> targetCols = new ArrayList<>();
+        for (String name : win.targets()) {
+            targetCols.add(t.indexOf(name));
+        }
+        int k = w.targets();
+        Labels l = new Labels(w.y(), k, (r, j) -> where(t, w.targetRows()[r], targetCols.get(j)),
+                "column '" + (k == 1 ? win.targets().get(0) : "") + "' of " + t.file(),
+                file + " has " + count(k, "target column") + " (" + String.join(", ",
+                        win.targets()) + ")");
+        return targets(w.x(), w.n(), inputSize, l, outputSize, loss, classesOrNull, List.of(),
+                win.targets());
     }
 
     private static LoadedData loadCsv(Path file, ModelSpec.DataSource src, int inputSize,
@@ -228,7 +264,10 @@ public final class DataLoader {
     /**
      * Reads only the features of the CSV {@code file}, for prediction: when the file has exactly
      * {@code inputSize} columns, or the training data is not a CSV file, they are all features;
-     * otherwise the label columns {@code src} names are dropped first. Values are divided by the
+     * otherwise the label columns {@code src} names are dropped first. When the model was trained
+     * on {@code windows(...)} and the file has not exactly {@code inputSize} columns, it is a time
+     * series like the training file: each complete window of its feature columns is one row (see
+     * {@link WindowReader#featureRows}). Values are divided by the
      * training source's scale, as training data was.
      *
      * @param srcOrNull the model's training data source, or {@code null}
@@ -240,6 +279,11 @@ public final class DataLoader {
             throw unsupported(file, srcOrNull);
         }
         CsvTable t = CsvReader.read(file);
+        if (srcOrNull != null && srcOrNull.window() != null
+                && t.columnCount() != inputSize) {
+            // A time series, as the model was trained on: every complete window of it.
+            return WindowReader.featureRows(t, srcOrNull.window(), srcOrNull.scale());
+        }
         List<Integer> cols = new ArrayList<>();
         if (t.columnCount() == inputSize || !csv) {
             for (int c = 0; c < t.columnCount(); c++) {

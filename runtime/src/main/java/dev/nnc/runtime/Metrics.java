@@ -12,6 +12,8 @@ package dev.nnc.runtime;
  * all {@code n * k} values. {@link #accuracy}: with one output, the output and the target fall on
  * the same side of 0.5; with binary cross-entropy over {@code k > 1} outputs, the same per value;
  * otherwise, the largest output is at the target's largest value (argmax, one-hot targets).
+ * For a sequence output [T,K] ({@code k = T·K} values per sample, {@code steps = T}), each step is
+ * judged so on its own K values, and a sample counts as correct only when every step is right.
  */
 public final class Metrics {
     // NOTE: probabilities are clamped to [EPS, 1 - EPS] before a log, so a confident wrong answer
@@ -34,6 +36,11 @@ public final class Metrics {
     /** Coefficient of determination {@code 1 - SS_res / SS_tot}; NaN when all targets are equal. */
     public static double r2(float[] out, float[] y, int n, int k) {
         return new Accumulator(ModelSpec.Loss.MSE, k).add(out, y, n).r2();
+    }
+
+    /** The steps of an output of shape {@code shape}: T for a sequence [T,K], else 1. */
+    public static int steps(int[] shape) {
+        return shape.length == 2 ? shape[0] : 1;
     }
 
     /** Fraction of correct answers, as the class comment defines it for {@code loss}. */
@@ -98,6 +105,7 @@ public final class Metrics {
     public static final class Accumulator {
         private final ModelSpec.Loss loss;
         private final int k;
+        private final int steps;
         private long values;
         private long units;
         private long correct;
@@ -109,8 +117,20 @@ public final class Metrics {
 
         /** Sums for outputs of width {@code k} under {@code loss} (which decides accuracy). */
         public Accumulator(ModelSpec.Loss loss, int k) {
+            this(loss, k, 1);
+        }
+
+        /**
+         * Sums for outputs of {@code steps} steps of {@code k / steps} values each (a sequence
+         * [T,K]: {@code steps = T}); accuracy counts a sample when all its steps are right.
+         */
+        public Accumulator(ModelSpec.Loss loss, int k, int steps) {
+            if (steps < 1 || k % steps != 0) {
+                throw new IllegalArgumentException(k + " values in " + steps + " steps");
+            }
             this.loss = loss;
             this.k = k;
+            this.steps = steps;
         }
 
         /** Adds {@code n} samples. */
@@ -130,7 +150,27 @@ public final class Metrics {
                 sumY2 += t * t;
             }
             values += len;
-            if (k == 1 || loss == ModelSpec.Loss.BINARY_CROSS_ENTROPY) {
+            if (steps > 1) {
+                int w = k / steps;
+                boolean perValue = w == 1 || loss == ModelSpec.Loss.BINARY_CROSS_ENTROPY;
+                for (int s = 0; s < n; s++) {
+                    boolean all = true;
+                    for (int q = 0; q < steps && all; q++) {
+                        int o = s * k + q * w;
+                        if (perValue) {
+                            for (int j = o; j < o + w; j++) {
+                                all &= (out[j] >= 0.5f) == (y[j] >= 0.5f);
+                            }
+                        } else {
+                            all = argmax(out, o, w) == argmax(y, o, w);
+                        }
+                    }
+                    if (all) {
+                        correct++;
+                    }
+                }
+                units += n;
+            } else if (k == 1 || loss == ModelSpec.Loss.BINARY_CROSS_ENTROPY) {
                 for (int i = 0; i < len; i++) {
                     if ((out[i] >= 0.5f) == (y[i] >= 0.5f)) {
                         correct++;

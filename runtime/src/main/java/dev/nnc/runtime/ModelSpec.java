@@ -172,11 +172,14 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
      * @param yArray NPZ: the name of the labels array; else {@code null}
      * @param scale every feature value is divided by this as it is read (255 takes pixels
      *     0..255 to [0, 1]); 1 leaves them as they are
+     * @param window windows: how the sliding windows are cut from the CSV file; else
+     *     {@code null} ({@code labels} then holds the target columns)
      */
     public record DataSource(String format, String path, List<String> labels, boolean labelLast,
-            String labelFile, String xArray, String yArray, double scale) {
+            String labelFile, String xArray, String yArray, double scale, Window window) {
         /** The formats a data source can have. */
-        public static final List<String> FORMATS = List.of("csv", "idx", "npz", "npy");
+        public static final List<String> FORMATS = List.of("csv", "idx", "npz", "npy",
+                "windows");
         /** The array names {@code npz(...)} reads when none are given: the textbook's. */
         public static final String NPZ_X = "data";
         /** See {@link #NPZ_X}. */
@@ -189,6 +192,16 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
             if (!(scale > 0) || Double.isInfinite(scale)) {
                 throw new IllegalArgumentException("scale not a positive number: " + scale);
             }
+            if (format.equals("windows") != (window != null)) {
+                throw new IllegalArgumentException("a windows source needs its window, and only"
+                        + " it has one: " + format);
+            }
+        }
+
+        /** Every source but windows: no window. */
+        public DataSource(String format, String path, List<String> labels, boolean labelLast,
+                String labelFile, String xArray, String yArray, double scale) {
+            this(format, path, labels, labelLast, labelFile, xArray, yArray, scale, null);
         }
 
         /** A CSV source, unscaled: the form of the first version, kept for its callers. */
@@ -219,9 +232,25 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
                     null, null, 1);
         }
 
+        /**
+         * {@code windows(path, window: ..., horizon: ..., features: ..., target: ..., time: ...,
+         * from: ..., to: ...)}: sliding windows over the time series of a CSV file.
+         */
+        public static DataSource windows(String path, Window w) {
+            return new DataSource("windows", path, w.targets(), false, null, null, null, 1,
+                    Objects.requireNonNull(w, "w"));
+        }
+
         /** Returns a copy whose features are divided by {@code s} as they are read. */
         public DataSource withScale(double s) {
-            return new DataSource(format, path, labels, labelLast, labelFile, xArray, yArray, s);
+            return new DataSource(format, path, labels, labelLast, labelFile, xArray, yArray, s,
+                    window);
+        }
+
+        /** A copy that reads every window of the file (a windows source without its split). */
+        public DataSource withoutSplit() {
+            return window == null ? this : new DataSource(format, path, labels, labelLast,
+                    labelFile, xArray, yArray, scale, window.withoutSplit());
         }
 
         /** The files this source reads, as written: the path, then the label file if any. */
@@ -235,7 +264,8 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
          */
         public DataSource resolve(java.nio.file.Path baseDir) {
             return new DataSource(format, resolve(baseDir, path), labels, labelLast,
-                    labelFile == null ? null : resolve(baseDir, labelFile), xArray, yArray, scale);
+                    labelFile == null ? null : resolve(baseDir, labelFile), xArray, yArray, scale,
+                    window);
         }
 
         private static String resolve(java.nio.file.Path baseDir, String p) {
@@ -256,14 +286,79 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
                 case "idx" -> "images: " + quote(path) + ", labels: " + quote(labelFile);
                 case "npz" -> quote(path) + ", x: " + quote(xArray) + ", y: " + quote(yArray);
                 case "npy" -> "x: " + quote(path) + ", y: " + quote(labelFile);
+                case "windows" -> quote(path) + ", " + window.describe();
                 default -> quote(path);
             };
             return format + "(" + args + ")" + (scale == 1 ? "" : " scaled by 1/"
                     + ClassLabels.format(scale));
         }
 
-        private static String quote(String s) {
+        static String quote(String s) {
             return "\"" + s + "\"";
+        }
+    }
+
+    /**
+     * How {@code windows(...)} cuts samples from the time series of a CSV file, one row per time
+     * step: each sample is {@code length} consecutive rows of the {@code features} columns (an
+     * input {@code [length, features.size()]}, step-major), and its targets are the
+     * {@code targets} columns of the row {@code horizon} steps after the window's last row.
+     *
+     * <p>Example: {@code windows("sunspots.csv", window: 12, horizon: 1, features: ["SUNACTIVITY"],
+     * target: "SUNACTIVITY", time: "YEAR", to: 1920)} is {@code new Window(12, 1,
+     * List.of("SUNACTIVITY"), List.of("SUNACTIVITY"), "YEAR", null, 1920.0)}: the years 1700-1711
+     * predict 1712, ..., 1908-1919 predict 1920; later targets are left out.
+     *
+     * @param length the number of steps of a window, ≥ 1
+     * @param horizon how many steps after the window's last step the target is, ≥ 0 (0: the
+     *     target is read on the window's last row)
+     * @param features the feature columns, in the order of the input's F axis
+     * @param targets the target columns
+     * @param time the column {@code from} and {@code to} compare with, or {@code null}
+     * @param from keep only the windows whose target row has {@code time} ≥ this, or {@code null}
+     * @param to keep only the windows whose target row has {@code time} ≤ this, or {@code null}
+     */
+    public record Window(int length, int horizon, List<String> features, List<String> targets,
+            String time, Double from, Double to) {
+        public Window {
+            if (length < 1 || horizon < 0) {
+                throw new IllegalArgumentException("window " + length + ", horizon " + horizon);
+            }
+            features = List.copyOf(features);
+            targets = List.copyOf(targets);
+            if (features.isEmpty() || targets.isEmpty()) {
+                throw new IllegalArgumentException("no feature or no target column");
+            }
+            if (time == null && (from != null || to != null)) {
+                throw new IllegalArgumentException("from/to without a time column");
+            }
+        }
+
+        /** The same windows without {@code time}, {@code from} and {@code to}: all of them. */
+        public Window withoutSplit() {
+            return new Window(length, horizon, features, targets, null, null, null);
+        }
+
+        /** The arguments as a {@code .nn} file writes them. */
+        public String describe() {
+            StringBuilder sb = new StringBuilder("window: " + length + ", horizon: " + horizon
+                    + ", features: " + list(features) + ", target: " + list(targets));
+            if (time != null) {
+                sb.append(", time: ").append(DataSource.quote(time));
+            }
+            if (from != null) {
+                sb.append(", from: ").append(ClassLabels.format(from));
+            }
+            if (to != null) {
+                sb.append(", to: ").append(ClassLabels.format(to));
+            }
+            return sb.toString();
+        }
+
+        private static String list(List<String> names) {
+            return names.size() == 1 ? DataSource.quote(names.get(0)) : names.stream()
+                    .map(DataSource::quote).collect(java.util.stream.Collectors.joining(", ",
+                            "[", "]"));
         }
     }
 }

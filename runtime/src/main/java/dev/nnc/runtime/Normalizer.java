@@ -84,6 +84,27 @@ public final class Normalizer {
         return new Normalizer(kind, shift, scale);
     }
 
+    /**
+     * Fits {@code kind} on {@code rows} samples of {@code steps} steps of {@code features} values
+     * each (a sequence {@code [steps, features]}, step-major): each feature's statistics are taken
+     * over all its steps, and every step of it gets the same shift and scale. The normalizer has
+     * {@code steps * features} columns.
+     *
+     * <p>Example: two samples of [2,1], {@code {1, 3, 2, 5}}, with MINMAX: min 1, range 4 for
+     * both columns.
+     */
+    public static Normalizer fitSteps(float[] data, int rows, int steps, int features,
+            ModelSpec.Normalization kind) {
+        Normalizer per = fit(data, rows * steps, features, kind);
+        double[] shift = new double[steps * features];
+        double[] scale = new double[steps * features];
+        for (int t = 0; t < steps; t++) {
+            System.arraycopy(per.shift, 0, shift, t * features, features);
+            System.arraycopy(per.scale, 0, scale, t * features, features);
+        }
+        return new Normalizer(kind, shift, scale);
+    }
+
     /** The kind of map. */
     public ModelSpec.Normalization kind() {
         return kind;

@@ -346,7 +346,8 @@ public final class Trainer {
             int n = d.size();
             int in = d.inputSize();
             int out = d.outputSize();
-            Metrics.Accumulator acc = new Metrics.Accumulator(loss, out);
+            Metrics.Accumulator acc = new Metrics.Accumulator(loss, out,
+                Metrics.steps(model.outputShape()));
             double lossSum = 0;
             if (n <= chunk) {
                 lossSum = model.evaluate(d.x(), d.y(), n, ob);

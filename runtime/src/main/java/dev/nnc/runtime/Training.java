@@ -25,7 +25,8 @@ import java.util.Set;
  * <li>Load the training file (relative paths resolve against {@code baseDir}, the directory of
  *     the {@code .nn} file), or take the in-memory training set of the options.
  * <li>Fit the feature normalizer, and for MSE the label normalizer, on the whole training file,
- *     validation part included. NOTE: this follows the textbook, which normalizes before it splits
+ *     validation part included (per column; for a sequence input [T,F] or output [T,K], per
+ *     feature over all steps). NOTE: this follows the textbook, which normalizes before it splits
  *     off validation data; the validation metrics are therefore very slightly optimistic.
  * <li>Split: shuffle the sample indices once with {@code new Rng(seed ^ SPLIT_SALT)} and hold out
  *     the first {@code validation} fraction (rounded down, at least one sample), as the textbook
@@ -182,9 +183,9 @@ public final class Training {
             classes = ld.classes();
         }
         checkShape(model, all, "training");
-        Normalizer fx = Normalizer.fit(all.x(), all.size(), in, spec.data().features());
+        Normalizer fx = fit(all.x(), all.size(), model.inputShape(), spec.data().features());
         Normalizer fy = loss == ModelSpec.Loss.MSE
-                ? Normalizer.fit(all.y(), all.size(), out, spec.data().labels())
+                ? fit(all.y(), all.size(), model.outputShape(), spec.data().labels())
                 : Normalizer.identity(out);
         Preprocessing prep = new Preprocessing(fx, fy, classes);
 
@@ -266,8 +267,9 @@ public final class Training {
     /**
      * Measures a trained model on a data file, as {@code nnc eval} does: the file is read with
      * {@code src}'s settings (or, when {@code null}, as a CSV file with the label settings of the
-     * model's training data when that is a CSV file too, else with the label last; scaled as the
-     * training data), normalized with the saved preprocessing and its class labels.
+     * model's training data when that is a CSV file too, or as every window of the file when the
+     * model was trained on windows, else with the label last; scaled as the training data),
+     * normalized with the saved preprocessing and its class labels.
      *
      * @return {@code samples} and {@code loss}, then {@code accuracy} for classifiers, or
      *     {@code mse}, {@code rmse}, {@code r2} (in the labels' own units) for regression
@@ -278,6 +280,7 @@ public final class Training {
         if (s == null) {
             ModelSpec.DataSource t = model.spec().data().train();
             s = t != null && t.format().equals("csv") ? t
+                    : t != null && t.window() != null ? t.withoutSplit()
                     : ModelSpec.DataSource.csv(csv.toString(), List.of(), true)
                             .withScale(t != null ? t.scale() : 1);
         }
@@ -298,6 +301,22 @@ public final class Training {
             m.put("r2", me.acc.r2());
         }
         return m;
+    }
+
+    /**
+     * Fits a normalizer on {@code rows} samples of {@code shape}: per column for a vector or an
+     * image; for a sequence {@code [T,F]}, per feature over all T steps (every step of a feature
+     * gets the same shift and scale, as a time series has one range).
+     */
+    static Normalizer fit(float[] data, int rows, int[] shape, ModelSpec.Normalization kind) {
+        int size = 1;
+        for (int d : shape) {
+            size *= d;
+        }
+        if (shape.length == 2) {
+            return Normalizer.fitSteps(data, rows, shape[0], shape[1], kind);
+        }
+        return Normalizer.fit(data, rows, size, kind);
     }
 
     /** The seed of a run: the option's, else the checkpoint's, else the file's. */
@@ -397,7 +416,8 @@ public final class Training {
         float[] yb = new float[chunk * out];
         float[] rb = new float[chunk * out];
         float[] ob = new float[chunk * out];
-        Metrics.Accumulator acc = new Metrics.Accumulator(loss, out);
+        Metrics.Accumulator acc = new Metrics.Accumulator(loss, out,
+                Metrics.steps(model.outputShape()));
         double lossSum = 0;
         for (int from = 0; from < d.size(); from += chunk) {
             int n = Math.min(chunk, d.size() - from);

@@ -112,7 +112,7 @@ class DataLoaderTest {
 
     @Test
     void unsupportedFormat() throws IOException {
-        assertEquals("F: unsupported data format 'json' (known: csv, idx, npz, npy)",
+        assertEquals("F: unsupported data format 'json' (known: csv, idx, npz, npy, windows)",
                 error("a,y\n1,1\n", new DataSource("json", "x.json", List.of(), true), 1, 1,
                         Loss.MSE, null));
     }

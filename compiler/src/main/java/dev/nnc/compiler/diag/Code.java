@@ -50,7 +50,13 @@ public enum Code {
     DATA_FILE_NOT_FOUND(501, Severity.ERROR),
     DATA_COLUMN_NOT_FOUND(502, Severity.ERROR),
     DATA_FORMAT(503, Severity.ERROR),
-    DATA_COLUMNS_MISMATCH(504, Severity.ERROR);
+    DATA_COLUMNS_MISMATCH(504, Severity.ERROR),
+    /** windows(...): the window and its horizon need more rows than the series has. */
+    DATA_WINDOW_TOO_LONG(505, Severity.ERROR),
+    /** windows(...): the model's input is not [window, features]. */
+    DATA_WINDOW_SHAPE(506, Severity.ERROR),
+    /** windows(...): no window's target lies in from..to. */
+    DATA_WINDOW_EMPTY(507, Severity.ERROR);
 
     private final int number;
     private final Severity severity;

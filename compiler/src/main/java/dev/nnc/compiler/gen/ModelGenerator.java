@@ -209,12 +209,30 @@ public final class ModelGenerator {
                     src.path(), src.labelFile());
             case "npz" -> b.add("$T.npz($S, $S, $S)", ModelSpec.DataSource.class, src.path(),
                     src.xArray(), src.yArray());
+            case "windows" -> b.add("$T.windows($S, $L)", ModelSpec.DataSource.class,
+                    src.path(), window(src.window()));
             default -> throw new AssertionError(src.format());
         }
         if (src.scale() != 1) {
             b.add(".withScale($L)", doubleLit(src.scale()));
         }
         return b.build();
+    }
+
+    private static CodeBlock window(ModelSpec.Window w) {
+        return CodeBlock.of("new $T($L, $L, $L, $L, $L, $L, $L)", ModelSpec.Window.class,
+                w.length(), w.horizon(), strings(w.features()), strings(w.targets()),
+                w.time() == null ? "null" : CodeBlock.of("$S", w.time()),
+                w.from() == null ? "null" : doubleLit(w.from()),
+                w.to() == null ? "null" : doubleLit(w.to()));
+    }
+
+    private static CodeBlock strings(List<String> names) {
+        CodeBlock.Builder b = CodeBlock.builder().add("$T.of(", List.class);
+        for (int i = 0; i < names.size(); i++) {
+            b.add(i == 0 ? "$S" : ", $S", names.get(i));
+        }
+        return b.add(")").build();
     }
 
     private static CodeBlock stop(StopCondition c) {
@@ -552,7 +570,8 @@ public final class ModelGenerator {
             pre = "pre";
         }
         CodeBlock.Builder c = CodeBlock.builder();
-        m.loss().emit(c, "out", pre, grad, m.output().size());
+        Shape o = m.output();
+        m.loss().emit(c, "out", pre, grad, o.size(), o.kind() == Shape.Kind.SEQUENCE ? o.dim(0) : 1);
         b.addCode(c.build());
     }
 

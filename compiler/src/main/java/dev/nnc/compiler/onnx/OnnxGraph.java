@@ -49,6 +49,13 @@ public final class OnnxGraph {
                     .setType(AttributeProto.AttributeType.INT).setI(value).build());
         }
 
+        /** A string attribute, e.g. {@code direction} of LSTM. */
+        public static Attr s(String name, String value) {
+            return new Attr(AttributeProto.newBuilder().setName(name)
+                    .setType(AttributeProto.AttributeType.STRING)
+                    .setS(ByteString.copyFromUtf8(value)).build());
+        }
+
         /** A list-of-integers attribute, e.g. {@code perm} of Transpose. */
         public static Attr ints(String name, long... values) {
             AttributeProto.Builder b = AttributeProto.newBuilder().setName(name)
@@ -86,6 +93,30 @@ public final class OnnxGraph {
             n.addAttribute(a.proto);
         }
         graph.addNode(n);
+    }
+
+    /**
+     * Adds the node {@code opType(inputs) → outputs}; an empty output name leaves that optional
+     * output out (LSTM's Y when only Y_h is wanted).
+     */
+    public void node(String opType, List<String> inputs, List<String> outputs, Attr... attrs) {
+        int k = opCounts.merge(opType, 1, Integer::sum);
+        NodeProto.Builder n = NodeProto.newBuilder().setOpType(opType).setName(opType + "_" + k)
+                .addAllInput(inputs).addAllOutput(outputs);
+        for (Attr a : attrs) {
+            n.addAttribute(a.proto);
+        }
+        graph.addNode(n);
+    }
+
+    /** Adds an int64 constant named {@code hint} (made unique) and returns its name. */
+    public String longs(String hint, int[] dims, long[] values) {
+        checkSize(dims, values.length, hint);
+        ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (long v : values) {
+            b.putLong(v);
+        }
+        return tensor(hint, dims, TensorProto.DataType.INT64, b.array());
     }
 
     /** Adds a float32 constant named {@code hint} (made unique) and returns its name. */

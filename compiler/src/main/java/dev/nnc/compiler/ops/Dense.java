@@ -4,7 +4,9 @@ import dev.nnc.runtime.Kernels;
 import java.util.List;
 
 /**
- * {@code dense(units, bias: true, init: ...)}: a fully connected layer on a vector.
+ * {@code dense(units, bias: true, init: ...)}: a fully connected layer on a vector, or on a
+ * sequence [T,F] the same weights applied at every step ([T,units], Keras's semantics): the T
+ * steps of the n samples are simply n·T rows.
  *
  * <p>Forward, rows are samples (the textbook's notation): Z = X·W + B, with W of shape
  * [in, units] and B of shape [units].
@@ -45,7 +47,7 @@ public final class Dense implements LayerKind {
         double l1 = s.args().number("l1");
         double l2 = s.args().number("l2");
         int w = s.offset(0);
-        int size = s.inSize() * s.outSize();
+        int size = width(s) * units(s);
         var c = s.code();
         if (l2 > 0) {
             c.addStatement("double squares = 0");
@@ -65,6 +67,9 @@ public final class Dense implements LayerKind {
 
     @Override
     public Shape outputShape(Shape in, Args args, ShapeErrors errors) {
+        if (in.kind() == Shape.Kind.SEQUENCE) {
+            return Shape.of(in.dim(0), args.integer("units"));
+        }
         if (in.kind() != Shape.Kind.VECTOR) {
             errors.report("dense needs a vector [N] input, but its input has shape %s %s; "
                     + "add flatten before it", in, in.kind().pattern());
@@ -73,10 +78,29 @@ public final class Dense implements LayerKind {
         return Shape.vector(args.integer("units"));
     }
 
+    /** Rows per sample: T for a sequence, else 1. */
+    static int steps(Shape s) {
+        return s.kind() == Shape.Kind.SEQUENCE ? s.dim(0) : 1;
+    }
+
+    /** The Java expression for the number of rows: {@code n} or {@code n * T}. */
+    private static String rows(EmitSite s) {
+        int t = steps(s.inShape());
+        return t == 1 ? "n" : "n * " + t;
+    }
+
+    private static int width(EmitSite s) {
+        return s.inSize() / steps(s.inShape());
+    }
+
+    private static int units(EmitSite s) {
+        return s.outSize() / steps(s.inShape());
+    }
+
     @Override
     public List<TensorDef> params(Shape in, Shape out, Args args) {
-        int fanIn = in.size();
-        int units = out.size();
+        int fanIn = in.size() / steps(in);
+        int units = out.size() / steps(in);
         TensorDef w = new TensorDef("W", new int[] {fanIn, units}, false, fanIn, units);
         if (!args.bool("bias")) {
             return List.of(w);
@@ -86,7 +110,8 @@ public final class Dense implements LayerKind {
 
     @Override
     public long flops(Shape in, Shape out, Args args) {
-        return 2L * in.size() * out.size() + (args.bool("bias") ? out.size() : 0);
+        long t = steps(in);
+        return t * (2L * (in.size() / t) * (out.size() / t)) + (args.bool("bias") ? out.size() : 0);
     }
 
     /**
@@ -98,13 +123,14 @@ public final class Dense implements LayerKind {
     static final int KERNEL_MIN_WEIGHTS = 4096;
 
     private static boolean kernel(EmitSite s) {
-        return (long) s.inSize() * s.outSize() >= KERNEL_MIN_WEIGHTS;
+        return (long) width(s) * units(s) >= KERNEL_MIN_WEIGHTS;
     }
 
     @Override
     public void emitForward(EmitSite s) {
-        int in = s.inSize();
-        int out = s.outSize();
+        int in = width(s);
+        int out = units(s);
+        String rows = rows(s);
         int w = s.offset(0);
         boolean bias = s.args().bool("bias");
         var c = s.code();
@@ -113,15 +139,15 @@ public final class Dense implements LayerKind {
             // loops, so predictions do not depend on the JVM's options and equal the standalone
             // class's to the bit; training steps take the fastest kernels.
             c.beginControlFlow("if ($L)", s.training());
-            c.addStatement("$T.denseForward($L, n, $L, p, $L, $L, $L, $L)", Kernels.class, s.in(),
-                    in, w, bias ? s.offset(1) : -1, out, s.out());
+            c.addStatement("$T.denseForward($L, $L, $L, p, $L, $L, $L, $L)", Kernels.class, s.in(),
+                    rows, in, w, bias ? s.offset(1) : -1, out, s.out());
             c.nextControlFlow("else");
-            c.addStatement("$T.scalar().forward($L, n, $L, p, $L, $L, $L, $L)", Kernels.class,
-                    s.in(), in, w, bias ? s.offset(1) : -1, out, s.out());
+            c.addStatement("$T.scalar().forward($L, $L, $L, p, $L, $L, $L, $L)", Kernels.class,
+                    s.in(), rows, in, w, bias ? s.offset(1) : -1, out, s.out());
             c.endControlFlow();
             return;
         }
-        c.beginControlFlow("for (int i = 0; i < n; i++)");
+        c.beginControlFlow("for (int i = 0, m = $L; i < m; i++)", rows);
         c.addStatement("final int xo = i * $L", in);
         c.addStatement("final int zo = i * $L", out);
         c.beginControlFlow("for (int j = 0; j < $L; j++)", out);
@@ -143,17 +169,18 @@ public final class Dense implements LayerKind {
 
     @Override
     public void emitBackward(EmitSite s) {
-        int in = s.inSize();
-        int out = s.outSize();
+        int in = width(s);
+        int out = units(s);
+        String rows = rows(s);
         int w = s.offset(0);
         boolean bias = s.args().bool("bias");
         var c = s.code();
         if (kernel(s)) {
-            c.addStatement("$T.denseGradWeights($L, n, $L, $L, $L, gp, $L, $L)", Kernels.class,
-                    s.in(), in, s.gradOut(), out, w, bias ? s.offset(1) : -1);
+            c.addStatement("$T.denseGradWeights($L, $L, $L, $L, $L, gp, $L, $L)", Kernels.class,
+                    s.in(), rows, in, s.gradOut(), out, w, bias ? s.offset(1) : -1);
             if (s.gradIn() != null) {
-                c.addStatement("$T.denseGradInput($L, n, $L, p, $L, $L, $L)", Kernels.class,
-                        s.gradOut(), out, w, in, s.gradIn());
+                c.addStatement("$T.denseGradInput($L, $L, $L, p, $L, $L, $L)", Kernels.class,
+                        s.gradOut(), rows, out, w, in, s.gradIn());
             }
             emitPenaltyGradient(s, w, in * out);
             return;
@@ -163,7 +190,7 @@ public final class Dense implements LayerKind {
             c.addStatement("$T.fill(gp, $L, $L, 0f)", java.util.Arrays.class, s.offset(1),
                     s.offset(1) + out);
         }
-        c.beginControlFlow("for (int i = 0; i < n; i++)");
+        c.beginControlFlow("for (int i = 0, m = $L; i < m; i++)", rows);
         c.addStatement("final int xo = i * $L", in);
         c.addStatement("final int go = i * $L", out);
         if (bias) {
@@ -208,12 +235,27 @@ public final class Dense implements LayerKind {
         c.endControlFlow();
     }
 
-    /** ONNX: {@code Gemm(X, W, B)}, which is X·W + B with W as nnc lays it out, [in, units]. */
+    /**
+     * ONNX: {@code Gemm(X, W, B)}, which is X·W + B with W as nnc lays it out, [in, units]; on a
+     * sequence {@code MatMul(X, W)} (which broadcasts over the steps) and {@code Add(·, B)}.
+     */
     @Override
     public void exportOnnx(ExportSite s) {
-        int in = s.inSize();
-        int units = s.outSize();
+        int steps = steps(s.inShape());
+        int in = s.inSize() / steps;
+        int units = s.outSize() / steps;
         String w = s.constant("W", new int[] {in, units}, s.param(0));
+        if (steps > 1 || s.inShape().kind() == Shape.Kind.SEQUENCE) {
+            if (!s.args().bool("bias")) {
+                s.graph().node("MatMul", List.of(s.in(), w), s.out());
+                return;
+            }
+            String xw = s.graph().fresh(s.layer() + ".xw");
+            s.graph().node("MatMul", List.of(s.in(), w), xw);
+            s.graph().node("Add", List.of(xw, s.constant("B", new int[] {units}, s.param(1))),
+                    s.out());
+            return;
+        }
         List<String> inputs = s.args().bool("bias")
                 ? List.of(s.in(), w, s.constant("B", new int[] {units}, s.param(1)))
                 : List.of(s.in(), w);

@@ -42,8 +42,12 @@ public abstract class Loss {
      * @param pre the last layer's input Z (used when {@link #fused()})
      * @param grad the array receiving the gradient (of A, or of Z when fused), or {@code null}
      *     when only the value is wanted
+     * @param size the output values of one sample
+     * @param steps the steps T of a sequence output [T,K], else 1: each step is a sample's
+     *     prediction of its own, and the losses of its steps are summed (textbook 19.3)
      */
-    public abstract void emit(CodeBlock.Builder c, String out, String pre, String grad, int size);
+    public abstract void emit(CodeBlock.Builder c, String out, String pre, String grad, int size,
+            int steps);
 
     /** mse: L = Σ(a − y)² / (2m) (the textbook's form); dA = (A − Y) / m. */
     public static final class Mse extends Loss {
@@ -68,7 +72,8 @@ public abstract class Loss {
         }
 
         @Override
-        public void emit(CodeBlock.Builder c, String out, String pre, String grad, int size) {
+        public void emit(CodeBlock.Builder c, String out, String pre, String grad, int size,
+                int steps) {
             c.addStatement("double sq = 0");
             c.beginControlFlow("for (int t = 0, e = n * $L; t < e; t++)", size);
             c.addStatement("final float d = $L[t] - y[t]", out);
@@ -116,7 +121,8 @@ public abstract class Loss {
         }
 
         @Override
-        public void emit(CodeBlock.Builder c, String out, String pre, String grad, int size) {
+        public void emit(CodeBlock.Builder c, String out, String pre, String grad, int size,
+                int steps) {
             c.beginControlFlow("for (int t = 0, e = n * $L; t < e; t++)", size);
             c.addStatement("final float z = $L[t]", pre);
             c.addStatement("loss += Math.max(z, 0f) - z * y[t] + Math.log1p(Math.exp(-Math.abs(z)))");
@@ -129,7 +135,8 @@ public abstract class Loss {
 
     /**
      * cross_entropy on softmax outputs: L = −Σ y·ln a / m, computed from Z as
-     * Σ y (logsumexp(Z) − z); dZ = (A − Y)/m.
+     * Σ y (logsumexp(Z) − z); dZ = (A − Y)/m. On a sequence output [T,K] (a softmax per step),
+     * the sum runs over the steps too.
      */
     public static final class CrossEntropy extends Loss {
         @Override
@@ -154,9 +161,10 @@ public abstract class Loss {
                         + last.name() + "; add '-> softmax' to the last layer (or use "
                         + "binary_cross_entropy with one sigmoid unit)";
             }
-            if (out.size() < 2) {
+            int classes = out.dims()[out.rank() - 1];
+            if (classes < 2) {
                 return "cross_entropy needs at least 2 classes, but the output has "
-                        + out.size() + "; for two classes use one sigmoid unit and "
+                        + classes + "; for two classes use one sigmoid unit and "
                         + "binary_cross_entropy";
             }
             return null;
@@ -168,19 +176,22 @@ public abstract class Loss {
         }
 
         @Override
-        public void emit(CodeBlock.Builder c, String out, String pre, String grad, int size) {
-            c.beginControlFlow("for (int i = 0; i < n; i++)");
-            c.addStatement("final int o = i * $L", size);
+        public void emit(CodeBlock.Builder c, String out, String pre, String grad, int size,
+                int steps) {
+            int k = size / steps;
+            c.beginControlFlow("for (int i = 0, m = $L; i < m; i++)",
+                    steps == 1 ? "n" : "n * " + steps);
+            c.addStatement("final int o = i * $L", k);
             c.addStatement("float max = $L[o]", pre);
-            c.beginControlFlow("for (int j = 1; j < $L; j++)", size);
+            c.beginControlFlow("for (int j = 1; j < $L; j++)", k);
             c.addStatement("max = Math.max(max, $L[o + j])", pre);
             c.endControlFlow();
             c.addStatement("double se = 0");
-            c.beginControlFlow("for (int j = 0; j < $L; j++)", size);
+            c.beginControlFlow("for (int j = 0; j < $L; j++)", k);
             c.addStatement("se += Math.exp($L[o + j] - max)", pre);
             c.endControlFlow();
             c.addStatement("final double lse = max + Math.log(se)");
-            c.beginControlFlow("for (int j = 0; j < $L; j++)", size);
+            c.beginControlFlow("for (int j = 0; j < $L; j++)", k);
             c.addStatement("final float yj = y[o + j]");
             c.beginControlFlow("if (yj != 0f)");
             c.addStatement("loss += yj * (lse - $L[o + j])", pre);

@@ -9,6 +9,8 @@ import java.util.List;
  * <p>Backward: dZ_j = A_j (dA_j − Σ_k dA_k A_k). With cross-entropy the loss skips this and gives
  * dZ = A − Y directly (see {@link Loss.CrossEntropy}).
  *
+ * <p>On a sequence [T,K], each step's K values are normalized on their own.
+ *
  * <p>ONNX: {@code Softmax(axis = -1)} (opset 13 and later normalize along that one axis).
  */
 public final class Softmax implements LayerKind {
@@ -35,9 +37,9 @@ public final class Softmax implements LayerKind {
 
     @Override
     public Shape outputShape(Shape in, Args args, ShapeErrors errors) {
-        if (in.kind() != Shape.Kind.VECTOR) {
-            errors.report("softmax needs a vector [N] input, but its input has shape %s %s",
-                    in, in.kind().pattern());
+        if (in.kind() == Shape.Kind.IMAGE) {
+            errors.report("softmax needs a vector [N] or a sequence [T,K] input, but its input "
+                    + "has shape %s %s", in, in.kind().pattern());
             return null;
         }
         return in;
@@ -50,9 +52,9 @@ public final class Softmax implements LayerKind {
 
     @Override
     public void emitForward(EmitSite s) {
-        int k = s.inSize();
+        int k = width(s.inShape());
         var c = s.code();
-        c.beginControlFlow("for (int i = 0; i < n; i++)");
+        c.beginControlFlow("for (int i = 0, m = $L; i < m; i++)", rows(s.inShape()));
         c.addStatement("final int o = i * $L", k);
         // NOTE: subtracting the row maximum keeps exp from overflowing; the result is unchanged.
         c.addStatement("float max = $L[o]", s.in());
@@ -77,9 +79,9 @@ public final class Softmax implements LayerKind {
         if (s.gradIn() == null) {
             return;
         }
-        int k = s.inSize();
+        int k = width(s.inShape());
         var c = s.code();
-        c.beginControlFlow("for (int i = 0; i < n; i++)");
+        c.beginControlFlow("for (int i = 0, m = $L; i < m; i++)", rows(s.inShape()));
         c.addStatement("final int o = i * $L", k);
         c.addStatement("float dot = 0f");
         c.beginControlFlow("for (int j = 0; j < $L; j++)", k);
@@ -90,6 +92,16 @@ public final class Softmax implements LayerKind {
                 s.gradOut());
         c.endControlFlow();
         c.endControlFlow();
+    }
+
+    /** The values normalized together: the last axis. */
+    static int width(Shape s) {
+        return s.dims()[s.rank() - 1];
+    }
+
+    /** The Java expression for the rows normalized one by one: {@code n} or {@code n * T}. */
+    static String rows(Shape s) {
+        return s.rank() == 1 ? "n" : "n * " + (s.size() / width(s));
     }
 
     @Override

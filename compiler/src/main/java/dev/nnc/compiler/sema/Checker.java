@@ -299,6 +299,9 @@ public final class Checker {
                 if (t.constant() != null) {
                     tinit = InitSpec.constant(t.constant());
                 }
+                if (t.preferred() != null && !(own instanceof InitSpec)) {
+                    tinit = t.preferred();
+                }
                 tensors.add(new TensorIR(name + "." + t.suffix(), t, offset, tinit));
                 offset += t.size();
             }

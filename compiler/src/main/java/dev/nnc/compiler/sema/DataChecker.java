@@ -6,6 +6,8 @@ import dev.nnc.compiler.diag.Diagnostics;
 import dev.nnc.compiler.diag.SourceFile;
 import dev.nnc.compiler.ops.Loss;
 import dev.nnc.compiler.ops.Shape;
+import dev.nnc.runtime.CsvReader;
+import dev.nnc.runtime.CsvTable;
 import dev.nnc.runtime.DataException;
 import dev.nnc.runtime.DataLoader;
 import dev.nnc.runtime.IdxReader;
@@ -13,6 +15,7 @@ import dev.nnc.runtime.ModelSpec;
 import dev.nnc.runtime.NdArray;
 import dev.nnc.runtime.NpyReader;
 import dev.nnc.runtime.NpzReader;
+import dev.nnc.runtime.WindowReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +43,8 @@ import java.util.Set;
  * idx(images: "...", labels: "...")      MNIST's format, plain or gzip
  * npz(path, x: "data", y: "label")       the textbook's array names are the defaults
  * npy(x: "x.npy", y: "y.npy")
+ * windows(path, window: 12, horizon: 1, features: ["a"], target: "a", time: "year",
+ *         from: 1700, to: 1920)        sliding windows over a CSV time series
  * </pre>
  */
 final class DataChecker {
@@ -49,13 +54,16 @@ final class DataChecker {
             "csv", List.of("path", "label"),
             "idx", List.of("images", "labels"),
             "npz", List.of("path", "x", "y"),
-            "npy", List.of("x", "y"));
+            "npy", List.of("x", "y"),
+            "windows", List.of("path", "window", "horizon", "features", "target", "time",
+                    "from", "to"));
     private static final Map<String, String> EXAMPLES = Map.of(
             "csv", "csv(\"data.csv\", label: last)",
             "idx", "idx(images: \"train-images-idx3-ubyte.gz\", labels: "
                     + "\"train-labels-idx1-ubyte.gz\")",
             "npz", "npz(\"ch10.train.npz\", x: \"data\", y: \"label\")",
-            "npy", "npy(x: \"x.npy\", y: \"y.npy\")");
+            "npy", "npy(x: \"x.npy\", y: \"y.npy\")",
+            "windows", "windows(\"series.csv\", window: 12, target: \"y\")");
     /** Where the Debian package dataset-fashion-mnist installs Fashion-MNIST. */
     private static final String FASHION_MNIST = "fashion-mnist";
     private static final List<String> NORMALIZATIONS = List.of("none", "minmax", "zscore");
@@ -174,8 +182,8 @@ final class DataChecker {
                         c2.name(), Names.known(c2.name(), PARAMS.keySet()));
             } else {
                 diags.report(Code.ARGUMENT_TYPE, v.span(), "data is given as csv(...), idx(...), "
-                        + "npz(...) or npy(...), e.g. csv(\"file.csv\", label: last), not %s",
-                        v.describe());
+                        + "npz(...), npy(...) or windows(...), e.g. csv(\"file.csv\", label: "
+                        + "last), not %s", v.describe());
             }
             return null;
         }
@@ -187,6 +195,7 @@ final class DataChecker {
             case "csv" -> csv(c, args, loss, in, out, file);
             case "idx", "npy" -> pair(c, args, loss, in, out, file);
             case "npz" -> npz(c, args, loss, in, out, file);
+            case "windows" -> windows(c, args, loss, in, out, file);
             default -> throw new AssertionError(c.name());
         };
     }
@@ -267,6 +276,181 @@ final class DataChecker {
         ModelSpec.DataSource src = ModelSpec.DataSource.csv(path.value(), labels, last);
         checkFile(src, path, loss, in, out, file);
         return src;
+    }
+
+    /**
+     * {@code windows(path, window: n, horizon: 1, features: ..., target: ..., time: ..., from: ...,
+     * to: ...)}: the arguments, then the file read whole (a time series is small) and cut as
+     * training will cut it, so that a missing column (NN0502), a window longer than the series
+     * (NN0505) or a range that keeps no window (NN0507) is reported here; an input that is not
+     * {@code [window, features]} (or a vector of as many values) is NN0506.
+     */
+    private ModelSpec.DataSource windows(Value.Call c, Map<String, Value> args, Loss loss,
+            Shape in, Shape out, SourceFile file) {
+        Value.Str path = fileArg(c, args, "path");
+        Integer length = count(c, args, "window", null, 1);
+        Integer horizon = count(c, args, "horizon", 1, 0);
+        List<String> targets = columns(args.get("target"), "target");
+        if (args.get("target") == null) {
+            diags.report(Code.MISSING_ARGUMENT, c.span(), "windows needs the argument 'target' "
+                    + "(the column to predict), e.g. %s", EXAMPLES.get("windows"));
+        }
+        List<String> features = args.containsKey("features")
+                ? columns(args.get("features"), "features") : targets;
+        String time = null;
+        Value timeV = args.get("time");
+        if (timeV instanceof Value.Str s) {
+            time = s.value();
+        } else if (timeV != null) {
+            diags.report(Code.ARGUMENT_TYPE, timeV.span(), "time is the name of the column that "
+                    + "from and to compare with, a string such as \"year\", not %s",
+                    timeV.describe());
+            return null;
+        }
+        Double from = bound(args.get("from"), "from", time);
+        Double to = bound(args.get("to"), "to", time);
+        if (from != null && to != null && from > to) {
+            diags.report(Code.ARGUMENT_RANGE, args.get("to").span(), "to (%s) is before from "
+                    + "(%s): no window would be kept", Values.format(to), Values.format(from));
+            return null;
+        }
+        if (path == null || length == null || horizon == null || targets == null
+                || features == null || args.containsKey("from") && from == null
+                || args.containsKey("to") && to == null) {
+            return null;
+        }
+        ModelSpec.Window w = new ModelSpec.Window(length, horizon, features, targets, time, from,
+                to);
+        ModelSpec.DataSource src = ModelSpec.DataSource.windows(path.value(), w);
+        if (in != null) {
+            int f = features.size();
+            boolean fits = in.rank() == 2 && in.dim(0) == length && in.dim(1) == f
+                    || in.rank() == 1 && in.size() == length * f;
+            if (!fits) {
+                diags.report(Code.DATA_WINDOW_SHAPE, args.get("window").span(), "windows of %d "
+                        + "step%s of %d feature%s feed an input [%d,%d], but the model's input is "
+                        + "%s", length, length == 1 ? "" : "s", f, f == 1 ? "" : "s", length, f,
+                        in);
+            }
+        }
+        if (out != null && loss != null) {
+            boolean classes = loss.runtime() == ModelSpec.Loss.CROSS_ENTROPY
+                    && targets.size() == 1;
+            if (!classes && targets.size() != out.size()) {
+                diags.report(Code.DATA_COLUMNS_MISMATCH, args.get("target").span(), "%d target "
+                        + "column%s but the model has %d output%s", targets.size(),
+                        targets.size() == 1 ? "" : "s", out.size(), out.size() == 1 ? "" : "s");
+            }
+        }
+        Path p = existing(path, file);
+        if (p == null) {
+            return src;
+        }
+        CsvTable t;
+        try {
+            t = CsvReader.read(p);
+        } catch (DataException e) {
+            String m = e.getMessage();
+            String shown = "\"" + path.value() + "\"";
+            m = m.startsWith(p.toString()) ? shown + m.substring(p.toString().length()) : m;
+            diags.report(Code.DATA_FORMAT, path.span(), "cannot read %s", m);
+            return src;
+        }
+        WindowReader.Failure f = WindowReader.check(t, w, "\"" + path.value() + "\"");
+        if (f != null) {
+            switch (f.problem()) {
+                case NO_COLUMN -> {
+                    Value where = args.get(time != null && f.column().equals(time)
+                            && !features.contains(time) && !targets.contains(time) ? "time"
+                            : features.contains(f.column()) && args.containsKey("features")
+                            ? "features" : "target");
+                    diags.report(Code.DATA_COLUMN_NOT_FOUND, where.span(), "%s%s", f.message(),
+                            Names.suggestion(f.column(), t.names()));
+                }
+                case TOO_SHORT -> diags.report(Code.DATA_WINDOW_TOO_LONG,
+                        args.get("window").span(), "%s", f.message());
+                case NO_WINDOWS -> diags.report(Code.DATA_WINDOW_EMPTY,
+                        args.get(args.containsKey("from") ? "from" : "to").span(), "%s",
+                        f.message());
+                default -> throw new AssertionError(f.problem());
+            }
+        }
+        return src;
+    }
+
+    /**
+     * The whole-number argument {@code name} ({@code fallback} when absent), at least
+     * {@code min}; {@code null} after reporting it missing or wrong.
+     */
+    private Integer count(Value.Call c, Map<String, Value> args, String name, Integer fallback,
+            int min) {
+        Value v = args.get(name);
+        if (v == null) {
+            if (fallback == null) {
+                diags.report(Code.MISSING_ARGUMENT, c.span(), "%s needs the argument '%s' (the "
+                        + "number of steps of a window), e.g. %s", c.name(), name,
+                        EXAMPLES.get(c.name()));
+            }
+            return fallback;
+        }
+        if (!(v instanceof Value.Num n) || n.value() != Math.rint(n.value())
+                || Math.abs(n.value()) > 1e9) {
+            diags.report(Code.ARGUMENT_TYPE, v.span(), "'%s' of %s is a whole number of steps, "
+                    + "not %s", name, c.name(), v.describe());
+            return null;
+        }
+        if (n.value() < min) {
+            diags.report(Code.ARGUMENT_RANGE, v.span(), "'%s' of %s must be >= %d, not %s", name,
+                    c.name(), min, Values.format(n.value()));
+            return null;
+        }
+        return (int) n.value();
+    }
+
+    /** A column name or a non-empty list of them; {@code null} when absent or wrong. */
+    private List<String> columns(Value v, String name) {
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Value.Str s) {
+            return List.of(s.value());
+        }
+        if (v instanceof Value.ListV l && !l.items().isEmpty()
+                && l.items().stream().allMatch(x -> x instanceof Value.Str)) {
+            List<String> out = new ArrayList<>();
+            for (Value x : l.items()) {
+                String col = ((Value.Str) x).value();
+                if (out.contains(col)) {
+                    diags.report(Code.DUPLICATE_ARGUMENT, x.span(), "column '%s' is named twice "
+                            + "in %s", col, name);
+                    return null;
+                }
+                out.add(col);
+            }
+            return out;
+        }
+        diags.report(Code.ARGUMENT_TYPE, v.span(), "%s is a column name (\"y\") or a list of "
+                + "names ([\"a\", \"b\"]), not %s", name, v.describe());
+        return null;
+    }
+
+    /** The {@code from} or {@code to} bound: a number, given with a time column. */
+    private Double bound(Value v, String name, String time) {
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Value.Num n)) {
+            diags.report(Code.ARGUMENT_TYPE, v.span(), "%s is a value of the time column (e.g. "
+                    + "a year), not %s", name, v.describe());
+            return null;
+        }
+        if (time == null) {
+            diags.report(Code.MISSING_ARGUMENT, v.span(), "%s compares the time column of each "
+                    + "window's target row, but windows names no time column (add time: "
+                    + "\"year\")", name);
+            return null;
+        }
+        return n.value();
     }
 
     /** {@code idx(images, labels)} and {@code npy(x, y)}: features and labels in two files. */

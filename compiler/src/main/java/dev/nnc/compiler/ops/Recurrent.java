@@ -1,0 +1,629 @@
+package dev.nnc.compiler.ops;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.nnc.compiler.onnx.OnnxGraph;
+import dev.nnc.runtime.Kernels;
+import dev.nnc.runtime.SequenceKernels;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The recurrent layers {@code rnn(units)}, {@code lstm(units)} and {@code gru(units)} on a
+ * sequence [T,F]: one class, three cells (textbook step 9).
+ *
+ * <p>Arguments: {@code units}; {@code sequence: false} (output the last step's hidden state,
+ * shape [units]) or {@code true} (every step's, [T,units]); {@code bidirectional: true} adds a
+ * second direction with its own weights that reads t = T−1 … 0, and the two are concatenated per
+ * step ([T,2·units]) or, with {@code sequence: false}, as each direction's final state (the
+ * forward one after t = T−1, the backward one after t = 0: [2·units]); {@code init} (weights;
+ * biases then start at 0) and {@code bias}. Without {@code init}, every weight and bias starts at
+ * PyTorch's U(±1/√units), whatever the model's {@code init} setting.
+ *
+ * <p>Forward, per direction, with h₋₁ = c₋₁ = 0, rows are samples, σ the logistic function:
+ * <pre>
+ * rnn:  h_t = tanh(x_t·W + h_{t−1}·U + B)
+ * lstm: [i o f g] = x_t·W + h_{t−1}·U + B;  i, o, f = σ(·), g = tanh(·)
+ *       c_t = f ⊙ c_{t−1} + i ⊙ g;  h_t = o ⊙ tanh(c_t)
+ * gru:  [z r] = σ(x_t·W_zr + h_{t−1}·U_zr + B_zr)
+ *       n = tanh(x_t·W_h + B_h + r ⊙ (h_{t−1}·U_h + Bhn))
+ *       h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
+ * </pre>
+ * The GRU is the form with the reset gate applied after the recurrent product (ONNX
+ * {@code linear_before_reset = 1}, PyTorch's and cuDNN's GRU), so its recurrent bias of the
+ * candidate, {@code Bhn}, is a tensor of its own; every other bias pair of PyTorch is one sum here.
+ *
+ * <p>Parameter layout, per direction (the backward direction's tensors end in {@code _rev}):
+ * {@code W} [F, G·units], {@code U} [units, G·units], {@code B} [G·units] and, for gru,
+ * {@code Bhn} [units], each row-major like dense's W, with the G gate blocks side by side along
+ * the columns in ONNX's order: lstm (i, o, f, c), gru (z, r, h), rnn one block. ONNX's
+ * {@code W} [dirs, G·units, F] is therefore nnc's W transposed per direction, {@code R} is U
+ * transposed, and {@code B} = [B, 0] (lstm, rnn) or [B, 0, 0, Bhn] (gru): the gate permutation is
+ * the identity. PyTorch's order is (i, f, g, o) for the LSTM and (r, z, n) for the GRU.
+ *
+ * <p>Back-propagation through time, generated for the fixed T and sizes: the input products of
+ * all steps are one matrix product over the n·T rows, the recurrent product is one [n, units] ×
+ * [units, G·units] product per step, and after the backward sweep dW = Xᵀ·dZ and dU = H₋ᵀ·dZ
+ * (H₋ holding every step's previous state) are again one product each. Work buffers are
+ * time-major (row t·n + i), allocated once per batch size.
+ */
+public final class Recurrent implements LayerKind {
+
+    /** The three cells. */
+    public enum Cell {
+        RNN("rnn", 1, "recurrent layer: h_t = tanh(x_t·W + h_{t-1}·U + B)"),
+        LSTM("lstm", 4, "long short-term memory layer (gates i, o, f, c)"),
+        GRU("gru", 3, "gated recurrent unit layer (gates z, r, h)");
+
+        final String name;
+        final int gates;
+        final String description;
+
+        Cell(String name, int gates, String description) {
+            this.name = name;
+            this.gates = gates;
+            this.description = description;
+        }
+    }
+
+    private final Cell cell;
+
+    public Recurrent(Cell cell) {
+        this.cell = cell;
+    }
+
+    public Cell cell() {
+        return cell;
+    }
+
+    @Override
+    public String name() {
+        return cell.name;
+    }
+
+    @Override
+    public String description() {
+        return cell.description;
+    }
+
+    @Override
+    public List<ArgSpec> args() {
+        return List.of(ArgSpec.positiveInt("units"), ArgSpec.bool("sequence", false),
+                ArgSpec.bool("bidirectional", false), ArgSpec.init("init"),
+                ArgSpec.bool("bias", true));
+    }
+
+    @Override
+    public Shape outputShape(Shape in, Args args, ShapeErrors errors) {
+        if (in.kind() != Shape.Kind.SEQUENCE) {
+            String hint = in.kind() == Shape.Kind.VECTOR
+                    ? "; declare a sequence input as [T,F] (e.g. 'input [" + in.size() + ",1]' for "
+                    + in.size() + " steps of 1 feature), and give a recurrent layer before it "
+                    + "'sequence: true' to pass on every step"
+                    : "";
+            errors.report("%s needs a sequence [T,F] input, but its input has shape %s %s%s",
+                    name(), in, in.kind().pattern(), hint);
+            return null;
+        }
+        int width = args.integer("units") * (args.bool("bidirectional") ? 2 : 1);
+        return args.bool("sequence") ? Shape.of(in.dim(0), width) : Shape.vector(width);
+    }
+
+    private static int dirs(Args a) {
+        return a.bool("bidirectional") ? 2 : 1;
+    }
+
+    /** The number of parameter tensors of one direction. */
+    private int perDirection(Args a) {
+        if (!a.bool("bias")) {
+            return 2;
+        }
+        return cell == Cell.GRU ? 4 : 3;
+    }
+
+    @Override
+    public List<TensorDef> params(Shape in, Shape out, Args args) {
+        int f = in.dim(1);
+        int h = args.integer("units");
+        int gh = cell.gates * h;
+        InitSpec u = new InitSpec("uniform", 1 / Math.sqrt(h));
+        List<TensorDef> t = new ArrayList<>();
+        for (int d = 0; d < dirs(args); d++) {
+            String sfx = d == 0 ? "" : "_rev";
+            t.add(TensorDef.preferring("W" + sfx, new int[] {f, gh}, false, f, gh, u));
+            t.add(TensorDef.preferring("U" + sfx, new int[] {h, gh}, false, h, gh, u));
+            if (args.bool("bias")) {
+                t.add(TensorDef.preferring("B" + sfx, new int[] {gh}, true, f, gh, u));
+                if (cell == Cell.GRU) {
+                    t.add(TensorDef.preferring("Bhn" + sfx, new int[] {h}, true, h, h, u));
+                }
+            }
+        }
+        return t;
+    }
+
+    @Override
+    public long flops(Shape in, Shape out, Args args) {
+        long t = in.dim(0);
+        long f = in.dim(1);
+        long h = args.integer("units");
+        long gh = cell.gates * h;
+        return dirs(args) * t * (2 * gh * (f + h) + 6 * gh);
+    }
+
+    // ---- work buffers ----------------------------------------------------------------------
+
+    /**
+     * The work buffers by name, floats per sample (negative: that many floats in all), in the
+     * order of {@link #workBuffers}.
+     */
+    private Map<String, Integer> layout(Shape in, Args args) {
+        int t = in.dim(0);
+        int f = in.dim(1);
+        int h = args.integer("units");
+        int gh = cell.gates * h;
+        Map<String, Integer> m = new LinkedHashMap<>();
+        m.put("xT", t * f);
+        for (int d = 0; d < dirs(args); d++) {
+            m.put("zx" + d, t * gh);
+            m.put("hu" + d, t * gh);
+            m.put("hT" + d, (t + 1) * h);
+            if (cell == Cell.LSTM) {
+                m.put("cT" + d, (t + 1) * h);
+            }
+            m.put("dz" + d, t * gh);
+            if (cell == Cell.GRU) {
+                m.put("dzh" + d, t * gh);
+                m.put("dhd" + d, h);
+            }
+            if (cell == Cell.LSTM) {
+                m.put("dc" + d, h);
+            }
+            m.put("dhp" + d, t * h);
+            m.put("ut" + d, -gh * h);
+            m.put("wt" + d, -gh * f);
+        }
+        m.put("dxT", t * f);
+        return m;
+    }
+
+    private static final Map<String, String> WHAT = Map.ofEntries(
+            Map.entry("xT", "the input, time-major"),
+            Map.entry("zx", "input products, then the gate values"),
+            Map.entry("hu", "recurrent products"),
+            Map.entry("hT", "the states h (slot t: h before step t)"),
+            Map.entry("cT", "the cell states c"),
+            Map.entry("dz", "dLoss/d(gate inputs)"),
+            Map.entry("dzh", "dLoss/d(recurrent products)"),
+            Map.entry("dhp", "dLoss/d(previous state)"),
+            Map.entry("dxT", "dLoss/dX, time-major"),
+            Map.entry("ut", "U transposed"),
+            Map.entry("wt", "W transposed"));
+
+    @Override
+    public List<WorkBuffer> workBuffers(Shape in, Shape out, Args args) {
+        List<WorkBuffer> w = new ArrayList<>();
+        for (Map.Entry<String, Integer> e : layout(in, args).entrySet()) {
+            String base = e.getKey().replaceAll("[0-9]$", "");
+            String what = WHAT.getOrDefault(base, "a per-step scratch row");
+            w.add(e.getValue() > 0 ? WorkBuffer.perSample(what, e.getValue())
+                    : WorkBuffer.fixed(what, -e.getValue()));
+        }
+        return w;
+    }
+
+    /** Declares locals naming the work buffers (or, in inference-only code, allocates them). */
+    private void declare(EmitSite s, boolean backward) {
+        var c = s.code();
+        int k = 0;
+        for (Map.Entry<String, Integer> e : layout(s.inShape(), s.args()).entrySet()) {
+            String name = e.getKey();
+            boolean fwdNeeded = name.equals("xT") || name.startsWith("zx")
+                    || name.startsWith("hu") || name.startsWith("hT") || name.startsWith("cT");
+            if (s.inferenceOnly()) {
+                if (fwdNeeded) {
+                    // NOTE: the standalone class's layer methods are static; they allocate their
+                    // scratch once per call, never per step.
+                    c.addStatement("final float[] $L = new float[n * $L]", name, e.getValue());
+                }
+            } else if (backward || fwdNeeded) {
+                c.addStatement("final float[] $L = $L", name, s.work(k));
+            }
+            k++;
+        }
+    }
+
+    // ---- emission helpers ------------------------------------------------------------------
+
+    private record Dims(int t, int f, int h, int g, int gh, int dirs, int width, boolean seq,
+            boolean bias) {
+        static Dims of(EmitSite s, Cell cell) {
+            int t = s.inShape().dim(0);
+            int f = s.inShape().dim(1);
+            int h = s.args().integer("units");
+            int d = Recurrent.dirs(s.args());
+            return new Dims(t, f, h, cell.gates, cell.gates * h, d, d * h,
+                    s.args().bool("sequence"), s.args().bool("bias"));
+        }
+    }
+
+    /** The offsets of direction {@code d}'s W, U, B (-1 without) and Bhn (-1 without) in p. */
+    private int[] offsets(EmitSite s, int d) {
+        int per = perDirection(s.args());
+        int w = s.offset(d * per);
+        int u = s.offset(d * per + 1);
+        int b = s.args().bool("bias") ? s.offset(d * per + 2) : -1;
+        int bhn = s.args().bool("bias") && cell == Cell.GRU ? s.offset(d * per + 3) : -1;
+        return new int[] {w, u, b, bhn};
+    }
+
+    private static void line(CodeBlock.Builder c, String statement) {
+        c.addStatement("$L", statement);
+    }
+
+    private static void open(CodeBlock.Builder c, String control) {
+        c.beginControlFlow("$L", control);
+    }
+
+    private static String sigmoid(String x) {
+        return "1f / (1f + (float) Math.exp(-(" + x + ")))";
+    }
+
+    /** tanh(x) = 2σ(2x) − 1: one exp instead of Math.tanh, which is several times slower. */
+    private static String tanh(String x) {
+        return "2f / (1f + (float) Math.exp(-2f * (" + x + "))) - 1f";
+    }
+
+    /**
+     * z[r, :] = (b or 0) + x[r, :]·W for rows r in [from, to), W [in, out] at p[w]: a kernel
+     * call, or in inference-only code the same loops inline (the plain kernel's order).
+     */
+    private static void product(EmitSite s, String kernel, String x, String from, String to,
+            int in, int w, int b, int out, String z) {
+        var c = s.code();
+        if (!s.inferenceOnly()) {
+            c.addStatement("$L.forward($L, $L, $L, $L, p, $L, $L, $L, $L)", kernel, x, from, to,
+                    in, w, b, out, z);
+            return;
+        }
+        open(c, "for (int r = " + from + "; r < " + to + "; r++)");
+        line(c, "final int xo = r * " + in);
+        line(c, "final int zo = r * " + out);
+        open(c, "for (int j = 0; j < " + out + "; j++)");
+        line(c, z + "[zo + j] = " + (b < 0 ? "0f" : "p[" + b + " + j]"));
+        c.endControlFlow();
+        open(c, "for (int k = 0; k < " + in + "; k++)");
+        line(c, "final float xv = " + x + "[xo + k]");
+        line(c, "final int wo = " + w + " + k * " + out);
+        open(c, "for (int j = 0; j < " + out + "; j++)");
+        line(c, z + "[zo + j] += xv * p[wo + j]");
+        c.endControlFlow();
+        c.endControlFlow();
+        c.endControlFlow();
+    }
+
+    // ---- forward ---------------------------------------------------------------------------
+
+    @Override
+    public void emitForward(EmitSite s) {
+        Dims k = Dims.of(s, cell);
+        var c = s.code();
+        declare(s, false);
+        if (!s.inferenceOnly()) {
+            c.addStatement("final $T kern = $L ? $T.dense() : $T.scalar()",
+                    dev.nnc.runtime.DenseKernels.class, s.training(), Kernels.class,
+                    Kernels.class);
+            c.addStatement("final $T seqk = $L ? $T.get() : $T.scalar()", SequenceKernels.class,
+                    s.training(), SequenceKernels.class, SequenceKernels.class);
+        }
+        // the input, time-major: row t·n + i
+        open(c, "for (int i = 0; i < n; i++)");
+        open(c, "for (int t = 0; t < " + k.t + "; t++)");
+        c.addStatement("$T.arraycopy($L, (i * $L + t) * $L, xT, (t * n + i) * $L, $L)",
+                System.class, s.in(), k.t, k.f, k.f, k.f);
+        c.endControlFlow();
+        c.endControlFlow();
+        for (int d = 0; d < k.dirs; d++) {
+            forwardDirection(s, k, d);
+        }
+    }
+
+    private void forwardDirection(EmitSite s, Dims k, int d) {
+        var c = s.code();
+        int[] o = offsets(s, d);
+        boolean rev = d == 1;
+        String zx = "zx" + d;
+        String hu = "hu" + d;
+        String hT = "hT" + d;
+        String cT = "cT" + d;
+        int h = k.h;
+        c.add("// direction $L: $L\n", d, rev ? "t = T-1 ... 0" : "t = 0 ... T-1");
+        c.add("{\n$>");
+        // the input products of every step at once, bias included
+        if (s.inferenceOnly()) {
+            product(s, null, "xT", "0", "n * " + k.t, k.f, o[0], o[2], k.gh, zx);
+        } else {
+            open(c, "if (" + s.training() + ")");
+            c.addStatement("$T.denseForward(xT, n * $L, $L, p, $L, $L, $L, $L)", Kernels.class,
+                    k.t, k.f, o[0], o[2], k.gh, zx);
+            c.nextControlFlow("else");
+            c.addStatement("$T.scalar().forward(xT, 0, n * $L, $L, p, $L, $L, $L, $L)",
+                    Kernels.class, k.t, k.f, o[0], o[2], k.gh, zx);
+            c.endControlFlow();
+        }
+        // the initial state (slot 0 forward, slot T−1 backward) is zero
+        int init = rev ? k.t - 1 : 0;
+        c.addStatement("$T.fill($L, $L * n, $L * n, 0f)", java.util.Arrays.class, hT,
+                init * h, (init + 1) * h);
+        if (cell == Cell.LSTM) {
+            c.addStatement("$T.fill($L, $L * n, $L * n, 0f)", java.util.Arrays.class, cT,
+                    init * h, (init + 1) * h);
+        }
+        open(c, "for (int s = 0; s < " + k.t + "; s++)");
+        line(c, "final int t = " + (rev ? (k.t - 1) + " - s" : "s"));
+        // slot of the state after step t: forward t + 1; backward t − 1, the final one in T
+        line(c, "final int ns = " + (rev ? "t == 0 ? " + k.t + " : t - 1" : "t + 1"));
+        line(c, "final int r0 = t * n");
+        open(c, "if (s == 0)");
+        c.addStatement("$T.fill($L, r0 * $L, (r0 + n) * $L, 0f)", java.util.Arrays.class, hu,
+                k.gh, k.gh);
+        c.nextControlFlow("else");
+        product(s, "kern", hT, "r0", "r0 + n", h, o[1], -1, k.gh, hu);
+        c.endControlFlow();
+        if (!s.inferenceOnly()) {
+            String at = "r0 * " + k.gh + ", n, " + h;
+            String slots = "r0 * " + h + ", ns * n * " + h;
+            switch (cell) {
+                case RNN -> line(c, "seqk.rnnForward(" + zx + ", " + hu + ", " + at + ", " + hT
+                        + ", ns * n * " + h + ")");
+                case LSTM -> line(c, "seqk.lstmForward(" + zx + ", " + hu + ", " + at + ", " + cT
+                        + ", " + hT + ", " + slots + ")");
+                case GRU -> line(c, "seqk.gruForward(" + zx + ", " + hu + ", " + at + ", p, "
+                        + o[3] + ", " + hT + ", " + slots + ")");
+                default -> throw new AssertionError(cell);
+            }
+            c.endControlFlow();
+            output(s, k, d);
+            c.add("$<}\n");
+            return;
+        }
+        // NOTE: inference-only code (the standalone class) inlines the step; its expressions are
+        // those of SequenceKernels.scalar(), which nnc predict uses, so the two agree to the bit.
+        open(c, "for (int i = 0; i < n; i++)");
+        line(c, "final int z = (r0 + i) * " + k.gh);
+        line(c, "final int hp = (r0 + i) * " + h);
+        line(c, "final int hn = (ns * n + i) * " + h);
+        open(c, "for (int j = 0; j < " + h + "; j++)");
+        switch (cell) {
+            case RNN -> line(c, hT + "[hn + j] = " + tanh(zx + "[z + j] + " + hu + "[z + j]"));
+            case LSTM -> {
+                line(c, "final float gi = " + sigmoid(zx + "[z + j] + " + hu + "[z + j]"));
+                line(c, "final float go = " + sigmoid(zx + "[z + " + h + " + j] + " + hu
+                        + "[z + " + h + " + j]"));
+                line(c, "final float gf = " + sigmoid(zx + "[z + " + 2 * h + " + j] + " + hu
+                        + "[z + " + 2 * h + " + j]"));
+                line(c, "final float gc = " + tanh(zx + "[z + " + 3 * h + " + j] + " + hu
+                        + "[z + " + 3 * h + " + j]"));
+                line(c, zx + "[z + j] = gi");
+                line(c, zx + "[z + " + h + " + j] = go");
+                line(c, zx + "[z + " + 2 * h + " + j] = gf");
+                line(c, zx + "[z + " + 3 * h + " + j] = gc");
+                line(c, "final float cv = gf * " + cT + "[hp + j] + gi * gc");
+                line(c, cT + "[hn + j] = cv");
+                line(c, hT + "[hn + j] = go * (" + tanh("cv") + ")");
+            }
+            case GRU -> {
+                line(c, "final float gz = " + sigmoid(zx + "[z + j] + " + hu + "[z + j]"));
+                line(c, "final float gr = " + sigmoid(zx + "[z + " + h + " + j] + " + hu
+                        + "[z + " + h + " + j]"));
+                line(c, "final float hv = " + hu + "[z + " + 2 * h + " + j]"
+                        + (o[3] >= 0 ? " + p[" + o[3] + " + j]" : ""));
+                line(c, hu + "[z + " + 2 * h + " + j] = hv");
+                line(c, "final float gh = " + tanh(zx + "[z + " + 2 * h + " + j] + gr * hv"));
+                line(c, zx + "[z + j] = gz");
+                line(c, zx + "[z + " + h + " + j] = gr");
+                line(c, zx + "[z + " + 2 * h + " + j] = gh");
+                line(c, hT + "[hn + j] = (1f - gz) * gh + gz * " + hT + "[hp + j]");
+            }
+            default -> throw new AssertionError(cell);
+        }
+        c.endControlFlow();
+        c.endControlFlow();
+        c.endControlFlow();
+        output(s, k, d);
+        c.add("$<}\n");
+    }
+
+    /** Copies direction d's states to the output: every step's, or the final one. */
+    private static void output(EmitSite s, Dims k, int d) {
+        var c = s.code();
+        boolean rev = d == 1;
+        String hT = "hT" + d;
+        int h = k.h;
+        int off = d * h;
+        if (k.seq) {
+            open(c, "for (int i = 0; i < n; i++)");
+            open(c, "for (int t = 0; t < " + k.t + "; t++)");
+            line(c, "final int ns = " + (rev ? "t == 0 ? " + k.t + " : t - 1" : "t + 1"));
+            c.addStatement("$T.arraycopy($L, (ns * n + i) * $L, $L, (i * $L + t) * $L + $L, $L)",
+                    System.class, hT, h, s.out(), k.t, k.width, off, h);
+            c.endControlFlow();
+            c.endControlFlow();
+        } else {
+            open(c, "for (int i = 0; i < n; i++)");
+            c.addStatement("$T.arraycopy($L, ($L * n + i) * $L, $L, i * $L + $L, $L)",
+                    System.class, hT, k.t, h, s.out(), k.width, off, h);
+            c.endControlFlow();
+        }
+    }
+
+    // ---- backward --------------------------------------------------------------------------
+
+    @Override
+    public void emitBackward(EmitSite s) {
+        Dims k = Dims.of(s, cell);
+        declare(s, true);
+        for (int d = 0; d < k.dirs; d++) {
+            backwardDirection(s, k, d);
+        }
+    }
+
+    private void backwardDirection(EmitSite s, Dims k, int d) {
+        var c = s.code();
+        int[] o = offsets(s, d);
+        boolean rev = d == 1;
+        int h = k.h;
+        String zx = "zx" + d;
+        String hu = "hu" + d;
+        String hT = "hT" + d;
+        String cT = "cT" + d;
+        String dz = "dz" + d;
+        String dzh = cell == Cell.GRU ? "dzh" + d : dz;
+        String dhp = "dhp" + d;
+        c.add("// direction $L, steps in reverse of its reading order\n", d);
+        c.add("{\n$>");
+        c.addStatement("$T.transpose(p, $L, $L, $L, ut$L)", SequenceKernels.class, o[1], h, k.gh,
+                d);
+        if (s.gradIn() != null) {
+            c.addStatement("$T.transpose(p, $L, $L, $L, wt$L)", SequenceKernels.class, o[0], k.f,
+                    k.gh, d);
+        }
+        open(c, "for (int s = " + (k.t - 1) + "; s >= 0; s--)");
+        line(c, "final int t = " + (rev ? (k.t - 1) + " - s" : "s"));
+        line(c, "final int ns = " + (rev ? "t == 0 ? " + k.t + " : t - 1" : "t + 1"));
+        line(c, "final int r0 = t * n");
+        // rows of the step read after this one, whose dLoss/d(previous state) is this state's
+        line(c, "final int nr0 = " + (rev ? "(t - 1) * n" : "(t + 1) * n"));
+        line(c, "final boolean first = s == " + (k.t - 1));
+        String out = s.gradOut() + ", " + (k.seq ? "t * " + k.width + " + " + d * h + ", "
+                + k.t * k.width + ", true" : d * h + ", " + k.width + ", first");
+        String at = "r0 * " + k.gh + ", n, " + h;
+        String kern = SequenceKernels.class.getName() + ".get()";
+        switch (cell) {
+            case RNN -> line(c, kern + ".rnnBackward(" + at + ", " + hT + ", ns * n * " + h
+                    + ", " + dhp + ", nr0 * " + h + ", first, " + out + ", " + dz + ")");
+            case LSTM -> line(c, kern + ".lstmBackward(" + zx + ", " + at + ", " + cT + ", r0 * "
+                    + h + ", ns * n * " + h + ", " + dhp + ", nr0 * " + h + ", first, " + out
+                    + ", dc" + d + ", " + dz + ")");
+            case GRU -> line(c, kern + ".gruBackward(" + zx + ", " + hu + ", " + at + ", " + hT
+                    + ", r0 * " + h + ", " + dhp + ", nr0 * " + h + ", first, " + out + ", " + dz
+                    + ", " + dzh + ", dhd" + d + ")");
+            default -> throw new AssertionError(cell);
+        }
+        // dLoss/d(previous state) through U, unless the previous state is the initial zero
+        open(c, "if (s > 0)");
+        c.addStatement("$T.dense().forward($L, r0, r0 + n, $L, ut$L, 0, -1, $L, $L)",
+                Kernels.class, dzh, k.gh, d, h, dhp);
+        if (cell == Cell.GRU) {
+            open(c, "for (int q = 0, e = n * " + h + "; q < e; q++)");
+            line(c, dhp + "[r0 * " + h + " + q] += dhd" + d + "[q]");
+            c.endControlFlow();
+        }
+        c.endControlFlow();
+        c.endControlFlow();
+        // the weight gradients over all n·T rows at once
+        c.addStatement("$T.get().gradWeights(xT, n * $L, $L, $L, $L, gp, $L, $L)",
+                SequenceKernels.class, k.t, k.f, dz, k.gh, o[0], o[2]);
+        c.addStatement("$T.get().gradWeights($L, n * $L, $L, $L, $L, gp, $L, -1)",
+                SequenceKernels.class, hT, k.t, h, dzh, k.gh, o[1]);
+        if (o[3] >= 0) {
+            c.addStatement("$T.fill(gp, $L, $L, 0f)", java.util.Arrays.class, o[3], o[3] + h);
+            open(c, "for (int r = 0, e = n * " + k.t + "; r < e; r++)");
+            line(c, "final int z = r * " + k.gh + " + " + 2 * h);
+            open(c, "for (int j = 0; j < " + h + "; j++)");
+            line(c, "gp[" + o[3] + " + j] += " + dzh + "[z + j]");
+            c.endControlFlow();
+            c.endControlFlow();
+        }
+        if (s.gradIn() != null) {
+            c.addStatement("$T.denseForward($L, n * $L, $L, wt$L, 0, -1, $L, dxT)", Kernels.class,
+                    dz, k.t, k.gh, d, k.f);
+            open(c, "for (int i = 0; i < n; i++)");
+            open(c, "for (int t = 0; t < " + k.t + "; t++)");
+            line(c, "final int a = (i * " + k.t + " + t) * " + k.f);
+            line(c, "final int b = (t * n + i) * " + k.f);
+            open(c, "for (int q = 0; q < " + k.f + "; q++)");
+            line(c, s.gradIn() + "[a + q] " + (d == 0 ? "=" : "+=") + " dxT[b + q]");
+            c.endControlFlow();
+            c.endControlFlow();
+            c.endControlFlow();
+        }
+        c.add("$<}\n");
+    }
+
+    // ---- ONNX ------------------------------------------------------------------------------
+
+    /**
+     * ONNX: the input transposed to [T, N, F], one {@code RNN}/{@code LSTM}/{@code GRU} node
+     * (forward or bidirectional; gru with {@code linear_before_reset = 1}), then Y [T, dirs, N,
+     * units] transposed and reshaped to [N, T, dirs·units], or Y_h [dirs, N, units] to
+     * [N, dirs·units].
+     */
+    @Override
+    public void exportOnnx(ExportSite s) {
+        int t = s.inShape().dim(0);
+        int f = s.inShape().dim(1);
+        int h = s.args().integer("units");
+        int gh = cell.gates * h;
+        int dirs = dirs(s.args());
+        boolean bias = s.args().bool("bias");
+        int per = perDirection(s.args());
+        float[] w = new float[dirs * gh * f];
+        float[] r = new float[dirs * gh * h];
+        float[] b = new float[dirs * 2 * gh];
+        for (int d = 0; d < dirs; d++) {
+            float[] pw = s.param(d * per);
+            float[] pu = s.param(d * per + 1);
+            for (int k = 0; k < f; k++) {
+                for (int j = 0; j < gh; j++) {
+                    w[d * gh * f + j * f + k] = pw[k * gh + j];
+                }
+            }
+            for (int k = 0; k < h; k++) {
+                for (int j = 0; j < gh; j++) {
+                    r[d * gh * h + j * h + k] = pu[k * gh + j];
+                }
+            }
+            if (bias) {
+                System.arraycopy(s.param(d * per + 2), 0, b, d * 2 * gh, gh);
+                if (cell == Cell.GRU) {
+                    System.arraycopy(s.param(d * per + 3), 0, b, d * 2 * gh + gh + 2 * h, h);
+                }
+            }
+        }
+        OnnxGraph g = s.graph();
+        String xt = g.fresh(s.layer() + ".x_tnf");
+        g.node("Transpose", List.of(s.in()), xt, OnnxGraph.Attr.ints("perm", 1, 0, 2));
+        List<String> inputs = List.of(xt, s.constant("W", new int[] {dirs, gh, f}, w),
+                s.constant("R", new int[] {dirs, gh, h}, r),
+                s.constant("B", new int[] {dirs, 2 * gh}, b));
+        boolean seq = s.args().bool("sequence");
+        String y = g.fresh(s.layer() + (seq ? ".Y" : ".Y_h"));
+        List<String> outputs = seq ? List.of(y) : List.of("", y);
+        List<OnnxGraph.Attr> attrs = new ArrayList<>();
+        attrs.add(OnnxGraph.Attr.i("hidden_size", h));
+        attrs.add(OnnxGraph.Attr.s("direction", dirs == 2 ? "bidirectional" : "forward"));
+        if (cell == Cell.GRU) {
+            attrs.add(OnnxGraph.Attr.i("linear_before_reset", 1));
+        }
+        String op = switch (cell) {
+            case RNN -> "RNN";
+            case LSTM -> "LSTM";
+            case GRU -> "GRU";
+        };
+        g.node(op, inputs, outputs, attrs.toArray(new OnnxGraph.Attr[0]));
+        String tr = g.fresh(s.layer() + ".transposed");
+        if (seq) {
+            g.node("Transpose", List.of(y), tr, OnnxGraph.Attr.ints("perm", 2, 0, 1, 3));
+            String shape = g.longs(s.layer() + ".shape", new int[] {3},
+                    new long[] {-1, t, (long) dirs * h});
+            g.node("Reshape", List.of(tr, shape), s.out());
+        } else {
+            g.node("Transpose", List.of(y), tr, OnnxGraph.Attr.ints("perm", 1, 0, 2));
+            String shape = g.longs(s.layer() + ".shape", new int[] {2},
+                    new long[] {-1, (long) dirs * h});
+            g.node("Reshape", List.of(tr, shape), s.out());
+        }
+    }
+}

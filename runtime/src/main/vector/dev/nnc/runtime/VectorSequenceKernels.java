@@ -1,0 +1,200 @@
+package dev.nnc.runtime;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link SequenceKernels} on the JDK's incubating Vector API: a block of 2 rows of dW by 32
+ * columns stays in registers across the rows of one block of X and G. Loaded by
+ * {@link SequenceKernels} only when the module is present.
+ */
+final class VectorSequenceKernels extends SequenceKernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    private static final int L = S.length();
+
+    @Override
+    protected void accumulate(float[] x, int from, int to, int in, float[] g, int out,
+            float[] gp, int w) {
+        int k = 0;
+        for (; k + 1 < in; k += 2) {
+            int j = 0;
+            for (; j + 4 * L <= out; j += 4 * L) {
+                block2(x, from, to, in, k, g, out, gp, w, j);
+            }
+            for (; j < out; j++) {
+                rest(x, from, to, in, k, g, out, gp, w, j);
+                rest(x, from, to, in, k + 1, g, out, gp, w, j);
+            }
+        }
+        if (k < in) {
+            for (int j = 0; j < out; j++) {
+                rest(x, from, to, in, k, g, out, gp, w, j);
+            }
+        }
+    }
+
+    private static void block2(float[] x, int from, int to, int in, int k, float[] g, int out,
+            float[] gp, int w, int j) {
+        int wa = w + k * out + j;
+        int wb = wa + out;
+        FloatVector a0 = FloatVector.fromArray(S, gp, wa);
+        FloatVector a1 = FloatVector.fromArray(S, gp, wa + L);
+        FloatVector a2 = FloatVector.fromArray(S, gp, wa + 2 * L);
+        FloatVector a3 = FloatVector.fromArray(S, gp, wa + 3 * L);
+        FloatVector b0 = FloatVector.fromArray(S, gp, wb);
+        FloatVector b1 = FloatVector.fromArray(S, gp, wb + L);
+        FloatVector b2 = FloatVector.fromArray(S, gp, wb + 2 * L);
+        FloatVector b3 = FloatVector.fromArray(S, gp, wb + 3 * L);
+        for (int i = from; i < to; i++) {
+            int go = i * out + j;
+            FloatVector g0 = FloatVector.fromArray(S, g, go);
+            FloatVector g1 = FloatVector.fromArray(S, g, go + L);
+            FloatVector g2 = FloatVector.fromArray(S, g, go + 2 * L);
+            FloatVector g3 = FloatVector.fromArray(S, g, go + 3 * L);
+            FloatVector va = FloatVector.broadcast(S, x[i * in + k]);
+            FloatVector vb = FloatVector.broadcast(S, x[i * in + k + 1]);
+            a0 = g0.fma(va, a0);
+            a1 = g1.fma(va, a1);
+            a2 = g2.fma(va, a2);
+            a3 = g3.fma(va, a3);
+            b0 = g0.fma(vb, b0);
+            b1 = g1.fma(vb, b1);
+            b2 = g2.fma(vb, b2);
+            b3 = g3.fma(vb, b3);
+        }
+        a0.intoArray(gp, wa);
+        a1.intoArray(gp, wa + L);
+        a2.intoArray(gp, wa + 2 * L);
+        a3.intoArray(gp, wa + 3 * L);
+        b0.intoArray(gp, wb);
+        b1.intoArray(gp, wb + L);
+        b2.intoArray(gp, wb + 2 * L);
+        b3.intoArray(gp, wb + 3 * L);
+    }
+
+    private static void rest(float[] x, int from, int to, int in, int k, float[] g, int out,
+            float[] gp, int w, int j) {
+        float s = gp[w + k * out + j];
+        for (int i = from; i < to; i++) {
+            s = Math.fma(x[i * in + k], g[i * out + j], s);
+        }
+        gp[w + k * out + j] = s;
+    }
+
+    // ---- the cells' element-wise step: σ and tanh on whole vectors (the JDK's vector exp) ----
+
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+    private static final FloatVector TWO = FloatVector.broadcast(S, 2f);
+
+    private static FloatVector sig(FloatVector x) {
+        return ONE.div(x.neg().lanewise(VectorOperators.EXP).add(ONE));
+    }
+
+    private static FloatVector th(FloatVector x) {
+        return TWO.div(x.mul(-2f).lanewise(VectorOperators.EXP).add(ONE)).sub(ONE);
+    }
+
+    private static FloatVector at(float[] a, int o) {
+        return FloatVector.fromArray(S, a, o);
+    }
+
+    @Override
+    protected void lstmForwardRow(float[] zx, float[] hu, int z, int h, float[] cT, float[] hT,
+            int hp, int hn, int from) {
+        int end = h - h % L;
+        for (int j = 0; j < end; j += L) {
+            FloatVector gi = sig(at(zx, z + j).add(at(hu, z + j)));
+            FloatVector go = sig(at(zx, z + h + j).add(at(hu, z + h + j)));
+            FloatVector gf = sig(at(zx, z + 2 * h + j).add(at(hu, z + 2 * h + j)));
+            FloatVector gc = th(at(zx, z + 3 * h + j).add(at(hu, z + 3 * h + j)));
+            gi.intoArray(zx, z + j);
+            go.intoArray(zx, z + h + j);
+            gf.intoArray(zx, z + 2 * h + j);
+            gc.intoArray(zx, z + 3 * h + j);
+            FloatVector cv = gf.mul(at(cT, hp + j)).add(gi.mul(gc));
+            cv.intoArray(cT, hn + j);
+            go.mul(th(cv)).intoArray(hT, hn + j);
+        }
+        super.lstmForwardRow(zx, hu, z, h, cT, hT, hp, hn, end);
+    }
+
+    @Override
+    protected void gruForwardRow(float[] zx, float[] hu, int z, int h, float[] p, int bhn,
+            float[] hT, int hp, int hn, int from) {
+        int end = h - h % L;
+        for (int j = 0; j < end; j += L) {
+            FloatVector gz = sig(at(zx, z + j).add(at(hu, z + j)));
+            FloatVector gr = sig(at(zx, z + h + j).add(at(hu, z + h + j)));
+            FloatVector hv = at(hu, z + 2 * h + j);
+            if (bhn >= 0) {
+                hv = hv.add(at(p, bhn + j));
+            }
+            hv.intoArray(hu, z + 2 * h + j);
+            FloatVector gh = th(at(zx, z + 2 * h + j).add(gr.mul(hv)));
+            gz.intoArray(zx, z + j);
+            gr.intoArray(zx, z + h + j);
+            gh.intoArray(zx, z + 2 * h + j);
+            ONE.sub(gz).mul(gh).add(gz.mul(at(hT, hp + j))).intoArray(hT, hn + j);
+        }
+        super.gruForwardRow(zx, hu, z, h, p, bhn, hT, hp, hn, end);
+    }
+
+    @Override
+    protected void lstmBackwardRow(float[] zx, int z, int h, float[] cT, int hp, int hn,
+            float[] dhp, int nx, boolean first, float[] gout, int go, boolean withOut,
+            float[] dc, int co, float[] dz, int from) {
+        int end = h - h % L;
+        for (int j = 0; j < end; j += L) {
+            FloatVector dh = first ? FloatVector.zero(S) : at(dhp, nx + j);
+            if (withOut) {
+                dh = dh.add(at(gout, go + j));
+            }
+            FloatVector gi = at(zx, z + j);
+            FloatVector go2 = at(zx, z + h + j);
+            FloatVector gf = at(zx, z + 2 * h + j);
+            FloatVector gc = at(zx, z + 3 * h + j);
+            FloatVector tc = th(at(cT, hn + j));
+            FloatVector d = dh.mul(go2).mul(ONE.sub(tc.mul(tc)));
+            if (!first) {
+                d = d.add(at(dc, co + j));
+            }
+            d.mul(gc).mul(gi).mul(ONE.sub(gi)).intoArray(dz, z + j);
+            dh.mul(tc).mul(go2).mul(ONE.sub(go2)).intoArray(dz, z + h + j);
+            d.mul(at(cT, hp + j)).mul(gf).mul(ONE.sub(gf)).intoArray(dz, z + 2 * h + j);
+            d.mul(gi).mul(ONE.sub(gc.mul(gc))).intoArray(dz, z + 3 * h + j);
+            d.mul(gf).intoArray(dc, co + j);
+        }
+        super.lstmBackwardRow(zx, z, h, cT, hp, hn, dhp, nx, first, gout, go, withOut, dc, co,
+                dz, end);
+    }
+
+    @Override
+    protected void gruBackwardRow(float[] zx, float[] hu, int z, int h, float[] hT, int hp,
+            float[] dhp, int nx, boolean first, float[] gout, int go, boolean withOut,
+            float[] dz, float[] dzh, float[] dhd, int ho, int from) {
+        int end = h - h % L;
+        for (int j = 0; j < end; j += L) {
+            FloatVector dh = first ? FloatVector.zero(S) : at(dhp, nx + j);
+            if (withOut) {
+                dh = dh.add(at(gout, go + j));
+            }
+            FloatVector gz = at(zx, z + j);
+            FloatVector gr = at(zx, z + h + j);
+            FloatVector gh = at(zx, z + 2 * h + j);
+            FloatVector hv = at(hu, z + 2 * h + j);
+            FloatVector dan = dh.mul(ONE.sub(gz)).mul(ONE.sub(gh.mul(gh)));
+            FloatVector daz = dh.mul(at(hT, hp + j).sub(gh)).mul(gz).mul(ONE.sub(gz));
+            FloatVector dar = dan.mul(hv).mul(gr).mul(ONE.sub(gr));
+            daz.intoArray(dz, z + j);
+            dar.intoArray(dz, z + h + j);
+            dan.intoArray(dz, z + 2 * h + j);
+            daz.intoArray(dzh, z + j);
+            dar.intoArray(dzh, z + h + j);
+            dan.mul(gr).intoArray(dzh, z + 2 * h + j);
+            dh.mul(gz).intoArray(dhd, ho + j);
+        }
+        super.gruBackwardRow(zx, hu, z, h, hT, hp, dhp, nx, first, gout, go, withOut, dz, dzh,
+                dhd, ho, end);
+    }
+}
