@@ -55,14 +55,28 @@ class CnnExamplesTest {
     @Test
     void lenetLearnsFashionMnistInOneShortEpoch() {
         double acc = shortFashionRun("lenet.nn");
-        // NOTE: measured ACC_LENET; the threshold leaves room for the kernels' summation order.
-        assertTrue(acc >= 0.70, "test accuracy: " + acc);
+        // NOTE: measured 0.702 (seed 42, vectorized kernels); the threshold leaves room for the
+        // plain kernels' summation order. (Adam from PyTorch's small initial weights starts
+        // slowly: the full 60,000 images give 0.8354 train accuracy in the first epoch.)
+        assertTrue(acc >= 0.65, "test accuracy: " + acc);
     }
 
     @Test
     void textbookCnnLearnsFashionMnistInOneShortEpoch() {
         double acc = shortFashionRun("fashion-textbook.nn");
-        // NOTE: measured ACC_TEXTBOOK; the threshold leaves room for the summation order.
-        assertTrue(acc >= 0.70, "test accuracy: " + acc);
+        // NOTE: measured 0.769 (seed 42, vectorized kernels); the threshold leaves room for the
+        // plain kernels' summation order.
+        assertTrue(acc >= 0.72, "test accuracy: " + acc);
+    }
+
+    /** The colour net on its whole data set, 20 epochs, as the file says. */
+    @Test
+    void colorsNetLearnsTheColours() {
+        Path file = Path.of("08-cnn", "colors.nn").toAbsolutePath();
+        TrainableModel m = load(file);
+        Training.RunResult r = Training.run(m, file.getParent(), Training.Options.defaults());
+        double acc = ((Number) r.metrics().get("test_accuracy")).doubleValue();
+        // NOTE: measured 0.999 with the file's seed; the textbook reports 0.963.
+        assertTrue(acc >= 0.95, "test accuracy: " + acc);
     }
 }
