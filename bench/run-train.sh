@@ -5,7 +5,7 @@
 # median over the repeats) and their ratio. N is THREADS (default 1).
 # Needs: python3-torch (and dataset-fashion-mnist for the fmnist models). Not part of CI.
 set -euo pipefail
-model=${1:?usage: bench/run-train.sh MODEL (sine_mlp, fmnist_mlp)}
+model=${1:?usage: bench/run-train.sh MODEL (sine_mlp, fmnist_mlp, fmnist_lenet)}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 peers=${PEERS:-$root/../shared/bench/peers}

@@ -41,6 +41,29 @@ public interface DenseKernels {
      */
     void infer(float[] x, int from, int to, int in, float[] p, int w, int b, int out, float[] z);
 
+    /**
+     * A general product of row-major matrices at offsets, with leading dimensions: for i &lt; m
+     * and j &lt; n, {@code c[ci + i·ldc + j]} = (its value when {@code accumulate}, else 0) + Σ_k
+     * {@code a[ai + i·lda + k] · b[bi + k·ldb + j]}, summed in k order. The convolution kernels
+     * ({@link Conv2d}) are written with it.
+     */
+    default void gemm(float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c, int ci,
+            int ldc, int m, int n, int k, boolean accumulate) {
+        for (int i = 0; i < m; i++) {
+            int co = ci + i * ldc;
+            if (!accumulate) {
+                java.util.Arrays.fill(c, co, co + n, 0f);
+            }
+            for (int q = 0; q < k; q++) {
+                float av = a[ai + i * lda + q];
+                int bo = bi + q * ldb;
+                for (int j = 0; j < n; j++) {
+                    c[co + j] += av * b[bo + j];
+                }
+            }
+        }
+    }
+
     /** {@link #forward} over all {@code n} rows. */
     default void forward(float[] x, int n, int in, float[] p, int w, int b, int out, float[] z) {
         forward(x, 0, n, in, p, w, b, out, z);

@@ -96,6 +96,25 @@ public final class Kernels {
         return (int) ((long) n * part / parts);
     }
 
+    /**
+     * How many parts a batch-level task of {@code macs} multiply-adds over {@code rows} samples
+     * is split into: the thread count when it is large enough, else 1.
+     */
+    static int parts(long macs, int rows) {
+        return split(macs, rows);
+    }
+
+    /** Runs parts 0 .. parts − 1 of {@code task} on the pool, part 0 on this thread. */
+    static void run(WorkerPool.Task task, int parts) {
+        if (parts <= 1) {
+            task.part(0, 1);
+            return;
+        }
+        synchronized (LOCK) {
+            pool.run(task, parts);
+        }
+    }
+
     /** See {@link DenseKernels#forward}. */
     public static void denseForward(float[] x, int n, int in, float[] p, int w, int b, int out,
             float[] z) {

@@ -330,6 +330,15 @@ public final class ModelGenerator {
             }
         }
         for (LayerIR l : layers) {
+            List<dev.nnc.compiler.ops.LayerKind.Helper> helpers = helpers(l);
+            for (int k = 0; k < helpers.size(); k++) {
+                t.addField(FieldSpec.builder(helpers.get(k).type(), helperName(l, k),
+                        Modifier.PRIVATE, Modifier.FINAL)
+                        .addJavadoc("The training kernels of $L.\n", l.name())
+                        .initializer(helpers.get(k).init()).build());
+            }
+        }
+        for (LayerIR l : layers) {
             t.addField(FieldSpec.builder(float[].class, "a" + l.index(), Modifier.PRIVATE)
                     .addJavadoc("Output of $L $L.\n", l.name(), l.out()).build());
             if (gradBuffer(l.index())) {
@@ -345,6 +354,15 @@ public final class ModelGenerator {
 
     private static List<WorkBuffer> workBuffers(LayerIR l) {
         return l.kind().workBuffers(l.in(), l.out(), l.args());
+    }
+
+    private static List<dev.nnc.compiler.ops.LayerKind.Helper> helpers(LayerIR l) {
+        return l.kind().helpers(l.in(), l.out(), l.args());
+    }
+
+    /** The field of runtime helper {@code k} of layer {@code l}: {@code h3_0}. */
+    private static String helperName(LayerIR l, int k) {
+        return "h" + l.index() + "_" + k;
     }
 
     /** The field of work buffer {@code k} of layer {@code l}: {@code w3_0}. */
@@ -605,8 +623,12 @@ public final class ModelGenerator {
                 work.add(workName(l, k));
             }
             String rng = l.kind().usesRng() ? "maskRng" : null;
+            List<String> helperNames = new ArrayList<>();
+            for (int k = 0; k < helpers(l).size(); k++) {
+                helperNames.add(helperName(l, k));
+            }
             l.kind().emitForward(new EmitSite(fwd, "in", "out", null, null, l.in(), l.out(),
-                    l.args(), offsets, "training", work, rng, bufferOffsets));
+                    l.args(), offsets, "training", work, rng, bufferOffsets, helperNames));
             t.addMethod(MethodSpec.methodBuilder(method("fwd", l))
                     .addModifiers(Modifier.PRIVATE)
                     .addJavadoc("$L: $L $L → $L.\n", l.name(), l.kind().description(), l.in(),
@@ -624,7 +646,8 @@ public final class ModelGenerator {
                 }
                 String gradIn = l.index() > firstParam ? "gin" : null;
                 l.kind().emitBackward(new EmitSite(bwd, "in", "out", gradIn, "gout", l.in(),
-                        l.out(), l.args(), offsets, "true", work, rng, bufferOffsets));
+                        l.out(), l.args(), offsets, "true", work, rng, bufferOffsets,
+                        helperNames));
                 t.addMethod(MethodSpec.methodBuilder(method("bwd", l))
                         .addModifiers(Modifier.PRIVATE)
                         .addJavadoc("Backward of $L.\n", l.name())

@@ -12,7 +12,11 @@ public record ArgSpec(String name, Type type, Object defaultValue, double min, b
     /** Argument types. */
     public enum Type {
         INT("an integer"), NUMBER("a number"), BOOL("true or false"), INIT("an initializer"),
-        WORD("a name");
+        WORD("a name"),
+        /** A whole number &gt;= 1, or a list of two: {@code 3} or {@code [3, 5]} (height, width). */
+        PAIR("a whole number or a list of two ([height, width])"),
+        /** {@code valid}, {@code same}, a whole number &gt;= 0 or a list of two. */
+        PADDING("valid, same, a whole number or a list of two ([height, width])");
 
         private final String description;
 
@@ -44,6 +48,21 @@ public record ArgSpec(String name, Type type, Object defaultValue, double min, b
     /** A number in [min, max) with an optional default. */
     public static ArgSpec range(String name, Double defaultValue, double min, double max) {
         return new ArgSpec(name, Type.NUMBER, defaultValue, min, true, max, false);
+    }
+
+    /**
+     * A size or stride of height and width, bound as a {@code List<Integer>} of two; {@code
+     * defaultValue} {@code null} makes it required, an empty list means "as another argument".
+     */
+    public static ArgSpec pair(String name, java.util.List<Integer> defaultValue) {
+        return new ArgSpec(name, Type.PAIR, defaultValue, 1, true, Double.POSITIVE_INFINITY,
+                true);
+    }
+
+    /** Padding: the word {@code valid} or {@code same}, or a {@code List<Integer>} of two. */
+    public static ArgSpec padding(String name, String defaultValue) {
+        return new ArgSpec(name, Type.PADDING, defaultValue, 0, true,
+                Double.POSITIVE_INFINITY, true);
     }
 
     /** A boolean with a default. */

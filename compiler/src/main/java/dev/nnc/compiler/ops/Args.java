@@ -32,6 +32,13 @@ public final class Args {
         return (Boolean) values.get(name);
     }
 
+    /** A {@link ArgSpec.Type#PAIR} argument: {height, width}; empty when left to its default. */
+    @SuppressWarnings("unchecked")
+    public int[] pair(String name) {
+        return ((java.util.List<Integer>) values.get(name)).stream().mapToInt(Integer::intValue)
+                .toArray();
+    }
+
     public Object get(String name) {
         return values.get(name);
     }

@@ -39,10 +39,9 @@ import java.util.List;
  * weights ({@code batchnorm1.running_mean}, {@code batchnorm1.running_var}) but never touched by the
  * optimizer, weight decay or penalties.
  *
- * <p>The layer normalizes vectors [N] (N features). The loops are written per channel over
- * {@code m = n · positions} values, so the per-channel form for images [C,H,W] (statistics over
- * the batch and the H·W positions of each channel) needs only {@link #channels} and
- * {@link #positions} and the shape rule to allow it.
+ * <p>On vectors [N] each of the N features is a channel; on images [C,H,W] each of the C
+ * channels is normalized with statistics over the batch and its H·W positions
+ * ({@code m = n · H · W} values), as in PyTorch's BatchNorm2d.
  *
  * <p>ONNX: {@code BatchNormalization} in inference form (scale γ, B β, input_mean, input_var,
  * epsilon); its {@code momentum} attribute only matters in training mode and is left out.
@@ -66,10 +65,9 @@ public final class BatchNorm implements LayerKind {
 
     @Override
     public Shape outputShape(Shape in, Args args, ShapeErrors errors) {
-        if (in.kind() != Shape.Kind.VECTOR) {
-            errors.report("batchnorm needs a vector [N] input, but its input has shape %s %s; "
-                    + "batch norm per channel of [C,H,W] is not supported yet", in,
-                    in.kind().pattern());
+        if (in.kind() == Shape.Kind.SEQUENCE) {
+            errors.report("batchnorm needs a vector [N] or an image [C,H,W] input, but its "
+                    + "input has shape %s %s", in, in.kind().pattern());
             return null;
         }
         return in;

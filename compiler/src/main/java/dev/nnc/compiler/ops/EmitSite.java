@@ -26,15 +26,32 @@ import java.util.List;
  * @param rng the model's {@link dev.nnc.runtime.Rng} for random masks, or {@code null}
  * @param bufferOffsets the offset of each of the layer's buffer tensors in {@code buf}, in the
  *     order of {@link LayerKind#buffers}
+ * @param helpers the names of the fields holding the layer's runtime helpers, in the order of
+ *     {@link LayerKind#helpers} (empty where the code only ever infers)
  */
 public record EmitSite(CodeBlock.Builder code, String in, String out, String gradIn,
         String gradOut, Shape inShape, Shape outShape, Args args, int[] offsets,
-        String training, List<String> work, String rng, int[] bufferOffsets) {
+        String training, List<String> work, String rng, int[] bufferOffsets,
+        List<String> helpers) {
 
     public EmitSite {
         offsets = offsets.clone();
         work = List.copyOf(work);
         bufferOffsets = bufferOffsets.clone();
+        helpers = List.copyOf(helpers);
+    }
+
+    /** A site without runtime helpers. */
+    public EmitSite(CodeBlock.Builder code, String in, String out, String gradIn,
+            String gradOut, Shape inShape, Shape outShape, Args args, int[] offsets,
+            String training, List<String> work, String rng, int[] bufferOffsets) {
+        this(code, in, out, gradIn, gradOut, inShape, outShape, args, offsets, training, work,
+                rng, bufferOffsets, List.of());
+    }
+
+    /** The name of the field holding runtime helper {@code i} of {@link LayerKind#helpers}. */
+    public String helper(int i) {
+        return helpers.get(i);
     }
 
     /**

@@ -51,6 +51,22 @@ public interface LayerKind {
     }
 
     /**
+     * Runtime objects the layer's training code calls, such as a convolution's kernels with their
+     * scratch memory (none by default). The generated class keeps one of each per model instance,
+     * in a final field; {@link EmitSite#helper} names them in this order. Inference-only code
+     * (the standalone class) has none.
+     */
+    default List<Helper> helpers(Shape in, Shape out, Args args) {
+        return List.of();
+    }
+
+    /**
+     * A runtime helper: the field's type and its initializer, e.g. {@code new Conv2d(1, 28, ...)}.
+     */
+    record Helper(Class<?> type, com.palantir.javapoet.CodeBlock init) {
+    }
+
+    /**
      * True when the forward pass of a training step draws random numbers (dropout) from the
      * model's seeded generator, {@link EmitSite#rng()}.
      */

@@ -131,8 +131,56 @@ public final class ArgBinder {
             case INIT -> {
                 return initializer(v, scope);
             }
+            case PAIR -> {
+                return pair(what, spec, v, scope);
+            }
+            case PADDING -> {
+                if (v instanceof Value.Word w) {
+                    if (w.name().equals("valid") || w.name().equals("same")) {
+                        return w.name();
+                    }
+                    diags.report(Code.ARGUMENT_TYPE, v.span(), "%s must be valid, same, a whole "
+                            + "number or a list of two, not %s", what, v.describe());
+                    return null;
+                }
+                return pair(what, spec, v, scope);
+            }
             default -> throw new AssertionError(spec.type());
         }
+    }
+
+    /** A whole number or a list of two, each in the range of {@code spec}: [height, width]. */
+    private Object pair(String what, ArgSpec spec, Value v, Scope scope) {
+        List<Value> items = v instanceof Value.ListV l ? l.items() : List.of(v, v);
+        if (items.size() != 2) {
+            diags.report(Code.ARGUMENT_TYPE, v.span(), "%s must be %s, not a list of %d",
+                    what, spec.type().description(), items.size());
+            return null;
+        }
+        java.util.List<Integer> out = new java.util.ArrayList<>();
+        for (Value item : items) {
+            Double d = eval.number(item, scope, what);
+            if (d == null) {
+                return null;
+            }
+            if (d != Math.rint(d)) {
+                diags.report(Code.ARGUMENT_TYPE, item.span(), "%s must be a whole number, not %s",
+                        what, Values.format(d));
+                return null;
+            }
+            if (!spec.inRange(d)) {
+                diags.report(Code.ARGUMENT_RANGE, item.span(), "%s must be %s, not %s", what,
+                        spec.rangeText(), Values.format(d));
+                return null;
+            }
+            if (d > 1e6) {
+                diags.report(Code.ARGUMENT_RANGE, item.span(), "%s must be at most 1000000, not "
+                        + "%s", what, Values.format(d));
+                return null;
+            }
+            out.add((int) (double) d);
+        }
+        return java.util.List.copyOf(out);
     }
 
     /** An initializer value: a name ({@code xavier}) or a call ({@code normal(std: 0.1)}). */

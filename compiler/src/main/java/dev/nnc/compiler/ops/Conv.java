@@ -1,0 +1,197 @@
+package dev.nnc.compiler.ops;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.nnc.compiler.onnx.OnnxGraph;
+import dev.nnc.runtime.Conv2d;
+import java.util.List;
+
+/**
+ * {@code conv2d(filters, kernel, stride: 1, padding: valid, bias: true, init: ...)}: a 2-D
+ * convolution (strictly, a cross-correlation, as in every framework) of an image [C,H,W] with
+ * {@code filters} kernels of C × KH × KW weights. {@code kernel} and {@code stride} are a number
+ * or [height, width]; {@code padding} is {@code valid} (none), {@code same} (the output keeps
+ * ⌈H/stride⌉ × ⌈W/stride⌉, see {@link Window}), a number or [height, width] of zeros added on each
+ * side.
+ *
+ * <p>Forward, for each sample, filter f and output position (oy, ox):
+ * <pre>
+ * Z[f, oy, ox] = B[f] + Σ_{c, ky, kx} W[f, c, ky, kx] · X[c, oy·SH − PT + ky, ox·SW − PL + kx]
+ * </pre>
+ * (padding positions contribute nothing). Output [F, OH, OW] with OH = (H + PT + PB − KH)/SH + 1.
+ *
+ * <p>Backward, with dZ the gradient of the mean loss: dW[f, c, ky, kx] = Σ_{samples, oy, ox}
+ * dZ[f, oy, ox] · X[c, oy·SH − PT + ky, ox·SW − PL + kx], dB[f] = Σ dZ[f, ·, ·], and dX the
+ * same sums scattered back onto the input positions.
+ *
+ * <p>W is laid out [F, C, KH, KW] (as PyTorch and ONNX keep it); its fan-in for the initializers
+ * is C·KH·KW and its fan-out F·KH·KW.
+ *
+ * <p>NOTE: training steps call the runtime's {@link Conv2d} (im2col, then row-by-row products
+ * the JIT vectorizes, the batch split across the kernel threads); inference emits direct loops
+ * with the layer's sizes as literals, which depend on nothing but the JDK (the standalone class
+ * emits the same, so its predictions equal nnc's to the bit) and sum every output in the same
+ * order as the training kernels (which fuse the multiply-adds when vectorized, so the two differ
+ * in the last bits).
+ */
+public final class Conv implements LayerKind {
+
+    @Override
+    public String name() {
+        return "conv2d";
+    }
+
+    @Override
+    public String description() {
+        return "2-D convolution: Z = W ⋆ X + B";
+    }
+
+    @Override
+    public List<ArgSpec> args() {
+        return List.of(ArgSpec.positiveInt("filters"), ArgSpec.pair("kernel", null),
+                ArgSpec.pair("stride", List.of(1, 1)), ArgSpec.padding("padding", "valid"),
+                ArgSpec.bool("bias", true), ArgSpec.init("init"));
+    }
+
+    static Window window(Shape in, Args args, ShapeErrors errors) {
+        return Window.of("conv2d", in, args.pair("kernel"), args.pair("stride"),
+                args.get("padding"), errors);
+    }
+
+    private static Window window(Shape in, Args args) {
+        return Window.checked("conv2d", in, args.pair("kernel"), args.pair("stride"),
+                args.get("padding"));
+    }
+
+    @Override
+    public Shape outputShape(Shape in, Args args, ShapeErrors errors) {
+        Window w = window(in, args, errors);
+        if (w == null) {
+            return null;
+        }
+        return Shape.of(args.integer("filters"), w.oh(), w.ow());
+    }
+
+    @Override
+    public List<TensorDef> params(Shape in, Shape out, Args args) {
+        int[] k = args.pair("kernel");
+        int f = args.integer("filters");
+        int c = in.dim(0);
+        TensorDef w = new TensorDef("W", new int[] {f, c, k[0], k[1]}, false, c * k[0] * k[1],
+                f * k[0] * k[1]);
+        if (!args.bool("bias")) {
+            return List.of(w);
+        }
+        return List.of(w, new TensorDef("B", new int[] {f}, true, c * k[0] * k[1], f));
+    }
+
+    @Override
+    public long flops(Shape in, Shape out, Args args) {
+        int[] k = args.pair("kernel");
+        long macs = (long) out.size() * in.dim(0) * k[0] * k[1];
+        return 2 * macs + (args.bool("bias") ? out.size() : 0);
+    }
+
+    @Override
+    public List<Helper> helpers(Shape in, Shape out, Args args) {
+        Window w = window(in, args);
+        return List.of(new Helper(Conv2d.class, CodeBlock.of(
+                "new $T($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", Conv2d.class,
+                in.dim(0), in.dim(1), in.dim(2), out.dim(0), w.kh(), w.kw(), w.sh(), w.sw(),
+                w.pt(), w.pl(), w.oh(), w.ow())));
+    }
+
+    @Override
+    public void emitForward(EmitSite s) {
+        var c = s.code();
+        int wOff = s.offset(0);
+        int bOff = s.args().bool("bias") ? s.offset(1) : -1;
+        if (!s.inferenceOnly()) {
+            c.beginControlFlow("if ($L)", s.training());
+            c.addStatement("$L.forward($L, n, p, $L, $L, $L)", s.helper(0), s.in(), wOff, bOff,
+                    s.out());
+            c.addStatement("return");
+            c.endControlFlow();
+        }
+        Shape in = s.inShape();
+        Window w = window(in, s.args());
+        int channels = in.dim(0);
+        int h = in.dim(1);
+        int width = in.dim(2);
+        int f = s.outShape().dim(0);
+        int hw = w.oh() * w.ow();
+        // Each weight times a row of the input, added to a row of the output: the inner loop
+        // runs over contiguous outputs, which the JIT vectorizes. Every output still sums b,
+        // then (c, ky, kx) in ascending order.
+        c.beginControlFlow("for (int i = 0; i < n; i++)");
+        c.addStatement("final int xo = i * $L", s.inSize());
+        c.beginControlFlow("for (int f = 0; f < $L; f++)", f);
+        c.addStatement("final int zf = i * $L + f * $L", s.outSize(), hw);
+        c.addStatement("$T.fill($L, zf, zf + $L, $L)", java.util.Arrays.class, s.out(), hw,
+                bOff < 0 ? "0f" : "p[" + bOff + " + f]");
+        c.addStatement("final int wf = $L + f * $L", wOff, channels * w.kh() * w.kw());
+        c.beginControlFlow("for (int c = 0; c < $L; c++)", channels);
+        c.beginControlFlow("for (int ky = 0; ky < $L; ky++)", w.kh());
+        if (w.pt() > 0 || w.pb() > 0) {
+            // output rows whose input row lies inside: ⌈(PT − ky)/SH⌉ <= oy < ⌈(H + PT − ky)/SH⌉
+            c.addStatement("final int oyLo = Math.max(0, Math.floorDiv($L - ky + $L, $L))",
+                    w.pt(), w.sh() - 1, w.sh());
+            c.addStatement("final int oyHi = Math.min($L, Math.floorDiv($L - ky + $L, $L))",
+                    w.oh(), h + w.pt(), w.sh() - 1, w.sh());
+        }
+        c.beginControlFlow("for (int kx = 0; kx < $L; kx++)", w.kw());
+        c.addStatement("final float wv = p[wf + (c * $L + ky) * $L + kx]", w.kh(), w.kw());
+        String oxLo = "0";
+        String oxHi = Integer.toString(w.ow());
+        if (w.pl() > 0 || w.pr() > 0) {
+            c.addStatement("final int oxLo = Math.max(0, Math.floorDiv($L - kx + $L, $L))",
+                    w.pl(), w.sw() - 1, w.sw());
+            c.addStatement("final int oxHi = Math.min($L, Math.floorDiv($L - kx + $L, $L))",
+                    w.ow(), width + w.pl(), w.sw() - 1, w.sw());
+            oxLo = "oxLo";
+            oxHi = "oxHi";
+        }
+        boolean rowsPadded = w.pt() > 0 || w.pb() > 0;
+        c.beginControlFlow("for (int oy = $L; oy < $L; oy++)", rowsPadded ? "oyLo" : "0",
+                rowsPadded ? "oyHi" : Integer.toString(w.oh()));
+        c.addStatement("final int xr = xo + (c * $L + oy * $L + ky - $L) * $L + kx - $L", h,
+                w.sh(), w.pt(), width, w.pl());
+        c.addStatement("final int zr = zf + oy * $L", w.ow());
+        c.beginControlFlow("for (int ox = $L; ox < $L; ox++)", oxLo, oxHi);
+        if (w.sw() == 1) {
+            c.addStatement("$L[zr + ox] += wv * $L[xr + ox]", s.out(), s.in());
+        } else {
+            c.addStatement("$L[zr + ox] += wv * $L[xr + ox * $L]", s.out(), s.in(), w.sw());
+        }
+        c.endControlFlow();
+        c.endControlFlow();
+        c.endControlFlow();
+        c.endControlFlow();
+        c.endControlFlow();
+        c.endControlFlow();
+        c.endControlFlow();
+    }
+
+    @Override
+    public void emitBackward(EmitSite s) {
+        int wOff = s.offset(0);
+        int bOff = s.args().bool("bias") ? s.offset(1) : -1;
+        s.code().addStatement("$L.backward($L, $L, n, p, $L, $L, gp, $L)", s.helper(0), s.in(),
+                s.gradOut(), wOff, bOff, s.gradIn() == null ? "null" : s.gradIn());
+    }
+
+    /** ONNX: {@code Conv(X, W, B)} with W as nnc keeps it, [F, C, KH, KW], and explicit pads. */
+    @Override
+    public void exportOnnx(ExportSite s) {
+        Window w = window(s.inShape(), s.args());
+        int f = s.outShape().dim(0);
+        String weights = s.constant("W", new int[] {f, s.inShape().dim(0), w.kh(), w.kw()},
+                s.param(0));
+        List<String> inputs = s.args().bool("bias")
+                ? List.of(s.in(), weights, s.constant("B", new int[] {f}, s.param(1)))
+                : List.of(s.in(), weights);
+        s.graph().node("Conv", inputs, s.out(),
+                OnnxGraph.Attr.ints("kernel_shape", w.kh(), w.kw()),
+                OnnxGraph.Attr.ints("strides", w.sh(), w.sw()),
+                OnnxGraph.Attr.ints("pads", w.pt(), w.pl(), w.pb(), w.pr()));
+    }
+}

@@ -1,0 +1,324 @@
+package dev.nnc.runtime;
+
+/**
+ * The training kernels of one convolution layer of fixed geometry (generated code keeps one per
+ * layer and model instance): im2col followed by matrix products, over the samples of a batch,
+ * split across the kernel threads by samples.
+ *
+ * <p>Layout: input x [n, C, H, W], output z [n, F, OH, OW] (sample-major NCHW), weights W
+ * [F, C, KH, KW] at offset {@code w} of the parameter array and biases [F] at {@code b}
+ * ({@code b < 0}: none). For one sample, with col[(c, ky, kx), (oy, ox)] =
+ * x[c, oy·SH − PT + ky, ox·SW − PL + kx] (0 in the padding):
+ * <pre>
+ * Z  = W · col + B                  [F, OH·OW]
+ * dW = Σ_samples dZ · colᵀ           (per part, then summed over the parts in order)
+ * dB = Σ_samples Σ_positions dZ
+ * dX = col2im(Wᵀ · dZ)
+ * </pre>
+ * The products are {@link DenseKernels#gemm} of the kernels in use (vectorized when the JVM has
+ * the Vector API). Z sums in the order b, then (c, ky, kx) ascending, the order of the direct loops
+ * nnc emits for inference; the vectorized products fuse each multiply-add, so the two differ in
+ * the last bits.
+ *
+ * <p>Threads: the samples of a batch are split into parts ({@link Kernels#parts}); every output
+ * and every partial weight gradient is computed by one thread, and the partial gradients are
+ * added in part order, so the result depends on the thread count but not on the scheduling. The
+ * scratch memory (im2col rows, partial gradients) is allocated per part once, when the part count
+ * first grows, never per step.
+ */
+public final class Conv2d {
+    private final int c;
+    private final int h;
+    private final int w;
+    private final int f;
+    private final int kh;
+    private final int kw;
+    private final int sh;
+    private final int sw;
+    private final int pt;
+    private final int pl;
+    private final int oh;
+    private final int ow;
+    private final int hw;
+    private final int ck;
+    private final int inSize;
+    private final int outSize;
+
+    private float[][] col = new float[0][];
+    private float[][] colT = new float[0][];
+    private float[][] partial = new float[0][];
+    /** Wᵀ [C·KH·KW, F], for dX. */
+    private final float[] wT;
+
+    private final ForwardTask forwardTask = new ForwardTask();
+    private final BackwardTask backwardTask = new BackwardTask();
+
+    /**
+     * @param c input channels
+     * @param h input height
+     * @param w input width
+     * @param f filters (output channels)
+     * @param kh kernel height
+     * @param kw kernel width
+     * @param sh vertical stride
+     * @param sw horizontal stride
+     * @param pt padding at the top (the bottom follows from the output height)
+     * @param pl padding at the left
+     * @param oh output height
+     * @param ow output width
+     */
+    public Conv2d(int c, int h, int w, int f, int kh, int kw, int sh, int sw, int pt, int pl,
+            int oh, int ow) {
+        this.c = c;
+        this.h = h;
+        this.w = w;
+        this.f = f;
+        this.kh = kh;
+        this.kw = kw;
+        this.sh = sh;
+        this.sw = sw;
+        this.pt = pt;
+        this.pl = pl;
+        this.oh = oh;
+        this.ow = ow;
+        this.hw = oh * ow;
+        this.ck = c * kh * kw;
+        this.inSize = c * h * w;
+        this.outSize = f * hw;
+        this.wT = new float[ck * f];
+    }
+
+    private void ensureParts(int parts) {
+        if (col.length >= parts) {
+            return;
+        }
+        float[][] a = new float[parts][];
+        float[][] b = new float[parts][];
+        float[][] q = new float[parts][];
+        for (int i = 0; i < parts; i++) {
+            a[i] = new float[ck * hw];
+            b[i] = new float[ck * hw];
+            q[i] = new float[f * ck + f];
+        }
+        col = a;
+        colT = b;
+        partial = q;
+    }
+
+    private int parts(int n) {
+        int parts = Kernels.parts((long) n * ck * outSize, n);
+        ensureParts(parts);
+        return parts;
+    }
+
+    private static int lo(int n, int part, int parts) {
+        return (int) ((long) n * part / parts);
+    }
+
+    /** Z = conv(X) + B for the {@code n} samples of {@code x}, into {@code z}. */
+    public void forward(float[] x, int n, float[] p, int wOff, int bOff, float[] z) {
+        int parts = parts(n);
+        forwardTask.set(x, n, p, wOff, bOff, z);
+        Kernels.run(forwardTask, parts);
+        forwardTask.set(null, 0, null, 0, 0, null);
+    }
+
+    /**
+     * Writes dW (and dB) into {@code gp} at {@code wOff} ({@code bOff}) and, when {@code gx} is
+     * not {@code null}, dX into {@code gx}, from the layer's input {@code x} and dLoss/dZ
+     * {@code gz}.
+     */
+    public void backward(float[] x, float[] gz, int n, float[] p, int wOff, int bOff, float[] gp,
+            float[] gx) {
+        int parts = parts(n);
+        if (gx != null) {
+            for (int j = 0; j < f; j++) {
+                for (int k = 0; k < ck; k++) {
+                    wT[k * f + j] = p[wOff + j * ck + k];
+                }
+            }
+        }
+        backwardTask.set(x, gz, n, p, wOff, gx);
+        Kernels.run(backwardTask, parts);
+        backwardTask.set(null, null, 0, null, 0, null);
+        int size = f * ck;
+        for (int k = 0; k < size; k++) {
+            float s = 0f;
+            for (int q = 0; q < parts; q++) {
+                s += partial[q][k];
+            }
+            gp[wOff + k] = s;
+        }
+        if (bOff >= 0) {
+            for (int j = 0; j < f; j++) {
+                float s = 0f;
+                for (int q = 0; q < parts; q++) {
+                    s += partial[q][size + j];
+                }
+                gp[bOff + j] = s;
+            }
+        }
+    }
+
+    /** col[(c, ky, kx), (oy, ox)] of sample {@code i}. */
+    private void im2col(float[] x, int i, float[] dst) {
+        int base = i * inSize;
+        for (int ci = 0; ci < c; ci++) {
+            for (int ky = 0; ky < kh; ky++) {
+                for (int kx = 0; kx < kw; kx++) {
+                    int row = ((ci * kh + ky) * kw + kx) * hw;
+                    // the output columns whose input column lies inside: lo <= ox < hi
+                    int oxLo = Math.max(0, ceilDiv(pl - kx, sw));
+                    int oxHi = Math.min(ow, ceilDiv(w + pl - kx, sw));
+                    for (int oy = 0; oy < oh; oy++) {
+                        int iy = oy * sh - pt + ky;
+                        int d = row + oy * ow;
+                        if (iy < 0 || iy >= h || oxLo >= oxHi) {
+                            java.util.Arrays.fill(dst, d, d + ow, 0f);
+                            continue;
+                        }
+                        int src = base + (ci * h + iy) * w - pl + kx;
+                        for (int ox = 0; ox < oxLo; ox++) {
+                            dst[d + ox] = 0f;
+                        }
+                        if (sw == 1) {
+                            System.arraycopy(x, src + oxLo, dst, d + oxLo, oxHi - oxLo);
+                        } else {
+                            for (int ox = oxLo; ox < oxHi; ox++) {
+                                dst[d + ox] = x[src + ox * sw];
+                            }
+                        }
+                        for (int ox = oxHi; ox < ow; ox++) {
+                            dst[d + ox] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Adds col-shaped {@code src} back onto the input positions of sample {@code i} of gx. */
+    private void col2im(float[] src, float[] gx, int i) {
+        int base = i * inSize;
+        java.util.Arrays.fill(gx, base, base + inSize, 0f);
+        for (int ci = 0; ci < c; ci++) {
+            for (int ky = 0; ky < kh; ky++) {
+                for (int kx = 0; kx < kw; kx++) {
+                    int row = ((ci * kh + ky) * kw + kx) * hw;
+                    int oxLo = Math.max(0, ceilDiv(pl - kx, sw));
+                    int oxHi = Math.min(ow, ceilDiv(w + pl - kx, sw));
+                    for (int oy = 0; oy < oh; oy++) {
+                        int iy = oy * sh - pt + ky;
+                        if (iy < 0 || iy >= h) {
+                            continue;
+                        }
+                        int s = row + oy * ow;
+                        int d = base + (ci * h + iy) * w - pl + kx;
+                        for (int ox = oxLo; ox < oxHi; ox++) {
+                            gx[d + ox * sw] += src[s + ox];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
+    }
+
+    private void forwardSamples(float[] x, int from, int to, float[] p, int wOff, int bOff,
+            float[] z, float[] cols) {
+        DenseKernels k = Kernels.dense();
+        for (int i = from; i < to; i++) {
+            im2col(x, i, cols);
+            int zo = i * outSize;
+            for (int j = 0; j < f; j++) {
+                java.util.Arrays.fill(z, zo + j * hw, zo + (j + 1) * hw,
+                        bOff < 0 ? 0f : p[bOff + j]);
+            }
+            k.gemm(p, wOff, ck, cols, 0, hw, z, zo, hw, f, hw, ck, true);
+        }
+    }
+
+    private void backwardSamples(float[] x, float[] gz, int from, int to, float[] p, int wOff,
+            float[] gx, int part) {
+        DenseKernels kernels = Kernels.dense();
+        float[] cols = col[part];
+        float[] colsT = colT[part];
+        float[] acc = partial[part];
+        java.util.Arrays.fill(acc, 0f);
+        int size = f * ck;
+        for (int i = from; i < to; i++) {
+            int go = i * outSize;
+            for (int j = 0; j < f; j++) {
+                float sb = 0f;
+                for (int t = go + j * hw, e = t + hw; t < e; t++) {
+                    sb += gz[t];
+                }
+                acc[size + j] += sb;
+            }
+            im2col(x, i, cols);
+            for (int k = 0; k < ck; k++) {
+                for (int t = 0; t < hw; t++) {
+                    colsT[t * ck + k] = cols[k * hw + t];
+                }
+            }
+            // dW += dZ · colᵀ: [F, HW] · [HW, C·KH·KW]
+            kernels.gemm(gz, go, hw, colsT, 0, ck, acc, 0, ck, f, ck, hw, true);
+            if (gx != null) {
+                // dcol = Wᵀ · dZ: [C·KH·KW, F] · [F, HW], into cols (no longer needed)
+                kernels.gemm(wT, 0, f, gz, go, hw, cols, 0, hw, ck, hw, f, false);
+                col2im(cols, gx, i);
+            }
+        }
+    }
+
+    private final class ForwardTask implements WorkerPool.Task {
+        private float[] x;
+        private int n;
+        private float[] p;
+        private int wOff;
+        private int bOff;
+        private float[] z;
+
+        void set(float[] x, int n, float[] p, int wOff, int bOff, float[] z) {
+            this.x = x;
+            this.n = n;
+            this.p = p;
+            this.wOff = wOff;
+            this.bOff = bOff;
+            this.z = z;
+        }
+
+        @Override
+        public void part(int index, int parts) {
+            forwardSamples(x, lo(n, index, parts), lo(n, index + 1, parts), p, wOff, bOff, z,
+                    col[index]);
+        }
+    }
+
+    private final class BackwardTask implements WorkerPool.Task {
+        private float[] x;
+        private float[] gz;
+        private int n;
+        private float[] p;
+        private int wOff;
+        private float[] gx;
+
+        void set(float[] x, float[] gz, int n, float[] p, int wOff, float[] gx) {
+            this.x = x;
+            this.gz = gz;
+            this.n = n;
+            this.p = p;
+            this.wOff = wOff;
+            this.gx = gx;
+        }
+
+        @Override
+        public void part(int index, int parts) {
+            backwardSamples(x, gz, lo(n, index, parts), lo(n, index + 1, parts), p, wOff, gx,
+                    index);
+        }
+    }
+}
