@@ -106,6 +106,35 @@ class RecurrentGradientCheckTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(grads[0], grads[1]);
     }
 
+    /**
+     * A training step gives the same gradients before and after the JIT has compiled the
+     * kernels: nothing in them rounds differently in the interpreter (training repeats).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("threadBodies")
+    void gradientsDoNotDependOnTheJit(String layer) {
+        TrainableModel m = Models.load("model G {\n input [6,5]\n " + layer
+                + "\n dense(3) -> softmax\n loss cross_entropy" + TAIL);
+        m.initParams(new Rng(5));
+        Rng rng = new Rng(9);
+        int n = 8;
+        float[] x = new float[n * m.inputSize()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (4 * rng.nextDouble() - 2);
+        }
+        float[] y = new float[n * 3];
+        for (int i = 0; i < n; i++) {
+            y[i * 3 + rng.nextInt(3)] = 1f;
+        }
+        double cold = m.trainStep(x, y, n);
+        float[] first = m.grads().clone();
+        for (int i = 0; i < 4000; i++) {
+            m.trainStep(x, y, n);
+        }
+        assertEquals(cold, m.trainStep(x, y, n), 0.0);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(first, m.grads());
+    }
+
     static Stream<String> threadBodies() {
         return Stream.of("lstm(64, bidirectional: true)", "gru(64, sequence: true)\n rnn(64)");
     }

@@ -1,6 +1,7 @@
 package dev.nnc.runtime;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -88,11 +89,43 @@ final class VectorSequenceKernels extends SequenceKernels {
     private static final FloatVector TWO = FloatVector.broadcast(S, 2f);
 
     private static FloatVector sig(FloatVector x) {
-        return ONE.div(x.neg().lanewise(VectorOperators.EXP).add(ONE));
+        return ONE.div(exp(x.neg()).add(ONE));
     }
 
     private static FloatVector th(FloatVector x) {
-        return TWO.div(x.mul(-2f).lanewise(VectorOperators.EXP).add(ONE)).sub(ONE);
+        return TWO.div(exp(x.mul(-2f)).add(ONE)).sub(ONE);
+    }
+
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    /** 1.5·2²³: adding it rounds a float below 2²² to an integer (in its low mantissa bits). */
+    private static final float ROUND = 12582912f;
+
+    /**
+     * e^x with Cody–Waite range reduction and Cephes' degree-6 polynomial (about 2 ulp), from
+     * additions, multiplications and bit moves only.
+     *
+     * <p>NOTE: not {@code lanewise(EXP)}: the JIT computes that with its own vector library
+     * while the interpreter and C1 fall back to another algorithm, so its last bits depend on
+     * when a method gets compiled, and training would not repeat. The operations here round the
+     * same in every mode.
+     */
+    private static FloatVector exp(FloatVector v) {
+        FloatVector x = v.max(-87.3f).min(88.3f);
+        FloatVector t = x.mul(LOG2E).add(ROUND);
+        FloatVector n = t.sub(ROUND);
+        FloatVector r = x.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+        FloatVector p = r.mul(1.9875691500e-4f).add(1.3981999507e-3f);
+        p = p.mul(r).add(8.3334519073e-3f);
+        p = p.mul(r).add(4.1665795894e-2f);
+        p = p.mul(r).add(1.6666665459e-1f);
+        p = p.mul(r).add(5.0000001201e-1f);
+        p = p.mul(r.mul(r)).add(r).add(ONE);
+        // 2^n: n + 127 in the exponent bits; t's low bits hold n + 0x400000 (the ROUND offset)
+        IntVector bits = t.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(
+                VectorOperators.LSHL, 23);
+        return p.mul(bits.reinterpretAsFloats());
     }
 
     private static FloatVector at(float[] a, int o) {
