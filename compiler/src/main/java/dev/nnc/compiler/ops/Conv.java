@@ -114,6 +114,10 @@ public final class Conv implements LayerKind {
         }
         Shape in = s.inShape();
         Window w = window(in, s.args());
+        if (w.sh() == 1 && w.sw() == 1) {
+            emitWide(s, w, wOff, bOff);
+            return;
+        }
         int channels = in.dim(0);
         int h = in.dim(1);
         int width = in.dim(2);
@@ -166,6 +170,95 @@ public final class Conv implements LayerKind {
         c.endControlFlow();
         c.endControlFlow();
         c.endControlFlow();
+        c.endControlFlow();
+        c.endControlFlow();
+        c.endControlFlow();
+    }
+
+    /** Values of the "wide" output rows of one filter: OH − 1 rows of PW, then OW. */
+    private static int span(Window w, Shape in) {
+        return (w.oh() - 1) * (in.dim(2) + w.pl() + w.pr()) + w.ow();
+    }
+
+    @Override
+    public List<WorkBuffer> workBuffers(Shape in, Shape out, Args args) {
+        Window w = window(in, args);
+        if (w.sh() != 1 || w.sw() != 1) {
+            return List.of();
+        }
+        WorkBuffer wide = WorkBuffer.fixed("the wide output rows of one filter (inference)",
+                span(w, in));
+        if (!w.padded()) {
+            return List.of(wide);
+        }
+        return List.of(wide, WorkBuffer.fixed("the padded input of one sample (inference)",
+                in.dim(0) * (in.dim(1) + w.pt() + w.pb()) * (in.dim(2) + w.pl() + w.pr())));
+    }
+
+    /**
+     * Inference at stride 1: with the input padded (into a scratch image whose border stays 0),
+     * the output rows of one filter are computed "wide", PW values a row instead of OW, so that
+     * for every weight the positions it touches form one contiguous range of
+     * (OH − 1)·PW + OW values in the output and in the input: one long loop the JIT vectorizes.
+     * The PW − OW extra values a row are dropped when the rows are copied out. Every output sums
+     * b, then (c, ky, kx) in ascending order (padding adds zeros).
+     */
+    private static void emitWide(EmitSite s, Window w, int wOff, int bOff) {
+        var c = s.code();
+        Shape in = s.inShape();
+        int channels = in.dim(0);
+        int h = in.dim(1);
+        int width = in.dim(2);
+        int ph = h + w.pt() + w.pb();
+        int pw = width + w.pl() + w.pr();
+        int f = s.outShape().dim(0);
+        int span = span(w, in);
+        boolean own = s.work().isEmpty();
+        if (own) {
+            c.addStatement("final float[] wide = new float[$L]", span);
+            if (w.padded()) {
+                c.addStatement("final float[] padded = new float[$L]", channels * ph * pw);
+            }
+        } else {
+            c.addStatement("final float[] wide = $L", s.work(0));
+            if (w.padded()) {
+                c.addStatement("final float[] padded = $L", s.work(1));
+            }
+        }
+        c.beginControlFlow("for (int i = 0; i < n; i++)");
+        if (w.padded()) {
+            c.beginControlFlow("for (int c = 0; c < $L; c++)", channels);
+            c.beginControlFlow("for (int y = 0; y < $L; y++)", h);
+            c.addStatement("$T.arraycopy($L, i * $L + (c * $L + y) * $L, padded, (c * $L + y + $L) "
+                    + "* $L + $L, $L)", System.class, s.in(), s.inSize(), h, width, ph, w.pt(),
+                    pw, w.pl(), width);
+            c.endControlFlow();
+            c.endControlFlow();
+            c.addStatement("final float[] src = padded");
+            c.addStatement("final int xo = 0");
+        } else {
+            c.addStatement("final float[] src = $L", s.in());
+            c.addStatement("final int xo = i * $L", s.inSize());
+        }
+        c.beginControlFlow("for (int f = 0; f < $L; f++)", f);
+        c.addStatement("$T.fill(wide, $L)", java.util.Arrays.class,
+                bOff < 0 ? "0f" : "p[" + bOff + " + f]");
+        c.addStatement("final int wf = $L + f * $L", wOff, channels * w.kh() * w.kw());
+        c.beginControlFlow("for (int c = 0; c < $L; c++)", channels);
+        c.beginControlFlow("for (int ky = 0; ky < $L; ky++)", w.kh());
+        c.beginControlFlow("for (int kx = 0; kx < $L; kx++)", w.kw());
+        c.addStatement("final float wv = p[wf + (c * $L + ky) * $L + kx]", w.kh(), w.kw());
+        c.addStatement("final int base = xo + (c * $L + ky) * $L + kx", ph, pw);
+        c.beginControlFlow("for (int t = 0; t < $L; t++)", span);
+        c.addStatement("wide[t] += wv * src[base + t]");
+        c.endControlFlow();
+        c.endControlFlow();
+        c.endControlFlow();
+        c.endControlFlow();
+        c.addStatement("final int zf = i * $L + f * $L", s.outSize(), w.oh() * w.ow());
+        c.beginControlFlow("for (int oy = 0; oy < $L; oy++)", w.oh());
+        c.addStatement("$T.arraycopy(wide, oy * $L, $L, zf + oy * $L, $L)", System.class, pw,
+                s.out(), w.ow(), w.ow());
         c.endControlFlow();
         c.endControlFlow();
         c.endControlFlow();
