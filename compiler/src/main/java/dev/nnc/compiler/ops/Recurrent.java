@@ -276,15 +276,16 @@ public final class Recurrent implements LayerKind {
     }
 
     /**
-     * z[r, :] = (b or 0) + x[r, :]·W for rows r in [from, to), W [in, out] at p[w]: a kernel
-     * call, or in inference-only code the same loops inline (the plain kernel's order).
+     * z[r, :] = (b or 0) + x[r, :]·W for rows r in [from, to), W [in, out] at p[w], in the plain
+     * loops' order: the loops inline ({@code inline}, the standalone class), or the dense
+     * kernels' {@code infer}, which gives the same bits faster.
      */
-    private static void product(EmitSite s, String kernel, String x, String from, String to,
+    private static void product(EmitSite s, boolean inline, String x, String from, String to,
             int in, int w, int b, int out, String z) {
         var c = s.code();
-        if (!s.inferenceOnly()) {
-            c.addStatement("$L.forward($L, $L, $L, $L, p, $L, $L, $L, $L)", kernel, x, from, to,
-                    in, w, b, out, z);
+        if (!inline) {
+            c.addStatement("$T.dense().infer($L, $L, $L, $L, p, $L, $L, $L, $L)", Kernels.class,
+                    x, from, to, in, w, b, out, z);
             return;
         }
         open(c, "for (int r = " + from + "; r < " + to + "; r++)");
@@ -315,13 +316,6 @@ public final class Recurrent implements LayerKind {
         Dims k = Dims.of(s, cell);
         var c = s.code();
         declare(s, false);
-        if (!s.inferenceOnly()) {
-            // NOTE: inference takes the fast kernels too (dense's keep the plain order): on the
-            // plain ones, evaluating a recurrent model cost more than training it.
-            // nnc predict and the standalone class's inlined steps thus differ in the last bits.
-            c.addStatement("final $T seqk = $T.get()", SequenceKernels.class,
-                    SequenceKernels.class);
-        }
         // the input, time-major: row t·n + i
         open(c, "for (int i = 0; i < n; i++)");
         open(c, "for (int t = 0; t < " + k.t + "; t++)");
@@ -329,12 +323,34 @@ public final class Recurrent implements LayerKind {
                 System.class, s.in(), k.t, k.f, k.f, k.f);
         c.endControlFlow();
         c.endControlFlow();
-        for (int d = 0; d < k.dirs; d++) {
-            forwardDirection(s, k, d);
+        if (s.inferenceOnly()) {
+            for (int d = 0; d < k.dirs; d++) {
+                forwardDirection(s, k, d, false, true);
+            }
+            return;
         }
+        // NOTE: training steps take the fast kernels; inference computes exactly what the
+        // standalone class computes (its inlined steps, products in the plain loops' order on
+        // Kernels.dense().infer), so predictions do not depend on the JVM's options and equal the
+        // standalone class's to the bit, as for dense layers.
+        c.beginControlFlow("if ($L)", s.training());
+        c.addStatement("final $T seqk = $T.get()", SequenceKernels.class, SequenceKernels.class);
+        for (int d = 0; d < k.dirs; d++) {
+            forwardDirection(s, k, d, true, false);
+        }
+        c.nextControlFlow("else");
+        for (int d = 0; d < k.dirs; d++) {
+            forwardDirection(s, k, d, false, false);
+        }
+        c.endControlFlow();
     }
 
-    private void forwardDirection(EmitSite s, Dims k, int d) {
+    /**
+     * Direction {@code d}'s forward pass: on the sequence kernels ({@code fast}, training steps),
+     * or with the step inlined and the products in the plain order ({@code inline}: as loops, for
+     * the standalone class; otherwise on {@link Kernels#dense()}'s {@code infer}).
+     */
+    private void forwardDirection(EmitSite s, Dims k, int d, boolean fast, boolean inline) {
         var c = s.code();
         int[] o = offsets(s, d);
         boolean rev = d == 1;
@@ -346,8 +362,8 @@ public final class Recurrent implements LayerKind {
         c.add("// direction $L: $L\n", d, rev ? "t = T-1 ... 0" : "t = 0 ... T-1");
         c.add("{\n$>");
         // the input products of every step at once, bias included
-        if (s.inferenceOnly()) {
-            product(s, null, "xT", "0", "n * " + k.t, k.f, o[0], o[2], k.gh, zx);
+        if (!fast) {
+            product(s, inline, "xT", "0", "n * " + k.t, k.f, o[0], o[2], k.gh, zx);
         } else {
             c.addStatement("$T.denseForward(xT, n * $L, $L, p, $L, $L, $L, $L)", Kernels.class,
                     k.t, k.f, o[0], o[2], k.gh, zx);
@@ -365,7 +381,7 @@ public final class Recurrent implements LayerKind {
         // slot of the state after step t: forward t + 1; backward t − 1, the final one in T
         line(c, "final int ns = " + (rev ? "t == 0 ? " + k.t + " : t - 1" : "t + 1"));
         line(c, "final int r0 = t * n");
-        if (!s.inferenceOnly()) {
+        if (fast) {
             line(c, "seqk.forwardStep(" + cellCode() + ", " + hT + ", r0, n, " + h + ", p, "
                     + o[1] + ", " + o[3] + ", " + hu + ", " + zx + ", "
                     + (cell == Cell.LSTM ? cT : "null") + ", ns * n * " + h + ", s == 0)");
@@ -378,10 +394,11 @@ public final class Recurrent implements LayerKind {
         c.addStatement("$T.fill($L, r0 * $L, (r0 + n) * $L, 0f)", java.util.Arrays.class, hu,
                 k.gh, k.gh);
         c.nextControlFlow("else");
-        product(s, "kern", hT, "r0", "r0 + n", h, o[1], -1, k.gh, hu);
+        product(s, inline, hT, "r0", "r0 + n", h, o[1], -1, k.gh, hu);
         c.endControlFlow();
-        // inference-only code (the standalone class, which needs nothing but the JDK) inlines
-        // the step, with the expressions of SequenceKernels.scalar()
+        // inference (the standalone class, which needs nothing but the JDK, and the model class
+        // outside training steps) inlines the step, with the expressions of
+        // SequenceKernels.scalar()
         open(c, "for (int i = 0; i < n; i++)");
         line(c, "final int z = (r0 + i) * " + k.gh);
         line(c, "final int hp = (r0 + i) * " + h);
