@@ -1,11 +1,11 @@
 package dev.nnc.compiler;
 
+import static dev.nnc.compiler.GradientChecks.param;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.runtime.Kernels;
-import dev.nnc.runtime.ParamTensor;
 import dev.nnc.runtime.Rng;
 import dev.nnc.runtime.TrainableModel;
 import org.junit.jupiter.api.Test;
@@ -153,15 +153,6 @@ class ConvGradientCheckTest {
         double moved = m.trainStep(x, y, n);
         p[i] = saved;
         return (moved - at) / ((double) (float) (saved + h) - saved);
-    }
-
-    private static String param(TrainableModel m, int i) {
-        for (ParamTensor t : m.paramTensors()) {
-            if (i >= t.offset() && i < t.offset() + t.size()) {
-                return t.name() + "[" + (i - t.offset()) + "]";
-            }
-        }
-        return "#" + i;
     }
 
     /**

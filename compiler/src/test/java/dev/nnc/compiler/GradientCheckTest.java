@@ -1,10 +1,12 @@
 package dev.nnc.compiler;
 
+import static dev.nnc.compiler.GradientChecks.numeric;
+import static dev.nnc.compiler.GradientChecks.param;
+import static dev.nnc.compiler.GradientChecks.targets;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nnc.runtime.ParamTensor;
 import dev.nnc.runtime.Rng;
 import dev.nnc.runtime.TrainableModel;
 import org.junit.jupiter.api.Test;
@@ -79,38 +81,6 @@ class GradientCheckTest {
         assertTrue(checked > 0);
     }
 
-    private static float[] targets(TrainableModel m, int n, Rng rng, String body) {
-        int k = m.outputSize();
-        float[] y = new float[n * k];
-        if (body.contains("loss cross_entropy")) {
-            for (int i = 0; i < n; i++) {
-                y[i * k + rng.nextInt(k)] = 1f;
-            }
-        } else if (body.contains("binary_cross_entropy")) {
-            for (int i = 0; i < y.length; i++) {
-                y[i] = rng.nextInt(2);
-            }
-        } else {
-            for (int i = 0; i < y.length; i++) {
-                y[i] = (float) (2 * rng.nextDouble() - 1);
-            }
-        }
-        return y;
-    }
-
-    private static double numeric(TrainableModel m, float[] x, float[] y, int n, int i, double h) {
-        float[] p = m.params();
-        float saved = p[i];
-        p[i] = (float) (saved + h);
-        double plus = m.evaluate(x, y, n, null) / n;
-        p[i] = (float) (saved - h);
-        double minus = m.evaluate(x, y, n, null) / n;
-        p[i] = saved;
-        // use the step actually taken in float
-        double step = (double) (float) (saved + h) - (double) (float) (saved - h);
-        return (plus - minus) / step;
-    }
-
     /**
      * The central difference (h = 1e-2) of the loss a training step reports with respect to
      * parameter {@code i}: that loss includes penalties and uses batch statistics and the dropout
@@ -131,15 +101,6 @@ class GradientCheckTest {
         p[i] = saved;
         double step = (double) (float) (saved + h) - (double) (float) (saved - h);
         return (plus - minus) / step;
-    }
-
-    private static String param(TrainableModel m, int i) {
-        for (ParamTensor t : m.paramTensors()) {
-            if (i >= t.offset() && i < t.offset() + t.size()) {
-                return t.name() + "[" + (i - t.offset()) + "]";
-            }
-        }
-        return "#" + i;
     }
 
     /** Z = 0 exactly at every hidden unit: relu's slope there is 0, leaky_relu's is alpha. */

@@ -1,9 +1,11 @@
 package dev.nnc.compiler;
 
+import static dev.nnc.compiler.GradientChecks.numeric;
+import static dev.nnc.compiler.GradientChecks.param;
+import static dev.nnc.compiler.GradientChecks.targets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nnc.runtime.ParamTensor;
 import dev.nnc.runtime.Rng;
 import dev.nnc.runtime.TrainableModel;
 import java.util.ArrayList;
@@ -139,44 +141,4 @@ class RecurrentGradientCheckTest {
         return Stream.of("lstm(64, bidirectional: true)", "gru(64, sequence: true)\n rnn(64)");
     }
 
-    private static float[] targets(TrainableModel m, int n, Rng rng, String body) {
-        int[] shape = m.outputShape();
-        int k = shape[shape.length - 1];
-        float[] y = new float[n * m.outputSize()];
-        if (body.contains("loss cross_entropy")) {
-            for (int r = 0; r < y.length / k; r++) {
-                y[r * k + rng.nextInt(k)] = 1f;
-            }
-        } else if (body.contains("binary_cross_entropy")) {
-            for (int i = 0; i < y.length; i++) {
-                y[i] = rng.nextInt(2);
-            }
-        } else {
-            for (int i = 0; i < y.length; i++) {
-                y[i] = (float) (2 * rng.nextDouble() - 1);
-            }
-        }
-        return y;
-    }
-
-    private static double numeric(TrainableModel m, float[] x, float[] y, int n, int i, double h) {
-        float[] p = m.params();
-        float saved = p[i];
-        p[i] = (float) (saved + h);
-        double plus = m.evaluate(x, y, n, null) / n;
-        p[i] = (float) (saved - h);
-        double minus = m.evaluate(x, y, n, null) / n;
-        p[i] = saved;
-        double step = (double) (float) (saved + h) - (double) (float) (saved - h);
-        return (plus - minus) / step;
-    }
-
-    private static String param(TrainableModel m, int i) {
-        for (ParamTensor t : m.paramTensors()) {
-            if (i >= t.offset() && i < t.offset() + t.size()) {
-                return t.name() + "[" + (i - t.offset()) + "]";
-            }
-        }
-        return "#" + i;
-    }
 }
