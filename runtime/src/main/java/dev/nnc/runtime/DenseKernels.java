@@ -34,10 +34,10 @@ public interface DenseKernels {
     void gradInput(float[] g, int from, int to, int out, float[] p, int w, int in, float[] gx);
 
     /**
-     * {@link #forward} for inference, summing exactly as the plain loops do: for each output, the
-     * bias first, then each product {@code x[i, k] · w[k, j]} rounded to float and added in
-     * ascending k, never fused. Every implementation gives the same bits, so predictions do not
-     * depend on the JVM's options and equal the standalone class's.
+     * {@link #forward} for inference, summing exactly as the standalone class's loops do: for each
+     * output, the bias first, then each product {@code x[i, k] · w[k, j]} added in ascending k
+     * with one rounding ({@code Math.fma}). Every implementation gives the same bits, so
+     * predictions do not depend on the JVM's options and equal the standalone class's.
      */
     void infer(float[] x, int from, int to, int in, float[] p, int w, int b, int out, float[] z);
 

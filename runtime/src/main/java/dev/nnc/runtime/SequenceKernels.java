@@ -352,14 +352,6 @@ public abstract class SequenceKernels {
     // Backward: dh = dhp[nx + i·h + j] (unless first) + gout[go + i·gs + j] (when withOut); the
     // gradients of the gate inputs go to dz (and for the gru to dzh, with dh·z to dhd).
 
-    static float sigmoid(float x) {
-        return 1f / (1f + (float) Math.exp(-(x)));
-    }
-
-    static float tanh(float x) {
-        return 2f / (1f + (float) Math.exp(-2f * (x))) - 1f;
-    }
-
     /** rnn: h = tanh(zx + hu). */
     public void rnnForward(float[] zx, float[] hu, int z0, int rows, int h, float[] hT,
             int next) {
@@ -367,7 +359,7 @@ public abstract class SequenceKernels {
             int z = z0 + i * h;
             int hn = next + i * h;
             for (int j = 0; j < h; j++) {
-                hT[hn + j] = tanh(zx[z + j] + hu[z + j]);
+                hT[hn + j] = Activations.tanh(zx[z + j] + hu[z + j]);
             }
         }
     }
@@ -383,17 +375,17 @@ public abstract class SequenceKernels {
     protected void lstmForwardRow(float[] zx, float[] hu, int z, int h, float[] cT, float[] hT,
             int hp, int hn, int from) {
         for (int j = from; j < h; j++) {
-            final float gi = sigmoid(zx[z + j] + hu[z + j]);
-            final float go = sigmoid(zx[z + h + j] + hu[z + h + j]);
-            final float gf = sigmoid(zx[z + 2 * h + j] + hu[z + 2 * h + j]);
-            final float gc = tanh(zx[z + 3 * h + j] + hu[z + 3 * h + j]);
+            final float gi = Activations.sigmoid(zx[z + j] + hu[z + j]);
+            final float go = Activations.sigmoid(zx[z + h + j] + hu[z + h + j]);
+            final float gf = Activations.sigmoid(zx[z + 2 * h + j] + hu[z + 2 * h + j]);
+            final float gc = Activations.tanh(zx[z + 3 * h + j] + hu[z + 3 * h + j]);
             zx[z + j] = gi;
             zx[z + h + j] = go;
             zx[z + 2 * h + j] = gf;
             zx[z + 3 * h + j] = gc;
             final float cv = gf * cT[hp + j] + gi * gc;
             cT[hn + j] = cv;
-            hT[hn + j] = go * (tanh(cv));
+            hT[hn + j] = go * (Activations.tanh(cv));
         }
     }
 
@@ -408,11 +400,11 @@ public abstract class SequenceKernels {
     protected void gruForwardRow(float[] zx, float[] hu, int z, int h, float[] p, int bhn,
             float[] hT, int hp, int hn, int from) {
         for (int j = from; j < h; j++) {
-            final float gz = sigmoid(zx[z + j] + hu[z + j]);
-            final float gr = sigmoid(zx[z + h + j] + hu[z + h + j]);
+            final float gz = Activations.sigmoid(zx[z + j] + hu[z + j]);
+            final float gr = Activations.sigmoid(zx[z + h + j] + hu[z + h + j]);
             final float hv = hu[z + 2 * h + j] + (bhn >= 0 ? p[bhn + j] : 0f);
             hu[z + 2 * h + j] = hv;
-            final float gh = tanh(zx[z + 2 * h + j] + gr * hv);
+            final float gh = Activations.tanh(zx[z + 2 * h + j] + gr * hv);
             zx[z + j] = gz;
             zx[z + h + j] = gr;
             zx[z + 2 * h + j] = gh;
@@ -458,7 +450,7 @@ public abstract class SequenceKernels {
             final float go2 = zx[z + h + j];
             final float gf = zx[z + 2 * h + j];
             final float gc = zx[z + 3 * h + j];
-            final float tc = tanh(cT[hn + j]);
+            final float tc = Activations.tanh(cT[hn + j]);
             final float d = dh * go2 * (1f - tc * tc) + (first ? 0f : dc[co + j]);
             dz[z + j] = d * gc * gi * (1f - gi);
             dz[z + h + j] = dh * tc * go2 * (1f - go2);

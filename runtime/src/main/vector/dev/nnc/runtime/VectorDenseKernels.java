@@ -120,8 +120,8 @@ final class VectorDenseKernels implements DenseKernels {
     /**
      * NOTE: a single sample's product is bound by the latency of the additions into one
      * accumulator, so a block of eight vectors (64 outputs) is summed at once: eight independent
-     * chains keep both vector units busy. Products are rounded before the addition (no fused
-     * multiply-add), as in the plain loops, so the bits equal theirs.
+     * chains keep both vector units busy. Each product is added with one rounding (a fused
+     * multiply-add), as {@code Math.fma} in the plain loops, so the bits equal theirs.
      */
     @Override
     public void infer(float[] x, int from, int to, int in, float[] p, int w, int b, int out,
@@ -142,14 +142,14 @@ final class VectorDenseKernels implements DenseKernels {
                 for (int k = 0; k < in; k++) {
                     int wo = w + k * out + j;
                     FloatVector v = FloatVector.broadcast(S, x[xa + k]);
-                    a0 = a0.add(FloatVector.fromArray(S, p, wo).mul(v));
-                    a1 = a1.add(FloatVector.fromArray(S, p, wo + L).mul(v));
-                    a2 = a2.add(FloatVector.fromArray(S, p, wo + 2 * L).mul(v));
-                    a3 = a3.add(FloatVector.fromArray(S, p, wo + 3 * L).mul(v));
-                    a4 = a4.add(FloatVector.fromArray(S, p, wo + 4 * L).mul(v));
-                    a5 = a5.add(FloatVector.fromArray(S, p, wo + 5 * L).mul(v));
-                    a6 = a6.add(FloatVector.fromArray(S, p, wo + 6 * L).mul(v));
-                    a7 = a7.add(FloatVector.fromArray(S, p, wo + 7 * L).mul(v));
+                    a0 = FloatVector.fromArray(S, p, wo).fma(v, a0);
+                    a1 = FloatVector.fromArray(S, p, wo + L).fma(v, a1);
+                    a2 = FloatVector.fromArray(S, p, wo + 2 * L).fma(v, a2);
+                    a3 = FloatVector.fromArray(S, p, wo + 3 * L).fma(v, a3);
+                    a4 = FloatVector.fromArray(S, p, wo + 4 * L).fma(v, a4);
+                    a5 = FloatVector.fromArray(S, p, wo + 5 * L).fma(v, a5);
+                    a6 = FloatVector.fromArray(S, p, wo + 6 * L).fma(v, a6);
+                    a7 = FloatVector.fromArray(S, p, wo + 7 * L).fma(v, a7);
                 }
                 a0.intoArray(z, za + j);
                 a1.intoArray(z, za + j + L);
@@ -166,8 +166,8 @@ final class VectorDenseKernels implements DenseKernels {
                 for (int k = 0; k < in; k++) {
                     int wo = w + k * out + j;
                     FloatVector v = FloatVector.broadcast(S, x[xa + k]);
-                    a0 = a0.add(FloatVector.fromArray(S, p, wo).mul(v));
-                    a1 = a1.add(FloatVector.fromArray(S, p, wo + L).mul(v));
+                    a0 = FloatVector.fromArray(S, p, wo).fma(v, a0);
+                    a1 = FloatVector.fromArray(S, p, wo + L).fma(v, a1);
                 }
                 a0.intoArray(z, za + j);
                 a1.intoArray(z, za + j + L);
@@ -175,15 +175,15 @@ final class VectorDenseKernels implements DenseKernels {
             for (; j + L <= out; j += L) {
                 FloatVector a = bias(p, b, j);
                 for (int k = 0; k < in; k++) {
-                    a = a.add(FloatVector.fromArray(S, p, w + k * out + j)
-                            .mul(FloatVector.broadcast(S, x[xa + k])));
+                    a = FloatVector.fromArray(S, p, w + k * out + j)
+                            .fma(FloatVector.broadcast(S, x[xa + k]), a);
                 }
                 a.intoArray(z, za + j);
             }
             for (; j < out; j++) {
                 float s = b < 0 ? 0f : p[b + j];
                 for (int k = 0; k < in; k++) {
-                    s += x[xa + k] * p[w + k * out + j];
+                    s = Math.fma(x[xa + k], p[w + k * out + j], s);
                 }
                 z[za + j] = s;
             }

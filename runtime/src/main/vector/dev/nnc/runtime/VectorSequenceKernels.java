@@ -83,7 +83,7 @@ final class VectorSequenceKernels extends SequenceKernels {
         gp[w + k * out + j] = s;
     }
 
-    // ---- the cells' element-wise step: σ and tanh on whole vectors (the JDK's vector exp) ----
+    // ---- the cells' element-wise step: σ and tanh on whole vectors --------------------------
 
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
     private static final FloatVector TWO = FloatVector.broadcast(S, 2f);
@@ -96,15 +96,10 @@ final class VectorSequenceKernels extends SequenceKernels {
         return TWO.div(exp(x.mul(-2f)).add(ONE)).sub(ONE);
     }
 
-    private static final float LOG2E = 1.44269504088896341f;
-    private static final float LN2_HI = 0.693359375f;
-    private static final float LN2_LO = -2.12194440e-4f;
-    /** 1.5·2²³: adding it rounds a float below 2²² to an integer (in its low mantissa bits). */
-    private static final float ROUND = 12582912f;
-
     /**
-     * e^x with Cody–Waite range reduction and Cephes' degree-6 polynomial (about 2 ulp), from
-     * additions, multiplications and bit moves only.
+     * e^x lane by lane, with the operations of {@link Activations#exp} in the same order, so each
+     * lane has the bits {@link Activations#exp} gives (and σ and tanh above those of
+     * {@link Activations#sigmoid(float)} and {@link Activations#tanh}).
      *
      * <p>NOTE: not {@code lanewise(EXP)}: the JIT computes that with its own vector library
      * while the interpreter and C1 fall back to another algorithm, so its last bits depend on
@@ -112,18 +107,18 @@ final class VectorSequenceKernels extends SequenceKernels {
      * same in every mode.
      */
     private static FloatVector exp(FloatVector v) {
-        FloatVector x = v.max(-87.3f).min(88.3f);
-        FloatVector t = x.mul(LOG2E).add(ROUND);
-        FloatVector n = t.sub(ROUND);
-        FloatVector r = x.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
-        FloatVector p = r.mul(1.9875691500e-4f).add(1.3981999507e-3f);
-        p = p.mul(r).add(8.3334519073e-3f);
-        p = p.mul(r).add(4.1665795894e-2f);
-        p = p.mul(r).add(1.6666665459e-1f);
-        p = p.mul(r).add(5.0000001201e-1f);
+        FloatVector x = v.max(Activations.EXP_MIN).min(Activations.EXP_MAX);
+        FloatVector t = x.mul(Activations.LOG2E).add(Activations.ROUND);
+        FloatVector n = t.sub(Activations.ROUND);
+        FloatVector r = x.sub(n.mul(Activations.LN2_HI)).sub(n.mul(Activations.LN2_LO));
+        FloatVector p = r.mul(Activations.P0).add(Activations.P1);
+        p = p.mul(r).add(Activations.P2);
+        p = p.mul(r).add(Activations.P3);
+        p = p.mul(r).add(Activations.P4);
+        p = p.mul(r).add(Activations.P5);
         p = p.mul(r.mul(r)).add(r).add(ONE);
         // 2^n: n + 127 in the exponent bits; t's low bits hold n + 0x400000 (the ROUND offset)
-        IntVector bits = t.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(
+        IntVector bits = t.reinterpretAsInts().sub(Activations.BIAS).lanewise(
                 VectorOperators.LSHL, 23);
         return p.mul(bits.reinterpretAsFloats());
     }

@@ -49,7 +49,7 @@ class KernelsTest {
                     for (int k = 0; k < in; k++) {
                         float xv = x[i * in + k];
                         for (int j = 0; j < out; j++) {
-                            plain[i * out + j] += xv * p[2 + k * out + j];
+                            plain[i * out + j] = Math.fma(xv, p[2 + k * out + j], plain[i * out + j]);
                         }
                     }
                 }

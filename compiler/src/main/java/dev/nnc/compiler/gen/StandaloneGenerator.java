@@ -8,6 +8,7 @@ import com.palantir.javapoet.TypeSpec;
 import dev.nnc.compiler.ir.LayerIR;
 import dev.nnc.compiler.ir.ModelIR;
 import dev.nnc.compiler.ir.TensorIR;
+import dev.nnc.compiler.ops.ActivationFunctions;
 import dev.nnc.compiler.ops.EmitSite;
 import dev.nnc.runtime.ClassLabels;
 import dev.nnc.runtime.ModelSpec;
@@ -354,6 +355,9 @@ public final class StandaloneGenerator {
                     .addParameter(float[].class, "out", Modifier.FINAL)
                     .addParameter(int.class, "n", Modifier.FINAL)
                     .addCode(fwd.build()).build());
+        }
+        if (m.layers().stream().anyMatch(l -> l.kind().usesActivationFunctions())) {
+            t.addMethods(ActivationFunctions.methods());
         }
     }
 

@@ -94,7 +94,12 @@ public abstract class Activation implements LayerKind {
         }
     }
 
-    /** sigmoid: A = 1 / (1 + e^−Z), dZ = dA · A(1 − A). */
+    /**
+     * sigmoid: A = 1 / (1 + e^−Z), dZ = dA · A(1 − A). Computed as {@link
+     * dev.nnc.runtime.Activations} computes it: in the model class by its array kernel (loops
+     * the JIT vectorizes, a work buffer holding the powers of two), in the standalone class by
+     * its copy of the scalar function, to the same bits.
+     */
     public static final class Sigmoid extends Activation {
         @Override
         public String name() {
@@ -113,13 +118,32 @@ public abstract class Activation implements LayerKind {
 
         @Override
         protected String forward(String z, Args args) {
-            // NOTE: for z < -88, exp overflows to +inf and the result is exactly 0, never NaN.
-            return "1f / (1f + (float) Math.exp(-" + z + "))";
+            return "sigmoid(" + z + ")";
         }
 
         @Override
         protected String derivative(String z, String a, Args args) {
             return a + " * (1f - " + a + ")";
+        }
+
+        @Override
+        public boolean usesActivationFunctions() {
+            return true;
+        }
+
+        @Override
+        public List<WorkBuffer> workBuffers(Shape in, Shape out, Args args) {
+            return List.of(WorkBuffer.perSample("scratch: the powers of two of e^−Z", in.size()));
+        }
+
+        @Override
+        public void emitForward(EmitSite s) {
+            if (s.inferenceOnly()) {
+                super.emitForward(s);
+                return;
+            }
+            s.code().addStatement("$T.sigmoid($L, $L, $L, n * $L)",
+                    dev.nnc.runtime.Activations.class, s.in(), s.out(), s.work(0), s.inSize());
         }
 
         @Override

@@ -135,9 +135,10 @@ public final class Dense implements LayerKind {
         boolean bias = s.args().bool("bias");
         var c = s.code();
         if (kernel(s) && !s.inferenceOnly()) {
-            // NOTE: inference always sums in the order of the inline loops (Kernels.denseInfer),
-            // so predictions do not depend on the JVM's options and equal the standalone
-            // class's to the bit; training steps take the fastest kernels.
+            // NOTE: inference always sums as the standalone class's loops do (Kernels.denseInfer:
+            // ascending k, fused multiply-adds), so predictions do not depend on the JVM's
+            // options and equal the standalone class's to the bit; training steps take the
+            // fastest kernels.
             c.beginControlFlow("if ($L)", s.training());
             c.addStatement("$T.denseForward($L, $L, $L, p, $L, $L, $L, $L)", Kernels.class, s.in(),
                     rows, in, w, bias ? s.offset(1) : -1, out, s.out());
@@ -161,7 +162,12 @@ public final class Dense implements LayerKind {
         c.addStatement("final float xv = $L[xo + k]", s.in());
         c.addStatement("final int wo = $L + k * $L", w, out);
         c.beginControlFlow("for (int j = 0; j < $L; j++)", out);
-        c.addStatement("$L[zo + j] += xv * p[wo + j]", s.out());
+        if (kernel(s)) {
+            // the standalone class's form of Kernels.denseInfer: one rounding per product
+            c.addStatement("$L[zo + j] = Math.fma(xv, p[wo + j], $L[zo + j])", s.out(), s.out());
+        } else {
+            c.addStatement("$L[zo + j] += xv * p[wo + j]", s.out());
+        }
         c.endControlFlow();
         c.endControlFlow();
         c.endControlFlow();

@@ -74,6 +74,15 @@ public interface LayerKind {
         return false;
     }
 
+    /**
+     * True when the layer's inference-only code ({@link EmitSite#inferenceOnly()}) calls
+     * {@code sigmoid(float)} or {@code tanh(float)}: the standalone class then defines them, as
+     * copies of {@link dev.nnc.runtime.Activations}' (see {@link ActivationFunctions}).
+     */
+    default boolean usesActivationFunctions() {
+        return false;
+    }
+
     /** Floating-point operations per sample in the forward pass (a multiply-add counts 2). */
     long flops(Shape in, Shape out, Args args);
 

@@ -266,13 +266,14 @@ public final class Recurrent implements LayerKind {
         c.beginControlFlow("$L", control);
     }
 
+    /** σ(x), by the standalone class's copy of {@link dev.nnc.runtime.Activations#sigmoid}. */
     private static String sigmoid(String x) {
-        return "1f / (1f + (float) Math.exp(-(" + x + ")))";
+        return "sigmoid(" + x + ")";
     }
 
-    /** tanh(x) = 2σ(2x) − 1: one exp instead of Math.tanh, which is several times slower. */
+    /** tanh(x), by the standalone class's copy of {@link dev.nnc.runtime.Activations#tanh}. */
     private static String tanh(String x) {
-        return "2f / (1f + (float) Math.exp(-2f * (" + x + "))) - 1f";
+        return "tanh(" + x + ")";
     }
 
     /**
@@ -298,7 +299,7 @@ public final class Recurrent implements LayerKind {
         line(c, "final float xv = " + x + "[xo + k]");
         line(c, "final int wo = " + w + " + k * " + out);
         open(c, "for (int j = 0; j < " + out + "; j++)");
-        line(c, z + "[zo + j] += xv * p[wo + j]");
+        line(c, z + "[zo + j] = Math.fma(xv, p[wo + j], " + z + "[zo + j])");
         c.endControlFlow();
         c.endControlFlow();
         c.endControlFlow();
@@ -307,6 +308,11 @@ public final class Recurrent implements LayerKind {
     /** The runtime's code of the cell: {@code dev.nnc.runtime.SequenceKernels.LSTM}. */
     private String cellCode() {
         return SequenceKernels.class.getName() + "." + cell.name();
+    }
+
+    @Override
+    public boolean usesActivationFunctions() {
+        return true;
     }
 
     // ---- forward ---------------------------------------------------------------------------
@@ -330,9 +336,10 @@ public final class Recurrent implements LayerKind {
             return;
         }
         // NOTE: training steps take the fast kernels; inference computes exactly what the
-        // standalone class computes (its inlined steps, products in the plain loops' order on
-        // Kernels.dense().infer), so predictions do not depend on the JVM's options and equal the
-        // standalone class's to the bit, as for dense layers.
+        // standalone class computes (products in the plain loops' order on Kernels.dense().infer,
+        // the cells' step on the sequence kernels, whose σ and tanh round as the standalone's
+        // copies of Activations do), so predictions do not depend on the JVM's options and equal
+        // the standalone class's to the bit, as for dense layers.
         c.beginControlFlow("if ($L)", s.training());
         c.addStatement("final $T seqk = $T.get()", SequenceKernels.class, SequenceKernels.class);
         for (int d = 0; d < k.dirs; d++) {
@@ -396,9 +403,26 @@ public final class Recurrent implements LayerKind {
         c.nextControlFlow("else");
         product(s, inline, hT, "r0", "r0 + n", h, o[1], -1, k.gh, hu);
         c.endControlFlow();
-        // inference (the standalone class, which needs nothing but the JDK, and the model class
-        // outside training steps) inlines the step, with the expressions of
-        // SequenceKernels.scalar()
+        if (!inline) {
+            // the model class outside training steps: the cells' element-wise step on the
+            // sequence kernels, whose bits are those of the standalone class's inlined step
+            String next = "ns * n * " + h;
+            String step = switch (cell) {
+                case RNN -> "rnnForward(" + zx + ", " + hu + ", r0 * " + k.gh + ", n, " + h
+                        + ", " + hT + ", " + next + ")";
+                case LSTM -> "lstmForward(" + zx + ", " + hu + ", r0 * " + k.gh + ", n, " + h
+                        + ", " + cT + ", " + hT + ", r0 * " + h + ", " + next + ")";
+                case GRU -> "gruForward(" + zx + ", " + hu + ", r0 * " + k.gh + ", n, " + h
+                        + ", p, " + o[3] + ", " + hT + ", r0 * " + h + ", " + next + ")";
+            };
+            c.addStatement("$T.get().$L", SequenceKernels.class, step);
+            c.endControlFlow();
+            output(s, k, d);
+            c.add("$<}\n");
+            return;
+        }
+        // the standalone class, which needs nothing but the JDK, inlines the step, with the
+        // expressions of SequenceKernels.scalar()
         open(c, "for (int i = 0; i < n; i++)");
         line(c, "final int z = (r0 + i) * " + k.gh);
         line(c, "final int hp = (r0 + i) * " + h);
