@@ -402,7 +402,7 @@ public abstract class SequenceKernels {
         for (int j = from; j < h; j++) {
             final float gz = Activations.sigmoid(zx[z + j] + hu[z + j]);
             final float gr = Activations.sigmoid(zx[z + h + j] + hu[z + h + j]);
-            final float hv = hu[z + 2 * h + j] + (bhn >= 0 ? p[bhn + j] : 0f);
+            final float hv = bhn >= 0 ? hu[z + 2 * h + j] + p[bhn + j] : hu[z + 2 * h + j];
             hu[z + 2 * h + j] = hv;
             final float gh = Activations.tanh(zx[z + 2 * h + j] + gr * hv);
             zx[z + j] = gz;

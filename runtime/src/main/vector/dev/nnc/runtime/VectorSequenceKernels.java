@@ -127,45 +127,110 @@ final class VectorSequenceKernels extends SequenceKernels {
         return FloatVector.fromArray(S, a, o);
     }
 
+    // NOTE: the element-wise steps run as passes over whole gate blocks, one σ or tanh per pass:
+    // exp is too large for the JIT to inline at several call sites of one method, and a vector
+    // that crosses a call goes through the heap, several times slower.
+
+    /** a[o + j] += b[ob + j] for j &lt; len. */
+    private static void addTo(float[] a, int o, float[] b, int ob, int len) {
+        int j = 0;
+        for (; j + L <= len; j += L) {
+            at(a, o + j).add(at(b, ob + j)).intoArray(a, o + j);
+        }
+        for (; j < len; j++) {
+            a[o + j] += b[ob + j];
+        }
+    }
+
+    /** a[o + j] = σ(a[o + j]) for j &lt; len. */
+    private static void sigmoidInPlace(float[] a, int o, int len) {
+        activate(a, o, a, o, len, false);
+    }
+
+    /** d[od + j] = tanh(a[o + j]) for j &lt; len. */
+    private static void tanhTo(float[] a, int o, float[] d, int od, int len) {
+        activate(a, o, d, od, len, true);
+    }
+
+    /**
+     * d[od + j] = σ(a[o + j]) or tanh(a[o + j]) for j &lt; len: {@link #exp} written out in the
+     * loop, which then calls nothing (see the note above).
+     */
+    private static void activate(float[] a, int o, float[] d, int od, int len, boolean tanh) {
+        int j = 0;
+        for (; j + L <= len; j += L) {
+            FloatVector v = at(a, o + j);
+            FloatVector x = (tanh ? v.mul(-2f) : v.neg())
+                    .max(Activations.EXP_MIN).min(Activations.EXP_MAX);
+            FloatVector t = x.mul(Activations.LOG2E).add(Activations.ROUND);
+            FloatVector n = t.sub(Activations.ROUND);
+            FloatVector r = x.sub(n.mul(Activations.LN2_HI)).sub(n.mul(Activations.LN2_LO));
+            FloatVector p = r.mul(Activations.P0).add(Activations.P1);
+            p = p.mul(r).add(Activations.P2);
+            p = p.mul(r).add(Activations.P3);
+            p = p.mul(r).add(Activations.P4);
+            p = p.mul(r).add(Activations.P5);
+            p = p.mul(r.mul(r)).add(r).add(ONE);
+            IntVector bits = t.reinterpretAsInts().sub(Activations.BIAS).lanewise(
+                    VectorOperators.LSHL, 23);
+            FloatVector e1 = p.mul(bits.reinterpretAsFloats()).add(ONE);
+            (tanh ? TWO.div(e1).sub(ONE) : ONE.div(e1)).intoArray(d, od + j);
+        }
+        for (; j < len; j++) {
+            d[od + j] = tanh ? Activations.tanh(a[o + j]) : Activations.sigmoid(a[o + j]);
+        }
+    }
+
     @Override
     protected void lstmForwardRow(float[] zx, float[] hu, int z, int h, float[] cT, float[] hT,
             int hp, int hn, int from) {
-        int end = h - h % L;
-        for (int j = 0; j < end; j += L) {
-            FloatVector gi = sig(at(zx, z + j).add(at(hu, z + j)));
-            FloatVector go = sig(at(zx, z + h + j).add(at(hu, z + h + j)));
-            FloatVector gf = sig(at(zx, z + 2 * h + j).add(at(hu, z + 2 * h + j)));
-            FloatVector gc = th(at(zx, z + 3 * h + j).add(at(hu, z + 3 * h + j)));
-            gi.intoArray(zx, z + j);
-            go.intoArray(zx, z + h + j);
-            gf.intoArray(zx, z + 2 * h + j);
-            gc.intoArray(zx, z + 3 * h + j);
-            FloatVector cv = gf.mul(at(cT, hp + j)).add(gi.mul(gc));
-            cv.intoArray(cT, hn + j);
-            go.mul(th(cv)).intoArray(hT, hn + j);
+        addTo(zx, z, hu, z, 4 * h);
+        sigmoidInPlace(zx, z, 3 * h);
+        tanhTo(zx, z + 3 * h, zx, z + 3 * h, h);
+        int j = 0;
+        for (; j + L <= h; j += L) {
+            at(zx, z + 2 * h + j).mul(at(cT, hp + j))
+                    .add(at(zx, z + j).mul(at(zx, z + 3 * h + j))).intoArray(cT, hn + j);
         }
-        super.lstmForwardRow(zx, hu, z, h, cT, hT, hp, hn, end);
+        for (; j < h; j++) {
+            cT[hn + j] = zx[z + 2 * h + j] * cT[hp + j] + zx[z + j] * zx[z + 3 * h + j];
+        }
+        tanhTo(cT, hn, hT, hn, h);
+        j = 0;
+        for (; j + L <= h; j += L) {
+            at(zx, z + h + j).mul(at(hT, hn + j)).intoArray(hT, hn + j);
+        }
+        for (; j < h; j++) {
+            hT[hn + j] = zx[z + h + j] * hT[hn + j];
+        }
     }
 
     @Override
     protected void gruForwardRow(float[] zx, float[] hu, int z, int h, float[] p, int bhn,
             float[] hT, int hp, int hn, int from) {
-        int end = h - h % L;
-        for (int j = 0; j < end; j += L) {
-            FloatVector gz = sig(at(zx, z + j).add(at(hu, z + j)));
-            FloatVector gr = sig(at(zx, z + h + j).add(at(hu, z + h + j)));
-            FloatVector hv = at(hu, z + 2 * h + j);
-            if (bhn >= 0) {
-                hv = hv.add(at(p, bhn + j));
-            }
-            hv.intoArray(hu, z + 2 * h + j);
-            FloatVector gh = th(at(zx, z + 2 * h + j).add(gr.mul(hv)));
-            gz.intoArray(zx, z + j);
-            gr.intoArray(zx, z + h + j);
-            gh.intoArray(zx, z + 2 * h + j);
-            ONE.sub(gz).mul(gh).add(gz.mul(at(hT, hp + j))).intoArray(hT, hn + j);
+        addTo(zx, z, hu, z, 2 * h);
+        sigmoidInPlace(zx, z, 2 * h);
+        int oh = z + 2 * h;
+        if (bhn >= 0) {
+            addTo(hu, oh, p, bhn, h);
         }
-        super.gruForwardRow(zx, hu, z, h, p, bhn, hT, hp, hn, end);
+        int j = 0;
+        for (; j + L <= h; j += L) {
+            at(zx, oh + j).add(at(zx, z + h + j).mul(at(hu, oh + j))).intoArray(zx, oh + j);
+        }
+        for (; j < h; j++) {
+            zx[oh + j] = zx[oh + j] + zx[z + h + j] * hu[oh + j];
+        }
+        tanhTo(zx, oh, zx, oh, h);
+        j = 0;
+        for (; j + L <= h; j += L) {
+            FloatVector gz = at(zx, z + j);
+            ONE.sub(gz).mul(at(zx, oh + j)).add(gz.mul(at(hT, hp + j))).intoArray(hT, hn + j);
+        }
+        for (; j < h; j++) {
+            float gz = zx[z + j];
+            hT[hn + j] = (1f - gz) * zx[oh + j] + gz * hT[hp + j];
+        }
     }
 
     @Override
