@@ -16,7 +16,7 @@ final class ScalarDenseKernels implements DenseKernels {
                 float xv = x[xo + k];
                 int wo = w + k * out;
                 for (int j = 0; j < out; j++) {
-                    z[zo + j] += xv * p[wo + j];
+                    z[zo + j] = Math.fma(xv, p[wo + j], z[zo + j]);
                 }
             }
         }
@@ -25,20 +25,7 @@ final class ScalarDenseKernels implements DenseKernels {
     @Override
     public void infer(float[] x, int from, int to, int in, float[] p, int w, int b, int out,
             float[] z) {
-        for (int i = from; i < to; i++) {
-            int xo = i * in;
-            int zo = i * out;
-            for (int j = 0; j < out; j++) {
-                z[zo + j] = b < 0 ? 0f : p[b + j];
-            }
-            for (int k = 0; k < in; k++) {
-                float xv = x[xo + k];
-                int wo = w + k * out;
-                for (int j = 0; j < out; j++) {
-                    z[zo + j] = Math.fma(xv, p[wo + j], z[zo + j]);
-                }
-            }
-        }
+        forward(x, from, to, in, p, w, b, out, z);
     }
 
     @Override

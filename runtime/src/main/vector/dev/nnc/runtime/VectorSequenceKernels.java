@@ -88,48 +88,11 @@ final class VectorSequenceKernels extends SequenceKernels {
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
     private static final FloatVector TWO = FloatVector.broadcast(S, 2f);
 
-    private static FloatVector sig(FloatVector x) {
-        return ONE.div(exp(x.neg()).add(ONE));
-    }
-
-    private static FloatVector th(FloatVector x) {
-        return TWO.div(exp(x.mul(-2f)).add(ONE)).sub(ONE);
-    }
-
-    /**
-     * e^x lane by lane, with the operations of {@link Activations#exp} in the same order, so each
-     * lane has the bits {@link Activations#exp} gives (and σ and tanh above those of
-     * {@link Activations#sigmoid(float)} and {@link Activations#tanh}).
-     *
-     * <p>NOTE: not {@code lanewise(EXP)}: the JIT computes that with its own vector library
-     * while the interpreter and C1 fall back to another algorithm, so its last bits depend on
-     * when a method gets compiled, and training would not repeat. The operations here round the
-     * same in every mode.
-     */
-    private static FloatVector exp(FloatVector v) {
-        FloatVector x = v.max(Activations.EXP_MIN).min(Activations.EXP_MAX);
-        FloatVector t = x.mul(Activations.LOG2E).add(Activations.ROUND);
-        FloatVector n = t.sub(Activations.ROUND);
-        FloatVector r = x.sub(n.mul(Activations.LN2_HI)).sub(n.mul(Activations.LN2_LO));
-        FloatVector p = r.mul(Activations.P0).add(Activations.P1);
-        p = p.mul(r).add(Activations.P2);
-        p = p.mul(r).add(Activations.P3);
-        p = p.mul(r).add(Activations.P4);
-        p = p.mul(r).add(Activations.P5);
-        p = p.mul(r.mul(r)).add(r).add(ONE);
-        // 2^n: n + 127 in the exponent bits; t's low bits hold n + 0x400000 (the ROUND offset)
-        IntVector bits = t.reinterpretAsInts().sub(Activations.BIAS).lanewise(
-                VectorOperators.LSHL, 23);
-        return p.mul(bits.reinterpretAsFloats());
-    }
-
     private static FloatVector at(float[] a, int o) {
         return FloatVector.fromArray(S, a, o);
     }
 
-    // NOTE: the element-wise steps run as passes over whole gate blocks, one σ or tanh per pass:
-    // exp is too large for the JIT to inline at several call sites of one method, and a vector
-    // that crosses a call goes through the heap, several times slower.
+    // The element-wise steps run as passes over whole gate blocks, σ and tanh in activate.
 
     /** a[o + j] += b[ob + j] for j &lt; len. */
     private static void addTo(float[] a, int o, float[] b, int ob, int len) {
@@ -153,13 +116,22 @@ final class VectorSequenceKernels extends SequenceKernels {
     }
 
     /**
-     * d[od + j] = σ(a[o + j]) or tanh(a[o + j]) for j &lt; len: {@link #exp} written out in the
-     * loop, which then calls nothing (see the note above).
+     * d[od + j] = σ(a[o + j]) or tanh(a[o + j]) for j &lt; len, lane by lane with the
+     * operations of {@link Activations#sigmoid(float)} and {@link Activations#tanh} in the same
+     * order, so each lane has their bits. e^x is written out in the loop, which then calls
+     * nothing: the JIT does not inline a method as large at every call site, and a vector that
+     * crosses a call goes through the heap, several times slower.
+     *
+     * <p>NOTE: not {@code lanewise(EXP)}: the JIT computes that with its own vector library
+     * while the interpreter and C1 fall back to another algorithm, so its last bits depend on
+     * when a method gets compiled, and training would not repeat. The operations here round the
+     * same in every mode.
      */
     private static void activate(float[] a, int o, float[] d, int od, int len, boolean tanh) {
         int j = 0;
         for (; j + L <= len; j += L) {
             FloatVector v = at(a, o + j);
+            // e^x as Activations.exp computes it, operation for operation
             FloatVector x = (tanh ? v.mul(-2f) : v.neg())
                     .max(Activations.EXP_MIN).min(Activations.EXP_MAX);
             FloatVector t = x.mul(Activations.LOG2E).add(Activations.ROUND);
@@ -171,6 +143,7 @@ final class VectorSequenceKernels extends SequenceKernels {
             p = p.mul(r).add(Activations.P4);
             p = p.mul(r).add(Activations.P5);
             p = p.mul(r.mul(r)).add(r).add(ONE);
+            // 2^n: n + 127 in the exponent bits; t's low bits hold n + 0x400000 (ROUND's offset)
             IntVector bits = t.reinterpretAsInts().sub(Activations.BIAS).lanewise(
                     VectorOperators.LSHL, 23);
             FloatVector e1 = p.mul(bits.reinterpretAsFloats()).add(ONE);
@@ -238,6 +211,8 @@ final class VectorSequenceKernels extends SequenceKernels {
             float[] dhp, int nx, boolean first, float[] gout, int go, boolean withOut,
             float[] dc, int co, float[] dz, int from) {
         int end = h - h % L;
+        // tanh(c) first, into dz's block of the c gate, which each j reads before it writes it
+        activate(cT, hn, dz, z + 3 * h, end, true);
         for (int j = 0; j < end; j += L) {
             FloatVector dh = first ? FloatVector.zero(S) : at(dhp, nx + j);
             if (withOut) {
@@ -247,7 +222,7 @@ final class VectorSequenceKernels extends SequenceKernels {
             FloatVector go2 = at(zx, z + h + j);
             FloatVector gf = at(zx, z + 2 * h + j);
             FloatVector gc = at(zx, z + 3 * h + j);
-            FloatVector tc = th(at(cT, hn + j));
+            FloatVector tc = at(dz, z + 3 * h + j);
             FloatVector d = dh.mul(go2).mul(ONE.sub(tc.mul(tc)));
             if (!first) {
                 d = d.add(at(dc, co + j));

@@ -124,4 +124,37 @@ class ActivationsTest {
             assertArrayEquals(results[1], results[0], "cell " + cell);
         }
     }
+
+    /** The LSTM's backward step too (it recomputes tanh(c)). */
+    @Test
+    void vectorAndPlainLstmBackwardComputeTheSameBits() {
+        int h = 19;
+        Random r = new Random(9);
+        float[] zx = new float[4 * h];
+        float[] cT = new float[2 * h];
+        float[] dhp = new float[h];
+        float[] gout = new float[h];
+        float[] dc = new float[h];
+        for (float[] a : new float[][] {zx, cT, dhp, gout, dc}) {
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) (r.nextGaussian() * 2);
+            }
+        }
+        for (boolean first : new boolean[] {false, true}) {
+            float[][] results = new float[2][];
+            int k = 0;
+            for (SequenceKernels sk : new SequenceKernels[] {SequenceKernels.get(),
+                SequenceKernels.scalar()}) {
+                float[] dz = new float[4 * h];
+                float[] d = dc.clone();
+                sk.lstmBackwardRow(zx, 0, h, cT, 0, h, dhp, 0, first, gout, 0, true, d, 0, dz,
+                        0);
+                float[] all = new float[dz.length + d.length];
+                System.arraycopy(dz, 0, all, 0, dz.length);
+                System.arraycopy(d, 0, all, dz.length, d.length);
+                results[k++] = all;
+            }
+            assertArrayEquals(results[1], results[0], "first " + first);
+        }
+    }
 }
