@@ -122,6 +122,9 @@ public final class Dense implements LayerKind {
      */
     static final int KERNEL_MIN_WEIGHTS = 4096;
 
+    /** Outputs up to which the inline loops keep each output's sum in a local. */
+    static final int LOCAL_SUMS = 4;
+
     private static boolean kernel(EmitSite s) {
         return (long) width(s) * units(s) >= KERNEL_MIN_WEIGHTS;
     }
@@ -148,9 +151,34 @@ public final class Dense implements LayerKind {
             c.endControlFlow();
             return;
         }
+        // the standalone class's form of Kernels.denseInfer adds with one rounding per product
+        boolean fused = kernel(s);
         c.beginControlFlow("for (int i = 0, m = $L; i < m; i++)", rows);
         c.addStatement("final int xo = i * $L", in);
         c.addStatement("final int zo = i * $L", out);
+        if (out <= LOCAL_SUMS) {
+            // NOTE: a few outputs are summed in locals: in the array, each addition would wait
+            // for the store of the one before (the same operations, in the same order).
+            for (int j = 0; j < out; j++) {
+                c.addStatement("float z$L = $L", j, bias ? "p[" + (s.offset(1) + j) + "]" : "0f");
+            }
+            c.beginControlFlow("for (int k = 0; k < $L; k++)", in);
+            c.addStatement("final float xv = $L[xo + k]", s.in());
+            c.addStatement("final int wo = $L + k * $L", w, out);
+            for (int j = 0; j < out; j++) {
+                if (fused) {
+                    c.addStatement("z$L = Math.fma(xv, p[wo + $L], z$L)", j, j, j);
+                } else {
+                    c.addStatement("z$L += xv * p[wo + $L]", j, j);
+                }
+            }
+            c.endControlFlow();
+            for (int j = 0; j < out; j++) {
+                c.addStatement("$L[zo + $L] = z$L", s.out(), j, j);
+            }
+            c.endControlFlow();
+            return;
+        }
         c.beginControlFlow("for (int j = 0; j < $L; j++)", out);
         if (bias) {
             c.addStatement("$L[zo + j] = p[$L + j]", s.out(), s.offset(1));
@@ -162,8 +190,7 @@ public final class Dense implements LayerKind {
         c.addStatement("final float xv = $L[xo + k]", s.in());
         c.addStatement("final int wo = $L + k * $L", w, out);
         c.beginControlFlow("for (int j = 0; j < $L; j++)", out);
-        if (kernel(s)) {
-            // the standalone class's form of Kernels.denseInfer: one rounding per product
+        if (fused) {
             c.addStatement("$L[zo + j] = Math.fma(xv, p[wo + j], $L[zo + j])", s.out(), s.out());
         } else {
             c.addStatement("$L[zo + j] += xv * p[wo + j]", s.out());
