@@ -50,6 +50,14 @@ public final class Conv2d {
     /** Wᵀ [C·KH·KW, F], for dX. */
     private final float[] wT;
 
+    // inference (stride 1): the input padded, the offset of each tap in it, the wide rows
+    private final int ph;
+    private final int pw;
+    private final int span;
+    private final int[] taps;
+    private float[] padded;
+    private float[] wide;
+
     private final ForwardTask forwardTask = new ForwardTask();
     private final BackwardTask backwardTask = new BackwardTask();
 
@@ -86,6 +94,17 @@ public final class Conv2d {
         this.inSize = c * h * w;
         this.outSize = f * hw;
         this.wT = new float[ck * f];
+        this.ph = (oh - 1) * sh + kh;
+        this.pw = (ow - 1) * sw + kw;
+        this.span = (oh - 1) * pw + ow;
+        this.taps = new int[ck];
+        for (int ci = 0; ci < c; ci++) {
+            for (int ky = 0; ky < kh; ky++) {
+                for (int kx = 0; kx < kw; kx++) {
+                    taps[(ci * kh + ky) * kw + kx] = (ci * ph + ky) * pw + kx;
+                }
+            }
+        }
     }
 
     private void ensureParts(int parts) {
@@ -121,6 +140,49 @@ public final class Conv2d {
         forwardTask.set(x, n, p, wOff, bOff, z);
         Kernels.run(forwardTask, parts);
         forwardTask.set(null, 0, null, 0, 0, null);
+    }
+
+    /**
+     * Z = conv(X) + B for inference, at stride 1 only: each output sums the bias, then each
+     * weight times its input in ascending (c, ky, kx), by fused multiply-adds
+     * ({@link DenseKernels#convWide}), the same bits whichever kernels are in use and the same
+     * as the loops nnc emits for the standalone class. Runs on the calling thread; the scratch
+     * memory is allocated on the first call.
+     */
+    public void infer(float[] x, int n, float[] p, int wOff, int bOff, float[] z) {
+        if (sh != 1 || sw != 1) {
+            throw new IllegalStateException("Conv2d.infer: stride " + sh + "x" + sw);
+        }
+        boolean pad = ph != h || pw != w || pt != 0 || pl != 0;
+        if (wide == null) {
+            wide = new float[f * span];
+            if (pad) {
+                padded = new float[c * ph * pw];
+            }
+        }
+        DenseKernels k = Kernels.dense();
+        for (int i = 0; i < n; i++) {
+            float[] src = x;
+            int xo = i * inSize;
+            if (pad) {
+                // rows past the input (pb, pr) stay 0: only [pt, pt + h) × [pl, pl + w) is written
+                for (int ci = 0; ci < c; ci++) {
+                    for (int y = 0; y < h; y++) {
+                        System.arraycopy(x, xo + (ci * h + y) * w, padded,
+                                (ci * ph + y + pt) * pw + pl, w);
+                    }
+                }
+                src = padded;
+                xo = 0;
+            }
+            k.convWide(src, xo, taps, p, wOff, bOff, f, span, wide);
+            int zo = i * outSize;
+            for (int j = 0; j < f; j++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    System.arraycopy(wide, j * span + oy * pw, z, zo + (j * oh + oy) * ow, ow);
+                }
+            }
+        }
     }
 
     /**

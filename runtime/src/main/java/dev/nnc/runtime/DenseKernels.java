@@ -64,6 +64,33 @@ public interface DenseKernels {
         }
     }
 
+    /**
+     * Stride-1 convolution of one sample for inference, in "wide" rows: for each filter j and
+     * position t &lt; {@code span},
+     * <pre>
+     * dst[j·span + t] = b[j] + Σ_q p[w + j·ck + q] · x[xo + taps[q] + t]     (q = 0 .. ck − 1)
+     * </pre>
+     * with ck = {@code taps.length} and each term added by a fused multiply-add
+     * ({@link Math#fma}) in ascending q, after the bias ({@code b < 0}: none). Every
+     * implementation gives the same bits; the plain loops nnc emits for a convolution (the
+     * standalone class) sum the same way.
+     */
+    default void convWide(float[] x, int xo, int[] taps, float[] p, int w, int b, int f,
+            int span, float[] dst) {
+        int ck = taps.length;
+        for (int j = 0; j < f; j++) {
+            int d = j * span;
+            java.util.Arrays.fill(dst, d, d + span, b < 0 ? 0f : p[b + j]);
+            for (int q = 0; q < ck; q++) {
+                float wv = p[w + j * ck + q];
+                int s = xo + taps[q];
+                for (int t = 0; t < span; t++) {
+                    dst[d + t] = Math.fma(wv, x[s + t], dst[d + t]);
+                }
+            }
+        }
+    }
+
     /** {@link #forward} over all {@code n} rows. */
     default void forward(float[] x, int n, int in, float[] p, int w, int b, int out, float[] z) {
         forward(x, 0, n, in, p, w, b, out, z);

@@ -403,4 +403,174 @@ final class VectorDenseKernels implements DenseKernels {
             c[c0 + j] = s;
         }
     }
+
+    /**
+     * Blocks of 4 filters × 3 vectors of positions (12 sums in registers across the whole sum
+     * over the taps; each tap loads 3 vectors of input and broadcasts 4 weights); the filters
+     * left over in blocks of 2 and 1, the positions left over one vector, then one value at a
+     * time, all summing each output in the same order.
+     */
+    @Override
+    public void convWide(float[] x, int xo, int[] taps, float[] p, int w, int b, int f,
+            int span, float[] dst) {
+        int j = 0;
+        for (; j + 4 <= f; j += 4) {
+            wide4(x, xo, taps, p, w, b, j, span, dst);
+        }
+        for (; j < f; j++) {
+            wide1(x, xo, taps, p, w, b, j, span, dst);
+        }
+    }
+
+    private static float bias1(float[] p, int b, int j) {
+        return b < 0 ? 0f : p[b + j];
+    }
+
+    private static void wide4(float[] x, int xo, int[] taps, float[] p, int w, int b, int j,
+            int span, float[] dst) {
+        int ck = taps.length;
+        int w0 = w + j * ck;
+        int w1 = w0 + ck;
+        int w2 = w1 + ck;
+        int w3 = w2 + ck;
+        int d0 = j * span;
+        int d1 = d0 + span;
+        int d2 = d1 + span;
+        int d3 = d2 + span;
+        FloatVector b0 = FloatVector.broadcast(S, bias1(p, b, j));
+        FloatVector b1 = FloatVector.broadcast(S, bias1(p, b, j + 1));
+        FloatVector b2 = FloatVector.broadcast(S, bias1(p, b, j + 2));
+        FloatVector b3 = FloatVector.broadcast(S, bias1(p, b, j + 3));
+        int t = 0;
+        for (; t + 3 * L <= span; t += 3 * L) {
+            FloatVector a00 = b0;
+            FloatVector a01 = b0;
+            FloatVector a02 = b0;
+            FloatVector a10 = b1;
+            FloatVector a11 = b1;
+            FloatVector a12 = b1;
+            FloatVector a20 = b2;
+            FloatVector a21 = b2;
+            FloatVector a22 = b2;
+            FloatVector a30 = b3;
+            FloatVector a31 = b3;
+            FloatVector a32 = b3;
+            int xt = xo + t;
+            for (int q = 0; q < ck; q++) {
+                int s = xt + taps[q];
+                FloatVector x0 = FloatVector.fromArray(S, x, s);
+                FloatVector x1 = FloatVector.fromArray(S, x, s + L);
+                FloatVector x2 = FloatVector.fromArray(S, x, s + 2 * L);
+                FloatVector v = FloatVector.broadcast(S, p[w0 + q]);
+                a00 = x0.fma(v, a00);
+                a01 = x1.fma(v, a01);
+                a02 = x2.fma(v, a02);
+                v = FloatVector.broadcast(S, p[w1 + q]);
+                a10 = x0.fma(v, a10);
+                a11 = x1.fma(v, a11);
+                a12 = x2.fma(v, a12);
+                v = FloatVector.broadcast(S, p[w2 + q]);
+                a20 = x0.fma(v, a20);
+                a21 = x1.fma(v, a21);
+                a22 = x2.fma(v, a22);
+                v = FloatVector.broadcast(S, p[w3 + q]);
+                a30 = x0.fma(v, a30);
+                a31 = x1.fma(v, a31);
+                a32 = x2.fma(v, a32);
+            }
+            a00.intoArray(dst, d0 + t);
+            a01.intoArray(dst, d0 + t + L);
+            a02.intoArray(dst, d0 + t + 2 * L);
+            a10.intoArray(dst, d1 + t);
+            a11.intoArray(dst, d1 + t + L);
+            a12.intoArray(dst, d1 + t + 2 * L);
+            a20.intoArray(dst, d2 + t);
+            a21.intoArray(dst, d2 + t + L);
+            a22.intoArray(dst, d2 + t + 2 * L);
+            a30.intoArray(dst, d3 + t);
+            a31.intoArray(dst, d3 + t + L);
+            a32.intoArray(dst, d3 + t + 2 * L);
+        }
+        for (; t + L <= span; t += L) {
+            FloatVector a0 = b0;
+            FloatVector a1 = b1;
+            FloatVector a2 = b2;
+            FloatVector a3 = b3;
+            int xt = xo + t;
+            for (int q = 0; q < ck; q++) {
+                FloatVector x0 = FloatVector.fromArray(S, x, xt + taps[q]);
+                a0 = x0.fma(FloatVector.broadcast(S, p[w0 + q]), a0);
+                a1 = x0.fma(FloatVector.broadcast(S, p[w1 + q]), a1);
+                a2 = x0.fma(FloatVector.broadcast(S, p[w2 + q]), a2);
+                a3 = x0.fma(FloatVector.broadcast(S, p[w3 + q]), a3);
+            }
+            a0.intoArray(dst, d0 + t);
+            a1.intoArray(dst, d1 + t);
+            a2.intoArray(dst, d2 + t);
+            a3.intoArray(dst, d3 + t);
+        }
+        for (; t < span; t++) {
+            float s0 = bias1(p, b, j);
+            float s1 = bias1(p, b, j + 1);
+            float s2 = bias1(p, b, j + 2);
+            float s3 = bias1(p, b, j + 3);
+            int xt = xo + t;
+            for (int q = 0; q < ck; q++) {
+                float xv = x[xt + taps[q]];
+                s0 = Math.fma(p[w0 + q], xv, s0);
+                s1 = Math.fma(p[w1 + q], xv, s1);
+                s2 = Math.fma(p[w2 + q], xv, s2);
+                s3 = Math.fma(p[w3 + q], xv, s3);
+            }
+            dst[d0 + t] = s0;
+            dst[d1 + t] = s1;
+            dst[d2 + t] = s2;
+            dst[d3 + t] = s3;
+        }
+    }
+
+    private static void wide1(float[] x, int xo, int[] taps, float[] p, int w, int b, int j,
+            int span, float[] dst) {
+        int ck = taps.length;
+        int w0 = w + j * ck;
+        int d0 = j * span;
+        FloatVector b0 = FloatVector.broadcast(S, bias1(p, b, j));
+        int t = 0;
+        for (; t + 4 * L <= span; t += 4 * L) {
+            FloatVector a0 = b0;
+            FloatVector a1 = b0;
+            FloatVector a2 = b0;
+            FloatVector a3 = b0;
+            int xt = xo + t;
+            for (int q = 0; q < ck; q++) {
+                int s = xt + taps[q];
+                FloatVector v = FloatVector.broadcast(S, p[w0 + q]);
+                a0 = FloatVector.fromArray(S, x, s).fma(v, a0);
+                a1 = FloatVector.fromArray(S, x, s + L).fma(v, a1);
+                a2 = FloatVector.fromArray(S, x, s + 2 * L).fma(v, a2);
+                a3 = FloatVector.fromArray(S, x, s + 3 * L).fma(v, a3);
+            }
+            a0.intoArray(dst, d0 + t);
+            a1.intoArray(dst, d0 + t + L);
+            a2.intoArray(dst, d0 + t + 2 * L);
+            a3.intoArray(dst, d0 + t + 3 * L);
+        }
+        for (; t + L <= span; t += L) {
+            FloatVector a0 = b0;
+            int xt = xo + t;
+            for (int q = 0; q < ck; q++) {
+                a0 = FloatVector.fromArray(S, x, xt + taps[q])
+                        .fma(FloatVector.broadcast(S, p[w0 + q]), a0);
+            }
+            a0.intoArray(dst, d0 + t);
+        }
+        for (; t < span; t++) {
+            float s0 = bias1(p, b, j);
+            int xt = xo + t;
+            for (int q = 0; q < ck; q++) {
+                s0 = Math.fma(p[w0 + q], x[xt + taps[q]], s0);
+            }
+            dst[d0 + t] = s0;
+        }
+    }
 }

@@ -115,6 +115,12 @@ public final class Conv implements LayerKind {
         Shape in = s.inShape();
         Window w = window(in, s.args());
         if (w.sh() == 1 && w.sw() == 1) {
+            if (!s.inferenceOnly()) {
+                // the same sums as the loops of emitWide, in the runtime's kernels
+                c.addStatement("$L.infer($L, n, p, $L, $L, $L)", s.helper(0), s.in(), wOff, bOff,
+                        s.out());
+                return;
+            }
             emitWide(s, w, wOff, bOff);
             return;
         }
@@ -162,9 +168,11 @@ public final class Conv implements LayerKind {
         c.addStatement("final int zr = zf + oy * $L", w.ow());
         c.beginControlFlow("for (int ox = $L; ox < $L; ox++)", oxLo, oxHi);
         if (w.sw() == 1) {
-            c.addStatement("$L[zr + ox] += wv * $L[xr + ox]", s.out(), s.in());
+            c.addStatement("$L[zr + ox] = Math.fma(wv, $L[xr + ox], $L[zr + ox])", s.out(),
+                    s.in(), s.out());
         } else {
-            c.addStatement("$L[zr + ox] += wv * $L[xr + ox * $L]", s.out(), s.in(), w.sw());
+            c.addStatement("$L[zr + ox] = Math.fma(wv, $L[xr + ox * $L], $L[zr + ox])",
+                    s.out(), s.in(), w.sw(), s.out());
         }
         c.endControlFlow();
         c.endControlFlow();
@@ -178,21 +186,6 @@ public final class Conv implements LayerKind {
     /** Values of the "wide" output rows of one filter: OH − 1 rows of PW, then OW. */
     private static int span(Window w, Shape in) {
         return (w.oh() - 1) * (in.dim(2) + w.pl() + w.pr()) + w.ow();
-    }
-
-    @Override
-    public List<WorkBuffer> workBuffers(Shape in, Shape out, Args args) {
-        Window w = window(in, args);
-        if (w.sh() != 1 || w.sw() != 1) {
-            return List.of();
-        }
-        WorkBuffer wide = WorkBuffer.fixed("the wide output rows of one filter (inference)",
-                span(w, in));
-        if (!w.padded()) {
-            return List.of(wide);
-        }
-        return List.of(wide, WorkBuffer.fixed("the padded input of one sample (inference)",
-                in.dim(0) * (in.dim(1) + w.pt() + w.pb()) * (in.dim(2) + w.pl() + w.pr())));
     }
 
     /**
@@ -213,17 +206,9 @@ public final class Conv implements LayerKind {
         int pw = width + w.pl() + w.pr();
         int f = s.outShape().dim(0);
         int span = span(w, in);
-        boolean own = s.work().isEmpty();
-        if (own) {
-            c.addStatement("final float[] wide = new float[$L]", span);
-            if (w.padded()) {
-                c.addStatement("final float[] padded = new float[$L]", channels * ph * pw);
-            }
-        } else {
-            c.addStatement("final float[] wide = $L", s.work(0));
-            if (w.padded()) {
-                c.addStatement("final float[] padded = $L", s.work(1));
-            }
+        c.addStatement("final float[] wide = new float[$L]", span);
+        if (w.padded()) {
+            c.addStatement("final float[] padded = new float[$L]", channels * ph * pw);
         }
         c.beginControlFlow("for (int i = 0; i < n; i++)");
         if (w.padded()) {
@@ -250,7 +235,7 @@ public final class Conv implements LayerKind {
         c.addStatement("final float wv = p[wf + (c * $L + ky) * $L + kx]", w.kh(), w.kw());
         c.addStatement("final int base = xo + (c * $L + ky) * $L + kx", ph, pw);
         c.beginControlFlow("for (int t = 0; t < $L; t++)", span);
-        c.addStatement("wide[t] += wv * src[base + t]");
+        c.addStatement("wide[t] = Math.fma(wv, src[base + t], wide[t])");
         c.endControlFlow();
         c.endControlFlow();
         c.endControlFlow();
