@@ -57,6 +57,10 @@ public final class Conv2d {
     private final int[] taps;
     private float[] padded;
     private float[] wide;
+    /** The filters in the lanes (F a multiple of 8): each output position's offset, Wᵀ. */
+    private final boolean lanes;
+    private final int[] positions;
+    private float[] wTi;
 
     private final ForwardTask forwardTask = new ForwardTask();
     private final BackwardTask backwardTask = new BackwardTask();
@@ -104,6 +108,16 @@ public final class Conv2d {
                     taps[(ci * kh + ky) * kw + kx] = (ci * ph + ky) * pw + kx;
                 }
             }
+        }
+        // NOTE: with the filters in the lanes every lane computes an output, whereas the wide
+        // rows also compute the PW − OW values past each row's end; the lanes cost a transposed
+        // copy of W and of the output, worth it when the rows are short.
+        // (the plain-Java kernels vectorize only the wide rows' loops)
+        this.lanes = f % 8 == 0 && hw >= 6 && (long) 4 * f * hw < (long) 3 * f * span
+                && Kernels.dense() != Kernels.scalar();
+        this.positions = new int[lanes ? hw : 0];
+        for (int t = 0; t < positions.length; t++) {
+            positions[t] = t / ow * pw + t % ow;
         }
     }
 
@@ -155,12 +169,20 @@ public final class Conv2d {
         }
         boolean pad = ph != h || pw != w || pt != 0 || pl != 0;
         if (wide == null) {
-            wide = new float[f * span];
+            wide = new float[f * Math.max(span, hw)];
+            wTi = new float[lanes ? ck * f : 0];
             if (pad) {
                 padded = new float[c * ph * pw];
             }
         }
         DenseKernels k = Kernels.dense();
+        if (lanes) {
+            for (int j = 0; j < f; j++) {
+                for (int q = 0; q < ck; q++) {
+                    wTi[q * f + j] = p[wOff + j * ck + q];
+                }
+            }
+        }
         for (int i = 0; i < n; i++) {
             float[] src = x;
             int xo = i * inSize;
@@ -175,8 +197,17 @@ public final class Conv2d {
                 src = padded;
                 xo = 0;
             }
-            k.convWide(src, xo, taps, p, wOff, bOff, f, span, wide);
             int zo = i * outSize;
+            if (lanes) {
+                k.convLanes(src, xo, taps, positions, wTi, p, bOff, f, wide);
+                for (int j = 0; j < f; j++) {
+                    for (int t = 0; t < hw; t++) {
+                        z[zo + j * hw + t] = wide[t * f + j];
+                    }
+                }
+                continue;
+            }
+            k.convWide(src, xo, taps, p, wOff, bOff, f, span, wide);
             for (int j = 0; j < f; j++) {
                 for (int oy = 0; oy < oh; oy++) {
                     System.arraycopy(wide, j * span + oy * pw, z, zo + (j * oh + oy) * ow, ow);

@@ -91,6 +91,61 @@ public interface DenseKernels {
         }
     }
 
+    /**
+     * {@link #convWide} with the filters in the lanes: for each of the {@code pos.length}
+     * output positions t and each filter j &lt; f,
+     * <pre>
+     * dst[t·f + j] = b[j] + Σ_q wT[q·f + j] · x[xo + taps[q] + pos[t]]     (q = 0 .. ck − 1)
+     * </pre>
+     * from the weights transposed to [ck, f], summed exactly as {@link #convWide} sums (fused
+     * multiply-adds in ascending q after the bias), so every implementation gives the same bits.
+     */
+    default void convLanes(float[] x, int xo, int[] taps, int[] pos, float[] wT, float[] p,
+            int b, int f, float[] dst) {
+        int ck = taps.length;
+        for (int t = 0; t < pos.length; t++) {
+            int s = xo + pos[t];
+            for (int j = 0; j < f; j++) {
+                float acc = b < 0 ? 0f : p[b + j];
+                for (int q = 0; q < ck; q++) {
+                    acc = Math.fma(wT[q * f + j], x[s + taps[q]], acc);
+                }
+                dst[t * f + j] = acc;
+            }
+        }
+    }
+
+    /**
+     * Max pooling for inference, without padding, of {@code n} samples of [c, h, w] into
+     * [c, oh, ow]: each output is the first value of its window, replaced by each later value
+     * (row-major) that is greater ({@code v > max}), as the loops nnc emits do; every
+     * implementation gives the same bits.
+     */
+    default void maxPool(float[] x, int n, int c, int h, int w, int kh, int kw, int sh, int sw,
+            int oh, int ow, float[] y) {
+        for (int i = 0; i < n; i++) {
+            for (int ci = 0; ci < c; ci++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    int t = ((i * c + ci) * oh + oy) * ow;
+                    int r = ((i * c + ci) * h + oy * sh) * w;
+                    for (int ox = 0; ox < ow; ox++) {
+                        int corner = r + ox * sw;
+                        float max = x[corner];
+                        for (int ky = 0; ky < kh; ky++) {
+                            for (int kx = 0; kx < kw; kx++) {
+                                float v = x[corner + ky * w + kx];
+                                if (v > max) {
+                                    max = v;
+                                }
+                            }
+                        }
+                        y[t + ox] = max;
+                    }
+                }
+            }
+        }
+    }
+
     /** {@link #forward} over all {@code n} rows. */
     default void forward(float[] x, int n, int in, float[] p, int w, int b, int out, float[] z) {
         forward(x, 0, n, in, p, w, b, out, z);

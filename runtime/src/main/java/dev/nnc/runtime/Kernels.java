@@ -138,6 +138,12 @@ public final class Kernels {
         DENSE.infer(x, 0, n, in, p, w, b, out, z);
     }
 
+    /** See {@link DenseKernels#maxPool}: the same bits whichever kernels are in use. */
+    public static void maxPool(float[] x, int n, int c, int h, int w, int kh, int kw, int sh,
+            int sw, int oh, int ow, float[] y) {
+        DENSE.maxPool(x, n, c, h, w, kh, kw, sh, sw, oh, ow, y);
+    }
+
     /** See {@link DenseKernels#gradWeights}. */
     public static void denseGradWeights(float[] x, int n, int in, float[] g, int out, float[] gp,
             int w, int b) {

@@ -1,6 +1,8 @@
 package dev.nnc.runtime;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -406,14 +408,20 @@ final class VectorDenseKernels implements DenseKernels {
 
     /**
      * Blocks of 4 filters × 3 vectors of positions (12 sums in registers across the whole sum
-     * over the taps; each tap loads 3 vectors of input and broadcasts 4 weights); the filters
-     * left over in blocks of 2 and 1, the positions left over one vector, then one value at a
+     * over the taps; each tap loads 3 vectors of input and broadcasts 4 weights), or of 3
+     * filters × 4 vectors when the filters are not a multiple of 4; the filters left over one
+     * at a time, the positions left over one vector, then one value at a
      * time, all summing each output in the same order.
      */
     @Override
     public void convWide(float[] x, int xo, int[] taps, float[] p, int w, int b, int f,
             int span, float[] dst) {
         int j = 0;
+        if (f % 4 != 0) {
+            for (; j + 3 <= f; j += 3) {
+                wide3(x, xo, taps, p, w, b, j, span, dst);
+            }
+        }
         for (; j + 4 <= f; j += 4) {
             wide4(x, xo, taps, p, w, b, j, span, dst);
         }
@@ -529,6 +537,100 @@ final class VectorDenseKernels implements DenseKernels {
         }
     }
 
+    private static void wide3(float[] x, int xo, int[] taps, float[] p, int w, int b, int j,
+            int span, float[] dst) {
+        int ck = taps.length;
+        int w0 = w + j * ck;
+        int w1 = w0 + ck;
+        int w2 = w1 + ck;
+        int d0 = j * span;
+        int d1 = d0 + span;
+        int d2 = d1 + span;
+        FloatVector b0 = FloatVector.broadcast(S, bias1(p, b, j));
+        FloatVector b1 = FloatVector.broadcast(S, bias1(p, b, j + 1));
+        FloatVector b2 = FloatVector.broadcast(S, bias1(p, b, j + 2));
+        int t = 0;
+        for (; t + 4 * L <= span; t += 4 * L) {
+            FloatVector a00 = b0;
+            FloatVector a01 = b0;
+            FloatVector a02 = b0;
+            FloatVector a03 = b0;
+            FloatVector a10 = b1;
+            FloatVector a11 = b1;
+            FloatVector a12 = b1;
+            FloatVector a13 = b1;
+            FloatVector a20 = b2;
+            FloatVector a21 = b2;
+            FloatVector a22 = b2;
+            FloatVector a23 = b2;
+            int xt = xo + t;
+            for (int q = 0; q < ck; q++) {
+                int s = xt + taps[q];
+                FloatVector x0 = FloatVector.fromArray(S, x, s);
+                FloatVector x1 = FloatVector.fromArray(S, x, s + L);
+                FloatVector x2 = FloatVector.fromArray(S, x, s + 2 * L);
+                FloatVector x3 = FloatVector.fromArray(S, x, s + 3 * L);
+                FloatVector v = FloatVector.broadcast(S, p[w0 + q]);
+                a00 = x0.fma(v, a00);
+                a01 = x1.fma(v, a01);
+                a02 = x2.fma(v, a02);
+                a03 = x3.fma(v, a03);
+                v = FloatVector.broadcast(S, p[w1 + q]);
+                a10 = x0.fma(v, a10);
+                a11 = x1.fma(v, a11);
+                a12 = x2.fma(v, a12);
+                a13 = x3.fma(v, a13);
+                v = FloatVector.broadcast(S, p[w2 + q]);
+                a20 = x0.fma(v, a20);
+                a21 = x1.fma(v, a21);
+                a22 = x2.fma(v, a22);
+                a23 = x3.fma(v, a23);
+            }
+            a00.intoArray(dst, d0 + t);
+            a01.intoArray(dst, d0 + t + L);
+            a02.intoArray(dst, d0 + t + 2 * L);
+            a03.intoArray(dst, d0 + t + 3 * L);
+            a10.intoArray(dst, d1 + t);
+            a11.intoArray(dst, d1 + t + L);
+            a12.intoArray(dst, d1 + t + 2 * L);
+            a13.intoArray(dst, d1 + t + 3 * L);
+            a20.intoArray(dst, d2 + t);
+            a21.intoArray(dst, d2 + t + L);
+            a22.intoArray(dst, d2 + t + 2 * L);
+            a23.intoArray(dst, d2 + t + 3 * L);
+        }
+        for (; t + L <= span; t += L) {
+            FloatVector a0 = b0;
+            FloatVector a1 = b1;
+            FloatVector a2 = b2;
+            int xt = xo + t;
+            for (int q = 0; q < ck; q++) {
+                FloatVector x0 = FloatVector.fromArray(S, x, xt + taps[q]);
+                a0 = x0.fma(FloatVector.broadcast(S, p[w0 + q]), a0);
+                a1 = x0.fma(FloatVector.broadcast(S, p[w1 + q]), a1);
+                a2 = x0.fma(FloatVector.broadcast(S, p[w2 + q]), a2);
+            }
+            a0.intoArray(dst, d0 + t);
+            a1.intoArray(dst, d1 + t);
+            a2.intoArray(dst, d2 + t);
+        }
+        for (; t < span; t++) {
+            float s0 = bias1(p, b, j);
+            float s1 = bias1(p, b, j + 1);
+            float s2 = bias1(p, b, j + 2);
+            int xt = xo + t;
+            for (int q = 0; q < ck; q++) {
+                float xv = x[xt + taps[q]];
+                s0 = Math.fma(p[w0 + q], xv, s0);
+                s1 = Math.fma(p[w1 + q], xv, s1);
+                s2 = Math.fma(p[w2 + q], xv, s2);
+            }
+            dst[d0 + t] = s0;
+            dst[d1 + t] = s1;
+            dst[d2 + t] = s2;
+        }
+    }
+
     private static void wide1(float[] x, int xo, int[] taps, float[] p, int w, int b, int j,
             int span, float[] dst) {
         int ck = taps.length;
@@ -571,6 +673,180 @@ final class VectorDenseKernels implements DenseKernels {
                 s0 = Math.fma(p[w0 + q], x[xt + taps[q]], s0);
             }
             dst[d0 + t] = s0;
+        }
+    }
+
+    /**
+     * Blocks of 6 positions × 2 vectors of filters (12 sums in registers; each tap loads 2
+     * vectors of weights and broadcasts 6 inputs), then 6 positions × 1 vector; the last block
+     * of positions overlaps the one before rather than running short (its sums are recomputed
+     * to the same bits). Filters that do not fill a vector, or fewer than 6 positions: the
+     * plain loops.
+     */
+    @Override
+    public void convLanes(float[] x, int xo, int[] taps, int[] pos, float[] wT, float[] p,
+            int b, int f, float[] dst) {
+        int np = pos.length;
+        if (f % L != 0 || np < 6) {
+            DenseKernels.super.convLanes(x, xo, taps, pos, wT, p, b, f, dst);
+            return;
+        }
+        int j = 0;
+        for (; j + 2 * L <= f; j += 2 * L) {
+            for (int t = 0; t < np; t += 6) {
+                lanes6x2(x, xo, taps, pos, Math.min(t, np - 6), wT, p, b, f, j, dst);
+            }
+        }
+        for (; j < f; j += L) {
+            for (int t = 0; t < np; t += 6) {
+                lanes6x1(x, xo, taps, pos, Math.min(t, np - 6), wT, p, b, f, j, dst);
+            }
+        }
+    }
+
+    private static void lanes6x2(float[] x, int xo, int[] taps, int[] pos, int t, float[] wT,
+            float[] p, int b, int f, int j, float[] dst) {
+        int ck = taps.length;
+        int s0 = xo + pos[t];
+        int s1 = xo + pos[t + 1];
+        int s2 = xo + pos[t + 2];
+        int s3 = xo + pos[t + 3];
+        int s4 = xo + pos[t + 4];
+        int s5 = xo + pos[t + 5];
+        FloatVector bu = bias(p, b, j);
+        FloatVector bv = bias(p, b, j + L);
+        FloatVector u0 = bu;
+        FloatVector u1 = bu;
+        FloatVector u2 = bu;
+        FloatVector u3 = bu;
+        FloatVector u4 = bu;
+        FloatVector u5 = bu;
+        FloatVector v0 = bv;
+        FloatVector v1 = bv;
+        FloatVector v2 = bv;
+        FloatVector v3 = bv;
+        FloatVector v4 = bv;
+        FloatVector v5 = bv;
+        for (int q = 0; q < ck; q++) {
+            int wo = q * f + j;
+            FloatVector wu = FloatVector.fromArray(S, wT, wo);
+            FloatVector wv = FloatVector.fromArray(S, wT, wo + L);
+            int tq = taps[q];
+            FloatVector e = FloatVector.broadcast(S, x[s0 + tq]);
+            u0 = wu.fma(e, u0);
+            v0 = wv.fma(e, v0);
+            e = FloatVector.broadcast(S, x[s1 + tq]);
+            u1 = wu.fma(e, u1);
+            v1 = wv.fma(e, v1);
+            e = FloatVector.broadcast(S, x[s2 + tq]);
+            u2 = wu.fma(e, u2);
+            v2 = wv.fma(e, v2);
+            e = FloatVector.broadcast(S, x[s3 + tq]);
+            u3 = wu.fma(e, u3);
+            v3 = wv.fma(e, v3);
+            e = FloatVector.broadcast(S, x[s4 + tq]);
+            u4 = wu.fma(e, u4);
+            v4 = wv.fma(e, v4);
+            e = FloatVector.broadcast(S, x[s5 + tq]);
+            u5 = wu.fma(e, u5);
+            v5 = wv.fma(e, v5);
+        }
+        int d = t * f + j;
+        u0.intoArray(dst, d);
+        v0.intoArray(dst, d + L);
+        u1.intoArray(dst, d + f);
+        v1.intoArray(dst, d + f + L);
+        u2.intoArray(dst, d + 2 * f);
+        v2.intoArray(dst, d + 2 * f + L);
+        u3.intoArray(dst, d + 3 * f);
+        v3.intoArray(dst, d + 3 * f + L);
+        u4.intoArray(dst, d + 4 * f);
+        v4.intoArray(dst, d + 4 * f + L);
+        u5.intoArray(dst, d + 5 * f);
+        v5.intoArray(dst, d + 5 * f + L);
+    }
+
+    private static void lanes6x1(float[] x, int xo, int[] taps, int[] pos, int t, float[] wT,
+            float[] p, int b, int f, int j, float[] dst) {
+        int ck = taps.length;
+        int s0 = xo + pos[t];
+        int s1 = xo + pos[t + 1];
+        int s2 = xo + pos[t + 2];
+        int s3 = xo + pos[t + 3];
+        int s4 = xo + pos[t + 4];
+        int s5 = xo + pos[t + 5];
+        FloatVector bu = bias(p, b, j);
+        FloatVector u0 = bu;
+        FloatVector u1 = bu;
+        FloatVector u2 = bu;
+        FloatVector u3 = bu;
+        FloatVector u4 = bu;
+        FloatVector u5 = bu;
+        for (int q = 0; q < ck; q++) {
+            FloatVector wu = FloatVector.fromArray(S, wT, q * f + j);
+            int tq = taps[q];
+            u0 = wu.fma(FloatVector.broadcast(S, x[s0 + tq]), u0);
+            u1 = wu.fma(FloatVector.broadcast(S, x[s1 + tq]), u1);
+            u2 = wu.fma(FloatVector.broadcast(S, x[s2 + tq]), u2);
+            u3 = wu.fma(FloatVector.broadcast(S, x[s3 + tq]), u3);
+            u4 = wu.fma(FloatVector.broadcast(S, x[s4 + tq]), u4);
+            u5 = wu.fma(FloatVector.broadcast(S, x[s5 + tq]), u5);
+        }
+        int d = t * f + j;
+        u0.intoArray(dst, d);
+        u1.intoArray(dst, d + f);
+        u2.intoArray(dst, d + 2 * f);
+        u3.intoArray(dst, d + 3 * f);
+        u4.intoArray(dst, d + 4 * f);
+        u5.intoArray(dst, d + 5 * f);
+    }
+
+    // The even and odd lanes of a vector, in either half: [0, 2, 4, 6, 1, 3, 5, 7] and
+    // [1, 3, 5, 7, 0, 2, 4, 6] (single-vector shuffles, which the JIT compiles to one permute).
+    private static final VectorShuffle<Float> EVEN_ODD =
+            VectorShuffle.fromOp(S, l -> l < L / 2 ? 2 * l : 2 * (l - L / 2) + 1);
+    private static final VectorShuffle<Float> ODD_EVEN =
+            VectorShuffle.fromOp(S, l -> l < L / 2 ? 2 * l + 1 : 2 * (l - L / 2));
+    private static final VectorMask<Float> HIGH = VectorMask.fromLong(S, (1L << L) - (1L << L / 2));
+
+    /**
+     * 2×2 windows at stride 2 with output rows of at least one vector: each vector of 8
+     * outputs takes its windows' four values from two vectors of each input row, split into
+     * the even and the odd columns, and compares them in the order of the plain loops (a
+     * greater value replaces, a tie keeps the earlier). The last vector of a row overlaps the
+     * one before. Other windows: the plain loops.
+     */
+    @Override
+    public void maxPool(float[] x, int n, int c, int h, int w, int kh, int kw, int sh, int sw,
+            int oh, int ow, float[] y) {
+        if (kh != 2 || kw != 2 || sh != 2 || sw != 2 || ow < L) {
+            DenseKernels.super.maxPool(x, n, c, h, w, kh, kw, sh, sw, oh, ow, y);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            for (int ci = 0; ci < c; ci++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    int t = ((i * c + ci) * oh + oy) * ow;
+                    int r = ((i * c + ci) * h + 2 * oy) * w;
+                    for (int ox = 0; ox < ow; ox += L) {
+                        int o = Math.min(ox, ow - L);
+                        int a = r + 2 * o;
+                        // row 0: the even columns of both vectors, then the odd ones
+                        FloatVector u = FloatVector.fromArray(S, x, a);
+                        FloatVector v = FloatVector.fromArray(S, x, a + L);
+                        FloatVector max = u.rearrange(EVEN_ODD).blend(v.rearrange(ODD_EVEN), HIGH);
+                        FloatVector e = u.rearrange(ODD_EVEN).blend(v.rearrange(EVEN_ODD), HIGH);
+                        max = max.blend(e, e.compare(VectorOperators.GT, max));
+                        u = FloatVector.fromArray(S, x, a + w);
+                        v = FloatVector.fromArray(S, x, a + w + L);
+                        e = u.rearrange(EVEN_ODD).blend(v.rearrange(ODD_EVEN), HIGH);
+                        max = max.blend(e, e.compare(VectorOperators.GT, max));
+                        e = u.rearrange(ODD_EVEN).blend(v.rearrange(EVEN_ODD), HIGH);
+                        max = max.blend(e, e.compare(VectorOperators.GT, max));
+                        max.intoArray(y, t + o);
+                    }
+                }
+            }
         }
     }
 }

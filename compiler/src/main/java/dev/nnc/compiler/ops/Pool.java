@@ -1,6 +1,7 @@
 package dev.nnc.compiler.ops;
 
 import dev.nnc.compiler.onnx.OnnxGraph;
+import dev.nnc.runtime.Kernels;
 import java.util.List;
 
 /**
@@ -104,6 +105,12 @@ public abstract sealed class Pool implements LayerKind {
                 emitMax(s, w, true);
                 c.addStatement("return");
                 c.endControlFlow();
+                // the same comparisons as the loops below, in the runtime's kernels
+                Shape in = s.inShape();
+                c.addStatement("$T.maxPool($L, n, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)",
+                        Kernels.class, s.in(), in.dim(0), in.dim(1), in.dim(2), w.kh(), w.kw(),
+                        w.sh(), w.sw(), w.oh(), w.ow(), s.out());
+                return;
             }
             emitMax(s, w, false);
         }

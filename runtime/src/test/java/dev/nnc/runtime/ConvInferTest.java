@@ -1,0 +1,167 @@
+package dev.nnc.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Convolution and max-pooling inference (the test JVM runs the vector kernels) give the bits of
+ * the plain loops nnc emits for the standalone class: each convolution output sums the bias, then
+ * fused multiply-adds in ascending (c, ky, kx); each pooled output keeps the first of its window
+ * unless a later value is greater. Geometries cover the wide rows and the filters in the lanes,
+ * with and without padding, and every block and tail of the vector loops.
+ */
+class ConvInferTest {
+
+    // c, h, w, f, kh, kw, pt, pl, pb, pr
+    private static final int[][] GEOMETRIES = {
+        {1, 28, 28, 6, 5, 5, 2, 2, 2, 2}, {6, 14, 14, 16, 5, 5, 0, 0, 0, 0},
+        {3, 9, 11, 8, 3, 3, 1, 1, 1, 1}, {2, 7, 6, 5, 3, 2, 0, 1, 0, 0},
+        {4, 12, 12, 24, 3, 3, 1, 1, 1, 1}, {1, 5, 5, 1, 1, 1, 0, 0, 0, 0},
+        {2, 10, 10, 4, 4, 4, 2, 2, 1, 1}, {3, 3, 3, 16, 2, 2, 0, 0, 0, 0},
+        {8, 6, 6, 8, 3, 3, 0, 0, 0, 0}, {2, 6, 5, 24, 3, 3, 0, 0, 0, 0}};
+
+    @Test
+    void convolutionInferenceGivesTheBitsOfThePlainLoops() {
+        for (int[] g : GEOMETRIES) {
+            int c = g[0];
+            int h = g[1];
+            int w = g[2];
+            int f = g[3];
+            int kh = g[4];
+            int kw = g[5];
+            int pt = g[6];
+            int pl = g[7];
+            int oh = h + pt + g[8] - kh + 1;
+            int ow = w + pl + g[9] - kw + 1;
+            int n = 2;
+            Rng rng = new Rng(c * 1000L + h * 10L + f);
+            float[] p = new float[3 + f * c * kh * kw + f];
+            float[] x = new float[n * c * h * w];
+            fill(p, rng);
+            fill(x, rng);
+            int wOff = 3;
+            for (int bOff : new int[] {3 + f * c * kh * kw, -1}) {
+                float[] want = new float[n * f * oh * ow];
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < f; j++) {
+                        for (int oy = 0; oy < oh; oy++) {
+                            for (int ox = 0; ox < ow; ox++) {
+                                float s = bOff < 0 ? 0f : p[bOff + j];
+                                for (int ci = 0; ci < c; ci++) {
+                                    for (int ky = 0; ky < kh; ky++) {
+                                        for (int kx = 0; kx < kw; kx++) {
+                                            int iy = oy - pt + ky;
+                                            int ix = ox - pl + kx;
+                                            float xv = iy < 0 || iy >= h || ix < 0 || ix >= w
+                                                    ? 0f : x[((i * c + ci) * h + iy) * w + ix];
+                                            s = Math.fma(p[wOff + ((j * c + ci) * kh + ky) * kw
+                                                    + kx], xv, s);
+                                        }
+                                    }
+                                }
+                                want[((i * f + j) * oh + oy) * ow + ox] = s;
+                            }
+                        }
+                    }
+                }
+                Conv2d conv = new Conv2d(c, h, w, f, kh, kw, 1, 1, pt, pl, oh, ow);
+                float[] z = new float[want.length];
+                conv.infer(x, n, p, wOff, bOff, z);
+                assertArrayEquals(want, z, java.util.Arrays.toString(g) + " bias " + bOff);
+                conv.infer(x, n, p, wOff, bOff, z);
+                assertArrayEquals(want, z, "again: " + java.util.Arrays.toString(g));
+            }
+        }
+    }
+
+    @Test
+    void wideRowsAndLanesGiveTheSameBitsInEveryKernel() {
+        int c = 3;
+        int ph = 9;
+        int pw = 11;
+        int kh = 3;
+        int kw = 3;
+        int f = 16;
+        int oh = ph - kh + 1;
+        int ow = pw - kw + 1;
+        int ck = c * kh * kw;
+        int span = (oh - 1) * pw + ow;
+        int[] taps = new int[ck];
+        for (int ci = 0; ci < c; ci++) {
+            for (int ky = 0; ky < kh; ky++) {
+                for (int kx = 0; kx < kw; kx++) {
+                    taps[(ci * kh + ky) * kw + kx] = (ci * ph + ky) * pw + kx;
+                }
+            }
+        }
+        int[] pos = new int[oh * ow];
+        for (int t = 0; t < pos.length; t++) {
+            pos[t] = t / ow * pw + t % ow;
+        }
+        Rng rng = new Rng(5);
+        float[] x = new float[1 + c * ph * pw];
+        float[] p = new float[f * ck + f];
+        fill(x, rng);
+        fill(p, rng);
+        float[] wT = new float[ck * f];
+        for (int j = 0; j < f; j++) {
+            for (int q = 0; q < ck; q++) {
+                wT[q * f + j] = p[j * ck + q];
+            }
+        }
+        float[] want = null;
+        for (DenseKernels k : new DenseKernels[] {Kernels.dense(), Kernels.scalar()}) {
+            float[] wide = new float[f * span];
+            k.convWide(x, 1, taps, p, 0, f * ck, f, span, wide);
+            float[] lanes = new float[f * pos.length];
+            k.convLanes(x, 1, taps, pos, wT, p, f * ck, f, lanes);
+            float[] a = new float[f * pos.length];
+            float[] b = new float[f * pos.length];
+            for (int j = 0; j < f; j++) {
+                for (int t = 0; t < pos.length; t++) {
+                    a[j * pos.length + t] = wide[j * span + pos[t]];
+                    b[j * pos.length + t] = lanes[t * f + j];
+                }
+            }
+            assertArrayEquals(a, b, k.getClass().getSimpleName());
+            if (want == null) {
+                want = a;
+            } else {
+                assertArrayEquals(want, a, "vector and scalar kernels");
+            }
+        }
+    }
+
+    @Test
+    void maxPoolingKeepsTheFirstOfTiesAndEqualsThePlainLoops() {
+        // c, h, w, kh, kw, sh, sw
+        int[][] geometries = {{6, 28, 28, 2, 2, 2, 2}, {16, 10, 10, 2, 2, 2, 2},
+            {2, 6, 32, 2, 2, 2, 2}, {3, 9, 9, 3, 3, 3, 3}, {2, 8, 18, 2, 2, 2, 2}};
+        for (int[] g : geometries) {
+            int c = g[0];
+            int h = g[1];
+            int w = g[2];
+            int oh = (h - g[3]) / g[5] + 1;
+            int ow = (w - g[4]) / g[6] + 1;
+            int n = 2;
+            Rng rng = new Rng(h * 100L + w);
+            float[] x = new float[n * c * h * w];
+            float[] pick = {0f, -0f, 1f, -1f, Float.NaN, 0.5f};
+            for (int t = 0; t < x.length; t++) {
+                x[t] = pick[(int) (rng.nextDouble() * pick.length)];
+            }
+            float[] want = new float[n * c * oh * ow];
+            float[] got = new float[want.length];
+            Kernels.scalar().maxPool(x, n, c, h, w, g[3], g[4], g[5], g[6], oh, ow, want);
+            Kernels.maxPool(x, n, c, h, w, g[3], g[4], g[5], g[6], oh, ow, got);
+            assertArrayEquals(want, got, java.util.Arrays.toString(g));
+        }
+    }
+
+    private static void fill(float[] a, Rng rng) {
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) (rng.nextDouble() * 2 - 1);
+        }
+    }
+}
