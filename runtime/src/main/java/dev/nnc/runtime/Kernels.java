@@ -144,6 +144,11 @@ public final class Kernels {
         DENSE.maxPool(x, n, c, h, w, kh, kw, sh, sw, oh, ow, y);
     }
 
+    /** See {@link DenseKernels#relu}: the same bits whichever kernels are in use. */
+    public static void relu(float[] x, float[] y, int size) {
+        DENSE.relu(x, y, size);
+    }
+
     /** See {@link DenseKernels#gradWeights}. */
     public static void denseGradWeights(float[] x, int n, int in, float[] g, int out, float[] gp,
             int w, int b) {

@@ -810,43 +810,73 @@ final class VectorDenseKernels implements DenseKernels {
     private static final VectorMask<Float> HIGH = VectorMask.fromLong(S, (1L << L) - (1L << L / 2));
 
     /**
-     * 2×2 windows at stride 2 with output rows of at least one vector: each vector of 8
-     * outputs takes its windows' four values from two vectors of each input row, split into
-     * the even and the odd columns, and compares them in the order of the plain loops (a
-     * greater value replaces, a tie keeps the earlier). The last vector of a row overlaps the
-     * one before. Other windows: the plain loops.
+     * 2×2 windows at stride 2: each vector of 8 outputs takes its windows' four values from two
+     * vectors of each input row, split into the even and the odd columns, and compares them in
+     * the order of the plain loops (a greater value replaces, a tie keeps the earlier). The last
+     * vector of a row overlaps the one before; a row shorter than a vector is computed whole,
+     * its extra lanes written over the next row's outputs before those are computed (the last
+     * rows, where the vector would pass the arrays' end, one value at a time). Other windows:
+     * the plain loops.
      */
     @Override
     public void maxPool(float[] x, int n, int c, int h, int w, int kh, int kw, int sh, int sw,
             int oh, int ow, float[] y) {
-        if (kh != 2 || kw != 2 || sh != 2 || sw != 2 || ow < L) {
+        if (kh != 2 || kw != 2 || sh != 2 || sw != 2) {
             DenseKernels.super.maxPool(x, n, c, h, w, kh, kw, sh, sw, oh, ow, y);
             return;
         }
-        for (int i = 0; i < n; i++) {
-            for (int ci = 0; ci < c; ci++) {
-                for (int oy = 0; oy < oh; oy++) {
-                    int t = ((i * c + ci) * oh + oy) * ow;
-                    int r = ((i * c + ci) * h + 2 * oy) * w;
-                    for (int ox = 0; ox < ow; ox += L) {
-                        int o = Math.min(ox, ow - L);
-                        int a = r + 2 * o;
-                        // row 0: the even columns of both vectors, then the odd ones
-                        FloatVector u = FloatVector.fromArray(S, x, a);
-                        FloatVector v = FloatVector.fromArray(S, x, a + L);
-                        FloatVector max = u.rearrange(EVEN_ODD).blend(v.rearrange(ODD_EVEN), HIGH);
-                        FloatVector e = u.rearrange(ODD_EVEN).blend(v.rearrange(EVEN_ODD), HIGH);
-                        max = max.blend(e, e.compare(VectorOperators.GT, max));
-                        u = FloatVector.fromArray(S, x, a + w);
-                        v = FloatVector.fromArray(S, x, a + w + L);
-                        e = u.rearrange(EVEN_ODD).blend(v.rearrange(ODD_EVEN), HIGH);
-                        max = max.blend(e, e.compare(VectorOperators.GT, max));
-                        e = u.rearrange(ODD_EVEN).blend(v.rearrange(EVEN_ODD), HIGH);
-                        max = max.blend(e, e.compare(VectorOperators.GT, max));
-                        max.intoArray(y, t + o);
-                    }
+        int rows = n * c * oh;
+        int total = rows * ow;
+        for (int row = 0; row < rows; row++) {
+            int t = row * ow;
+            int r = (row / oh * h + 2 * (row % oh)) * w;
+            if (ow >= L) {
+                for (int ox = 0; ox < ow; ox += L) {
+                    int o = Math.min(ox, ow - L);
+                    pool2(x, r + 2 * o, w).intoArray(y, t + o);
+                }
+            } else if (t + L <= total && r + w + 2 * L <= x.length) {
+                pool2(x, r, w).intoArray(y, t);
+            } else {
+                for (int ox = 0; ox < ow; ox++) {
+                    int q = r + 2 * ox;
+                    float max = x[q];
+                    max = x[q + 1] > max ? x[q + 1] : max;
+                    max = x[q + w] > max ? x[q + w] : max;
+                    max = x[q + w + 1] > max ? x[q + w + 1] : max;
+                    y[t + ox] = max;
                 }
             }
+        }
+    }
+
+    /** The maxima of the 8 windows 2×2 whose top left corners are a, a + 2, .., a + 14. */
+    private static FloatVector pool2(float[] x, int a, int w) {
+        // row 0: the even columns of both vectors, then the odd ones
+        FloatVector u = FloatVector.fromArray(S, x, a);
+        FloatVector v = FloatVector.fromArray(S, x, a + L);
+        FloatVector max = u.rearrange(EVEN_ODD).blend(v.rearrange(ODD_EVEN), HIGH);
+        FloatVector e = u.rearrange(ODD_EVEN).blend(v.rearrange(EVEN_ODD), HIGH);
+        max = max.blend(e, e.compare(VectorOperators.GT, max));
+        u = FloatVector.fromArray(S, x, a + w);
+        v = FloatVector.fromArray(S, x, a + w + L);
+        e = u.rearrange(EVEN_ODD).blend(v.rearrange(ODD_EVEN), HIGH);
+        max = max.blend(e, e.compare(VectorOperators.GT, max));
+        e = u.rearrange(ODD_EVEN).blend(v.rearrange(EVEN_ODD), HIGH);
+        return max.blend(e, e.compare(VectorOperators.GT, max));
+    }
+
+    @Override
+    public void relu(float[] x, float[] y, int size) {
+        FloatVector zero = FloatVector.zero(S);
+        int t = 0;
+        for (; t + L <= size; t += L) {
+            FloatVector v = FloatVector.fromArray(S, x, t);
+            zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, t);
+        }
+        for (; t < size; t++) {
+            float z = x[t];
+            y[t] = z > 0f ? z : 0f;
         }
     }
 }

@@ -137,7 +137,8 @@ class ConvInferTest {
     void maxPoolingKeepsTheFirstOfTiesAndEqualsThePlainLoops() {
         // c, h, w, kh, kw, sh, sw
         int[][] geometries = {{6, 28, 28, 2, 2, 2, 2}, {16, 10, 10, 2, 2, 2, 2},
-            {2, 6, 32, 2, 2, 2, 2}, {3, 9, 9, 3, 3, 3, 3}, {2, 8, 18, 2, 2, 2, 2}};
+            {2, 6, 32, 2, 2, 2, 2}, {3, 9, 9, 3, 3, 3, 3}, {2, 8, 18, 2, 2, 2, 2},
+            {3, 6, 11, 2, 2, 2, 2}, {1, 2, 2, 2, 2, 2, 2}};
         for (int[] g : geometries) {
             int c = g[0];
             int h = g[1];
@@ -156,6 +157,23 @@ class ConvInferTest {
             Kernels.scalar().maxPool(x, n, c, h, w, g[3], g[4], g[5], g[6], oh, ow, want);
             Kernels.maxPool(x, n, c, h, w, g[3], g[4], g[5], g[6], oh, ow, got);
             assertArrayEquals(want, got, java.util.Arrays.toString(g));
+        }
+    }
+
+    @Test
+    void reluGivesTheBitsOfTheEmittedExpression() {
+        float[] x = {1f, -1f, 0f, -0f, Float.NaN, 3.5f, -2f, Float.MIN_VALUE, -Float.MIN_VALUE,
+            7f, -7f, 0.25f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 2f, -3f, 9f, 1e-30f,
+            -1e-30f};
+        float[] want = new float[x.length];
+        for (int t = 0; t < x.length; t++) {
+            float z = x[t];
+            want[t] = z > 0f ? z : 0f;
+        }
+        for (DenseKernels k : new DenseKernels[] {Kernels.dense(), Kernels.scalar()}) {
+            float[] y = new float[x.length];
+            k.relu(x, y, x.length);
+            assertArrayEquals(want, y, k.getClass().getSimpleName());
         }
     }
 
