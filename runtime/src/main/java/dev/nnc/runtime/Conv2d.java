@@ -16,8 +16,9 @@ package dev.nnc.runtime;
  * dX = col2im(Wᵀ · dZ)
  * </pre>
  * The products are {@link DenseKernels#gemm} of the kernels in use (vectorized when the JVM has
- * the Vector API). Z sums in the order b, then (c, ky, kx) ascending, the order of the direct loops
- * nnc emits for inference; the vectorized products fuse each multiply-add, so the two differ in
+ * the Vector API). Z sums in the order b, then (c, ky, kx) ascending, the order of inference
+ * ({@link #infer}, and the direct loops nnc emits); inference fuses each multiply-add, as the
+ * vectorized products do, while the plain-Java products round twice, so those differ from it in
  * the last bits.
  *
  * <p>Threads: the samples of a batch are split into parts ({@link Kernels#parts}); every output

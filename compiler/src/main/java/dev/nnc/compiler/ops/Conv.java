@@ -26,12 +26,14 @@ import java.util.List;
  * <p>W is laid out [F, C, KH, KW] (as PyTorch and ONNX keep it); its fan-in for the initializers
  * is C·KH·KW and its fan-out F·KH·KW.
  *
- * <p>NOTE: training steps call the runtime's {@link Conv2d} (im2col, then row-by-row products
- * the JIT vectorizes, the batch split across the kernel threads); inference emits direct loops
- * with the layer's sizes as literals, which depend on nothing but the JDK (the standalone class
- * emits the same, so its predictions equal nnc's to the bit) and sum every output in the same
- * order as the training kernels (which fuse the multiply-adds when vectorized, so the two differ
- * in the last bits).
+ * <p>NOTE: training steps call the runtime's {@link Conv2d} (im2col, then matrix products, the
+ * batch split across the kernel threads). Inference in the generated class calls
+ * {@link Conv2d#infer} at stride 1 (direct convolution with the sums kept in vector registers
+ * over all taps, no im2col) and emits direct loops at other strides; the standalone class, which
+ * depends on nothing but the JDK, emits the loops. All of them sum every output in the same
+ * order, b then (c, ky, kx) ascending, by fused multiply-adds ({@link Math#fma}), so the
+ * generated class predicts the standalone class's bits whichever kernels are in use (and the
+ * vectorized training kernels', which fuse in the same order).
  */
 public final class Conv implements LayerKind {
 
@@ -131,7 +133,7 @@ public final class Conv implements LayerKind {
         int hw = w.oh() * w.ow();
         // Each weight times a row of the input, added to a row of the output: the inner loop
         // runs over contiguous outputs, which the JIT vectorizes. Every output still sums b,
-        // then (c, ky, kx) in ascending order.
+        // then (c, ky, kx) in ascending order, by fused multiply-adds.
         c.beginControlFlow("for (int i = 0; i < n; i++)");
         c.addStatement("final int xo = i * $L", s.inSize());
         c.beginControlFlow("for (int f = 0; f < $L; f++)", f);
@@ -194,7 +196,8 @@ public final class Conv implements LayerKind {
      * for every weight the positions it touches form one contiguous range of
      * (OH − 1)·PW + OW values in the output and in the input: one long loop the JIT vectorizes.
      * The PW − OW extra values a row are dropped when the rows are copied out. Every output sums
-     * b, then (c, ky, kx) in ascending order (padding adds zeros).
+     * b, then (c, ky, kx) in ascending order by fused multiply-adds (padding adds zeros), as
+     * {@link Conv2d#infer} does.
      */
     private static void emitWide(EmitSite s, Window w, int wOff, int bOff) {
         var c = s.code();

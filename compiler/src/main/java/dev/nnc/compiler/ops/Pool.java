@@ -16,6 +16,10 @@ import java.util.List;
  *
  * <p>Average pooling: Y = Σ window / (KH·KW); backward spreads dY / (KH·KW) over the window.
  *
+ * <p>Inference of max pooling in the generated class calls the runtime's
+ * {@link Kernels#maxPool} (vectorized for 2×2 windows at stride 2), which compares in the
+ * order of the loops the standalone class emits and so gives their bits.
+ *
  * <p>ONNX: {@code MaxPool} / {@code AveragePool} with {@code kernel_shape} and {@code strides}.
  */
 public abstract sealed class Pool implements LayerKind {
