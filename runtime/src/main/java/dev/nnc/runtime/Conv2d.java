@@ -56,8 +56,10 @@ public final class Conv2d {
     private final int pw;
     private final int span;
     private final int[] taps;
-    private float[] padded;
-    private float[] wide;
+    private final boolean pad;
+    /** Per part: the padded input of one sample, the outputs of one sample (wide or transposed). */
+    private float[][] padded = new float[0][];
+    private float[][] wide = new float[0][];
     /** The filters in the lanes (F a multiple of 8): each output position's offset, Wᵀ. */
     private final boolean lanes;
     private final int[] positions;
@@ -116,6 +118,7 @@ public final class Conv2d {
         // (the plain-Java kernels vectorize only the wide rows' loops)
         this.lanes = f % 8 == 0 && hw >= 6 && (long) 4 * f * hw < (long) 3 * f * span
                 && Kernels.dense() != Kernels.scalar();
+        this.pad = ph != h || pw != w || pt != 0 || pl != 0;
         this.positions = new int[lanes ? hw : 0];
         for (int t = 0; t < positions.length; t++) {
             positions[t] = t / ow * pw + t % ow;
@@ -149,12 +152,24 @@ public final class Conv2d {
         return (int) ((long) n * part / parts);
     }
 
-    /** Z = conv(X) + B for the {@code n} samples of {@code x}, into {@code z}. */
+    /**
+     * Z = conv(X) + B for the {@code n} samples of {@code x}, into {@code z}. At stride 1 with
+     * the vectorized kernels, the direct convolution of {@link #infer} (the same sums as the
+     * products of im2col, in the same order, without the copy); else im2col and products.
+     */
     public void forward(float[] x, int n, float[] p, int wOff, int bOff, float[] z) {
         int parts = parts(n);
+        if (direct()) {
+            ensureDirect(parts);
+            prepareDirect(p, wOff);
+        }
         forwardTask.set(x, n, p, wOff, bOff, z);
         Kernels.run(forwardTask, parts);
         forwardTask.set(null, 0, null, 0, 0, null);
+    }
+
+    private boolean direct() {
+        return sh == 1 && sw == 1 && Kernels.dense() != Kernels.scalar();
     }
 
     /**
@@ -168,15 +183,32 @@ public final class Conv2d {
         if (sh != 1 || sw != 1) {
             throw new IllegalStateException("Conv2d.infer: stride " + sh + "x" + sw);
         }
-        boolean pad = ph != h || pw != w || pt != 0 || pl != 0;
-        if (wide == null) {
-            wide = new float[f * Math.max(span, hw)];
-            wTi = new float[lanes ? ck * f : 0];
-            if (pad) {
-                padded = new float[c * ph * pw];
-            }
+        ensureDirect(1);
+        prepareDirect(p, wOff);
+        for (int i = 0; i < n; i++) {
+            directSample(x, i, p, wOff, bOff, z, 0);
         }
-        DenseKernels k = Kernels.dense();
+    }
+
+    private void ensureDirect(int parts) {
+        if (wide.length >= parts) {
+            return;
+        }
+        float[][] a = new float[parts][];
+        float[][] b = new float[parts][];
+        for (int i = 0; i < parts; i++) {
+            a[i] = new float[f * Math.max(span, hw)];
+            b[i] = pad ? new float[c * ph * pw] : null;
+        }
+        wide = a;
+        padded = b;
+        if (lanes && wTi == null) {
+            wTi = new float[ck * f];
+        }
+    }
+
+    /** Wᵀ for the filters in the lanes. */
+    private void prepareDirect(float[] p, int wOff) {
         if (lanes) {
             for (int j = 0; j < f; j++) {
                 for (int q = 0; q < ck; q++) {
@@ -184,35 +216,39 @@ public final class Conv2d {
                 }
             }
         }
-        for (int i = 0; i < n; i++) {
-            float[] src = x;
-            int xo = i * inSize;
-            if (pad) {
-                // rows past the input (pb, pr) stay 0: only [pt, pt + h) × [pl, pl + w) is written
-                for (int ci = 0; ci < c; ci++) {
-                    for (int y = 0; y < h; y++) {
-                        System.arraycopy(x, xo + (ci * h + y) * w, padded,
-                                (ci * ph + y + pt) * pw + pl, w);
-                    }
+    }
+
+    private void directSample(float[] x, int i, float[] p, int wOff, int bOff, float[] z,
+            int part) {
+        DenseKernels k = Kernels.dense();
+        float[] out = wide[part];
+        float[] src = x;
+        int xo = i * inSize;
+        if (pad) {
+            // rows past the input (pb, pr) stay 0: only [pt, pt + h) × [pl, pl + w) is written
+            src = padded[part];
+            for (int ci = 0; ci < c; ci++) {
+                for (int y = 0; y < h; y++) {
+                    System.arraycopy(x, xo + (ci * h + y) * w, src, (ci * ph + y + pt) * pw + pl,
+                            w);
                 }
-                src = padded;
-                xo = 0;
             }
-            int zo = i * outSize;
-            if (lanes) {
-                k.convLanes(src, xo, taps, positions, wTi, p, bOff, f, wide);
-                for (int j = 0; j < f; j++) {
-                    for (int t = 0; t < hw; t++) {
-                        z[zo + j * hw + t] = wide[t * f + j];
-                    }
-                }
-                continue;
-            }
-            k.convWide(src, xo, taps, p, wOff, bOff, f, span, wide);
+            xo = 0;
+        }
+        int zo = i * outSize;
+        if (lanes) {
+            k.convLanes(src, xo, taps, positions, wTi, p, bOff, f, out);
             for (int j = 0; j < f; j++) {
-                for (int oy = 0; oy < oh; oy++) {
-                    System.arraycopy(wide, j * span + oy * pw, z, zo + (j * oh + oy) * ow, ow);
+                for (int t = 0; t < hw; t++) {
+                    z[zo + j * hw + t] = out[t * f + j];
                 }
+            }
+            return;
+        }
+        k.convWide(src, xo, taps, p, wOff, bOff, f, span, out);
+        for (int j = 0; j < f; j++) {
+            for (int oy = 0; oy < oh; oy++) {
+                System.arraycopy(out, j * span + oy * pw, z, zo + (j * oh + oy) * ow, ow);
             }
         }
     }
@@ -387,6 +423,12 @@ public final class Conv2d {
 
         @Override
         public void part(int index, int parts) {
+            if (direct()) {
+                for (int i = lo(n, index, parts), e = lo(n, index + 1, parts); i < e; i++) {
+                    directSample(x, i, p, wOff, bOff, z, index);
+                }
+                return;
+            }
             forwardSamples(x, lo(n, index, parts), lo(n, index + 1, parts), p, wOff, bOff, z,
                     col[index]);
         }

@@ -147,7 +147,7 @@ public interface DenseKernels {
     }
 
     /**
-     * relu for inference: {@code y[t] = x[t] > 0f ? x[t] : 0f} for t &lt; {@code size}, the
+     * relu: {@code y[t] = x[t] > 0f ? x[t] : 0f} for t &lt; {@code size}, the
      * expression nnc emits (NaN and −0 give +0), without a branch per value where the kernels
      * are vectorized (a data-dependent branch mispredicts on about half the values).
      */
@@ -155,6 +155,51 @@ public interface DenseKernels {
         for (int t = 0; t < size; t++) {
             float z = x[t];
             y[t] = z > 0f ? z : 0f;
+        }
+    }
+
+    /**
+     * The gradient of relu: {@code gx[t] = g[t] * (z[t] > 0f ? 1f : 0f)} for t &lt;
+     * {@code size}, the expression nnc emits, without a branch per value where the kernels are
+     * vectorized.
+     */
+    default void reluBackward(float[] z, float[] g, float[] gx, int size) {
+        for (int t = 0; t < size; t++) {
+            gx[t] = g[t] * (z[t] > 0f ? 1f : 0f);
+        }
+    }
+
+    /**
+     * {@link #maxPool} in a training step: also writes into {@code arg} the index in {@code x}
+     * of each output's maximum (as a float, as the generated code keeps it), the first of equal
+     * values in row-major order.
+     */
+    default void maxPoolArg(float[] x, int n, int c, int h, int w, int kh, int kw, int sh,
+            int sw, int oh, int ow, float[] y, float[] arg) {
+        for (int i = 0; i < n; i++) {
+            for (int ci = 0; ci < c; ci++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    int t = ((i * c + ci) * oh + oy) * ow;
+                    int r = ((i * c + ci) * h + oy * sh) * w;
+                    for (int ox = 0; ox < ow; ox++) {
+                        int corner = r + ox * sw;
+                        int best = corner;
+                        float max = x[corner];
+                        for (int ky = 0; ky < kh; ky++) {
+                            for (int kx = 0; kx < kw; kx++) {
+                                int q = corner + ky * w + kx;
+                                float v = x[q];
+                                if (v > max) {
+                                    max = v;
+                                    best = q;
+                                }
+                            }
+                        }
+                        y[t + ox] = max;
+                        arg[t + ox] = best;
+                    }
+                }
+            }
         }
     }
 

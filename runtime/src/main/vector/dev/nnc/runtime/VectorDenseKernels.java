@@ -850,6 +850,77 @@ final class VectorDenseKernels implements DenseKernels {
         }
     }
 
+    /** 0, 2, .., 14: the corners of 8 windows 2×2 side by side, from the first. */
+    private static final FloatVector CORNERS = FloatVector.fromArray(S,
+            new float[] {0f, 2f, 4f, 6f, 8f, 10f, 12f, 14f, 16f, 18f, 20f, 22f, 24f, 26f, 28f,
+                30f}, 0);
+
+    /** {@link #maxPool}'s blocks, with the index of each maximum. */
+    @Override
+    public void maxPoolArg(float[] x, int n, int c, int h, int w, int kh, int kw, int sh,
+            int sw, int oh, int ow, float[] y, float[] arg) {
+        if (kh != 2 || kw != 2 || sh != 2 || sw != 2 || x.length >= 1 << 24) {
+            DenseKernels.super.maxPoolArg(x, n, c, h, w, kh, kw, sh, sw, oh, ow, y, arg);
+            return;
+        }
+        int rows = n * c * oh;
+        int total = rows * ow;
+        for (int row = 0; row < rows; row++) {
+            int t = row * ow;
+            int r = (row / oh * h + 2 * (row % oh)) * w;
+            if (ow >= L) {
+                for (int ox = 0; ox < ow; ox += L) {
+                    int o = Math.min(ox, ow - L);
+                    pool2Arg(x, r + 2 * o, w, y, arg, t + o);
+                }
+            } else if (t + L <= total && r + w + 2 * L <= x.length) {
+                pool2Arg(x, r, w, y, arg, t);
+            } else {
+                for (int ox = 0; ox < ow; ox++) {
+                    int q = r + 2 * ox;
+                    int best = q;
+                    float max = x[q];
+                    if (x[q + 1] > max) {
+                        max = x[q + 1];
+                        best = q + 1;
+                    }
+                    if (x[q + w] > max) {
+                        max = x[q + w];
+                        best = q + w;
+                    }
+                    if (x[q + w + 1] > max) {
+                        max = x[q + w + 1];
+                        best = q + w + 1;
+                    }
+                    y[t + ox] = max;
+                    arg[t + ox] = best;
+                }
+            }
+        }
+    }
+
+    private static void pool2Arg(float[] x, int a, int w, float[] y, float[] arg, int t) {
+        FloatVector at = CORNERS.add((float) a);
+        FloatVector u = FloatVector.fromArray(S, x, a);
+        FloatVector v = FloatVector.fromArray(S, x, a + L);
+        FloatVector max = u.rearrange(EVEN_ODD).blend(v.rearrange(ODD_EVEN), HIGH);
+        FloatVector best = at;
+        FloatVector e = u.rearrange(ODD_EVEN).blend(v.rearrange(EVEN_ODD), HIGH);
+        VectorMask<Float> m = e.compare(VectorOperators.GT, max);
+        max = max.blend(e, m);
+        best = best.blend(at.add(1f), m);
+        u = FloatVector.fromArray(S, x, a + w);
+        v = FloatVector.fromArray(S, x, a + w + L);
+        e = u.rearrange(EVEN_ODD).blend(v.rearrange(ODD_EVEN), HIGH);
+        m = e.compare(VectorOperators.GT, max);
+        max = max.blend(e, m);
+        best = best.blend(at.add((float) w), m);
+        e = u.rearrange(ODD_EVEN).blend(v.rearrange(EVEN_ODD), HIGH);
+        m = e.compare(VectorOperators.GT, max);
+        max.blend(e, m).intoArray(y, t);
+        best.blend(at.add((float) (w + 1)), m).intoArray(arg, t);
+    }
+
     /** The maxima of the 8 windows 2×2 whose top left corners are a, a + 2, .., a + 14. */
     private static FloatVector pool2(float[] x, int a, int w) {
         // row 0: the even columns of both vectors, then the odd ones
@@ -877,6 +948,21 @@ final class VectorDenseKernels implements DenseKernels {
         for (; t < size; t++) {
             float z = x[t];
             y[t] = z > 0f ? z : 0f;
+        }
+    }
+
+    @Override
+    public void reluBackward(float[] z, float[] g, float[] gx, int size) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        int t = 0;
+        for (; t + L <= size; t += L) {
+            FloatVector v = FloatVector.fromArray(S, z, t);
+            FloatVector slope = zero.blend(one, v.compare(VectorOperators.GT, 0f));
+            FloatVector.fromArray(S, g, t).mul(slope).intoArray(gx, t);
+        }
+        for (; t < size; t++) {
+            gx[t] = g[t] * (z[t] > 0f ? 1f : 0f);
         }
     }
 }

@@ -157,11 +157,22 @@ class ConvInferTest {
             Kernels.scalar().maxPool(x, n, c, h, w, g[3], g[4], g[5], g[6], oh, ow, want);
             Kernels.maxPool(x, n, c, h, w, g[3], g[4], g[5], g[6], oh, ow, got);
             assertArrayEquals(want, got, java.util.Arrays.toString(g));
+            // in a training step, with the position of each maximum
+            float[] wantArg = new float[want.length];
+            float[] gotArg = new float[want.length];
+            float[] gotY = new float[want.length];
+            float[] wantY = new float[want.length];
+            Kernels.scalar().maxPoolArg(x, n, c, h, w, g[3], g[4], g[5], g[6], oh, ow, wantY,
+                    wantArg);
+            Kernels.maxPoolArg(x, n, c, h, w, g[3], g[4], g[5], g[6], oh, ow, gotY, gotArg);
+            assertArrayEquals(want, wantY, "scalar with positions " + java.util.Arrays.toString(g));
+            assertArrayEquals(want, gotY, "with positions " + java.util.Arrays.toString(g));
+            assertArrayEquals(wantArg, gotArg, "positions " + java.util.Arrays.toString(g));
         }
     }
 
     @Test
-    void reluGivesTheBitsOfTheEmittedExpression() {
+    void reluAndItsGradientGiveTheBitsOfTheEmittedExpressions() {
         float[] x = {1f, -1f, 0f, -0f, Float.NaN, 3.5f, -2f, Float.MIN_VALUE, -Float.MIN_VALUE,
             7f, -7f, 0.25f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 2f, -3f, 9f, 1e-30f,
             -1e-30f};
@@ -174,6 +185,15 @@ class ConvInferTest {
             float[] y = new float[x.length];
             k.relu(x, y, x.length);
             assertArrayEquals(want, y, k.getClass().getSimpleName());
+            float[] g = new float[x.length];
+            float[] wantG = new float[x.length];
+            for (int t = 0; t < x.length; t++) {
+                g[t] = t % 3 == 0 ? -x[(t + 5) % x.length] : x[(t + 7) % x.length];
+                wantG[t] = g[t] * (x[t] > 0f ? 1f : 0f);
+            }
+            float[] gx = new float[x.length];
+            k.reluBackward(x, g, gx, x.length);
+            assertArrayEquals(wantG, gx, "backward " + k.getClass().getSimpleName());
         }
     }
 

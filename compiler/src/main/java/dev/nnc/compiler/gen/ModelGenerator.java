@@ -513,18 +513,6 @@ public final class ModelGenerator {
                 .addParameter(float[].class, "x").addParameter(int.class, "n")
                 .addParameter(boolean.class, "training");
         for (LayerIR l : layers) {
-            if (l.kind() instanceof Activation.Relu) {
-                // NOTE: inference takes the runtime's relu, the same bits without a branch per
-                // value (vectorized), which mispredicts on about half the values
-                b.beginControlFlow("if (training)");
-                b.addStatement("$L($L, a$L, n, training)", method("fwd", l), in(l.index()),
-                        l.index());
-                b.nextControlFlow("else");
-                b.addStatement("$T.relu($L, a$L, n * $L)", Kernels.class, in(l.index()),
-                        l.index(), l.in().size());
-                b.endControlFlow();
-                continue;
-            }
             b.addStatement("$L($L, a$L, n, training)", method("fwd", l), in(l.index()),
                     l.index());
         }
@@ -641,8 +629,15 @@ public final class ModelGenerator {
             for (int k = 0; k < helpers(l).size(); k++) {
                 helperNames.add(helperName(l, k));
             }
-            l.kind().emitForward(new EmitSite(fwd, "in", "out", null, null, l.in(), l.out(),
-                    l.args(), offsets, "training", work, rng, bufferOffsets, helperNames));
+            // NOTE: relu runs on the runtime's kernels, the bits of its emitted loops without a
+            // data-dependent branch per value (which mispredicts on about half of them)
+            boolean relu = l.kind() instanceof Activation.Relu;
+            if (relu) {
+                fwd.addStatement("$T.relu(in, out, n * $L)", Kernels.class, l.in().size());
+            } else {
+                l.kind().emitForward(new EmitSite(fwd, "in", "out", null, null, l.in(), l.out(),
+                        l.args(), offsets, "training", work, rng, bufferOffsets, helperNames));
+            }
             t.addMethod(MethodSpec.methodBuilder(method("fwd", l))
                     .addModifiers(Modifier.PRIVATE)
                     .addJavadoc("$L: $L $L → $L.\n", l.name(), l.kind().description(), l.in(),
@@ -659,9 +654,14 @@ public final class ModelGenerator {
                     bwd.addStatement("final float[] gp = this.gp");
                 }
                 String gradIn = l.index() > firstParam ? "gin" : null;
-                l.kind().emitBackward(new EmitSite(bwd, "in", "out", gradIn, "gout", l.in(),
-                        l.out(), l.args(), offsets, "true", work, rng, bufferOffsets,
-                        helperNames));
+                if (relu && gradIn != null) {
+                    bwd.addStatement("$T.reluBackward(in, gout, gin, n * $L)", Kernels.class,
+                            l.in().size());
+                } else {
+                    l.kind().emitBackward(new EmitSite(bwd, "in", "out", gradIn, "gout", l.in(),
+                            l.out(), l.args(), offsets, "true", work, rng, bufferOffsets,
+                            helperNames));
+                }
                 t.addMethod(MethodSpec.methodBuilder(method("bwd", l))
                         .addModifiers(Modifier.PRIVATE)
                         .addJavadoc("Backward of $L.\n", l.name())

@@ -105,40 +105,35 @@ public abstract sealed class Pool implements LayerKind {
             Window w = window(s.inShape(), s.args());
             if (!s.inferenceOnly()) {
                 c.beginControlFlow("if ($L)", s.training());
-                c.addStatement("final float[] arg = $L", s.work(0));
-                emitMax(s, w, true);
-                c.addStatement("return");
-                c.endControlFlow();
                 // the same comparisons as the loops below, in the runtime's kernels
                 Shape in = s.inShape();
+                c.addStatement("$T.maxPoolArg($L, n, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)",
+                        Kernels.class, s.in(), in.dim(0), in.dim(1), in.dim(2), w.kh(), w.kw(),
+                        w.sh(), w.sw(), w.oh(), w.ow(), s.out(), s.work(0));
+                c.addStatement("return");
+                c.endControlFlow();
                 c.addStatement("$T.maxPool($L, n, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)",
                         Kernels.class, s.in(), in.dim(0), in.dim(1), in.dim(2), w.kh(), w.kw(),
                         w.sh(), w.sw(), w.oh(), w.ow(), s.out());
                 return;
             }
-            emitMax(s, w, false);
+            emitMax(s, w);
         }
 
-        private void emitMax(EmitSite s, Window w, boolean keep) {
+        private void emitMax(EmitSite s, Window w) {
             var c = s.code();
             int width = s.inShape().dim(2);
             openLoops(s, w);
-            c.addStatement("int best = corner");
             c.addStatement("float max = $L[corner]", s.in());
             c.beginControlFlow("for (int ky = 0; ky < $L; ky++)", w.kh());
             c.beginControlFlow("for (int kx = 0; kx < $L; kx++)", w.kw());
-            c.addStatement("final int q = corner + ky * $L + kx", width);
-            c.addStatement("final float v = $L[q]", s.in());
+            c.addStatement("final float v = $L[corner + ky * $L + kx]", s.in(), width);
             c.beginControlFlow("if (v > max)");
             c.addStatement("max = v");
-            c.addStatement("best = q");
             c.endControlFlow();
             c.endControlFlow();
             c.endControlFlow();
             c.addStatement("$L[t] = max", s.out());
-            if (keep) {
-                c.addStatement("arg[t] = best");
-            }
             closeLoops(s);
         }
 
