@@ -57,6 +57,11 @@ public final class Conv2d {
     private final int span;
     private final int[] taps;
     private final boolean pad;
+    /**
+     * dW computed transposed, dWᵀ = col · dZᵀ [C·KH·KW, F], when the filters fill whole vectors:
+     * then only dZ is transposed per sample, not the larger col.
+     */
+    private final boolean gradT;
     /** Per part: the padded input of one sample, the outputs of one sample (wide or transposed). */
     private float[][] padded = new float[0][];
     private float[][] wide = new float[0][];
@@ -119,6 +124,7 @@ public final class Conv2d {
         this.lanes = f % 8 == 0 && hw >= 6 && (long) 4 * f * hw < (long) 3 * f * span
                 && Kernels.dense() != Kernels.scalar();
         this.pad = ph != h || pw != w || pt != 0 || pl != 0;
+        this.gradT = f % 8 == 0;
         this.positions = new int[lanes ? hw : 0];
         for (int t = 0; t < positions.length; t++) {
             positions[t] = t / ow * pw + t % ow;
@@ -134,7 +140,7 @@ public final class Conv2d {
         float[][] q = new float[parts][];
         for (int i = 0; i < parts; i++) {
             a[i] = new float[ck * hw];
-            b[i] = new float[ck * hw];
+            b[i] = new float[Math.max(ck, f) * hw];
             q[i] = new float[f * ck + f];
         }
         col = a;
@@ -272,12 +278,24 @@ public final class Conv2d {
         Kernels.run(backwardTask, parts);
         backwardTask.set(null, null, 0, null, 0, null);
         int size = f * ck;
-        for (int k = 0; k < size; k++) {
-            float s = 0f;
-            for (int q = 0; q < parts; q++) {
-                s += partial[q][k];
+        if (gradT) {
+            for (int j = 0; j < f; j++) {
+                for (int k = 0; k < ck; k++) {
+                    float s = 0f;
+                    for (int q = 0; q < parts; q++) {
+                        s += partial[q][k * f + j];
+                    }
+                    gp[wOff + j * ck + k] = s;
+                }
             }
-            gp[wOff + k] = s;
+        } else {
+            for (int k = 0; k < size; k++) {
+                float s = 0f;
+                for (int q = 0; q < parts; q++) {
+                    s += partial[q][k];
+                }
+                gp[wOff + k] = s;
+            }
         }
         if (bOff >= 0) {
             for (int j = 0; j < f; j++) {
@@ -389,13 +407,23 @@ public final class Conv2d {
                 acc[size + j] += sb;
             }
             im2col(x, i, cols);
-            for (int k = 0; k < ck; k++) {
-                for (int t = 0; t < hw; t++) {
-                    colsT[t * ck + k] = cols[k * hw + t];
+            if (gradT) {
+                // dWᵀ += col · dZᵀ: [C·KH·KW, HW] · [HW, F], the same sums in the same order
+                for (int j = 0; j < f; j++) {
+                    for (int t = 0; t < hw; t++) {
+                        colsT[t * f + j] = gz[go + j * hw + t];
+                    }
                 }
+                kernels.gemm(cols, 0, hw, colsT, 0, f, acc, 0, f, ck, f, hw, true);
+            } else {
+                for (int k = 0; k < ck; k++) {
+                    for (int t = 0; t < hw; t++) {
+                        colsT[t * ck + k] = cols[k * hw + t];
+                    }
+                }
+                // dW += dZ · colᵀ: [F, HW] · [HW, C·KH·KW]
+                kernels.gemm(gz, go, hw, colsT, 0, ck, acc, 0, ck, f, ck, hw, true);
             }
-            // dW += dZ · colᵀ: [F, HW] · [HW, C·KH·KW]
-            kernels.gemm(gz, go, hw, colsT, 0, ck, acc, 0, ck, f, ck, hw, true);
             if (gx != null) {
                 // dcol = Wᵀ · dZ: [C·KH·KW, F] · [F, HW], into cols (no longer needed)
                 kernels.gemm(wT, 0, f, gz, go, hw, cols, 0, hw, ck, hw, f, false);
