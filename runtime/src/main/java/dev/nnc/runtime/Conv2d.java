@@ -267,6 +267,9 @@ public final class Conv2d {
     public void backward(float[] x, float[] gz, int n, float[] p, int wOff, int bOff, float[] gp,
             float[] gx) {
         int parts = parts(n);
+        if (sh == 1 && sw == 1 && !gradT) {
+            ensureDirect(parts);
+        }
         if (gx != null) {
             for (int j = 0; j < f; j++) {
                 for (int k = 0; k < ck; k++) {
@@ -399,19 +402,85 @@ public final class Conv2d {
         int size = f * ck;
         for (int i = from; i < to; i++) {
             int go = i * outSize;
-            for (int j = 0; j < f; j++) {
+            // dB: each filter's sum in position order, four filters at a time (independent
+            // chains of additions, not one after another)
+            int j = 0;
+            for (; j + 4 <= f; j += 4) {
+                int g0 = go + j * hw;
+                float s0 = 0f;
+                float s1 = 0f;
+                float s2 = 0f;
+                float s3 = 0f;
+                for (int t = 0; t < hw; t++) {
+                    s0 += gz[g0 + t];
+                    s1 += gz[g0 + hw + t];
+                    s2 += gz[g0 + 2 * hw + t];
+                    s3 += gz[g0 + 3 * hw + t];
+                }
+                acc[size + j] += s0;
+                acc[size + j + 1] += s1;
+                acc[size + j + 2] += s2;
+                acc[size + j + 3] += s3;
+            }
+            for (; j + 2 <= f; j += 2) {
+                int g0 = go + j * hw;
+                float s0 = 0f;
+                float s1 = 0f;
+                for (int t = 0; t < hw; t++) {
+                    s0 += gz[g0 + t];
+                    s1 += gz[g0 + hw + t];
+                }
+                acc[size + j] += s0;
+                acc[size + j + 1] += s1;
+            }
+            for (; j < f; j++) {
                 float sb = 0f;
                 for (int t = go + j * hw, e = t + hw; t < e; t++) {
                     sb += gz[t];
                 }
                 acc[size + j] += sb;
             }
+            if (sh == 1 && sw == 1 && !gradT) {
+                // colᵀ straight from the (padded) input, one window a row
+                float[] src = x;
+                int xo = i * inSize;
+                if (pad) {
+                    src = padded[part];
+                    for (int ci = 0; ci < c; ci++) {
+                        for (int y = 0; y < h; y++) {
+                            System.arraycopy(x, xo + (ci * h + y) * w, src,
+                                    (ci * ph + y + pt) * pw + pl, w);
+                        }
+                    }
+                    xo = 0;
+                }
+                int d = 0;
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        int base = xo + oy * pw + ox;
+                        for (int ci = 0; ci < c; ci++) {
+                            for (int ky = 0; ky < kh; ky++) {
+                                int r = base + (ci * ph + ky) * pw;
+                                for (int kx = 0; kx < kw; kx++) {
+                                    colsT[d++] = src[r + kx];
+                                }
+                            }
+                        }
+                    }
+                }
+                kernels.gemm(gz, go, hw, colsT, 0, ck, acc, 0, ck, f, ck, hw, true);
+                if (gx != null) {
+                    kernels.gemm(wT, 0, f, gz, go, hw, cols, 0, hw, ck, hw, f, false);
+                    col2im(cols, gx, i);
+                }
+                continue;
+            }
             im2col(x, i, cols);
             if (gradT) {
                 // dWᵀ += col · dZᵀ: [C·KH·KW, HW] · [HW, F], the same sums in the same order
-                for (int j = 0; j < f; j++) {
+                for (int jj = 0; jj < f; jj++) {
                     for (int t = 0; t < hw; t++) {
-                        colsT[t * f + j] = gz[go + j * hw + t];
+                        colsT[t * f + jj] = gz[go + jj * hw + t];
                     }
                 }
                 kernels.gemm(cols, 0, hw, colsT, 0, f, acc, 0, f, ck, f, hw, true);

@@ -276,7 +276,8 @@ final class VectorDenseKernels implements DenseKernels {
     /**
      * Blocks of 4 rows × 2 vectors of C in registers across the whole sum over k (8
      * accumulators; each step loads 2 vectors of B and broadcasts 4 values of A); the rows left
-     * over go one at a time, the columns left over in plain fused multiply-adds.
+     * over go one at a time, the columns left over in plain fused multiply-adds, or, when C is
+     * overwritten rather than added to, in one more vector overlapping the one before.
      */
     @Override
     public void gemm(float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c, int ci,
@@ -355,6 +356,26 @@ final class VectorDenseKernels implements DenseKernels {
             x2.intoArray(c, c2 + j);
             x3.intoArray(c, c3 + j);
         }
+        if (j < n && !accumulate && n >= L) {
+            // the last vector of columns, overlapping the one before (recomputed to the same bits)
+            j = n - L;
+            FloatVector x0 = FloatVector.zero(S);
+            FloatVector x1 = x0;
+            FloatVector x2 = x0;
+            FloatVector x3 = x0;
+            for (int q = 0; q < k; q++) {
+                FloatVector u = FloatVector.fromArray(S, b, bi + q * ldb + j);
+                x0 = u.fma(FloatVector.broadcast(S, a[a0 + q]), x0);
+                x1 = u.fma(FloatVector.broadcast(S, a[a1 + q]), x1);
+                x2 = u.fma(FloatVector.broadcast(S, a[a2 + q]), x2);
+                x3 = u.fma(FloatVector.broadcast(S, a[a3 + q]), x3);
+            }
+            x0.intoArray(c, c0 + j);
+            x1.intoArray(c, c1 + j);
+            x2.intoArray(c, c2 + j);
+            x3.intoArray(c, c3 + j);
+            return;
+        }
         for (; j < n; j++) {
             float s0 = accumulate ? c[c0 + j] : 0f;
             float s1 = accumulate ? c[c1 + j] : 0f;
@@ -396,6 +417,16 @@ final class VectorDenseKernels implements DenseKernels {
                         .fma(FloatVector.broadcast(S, a[a0 + q]), x);
             }
             x.intoArray(c, c0 + j);
+        }
+        if (j < n && !accumulate && n >= L) {
+            j = n - L;
+            FloatVector x = FloatVector.zero(S);
+            for (int q = 0; q < k; q++) {
+                x = FloatVector.fromArray(S, b, bi + q * ldb + j)
+                        .fma(FloatVector.broadcast(S, a[a0 + q]), x);
+            }
+            x.intoArray(c, c0 + j);
+            return;
         }
         for (; j < n; j++) {
             float s = accumulate ? c[c0 + j] : 0f;

@@ -197,6 +197,39 @@ class ConvInferTest {
         }
     }
 
+    @Test
+    void vectorProductsSumEachOutputByFusedMultiplyAddsInOrder() {
+        // m, n, k: tails of rows and of columns, overwritten and added to
+        int[][] sizes = {{150, 100, 16}, {6, 25, 40}, {5, 9, 3}, {4, 7, 5}, {9, 33, 20}};
+        for (int[] z : sizes) {
+            int m = z[0];
+            int n = z[1];
+            int k = z[2];
+            Rng rng = new Rng(m * 7L + n);
+            float[] a = new float[1 + m * k];
+            float[] b = new float[2 + k * n];
+            float[] start = new float[3 + m * n];
+            fill(a, rng);
+            fill(b, rng);
+            fill(start, rng);
+            for (boolean accumulate : new boolean[] {false, true}) {
+                float[] want = start.clone();
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        float s = accumulate ? want[3 + i * n + j] : 0f;
+                        for (int q = 0; q < k; q++) {
+                            s = Math.fma(a[1 + i * k + q], b[2 + q * n + j], s);
+                        }
+                        want[3 + i * n + j] = s;
+                    }
+                }
+                float[] got = start.clone();
+                Kernels.dense().gemm(a, 1, k, b, 2, n, got, 3, n, m, n, k, accumulate);
+                assertArrayEquals(want, got, java.util.Arrays.toString(z) + " " + accumulate);
+            }
+        }
+    }
+
     private static void fill(float[] a, Rng rng) {
         for (int i = 0; i < a.length; i++) {
             a[i] = (float) (rng.nextDouble() * 2 - 1);
