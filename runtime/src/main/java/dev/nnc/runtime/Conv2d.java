@@ -365,8 +365,14 @@ public final class Conv2d {
                         }
                         int s = row + oy * ow;
                         int d = base + (ci * h + iy) * w - pl + kx;
-                        for (int ox = oxLo; ox < oxHi; ox++) {
-                            gx[d + ox * sw] += src[s + ox];
+                        if (sw == 1) { // a loop the JIT vectorizes
+                            for (int ox = oxLo; ox < oxHi; ox++) {
+                                gx[d + ox] += src[s + ox];
+                            }
+                        } else {
+                            for (int ox = oxLo; ox < oxHi; ox++) {
+                                gx[d + ox * sw] += src[s + ox];
+                            }
                         }
                     }
                 }
@@ -478,8 +484,8 @@ public final class Conv2d {
             im2col(x, i, cols);
             if (gradT) {
                 // dWᵀ += col · dZᵀ: [C·KH·KW, HW] · [HW, F], the same sums in the same order
-                for (int jj = 0; jj < f; jj++) {
-                    for (int t = 0; t < hw; t++) {
+                for (int t = 0; t < hw; t++) {
+                    for (int jj = 0; jj < f; jj++) {
                         colsT[t * f + jj] = gz[go + jj * hw + t];
                     }
                 }

@@ -283,6 +283,10 @@ final class VectorDenseKernels implements DenseKernels {
     public void gemm(float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c, int ci,
             int ldc, int m, int n, int k, boolean accumulate) {
         int i = 0;
+        while (m - i >= 6 && (m - i) % 4 != 0) {
+            gemmRows6(a, ai + i * lda, lda, b, bi, ldb, c, ci + i * ldc, ldc, n, k, accumulate);
+            i += 6;
+        }
         for (; i + 4 <= m; i += 4) {
             gemmRows4(a, ai + i * lda, lda, b, bi, ldb, c, ci + i * ldc, ldc, n, k, accumulate);
         }
@@ -293,6 +297,82 @@ final class VectorDenseKernels implements DenseKernels {
 
     private static FloatVector start(float[] c, int at, boolean accumulate) {
         return accumulate ? FloatVector.fromArray(S, c, at) : FloatVector.zero(S);
+    }
+
+    /**
+     * 6 rows × 2 vectors of columns (12 sums in registers), for row counts that 4 leaves a
+     * remainder of (a short, long product such as a 6-filter convolution's dW, where the rows
+     * left over one at a time would each wait on one chain of additions); the columns left over
+     * go through {@link #gemmRows4}'s and {@link #gemmRow}'s paths, which sum alike.
+     */
+    private static void gemmRows6(float[] a, int a0, int lda, float[] b, int bi, int ldb,
+            float[] c, int c0, int ldc, int n, int k, boolean accumulate) {
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int a4 = a3 + lda;
+        int a5 = a4 + lda;
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        int j = 0;
+        for (; j + 2 * L <= n; j += 2 * L) {
+            FloatVector x0 = start(c, c0 + j, accumulate);
+            FloatVector y0 = start(c, c0 + j + L, accumulate);
+            FloatVector x1 = start(c, c1 + j, accumulate);
+            FloatVector y1 = start(c, c1 + j + L, accumulate);
+            FloatVector x2 = start(c, c2 + j, accumulate);
+            FloatVector y2 = start(c, c2 + j + L, accumulate);
+            FloatVector x3 = start(c, c3 + j, accumulate);
+            FloatVector y3 = start(c, c3 + j + L, accumulate);
+            FloatVector x4 = start(c, c4 + j, accumulate);
+            FloatVector y4 = start(c, c4 + j + L, accumulate);
+            FloatVector x5 = start(c, c5 + j, accumulate);
+            FloatVector y5 = start(c, c5 + j + L, accumulate);
+            for (int q = 0; q < k; q++) {
+                int bo = bi + q * ldb + j;
+                FloatVector u = FloatVector.fromArray(S, b, bo);
+                FloatVector v = FloatVector.fromArray(S, b, bo + L);
+                FloatVector s = FloatVector.broadcast(S, a[a0 + q]);
+                x0 = u.fma(s, x0);
+                y0 = v.fma(s, y0);
+                s = FloatVector.broadcast(S, a[a1 + q]);
+                x1 = u.fma(s, x1);
+                y1 = v.fma(s, y1);
+                s = FloatVector.broadcast(S, a[a2 + q]);
+                x2 = u.fma(s, x2);
+                y2 = v.fma(s, y2);
+                s = FloatVector.broadcast(S, a[a3 + q]);
+                x3 = u.fma(s, x3);
+                y3 = v.fma(s, y3);
+                s = FloatVector.broadcast(S, a[a4 + q]);
+                x4 = u.fma(s, x4);
+                y4 = v.fma(s, y4);
+                s = FloatVector.broadcast(S, a[a5 + q]);
+                x5 = u.fma(s, x5);
+                y5 = v.fma(s, y5);
+            }
+            x0.intoArray(c, c0 + j);
+            y0.intoArray(c, c0 + j + L);
+            x1.intoArray(c, c1 + j);
+            y1.intoArray(c, c1 + j + L);
+            x2.intoArray(c, c2 + j);
+            y2.intoArray(c, c2 + j + L);
+            x3.intoArray(c, c3 + j);
+            y3.intoArray(c, c3 + j + L);
+            x4.intoArray(c, c4 + j);
+            y4.intoArray(c, c4 + j + L);
+            x5.intoArray(c, c5 + j);
+            y5.intoArray(c, c5 + j + L);
+        }
+        if (j < n) {
+            // the columns left: 4 rows, then 2 one at a time, each alike
+            gemmRows4(a, a0, lda, b, bi + j, ldb, c, c0 + j, ldc, n - j, k, accumulate);
+            gemmRow(a, a4, b, bi + j, ldb, c, c4 + j, n - j, k, accumulate);
+            gemmRow(a, a5, b, bi + j, ldb, c, c5 + j, n - j, k, accumulate);
+        }
     }
 
     private static void gemmRows4(float[] a, int a0, int lda, float[] b, int bi, int ldb,

@@ -200,7 +200,8 @@ class ConvInferTest {
     @Test
     void vectorProductsSumEachOutputByFusedMultiplyAddsInOrder() {
         // m, n, k: tails of rows and of columns, overwritten and added to
-        int[][] sizes = {{150, 100, 16}, {6, 25, 40}, {5, 9, 3}, {4, 7, 5}, {9, 33, 20}};
+        int[][] sizes = {{150, 100, 16}, {6, 25, 40}, {5, 9, 3}, {4, 7, 5}, {9, 33, 20},
+            {6, 32, 7}, {10, 5, 9}, {7, 40, 11}, {6, 4, 3}};
         for (int[] z : sizes) {
             int m = z[0];
             int n = z[1];
