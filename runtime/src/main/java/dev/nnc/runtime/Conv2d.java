@@ -21,6 +21,12 @@ package dev.nnc.runtime;
  * vectorized products do, while the plain-Java products round twice, so those differ from it in
  * the last bits.
  *
+ * <p>NOTE: at stride 1 with the vectorized kernels nothing is laid out as col: Z is the direct
+ * convolution of {@link #infer} (the same sums), and dW is summed over the "wide" rows of dZ and
+ * the padded input in 8 partial sums per weight ({@link DenseKernels#convGradWide}), added in
+ * lane order at the end of each part; im2col and the transposes cost more than the products at
+ * LeNet's sizes. dX stays col2im(Wᵀ · dZ).
+ *
  * <p>Threads: the samples of a batch are split into parts ({@link Kernels#parts}); every output
  * and every partial weight gradient is computed by one thread, and the partial gradients are
  * added in part order, so the result depends on the thread count but not on the scheduling. The
@@ -58,10 +64,19 @@ public final class Conv2d {
     private final int[] taps;
     private final boolean pad;
     /**
-     * dW computed transposed, dWᵀ = col · dZᵀ [C·KH·KW, F], when the filters fill whole vectors:
-     * then only dZ is transposed per sample, not the larger col.
+     * Where dW is computed from im2col (the plain kernels, or strides above 1): transposed,
+     * dWᵀ = col · dZᵀ [C·KH·KW, F], when the filters fill whole vectors, so that only dZ is
+     * transposed per sample, not the larger col.
      */
     private final boolean gradT;
+    /**
+     * At stride 1 with the vectorized kernels, dW as 8 partial sums per weight over
+     * the wide rows of dZ and the padded input ({@link DenseKernels#convGradWide}), added in lane
+     * order per part: no im2col at all. Per part: dZ in wide rows (their gaps stay 0), the sums.
+     */
+    private final int spanV;
+    private float[][] gWide = new float[0][];
+    private float[][] accV = new float[0][];
     /** Per part: the padded input of one sample, the outputs of one sample (wide or transposed). */
     private float[][] padded = new float[0][];
     private float[][] wide = new float[0][];
@@ -125,6 +140,7 @@ public final class Conv2d {
                 && Kernels.dense() != Kernels.scalar();
         this.pad = ph != h || pw != w || pt != 0 || pl != 0;
         this.gradT = f % 8 == 0;
+        this.spanV = (span + 7) / 8 * 8;
         this.positions = new int[lanes ? hw : 0];
         for (int t = 0; t < positions.length; t++) {
             positions[t] = t / ow * pw + t % ow;
@@ -202,12 +218,19 @@ public final class Conv2d {
         }
         float[][] a = new float[parts][];
         float[][] b = new float[parts][];
+        float[][] gw = new float[parts][];
+        float[][] av = new float[parts][];
         for (int i = 0; i < parts; i++) {
             a[i] = new float[f * Math.max(span, hw)];
-            b[i] = pad ? new float[c * ph * pw] : null;
+            // 8 floats past the end: the partial sums' last vector reads there (times 0)
+            b[i] = new float[c * ph * pw + 8];
+            gw[i] = new float[f * spanV];
+            av[i] = new float[f * ck * 8];
         }
         wide = a;
         padded = b;
+        gWide = gw;
+        accV = av;
         if (lanes && wTi == null) {
             wTi = new float[ck * f];
         }
@@ -267,7 +290,7 @@ public final class Conv2d {
     public void backward(float[] x, float[] gz, int n, float[] p, int wOff, int bOff, float[] gp,
             float[] gx) {
         int parts = parts(n);
-        if (sh == 1 && sw == 1 && !gradT) {
+        if (sh == 1 && sw == 1) {
             ensureDirect(parts);
         }
         if (gx != null) {
@@ -281,7 +304,7 @@ public final class Conv2d {
         Kernels.run(backwardTask, parts);
         backwardTask.set(null, null, 0, null, 0, null);
         int size = f * ck;
-        if (gradT) {
+        if (gradT && !gradWide()) {
             for (int j = 0; j < f; j++) {
                 for (int k = 0; k < ck; k++) {
                     float s = 0f;
@@ -405,6 +428,9 @@ public final class Conv2d {
         float[] colsT = colT[part];
         float[] acc = partial[part];
         java.util.Arrays.fill(acc, 0f);
+        if (gradWide()) {
+            java.util.Arrays.fill(accV[part], 0f);
+        }
         int size = f * ck;
         for (int i = from; i < to; i++) {
             int go = i * outSize;
@@ -445,6 +471,33 @@ public final class Conv2d {
                     sb += gz[t];
                 }
                 acc[size + j] += sb;
+            }
+            if (gradWide()) {
+                float[] src = padded[part];
+                int xo = i * inSize;
+                if (pad) {
+                    for (int ci = 0; ci < c; ci++) {
+                        for (int y = 0; y < h; y++) {
+                            System.arraycopy(x, xo + (ci * h + y) * w, src,
+                                    (ci * ph + y + pt) * pw + pl, w);
+                        }
+                    }
+                } else {
+                    System.arraycopy(x, xo, src, 0, inSize);
+                }
+                float[] gw = gWide[part];
+                for (int jj = 0; jj < f; jj++) {
+                    for (int oy = 0; oy < oh; oy++) {
+                        System.arraycopy(gz, go + (jj * oh + oy) * ow, gw, jj * spanV + oy * pw,
+                                ow);
+                    }
+                }
+                kernels.convGradWide(gw, src, taps, f, spanV, accV[part]);
+                if (gx != null) {
+                    kernels.gemm(wT, 0, f, gz, go, hw, cols, 0, hw, ck, hw, f, false);
+                    col2im(cols, gx, i);
+                }
+                continue;
             }
             if (sh == 1 && sw == 1 && !gradT) {
                 // colᵀ straight from the (padded) input, one window a row
@@ -505,6 +558,20 @@ public final class Conv2d {
                 col2im(cols, gx, i);
             }
         }
+        if (gradWide()) {
+            float[] av = accV[part];
+            for (int k = 0; k < f * ck; k++) {
+                float sum = 0f;
+                for (int l = 0; l < 8; l++) {
+                    sum += av[k * 8 + l];
+                }
+                acc[k] = sum;
+            }
+        }
+    }
+
+    private boolean gradWide() {
+        return sh == 1 && sw == 1 && Kernels.dense() != Kernels.scalar();
     }
 
     private final class ForwardTask implements WorkerPool.Task {

@@ -203,6 +203,29 @@ public interface DenseKernels {
         }
     }
 
+    /**
+     * Adds one sample's weight gradient of a stride-1 convolution in 8 partial sums per weight:
+     * for each filter j, tap q and lane l &lt; 8,
+     * <pre>
+     * acc[(j·ck + q)·8 + l] += Σ_{t ≡ l mod 8} g[j·span + t] · x[taps[q] + t]     (t &lt; span)
+     * </pre>
+     * by fused multiply-adds in ascending t, with ck = {@code taps.length}, {@code g} dZ in wide
+     * rows (0 past each row's end), {@code x} the padded input and {@code span} a multiple of 8.
+     * The caller adds the 8 partial sums in lane order at the end; every implementation gives the
+     * same bits.
+     */
+    default void convGradWide(float[] g, float[] x, int[] taps, int f, int span, float[] acc) {
+        int ck = taps.length;
+        for (int j = 0; j < f; j++) {
+            for (int q = 0; q < ck; q++) {
+                int a = (j * ck + q) * 8;
+                for (int t = 0; t < span; t++) {
+                    acc[a + (t & 7)] = Math.fma(g[j * span + t], x[taps[q] + t], acc[a + (t & 7)]);
+                }
+            }
+        }
+    }
+
     /** {@link #forward} over all {@code n} rows. */
     default void forward(float[] x, int n, int in, float[] p, int w, int b, int out, float[] z) {
         forward(x, 0, n, in, p, w, b, out, z);

@@ -1076,4 +1076,106 @@ final class VectorDenseKernels implements DenseKernels {
             gx[t] = g[t] * (z[t] > 0f ? 1f : 0f);
         }
     }
+
+    /**
+     * Blocks of 3 filters × 4 taps (12 vectors of partial sums in registers over the whole
+     * sample; each step loads 3 vectors of dZ and 4 of input), the taps left over one at a time,
+     * the filters left over one at a time.
+     */
+    @Override
+    public void convGradWide(float[] g, float[] x, int[] taps, int f, int span, float[] acc) {
+        if (L != 8) {
+            DenseKernels.super.convGradWide(g, x, taps, f, span, acc);
+            return;
+        }
+        int ck = taps.length;
+        int j = 0;
+        for (; j + 3 <= f; j += 3) {
+            int q = 0;
+            for (; q + 4 <= ck; q += 4) {
+                grad3x4(g, x, taps, ck, j, q, span, acc);
+            }
+            for (; q < ck; q++) {
+                for (int jj = j; jj < j + 3; jj++) {
+                    grad1(g, x, taps, ck, jj, q, span, acc);
+                }
+            }
+        }
+        for (; j < f; j++) {
+            for (int q = 0; q < ck; q++) {
+                grad1(g, x, taps, ck, j, q, span, acc);
+            }
+        }
+    }
+
+    private static void grad3x4(float[] g, float[] x, int[] taps, int ck, int j, int q,
+            int span, float[] acc) {
+        int a0 = (j * ck + q) * L;
+        int a1 = a0 + ck * L;
+        int a2 = a1 + ck * L;
+        FloatVector s00 = FloatVector.fromArray(S, acc, a0);
+        FloatVector s01 = FloatVector.fromArray(S, acc, a0 + L);
+        FloatVector s02 = FloatVector.fromArray(S, acc, a0 + 2 * L);
+        FloatVector s03 = FloatVector.fromArray(S, acc, a0 + 3 * L);
+        FloatVector s10 = FloatVector.fromArray(S, acc, a1);
+        FloatVector s11 = FloatVector.fromArray(S, acc, a1 + L);
+        FloatVector s12 = FloatVector.fromArray(S, acc, a1 + 2 * L);
+        FloatVector s13 = FloatVector.fromArray(S, acc, a1 + 3 * L);
+        FloatVector s20 = FloatVector.fromArray(S, acc, a2);
+        FloatVector s21 = FloatVector.fromArray(S, acc, a2 + L);
+        FloatVector s22 = FloatVector.fromArray(S, acc, a2 + 2 * L);
+        FloatVector s23 = FloatVector.fromArray(S, acc, a2 + 3 * L);
+        int g0 = j * span;
+        int g1 = g0 + span;
+        int g2 = g1 + span;
+        int x0 = taps[q];
+        int x1 = taps[q + 1];
+        int x2 = taps[q + 2];
+        int x3 = taps[q + 3];
+        for (int t = 0; t < span; t += L) {
+            FloatVector u0 = FloatVector.fromArray(S, g, g0 + t);
+            FloatVector u1 = FloatVector.fromArray(S, g, g1 + t);
+            FloatVector u2 = FloatVector.fromArray(S, g, g2 + t);
+            FloatVector v = FloatVector.fromArray(S, x, x0 + t);
+            s00 = u0.fma(v, s00);
+            s10 = u1.fma(v, s10);
+            s20 = u2.fma(v, s20);
+            v = FloatVector.fromArray(S, x, x1 + t);
+            s01 = u0.fma(v, s01);
+            s11 = u1.fma(v, s11);
+            s21 = u2.fma(v, s21);
+            v = FloatVector.fromArray(S, x, x2 + t);
+            s02 = u0.fma(v, s02);
+            s12 = u1.fma(v, s12);
+            s22 = u2.fma(v, s22);
+            v = FloatVector.fromArray(S, x, x3 + t);
+            s03 = u0.fma(v, s03);
+            s13 = u1.fma(v, s13);
+            s23 = u2.fma(v, s23);
+        }
+        s00.intoArray(acc, a0);
+        s01.intoArray(acc, a0 + L);
+        s02.intoArray(acc, a0 + 2 * L);
+        s03.intoArray(acc, a0 + 3 * L);
+        s10.intoArray(acc, a1);
+        s11.intoArray(acc, a1 + L);
+        s12.intoArray(acc, a1 + 2 * L);
+        s13.intoArray(acc, a1 + 3 * L);
+        s20.intoArray(acc, a2);
+        s21.intoArray(acc, a2 + L);
+        s22.intoArray(acc, a2 + 2 * L);
+        s23.intoArray(acc, a2 + 3 * L);
+    }
+
+    private static void grad1(float[] g, float[] x, int[] taps, int ck, int j, int q, int span,
+            float[] acc) {
+        int a = (j * ck + q) * L;
+        FloatVector s = FloatVector.fromArray(S, acc, a);
+        int g0 = j * span;
+        int x0 = taps[q];
+        for (int t = 0; t < span; t += L) {
+            s = FloatVector.fromArray(S, g, g0 + t).fma(FloatVector.fromArray(S, x, x0 + t), s);
+        }
+        s.intoArray(acc, a);
+    }
 }
