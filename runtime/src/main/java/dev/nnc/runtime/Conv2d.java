@@ -57,7 +57,8 @@ public final class Conv2d {
     /** Wᵀ [C·KH·KW, F], for dX. */
     private final float[] wT;
 
-    // inference (stride 1): the input padded, the offset of each tap in it, the wide rows
+    // the direct kernels (stride 1): the input padded [C, PH, PW], the offset of each tap in
+    // it, the length of the "wide" output rows of one filter ((OH − 1)·PW + OW)
     private final int ph;
     private final int pw;
     private final int span;
