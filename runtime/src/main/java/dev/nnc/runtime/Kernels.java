@@ -138,6 +138,28 @@ public final class Kernels {
         DENSE.infer(x, 0, n, in, p, w, b, out, z);
     }
 
+    /** See {@link DenseKernels#maxPool}: the same bits whichever kernels are in use. */
+    public static void maxPool(float[] x, int n, int c, int h, int w, int kh, int kw, int sh,
+            int sw, int oh, int ow, float[] y) {
+        DENSE.maxPool(x, n, c, h, w, kh, kw, sh, sw, oh, ow, y);
+    }
+
+    /** See {@link DenseKernels#reluBackward}: the same bits whichever kernels are in use. */
+    public static void reluBackward(float[] z, float[] g, float[] gx, int size) {
+        DENSE.reluBackward(z, g, gx, size);
+    }
+
+    /** See {@link DenseKernels#maxPoolArg}: the same bits whichever kernels are in use. */
+    public static void maxPoolArg(float[] x, int n, int c, int h, int w, int kh, int kw, int sh,
+            int sw, int oh, int ow, float[] y, float[] arg) {
+        DENSE.maxPoolArg(x, n, c, h, w, kh, kw, sh, sw, oh, ow, y, arg);
+    }
+
+    /** See {@link DenseKernels#relu}: the same bits whichever kernels are in use. */
+    public static void relu(float[] x, float[] y, int size) {
+        DENSE.relu(x, y, size);
+    }
+
     /** See {@link DenseKernels#gradWeights}. */
     public static void denseGradWeights(float[] x, int n, int in, float[] g, int out, float[] gp,
             int w, int b) {

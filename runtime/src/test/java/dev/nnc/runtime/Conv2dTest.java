@@ -22,6 +22,7 @@ class Conv2dTest {
         "2, 5, 6, 4, 2, 3, 1, 1, 1, 1, 1, 1",
         "1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 2, 2",
         "6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0",
+        "2, 7, 7, 8, 3, 3, 2, 2, 1, 1, 1, 1",
     })
     void matchesTheDefinition(String spec) {
         int[] a = java.util.Arrays.stream(spec.split(", ")).mapToInt(Integer::parseInt).toArray();

@@ -26,12 +26,14 @@ import java.util.List;
  * <p>W is laid out [F, C, KH, KW] (as PyTorch and ONNX keep it); its fan-in for the initializers
  * is C·KH·KW and its fan-out F·KH·KW.
  *
- * <p>NOTE: training steps call the runtime's {@link Conv2d} (im2col, then row-by-row products
- * the JIT vectorizes, the batch split across the kernel threads); inference emits direct loops
- * with the layer's sizes as literals, which depend on nothing but the JDK (the standalone class
- * emits the same, so its predictions equal nnc's to the bit) and sum every output in the same
- * order as the training kernels (which fuse the multiply-adds when vectorized, so the two differ
- * in the last bits).
+ * <p>NOTE: training steps call the runtime's {@link Conv2d} (im2col, then matrix products, the
+ * batch split across the kernel threads). Inference in the generated class calls
+ * {@link Conv2d#infer} at stride 1 (direct convolution with the sums kept in vector registers
+ * over all taps, no im2col) and emits direct loops at other strides; the standalone class, which
+ * depends on nothing but the JDK, emits the loops. All of them sum every output in the same
+ * order, b then (c, ky, kx) ascending, by fused multiply-adds ({@link Math#fma}), so the
+ * generated class predicts the standalone class's bits whichever kernels are in use (and the
+ * vectorized training kernels', which fuse in the same order).
  */
 public final class Conv implements LayerKind {
 
@@ -115,6 +117,12 @@ public final class Conv implements LayerKind {
         Shape in = s.inShape();
         Window w = window(in, s.args());
         if (w.sh() == 1 && w.sw() == 1) {
+            if (!s.inferenceOnly()) {
+                // the same sums as the loops of emitWide, in the runtime's kernels
+                c.addStatement("$L.infer($L, n, p, $L, $L, $L)", s.helper(0), s.in(), wOff, bOff,
+                        s.out());
+                return;
+            }
             emitWide(s, w, wOff, bOff);
             return;
         }
@@ -125,7 +133,7 @@ public final class Conv implements LayerKind {
         int hw = w.oh() * w.ow();
         // Each weight times a row of the input, added to a row of the output: the inner loop
         // runs over contiguous outputs, which the JIT vectorizes. Every output still sums b,
-        // then (c, ky, kx) in ascending order.
+        // then (c, ky, kx) in ascending order, by fused multiply-adds.
         c.beginControlFlow("for (int i = 0; i < n; i++)");
         c.addStatement("final int xo = i * $L", s.inSize());
         c.beginControlFlow("for (int f = 0; f < $L; f++)", f);
@@ -162,9 +170,11 @@ public final class Conv implements LayerKind {
         c.addStatement("final int zr = zf + oy * $L", w.ow());
         c.beginControlFlow("for (int ox = $L; ox < $L; ox++)", oxLo, oxHi);
         if (w.sw() == 1) {
-            c.addStatement("$L[zr + ox] += wv * $L[xr + ox]", s.out(), s.in());
+            c.addStatement("$L[zr + ox] = Math.fma(wv, $L[xr + ox], $L[zr + ox])", s.out(),
+                    s.in(), s.out());
         } else {
-            c.addStatement("$L[zr + ox] += wv * $L[xr + ox * $L]", s.out(), s.in(), w.sw());
+            c.addStatement("$L[zr + ox] = Math.fma(wv, $L[xr + ox * $L], $L[zr + ox])",
+                    s.out(), s.in(), w.sw(), s.out());
         }
         c.endControlFlow();
         c.endControlFlow();
@@ -180,28 +190,14 @@ public final class Conv implements LayerKind {
         return (w.oh() - 1) * (in.dim(2) + w.pl() + w.pr()) + w.ow();
     }
 
-    @Override
-    public List<WorkBuffer> workBuffers(Shape in, Shape out, Args args) {
-        Window w = window(in, args);
-        if (w.sh() != 1 || w.sw() != 1) {
-            return List.of();
-        }
-        WorkBuffer wide = WorkBuffer.fixed("the wide output rows of one filter (inference)",
-                span(w, in));
-        if (!w.padded()) {
-            return List.of(wide);
-        }
-        return List.of(wide, WorkBuffer.fixed("the padded input of one sample (inference)",
-                in.dim(0) * (in.dim(1) + w.pt() + w.pb()) * (in.dim(2) + w.pl() + w.pr())));
-    }
-
     /**
      * Inference at stride 1: with the input padded (into a scratch image whose border stays 0),
      * the output rows of one filter are computed "wide", PW values a row instead of OW, so that
      * for every weight the positions it touches form one contiguous range of
      * (OH − 1)·PW + OW values in the output and in the input: one long loop the JIT vectorizes.
      * The PW − OW extra values a row are dropped when the rows are copied out. Every output sums
-     * b, then (c, ky, kx) in ascending order (padding adds zeros).
+     * b, then (c, ky, kx) in ascending order by fused multiply-adds (padding adds zeros), as
+     * {@link Conv2d#infer} does.
      */
     private static void emitWide(EmitSite s, Window w, int wOff, int bOff) {
         var c = s.code();
@@ -213,17 +209,9 @@ public final class Conv implements LayerKind {
         int pw = width + w.pl() + w.pr();
         int f = s.outShape().dim(0);
         int span = span(w, in);
-        boolean own = s.work().isEmpty();
-        if (own) {
-            c.addStatement("final float[] wide = new float[$L]", span);
-            if (w.padded()) {
-                c.addStatement("final float[] padded = new float[$L]", channels * ph * pw);
-            }
-        } else {
-            c.addStatement("final float[] wide = $L", s.work(0));
-            if (w.padded()) {
-                c.addStatement("final float[] padded = $L", s.work(1));
-            }
+        c.addStatement("final float[] wide = new float[$L]", span);
+        if (w.padded()) {
+            c.addStatement("final float[] padded = new float[$L]", channels * ph * pw);
         }
         c.beginControlFlow("for (int i = 0; i < n; i++)");
         if (w.padded()) {
@@ -250,7 +238,7 @@ public final class Conv implements LayerKind {
         c.addStatement("final float wv = p[wf + (c * $L + ky) * $L + kx]", w.kh(), w.kw());
         c.addStatement("final int base = xo + (c * $L + ky) * $L + kx", ph, pw);
         c.beginControlFlow("for (int t = 0; t < $L; t++)", span);
-        c.addStatement("wide[t] += wv * src[base + t]");
+        c.addStatement("wide[t] = Math.fma(wv, src[base + t], wide[t])");
         c.endControlFlow();
         c.endControlFlow();
         c.endControlFlow();

@@ -1,6 +1,7 @@
 package dev.nnc.compiler.ops;
 
 import dev.nnc.compiler.onnx.OnnxGraph;
+import dev.nnc.runtime.Kernels;
 import java.util.List;
 
 /**
@@ -14,6 +15,10 @@ import java.util.List;
  * maximum, the first in row-major order takes it, as in PyTorch) and leaves the others at 0.
  *
  * <p>Average pooling: Y = Σ window / (KH·KW); backward spreads dY / (KH·KW) over the window.
+ *
+ * <p>Inference of max pooling in the generated class calls the runtime's
+ * {@link Kernels#maxPool} (vectorized for 2×2 windows at stride 2), which compares in the
+ * order of the loops the standalone class emits and so gives their bits.
  *
  * <p>ONNX: {@code MaxPool} / {@code AveragePool} with {@code kernel_shape} and {@code strides}.
  */
@@ -100,34 +105,35 @@ public abstract sealed class Pool implements LayerKind {
             Window w = window(s.inShape(), s.args());
             if (!s.inferenceOnly()) {
                 c.beginControlFlow("if ($L)", s.training());
-                c.addStatement("final float[] arg = $L", s.work(0));
-                emitMax(s, w, true);
+                // the same comparisons as the loops below, in the runtime's kernels
+                Shape in = s.inShape();
+                c.addStatement("$T.maxPoolArg($L, n, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)",
+                        Kernels.class, s.in(), in.dim(0), in.dim(1), in.dim(2), w.kh(), w.kw(),
+                        w.sh(), w.sw(), w.oh(), w.ow(), s.out(), s.work(0));
                 c.addStatement("return");
                 c.endControlFlow();
+                c.addStatement("$T.maxPool($L, n, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)",
+                        Kernels.class, s.in(), in.dim(0), in.dim(1), in.dim(2), w.kh(), w.kw(),
+                        w.sh(), w.sw(), w.oh(), w.ow(), s.out());
+                return;
             }
-            emitMax(s, w, false);
+            emitMax(s, w);
         }
 
-        private void emitMax(EmitSite s, Window w, boolean keep) {
+        private void emitMax(EmitSite s, Window w) {
             var c = s.code();
             int width = s.inShape().dim(2);
             openLoops(s, w);
-            c.addStatement("int best = corner");
             c.addStatement("float max = $L[corner]", s.in());
             c.beginControlFlow("for (int ky = 0; ky < $L; ky++)", w.kh());
             c.beginControlFlow("for (int kx = 0; kx < $L; kx++)", w.kw());
-            c.addStatement("final int q = corner + ky * $L + kx", width);
-            c.addStatement("final float v = $L[q]", s.in());
+            c.addStatement("final float v = $L[corner + ky * $L + kx]", s.in(), width);
             c.beginControlFlow("if (v > max)");
             c.addStatement("max = v");
-            c.addStatement("best = q");
             c.endControlFlow();
             c.endControlFlow();
             c.endControlFlow();
             c.addStatement("$L[t] = max", s.out());
-            if (keep) {
-                c.addStatement("arg[t] = best");
-            }
             closeLoops(s);
         }
 
