@@ -123,27 +123,7 @@ public interface DenseKernels {
      */
     default void maxPool(float[] x, int n, int c, int h, int w, int kh, int kw, int sh, int sw,
             int oh, int ow, float[] y) {
-        for (int i = 0; i < n; i++) {
-            for (int ci = 0; ci < c; ci++) {
-                for (int oy = 0; oy < oh; oy++) {
-                    int t = ((i * c + ci) * oh + oy) * ow;
-                    int r = ((i * c + ci) * h + oy * sh) * w;
-                    for (int ox = 0; ox < ow; ox++) {
-                        int corner = r + ox * sw;
-                        float max = x[corner];
-                        for (int ky = 0; ky < kh; ky++) {
-                            for (int kx = 0; kx < kw; kx++) {
-                                float v = x[corner + ky * w + kx];
-                                if (v > max) {
-                                    max = v;
-                                }
-                            }
-                        }
-                        y[t + ox] = max;
-                    }
-                }
-            }
-        }
+        maxPoolLoops(x, n, c, h, w, kh, kw, sh, sw, oh, ow, y, null);
     }
 
     /**
@@ -176,6 +156,12 @@ public interface DenseKernels {
      */
     default void maxPoolArg(float[] x, int n, int c, int h, int w, int kh, int kw, int sh,
             int sw, int oh, int ow, float[] y, float[] arg) {
+        maxPoolLoops(x, n, c, h, w, kh, kw, sh, sw, oh, ow, y, arg);
+    }
+
+    /** The plain loops of {@link #maxPool} and, with {@code arg}, of {@link #maxPoolArg}. */
+    private void maxPoolLoops(float[] x, int n, int c, int h, int w, int kh, int kw, int sh,
+            int sw, int oh, int ow, float[] y, float[] arg) {
         for (int i = 0; i < n; i++) {
             for (int ci = 0; ci < c; ci++) {
                 for (int oy = 0; oy < oh; oy++) {
@@ -196,7 +182,9 @@ public interface DenseKernels {
                             }
                         }
                         y[t + ox] = max;
-                        arg[t + ox] = best;
+                        if (arg != null) {
+                            arg[t + ox] = best;
+                        }
                     }
                 }
             }
