@@ -45,6 +45,10 @@ class GradientCheckTest {
         "dense(4) -> relu\n dense(3) -> softmax\n loss cross_entropy",
         "dense(3) -> softmax\n loss mse",
         "dense(5) -> tanh\n dense(4) -> sigmoid\n dense(3) -> softmax\n loss cross_entropy",
+        // one input or few outputs (no loop over them), activations fused into the next layer
+        "dense(1) -> tanh\n dense(5) -> sigmoid\n dense(1)\n loss mse",
+        "dense(5) -> tanh\n dense(6, bias: false) -> sigmoid\n dense(2)\n loss mse",
+        "dense(1, bias: false) -> sigmoid\n dense(6, bias: false)\n dense(2)\n loss mse",
     })
     void backwardMatchesFiniteDifferences(String body) {
         TrainableModel m = Models.load(HEAD + body + TAIL);

@@ -37,7 +37,9 @@ import javax.lang.model.element.Modifier;
  * <p>For a model {@code Xor} (2 → dense 2 → sigmoid → dense 1 → sigmoid) it writes
  * {@code fwdDense1(x, a0, n); fwdSigmoid1(a0, a1, n); ...} in {@code forward}, the fused
  * sigmoid + binary cross-entropy gradient dZ = (A − Y)/m in {@code trainStep}, and
- * {@code bwdDense2(a1, a2, g1, g2, n); ...} in {@code backward}.
+ * {@code bwdDense2(a1, a2, g0, g2, n); bwdDense1(x, a0, null, g0, n);} in {@code backward}:
+ * the second dense layer multiplies its input gradient by the hidden sigmoid's derivative
+ * A(1 − A), so that sigmoid has no backward pass of its own.
  */
 public final class ModelGenerator {
     private static final ClassName SPEC = ClassName.get(ModelSpec.class);
@@ -50,6 +52,12 @@ public final class ModelGenerator {
     private final int lastBackward;
     /** Index of the first layer owning parameters; the backward pass stops there. */
     private final int firstParam;
+    /**
+     * Per layer: true for an activation whose backward pass the next layer takes over
+     * ({@link dev.nnc.compiler.ops.LayerKind#fusesInputDerivative}): it has no backward method
+     * and no gradient buffer.
+     */
+    private final boolean[] fusedBackward;
 
     private ModelGenerator(ModelIR m) {
         this.m = m;
@@ -64,6 +72,13 @@ public final class ModelGenerator {
             }
         }
         this.firstParam = fp;
+        this.fusedBackward = new boolean[layers.size()];
+        for (int i = fp + 1; fp >= 0 && i <= lastBackward; i++) {
+            LayerIR l = layers.get(i);
+            fusedBackward[i - 1] = layers.get(i - 1).kind() instanceof Activation a
+                    && a.outputDerivative("a", layers.get(i - 1).args()) != null
+                    && l.kind().fusesInputDerivative(l.in(), l.out(), l.args());
+        }
     }
 
     /** The generated source file for {@code model}. */
@@ -102,8 +117,9 @@ public final class ModelGenerator {
     }
 
     private boolean gradBuffer(int i) {
-        // g_i = dLoss/dA_i is needed when a layer at or before i owns parameters.
-        return firstParam >= 0 && i >= firstParam && i <= lastBackward;
+        // g_i = dLoss/dA_i is needed when a layer at or before i owns parameters, unless the
+        // layer after i takes over i's backward pass (it then writes g_(i-1) directly).
+        return firstParam >= 0 && i >= firstParam && i <= lastBackward && !fusedBackward[i];
     }
 
     private void addConstants(TypeSpec.Builder t) {
@@ -524,7 +540,11 @@ public final class ModelGenerator {
                 .addParameter(float[].class, "x").addParameter(int.class, "n");
         for (int i = lastBackward; i >= 0 && i >= firstParam && firstParam >= 0; i--) {
             LayerIR l = layers.get(i);
-            String gradIn = i > firstParam ? "g" + (i - 1) : "null";
+            if (fusedBackward[i]) {
+                continue;
+            }
+            String gradIn = i <= firstParam ? "null" : fusedBackward[i - 1] ? "g" + (i - 2)
+                    : "g" + (i - 1);
             b.addStatement("$L($L, a$L, $L, g$L, n)", method("bwd", l), in(i), i, gradIn, i);
         }
         t.addMethod(b.build());
@@ -658,9 +678,15 @@ public final class ModelGenerator {
                     bwd.addStatement("$T.reluBackward(in, gout, gin, n * $L)", Kernels.class,
                             l.in().size());
                 } else {
-                    l.kind().emitBackward(new EmitSite(bwd, "in", "out", gradIn, "gout", l.in(),
+                    EmitSite site = new EmitSite(bwd, "in", "out", gradIn, "gout", l.in(),
                             l.out(), l.args(), offsets, "true", work, rng, bufferOffsets,
-                            helperNames));
+                            helperNames);
+                    if (l.index() > 0 && fusedBackward[l.index() - 1]) {
+                        LayerIR act = layers.get(l.index() - 1);
+                        site = site.withGradInDerivative(
+                                a -> ((Activation) act.kind()).outputDerivative(a, act.args()));
+                    }
+                    l.kind().emitBackward(site);
                 }
                 t.addMethod(MethodSpec.methodBuilder(method("bwd", l))
                         .addModifiers(Modifier.PRIVATE)

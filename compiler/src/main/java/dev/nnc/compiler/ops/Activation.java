@@ -19,6 +19,16 @@ public abstract class Activation implements LayerKind {
      */
     protected abstract String derivative(String z, String a, Args args);
 
+    /**
+     * f'(z) written with the output alone, given the name of a float local holding a = f(z), or
+     * {@code null} when f' needs z. A layer after the activation that can take it
+     * ({@link LayerKind#fusesInputDerivative}) multiplies its dLoss/dIn by it, and the
+     * activation's own backward pass is left out: one pass over the batch fewer.
+     */
+    public String outputDerivative(String a, Args args) {
+        return null;
+    }
+
     /** Floating-point operations per element. */
     protected int cost() {
         return 1;
@@ -123,6 +133,11 @@ public abstract class Activation implements LayerKind {
 
         @Override
         protected String derivative(String z, String a, Args args) {
+            return outputDerivative(a, args);
+        }
+
+        @Override
+        public String outputDerivative(String a, Args args) {
             return a + " * (1f - " + a + ")";
         }
 
@@ -176,6 +191,11 @@ public abstract class Activation implements LayerKind {
 
         @Override
         protected String derivative(String z, String a, Args args) {
+            return outputDerivative(a, args);
+        }
+
+        @Override
+        public String outputDerivative(String a, Args args) {
             return "1f - " + a + " * " + a;
         }
 

@@ -125,6 +125,12 @@ public final class Dense implements LayerKind {
     /** Outputs up to which the inline loops keep each output's sum in a local. */
     static final int LOCAL_SUMS = 4;
 
+    /** The inline loops (below {@link #KERNEL_MIN_WEIGHTS}) take the activation's derivative. */
+    @Override
+    public boolean fusesInputDerivative(Shape in, Shape out, Args args) {
+        return (long) (in.size() / steps(in)) * (out.size() / steps(in)) < KERNEL_MIN_WEIGHTS;
+    }
+
     private static boolean kernel(EmitSite s) {
         return (long) width(s) * units(s) >= KERNEL_MIN_WEIGHTS;
     }
@@ -154,37 +160,66 @@ public final class Dense implements LayerKind {
         // the standalone class's form of Kernels.denseInfer adds with one rounding per product
         boolean fused = kernel(s);
         c.beginControlFlow("for (int i = 0, m = $L; i < m; i++)", rows);
-        c.addStatement("final int xo = i * $L", in);
+        if (in > 1) {
+            c.addStatement("final int xo = i * $L", in);
+        }
         c.addStatement("final int zo = i * $L", out);
+        // NOTE: one input (a textbook regression's x) has no loop over the inputs: the bias and
+        // the single product go in one statement per output.
+        String x = in > 1 ? "xo + k" : "i";
         if (out <= LOCAL_SUMS) {
             // NOTE: a few outputs are summed in locals: in the array, each addition would wait
             // for the store of the one before (the same operations, in the same order).
-            for (int j = 0; j < out; j++) {
-                c.addStatement("float z$L = $L", j, bias ? "p[" + (s.offset(1) + j) + "]" : "0f");
+            if (in == 1) {
+                c.addStatement("final float xv = $L[i]", s.in());
             }
-            c.beginControlFlow("for (int k = 0; k < $L; k++)", in);
-            c.addStatement("final float xv = $L[xo + k]", s.in());
-            c.addStatement("final int wo = $L + k * $L", w, out);
             for (int j = 0; j < out; j++) {
-                if (fused) {
-                    c.addStatement("z$L = Math.fma(xv, p[wo + $L], z$L)", j, j, j);
+                String init = bias ? "p[" + (s.offset(1) + j) + "]" : "0f";
+                if (in > 1) {
+                    c.addStatement("float z$L = $L", j, init);
+                } else if (fused) {
+                    c.addStatement("final float z$L = Math.fma(xv, p[$L], $L)", j, w + j, init);
                 } else {
-                    c.addStatement("z$L += xv * p[wo + $L]", j, j);
+                    c.addStatement("final float z$L = $L", j, bias ? init + " + xv * p[" + (w + j)
+                            + "]" : "xv * p[" + (w + j) + "]");
                 }
             }
-            c.endControlFlow();
+            if (in > 1) {
+                c.beginControlFlow("for (int k = 0; k < $L; k++)", in);
+                c.addStatement("final float xv = $L[$L]", s.in(), x);
+                c.addStatement("final int wo = $L + k * $L", w, out);
+                for (int j = 0; j < out; j++) {
+                    if (fused) {
+                        c.addStatement("z$L = Math.fma(xv, p[wo + $L], z$L)", j, j, j);
+                    } else {
+                        c.addStatement("z$L += xv * p[wo + $L]", j, j);
+                    }
+                }
+                c.endControlFlow();
+            }
             for (int j = 0; j < out; j++) {
                 c.addStatement("$L[zo + $L] = z$L", s.out(), j, j);
             }
             c.endControlFlow();
             return;
         }
-        c.beginControlFlow("for (int j = 0; j < $L; j++)", out);
-        if (bias) {
-            c.addStatement("$L[zo + j] = p[$L + j]", s.out(), s.offset(1));
-        } else {
-            c.addStatement("$L[zo + j] = 0f", s.out());
+        String init = bias ? "p[" + s.offset(1) + " + j]" : "0f";
+        if (in == 1) {
+            c.addStatement("final float xv = $L[i]", s.in());
+            c.beginControlFlow("for (int j = 0; j < $L; j++)", out);
+            if (fused) {
+                c.addStatement("$L[zo + j] = Math.fma(xv, p[$L + j], $L)", s.out(), w, init);
+            } else if (bias) {
+                c.addStatement("$L[zo + j] = $L + xv * p[$L + j]", s.out(), init, w);
+            } else {
+                c.addStatement("$L[zo + j] = xv * p[$L + j]", s.out(), w);
+            }
+            c.endControlFlow();
+            c.endControlFlow();
+            return;
         }
+        c.beginControlFlow("for (int j = 0; j < $L; j++)", out);
+        c.addStatement("$L[zo + j] = $L", s.out(), init);
         c.endControlFlow();
         c.beginControlFlow("for (int k = 0; k < $L; k++)", in);
         c.addStatement("final float xv = $L[xo + k]", s.in());
@@ -223,28 +258,72 @@ public final class Dense implements LayerKind {
             c.addStatement("$T.fill(gp, $L, $L, 0f)", java.util.Arrays.class, s.offset(1),
                     s.offset(1) + out);
         }
+        // dLoss/dIn, times the derivative of the activation before the layer when it is fused
+        // here (the same product the activation's own pass would take, to the bit)
+        String scale = s.gradInDerivative() == null ? "" : " * (" + s.gradInDerivative().apply("xv")
+                + ")";
+        boolean locals = out <= LOCAL_SUMS;
+        // NOTE: with one input there is no loop over the inputs, and the bias gradient is summed
+        // in the loop over the outputs (each gradient's additions in the same order).
+        boolean loop = in > 1;
         c.beginControlFlow("for (int i = 0, m = $L; i < m; i++)", rows);
-        c.addStatement("final int xo = i * $L", in);
+        if (loop) {
+            c.addStatement("final int xo = i * $L", in);
+        }
         c.addStatement("final int go = i * $L", out);
-        if (bias) {
+        if (locals) {
+            for (int j = 0; j < out; j++) {
+                c.addStatement("final float g$L = $L[go + $L]", j, s.gradOut(), j);
+            }
+            if (bias) {
+                for (int j = 0; j < out; j++) {
+                    c.addStatement("gp[$L] += g$L", s.offset(1) + j, j);
+                }
+            }
+        } else if (bias && loop) {
             c.beginControlFlow("for (int j = 0; j < $L; j++)", out);
             c.addStatement("gp[$L + j] += $L[go + j]", s.offset(1), s.gradOut());
             c.endControlFlow();
         }
-        c.beginControlFlow("for (int k = 0; k < $L; k++)", in);
-        c.addStatement("final float xv = $L[xo + k]", s.in());
-        c.addStatement("final int wo = $L + k * $L", w, out);
-        c.beginControlFlow("for (int j = 0; j < $L; j++)", out);
-        c.addStatement("gp[wo + j] += xv * $L[go + j]", s.gradOut());
-        c.endControlFlow();
-        if (s.gradIn() != null) {
-            c.addStatement("float sum = 0f");
-            c.beginControlFlow("for (int j = 0; j < $L; j++)", out);
-            c.addStatement("sum += $L[go + j] * p[wo + j]", s.gradOut());
-            c.endControlFlow();
-            c.addStatement("$L[xo + k] = sum", s.gradIn());
+        String x = loop ? "xo + k" : "i";
+        String wo = loop ? "wo" : String.valueOf(w);
+        if (loop) {
+            c.beginControlFlow("for (int k = 0; k < $L; k++)", in);
+            c.addStatement("final int wo = $L + k * $L", w, out);
         }
-        c.endControlFlow();
+        c.addStatement("final float xv = $L[$L]", s.in(), x);
+        if (locals) {
+            StringBuilder sum = new StringBuilder();
+            for (int j = 0; j < out; j++) {
+                c.addStatement("gp[$L + $L] += xv * g$L", wo, j, j);
+                sum.append(j == 0 ? "" : " + ").append("g").append(j).append(" * p[").append(wo)
+                        .append(" + ").append(j).append("]");
+            }
+            if (s.gradIn() != null) {
+                c.addStatement("$L[$L] = $L$L", s.gradIn(), x,
+                        scale.isEmpty() ? sum : "(" + sum + ")", scale);
+            }
+        } else {
+            c.beginControlFlow("for (int j = 0; j < $L; j++)", out);
+            if (bias && !loop) {
+                c.addStatement("final float g = $L[go + j]", s.gradOut());
+                c.addStatement("gp[$L + j] += g", s.offset(1));
+                c.addStatement("gp[$L + j] += xv * g", wo);
+            } else {
+                c.addStatement("gp[$L + j] += xv * $L[go + j]", wo, s.gradOut());
+            }
+            c.endControlFlow();
+            if (s.gradIn() != null) {
+                c.addStatement("float sum = 0f");
+                c.beginControlFlow("for (int j = 0; j < $L; j++)", out);
+                c.addStatement("sum += $L[go + j] * p[$L + j]", s.gradOut(), wo);
+                c.endControlFlow();
+                c.addStatement("$L[$L] = sum$L", s.gradIn(), x, scale);
+            }
+        }
+        if (loop) {
+            c.endControlFlow();
+        }
         c.endControlFlow();
         emitPenaltyGradient(s, w, in * out);
     }

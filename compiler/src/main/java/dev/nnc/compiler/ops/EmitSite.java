@@ -2,6 +2,7 @@ package dev.nnc.compiler.ops;
 
 import com.palantir.javapoet.CodeBlock;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Where a layer's generated code goes and the names it may use there. Generated methods have these
@@ -28,17 +29,37 @@ import java.util.List;
  *     order of {@link LayerKind#buffers}
  * @param helpers the names of the fields holding the layer's runtime helpers, in the order of
  *     {@link LayerKind#helpers} (empty where the code only ever infers)
+ * @param gradInDerivative {@code null}, or, for a layer that
+ *     {@linkplain LayerKind#fusesInputDerivative fuses} it: given the name of a float local
+ *     holding one value of the layer's input, the Java expression dLoss/dIn is multiplied by (the
+ *     derivative of the activation that produced the input); {@link #gradIn} then receives
+ *     dLoss/dZ of that activation
  */
 public record EmitSite(CodeBlock.Builder code, String in, String out, String gradIn,
         String gradOut, Shape inShape, Shape outShape, Args args, int[] offsets,
         String training, List<String> work, String rng, int[] bufferOffsets,
-        List<String> helpers) {
+        List<String> helpers, UnaryOperator<String> gradInDerivative) {
 
     public EmitSite {
         offsets = offsets.clone();
         work = List.copyOf(work);
         bufferOffsets = bufferOffsets.clone();
         helpers = List.copyOf(helpers);
+    }
+
+    /** A site without a fused input derivative. */
+    public EmitSite(CodeBlock.Builder code, String in, String out, String gradIn,
+            String gradOut, Shape inShape, Shape outShape, Args args, int[] offsets,
+            String training, List<String> work, String rng, int[] bufferOffsets,
+            List<String> helpers) {
+        this(code, in, out, gradIn, gradOut, inShape, outShape, args, offsets, training, work,
+                rng, bufferOffsets, helpers, null);
+    }
+
+    /** This site with dLoss/dIn multiplied by {@code derivative} (see the record's doc). */
+    public EmitSite withGradInDerivative(UnaryOperator<String> derivative) {
+        return new EmitSite(code, in, out, gradIn, gradOut, inShape, outShape, args, offsets,
+                training, work, rng, bufferOffsets, helpers, derivative);
     }
 
     /** A site without runtime helpers. */

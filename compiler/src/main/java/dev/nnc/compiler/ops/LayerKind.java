@@ -83,6 +83,15 @@ public interface LayerKind {
         return false;
     }
 
+    /**
+     * True when the layer's backward pass multiplies dLoss/dIn by
+     * {@link EmitSite#gradInDerivative} where the site gives one: the derivative of the
+     * activation before the layer, from its output (the layer's input). False by default.
+     */
+    default boolean fusesInputDerivative(Shape in, Shape out, Args args) {
+        return false;
+    }
+
     /** Floating-point operations per sample in the forward pass (a multiply-add counts 2). */
     long flops(Shape in, Shape out, Args args);
 
