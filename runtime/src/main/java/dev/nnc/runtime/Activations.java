@@ -63,17 +63,16 @@ public final class Activations {
     }
 
     /**
-     * out[i] = σ(in[i]) for i in [0, len), bit for bit {@link #sigmoid(float)}: four passes, each
+     * out[i] = σ(in[i]) for i in [0, len), bit for bit {@link #sigmoid(float)}: three passes, each
      * a loop the JIT turns into vector instructions (the bit moves between float and int go
      * through memory, as it vectorizes them only there). {@code scratch} holds at least
      * {@code len} floats; {@code out} may be {@code in}.
      */
     public static void sigmoid(float[] in, float[] out, float[] scratch, int len) {
         for (int i = 0; i < len; i++) {
-            out[i] = Math.min(Math.max(-in[i], EXP_MIN), EXP_MAX);
-        }
-        for (int i = 0; i < len; i++) {
-            scratch[i] = out[i] * LOG2E + ROUND;
+            float x = Math.min(Math.max(-in[i], EXP_MIN), EXP_MAX);
+            out[i] = x;
+            scratch[i] = x * LOG2E + ROUND;
         }
         for (int i = 0; i < len; i++) {
             scratch[i] = Float.intBitsToFloat((Float.floatToRawIntBits(scratch[i]) - BIAS) << 23);
