@@ -1,5 +1,6 @@
 package dev.nnc.cli;
 
+import dev.nnc.compiler.ClassCache;
 import dev.nnc.compiler.Compilation;
 import dev.nnc.compiler.InMemoryJavac;
 import dev.nnc.compiler.NnCompiler;
@@ -10,6 +11,7 @@ import dev.nnc.runtime.Weights;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** What several commands do alike: compile a file, load its class, find and load weights. */
@@ -56,12 +58,19 @@ final class Models {
     private static final Map<String, Class<? extends TrainableModel>> CLASSES =
             new ConcurrentHashMap<>();
 
-    /** Compiles the generated class in memory (once per source text) and returns an instance. */
+    /** The compiled classes kept on disk between runs; none when NNC_CACHE=off. */
+    private static final Optional<ClassCache> CACHE = ClassCache.fromEnvironment();
+
+    /**
+     * Loads the generated class (once per source text in a process) and returns an instance:
+     * from the class cache, compiling it there when it is not yet, or in memory without a cache.
+     */
     static TrainableModel load(Compilation c) {
         String source = c.javaSource();
         Class<? extends TrainableModel> cls = CLASSES.get(source);
         if (cls == null) {
-            TrainableModel m = InMemoryJavac.load(c);
+            TrainableModel m = CACHE.map(cache -> cache.load(c))
+                    .orElseGet(() -> InMemoryJavac.load(c));
             CLASSES.putIfAbsent(source, m.getClass());
             return m;
         }

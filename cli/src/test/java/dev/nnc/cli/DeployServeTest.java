@@ -60,7 +60,7 @@ class DeployServeTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("surefire.test.class.path",
                 System.getProperty("java.class.path"));
-        server = new ProcessBuilder(java, "-cp", cp, "dev.nnc.cli.Main", "serve",
+        server = new ProcessBuilder(java, "-Dnnc.cache=off", "-cp", cp, "dev.nnc.cli.Main", "serve",
                 rings.file().toString(), "--weights", rings.weights().toString(),
                 "--port", "0", "--threads", "4")
                 .redirectError(stderr.toFile()).start();

@@ -77,10 +77,7 @@ public final class InMemoryJavac {
                 return source;
             }
         };
-        List<String> options = List.of("-Xlint:all", "-proc:none", "--release", "17",
-                "-classpath", System.getProperty("java.class.path", "") + File.pathSeparator
-                        + runtimeLocation());
-        boolean ok = javac.getTask(null, fm, collector, options, null, List.of(file)).call();
+        boolean ok = javac.getTask(null, fm, collector, options(), null, List.of(file)).call();
         List<String> warnings = new ArrayList<>();
         StringBuilder errors = new StringBuilder();
         for (Diagnostic<? extends JavaFileObject> d : collector.getDiagnostics()) {
@@ -100,7 +97,15 @@ public final class InMemoryJavac {
         return new Result(classes, warnings);
     }
 
-    private static String runtimeLocation() {
+    /** javac's options for a generated class: all lint warnings, Java 17, this JVM's classpath. */
+    static List<String> options() {
+        return List.of("-Xlint:all", "-proc:none", "--release", "17", "-classpath",
+                System.getProperty("java.class.path", "") + File.pathSeparator
+                        + runtimeLocation());
+    }
+
+    /** Where the runtime's classes come from: its jar or class directory. */
+    static String runtimeLocation() {
         try {
             return new File(TrainableModel.class.getProtectionDomain().getCodeSource()
                     .getLocation().toURI()).getPath();
@@ -111,11 +116,20 @@ public final class InMemoryJavac {
 
     /** Compiles and loads the class, returning a new instance of it. */
     public static TrainableModel load(Compilation c) {
-        Result r = compile(c.className(), c.javaSource());
+        return instantiate(c.className(), compile(c.className(), c.javaSource()).classes());
+    }
+
+    /**
+     * Defines {@code classes} (bytecode by class name) in a new class loader and returns a new
+     * instance of {@code className}.
+     *
+     * @throws JavacException when the class cannot be loaded or is not a model
+     */
+    public static TrainableModel instantiate(String className, Map<String, byte[]> classes) {
         ClassLoader loader = new ClassLoader(TrainableModel.class.getClassLoader()) {
             @Override
             protected Class<?> findClass(String name) throws ClassNotFoundException {
-                byte[] b = r.classes().get(name);
+                byte[] b = classes.get(name);
                 if (b == null) {
                     throw new ClassNotFoundException(name);
                 }
@@ -123,10 +137,10 @@ public final class InMemoryJavac {
             }
         };
         try {
-            Class<?> cls = loader.loadClass(c.className());
+            Class<?> cls = loader.loadClass(className);
             return (TrainableModel) cls.getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException e) {
-            throw new JavacException("cannot load " + c.className() + ": " + e);
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new JavacException("cannot load " + className + ": " + e);
         }
     }
 }

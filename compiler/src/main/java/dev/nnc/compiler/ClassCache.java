@@ -1,0 +1,259 @@
+package dev.nnc.compiler;
+
+import dev.nnc.runtime.TrainableModel;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Compiled model classes on disk, so that the commands that run a model compile each generated
+ * class once: {@code nnc train}, {@code eval} and {@code predict} of an unchanged model load its
+ * bytecode instead of running javac again.
+ *
+ * <p>An entry is a directory named by the SHA-256 of the generated source, the Java version and
+ * the runtime the class was compiled against (its jar's path, size and time), holding the class
+ * files. A missing entry is compiled by {@code javac} in a child process: the JVM that then
+ * trains the model does not spend its JIT compiler threads on javac's own code, which on a small
+ * model would still be compiling while the training runs. Without a {@code javac} executable
+ * (a JRE) it compiles in memory. Entries are written to a temporary directory and renamed, so
+ * concurrent runs and interrupted ones leave no half entries; an entry that cannot be read is
+ * compiled again.
+ */
+public final class ClassCache {
+    /** The directory holding the entries. */
+    private final Path dir;
+
+    public ClassCache(Path dir) {
+        this.dir = dir;
+    }
+
+    /**
+     * The cache the command line uses: {@code $NNC_CACHE_DIR}, else
+     * {@code $XDG_CACHE_HOME/nnc/classes}, else {@code ~/.cache/nnc/classes}; none when
+     * {@code NNC_CACHE} is {@code off} (or the system property {@code nnc.cache} is).
+     */
+    public static Optional<ClassCache> fromEnvironment() {
+        if ("off".equals(System.getProperty("nnc.cache", System.getenv("NNC_CACHE")))) {
+            return Optional.empty();
+        }
+        String explicit = System.getenv("NNC_CACHE_DIR");
+        if (explicit != null && !explicit.isBlank()) {
+            return Optional.of(new ClassCache(Path.of(explicit)));
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
+                : Path.of(System.getProperty("user.home"), ".cache");
+        return Optional.of(new ClassCache(base.resolve("nnc").resolve("classes")));
+    }
+
+    /** The directory holding the entries. */
+    public Path dir() {
+        return dir;
+    }
+
+    /**
+     * A new instance of the compiled class, from the cache or compiled now (and then cached).
+     * When the cache directory cannot be written, the class is compiled in memory.
+     *
+     * @throws InMemoryJavac.JavacException when the generated code does not compile
+     */
+    public TrainableModel load(Compilation c) {
+        Path entry = entry(c);
+        Map<String, byte[]> classes = read(entry);
+        if (classes != null) {
+            try {
+                return InMemoryJavac.instantiate(c.className(), classes);
+            } catch (InMemoryJavac.JavacException | LinkageError e) {
+                // NOTE: a damaged entry: compiled again below, and replaced
+            }
+        }
+        Path tmp;
+        try {
+            Files.createDirectories(dir);
+            tmp = Files.createTempDirectory(dir, "tmp-");
+        } catch (IOException | UnsupportedOperationException e) {
+            return InMemoryJavac.load(c);
+        }
+        try {
+            classes = compile(c, tmp);
+            store(tmp, entry);
+            return InMemoryJavac.instantiate(c.className(), classes);
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    /** The entry directory of {@code c}'s class. */
+    Path entry(Compilation c) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            Path runtime = Path.of(InMemoryJavac.runtimeLocation());
+            String runtimeId = runtime + "|" + size(runtime) + "|" + modified(runtime);
+            for (String part : List.of(c.className(), c.javaSource(),
+                    System.getProperty("java.vm.version", ""), runtimeId)) {
+                d.update(part.getBytes(StandardCharsets.UTF_8));
+                d.update((byte) 0);
+            }
+            return dir.resolve(HexFormat.of().formatHex(d.digest(), 0, 16));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no SHA-256 in this JVM", e);
+        }
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static long modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p).toMillis();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** The class files of an entry by class name, or null when there is none or it is unreadable. */
+    private static Map<String, byte[]> read(Path entry) {
+        if (!Files.isDirectory(entry)) {
+            return null;
+        }
+        Map<String, byte[]> classes = new HashMap<>();
+        try (Stream<Path> files = Files.walk(entry)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String rel = entry.relativize(f).toString().replace(File.separatorChar, '/');
+                if (rel.endsWith(".class")) {
+                    classes.put(rel.substring(0, rel.length() - 6).replace('/', '.'),
+                            Files.readAllBytes(f));
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            return null;
+        }
+        return classes.isEmpty() ? null : classes;
+    }
+
+    /**
+     * Compiles {@code c} into {@code tmp}/classes with a javac child process, or in memory when
+     * this JVM has no javac executable; returns the class files by name.
+     */
+    private static Map<String, byte[]> compile(Compilation c, Path tmp) {
+        Path javac = Path.of(System.getProperty("java.home"), "bin",
+                File.separatorChar == '\\' ? "javac.exe" : "javac");
+        Path out = tmp.resolve("classes");
+        if (!Files.isExecutable(javac)) {
+            Map<String, byte[]> classes = InMemoryJavac.compile(c.className(), c.javaSource())
+                    .classes();
+            write(out, classes);
+            return classes;
+        }
+        Path src = tmp.resolve(c.className().replace('.', '/') + ".java");
+        Path log = tmp.resolve("javac.log");
+        try {
+            Files.createDirectories(src.getParent());
+            Files.createDirectories(out);
+            Files.writeString(src, c.javaSource(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> cmd = new ArrayList<>(List.of(javac.toString(),
+                // NOTE: javac runs for well under a second: its first compiler tier alone
+                // starts it soonest
+                "-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC"));
+        cmd.addAll(InMemoryJavac.options());
+        cmd.addAll(List.of("-encoding", "UTF-8", "-d", out.toString(), src.toString()));
+        int code;
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            if (!p.waitFor(10, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new InMemoryJavac.JavacException("javac did not finish in 10 minutes "
+                        + "compiling " + c.className());
+            }
+            code = p.exitValue();
+        } catch (IOException e) {
+            // NOTE: javac could not be started (e.g. not allowed to): compile in memory instead
+            Map<String, byte[]> classes = InMemoryJavac.compile(c.className(), c.javaSource())
+                    .classes();
+            write(out, classes);
+            return classes;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InMemoryJavac.JavacException("interrupted while compiling "
+                    + c.className());
+        }
+        if (code != 0) {
+            String text;
+            try {
+                text = Files.readString(log);
+            } catch (IOException e) {
+                text = "(no output)";
+            }
+            throw new InMemoryJavac.JavacException("generated code for " + c.className()
+                    + " did not compile:\n" + text);
+        }
+        Map<String, byte[]> classes = read(out);
+        if (classes == null) {
+            throw new InMemoryJavac.JavacException("javac wrote no class for " + c.className());
+        }
+        return classes;
+    }
+
+    private static void write(Path out, Map<String, byte[]> classes) {
+        try {
+            for (Map.Entry<String, byte[]> e : classes.entrySet()) {
+                Path f = out.resolve(e.getKey().replace('.', '/') + ".class");
+                Files.createDirectories(f.getParent());
+                Files.write(f, e.getValue());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Renames tmp/classes to the entry; another run's entry, or a failure, leaves things be. */
+    private static void store(Path tmp, Path entry) {
+        try {
+            deleteTree(entry); // a damaged entry, if any
+            Files.move(tmp.resolve("classes"), entry, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
+            // NOTE: another run stored it first, or the file system cannot rename atomically
+        } catch (IOException e) {
+            // NOTE: not cached this time; the class is loaded from memory all the same
+        }
+    }
+
+    private static void deleteTree(Path p) {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // NOTE: best effort; a leftover temporary directory is harmless
+        }
+    }
+}

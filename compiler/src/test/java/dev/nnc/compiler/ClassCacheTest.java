@@ -1,0 +1,116 @@
+package dev.nnc.compiler;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.TypeSpec;
+import dev.nnc.runtime.Rng;
+import dev.nnc.runtime.TrainableModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClassCacheTest {
+    private static final String SMALL = "model Cached {\n input [2]\n dense(3) -> sigmoid\n"
+            + " dense(1)\n loss mse\n optimizer sgd(lr: 0.1)\n seed 3\n}\n";
+    private static final String LARGE = SMALL.replace("dense(3)", "dense(5)");
+
+    @TempDir
+    Path tmp;
+
+    private static Compilation compile(String source) {
+        Compilation c = Models.compile(source);
+        assertFalse(c.hasErrors(), c::renderDiagnostics);
+        return c;
+    }
+
+    private static List<Path> entries(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.sorted().toList();
+        }
+    }
+
+    @Test
+    void compilesOnceAndTrainsAsTheInMemoryClass() throws IOException {
+        Path dir = tmp.resolve("cache");
+        Compilation c = compile(SMALL);
+        TrainableModel cached = new ClassCache(dir).load(c);
+        List<Path> entries = entries(dir);
+        assertEquals(1, entries.size(), "one entry, no temporary directory left: " + entries);
+        assertTrue(Files.isRegularFile(entries.get(0).resolve("Cached.class")));
+
+        TrainableModel again = new ClassCache(dir).load(c);
+        assertEquals(entries, entries(dir));
+        TrainableModel memory = InMemoryJavac.load(c);
+        float[] x = {0.1f, -0.4f, 0.7f, 0.2f};
+        float[] y = {0.3f, -0.2f};
+        for (TrainableModel m : List.of(cached, again, memory)) {
+            m.initParams(new Rng(5));
+            m.trainStep(x, y, 2);
+        }
+        assertArrayEquals(memory.grads(), cached.grads());
+        assertArrayEquals(memory.grads(), again.grads());
+    }
+
+    @Test
+    void loadsTheStoredBytecodeInsteadOfCompilingAgain() throws IOException {
+        Path dir = tmp.resolve("cache");
+        ClassCache cache = new ClassCache(dir);
+        Compilation small = compile(SMALL);
+        Compilation large = compile(LARGE);
+        cache.load(small);
+        Path smallEntry = cache.entry(small);
+        assertEquals(13, cache.load(small).params().length);
+        // The entry now holds the class of the other model (of the same name): what is loaded
+        // comes from the entry.
+        cache.load(large);
+        Files.copy(cache.entry(large).resolve("Cached.class"), smallEntry.resolve("Cached.class"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(21, cache.load(small).params().length);
+        assertNotEquals(cache.entry(small), cache.entry(large));
+    }
+
+    @Test
+    void aDamagedEntryIsCompiledAgain() throws IOException {
+        Path dir = tmp.resolve("cache");
+        ClassCache cache = new ClassCache(dir);
+        Compilation c = compile(SMALL);
+        cache.load(c);
+        Path cls = cache.entry(c).resolve("Cached.class");
+        byte[] good = Files.readAllBytes(cls);
+        Files.write(cls, new byte[] {1, 2, 3});
+        assertEquals(13, cache.load(c).params().length);
+        assertArrayEquals(good, Files.readAllBytes(cls));
+    }
+
+    @Test
+    void withoutAWritableDirectoryItCompilesInMemory() throws IOException {
+        Path file = Files.writeString(tmp.resolve("not-a-directory"), "x");
+        assertEquals(13, new ClassCache(file.resolve("cache")).load(compile(SMALL)).params()
+                .length);
+    }
+
+    @Test
+    void codeThatDoesNotCompileIsAnErrorNamingTheClass() throws IOException {
+        Compilation broken = new Compilation(List.of(), null, JavaFile.builder("",
+                TypeSpec.classBuilder("Cached").addSuperinterface(ClassName.get("",
+                        "NoSuchInterface")).build()).build(), Set.of());
+        InMemoryJavac.JavacException e = org.junit.jupiter.api.Assertions.assertThrows(
+                InMemoryJavac.JavacException.class, () -> new ClassCache(tmp).load(broken));
+        assertTrue(e.getMessage().contains("Cached") && e.getMessage().contains("NoSuchInterface"),
+                e.getMessage());
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertEquals(0, s.count(), "nothing left behind");
+        }
+    }
+}
