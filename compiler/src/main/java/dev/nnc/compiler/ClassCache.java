@@ -162,10 +162,7 @@ public final class ClassCache {
                 File.separatorChar == '\\' ? "javac.exe" : "javac");
         Path out = tmp.resolve("classes");
         if (!Files.isExecutable(javac)) {
-            Map<String, byte[]> classes = InMemoryJavac.compile(c.className(), c.javaSource())
-                    .classes();
-            write(out, classes);
-            return classes;
+            return inMemory(c, out);
         }
         Path src = tmp.resolve(c.className().replace('.', '/') + ".java");
         Path log = tmp.resolve("javac.log");
@@ -194,10 +191,7 @@ public final class ClassCache {
             code = p.exitValue();
         } catch (IOException e) {
             // NOTE: javac could not be started (e.g. not allowed to): compile in memory instead
-            Map<String, byte[]> classes = InMemoryJavac.compile(c.className(), c.javaSource())
-                    .classes();
-            write(out, classes);
-            return classes;
+            return inMemory(c, out);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InMemoryJavac.JavacException("interrupted while compiling "
@@ -217,6 +211,14 @@ public final class ClassCache {
         if (classes == null) {
             throw new InMemoryJavac.JavacException("javac wrote no class for " + c.className());
         }
+        return classes;
+    }
+
+    /** Compiles {@code c} in this JVM and writes its class files under {@code out}. */
+    private static Map<String, byte[]> inMemory(Compilation c, Path out) {
+        Map<String, byte[]> classes = InMemoryJavac.compile(c.className(), c.javaSource())
+                .classes();
+        write(out, classes);
         return classes;
     }
 

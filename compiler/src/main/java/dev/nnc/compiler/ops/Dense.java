@@ -166,7 +166,6 @@ public final class Dense implements LayerKind {
         c.addStatement("final int zo = i * $L", out);
         // NOTE: one input (a textbook regression's x) has no loop over the inputs: the bias and
         // the single product go in one statement per output.
-        String x = in > 1 ? "xo + k" : "i";
         if (out <= LOCAL_SUMS) {
             // NOTE: a few outputs are summed in locals: in the array, each addition would wait
             // for the store of the one before (the same operations, in the same order).
@@ -186,7 +185,7 @@ public final class Dense implements LayerKind {
             }
             if (in > 1) {
                 c.beginControlFlow("for (int k = 0; k < $L; k++)", in);
-                c.addStatement("final float xv = $L[$L]", s.in(), x);
+                c.addStatement("final float xv = $L[xo + k]", s.in());
                 c.addStatement("final int wo = $L + k * $L", w, out);
                 for (int j = 0; j < out; j++) {
                     if (fused) {
