@@ -78,18 +78,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         Io io = main.io();
         TrainedModelArgs.Loaded loaded = args.load(io);
-        float[] params = loaded.model().params().clone();
-        float[] buffers = loaded.model().buffers().clone();
-        String summary = SummaryCommand.render(loaded.compilation().model(),
-                loaded.compilation().className());
         ModelServer server;
         try {
-            server = new ModelServer(host, port, workers, () -> {
-                TrainableModel m = Models.load(loaded.compilation());
-                System.arraycopy(params, 0, m.params(), 0, params.length);
-                System.arraycopy(buffers, 0, m.buffers(), 0, buffers.length);
-                return new Predictor(m, loaded.preprocessing());
-            }, summary);
+            server = server(loaded, host, port, workers);
         } catch (IOException e) {
             throw new CliException("cannot listen on " + host + ":" + port + ": "
                     + e.getMessage());
@@ -114,6 +105,24 @@ final class ServeCommand implements Callable<Integer> {
             throw new UncheckedIOException(new IOException("interrupted"));
         }
         return Main.OK;
+    }
+
+    /**
+     * The (not yet started) server of a loaded model on {@code host:port}: each of its
+     * {@code workers} threads predicts with its own instance of the model, weights copied.
+     */
+    static ModelServer server(TrainedModelArgs.Loaded loaded, String host, int port, int workers)
+            throws IOException {
+        float[] params = loaded.model().params().clone();
+        float[] buffers = loaded.model().buffers().clone();
+        String summary = SummaryCommand.render(loaded.compilation().model(),
+                loaded.compilation().className());
+        return new ModelServer(host, port, workers, () -> {
+            TrainableModel m = Models.load(loaded.compilation());
+            System.arraycopy(params, 0, m.params(), 0, params.length);
+            System.arraycopy(buffers, 0, m.buffers(), 0, buffers.length);
+            return new Predictor(m, loaded.preprocessing());
+        }, summary);
     }
 
     private static String hostForUrl(String host) {
