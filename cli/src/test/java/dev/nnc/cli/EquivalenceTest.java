@@ -8,7 +8,6 @@ import dev.nnc.compiler.InMemoryJavac;
 import dev.nnc.compiler.NnCompiler;
 import dev.nnc.runtime.Json;
 import dev.nnc.runtime.TrainableModel;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -24,17 +23,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
-import javax.tools.FileObject;
-import javax.tools.ForwardingJavaFileManager;
 import javax.tools.JavaCompiler;
-import javax.tools.JavaFileManager;
 import javax.tools.JavaFileObject;
 import javax.tools.SimpleJavaFileObject;
 import javax.tools.StandardJavaFileManager;
@@ -142,7 +137,7 @@ class EquivalenceTest {
         for (Compilation comp : compilations) {
             sources.put(comp.className(), comp.javaSource());
         }
-        Map<String, byte[]> classes = javacInMemory(sources);
+        Map<String, byte[]> classes = InMemoryJavac.compileAll(sources).classes();
         for (Compilation comp : compilations) {
             TrainableModel m = InMemoryJavac.instantiate(comp.className(), classes);
             Models.preload(comp.javaSource(), m.getClass());
@@ -314,44 +309,6 @@ class EquivalenceTest {
     private static String describe(RandomModels.Case c, String message) {
         return "--- equivalence case " + c + " (replay: -Dnnc.equivalence.seeds=" + c.seed()
                 + "): " + message + "\n" + c.text();
-    }
-
-    /** Compiles {@code sources} (source by class name) in one javac task, in memory. */
-    private static Map<String, byte[]> javacInMemory(Map<String, String> sources) {
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        DiagnosticCollector<JavaFileObject> diags = new DiagnosticCollector<>();
-        Map<String, ByteArrayOutputStream> out = new HashMap<>();
-        StandardJavaFileManager std = javac.getStandardFileManager(diags, Locale.ROOT, null);
-        JavaFileManager fm = new ForwardingJavaFileManager<>(std) {
-            @Override
-            public JavaFileObject getJavaFileForOutput(Location location, String name,
-                    JavaFileObject.Kind kind, FileObject sibling) {
-                return new SimpleJavaFileObject(URI.create("mem:///" + name.replace('.', '/')
-                        + kind.extension), kind) {
-                    @Override
-                    public OutputStream openOutputStream() {
-                        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                        out.put(name, bytes);
-                        return bytes;
-                    }
-                };
-            }
-        };
-        List<JavaFileObject> files = new ArrayList<>();
-        sources.forEach((name, text) -> files.add(new SimpleJavaFileObject(URI.create("mem:///"
-                + name.replace('.', '/') + ".java"), JavaFileObject.Kind.SOURCE) {
-            @Override
-            public CharSequence getCharContent(boolean ignoreEncodingErrors) {
-                return text;
-            }
-        }));
-        List<String> options = List.of("-proc:none", "--release", "17", "-classpath",
-                System.getProperty("java.class.path"));
-        boolean ok = javac.getTask(null, fm, diags, options, null, files).call();
-        assertTrue(ok, "javac of the generated classes:\n" + messages(diags));
-        Map<String, byte[]> classes = new HashMap<>();
-        out.forEach((k, v) -> classes.put(k, v.toByteArray()));
-        return classes;
     }
 
     /** Compiles standalone classes with javac alone (empty class path), no warnings. */
