@@ -1,10 +1,18 @@
 package dev.nnc.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.nnc.compiler.Compilation;
+import dev.nnc.compiler.InMemoryJavac;
+import dev.nnc.compiler.NnCompiler;
+import dev.nnc.compiler.onnx.OnnxExporter;
 import dev.nnc.runtime.Json;
+import dev.nnc.runtime.Preprocessing;
+import dev.nnc.runtime.TrainableModel;
+import dev.nnc.runtime.Weights;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -263,6 +271,81 @@ class ScaleStageDeployTest {
                 server.destroyForcibly();
             }
         }
+    }
+
+    @Test
+    void summaryGraphAndTheExportShowTheStage() throws Exception {
+        DeployExamples.Run s = DeployExamples.nnc("summary", nn.toString());
+        assertEquals(0, s.code(), s.all());
+        assertTrue(s.out().contains("preprocessing  x / 16\n"), s.out());
+        DeployExamples.Run g = DeployExamples.nnc("graph", nn.toString(), "--format", "dot");
+        assertEquals(0, g.code(), g.all());
+        assertTrue(g.out().contains("label=\"preprocessing\\nx / 16\""), g.out());
+        Path onnx = dir.resolve("meta.onnx");
+        DeployExamples.Run r = DeployExamples.nnc("export", nn.toString(), "--weights",
+                weights.toString(), "--onnx", onnx.toString());
+        assertEquals(0, r.code(), r.all());
+        ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+        try (ai.onnxruntime.OrtSession o = env.createSession(onnx.toString(),
+                new ai.onnxruntime.OrtSession.SessionOptions())) {
+            Map<String, String> meta = o.getMetadata().getCustomMetadata();
+            assertEquals("16.0", meta.get(Preprocessing.SCALE), meta.toString());
+            assertEquals("none;cols=64", meta.get(Preprocessing.FEATURES), meta.toString());
+            assertEquals("x / 16; classes 0, 1, 2, 3, 4, 5, 6, 7, 8, 9",
+                    meta.get(OnnxExporter.PREPROCESSING), meta.toString());
+        }
+    }
+
+    /** Every command that reads weights, with the weights {@code w}; each must fail cleanly. */
+    private static List<DeployExamples.Run> everyCommand(Path w) {
+        String f = nn.toString();
+        String ws = w.toString();
+        return List.of(
+                DeployExamples.nnc("eval", f, "-w", ws),
+                DeployExamples.nnc("predict", f, "-w", ws, "--input", test.toString()),
+                DeployExamples.nnc("params", f, "-w", ws),
+                DeployExamples.nnc("export", f, "-w", ws, "--onnx",
+                        dir.resolve("bad.onnx").toString()),
+                DeployExamples.nnc("compile", f, "--standalone", "-w", ws, "-d",
+                        dir.resolve("bad-src").toString()),
+                DeployExamples.nnc("report", f, "-w", ws, "-o", dir.resolve("bad-report")
+                        .toString()));
+    }
+
+    /** {@code meta} saved as the metadata of the digits model's weights (random parameters). */
+    private static Path weightsWith(String name, Map<String, String> meta) {
+        Compilation c = NnCompiler.compile(nn, NnCompiler.Options.defaults());
+        TrainableModel m = InMemoryJavac.load(c);
+        Path w = dir.resolve(name);
+        Weights.save(m, w, meta);
+        return w;
+    }
+
+    @Test
+    void anOversizedNormalizerIsAClearErrorInEveryCommand() throws IOException {
+        Path w = weightsWith("huge.safetensors", Map.of(Preprocessing.SCALE, "16.0",
+                Preprocessing.FEATURES, "none;cols=2000000000",
+                Preprocessing.LABELS, "none;cols=10"));
+        for (DeployExamples.Run r : everyCommand(w)) {
+            assertEquals(1, r.code(), r.all());
+            assertTrue(r.err().contains("nnc.norm.features: bad normalizer"
+                    + " 'none;cols=2000000000': 2000000000 columns, expected 64 (the model has 64"
+                    + " inputs)"), r.all());
+            assertFalse(r.all().contains("Exception") || r.all().contains("Error:"), r.all());
+        }
+        assertFalse(Files.exists(dir.resolve("bad.onnx")));
+    }
+
+    @Test
+    void weightsWithoutTheScaleOfAScaledModelAreRefusedByEveryCommand() {
+        Path w = weightsWith("old.safetensors", Map.of(Preprocessing.FEATURES, "none;cols=64",
+                Preprocessing.LABELS, "none;cols=10"));
+        for (DeployExamples.Run r : everyCommand(w)) {
+            assertEquals(1, r.code(), r.all());
+            assertTrue(r.err().contains("no nnc.norm.scale entry, but model Digits scales its"
+                    + " input (scale: 16)"), r.all());
+        }
+        assertFalse(Files.exists(dir.resolve("bad.onnx")));
     }
 
     private static void sameBits(float want, float got, String form, int row, int j) {

@@ -13,8 +13,9 @@ import java.util.Objects;
  *
  * <p>In order, for each input value {@code v} of column {@code c}:
  * <ol>
- *   <li>scale: {@code x = (float) (v / scale)} (the {@code data { scale: 255 }} setting; 1 leaves
- *       the value as it is);
+ *   <li>scale: {@code x = (float) ((float) v / scale)} (the {@code data { scale: 255 }} setting;
+ *       1 leaves the value as it is). The raw value is a float32 first, as every form that takes
+ *       float input (the standalone class, ONNX) sees it;
  *   <li>feature normalization: {@code x' = (float) ((x - shift[c]) / range[c])}, min-max or
  *       z-score ({@link Normalizer#apply}), fitted on the training data;
  * </ol>
@@ -64,11 +65,13 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
     }
 
     /**
-     * The scale step on one raw value: {@code (float) (v / scale)}. The one definition of it:
-     * the data loaders call it while reading training data, and every form repeats it.
+     * The scale step on one raw value: {@code (float) ((float) v / scale)}, the value rounded to
+     * float32 (the input type of every form), divided in double, rounded to float once. The one
+     * definition of it: the data loaders call it while reading training data, and every form
+     * repeats it. NOTE: with scale 1 it is the plain float32 of {@code v}.
      */
     public static float scale(double v, double scale) {
-        return (float) (v / scale);
+        return (float) ((float) v / scale);
     }
 
     /**

@@ -184,7 +184,7 @@ class WeightsTest {
 
     @Test
     void thePredictorAppliesTheScaleThenTheNormalizerAsTheLoaderDid() {
-        // x = (float) (v / 16), then (float) ((x - min) / range): the training data's arithmetic.
+        // x = (float) ((float) v / 16), then (float) ((x - min) / range): the loaders' arithmetic.
         LinearTestModel m = model(16, ModelSpec.Normalization.MINMAX,
                 ModelSpec.Normalization.NONE);
         Normalizer n = Normalizer.decode("minmax;min=0.1,0.0;range=0.7,0.3", 2);
@@ -194,6 +194,13 @@ class WeightsTest {
         float a = (float) ((((float) (3 / 16.0)) - 0.1) / 0.7);
         float b = (float) ((((float) (13 / 16.0)) - 0.0) / 0.3);
         assertArrayEquals(new float[] {a, b}, got);
+        // A raw value that is not a float is rounded to float32 first, as the float input of the
+        // standalone class and ONNX is; for 15/7 and 255 that gives another float.
+        double v = 15 / 7.0;
+        assertEquals(Float.floatToRawIntBits((float) ((float) v / 255.0)),
+                Float.floatToRawIntBits(Preprocessing.scale(v, 255)));
+        assertTrue(Float.floatToRawIntBits((float) (v / 255))
+                != Float.floatToRawIntBits(Preprocessing.scale(v, 255)));
         assertEquals(m.inputSize(), p.features().cols());
     }
 
