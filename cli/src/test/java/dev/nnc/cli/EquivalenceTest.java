@@ -50,14 +50,21 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>The generated classes of a batch of models are compiled in one javac task, and so are their
  * standalone classes. A failing case prints its {@code .nn} text and seed; replay it alone with
- * {@code -Dnnc.equivalence.seeds=SEED} (a comma-separated list). Seeds listed in
- * {@code src/test/resources/equivalence/fixtures.txt} — failures found before, kept as
- * regressions — run every time besides the drawn ones. {@code -Dnnc.equivalence.from=S} and
+ * {@code -Dnnc.equivalence.seeds=SEED} (a comma-separated list). The first failures are shrunk
+ * (hidden layers and preprocessing lines removed while the same form still fails) and written to
+ * {@code target/equivalence-fixtures/NAME/}; copied into {@value #FIXTURES}, such a case runs
+ * every time besides the drawn ones. {@code -Dnnc.equivalence.from=S} and
  * {@code -Dnnc.equivalence.count=N} draw other seeds.
  */
 class EquivalenceTest {
     static final int COUNT = 208;
     private static final int BATCH = 52;
+    /** At most this many failures are shrunk in one run (each takes a few runs of the forms). */
+    private static final int SHRINK = 3;
+    /** Where kept cases live, each in its own directory (see {@link RandomModels#fixture}). */
+    static final String FIXTURES = "src/test/resources/equivalence/fixtures";
+
+    private int batches;
 
     @TempDir
     Path dir;
@@ -67,27 +74,48 @@ class EquivalenceTest {
 
     @Test
     void everyFormAnswersLikeNncPredictOnRandomModels() throws Exception {
+        long start = System.nanoTime();
+        long cpu = cpuNanos();
+        List<RandomModels.Case> cases = new ArrayList<>(fixtures());
         List<Long> seeds = seeds();
-        Map<Long, String> failures = new LinkedHashMap<>();
-        int checked = 0;
-        for (int from = 0; from < seeds.size(); from += BATCH) {
-            List<Long> batch = seeds.subList(from, Math.min(seeds.size(), from + BATCH));
-            checked += runBatch(batch, failures);
+        for (long seed : seeds) {
+            cases.add(RandomModels.draw(seed, dir));
+        }
+        Map<RandomModels.Case, String> failures = new LinkedHashMap<>();
+        for (int from = 0; from < cases.size(); from += BATCH) {
+            failures.putAll(runBatch(cases.subList(from, Math.min(cases.size(),
+                    from + BATCH))));
         }
         StringBuilder report = new StringBuilder();
-        failures.forEach((seed, text) -> report.append(text).append('\n'));
+        int shrunk = 0;
+        for (Map.Entry<RandomModels.Case, String> f : failures.entrySet()) {
+            report.append(describe(f.getKey(), f.getValue())).append('\n');
+            if (f.getKey().seed() >= 0 && shrunk++ < SHRINK) {
+                report.append(shrink(f.getKey(), f.getValue())).append('\n');
+            }
+        }
         if (!failures.isEmpty()) {
             System.err.println(report);
         }
-        System.out.printf("equivalence: %d models, %d failed%s%n", checked, failures.size(),
-                failures.isEmpty() ? "" : " (seeds " + failures.keySet() + ")");
-        assertTrue(failures.isEmpty(), failures.size() + " of " + checked
-                + " models differ between forms, seeds " + failures.keySet() + "\n" + report);
-        assertTrue(checked >= Math.min(200, seeds.size()), checked + " models checked");
+        List<String> names = failures.keySet().stream().map(RandomModels.Case::toString)
+                .toList();
+        System.out.printf("equivalence: %d models, %d failed%s; %.1f s, %.1f s of CPU%n",
+                cases.size(), failures.size(), failures.isEmpty() ? "" : " " + names,
+                (System.nanoTime() - start) / 1e9, (cpuNanos() - cpu) / 1e9);
+        assertTrue(failures.isEmpty(), failures.size() + " of " + cases.size()
+                + " models differ between forms: " + names + "\n" + report);
+        assertTrue(cases.size() >= Math.min(200, seeds.size()), cases.size() + " models checked");
     }
 
-    /** The seeds to run: the fixtures, then the drawn ones (or only those asked for). */
-    private static List<Long> seeds() throws IOException {
+    /** The CPU time of this JVM so far (all threads: javac, ONNX Runtime's, the server's). */
+    private static long cpuNanos() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun
+                ? sun.getProcessCpuTime() : 0;
+    }
+
+    /** The drawn seeds: {@value #COUNT} from 1, or those asked for. */
+    private static List<Long> seeds() {
         List<Long> seeds = new ArrayList<>();
         String only = System.getProperty("nnc.equivalence.seeds");
         if (only != null && !only.isBlank()) {
@@ -96,37 +124,103 @@ class EquivalenceTest {
             }
             return seeds;
         }
-        try (var in = EquivalenceTest.class.getResourceAsStream("/equivalence/fixtures.txt")) {
-            if (in != null) {
-                for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8)
-                        .split("\n")) {
-                    String s = line.replaceAll("#.*", "").strip();
-                    if (!s.isEmpty()) {
-                        seeds.add(Long.parseLong(s));
-                    }
-                }
-            }
-        }
         long first = Long.getLong("nnc.equivalence.from", 1);
         int count = Integer.getInteger("nnc.equivalence.count", COUNT);
         for (long s = first; s < first + count; s++) {
-            if (!seeds.contains(s)) {
-                seeds.add(s);
-            }
+            seeds.add(s);
         }
         return seeds;
     }
 
-    /** One batch: draws, compiles, trains and checks its models; returns how many ran. */
-    private int runBatch(List<Long> seeds, Map<Long, String> failures) throws Exception {
+    /** The kept cases of {@value #FIXTURES}, unless only some seeds are asked for. */
+    private List<RandomModels.Case> fixtures() throws IOException {
+        Path root = Path.of(FIXTURES);
+        String only = System.getProperty("nnc.equivalence.seeds");
+        if (!Files.isDirectory(root) || only != null && !only.isBlank()) {
+            return List.of();
+        }
+        List<RandomModels.Case> cases = new ArrayList<>();
+        try (var dirs = Files.list(root)) {
+            for (Path d : dirs.filter(Files::isDirectory).sorted().toList()) {
+                cases.add(RandomModels.fixture(d, dir));
+            }
+        }
+        return cases;
+    }
+
+    /**
+     * Shrinks a failing case: removes one hidden layer or preprocessing line at a time while the
+     * same form still fails (and the model still compiles), then keeps the smallest as a fixture
+     * directory under {@code target/equivalence-fixtures}.
+     */
+    private String shrink(RandomModels.Case failing, String message) throws Exception {
+        RandomModels.Case c = failing;
+        List<String> lines = new ArrayList<>(List.of(c.text().split("\n")));
+        String kind = kind(message);
+        boolean progress = true;
+        while (progress) {
+            progress = false;
+            for (int i = 0; i < lines.size() && !progress; i++) {
+                if (!removable(lines, i)) {
+                    continue;
+                }
+                List<String> fewer = new ArrayList<>(lines);
+                fewer.remove(i);
+                RandomModels.Case candidate = c.withText(String.join("\n", fewer) + "\n");
+                String failure = runBatch(List.of(candidate)).get(candidate);
+                if (failure != null && kind(failure).equals(kind)) {
+                    lines = fewer;
+                    c = candidate;
+                    progress = true;
+                }
+            }
+        }
+        c = c.withText(String.join("\n", lines) + "\n");
+        Path kept = RandomModels.keep(c, Path.of("target", "equivalence-fixtures"));
+        return "shrunk to (kept in " + kept.toAbsolutePath() + "; copy that directory into "
+                + FIXTURES + " to run it every time):\n" + c.text();
+    }
+
+    /** The form and place a failure names: {@code standalone row}, {@code ONNX Runtime row}. */
+    private static String kind(String message) {
+        int row = message.indexOf(" row ");
+        return row >= 0 ? message.substring(0, row) : message.split(":", 2)[0];
+    }
+
+    /** A hidden layer (not the input, not the output layer) or a preprocessing line. */
+    private static boolean removable(List<String> lines, int i) {
+        String l = lines.get(i).strip();
+        if (l.startsWith("scale:") || l.startsWith("normalize:")
+                || l.startsWith("normalize_labels:")) {
+            return true;
+        }
+        int loss = -1;
+        for (int k = 0; k < lines.size(); k++) {
+            if (lines.get(k).strip().startsWith("loss ")) {
+                loss = k;
+                break;
+            }
+        }
+        return i < loss - 1 && LAYER.matcher(l).lookingAt();
+    }
+
+    private static final java.util.regex.Pattern LAYER = java.util.regex.Pattern.compile(
+            "(dense|relu|sigmoid|tanh|identity|leaky_relu|dropout|batchnorm|conv2d|maxpool"
+                    + "|avgpool|globalavgpool|flatten|rnn|lstm|gru)\\b");
+
+    /**
+     * One batch: compiles, trains and checks its models; answers the failures, each with what
+     * went wrong.
+     */
+    private Map<RandomModels.Case, String> runBatch(List<RandomModels.Case> batch)
+            throws Exception {
+        Map<RandomModels.Case, String> failures = new LinkedHashMap<>();
         List<RandomModels.Case> cases = new ArrayList<>();
         List<Compilation> compilations = new ArrayList<>();
-        for (long seed : seeds) {
-            RandomModels.Case c = RandomModels.draw(seed, dir);
+        for (RandomModels.Case c : batch) {
             Compilation comp = NnCompiler.compile(c.file(), NnCompiler.Options.defaults());
             if (comp.hasErrors()) {
-                failures.put(seed, describe(c, "the drawn model does not compile:\n"
-                        + comp.renderDiagnostics()));
+                failures.put(c, "the model does not compile:\n" + comp.renderDiagnostics());
                 continue;
             }
             cases.add(c);
@@ -151,22 +245,26 @@ class EquivalenceTest {
                 prepared.add(p);
                 standalone.put(p.standaloneClass(), Files.readString(p.standaloneSource()));
             } catch (AssertionError | RuntimeException e) {
-                failures.put(c.seed(), describe(c, e.getMessage()));
+                failures.put(c, String.valueOf(e.getMessage()));
             }
         }
-        Path out = Files.createDirectories(dir.resolve("standalone-" + seeds.get(0)));
-        javacAlone(standalone, out);
+        Path out = Files.createDirectories(dir.resolve("standalone-" + batches++));
+        String javac = javacAlone(standalone, out);
         try (URLClassLoader loader = new URLClassLoader(new URL[] {out.toUri().toURL()},
                 ClassLoader.getPlatformClassLoader())) {
             for (Prepared p : prepared) {
+                if (!javac.isEmpty()) {
+                    failures.put(p.c(), "javac of the standalone classes:\n" + javac);
+                    continue;
+                }
                 try {
                     check(p, loader);
                 } catch (AssertionError | RuntimeException | OrtException e) {
-                    failures.put(p.c().seed(), describe(p.c(), String.valueOf(e.getMessage())));
+                    failures.put(p.c(), String.valueOf(e.getMessage()));
                 }
             }
         }
-        return seeds.size();
+        return failures;
     }
 
     /** A trained case with the outputs of {@code nnc predict} and its other forms' files. */
@@ -307,14 +405,17 @@ class EquivalenceTest {
     }
 
     private static String describe(RandomModels.Case c, String message) {
-        return "--- equivalence case " + c + " (replay: -Dnnc.equivalence.seeds=" + c.seed()
-                + "): " + message + "\n" + c.text();
+        return "--- equivalence case " + c + (c.seed() < 0 ? "" : " (replay: "
+                + "-Dnnc.equivalence.seeds=" + c.seed() + ")") + ": " + message + "\n" + c.text();
     }
 
-    /** Compiles standalone classes with javac alone (empty class path), no warnings. */
-    private static void javacAlone(Map<String, String> sources, Path out) throws IOException {
+    /**
+     * Compiles standalone classes with javac alone (an empty class path, all warnings as
+     * errors); answers javac's messages, empty when it succeeded.
+     */
+    private static String javacAlone(Map<String, String> sources, Path out) throws IOException {
         if (sources.isEmpty()) {
-            return;
+            return "";
         }
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         DiagnosticCollector<JavaFileObject> diags = new DiagnosticCollector<>();
@@ -332,8 +433,8 @@ class EquivalenceTest {
             List<String> options = List.of("--release", "17", "-Xlint:all", "-Werror",
                     "-proc:none", "-classpath", empty.toString(), "-d", out.toString());
             boolean ok = javac.getTask(null, fm, diags, options, null, files).call();
-            assertTrue(ok && diags.getDiagnostics().isEmpty(), "javac of the standalone "
-                    + "classes:\n" + messages(diags));
+            String m = messages(diags);
+            return ok && m.isEmpty() ? "" : m.isEmpty() ? "javac failed" : m;
         }
     }
 

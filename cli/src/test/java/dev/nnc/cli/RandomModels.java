@@ -29,6 +29,7 @@ import java.util.Locale;
  * }
  * </pre>
  * with {@code Eq17-train.csv} (24 rows) and {@code Eq17-input.csv} (raw rows to predict).
+ * Fixtures — cases kept after a failure — are read back from the same three files.
  */
 final class RandomModels {
     private static final String[] ACTIVATIONS = {"relu", "sigmoid", "tanh", "identity",
@@ -42,12 +43,78 @@ final class RandomModels {
     /** Raw rows each form predicts. */
     static final int INPUT_ROWS = 12;
 
-    /** One drawn case: its seed, model name, files and what its outputs mean. */
+    /**
+     * One case: its seed (−1 for a fixture), model name, files and loss.
+     *
+     * @param rows the raw input rows, as written in {@code input}
+     */
     record Case(long seed, String name, String text, Path file, Path input, double[][] rows,
-            String loss, double labelScale) {
+            String loss) {
         @Override
         public String toString() {
-            return "seed " + seed + " (" + name + ")";
+            return seed < 0 ? "fixture " + name : "seed " + seed + " (" + name + ")";
+        }
+
+        /** This case with the model text {@code other} (written over its file). */
+        Case withText(String other) {
+            try {
+                Files.writeString(file, other);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return new Case(seed, name, other, file, input, rows, loss);
+        }
+    }
+
+    /**
+     * A case kept as a fixture: a directory holding {@code NAME.nn}, its data
+     * ({@code NAME-train.csv}) and its raw input rows ({@code NAME-input.csv}), copied into
+     * {@code dir}.
+     */
+    static Case fixture(Path fixtureDir, Path dir) {
+        try {
+            String name = fixtureDir.getFileName().toString();
+            try (var files = Files.list(fixtureDir)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.copy(f, dir.resolve(f.getFileName()),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            Path file = dir.resolve(name + ".nn");
+            Path input = dir.resolve(name + "-input.csv");
+            String text = Files.readString(file);
+            List<String> lines = Files.readAllLines(input);
+            double[][] rows = new double[lines.size() - 1][];
+            for (int i = 1; i < lines.size(); i++) {
+                String[] v = lines.get(i).split(",");
+                rows[i - 1] = new double[v.length];
+                for (int j = 0; j < v.length; j++) {
+                    rows[i - 1][j] = Double.parseDouble(v[j]);
+                }
+            }
+            var m = java.util.regex.Pattern.compile("\\bloss (\\w+)").matcher(text);
+            String loss = m.find() ? m.group(1) : "mse";
+            loss = loss.equals("bce") ? "binary_cross_entropy" : loss;
+            return new Case(-1, name, text, file, input, rows, loss);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes {@code c}'s model, data and input rows as a fixture directory under {@code root}. */
+    static Path keep(Case c, Path root) {
+        try {
+            Path d = Files.createDirectories(root.resolve(c.name()));
+            Files.copy(c.file(), d.resolve(c.name() + ".nn"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Path train = c.file().resolveSibling(c.name() + "-train.csv");
+            Files.copy(train, d.resolve(train.getFileName()),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(c.input(), d.resolve(c.input().getFileName()),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return d;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -353,7 +420,7 @@ final class RandomModels {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return new Case(seed, name, text, file, input, rows, loss, 1);
+            return new Case(seed, name, text, file, input, rows, loss);
         }
 
         /** A number as the shortest text that reads back to the same float. */
