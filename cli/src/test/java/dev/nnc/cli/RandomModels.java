@@ -147,7 +147,9 @@ final class RandomModels {
         Builder(long seed, Path dir) {
             this.seed = seed;
             this.dir = dir;
-            this.rng = new Rng(seed * 0x9E3779B97F4A7C15L + 1);
+            // NOTE: the seed is mixed first: Rng(s) and Rng(s + step) would walk one stream, one
+            // draw apart, and neighbouring seeds would draw nearly the same models.
+            this.rng = new Rng(new Rng(seed).nextLong());
             this.name = "Eq" + Long.toUnsignedString(seed);
         }
 
