@@ -34,8 +34,9 @@ import picocli.CommandLine.ParentCommand;
                     + "row, as CSV with a header.",
             "The input has a header naming its columns; when it has more columns than the model "
                     + "has inputs, the label columns named in the .nn file are dropped (so the "
-                    + "training or test file itself can be the input). Features are normalized "
-                    + "with the normalizers saved in the weights.",
+                    + "training or test file itself can be the input). Values are raw: the "
+                    + "preprocessing saved in the weights (scale, normalization) is applied to "
+                    + "them.",
             "Regression: the outputs in the labels' own units, under the label names. "
                     + "Classifiers: the columns class,p_<label>... (the predicted class and the "
                     + "probability of each class)."

@@ -283,7 +283,9 @@ class ReportTest {
         assertTrue(text.contains(">out [3]  ·  9 params  ·  15 FLOPs</text>"), text);
         assertTrue(text.contains(">softmax1  softmax</text>"), text);
         assertTrue(text.contains(">loss cross_entropy</text>"), text);
-        assertEquals(4, doc.getElementsByTagName("rect").getLength() - 1, "input, 2 layers, loss");
+        assertTrue(text.contains(">min-max (x − min) / range over 2 columns</text>"), text);
+        assertEquals(5, doc.getElementsByTagName("rect").getLength() - 1,
+                "input, preprocessing, 2 layers, loss");
     }
 
     @Test

@@ -63,6 +63,8 @@ class ScaleStageDeployTest {
     static float[][] rows;
     /** {@code nnc predict}'s answer per test row: the class, then the probabilities. */
     static float[][] predicted;
+    /** How many test rows {@code nnc predict} classifies right. */
+    static int right;
 
     @BeforeAll
     static void trainAndPredict() throws IOException {
@@ -125,7 +127,7 @@ class ScaleStageDeployTest {
                 predicted[i][j] = Float.parseFloat(v[j]);
             }
         }
-        int right = 0;
+        right = 0;
         for (int i = 0; i < rows.length; i++) {
             right += predicted[i][0] == Float.parseFloat(lines.get(i).split(",")[64]) ? 1 : 0;
         }
@@ -294,6 +296,21 @@ class ScaleStageDeployTest {
             assertEquals("x / 16; classes 0, 1, 2, 3, 4, 5, 6, 7, 8, 9",
                     meta.get(OnnxExporter.PREPROCESSING), meta.toString());
         }
+    }
+
+    @Test
+    void theReportStatesTheFittedStage() throws IOException {
+        Path out = dir.resolve("report");
+        DeployExamples.Run r = DeployExamples.nnc("report", nn.toString(), "-w",
+                weights.toString(), "-o", out.toString());
+        assertEquals(0, r.code(), r.all());
+        String html = Files.readString(out.resolve("index.html"));
+        assertTrue(html.contains("<p id=\"preprocessing\">preprocessing: x / 16; classes 0, 1,"
+                + " 2, 3, 4, 5, 6, 7, 8, 9</p>"), html);
+        // Its confusion matrix runs the predictor on the raw test data: predict's accuracy.
+        String acc = String.format(java.util.Locale.ROOT, "accuracy %.3f",
+                right / (double) rows.length);
+        assertTrue(html.contains(acc), acc + "\n" + html);
     }
 
     /** Every command that reads weights, with the weights {@code w}; each must fail cleanly. */
