@@ -139,6 +139,8 @@ final class RandomModels {
         double scale;
         String normalize;
         String normalizeLabels = "none";
+        /** Where the cycle of class labels starts. */
+        int classShift;
         /** Sequence models read windows over a series instead of CSV rows. */
         boolean windows;
         int steps;
@@ -185,6 +187,7 @@ final class RandomModels {
             if (loss.equals("mse")) {
                 normalizeLabels = pick(NORMALIZE);
             }
+            classShift = rng.nextInt(outputs);
             switch (rng.nextInt(4)) {
                 case 0 -> vectorLayers();
                 case 1 -> imageLayers();
@@ -313,9 +316,10 @@ final class RandomModels {
             return (float) v;
         }
 
-        double label(int j) {
+        /** Label column j of training row r; every class occurs in any {@code outputs} rows. */
+        double label(int j, int r) {
             return switch (loss) {
-                case "cross_entropy" -> 1 + rng.nextInt(outputs);
+                case "cross_entropy" -> 1 + (r + classShift) % outputs;
                 case "binary_cross_entropy" -> rng.nextInt(2);
                 default -> (float) ((rng.nextDouble() - 0.3) * (normalizeLabels.equals("none")
                         ? 1 : 50 * (j + 1)));
@@ -347,7 +351,7 @@ final class RandomModels {
                         v.add(num(raw()));
                     }
                     for (int j = 0; j < labelCols; j++) {
-                        v.add(num(label(j)));
+                        v.add(num(label(j, r)));
                     }
                     train.add(String.join(",", v));
                 }
@@ -371,7 +375,7 @@ final class RandomModels {
                         v.add(num(raw()));
                     }
                     for (int j = 0; j < labelCols; j++) {
-                        v.add(num(label(j)));
+                        v.add(num(label(j, r)));
                     }
                     train.add(String.join(",", v));
                 }
