@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import dev.nnc.compiler.Compilation;
 import dev.nnc.compiler.InMemoryJavac;
 import dev.nnc.compiler.NnCompiler;
+import dev.nnc.compiler.ops.Registry;
 import dev.nnc.runtime.Json;
 import dev.nnc.runtime.TrainableModel;
 import java.io.IOException;
@@ -81,6 +82,10 @@ class EquivalenceTest {
         for (long seed : seeds) {
             cases.add(RandomModels.draw(seed, dir));
         }
+        if (System.getProperty("nnc.equivalence.seeds") == null
+                && System.getProperty("nnc.equivalence.count") == null) {
+            assertCoversEverything(cases);
+        }
         Map<RandomModels.Case, String> failures = new LinkedHashMap<>();
         for (int from = 0; from < cases.size(); from += BATCH) {
             failures.putAll(runBatch(cases.subList(from, Math.min(cases.size(),
@@ -105,6 +110,37 @@ class EquivalenceTest {
         assertTrue(failures.isEmpty(), failures.size() + " of " + cases.size()
                 + " models differ between forms: " + names + "\n" + report);
         assertTrue(cases.size() >= Math.min(200, seeds.size()), cases.size() + " models checked");
+    }
+
+    /**
+     * The drawn models use every layer kind, activation, loss and optimizer of the registry and
+     * every preprocessing option, so that a new one cannot go unchecked.
+     */
+    private static void assertCoversEverything(List<RandomModels.Case> cases) {
+        Registry r = Registry.standard();
+        List<String> wanted = new ArrayList<>();
+        for (String name : r.layerNames()) {
+            wanted.add(name + "(");
+        }
+        for (String name : r.lossNames()) {
+            wanted.add(name.equals("binary_cross_entropy") ? "loss b" : "loss " + name);
+        }
+        for (String name : r.optimizerNames()) {
+            wanted.add("optimizer " + name + "(");
+        }
+        wanted.addAll(List.of("scale: ", "normalize: none", "normalize: minmax",
+                "normalize: zscore", "normalize_labels: minmax", "normalize_labels: zscore",
+                "windows(", "csv(", "sequence: true", "bidirectional: true", "padding: same",
+                "stride: 2", "bias: false"));
+        StringBuilder all = new StringBuilder();
+        for (RandomModels.Case c : cases) {
+            // a layer without arguments ("relu") counts as "relu("
+            all.append(c.text().replaceAll("(?m)^(\\s*[a-z_]+)\\s*$", "$1(")
+                    .replaceAll("-> ([a-z_]+)\\s*$", "-> $1(")
+                    .replaceAll("(?m)-> ([a-z_]+)$", "$1(")).append('\n');
+        }
+        List<String> missing = wanted.stream().filter(w -> all.indexOf(w) < 0).toList();
+        assertTrue(missing.isEmpty(), "the drawn models never use " + missing);
     }
 
     /** The CPU time of this JVM so far (all threads: javac, ONNX Runtime's, the server's). */

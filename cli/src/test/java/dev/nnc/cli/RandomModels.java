@@ -36,8 +36,10 @@ final class RandomModels {
         "leaky_relu(alpha: 0.1)"};
     private static final String[] NORMALIZE = {"none", "minmax", "zscore"};
     private static final double[] SCALES = {1, 1, 1, 16, 255, 0.5};
-    private static final String[] OPTIMIZERS = {"sgd(lr: 0.01)", "adam(lr: 0.001)",
-        "momentum(lr: 0.01)", "rmsprop(lr: 0.001)"};
+    /** Every optimizer of the registry, with a small learning rate. */
+    private static final String[] OPTIMIZERS = dev.nnc.compiler.ops.Registry.standard()
+            .optimizerNames().stream().sorted().map(o -> o + "(lr: 0.005)")
+            .toArray(String[]::new);
     /** Rows of training data per case. */
     private static final int TRAIN_ROWS = 24;
     /** Raw rows each form predicts. */
