@@ -267,7 +267,15 @@ class EquivalenceTest {
         for (Compilation comp : compilations) {
             sources.put(comp.className(), comp.javaSource());
         }
-        Map<String, byte[]> classes = InMemoryJavac.compileAll(sources).classes();
+        Map<String, byte[]> classes;
+        try {
+            classes = InMemoryJavac.compileAll(sources).classes();
+        } catch (InMemoryJavac.JavacException e) {
+            for (RandomModels.Case c : cases) {
+                failures.put(c, "javac of the generated classes of its batch: " + e.getMessage());
+            }
+            return failures;
+        }
         for (Compilation comp : compilations) {
             TrainableModel m = InMemoryJavac.instantiate(comp.className(), classes);
             Models.preload(comp.javaSource(), m.getClass());
