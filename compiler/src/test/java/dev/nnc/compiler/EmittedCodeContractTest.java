@@ -36,6 +36,10 @@ import org.junit.jupiter.api.Test;
  *     and the activations' references: {@link Activations#sigmoid}, and for the tanh layer the
  *     JDK's {@code (float) Math.tanh} (the recurrent cells take {@link Activations#tanh}
  *     instead, checked against the standalone class's copy above);
+ * <li>a generated class's training step of two dense layers (inline loops below 4096 weights,
+ *     the runtime's kernels above) on values where every sum is exact in float (integers in
+ *     [−1, 1], a batch of 4): forward, loss gradient, dW, dB and dX in any order of summation
+ *     give the exact gradients, so each layout, loop bound and edge size is checked to the bit;
  * <li>a generated class's max and average pooling (its emitted loops in inference) against the
  *     runtime's {@link Kernels#maxPool} and a plain average, with ties, ±0 and NaN;
  * <li>a generated class's convolution in inference (the runtime's {@code Conv2d.infer} at
@@ -181,6 +185,92 @@ class EmittedCodeContractTest {
         m.predict(x, n, got);
         for (int i = 0; i < want.length; i++) {
             same("dense " + in + "→" + out + " and activations, output", i, want[i], got[i]);
+        }
+    }
+
+    @Test
+    void emittedDenseTrainingGivesTheExactGradientsOnExactValues() {
+        int[] ins = {1, 7, 9, 65};
+        int[] outs = {1, 8, 9, 65};
+        int mid = 65;
+        List<String> sources = new ArrayList<>();
+        for (int in : ins) {
+            for (int out : outs) {
+                sources.add("model T" + in + "x" + out + " {\n input [" + in + "]\n dense(" + mid
+                        + ")\n dense(" + out + ")\n loss mse\n optimizer sgd(lr: 0.1)\n}\n");
+            }
+        }
+        List<TrainableModel> models = Models.loadAll(sources);
+        int k = 0;
+        for (int in : ins) {
+            for (int out : outs) {
+                checkTraining(models.get(k++), in, mid, out);
+            }
+        }
+    }
+
+    private static void checkTraining(TrainableModel m, int in, int mid, int out) {
+        int n = 4;
+        Rng rng = new Rng(in * 1000L + out);
+        float[] p = m.params();
+        for (int i = 0; i < p.length; i++) {
+            p[i] = rng.nextInt(3) - 1;
+        }
+        float[] x = new float[n * in];
+        float[] y = new float[n * out];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rng.nextInt(3) - 1;
+        }
+        for (int i = 0; i < y.length; i++) {
+            y[i] = rng.nextInt(3) - 1;
+        }
+        List<ParamTensor> t = m.paramTensors();
+        int w1 = t.get(0).offset();
+        int b1 = t.get(1).offset();
+        int w2 = t.get(2).offset();
+        int b2 = t.get(3).offset();
+        double[] a1 = new double[n * mid];
+        double[] dz = new double[n * out];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < mid; j++) {
+                double s = p[b1 + j];
+                for (int q = 0; q < in; q++) {
+                    s += x[i * in + q] * p[w1 + q * mid + j];
+                }
+                a1[i * mid + j] = s;
+            }
+            for (int j = 0; j < out; j++) {
+                double s = p[b2 + j];
+                for (int q = 0; q < mid; q++) {
+                    s += a1[i * mid + q] * p[w2 + q * out + j];
+                }
+                dz[i * out + j] = (s - y[i * out + j]) / n;
+            }
+        }
+        double[] want = new double[p.length];
+        double[] da1 = new double[n * mid];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < out; j++) {
+                want[b2 + j] += dz[i * out + j];
+                for (int q = 0; q < mid; q++) {
+                    want[w2 + q * out + j] += a1[i * mid + q] * dz[i * out + j];
+                    da1[i * mid + q] += dz[i * out + j] * p[w2 + q * out + j];
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < mid; j++) {
+                want[b1 + j] += da1[i * mid + j];
+                for (int q = 0; q < in; q++) {
+                    want[w1 + q * mid + j] += x[i * in + q] * da1[i * mid + j];
+                }
+            }
+        }
+        m.trainStep(x, y, n);
+        float[] got = m.grads();
+        for (int i = 0; i < p.length; i++) {
+            same("training gradient of dense " + in + "→" + mid + "→" + out + ", "
+                    + GradientChecks.param(m, i), i, (float) want[i], got[i]);
         }
     }
 
