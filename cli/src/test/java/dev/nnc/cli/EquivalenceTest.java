@@ -313,7 +313,8 @@ class EquivalenceTest {
 
     /** A trained case with the outputs of {@code nnc predict} and its other forms' files. */
     record Prepared(RandomModels.Case c, Compilation compilation, Path weights,
-            float[][] expected, String standaloneClass, Path standaloneSource, Path onnx) {
+            float[][] expected, double[] classes, String standaloneClass, Path standaloneSource,
+            Path onnx) {
     }
 
     private Prepared prepare(RandomModels.Case c, Compilation comp) {
@@ -325,6 +326,7 @@ class EquivalenceTest {
         r = DeployExamples.nnc("predict", file, "-w", w.toString(), "-i", c.input().toString());
         assertTrue(r.code() == 0, "nnc predict: " + r.all());
         float[][] expected = predictions(r.out(), c);
+        double[] classes = c.loss().equals("mse") ? null : classes(r.out());
         Path src = dir.resolve(c.name() + "-standalone");
         r = DeployExamples.nnc("compile", file, "--weights", w.toString(), "--standalone", "-d",
                 src.toString());
@@ -334,7 +336,7 @@ class EquivalenceTest {
         r = DeployExamples.nnc("export", file, "--weights", w.toString(), "--onnx",
                 onnx.toString());
         assertTrue(r.code() == 0, "nnc export: " + r.all());
-        return new Prepared(c, comp, w, expected, comp.className(), java, onnx);
+        return new Prepared(c, comp, w, expected, classes, comp.className(), java, onnx);
     }
 
     /**
@@ -357,6 +359,17 @@ class EquivalenceTest {
         return out;
     }
 
+    /** The class labels of a classifier in {@code nnc predict}'s CSV, its first column. */
+    private static double[] classes(String csv) {
+        String[] lines = csv.strip().split("\n");
+        double[] out = new double[lines.length - 1];
+        for (int i = 1; i < lines.length; i++) {
+            out[i - 1] = Double.parseDouble(lines[i].split(",")[0]);
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked") // the JSON answer of serve
     private void check(Prepared p, ClassLoader loader) throws Exception {
         RandomModels.Case c = p.c();
         float[][] x = new float[c.rows().length][];
@@ -375,6 +388,12 @@ class EquivalenceTest {
         for (int i = 0; i < x.length; i++) {
             same("standalone", i, p.expected()[i], (float[]) one.invoke(model, (Object) x[i]));
             same("standalone (batch)", i, p.expected()[i], all[i]);
+            if (p.classes() != null) {
+                Method label = cls.getMethod("predictClass", float[].class);
+                double got = (double) label.invoke(model, (Object) x[i]);
+                assertTrue(got == p.classes()[i], "standalone class of row " + i + ": " + got
+                        + ", nnc predict " + p.classes()[i]);
+            }
         }
         // nnc serve's server, in process on a free loopback port
         TrainedModelArgs args = new TrainedModelArgs();
@@ -402,9 +421,16 @@ class EquivalenceTest {
                     HttpResponse.BodyHandlers.ofString());
             assertTrue(r.statusCode() == 200, "serve answered " + r.statusCode() + ": "
                     + r.body());
-            @SuppressWarnings("unchecked")
-            List<List<Number>> outs = (List<List<Number>>) ((Map<String, Object>) Json.parse(
-                    r.body())).get("outputs");
+            Map<String, Object> answer = (Map<String, Object>) Json.parse(r.body());
+            List<List<Number>> outs = (List<List<Number>>) answer.get("outputs");
+            if (p.classes() != null) {
+                List<Number> classes = (List<Number>) answer.get("classes");
+                for (int i = 0; i < x.length; i++) {
+                    double got = classes.get(i).doubleValue();
+                    assertTrue(got == p.classes()[i], "serve class of row " + i + ": " + got
+                            + ", nnc predict " + p.classes()[i]);
+                }
+            }
             for (int i = 0; i < x.length; i++) {
                 float[] got = new float[outs.get(i).size()];
                 for (int j = 0; j < got.length; j++) {
