@@ -149,6 +149,20 @@ class MainTest {
         assertEquals(2, nnc("predict", res("xor.nn")).code); // --input is required
     }
 
+    @Test
+    void threadCountsAreBoundedByTheMachine() {
+        int max = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+        String bound = " is more than this machine can use (at most " + max
+                + ": four per processor, at least 8)";
+        Run r = nnc("train", res("xor.nn"), "--threads", "100000");
+        assertEquals(2, r.code, r.all());
+        assertTrue(r.err.contains("Invalid value for option '--threads': 100000" + bound), r.err);
+        r = nnc("serve", res("xor.nn"), "--threads", Integer.toString(max + 1));
+        assertEquals(2, r.code, r.all());
+        assertTrue(r.err.contains("Invalid value for option '--threads': " + (max + 1) + bound),
+                r.err);
+    }
+
     // ---- check
 
     @Test
