@@ -16,9 +16,6 @@ import dev.nnc.runtime.NdArray;
 import dev.nnc.runtime.NpyReader;
 import dev.nnc.runtime.NpzReader;
 import dev.nnc.runtime.WindowReader;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -626,24 +623,13 @@ final class DataChecker {
             return;
         }
         List<String> header;
-        try (BufferedReader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
-            String line = r.readLine();
-            if (line == null || line.isBlank()) {
-                diags.report(Code.DATA_FORMAT, pathV.span(), "data file \"%s\" is empty; it needs "
-                        + "a header row of column names", src.path());
-                return;
-            }
-            header = new ArrayList<>();
-            for (String cell : line.split(",", -1)) {
-                String t = cell.strip();
-                if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")) {
-                    t = t.substring(1, t.length() - 1);
-                }
-                header.add(t);
-            }
-        } catch (IOException | java.io.UncheckedIOException e) {
-            diags.report(Code.DATA_FORMAT, pathV.span(), "cannot read \"%s\": %s", src.path(),
-                    e.getMessage());
+        try {
+            header = CsvReader.header(p);
+        } catch (DataException e) {
+            String m = e.getMessage();
+            String shown = "\"" + src.path() + "\"";
+            m = m.startsWith(p.toString()) ? shown + m.substring(p.toString().length()) : m;
+            diags.report(Code.DATA_FORMAT, pathV.span(), "cannot read %s", m);
             return;
         }
         int labelCount = src.labelLast() ? 1 : src.labels().size();
