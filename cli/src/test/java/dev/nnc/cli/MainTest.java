@@ -479,6 +479,26 @@ class MainTest {
     }
 
     @Test
+    void predictMatchesColumnsByNameWhenTheHeaderNamesTheFeatures(@TempDir Path dir)
+            throws IOException {
+        Path swapped = dir.resolve("swapped.csv");
+        Files.writeString(swapped, "b,a\n1,1\n2,8\n9,8\n");
+        Run r = nnc("predict", res("three.nn"), "-w", threeWeights.toString(), "-i",
+                swapped.toString());
+        assertEquals(0, r.code, r.all());
+        assertEquals(List.of("1", "2", "3"), r.out.lines().skip(1).map(l -> l.split(",")[0])
+                .toList(), r.out);
+        Path missing = dir.resolve("missing.csv");
+        Files.writeString(missing, "label,a,c\n1,1,1\n");
+        r = nnc("predict", res("three.nn"), "-w", threeWeights.toString(), "-i",
+                missing.toString());
+        assertEquals(1, r.code, r.all());
+        assertTrue(r.err.contains(missing + " has no column 'b' (the model's features are a, b);"
+                + " its columns: label, a, c"), r.err);
+        assertNoStackTrace(r);
+    }
+
+    @Test
     void predictRegressionDenormalizesAndNamesTheLabel() {
         Run r = nnc("predict", res("line.nn"), "-w", lineWeights.toString(), "-i",
                 res("line-test.csv"));
