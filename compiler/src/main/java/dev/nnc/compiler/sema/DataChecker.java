@@ -361,11 +361,12 @@ final class DataChecker {
                             && !features.contains(time) && !targets.contains(time) ? "time"
                             : features.contains(f.column()) && args.containsKey("features")
                             ? "features" : "target");
-                    diags.report(Code.DATA_COLUMN_NOT_FOUND, where.span(), "%s%s", f.message(),
-                            Names.suggestion(f.column(), t.names()));
+                    diags.report(Code.DATA_COLUMN_NOT_FOUND, where.span(), "%s%s",
+                            DataException.printable(f.message()),
+                            DataException.printable(Names.suggestion(f.column(), t.names())));
                 }
                 case TOO_SHORT -> diags.report(Code.DATA_WINDOW_TOO_LONG,
-                        args.get("window").span(), "%s", f.message());
+                        args.get("window").span(), "%s", DataException.printable(f.message()));
                 case NO_WINDOWS -> diags.report(Code.DATA_WINDOW_EMPTY,
                         args.get(args.containsKey("from") ? "from" : "to").span(), "%s",
                         f.message());
@@ -636,8 +637,9 @@ final class DataChecker {
         for (String l : src.labels()) {
             if (!header.contains(l)) {
                 diags.report(Code.DATA_COLUMN_NOT_FOUND, pathV.span(), "\"%s\" has no column "
-                        + "'%s'; its columns: %s%s", src.path(), l, String.join(", ", header),
-                        Names.suggestion(l, header));
+                        + "'%s'; its columns: %s%s", src.path(), l,
+                        DataException.printable(String.join(", ", header)),
+                        DataException.printable(Names.suggestion(l, header)));
                 return;
             }
         }
