@@ -156,7 +156,8 @@ class MainTest {
                 + ": four per processor, at least 8)";
         Run r = nnc("train", res("xor.nn"), "--threads", "100000");
         assertEquals(2, r.code, r.all());
-        assertTrue(r.err.contains("Invalid value for option '--threads': 100000" + bound), r.err);
+        assertTrue(r.err.contains("Invalid value for option '--threads': 100000" + bound),
+                r.err);
         r = nnc("serve", res("xor.nn"), "--threads", Integer.toString(max + 1));
         assertEquals(2, r.code, r.all());
         assertTrue(r.err.contains("Invalid value for option '--threads': " + (max + 1) + bound),

@@ -73,9 +73,9 @@ public final class Trainer {
     }
 
     /**
-     * Sets the number of threads training may use (default 1, at most {@link #maxThreads}): the dense layers' kernels split
-     * each large product across them ({@link Kernels#setThreads}). Results do not depend on it:
-     * every output is computed by one thread in the same order.
+     * Sets the number of threads training may use (default 1, at most {@link #maxThreads}): the
+     * dense layers' kernels split each large product across them ({@link Kernels#setThreads}).
+     * Results do not depend on it: every output is computed by one thread in the same order.
      */
     public Trainer threads(int t) {
         if (t < 1 || t > maxThreads()) {
