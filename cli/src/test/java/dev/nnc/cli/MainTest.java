@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -520,6 +521,31 @@ class MainTest {
         assertTrue(r.err.startsWith("nnc: error: "), r.err);
         assertTrue(r.err.contains("bad.csv:3"), r.err);
         assertTrue(r.err.contains("'abc'"), r.err);
+        assertNoStackTrace(r);
+    }
+
+    @Test
+    void predictRefusesBadBytesHugeValuesAndEscapesControlCharacters(@TempDir Path dir)
+            throws IOException {
+        Path latin1 = dir.resolve("latin1.csv");
+        Files.write(latin1, "x1,x2\n0,0\n1,caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        Run r = nnc("predict", res("xor.nn"), "-w", xorWeights.toString(), "-i",
+                latin1.toString());
+        assertEquals(1, r.code, r.all());
+        assertTrue(r.err.contains(latin1 + ":3:6: byte e9 is not UTF-8"), r.err);
+        Path huge = dir.resolve("huge.csv");
+        Files.writeString(huge, "x1,x2\n0,1e39\n");
+        r = nnc("predict", res("xor.nn"), "-w", xorWeights.toString(), "-i", huge.toString());
+        assertEquals(1, r.code, r.all());
+        assertTrue(r.err.contains(huge + ":2: column 'x2' (2): '1e39' is out of the range of a"
+                + " 32-bit float"), r.err);
+        Path esc = dir.resolve("esc.csv");
+        Files.writeString(esc, "x1,x\u001b]0;pwned\u0007\n0,zz\n");
+        r = nnc("predict", res("xor.nn"), "-w", xorWeights.toString(), "-i", esc.toString());
+        assertEquals(1, r.code, r.all());
+        assertTrue(r.err.contains("column 'x\\x1b]0;pwned\\x07' (2): 'zz' is not a number"),
+                r.err);
+        assertTrue(r.err.chars().noneMatch(c -> c == 0x1b || c == 0x07), r.err);
         assertNoStackTrace(r);
     }
 
