@@ -170,6 +170,22 @@ public final class Safetensors {
      * @throws WeightsException naming the file (and the tensor) for every problem
      */
     public static Contents read(Path file, java.util.function.Consumer<Layout> check) {
+        return read(file, check, true);
+    }
+
+    /**
+     * The header of {@code file}, checked as {@link #read} checks it; no tensor is read.
+     *
+     * @throws WeightsException naming the file for every problem
+     */
+    public static Layout layout(Path file) {
+        Layout[] out = new Layout[1];
+        read(file, layout -> out[0] = layout, false);
+        return out[0];
+    }
+
+    private static Contents read(Path file, java.util.function.Consumer<Layout> check,
+            boolean withData) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
@@ -214,7 +230,7 @@ public final class Safetensors {
             check.accept(new Layout(Collections.unmodifiableMap(metadata),
                     Collections.unmodifiableMap(shapes)));
             List<Tensor> tensors = new ArrayList<>();
-            for (Entry e : entries) {
+            for (Entry e : withData ? entries : List.<Entry>of()) {
                 tensors.add(new Tensor(e.name(), e.shape(), data(file, ch, e, dataStart)));
             }
             return new Contents(tensors, metadata);

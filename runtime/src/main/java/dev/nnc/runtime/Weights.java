@@ -120,9 +120,9 @@ public final class Weights {
         }
     }
 
-    /** The metadata of a weights file, without loading it into a model. */
+    /** The metadata of a weights file, from its header: no tensor is read. */
     public static Map<String, String> metadata(Path file) {
-        return Safetensors.read(file).metadata();
+        return Safetensors.layout(file).metadata();
     }
 
     private static String shortHash(String h) {

@@ -188,5 +188,8 @@ class SafetensorsTest {
                     assertArrayEquals(new int[] {1}, layout.shapes().get("a"));
                     throw new WeightsException("wrong model");
                 })).getMessage());
+        Safetensors.Layout layout = Safetensors.layout(g);
+        assertEquals(List.of("a"), List.copyOf(layout.shapes().keySet()));
+        assertEquals(Map.of(), layout.metadata());
     }
 }
