@@ -2,6 +2,7 @@ package dev.nnc.cli;
 
 import dev.nnc.runtime.Predictor;
 import dev.nnc.runtime.TrainableModel;
+import dev.nnc.runtime.Trainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
@@ -61,7 +62,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--threads", paramLabel = "N",
             description = "Worker threads, each with its own model (default: the number of "
-                    + "processors, at least 2).")
+                    + "processors, at least 2; at most four per processor, at least 8).")
     private Integer threads;
 
     @Override
@@ -75,6 +76,11 @@ final class ServeCommand implements Callable<Integer> {
         if (workers < 1) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option "
                     + "'--threads': " + workers + " (need at least 1)");
+        }
+        if (workers > Trainer.maxThreads()) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option "
+                    + "'--threads': " + workers + " is more than this machine can use (at most "
+                    + Trainer.maxThreads() + ": four per processor, at least 8)");
         }
         Io io = main.io();
         TrainedModelArgs.Loaded loaded = args.load(io);

@@ -7,6 +7,7 @@ import dev.nnc.runtime.Json;
 import dev.nnc.runtime.ModelSpec;
 import dev.nnc.runtime.Progress;
 import dev.nnc.runtime.TrainableModel;
+import dev.nnc.runtime.Trainer;
 import dev.nnc.runtime.Training;
 import dev.nnc.runtime.TrainingListener;
 import dev.nnc.runtime.Weights;
@@ -75,7 +76,8 @@ final class TrainCommand implements Callable<Integer> {
     private Long seed;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-            description = "Threads training may use (default: ${DEFAULT-VALUE}).")
+            description = "Threads training may use (default: ${DEFAULT-VALUE}; at most four "
+                    + "per processor, at least 8).")
     private int threads;
 
     @Option(names = {"-o", "--out"}, paramLabel = "FILE",
@@ -202,6 +204,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (threads < 1) {
             throw usage("--threads", threads + " is less than 1");
+        }
+        if (threads > Trainer.maxThreads()) {
+            throw usage("--threads", threads + " is more than this machine can use (at most "
+                    + Trainer.maxThreads() + ": four per processor, at least 8)");
         }
         if (logEvery != null && logEvery < 1) {
             throw usage("--log-every", logEvery + " is less than 1");

@@ -64,13 +64,22 @@ public final class Trainer {
     }
 
     /**
-     * Sets the number of threads training may use (default 1): the dense layers' kernels split
-     * each large product across them ({@link Kernels#setThreads}). Results do not depend on it:
-     * every output is computed by one thread in the same order.
+     * The most threads a thread count may ask for on this machine: four per processor, at least
+     * 8. NOTE: more cannot make anything faster, and a count of 100000 would start that many
+     * threads before the first epoch.
+     */
+    public static int maxThreads() {
+        return Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Sets the number of threads training may use (default 1, at most {@link #maxThreads}): the
+     * dense layers' kernels split each large product across them ({@link Kernels#setThreads}).
+     * Results do not depend on it: every output is computed by one thread in the same order.
      */
     public Trainer threads(int t) {
-        if (t < 1) {
-            throw new IllegalArgumentException("threads < 1: " + t);
+        if (t < 1 || t > maxThreads()) {
+            throw new IllegalArgumentException("threads not in 1.." + maxThreads() + ": " + t);
         }
         this.threads = t;
         return this;
