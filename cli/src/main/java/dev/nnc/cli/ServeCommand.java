@@ -26,11 +26,15 @@ import picocli.CommandLine.Spec;
                     + "also \"classes\" and \"probabilities\"",
             "  GET  /health   {\"status\": \"ok\", ...}",
             "  GET  /model    the model's name, sizes, loss, classes and summary",
-            "Bad JSON or a row of the wrong length is answered with status 400 and "
-                    + "{\"error\": MESSAGE}. Requests run in parallel on --threads workers, each "
-                    + "with its own copy of the model. The server prints the address it listens "
-                    + "on and runs until stopped (Ctrl-C or SIGTERM), letting requests in "
-                    + "progress finish."
+            "A row is flat or nested as the model's input shape (e.g. [C][H][W]). Bad JSON, "
+                    + "a row of the wrong shape or a number that is not a finite float is "
+                    + "answered with status 400 and {\"error\": MESSAGE}; a request over a limit "
+                    + "with 413, a full queue with 503. Requests run in parallel on --threads "
+                    + "workers, each with its own copy of the model. A client that stops "
+                    + "sending is cut off after --header-timeout or --body-timeout. The server "
+                    + "prints the address it listens on and runs until stopped (Ctrl-C or "
+                    + "SIGTERM); then it accepts nothing new and lets the requests in progress "
+                    + "finish (up to --drain-timeout)."
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -64,6 +68,48 @@ final class ServeCommand implements Callable<Integer> {
                     + "processors, at least 2).")
     private Integer threads;
 
+    @Option(names = "--queue", paramLabel = "N",
+            description = "Requests that may wait for a worker; more are answered 503 "
+                    + "(default: 4 per worker).")
+    private Integer queue;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "256",
+            description = "Open connections at most; more are answered 503 (default: "
+                    + "${DEFAULT-VALUE}).")
+    private int maxConnections;
+
+    @Option(names = "--max-body", paramLabel = "SIZE", defaultValue = "16M",
+            description = "The largest request body, in bytes (suffix K, M or G for KiB, MiB, "
+                    + "GiB); larger: 413 (default: ${DEFAULT-VALUE}).")
+    private String maxBody;
+
+    @Option(names = "--max-rows", paramLabel = "N", defaultValue = "10000",
+            description = "Rows per request at most; more: 413 (default: ${DEFAULT-VALUE}).")
+    private int maxRows;
+
+    @Option(names = "--max-inflight", paramLabel = "SIZE",
+            description = "The request bodies being read or answered may total this many bytes "
+                    + "(suffix K, M or G); beyond, 503 (default: an eighth of the JVM's heap, at "
+                    + "least --max-body).")
+    private String maxInflight;
+
+    @Option(names = "--header-timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "A request's header must arrive within this time of the connection "
+                    + "opening or of the previous answer, else 408 and the connection is closed "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private String headerTimeout;
+
+    @Option(names = "--body-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "A request's body must arrive within this time of its header, and an "
+                    + "answer must be taken by the client within it, else the connection is "
+                    + "closed (default: ${DEFAULT-VALUE}).")
+    private String bodyTimeout;
+
+    @Option(names = "--drain-timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "On SIGTERM or Ctrl-C, how long requests in progress may take to "
+                    + "finish (default: ${DEFAULT-VALUE}).")
+    private String drainTimeout;
+
     @Override
     public Integer call() {
         if (port < 0 || port > 65535) {
@@ -76,6 +122,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "Invalid value for option "
                     + "'--threads': " + workers + " (need at least 1)");
         }
+        ModelServer.Limits limits = limits(workers);
         Io io = main.io();
         TrainedModelArgs.Loaded loaded = args.load(io);
         float[] params = loaded.model().params().clone();
@@ -84,7 +131,7 @@ final class ServeCommand implements Callable<Integer> {
                 loaded.compilation().className());
         ModelServer server;
         try {
-            server = new ModelServer(host, port, workers, () -> {
+            server = new ModelServer(host, port, limits, () -> {
                 TrainableModel m = Models.load(loaded.compilation());
                 System.arraycopy(params, 0, m.params(), 0, params.length);
                 System.arraycopy(buffers, 0, m.buffers(), 0, buffers.length);
@@ -96,8 +143,13 @@ final class ServeCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            server.stop(5);
-            io.err().println("nnc serve: stopped");
+            io.err().println("nnc serve: stopping: no new connections, finishing the requests "
+                    + "in progress (up to " + ModelServer.seconds(limits.drainTimeoutMs()) + ")");
+            io.err().flush();
+            int cut = server.stop();
+            io.err().println("nnc serve: stopped" + (cut == 0 ? ""
+                    : " (" + cut + (cut == 1 ? " request" : " requests")
+                    + " cut off by --drain-timeout)"));
             io.err().flush();
             stopped.countDown();
         }, "nnc-serve-shutdown");
@@ -114,6 +166,68 @@ final class ServeCommand implements Callable<Integer> {
             throw new UncheckedIOException(new IOException("interrupted"));
         }
         return Main.OK;
+    }
+
+    private ModelServer.Limits limits(int workers) {
+        int q = queue != null ? queue : ModelServer.Limits.defaultQueue(workers);
+        if (q < 0) {
+            throw bad("--queue", queue + " (need 0 or more)");
+        }
+        if (maxConnections < 1) {
+            throw bad("--max-connections", maxConnections + " (need at least 1)");
+        }
+        if (maxRows < 1) {
+            throw bad("--max-rows", maxRows + " (need at least 1)");
+        }
+        long body = size("--max-body", maxBody);
+        long inflight = maxInflight != null ? size("--max-inflight", maxInflight)
+                : ModelServer.Limits.defaultMaxInflight(body);
+        return new ModelServer.Limits(workers, q, maxConnections, body, maxRows, inflight,
+                millis("--header-timeout", headerTimeout), millis("--body-timeout", bodyTimeout),
+                millis("--drain-timeout", drainTimeout));
+    }
+
+    private ParameterException bad(String option, String what) {
+        return new ParameterException(spec.commandLine(), "Invalid value for option '" + option
+                + "': " + what);
+    }
+
+    /** A byte count: digits with an optional K, M or G (binary) suffix. */
+    private long size(String option, String text) {
+        String t = text.trim().toUpperCase(java.util.Locale.ROOT);
+        int shift = 0;
+        if (t.endsWith("K") || t.endsWith("M") || t.endsWith("G")) {
+            shift = switch (t.charAt(t.length() - 1)) {
+                case 'K' -> 10;
+                case 'M' -> 20;
+                default -> 30;
+            };
+            t = t.substring(0, t.length() - 1);
+        }
+        long v;
+        try {
+            v = Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            throw bad(option, "'" + text + "' is not a size (e.g. 1048576, 512K, 16M, 1G)");
+        }
+        if (v < 1 || v > (Integer.MAX_VALUE >> shift)) {
+            throw bad(option, "'" + text + "' (need 1 byte to 2 GiB)");
+        }
+        return v << shift;
+    }
+
+    /** Seconds (a decimal number) as milliseconds. */
+    private long millis(String option, String text) {
+        double s;
+        try {
+            s = Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw bad(option, "'" + text + "' is not a number of seconds");
+        }
+        if (!(s >= 0.001 && s <= 86_400)) {
+            throw bad(option, "'" + text + "' (need 0.001 to 86400 seconds)");
+        }
+        return Math.round(s * 1000);
     }
 
     private static String hostForUrl(String host) {
