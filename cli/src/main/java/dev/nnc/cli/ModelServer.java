@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -128,7 +129,8 @@ final class ModelServer {
         this.predictors = ThreadLocal.withInitial(factory);
         this.modelJson = Json.write(describe(first, summary));
         this.pool = new ThreadPoolExecutor(limits.threads(), limits.threads(), 0,
-                TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(Math.max(1, limits.queue())),
+                TimeUnit.MILLISECONDS, limits.queue() == 0 ? new SynchronousQueue<>()
+                        : new ArrayBlockingQueue<>(limits.queue()),
                 r -> daemon(r, "nnc-serve-worker-" + threadCount.incrementAndGet()));
         this.refuser = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(64), r -> daemon(r, "nnc-serve-refuse"));
@@ -344,6 +346,8 @@ final class ModelServer {
         volatile long writeDeadline;
         /** The current request's body has not been read (close with {@link #linger}). */
         private boolean unread;
+        /** The bytes of the in-flight budget the current request holds. */
+        private long held;
 
         Connection(Socket s) throws IOException {
             this.s = s;
@@ -422,7 +426,7 @@ final class ModelServer {
             }
             boolean keepAlive = req.keepAlive();
             unread = req.contentLength() > 0 || req.chunked();
-            long reserved = 0;
+            held = 0;
             try {
                 byte[] answer;
                 try {
@@ -443,7 +447,7 @@ final class ModelServer {
                                     + " bytes is larger than " + limits.maxBody()
                                     + " bytes (the server's --max-body)", true);
                         }
-                        reserved = reserve(req.contentLength());
+                        reserve(req.contentLength(), true);
                         if (stopping) {
                             throw new Refusal(503, "the server is stopping", true);
                         }
@@ -476,15 +480,17 @@ final class ModelServer {
                     // the connection is closed below
                 }
             } finally {
-                if (reserved > 0) {
-                    inflightBytes.addAndGet(-reserved);
+                if (held > 0) {
+                    inflightBytes.addAndGet(-held);
+                    held = 0;
                 }
                 busy = false;
             }
             return keepAlive && !stopping;
         }
 
-        private long reserve(long bytes) throws Refusal {
+        /** Holds {@code bytes} of the in-flight budget for this request, or 503. */
+        private void reserve(long bytes, boolean close) throws Refusal {
             long n = Math.max(1, bytes);
             while (true) {
                 long now = inflightBytes.get();
@@ -492,10 +498,11 @@ final class ModelServer {
                     rejectedBusy.incrementAndGet();
                     throw new Refusal(503, "busy: the requests in progress hold " + now
                             + " bytes of the server's " + limits.maxInflightBytes()
-                            + " (--max-inflight); try again", true);
+                            + " (--max-inflight); try again", close);
                 }
                 if (inflightBytes.compareAndSet(now, now + n)) {
-                    return n;
+                    held += n;
+                    return;
                 }
             }
         }
@@ -529,6 +536,18 @@ final class ModelServer {
                 throw new Refusal(e.status, e.getMessage(), !drained);
             }
             phase = "answer";
+            // from here the request holds its floats and its answer's text (about 16 bytes a
+            // number) instead of its body
+            long bytes = 4L * rows.data().length + (long) rows.count() * ((classifier ? 2L : 1L)
+                    * model.outputSize() * 16 + 16) + 64;
+            if (bytes > limits.maxInflightBytes()) {
+                throw new Refusal(413, rows.count() + " rows and their answer would take about "
+                        + bytes + " bytes, more than the server's " + limits.maxInflightBytes()
+                        + " (--max-inflight); send fewer rows", false);
+            }
+            inflightBytes.addAndGet(-held);
+            held = 0;
+            reserve(bytes, false);
             Future<byte[]> f;
             try {
                 RequestRows.Rows r = rows;

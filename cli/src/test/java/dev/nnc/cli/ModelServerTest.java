@@ -86,10 +86,16 @@ class ModelServerTest {
         return c;
     }
 
+    private static final Map<Compilation, Map<String, byte[]>> CLASSES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Predictors of the model (initial weights, no preprocessing), its class compiled once. */
     private static Supplier<Predictor> predictors(Compilation c) {
-        TrainableModel first = InMemoryJavac.load(c);
+        Map<String, byte[]> classes = CLASSES.computeIfAbsent(c,
+                k -> InMemoryJavac.compile(k.className(), k.javaSource()).classes());
+        TrainableModel first = InMemoryJavac.instantiate(c.className(), classes);
         return () -> {
-            TrainableModel m = InMemoryJavac.load(c);
+            TrainableModel m = InMemoryJavac.instantiate(c.className(), classes);
             System.arraycopy(first.params(), 0, m.params(), 0, m.params().length);
             return new Predictor(m, Preprocessing.identity(m.inputSize(), m.outputSize()));
         };
@@ -173,12 +179,15 @@ class ModelServerTest {
 
     @Test
     void limitsAreAnsweredWithTheirStatus() throws Exception {
-        ModelServer s = start(rings, new L(2, 8, 3, 1000, 3, 600, 2000, 2000));
+        ModelServer s = start(rings, new L(2, 8, 3, 1000, 3, 400, 2000, 2000));
         try {
             assertError(post(s, "[" + "[0.1,0.2],".repeat(4) + "[0.1,0.2]]"), 413,
                     "more than 3 rows");
             assertError(RawHttp.exchange(s.port(), "POST /predict HTTP/1.1\r\nHost: x\r\n"
                     + "Content-Length: 5000\r\n\r\n", WAIT), 413, "--max-body");
+            // one row and its answer fit in 400 bytes, three do not
+            assertEquals(1, outputs(post(s, "[[0.1,0.2]]")).size());
+            assertError(post(s, "[[0.1,0.2],[0.1,0.2],[0.1,0.2]]"), 413, "--max-inflight");
             assertError(RawHttp.exchange(s.port(), "POST /predict HTTP/1.1\r\nHost: x\r\n"
                     + "Transfer-Encoding: chunked\r\n\r\n5\r\n[0,1]\r\n0\r\n\r\n", WAIT), 411,
                     "Content-Length");
@@ -199,9 +208,9 @@ class ModelServerTest {
                 RawHttp.send(c, RawHttp.post("/predict", "[[0.1, 0.2]]"));
                 assertEquals(1, outputs(RawHttp.read(c)).size());
             }
-            // the in-flight budget: a body of 500 bytes under way holds 500 of the 600
+            // the in-flight budget: a body of 300 bytes under way holds 300 of the 400
             try (Socket slow = RawHttp.connect(s.port(), WAIT)) {
-                RawHttp.send(slow, "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Length: 500"
+                RawHttp.send(slow, "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Length: 300"
                         + "\r\n\r\n[[0.1,");
                 Thread.sleep(100);
                 assertError(post(s, "[[0.1, 0.2], [0.3, 0.4], [0.5, 0.6], [0.1, 0.2]]"
