@@ -273,12 +273,17 @@ final class ModelServer {
             } catch (InterruptedException e) {
                 return;
             }
-            long now = System.nanoTime();
-            for (Connection c : connections) {
-                long d = c.writeDeadline;
-                if (d != 0 && now - d > 0) {
-                    c.close();
+            try {
+                long now = System.nanoTime();
+                for (Connection c : connections) {
+                    long d = c.writeDeadline;
+                    if (d != 0 && now - d > 0) {
+                        c.close();
+                    }
                 }
+            } catch (OutOfMemoryError e) {
+                // NOTE: the watch goes on; the request that took the memory is answered 503
+                outOfMemory.incrementAndGet();
             }
         }
     }
@@ -474,8 +479,9 @@ final class ModelServer {
                 outOfMemory.incrementAndGet();
                 keepAlive = false;
                 try {
-                    write(response(503, "{\"error\":\"out of memory while answering; try "
-                            + "fewer rows\"}\n", false, null, false));
+                    write(response(503, "{\"error\":\"the server ran out of memory on this "
+                            + "request; try fewer rows\"}\n", false, null, false));
+                    answered.incrementAndGet();
                 } catch (IOException | RuntimeException | OutOfMemoryError ignored) {
                     // the connection is closed below
                 }

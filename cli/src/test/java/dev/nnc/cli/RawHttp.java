@@ -10,7 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** HTTP/1.1 over a plain socket on 127.0.0.1, byte by byte as a test needs it; every read bounded. */
+/**
+ * HTTP/1.1 over a plain socket on 127.0.0.1, byte by byte as a test needs it; every read bounded.
+ */
 final class RawHttp {
     /** A response: status, header fields (lower-case names) and body. */
     record Response(int status, Map<String, String> headers, String body) {

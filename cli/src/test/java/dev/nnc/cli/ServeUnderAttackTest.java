@@ -49,22 +49,35 @@ class ServeUnderAttackTest {
     static int port;
     static Path stderr;
 
+    static Path rings;
+    static Path weights;
+
     @BeforeAll
     static void start() throws Exception {
-        Path rings = DeployExamples.examplesDir()
-                .resolve("05-nonlinear-classification/rings.nn");
-        Path w = dir.resolve("rings.safetensors");
+        rings = DeployExamples.examplesDir().resolve("05-nonlinear-classification/rings.nn");
+        weights = dir.resolve("rings.safetensors");
         DeployExamples.Run r = DeployExamples.nnc("train", rings.toString(), "--epochs", "1",
-                "--quiet", "--out", w.toString());
+                "--quiet", "--out", weights.toString());
         assertEquals(0, r.code(), r.all());
         stderr = dir.resolve("serve.err");
+        server = serve(stderr, "-Xmx256m", "--threads", "2");
+        port = port(server, stderr);
+    }
+
+    /** {@code nnc serve} of the rings model in a JVM with {@code heap}, on a free port. */
+    static Process serve(Path err, String heap, String... flags) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("surefire.test.class.path",
                 System.getProperty("java.class.path"));
-        server = new ProcessBuilder(java, "-Xmx256m", "-Dnnc.cache=off", "-cp", cp,
-                "dev.nnc.cli.Main", "serve", rings.toString(), "--weights", w.toString(),
-                "--port", "0", "--threads", "2")
-                .redirectError(stderr.toFile()).start();
+        List<String> cmd = new ArrayList<>(List.of(java, heap, "-Dnnc.cache=off", "-cp", cp,
+                "dev.nnc.cli.Main", "serve", rings.toString(), "--weights", weights.toString(),
+                "--port", "0"));
+        cmd.addAll(List.of(flags));
+        return new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+    }
+
+    /** The port the server prints on its first line. */
+    static int port(Process server, Path stderr) throws Exception {
         BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(),
                 StandardCharsets.UTF_8));
         String line = CompletableFuture.supplyAsync(() -> {
@@ -76,7 +89,7 @@ class ServeUnderAttackTest {
         }).get(60, TimeUnit.SECONDS);
         Matcher m = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)").matcher(String.valueOf(line));
         assertTrue(m.find(), "first line: " + line + "\nstderr: " + Files.readString(stderr));
-        port = Integer.parseInt(m.group(1));
+        return Integer.parseInt(m.group(1));
     }
 
     @AfterAll
@@ -177,6 +190,47 @@ class ServeUnderAttackTest {
 
     @Test
     @Order(4)
+    void outOfMemoryOnARequestIsAnswered503AndTheServerGoesOn() throws Exception {
+        // limits set beyond a 48 MB heap on purpose: the rows of one body do not fit in it
+        Path err = dir.resolve("small.err");
+        Process small = serve(err, "-Xmx48m", "--threads", "2", "--max-rows", "10000000",
+                "--max-inflight", "1G");
+        try {
+            int p = port(small, err);
+            String body = "[" + "[0,0],".repeat(2_795_999) + "[0,0]]";
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                    .build();
+            URI uri = URI.create("http://127.0.0.1:" + p + "/predict");
+            List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                sent.add(http.sendAsync(HttpRequest.newBuilder(uri)
+                        .timeout(Duration.ofSeconds(60))
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            int oom = 0;
+            for (CompletableFuture<HttpResponse<String>> f : sent) {
+                HttpResponse<String> r = f.get(90, TimeUnit.SECONDS);
+                assertTrue(List.of(200, 503).contains(r.statusCode()), r.statusCode() + " "
+                        + r.body());
+                oom += r.body().contains("out of memory") ? 1 : 0;
+            }
+            assertTrue(oom > 0, "no request ran out of memory: the test proves nothing");
+            RawHttp.Response h = RawHttp.exchange(p, RawHttp.get("/health"), WAIT);
+            assertEquals(200, h.status(), h.body());
+            assertEquals((long) oom, ((Map<?, ?>) Json.parse(h.body())).get("out_of_memory"),
+                    h.body());
+            RawHttp.Response ok = RawHttp.exchange(p, RawHttp.post("/predict", "[[0.1, 0.2]]"),
+                    WAIT);
+            assertEquals(200, ok.status(), ok.body());
+        } finally {
+            small.destroyForcibly();
+            small.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    @Order(5)
     void sigtermFinishesTheRequestUnderWayAndRefusesNewConnections() throws Exception {
         String body = "[[0.1, 0.2], [0.3, 0.4]]";
         try (Socket c = RawHttp.connect(port, 15_000)) {
