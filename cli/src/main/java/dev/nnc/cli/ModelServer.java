@@ -426,6 +426,7 @@ final class ModelServer {
                     return false; // the client closed the connection between requests
                 }
             } catch (Refusal r) {
+                unread = true; // the rest of what the client sent: read it on closing
                 write(response(r.status, errorJson(r.getMessage()), false, null, false));
                 return false;
             }

@@ -222,7 +222,11 @@ final class RequestRows {
     private void decide(int depth, boolean explicitRows) throws Rejected {
         int rank = shape.length;
         int rowLevels = explicitRows ? depth - 1 : depth;
-        if (explicitRows) {
+        if (explicitRows && depth == 1) {
+            // {"rows": [x1, x2, ...]}: one flat row
+            manyRows = false;
+            rowDepth = 1;
+        } else if (explicitRows) {
             if (rowLevels == 1 || rowLevels == rank) {
                 manyRows = true;
                 rowDepth = rowLevels;

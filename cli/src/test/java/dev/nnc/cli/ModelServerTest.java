@@ -222,6 +222,96 @@ class ModelServerTest {
         }
     }
 
+    /** A model that waits for {@code open} in every prediction: workers held on purpose. */
+    record Gate(dev.nnc.runtime.Model m, java.util.concurrent.CountDownLatch open)
+            implements dev.nnc.runtime.Model {
+        public String name() {
+            return m.name();
+        }
+
+        public String architectureHash() {
+            return m.architectureHash();
+        }
+
+        public int[] inputShape() {
+            return m.inputShape();
+        }
+
+        public int[] outputShape() {
+            return m.outputShape();
+        }
+
+        public int inputSize() {
+            return m.inputSize();
+        }
+
+        public int outputSize() {
+            return m.outputSize();
+        }
+
+        public dev.nnc.runtime.ModelSpec spec() {
+            return m.spec();
+        }
+
+        public float[] params() {
+            return m.params();
+        }
+
+        public List<dev.nnc.runtime.ParamTensor> paramTensors() {
+            return m.paramTensors();
+        }
+
+        public void predict(float[] x, int n, float[] out) {
+            try {
+                open.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            m.predict(x, n, out);
+        }
+    }
+
+    @Test
+    void aFullQueueIs503AndTheQueuedRequestsAreAnsweredLater() throws Exception {
+        java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
+        Supplier<Predictor> real = predictors(rings);
+        Supplier<Predictor> gated = () -> {
+            Predictor p = real.get();
+            return new Predictor(new Gate(p.model(), open), p.preprocessing());
+        };
+        ModelServer s = new ModelServer("127.0.0.1", 0, new ModelServer.Limits(1, 1, 64,
+                1 << 20, 100, 1 << 20, 5000, 5000, 2000), gated, "summary");
+        s.start();
+        try (Socket a = RawHttp.connect(s.port(), WAIT);
+                Socket b = RawHttp.connect(s.port(), WAIT)) {
+            RawHttp.send(a, RawHttp.post("/predict", "[[0.1, 0.2]]"));
+            waitFor(s, "\"active\":1");
+            RawHttp.send(b, RawHttp.post("/predict", "[[0.3, 0.4]]"));
+            waitFor(s, "\"queued\":1");
+            assertError(post(s, "[[0.5, 0.6]]"), 503, "busy: 1 workers and 1 queued requests");
+            open.countDown();
+            assertEquals(1, outputs(RawHttp.read(a)).size());
+            assertEquals(1, outputs(RawHttp.read(b)).size());
+        } finally {
+            open.countDown();
+            s.stop();
+        }
+    }
+
+    /** Polls /health until its answer contains {@code text} (at most 5 s). */
+    private static void waitFor(ModelServer s, String text) throws Exception {
+        long until = System.nanoTime() + 5_000_000_000L;
+        String last = "";
+        while (System.nanoTime() < until) {
+            last = RawHttp.exchange(s.port(), RawHttp.get("/health"), WAIT).body();
+            if (last.contains(text)) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no " + text + " in " + last);
+    }
+
     @Test
     void connectionsOverTheLimitAre503() throws Exception {
         ModelServer s = start(rings, new L(2, 8, 2, 1000, 3, 600, 2000, 2000));
@@ -277,7 +367,8 @@ class ModelServerTest {
                     + Json.write(new double[] {x[9], x[10], x[11]}) + "]]";
             float[] want = floats(p.predict(x));
             for (String body : List.of(flat, "[" + flat + "]", shaped, "[" + shaped + "]",
-                    "{\"rows\": [" + shaped + "]}", "{\"rows\": [" + flat + "]}")) {
+                    "{\"rows\": [" + shaped + "]}", "{\"rows\": [" + flat + "]}",
+                    "{\"rows\": " + flat + "}")) {
                 List<List<Number>> out = outputs(post(s, body));
                 assertEquals(1, out.size(), body);
                 assertArrayEquals(want, floats(out.get(0)), body);
