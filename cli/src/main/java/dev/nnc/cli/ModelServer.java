@@ -17,6 +17,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -248,7 +249,7 @@ final class ModelServer {
                 try (s) {
                     s.getOutputStream().write(response(503, errorJson("too many connections "
                             + "(the server's --max-connections is " + limits.maxConnections()
-                            + "); try again"), false, null, false));
+                            + "); try again"), false, null, false).bytes());
                     s.shutdownOutput();
                     s.setSoTimeout(200);
                     InputStream in = s.getInputStream();
@@ -328,6 +329,32 @@ final class ModelServer {
             this.status = status;
             this.close = close;
             this.allow = allow;
+        }
+    }
+
+    /** An HTTP response: its head, and the first {@code length} bytes of {@code body}. */
+    private record Reply(byte[] head, byte[] body, int length) {
+        byte[] bytes() {
+            byte[] all = Arrays.copyOf(head, head.length + length);
+            System.arraycopy(body, 0, all, head.length, length);
+            return all;
+        }
+    }
+
+    /** A growable byte buffer whose array is handed on without a copy. */
+    private static final class Bytes extends ByteArrayOutputStream {
+        Bytes(int size) {
+            super(size);
+        }
+
+        byte[] array() {
+            return buf;
+        }
+
+        void ascii(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                write(s.charAt(i));
+            }
         }
     }
 
@@ -434,7 +461,7 @@ final class ModelServer {
             unread = req.contentLength() > 0 || req.chunked();
             held = 0;
             try {
-                byte[] answer;
+                Reply answer;
                 try {
                     if (req.path().equals("/predict")) {
                         if (!req.method().equals("POST")) {
@@ -458,8 +485,9 @@ final class ModelServer {
                             throw new Refusal(503, "the server is stopping", true);
                         }
                         if (req.expectContinue()) {
-                            write("HTTP/1.1 100 Continue\r\n\r\n"
-                                    .getBytes(StandardCharsets.US_ASCII));
+                            byte[] go = "HTTP/1.1 100 Continue\r\n\r\n"
+                                    .getBytes(StandardCharsets.US_ASCII);
+                            write(new Reply(go, go, 0));
                         }
                         answer = predict(req);
                     } else {
@@ -515,7 +543,7 @@ final class ModelServer {
         }
 
         /** The answer of {@code POST /predict}, its body read and parsed here. */
-        private byte[] predict(Request req) throws IOException, Refusal {
+        private Reply predict(Request req) throws IOException, Refusal {
             readDeadline = deadline(limits.bodyTimeoutMs());
             phase = "body";
             long[] left = {req.contentLength()};
@@ -545,8 +573,7 @@ final class ModelServer {
             phase = "answer";
             // from here the request holds its floats and its answer's text (about 16 bytes a
             // number) instead of its body
-            long bytes = 4L * rows.data().length + (long) rows.count() * ((classifier ? 2L : 1L)
-                    * model.outputSize() * 16 + 16) + 64;
+            long bytes = 4L * rows.data().length + answerBytes(rows.count());
             if (bytes > limits.maxInflightBytes()) {
                 throw new Refusal(413, rows.count() + " rows and their answer would take about "
                         + bytes + " bytes, more than the server's " + limits.maxInflightBytes()
@@ -555,7 +582,7 @@ final class ModelServer {
             inflightBytes.addAndGet(-held);
             held = 0;
             reserve(bytes, false);
-            Future<byte[]> f;
+            Future<Bytes> f;
             try {
                 RequestRows.Rows r = rows;
                 f = pool.submit(() -> answer(r));
@@ -567,8 +594,9 @@ final class ModelServer {
             }
             rows = null;
             try {
-                byte[] json = f.get();
-                return response(200, json, req.keepAlive() && !stopping, null, false);
+                Bytes json = f.get();
+                return response(200, json.array(), json.size(), req.keepAlive() && !stopping,
+                        null, false);
             } catch (InterruptedException e) {
                 f.cancel(true);
                 Thread.currentThread().interrupt();
@@ -582,7 +610,7 @@ final class ModelServer {
             }
         }
 
-        private byte[] getPath(Request req, boolean keepAlive) throws Refusal {
+        private Reply getPath(Request req, boolean keepAlive) throws Refusal {
             boolean head = req.method().equals("HEAD");
             boolean get = head || req.method().equals("GET");
             switch (req.path()) {
@@ -771,10 +799,15 @@ final class ModelServer {
                     + seconds(limits.bodyTimeoutMs()) + " (the server's --body-timeout)", true);
         }
 
-        private void write(byte[] bytes) throws IOException {
+        private void write(Reply r) throws IOException {
             writeDeadline = deadline(limits.bodyTimeoutMs());
             try {
-                out.write(bytes);
+                if (r.head().length + r.length() <= 8192) {
+                    out.write(r.bytes());
+                } else {
+                    out.write(r.head());
+                    out.write(r.body(), 0, r.length());
+                }
                 out.flush();
             } finally {
                 writeDeadline = 0;
@@ -816,8 +849,16 @@ final class ModelServer {
         return m;
     }
 
+    /** The most bytes the answer to {@code n} rows takes. */
+    private long answerBytes(int n) {
+        // NOTE: a float takes at most 15 characters (-1.23456789E-38) and a comma; a class label
+        // as much
+        int k = model.outputSize();
+        return (long) n * ((classifier ? 2 * k + 2 : k) * 16 + 24) + 64;
+    }
+
     /** The JSON of the predictions for {@code rows}, on a worker thread. */
-    private byte[] answer(RequestRows.Rows rows) {
+    private Bytes answer(RequestRows.Rows rows) {
         Predictor p = predictors.get();
         int n = rows.count();
         int k = model.outputSize();
@@ -850,43 +891,48 @@ final class ModelServer {
                 }
             }
         }
-        ByteArrayOutputStream json = new ByteArrayOutputStream(n * k * 12 + 64);
-        ascii(json, "{\"outputs\":");
+        Bytes json = new Bytes((int) Math.min(Integer.MAX_VALUE - 64, answerBytes(n)));
+        json.ascii("{\"outputs\":");
         rowsJson(json, outputs, n, k, false);
         if (classifier) {
-            ascii(json, ",\"classes\":[");
+            json.ascii(",\"classes\":[");
             for (int r = 0; r < n; r++) {
-                ascii(json, (r > 0 ? "," : "") + Json.write(label(labels[r])));
+                json.ascii((r > 0 ? "," : "") + Json.write(label(labels[r])));
             }
-            ascii(json, "],\"probabilities\":");
+            json.ascii("],\"probabilities\":");
             rowsJson(json, outputs, n, k, k == 1);
         }
-        ascii(json, "}\n");
-        return json.toByteArray();
+        json.ascii("}\n");
+        return json;
     }
 
-    /** {@code n} rows of {@code k} floats as JSON; {@code pair}: each one value as [1 − p, p]. */
-    private static void rowsJson(ByteArrayOutputStream json, float[] v, int n, int k,
-            boolean pair) {
+    /**
+     * {@code n} rows of {@code k} floats as JSON, each as {@link Json#write} writes a float;
+     * {@code pair}: each one value p as [1 − p, p].
+     */
+    private static void rowsJson(Bytes json, float[] v, int n, int k, boolean pair) {
         json.write('[');
         for (int r = 0; r < n; r++) {
-            if (r > 0) {
-                json.write(',');
-            }
-            float[] row = new float[pair ? 2 : k];
+            json.ascii(r > 0 ? ",[" : "[");
             if (pair) {
-                row[0] = (float) (1 - (double) v[r]);
-                row[1] = v[r];
+                number(json, (float) (1 - (double) v[r]));
+                json.write(',');
+                number(json, v[r]);
             } else {
-                System.arraycopy(v, r * k, row, 0, k);
+                for (int j = 0; j < k; j++) {
+                    if (j > 0) {
+                        json.write(',');
+                    }
+                    number(json, v[r * k + j]);
+                }
             }
-            ascii(json, Json.write(row));
+            json.write(']');
         }
         json.write(']');
     }
 
-    private static void ascii(ByteArrayOutputStream out, String s) {
-        out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
+    private static void number(Bytes json, float f) {
+        json.ascii(Json.write(f));
     }
 
     private Map<String, Object> describe(Predictor p, String summary) {
@@ -940,13 +986,13 @@ final class ModelServer {
         };
     }
 
-    /** A whole HTTP/1.1 response. */
-    private static byte[] response(int status, byte[] body, boolean keepAlive, String allow,
-            boolean head) {
+    /** An HTTP/1.1 response with the first {@code length} bytes of {@code body}. */
+    private static Reply response(int status, byte[] body, int length, boolean keepAlive,
+            String allow, boolean head) {
         StringBuilder h = new StringBuilder(160);
         h.append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
         h.append("Content-Type: application/json; charset=utf-8\r\n");
-        h.append("Content-Length: ").append(body.length).append("\r\n");
+        h.append("Content-Length: ").append(length).append("\r\n");
         if (allow != null) {
             h.append("Allow: ").append(allow).append("\r\n");
         }
@@ -954,17 +1000,16 @@ final class ModelServer {
             h.append("Retry-After: 1\r\n");
         }
         h.append(keepAlive ? "" : "Connection: close\r\n").append("\r\n");
-        byte[] head0 = h.toString().getBytes(StandardCharsets.US_ASCII);
-        if (head) {
-            return head0;
-        }
-        byte[] all = new byte[head0.length + body.length];
-        System.arraycopy(head0, 0, all, 0, head0.length);
-        System.arraycopy(body, 0, all, head0.length, body.length);
-        return all;
+        return new Reply(h.toString().getBytes(StandardCharsets.US_ASCII), body,
+                head ? 0 : length);
     }
 
-    private static byte[] response(int status, String json, boolean keepAlive, String allow,
+    private static Reply response(int status, byte[] body, boolean keepAlive, String allow,
+            boolean head) {
+        return response(status, body, body.length, keepAlive, allow, head);
+    }
+
+    private static Reply response(int status, String json, boolean keepAlive, String allow,
             boolean head) {
         return response(status, json.getBytes(StandardCharsets.UTF_8), keepAlive, allow, head);
     }
