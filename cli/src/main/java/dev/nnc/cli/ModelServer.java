@@ -44,7 +44,8 @@ import java.util.function.Supplier;
  * sending is cut off and holds up nobody else. The predictions run on a fixed pool of
  * {@link Limits#threads} workers, each with its own {@link Predictor} (models keep work buffers
  * and are not thread-safe), behind a queue of {@link Limits#queue} requests: when it is full the
- * answer is 503. The bodies in progress may total {@link Limits#maxInflightBytes}; beyond, 503.
+ * answer is 503. The requests in progress may hold {@link Limits#maxInflightBytes} together (a
+ * body's bytes while it is read, then its floats and its answer's text); beyond, 503.
  * An {@link OutOfMemoryError} while answering a request answers that request 503 and the server
  * goes on.
  *
@@ -70,13 +71,6 @@ final class ModelServer {
     record Limits(int threads, int queue, int maxConnections, long maxBody, int maxRows,
             long maxInflightBytes, long headerTimeoutMs, long bodyTimeoutMs,
             long drainTimeoutMs) {
-        static final long DEFAULT_MAX_BODY = 16 << 20;
-        static final int DEFAULT_MAX_ROWS = 10_000;
-        static final int DEFAULT_MAX_CONNECTIONS = 256;
-        static final long DEFAULT_HEADER_TIMEOUT_MS = 10_000;
-        static final long DEFAULT_BODY_TIMEOUT_MS = 30_000;
-        static final long DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
-
         /** The default queue: four requests per worker. */
         static int defaultQueue(int threads) {
             return 4 * threads;
@@ -85,12 +79,6 @@ final class ModelServer {
         /** The default in-flight budget: an eighth of the heap, at least one largest body. */
         static long defaultMaxInflight(long maxBody) {
             return Math.max(maxBody, Runtime.getRuntime().maxMemory() / 8);
-        }
-
-        static Limits defaults(int threads) {
-            return new Limits(threads, defaultQueue(threads), DEFAULT_MAX_CONNECTIONS,
-                    DEFAULT_MAX_BODY, DEFAULT_MAX_ROWS, defaultMaxInflight(DEFAULT_MAX_BODY),
-                    DEFAULT_HEADER_TIMEOUT_MS, DEFAULT_BODY_TIMEOUT_MS, DEFAULT_DRAIN_TIMEOUT_MS);
         }
     }
 

@@ -88,9 +88,10 @@ final class ServeCommand implements Callable<Integer> {
     private int maxRows;
 
     @Option(names = "--max-inflight", paramLabel = "SIZE",
-            description = "The request bodies being read or answered may total this many bytes "
-                    + "(suffix K, M or G); beyond, 503 (default: an eighth of the JVM's heap, at "
-                    + "least --max-body).")
+            description = "The memory the requests in progress may hold together, in bytes "
+                    + "(suffix K, M or G): a body while it is read, then its numbers and its "
+                    + "answer; beyond, 503, and 413 for a request that alone needs more "
+                    + "(default: an eighth of the JVM's heap, at least --max-body).")
     private String maxInflight;
 
     @Option(names = "--header-timeout", paramLabel = "SECONDS", defaultValue = "10",
