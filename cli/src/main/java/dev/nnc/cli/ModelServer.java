@@ -157,14 +157,18 @@ final class ModelServer {
      * the number of requests that were cut off.
      */
     int stop() {
+        return stop(limits.drainTimeoutMs());
+    }
+
+    /** {@link #stop()} with a drain of {@code drainMs} milliseconds. */
+    int stop(long drainMs) {
         stopping = true;
         try {
             socket.close();
         } catch (IOException ignored) {
             // closing anyway
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(
-                limits.drainTimeoutMs());
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMs);
         try {
             while (System.nanoTime() < deadline) {
                 for (Connection c : connections) {

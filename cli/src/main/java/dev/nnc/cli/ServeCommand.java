@@ -42,6 +42,14 @@ import picocli.CommandLine.Spec;
             "  curl -s -d '{\"rows\": [[0, 1]]}' http://127.0.0.1:8080/predict"
         })
 final class ServeCommand implements Callable<Integer> {
+    // the defaults of the limits, as the options take them
+    static final String MAX_CONNECTIONS = "256";
+    static final String MAX_BODY = "16M";
+    static final String MAX_ROWS = "10000";
+    static final String HEADER_TIMEOUT = "10";
+    static final String BODY_TIMEOUT = "30";
+    static final String DRAIN_TIMEOUT = "10";
+
     @ParentCommand
     private Main main;
 
@@ -73,17 +81,17 @@ final class ServeCommand implements Callable<Integer> {
                     + "(default: 4 per worker).")
     private Integer queue;
 
-    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "256",
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = MAX_CONNECTIONS,
             description = "Open connections at most; more are answered 503 (default: "
                     + "${DEFAULT-VALUE}).")
     private int maxConnections;
 
-    @Option(names = "--max-body", paramLabel = "SIZE", defaultValue = "16M",
+    @Option(names = "--max-body", paramLabel = "SIZE", defaultValue = MAX_BODY,
             description = "The largest request body, in bytes (suffix K, M or G for KiB, MiB, "
                     + "GiB); larger: 413 (default: ${DEFAULT-VALUE}).")
     private String maxBody;
 
-    @Option(names = "--max-rows", paramLabel = "N", defaultValue = "10000",
+    @Option(names = "--max-rows", paramLabel = "N", defaultValue = MAX_ROWS,
             description = "Rows per request at most; more: 413 (default: ${DEFAULT-VALUE}).")
     private int maxRows;
 
@@ -94,19 +102,19 @@ final class ServeCommand implements Callable<Integer> {
                     + "(default: an eighth of the JVM's heap, at least --max-body).")
     private String maxInflight;
 
-    @Option(names = "--header-timeout", paramLabel = "SECONDS", defaultValue = "10",
+    @Option(names = "--header-timeout", paramLabel = "SECONDS", defaultValue = HEADER_TIMEOUT,
             description = "A request's header must arrive within this time of the connection "
                     + "opening or of the previous answer, else 408 and the connection is closed "
                     + "(default: ${DEFAULT-VALUE}).")
     private String headerTimeout;
 
-    @Option(names = "--body-timeout", paramLabel = "SECONDS", defaultValue = "30",
+    @Option(names = "--body-timeout", paramLabel = "SECONDS", defaultValue = BODY_TIMEOUT,
             description = "A request's body must arrive within this time of its header, and an "
                     + "answer must be taken by the client within it, else the connection is "
                     + "closed (default: ${DEFAULT-VALUE}).")
     private String bodyTimeout;
 
-    @Option(names = "--drain-timeout", paramLabel = "SECONDS", defaultValue = "10",
+    @Option(names = "--drain-timeout", paramLabel = "SECONDS", defaultValue = DRAIN_TIMEOUT,
             description = "On SIGTERM or Ctrl-C, how long requests in progress may take to "
                     + "finish (default: ${DEFAULT-VALUE}).")
     private String drainTimeout;
@@ -126,18 +134,9 @@ final class ServeCommand implements Callable<Integer> {
         ModelServer.Limits limits = limits(workers);
         Io io = main.io();
         TrainedModelArgs.Loaded loaded = args.load(io);
-        float[] params = loaded.model().params().clone();
-        float[] buffers = loaded.model().buffers().clone();
-        String summary = SummaryCommand.render(loaded.compilation().model(),
-                loaded.compilation().className());
         ModelServer server;
         try {
-            server = new ModelServer(host, port, limits, () -> {
-                TrainableModel m = Models.load(loaded.compilation());
-                System.arraycopy(params, 0, m.params(), 0, params.length);
-                System.arraycopy(buffers, 0, m.buffers(), 0, buffers.length);
-                return new Predictor(m, loaded.preprocessing());
-            }, summary);
+            server = server(loaded, host, port, limits);
         } catch (IOException e) {
             throw new CliException("cannot listen on " + host + ":" + port + ": "
                     + e.getMessage());
@@ -169,6 +168,36 @@ final class ServeCommand implements Callable<Integer> {
         return Main.OK;
     }
 
+    /**
+     * The (not yet started) server of a loaded model on {@code host:port} with the default
+     * limits: each of its {@code workers} threads predicts with its own instance of the model.
+     */
+    static ModelServer server(TrainedModelArgs.Loaded loaded, String host, int port, int workers)
+            throws IOException {
+        long body = parseSize(MAX_BODY);
+        ModelServer.Limits limits = new ModelServer.Limits(workers,
+                ModelServer.Limits.defaultQueue(workers), Integer.parseInt(MAX_CONNECTIONS), body,
+                Integer.parseInt(MAX_ROWS), ModelServer.Limits.defaultMaxInflight(body),
+                parseMillis(HEADER_TIMEOUT), parseMillis(BODY_TIMEOUT),
+                parseMillis(DRAIN_TIMEOUT));
+        return server(loaded, host, port, limits);
+    }
+
+    /** The (not yet started) server of a loaded model with {@code limits}, weights copied. */
+    static ModelServer server(TrainedModelArgs.Loaded loaded, String host, int port,
+            ModelServer.Limits limits) throws IOException {
+        float[] params = loaded.model().params().clone();
+        float[] buffers = loaded.model().buffers().clone();
+        String summary = SummaryCommand.render(loaded.compilation().model(),
+                loaded.compilation().className());
+        return new ModelServer(host, port, limits, () -> {
+            TrainableModel m = Models.load(loaded.compilation());
+            System.arraycopy(params, 0, m.params(), 0, params.length);
+            System.arraycopy(buffers, 0, m.buffers(), 0, buffers.length);
+            return new Predictor(m, loaded.preprocessing());
+        }, summary);
+    }
+
     private ModelServer.Limits limits(int workers) {
         int q = queue != null ? queue : ModelServer.Limits.defaultQueue(workers);
         if (q < 0) {
@@ -193,8 +222,24 @@ final class ServeCommand implements Callable<Integer> {
                 + "': " + what);
     }
 
-    /** A byte count: digits with an optional K, M or G (binary) suffix. */
     private long size(String option, String text) {
+        try {
+            return parseSize(text);
+        } catch (IllegalArgumentException e) {
+            throw bad(option, e.getMessage());
+        }
+    }
+
+    private long millis(String option, String text) {
+        try {
+            return parseMillis(text);
+        } catch (IllegalArgumentException e) {
+            throw bad(option, e.getMessage());
+        }
+    }
+
+    /** A byte count: digits with an optional K, M or G (binary) suffix. */
+    static long parseSize(String text) {
         String t = text.trim().toUpperCase(java.util.Locale.ROOT);
         int shift = 0;
         if (t.endsWith("K") || t.endsWith("M") || t.endsWith("G")) {
@@ -209,24 +254,25 @@ final class ServeCommand implements Callable<Integer> {
         try {
             v = Long.parseLong(t);
         } catch (NumberFormatException e) {
-            throw bad(option, "'" + text + "' is not a size (e.g. 1048576, 512K, 16M, 1G)");
+            throw new IllegalArgumentException("'" + text + "' is not a size (e.g. 1048576, "
+                    + "512K, 16M, 1G)");
         }
         if (v < 1 || v > (Integer.MAX_VALUE >> shift)) {
-            throw bad(option, "'" + text + "' (need 1 byte to 2 GiB)");
+            throw new IllegalArgumentException("'" + text + "' (need 1 byte to 2 GiB)");
         }
         return v << shift;
     }
 
     /** Seconds (a decimal number) as milliseconds. */
-    private long millis(String option, String text) {
+    static long parseMillis(String text) {
         double s;
         try {
             s = Double.parseDouble(text.trim());
         } catch (NumberFormatException e) {
-            throw bad(option, "'" + text + "' is not a number of seconds");
+            throw new IllegalArgumentException("'" + text + "' is not a number of seconds");
         }
         if (!(s >= 0.001 && s <= 86_400)) {
-            throw bad(option, "'" + text + "' (need 0.001 to 86400 seconds)");
+            throw new IllegalArgumentException("'" + text + "' (need 0.001 to 86400 seconds)");
         }
         return Math.round(s * 1000);
     }
