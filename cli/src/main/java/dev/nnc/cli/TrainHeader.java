@@ -46,6 +46,11 @@ final class TrainHeader implements TrainingListener {
     }
 
     @Override
+    public void onStatus(String what) {
+        progress.onStatus(what);
+    }
+
+    @Override
     public void onEpoch(EpochRecord record) {
         progress.onEpoch(record);
     }
