@@ -40,7 +40,13 @@ import picocli.CommandLine.Spec;
             "With --checkpoint-every N a checkpoint (parameters, optimizer state, epoch, random "
                     + "generators, schedule) is saved every N epochs and after the last; "
                     + "--resume continues from one, to the same weights as a run never stopped.",
-            "The same seed gives the same weights, bit for bit, on the same machine."
+            "The same seed gives the same weights, bit for bit, on the same machine.",
+            "Every output is checked before training; weights, history, metrics, the last "
+                    + "checkpoint and the report are replaced together, or (on an error, a full "
+                    + "disk, a diverged run) not at all.",
+            "Ctrl-C ends training after the current batch and saves the last complete epoch "
+                    + "(weights, history, a checkpoint to --resume from), exit 130; a second "
+                    + "Ctrl-C quits at once and keeps the previous files."
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -65,7 +71,7 @@ final class TrainCommand implements Callable<Integer> {
     private Path file;
 
     @Option(names = "--epochs", paramLabel = "N",
-            description = "Train at most N epochs instead of the file's.")
+            description = "Train at most N epochs (N >= 1) instead of the file's.")
     private Integer epochs;
 
     @Option(names = "--seed", paramLabel = "S",

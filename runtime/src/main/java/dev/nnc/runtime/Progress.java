@@ -209,7 +209,8 @@ public final class Progress implements TrainingListener {
                 .append('/').append(info.epochs());
         Double loss = m.containsKey("loss") ? m.get("loss") : m.get("train_loss");
         sb.append("  loss ").append(number(loss));
-        String q = m.containsKey("accuracy") ? "accuracy" : "r2";
+        String q = m.containsKey("accuracy") || m.containsKey("val_accuracy") ? "accuracy"
+                : "r2";
         if (m.containsKey("val_loss")) {
             sb.append("  val_loss ").append(number(m.get("val_loss")));
             if (m.containsKey("val_" + q)) {
