@@ -25,7 +25,11 @@ import java.util.function.BooleanSupplier;
  * previous one) with the trainer's {@link Rng}; batches are consecutive slices of it, the last one
  * smaller when the size does not divide; each batch is copied into buffers allocated once before
  * the loop, so a training step allocates nothing. After the epoch come the metrics (see
- * {@link EpochRecord}) and the stop check.
+ * {@link EpochRecord}) and the stop checks: the stop condition, early stopping, and divergence
+ * (the epoch's training loss NaN, infinite, or above {@link #DIVERGENCE_FACTOR} times the loss of
+ * the initial model, measured on its first {@value #START_LOSS_SAMPLES} training samples before
+ * the first step). {@link #interruptWhen} lets another thread end the run after its last complete
+ * epoch.
  *
  * <p>Given the same model, initial parameters, data, settings and {@code Rng} state, two runs give
  * the same parameters bit for bit. With {@link #checkpointEvery} the trainer saves a
@@ -299,8 +303,10 @@ public final class Trainer {
             double trainLoss = lossSum / size;
             m.put("train_loss", trainLoss);
             m.put("lr", rate);
+            // NOTE: an initial loss of 0 (or NaN, from a checkpoint of an older version) leaves
+            // only the NaN/infinity rule.
             diverged = !Double.isFinite(trainLoss)
-                    || trainLoss > DIVERGENCE_FACTOR * startLoss;
+                    || startLoss > 0 && trainLoss > DIVERGENCE_FACTOR * startLoss;
             if (diverged) {
                 reason = !Double.isFinite(trainLoss)
                         ? "the training loss became "
