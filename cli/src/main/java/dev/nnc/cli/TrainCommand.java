@@ -254,9 +254,10 @@ final class TrainCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    /** The options a resumed run needs to save where this one did. */
+    /** The options a resumed run needs to go as far as this one and save where it did. */
     private String resumeOptions(Path weights) {
-        return out != null ? " -o " + weights : "";
+        return (epochs != null ? " --epochs " + epochs : "") + (out != null ? " -o " + weights
+                : "");
     }
 
     private void checkOptions() {
