@@ -1,18 +1,12 @@
 package dev.nnc.runtime;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,9 +26,10 @@ import java.util.Map;
  * </pre>
  * then the tensors' bytes, little-endian, at the offsets given (relative to the end of the header).
  *
- * <p>Writing is atomic: the file is written beside the target under a temporary name, flushed to
- * the disk and then moved over it, so a crash never leaves a half-written weights file or
- * checkpoint (a killed writer may leave its temporary file behind, never a broken target).
+ * <p>Writing is atomic ({@link OutputFiles}): the file is written beside the target under a
+ * temporary name, flushed to the disk and then moved over it, so a crash never leaves a
+ * half-written weights file or checkpoint (a killed writer may leave its temporary file behind,
+ * never a broken target, and {@link OutputFiles#cleanStale} removes it later).
  * Reading checks every length and offset: a truncated or corrupt file is a
  * {@link WeightsException} naming the file.
  */
@@ -70,8 +65,18 @@ public final class Safetensors {
         }
     }
 
-    /** Writes {@code tensors} with {@code metadata} to {@code file}, atomically. */
+    /**
+     * Writes {@code tensors} with {@code metadata} to {@code file}, atomically (see
+     * {@link OutputFiles}).
+     *
+     * @throws WeightsException naming the file when it cannot be written
+     */
     public static void write(Path file, List<Tensor> tensors, Map<String, String> metadata) {
+        OutputFiles.write(file, content(tensors, metadata));
+    }
+
+    /** The bytes of a file of {@code tensors} with {@code metadata}, for {@link OutputFiles}. */
+    public static OutputFiles.Content content(List<Tensor> tensors, Map<String, String> metadata) {
         Map<String, Object> header = new LinkedHashMap<>();
         if (!metadata.isEmpty()) {
             header.put(METADATA, new LinkedHashMap<>(metadata));
@@ -92,53 +97,25 @@ public final class Safetensors {
         }
         byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8;
-
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Path tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid()
-                + "." + Long.toHexString(System.nanoTime()) + ".tmp");
-        try {
-            Files.createDirectories(dir);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE);
-                    OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch),
-                            1 << 16)) {
-                ByteBuffer buf = ByteBuffer.allocate(4 * CHUNK_FLOATS)
-                        .order(ByteOrder.LITTLE_ENDIAN);
-                buf.putLong(padded);
-                out.write(buf.array(), 0, 8);
-                out.write(json);
-                for (int i = json.length; i < padded; i++) {
-                    out.write(' ');
+        List<Tensor> data = List.copyOf(tensors);
+        return out -> {
+            ByteBuffer buf = ByteBuffer.allocate(4 * CHUNK_FLOATS).order(ByteOrder.LITTLE_ENDIAN);
+            buf.putLong(padded);
+            out.write(buf.array(), 0, 8);
+            out.write(json);
+            for (int i = json.length; i < padded; i++) {
+                out.write(' ');
+            }
+            for (Tensor t : data) {
+                float[] d = t.data();
+                for (int from = 0; from < d.length; from += CHUNK_FLOATS) {
+                    int n = Math.min(CHUNK_FLOATS, d.length - from);
+                    buf.clear();
+                    buf.asFloatBuffer().put(d, from, n);
+                    out.write(buf.array(), 0, 4 * n);
                 }
-                for (Tensor t : tensors) {
-                    float[] d = t.data();
-                    for (int from = 0; from < d.length; from += CHUNK_FLOATS) {
-                        int n = Math.min(CHUNK_FLOATS, d.length - from);
-                        buf.clear();
-                        buf.asFloatBuffer().put(d, from, n);
-                        out.write(buf.array(), 0, 4 * n);
-                    }
-                }
-                out.flush();
-                // NOTE: the bytes reach the disk before the move, so that after a power cut the
-                // name points at either the old file or the whole new one.
-                ch.force(false);
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the write already failed; that error is the one to report
-            }
-            throw new WeightsException("cannot write " + file + ": " + e, e);
-        }
+        };
     }
 
     /**

@@ -40,6 +40,14 @@ public final class Weights {
      * entries always come from the model.
      */
     public static void save(Model model, Path file, Map<String, String> extraMetadata) {
+        OutputFiles.write(file, content(model, extraMetadata));
+    }
+
+    /**
+     * The bytes {@link #save} writes, to stage in an {@link OutputFiles} set with the files that
+     * go with the weights.
+     */
+    public static OutputFiles.Content content(Model model, Map<String, String> extraMetadata) {
         List<Tensor> tensors = new ArrayList<>();
         addTensors(tensors, model.paramTensors(), model.params());
         addTensors(tensors, model.bufferTensors(), model.buffers());
@@ -50,7 +58,7 @@ public final class Weights {
         for (Map.Entry<String, String> e : extraMetadata.entrySet()) {
             meta.putIfAbsent(e.getKey(), e.getValue());
         }
-        Safetensors.write(file, tensors, meta);
+        return Safetensors.content(tensors, meta);
     }
 
     private static void addTensors(List<Tensor> out, List<ParamTensor> tensors, float[] values) {
