@@ -48,7 +48,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
             ServeCommand.class,
             ParamsCommand.class,
             ReportCommand.class,
-            GraphCommand.class
+            GraphCommand.class,
+            LspCommand.class
         },
         footerHeading = "%nExamples:%n",
         footer = {
