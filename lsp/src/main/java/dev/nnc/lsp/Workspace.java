@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  */
 final class Workspace {
     /** Texts above this size are not analyzed: no .nn file is near it, and parsing is linear. */
-    static final int MAX_CHARS = 1 << 20;
+    static final int MAX_CHARS = 1 << 18;
 
     /** One open document. Its fields change under its lock. */
     static final class Doc {

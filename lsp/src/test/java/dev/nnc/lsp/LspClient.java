@@ -69,9 +69,13 @@ final class LspClient implements LanguageClient {
     }
 
     void open(Path p, String text) {
+        open(p, text, version++);
+    }
+
+    void open(Path p, String text, int atVersion) {
         diagnostics.remove(uri(p));
         server.getTextDocumentService().didOpen(new DidOpenTextDocumentParams(
-                new TextDocumentItem(uri(p), "nn", version++, text)));
+                new TextDocumentItem(uri(p), "nn", atVersion, text)));
     }
 
     void change(Path p, String text) {
@@ -104,6 +108,19 @@ final class LspClient implements LanguageClient {
         PublishDiagnosticsParams d = diagnostics.get(uri(p));
         throw new AssertionError("no such diagnostics for " + p + "; last: "
                 + (d == null ? "none" : d.getDiagnostics()));
+    }
+
+    /** The diagnostics published for {@code p} at {@code version}. */
+    List<Diagnostic> diagnosticsOfVersion(Path p, int version) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < end) {
+            PublishDiagnosticsParams d = diagnostics.get(uri(p));
+            if (d != null && d.getVersion() != null && d.getVersion() == version) {
+                return d.getDiagnostics();
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no diagnostics of version " + version + " for " + p);
     }
 
     /** The line and character of the first {@code needle} in {@code text}, plus {@code shift}. */
