@@ -1,7 +1,9 @@
 package dev.nnc.lsp;
 
 import dev.nnc.compiler.diag.Severity;
+import dev.nnc.compiler.diag.SourceFile;
 import dev.nnc.compiler.diag.Span;
+import dev.nnc.compiler.format.Formatter;
 import dev.nnc.compiler.sema.Vocabulary;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,6 +35,7 @@ import org.eclipse.lsp4j.DidChangeWatchedFilesParams;
 import org.eclipse.lsp4j.DidCloseTextDocumentParams;
 import org.eclipse.lsp4j.DidOpenTextDocumentParams;
 import org.eclipse.lsp4j.DidSaveTextDocumentParams;
+import org.eclipse.lsp4j.DocumentFormattingParams;
 import org.eclipse.lsp4j.DocumentSymbol;
 import org.eclipse.lsp4j.DocumentSymbolParams;
 import org.eclipse.lsp4j.Hover;
@@ -117,6 +120,7 @@ public final class NnLanguageServer implements LanguageServer, LanguageClientAwa
         c.setDocumentSymbolProvider(true);
         c.setRenameProvider(true);
         c.setCodeActionProvider(true);
+        c.setDocumentFormattingProvider(true);
         return CompletableFuture.completedFuture(new InitializeResult(c,
                 new ServerInfo("nnc lsp", NnLanguageServer.class.getPackage()
                         .getImplementationVersion())));
@@ -459,6 +463,32 @@ public final class NnLanguageServer implements LanguageServer, LanguageClientAwa
                 out.add(Either.forRight(fix));
             }
             return out;
+        }, requests);
+    }
+
+    @Override
+    public CompletableFuture<List<? extends TextEdit>> formatting(
+            DocumentFormattingParams params) {
+        Workspace.Doc doc = workspace.doc(params.getTextDocument().getUri());
+        if (doc == null) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        String text;
+        synchronized (doc) {
+            text = doc.text;
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            if (text.length() > Workspace.MAX_CHARS) {
+                return List.<TextEdit>of();
+            }
+            // nnc fmt's layout; a file with syntax errors is left as it is (its diagnostics say why)
+            Formatter.Result r = Formatter.format(new SourceFile(doc.path,
+                    doc.path.getFileName().toString(), text));
+            if (!r.ok() || r.text().equals(text)) {
+                return List.<TextEdit>of();
+            }
+            return List.of(new TextEdit(new Range(new Position(0, 0),
+                    Positions.position(text, text.length())), r.text()));
         }, requests);
     }
 }

@@ -25,7 +25,9 @@ import org.eclipse.lsp4j.CodeActionParams;
 import org.eclipse.lsp4j.CompletionParams;
 import org.eclipse.lsp4j.DefinitionParams;
 import org.eclipse.lsp4j.DidChangeTextDocumentParams;
+import org.eclipse.lsp4j.DocumentFormattingParams;
 import org.eclipse.lsp4j.DocumentSymbolParams;
+import org.eclipse.lsp4j.FormattingOptions;
 import org.eclipse.lsp4j.HoverParams;
 import org.eclipse.lsp4j.Position;
 import org.eclipse.lsp4j.Range;
@@ -111,6 +113,8 @@ class LspFuzzTest {
                     new CodeActionContext(List.of()))));
         }
         answers.add(docs.documentSymbol(new DocumentSymbolParams(LspClient.doc(f))));
+        answers.add(docs.formatting(new DocumentFormattingParams(LspClient.doc(f),
+                new FormattingOptions(4, true))));
         for (CompletableFuture<?> a : answers) {
             a.get(NnLanguageServer.REQUEST_BOUND_SECONDS + 5, TimeUnit.SECONDS);
         }

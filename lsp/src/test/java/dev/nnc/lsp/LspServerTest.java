@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.compiler.Compilation;
 import dev.nnc.compiler.NnCompiler;
+import dev.nnc.compiler.diag.SourceFile;
+import dev.nnc.compiler.format.Formatter;
 import dev.nnc.compiler.ir.LayerIR;
 import dev.nnc.compiler.ops.ArgSpec;
 import dev.nnc.compiler.ops.Registry;
@@ -29,8 +31,10 @@ import org.eclipse.lsp4j.CompletionItem;
 import org.eclipse.lsp4j.CompletionParams;
 import org.eclipse.lsp4j.DefinitionParams;
 import org.eclipse.lsp4j.Diagnostic;
+import org.eclipse.lsp4j.DocumentFormattingParams;
 import org.eclipse.lsp4j.DocumentSymbol;
 import org.eclipse.lsp4j.DocumentSymbolParams;
+import org.eclipse.lsp4j.FormattingOptions;
 import org.eclipse.lsp4j.Hover;
 import org.eclipse.lsp4j.HoverParams;
 import org.eclipse.lsp4j.Location;
@@ -346,5 +350,27 @@ class LspServerTest {
         client.close(f);
         Set<String> none = new TreeSet<>();
         assertTrue(none.isEmpty());
+    }
+
+    @Test
+    void formattingGivesNncFmtsLayout() throws Exception {
+        Path f = dir.resolve("fmt.nn");
+        String messy = "model Xor{input [2] ; dense(2)->sigmoid\n  dense( 1 )->sigmoid  // out\n"
+                + "  loss mse\n train{epochs:10,batch:1}}\n";
+        client.open(f, messy);
+        List<? extends TextEdit> edits = get(docs.formatting(new DocumentFormattingParams(
+                LspClient.doc(f), new FormattingOptions(4, true))));
+        assertEquals(1, edits.size());
+        String formatted = Positions.apply(messy, edits.get(0).getRange(),
+                edits.get(0).getNewText());
+        assertEquals(Formatter.format(new SourceFile(f, "fmt.nn", messy)).text(), formatted);
+        assertTrue(formatted.contains("    dense(2) -> sigmoid\n"), formatted);
+        client.change(f, formatted);
+        assertTrue(get(docs.formatting(new DocumentFormattingParams(LspClient.doc(f),
+                new FormattingOptions(4, true)))).isEmpty(), "formatted text stays as it is");
+        client.change(f, "model {");
+        assertTrue(get(docs.formatting(new DocumentFormattingParams(LspClient.doc(f),
+                new FormattingOptions(4, true)))).isEmpty(), "a file that does not parse");
+        client.close(f);
     }
 }
