@@ -16,7 +16,8 @@ import picocli.CommandLine.ParentCommand;
                     + "mean' quick fixes), hover with a layer's output shape, parameters and "
                     + "FLOPs, completion of layers, activations, losses, optimizers, "
                     + "initializers, schedules, settings and arguments, go to definition, "
-                    + "references, rename of constants and groups, and the outline.",
+                    + "references, rename of constants and groups, the outline, and formatting "
+                    + "in nnc fmt's layout.",
             "Not meant to be run by hand: docs/editors.md shows how VS Code and Neovim start "
                     + "it. Messages of the server itself go to standard error."
         },
