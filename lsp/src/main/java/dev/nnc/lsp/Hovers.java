@@ -10,6 +10,7 @@ import dev.nnc.compiler.sema.Value;
 import dev.nnc.compiler.sema.Values;
 import dev.nnc.compiler.sema.Vocabulary;
 import dev.nnc.compiler.sema.Vocabulary.Kind;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 
@@ -33,10 +34,10 @@ final class Hovers {
     }
 
     /** The Markdown to show, or {@code null} when there is nothing to say. */
-    String hover(Analysis a, Index.Occurrence o) {
+    String hover(Analysis a, Index.Occurrence o, Collection<Analysis> others) {
         return switch (o.role()) {
             case LAYER -> layer(a, o);
-            case CONSTANT_DEF, NAME, PARAM_DEF -> name(a, o);
+            case CONSTANT_DEF, NAME, PARAM_DEF -> name(a, o, others);
             case GROUP_DEF -> group((Ast.GroupNode) o.node());
             case SETTING_KEY, BLOCK_NAME -> word(Kind.SETTING, o.name());
             case ENTRY_KEY -> o.context() == null ? null : word(o.context(), o.name());
@@ -70,7 +71,7 @@ final class Hovers {
         return sb.toString();
     }
 
-    private String name(Analysis a, Index.Occurrence o) {
+    private String name(Analysis a, Index.Occurrence o, Collection<Analysis> others) {
         Index.Occurrence def = navigation.definition(a, o);
         if (def == null) {
             if (o.context() != null) {
@@ -87,15 +88,44 @@ final class Hovers {
         if (def.role() == Index.Role.PARAM_DEF) {
             Ast.GroupParam p = (Ast.GroupParam) def.node();
             String dflt = p.defaultValue() == null ? "no default: every use of the group sets it"
-                    : "default " + source(a, p.defaultValue());
+                    : "default `" + text(p.defaultValue()) + "`";
             return "parameter `" + p.name() + "` of group `" + def.group().name() + "` — "
-                    + dflt;
+                    + dflt + uses(a, def, others);
         }
         if (def.role() == Index.Role.CONSTANT_DEF) {
             Ast.LetNode let = (Ast.LetNode) def.node();
             return "constant `" + let.name() + "` = " + value(a, def);
         }
         return null;
+    }
+
+    /** What each use of the group, in this file or another open one, passes for the parameter. */
+    private String uses(Analysis a, Index.Occurrence param, Collection<Analysis> others) {
+        Ast.GroupNode g = param.group();
+        int position = g.params().indexOf((Ast.GroupParam) param.node());
+        Index.Occurrence groupDef = null;
+        for (Index.Occurrence o : a.index.all()) {
+            if (o.role() == Index.Role.GROUP_DEF && o.node() == g) {
+                groupDef = o;
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Index.Occurrence o : groupDef == null ? List.<Index.Occurrence>of()
+                : navigation.references(a, groupDef, others)) {
+            if (o.role() != Index.Role.LAYER) {
+                continue;
+            }
+            Ast.LayerCall call = (Ast.LayerCall) o.node();
+            String value = "default";
+            for (int i = 0; i < call.args().size(); i++) {
+                Ast.Arg arg = call.args().get(i);
+                if (arg.name() == null ? i == position : arg.name().equals(param.name())) {
+                    value = "`" + text(arg.value()) + "`";
+                }
+            }
+            sb.append("\n- ").append(value).append(" at ").append(o.span());
+        }
+        return sb.length() == 0 ? "" : "\n\nvalues at the uses of the group:" + sb;
     }
 
     /** The value of a constant, evaluated as the checker evaluates it. */
@@ -191,10 +221,6 @@ final class Hovers {
             return l.isEmpty() ? "as above" : l.toString();
         }
         return String.valueOf(v);
-    }
-
-    private static String source(Analysis a, Ast.Expr e) {
-        return "`" + text(e) + "`";
     }
 
     private static String text(Ast.Expr e) {

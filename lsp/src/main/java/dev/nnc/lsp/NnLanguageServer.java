@@ -275,7 +275,7 @@ public final class NnLanguageServer implements LanguageServer, LanguageClientAwa
     public CompletableFuture<Hover> hover(HoverParams params) {
         return withAnalysis(params.getTextDocument().getUri(), null, a -> {
             Index.Occurrence o = at(a, params.getPosition());
-            String text = o == null ? null : hovers.hover(a, o);
+            String text = o == null ? null : hovers.hover(a, o, workspace.analyses());
             return text == null ? null : new Hover(new MarkupContent(MarkupKind.MARKDOWN, text),
                     Positions.range(o.span()));
         });

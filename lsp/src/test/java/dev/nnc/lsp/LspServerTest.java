@@ -274,7 +274,10 @@ class LspServerTest {
                 h.getContents().getRight().getValue());
         h = get(docs.hover(new HoverParams(LspClient.doc(lib),
                 LspClient.at(libText, "dense(units", 7))));
-        assertTrue(h.getContents().getRight().getValue().contains("parameter `units`"));
+        String param = h.getContents().getRight().getValue();
+        assertTrue(param.contains("parameter `units`"), param);
+        assertTrue(param.contains("`hidden` at main.nn:5:5") && param.contains("`width` at "
+                + "main.nn:6:5"), param);
         h = get(docs.hover(new HoverParams(LspClient.doc(main),
                 LspClient.at(mainText, "block(hidden)", 1))));
         assertTrue(h.getContents().getRight().getValue().contains("group `block(units, "
