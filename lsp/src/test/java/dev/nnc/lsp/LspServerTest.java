@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -351,8 +350,21 @@ class LspServerTest {
         get(docs.completion(new CompletionParams(LspClient.doc(f), new Position(3, 2))));
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(20));
         client.close(f);
-        Set<String> none = new TreeSet<>();
-        assertTrue(none.isEmpty());
+    }
+
+    @Test
+    void randomBytesJustUnderTheLimitAreCheckedWithinTheBound() throws Exception {
+        Path f = dir.resolve("bytes.nn");
+        byte[] bytes = new byte[Workspace.MAX_CHARS - 1000];
+        new java.util.Random(11).nextBytes(bytes);
+        String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        long start = System.nanoTime();
+        client.open(f, text);
+        List<Diagnostic> d = client.diagnostics(f, l -> !l.isEmpty());
+        assertEquals("NN0101", d.get(0).getCode().getLeft());
+        assertNotNull(get(docs.documentSymbol(new DocumentSymbolParams(LspClient.doc(f)))));
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(20));
+        client.close(f);
     }
 
     @Test
