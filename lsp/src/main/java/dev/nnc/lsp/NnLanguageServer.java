@@ -481,7 +481,7 @@ public final class NnLanguageServer implements LanguageServer, LanguageClientAwa
             if (text.length() > Workspace.MAX_CHARS) {
                 return List.<TextEdit>of();
             }
-            // nnc fmt's layout; a file with syntax errors is left as it is (its diagnostics say why)
+            // nnc fmt's layout; a file with syntax errors stays as it is (its diagnostics say why)
             Formatter.Result r = Formatter.format(new SourceFile(doc.path,
                     doc.path.getFileName().toString(), text));
             if (!r.ok() || r.text().equals(text)) {

@@ -137,7 +137,8 @@ class LspServerTest {
         assertTrue(shown.contains(String.format("%,d FLOPs", conv.flops())), shown);
         assertTrue(shown.contains(Registry.standard().layer("conv2d").description()), shown);
 
-        h = get(docs.hover(new HoverParams(LspClient.doc(f), LspClient.at(text, "init xavier", 6))));
+        h = get(docs.hover(new HoverParams(LspClient.doc(f),
+                LspClient.at(text, "init xavier", 6))));
         assertTrue(h.getContents().getRight().getValue().contains(
                 Vocabulary.standard().describe(Vocabulary.Kind.INITIALIZER, "xavier")));
         h = get(docs.hover(new HoverParams(LspClient.doc(f), LspClient.at(text, "epochs: ", 1))));
