@@ -36,19 +36,19 @@ final class Hovers {
     /** The Markdown to show, or {@code null} when there is nothing to say. */
     String hover(Analysis a, Index.Occurrence o, Collection<Analysis> others) {
         return switch (o.role()) {
-            case LAYER -> layer(a, o);
+            case LAYER -> layer(a, o, others);
             case CONSTANT_DEF, NAME, PARAM_DEF -> name(a, o, others);
             case GROUP_DEF -> group((Ast.GroupNode) o.node());
             case SETTING_KEY, BLOCK_NAME -> word(Kind.SETTING, o.name());
             case ENTRY_KEY -> o.context() == null ? null : word(o.context(), o.name());
             case CALL -> o.context() == null ? null : word(o.context(), o.name());
-            case ARG_NAME -> argument(o);
+            case ARG_NAME -> argument(a, o, others);
             case IMPORT -> "import of `" + o.name() + "`";
             case MODEL_DEF -> model(a);
         };
     }
 
-    private String layer(Analysis a, Index.Occurrence o) {
+    private String layer(Analysis a, Index.Occurrence o, Collection<Analysis> others) {
         Index.Occurrence def = navigation.definition(a, o);
         if (def != null && def.role() == Index.Role.GROUP_DEF) {
             return group((Ast.GroupNode) def.node());
@@ -57,7 +57,8 @@ final class Hovers {
         Kind kind = vocabulary.names(Kind.ACTIVATION).contains(o.name()) ? Kind.ACTIVATION
                 : Kind.LAYER;
         StringBuilder sb = new StringBuilder();
-        String d = word(kind, o.name());
+        String d = def != null && def.role() == Index.Role.PARAM_DEF ? name(a, def, others)
+                : word(kind, o.name());
         sb.append(d == null ? "`" + o.name() + "`" : d);
         List<LayerIR> layers = a.layersAt(o.file(), call.span().line(), call.span().column());
         for (LayerIR l : layers) {
@@ -183,7 +184,11 @@ final class Hovers {
                 .append(g.body().size() == 1 ? "" : "s").toString();
     }
 
-    private String argument(Index.Occurrence o) {
+    private String argument(Analysis a, Index.Occurrence o, Collection<Analysis> others) {
+        Index.Occurrence param = navigation.definition(a, o);
+        if (param != null) {
+            return name(a, param, others);
+        }
         if (o.context() == null) {
             return null;
         }

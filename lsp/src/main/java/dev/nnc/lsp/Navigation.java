@@ -2,6 +2,7 @@ package dev.nnc.lsp;
 
 import dev.nnc.compiler.ast.Ast;
 import dev.nnc.compiler.ir.LayerIR;
+import dev.nnc.compiler.sema.Vocabulary;
 import dev.nnc.lsp.Index.Occurrence;
 import dev.nnc.lsp.Index.Role;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import java.util.Objects;
  * Names and where they are defined, as the checker resolves them: a name inside a group body is
  * first the group's parameter, then a constant of the file (or a file it imports); a name in a
  * model is first the model's own {@code let}, then the file's; a layer call names a group when a
- * group of that name exists.
+ * group of that name exists, and a named argument of a group call names the group's parameter.
  */
 final class Navigation {
 
@@ -27,13 +28,9 @@ final class Navigation {
                 return o;
             }
             case NAME -> {
-                if (o.group() != null) {
-                    for (Occurrence d : a.index.all()) {
-                        if (d.role() == Role.PARAM_DEF && d.group() == o.group()
-                                && d.name().equals(o.name())) {
-                            return d;
-                        }
-                    }
+                Occurrence param = parameter(a, o);
+                if (param != null) {
+                    return param;
                 }
                 if (o.model() != null) {
                     for (Occurrence d : a.index.all()) {
@@ -46,12 +43,47 @@ final class Navigation {
                 return topLevel(a, o, Role.CONSTANT_DEF);
             }
             case LAYER -> {
-                return topLevel(a, o, Role.GROUP_DEF);
+                // in a group body, "-> act" calls what the parameter act holds
+                Occurrence param = parameter(a, o);
+                return param != null ? param : topLevel(a, o, Role.GROUP_DEF);
+            }
+            case ARG_NAME -> {
+                // block(8, act: tanh): the named argument is the group's parameter act
+                if (o.context() != Vocabulary.Kind.LAYER) {
+                    return null;
+                }
+                Occurrence callee = new Occurrence(Role.LAYER, o.callee(), o.span(), o.file(),
+                        o.group(), o.model(), null, null, null);
+                Occurrence g = topLevel(a, callee, Role.GROUP_DEF);
+                if (g == null) {
+                    return null;
+                }
+                for (Occurrence d : a.index.all()) {
+                    if (d.role() == Role.PARAM_DEF && d.group() == g.node()
+                            && d.name().equals(o.name())) {
+                        return d;
+                    }
+                }
+                return null;
             }
             default -> {
                 return null;
             }
         }
+    }
+
+    /** The parameter of the enclosing group that {@code o} names, or {@code null}. */
+    private static Occurrence parameter(Analysis a, Occurrence o) {
+        if (o.group() == null) {
+            return null;
+        }
+        for (Occurrence d : a.index.all()) {
+            if (d.role() == Role.PARAM_DEF && d.group() == o.group()
+                    && d.name().equals(o.name())) {
+                return d;
+            }
+        }
+        return null;
     }
 
     private static Occurrence topLevel(Analysis a, Occurrence o, Role role) {

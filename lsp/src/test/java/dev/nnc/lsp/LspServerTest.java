@@ -306,6 +306,13 @@ class LspServerTest {
                 LspClient.at(mainText, "block(hidden", 2), "unit"))).getChanges()
                 .values().stream().flatMap(List::stream).toList();
         assertEquals(3, edits.size(), "the definition in lib.nn and two uses");
+        // a group parameter: its uses in the body and the named arguments of the calls
+        edits = get(docs.rename(new RenameParams(LspClient.doc(lib),
+                LspClient.at(libText, "act =", 0), "activation"))).getChanges()
+                .values().stream().flatMap(List::stream).toList();
+        assertEquals(3, edits.size(), edits.toString());
+        assertTrue(edits.stream().anyMatch(e -> e.getRange().getStart().getLine() == 5),
+                "act: tanh in main.nn, line 6");
         ExecutionException bad = assertThrows(ExecutionException.class, () -> get(docs.rename(
                 new RenameParams(LspClient.doc(main), LspClient.at(mainText, "hidden", 1),
                         "model"))));
