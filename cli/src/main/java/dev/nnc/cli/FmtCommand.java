@@ -7,6 +7,7 @@ import dev.nnc.compiler.sema.Loader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,9 +134,15 @@ final class FmtCommand implements Callable<Integer> {
         return true;
     }
 
-    /** Replaces the file's text at once: a reader sees the old text or the new, never half. */
+    /**
+     * Replaces the file's text at once: a reader sees the old text or the new, never half. A
+     * symbolic link stays one: the file it points to is replaced.
+     */
     private static void write(Path file, String text) throws IOException {
-        Path abs = file.toAbsolutePath();
+        Path abs = file.toRealPath();
+        if (!Files.isWritable(abs)) {
+            throw new AccessDeniedException(file.toString());
+        }
         Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8);

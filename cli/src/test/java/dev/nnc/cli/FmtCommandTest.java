@@ -67,6 +67,17 @@ class FmtCommandTest {
     }
 
     @Test
+    void aSymbolicLinkStaysALinkToTheFormattedFile() throws IOException {
+        Path target = write("target.nn", MESSY);
+        Path link = Files.createSymbolicLink(dir.resolve("link.nn"), target.getFileName());
+
+        Run r = nnc("fmt", link.toString());
+        assertEquals(0, r.code(), r.all());
+        assertTrue(Files.isSymbolicLink(link), "the link was replaced by a file");
+        assertEquals(FORMATTED, Files.readString(target));
+    }
+
+    @Test
     void checkListsTheFilesThatWouldChangeAndChangesNothing() throws IOException {
         Path sub = Files.createDirectories(dir.resolve("sub"));
         Path messy = write("sub/messy.nn", MESSY);

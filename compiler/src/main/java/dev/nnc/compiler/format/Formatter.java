@@ -48,8 +48,8 @@ import org.antlr.v4.runtime.tree.TerminalNode;
  * </ul>
  *
  * <pre>
- * model Xor{input [2] ; dense(2)->sigmoid
- *   dense( 1 )->sigmoid  // the output
+ * model Xor{input [2] ; dense(2)-&gt;sigmoid
+ *   dense( 1 )-&gt;sigmoid  // the output
  *   train{epochs:10,batch:1}}
  * </pre>
  * becomes

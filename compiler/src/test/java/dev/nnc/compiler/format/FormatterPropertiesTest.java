@@ -66,6 +66,20 @@ class FormatterPropertiesTest {
         assertEquals(once, Formatter.format(once), () -> "not idempotent on\n" + text);
         assertEquals(meaning(path, text), meaning(path, once),
                 () -> "meaning changed:\n" + text + "\n--- formatted:\n" + once);
+        assertEquals(tokensAndComments(text), tokensAndComments(once),
+                () -> "a comment was lost or moved:\n" + text + "\n--- formatted:\n" + once);
+    }
+
+    /**
+     * The code tokens and comments in their order, without the separators the layout may drop
+     * ({@code ;} and {@code ,}) and with the whitespace inside comments collapsed.
+     */
+    private static List<String> tokensAndComments(String text) {
+        return new NNLexer(CharStreams.fromString(text)).getAllTokens().stream()
+                .filter(t -> t.getType() != NNLexer.WS && t.getType() != NNLexer.SEMI
+                        && t.getType() != NNLexer.COMMA)
+                .map(t -> t.getText().strip().replaceAll("\\s+", " "))
+                .toList();
     }
 
     private static String read(Path p) {

@@ -84,4 +84,22 @@ class FormatterTest {
                 }
                 """, Formatter.format(src));
     }
+
+    @Test
+    void theExampleOfTheClassComment() {
+        String src = "model Xor{input [2] ; dense(2)->sigmoid\n"
+                + "  dense( 1 )->sigmoid  // the output\n"
+                + "  train{epochs:10,batch:1}}\n";
+        assertEquals("""
+                model Xor {
+                    input [2]
+                    dense(2) -> sigmoid
+                    dense(1) -> sigmoid             // the output
+                    train {
+                        epochs: 10
+                        batch: 1
+                    }
+                }
+                """, Formatter.format(src));
+    }
 }
