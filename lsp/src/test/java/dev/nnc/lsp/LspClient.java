@@ -40,6 +40,7 @@ final class LspClient implements LanguageClient {
     /** For messages the typed API refuses to build, such as a hover without a position. */
     final org.eclipse.lsp4j.jsonrpc.RemoteEndpoint endpoint;
     private final Map<String, PublishDiagnosticsParams> diagnostics = new ConcurrentHashMap<>();
+    private final Map<String, Integer> publishes = new ConcurrentHashMap<>();
     private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
     private final PipedOutputStream toServer;
     private int version = 1;
@@ -78,11 +79,14 @@ final class LspClient implements LanguageClient {
                 new TextDocumentItem(uri(p), "nn", atVersion, text)));
     }
 
-    void change(Path p, String text) {
+    /** Sends the whole new text; returns its version. */
+    int change(Path p, String text) {
         diagnostics.remove(uri(p));
+        int v = version++;
         server.getTextDocumentService().didChange(new DidChangeTextDocumentParams(
-                new VersionedTextDocumentIdentifier(uri(p), version++),
+                new VersionedTextDocumentIdentifier(uri(p), v),
                 List.of(new TextDocumentContentChangeEvent(text))));
+        return v;
     }
 
     void close(Path p) {
@@ -108,6 +112,11 @@ final class LspClient implements LanguageClient {
         PublishDiagnosticsParams d = diagnostics.get(uri(p));
         throw new AssertionError("no such diagnostics for " + p + "; last: "
                 + (d == null ? "none" : d.getDiagnostics()));
+    }
+
+    /** How many times diagnostics were published for {@code p}. */
+    int publishes(Path p) {
+        return publishes.getOrDefault(uri(p), 0);
     }
 
     /** The diagnostics published for {@code p} at {@code version}. */
@@ -157,6 +166,7 @@ final class LspClient implements LanguageClient {
     @Override
     public void publishDiagnostics(PublishDiagnosticsParams d) {
         diagnostics.put(d.getUri(), d);
+        publishes.merge(d.getUri(), 1, Integer::sum);
     }
 
     @Override

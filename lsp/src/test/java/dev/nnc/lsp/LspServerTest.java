@@ -119,6 +119,27 @@ class LspServerTest {
     }
 
     @Test
+    void typingIsCheckedOnceItPauses() throws Exception {
+        Path f = dir.resolve("typing.nn");
+        String target = XOR.replace("desne", "dense");
+        client.open(f, "");
+        client.diagnostics(f, l -> true);
+        int before = client.publishes(f);
+        int version = 0;
+        // 30 keystrokes 30 ms apart, then the rest: one pause, one check (a few to spare for
+        // a slow machine; without the debounce, each keystroke is checked)
+        for (int i = 1; i <= 30; i++) {
+            version = client.change(f, target.substring(0, i));
+            Thread.sleep(30);
+        }
+        version = client.change(f, target);
+        assertTrue(client.diagnosticsOfVersion(f, version).isEmpty());
+        int checks = client.publishes(f) - before;
+        assertTrue(checks <= 5, checks + " checks for 31 changes");
+        client.close(f);
+    }
+
+    @Test
     void hoverShowsTheShapesParametersAndFlopsOfTheCnnExample() throws Exception {
         Path f = EXAMPLES.resolve("08-cnn/colors.nn");
         String text = Files.readString(f);
