@@ -88,14 +88,15 @@ class MainTest {
         Run r = nnc("--help");
         assertEquals(0, r.code, r.all());
         assertTrue(r.out.contains("Usage: nnc"), r.out);
-        for (String c : List.of("check", "summary", "compile", "train", "eval", "predict",
-                "params")) {
+        for (String c : List.of("check", "fmt", "summary", "compile", "train", "eval", "predict",
+                "params", "lsp")) {
             assertTrue(r.out.contains("  " + c + " "), c + " in\n" + r.out);
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"check", "summary", "compile", "train", "eval", "predict", "params"})
+    @ValueSource(strings = {"check", "fmt", "summary", "compile", "train", "eval", "predict",
+        "params", "lsp"})
     void everyCommandHasHelpWithExamples(String command) {
         Run r = nnc(command, "--help");
         assertEquals(0, r.code, r.all());

@@ -45,9 +45,9 @@ import java.util.Set;
  * </pre>
  */
 final class DataChecker {
-    private static final List<String> KEYS = List.of("train", "test", "normalize",
+    static final List<String> KEYS = List.of("train", "test", "normalize",
             "normalize_labels", "scale");
-    private static final Map<String, List<String>> PARAMS = Map.of(
+    static final Map<String, List<String>> PARAMS = Map.of(
             "csv", List.of("path", "label"),
             "idx", List.of("images", "labels"),
             "npz", List.of("path", "x", "y"),
@@ -63,7 +63,7 @@ final class DataChecker {
             "windows", "windows(\"series.csv\", window: 12, target: \"y\")");
     /** Where the Debian package dataset-fashion-mnist installs Fashion-MNIST. */
     private static final String FASHION_MNIST = "fashion-mnist";
-    private static final List<String> NORMALIZATIONS = List.of("none", "minmax", "zscore");
+    static final List<String> NORMALIZATIONS = List.of("none", "minmax", "zscore");
 
     private final Diagnostics diags;
 
