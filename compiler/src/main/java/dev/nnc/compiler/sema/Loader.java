@@ -1,5 +1,6 @@
 package dev.nnc.compiler.sema;
 
+import dev.nnc.compiler.Limits;
 import dev.nnc.compiler.ast.Ast.FileNode;
 import dev.nnc.compiler.ast.Ast.ImportNode;
 import dev.nnc.compiler.ast.AstBuilder;
@@ -53,6 +54,15 @@ public final class Loader {
         return file;
     }
 
+    /** A file that is binary or not UTF-8: its content is never shown. */
+    public static final class NotText extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotText(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** Reads and parses {@code path}; {@code null} after an I/O problem reported by the caller. */
     public static SourceFile read(Path path, Path displayBase) throws IOException {
         Path abs = path.toAbsolutePath().normalize();
@@ -60,7 +70,10 @@ public final class Loader {
         try {
             text = Files.readString(abs, StandardCharsets.UTF_8);
         } catch (MalformedInputException e) {
-            throw new IOException(display(abs, displayBase) + ": not a UTF-8 text file", e);
+            throw new NotText(display(abs, displayBase) + ": not a UTF-8 text file", e);
+        }
+        if (text.indexOf('\0') >= 0) {
+            throw new NotText(display(abs, displayBase) + ": not a UTF-8 text file", null);
         }
         return new SourceFile(abs, display(abs, displayBase), text);
     }
@@ -90,6 +103,17 @@ public final class Loader {
             if (loaded.containsKey(target)) {
                 continue;
             }
+            if (!target.getFileName().toString().endsWith(".nn")) {
+                diags.report(Code.BAD_IMPORT, imp.span(), "cannot import \"%s\": an import "
+                        + "names a .nn file", imp.path());
+                continue;
+            }
+            if (stack.size() >= Limits.IMPORT_DEPTH) {
+                diags.report(Code.IMPORTS_TOO_DEEP, imp.span(), "imports nest deeper than %d "
+                        + "files; import the files you need from fewer levels",
+                        Limits.IMPORT_DEPTH);
+                continue;
+            }
             if (!Files.isRegularFile(target)) {
                 diags.report(Code.FILE_NOT_FOUND, imp.span(), "cannot import \"%s\": no such file "
                         + "(looked for %s)", imp.path(), display(target, displayBase));
@@ -98,9 +122,13 @@ public final class Loader {
             SourceFile src;
             try {
                 src = read(target, displayBase);
+            } catch (NotText e) {
+                diags.report(Code.BAD_IMPORT, imp.span(), "cannot import \"%s\": not a "
+                        + "UTF-8 text file", imp.path());
+                continue;
             } catch (IOException e) {
-                diags.report(Code.FILE_NOT_FOUND, imp.span(), "cannot read \"%s\": %s",
-                        imp.path(), e.getMessage());
+                diags.report(Code.FILE_NOT_FOUND, imp.span(), "cannot read \"%s\"",
+                        imp.path());
                 continue;
             }
             load(src);
