@@ -90,6 +90,42 @@ class GeneratedCodeInjectionPropertiesTest {
         assertFalse(src.contains("{@code a"), "character references are not shown raw");
     }
 
+    /**
+     * A model may be named like any class the generated code uses (its imports and the
+     * {@code java.lang} classes it names unqualified): the class still compiles, alone.
+     */
+    @Example
+    void aModelNamedLikeAClassTheGeneratedCodeUsesCompiles() {
+        String rich = """
+                model M {
+                    input [3]
+                    dense(4) -> relu
+                    dropout(0.1)
+                    dense(2) -> softmax
+                    loss cross_entropy
+                    optimizer adam(lr: 0.01)
+                    train { epochs: 2, batch: 2, stop: loss < 0.1 or val_loss < 0.1,
+                        validation: 0.5, schedule: step(every: 1, gamma: 0.5), l2: 0.01 }
+                }
+                """;
+        Compilation c = Models.compile(rich);
+        assertFalse(c.hasErrors(), c.renderDiagnostics());
+        Set<String> names = new java.util.TreeSet<>(Set.of("System", "Math", "Float"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("import [\\w.]+\\.(\\w+);")
+                .matcher(c.javaSource() + StandaloneGenerator.generate(c.model(),
+                        new float[c.model().paramCount()], Preprocessing.identity(3, 2), "w"));
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        for (String n : names) {
+            Compilation k = Models.compile(rich.replace("model M", "model " + n));
+            assertFalse(k.hasErrors(), k.renderDiagnostics());
+            InMemoryJavac.Result r = InMemoryJavac.compile(k.className(), k.javaSource());
+            assertTrue(r.warnings().isEmpty(), n + ": " + r.warnings());
+            assertEquals(Set.of(k.className()), r.classes().keySet(), n);
+        }
+    }
+
     /** Names of the class files of the model and its standalone form, package included. */
     private static Set<String> classFiles(Path root, String display, String dataName,
             String label, String weightsName) throws IOException {
