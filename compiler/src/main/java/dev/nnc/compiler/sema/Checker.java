@@ -67,6 +67,15 @@ public final class Checker {
      *
      * @param requireModel report a file without a model as an error
      */
+    /**
+     * Checks {@code main} although one of its imports failed: names that import would have
+     * defined are not reported as unknown, and no model comes out; the file's own errors do.
+     */
+    public Checker importsIncomplete() {
+        eval.importsIncomplete();
+        return this;
+    }
+
     public ModelIR check(FileNode main, Map<Path, FileNode> files, boolean requireModel) {
         Scope scope = fileScope(main, files);
         if (main.models().size() > 1) {
@@ -203,7 +212,9 @@ public final class Checker {
             }
         }
 
-        List<LayerIR> layers = layers(uses, inShape, defaultInit);
+        // With a layer missing, the shapes after it would be wrong and their errors noise.
+        List<LayerIR> layers = expander.unresolved() ? List.of()
+                : layers(uses, inShape, defaultInit);
         Loss loss = loss(settings.get("loss"), scope, m, layers);
         ModelSpec.OptimizerSpec optimizer = optimizer(settings.get("optimizer"), scope, m);
         long seed = seed(settings.get("seed"), scope);

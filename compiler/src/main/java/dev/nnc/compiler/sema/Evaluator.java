@@ -20,6 +20,7 @@ public final class Evaluator {
     private final Diagnostics diags;
     /** Terms of each list and call value built here (by identity), the nested ones included. */
     private final Map<Value, Integer> sizes = new IdentityHashMap<>();
+    private boolean incomplete;
 
     public Evaluator(Diagnostics diags) {
         this.diags = diags;
@@ -212,8 +213,24 @@ public final class Evaluator {
         return null;
     }
 
+    /**
+     * Leaves unknown names unreported from now on: an import failed, and the names it would have
+     * defined must not bury the file's own errors under follow-up ones.
+     */
+    public void importsIncomplete() {
+        incomplete = true;
+    }
+
+    /** True after {@link #importsIncomplete}. */
+    public boolean incomplete() {
+        return incomplete;
+    }
+
     /** Reports {@code w} as an undefined constant, suggesting a close one. */
     public void undefined(Value.Word w, Scope scope) {
+        if (incomplete) {
+            return;
+        }
         diags.report(Code.UNDEFINED_CONSTANT, w.span(), "undefined constant '%s'%s", w.name(),
                 Names.suggestion(w.name(), scope.constantNames()));
     }

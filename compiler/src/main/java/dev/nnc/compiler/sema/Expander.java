@@ -33,6 +33,7 @@ public final class Expander {
     private final Deque<String> groupStack = new ArrayDeque<>();
     private boolean tooMany;
     private int steps;
+    private boolean unresolved;
 
     /** One layer after expansion. */
     public record LayerUse(LayerKind kind, Args args, Span span) {
@@ -43,6 +44,11 @@ public final class Expander {
         this.eval = eval;
         this.binder = binder;
         this.registry = registry;
+    }
+
+    /** True when a layer name was left unresolved because an import failed. */
+    public boolean unresolved() {
+        return unresolved;
     }
 
     /** Expands {@code stmts}; layers that failed to resolve are left out after a diagnostic. */
@@ -152,6 +158,10 @@ public final class Expander {
             diags.report(Code.UNKNOWN_ACTIVATION, call.nameSpan(), "unknown activation '%s'%s",
                     name, Names.known(name, registry.activationNames()));
             return;
+        }
+        if (eval.incomplete()) {
+            unresolved = true;
+            return; // perhaps a group of the import that failed
         }
         Set<String> known = new LinkedHashSet<>(registry.layerNames());
         known.addAll(scope.groupNames());

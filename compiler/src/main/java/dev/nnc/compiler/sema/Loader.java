@@ -15,7 +15,9 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads a {@code .nn} file and, transitively, every file it imports. Import paths are relative to
@@ -26,6 +28,7 @@ public final class Loader {
     private final Path displayBase;
     private final Map<Path, FileNode> loaded = new LinkedHashMap<>();
     private final Deque<Path> stack = new ArrayDeque<>();
+    private final Set<Path> read = new LinkedHashSet<>();
 
     /**
      * @param displayBase directory that diagnostics show file names relative to (usually the
@@ -41,9 +44,15 @@ public final class Loader {
         return loaded;
     }
 
+    /** Every file read so far, those that failed to parse included. */
+    public Set<Path> read() {
+        return read;
+    }
+
     /** Parses source text given in memory, with its imports read from disk. */
     public FileNode load(SourceFile source) {
         Path path = source.path().toAbsolutePath().normalize();
+        read.add(path);
         stack.push(path);
         FileNode file = AstBuilder.parse(source, diags);
         if (file != null) {
