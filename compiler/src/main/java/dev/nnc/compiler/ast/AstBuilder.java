@@ -29,10 +29,14 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Set;
+import org.antlr.v4.runtime.BailErrorStrategy;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.DefaultErrorStrategy;
 import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.atn.PredictionMode;
+import org.antlr.v4.runtime.misc.ParseCancellationException;
 import org.antlr.v4.runtime.tree.TerminalNode;
 
 /**
@@ -71,7 +75,22 @@ public final class AstBuilder {
         if (!new AstBuilder(source, diags).nestingWithinLimit(tokens.getTokens())) {
             return null;
         }
-        NNParser.FileContext tree = parser.file();
+        // NOTE: SLL prediction first, as ANTLR advises: linear on the inputs people write; the
+        // full LL prediction (and its error messages) only when SLL gives up.
+        parser.removeErrorListeners();
+        parser.setErrorHandler(new BailErrorStrategy());
+        parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
+        NNParser.FileContext tree;
+        try {
+            tree = parser.file();
+        } catch (ParseCancellationException e) {
+            tokens.seek(0);
+            parser.reset();
+            parser.addErrorListener(listener);
+            parser.setErrorHandler(new DefaultErrorStrategy());
+            parser.getInterpreter().setPredictionMode(PredictionMode.LL);
+            tree = parser.file();
+        }
         if (listener.count() > 0) {
             return null;
         }

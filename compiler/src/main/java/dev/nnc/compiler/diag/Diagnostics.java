@@ -19,6 +19,9 @@ public final class Diagnostics {
     /** Diagnostics kept per file; a file with more gets a {@link Code#TOO_MANY_DIAGNOSTICS}. */
     public static final int MAX_PER_FILE = Limits.DIAGNOSTICS_PER_FILE;
 
+    /** Characters of a message; a longer one (a huge name in it) is cut. */
+    static final int MAX_MESSAGE = 500;
+
     private record Key(Code code, Span span, String message) {
     }
 
@@ -31,20 +34,28 @@ public final class Diagnostics {
 
     /** Reports {@code code} at {@code span} with the formatted message. */
     public void report(Code code, Span span, String format, Object... args) {
+        SourceFile file = span.file();
+        if (perFile.getOrDefault(file, 0) >= MAX_PER_FILE) {
+            // Not shown: counted only (a repeat of one already dropped counts again).
+            if (code.severity() == Severity.ERROR) {
+                errors++;
+            }
+            perFile.merge(file, 1, Integer::sum);
+            firstDropped.putIfAbsent(file, span);
+            dropped.merge(file, 1, Integer::sum);
+            return;
+        }
         String message = args.length == 0 ? format : String.format(format, args);
+        if (message.length() > MAX_MESSAGE) {
+            message = message.substring(0, MAX_MESSAGE - 3) + "...";
+        }
         if (!seen.add(new Key(code, span, message))) {
             return;
         }
         if (code.severity() == Severity.ERROR) {
             errors++;
         }
-        SourceFile file = span.file();
-        int n = perFile.merge(file, 1, Integer::sum);
-        if (n > MAX_PER_FILE) {
-            firstDropped.putIfAbsent(file, span);
-            dropped.merge(file, 1, Integer::sum);
-            return;
-        }
+        perFile.merge(file, 1, Integer::sum);
         list.add(new Diagnostic(code, code.severity(), message, span));
     }
 
@@ -58,7 +69,7 @@ public final class Diagnostics {
 
     /** How many diagnostics were reported so far, those left out of {@link #all} included. */
     public int count() {
-        return seen.size();
+        return list.size() + dropped.values().stream().mapToInt(Integer::intValue).sum();
     }
 
     /** All diagnostics, sorted by file, line and column. */
