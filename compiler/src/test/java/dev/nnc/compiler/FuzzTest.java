@@ -45,10 +45,12 @@ class FuzzTest {
     });
 
     private static final Pattern TOKEN = Pattern.compile(
-            "\\s+|//[^\\n]*|\"(?:[^\"\\\\\\n]|\\\\.)*\"|[0-9][0-9_.eE+-]*|[A-Za-z_][A-Za-z_0-9]*|->|<=|>=|.");
+            "\\s+|//[^\\n]*|\"(?:[^\"\\\\\\n]|\\\\.)*\"|[0-9][0-9_.eE+-]*"
+            + "|[A-Za-z_][A-Za-z_0-9]*|->|<=|>=|.");
     private static final Pattern NUMBER = Pattern.compile("\\b[0-9][0-9_]*(?:\\.[0-9]*)?"
             + "(?:[eE][+-]?[0-9]+)?");
-    private static final Pattern NAME = Pattern.compile("\\b[A-Za-z_][A-Za-z_0-9]*\\b|\"[^\"\\n]*\"");
+    private static final Pattern NAME = Pattern.compile("\\b[A-Za-z_][A-Za-z_0-9]*\\b"
+            + "|\"[^\"\\n]*\"");
     private static final String[] VOCABULARY = {"model", "M", "{", "}", "(", ")", "[", "]", ",",
         ":", "->", "=", "-", "+", "*", "/", "<", "<=", "and", "or", "repeat", "group", "g",
         "let", "import", "\"x.nn\"", "package", "a.b", "dense", "relu", "loss", "mse",
@@ -59,7 +61,8 @@ class FuzzTest {
         "9223372036854775808", "1e999", "000000000000000000001", "1_000_000_000", "0.0", "1e-45"};
     private static final String[] HOSTILE = {"\\u002a\\u002f", "*/", "/*", "\u001b[31m",
         "\u0007", "\u2028", "\u202e", "@", "$", "$L", "\\", "'", "é", "日本", "\uD83D\uDE00",
-        "java", "System", "class", "void", "_", "__", "Kernels", "TrainableModel", "a".repeat(5000)};
+        "java", "System", "class", "void", "_", "__", "Kernels", "TrainableModel",
+        "a".repeat(5000)};
 
     record Seed(Path path, String text) {
     }

@@ -98,8 +98,8 @@ public final class AstBuilder {
     }
 
     /**
-     * Checks, before the recursive parser runs, that brackets, braces, parentheses and unary minus
-     * signs nest at most {@link Limits#NESTING} deep, so that no input overflows the stack.
+     * Checks, before the recursive parser runs, that brackets, braces, parentheses and unary
+     * minus signs nest at most {@link Limits#NESTING} deep, so that no input overflows the stack.
      */
     private boolean nestingWithinLimit(List<Token> tokens) {
         Deque<Integer> open = new ArrayDeque<>();
@@ -268,8 +268,8 @@ public final class AstBuilder {
 
     /**
      * The expression of {@code ctx}. An expression of more than {@link Limits#EXPRESSION_TERMS}
-     * terms is reported once and cut off, which also bounds the depth of the recursion here and in
-     * every pass over the tree.
+     * terms is reported once and cut off, which also bounds the depth of the recursion here and
+     * in every pass over the tree.
      */
     private Expr expr(NNParser.ExprContext ctx) {
         if (exprDepth == 0) {
