@@ -9,18 +9,19 @@ public final class Names {
     private Names() {
     }
 
-    /** Package prefixes that belong to the JDK and to nnc's runtime, with their owners. */
+    /** Package prefixes that belong to the JDK and to nnc itself (its modules' packages). */
     public static final List<String> RESERVED_PACKAGES = List.of("java", "javax", "jdk", "sun",
-            "com.sun", "org.w3c", "org.xml", "org.ietf", "netscape", "dev.nnc");
+            "com.sun", "org.w3c", "org.xml", "org.ietf", "netscape", "dev.nnc.runtime",
+            "dev.nnc.compiler", "dev.nnc.cli", "dev.nnc.maven", "dev.nnc.grammar");
 
     /**
      * The owner of {@code pkg} when it is or lies below a {@link #RESERVED_PACKAGES reserved}
-     * package ("the JDK", "nnc's runtime"), else {@code null}.
+     * package ("the JDK", "nnc itself"), else {@code null}.
      */
     public static String reservedPackage(String pkg) {
         for (String p : RESERVED_PACKAGES) {
             if (pkg.equals(p) || pkg.startsWith(p + ".")) {
-                return p.equals("dev.nnc") ? "nnc's runtime" : "the JDK";
+                return p.startsWith("dev.nnc.") ? "nnc itself" : "the JDK";
             }
         }
         return null;
