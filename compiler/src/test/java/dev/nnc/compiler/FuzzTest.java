@@ -38,11 +38,8 @@ class FuzzTest {
     static final long BOUND_SECONDS = 2;
 
     private static final List<Seed> SEEDS = seeds();
-    private static final ExecutorService RUNNER = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "fuzz");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Compiles the inputs; replaced after a timeout, as a hung compilation cannot be stopped. */
+    private static ExecutorService runner = newRunner();
 
     private static final Pattern TOKEN = Pattern.compile(
             "\\s+|//[^\\n]*|\"(?:[^\"\\\\\\n]|\\\\.)*\"|[0-9][0-9_.eE+-]*"
@@ -80,9 +77,17 @@ class FuzzTest {
         }
     }
 
+    private static ExecutorService newRunner() {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "fuzz");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     @AfterContainer
     static void stop() {
-        RUNNER.shutdownNow();
+        runner.shutdownNow();
     }
 
     private static Seed seed(Random r) {
@@ -210,13 +215,15 @@ class FuzzTest {
      */
     private static void answered(Seed seed, String text) {
         SourceFile file = new SourceFile(seed.path(), seed.path().getFileName().toString(), text);
-        Future<Compilation> f = RUNNER.submit(() -> NnCompiler.compile(file,
+        Future<Compilation> f = runner.submit(() -> NnCompiler.compile(file,
                 NnCompiler.Options.defaults().withRequireModel(false)));
         Compilation c;
         try {
             c = f.get(BOUND_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
             f.cancel(true);
+            runner.shutdownNow();
+            runner = newRunner();
             throw new AssertionError("no answer within " + BOUND_SECONDS + " s for:\n"
                     + excerpt(text));
         } catch (ExecutionException e) {
