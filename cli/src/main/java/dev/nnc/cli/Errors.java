@@ -17,11 +17,12 @@ final class Errors {
     }
 
     /**
-     * Data and weights problems, file-system problems and a JRE without a compiler. (Generated
-     * code that does not compile is a bug of nnc, not the user's.)
+     * Data and weights problems, file-system problems, a heap too small for the work and a JRE
+     * without a compiler. (Generated code that does not compile is a bug of nnc, not the user's.)
      */
     static boolean isUserError(Throwable t) {
         return t instanceof DataException || t instanceof WeightsException
+                || t instanceof OutOfMemoryError
                 || t instanceof IOException || t instanceof UncheckedIOException
                 || t instanceof InMemoryJavac.JavacException j && j.getMessage() != null
                         && j.getMessage().startsWith("no Java compiler");
@@ -46,6 +47,12 @@ final class Errors {
                 return file + "not a directory";
             }
             return file + (f.getReason() == null ? f.getClass().getSimpleName() : f.getReason());
+        }
+        if (e instanceof OutOfMemoryError) {
+            long mb = Runtime.getRuntime().maxMemory() / 1_000_000;
+            return "out of memory: the Java heap is limited to " + mb + " MB; raise the limit with"
+                    + " NNC_JAVA_OPTS=-Xmx" + Math.max(1, 2 * mb / 1000) + "g (the nnc launcher"
+                    + " passes it to java) or java -Xmx... -jar ...";
         }
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;

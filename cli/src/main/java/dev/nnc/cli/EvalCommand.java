@@ -22,9 +22,9 @@ import picocli.CommandLine.ParentCommand;
         sortOptions = false,
         description = {
             "Measures trained weights on the test data the .nn file names (or on --data; when "
-                    + "the file names no test data, on its training data). The data is "
-                    + "normalized with the normalizers saved in the weights, and class labels "
-                    + "map to the classes of training.",
+                    + "the file names no test data, on its training data). The data goes "
+                    + "through the preprocessing saved in the weights (scale, normalization), "
+                    + "and class labels map to the classes of training.",
             "Prints samples and loss, then accuracy for classifiers, or mse, rmse and r2 in the "
                     + "labels' own units for regression."
         },

@@ -39,6 +39,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         commandListHeading = "%nCommands:%n",
         subcommands = {
             CheckCommand.class,
+            FmtCommand.class,
             SummaryCommand.class,
             CompileCommand.class,
             TrainCommand.class,
@@ -48,11 +49,13 @@ import picocli.CommandLine.UnmatchedArgumentException;
             ServeCommand.class,
             ParamsCommand.class,
             ReportCommand.class,
-            GraphCommand.class
+            GraphCommand.class,
+            LspCommand.class
         },
         footerHeading = "%nExamples:%n",
         footer = {
             "  nnc check model.nn                        check a file, report every problem",
+            "  nnc fmt model.nn                          rewrite it in the canonical layout",
             "  nnc summary model.nn                      layers, shapes, parameters, FLOPs",
             "  nnc train model.nn                        train; saves model.safetensors",
             "  nnc predict model.nn --input new.csv      predict with the trained weights",

@@ -81,6 +81,14 @@ final class Models {
         }
     }
 
+    /**
+     * Makes {@link #load} answer the model of {@code source} with {@code cls}, compiled elsewhere
+     * (with other models in one javac task, say) instead of compiling it again.
+     */
+    static void preload(String source, Class<? extends TrainableModel> cls) {
+        CLASSES.putIfAbsent(source, cls);
+    }
+
     /** The directory that the model's relative data paths are relative to. */
     static Path baseDir(Compilation c) {
         Path p = c.model().source().path().toAbsolutePath().getParent();

@@ -32,10 +32,13 @@ import picocli.CommandLine.ParentCommand;
         description = {
             "Runs trained weights on the rows of a CSV file and writes one output row per input "
                     + "row, as CSV with a header.",
-            "The input has a header naming its columns; when it has more columns than the model "
-                    + "has inputs, the label columns named in the .nn file are dropped (so the "
-                    + "training or test file itself can be the input). Features are normalized "
-                    + "with the normalizers saved in the weights.",
+            "The input has a header naming its columns. When it names the feature columns of the "
+                    + "training file (read from the .nn file's data block), the features are taken "
+                    + "by name, in the training order, and a missing one is an error; otherwise "
+                    + "by position, and when it has more columns than the model has inputs, the "
+                    + "label columns named in the .nn file are dropped (so the training or test "
+                    + "file itself can be the input). Values are raw: the preprocessing "
+                    + "saved in the weights (scale, normalization) is applied to them.",
             "Regression: the outputs in the labels' own units, under the label names. "
                     + "Classifiers: the columns class,p_<label>... (the predicted class and the "
                     + "probability of each class)."
@@ -71,7 +74,8 @@ final class PredictCommand implements Callable<Integer> {
         TrainableModel model = loaded.model();
         Preprocessing prep = loaded.preprocessing();
         ModelSpec.DataSource src = Models.trainSource(model);
-        double[][] rows = DataLoader.readFeatures(input, src, model.inputSize());
+        double[][] rows = DataLoader.readFeatures(input, src, model.inputSize(),
+                trainingFeatures(c, src));
         Predictor p = new Predictor(model, prep);
         List<String> lines = new ArrayList<>(rows.length + 1);
         ModelSpec.Loss loss = model.spec().loss();
@@ -141,7 +145,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         if (src != null && src.labelLast() && k == 1) {
             try {
-                List<String> names = CsvReader.read(Models.resolve(c, src.path())).names();
+                List<String> names = CsvReader.header(Models.resolve(c, src.path()));
                 return List.of(names.get(names.size() - 1));
             } catch (DataException | IndexOutOfBoundsException e) {
                 // the training file is not at hand: fall back to y
@@ -152,6 +156,21 @@ final class PredictCommand implements Callable<Integer> {
             names.add(k == 1 ? "y" : "y" + (j + 1));
         }
         return names;
+    }
+
+    /**
+     * The feature columns of the training CSV file, from its header, so that an input file's
+     * columns can be matched by name; empty when the training data is not a CSV file at hand.
+     */
+    private static List<String> trainingFeatures(Compilation c, ModelSpec.DataSource src) {
+        if (src == null || !"csv".equals(src.format())) {
+            return List.of();
+        }
+        try {
+            return DataLoader.featureNames(Models.resolve(c, src.path()), src);
+        } catch (DataException e) {
+            return List.of(); // the training file is not at hand: columns go by position
+        }
     }
 
     private static void write(Path file, List<String> lines) {

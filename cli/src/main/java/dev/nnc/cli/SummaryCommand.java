@@ -4,6 +4,7 @@ import dev.nnc.compiler.Compilation;
 import dev.nnc.compiler.ir.LayerIR;
 import dev.nnc.compiler.ir.ModelIR;
 import dev.nnc.runtime.ModelSpec;
+import dev.nnc.runtime.Preprocessing;
 import dev.nnc.runtime.Schedule;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,10 +77,9 @@ final class SummaryCommand implements Callable<Integer> {
         if (d.test() != null) {
             k.row(d.train() != null ? "" : "data", "test  " + source(d.test()));
         }
-        if (d.features() != ModelSpec.Normalization.NONE
-                || d.labels() != ModelSpec.Normalization.NONE) {
-            k.row("normalize", "features " + lower(d.features()) + ", labels "
-                    + lower(d.labels()));
+        String prep = Preprocessing.describe(s, m.input().size(), m.output().size());
+        if (!prep.equals("none")) {
+            k.row("preprocessing", prep);
         }
         sb.append(k);
         return sb.toString();
@@ -156,10 +156,6 @@ final class SummaryCommand implements Callable<Integer> {
         String label = src.labelLast() ? "last column"
                 : String.join(", ", src.labels());
         return src.format() + " " + src.path() + " (label: " + label + ")";
-    }
-
-    private static String lower(Enum<?> e) {
-        return e.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private static String bytes(long b) {

@@ -5,13 +5,13 @@ import dev.nnc.compiler.Compilation;
 import dev.nnc.runtime.Checkpoint;
 import dev.nnc.runtime.Json;
 import dev.nnc.runtime.ModelSpec;
+import dev.nnc.runtime.OutputFiles;
 import dev.nnc.runtime.Progress;
 import dev.nnc.runtime.TrainableModel;
+import dev.nnc.runtime.Trainer;
 import dev.nnc.runtime.Training;
 import dev.nnc.runtime.TrainingListener;
 import dev.nnc.runtime.Weights;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +41,13 @@ import picocli.CommandLine.Spec;
             "With --checkpoint-every N a checkpoint (parameters, optimizer state, epoch, random "
                     + "generators, schedule) is saved every N epochs and after the last; "
                     + "--resume continues from one, to the same weights as a run never stopped.",
-            "The same seed gives the same weights, bit for bit, on the same machine."
+            "The same seed gives the same weights, bit for bit, on the same machine.",
+            "Every output is checked before training; weights, history, metrics, the last "
+                    + "checkpoint and the report are replaced together, or (on an error, a full "
+                    + "disk, a diverged run) not at all.",
+            "Ctrl-C ends training after the current batch and saves the last complete epoch "
+                    + "(weights, history, a checkpoint to --resume from), exit 130; a second "
+                    + "Ctrl-C quits at once and keeps the previous files."
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -66,7 +72,7 @@ final class TrainCommand implements Callable<Integer> {
     private Path file;
 
     @Option(names = "--epochs", paramLabel = "N",
-            description = "Train at most N epochs instead of the file's.")
+            description = "Train at most N epochs (N >= 1) instead of the file's.")
     private Integer epochs;
 
     @Option(names = "--seed", paramLabel = "S",
@@ -75,7 +81,8 @@ final class TrainCommand implements Callable<Integer> {
     private Long seed;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
-            description = "Threads training may use (default: ${DEFAULT-VALUE}).")
+            description = "Threads training may use (default: ${DEFAULT-VALUE}; at most four "
+                    + "per processor, at least 8).")
     private int threads;
 
     @Option(names = {"-o", "--out"}, paramLabel = "FILE",
@@ -120,14 +127,48 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         Io io = main.io();
         checkOptions();
-        Compilation c = Models.compileModel(io, file);
-        TrainableModel model = Models.load(c);
-        if (logEvery != null) {
-            model = WithSpec.logEvery(model, logEvery);
-        }
         Path weights = out != null ? out : Models.defaultWeights(file);
+        Path historyFile = History.pathFor(weights);
+        Path checkpointFile = checkpoint != null ? checkpoint : resume != null ? resume
+                : checkpointPathFor(weights);
+        // NOTE: every output is checked before the model is compiled, so that a path that cannot
+        // be written fails at once, not after the training; and the temporary files of a run
+        // killed while writing them are removed.
+        OutputFiles.checkWritable(weights, false);
+        OutputFiles.checkWritable(historyFile, false);
+        OutputFiles.checkWritable(checkpointFile, false);
+        if (metricsJson != null) {
+            OutputFiles.checkWritable(metricsJson, false);
+        }
+        if (report != null) {
+            OutputFiles.checkWritable(report, true);
+        }
+        Progress progress = null;
+        if (!quiet) {
+            Progress.Mode mode = io.console() ? Progress.Mode.LIVE : Progress.Mode.LINES;
+            progress = new Progress(io.err(), mode, Terminal.env(io));
+        }
+        boolean live = progress != null && progress.mode() == Progress.Mode.LIVE;
+        try (Interrupts stop = io.console() ? Interrupts.install(io.err(), live)
+                : Interrupts.none();
+                OutputFiles outputs = new OutputFiles()) {
+            stop.guard(outputs);
+            return train(io, progress, stop, outputs, weights, historyFile, checkpointFile);
+        }
+    }
+
+    private int train(Io io, Progress progress, Interrupts stop, OutputFiles outputs,
+            Path weights, Path historyFile, Path checkpointFile) {
+        TrainingListener listener = TrainingListener.NONE;
+        if (progress != null) {
+            listener = new TrainHeader(io.err(), file, progress);
+            listener.onStatus("compiling " + file);
+        }
+        Compilation c = Models.compileModel(io, file);
+        TrainableModel model = logEvery != null ? WithSpec.logEvery(Models.load(c), logEvery)
+                : Models.load(c);
         Checkpoint from = resume == null ? null : Checkpoint.read(resume);
-        Training.Checkpoints checkpoints = checkpoints(from, weights);
+        Training.Checkpoints checkpoints = checkpoints(from, checkpointFile);
         if (from != null) {
             from.check(model, model.spec().train());
         }
@@ -135,73 +176,103 @@ final class TrainCommand implements Callable<Integer> {
             io.err().println("resuming " + from.modelName() + " from " + resume + " after epoch "
                     + from.epoch());
         }
-        TrainingListener listener = TrainingListener.NONE;
-        if (!quiet) {
-            Progress.Mode mode = io.console() ? Progress.Mode.LIVE : Progress.Mode.LINES;
-            listener = new TrainHeader(io.err(), file,
-                    new Progress(io.err(), mode, Terminal.env(io)));
-        }
         Training.Options opts = Training.Options.defaults()
                 .withEpochs(epochs)
                 .withSeed(seed)
                 .withThreads(threads)
                 .withListener(listener)
-                .withCheckpoints(checkpoints);
+                .withCheckpoints(checkpoints)
+                .withInterrupt(stop)
+                .withStage(outputs);
         Training.RunResult r = Training.run(model, Models.baseDir(c), opts);
+        if (progress != null) {
+            progress.finish();
+        }
 
         boolean diverged = Boolean.TRUE.equals(r.metrics().get("diverged"));
+        boolean interrupted = r.report().interrupted();
+        int newEpochs = r.report().epochs() - (from == null ? 0 : from.epoch());
+        if (interrupted && newEpochs == 0) {
+            io.err().println("nnc: interrupted before an epoch was complete; nothing saved, the "
+                    + "previous files are as they were");
+            return stop.exitCode();
+        }
         io.out().print(table(r.metrics()));
         io.out().flush();
-        Map<String, String> meta = new LinkedHashMap<>(r.preprocessing().toMetadata());
-        ModelSpec.TrainSpec ts = epochs != null ? model.spec().train().withEpochs(epochs)
-                : model.spec().train();
-        meta.put(Reports.RUN, Reports.runRecord(r, threads, ts));
-        if (!diverged) {
-            createParent(weights);
-            Weights.save(model, weights, meta);
-        }
-        Path historyFile = History.pathFor(weights);
-        History history = History.of(r.report().history(), model.spec());
-        history.write(historyFile);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", model.name());
         json.putAll(r.metrics());
         json.put("threads", threads);
         json.put("weights", diverged ? null : weights.toString());
-        if (metricsJson != null) {
-            createParent(metricsJson);
-            try {
-                Files.writeString(metricsJson, Json.pretty(json) + "\n", StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
         if (diverged) {
-            throw new CliException("training diverged (the loss became NaN or infinite); no "
-                    + "weights saved. Try a smaller learning rate or normalized data.");
+            // NOTE: the weights, history and checkpoint of the previous run stay; the metrics
+            // say that this run diverged.
+            if (metricsJson != null) {
+                OutputFiles.write(metricsJson, out -> out.write(
+                        (Json.pretty(json) + "\n").getBytes(StandardCharsets.UTF_8)));
+            }
+            throw new CliException("training diverged (" + r.report().stopReason() + "); no "
+                    + "weights saved, " + weights + " and " + historyFile + " are as they were. "
+                    + "Try a smaller learning rate or normalized data.");
         }
+        Map<String, String> meta = new LinkedHashMap<>(r.preprocessing().toMetadata());
+        ModelSpec.TrainSpec ts = epochs != null ? model.spec().train().withEpochs(epochs)
+                : model.spec().train();
+        meta.put(Reports.RUN, Reports.runRecord(r, threads, ts));
+        outputs.stage(weights, Weights.content(model, meta));
+        History history = History.of(r.report().history(), model.spec());
+        byte[] csv = history.toCsv().getBytes(StandardCharsets.UTF_8);
+        outputs.stage(historyFile, o -> o.write(csv));
+        if (metricsJson != null) {
+            byte[] text = (Json.pretty(json) + "\n").getBytes(StandardCharsets.UTF_8);
+            outputs.stage(metricsJson, o -> o.write(text));
+        }
+        if (report != null) {
+            List<String> command = spec.commandLine().getParseResult().originalArgs();
+            outputs.stageDirectory(report, dir -> Reports.write(c, model, r.preprocessing(),
+                    history, Reports.metrics(r.metrics()), Reports.settings(model.spec(),
+                            r.metrics(), threads, ts.epochs(), Reports.trainSamples(r.report()),
+                            weights, historyFile), dir, command));
+        }
+        outputs.commit();
         io.out().println("weights saved to " + weights);
         io.out().println("history saved to " + historyFile);
-        if (checkpoints.file() != null && Files.exists(checkpoints.file())) {
+        boolean checkpointSaved = checkpoints.file() != null && Files.exists(checkpoints.file())
+                && (!checkpoints.onlyIfInterrupted() || interrupted);
+        if (checkpointSaved) {
             io.out().println("checkpoint saved to " + checkpoints.file());
         }
         if (report != null) {
-            Path index = Reports.write(c, model, r.preprocessing(), history,
-                    Reports.metrics(r.metrics()), Reports.settings(model.spec(), r.metrics(),
-                            threads, ts.epochs(), Reports.trainSamples(r.report()), weights,
-                            historyFile),
-                    report, spec.commandLine().getParseResult().originalArgs());
-            io.out().println("report written to " + index);
+            io.out().println("report written to " + report.resolve("index.html"));
+        }
+        if (interrupted) {
+            io.err().println("nnc: interrupted; saved epoch " + r.report().epochs()
+                    + (r.report().restoredEpoch() > 0 ? " (the weights of epoch "
+                            + r.report().restoredEpoch() + ", the best)" : "")
+                    + ". To go on: nnc train " + file + resumeOptions(weights)
+                    + " --resume " + checkpoints.file());
+            return stop.exitCode();
         }
         return Main.OK;
     }
 
+    /** The options a resumed run needs to go as far as this one and save where it did. */
+    private String resumeOptions(Path weights) {
+        return (epochs != null ? " --epochs " + epochs : "") + (out != null ? " -o " + weights
+                : "");
+    }
+
     private void checkOptions() {
-        if (epochs != null && epochs < 0) {
-            throw usage("--epochs", epochs + " is negative");
+        if (epochs != null && epochs < 1) {
+            throw usage("--epochs", epochs + " is less than 1 (a run of no epochs would save "
+                    + "untrained weights over the trained ones)");
         }
         if (threads < 1) {
             throw usage("--threads", threads + " is less than 1");
+        }
+        if (threads > Trainer.maxThreads()) {
+            throw usage("--threads", threads + " is more than this machine can use (at most "
+                    + Trainer.maxThreads() + ": four per processor, at least 8)");
         }
         if (logEvery != null && logEvery < 1) {
             throw usage("--log-every", logEvery + " is less than 1");
@@ -213,17 +284,12 @@ final class TrainCommand implements Callable<Integer> {
 
     /**
      * Where checkpoints go and how often: the options, else for a resumed run the checkpoint
-     * itself at its own interval; none without any of the options.
+     * itself at its own interval; without any of the options, one only when interrupted.
      */
-    private Training.Checkpoints checkpoints(Checkpoint from, Path weights) {
-        Path to = checkpoint != null ? checkpoint
-                : from != null ? resume
-                : checkpointEvery != null ? checkpointPathFor(weights) : null;
+    private Training.Checkpoints checkpoints(Checkpoint from, Path to) {
         int every = checkpointEvery != null ? checkpointEvery : from != null ? from.every() : 0;
-        if (to != null) {
-            createParent(to);
-        }
-        return new Training.Checkpoints(every, to, from);
+        boolean asked = checkpoint != null || from != null || checkpointEvery != null;
+        return new Training.Checkpoints(every, to, from, !asked);
     }
 
     /** {@code runs/m.safetensors} → {@code runs/m.ckpt.safetensors}. */
@@ -237,17 +303,6 @@ final class TrainCommand implements Callable<Integer> {
     private ParameterException usage(String option, String why) {
         return new ParameterException(spec.commandLine(), "Invalid value for option '" + option
                 + "': " + why);
-    }
-
-    private static void createParent(Path p) {
-        Path parent = p.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            try {
-                Files.createDirectories(parent);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
     }
 
     /** The final metrics, one per line, in the run's order. */

@@ -1,6 +1,7 @@
 package dev.nnc.cli;
 
 import dev.nnc.runtime.EpochRecord;
+import dev.nnc.runtime.Progress;
 import dev.nnc.runtime.TrainInfo;
 import dev.nnc.runtime.TrainReport;
 import dev.nnc.runtime.TrainingListener;
@@ -14,9 +15,9 @@ import java.nio.file.Path;
 final class TrainHeader implements TrainingListener {
     private final PrintStream err;
     private final Path file;
-    private final TrainingListener progress;
+    private final Progress progress;
 
-    TrainHeader(PrintStream err, Path file, TrainingListener progress) {
+    TrainHeader(PrintStream err, Path file, Progress progress) {
         this.err = err;
         this.file = file;
         this.progress = progress;
@@ -35,6 +36,7 @@ final class TrainHeader implements TrainingListener {
         if (i.stop() != null) {
             sb.append(", stop when ").append(i.stop());
         }
+        progress.finish();
         err.println(sb);
         err.flush();
         progress.onStart(i);
@@ -43,6 +45,11 @@ final class TrainHeader implements TrainingListener {
     @Override
     public void onBatch(int epoch, int batch, int batches, double loss) {
         progress.onBatch(epoch, batch, batches, loss);
+    }
+
+    @Override
+    public void onStatus(String what) {
+        progress.onStatus(what);
     }
 
     @Override

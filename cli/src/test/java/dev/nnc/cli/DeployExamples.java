@@ -31,8 +31,9 @@ import java.util.stream.Stream;
  * Every example model of the repository ({@code examples/**}/*.nn but the shared library
  * {@code examples/common} and the Maven project {@code examples/maven-consumer}), trained briefly
  * with {@code nnc train --epochs 5} once per test JVM (one epoch for array data such as
- * Fashion-MNIST, 60,000 samples an epoch), with the inputs to check deployments on: the rows of
- * its training data (the first {@value #MAX_ROWS}) and 200 random rows around them. An example
+ * Fashion-MNIST, 60,000 samples an epoch), with the inputs to check deployments on: the raw rows
+ * of its training data (the first {@value #MAX_ROWS}; pixels 0..255 where the model has
+ * {@code scale: 255}) and 200 random rows around them. An example
  * whose data is not installed (Fashion-MNIST lives outside the repository) is left out, with a
  * message on stderr.
  */
@@ -128,8 +129,10 @@ final class DeployExamples {
             data = DataLoader.readFeatures(Models.resolve(c, src.path()), src, m.inputSize());
         } else {
             Path base = c.model().source().path().toAbsolutePath().getParent();
-            Dataset d = DataLoader.load(Models.resolve(c, src.path()), src.resolve(base),
-                    m.inputSize(), m.outputSize(), m.spec().loss(), null).dataset();
+            // Raw values, as a user has them (pixels 0..255): every form applies the scale.
+            Dataset d = DataLoader.load(Models.resolve(c, src.path()),
+                    src.resolve(base).withScale(1), m.inputSize(), m.outputSize(),
+                    m.spec().loss(), null).dataset();
             data = new double[Math.min(MAX_ROWS, d.size())][m.inputSize()];
             for (int i = 0; i < data.length; i++) {
                 for (int j = 0; j < m.inputSize(); j++) {

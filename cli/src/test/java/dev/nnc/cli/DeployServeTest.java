@@ -140,9 +140,10 @@ class DeployServeTest {
     void badRequestsAre400WithAClearMessage() throws Exception {
         assertBad("{\"rows\": [[0.1, 0.2]", "bad JSON");
         assertBad("not json", "bad JSON");
-        assertBad("{\"rows\": [[0.1, 0.2, 0.3]]}", "row 1 has 3 values, model Rings takes 2");
+        assertBad("{\"rows\": [[0.1, 0.2, 0.3]]}",
+                "row 1 has more than 2 values, model Rings takes 2");
         assertBad("{\"rows\": [[0.1, 0.2], [0.5]]}", "row 2 has 1 value, model Rings takes 2");
-        assertBad("{\"rows\": [[0.1, \"x\"]]}", "row 1, value 2 is not a number");
+        assertBad("{\"rows\": [[0.1, \"x\"]]}", "row 1, column 2: not a number");
         assertBad("{\"inputs\": [[0.1, 0.2]]}", "no \"rows\" member");
         assertBad("[]", "no rows");
         Answer wrongMethod = get("/predict");

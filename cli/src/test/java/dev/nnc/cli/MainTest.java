@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -87,14 +88,15 @@ class MainTest {
         Run r = nnc("--help");
         assertEquals(0, r.code, r.all());
         assertTrue(r.out.contains("Usage: nnc"), r.out);
-        for (String c : List.of("check", "summary", "compile", "train", "eval", "predict",
-                "params")) {
+        for (String c : List.of("check", "fmt", "summary", "compile", "train", "eval", "predict",
+                "params", "lsp")) {
             assertTrue(r.out.contains("  " + c + " "), c + " in\n" + r.out);
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"check", "summary", "compile", "train", "eval", "predict", "params"})
+    @ValueSource(strings = {"check", "fmt", "summary", "compile", "train", "eval", "predict",
+        "params", "lsp"})
     void everyCommandHasHelpWithExamples(String command) {
         Run r = nnc(command, "--help");
         assertEquals(0, r.code, r.all());
@@ -147,6 +149,21 @@ class MainTest {
         assertEquals(2, nnc("train", res("xor.nn"), "--log-every", "0").code);
         assertEquals(2, nnc("compile", res("xor.nn"), "--package", "com.1bad").code);
         assertEquals(2, nnc("predict", res("xor.nn")).code); // --input is required
+    }
+
+    @Test
+    void threadCountsAreBoundedByTheMachine() {
+        int max = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+        String bound = " is more than this machine can use (at most " + max
+                + ": four per processor, at least 8)";
+        Run r = nnc("train", res("xor.nn"), "--threads", "100000");
+        assertEquals(2, r.code, r.all());
+        assertTrue(r.err.contains("Invalid value for option '--threads': 100000" + bound),
+                r.err);
+        r = nnc("serve", res("xor.nn"), "--threads", Integer.toString(max + 1));
+        assertEquals(2, r.code, r.all());
+        assertTrue(r.err.contains("Invalid value for option '--threads': " + (max + 1) + bound),
+                r.err);
     }
 
     // ---- check
@@ -465,6 +482,26 @@ class MainTest {
     }
 
     @Test
+    void predictMatchesColumnsByNameWhenTheHeaderNamesTheFeatures(@TempDir Path dir)
+            throws IOException {
+        Path swapped = dir.resolve("swapped.csv");
+        Files.writeString(swapped, "b,a\n1,1\n2,8\n9,8\n");
+        Run r = nnc("predict", res("three.nn"), "-w", threeWeights.toString(), "-i",
+                swapped.toString());
+        assertEquals(0, r.code, r.all());
+        assertEquals(List.of("1", "2", "3"), r.out.lines().skip(1).map(l -> l.split(",")[0])
+                .toList(), r.out);
+        Path missing = dir.resolve("missing.csv");
+        Files.writeString(missing, "label,a,c\n1,1,1\n");
+        r = nnc("predict", res("three.nn"), "-w", threeWeights.toString(), "-i",
+                missing.toString());
+        assertEquals(1, r.code, r.all());
+        assertTrue(r.err.contains(missing + " has no column 'b' (the model's features are a, b);"
+                + " its columns: label, a, c"), r.err);
+        assertNoStackTrace(r);
+    }
+
+    @Test
     void predictRegressionDenormalizesAndNamesTheLabel() {
         Run r = nnc("predict", res("line.nn"), "-w", lineWeights.toString(), "-i",
                 res("line-test.csv"));
@@ -485,6 +522,31 @@ class MainTest {
         assertTrue(r.err.startsWith("nnc: error: "), r.err);
         assertTrue(r.err.contains("bad.csv:3"), r.err);
         assertTrue(r.err.contains("'abc'"), r.err);
+        assertNoStackTrace(r);
+    }
+
+    @Test
+    void predictRefusesBadBytesHugeValuesAndEscapesControlCharacters(@TempDir Path dir)
+            throws IOException {
+        Path latin1 = dir.resolve("latin1.csv");
+        Files.write(latin1, "x1,x2\n0,0\n1,caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        Run r = nnc("predict", res("xor.nn"), "-w", xorWeights.toString(), "-i",
+                latin1.toString());
+        assertEquals(1, r.code, r.all());
+        assertTrue(r.err.contains(latin1 + ":3:6: byte e9 is not UTF-8"), r.err);
+        Path huge = dir.resolve("huge.csv");
+        Files.writeString(huge, "x1,x2\n0,1e39\n");
+        r = nnc("predict", res("xor.nn"), "-w", xorWeights.toString(), "-i", huge.toString());
+        assertEquals(1, r.code, r.all());
+        assertTrue(r.err.contains(huge + ":2: column 'x2' (2): '1e39' is out of the range of a"
+                + " 32-bit float"), r.err);
+        Path esc = dir.resolve("esc.csv");
+        Files.writeString(esc, "x1,x\u001b]0;pwned\u0007\n0,zz\n");
+        r = nnc("predict", res("xor.nn"), "-w", xorWeights.toString(), "-i", esc.toString());
+        assertEquals(1, r.code, r.all());
+        assertTrue(r.err.contains("column 'x\\x1b]0;pwned\\x07' (2): 'zz' is not a number"),
+                r.err);
+        assertTrue(r.err.chars().noneMatch(c -> c == 0x1b || c == 0x07), r.err);
         assertNoStackTrace(r);
     }
 

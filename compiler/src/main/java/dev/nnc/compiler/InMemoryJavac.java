@@ -47,6 +47,14 @@ public final class InMemoryJavac {
      * classpath of this JVM.
      */
     public static Result compile(String className, String source) {
+        return compileAll(Map.of(className, source));
+    }
+
+    /**
+     * Compiles several classes (source by class name) in one javac task, as {@link #compile}
+     * does one: javac's start-up is paid once, not once per class.
+     */
+    public static Result compileAll(Map<String, String> sources) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) {
             throw new JavacException("no Java compiler in this runtime: run nnc on a JDK, not a "
@@ -70,18 +78,21 @@ public final class InMemoryJavac {
                 };
             }
         };
-        JavaFileObject file = new SimpleJavaFileObject(URI.create("mem:///"
-                + className.replace('.', '/') + ".java"), JavaFileObject.Kind.SOURCE) {
+        List<JavaFileObject> files = new ArrayList<>();
+        sources.forEach((className, source) -> files.add(new SimpleJavaFileObject(URI.create(
+                "mem:///" + className.replace('.', '/') + ".java"), JavaFileObject.Kind.SOURCE) {
             @Override
             public CharSequence getCharContent(boolean ignoreEncodingErrors) {
                 return source;
             }
-        };
-        boolean ok = javac.getTask(null, fm, collector, options(), null, List.of(file)).call();
+        }));
+        boolean ok = javac.getTask(null, fm, collector, options(), null, files).call();
         List<String> warnings = new ArrayList<>();
         StringBuilder errors = new StringBuilder();
         for (Diagnostic<? extends JavaFileObject> d : collector.getDiagnostics()) {
-            String text = "line " + d.getLineNumber() + ": " + d.getMessage(Locale.ROOT);
+            String where = sources.size() == 1 || d.getSource() == null ? ""
+                    : d.getSource().getName() + " ";
+            String text = where + "line " + d.getLineNumber() + ": " + d.getMessage(Locale.ROOT);
             if (d.getKind() == Diagnostic.Kind.ERROR) {
                 errors.append(text).append('\n');
             } else if (d.getKind() != Diagnostic.Kind.NOTE) {
@@ -89,8 +100,8 @@ public final class InMemoryJavac {
             }
         }
         if (!ok) {
-            throw new JavacException("generated code for " + className + " did not compile:\n"
-                    + errors);
+            throw new JavacException("generated code for " + String.join(", ", sources.keySet())
+                    + " did not compile:\n" + errors);
         }
         Map<String, byte[]> classes = new HashMap<>();
         out.forEach((k, v) -> classes.put(k, v.toByteArray()));

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The compiler's entry point. The pipeline reads as its table of contents: load (parse the file
@@ -79,8 +80,17 @@ public final class NnCompiler {
 
     /** Compiles source text; imports and data files are resolved against its path. */
     public static Compilation compile(SourceFile source, Options options) {
+        return compile(source, options, p -> null);
+    }
+
+    /**
+     * Compiles source text, reading an imported file from {@code overlay} when it gives a text
+     * for the file's absolute, normalized path (an editor's unsaved buffer), else from disk.
+     */
+    public static Compilation compile(SourceFile source, Options options,
+            Function<Path, String> overlay) {
         Diagnostics diags = new Diagnostics();
-        Loader loader = new Loader(diags, options.displayBase());
+        Loader loader = new Loader(diags, options.displayBase(), overlay);
         FileNode main = loader.load(source);
         Set<Path> inputs = new LinkedHashSet<>(loader.read());
         inputs.add(source.path().toAbsolutePath().normalize());

@@ -34,13 +34,15 @@ import java.util.Map;
  * <li>metadata {@code nnc.checkpoint}: a JSON object with the epoch completed, whether the run
  *     had stopped, the checkpoint interval, the optimizer (name, arguments, steps, current rate),
  *     the shuffle and mask generators' states, the number of training samples and the batch, the
- *     early-stopping and plateau trackers, the best epoch, the time and samples so far;
+ *     early-stopping and plateau trackers, the best epoch, the time and samples so far, the
+ *     initial model's loss;
  *     {@code nnc.history}: the epochs run so far, so that a resumed run reports all of them;
  *     plus what the caller adds ({@code nnc train} adds the seed and the preprocessing).
  * </ul>
  *
- * <p>Files are written atomically (see {@link Safetensors#write}): a run killed while writing
- * leaves the previous checkpoint whole.
+ * <p>Files are written atomically (see {@link OutputFiles}): a run killed while writing leaves
+ * the previous checkpoint whole. The last checkpoint of a run can instead be staged with the
+ * weights and history ({@link Trainer#stageLastCheckpoint}), so that they are replaced together.
  */
 public final class Checkpoint {
     /** Metadata key of the run state (a JSON object). */
@@ -217,12 +219,19 @@ public final class Checkpoint {
      */
     record Loop(int epoch, boolean stopped, int every, int batch, int trainSize, int[] perm,
             Schedule.Tracker early, Schedule.Tracker plateau, float[] best, int bestEpoch,
-            double seconds, double stepSeconds, long samples, List<EpochRecord> history) {
+            double seconds, double stepSeconds, long samples, List<EpochRecord> history,
+            double startLoss) {
     }
 
     /** Writes the state of a run to {@code file}, atomically. */
     static void write(Path file, TrainableModel model, Optimizer optimizer, Rng rng, Loop loop,
             Map<String, String> extraMetadata) {
+        OutputFiles.write(file, content(model, optimizer, rng, loop, extraMetadata));
+    }
+
+    /** The bytes {@link #write} writes, to stage in an {@link OutputFiles} set. */
+    static OutputFiles.Content content(TrainableModel model, Optimizer optimizer, Rng rng,
+            Loop loop, Map<String, String> extraMetadata) {
         List<Tensor> tensors = new ArrayList<>();
         addTensors(tensors, model.paramTensors(), model.params());
         addTensors(tensors, model.bufferTensors(), model.buffers());
@@ -266,6 +275,7 @@ public final class Checkpoint {
         s.put("seconds", Double.toString(loop.seconds()));
         s.put("step_seconds", Double.toString(loop.stepSeconds()));
         s.put("samples", loop.samples());
+        s.put("start_loss", Double.toString(loop.startLoss()));
         List<Object> hist = new ArrayList<>(loop.history().size());
         for (EpochRecord r : loop.history()) {
             Map<String, Object> o = new LinkedHashMap<>();
@@ -283,7 +293,7 @@ public final class Checkpoint {
         for (Map.Entry<String, String> e : extraMetadata.entrySet()) {
             meta.putIfAbsent(e.getKey(), e.getValue());
         }
-        Safetensors.write(file, tensors, meta);
+        return Safetensors.content(tensors, meta);
     }
 
     /**
@@ -346,6 +356,12 @@ public final class Checkpoint {
 
     long samples() {
         return (Long) state.get("samples");
+    }
+
+    /** The loss of the run's initial model (divergence reads it); NaN in older checkpoints. */
+    double startLoss() {
+        Object v = state.get("start_loss");
+        return v == null ? Double.NaN : Double.parseDouble((String) v);
     }
 
     private float[] tensor(String name, int size) {

@@ -1,8 +1,12 @@
 package dev.nnc.runtime;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -28,21 +32,47 @@ import java.util.Map;
  *
  * <p>Accepted: a first line naming the columns; values separated by commas, optionally in double
  * quotes ({@code ""} inside quotes is one quote); spaces around values; CRLF or LF line ends; a
- * UTF-8 byte order mark; blank lines (skipped). Every value of a data row must be a finite
- * decimal number. Line numbers in messages are 1-based lines of the file; columns are given by
- * name and 1-based index.
+ * UTF-8 byte order mark; blank lines (skipped). The file must be UTF-8: other bytes are an error
+ * at their line and column ({@code data.csv:7:12: bytes e9 2c are not UTF-8}). Every value of a
+ * data row must be a decimal number within the range of a 32-bit float (|v| at most about
+ * 3.4e38; no NaN, no infinity). Line numbers in messages are 1-based lines of the file; columns
+ * are given by name and 1-based index.
+ *
+ * <p>The file is streamed: values go straight into growing float columns as they are parsed,
+ * so memory is about four bytes per value whatever the file's size (a column of whole numbers
+ * beyond 2^24, such as timestamps, is kept in doubles so that no digit is lost). When even
+ * that does not fit, the error says how much memory the file needs.
  */
 public final class CsvReader {
     private static final int INITIAL_ROWS = 256;
+    private static final int BUFFER = 1 << 16;
+    /** Whole numbers up to this size are exact in a float. */
+    private static final double FLOAT_EXACT = 1 << 24;
 
     private CsvReader() {
     }
 
     /** Reads {@code file}; every problem is a {@link DataException} naming file and line. */
     public static CsvTable read(Path file) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                Files.newInputStream(file), StandardCharsets.UTF_8), 1 << 16)) {
-            return read(file, in);
+        return read(file, false);
+    }
+
+    /**
+     * The column names of {@code file}'s header, reading nothing after it.
+     *
+     * @throws DataException for every problem with the header, as {@link #read} reports it
+     */
+    public static List<String> header(Path file) {
+        return read(file, true).names();
+    }
+
+    private static CsvTable read(Path file, boolean headerOnly) {
+        long size = -1;
+        Parser p = null;
+        try (InputStream in = Files.newInputStream(file)) {
+            size = Files.size(file);
+            p = new Parser(file, in);
+            return p.table(headerOnly);
         } catch (NoSuchFileException e) {
             throw new DataException(file + ": no such file");
         } catch (AccessDeniedException e) {
@@ -52,37 +82,189 @@ public final class CsvReader {
                 throw new DataException(file + ": is a directory, not a CSV file");
             }
             throw new DataException(file + ": cannot read: " + e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            long values = p == null ? 0 : p.values;
+            long read = p == null ? 0 : p.lines.bytesRead;
+            p = null; // NOTE: lets the columns go before the message is built
+            long estimate = read > 0 && size > 0 ? (long) ((double) values * size / read)
+                    : values;
+            throw tooLarge(file, estimate, e);
         }
     }
 
-    private static CsvTable read(Path file, BufferedReader in) throws IOException {
-        int lineNo = 0;
-        String line;
-        List<String> names = null;
-        while ((line = in.readLine()) != null) {
-            lineNo++;
-            if (lineNo == 1 && line.startsWith("\uFEFF")) {
-                line = line.substring(1);
-            }
-            if (!line.isBlank()) {
-                names = header(file, lineNo, split(file, lineNo, line));
-                break;
+    /**
+     * The error for a file of about {@code values} numbers that does not fit in the heap: how
+     * much memory it needs and how to give the JVM more.
+     */
+    static DataException tooLarge(Path file, long values, OutOfMemoryError cause) {
+        // NOTE: the values as floats, held about twice while a dataset is built from them.
+        long needMb = Math.max(1, values * 4 * 2 / 1_000_000 + 64);
+        long maxMb = Runtime.getRuntime().maxMemory() / 1_000_000;
+        return new DataException(file + ": does not fit in memory: its about " + values
+                + " values need about " + needMb + " MB, and the Java heap is limited to " + maxMb
+                + " MB; raise the limit with NNC_JAVA_OPTS=-Xmx" + roundUp(2 * needMb)
+                + "m (the nnc launcher passes it to java) or java -Xmx" + roundUp(2 * needMb)
+                + "m -jar ...", cause);
+    }
+
+    private static long roundUp(long mb) {
+        long step = mb < 1000 ? 100 : 1000;
+        return (mb + step - 1) / step * step;
+    }
+
+    /** The lines of a UTF-8 stream, decoded strictly, with the position of every bad byte. */
+    private static final class Lines {
+        private final Path file;
+        private final InputStream in;
+        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        private final ByteBuffer bytes = ByteBuffer.allocate(BUFFER).flip();
+        private final CharBuffer chars = CharBuffer.allocate(BUFFER).flip();
+        private boolean eof;
+        private boolean flushed;
+        private CoderResult pending;
+        private int skipCr;
+        long bytesRead;
+        int lineNo;
+
+        Lines(Path file, InputStream in) {
+            this.file = file;
+            this.in = in;
+        }
+
+        /** Reads the next line into {@code sb} (cleared first); false at the end of the file. */
+        boolean next(StringBuilder sb) throws IOException {
+            sb.setLength(0);
+            boolean any = false;
+            while (true) {
+                if (!chars.hasRemaining() && !refill(sb)) {
+                    if (any) {
+                        lineNo++;
+                    }
+                    return any;
+                }
+                char ch = chars.get();
+                if (skipCr > 0) {
+                    skipCr = 0;
+                    if (ch == '\n') {
+                        continue;
+                    }
+                }
+                any = true;
+                if (ch == '\n' || ch == '\r') {
+                    skipCr = ch == '\r' ? 1 : 0;
+                    lineNo++;
+                    return true;
+                }
+                sb.append(ch);
+                if (lineNo == 0 && sb.length() == 1 && ch == '\uFEFF') {
+                    sb.setLength(0);
+                }
             }
         }
-        if (names == null) {
-            throw new DataException(file
-                    + ": empty file (expected a header row naming the columns)");
-        }
-        int cols = names.size();
-        double[][] columns = new double[cols][INITIAL_ROWS];
-        int[] lines = new int[INITIAL_ROWS];
-        int rows = 0;
-        List<String> fields = new ArrayList<>(cols);
-        while ((line = in.readLine()) != null) {
-            lineNo++;
-            if (line.isBlank()) {
-                continue;
+
+        /** Decodes more characters; false at the end of the file. */
+        private boolean refill(StringBuilder line) throws IOException {
+            if (pending != null) {
+                throw notUtf8(line);
             }
+            chars.clear();
+            while (chars.position() == 0) {
+                if (!eof && bytes.remaining() < 8) {
+                    bytes.compact();
+                    int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
+                    if (n < 0) {
+                        eof = true;
+                    } else {
+                        bytes.position(bytes.position() + n);
+                        bytesRead += n;
+                    }
+                    bytes.flip();
+                }
+                CoderResult r = decoder.decode(bytes, chars, eof);
+                if (r.isError()) {
+                    pending = r;
+                    if (chars.position() == 0) {
+                        throw notUtf8(line);
+                    }
+                    break;
+                }
+                if (eof && !bytes.hasRemaining()) {
+                    if (!flushed) {
+                        decoder.flush(chars);
+                        flushed = true;
+                    }
+                    break;
+                }
+            }
+            chars.flip();
+            return chars.hasRemaining();
+        }
+
+        private DataException notUtf8(StringBuilder line) {
+            int n = Math.min(pending.length(), bytes.remaining());
+            StringBuilder hex = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                hex.append(i == 0 ? "" : " ")
+                        .append(String.format("%02x", bytes.get(bytes.position() + i) & 0xFF));
+            }
+            return new DataException(file + ":" + (lineNo + 1) + ":" + (line.length() + 1) + ": "
+                    + (n == 1 ? "byte " : "bytes ") + hex + (n == 1 ? " is" : " are")
+                    + " not UTF-8 (save the file as UTF-8)");
+        }
+    }
+
+    /** One pass over a file: the header, then each row straight into the columns. */
+    private static final class Parser {
+        private final Path file;
+        private final Lines lines;
+        private final StringBuilder line = new StringBuilder();
+        private final List<String> fields = new ArrayList<>();
+        private List<String> names;
+        private float[][] floats;
+        private double[][] doubles;
+        private int[] lineOf;
+        private int rows;
+        long values;
+
+        Parser(Path file, InputStream in) {
+            this.file = file;
+            this.lines = new Lines(file, in);
+        }
+
+        CsvTable table(boolean headerOnly) throws IOException {
+            while (lines.next(line)) {
+                if (!isBlank(line)) {
+                    split(file, lines.lineNo, line, fields);
+                    names = header(file, lines.lineNo, new ArrayList<>(fields));
+                    break;
+                }
+            }
+            if (names == null) {
+                throw new DataException(file
+                        + ": empty file (expected a header row naming the columns)");
+            }
+            int cols = names.size();
+            floats = new float[cols][headerOnly ? 0 : INITIAL_ROWS];
+            doubles = new double[cols][];
+            lineOf = new int[headerOnly ? 0 : INITIAL_ROWS];
+            if (headerOnly) {
+                return new CsvTable(file, names, floats, doubles, lineOf, 0);
+            }
+            while (lines.next(line)) {
+                if (!isBlank(line)) {
+                    row(cols);
+                }
+            }
+            if (rows == 0) {
+                throw new DataException(file + ": no data rows after the header");
+            }
+            return new CsvTable(file, names, floats, doubles, lineOf, rows);
+        }
+
+        private void row(int cols) {
+            int lineNo = lines.lineNo;
             fields.clear();
             split(file, lineNo, line, fields);
             if (fields.size() != cols) {
@@ -90,23 +272,63 @@ public final class CsvReader {
                         + (fields.size() == 1 ? " value" : " values") + ", but the header has "
                         + cols + " columns (" + String.join(", ", names) + ")");
             }
-            if (rows == lines.length) {
-                int cap = lines.length * 2;
-                lines = Arrays.copyOf(lines, cap);
-                for (int c = 0; c < cols; c++) {
-                    columns[c] = Arrays.copyOf(columns[c], cap);
-                }
+            if (rows == lineOf.length) {
+                grow();
             }
             for (int c = 0; c < cols; c++) {
-                columns[c][rows] = number(file, lineNo, names.get(c), c, fields.get(c));
+                double v = number(file, lineNo, names.get(c), c, fields.get(c));
+                if (doubles[c] != null) {
+                    doubles[c][rows] = v;
+                } else if (Math.abs(v) >= FLOAT_EXACT && (float) v != v && v == Math.rint(v)) {
+                    toDoubles(c)[rows] = v;
+                } else {
+                    floats[c][rows] = (float) v;
+                }
             }
-            lines[rows] = lineNo;
+            values += cols;
+            lineOf[rows] = lineNo;
             rows++;
         }
-        if (rows == 0) {
-            throw new DataException(file + ": no data rows after the header");
+
+        /** Grows every column by half. */
+        private void grow() {
+            int cap = (int) Math.min(Integer.MAX_VALUE - 8L,
+                    lineOf.length + (long) (lineOf.length >> 1));
+            if (cap == lineOf.length) {
+                throw new DataException(file + ": more than " + cap + " rows");
+            }
+            lineOf = Arrays.copyOf(lineOf, cap);
+            for (int c = 0; c < floats.length; c++) {
+                if (doubles[c] != null) {
+                    doubles[c] = Arrays.copyOf(doubles[c], cap);
+                } else {
+                    floats[c] = Arrays.copyOf(floats[c], cap);
+                }
+            }
         }
-        return new CsvTable(file, names, columns, lines, rows);
+
+        /**
+         * Column {@code c} moved to doubles, for a value a float would round: the rows so far
+         * were exact as floats.
+         */
+        private double[] toDoubles(int c) {
+            double[] d = new double[lineOf.length];
+            for (int r = 0; r < rows; r++) {
+                d[r] = CsvTable.decimal(floats[c][r]);
+            }
+            doubles[c] = d;
+            floats[c] = null;
+            return d;
+        }
+    }
+
+    private static boolean isBlank(CharSequence s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (!Character.isWhitespace(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static List<String> header(Path file, int lineNo, List<String> fields) {
@@ -132,14 +354,8 @@ public final class CsvReader {
         return fields;
     }
 
-    private static List<String> split(Path file, int lineNo, String line) {
-        List<String> out = new ArrayList<>();
-        split(file, lineNo, line, out);
-        return out;
-    }
-
     /** Splits one line into trimmed, unquoted fields. */
-    private static void split(Path file, int lineNo, String line, List<String> out) {
+    private static void split(Path file, int lineNo, CharSequence line, List<String> out) {
         int n = line.length();
         int i = 0;
         while (true) {
@@ -179,7 +395,7 @@ public final class CsvReader {
                 while (i < n && line.charAt(i) != ',') {
                     i++;
                 }
-                out.add(line.substring(start, i).strip());
+                out.add(line.subSequence(start, i).toString().strip());
             }
             if (i >= n) {
                 return;
@@ -194,7 +410,7 @@ public final class CsvReader {
 
     private static double number(Path file, int lineNo, String name, int c, String text) {
         Double v = parse(text);
-        if (v != null && !v.isInfinite()) {
+        if (v != null && Math.abs(v) <= Float.MAX_VALUE) {
             return v;
         }
         String where = file + ":" + lineNo + ": column '" + name + "' (" + (c + 1) + "): ";
@@ -202,7 +418,8 @@ public final class CsvReader {
             throw new DataException(where + "empty value, expected a number");
         }
         if (v != null) {
-            throw new DataException(where + "'" + text + "' is too large for a number");
+            throw new DataException(where + "'" + text + "' is out of the range of a 32-bit "
+                    + "float (at most about 3.4e38)");
         }
         throw new DataException(where + "'" + text + "' is not a number");
     }

@@ -105,6 +105,17 @@ public final class DataLoader {
     private static LoadedData loadCsv(Path file, ModelSpec.DataSource src, int inputSize,
             int outputSize, ModelSpec.Loss loss, ClassLabels classesOrNull) {
         CsvTable t = CsvReader.read(file);
+        try {
+            return loadCsv(t, file, src, inputSize, outputSize, loss, classesOrNull);
+        } catch (OutOfMemoryError e) {
+            long values = (long) t.rowCount() * t.columnCount();
+            t = null; // NOTE: lets the table go before the message is built
+            throw CsvReader.tooLarge(file, values, e);
+        }
+    }
+
+    private static LoadedData loadCsv(CsvTable t, Path file, ModelSpec.DataSource src,
+            int inputSize, int outputSize, ModelSpec.Loss loss, ClassLabels classesOrNull) {
         List<Integer> labelCols = labelColumns(t, src);
         List<Integer> featureCols = new ArrayList<>();
         for (int c = 0; c < t.columnCount(); c++) {
@@ -121,12 +132,13 @@ public final class DataLoader {
                     + ": " + String.join(", ", labelNames));
         }
         int n = t.rowCount();
+        if ((long) n * inputSize > Integer.MAX_VALUE - 8) {
+            throw new DataException(file + ": " + n + " rows of " + inputSize + " features are "
+                    + "more values than one array holds (" + (Integer.MAX_VALUE - 8) + ")");
+        }
         float[] x = new float[n * inputSize];
         for (int j = 0; j < inputSize; j++) {
-            double[] col = t.column(featureCols.get(j));
-            for (int r = 0; r < n; r++) {
-                x[r * inputSize + j] = (float) (col[r] / src.scale());
-            }
+            t.copyFloats(featureCols.get(j), src.scale(), x, j, inputSize);
         }
         int w = labelCols.size();
         double[] labels = new double[n * w];
@@ -267,13 +279,26 @@ public final class DataLoader {
      * otherwise the label columns {@code src} names are dropped first. When the model was trained
      * on {@code windows(...)} and the file has not exactly {@code inputSize} columns, it is a time
      * series like the training file: each complete window of its feature columns is one row (see
-     * {@link WindowReader#featureRows}). Values are divided by the
-     * training source's scale, as training data was.
+     * {@link WindowReader#featureRows}). Values are raw, as in the file: the model's
+     * {@link Preprocessing} stage (the {@link Predictor}) scales them.
      *
      * @param srcOrNull the model's training data source, or {@code null}
      */
     public static double[][] readFeatures(Path file, ModelSpec.DataSource srcOrNull,
             int inputSize) {
+        return readFeatures(file, srcOrNull, inputSize, List.of());
+    }
+
+    /**
+     * Reads only the features of the CSV {@code file}, for prediction, matching columns by name
+     * when the file's header names the model's features: when {@code featureNames} (the feature
+     * columns of the training data, in the order the model takes them) is not empty and the
+     * header holds one of them, the features are the columns of those names, in that order,
+     * whatever the file's order; a feature the header lacks is then an error naming it.
+     * Otherwise as {@link #readFeatures(Path, ModelSpec.DataSource, int)}.
+     */
+    public static double[][] readFeatures(Path file, ModelSpec.DataSource srcOrNull,
+            int inputSize, List<String> featureNames) {
         boolean csv = srcOrNull != null && "csv".equals(srcOrNull.format());
         if (srcOrNull != null && !ModelSpec.DataSource.FORMATS.contains(srcOrNull.format())) {
             throw unsupported(file, srcOrNull);
@@ -282,18 +307,21 @@ public final class DataLoader {
         if (srcOrNull != null && srcOrNull.window() != null
                 && t.columnCount() != inputSize) {
             // A time series, as the model was trained on: every complete window of it.
-            return WindowReader.featureRows(t, srcOrNull.window(), srcOrNull.scale());
+            return WindowReader.featureRows(t, srcOrNull.window(), 1);
         }
-        List<Integer> cols = new ArrayList<>();
-        if (t.columnCount() == inputSize || !csv) {
-            for (int c = 0; c < t.columnCount(); c++) {
-                cols.add(c);
-            }
-        } else {
-            List<Integer> labelCols = labelColumns(t, srcOrNull);
-            for (int c = 0; c < t.columnCount(); c++) {
-                if (!labelCols.contains(c)) {
+        List<Integer> cols = byName(t, featureNames, inputSize);
+        if (cols == null) {
+            cols = new ArrayList<>();
+            if (t.columnCount() == inputSize || !csv) {
+                for (int c = 0; c < t.columnCount(); c++) {
                     cols.add(c);
+                }
+            } else {
+                List<Integer> labelCols = labelColumns(t, srcOrNull);
+                for (int c = 0; c < t.columnCount(); c++) {
+                    if (!labelCols.contains(c)) {
+                        cols.add(c);
+                    }
                 }
             }
         }
@@ -302,15 +330,71 @@ public final class DataLoader {
                     + String.join(", ", names(t, cols)) + ") but the model has "
                     + count(inputSize, "input"));
         }
-        double scale = srcOrNull == null ? 1 : srcOrNull.scale();
-        double[][] rows = new double[t.rowCount()][inputSize];
-        for (int j = 0; j < inputSize; j++) {
-            double[] col = t.column(cols.get(j));
-            for (int r = 0; r < rows.length; r++) {
-                rows[r][j] = col[r] / scale;
+        try {
+            double[][] rows = new double[t.rowCount()][inputSize];
+            for (int j = 0; j < inputSize; j++) {
+                double[] col = t.column(cols.get(j));
+                for (int r = 0; r < rows.length; r++) {
+                    rows[r][j] = col[r];
+                }
+            }
+            return rows;
+        } catch (OutOfMemoryError e) {
+            long values = (long) t.rowCount() * t.columnCount();
+            t = null; // NOTE: lets the table go before the message is built
+            throw CsvReader.tooLarge(file, values, e);
+        }
+    }
+
+    /**
+     * The columns of {@code t} named {@code featureNames}, in that order, or {@code null} when
+     * the names are not known or the header names none of them.
+     */
+    private static List<Integer> byName(CsvTable t, List<String> featureNames, int inputSize) {
+        if (featureNames.size() != inputSize) {
+            return null;
+        }
+        List<Integer> cols = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (String name : featureNames) {
+            int c = t.indexOf(name);
+            if (c < 0) {
+                missing.add(name);
+            } else {
+                cols.add(c);
             }
         }
-        return rows;
+        if (cols.isEmpty()) {
+            return null;
+        }
+        if (!missing.isEmpty()) {
+            throw new DataException(t.file() + " has no " + plural(missing.size(), "column")
+                    + " '" + String.join("', '", missing) + "' (the model's features are "
+                    + String.join(", ", featureNames) + "); its columns: "
+                    + String.join(", ", t.names()));
+        }
+        return cols;
+    }
+
+    /**
+     * The feature columns of the CSV training source {@code src} read from {@code file}, in the
+     * order the model takes them: the header's names without the label columns. Reads the
+     * header only.
+     */
+    public static List<String> featureNames(Path file, ModelSpec.DataSource src) {
+        if (!"csv".equals(src.format())) {
+            return List.of();
+        }
+        List<String> header = CsvReader.header(file);
+        List<String> out = new ArrayList<>();
+        for (int c = 0; c < header.size(); c++) {
+            boolean label = src.labelLast() ? c == header.size() - 1
+                    : src.labels().contains(header.get(c));
+            if (!label) {
+                out.add(header.get(c));
+            }
+        }
+        return out;
     }
 
     private static DataException unsupported(Path file, ModelSpec.DataSource src) {

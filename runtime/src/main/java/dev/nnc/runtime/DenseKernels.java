@@ -151,17 +151,16 @@ public interface DenseKernels {
 
     /**
      * {@link #maxPool} in a training step: also writes into {@code arg} the index in {@code x}
-     * of each output's maximum (as a float, as the generated code keeps it), the first of equal
-     * values in row-major order.
+     * of each output's maximum, the first of equal values in row-major order.
      */
     default void maxPoolArg(float[] x, int n, int c, int h, int w, int kh, int kw, int sh,
-            int sw, int oh, int ow, float[] y, float[] arg) {
+            int sw, int oh, int ow, float[] y, int[] arg) {
         maxPoolLoops(x, n, c, h, w, kh, kw, sh, sw, oh, ow, y, arg);
     }
 
     /** The plain loops of {@link #maxPool} and, with {@code arg}, of {@link #maxPoolArg}. */
     private void maxPoolLoops(float[] x, int n, int c, int h, int w, int kh, int kw, int sh,
-            int sw, int oh, int ow, float[] y, float[] arg) {
+            int sw, int oh, int ow, float[] y, int[] arg) {
         for (int i = 0; i < n; i++) {
             for (int ci = 0; ci < c; ci++) {
                 for (int oy = 0; oy < oh; oy++) {

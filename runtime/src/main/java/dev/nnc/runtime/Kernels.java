@@ -151,7 +151,7 @@ public final class Kernels {
 
     /** See {@link DenseKernels#maxPoolArg}: the same bits whichever kernels are in use. */
     public static void maxPoolArg(float[] x, int n, int c, int h, int w, int kh, int kw, int sh,
-            int sw, int oh, int ow, float[] y, float[] arg) {
+            int sw, int oh, int ow, float[] y, int[] arg) {
         DENSE.maxPoolArg(x, n, c, h, w, kh, kw, sh, sw, oh, ow, y, arg);
     }
 

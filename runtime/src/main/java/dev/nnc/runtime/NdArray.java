@@ -167,28 +167,59 @@ public final class NdArray {
         };
     }
 
-    /** All elements as floats, each divided by {@code divisor} (1 keeps them as they are). */
+    /**
+     * All elements as floats, each divided by {@code divisor} (1 keeps them as they are).
+     *
+     * @throws DataException naming the sample and value of the first element that is NaN,
+     *     infinite or beyond the range of a float
+     */
     public float[] toFloats(double divisor) {
         float[] out = new float[(int) count()];
-        if (divisor == 1) {
-            for (int i = 0; i < out.length; i++) {
-                out[i] = (float) get(i);
+        boolean check = !header.type().isInteger();
+        for (int i = 0; i < out.length; i++) {
+            double v = get(i);
+            if (check && !(Math.abs(v) <= Float.MAX_VALUE)) {
+                throw notFinite(i, v);
             }
-        } else {
-            for (int i = 0; i < out.length; i++) {
-                out[i] = (float) (get(i) / divisor);
-            }
+            out[i] = Preprocessing.scale(v, divisor);
         }
         return out;
     }
 
-    /** All elements as doubles. */
+    /**
+     * All elements as doubles.
+     *
+     * @throws DataException as {@link #toFloats} does
+     */
     public double[] toDoubles() {
         double[] out = new double[(int) count()];
+        boolean check = !header.type().isInteger();
         for (int i = 0; i < out.length; i++) {
-            out[i] = get(i);
+            double v = get(i);
+            if (check && !(Math.abs(v) <= Float.MAX_VALUE)) {
+                throw notFinite(i, v);
+            }
+            out[i] = v;
         }
         return out;
+    }
+
+    /** The error for element {@code i}, of value {@code v}: where it is and what is wrong. */
+    private DataException notFinite(long i, double v) {
+        String what = Double.isNaN(v) || Double.isInfinite(v)
+                ? (Double.isNaN(v) ? "NaN" : v > 0 ? "+Infinity" : "-Infinity")
+                        + " is not a finite number"
+                : v + " is out of the range of a 32-bit float (at most about 3.4e38)";
+        String where;
+        if (header.rank() <= 1) {
+            where = "sample " + i;
+        } else {
+            long per = header.sampleSize();
+            where = "sample " + i / per + ", value " + i % per;
+        }
+        return new DataException(header.source() + ": " + where + " (element " + i + " of "
+                + header.type() + " " + header.shapeText() + "): " + what
+                + "; data must be finite numbers");
     }
 
     @Override

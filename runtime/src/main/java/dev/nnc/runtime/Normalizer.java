@@ -19,6 +19,9 @@ import java.util.Locale;
  * <p>Immutable; the arithmetic is in double, the data in float.
  */
 public final class Normalizer {
+    /** Column count {@link #decode(String)} accepts without a model to check against. */
+    public static final int MAX_UNCHECKED_COLS = 1 << 22;
+
     private final ModelSpec.Normalization kind;
     private final double[] shift;
     private final double[] scale;
@@ -192,6 +195,19 @@ public final class Normalizer {
 
     /** Reads the text of {@link #encode()}; anything else: {@link IllegalArgumentException}. */
     public static Normalizer decode(String text) {
+        return decode(text, -1);
+    }
+
+    /**
+     * Reads the text of {@link #encode()} for a model with {@code cols} columns, checking the
+     * column count before anything is allocated ({@code -1}: any count up to
+     * {@value #MAX_UNCHECKED_COLS}). Every shift must be finite and every scale positive and
+     * finite.
+     *
+     * @throws IllegalArgumentException when the text is malformed, holds a non-finite number or
+     *     has another number of columns
+     */
+    public static Normalizer decode(String text, int cols) {
         String[] parts = text.strip().split(";", -1);
         try {
             ModelSpec.Normalization kind =
@@ -199,7 +215,9 @@ public final class Normalizer {
             switch (kind) {
                 case NONE -> {
                     expect(parts, 2, text);
-                    return identity(Integer.parseInt(value(parts[1], "cols", text)));
+                    long n = Long.parseLong(value(parts[1], "cols", text));
+                    checkCols(n, cols);
+                    return identity((int) n);
                 }
                 case MINMAX, ZSCORE -> {
                     expect(parts, 3, text);
@@ -209,9 +227,17 @@ public final class Normalizer {
                     if (shift.length != scale.length) {
                         throw new IllegalArgumentException("column counts differ");
                     }
+                    checkCols(shift.length, cols);
+                    for (double s : shift) {
+                        if (!Double.isFinite(s)) {
+                            throw new IllegalArgumentException((mm ? "min " : "mean ") + s
+                                    + " is not a finite number");
+                        }
+                    }
                     for (double s : scale) {
                         if (!(s > 0) || Double.isInfinite(s)) {
-                            throw new IllegalArgumentException("scale " + s);
+                            throw new IllegalArgumentException((mm ? "range " : "std ") + s
+                                    + " is not a positive finite number");
                         }
                     }
                     return new Normalizer(kind, shift, scale);
@@ -219,9 +245,23 @@ public final class Normalizer {
                 default -> throw new AssertionError(kind);
             }
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("bad normalizer '" + text + "': " + e.getMessage(),
-                    e);
+            throw new IllegalArgumentException("bad normalizer '" + shorten(text) + "': "
+                    + e.getMessage(), e);
         }
+    }
+
+    private static void checkCols(long n, int cols) {
+        if (n <= 0) {
+            throw new IllegalArgumentException("cols " + n + " is not a positive count");
+        }
+        if (cols >= 0 ? n != cols : n > MAX_UNCHECKED_COLS) {
+            throw new IllegalArgumentException(n + " columns" + (cols >= 0 ? ", expected " + cols
+                    : ", more than " + MAX_UNCHECKED_COLS));
+        }
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 77) + "...";
     }
 
     private static void expect(String[] parts, int n, String text) {

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A trained model ready for raw inputs: it normalizes features, runs the model in chunks and
- * answers in the data's own units.
+ * A trained model ready for raw inputs: it applies the model's {@link Preprocessing} stage (scale,
+ * feature normalization), runs the model in chunks and answers in the data's own units.
  *
  * <p>Example:
  * <pre>{@code
@@ -79,17 +79,9 @@ public final class Predictor {
         double[][] result = new double[rows.length][out];
         for (int from = 0; from < rows.length; from += chunk) {
             int n = Math.min(chunk, rows.length - from);
-            for (int r = 0; r < n; r++) {
-                double[] row = rows[from + r];
-                for (int j = 0; j < in; j++) {
-                    xb[r * in + j] = (float) row[j];
-                }
-            }
-            prep.features().apply(xb, n);
+            prep.input(rows, from, n, xb);
             model.predict(xb, n, ob);
-            if (loss == ModelSpec.Loss.MSE) {
-                prep.labels().invert(ob, n);
-            }
+            prep.output(ob, n, loss);
             for (int r = 0; r < n; r++) {
                 for (int j = 0; j < out; j++) {
                     result[from + r][j] = ob[r * out + j];

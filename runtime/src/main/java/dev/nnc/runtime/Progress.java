@@ -15,14 +15,21 @@ import java.util.function.LongSupplier;
  * summary:
  * <pre>
  * epoch  100/5000  loss 0.0123  val_loss 0.0131  val_r2 0.9712  4.2M samples/s
- * done: 5000 epochs in 3.20 s, 4.2M samples/s
+ * done: 5000 epochs in 3.20 s (training steps 2.80 s, 4.8M samples/s)
  * </pre>
- * {@code LIVE} prints the same lines and, below them, a status line redrawn in place (carriage
+ * The samples/s of an epoch line count the wall time of the epochs so far, their evaluations
+ * included; the summary's count the training steps only, and it says so. A run that stops
+ * before its last epoch says why first ({@code stopped early at epoch 58: val_loss did not
+ * improve for 20 epochs (best 0.1234 at epoch 38); restored the weights of epoch 38}).
+ *
+ * <p>{@code LIVE} prints the same lines and, below them, a status line redrawn in place (carriage
  * return) at most 10 times a second: epoch, a bar of the epoch's batches, the epoch's mean batch
- * loss so far, the last accuracy or R² measured (validation first), samples/s and the time left;
- * on a narrow terminal the bar shrinks, then samples/s, the metric and the bar give way. It needs a terminal ({@code System.console()} present,
- * {@code TERM} not {@code dumb}) and falls back to {@code LINES} otherwise; it uses no color when
- * {@code NO_COLOR} is set, and fits in {@code COLUMNS} columns (80 when unset).
+ * loss so far, the last accuracy or R² measured (validation first), samples/s and the time left
+ * (once it can be told: {@link #etaKnown}); between batches it says what is going on
+ * ({@link #onStatus}: compiling, loading, measuring). On a narrow terminal the bar shrinks, then
+ * samples/s, the metric and the bar give way. It needs a terminal ({@code System.console()}
+ * present, {@code TERM} not {@code dumb}) and falls back to {@code LINES} otherwise; it uses no
+ * color when {@code NO_COLOR} is set, and fits in {@code COLUMNS} columns (80 when unset).
  */
 public final class Progress implements TrainingListener {
 
@@ -62,6 +69,8 @@ public final class Progress implements TrainingListener {
     private int firstEpoch;
     private String qualityName;
     private double quality;
+    private int lastEpoch;
+    private boolean ended;
 
     /** A display on {@code out} (the CLI uses stderr); {@code LIVE} checks for a terminal. */
     public Progress(PrintStream out, Mode mode) {
@@ -125,6 +134,8 @@ public final class Progress implements TrainingListener {
         this.epochLossSum = 0;
         this.epochBatches = 0;
         this.qualityName = null;
+        this.lastEpoch = 0;
+        this.ended = false;
     }
 
     @Override
@@ -137,6 +148,7 @@ public final class Progress implements TrainingListener {
         if (firstEpoch == 0) {
             firstEpoch = epoch;
         }
+        lastEpoch = epoch;
         long now = clock.getAsLong();
         if (now - lastDraw < REDRAW_NANOS) {
             return;
@@ -169,6 +181,7 @@ public final class Progress implements TrainingListener {
 
     @Override
     public void onEnd(TrainReport report) {
+        ended = true;
         if (mode == Mode.QUIET || info == null) {
             return;
         }
@@ -196,7 +209,8 @@ public final class Progress implements TrainingListener {
                 .append('/').append(info.epochs());
         Double loss = m.containsKey("loss") ? m.get("loss") : m.get("train_loss");
         sb.append("  loss ").append(number(loss));
-        String q = m.containsKey("accuracy") ? "accuracy" : "r2";
+        String q = m.containsKey("accuracy") || m.containsKey("val_accuracy") ? "accuracy"
+                : "r2";
         if (m.containsKey("val_loss")) {
             sb.append("  val_loss ").append(number(m.get("val_loss")));
             if (m.containsKey("val_" + q)) {
@@ -212,19 +226,76 @@ public final class Progress implements TrainingListener {
         return sb.toString();
     }
 
-    private String summary(TrainReport r) {
-        String time = String.format(Locale.ROOT, "%.2f s", r.seconds());
+    /**
+     * The closing lines: why training stopped, when it stopped before its last epoch, then the
+     * time and the speed of the training steps.
+     */
+    String summary(TrainReport r) {
+        String steps = String.format(Locale.ROOT, "training steps %.2f s, ", r.stepSeconds())
+                + rate(r.samplesPerSecond()) + " samples/s";
+        String done = "done: " + r.epochs() + (r.epochs() == 1 ? " epoch" : " epochs") + " in "
+                + String.format(Locale.ROOT, "%.2f s", r.seconds()) + " (" + steps + ")";
+        String restored = r.restoredEpoch() > 0
+                ? "; restored the weights of epoch " + r.restoredEpoch() : "";
         if (r.diverged()) {
-            return "stopped at epoch " + r.epochs() + ": the training loss is "
-                    + number(r.last().metric("train_loss"))
+            String why = r.stopReason() != null ? r.stopReason()
+                    : "the training loss is " + number(r.last().metric("train_loss"));
+            return "diverged at epoch " + r.epochs() + ": " + why
                     + " (try a smaller learning rate)";
         }
-        if (r.stoppedEarly()) {
-            return "stopped early at epoch " + r.epochs() + ": " + info.stop() + " holds ("
-                    + time + ", " + rate(r.samplesPerSecond()) + " samples/s)";
+        if (r.interrupted()) {
+            return r.epochs() == 0 ? "interrupted before the first epoch ended"
+                    : "interrupted after epoch " + r.epochs() + ", the last complete one"
+                            + restored + "\n" + done;
         }
-        return "done: " + r.epochs() + (r.epochs() == 1 ? " epoch" : " epochs") + " in " + time
-                + ", " + rate(r.samplesPerSecond()) + " samples/s";
+        if (r.stoppedEarly()) {
+            String why = r.stopReason() != null ? r.stopReason()
+                    : info.stop() != null ? info.stop() + " holds" : "early stopping";
+            return "stopped early at epoch " + r.epochs() + ": " + why + restored + "\n" + done;
+        }
+        return done + (restored.isEmpty() ? "" : "\n" + restored.substring(2));
+    }
+
+    /**
+     * Says what is going on between batches (compiling, loading, measuring) on the live status
+     * line; before the first epoch and after the last one always, during training at most 10
+     * times a second. Plain lines show nothing of it.
+     */
+    @Override
+    public void onStatus(String what) {
+        if (mode != Mode.LIVE) {
+            return;
+        }
+        long now = clock.getAsLong();
+        boolean training = info != null && !ended;
+        if (training && now - lastDraw < REDRAW_NANOS) {
+            return;
+        }
+        lastDraw = now;
+        String text = training && lastEpoch > 0
+                ? "epoch " + lastEpoch + "/" + info.epochs() + "  " + what + "..." : what + "...";
+        int room = width - 1;
+        if (text.length() > room) {
+            text = text.substring(0, room);
+        }
+        out.print("\r" + text + " ".repeat(room - text.length()));
+        out.flush();
+        statusShown = true;
+    }
+
+    /** Clears the live status line, if one is shown (call before printing the results). */
+    public void finish() {
+        clearStatus();
+        out.flush();
+    }
+
+    /**
+     * Whether the time left can be told yet: once the run has gone on for 1 s and done 2 % of
+     * its batches, or has gone on for 30 s. Earlier, the speed of the first batches (the JIT
+     * compiler still at work) would make the estimate wrong by far.
+     */
+    static boolean etaKnown(double elapsedSeconds, double done) {
+        return elapsedSeconds >= 1 && done >= 0.02 || elapsedSeconds >= 30;
     }
 
     private void drawStatus(int epoch, int batch, int batches, long now) {
@@ -240,7 +311,7 @@ public final class Progress implements TrainingListener {
         String loss = epochBatches > 0 ? "  loss " + number(epochLossSum / epochBatches) : "";
         String metric = qualityName != null ? "  " + qualityName + " " + number(quality) : "";
         String speed = elapsed > 0 ? "  " + rate(samples / elapsed) + " samples/s" : "";
-        String eta = done > 0 && elapsed > 0
+        String eta = done > 0 && etaKnown(elapsed, done)
                 ? "  ETA " + clockTime(elapsed * (1 - done) / done) : "";
         // NOTE: on a narrow terminal the parts go in this order: the bar shrinks to 5 columns,
         // then samples/s, the metric and the bar are dropped; what is left is cut at the width.

@@ -1,20 +1,15 @@
 package dev.nnc.runtime;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,9 +26,10 @@ import java.util.Map;
  * </pre>
  * then the tensors' bytes, little-endian, at the offsets given (relative to the end of the header).
  *
- * <p>Writing is atomic: the file is written beside the target under a temporary name, flushed to
- * the disk and then moved over it, so a crash never leaves a half-written weights file or
- * checkpoint (a killed writer may leave its temporary file behind, never a broken target).
+ * <p>Writing is atomic ({@link OutputFiles}): the file is written beside the target under a
+ * temporary name, flushed to the disk and then moved over it, so a crash never leaves a
+ * half-written weights file or checkpoint (a killed writer may leave its temporary file behind,
+ * never a broken target, and {@link OutputFiles#cleanStale} removes it later).
  * Reading checks every length and offset: a truncated or corrupt file is a
  * {@link WeightsException} naming the file.
  */
@@ -69,8 +65,18 @@ public final class Safetensors {
         }
     }
 
-    /** Writes {@code tensors} with {@code metadata} to {@code file}, atomically. */
+    /**
+     * Writes {@code tensors} with {@code metadata} to {@code file}, atomically (see
+     * {@link OutputFiles}).
+     *
+     * @throws WeightsException naming the file when it cannot be written
+     */
     public static void write(Path file, List<Tensor> tensors, Map<String, String> metadata) {
+        OutputFiles.write(file, content(tensors, metadata));
+    }
+
+    /** The bytes of a file of {@code tensors} with {@code metadata}, for {@link OutputFiles}. */
+    public static OutputFiles.Content content(List<Tensor> tensors, Map<String, String> metadata) {
         Map<String, Object> header = new LinkedHashMap<>();
         if (!metadata.isEmpty()) {
             header.put(METADATA, new LinkedHashMap<>(metadata));
@@ -91,57 +97,72 @@ public final class Safetensors {
         }
         byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8;
+        List<Tensor> data = List.copyOf(tensors);
+        return out -> {
+            ByteBuffer buf = ByteBuffer.allocate(4 * CHUNK_FLOATS).order(ByteOrder.LITTLE_ENDIAN);
+            buf.putLong(padded);
+            out.write(buf.array(), 0, 8);
+            out.write(json);
+            for (int i = json.length; i < padded; i++) {
+                out.write(' ');
+            }
+            for (Tensor t : data) {
+                float[] d = t.data();
+                for (int from = 0; from < d.length; from += CHUNK_FLOATS) {
+                    int n = Math.min(CHUNK_FLOATS, d.length - from);
+                    buf.clear();
+                    buf.asFloatBuffer().put(d, from, n);
+                    out.write(buf.array(), 0, 4 * n);
+                }
+            }
+        };
+    }
 
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Path tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid()
-                + "." + Long.toHexString(System.nanoTime()) + ".tmp");
-        try {
-            Files.createDirectories(dir);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE);
-                    OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch),
-                            1 << 16)) {
-                ByteBuffer buf = ByteBuffer.allocate(4 * CHUNK_FLOATS)
-                        .order(ByteOrder.LITTLE_ENDIAN);
-                buf.putLong(padded);
-                out.write(buf.array(), 0, 8);
-                out.write(json);
-                for (int i = json.length; i < padded; i++) {
-                    out.write(' ');
-                }
-                for (Tensor t : tensors) {
-                    float[] d = t.data();
-                    for (int from = 0; from < d.length; from += CHUNK_FLOATS) {
-                        int n = Math.min(CHUNK_FLOATS, d.length - from);
-                        buf.clear();
-                        buf.asFloatBuffer().put(d, from, n);
-                        out.write(buf.array(), 0, 4 * n);
-                    }
-                }
-                out.flush();
-                // NOTE: the bytes reach the disk before the move, so that after a power cut the
-                // name points at either the old file or the whole new one.
-                ch.force(false);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the write already failed; that error is the one to report
-            }
-            throw new WeightsException("cannot write " + file + ": " + e, e);
-        }
+    /**
+     * What a file's header says, read before any tensor's data is allocated.
+     *
+     * @param metadata the {@code __metadata__} entries
+     * @param shapes each tensor's shape, in header order
+     */
+    public record Layout(Map<String, String> metadata, Map<String, int[]> shapes) {
+    }
+
+    /** A tensor's entry in the header, checked: its data lies at {@code [begin, end)}. */
+    private record Entry(String name, int[] shape, long count, long begin, long end) {
     }
 
     /** Reads {@code file}; only F32 tensors are supported. */
     public static Contents read(Path file) {
+        return read(file, layout -> { });
+    }
+
+    /**
+     * Reads {@code file}, first handing its header to {@code check}, which may throw to stop
+     * before any tensor is allocated (a weights file of the wrong model or shapes, say).
+     *
+     * <p>Checked before that: every tensor's {@code data_offsets} lie inside the file and no two
+     * overlap, so that the tensors together never need more memory than the file's size; every
+     * shape matches its byte count. Checked while reading: every value is a finite number.
+     *
+     * @throws WeightsException naming the file (and the tensor) for every problem
+     */
+    public static Contents read(Path file, java.util.function.Consumer<Layout> check) {
+        return read(file, check, true);
+    }
+
+    /**
+     * The header of {@code file}, checked as {@link #read} checks it; no tensor is read.
+     *
+     * @throws WeightsException naming the file for every problem
+     */
+    public static Layout layout(Path file) {
+        Layout[] out = new Layout[1];
+        read(file, layout -> out[0] = layout, false);
+        return out[0];
+    }
+
+    private static Contents read(Path file, java.util.function.Consumer<Layout> check,
+            boolean withData) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
@@ -169,14 +190,25 @@ public final class Safetensors {
             long dataStart = 8 + headerLen;
             long dataLen = size - dataStart;
             Map<String, String> metadata = new LinkedHashMap<>();
-            List<Tensor> tensors = new ArrayList<>();
+            List<Entry> entries = new ArrayList<>();
             for (Map.Entry<?, ?> e : header.entrySet()) {
                 String name = (String) e.getKey();
                 if (name.equals(METADATA)) {
                     metadata(file, e.getValue(), metadata);
                 } else {
-                    tensors.add(tensor(file, ch, name, e.getValue(), dataStart, dataLen));
+                    entries.add(entry(file, name, e.getValue(), dataLen));
                 }
+            }
+            checkOverlaps(file, entries);
+            Map<String, int[]> shapes = new LinkedHashMap<>();
+            for (Entry e : entries) {
+                shapes.put(e.name(), e.shape().clone());
+            }
+            check.accept(new Layout(Collections.unmodifiableMap(metadata),
+                    Collections.unmodifiableMap(shapes)));
+            List<Tensor> tensors = new ArrayList<>();
+            for (Entry e : withData ? entries : List.<Entry>of()) {
+                tensors.add(new Tensor(e.name(), e.shape(), data(file, ch, e, dataStart)));
             }
             return new Contents(tensors, metadata);
         } catch (NoSuchFileException e) {
@@ -198,8 +230,7 @@ public final class Safetensors {
         }
     }
 
-    private static Tensor tensor(Path file, FileChannel ch, String name, Object v, long dataStart,
-            long dataLen) throws IOException {
+    private static Entry entry(Path file, String name, Object v, long dataLen) {
         if (!(v instanceof Map<?, ?> m)) {
             throw corrupt(file, "entry of tensor '" + name + "' is not a JSON object");
         }
@@ -235,16 +266,51 @@ public final class Safetensors {
             throw corrupt(file, "tensor '" + name + "' of shape " + shapeList + " needs "
                     + 4 * count + " bytes, data_offsets give " + (end - begin));
         }
-        float[] data = new float[(int) count];
+        return new Entry(name, shape, count, begin, end);
+    }
+
+    /** No two tensors may share bytes: then the tensors together fit in the file. */
+    private static void checkOverlaps(Path file, List<Entry> entries) {
+        List<Entry> byBegin = new ArrayList<>();
+        for (Entry e : entries) {
+            if (e.end() > e.begin()) {
+                byBegin.add(e);
+            }
+        }
+        byBegin.sort(java.util.Comparator.comparingLong(Entry::begin)
+                .thenComparingLong(Entry::end));
+        for (int i = 1; i < byBegin.size(); i++) {
+            Entry a = byBegin.get(i - 1);
+            Entry b = byBegin.get(i);
+            if (b.begin() < a.end()) {
+                throw corrupt(file, "tensors '" + a.name() + "' [" + a.begin() + ", " + a.end()
+                        + "] and '" + b.name() + "' [" + b.begin() + ", " + b.end()
+                        + "] overlap in data_offsets");
+            }
+        }
+    }
+
+    private static float[] data(Path file, FileChannel ch, Entry e, long dataStart)
+            throws IOException {
+        float[] data = new float[(int) e.count()];
         ByteBuffer buf = ByteBuffer.allocate(4 * CHUNK_FLOATS).order(ByteOrder.LITTLE_ENDIAN);
         for (int from = 0; from < data.length; from += CHUNK_FLOATS) {
             int n = Math.min(CHUNK_FLOATS, data.length - from);
             buf.clear().limit(4 * n);
-            readFully(ch, buf, dataStart + begin + 4L * from, file);
+            readFully(ch, buf, dataStart + e.begin() + 4L * from, file);
             buf.flip();
             buf.asFloatBuffer().get(data, from, n);
+            for (int i = from; i < from + n; i++) {
+                if (!Float.isFinite(data[i])) {
+                    throw new WeightsException(file + ": tensor '" + e.name() + "' holds "
+                            + (Float.isNaN(data[i]) ? "NaN" : data[i] > 0 ? "+Infinity"
+                                    : "-Infinity")
+                            + " at element " + i + " of shape " + Arrays.toString(e.shape())
+                            + "; weights must be finite numbers (was training diverging?)");
+                }
+            }
         }
-        return new Tensor(name, shape, data);
+        return data;
     }
 
     private static List<Long> longs(Path file, String name, String key, Object v, int length) {

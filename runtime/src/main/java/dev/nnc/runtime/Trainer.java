@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * The mini-batch training loop: shuffles, slices batches, calls the model's {@code trainStep} and
@@ -24,7 +25,11 @@ import java.util.Set;
  * previous one) with the trainer's {@link Rng}; batches are consecutive slices of it, the last one
  * smaller when the size does not divide; each batch is copied into buffers allocated once before
  * the loop, so a training step allocates nothing. After the epoch come the metrics (see
- * {@link EpochRecord}) and the stop check.
+ * {@link EpochRecord}) and the stop checks: the stop condition, early stopping, and divergence
+ * (the epoch's training loss NaN, infinite, or above {@link #DIVERGENCE_FACTOR} times the loss of
+ * the initial model, measured on its first {@value #START_LOSS_SAMPLES} training samples before
+ * the first step). {@link #interruptWhen} lets another thread end the run after its last complete
+ * epoch.
  *
  * <p>Given the same model, initial parameters, data, settings and {@code Rng} state, two runs give
  * the same parameters bit for bit. With {@link #checkpointEvery} the trainer saves a
@@ -35,6 +40,13 @@ public final class Trainer {
     // NOTE: evaluation runs in chunks of at least this many samples, so that small training
     // batches do not make evaluation slow; the model grows its buffers once for this size.
     private static final int MIN_EVAL_CHUNK = 256;
+    /**
+     * Training has diverged when its loss exceeds this many times the initial model's loss (or
+     * becomes NaN or infinite).
+     */
+    public static final double DIVERGENCE_FACTOR = 1000;
+    /** The initial model's loss is measured on at most this many training samples. */
+    static final int START_LOSS_SAMPLES = 1024;
 
     private final TrainableModel model;
     private final Optimizer optimizer;
@@ -47,6 +59,9 @@ public final class Trainer {
     private int checkpointEvery;
     private Map<String, String> checkpointMetadata = Map.of();
     private Checkpoint resume;
+    private BooleanSupplier interrupt;
+    private boolean checkpointOnlyIfInterrupted;
+    private OutputFiles stageLast;
 
     /** A trainer of {@code model} with {@code optimizer} under {@code spec}, shuffling with rng. */
     public Trainer(TrainableModel model, Optimizer optimizer, ModelSpec.TrainSpec spec, Rng rng) {
@@ -64,13 +79,22 @@ public final class Trainer {
     }
 
     /**
-     * Sets the number of threads training may use (default 1): the dense layers' kernels split
-     * each large product across them ({@link Kernels#setThreads}). Results do not depend on it:
-     * every output is computed by one thread in the same order.
+     * The most threads a thread count may ask for on this machine: four per processor, at least
+     * 8. NOTE: more cannot make anything faster, and a count of 100000 would start that many
+     * threads before the first epoch.
+     */
+    public static int maxThreads() {
+        return Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Sets the number of threads training may use (default 1, at most {@link #maxThreads}): the
+     * dense layers' kernels split each large product across them ({@link Kernels#setThreads}).
+     * Results do not depend on it: every output is computed by one thread in the same order.
      */
     public Trainer threads(int t) {
-        if (t < 1) {
-            throw new IllegalArgumentException("threads < 1: " + t);
+        if (t < 1 || t > maxThreads()) {
+            throw new IllegalArgumentException("threads not in 1.." + maxThreads() + ": " + t);
         }
         this.threads = t;
         return this;
@@ -87,6 +111,39 @@ public final class Trainer {
         this.checkpointEvery = n;
         this.checkpointFile = Objects.requireNonNull(file, "file");
         this.checkpointMetadata = Map.copyOf(metadata);
+        return this;
+    }
+
+    /**
+     * Saves a {@link Checkpoint} to {@code file} only if the run is interrupted
+     * ({@link #interruptWhen}), after its last complete epoch, with {@code metadata} added.
+     */
+    public Trainer checkpointIfInterrupted(Path file, Map<String, String> metadata) {
+        checkpointEvery(0, file, metadata);
+        this.checkpointOnlyIfInterrupted = true;
+        return this;
+    }
+
+    /**
+     * Lets the run be interrupted: {@code stopRequested} is asked after every batch and after
+     * every epoch; once it answers true, training ends with the last complete epoch. An epoch cut
+     * short is undone (parameters, optimizer, generators and sample order go back to their state
+     * after the epoch before; the parameters of epoch start are kept for that), so the last
+     * checkpoint, the weights and the history are those of a run stopped after that epoch, and
+     * a run resumed from the checkpoint ends with the weights of a run never stopped.
+     */
+    public Trainer interruptWhen(BooleanSupplier stopRequested) {
+        this.interrupt = stopRequested;
+        return this;
+    }
+
+    /**
+     * Writes the last checkpoint of the run (after its last epoch, or after the last complete
+     * one when interrupted) into {@code set} instead of to its file at once, so that the caller
+     * replaces it together with the weights and history of the run.
+     */
+    public Trainer stageLastCheckpoint(OutputFiles set) {
+        this.stageLast = set;
         return this;
     }
 
@@ -189,10 +246,13 @@ public final class Trainer {
         List<EpochRecord> history = new ArrayList<>();
         boolean stopped = false;
         boolean diverged = false;
+        boolean interrupted = false;
+        String reason = null;
         long samples = 0;
         long batchNanos = 0;
         long start = System.nanoTime();
         int epoch = 0;
+        double startLoss;
         if (resume != null) {
             resume.restore(model, optimizer, rng, perm, earlyTracker, plateauTracker, best);
             history.addAll(resume.history());
@@ -202,8 +262,15 @@ public final class Trainer {
             samples = resume.samples();
             start -= (long) (resume.seconds() * 1e9);
             batchNanos = (long) (resume.stepSeconds() * 1e9);
+            startLoss = resume.startLoss();
+        } else {
+            startLoss = eval.loss(train, Math.min(size, START_LOSS_SAMPLES));
         }
-        while (epoch < epochs && !stopped && !diverged) {
+        Snapshot snapshot = interrupt != null ? new Snapshot(params, buffers) : null;
+        while (epoch < epochs && !stopped && !diverged && !interrupted) {
+            if (snapshot != null) {
+                snapshot.take(optimizer, rng, model, perm);
+            }
             epoch++;
             long epochStart = System.nanoTime();
             if (spec.shuffle()) {
@@ -226,6 +293,17 @@ public final class Trainer {
                 optimizer.step(params, grads);
                 lossSum += l * count;
                 listener.onBatch(epoch, b, batches, l);
+                if (interrupt != null && interrupt.getAsBoolean() && b < batches - 1) {
+                    interrupted = true;
+                    break;
+                }
+            }
+            if (interrupted) {
+                // NOTE: the epoch is incomplete: back to the state after the last complete one,
+                // so that what is saved is that epoch's, and a resumed run goes on from it.
+                snapshot.restore(optimizer, rng, model, perm);
+                epoch--;
+                break;
             }
             samples += size;
             batchNanos += System.nanoTime() - batchStart;
@@ -234,18 +312,34 @@ public final class Trainer {
             double trainLoss = lossSum / size;
             m.put("train_loss", trainLoss);
             m.put("lr", rate);
-            diverged = !Double.isFinite(trainLoss);
+            // NOTE: an initial loss of 0 (or NaN, from a checkpoint of an older version) leaves
+            // only the NaN/infinity rule.
+            diverged = !Double.isFinite(trainLoss)
+                    || startLoss > 0 && trainLoss > DIVERGENCE_FACTOR * startLoss;
+            if (diverged) {
+                reason = !Double.isFinite(trainLoss)
+                        ? "the training loss became "
+                                + (Double.isNaN(trainLoss) ? "NaN" : "infinite")
+                        : "the training loss " + Progress.number(trainLoss) + " is over "
+                                + (long) DIVERGENCE_FACTOR + " times the initial model's "
+                                + Progress.number(startLoss);
+            }
             boolean trainDone = false;
             boolean valDone = false;
             if (stopNeedsTrain && !diverged) {
+                listener.onStatus("measuring the training data");
                 eval.measure(train, "", m);
                 trainDone = true;
             }
             if (stopNeedsVal && !diverged) {
+                listener.onStatus("measuring the validation data");
                 eval.measure(validation, "val_", m);
                 valDone = true;
             }
             stopped = !diverged && spec.stop() != null && spec.stop().test(m);
+            if (stopped) {
+                reason = spec.stop() + " holds";
+            }
             if (!diverged && earlyTracker != null) {
                 if (earlyTracker.offer(m.get(early.metric()))) {
                     bestEpoch = epoch;
@@ -253,46 +347,137 @@ public final class Trainer {
                         System.arraycopy(params, 0, best, 0, params.length);
                         System.arraycopy(buffers, 0, best, params.length, buffers.length);
                     }
-                } else if (earlyTracker.sinceBest() >= early.patience()) {
+                } else if (earlyTracker.sinceBest() >= early.patience() && !stopped) {
                     stopped = true;
+                    reason = early.metric() + " did not improve for " + early.patience()
+                            + (early.patience() == 1 ? " epoch" : " epochs")
+                            + (early.minDelta() > 0 ? " by more than " + early.minDelta() : "")
+                            + " (best " + Progress.number(earlyTracker.best()) + " at epoch "
+                            + bestEpoch + ")";
                 }
             }
             if (!diverged && plateauTracker != null) {
                 Schedule.Plateau pl = (Schedule.Plateau) spec.schedule();
                 optimizer.setLearningRate(pl.next(rate, m.get(pl.metric()), plateauTracker));
             }
-            boolean last = epoch == epochs || stopped || diverged;
+            // NOTE: a stop requested during the evaluation ends the run after this epoch, which
+            // is complete.
+            interrupted = interrupt != null && interrupt.getAsBoolean() && !diverged;
+            boolean last = epoch == epochs || stopped || diverged || interrupted;
             if (last || epoch % logEvery == 0) {
                 if (!trainDone) {
+                    listener.onStatus("measuring the training data");
                     eval.measure(train, "", m);
                 }
                 if (!valDone && validation != null && validation.size() > 0) {
+                    listener.onStatus("measuring the validation data");
                     eval.measure(validation, "val_", m);
                 }
             }
             EpochRecord rec = new EpochRecord(epoch, m, (System.nanoTime() - epochStart) * 1e-9);
             history.add(rec);
             listener.onEpoch(rec);
-            if (checkpointFile != null && !diverged
-                    && (last || checkpointEvery > 0 && epoch % checkpointEvery == 0)) {
-                Checkpoint.write(checkpointFile, model, optimizer, rng, new Checkpoint.Loop(epoch,
-                        stopped, checkpointEvery, spec.batch(), size, perm, earlyTracker,
-                        plateauTracker, best, bestEpoch, (System.nanoTime() - start) * 1e-9,
-                        batchNanos * 1e-9, samples, history), checkpointMetadata);
+            if (checkpointFile != null && !diverged && !last && checkpointEvery > 0
+                    && epoch % checkpointEvery == 0) {
+                Checkpoint.write(checkpointFile, model, optimizer, rng, loop(epoch, stopped,
+                        size, perm, earlyTracker, plateauTracker, best, bestEpoch, start,
+                        batchNanos, samples, history, startLoss), checkpointMetadata);
+            }
+        }
+        if (checkpointFile != null && !diverged && epoch > 0
+                && (resume == null || epoch > resume.epoch())
+                && (interrupted || !checkpointOnlyIfInterrupted)) {
+            OutputFiles.Content c = Checkpoint.content(model, optimizer, rng, loop(epoch, stopped,
+                    size, perm, earlyTracker, plateauTracker, best, bestEpoch, start, batchNanos,
+                    samples, history, startLoss), checkpointMetadata);
+            if (stageLast != null) {
+                stageLast.stage(checkpointFile, c);
+            } else {
+                OutputFiles.write(checkpointFile, c);
             }
         }
         double seconds = (System.nanoTime() - start) * 1e-9;
+        int restored = 0;
         if (best != null && bestEpoch > 0 && bestEpoch != epoch) {
             // NOTE: restored after the clock stops; the history keeps the last epoch's metrics.
             System.arraycopy(best, 0, params, 0, params.length);
             System.arraycopy(best, params.length, buffers, 0, buffers.length);
+            restored = bestEpoch;
         }
         // NOTE: samples/s counts the time spent in training steps only, not the full-set
         // evaluations between epochs, as the PyTorch peers measure it.
         TrainReport report = new TrainReport(epoch, stopped, diverged, seconds,
-                batchNanos > 0 ? samples / (batchNanos * 1e-9) : 0, history, size);
+                batchNanos > 0 ? samples / (batchNanos * 1e-9) : 0, history, size,
+                batchNanos * 1e-9, interrupted, reason, restored);
         listener.onEnd(report);
         return report;
+    }
+
+    private Checkpoint.Loop loop(int epoch, boolean stopped, int size, int[] perm,
+            Schedule.Tracker early, Schedule.Tracker plateau, float[] best, int bestEpoch,
+            long start, long batchNanos, long samples, List<EpochRecord> history,
+            double startLoss) {
+        return new Checkpoint.Loop(epoch, stopped, checkpointEvery, spec.batch(), size, perm,
+                early, plateau, best, bestEpoch, (System.nanoTime() - start) * 1e-9,
+                batchNanos * 1e-9, samples, history, startLoss);
+    }
+
+    /**
+     * The state a run had after its last complete epoch: parameters, buffers, optimizer,
+     * generators and sample order; an interrupted epoch goes back to it.
+     */
+    private static final class Snapshot {
+        private final float[] params;
+        private final float[] buffers;
+        private final float[] savedParams;
+        private final float[] savedBuffers;
+        private List<float[]> optimizerState = List.of();
+        private long steps;
+        private double rate;
+        private long rngState;
+        private long maskState;
+        private int[] perm;
+
+        Snapshot(float[] params, float[] buffers) {
+            this.params = params;
+            this.buffers = buffers;
+            this.savedParams = new float[params.length];
+            this.savedBuffers = new float[buffers.length];
+        }
+
+        void take(Optimizer o, Rng rng, TrainableModel model, int[] order) {
+            System.arraycopy(params, 0, savedParams, 0, params.length);
+            System.arraycopy(buffers, 0, savedBuffers, 0, buffers.length);
+            List<float[]> live = o.state();
+            if (optimizerState.size() != live.size()) {
+                optimizerState = new ArrayList<>();
+                for (float[] a : live) {
+                    optimizerState.add(new float[a.length]);
+                }
+            }
+            for (int i = 0; i < live.size(); i++) {
+                System.arraycopy(live.get(i), 0, optimizerState.get(i), 0, live.get(i).length);
+            }
+            steps = o.steps();
+            rate = o.learningRate();
+            rngState = rng.state();
+            maskState = model.rngState();
+            if (perm == null) {
+                perm = order.clone();
+            } else {
+                System.arraycopy(order, 0, perm, 0, order.length);
+            }
+        }
+
+        void restore(Optimizer o, Rng rng, TrainableModel model, int[] order) {
+            System.arraycopy(savedParams, 0, params, 0, params.length);
+            System.arraycopy(savedBuffers, 0, buffers, 0, buffers.length);
+            o.restore(optimizerState, steps);
+            o.setLearningRate(rate);
+            rng.setState(rngState);
+            model.setRngState(maskState);
+            System.arraycopy(perm, 0, order, 0, order.length);
+        }
     }
 
     /** Gradient clipping by value, then by global norm, as the train block asks. */
@@ -340,6 +525,20 @@ public final class Trainer {
             this.xb = new float[this.chunk * in];
             this.yb = new float[this.chunk * out];
             this.ob = new float[this.chunk * out];
+        }
+
+        /** The mean loss over the first {@code n} samples of {@code d}. */
+        double loss(Dataset d, int n) {
+            int in = d.inputSize();
+            int out = d.outputSize();
+            double sum = 0;
+            for (int from = 0; from < n; from += chunk) {
+                int count = Math.min(chunk, n - from);
+                System.arraycopy(d.x(), from * in, xb, 0, count * in);
+                System.arraycopy(d.y(), from * out, yb, 0, count * out);
+                sum += model.evaluate(xb, yb, count, ob);
+            }
+            return sum / n;
         }
 
         void measure(Dataset d, String prefix, Map<String, Double> m) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * A whole training run as {@code nnc train} does it: load the data the {@code .nn} file names,
@@ -60,9 +61,14 @@ public final class Training {
      *     {@code null}; it is copied, never changed
      * @param test in-memory test data instead of the file's, or {@code null}
      * @param checkpoints where and how often to save checkpoints, and the one to resume from
+     * @param interrupt asked during training; true ends the run after its last complete epoch
+     *     (see {@link Trainer#interruptWhen}), or {@code null}
+     * @param stage the set the last checkpoint is staged in (see
+     *     {@link Trainer#stageLastCheckpoint}), or {@code null} to write it at once
      */
     public record Options(Integer epochs, Long seed, int threads, TrainingListener listener,
-            Dataset train, Dataset test, Checkpoints checkpoints) {
+            Dataset train, Dataset test, Checkpoints checkpoints, BooleanSupplier interrupt,
+            OutputFiles stage) {
         public Options {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads < 1: " + threads);
@@ -76,34 +82,52 @@ public final class Training {
 
         /** The file's settings, one thread, no listener. */
         public static Options defaults() {
-            return new Options(null, null, 1, TrainingListener.NONE, null, null, null);
+            return new Options(null, null, 1, TrainingListener.NONE, null, null, null, null,
+                    null);
         }
 
         public Options withEpochs(Integer e) {
-            return new Options(e, seed, threads, listener, train, test, checkpoints);
+            return new Options(e, seed, threads, listener, train, test, checkpoints, interrupt,
+                    stage);
         }
 
         public Options withSeed(Long s) {
-            return new Options(epochs, s, threads, listener, train, test, checkpoints);
+            return new Options(epochs, s, threads, listener, train, test, checkpoints, interrupt,
+                    stage);
         }
 
         public Options withThreads(int t) {
-            return new Options(epochs, seed, t, listener, train, test, checkpoints);
+            return new Options(epochs, seed, t, listener, train, test, checkpoints, interrupt,
+                    stage);
         }
 
         public Options withListener(TrainingListener l) {
-            return new Options(epochs, seed, threads, l, train, test, checkpoints);
+            return new Options(epochs, seed, threads, l, train, test, checkpoints, interrupt,
+                    stage);
         }
 
         /** In-memory data instead of the files; {@code testData} may be {@code null}. */
         public Options withData(Dataset trainData, Dataset testData) {
             return new Options(epochs, seed, threads, listener, trainData, testData,
-                    checkpoints);
+                    checkpoints, interrupt, stage);
         }
 
         /** Checkpoints as {@code c} says. */
         public Options withCheckpoints(Checkpoints c) {
-            return new Options(epochs, seed, threads, listener, train, test, c);
+            return new Options(epochs, seed, threads, listener, train, test, c, interrupt,
+                    stage);
+        }
+
+        /** Training ends after its last complete epoch once {@code stopRequested} is true. */
+        public Options withInterrupt(BooleanSupplier stopRequested) {
+            return new Options(epochs, seed, threads, listener, train, test, checkpoints,
+                    stopRequested, stage);
+        }
+
+        /** The last checkpoint is staged in {@code set} instead of written at once. */
+        public Options withStage(OutputFiles set) {
+            return new Options(epochs, seed, threads, listener, train, test, checkpoints,
+                    interrupt, set);
         }
     }
 
@@ -114,10 +138,18 @@ public final class Training {
      * @param file where to save them, or {@code null} for no checkpoints
      * @param resume the checkpoint to continue from, or {@code null} to start afresh; the run
      *     then takes its seed, and must have the same model, optimizer, batch and training data
+     * @param onlyIfInterrupted save one to {@code file} only when the run is interrupted
+     *     ({@link Options#interrupt()}), after its last complete epoch
      */
-    public record Checkpoints(int every, Path file, Checkpoint resume) {
+    public record Checkpoints(int every, Path file, Checkpoint resume,
+            boolean onlyIfInterrupted) {
         /** No checkpoints, a fresh start. */
         public static final Checkpoints NONE = new Checkpoints(0, null, null);
+
+        /** Checkpoints every {@code every} epochs and after the last one. */
+        public Checkpoints(int every, Path file, Checkpoint resume) {
+            this(every, file, resume, false);
+        }
 
         public Checkpoints {
             if (every < 0) {
@@ -177,6 +209,7 @@ public final class Training {
                 throw new DataException("the model names no training data (add a data block, or"
                         + " pass the data in memory)");
             }
+            opts.listener().onStatus("loading " + src.path());
             LoadedData ld = DataLoader.load(resolve(baseDir, src.path()), src.resolve(baseDir),
                     in, out, loss, null);
             all = ld.dataset();
@@ -187,7 +220,8 @@ public final class Training {
         Normalizer fy = loss == ModelSpec.Loss.MSE
                 ? fit(all.y(), all.size(), model.outputShape(), spec.data().labels())
                 : Normalizer.identity(out);
-        Preprocessing prep = new Preprocessing(fx, fy, classes);
+        Preprocessing prep = new Preprocessing(opts.train() != null || spec.data().train() == null
+                ? 1 : spec.data().train().scale(), fx, fy, classes);
 
         Dataset train = all;
         Dataset val = null;
@@ -219,10 +253,13 @@ public final class Training {
         Optimizer optimizer = Optimizers.create(spec.optimizer());
         Trainer trainer = new Trainer(model, optimizer, ts, rng)
                 .listener(opts.listener())
-                .threads(opts.threads());
+                .threads(opts.threads())
+                .interruptWhen(opts.interrupt())
+                .stageLastCheckpoint(opts.stage());
         checkpoints(trainer, opts.checkpoints(), seed, prep, train.size());
         TrainReport report = trainer.train(train, val);
 
+        opts.listener().onStatus("measuring the final model");
         Map<String, Object> m = new LinkedHashMap<>();
         Measure trainM = measure(model, train, trainRawY, prep, loss);
         m.put("final_loss", trainM.loss);
@@ -252,6 +289,7 @@ public final class Training {
             test = opts.test().copy();
         } else if (opts.train() == null && spec.data().test() != null) {
             ModelSpec.DataSource src = spec.data().test();
+            opts.listener().onStatus("loading " + src.path());
             test = DataLoader.load(resolve(baseDir, src.path()), src.resolve(baseDir), in, out,
                     loss, classes).dataset();
         }
@@ -268,7 +306,7 @@ public final class Training {
      * Measures a trained model on a data file, as {@code nnc eval} does: the file is read with
      * {@code src}'s settings (or, when {@code null}, as a CSV file with the label settings of the
      * model's training data when that is a CSV file too, or as every window of the file when the
-     * model was trained on windows, else with the label last; scaled as the training data),
+     * model was trained on windows, else with the label last; scaled by the saved stage),
      * normalized with the saved preprocessing and its class labels.
      *
      * @return {@code samples} and {@code loss}, then {@code accuracy} for classifiers, or
@@ -281,9 +319,10 @@ public final class Training {
             ModelSpec.DataSource t = model.spec().data().train();
             s = t != null && t.format().equals("csv") ? t
                     : t != null && t.window() != null ? t.withoutSplit()
-                    : ModelSpec.DataSource.csv(csv.toString(), List.of(), true)
-                            .withScale(t != null ? t.scale() : 1);
+                    : ModelSpec.DataSource.csv(csv.toString(), List.of(), true);
         }
+        // The saved stage's scale, whatever the source says: the data is read as it was trained.
+        s = s.withScale(prep.scale());
         ModelSpec.Loss loss = model.spec().loss();
         Dataset d = DataLoader.load(csv, s, model.inputSize(), model.outputSize(), loss,
                 prep.classes()).dataset();
@@ -342,7 +381,11 @@ public final class Training {
         if (c.file() != null) {
             Map<String, String> meta = new LinkedHashMap<>(prep.toMetadata());
             meta.put(Checkpoint.SEED, Long.toString(seed));
-            trainer.checkpointEvery(c.every(), c.file(), meta);
+            if (c.onlyIfInterrupted()) {
+                trainer.checkpointIfInterrupted(c.file(), meta);
+            } else {
+                trainer.checkpointEvery(c.every(), c.file(), meta);
+            }
         }
     }
 

@@ -29,6 +29,14 @@ public interface TrainingListener {
     default void onBatch(int epoch, int batch, int batches, double loss) {
     }
 
+    /**
+     * Called when a step that shows no batches begins, for a display to say what is going on:
+     * {@code "loading rings-train.csv"}, {@code "measuring the training data"}. Frequent; a
+     * display throttles what it draws.
+     */
+    default void onStatus(String what) {
+    }
+
     /** Called after each epoch with its metrics. */
     default void onEpoch(EpochRecord record) {
     }
@@ -50,6 +58,12 @@ public interface TrainingListener {
             public void onBatch(int epoch, int batch, int batches, double loss) {
                 first.onBatch(epoch, batch, batches, loss);
                 second.onBatch(epoch, batch, batches, loss);
+            }
+
+            @Override
+            public void onStatus(String what) {
+                first.onStatus(what);
+                second.onStatus(what);
             }
 
             @Override

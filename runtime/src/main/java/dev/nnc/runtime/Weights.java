@@ -40,6 +40,14 @@ public final class Weights {
      * entries always come from the model.
      */
     public static void save(Model model, Path file, Map<String, String> extraMetadata) {
+        OutputFiles.write(file, content(model, extraMetadata));
+    }
+
+    /**
+     * The bytes {@link #save} writes, to stage in an {@link OutputFiles} set with the files that
+     * go with the weights.
+     */
+    public static OutputFiles.Content content(Model model, Map<String, String> extraMetadata) {
         List<Tensor> tensors = new ArrayList<>();
         addTensors(tensors, model.paramTensors(), model.params());
         addTensors(tensors, model.bufferTensors(), model.buffers());
@@ -50,7 +58,7 @@ public final class Weights {
         for (Map.Entry<String, String> e : extraMetadata.entrySet()) {
             meta.putIfAbsent(e.getKey(), e.getValue());
         }
-        Safetensors.write(file, tensors, meta);
+        return Safetensors.content(tensors, meta);
     }
 
     private static void addTensors(List<Tensor> out, List<ParamTensor> tensors, float[] values) {
@@ -69,8 +77,25 @@ public final class Weights {
      *     architecture, or lacks a tensor or has one of another shape
      */
     public static Map<String, String> load(Model model, Path file) {
-        Safetensors.Contents c = Safetensors.read(file);
-        Map<String, String> meta = c.metadata();
+        List<ParamTensor> params = model.paramTensors();
+        List<ParamTensor> all = new ArrayList<>(params);
+        all.addAll(model.bufferTensors());
+        // NOTE: names and shapes are checked from the header, before any tensor is allocated.
+        Safetensors.Contents c = Safetensors.read(file, layout -> check(model, file, layout,
+                all));
+        float[] dst = model.params();
+        float[] bufs = model.buffers();
+        for (int i = 0; i < all.size(); i++) {
+            ParamTensor p = all.get(i);
+            System.arraycopy(c.tensor(p.name()).data(), 0, i < params.size() ? dst : bufs,
+                    p.offset(), p.size());
+        }
+        return c.metadata();
+    }
+
+    private static void check(Model model, Path file, Safetensors.Layout layout,
+            List<ParamTensor> all) {
+        Map<String, String> meta = layout.metadata();
         String format = meta.get(FORMAT);
         if (format != null && !format.equals(FORMAT_VERSION)) {
             throw new WeightsException("weights file " + file + " has nnc format " + format
@@ -89,37 +114,23 @@ public final class Weights {
                     + ", the model now has arch " + shortHash(model.architectureHash())
                     + "); train it again");
         }
-        List<ParamTensor> params = model.paramTensors();
-        List<ParamTensor> buffers = model.bufferTensors();
-        List<Tensor> found = new ArrayList<>();
-        List<ParamTensor> all = new ArrayList<>(params);
-        all.addAll(buffers);
         for (ParamTensor p : all) {
-            Tensor t = c.tensor(p.name());
-            if (t == null) {
+            int[] shape = layout.shapes().get(p.name());
+            if (shape == null) {
                 throw new WeightsException("weights file " + file + " has no tensor '" + p.name()
                         + "' (model " + model.name() + ")");
             }
-            if (!Arrays.equals(t.shape(), p.shape())) {
+            if (!Arrays.equals(shape, p.shape())) {
                 throw new WeightsException("weights file " + file + ": tensor '" + p.name()
-                        + "' has shape " + Arrays.toString(t.shape()) + ", the model expects "
+                        + "' has shape " + Arrays.toString(shape) + ", the model expects "
                         + Arrays.toString(p.shape()));
             }
-            found.add(t);
         }
-        float[] dst = model.params();
-        float[] bufs = model.buffers();
-        for (int i = 0; i < all.size(); i++) {
-            ParamTensor p = all.get(i);
-            System.arraycopy(found.get(i).data(), 0, i < params.size() ? dst : bufs, p.offset(),
-                    p.size());
-        }
-        return meta;
     }
 
-    /** The metadata of a weights file, without loading it into a model. */
+    /** The metadata of a weights file, from its header: no tensor is read. */
     public static Map<String, String> metadata(Path file) {
-        return Safetensors.read(file).metadata();
+        return Safetensors.layout(file).metadata();
     }
 
     private static String shortHash(String h) {

@@ -110,7 +110,7 @@ public final class WindowReader {
             for (int step = 0; step < w.length(); step++) {
                 for (int j = 0; j < fc.length; j++) {
                     x[k * width + step * fc.length + j] =
-                            (float) (t.value(s + step, fc[j]) / scale);
+                            Preprocessing.scale(t.floatValue(s + step, fc[j]), scale);
                 }
             }
             for (int j = 0; j < tc.length; j++) {

@@ -1,6 +1,7 @@
 package dev.nnc.runtime;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorOperators;
@@ -961,16 +962,18 @@ final class VectorDenseKernels implements DenseKernels {
         }
     }
 
+    /** Int lanes as many as {@link #S}'s float lanes: the positions of the maxima. */
+    private static final VectorSpecies<Integer> SI = IntVector.SPECIES_256;
+
     /** 0, 2, .., 14: the corners of 8 windows 2×2 side by side, from the first. */
-    private static final FloatVector CORNERS = FloatVector.fromArray(S,
-            new float[] {0f, 2f, 4f, 6f, 8f, 10f, 12f, 14f, 16f, 18f, 20f, 22f, 24f, 26f, 28f,
-                30f}, 0);
+    private static final IntVector CORNERS = IntVector.fromArray(SI,
+            new int[] {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30}, 0);
 
     /** {@link #maxPool}'s blocks, with the index of each maximum. */
     @Override
     public void maxPoolArg(float[] x, int n, int c, int h, int w, int kh, int kw, int sh,
-            int sw, int oh, int ow, float[] y, float[] arg) {
-        if (kh != 2 || kw != 2 || sh != 2 || sw != 2 || x.length >= 1 << 24) {
+            int sw, int oh, int ow, float[] y, int[] arg) {
+        if (kh != 2 || kw != 2 || sh != 2 || sw != 2) {
             DenseKernels.super.maxPoolArg(x, n, c, h, w, kh, kw, sh, sw, oh, ow, y, arg);
             return;
         }
@@ -1010,26 +1013,26 @@ final class VectorDenseKernels implements DenseKernels {
         }
     }
 
-    private static void pool2Arg(float[] x, int a, int w, float[] y, float[] arg, int t) {
-        FloatVector at = CORNERS.add((float) a);
+    private static void pool2Arg(float[] x, int a, int w, float[] y, int[] arg, int t) {
+        IntVector at = CORNERS.add(a);
         FloatVector u = FloatVector.fromArray(S, x, a);
         FloatVector v = FloatVector.fromArray(S, x, a + L);
         FloatVector max = u.rearrange(EVEN_ODD).blend(v.rearrange(ODD_EVEN), HIGH);
-        FloatVector best = at;
+        IntVector best = at;
         FloatVector e = u.rearrange(ODD_EVEN).blend(v.rearrange(EVEN_ODD), HIGH);
         VectorMask<Float> m = e.compare(VectorOperators.GT, max);
         max = max.blend(e, m);
-        best = best.blend(at.add(1f), m);
+        best = best.blend(at.add(1), m.cast(SI));
         u = FloatVector.fromArray(S, x, a + w);
         v = FloatVector.fromArray(S, x, a + w + L);
         e = u.rearrange(EVEN_ODD).blend(v.rearrange(ODD_EVEN), HIGH);
         m = e.compare(VectorOperators.GT, max);
         max = max.blend(e, m);
-        best = best.blend(at.add((float) w), m);
+        best = best.blend(at.add(w), m.cast(SI));
         e = u.rearrange(ODD_EVEN).blend(v.rearrange(EVEN_ODD), HIGH);
         m = e.compare(VectorOperators.GT, max);
         max.blend(e, m).intoArray(y, t);
-        best.blend(at.add((float) (w + 1)), m).intoArray(arg, t);
+        best.blend(at.add(w + 1), m.cast(SI)).intoArray(arg, t);
     }
 
     /** The maxima of the 8 windows 2×2 whose top left corners are a, a + 2, .., a + 14. */

@@ -37,6 +37,44 @@ class ArrayDataLoaderTest {
     }
 
     @Test
+    void nonFiniteOrOutOfRangeValuesAreErrorsNamingSampleAndValue() {
+        String tail = "; data must be finite numbers";
+        TestArrays.write(dir, "y.npy", TestArrays.npy("<f4", "(2,)", TestArrays.f32(0, 1)));
+        TestArrays.write(dir, "x.npy", TestArrays.npy("<f4", "(2, 2)",
+                TestArrays.f32(1, 2, 3, Float.NaN)));
+        DataSource npy = DataSource.npy("x.npy", "y.npy");
+        assertEquals("x.npy: sample 1, value 1 (element 3 of float32 [2,2]): NaN is not a"
+                + " finite number" + tail, error(npy, 2, 1, Loss.MSE, null));
+        TestArrays.write(dir, "x.npy", TestArrays.npy("<f8", "(2, 2)",
+                TestArrays.f64(1, 1e39, 3, 4)));
+        assertEquals("x.npy: sample 0, value 1 (element 1 of float64 [2,2]): 1.0E39 is out of"
+                + " the range of a 32-bit float (at most about 3.4e38)" + tail,
+                error(npy, 2, 1, Loss.MSE, null));
+        TestArrays.write(dir, "x.npy", TestArrays.npy("<f4", "(2, 2)", TestArrays.f32(1, 2, 3,
+                4)));
+        TestArrays.write(dir, "y.npy", TestArrays.npy("<f8", "(2,)",
+                TestArrays.f64(0, Double.NEGATIVE_INFINITY)));
+        assertEquals("y.npy: sample 1 (element 1 of float64 [2]): -Infinity is not a finite"
+                + " number" + tail, error(npy, 2, 1, Loss.MSE, null));
+
+        java.nio.ByteBuffer be = java.nio.ByteBuffer.allocate(8);
+        be.putFloat(1).putFloat(Float.POSITIVE_INFINITY);
+        TestArrays.write(dir, "img", TestArrays.idx(0x0D, new int[] {2, 1}, be.array()));
+        TestArrays.write(dir, "lab", TestArrays.idxU8(new int[] {2}, 0, 1));
+        assertEquals("img: sample 1, value 0 (element 1 of float32 [2,1]): +Infinity is not a"
+                + " finite number" + tail,
+                error(DataSource.idx("img", "lab"), 1, 1, Loss.MSE, null));
+
+        Map<String, byte[]> arrays = new LinkedHashMap<>();
+        arrays.put("x", TestArrays.npy("<f4", "(2, 1)", TestArrays.f32(Float.NaN, 1)));
+        arrays.put("y", TestArrays.npy("<f4", "(2,)", TestArrays.f32(0, 1)));
+        TestArrays.write(dir, "d.npz", TestArrays.npz(arrays, true));
+        assertEquals("d.npz:x: sample 0, value 0 (element 0 of float32 [2,1]): NaN is not a"
+                + " finite number" + tail,
+                error(DataSource.npz("d.npz", "x", "y"), 1, 1, Loss.MSE, null));
+    }
+
+    @Test
     void idxImagesBecomeScaledRowsAndClassLabelsOneHot() {
         DataSource src = idx().withScale(255);
         LoadedData d = DataLoader.load(dir.resolve("img.gz"), src, 4, 2, Loss.CROSS_ENTROPY,
@@ -125,8 +163,8 @@ class ArrayDataLoaderTest {
     void readFeaturesOfAModelTrainedOnArraysTakesEveryColumn() throws java.io.IOException {
         Path f = dir.resolve("p.csv");
         Files.writeString(f, "a,b,c,d\n255,0,51,102\n");
-        assertArrayEquals(new double[] {1, 0, 0.2, 0.4}, DataLoader.readFeatures(f,
-                idx().withScale(255), 4)[0], 1e-12);
+        assertArrayEquals(new double[] {255, 0, 51, 102}, DataLoader.readFeatures(f,
+                idx().withScale(255), 4)[0]);
     }
 
     @Test

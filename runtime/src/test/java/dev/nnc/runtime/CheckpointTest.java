@@ -148,6 +148,68 @@ class CheckpointTest {
         assertEquals(w.epochs(), end.epochs());
     }
 
+    /**
+     * A stop asked for in the middle of epoch 6 (adam, dropout-free, shuffled, with a schedule)
+     * ends the run with the state after epoch 5: parameters, optimizer moments and generators go
+     * back, the checkpoint is of epoch 5, and the run resumed from it ends as one never stopped.
+     */
+    @Test
+    void anInterruptedRunSavesItsLastCompleteEpochAndResumesExactly() {
+        TrainSpec t = new TrainSpec(12, 7, true, null, 0, 3,
+                new Schedule.Step(4, 0.5), 0, 0, null);
+        Map<String, Double> args = Map.of("lr", 0.05);
+        Dataset train = blobs(60, 3);
+        Dataset val = blobs(15, 4);
+        LinearTestModel whole = model("adam", args, t);
+        List<float[]> afterEpoch = new ArrayList<>();
+        run(whole, train, val, null, 0, new TrainingListener() {
+            @Override
+            public void onEpoch(EpochRecord r) {
+                afterEpoch.add(whole.params().clone());
+            }
+        });
+
+        LinearTestModel cut = model("adam", args, t);
+        Rng rng = new Rng(7);
+        cut.initParams(rng);
+        boolean[] stop = {false};
+        Path file = dir.resolve("cut.ckpt.safetensors");
+        TrainReport r = new Trainer(cut, Optimizers.create(cut.spec().optimizer()), t, rng)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void onBatch(int epoch, int batch, int batches, double loss) {
+                        stop[0] |= epoch == 6 && batch == 3;
+                    }
+                })
+                .interruptWhen(() -> stop[0])
+                .checkpointIfInterrupted(file, Map.of())
+                .train(train, val);
+        assertTrue(r.interrupted());
+        assertEquals(5, r.epochs(), "the last complete epoch");
+        assertEquals(5, r.history().size());
+        assertArrayEquals(afterEpoch.get(4), cut.params(), "the parameters of epoch 5");
+        assertEquals(5, Checkpoint.read(file).epoch());
+
+        LinearTestModel resumed = model("adam", args, t);
+        TrainReport end = resume(resumed, file, train, val);
+        assertArrayEquals(whole.params(), resumed.params(), "bit-identical parameters");
+        assertEquals(12, end.epochs());
+        assertFalse(end.interrupted());
+    }
+
+    @Test
+    void withoutAnInterruptTheInterruptCheckpointIsNotWritten() {
+        TrainSpec t = new TrainSpec(3, 10, true, null, 0, 0);
+        LinearTestModel m = model("sgd", Map.of("lr", 0.1), t);
+        Rng rng = new Rng(7);
+        m.initParams(rng);
+        Path file = dir.resolve("never.ckpt.safetensors");
+        TrainReport r = new Trainer(m, new Sgd(0.1), t, rng).interruptWhen(() -> false)
+                .checkpointIfInterrupted(file, Map.of()).train(blobs(30, 1), null);
+        assertFalse(r.interrupted());
+        assertFalse(Files.exists(file));
+    }
+
     @Test
     void checkpointOfAnotherModelOrOptimizerIsRefused() {
         TrainSpec t = new TrainSpec(3, 10, true, null, 0, 0);

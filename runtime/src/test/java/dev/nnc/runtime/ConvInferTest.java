@@ -158,8 +158,8 @@ class ConvInferTest {
             Kernels.maxPool(x, n, c, h, w, g[3], g[4], g[5], g[6], oh, ow, got);
             assertArrayEquals(want, got, java.util.Arrays.toString(g));
             // in a training step, with the position of each maximum
-            float[] wantArg = new float[want.length];
-            float[] gotArg = new float[want.length];
+            int[] wantArg = new int[want.length];
+            int[] gotArg = new int[want.length];
             float[] gotY = new float[want.length];
             float[] wantY = new float[want.length];
             Kernels.scalar().maxPoolArg(x, n, c, h, w, g[3], g[4], g[5], g[6], oh, ow, wantY,

@@ -59,8 +59,69 @@ class CsvReaderTest {
         assertEquals("F:2: column 'y' (3): empty value, expected a number",
                 error("x1,x2,y\n0,0,\n"));
         assertEquals("F:2: column 'x1' (1): 'NaN' is not a number", error("x1,y\nNaN,1\n"));
-        assertEquals("F:2: column 'x1' (1): '1e999' is too large for a number",
-                error("x1,y\n1e999,1\n"));
+        assertEquals("F:2: column 'x1' (1): '1e999' is out of the range of a 32-bit float"
+                + " (at most about 3.4e38)", error("x1,y\n1e999,1\n"));
+    }
+
+    @Test
+    void valuesBeyondTheFloatRangeAreErrorsAtTheirLineAndColumn() throws IOException {
+        String range = "is out of the range of a 32-bit float (at most about 3.4e38)";
+        assertEquals("F:3: column 'y' (2): '1e39' " + range, error("x,y\n0,1\n0,1e39\n"));
+        assertEquals("F:2: column 'x' (1): '-1e308' " + range, error("x,y\n-1e308,1\n"));
+        CsvTable t = CsvReader.read(file("x,y\n3.4e38,1e-50\n"));
+        assertEquals(3.4e38f, t.floatValue(0, 0));
+        assertEquals(0, t.value(0, 1));
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreErrorsAtTheirLineAndColumn() throws IOException {
+        Path f = dir.resolve("latin1.csv");
+        Files.write(f, "x,y\n1,2\n3,caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals(f + ":3:6: byte e9 is not UTF-8 (save the file as UTF-8)",
+                assertThrows(DataException.class, () -> CsvReader.read(f)).getMessage());
+        Files.write(f, new byte[] {'a', ',', (byte) 0xc3});
+        assertEquals(f + ":1:3: byte c3 is not UTF-8 (save the file as UTF-8)",
+                assertThrows(DataException.class, () -> CsvReader.read(f)).getMessage());
+    }
+
+    @Test
+    void badBytesFarIntoALargeFileAreFoundAtTheirLine() throws IOException {
+        StringBuilder sb = new StringBuilder("a,b\n");
+        for (int i = 0; i < 20000; i++) {
+            sb.append(i).append(",0.5\n");
+        }
+        byte[] head = sb.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = java.util.Arrays.copyOf(head, head.length + 4);
+        bytes[head.length] = '7';
+        bytes[head.length + 1] = ',';
+        bytes[head.length + 2] = (byte) 0xff;
+        bytes[head.length + 3] = '\n';
+        Path f = dir.resolve("big.csv");
+        Files.write(f, bytes);
+        assertEquals(f + ":20002:3: byte ff is not UTF-8 (save the file as UTF-8)",
+                assertThrows(DataException.class, () -> CsvReader.read(f)).getMessage());
+    }
+
+    @Test
+    void controlCharactersInMessagesAreEscaped() throws IOException {
+        assertEquals("F:2: column 'a\\x1b[2J\\x07' (1): 'x\\x1b' is not a number",
+                error("a\u001b[2J\u0007,y\nx\u001b,1\n"));
+    }
+
+    @Test
+    void valuesAreHeldAsFloatsAndGivenBackAsWritten() throws IOException {
+        CsvTable t = CsvReader.read(file("t,x,y\n1700000001,0.1,0.3\n1700000003,2.5,7\n"));
+        assertEquals(0.1, t.value(0, 1));
+        assertEquals(0.3, t.column(2)[0]);
+        assertEquals(0.1f, t.floatValue(0, 1));
+        // whole numbers a float would round stay exact
+        assertEquals(1700000001, t.value(0, 0));
+        assertEquals(1700000003, t.column(0)[1]);
+    }
+
+    @Test
+    void headerReadsOnlyTheHeader() throws IOException {
+        assertEquals(List.of("a", "b"), CsvReader.header(file("a,b\n1,x\n")));
     }
 
     @Test

@@ -56,8 +56,8 @@ class IdxReaderTest {
                 ByteBuffer.allocate(8).putInt(-70000).putInt(5).array()));
         assertArrayEquals(new double[] {0.5, -2.25}, read(0x0D,
                 ByteBuffer.allocate(8).putFloat(0.5f).putFloat(-2.25f).array()));
-        assertArrayEquals(new double[] {0.1, 1e300}, read(0x0E,
-                ByteBuffer.allocate(16).putDouble(0.1).putDouble(1e300).array()));
+        assertArrayEquals(new double[] {0.1, 1e30}, read(0x0E,
+                ByteBuffer.allocate(16).putDouble(0.1).putDouble(1e30).array()));
     }
 
     private double[] read(int type, byte[] data) {

@@ -51,7 +51,8 @@ class ProgressTest {
             h.add(r);
             p.onEpoch(r);
         }
-        p.onEnd(new TrainReport(upTo, stopped, false, upTo * 0.42, 1e4, h));
+        p.onEnd(new TrainReport(upTo, stopped, false, upTo * 0.42, 1e4, h, 4200,
+                (upTo - from + 1) * 0.42, false, stopped ? "val_loss <= 0.02 holds" : null, 0));
     }
 
     @Test
@@ -60,7 +61,7 @@ class ProgressTest {
         assertEquals("epoch 10/25  loss 0.0123  val_loss 0.0131  val_r2 0.9712  4.2M samples/s\n"
                 + "epoch 20/25  loss 0.0123  val_loss 0.0131  val_r2 0.9712  4.2M samples/s\n"
                 + "epoch 25/25  loss 0.0123  val_loss 0.0131  val_r2 0.9712  4.2M samples/s\n"
-                + "done: 25 epochs in 10.50 s, 10.0k samples/s\n",
+                + "done: 25 epochs in 10.50 s (training steps 10.50 s, 10.0k samples/s)\n",
                 bytes.toString(StandardCharsets.UTF_8));
     }
 
@@ -76,11 +77,11 @@ class ProgressTest {
         String s = bytes.toString(StandardCharsets.UTF_8);
         boolean seen = false;
         for (String part : s.split("\r")) {
-            // 1 ms per batch of 10 samples: 10.0k samples/s; during epoch 21, the first of the
-            // 5 epochs of this run, about 2 s (5 × 0.42 s) are left
-            if (part.startsWith("epoch 21/25 [")) {
+            // 1 ms per batch of 10 samples: 10.0k samples/s; late in epoch 23, the third of
+            // the 5 epochs of this run (1 s gone), about 1 s (2.4 × 0.42 s) is left
+            if (part.startsWith("epoch 23/25 [==========")) {
                 seen = true;
-                assertTrue(part.contains("  10.0k samples/s  ETA 0:02 "), "'" + part + "'");
+                assertTrue(part.contains("  10.0k samples/s  ETA 0:01 "), "'" + part + "'");
             }
         }
         assertTrue(seen, s);
@@ -91,7 +92,8 @@ class ProgressTest {
         run(progress(Progress.Mode.LINES, false, Map.of()), 100, 13, true);
         assertEquals("epoch  10/100  loss 0.0123  val_loss 0.0131  val_r2 0.9712  4.2M samples/s\n"
                 + "epoch  13/100  loss 0.0123  val_loss 0.0131  val_r2 0.9712  4.2M samples/s\n"
-                + "stopped early at epoch 13: val_loss <= 0.02 holds (5.46 s, 10.0k samples/s)\n",
+                + "stopped early at epoch 13: val_loss <= 0.02 holds\n"
+                + "done: 13 epochs in 5.46 s (training steps 5.46 s, 10.0k samples/s)\n",
                 bytes.toString(StandardCharsets.UTF_8));
     }
 
@@ -126,7 +128,82 @@ class ProgressTest {
         }
         assertTrue(s.contains("epoch 2/3 ["), s);
         assertTrue(s.contains("ETA "), s);
-        assertTrue(s.endsWith("done: 3 epochs in 1.26 s, 10.0k samples/s\n"), s);
+        assertTrue(s.endsWith("done: 3 epochs in 1.26 s (training steps 1.26 s, 10.0k samples/s)"
+                + "\n"), s);
+    }
+
+    /** The time left shows once the run has gone on for 1 s and done 2 %, or for 30 s. */
+    @Test
+    void etaOnlyOnceItCanBeTold() {
+        run(progress(Progress.Mode.LIVE, true, Map.of("COLUMNS", "120", "NO_COLOR", "1")), 3, 3,
+                false);
+        String s = bytes.toString(StandardCharsets.UTF_8);
+        for (String part : s.split("\r")) {
+            // the first second: epochs 1 and 2 (0.84 s) and the start of epoch 3
+            if (part.startsWith("epoch 1/3 [") || part.startsWith("epoch 2/3 [")) {
+                assertFalse(part.contains("ETA"), "'" + part + "'");
+            }
+        }
+        assertTrue(s.contains("ETA 0:00"), s);
+        assertFalse(Progress.etaKnown(0.5, 0.5), "not in the first second");
+        assertFalse(Progress.etaKnown(5, 0.01), "not before 2 % of the run");
+        assertTrue(Progress.etaKnown(1, 0.02));
+        assertTrue(Progress.etaKnown(30, 0.001), "after 30 s whatever is done");
+    }
+
+    /** A run 1000 epochs long: 2 % of it takes 8.4 s, and no time left is told before. */
+    @Test
+    void noEtaBeforeTwoPercentOfALongRun() {
+        Progress p = progress(Progress.Mode.LIVE, true, Map.of("COLUMNS", "120", "NO_COLOR",
+                "1"));
+        p.onStart(new TrainInfo("M", 3, 1000, 4200, 0, 10, 420, 10, null, 1));
+        for (int e = 1; e <= 25; e++) {
+            for (int b = 0; b < 420; b++) {
+                now += 1_000_000;
+                p.onBatch(e, b, 420, 0.5);
+            }
+            p.onEpoch(record(e, 0.0123, false));
+            String s = bytes.toString(StandardCharsets.UTF_8);
+            String last = s.substring(s.lastIndexOf('\r') + 1);
+            assertEquals(e > 20, last.contains("ETA"), "epoch " + e + ": '" + last + "'");
+        }
+    }
+
+    @Test
+    void aStatusBetweenBatchesIsShownLiveOnly() {
+        Progress live = progress(Progress.Mode.LIVE, true, Map.of("COLUMNS", "60", "NO_COLOR",
+                "1"));
+        live.onStatus("compiling m.nn");
+        assertEquals("\rcompiling m.nn..." + " ".repeat(59 - 17),
+                bytes.toString(StandardCharsets.UTF_8));
+        live.finish();
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).endsWith("\r" + " ".repeat(59) + "\r"));
+        bytes.reset();
+        Progress lines = progress(Progress.Mode.LINES, false, Map.of());
+        lines.onStatus("compiling m.nn");
+        lines.finish();
+        assertEquals("", bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void summarySaysWhyTrainingStoppedAndWhichWeightsAreKept() {
+        Progress p = progress(Progress.Mode.LINES, false, Map.of());
+        p.onStart(new TrainInfo("M", 3, 2000, 100, 10, 10, 10, 100, null, 1));
+        List<EpochRecord> h = List.of(record(58, 0.2, true));
+        assertEquals("stopped early at epoch 58: val_loss did not improve for 20 epochs (best"
+                + " 0.1234 at epoch 38); restored the weights of epoch 38\n"
+                + "done: 58 epochs in 7.52 s (training steps 5.00 s, 1.2k samples/s)",
+                p.summary(new TrainReport(58, true, false, 7.52, 1160, h, 100, 5.0, false,
+                        "val_loss did not improve for 20 epochs (best 0.1234 at epoch 38)", 38)));
+        assertEquals("interrupted after epoch 12, the last complete one\n"
+                + "done: 12 epochs in 1.00 s (training steps 0.50 s, 2.4k samples/s)",
+                p.summary(new TrainReport(12, false, false, 1.0, 2400, h, 100, 0.5, true, null,
+                        0)));
+        assertEquals("diverged at epoch 1: the training loss 1.489e+08 is over 1000 times the"
+                + " initial model's 0.7106 (try a smaller learning rate)",
+                p.summary(new TrainReport(1, false, true, 1.0, 2400, h, 100, 0.5, false,
+                        "the training loss 1.489e+08 is over 1000 times the initial model's"
+                                + " 0.7106", 0)));
     }
 
     @Test

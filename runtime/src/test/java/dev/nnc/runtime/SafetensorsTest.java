@@ -134,4 +134,62 @@ class SafetensorsTest {
         assertEquals(none + ": no such file",
                 assertThrows(WeightsException.class, () -> Safetensors.read(none)).getMessage());
     }
+
+    private Path raw(String header, float... data) throws IOException {
+        Path g = dir.resolve("raw.safetensors");
+        byte[] json = header.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + json.length + 4 * data.length)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(json.length).put(json);
+        for (float v : data) {
+            b.putFloat(v);
+        }
+        Files.write(g, b.array());
+        return g;
+    }
+
+    @Test
+    void overlappingDataOffsetsAreRefused() throws IOException {
+        Path g = raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[8,24]},"
+                + "\"e\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[4,4]}}",
+                1, 2, 3, 4, 5, 6);
+        assertEquals(g + ": not a valid safetensors file: tensors 'a' [0, 16] and 'b' [8, 24]"
+                + " overlap in data_offsets",
+                assertThrows(WeightsException.class, () -> Safetensors.read(g)).getMessage());
+        Path ok = raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"e\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[4,4]}}",
+                1, 2, 3, 4);
+        assertArrayEquals(new float[] {3, 4}, Safetensors.read(ok).tensor("a").data());
+    }
+
+    @Test
+    void nonFiniteWeightsAreRefusedWithTheTensorsName() throws IOException {
+        Path f = dir.resolve("nan.safetensors");
+        Safetensors.write(f, List.of(new Tensor("dense1.W", new int[] {2, 2},
+                new float[] {1, 2, Float.NaN, 4})), Map.of());
+        assertEquals(f + ": tensor 'dense1.W' holds NaN at element 2 of shape [2, 2]; weights"
+                + " must be finite numbers (was training diverging?)",
+                assertThrows(WeightsException.class, () -> Safetensors.read(f)).getMessage());
+        Safetensors.write(f, List.of(new Tensor("b\u001b[31m", new int[] {1},
+                new float[] {Float.NEGATIVE_INFINITY})), Map.of());
+        assertEquals(f + ": tensor 'b\\x1b[31m' holds -Infinity at element 0 of shape [1];"
+                + " weights must be finite numbers (was training diverging?)",
+                assertThrows(WeightsException.class, () -> Safetensors.read(f)).getMessage());
+    }
+
+    @Test
+    void theHeaderIsCheckedBeforeAnyTensorIsRead() throws IOException {
+        Path g = raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}",
+                Float.NaN);
+        assertEquals("wrong model", assertThrows(WeightsException.class,
+                () -> Safetensors.read(g, layout -> {
+                    assertArrayEquals(new int[] {1}, layout.shapes().get("a"));
+                    throw new WeightsException("wrong model");
+                })).getMessage());
+        Safetensors.Layout layout = Safetensors.layout(g);
+        assertEquals(List.of("a"), List.copyOf(layout.shapes().keySet()));
+        assertEquals(Map.of(), layout.metadata());
+    }
 }

@@ -167,6 +167,23 @@ class TrainerTest {
         assertTrue(r.epochs() < 1000);
     }
 
+    /**
+     * A learning rate too large for the plane makes the loss grow by a factor each epoch: the run
+     * is diverged once it exceeds 1000 times the initial model's loss, while it is still finite.
+     */
+    @Test
+    void aLossThatExplodesIsDivergenceBeforeItIsInfinite() {
+        LinearTestModel m = linear(new TrainSpec(1000, 40, false, null, 0, 0), 1.5);
+        TrainReport r = train(m, plane(40), null, 1);
+        assertTrue(r.diverged(), "epochs " + r.epochs());
+        double last = r.last().metric("train_loss");
+        assertTrue(Double.isFinite(last), "stopped while finite: " + last);
+        assertTrue(r.stopReason().matches("the training loss .* is over 1000 times the initial"
+                + " model's .*"), r.stopReason());
+        double first = r.history().get(0).metric("train_loss");
+        assertTrue(r.epochs() > 2 && last > 1000 * first / 10, r.history().toString());
+    }
+
     @Test
     void logisticModelSeparatesTwoClouds() {
         Rng rng = new Rng(7);
@@ -231,6 +248,9 @@ class TrainerTest {
         }
         assertEquals(r.epochs(), bestEpoch + 3, "stops 3 epochs after the best");
         assertArrayEquals(snapshots.get(bestEpoch - 1), m.params());
+        assertEquals(bestEpoch, r.restoredEpoch());
+        assertEquals("loss did not improve for 3 epochs (best " + Progress.number(best)
+                + " at epoch " + bestEpoch + ")", r.stopReason());
     }
 
     @Test

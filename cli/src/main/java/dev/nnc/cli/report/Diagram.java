@@ -4,6 +4,7 @@ import dev.nnc.compiler.ir.LayerIR;
 import dev.nnc.compiler.ir.ModelIR;
 import dev.nnc.compiler.ops.ArgSpec;
 import dev.nnc.compiler.ops.InitSpec;
+import dev.nnc.runtime.Preprocessing;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -47,6 +48,11 @@ public final class Diagram {
         List<Box> boxes = new ArrayList<>();
         boxes.add(new Box("input", m.input().toString(), m.input().toString(), "#eeeeee",
                 "#777777"));
+        String prep = Preprocessing.describe(m.spec(), m.input().size(), m.output().size());
+        if (!prep.equals("none")) {
+            boxes.add(new Box("preprocessing", prep, m.input().toString(), "#f3eefa",
+                    "#7a5ca8"));
+        }
         for (LayerIR l : m.layers()) {
             String detail = "out " + l.out() + "  ·  " + count(l.paramCount()) + " params  ·  "
                     + count(l.flops()) + " FLOPs";

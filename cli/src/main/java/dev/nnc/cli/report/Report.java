@@ -133,8 +133,10 @@ public final class Report {
         }
         Path p = Path.of(src.path());
         Path file = p.isAbsolute() ? p : in.baseDir().resolve(p).normalize();
-        return DataLoader.load(file, src.resolve(in.baseDir()), in.model().inputSize(),
-                in.model().outputSize(), in.model().spec().loss(), in.prep().classes());
+        // Raw values, as the data holds them: the predictor applies the model's scale.
+        return DataLoader.load(file, src.resolve(in.baseDir()).withScale(1),
+                in.model().inputSize(), in.model().outputSize(), in.model().spec().loss(),
+                in.prep().classes());
     }
 
     private static void curves(History h, ModelSpec spec, Path dir, Page page,
@@ -473,6 +475,8 @@ public final class Report {
                     .append(count(m.paramCount())).append(" parameters (")
                     .append(count(4L * m.paramCount())).append(" bytes as float32) · ")
                     .append(count(m.flops())).append(" FLOPs per sample forward</p>\n");
+            model.append("<p id=\"preprocessing\">preprocessing: ")
+                    .append(esc(in.prep().describe(s.loss()))).append("</p>\n");
         }
 
         private static void figure(StringBuilder sb, String title, String file, int w, int h,

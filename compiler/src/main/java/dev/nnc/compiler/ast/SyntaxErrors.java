@@ -19,18 +19,20 @@ import org.antlr.v4.runtime.misc.IntervalSet;
  * Turns ANTLR's syntax errors into diagnostics worded for people: "unexpected '}'; expected a
  * number" rather than "mismatched input '}' expecting {NUMBER, STRING, ...}".
  */
-final class SyntaxErrors extends BaseErrorListener {
+public final class SyntaxErrors extends BaseErrorListener {
     private final SourceFile source;
     private final Diagnostics diags;
     private int count;
     private int lastLine = -1;
 
-    SyntaxErrors(SourceFile source, Diagnostics diags) {
+    /** Reports the syntax errors of {@code source} into {@code diags}. */
+    public SyntaxErrors(SourceFile source, Diagnostics diags) {
         this.source = source;
         this.diags = diags;
     }
 
-    int count() {
+    /** How many syntax errors were seen (including those not reported as echoes). */
+    public int count() {
         return count;
     }
 

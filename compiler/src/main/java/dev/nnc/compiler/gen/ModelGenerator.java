@@ -334,11 +334,12 @@ public final class ModelGenerator {
             List<WorkBuffer> work = workBuffers(l);
             for (int k = 0; k < work.size(); k++) {
                 WorkBuffer w = work.get(k);
-                FieldSpec.Builder f = FieldSpec.builder(float[].class, workName(l, k),
+                FieldSpec.Builder f = FieldSpec.builder(w.arrayType(), workName(l, k),
                         Modifier.PRIVATE)
                         .addJavadoc("Of $L in the last training step: $L.\n", l.name(), w.name());
                 if (!w.perSample()) {
-                    f.addModifiers(Modifier.FINAL).initializer("new float[$L]", w.size());
+                    f.addModifiers(Modifier.FINAL).initializer("new $L[$L]", w.elementType(),
+                            w.size());
                 }
                 t.addField(f.build());
             }
@@ -474,7 +475,8 @@ public final class ModelGenerator {
             List<WorkBuffer> work = workBuffers(l);
             for (int k = 0; k < work.size(); k++) {
                 if (work.get(k).perSample()) {
-                    b.addStatement("$L = new float[n * $L]", workName(l, k), work.get(k).size());
+                    b.addStatement("$L = new $L[n * $L]", workName(l, k),
+                            work.get(k).elementType(), work.get(k).size());
                 }
             }
             if (gradBuffer(l.index())) {

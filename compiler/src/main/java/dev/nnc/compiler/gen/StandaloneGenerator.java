@@ -22,8 +22,9 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Generates the standalone inference class of a trained model: one Java source file that needs
- * nothing but the JDK, with the trained parameters, the feature normalization, the label
- * de-normalization and the class labels embedded, for dropping into any JVM application.
+ * nothing but the JDK, with the trained parameters and the model's preprocessing stage (input
+ * scale, feature normalization, label de-normalization, class labels; see
+ * {@link Preprocessing}) embedded, for dropping into any JVM application.
  *
  * <p>For a classifier {@code Rings} it writes a class used as
  * <pre>
@@ -48,6 +49,7 @@ public final class StandaloneGenerator {
     private final Preprocessing prep;
     private final String weightsName;
     private final int last;
+    private final boolean scaled;
     private final boolean features;
     private final boolean labels;
     private final boolean classifier;
@@ -60,6 +62,7 @@ public final class StandaloneGenerator {
         this.prep = prep;
         this.weightsName = weightsName;
         this.last = m.layers().size() - 1;
+        this.scaled = prep.scale() != 1;
         this.features = !prep.features().isIdentity();
         ModelSpec.Loss loss = m.spec().loss();
         this.labels = loss == ModelSpec.Loss.MSE && !prep.labels().isIdentity();
@@ -112,8 +115,8 @@ public final class StandaloneGenerator {
                         + "Do not edit.\n", JavaText.doc(m.name()),
                         JavaText.doc(m.source().displayName()), JavaText.doc(weightsName))
                 .addJavadoc("\n<p>Standalone: it needs only the JDK. Inputs are raw, as for "
-                        + "{@code nnc predict}: $L; outputs are $L.\n",
-                        features ? "the features are normalized inside" : "no normalization",
+                        + "{@code nnc predict}; the preprocessing stage inside is: $L. Outputs "
+                        + "are $L.\n", prep.describe(m.spec().loss()),
                         classifier ? "class probabilities" : labels
                                 ? "de-normalized into the labels' units" : "the model's outputs")
                 .addJavadoc("\n<p>Not safe for concurrent use (it keeps work buffers): use one "
@@ -152,6 +155,13 @@ public final class StandaloneGenerator {
                             + "as in the weights file.\n", buffers.length)
                     .initializer("floats($L)", chunks(floatBytes(buffers))).build());
         }
+        if (scaled) {
+            t.addField(FieldSpec.builder(double.class, "SCALE", priv)
+                    .addJavadoc("Every raw input value is divided by this first.\n")
+                    .initializer("$T.longBitsToDouble(0x$LL)", Double.class,
+                            Long.toHexString(Double.doubleToRawLongBits(prep.scale())))
+                    .build());
+        }
         if (features) {
             t.addField(FieldSpec.builder(double[].class, "FEATURE_SHIFT", priv)
                     .initializer("doubles($L)", chunks(doubleBytes(prep.features().shift())))
@@ -183,9 +193,9 @@ public final class StandaloneGenerator {
 
     private void addFields(TypeSpec.Builder t) {
         t.addField(FieldSpec.builder(int.class, "capacity", Modifier.PRIVATE).build());
-        if (features) {
+        if (scaled || features) {
             t.addField(FieldSpec.builder(float[].class, "xn", Modifier.PRIVATE)
-                    .addJavadoc("The normalized input.\n").build());
+                    .addJavadoc("The preprocessed input.\n").build());
         }
         for (LayerIR l : m.layers()) {
             t.addField(FieldSpec.builder(float[].class, "a" + l.index(), Modifier.PRIVATE)
@@ -247,15 +257,24 @@ public final class StandaloneGenerator {
                 .endControlFlow()
                 .addStatement("ensureCapacity(n)");
         String in = "x";
-        if (features) {
-            // NOTE: the same double arithmetic as the runtime's Normalizer.apply.
+        if (scaled || features) {
+            // NOTE: the runtime's Preprocessing.input, operation for operation: the scale, then
+            // Normalizer.apply, each in double and rounded to float once.
             b.beginControlFlow("for (int r = 0; r < n; r++)")
                     .addStatement("final int base = r * INPUT_SIZE")
-                    .beginControlFlow("for (int c = 0; c < INPUT_SIZE; c++)")
-                    .addStatement("xn[base + c] = (float) ((x[base + c] - FEATURE_SHIFT[c]) "
-                            + "/ FEATURE_SCALE[c])")
-                    .endControlFlow()
-                    .endControlFlow();
+                    .beginControlFlow("for (int c = 0; c < INPUT_SIZE; c++)");
+            String v = "x[base + c]";
+            if (scaled) {
+                b.addStatement("float v = (float) ($L / SCALE)", v);
+                v = "v";
+            }
+            if (features) {
+                b.addStatement("xn[base + c] = (float) (($L - FEATURE_SHIFT[c]) "
+                        + "/ FEATURE_SCALE[c])", v);
+            } else {
+                b.addStatement("xn[base + c] = $L", v);
+            }
+            b.endControlFlow().endControlFlow();
             in = "xn";
         }
         for (LayerIR l : m.layers()) {
@@ -320,7 +339,7 @@ public final class StandaloneGenerator {
         MethodSpec.Builder b = MethodSpec.methodBuilder("ensureCapacity")
                 .addModifiers(Modifier.PRIVATE).addParameter(int.class, "n")
                 .beginControlFlow("if (n <= capacity)").addStatement("return").endControlFlow();
-        if (features) {
+        if (scaled || features) {
             b.addStatement("xn = new float[n * INPUT_SIZE]");
         }
         for (LayerIR l : m.layers()) {

@@ -23,7 +23,8 @@ import java.util.Map;
 
 /**
  * Writes a trained model as an ONNX model that takes the same raw input as {@code nnc predict}
- * and gives the same outputs: the saved feature normalization, every layer's own mapping
+ * and gives the same outputs: the model's {@link Preprocessing} stage (input scale, feature
+ * normalization) in front, every layer's own mapping
  * ({@link dev.nnc.compiler.ops.LayerKind#exportOnnx}) with the trained parameters as constants,
  * and, for regression, the label de-normalization.
  *
@@ -33,12 +34,15 @@ import java.util.Map;
  * input [N,2] float → Cast(double) → Sub(min) → Div(range) → Cast(float)
  *     → Gemm(dense1.W, dense1.B) → Cast(double) → Mul(range) → Add(min) → Cast(float) → output [N,1]
  * </pre>
- * The normalizations are computed in double precision and rounded to float once, as the runtime's
- * {@link Normalizer} does, so they give the runtime's values bit for bit.
+ * and a model with {@code data { scale: 16 }} starts with {@code Cast(double) → Div(16) →
+ * Cast(float)}. Each step is computed in double precision and rounded to float once, in the
+ * order of {@link Preprocessing#input} and {@link Normalizer}, so it gives the runtime's values
+ * bit for bit.
  *
  * <p>The file is a {@code ModelProto} of IR version 8 importing the default opset
- * {@value #OPSET}; its metadata holds the model's name, architecture hash, normalizers and
- * class labels under the keys of the weights file.
+ * {@value #OPSET}; its metadata holds the model's name, architecture hash, scale, normalizers and
+ * class labels under the keys of the weights file, and the stage in words under
+ * {@value #PREPROCESSING}.
  */
 public final class OnnxExporter {
     /** The version of the default (ai.onnx) operator set the graphs use. */
@@ -49,6 +53,8 @@ public final class OnnxExporter {
     public static final String INPUT = "input";
     /** Name of the graph's output value. */
     public static final String OUTPUT = "output";
+    /** Metadata key of the preprocessing stage's description, for people reading the file. */
+    public static final String PREPROCESSING = "nnc.preprocessing";
 
     private OnnxExporter() {
     }
@@ -86,9 +92,14 @@ public final class OnnxExporter {
         OnnxGraph g = new OnnxGraph(model.name());
         g.reserve(INPUT);
         g.reserve(OUTPUT);
-        String x = normalizeFeatures(g, model.input(), prep.features());
-        boolean denormalize = model.spec().loss() == ModelSpec.Loss.MSE
-                && !prep.labels().isIdentity();
+        if (prep.features().cols() != model.input().size()
+                || prep.labels().cols() != model.output().size()) {
+            throw new IllegalArgumentException("preprocessing for " + prep.features().cols()
+                    + " inputs and " + prep.labels().cols() + " outputs, model " + model.name()
+                    + " has " + model.input().size() + " and " + model.output().size());
+        }
+        String x = preprocess(g, model.input(), prep);
+        boolean denormalize = prep.denormalizes(model.spec().loss());
         List<LayerIR> layers = model.layers();
         for (LayerIR l : layers) {
             boolean last = l.index() == layers.size() - 1;
@@ -129,16 +140,34 @@ public final class OnnxExporter {
         for (Map.Entry<String, String> e : prep.toMetadata().entrySet()) {
             metadata(m, e.getKey(), e.getValue());
         }
+        metadata(m, PREPROCESSING, prep.describe(model.spec().loss()));
         return m.build();
     }
 
+    /**
+     * The input side of the stage, as {@link Preprocessing#input} computes it: {@code x / scale}
+     * in double rounded to float, then {@code (x − shift) / range} in double rounded to float;
+     * nothing for steps that do nothing.
+     */
+    private static String preprocess(OnnxGraph g, Shape input, Preprocessing prep) {
+        String x = INPUT;
+        if (prep.scale() != 1) {
+            String wide = cast(g, x, "input.double", TensorProto.DataType.DOUBLE);
+            String scale = g.doubles("input.scale", new int[0], new double[] {prep.scale()});
+            String scaled = g.fresh("input.scaled");
+            g.node("Div", List.of(wide, scale), scaled);
+            x = cast(g, scaled, "input.float", TensorProto.DataType.FLOAT);
+        }
+        return normalizeFeatures(g, x, input, prep.features());
+    }
+
     /** {@code x' = (x − shift) / scale} in double, rounded to float; none for the identity. */
-    private static String normalizeFeatures(OnnxGraph g, Shape input, Normalizer n) {
+    private static String normalizeFeatures(OnnxGraph g, String x, Shape input, Normalizer n) {
         if (n.isIdentity()) {
-            return INPUT;
+            return x;
         }
         int[] dims = input.dims();
-        String wide = cast(g, INPUT, "features.double", TensorProto.DataType.DOUBLE);
+        String wide = cast(g, x, "features.double", TensorProto.DataType.DOUBLE);
         String shift = g.doubles("features.shift", dims, n.shift());
         String scale = g.doubles("features.scale", dims, n.scale());
         String centred = g.fresh("features.centred");

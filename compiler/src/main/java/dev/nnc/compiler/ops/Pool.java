@@ -95,7 +95,7 @@ public abstract sealed class Pool implements LayerKind {
 
         @Override
         public List<WorkBuffer> workBuffers(Shape in, Shape out, Args args) {
-            return List.of(WorkBuffer.perSample("the input position of each maximum",
+            return List.of(WorkBuffer.perSampleInts("the input position of each maximum",
                     out.size()));
         }
 
@@ -143,11 +143,11 @@ public abstract sealed class Pool implements LayerKind {
                 return;
             }
             var c = s.code();
-            c.addStatement("final float[] arg = $L", s.work(0));
+            c.addStatement("final int[] arg = $L", s.work(0));
             c.addStatement("$T.fill($L, 0, n * $L, 0f)", java.util.Arrays.class, s.gradIn(),
                     s.inSize());
             c.beginControlFlow("for (int t = 0, e = n * $L; t < e; t++)", s.outSize());
-            c.addStatement("$L[(int) arg[t]] += $L[t]", s.gradIn(), s.gradOut());
+            c.addStatement("$L[arg[t]] += $L[t]", s.gradIn(), s.gradOut());
             c.endControlFlow();
         }
 

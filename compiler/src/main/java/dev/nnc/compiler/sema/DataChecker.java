@@ -16,9 +16,6 @@ import dev.nnc.runtime.NdArray;
 import dev.nnc.runtime.NpyReader;
 import dev.nnc.runtime.NpzReader;
 import dev.nnc.runtime.WindowReader;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -48,9 +45,9 @@ import java.util.Set;
  * </pre>
  */
 final class DataChecker {
-    private static final List<String> KEYS = List.of("train", "test", "normalize",
+    static final List<String> KEYS = List.of("train", "test", "normalize",
             "normalize_labels", "scale");
-    private static final Map<String, List<String>> PARAMS = Map.of(
+    static final Map<String, List<String>> PARAMS = Map.of(
             "csv", List.of("path", "label"),
             "idx", List.of("images", "labels"),
             "npz", List.of("path", "x", "y"),
@@ -66,7 +63,7 @@ final class DataChecker {
             "windows", "windows(\"series.csv\", window: 12, target: \"y\")");
     /** Where the Debian package dataset-fashion-mnist installs Fashion-MNIST. */
     private static final String FASHION_MNIST = "fashion-mnist";
-    private static final List<String> NORMALIZATIONS = List.of("none", "minmax", "zscore");
+    static final List<String> NORMALIZATIONS = List.of("none", "minmax", "zscore");
 
     private final Diagnostics diags;
 
@@ -364,11 +361,12 @@ final class DataChecker {
                             && !features.contains(time) && !targets.contains(time) ? "time"
                             : features.contains(f.column()) && args.containsKey("features")
                             ? "features" : "target");
-                    diags.report(Code.DATA_COLUMN_NOT_FOUND, where.span(), "%s%s", f.message(),
-                            Names.suggestion(f.column(), t.names()));
+                    diags.report(Code.DATA_COLUMN_NOT_FOUND, where.span(), "%s%s",
+                            DataException.printable(f.message()),
+                            DataException.printable(Names.suggestion(f.column(), t.names())));
                 }
                 case TOO_SHORT -> diags.report(Code.DATA_WINDOW_TOO_LONG,
-                        args.get("window").span(), "%s", f.message());
+                        args.get("window").span(), "%s", DataException.printable(f.message()));
                 case NO_WINDOWS -> diags.report(Code.DATA_WINDOW_EMPTY,
                         args.get(args.containsKey("from") ? "from" : "to").span(), "%s",
                         f.message());
@@ -626,32 +624,22 @@ final class DataChecker {
             return;
         }
         List<String> header;
-        try (BufferedReader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
-            String line = r.readLine();
-            if (line == null || line.isBlank()) {
-                diags.report(Code.DATA_FORMAT, pathV.span(), "data file \"%s\" is empty; it needs "
-                        + "a header row of column names", src.path());
-                return;
-            }
-            header = new ArrayList<>();
-            for (String cell : line.split(",", -1)) {
-                String t = cell.strip();
-                if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")) {
-                    t = t.substring(1, t.length() - 1);
-                }
-                header.add(t);
-            }
-        } catch (IOException | java.io.UncheckedIOException e) {
-            diags.report(Code.DATA_FORMAT, pathV.span(), "cannot read \"%s\": %s", src.path(),
-                    e.getMessage());
+        try {
+            header = CsvReader.header(p);
+        } catch (DataException e) {
+            String m = e.getMessage();
+            String shown = "\"" + src.path() + "\"";
+            m = m.startsWith(p.toString()) ? shown + m.substring(p.toString().length()) : m;
+            diags.report(Code.DATA_FORMAT, pathV.span(), "cannot read %s", m);
             return;
         }
         int labelCount = src.labelLast() ? 1 : src.labels().size();
         for (String l : src.labels()) {
             if (!header.contains(l)) {
                 diags.report(Code.DATA_COLUMN_NOT_FOUND, pathV.span(), "\"%s\" has no column "
-                        + "'%s'; its columns: %s%s", src.path(), l, String.join(", ", header),
-                        Names.suggestion(l, header));
+                        + "'%s'; its columns: %s%s", src.path(), l,
+                        DataException.printable(String.join(", ", header)),
+                        DataException.printable(Names.suggestion(l, header)));
                 return;
             }
         }

@@ -18,10 +18,15 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads a {@code .nn} file and, transitively, every file it imports. Import paths are relative to
  * the importing file. A missing file and an import cycle are diagnostics at the import.
+ *
+ * <p>An overlay gives the text of files that are open in an editor and not yet saved: an imported
+ * file the overlay knows is read from it, not from disk ({@code nnc lsp} passes its open
+ * documents).
  */
 public final class Loader {
     private final Diagnostics diags;
@@ -29,14 +34,24 @@ public final class Loader {
     private final Map<Path, FileNode> loaded = new LinkedHashMap<>();
     private final Deque<Path> stack = new ArrayDeque<>();
     private final Set<Path> read = new LinkedHashSet<>();
+    private final Function<Path, String> overlay;
 
     /**
      * @param displayBase directory that diagnostics show file names relative to (usually the
      *     working directory)
      */
     public Loader(Diagnostics diags, Path displayBase) {
+        this(diags, displayBase, p -> null);
+    }
+
+    /**
+     * @param overlay the unsaved text of a file by absolute, normalized path, or {@code null} to
+     *     read the file from disk
+     */
+    public Loader(Diagnostics diags, Path displayBase, Function<Path, String> overlay) {
         this.diags = diags;
         this.displayBase = displayBase.toAbsolutePath().normalize();
+        this.overlay = overlay;
     }
 
     /** Every file read so far, by absolute path, the main file first. */
@@ -121,6 +136,11 @@ public final class Loader {
                 diags.report(Code.IMPORTS_TOO_DEEP, imp.span(), "imports nest deeper than %d "
                         + "files; import the files you need from fewer levels",
                         Limits.IMPORT_DEPTH);
+                continue;
+            }
+            String unsaved = overlay.apply(target);
+            if (unsaved != null) {
+                load(new SourceFile(target, display(target, displayBase), unsaved));
                 continue;
             }
             if (!Files.isRegularFile(target)) {

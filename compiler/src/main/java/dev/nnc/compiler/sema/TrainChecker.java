@@ -35,7 +35,7 @@ final class TrainChecker {
             "log_every", "schedule", "clip_norm", "clip_value", "early_stopping", "l1", "l2");
     static final List<String> METRICS = List.of("loss", "accuracy", "r2", "val_loss",
             "val_accuracy", "val_r2");
-    private static final Map<String, List<ArgSpec>> SCHEDULES = Map.of(
+    static final Map<String, List<ArgSpec>> SCHEDULES = Map.of(
             "step", List.of(ArgSpec.positiveInt("every"), ArgSpec.positive("gamma", 0.1)),
             "multistep", List.of(new ArgSpec("at", ArgSpec.Type.WORD, null, 0, true, 0, true),
                     ArgSpec.positive("gamma", 0.1)),
@@ -50,7 +50,7 @@ final class TrainChecker {
                     true), ArgSpec.range("factor", 0.1, 0, 1),
                     new ArgSpec("patience", ArgSpec.Type.INT, 10, 1, true, Double.POSITIVE_INFINITY, true),
                     nonNegative("min", 0.0)));
-    private static final List<ArgSpec> MONITOR = List.of(
+    static final List<ArgSpec> MONITOR = List.of(
             new ArgSpec("metric", ArgSpec.Type.WORD, null, 0, true, 0, true),
             new ArgSpec("patience", ArgSpec.Type.INT, 5, 1, true, Double.POSITIVE_INFINITY, true),
             ArgSpec.bool("restore_best", true), nonNegative("min_delta", 0.0));
