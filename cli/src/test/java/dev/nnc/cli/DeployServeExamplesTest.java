@@ -1,0 +1,103 @@
+package dev.nnc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.nnc.runtime.Json;
+import dev.nnc.runtime.ModelSpec;
+import dev.nnc.runtime.Prediction;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@code nnc serve}: the server of every example (in process, on a free loopback port) answers
+ * its raw input rows with {@code nnc predict}'s outputs bit for bit, and with its class labels.
+ * Image examples ({@code scale: 255}) get pixels 0..255: the server applies the saved
+ * preprocessing stage itself.
+ */
+class DeployServeExamplesTest {
+    /** Rows per request: the examples' 1,200 rows in a few requests. */
+    private static final int CHUNK = 300;
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10)).build();
+
+    static Stream<DeployExamples.Trained> examples() {
+        return DeployExamples.trained().stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("examples")
+    @SuppressWarnings("unchecked") // the JSON answer of serve
+    void serveEqualsPredictBitForBit(DeployExamples.Trained e) throws Exception {
+        TrainedModelArgs args = new TrainedModelArgs();
+        args.file = e.file();
+        args.weights = e.weights();
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream(), true,
+                StandardCharsets.UTF_8);
+        TrainedModelArgs.Loaded loaded = args.load(new Io(quiet, quiet, Map.of(), false));
+        double[][] rows = e.inputs();
+        double[][] expected = e.predictor().predict(rows);
+        ModelSpec.Loss loss = e.predictor().model().spec().loss();
+        int k = e.predictor().model().outputSize();
+        boolean classifier = loss == ModelSpec.Loss.CROSS_ENTROPY && k > 1
+                || loss == ModelSpec.Loss.BINARY_CROSS_ENTROPY && k == 1;
+        List<Prediction> preds = classifier ? e.predictor().classify(rows) : null;
+
+        ModelServer server = ServeCommand.server(loaded, "127.0.0.1", 0, 2);
+        server.start();
+        try {
+            for (int from = 0; from < rows.length; from += CHUNK) {
+                int to = Math.min(rows.length, from + CHUNK);
+                StringBuilder body = new StringBuilder("{\"rows\": [");
+                for (int i = from; i < to; i++) {
+                    body.append(i == from ? "[" : ", [");
+                    for (int j = 0; j < rows[i].length; j++) {
+                        body.append(j == 0 ? "" : ", ").append(Float.toString((float) rows[i][j]));
+                    }
+                    body.append(']');
+                }
+                body.append("]}");
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + server.port() + "/predict"))
+                        .timeout(Duration.ofSeconds(60))
+                        .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), e.name() + ": " + r.body());
+                Map<String, Object> answer = (Map<String, Object>) Json.parse(r.body());
+                List<List<Number>> outs = (List<List<Number>>) answer.get("outputs");
+                List<Number> classes = (List<Number>) answer.get("classes");
+                for (int i = from; i < to; i++) {
+                    List<Number> got = outs.get(i - from);
+                    assertEquals(expected[i].length, got.size(), e.name() + ": row " + i);
+                    for (int j = 0; j < got.size(); j++) {
+                        float want = (float) expected[i][j];
+                        float g = got.get(j).floatValue();
+                        if (Float.floatToRawIntBits(g) != Float.floatToRawIntBits(want)) {
+                            fail(e.name() + ": input " + i + " output " + j + ": serve " + g
+                                    + ", nnc predict " + want);
+                        }
+                    }
+                    if (classifier) {
+                        assertEquals(preds.get(i).label(),
+                                classes.get(i - from).doubleValue(),
+                                e.name() + ": class of input " + i);
+                    }
+                }
+            }
+        } finally {
+            server.stop(0);
+        }
+    }
+}
