@@ -50,7 +50,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
             ParamsCommand.class,
             ReportCommand.class,
             GraphCommand.class,
-            LspCommand.class
+            LspCommand.class,
+            CommandLine.HelpCommand.class
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -63,7 +64,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             "  nnc serve model.nn --port 8080            predictions over HTTP",
             "  nnc train model.nn --report out           also write out/index.html with plots",
             "",
-            "Run 'nnc COMMAND --help' for the options of a command.",
+            "Run 'nnc COMMAND --help' or 'nnc help COMMAND' for the options of a command.",
             "Exit status: 0 ok, 1 error (diagnostics, data, weights), 2 bad command line.",
             "Set NNC_DEBUG=1 (or pass --debug) to see stack traces of unexpected errors."
         })
@@ -118,8 +119,7 @@ public final class Main implements Callable<Integer> {
     private static int run(String[] args, PrintStream out, PrintStream err,
             Map<String, String> env, boolean terminal) {
         Io io = new Io(out, err, env, terminal);
-        Main main = new Main(io);
-        CommandLine cmd = new CommandLine(main);
+        CommandLine cmd = commandLine(new Main(io));
         PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(out, charsetOf(out)), true);
         PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, charsetOf(err)), true);
         cmd.setOut(outWriter);
@@ -141,6 +141,18 @@ public final class Main implements Callable<Integer> {
             out.flush();
             err.flush();
         }
+    }
+
+    /**
+     * The command line of {@code nnc} on {@code main}: every subcommand answers {@code --version}
+     * with nnc's version, as {@code nnc --version} does.
+     */
+    static CommandLine commandLine(Main main) {
+        CommandLine cmd = new CommandLine(main);
+        for (CommandLine sub : cmd.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(new Version());
+        }
+        return cmd;
     }
 
     private static Charset charsetOf(PrintStream s) {
