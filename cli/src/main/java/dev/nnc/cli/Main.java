@@ -60,7 +60,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             "  nnc summary model.nn                      layers, shapes, parameters, FLOPs",
             "  nnc train model.nn                        train; saves model.safetensors",
             "  nnc predict model.nn --input new.csv      predict with the trained weights",
-            "  nnc export model.nn --onnx model.onnx     the trained model as ONNX",
+            "  nnc export model.nn -o model.onnx         the trained model as ONNX",
             "  nnc serve model.nn --port 8080            predictions over HTTP",
             "  nnc train model.nn --report out           also write out/index.html with plots",
             "",
@@ -124,8 +124,6 @@ public final class Main implements Callable<Integer> {
         PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, charsetOf(err)), true);
         cmd.setOut(outWriter);
         cmd.setErr(errWriter);
-        cmd.setCaseInsensitiveEnumValuesAllowed(true);
-        cmd.setUsageHelpLongOptionsMaxWidth(28);
         cmd.setParameterExceptionHandler(Main::usageError);
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
                 failure(ex, io, debugRequested(parseResult, env)));
@@ -144,11 +142,14 @@ public final class Main implements Callable<Integer> {
     }
 
     /**
-     * The command line of {@code nnc} on {@code main}: every subcommand answers {@code --version}
-     * with nnc's version, as {@code nnc --version} does.
+     * The command line of {@code nnc} on {@code main}, as it runs and as docs/cli-help.md shows
+     * it: every subcommand answers {@code --version} with nnc's version, as {@code nnc --version}
+     * does.
      */
     static CommandLine commandLine(Main main) {
         CommandLine cmd = new CommandLine(main);
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setUsageHelpLongOptionsMaxWidth(28);
         for (CommandLine sub : cmd.getSubcommands().values()) {
             sub.getCommandSpec().versionProvider(new Version());
         }
