@@ -103,7 +103,34 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err, System.getenv(), true));
+        int status = run(args, System.out, System.err, System.getenv(), true);
+        drainStderr();
+        System.exit(status);
+    }
+
+    /**
+     * When the {@code nnc} launcher filters this JVM's stderr (it drops the JVM's incubator
+     * warning; {@code -Dnnc.stderr.filter=PID} names the filter): closes stderr and waits, at
+     * most two seconds, for the filter to write out what it still holds, so that nothing of
+     * stderr comes after nnc has exited.
+     */
+    static void drainStderr() {
+        String pid = System.getProperty("nnc.stderr.filter");
+        if (pid == null || !pid.matches("\\d{1,10}")) {
+            return;
+        }
+        System.err.flush();
+        System.err.close();
+        ProcessHandle.of(Long.parseLong(pid)).ifPresent(filter -> {
+            try {
+                filter.onExit().get(2, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException
+                    | java.util.concurrent.TimeoutException e) {
+                // NOTE: nothing more to wait for; the filter ends with the pipe anyway.
+            }
+        });
     }
 
     /** Runs {@code nnc args} with the given streams and environment; returns the exit status. */
