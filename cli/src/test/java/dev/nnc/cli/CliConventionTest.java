@@ -146,6 +146,21 @@ class CliConventionTest {
         assertTrue(Files.readString(jpg).contains("<svg"));
     }
 
+    /** {@code summary --json}: the figures of the table as one JSON object on stdout. */
+    @Test
+    void summaryJson() {
+        Run r = nnc("summary", res("xor.nn"), "--json");
+        assertEquals(0, r.code(), r.all());
+        Map<?, ?> o = (Map<?, ?>) Json.parse(r.out());
+        assertEquals("Xor", o.get("model"));
+        assertEquals(List.of(2L), o.get("input"));
+        assertEquals(9L, o.get("params"));
+        List<?> layers = (List<?>) o.get("layers");
+        assertEquals(4, layers.size());
+        assertEquals("dense", ((Map<?, ?>) layers.get(0)).get("kind"));
+        assertEquals(0.5, ((Map<?, ?>) o.get("optimizer")).get("lr"));
+    }
+
     /** {@code --batch} and {@code --lr} train exactly as the file with those values would. */
     @Test
     void batchAndLrOverrideTheFile() throws IOException {
