@@ -17,7 +17,7 @@ expect(log.contains('Generated com/example/models/DoubleArc.java'), 'first build
 expect(log.contains('Generated com/example/gates/Xor.java'), 'first build generated Xor')
 expect((log =~ /DoubleArc test accuracy (0\.9[5-9]\d*|1\.0+) \(figure: >= 0\.95\)/).find(),
         'the trained model meets the figure of arcs.nn')
-expect(log.contains('Tests run: 2, Failures: 0, Errors: 0, Skipped: 0'), 'the JUnit tests passed')
+expect(log.contains('Tests run: 3, Failures: 0, Errors: 0, Skipped: 0'), 'the JUnit tests passed')
 expect(log.contains('nn: 2 models up to date, 0 generated, 0 deleted'),
         'second build: nothing regenerated')
 def generated = new File(basedir, 'target/classes/com/example/models/DoubleArc.class')

@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
         header = "Generate the Java class of a model.",
         sortOptions = false,
         description = {
-            "Generates the specialized Java class of each model and writes it under DIR in "
+            "Generates the specialized Java class of each model and writes it under DIR (-o) in "
                     + "its package's directories; prints the path of each file written.",
             "The class compiles against the nnc runtime jar alone.",
             "With --standalone it writes instead the trained model's inference class: one "
@@ -38,9 +38,9 @@ import picocli.CommandLine.Spec;
         },
         footerHeading = "%nExamples:%n",
         footer = {
-            "  nnc compile model.nn -d src/main/java",
-            "  nnc compile model.nn -d build/gen --package com.example.models",
-            "  nnc compile model.nn --weights model.safetensors --standalone -d src/main/java"
+            "  nnc compile model.nn -o src/main/java",
+            "  nnc compile model.nn -o build/gen --package com.example.models",
+            "  nnc compile model.nn --weights model.safetensors --standalone -o src/main/java"
         })
 final class CompileCommand implements Callable<Integer> {
     @ParentCommand
@@ -55,11 +55,11 @@ final class CompileCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "The .nn files to compile.")
     private List<Path> files;
 
-    @Option(names = {"-d", "--dir"}, paramLabel = "DIR", defaultValue = ".",
+    @Option(names = {"-o", "--output", "-d", "--dir"}, paramLabel = "DIR", defaultValue = ".",
             description = "The source root to write into (default: ${DEFAULT-VALUE}).")
     private Path dir;
 
-    @Option(names = {"-p", "--package"}, paramLabel = "PACKAGE",
+    @Option(names = "--package", paramLabel = "PACKAGE",
             description = "The package of models whose file names none "
                     + "(default: the unnamed package).")
     private String pkg;

@@ -51,6 +51,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the metrics as a JSON object.")
     private boolean json;
 
+    @Option(names = {"-q", "--quiet"}, description = "No notes on stderr; only the metrics.")
+    private boolean quiet;
+
     @Override
     public Integer call() {
         Io io = main.io();
@@ -70,8 +73,10 @@ final class EvalCommand implements Callable<Integer> {
         } else if (d.train() != null) {
             csv = Models.resolve(c, d.train().path());
             src = d.train();
-            io.err().println("nnc: note: " + args.file + " names no test data; measuring on the "
-                    + "training data " + Models.display(csv));
+            if (!quiet) {
+                io.err().println("nnc: note: " + args.file + " names no test data; measuring on "
+                        + "the training data " + Models.display(csv));
+            }
         } else {
             throw new CliException(args.file + " names no data; pass --data CSV");
         }

@@ -32,8 +32,8 @@ import picocli.CommandLine.ParentCommand;
         },
         footerHeading = "%nExamples:%n",
         footer = {
-            "  nnc export model.nn --onnx model.onnx",
-            "  nnc export model.nn -w runs/model.safetensors --onnx build/model.onnx"
+            "  nnc export model.nn -o model.onnx",
+            "  nnc export model.nn -w runs/model.safetensors -o build/model.onnx"
         })
 final class ExportCommand implements Callable<Integer> {
     @ParentCommand
@@ -45,7 +45,7 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     private TrainedModelArgs args;
 
-    @Option(names = "--onnx", paramLabel = "OUT", required = true,
+    @Option(names = {"-o", "--output", "--onnx"}, paramLabel = "FILE", required = true,
             description = "The ONNX file to write.")
     private Path onnx;
 

@@ -12,9 +12,12 @@ import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code nnc graph}: the model diagram as SVG, DOT or PNG. */
 @Command(name = "graph",
@@ -23,8 +26,8 @@ import picocli.CommandLine.ParentCommand;
         description = {
             "Draws the model top to bottom: its input, one box per layer (name, kind, output "
                     + "shape, parameters, FLOPs) with the shape of one sample on each arrow, and "
-                    + "its loss. The format follows the extension of --out (.svg, .dot or .gv, "
-                    + ".png) unless --format says otherwise; without --out the SVG or DOT text "
+                    + "its loss. The format follows the extension of --output (.svg, .dot or .gv, "
+                    + ".png) unless --format says otherwise; without --output the SVG or DOT text "
                     + "goes to stdout."
         },
         footerHeading = "%nExamples:%n",
@@ -43,23 +46,37 @@ final class GraphCommand implements Callable<Integer> {
     @Mixin
     private HelpOption help;
 
+    @Spec
+    private CommandSpec spec;
+
     @Parameters(paramLabel = "FILE", description = "The .nn file.")
     private Path file;
 
-    @Option(names = {"-o", "--out"}, paramLabel = "FILE",
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = "Where to write the diagram (default: stdout).")
     private Path out;
 
+    /** {@code --out}, the former name of {@code --output}, still taken. */
+    @Option(names = "--out", paramLabel = "FILE", hidden = true)
+    private void outAlias(Path p) {
+        out = p;
+    }
+
     @Option(names = "--format", paramLabel = "FORMAT",
-            description = "svg, dot or png (default: from the extension of --out, else svg).")
+            description = "svg, dot or png (default: from the extension of --output, svg on stdout; another extension needs --format).")
     private Format format;
 
     @Override
     public Integer call() {
         Io io = main.io();
         Format f = format != null ? format : fromName(out);
+        if (f == null) {
+            throw new ParameterException(spec.commandLine(), "cannot tell the format of " + out
+                    + " from its extension (.svg, .dot, .gv or .png); name one with --format");
+        }
         if (f == Format.png && out == null) {
-            throw new CliException("a PNG diagram needs --out FILE");
+            throw new ParameterException(spec.commandLine(),
+                    "a PNG diagram needs --output FILE");
         }
         Compilation c = Models.compileModel(io, file);
         Diagram d = Diagram.of(c.model());
@@ -97,6 +114,7 @@ final class GraphCommand implements Callable<Integer> {
         }
     }
 
+    /** The format named by the extension of {@code p}; svg without a file; null when unknown. */
     private static Format fromName(Path p) {
         if (p == null) {
             return Format.svg;
@@ -108,6 +126,6 @@ final class GraphCommand implements Callable<Integer> {
         if (n.endsWith(".png")) {
             return Format.png;
         }
-        return Format.svg;
+        return n.endsWith(".svg") ? Format.svg : null;
     }
 }

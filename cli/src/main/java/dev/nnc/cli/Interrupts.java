@@ -135,6 +135,7 @@ final class Interrupts implements BooleanSupplier, AutoCloseable {
                 ? "the outputs were saved already"
                 : "the outputs of this run are not saved, the previous files are as they were"));
         err.flush();
+        Main.drainStderr();
         Runtime.getRuntime().halt(128 + signal);
     }
 

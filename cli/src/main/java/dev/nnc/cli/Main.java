@@ -50,7 +50,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
             ParamsCommand.class,
             ReportCommand.class,
             GraphCommand.class,
-            LspCommand.class
+            LspCommand.class,
+            CommandLine.HelpCommand.class
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -59,11 +60,11 @@ import picocli.CommandLine.UnmatchedArgumentException;
             "  nnc summary model.nn                      layers, shapes, parameters, FLOPs",
             "  nnc train model.nn                        train; saves model.safetensors",
             "  nnc predict model.nn --input new.csv      predict with the trained weights",
-            "  nnc export model.nn --onnx model.onnx     the trained model as ONNX",
+            "  nnc export model.nn -o model.onnx         the trained model as ONNX",
             "  nnc serve model.nn --port 8080            predictions over HTTP",
             "  nnc train model.nn --report out           also write out/index.html with plots",
             "",
-            "Run 'nnc COMMAND --help' for the options of a command.",
+            "Run 'nnc COMMAND --help' or 'nnc help COMMAND' for the options of a command.",
             "Exit status: 0 ok, 1 error (diagnostics, data, weights), 2 bad command line.",
             "Set NNC_DEBUG=1 (or pass --debug) to see stack traces of unexpected errors."
         })
@@ -102,7 +103,34 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err, System.getenv(), true));
+        int status = run(args, System.out, System.err, System.getenv(), true);
+        drainStderr();
+        System.exit(status);
+    }
+
+    /**
+     * When the {@code nnc} launcher filters this JVM's stderr (it drops the JVM's incubator
+     * warning; {@code -Dnnc.stderr.filter=PID} names the filter): closes stderr and waits, at
+     * most two seconds, for the filter to write out what it still holds, so that nothing of
+     * stderr comes after nnc has exited.
+     */
+    static void drainStderr() {
+        String pid = System.getProperty("nnc.stderr.filter");
+        if (pid == null || !pid.matches("\\d{1,10}")) {
+            return;
+        }
+        System.err.flush();
+        System.err.close();
+        ProcessHandle.of(Long.parseLong(pid)).ifPresent(filter -> {
+            try {
+                filter.onExit().get(2, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException
+                    | java.util.concurrent.TimeoutException e) {
+                // NOTE: nothing more to wait for; the filter ends with the pipe anyway.
+            }
+        });
     }
 
     /** Runs {@code nnc args} with the given streams and environment; returns the exit status. */
@@ -118,14 +146,11 @@ public final class Main implements Callable<Integer> {
     private static int run(String[] args, PrintStream out, PrintStream err,
             Map<String, String> env, boolean terminal) {
         Io io = new Io(out, err, env, terminal);
-        Main main = new Main(io);
-        CommandLine cmd = new CommandLine(main);
+        CommandLine cmd = commandLine(new Main(io));
         PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(out, charsetOf(out)), true);
         PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, charsetOf(err)), true);
         cmd.setOut(outWriter);
         cmd.setErr(errWriter);
-        cmd.setCaseInsensitiveEnumValuesAllowed(true);
-        cmd.setUsageHelpLongOptionsMaxWidth(28);
         cmd.setParameterExceptionHandler(Main::usageError);
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
                 failure(ex, io, debugRequested(parseResult, env)));
@@ -141,6 +166,21 @@ public final class Main implements Callable<Integer> {
             out.flush();
             err.flush();
         }
+    }
+
+    /**
+     * The command line of {@code nnc} on {@code main}, as it runs and as docs/cli-help.md shows
+     * it: every subcommand answers {@code --version} with nnc's version, as {@code nnc --version}
+     * does.
+     */
+    static CommandLine commandLine(Main main) {
+        CommandLine cmd = new CommandLine(main);
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setUsageHelpLongOptionsMaxWidth(28);
+        for (CommandLine sub : cmd.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(new Version());
+        }
+        return cmd;
     }
 
     private static Charset charsetOf(PrintStream s) {

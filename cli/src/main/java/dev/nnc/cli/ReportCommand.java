@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -56,13 +57,23 @@ final class ReportCommand implements Callable<Integer> {
                     + ".history.csv next to the weights; without it, no curves).")
     private Path history;
 
-    @Option(names = {"-o", "--out"}, paramLabel = "DIR", required = true,
-            description = "The directory to write index.html and the images into.")
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR",
+            description = "The directory to write index.html and the images into (required).")
     private Path out;
+
+    /** {@code --out}, the former name of {@code --output}, still taken. */
+    @Option(names = "--out", paramLabel = "DIR", hidden = true)
+    private void outAlias(Path p) {
+        out = p;
+    }
 
     @Override
     public Integer call() {
         Io io = main.io();
+        if (out == null) {
+            throw new ParameterException(spec.commandLine(),
+                    "Missing required option: '--output=DIR'");
+        }
         TrainedModelArgs.Loaded loaded = args.load(io);
         Compilation c = loaded.compilation();
         Path weights = args.weights != null ? args.weights : Models.defaultWeights(args.file);

@@ -3,15 +3,21 @@ package dev.nnc.cli;
 import dev.nnc.compiler.Compilation;
 import dev.nnc.compiler.ir.LayerIR;
 import dev.nnc.compiler.ir.ModelIR;
+import dev.nnc.compiler.ops.Shape;
+import dev.nnc.runtime.Json;
 import dev.nnc.runtime.ModelSpec;
 import dev.nnc.runtime.Preprocessing;
 import dev.nnc.runtime.Schedule;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -38,12 +44,55 @@ final class SummaryCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The .nn file.")
     private Path file;
 
+    @Option(names = "--json", description = "Print the summary as a JSON object.")
+    private boolean json;
+
     @Override
     public Integer call() {
         Io io = main.io();
         Compilation c = Models.compileModel(io, file);
-        io.out().print(render(c.model(), c.className()));
+        io.out().print(json ? Json.pretty(toJson(c.model(), c.className())) + "\n"
+                : render(c.model(), c.className()));
         return Main.OK;
+    }
+
+    /** What {@link #render} shows, as a JSON object: shapes as lists of sizes. */
+    static Map<String, Object> toJson(ModelIR m, String className) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("model", m.name());
+        o.put("class", className);
+        o.put("file", m.source().displayName());
+        o.put("input", dims(m.input()));
+        o.put("output", dims(m.output()));
+        List<Object> layers = new ArrayList<>();
+        for (LayerIR l : m.layers()) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("name", l.name());
+            r.put("kind", kind(l));
+            r.put("output", dims(l.out()));
+            r.put("params", l.paramCount());
+            r.put("flops", l.flops());
+            layers.add(r);
+        }
+        o.put("layers", layers);
+        o.put("params", m.paramCount());
+        o.put("flops", m.flops());
+        ModelSpec s = m.spec();
+        o.put("loss", s.loss().id());
+        Map<String, Object> opt = new LinkedHashMap<>();
+        opt.put("name", s.optimizer().name());
+        opt.putAll(new TreeMap<>(s.optimizer().args()));
+        o.put("optimizer", opt);
+        o.put("seed", s.seed());
+        return o;
+    }
+
+    private static List<Integer> dims(Shape shape) {
+        List<Integer> d = new ArrayList<>();
+        for (int n : shape.dims()) {
+            d.add(n);
+        }
+        return d;
     }
 
     static String render(ModelIR m, String className) {

@@ -12,6 +12,7 @@ import dev.nnc.runtime.Trainer;
 import dev.nnc.runtime.Training;
 import dev.nnc.runtime.TrainingListener;
 import dev.nnc.runtime.Weights;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,6 +76,14 @@ final class TrainCommand implements Callable<Integer> {
             description = "Train at most N epochs (N >= 1) instead of the file's.")
     private Integer epochs;
 
+    @Option(names = "--batch", paramLabel = "N",
+            description = "Mini-batch size (N >= 1) instead of the file's train { batch }.")
+    private Integer batch;
+
+    @Option(names = "--lr", paramLabel = "RATE",
+            description = "Learning rate (> 0) instead of the optimizer's lr in the file.")
+    private Double lr;
+
     @Option(names = "--seed", paramLabel = "S",
             description = "Seed of initialization, shuffling and validation split instead of "
                     + "the file's.")
@@ -85,14 +94,24 @@ final class TrainCommand implements Callable<Integer> {
                     + "per processor, at least 8).")
     private int threads;
 
-    @Option(names = {"-o", "--out"}, paramLabel = "FILE",
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = "Where to save the weights (default: <file-stem>.safetensors in the "
                     + "current directory).")
     private Path out;
 
+    /** {@code --out}, the former name of {@code --output}, still taken. */
+    @Option(names = "--out", paramLabel = "FILE", hidden = true)
+    private void outAlias(Path p) {
+        out = p;
+    }
+
     @Option(names = "--metrics-json", paramLabel = "FILE",
             description = "Also write the final metrics as a JSON object to FILE.")
     private Path metricsJson;
+
+    @Option(names = "--json",
+            description = "Print the final metrics as a JSON object instead of the table.")
+    private boolean printJson;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     private boolean quiet;
@@ -161,12 +180,14 @@ final class TrainCommand implements Callable<Integer> {
             Path weights, Path historyFile, Path checkpointFile) {
         TrainingListener listener = TrainingListener.NONE;
         if (progress != null) {
-            listener = new TrainHeader(io.err(), file, progress);
+            listener = new TrainHeader(io.err(), file, progress, batch, lr);
             listener.onStatus("compiling " + file);
         }
         Compilation c = Models.compileModel(io, file);
-        TrainableModel model = logEvery != null ? WithSpec.logEvery(Models.load(c), logEvery)
+        TrainableModel loaded = logEvery != null ? WithSpec.logEvery(Models.load(c), logEvery)
                 : Models.load(c);
+        TrainableModel model = batch != null || lr != null
+                ? WithSpec.overrides(loaded, batch, lr) : loaded;
         Checkpoint from = resume == null ? null : Checkpoint.read(resume);
         Training.Checkpoints checkpoints = checkpoints(from, checkpointFile);
         if (from != null) {
@@ -197,13 +218,13 @@ final class TrainCommand implements Callable<Integer> {
                     + "previous files are as they were");
             return stop.exitCode();
         }
-        io.out().print(table(r.metrics()));
-        io.out().flush();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", model.name());
         json.putAll(r.metrics());
         json.put("threads", threads);
         json.put("weights", diverged ? null : weights.toString());
+        io.out().print(printJson ? Json.pretty(json) + "\n" : table(r.metrics()));
+        io.out().flush();
         if (diverged) {
             // NOTE: the weights, history and checkpoint of the previous run stay; the metrics
             // say that this run diverged.
@@ -235,15 +256,18 @@ final class TrainCommand implements Callable<Integer> {
                             weights, historyFile), dir, command));
         }
         outputs.commit();
-        io.out().println("weights saved to " + weights);
-        io.out().println("history saved to " + historyFile);
+        // NOTE: with --json, stdout holds the JSON object alone; the files saved are said on
+        // stderr.
+        PrintStream said = printJson ? io.err() : io.out();
+        said.println("weights saved to " + weights);
+        said.println("history saved to " + historyFile);
         boolean checkpointSaved = checkpoints.file() != null && Files.exists(checkpoints.file())
                 && (!checkpoints.onlyIfInterrupted() || interrupted);
         if (checkpointSaved) {
-            io.out().println("checkpoint saved to " + checkpoints.file());
+            said.println("checkpoint saved to " + checkpoints.file());
         }
         if (report != null) {
-            io.out().println("report written to " + report.resolve("index.html"));
+            said.println("report written to " + report.resolve("index.html"));
         }
         if (interrupted) {
             io.err().println("nnc: interrupted; saved epoch " + r.report().epochs()
@@ -266,6 +290,12 @@ final class TrainCommand implements Callable<Integer> {
         if (epochs != null && epochs < 1) {
             throw usage("--epochs", epochs + " is less than 1 (a run of no epochs would save "
                     + "untrained weights over the trained ones)");
+        }
+        if (batch != null && batch < 1) {
+            throw usage("--batch", batch + " is less than 1");
+        }
+        if (lr != null && !(lr > 0 && Double.isFinite(lr))) {
+            throw usage("--lr", lr + " is not a positive finite number");
         }
         if (threads < 1) {
             throw usage("--threads", threads + " is less than 1");

@@ -16,9 +16,14 @@ final class TrainHeader implements TrainingListener {
     private final PrintStream err;
     private final Path file;
     private final Progress progress;
+    /** {@code --batch} and {@code --lr} when given, else null. */
+    private final Integer batch;
+    private final Double lr;
 
-    TrainHeader(PrintStream err, Path file, Progress progress) {
+    TrainHeader(PrintStream err, Path file, Progress progress, Integer batch, Double lr) {
+        this.batch = batch;
         this.err = err;
+        this.lr = lr;
         this.file = file;
         this.progress = progress;
     }
@@ -31,8 +36,12 @@ final class TrainHeader implements TrainingListener {
         if (i.validationSize() > 0) {
             sb.append(" + ").append(Fmt.count(i.validationSize())).append(" validation");
         }
-        sb.append(", batch ").append(i.batchSize()).append(", up to ").append(i.epochs())
+        sb.append(", batch ").append(i.batchSize()).append(batch != null ? " (--batch)" : "")
+                .append(", up to ").append(i.epochs())
                 .append(i.epochs() == 1 ? " epoch" : " epochs");
+        if (lr != null) {
+            sb.append(", lr ").append(lr).append(" (--lr)");
+        }
         if (i.stop() != null) {
             sb.append(", stop when ").append(i.stop());
         }

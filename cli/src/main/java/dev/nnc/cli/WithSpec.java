@@ -4,12 +4,15 @@ import dev.nnc.runtime.ModelSpec;
 import dev.nnc.runtime.ParamTensor;
 import dev.nnc.runtime.Rng;
 import dev.nnc.runtime.TrainableModel;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A model seen with other training settings: {@code nnc train --log-every N} changes the logging
  * interval of the file's {@code train { }} block this way, so that the trainer computes the full
- * metrics (accuracy, r2, validation) at exactly the epochs it prints. Everything else is the
+ * metrics (accuracy, r2, validation) at exactly the epochs it prints; {@code --batch} and
+ * {@code --lr} change the batch size and the learning rate. Everything else is the
  * generated model itself.
  */
 final class WithSpec implements TrainableModel {
@@ -26,6 +29,26 @@ final class WithSpec implements TrainableModel {
         ModelSpec s = model.spec();
         ModelSpec.TrainSpec t = s.train();
         return new WithSpec(model, s.withTrain(t.withLogEvery(logEvery)));
+    }
+
+    /**
+     * {@code model} with {@code nnc train --batch N} and {@code --lr RATE}: the mini-batch size of
+     * the {@code train { }} block and the optimizer's {@code lr}, each only when not null.
+     */
+    static TrainableModel overrides(TrainableModel model, Integer batch, Double lr) {
+        ModelSpec s = model.spec();
+        ModelSpec.TrainSpec t = s.train();
+        if (batch != null) {
+            t = new ModelSpec.TrainSpec(t.epochs(), batch, t.shuffle(), t.stop(), t.validation(),
+                    t.logEvery(), t.schedule(), t.clipNorm(), t.clipValue(), t.earlyStopping());
+        }
+        ModelSpec.OptimizerSpec o = s.optimizer();
+        if (lr != null) {
+            Map<String, Double> args = new LinkedHashMap<>(o.args());
+            args.put("lr", lr);
+            o = new ModelSpec.OptimizerSpec(o.name(), args);
+        }
+        return new WithSpec(model, new ModelSpec(s.loss(), o, s.seed(), t, s.data()));
     }
 
     @Override

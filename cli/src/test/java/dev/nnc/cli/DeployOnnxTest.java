@@ -216,6 +216,6 @@ class DeployOnnxTest {
         DeployExamples.Run r = DeployExamples.nnc("export", DeployExamples.files().get(0)
                 .toString());
         assertEquals(2, r.code(), r.all());
-        assertTrue(r.err().contains("--onnx"), r.all());
+        assertTrue(r.err().contains("--output"), r.all());
     }
 }

@@ -232,7 +232,7 @@ class ReportTest {
         assertTrue(r.err().contains("no such weights file"), r.err());
         r = nnc("report", res("xor.nn"));
         assertEquals(2, r.code(), r.all());
-        assertTrue(r.err().contains("Missing required option: '--out=DIR'"), r.err());
+        assertTrue(r.err().contains("Missing required option: '--output=DIR'"), r.err());
     }
 
     @Test

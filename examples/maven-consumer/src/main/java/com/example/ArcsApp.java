@@ -3,7 +3,9 @@ package com.example;
 import com.example.models.DoubleArc;
 import dev.nnc.runtime.Prediction;
 import dev.nnc.runtime.Predictor;
+import dev.nnc.runtime.Preprocessing;
 import dev.nnc.runtime.Training;
+import dev.nnc.runtime.Weights;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -36,6 +38,26 @@ public final class ArcsApp {
         return new Trained(new Predictor(model, result.preprocessing()), result.metrics());
     }
 
+    /**
+     * The model with the weights {@code nnc train arcs.nn} saved (or {@link Weights#save} with
+     * the run's {@code preprocessing().toMetadata()}): the weights, checked against the model,
+     * and the preprocessing fitted on the training data, read from the file's metadata.
+     */
+    public static Predictor load(Path weights) {
+        DoubleArc model = new DoubleArc();
+        Map<String, String> meta = Weights.load(model, weights);
+        return new Predictor(model, Preprocessing.fromMetadata(meta, model));
+    }
+
+    /**
+     * The directory of the {@code .nn} files, {@code src/main/nn} of the project: under Maven's
+     * tests found from {@code basedir}, which surefire sets, so the tests pass from any working
+     * directory; elsewhere relative to the working directory.
+     */
+    public static Path nnDir() {
+        return Path.of(System.getProperty("basedir", "."), "src", "main", "nn");
+    }
+
     /** A trained model ready to classify raw points, and the measures of its training run. */
     public record Trained(Predictor predictor, Map<String, Object> metrics) {
         public double testAccuracy() {
@@ -43,9 +65,9 @@ public final class ArcsApp {
         }
     }
 
-    /** {@code args[0]}: the directory of arcs.nn (default {@code src/main/nn}). */
+    /** {@code args[0]}: the directory of arcs.nn (default {@link #nnDir()}). */
     public static void main(String[] args) {
-        Path dir = Path.of(args.length > 0 ? args[0] : "src/main/nn");
+        Path dir = args.length > 0 ? Path.of(args[0]) : nnDir();
         Trained t = train(dir);
         System.out.printf("trained DoubleArc: %s epochs, test accuracy %.3f%n",
                 t.metrics().get("epochs_run"), t.testAccuracy());
