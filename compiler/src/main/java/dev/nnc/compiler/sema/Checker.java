@@ -180,8 +180,14 @@ public final class Checker {
             inShape = inputShape(input, scope);
         }
 
+        // A layer whose name, arguments or shape failed leaves the chain of layers incomplete:
+        // the last layer and its output are then not the model's, so the checks that depend on
+        // them (the loss against the output, the data's labels against the outputs) are skipped
+        // rather than reporting a second diagnostic for the same cause.
+        int errorsBefore = diags.errorCount();
         Expander expander = new Expander(diags, eval, binder, registry);
         List<Expander.LayerUse> uses = expander.expand(layerStmts, scope);
+        boolean expanded = diags.errorCount() == errorsBefore;
         if (layerStmts.isEmpty()) {
             diags.report(Code.NO_LAYERS, m.nameSpan(), "model %s has no layers; add e.g. "
                     + "'dense(1)'", m.name());
@@ -198,7 +204,8 @@ public final class Checker {
         }
 
         List<LayerIR> layers = layers(uses, inShape, defaultInit);
-        Loss loss = loss(settings.get("loss"), scope, m, layers);
+        boolean complete = expanded && layers.size() == uses.size();
+        Loss loss = loss(settings.get("loss"), scope, m, complete ? layers : List.of());
         ModelSpec.OptimizerSpec optimizer = optimizer(settings.get("optimizer"), scope, m);
         long seed = seed(settings.get("seed"), scope);
         TrainChecker.Result trainResult = new TrainChecker(diags, eval)
@@ -207,7 +214,7 @@ public final class Checker {
         if (trainResult != null) {
             layers = withPenalties(layers, trainResult.l1(), trainResult.l2());
         }
-        Shape out = layers.isEmpty() ? null : layers.get(layers.size() - 1).out();
+        Shape out = layers.isEmpty() || !complete ? null : layers.get(layers.size() - 1).out();
         ModelSpec.DataSpec dataSpec = data.check(blocks.get("data"), scope, eval, loss, inShape,
                 out, m.nameSpan().file());
 
