@@ -611,10 +611,40 @@ final class DataChecker {
                     + "(apt-get install dataset-fashion-mnist puts it in "
                     + "/usr/share/datasets/fashion-mnist)" : "";
             diags.report(Code.DATA_FILE_NOT_FOUND, pathV.span(), "data file \"%s\" does not exist "
-                    + "(looked for %s)%s", pathV.value(), p, hint);
+                    + "(looked for %s)%s%s", pathV.value(), p, hint,
+                    DataException.printable(neighbour(pathV.value(), p)));
             return null;
         }
         return p;
+    }
+
+    /** How many entries of a directory are compared with a missing file's name, at most. */
+    private static final int NEIGHBOURS = 10_000;
+
+    /**
+     * {@code "; did you mean 'rings-train.csv'?"} when a file in the missing file's directory has a
+     * name close to its name (by edit distance, as for names), written as the path was written;
+     * otherwise "".
+     */
+    private static String neighbour(String written, Path missing) {
+        Path dir = missing.getParent();
+        Path name = missing.getFileName();
+        if (dir == null || name == null || !Files.isDirectory(dir)) {
+            return "";
+        }
+        List<String> names = new ArrayList<>();
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            s.limit(NEIGHBOURS).filter(Files::isRegularFile)
+                    .forEach(f -> names.add(f.getFileName().toString()));
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
+        }
+        String close = Names.closest(name.toString(), names);
+        if (close == null) {
+            return "";
+        }
+        int slash = Math.max(written.lastIndexOf('/'), written.lastIndexOf('\\'));
+        return "; did you mean '" + written.substring(0, slash + 1) + close + "'?";
     }
 
     private void checkFile(ModelSpec.DataSource src, Value.Str pathV, Loss loss, Shape in,
