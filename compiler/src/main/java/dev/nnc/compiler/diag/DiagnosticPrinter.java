@@ -19,7 +19,7 @@ public final class DiagnosticPrinter {
         StringBuilder sb = new StringBuilder();
         sb.append(d).append('\n');
         Span s = d.span();
-        String line = s.file().line(s.line());
+        String line = s.positioned() ? s.file().line(s.line()) : "";
         if (!line.isBlank()) {
             sb.append("    ").append(line.replace('\t', ' ')).append('\n');
             sb.append("    ").append(" ".repeat(Math.min(s.column() - 1, line.length())));
