@@ -37,7 +37,7 @@ import java.util.Set;
  * it finds; returns {@code null} when there were errors.
  */
 public final class Checker {
-    private static final List<String> BLOCKS = List.of("train", "data");
+    static final List<String> BLOCKS = List.of("train", "data");
     private static final Set<String> JAVA_LANG_CLASHES = Set.of("Object", "String", "Math",
             "Float", "Double", "Integer", "Long", "System", "Override", "Arrays", "List", "Map",
             "Model", "TrainableModel", "ModelSpec", "ParamTensor", "Rng", "Init",
