@@ -215,8 +215,17 @@ public final class Checker {
             layers = withPenalties(layers, trainResult.l1(), trainResult.l2());
         }
         Shape out = layers.isEmpty() || !complete ? null : layers.get(layers.size() - 1).out();
+        // The layer that makes the outputs: the last one, or the layer an activation attaches to.
+        Span outputLayer = null;
+        if (out != null) {
+            int i = layers.size() - 1;
+            while (i > 0 && layers.get(i).kind().isActivation()) {
+                i--;
+            }
+            outputLayer = layers.get(i).span();
+        }
         ModelSpec.DataSpec dataSpec = data.check(blocks.get("data"), scope, eval, loss, inShape,
-                out, m.nameSpan().file());
+                out, outputLayer, m.nameSpan().file());
 
         if (diags.hasErrors() || inShape == null || layers.isEmpty() || loss == null
                 || optimizer == null || train == null || dataSpec == null) {
