@@ -220,6 +220,7 @@ class MainTest {
                 new String[] {"eval", missing},
                 new String[] {"predict", missing, "-i", res("xor.csv")},
                 new String[] {"export", missing, "--onnx", out},
+                new String[] {"serve", missing},
                 new String[] {"params", missing},
                 new String[] {"graph", missing},
                 new String[] {"report", missing, "-o", out});
