@@ -19,8 +19,9 @@ import org.junit.jupiter.api.TestFactory;
  * Runs every fixture under {@code src/test/resources/diagnostics}: each line's
  * {@code // error NN0201: text} comments are the diagnostics expected there (the message must start
  * with the text; {@code …} (U+2026) in the text stands for any characters, so a fixture can skip
- * a part that depends on the machine, such as an absolute path). The test fails on a missing and on an unexpected diagnostic. Files whose names
- * start with {@code _} are only imported by other fixtures.
+ * a part that depends on the machine, such as an absolute path). The test fails on a missing and
+ * on an unexpected diagnostic. Files whose names start with {@code _} are only imported by other
+ * fixtures.
  */
 class DiagnosticsTest {
     private static final Path ROOT = Path.of("src/test/resources/diagnostics");
