@@ -4,6 +4,7 @@ import com.palantir.javapoet.JavaFile;
 import dev.nnc.compiler.Compilation;
 import dev.nnc.compiler.NnCompiler;
 import dev.nnc.compiler.gen.StandaloneGenerator;
+import dev.nnc.compiler.sema.Names;
 import dev.nnc.runtime.Preprocessing;
 import dev.nnc.runtime.TrainableModel;
 import java.io.IOException;
@@ -79,6 +80,10 @@ final class CompileCommand implements Callable<Integer> {
         if (pkg != null && !SourceVersion.isName(pkg)) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option "
                     + "'--package': '" + pkg + "' is not a Java package name");
+        }
+        if (pkg != null && Names.reservedPackage(pkg) != null) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option "
+                    + "'--package': '" + pkg + "' belongs to " + Names.reservedPackage(pkg));
         }
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new CliException(dir + ": not a directory");

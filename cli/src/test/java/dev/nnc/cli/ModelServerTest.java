@@ -179,7 +179,7 @@ class ModelServerTest {
 
     @Test
     void limitsAreAnsweredWithTheirStatus() throws Exception {
-        ModelServer s = start(rings, new L(2, 8, 3, 1000, 3, 400, 2000, 2000));
+        ModelServer s = start(rings, new L(2, 8, 16, 1000, 3, 400, 2000, 2000));
         try {
             assertError(post(s, "[" + "[0.1,0.2],".repeat(4) + "[0.1,0.2]]"), 413,
                     "more than 3 rows");

@@ -92,13 +92,21 @@ public final class NnCompiler {
         Diagnostics diags = new Diagnostics();
         Loader loader = new Loader(diags, options.displayBase(), overlay);
         FileNode main = loader.load(source);
-        Set<Path> inputs = new LinkedHashSet<>(loader.files().keySet());
+        Set<Path> inputs = new LinkedHashSet<>(loader.read());
         inputs.add(source.path().toAbsolutePath().normalize());
-        if (main == null || diags.hasErrors()) {
+        if (main == null) {
             return new Compilation(diags.all(), null, null, inputs);
         }
-        ModelIR model = new Checker(diags, Registry.standard())
-                .check(main, loader.files(), options.requireModel());
+        Checker checker = new Checker(diags, Registry.standard());
+        if (diags.hasErrors()) {
+            if (ownErrors(diags, source)) {
+                return new Compilation(diags.all(), null, null, inputs);
+            }
+            // Only imports failed: the file's own errors are still worth telling.
+            checker.importsIncomplete().check(main, loader.files(), options.requireModel());
+            return new Compilation(diags.all(), null, null, inputs);
+        }
+        ModelIR model = checker.check(main, loader.files(), options.requireModel());
         if (model == null || diags.hasErrors()) {
             return new Compilation(diags.all(), null, null, inputs);
         }
@@ -108,6 +116,15 @@ public final class NnCompiler {
         JavaFile file = ModelGenerator.generate(model);
         return new Compilation(diags.all(), model, file, inputs);
     }
+
+    /** Errors in {@code source} itself, other than its imports failing. */
+    private static boolean ownErrors(Diagnostics diags, SourceFile source) {
+        return diags.all().stream().anyMatch(d -> d.isError() && d.span().file() == source
+                && !IMPORT_FAILURES.contains(d.code()));
+    }
+
+    private static final Set<Code> IMPORT_FAILURES = Set.of(Code.FILE_NOT_FOUND,
+            Code.IMPORT_CYCLE, Code.BAD_IMPORT, Code.IMPORTS_TOO_DEEP);
 
     private static ModelIR withPackage(ModelIR m, String pkg) {
         return new ModelIR(m.name(), pkg, m.className(), m.input(), m.layers(), m.paramCount(),

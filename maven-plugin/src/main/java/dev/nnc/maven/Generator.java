@@ -152,8 +152,14 @@ public final class Generator {
                 owners.put(output, rel);
                 continue;
             }
-            Compilation c = NnCompiler.compile(config.sourceDirectory().resolve(rel),
-                    new NnCompiler.Options(config.displayBase(), config.packageName(), false));
+            Compilation c;
+            try {
+                c = NnCompiler.compile(config.sourceDirectory().resolve(rel),
+                        new NnCompiler.Options(config.displayBase(), config.packageName(), false));
+            } catch (RuntimeException | StackOverflowError e) {
+                // NOTE: a compiler bug; the build must still say which file it was compiling.
+                throw new IOException(rel + ": internal error of the nnc compiler: " + e, e);
+            }
             c.diagnostics().forEach(d -> diagnostics.putIfAbsent(d.toString(), d));
             forget(state, rel);
             if (c.hasErrors()) {

@@ -17,18 +17,26 @@ import dev.nnc.compiler.ast.Ast.ModelItem;
 import dev.nnc.compiler.ast.Ast.ModelNode;
 import dev.nnc.compiler.ast.Ast.Op;
 import dev.nnc.compiler.ast.Ast.PackageNode;
+import dev.nnc.compiler.Limits;
 import dev.nnc.compiler.diag.Code;
 import dev.nnc.compiler.diag.Diagnostics;
 import dev.nnc.compiler.diag.SourceFile;
 import dev.nnc.compiler.diag.Span;
 import dev.nnc.grammar.NNLexer;
 import dev.nnc.grammar.NNParser;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.Set;
+import org.antlr.v4.runtime.BailErrorStrategy;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.DefaultErrorStrategy;
 import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.atn.PredictionMode;
+import org.antlr.v4.runtime.misc.ParseCancellationException;
 import org.antlr.v4.runtime.tree.TerminalNode;
 
 /**
@@ -36,8 +44,17 @@ import org.antlr.v4.runtime.tree.TerminalNode;
  * become diagnostics (see {@link SyntaxErrors}); the tree is built only when there were none.
  */
 public final class AstBuilder {
+    /** Tokens after which a '-' subtracts rather than negates. */
+    private static final Set<Integer> VALUE_END = Set.of(NNLexer.NUMBER, NNLexer.STRING,
+            NNLexer.ID, NNLexer.TRUE, NNLexer.FALSE, NNLexer.RPAREN, NNLexer.RBRACK,
+            NNLexer.LOSS, NNLexer.OPTIMIZER, NNLexer.INIT, NNLexer.SEED, NNLexer.INPUT,
+            NNLexer.REPEAT, NNLexer.GROUP, NNLexer.MODEL, NNLexer.LET, NNLexer.IMPORT,
+            NNLexer.PACKAGE);
+
     private final SourceFile source;
     private final Diagnostics diags;
+    private int exprDepth;
+    private int terms;
 
     private AstBuilder(SourceFile source, Diagnostics diags) {
         this.source = source;
@@ -47,17 +64,76 @@ public final class AstBuilder {
     /** Parses {@code source}; returns {@code null} after reporting syntax errors. */
     public static FileNode parse(SourceFile source, Diagnostics diags) {
         NNLexer lexer = new NNLexer(CharStreams.fromString(source.text()));
-        NNParser parser = new NNParser(new CommonTokenStream(lexer));
+        CommonTokenStream tokens = new CommonTokenStream(lexer);
+        NNParser parser = new NNParser(tokens);
         SyntaxErrors listener = new SyntaxErrors(source, diags);
         lexer.removeErrorListeners();
         parser.removeErrorListeners();
         lexer.addErrorListener(listener);
         parser.addErrorListener(listener);
-        NNParser.FileContext tree = parser.file();
+        tokens.fill();
+        if (!new AstBuilder(source, diags).nestingWithinLimit(tokens.getTokens())) {
+            return null;
+        }
+        // NOTE: SLL prediction first, as ANTLR advises: linear on the inputs people write; the
+        // full LL prediction (and its error messages) only when SLL gives up.
+        parser.removeErrorListeners();
+        parser.setErrorHandler(new BailErrorStrategy());
+        parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
+        NNParser.FileContext tree;
+        try {
+            tree = parser.file();
+        } catch (ParseCancellationException e) {
+            tokens.seek(0);
+            parser.reset();
+            parser.addErrorListener(listener);
+            parser.setErrorHandler(new DefaultErrorStrategy());
+            parser.getInterpreter().setPredictionMode(PredictionMode.LL);
+            tree = parser.file();
+        }
         if (listener.count() > 0) {
             return null;
         }
         return new AstBuilder(source, diags).file(tree);
+    }
+
+    /**
+     * Checks, before the recursive parser runs, that brackets, braces, parentheses and unary
+     * minus signs nest at most {@link Limits#NESTING} deep, so that no input overflows the stack.
+     */
+    private boolean nestingWithinLimit(List<Token> tokens) {
+        Deque<Integer> open = new ArrayDeque<>();
+        int depth = 0;
+        int minus = 0;
+        Token prev = null;
+        for (Token t : tokens) {
+            if (t.getChannel() != Token.DEFAULT_CHANNEL || t.getType() == Token.EOF) {
+                continue;
+            }
+            int type = t.getType();
+            if (type == NNLexer.MINUS && (prev == null || !VALUE_END.contains(prev.getType()))) {
+                minus++;
+            } else if (type == NNLexer.LPAREN || type == NNLexer.LBRACK
+                    || type == NNLexer.LBRACE) {
+                open.push(1 + minus);
+                depth += 1 + minus;
+                minus = 0;
+            } else {
+                if ((type == NNLexer.RPAREN || type == NNLexer.RBRACK || type == NNLexer.RBRACE)
+                        && !open.isEmpty()) {
+                    depth -= open.pop();
+                }
+                minus = 0;
+            }
+            if (depth + minus > Limits.NESTING) {
+                diags.report(Code.NESTING_TOO_DEEP, span(t), "nesting deeper than %d levels "
+                        + "(brackets, braces, parentheses and '-' signs); write it flatter, e.g. "
+                        + "with 'let' constants or groups", Limits.NESTING);
+                return false;
+            }
+            prev = t;
+        }
+        return true;
     }
 
     private Span span(Token t) {
@@ -174,7 +250,13 @@ public final class AstBuilder {
         if (ctx == null) {
             return out;
         }
-        for (NNParser.ArgContext a : ctx.arg()) {
+        List<NNParser.ArgContext> all = ctx.arg();
+        if (all.size() > Limits.ARGUMENTS) {
+            diags.report(Code.ARGUMENT_LIMIT, span(all.get(Limits.ARGUMENTS)), "more than %d "
+                    + "arguments in one call (%d)", Limits.ARGUMENTS, all.size());
+            all = all.subList(0, Limits.ARGUMENTS);
+        }
+        for (NNParser.ArgContext a : all) {
             if (a.word() != null) {
                 out.add(new Arg(a.word().getText(), span(a.word()), expr(a.expr())));
             } else {
@@ -184,7 +266,32 @@ public final class AstBuilder {
         return out;
     }
 
+    /**
+     * The expression of {@code ctx}. An expression of more than {@link Limits#EXPRESSION_TERMS}
+     * terms is reported once and cut off, which also bounds the depth of the recursion here and
+     * in every pass over the tree.
+     */
     private Expr expr(NNParser.ExprContext ctx) {
+        if (exprDepth == 0) {
+            terms = 0;
+        }
+        if (++terms > Limits.EXPRESSION_TERMS) {
+            if (terms == Limits.EXPRESSION_TERMS + 1) {
+                diags.report(Code.EXPRESSION_TOO_LONG, span(ctx.getStart()), "expression of "
+                        + "more than %d terms; split it with 'let' constants",
+                        Limits.EXPRESSION_TERMS);
+            }
+            return new Ast.Num(0, "0", span(ctx.getStart()));
+        }
+        exprDepth++;
+        try {
+            return term(ctx);
+        } finally {
+            exprDepth--;
+        }
+    }
+
+    private Expr term(NNParser.ExprContext ctx) {
         if (ctx instanceof NNParser.NumberExprContext n) {
             String text = n.NUMBER().getText();
             double v = Double.parseDouble(text.replace("_", ""));

@@ -1,5 +1,7 @@
 package dev.nnc.compiler.diag;
 
+import dev.nnc.compiler.Limits;
+
 /**
  * The catalog of diagnostics. Codes are stable: documentation and tests refer to them, so a code is
  * never reused for another meaning.
@@ -13,6 +15,16 @@ public enum Code {
     MULTIPLE_MODELS(105, Severity.ERROR),
     BAD_NUMBER(106, Severity.ERROR),
     BAD_PACKAGE(107, Severity.ERROR),
+    /** More than {@link Limits#DIAGNOSTICS_PER_FILE} diagnostics in one file: the rest untold. */
+    TOO_MANY_DIAGNOSTICS(108, Severity.WARNING),
+    /** Brackets, braces and unary minus nested deeper than {@link Limits#NESTING}. */
+    NESTING_TOO_DEEP(109, Severity.ERROR),
+    /** An expression with more than {@link Limits#EXPRESSION_TERMS} terms. */
+    EXPRESSION_TOO_LONG(110, Severity.ERROR),
+    /** An import of something that is not a readable {@code .nn} text file. */
+    BAD_IMPORT(111, Severity.ERROR),
+    /** Imports chained deeper than {@link Limits#IMPORT_DEPTH}. */
+    IMPORTS_TOO_DEEP(112, Severity.ERROR),
 
     // Names: NN02xx
     UNKNOWN_LAYER(201, Severity.ERROR),
@@ -35,6 +47,8 @@ public enum Code {
     ARGUMENT_RANGE(304, Severity.ERROR),
     DUPLICATE_ARGUMENT(305, Severity.ERROR),
     TOO_MANY_ARGUMENTS(306, Severity.ERROR),
+    /** A call with more than {@link Limits#ARGUMENTS} arguments, whatever it calls. */
+    ARGUMENT_LIMIT(307, Severity.ERROR),
 
     // Model structure and shapes: NN04xx
     MISSING_INPUT(401, Severity.ERROR),
@@ -45,6 +59,12 @@ public enum Code {
     LOSS_OUTPUT_MISMATCH(406, Severity.ERROR),
     MISSING_OPTIMIZER(407, Severity.WARNING),
     REDUNDANT_ACTIVATION(408, Severity.WARNING),
+    /** Groups and repeats that expand into more work than {@link Limits#EXPANSION_STEPS}. */
+    EXPANSION_TOO_LARGE(409, Severity.ERROR),
+    /** Group calls nested deeper than {@link Limits#GROUP_DEPTH}. */
+    GROUPS_TOO_DEEP(410, Severity.ERROR),
+    /** More than {@link Limits#PARAMETERS} parameters, or a tensor larger than a Java array. */
+    MODEL_TOO_LARGE(411, Severity.ERROR),
 
     // Data: NN05xx
     DATA_FILE_NOT_FOUND(501, Severity.ERROR),

@@ -26,9 +26,13 @@ public record Diagnostic(Code code, Severity severity, String message, Span span
         return severity == Severity.ERROR;
     }
 
-    /** {@code file:line:col: error[NN0201]: message} on one line. */
+    /**
+     * {@code file:line:col: error[NN0201]: message} on one line, with control characters in the
+     * file name and message escaped (see {@link DiagnosticPrinter#printable}).
+     */
     @Override
     public String toString() {
-        return span + ": " + severity.label() + "[" + code.id() + "]: " + message;
+        return DiagnosticPrinter.printable(span + ": " + severity.label() + "[" + code.id()
+                + "]: " + message);
     }
 }

@@ -1,5 +1,6 @@
 package dev.nnc.compiler.diag;
 
+import dev.nnc.compiler.Limits;
 import java.util.List;
 
 /**
@@ -9,6 +10,9 @@ import java.util.List;
  *     dense(0)
  *           ^
  * </pre>
+ * Control characters (ESC, BEL, ...) and bidirectional overrides in file names, messages and
+ * source lines are shown escaped ({@code \x1b}), never sent to the terminal; a long line is
+ * clipped to {@link Limits#LINE_ECHO} characters around the caret.
  */
 public final class DiagnosticPrinter {
     private DiagnosticPrinter() {
@@ -20,12 +24,43 @@ public final class DiagnosticPrinter {
         sb.append(d).append('\n');
         Span s = d.span();
         String line = s.positioned() ? s.file().line(s.line()) : "";
-        if (!line.isBlank()) {
-            sb.append("    ").append(line.replace('\t', ' ')).append('\n');
-            sb.append("    ").append(" ".repeat(Math.min(s.column() - 1, line.length())));
-            int len = Math.max(1, Math.min(s.length(), line.length() - s.column() + 1));
-            sb.append('^').append("~".repeat(len - 1)).append('\n');
+        if (line.isBlank()) {
+            return sb.toString();
         }
+        int from = Math.min(s.column() - 1, line.length());
+        int to = Math.max(from + 1, Math.min(line.length(), s.column() - 1 + s.length()));
+        int start = 0;
+        int end = line.length();
+        if (end - start > Limits.LINE_ECHO) {
+            start = Math.max(0, Math.min(from - Limits.LINE_ECHO / 3, end - Limits.LINE_ECHO));
+            end = Math.min(end, start + Limits.LINE_ECHO);
+            to = Math.min(to, end);
+        }
+        StringBuilder echo = new StringBuilder(start > 0 ? "..." : "");
+        int caretAt = -1;
+        int caretEnd = -1;
+        for (int i = start; i <= end; i++) {
+            if (i == from) {
+                caretAt = echo.length();
+            }
+            if (i == to) {
+                caretEnd = echo.length();
+            }
+            if (i < end) {
+                char c = line.charAt(i);
+                echo.append(c == '\t' ? " " : printable(String.valueOf(c)));
+            }
+        }
+        if (end < line.length()) {
+            echo.append("...");
+        }
+        if (caretAt < 0) {
+            caretAt = echo.length();
+        }
+        int len = Math.max(1, (caretEnd < 0 ? echo.length() : caretEnd) - caretAt);
+        sb.append("    ").append(echo).append('\n');
+        sb.append("    ").append(" ".repeat(caretAt)).append('^').append("~".repeat(len - 1))
+                .append('\n');
         return sb.toString();
     }
 
@@ -45,6 +80,33 @@ public final class DiagnosticPrinter {
             sb.append('\n');
         }
         return sb.toString();
+    }
+
+    /**
+     * {@code s} safe to print on a terminal: control characters, line separators and
+     * bidirectional controls become {@code \xHH} or {@code \}{@code uHHHH}; the rest is kept.
+     */
+    public static String printable(String s) {
+        StringBuilder sb = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean bad = c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0x2028 || c == 0x2029
+                    || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)
+                    || c == 0x200e || c == 0x200f || c == 0x061c;
+            if (bad && sb == null) {
+                sb = new StringBuilder(s.substring(0, i));
+            }
+            if (sb != null) {
+                if (!bad) {
+                    sb.append(c);
+                } else if (c < 0x100) {
+                    sb.append(String.format("\\x%02x", (int) c));
+                } else {
+                    sb.append(String.format("\\u%04x", (int) c));
+                }
+            }
+        }
+        return sb == null ? s : sb.toString();
     }
 
     private static String plural(long n, String word) {

@@ -110,6 +110,11 @@ public final class ArgBinder {
                             spec.rangeText(), Values.format(d));
                     return null;
                 }
+                if (Math.abs(d) > Float.MAX_VALUE) {
+                    diags.report(Code.ARGUMENT_RANGE, v.span(), "%s is %s, out of the range of a "
+                            + "float (at most %s)", what, Values.format(d), Float.MAX_VALUE);
+                    return null;
+                }
                 return spec.type() == ArgSpec.Type.INT ? (Object) (int) (double) d : (Object) d;
             }
             case BOOL -> {

@@ -1,5 +1,6 @@
 package dev.nnc.compiler.sema;
 
+import dev.nnc.compiler.Limits;
 import dev.nnc.compiler.ast.Ast;
 import dev.nnc.compiler.ast.Ast.FileNode;
 import dev.nnc.compiler.ast.Ast.ModelNode;
@@ -66,6 +67,15 @@ public final class Checker {
      *
      * @param requireModel report a file without a model as an error
      */
+    /**
+     * Checks {@code main} although one of its imports failed: names that import would have
+     * defined are not reported as unknown, and no model comes out; the file's own errors do.
+     */
+    public Checker importsIncomplete() {
+        eval.importsIncomplete();
+        return this;
+    }
+
     public ModelIR check(FileNode main, Map<Path, FileNode> files, boolean requireModel) {
         Scope scope = fileScope(main, files);
         if (main.models().size() > 1) {
@@ -91,6 +101,11 @@ public final class Checker {
                     diags.report(Code.BAD_PACKAGE, main.pkg().span(), "package name '%s' uses "
                             + "the Java keyword '%s'", pkg, part);
                 }
+            }
+            String taken = Names.reservedPackage(pkg);
+            if (taken != null) {
+                diags.report(Code.BAD_PACKAGE, main.pkg().span(), "package '%s' belongs to %s; "
+                        + "choose a package of your own, e.g. 'com.example.models'", pkg, taken);
             }
         }
         ModelIR ir = model(main.models().get(0), scope, pkg);
@@ -203,7 +218,9 @@ public final class Checker {
             }
         }
 
-        List<LayerIR> layers = layers(uses, inShape, defaultInit);
+        // With a layer missing, the shapes after it would be wrong and their errors noise.
+        List<LayerIR> layers = expander.unresolved() ? List.of()
+                : layers(uses, inShape, defaultInit);
         boolean complete = expanded && layers.size() == uses.size();
         Loss loss = loss(settings.get("loss"), scope, m, complete ? layers : List.of());
         ModelSpec.OptimizerSpec optimizer = optimizer(settings.get("optimizer"), scope, m);
@@ -254,7 +271,7 @@ public final class Checker {
             Double d = eval.number(eval.eval(e, scope), scope, "an input dimension");
             if (d == null) {
                 ok = false;
-            } else if (d != Math.rint(d) || d < 1 || d > 1e8) {
+            } else if (d != Math.rint(d) || d < 1 || d > Limits.VALUES_PER_SAMPLE) {
                 diags.report(Code.ARGUMENT_RANGE, e.span(), "an input dimension must be a whole "
                         + "number >= 1, not %s", Values.format(d));
                 ok = false;
@@ -269,7 +286,7 @@ public final class Checker {
         for (int d : dims) {
             size *= d;
         }
-        if (size > 100_000_000) {
+        if (size > Limits.VALUES_PER_SAMPLE) {
             diags.report(Code.ARGUMENT_RANGE, input.span(), "an input of %d values per sample is "
                     + "too large", size);
             return null;
@@ -296,11 +313,25 @@ public final class Checker {
                 shape = null;
                 continue;
             }
-            if ((long) outShape.size() > 100_000_000L) {
+            long outSize = longSize(outShape.dims());
+            if (outSize > Limits.VALUES_PER_SAMPLE) {
                 diags.report(Code.ARGUMENT_RANGE, use.span(), "%s outputs %d values per sample; "
-                        + "that is too large", kind.name(), outShape.size());
+                        + "that is too large", kind.name(), outSize);
                 shape = null;
                 continue;
+            }
+            long wanted = offset;
+            for (TensorDef t : kind.params(in, outShape, use.args())) {
+                wanted += longSize(t.shape());
+            }
+            for (TensorDef t : kind.buffers(in, outShape, use.args())) {
+                wanted += longSize(t.shape());
+            }
+            if (wanted > Limits.PARAMETERS) {
+                diags.report(Code.MODEL_TOO_LARGE, use.span(), "with %s the model has %d "
+                        + "parameters, more than the %d nnc compiles", name, wanted,
+                        Limits.PARAMETERS);
+                return out;
             }
             List<TensorIR> tensors = new ArrayList<>();
             for (TensorDef t : kind.params(in, outShape, use.args())) {
@@ -326,11 +357,6 @@ public final class Checker {
                 InitSpec binit = InitSpec.constant(t.constant() == null ? 0 : t.constant());
                 buffers.add(new TensorIR(name + "." + t.suffix(), t, bufferOffset, binit));
                 bufferOffset += t.size();
-            }
-            if (offset < 0 || offset > 500_000_000) {
-                diags.report(Code.ARGUMENT_RANGE, use.span(), "the model has more than 500 "
-                        + "million parameters");
-                return out;
             }
             out.add(new LayerIR(out.size(), name, kind, use.args(), in, outShape, tensors,
                     kind.flops(in, outShape, use.args()), use.span(), buffers));
@@ -448,6 +474,15 @@ public final class Checker {
                     l.params(), l.flops(), l.span(), l.buffers()));
         }
         return out;
+    }
+
+    /** The number of values of a tensor of {@code dims}, at most 2^40 so sums cannot overflow. */
+    private static long longSize(int[] dims) {
+        long n = 1;
+        for (int d : dims) {
+            n = Math.min(1L << 40, n * Math.max(0, d));
+        }
+        return n;
     }
 
     /** A legal Java class name for the model: the name itself unless Java reserves it. */

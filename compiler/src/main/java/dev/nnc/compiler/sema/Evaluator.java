@@ -1,5 +1,6 @@
 package dev.nnc.compiler.sema;
 
+import dev.nnc.compiler.Limits;
 import dev.nnc.compiler.ast.Ast;
 import dev.nnc.compiler.ast.Ast.Expr;
 import dev.nnc.compiler.diag.Code;
@@ -7,7 +8,9 @@ import dev.nnc.compiler.diag.Diagnostics;
 import dev.nnc.compiler.diag.Span;
 import dev.nnc.runtime.StopCondition;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Evaluates expressions in a scope: substitutes constants, does arithmetic, builds conditions.
@@ -15,6 +18,9 @@ import java.util.List;
  */
 public final class Evaluator {
     private final Diagnostics diags;
+    /** Terms of each list and call value built here (by identity), the nested ones included. */
+    private final Map<Value, Integer> sizes = new IdentityHashMap<>();
+    private boolean incomplete;
 
     public Evaluator(Diagnostics diags) {
         this.diags = diags;
@@ -32,22 +38,36 @@ public final class Evaluator {
         }
         if (e instanceof Ast.Name n) {
             Value v = scope.constant(n.name());
-            return v == null ? new Value.Word(n.name(), n.span()) : respan(v, n.span());
+            if (v == null) {
+                return new Value.Word(n.name(), n.span());
+            }
+            Value moved = respan(v, n.span());
+            sizes.put(moved, size(v));
+            return moved;
         }
         if (e instanceof Ast.Call c) {
             List<Value.Arg> args = evalArgs(c.args(), scope);
-            return args == null ? null : new Value.Call(c.name(), c.nameSpan(), args, c.span());
+            if (args == null) {
+                return null;
+            }
+            int size = 1;
+            for (Value.Arg a : args) {
+                size += size(a.value());
+            }
+            return sized(new Value.Call(c.name(), c.nameSpan(), args, c.span()), size);
         }
         if (e instanceof Ast.ListExpr l) {
             List<Value> items = new ArrayList<>();
+            int size = 1;
             for (Expr item : l.items()) {
                 Value v = eval(item, scope);
                 if (v == null) {
                     return null;
                 }
                 items.add(v);
+                size += size(v);
             }
-            return new Value.ListV(items, l.span());
+            return sized(new Value.ListV(items, l.span()), size);
         }
         if (e instanceof Ast.Neg n) {
             Value v = eval(n.operand(), scope);
@@ -58,6 +78,26 @@ public final class Evaluator {
             return binary(b, scope);
         }
         throw new AssertionError(e);
+    }
+
+    private int size(Value v) {
+        Integer n = sizes.get(v);
+        return n == null ? 1 : n;
+    }
+
+    /**
+     * {@code v} after checking that, with the constants it uses written out, it has at most
+     * {@link Limits#EXPRESSION_TERMS} terms: {@code let b = [a, a]} on {@code let a = [x, x]}
+     * doubles at each step, and no pass should walk 2^30 terms.
+     */
+    private Value sized(Value v, int size) {
+        if (size > Limits.EXPRESSION_TERMS) {
+            diags.report(Code.EXPRESSION_TOO_LONG, v.span(), "a value of more than %d terms once "
+                    + "its constants are written out", Limits.EXPRESSION_TERMS);
+            return null;
+        }
+        sizes.put(v, size);
+        return v;
     }
 
     /** Evaluates call arguments; {@code null} when one of them failed. */
@@ -110,6 +150,11 @@ public final class Evaluator {
             }
             default -> {
                 if (l instanceof Value.Cond lc && r instanceof Value.Cond rc) {
+                    if (lc.metrics().size() + rc.metrics().size() > Limits.STOP_TERMS) {
+                        diags.report(Code.EXPRESSION_TOO_LONG, b.span(), "a condition of more "
+                                + "than %d comparisons", Limits.STOP_TERMS);
+                        return null;
+                    }
                     List<Value.Word> metrics = new ArrayList<>(lc.metrics());
                     metrics.addAll(rc.metrics());
                     StopCondition c = b.op() == Ast.Op.AND
@@ -168,8 +213,24 @@ public final class Evaluator {
         return null;
     }
 
+    /**
+     * Leaves unknown names unreported from now on: an import failed, and the names it would have
+     * defined must not bury the file's own errors under follow-up ones.
+     */
+    public void importsIncomplete() {
+        incomplete = true;
+    }
+
+    /** True after {@link #importsIncomplete}. */
+    public boolean incomplete() {
+        return incomplete;
+    }
+
     /** Reports {@code w} as an undefined constant, suggesting a close one. */
     public void undefined(Value.Word w, Scope scope) {
+        if (incomplete) {
+            return;
+        }
         diags.report(Code.UNDEFINED_CONSTANT, w.span(), "undefined constant '%s'%s", w.name(),
                 Names.suggestion(w.name(), scope.constantNames()));
     }

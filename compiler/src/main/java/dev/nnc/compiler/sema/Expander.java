@@ -1,5 +1,6 @@
 package dev.nnc.compiler.sema;
 
+import dev.nnc.compiler.Limits;
 import dev.nnc.compiler.ast.Ast;
 import dev.nnc.compiler.ast.Ast.LayerCall;
 import dev.nnc.compiler.ast.Ast.LayerStmt;
@@ -23,7 +24,7 @@ import java.util.Set;
  */
 public final class Expander {
     /** Guards against a model that would expand into millions of layers by mistake. */
-    static final int MAX_LAYERS = 10_000;
+    static final int MAX_LAYERS = dev.nnc.compiler.Limits.LAYERS;
 
     private final Diagnostics diags;
     private final Evaluator eval;
@@ -31,6 +32,8 @@ public final class Expander {
     private final Registry registry;
     private final Deque<String> groupStack = new ArrayDeque<>();
     private boolean tooMany;
+    private int steps;
+    private boolean unresolved;
 
     /** One layer after expansion. */
     public record LayerUse(LayerKind kind, Args args, Span span) {
@@ -41,6 +44,11 @@ public final class Expander {
         this.eval = eval;
         this.binder = binder;
         this.registry = registry;
+    }
+
+    /** True when a layer name was left unresolved because an import failed. */
+    public boolean unresolved() {
+        return unresolved;
     }
 
     /** Expands {@code stmts}; layers that failed to resolve are left out after a diagnostic. */
@@ -55,6 +63,10 @@ public final class Expander {
             if (tooMany) {
                 return;
             }
+            if (!step(s instanceof Ast.Repeat r ? r.count().span()
+                    : ((Ast.Chain) s).calls().get(0).nameSpan())) {
+                return;
+            }
             if (s instanceof Ast.Repeat r) {
                 Double count = eval.number(eval.eval(r.count(), scope), scope, "repeat");
                 if (count == null) {
@@ -66,10 +78,11 @@ public final class Expander {
                             Values.format(count));
                     continue;
                 }
-                for (int i = 0; i < count.intValue() && !tooMany; i++) {
-                    int before = diags.all().size();
+                for (int i = 0; i < count.intValue() && !tooMany && step(r.count().span());
+                        i++) {
+                    int before = diags.count();
                     expandInto(r.body(), scope, out);
-                    if (diags.all().size() > before) {
+                    if (diags.count() > before) {
                         break; // the body's errors would repeat on every copy
                     }
                 }
@@ -80,6 +93,20 @@ public final class Expander {
                 }
             }
         }
+    }
+
+    /** Counts one step of expansion; false (after a diagnostic at {@code at}) past the limit. */
+    private boolean step(Span at) {
+        if (++steps <= Limits.EXPANSION_STEPS) {
+            return true;
+        }
+        if (!tooMany) {
+            diags.report(Code.EXPANSION_TOO_LARGE, at, "the model's groups and repeats expand "
+                    + "into more than %d steps; use fewer or smaller repeats",
+                    Limits.EXPANSION_STEPS);
+        }
+        tooMany = true;
+        return false;
     }
 
     private void call(LayerCall call, boolean attached, Scope scope, List<LayerUse> out) {
@@ -131,6 +158,10 @@ public final class Expander {
             diags.report(Code.UNKNOWN_ACTIVATION, call.nameSpan(), "unknown activation '%s'%s",
                     name, Names.known(name, registry.activationNames()));
             return;
+        }
+        if (eval.incomplete()) {
+            unresolved = true;
+            return; // perhaps a group of the import that failed
         }
         Set<String> known = new LinkedHashSet<>(registry.layerNames());
         known.addAll(scope.groupNames());
@@ -203,6 +234,12 @@ public final class Expander {
             inner.bindParameter(p.name(), dv, p.span());
         }
         if (!ok) {
+            return;
+        }
+        if (groupStack.size() >= Limits.GROUP_DEPTH) {
+            diags.report(Code.GROUPS_TOO_DEEP, call.nameSpan(), "group calls nest deeper than "
+                    + "%d levels", Limits.GROUP_DEPTH);
+            tooMany = true;
             return;
         }
         groupStack.push(g.name());

@@ -1,5 +1,6 @@
 package dev.nnc.compiler.sema;
 
+import dev.nnc.compiler.Limits;
 import dev.nnc.compiler.ast.Ast.FileNode;
 import dev.nnc.compiler.ast.Ast.ImportNode;
 import dev.nnc.compiler.ast.AstBuilder;
@@ -14,7 +15,9 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -30,6 +33,7 @@ public final class Loader {
     private final Path displayBase;
     private final Map<Path, FileNode> loaded = new LinkedHashMap<>();
     private final Deque<Path> stack = new ArrayDeque<>();
+    private final Set<Path> read = new LinkedHashSet<>();
     private final Function<Path, String> overlay;
 
     /**
@@ -55,9 +59,15 @@ public final class Loader {
         return loaded;
     }
 
+    /** Every file read so far, those that failed to parse included. */
+    public Set<Path> read() {
+        return read;
+    }
+
     /** Parses source text given in memory, with its imports read from disk. */
     public FileNode load(SourceFile source) {
         Path path = source.path().toAbsolutePath().normalize();
+        read.add(path);
         stack.push(path);
         FileNode file = AstBuilder.parse(source, diags);
         if (file != null) {
@@ -68,6 +78,15 @@ public final class Loader {
         return file;
     }
 
+    /** A file that is binary or not UTF-8: its content is never shown. */
+    public static final class NotText extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotText(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** Reads and parses {@code path}; {@code null} after an I/O problem reported by the caller. */
     public static SourceFile read(Path path, Path displayBase) throws IOException {
         Path abs = path.toAbsolutePath().normalize();
@@ -75,7 +94,10 @@ public final class Loader {
         try {
             text = Files.readString(abs, StandardCharsets.UTF_8);
         } catch (MalformedInputException e) {
-            throw new IOException(display(abs, displayBase) + ": not a UTF-8 text file", e);
+            throw new NotText(display(abs, displayBase) + ": not a UTF-8 text file", e);
+        }
+        if (text.indexOf('\0') >= 0) {
+            throw new NotText(display(abs, displayBase) + ": not a UTF-8 text file", null);
         }
         return new SourceFile(abs, display(abs, displayBase), text);
     }
@@ -105,6 +127,17 @@ public final class Loader {
             if (loaded.containsKey(target)) {
                 continue;
             }
+            if (!target.getFileName().toString().endsWith(".nn")) {
+                diags.report(Code.BAD_IMPORT, imp.span(), "cannot import \"%s\": an import "
+                        + "names a .nn file", imp.path());
+                continue;
+            }
+            if (stack.size() >= Limits.IMPORT_DEPTH) {
+                diags.report(Code.IMPORTS_TOO_DEEP, imp.span(), "imports nest deeper than %d "
+                        + "files; import the files you need from fewer levels",
+                        Limits.IMPORT_DEPTH);
+                continue;
+            }
             String unsaved = overlay.apply(target);
             if (unsaved != null) {
                 load(new SourceFile(target, display(target, displayBase), unsaved));
@@ -118,9 +151,13 @@ public final class Loader {
             SourceFile src;
             try {
                 src = read(target, displayBase);
+            } catch (NotText e) {
+                diags.report(Code.BAD_IMPORT, imp.span(), "cannot import \"%s\": not a "
+                        + "UTF-8 text file", imp.path());
+                continue;
             } catch (IOException e) {
-                diags.report(Code.FILE_NOT_FOUND, imp.span(), "cannot read \"%s\": %s",
-                        imp.path(), e.getMessage());
+                diags.report(Code.FILE_NOT_FOUND, imp.span(), "cannot read \"%s\"",
+                        imp.path());
                 continue;
             }
             load(src);

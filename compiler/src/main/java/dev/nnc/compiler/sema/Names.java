@@ -9,6 +9,24 @@ public final class Names {
     private Names() {
     }
 
+    /** Package prefixes that belong to the JDK and to nnc itself (its modules' packages). */
+    public static final List<String> RESERVED_PACKAGES = List.of("java", "javax", "jdk", "sun",
+            "com.sun", "org.w3c", "org.xml", "org.ietf", "netscape", "dev.nnc.runtime",
+            "dev.nnc.compiler", "dev.nnc.cli", "dev.nnc.maven", "dev.nnc.grammar");
+
+    /**
+     * The owner of {@code pkg} when it is or lies below a {@link #RESERVED_PACKAGES reserved}
+     * package ("the JDK", "nnc itself"), else {@code null}.
+     */
+    public static String reservedPackage(String pkg) {
+        for (String p : RESERVED_PACKAGES) {
+            if (pkg.equals(p) || pkg.startsWith(p + ".")) {
+                return p.startsWith("dev.nnc.") ? "nnc itself" : "the JDK";
+            }
+        }
+        return null;
+    }
+
     /** The closest candidate within a small edit distance, or {@code null}. */
     public static String closest(String name, Collection<String> candidates) {
         String best = null;

@@ -178,6 +178,11 @@ final class TrainChecker {
                                 e.key(), e.key().startsWith("clip") ? "> 0" : ">= 0",
                                 Values.format(d));
                         d = null;
+                    } else if (d != null && d > Float.MAX_VALUE) {
+                        diags.report(Code.ARGUMENT_RANGE, v.span(), "%s is %s, out of the range "
+                                + "of a float (at most %s)", e.key(), Values.format(d),
+                                Float.MAX_VALUE);
+                        d = null;
                     }
                     ok &= d != null;
                     double x = d == null ? 0 : d;
