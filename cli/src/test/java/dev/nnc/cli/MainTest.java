@@ -203,9 +203,35 @@ class MainTest {
     void checkOfAMissingFileFails() {
         Run r = nnc("check", "no/such/file.nn");
         assertEquals(1, r.code, r.all());
-        assertTrue(r.err.contains("file.nn:1:1: error"), r.err);
-        assertTrue(r.err.contains("no such file"), r.err);
+        assertTrue(r.err.contains("file.nn: error[NN0102]: no such file"), r.err);
         assertNoStackTrace(r);
+    }
+
+    /** A file that does not exist has no line and column: every command names it alone. */
+    @Test
+    void aMissingFileHasNoPosition(@TempDir Path tmp) {
+        String missing = tmp.resolve("nonexist.nn").toString();
+        String out = tmp.resolve("out").toString();
+        List<String[]> commands = List.of(
+                new String[] {"check", missing},
+                new String[] {"summary", missing},
+                new String[] {"compile", missing, "-d", out},
+                new String[] {"train", missing},
+                new String[] {"eval", missing},
+                new String[] {"predict", missing, "-i", res("xor.csv")},
+                new String[] {"export", missing, "--onnx", out},
+                new String[] {"serve", missing},
+                new String[] {"params", missing},
+                new String[] {"graph", missing},
+                new String[] {"report", missing, "-o", out});
+        for (String[] args : commands) {
+            Run r = nnc(args);
+            assertEquals(1, r.code, args[0] + ": " + r.all());
+            assertTrue(r.err.contains("nonexist.nn: error[NN0102]: no such file"),
+                    args[0] + ": " + r.all());
+            assertFalse(r.err.contains("nonexist.nn:1:1"), args[0] + ": " + r.all());
+            assertNoStackTrace(r);
+        }
     }
 
     @Test

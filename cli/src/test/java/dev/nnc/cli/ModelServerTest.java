@@ -46,7 +46,7 @@ class ModelServerTest {
             csv.append('p').append(i).append(',');
         }
         csv.append("y\n").append("0,".repeat(12)).append("0\n").append("1,".repeat(12))
-                .append("1\n");
+                .append("1\n").append("2,".repeat(12)).append("2\n");
         Files.writeString(dir.resolve("img.csv"), csv);
         image = compile("img.nn", """
                 package t

@@ -61,7 +61,7 @@ public final class NnCompiler {
         if (!Files.isRegularFile(abs)) {
             SourceFile empty = new SourceFile(abs, display, "");
             Diagnostics d = new Diagnostics();
-            d.report(Code.FILE_NOT_FOUND, new Span(empty, 1, 1, 1), Files.isDirectory(abs)
+            d.report(Code.FILE_NOT_FOUND, Span.wholeFile(empty), Files.isDirectory(abs)
                     ? "is a directory, not a .nn file" : "no such file");
             return new Compilation(d.all(), null, null, Set.of(abs));
         }
@@ -71,7 +71,7 @@ public final class NnCompiler {
         } catch (IOException e) {
             SourceFile empty = new SourceFile(abs, display, "");
             Diagnostics d = new Diagnostics();
-            d.report(Code.FILE_NOT_FOUND, new Span(empty, 1, 1, 1), "cannot read: %s",
+            d.report(Code.FILE_NOT_FOUND, Span.wholeFile(empty), "cannot read: %s",
                     e.getMessage());
             return new Compilation(d.all(), null, null, Set.of(abs));
         }

@@ -81,7 +81,8 @@ class GeneratorTest {
         Files.writeString(src.resolve("gates/xor.csv"), "x1,x2,y\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n");
         Files.writeString(src.resolve("rings.nn"), RINGS);
         Files.writeString(src.resolve("layers.nn"), LAYERS);
-        Files.writeString(src.resolve("rings.csv"), "x1,x2,class\n0.1,0.2,1\n0.4,0.4,2\n");
+        Files.writeString(src.resolve("rings.csv"),
+                "x1,x2,class\n0.1,0.2,1\n0.4,0.4,2\n0.8,0.9,3\n");
         Files.writeString(src.resolve("neuron.nn"), NEURON);
     }
 

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * The reader of numeric CSV files with a header row, strict about the data and precise in its
@@ -64,6 +65,28 @@ public final class CsvReader {
      */
     public static List<String> header(Path file) {
         return read(file, true).names();
+    }
+
+    /**
+     * The distinct values of column {@code name} of {@code file}, sorted, as {@link #read} gives
+     * them, reading no more than needed: every row is split and its number of values checked, but
+     * only this column's values are parsed, and reading stops once more than {@code max} distinct
+     * values were seen (then {@code max + 1} are returned). For a check of one column of a large
+     * file, such as its class labels, that keeps no more than the distinct values.
+     *
+     * @throws DataException for every problem {@link #read} reports in the header and in the rows
+     *     and values of this column, and when the file has no such column
+     */
+    public static double[] distinct(Path file, String name, int max) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return new Parser(file, in).distinct(name, max);
+        } catch (NoSuchFileException e) {
+            throw new DataException(file + ": no such file");
+        } catch (AccessDeniedException e) {
+            throw new DataException(file + ": permission denied");
+        } catch (IOException e) {
+            throw new DataException(file + ": cannot read: " + e.getMessage(), e);
+        }
     }
 
     private static CsvTable read(Path file, boolean headerOnly) {
@@ -233,7 +256,7 @@ public final class CsvReader {
             this.lines = new Lines(file, in);
         }
 
-        CsvTable table(boolean headerOnly) throws IOException {
+        private void readHeader() throws IOException {
             while (lines.next(line)) {
                 if (!isBlank(line)) {
                     split(file, lines.lineNo, line, fields);
@@ -245,6 +268,48 @@ public final class CsvReader {
                 throw new DataException(file
                         + ": empty file (expected a header row naming the columns)");
             }
+        }
+
+        double[] distinct(String name, int max) throws IOException {
+            readHeader();
+            int c = names.indexOf(name);
+            if (c < 0) {
+                throw new DataException("no column '" + name + "' in " + file + "; columns: "
+                        + String.join(", ", names));
+            }
+            int cols = names.size();
+            TreeSet<Double> seen = new TreeSet<>();
+            while (seen.size() <= max && lines.next(line)) {
+                if (isBlank(line)) {
+                    continue;
+                }
+                int lineNo = lines.lineNo;
+                fields.clear();
+                split(file, lineNo, line, fields);
+                checkWidth(lineNo, cols);
+                double v = number(file, lineNo, name, c, fields.get(c));
+                boolean exactOnlyAsDouble = Math.abs(v) >= FLOAT_EXACT && (float) v != v
+                        && v == Math.rint(v);
+                v = exactOnlyAsDouble ? v : CsvTable.decimal((float) v);
+                seen.add(v == 0 ? 0.0 : v);
+                rows++;
+            }
+            if (rows == 0) {
+                throw new DataException(file + ": no data rows after the header");
+            }
+            return seen.stream().mapToDouble(Double::doubleValue).toArray();
+        }
+
+        private void checkWidth(int lineNo, int cols) {
+            if (fields.size() != cols) {
+                throw new DataException(file + ":" + lineNo + ": " + fields.size()
+                        + (fields.size() == 1 ? " value" : " values") + ", but the header has "
+                        + cols + " columns (" + String.join(", ", names) + ")");
+            }
+        }
+
+        CsvTable table(boolean headerOnly) throws IOException {
+            readHeader();
             int cols = names.size();
             floats = new float[cols][headerOnly ? 0 : INITIAL_ROWS];
             doubles = new double[cols][];
@@ -267,11 +332,7 @@ public final class CsvReader {
             int lineNo = lines.lineNo;
             fields.clear();
             split(file, lineNo, line, fields);
-            if (fields.size() != cols) {
-                throw new DataException(file + ":" + lineNo + ": " + fields.size()
-                        + (fields.size() == 1 ? " value" : " values") + ", but the header has "
-                        + cols + " columns (" + String.join(", ", names) + ")");
-            }
+            checkWidth(lineNo, cols);
             if (rows == lineOf.length) {
                 grow();
             }

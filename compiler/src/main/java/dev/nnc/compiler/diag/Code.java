@@ -76,7 +76,9 @@ public enum Code {
     /** windows(...): the model's input is not [window, features]. */
     DATA_WINDOW_SHAPE(506, Severity.ERROR),
     /** windows(...): no window's target lies in from..to. */
-    DATA_WINDOW_EMPTY(507, Severity.ERROR);
+    DATA_WINDOW_EMPTY(507, Severity.ERROR),
+    /** cross_entropy: the training labels hold another number of classes than the outputs. */
+    DATA_CLASS_COUNT(508, Severity.ERROR);
 
     private final int number;
     private final Severity severity;

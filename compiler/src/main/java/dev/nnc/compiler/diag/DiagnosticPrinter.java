@@ -23,7 +23,7 @@ public final class DiagnosticPrinter {
         StringBuilder sb = new StringBuilder();
         sb.append(d).append('\n');
         Span s = d.span();
-        String line = s.file().line(s.line());
+        String line = s.positioned() ? s.file().line(s.line()) : "";
         if (line.isBlank()) {
             return sb.toString();
         }

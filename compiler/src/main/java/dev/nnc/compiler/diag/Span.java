@@ -2,9 +2,21 @@ package dev.nnc.compiler.diag;
 
 /**
  * A place in a source file: 1-based line and column of the first character and the length in
- * characters on that line (at least 1).
+ * characters on that line (at least 1). A span that is not {@code positioned} stands for the file
+ * as a whole (one that does not exist or cannot be read): it is shown as the file's name alone,
+ * with no line and column to point at.
  */
-public record Span(SourceFile file, int line, int column, int length) {
+public record Span(SourceFile file, int line, int column, int length, boolean positioned) {
+
+    /** A place in the file. */
+    public Span(SourceFile file, int line, int column, int length) {
+        this(file, line, column, length, true);
+    }
+
+    /** The file as a whole, shown without a position: {@code model.nn: error[NN0102]: ...}. */
+    public static Span wholeFile(SourceFile file) {
+        return new Span(file, 1, 1, 1, false);
+    }
 
     public Span {
         if (line < 1) {
@@ -16,9 +28,12 @@ public record Span(SourceFile file, int line, int column, int length) {
         length = Math.max(1, length);
     }
 
-    /** {@code file:line:col}. */
+    /** {@code file:line:col}, or {@code file} for the file as a whole. */
     @Override
     public String toString() {
+        if (!positioned) {
+            return file.displayName();
+        }
         return file.displayName() + ":" + line + ":" + column;
     }
 

@@ -38,7 +38,7 @@ import java.util.Set;
  * it finds; returns {@code null} when there were errors.
  */
 public final class Checker {
-    private static final List<String> BLOCKS = List.of("train", "data");
+    static final List<String> BLOCKS = List.of("train", "data");
     private static final Set<String> JAVA_LANG_CLASHES = Set.of("Object", "String", "Math",
             "Float", "Double", "Integer", "Long", "System", "Override", "Arrays", "List", "Map",
             "Model", "TrainableModel", "ModelSpec", "ParamTensor", "Rng", "Init",
@@ -195,8 +195,14 @@ public final class Checker {
             inShape = inputShape(input, scope);
         }
 
+        // A layer whose name, arguments or shape failed leaves the chain of layers incomplete:
+        // the last layer and its output are then not the model's, so the checks that depend on
+        // them (the loss against the output, the data's labels against the outputs) are skipped
+        // rather than reporting a second diagnostic for the same cause.
+        int errorsBefore = diags.errorCount();
         Expander expander = new Expander(diags, eval, binder, registry);
         List<Expander.LayerUse> uses = expander.expand(layerStmts, scope);
+        boolean expanded = diags.errorCount() == errorsBefore;
         if (layerStmts.isEmpty()) {
             diags.report(Code.NO_LAYERS, m.nameSpan(), "model %s has no layers; add e.g. "
                     + "'dense(1)'", m.name());
@@ -215,7 +221,8 @@ public final class Checker {
         // With a layer missing, the shapes after it would be wrong and their errors noise.
         List<LayerIR> layers = expander.unresolved() ? List.of()
                 : layers(uses, inShape, defaultInit);
-        Loss loss = loss(settings.get("loss"), scope, m, layers);
+        boolean complete = expanded && layers.size() == uses.size();
+        Loss loss = loss(settings.get("loss"), scope, m, complete ? layers : List.of());
         ModelSpec.OptimizerSpec optimizer = optimizer(settings.get("optimizer"), scope, m);
         long seed = seed(settings.get("seed"), scope);
         TrainChecker.Result trainResult = new TrainChecker(diags, eval)
@@ -224,9 +231,18 @@ public final class Checker {
         if (trainResult != null) {
             layers = withPenalties(layers, trainResult.l1(), trainResult.l2());
         }
-        Shape out = layers.isEmpty() ? null : layers.get(layers.size() - 1).out();
+        Shape out = layers.isEmpty() || !complete ? null : layers.get(layers.size() - 1).out();
+        // The layer that makes the outputs: the last one, or the layer an activation attaches to.
+        Span outputLayer = null;
+        if (out != null) {
+            int i = layers.size() - 1;
+            while (i > 0 && layers.get(i).kind().isActivation()) {
+                i--;
+            }
+            outputLayer = layers.get(i).span();
+        }
         ModelSpec.DataSpec dataSpec = data.check(blocks.get("data"), scope, eval, loss, inShape,
-                out, m.nameSpan().file());
+                out, outputLayer, m.nameSpan().file());
 
         if (diags.hasErrors() || inShape == null || layers.isEmpty() || loss == null
                 || optimizer == null || train == null || dataSpec == null) {

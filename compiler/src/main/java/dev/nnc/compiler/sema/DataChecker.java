@@ -3,9 +3,11 @@ package dev.nnc.compiler.sema;
 import dev.nnc.compiler.ast.Ast;
 import dev.nnc.compiler.diag.Code;
 import dev.nnc.compiler.diag.Diagnostics;
+import dev.nnc.compiler.diag.Span;
 import dev.nnc.compiler.diag.SourceFile;
 import dev.nnc.compiler.ops.Loss;
 import dev.nnc.compiler.ops.Shape;
+import dev.nnc.runtime.ClassLabels;
 import dev.nnc.runtime.CsvReader;
 import dev.nnc.runtime.CsvTable;
 import dev.nnc.runtime.DataException;
@@ -65,18 +67,33 @@ final class DataChecker {
     private static final String FASHION_MNIST = "fashion-mnist";
     static final List<String> NORMALIZATIONS = List.of("none", "minmax", "zscore");
 
+    /** Distinct training labels read at most to tell the classes from the outputs. */
+    private static final int MAX_CLASSES = 100_000;
+    /** Class labels a message shows at most. */
+    private static final int SHOWN_CLASSES = 10;
+
     private final Diagnostics diags;
+    /** The output layer, where a class count that does not fit it is reported; or null. */
+    private Span output;
+    /** Whether the source being checked is the training data (its labels define the classes). */
+    private boolean training;
 
     DataChecker(Diagnostics diags) {
         this.diags = diags;
     }
 
-    /** The data spec, or {@code null} after errors. */
+    /**
+     * The data spec, or {@code null} after errors.
+     *
+     * @param out the model's output shape, or {@code null} when it is unknown after an error
+     * @param output the output layer, where the class count of the training labels is checked
+     */
     ModelSpec.DataSpec check(Ast.BlockNode b, Scope scope, Evaluator eval, Loss loss, Shape in,
-            Shape out, SourceFile file) {
+            Shape out, Span output, SourceFile file) {
         if (b == null) {
             return ModelSpec.DataSpec.none();
         }
+        this.output = output;
         ModelSpec.DataSource train = null;
         ModelSpec.DataSource test = null;
         ModelSpec.Normalization features = ModelSpec.Normalization.NONE;
@@ -103,6 +120,7 @@ final class DataChecker {
             }
             switch (e.key()) {
                 case "train", "test" -> {
+                    training = e.key().equals("train");
                     ModelSpec.DataSource src = source(v, scope, eval, loss, in, out, file);
                     ok &= src != null;
                     if (e.key().equals("train")) {
@@ -473,7 +491,17 @@ final class DataChecker {
         NdArray.Header yh = header(yv, yp, () -> idx ? IdxReader.header(yp)
                 : NpyReader.header(yp));
         if (xh != null && yh != null) {
+            int before = diags.errorCount();
             checkShapes(xh, xv, yh, yv, loss, in, out);
+            if (diags.errorCount() == before && out != null && loss != null
+                    && loss.runtime() == ModelSpec.Loss.CROSS_ENTROPY && yh.sampleSize() == 1
+                    && needsClassCount(out)) {
+                header(yv, yp, () -> {
+                    NdArray y = idx ? IdxReader.read(yp) : NpyReader.read(yp);
+                    classCount(distinct(y.toDoubles()), "\"" + yv.value() + "\"", out);
+                    return y.header();
+                });
+            }
         }
         return src;
     }
@@ -611,10 +639,40 @@ final class DataChecker {
                     + "(apt-get install dataset-fashion-mnist puts it in "
                     + "/usr/share/datasets/fashion-mnist)" : "";
             diags.report(Code.DATA_FILE_NOT_FOUND, pathV.span(), "data file \"%s\" does not exist "
-                    + "(looked for %s)%s", pathV.value(), p, hint);
+                    + "(looked for %s)%s%s", pathV.value(), p, hint,
+                    DataException.printable(neighbour(pathV.value(), p)));
             return null;
         }
         return p;
+    }
+
+    /** How many entries of a directory are compared with a missing file's name, at most. */
+    private static final int NEIGHBOURS = 10_000;
+
+    /**
+     * {@code "; did you mean 'rings-train.csv'?"} when a file in the missing file's directory has a
+     * name close to its name (by edit distance, as for names), written as the path was written;
+     * otherwise "".
+     */
+    private static String neighbour(String written, Path missing) {
+        Path dir = missing.getParent();
+        Path name = missing.getFileName();
+        if (dir == null || name == null || !Files.isDirectory(dir)) {
+            return "";
+        }
+        List<String> names = new ArrayList<>();
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            s.limit(NEIGHBOURS).filter(Files::isRegularFile)
+                    .forEach(f -> names.add(f.getFileName().toString()));
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
+        }
+        String close = Names.closest(name.toString(), names);
+        if (close == null) {
+            return "";
+        }
+        int slash = Math.max(written.lastIndexOf('/'), written.lastIndexOf('\\'));
+        return "; did you mean '" + written.substring(0, slash + 1) + close + "'?";
     }
 
     private void checkFile(ModelSpec.DataSource src, Value.Str pathV, Loss loss, Shape in,
@@ -655,7 +713,64 @@ final class DataChecker {
                 diags.report(Code.DATA_COLUMNS_MISMATCH, pathV.span(), "\"%s\" has %d label "
                         + "column%s but the model has %d output%s", src.path(), labelCount,
                         labelCount == 1 ? "" : "s", out.size(), out.size() == 1 ? "" : "s");
+            } else if (classes && needsClassCount(out)) {
+                String column = src.labelLast() ? header.get(header.size() - 1)
+                        : src.labels().get(0);
+                double[] found;
+                try {
+                    found = CsvReader.distinct(p, column, MAX_CLASSES);
+                } catch (DataException e) {
+                    String m = e.getMessage();
+                    String shown = "\"" + src.path() + "\"";
+                    m = m.startsWith(p.toString()) ? shown + m.substring(p.toString().length()) : m;
+                    diags.report(Code.DATA_FORMAT, pathV.span(), "cannot read %s",
+                            DataException.printable(m));
+                    return;
+                }
+                classCount(found, "column '" + column + "' of \"" + src.path() + "\"", out);
             }
         }
+    }
+
+    /**
+     * The distinct finite values of {@code labels}, sorted, -0 as 0 (as the runtime counts
+     * classes; a label that is not finite is reported when the data is read).
+     */
+    private static double[] distinct(double[] labels) {
+        java.util.TreeSet<Double> set = new java.util.TreeSet<>();
+        for (double v : labels) {
+            if (Double.isFinite(v)) {
+                set.add(v == 0 ? 0.0 : v);
+            }
+        }
+        return set.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** Whether the training labels are to be counted as classes against {@code out}. */
+    private boolean needsClassCount(Shape out) {
+        return training && output != null && out.size() > 1;
+    }
+
+    /**
+     * NN0508 at the output layer when the distinct labels {@code found} (of {@code origin}) are
+     * not as many as the outputs: cross_entropy trains one output per class.
+     */
+    private void classCount(double[] found, String origin, Shape out) {
+        if (found.length == out.size() || found.length == 0) {
+            return;
+        }
+        StringBuilder shown = new StringBuilder();
+        for (int i = 0; i < Math.min(found.length, SHOWN_CLASSES); i++) {
+            shown.append(i == 0 ? "" : ", ").append(ClassLabels.format(found[i]));
+        }
+        if (found.length > SHOWN_CLASSES) {
+            shown.append(", …");
+        }
+        String count = (found.length > MAX_CLASSES ? "more than " + MAX_CLASSES
+                : String.valueOf(found.length)) + (found.length == 1 ? " class" : " classes")
+                + " (" + shown + ")";
+        diags.report(Code.DATA_CLASS_COUNT, output, "the training labels hold %s in %s, but the "
+                + "model has %d outputs; cross_entropy needs one output per class",
+                DataException.printable(count), DataException.printable(origin), out.size());
     }
 }
