@@ -77,6 +77,16 @@ class GeneratedCodeInjectionPropertiesTest {
                 + "java.lang.System.exit(7);}}\\u002f\\u002a");
     }
 
+    /**
+     * U+2028 and U+2029 are no line terminators to javac, but the code writer breaks lines at
+     * them: a data file named with one must not leave an unclosed string literal.
+     */
+    @Example
+    void unicodeLineSeparatorsStayInsideTheirStringLiterals() throws IOException {
+        hostileTextLeavesTheGeneratedClassesAsTheyAre("\u2028");
+        hostileTextLeavesTheGeneratedClassesAsTheyAre("a\u2029b\u2028");
+    }
+
     @Example
     void javadocShowsDollarAndAtAsTheyAre() {
         Path path = Path.of("src/test/resources/inline.nn").toAbsolutePath();

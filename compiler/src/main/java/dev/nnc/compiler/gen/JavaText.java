@@ -1,5 +1,9 @@
 package dev.nnc.compiler.gen;
 
+import com.palantir.javapoet.CodeBlock;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The one way text from outside the compiler (file names, paths, names, metadata) enters a comment
  * of generated Java. String literals take such text through JavaPoet's {@code $S}, which doubles
@@ -15,6 +19,12 @@ package dev.nnc.compiler.gen;
  * </pre>
  * The result is meant for a {@code $L} argument outside {@code {@code ...}}, where character
  * references are decoded.
+ *
+ * <p>{@link #string} is the one way such text becomes a string literal: JavaPoet's {@code $S}
+ * escapes quotes, backslashes and control characters, but writes U+2028 and U+2029 as they are,
+ * and its code writer then breaks the line there (it splits on every Unicode line break), leaving
+ * an unclosed literal. {@link #string} writes those two as unicode escapes, which javac turns back
+ * into the character inside the literal.
  */
 public final class JavaText {
     private JavaText() {
@@ -34,5 +44,31 @@ public final class JavaText {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * {@code s} as a Java string literal (a {@code $L} argument), {@code null} as {@code null}; see
+     * the class comment.
+     */
+    public static CodeBlock string(String s) {
+        if (s == null) {
+            return CodeBlock.of("null");
+        }
+        List<CodeBlock> parts = new ArrayList<>();
+        int from = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\u2028' || c == '\u2029') {
+                if (i > from) {
+                    parts.add(CodeBlock.of("$S", s.substring(from, i)));
+                }
+                parts.add(CodeBlock.of("$L", String.format("\"\\u%04x\"", (int) c)));
+                from = i + 1;
+            }
+        }
+        if (from < s.length() || parts.isEmpty()) {
+            parts.add(CodeBlock.of("$S", s.substring(from)));
+        }
+        return CodeBlock.join(parts, " + ");
     }
 }

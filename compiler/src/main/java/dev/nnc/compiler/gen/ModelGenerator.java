@@ -208,23 +208,25 @@ public final class ModelGenerator {
         }
         CodeBlock.Builder labels = CodeBlock.builder().add("$T.of(", List.class);
         for (int i = 0; i < src.labels().size(); i++) {
-            labels.add(i == 0 ? "$S" : ", $S", src.labels().get(i));
+            labels.add(i == 0 ? "$L" : ", $L", JavaText.string(src.labels().get(i)));
         }
         labels.add(")");
         if (src.format().equals("csv") && src.scale() == 1) {
-            return CodeBlock.of("new $T($S, $S, $L, $L)", ModelSpec.DataSource.class,
-                    src.format(), src.path(), labels.build(), src.labelLast());
+            return CodeBlock.of("new $T($S, $L, $L, $L)", ModelSpec.DataSource.class,
+                    src.format(), JavaText.string(src.path()), labels.build(), src.labelLast());
         }
         CodeBlock.Builder b = CodeBlock.builder();
         switch (src.format()) {
-            case "csv" -> b.add("$T.csv($S, $L, $L)", ModelSpec.DataSource.class, src.path(),
+            case "csv" -> b.add("$T.csv($L, $L, $L)", ModelSpec.DataSource.class,
+                    JavaText.string(src.path()),
                     labels.build(), src.labelLast());
-            case "idx", "npy" -> b.add("$T.$L($S, $S)", ModelSpec.DataSource.class, src.format(),
-                    src.path(), src.labelFile());
-            case "npz" -> b.add("$T.npz($S, $S, $S)", ModelSpec.DataSource.class, src.path(),
-                    src.xArray(), src.yArray());
-            case "windows" -> b.add("$T.windows($S, $L)", ModelSpec.DataSource.class,
-                    src.path(), window(src.window()));
+            case "idx", "npy" -> b.add("$T.$L($L, $L)", ModelSpec.DataSource.class, src.format(),
+                    JavaText.string(src.path()), JavaText.string(src.labelFile()));
+            case "npz" -> b.add("$T.npz($L, $L, $L)", ModelSpec.DataSource.class,
+                    JavaText.string(src.path()), JavaText.string(src.xArray()),
+                    JavaText.string(src.yArray()));
+            case "windows" -> b.add("$T.windows($L, $L)", ModelSpec.DataSource.class,
+                    JavaText.string(src.path()), window(src.window()));
             default -> throw new AssertionError(src.format());
         }
         if (src.scale() != 1) {
@@ -236,7 +238,7 @@ public final class ModelGenerator {
     private static CodeBlock window(ModelSpec.Window w) {
         return CodeBlock.of("new $T($L, $L, $L, $L, $L, $L, $L)", ModelSpec.Window.class,
                 w.length(), w.horizon(), strings(w.features()), strings(w.targets()),
-                w.time() == null ? "null" : CodeBlock.of("$S", w.time()),
+                w.time() == null ? "null" : JavaText.string(w.time()),
                 w.from() == null ? "null" : doubleLit(w.from()),
                 w.to() == null ? "null" : doubleLit(w.to()));
     }
@@ -244,7 +246,7 @@ public final class ModelGenerator {
     private static CodeBlock strings(List<String> names) {
         CodeBlock.Builder b = CodeBlock.builder().add("$T.of(", List.class);
         for (int i = 0; i < names.size(); i++) {
-            b.add(i == 0 ? "$S" : ", $S", names.get(i));
+            b.add(i == 0 ? "$L" : ", $L", JavaText.string(names.get(i)));
         }
         return b.add(")").build();
     }
