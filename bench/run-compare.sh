@@ -5,7 +5,8 @@
 # (default: sine_mlp fmnist_mlp fmnist_lenet fmnist_lstm fmnist_gru) and batch-1 inference latency
 # of the generated class (bench/InferLatency.java, its "nnc model" line) for the fmnist models.
 # The two trees run alternately, REPEATS times each (default 3); prints the medians and the
-# ratio this tree / other. N is THREADS (default 1). Each tree builds its CLI on first use.
+# ratio this tree / other. N is THREADS (default 1); ONLY=train or ONLY=infer runs one part.
+# Each tree builds its CLI on first use.
 # Needs: dataset-fashion-mnist for the fmnist models. Not part of CI.
 set -euo pipefail
 other=$(cd "${1:?usage: bench/run-compare.sh OTHER_TREE [MODEL...]}" && pwd)
@@ -35,7 +36,7 @@ infer() {  # TREE MODEL: one batch-1 latency of the generated class, µs
   local nn="$1/bench/models/${2}_infer.nn"
   [[ -f "$nn" ]] || nn="$1/bench/models/$2.nn"
   java --add-modules jdk.incubator.vector -cp "$1/cli/target/nnc.jar:$ort" \
-      "$1/bench/InferLatency.java" "$nn" "$tmp/run" 2>/dev/null \
+      "$1/bench/InferLatency.java" "$nn" "$(mktemp -d -p "$tmp")" 2>/dev/null \
     | grep '"nnc model' \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["infer_latency_us_batch1"])'
 }
@@ -54,6 +55,7 @@ PY
 }
 
 for m in "${models[@]}"; do
+  [[ ${ONLY:-train} == train ]] || continue
   this=(); that=()
   for i in $(seq "$repeats"); do
     this+=("$(train "$root" "$m" "$tmp/a.json")")
@@ -62,7 +64,7 @@ for m in "${models[@]}"; do
   report "train $m (threads $threads)" "samples/s" "${this[*]}" "${that[*]}"
 done
 for m in "${models[@]}"; do
-  [[ $m == fmnist_* ]] || continue
+  [[ $m == fmnist_* && ${ONLY:-infer} == infer ]] || continue
   this=(); that=()
   for i in $(seq "$repeats"); do
     this+=("$(infer "$root" "$m")")

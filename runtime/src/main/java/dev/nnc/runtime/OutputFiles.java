@@ -59,6 +59,7 @@ public final class OutputFiles implements AutoCloseable {
 
     private final List<Staged> staged = new ArrayList<>();
     private boolean committed;
+    private boolean discarded;
 
     /**
      * Writes {@code content} to a temporary file beside {@code target} and flushes it to the disk;
@@ -70,11 +71,18 @@ public final class OutputFiles implements AutoCloseable {
         Path temp = tempFor(target);
         try {
             Files.createDirectories(temp.getParent());
+            FileChannel opened;
+            // NOTE: the file is created under the lock that discard takes, so a discard either
+            // sees it and removes it, or comes first and no file is created after it.
             synchronized (this) {
+                if (discarded) {
+                    throw new WeightsException("cannot write " + target + ": the run was stopped");
+                }
                 staged.add(new Staged(target, temp));
+                opened = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE);
             }
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE);
+            try (FileChannel ch = opened;
                     OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch),
                             1 << 16)) {
                 content.writeTo(out);
@@ -95,12 +103,15 @@ public final class OutputFiles implements AutoCloseable {
      */
     public void stageDirectory(Path target, Consumer<Path> fill) {
         Path temp = tempFor(target);
-        try {
-            Files.createDirectories(temp);
-        } catch (IOException e) {
-            throw cannotWrite(target, e);
-        }
         synchronized (this) {
+            if (discarded) {
+                throw new WeightsException("cannot write " + target + ": the run was stopped");
+            }
+            try {
+                Files.createDirectories(temp);
+            } catch (IOException e) {
+                throw cannotWrite(target, e);
+            }
             staged.add(new Staged(target, temp));
         }
         fill.accept(temp);
@@ -139,6 +150,7 @@ public final class OutputFiles implements AutoCloseable {
         if (committed) {
             return false;
         }
+        discarded = true;
         for (Staged s : staged) {
             try {
                 deleteTree(s.temp());

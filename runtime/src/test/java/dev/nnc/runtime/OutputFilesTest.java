@@ -44,6 +44,24 @@ class OutputFilesTest {
         assertEquals(List.of("a.txt", "sub"), names(), "no temporary file left");
     }
 
+    /**
+     * A discard (a second Ctrl-C) that comes while another thread still stages files: nothing
+     * staged after it is created, so no temporary file outlives the process that halts next.
+     */
+    @Test
+    void nothingIsStagedAfterADiscard() throws IOException {
+        Path a = dir.resolve("a.txt");
+        Files.writeString(a, "old a");
+        OutputFiles set = new OutputFiles();
+        set.stage(a, text("new a"));
+        assertTrue(set.discard());
+        assertThrows(WeightsException.class, () -> set.stage(dir.resolve("b.txt"), text("b")));
+        assertThrows(WeightsException.class,
+                () -> set.stageDirectory(dir.resolve("report"), d -> { }));
+        assertEquals(List.of("a.txt"), names(), "no temporary file left");
+        assertEquals("old a", Files.readString(a));
+    }
+
     /** A write that fails (here: as on a full disk) leaves every target as it was. */
     @Test
     void aFailedWriteLeavesThePreviousFilesAndNamesTheFile() throws IOException {
