@@ -63,6 +63,25 @@ public final class AstBuilder {
 
     /** Parses {@code source}; returns {@code null} after reporting syntax errors. */
     public static FileNode parse(SourceFile source, Diagnostics diags) {
+        Parsed p = parseTree(source, diags);
+        return p == null ? null : new AstBuilder(source, diags).file(p.tree());
+    }
+
+    /**
+     * A parse tree and the tokens it came from (comments on their hidden channel among them).
+     *
+     * @param tree the tree of the whole file
+     * @param tokens every token of the file, in order
+     */
+    public record Parsed(NNParser.FileContext tree, List<Token> tokens) {
+    }
+
+    /**
+     * The parse tree of {@code source}, with the same limits as compiling (nesting checked before
+     * the recursive parser runs); {@code null} after reporting syntax errors. The formatter and
+     * the compiler both parse through here.
+     */
+    public static Parsed parseTree(SourceFile source, Diagnostics diags) {
         NNLexer lexer = new NNLexer(CharStreams.fromString(source.text()));
         CommonTokenStream tokens = new CommonTokenStream(lexer);
         NNParser parser = new NNParser(tokens);
@@ -94,7 +113,7 @@ public final class AstBuilder {
         if (listener.count() > 0) {
             return null;
         }
-        return new AstBuilder(source, diags).file(tree);
+        return new Parsed(tree, tokens.getTokens());
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.nnc.compiler.format;
 
-import dev.nnc.compiler.ast.SyntaxErrors;
+import dev.nnc.compiler.ast.AstBuilder;
 import dev.nnc.compiler.diag.Diagnostic;
 import dev.nnc.compiler.diag.Diagnostics;
 import dev.nnc.compiler.diag.SourceFile;
@@ -15,8 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.antlr.v4.runtime.CharStreams;
-import org.antlr.v4.runtime.CommonTokenStream;
 import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.Token;
 import org.antlr.v4.runtime.tree.ParseTree;
@@ -101,21 +99,12 @@ public final class Formatter {
      */
     public static Result format(SourceFile source) {
         Diagnostics diags = new Diagnostics();
-        NNLexer lexer = new NNLexer(CharStreams.fromString(source.text()));
-        CommonTokenStream tokens = new CommonTokenStream(lexer);
-        NNParser parser = new NNParser(tokens);
-        SyntaxErrors listener = new SyntaxErrors(source, diags);
-        lexer.removeErrorListeners();
-        parser.removeErrorListeners();
-        lexer.addErrorListener(listener);
-        parser.addErrorListener(listener);
-        NNParser.FileContext tree = parser.file();
-        if (listener.count() > 0) {
+        AstBuilder.Parsed parsed = AstBuilder.parseTree(source, diags);
+        if (parsed == null) {
             return new Result(null, diags.all());
         }
-        tokens.fill();
-        Printer printer = new Printer(tokens.getTokens());
-        printer.mark(tree);
+        Printer printer = new Printer(parsed.tokens());
+        printer.mark(parsed.tree());
         return new Result(printer.print(), List.of());
     }
 
