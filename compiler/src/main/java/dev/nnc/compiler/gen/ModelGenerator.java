@@ -16,7 +16,6 @@ import dev.nnc.compiler.ops.InitSpec;
 import dev.nnc.compiler.ops.Shape;
 import dev.nnc.compiler.ops.WorkBuffer;
 import dev.nnc.runtime.Init;
-import dev.nnc.runtime.Kernels;
 import dev.nnc.runtime.ModelSpec;
 import dev.nnc.runtime.ParamTensor;
 import dev.nnc.runtime.Rng;
@@ -76,7 +75,7 @@ public final class ModelGenerator {
         for (int i = fp + 1; fp >= 0 && i <= lastBackward; i++) {
             LayerIR l = layers.get(i);
             fusedBackward[i - 1] = layers.get(i - 1).kind() instanceof Activation a
-                    && a.outputDerivative("a", layers.get(i - 1).args()) != null
+                    && a.outputDerivative(CodeBlock.of("a"), layers.get(i - 1).args()) != null
                     && l.kind().fusesInputDerivative(l.in(), l.out(), l.args());
         }
     }
@@ -602,8 +601,8 @@ public final class ModelGenerator {
         for (LayerIR l : layers) {
             int[] offsets = l.params().stream().mapToInt(TensorIR::offset).toArray();
             CodeBlock.Builder c = CodeBlock.builder();
-            l.kind().emitPenalty(new EmitSite(c, "in", "out", null, null, l.in(), l.out(),
-                    l.args(), offsets));
+            l.kind().emitPenalty(EmitSite.forward(c, EmitSite.Mode.TRAIN, "in", "out")
+                    .shapes(l.in(), l.out()).args(l.args()).offsets(offsets).build());
             CodeBlock code = c.build();
             if (!code.isEmpty()) {
                 b.addCode("// penalty of $L\n{\n$>", l.name()).addCode(code).addCode("$<}\n");
@@ -649,14 +648,21 @@ public final class ModelGenerator {
             for (int k = 0; k < helpers(l).size(); k++) {
                 helperNames.add(helperName(l, k));
             }
-            // NOTE: relu runs on the runtime's kernels, the bits of its emitted loops without a
-            // data-dependent branch per value (which mispredicts on about half of them)
-            boolean relu = l.kind() instanceof Activation.Relu;
-            if (relu) {
-                fwd.addStatement("$T.relu(in, out, n * $L)", Kernels.class, l.in().size());
+            CodeBlock.Builder train = CodeBlock.builder();
+            CodeBlock.Builder infer = CodeBlock.builder();
+            for (EmitSite.Mode mode : List.of(EmitSite.Mode.TRAIN, EmitSite.Mode.INFER)) {
+                l.kind().emitForward(EmitSite.forward(mode == EmitSite.Mode.TRAIN ? train : infer,
+                        mode, "in", "out").shapes(l.in(), l.out()).args(l.args())
+                        .offsets(offsets).bufferOffsets(bufferOffsets).work(work).rng(rng)
+                        .helpers(helperNames).build());
+            }
+            CodeBlock trainCode = train.build();
+            CodeBlock inferCode = infer.build();
+            if (trainCode.equals(inferCode)) {
+                fwd.add(trainCode);
             } else {
-                l.kind().emitForward(new EmitSite(fwd, "in", "out", null, null, l.in(), l.out(),
-                        l.args(), offsets, "training", work, rng, bufferOffsets, helperNames));
+                fwd.beginControlFlow("if (training)").add(trainCode).nextControlFlow("else")
+                        .add(inferCode).endControlFlow();
             }
             t.addMethod(MethodSpec.methodBuilder(method("fwd", l))
                     .addModifiers(Modifier.PRIVATE)
@@ -674,20 +680,15 @@ public final class ModelGenerator {
                     bwd.addStatement("final float[] gp = this.gp");
                 }
                 String gradIn = l.index() > firstParam ? "gin" : null;
-                if (relu && gradIn != null) {
-                    bwd.addStatement("$T.reluBackward(in, gout, gin, n * $L)", Kernels.class,
-                            l.in().size());
-                } else {
-                    EmitSite site = new EmitSite(bwd, "in", "out", gradIn, "gout", l.in(),
-                            l.out(), l.args(), offsets, "true", work, rng, bufferOffsets,
-                            helperNames);
-                    if (l.index() > 0 && fusedBackward[l.index() - 1]) {
-                        LayerIR act = layers.get(l.index() - 1);
-                        site = site.withGradInDerivative(
-                                a -> ((Activation) act.kind()).outputDerivative(a, act.args()));
-                    }
-                    l.kind().emitBackward(site);
+                EmitSite.Builder site = EmitSite.backward(bwd, "in", "out", gradIn, "gout")
+                        .shapes(l.in(), l.out()).args(l.args()).offsets(offsets)
+                        .bufferOffsets(bufferOffsets).work(work).rng(rng).helpers(helperNames);
+                if (l.index() > 0 && fusedBackward[l.index() - 1]) {
+                    LayerIR act = layers.get(l.index() - 1);
+                    site.gradInDerivative(
+                            a -> ((Activation) act.kind()).outputDerivative(a, act.args()));
                 }
+                l.kind().emitBackward(site.build());
                 t.addMethod(MethodSpec.methodBuilder(method("bwd", l))
                         .addModifiers(Modifier.PRIVATE)
                         .addJavadoc("Backward of $L.\n", l.name())

@@ -1,5 +1,6 @@
 package dev.nnc.compiler.ops;
 
+import com.palantir.javapoet.CodeBlock;
 import dev.nnc.runtime.Kernels;
 import java.util.List;
 
@@ -143,18 +144,14 @@ public final class Dense implements LayerKind {
         int w = s.offset(0);
         boolean bias = s.args().bool("bias");
         var c = s.code();
-        if (kernel(s) && !s.inferenceOnly()) {
+        if (kernel(s) && !s.standalone()) {
             // NOTE: inference always sums as the standalone class's loops do (Kernels.denseInfer:
             // ascending k, fused multiply-adds), so predictions do not depend on the JVM's
             // options and equal the standalone class's to the bit; training steps take the
             // fastest kernels.
-            c.beginControlFlow("if ($L)", s.training());
-            c.addStatement("$T.denseForward($L, $L, $L, p, $L, $L, $L, $L)", Kernels.class, s.in(),
-                    rows, in, w, bias ? s.offset(1) : -1, out, s.out());
-            c.nextControlFlow("else");
-            c.addStatement("$T.denseInfer($L, $L, $L, p, $L, $L, $L, $L)", Kernels.class,
-                    s.in(), rows, in, w, bias ? s.offset(1) : -1, out, s.out());
-            c.endControlFlow();
+            c.addStatement("$T.$L($L, $L, $L, p, $L, $L, $L, $L)", Kernels.class,
+                    s.training() ? "denseForward" : "denseInfer", s.in(), rows, in, w,
+                    bias ? s.offset(1) : -1, out, s.out());
             return;
         }
         // the standalone class's form of Kernels.denseInfer adds with one rounding per product
@@ -259,8 +256,8 @@ public final class Dense implements LayerKind {
         }
         // dLoss/dIn, times the derivative of the activation before the layer when it is fused
         // here (the same product the activation's own pass would take, to the bit)
-        String scale = s.gradInDerivative() == null ? "" : " * (" + s.gradInDerivative().apply("xv")
-                + ")";
+        CodeBlock scale = s.gradInDerivative() == null ? CodeBlock.of("")
+                : CodeBlock.of(" * ($L)", s.gradInDerivative().apply(CodeBlock.of("xv")));
         boolean locals = out <= LOCAL_SUMS;
         // NOTE: with one input there is no loop over the inputs, and the bias gradient is summed
         // in the loop over the outputs (each gradient's additions in the same order).

@@ -221,7 +221,7 @@ public final class Recurrent implements LayerKind {
             String name = e.getKey();
             boolean fwdNeeded = name.equals("xT") || name.startsWith("zx")
                     || name.startsWith("hu") || name.startsWith("hT") || name.startsWith("cT");
-            if (s.inferenceOnly()) {
+            if (s.standalone()) {
                 if (fwdNeeded) {
                     // NOTE: the standalone class's layer methods are static; they allocate their
                     // scratch once per call, never per step.
@@ -329,7 +329,7 @@ public final class Recurrent implements LayerKind {
                 System.class, s.in(), k.t, k.f, k.f, k.f);
         c.endControlFlow();
         c.endControlFlow();
-        if (s.inferenceOnly()) {
+        if (s.standalone()) {
             for (int d = 0; d < k.dirs; d++) {
                 forwardDirection(s, k, d, false, true);
             }
@@ -340,16 +340,13 @@ public final class Recurrent implements LayerKind {
         // the cells' step on the sequence kernels, whose σ and tanh round as the standalone's
         // copies of Activations do), so predictions do not depend on the JVM's options and equal
         // the standalone class's to the bit, as for dense layers.
-        c.beginControlFlow("if ($L)", s.training());
-        c.addStatement("final $T seqk = $T.get()", SequenceKernels.class, SequenceKernels.class);
-        for (int d = 0; d < k.dirs; d++) {
-            forwardDirection(s, k, d, true, false);
+        if (s.training()) {
+            c.addStatement("final $T seqk = $T.get()", SequenceKernels.class,
+                    SequenceKernels.class);
         }
-        c.nextControlFlow("else");
         for (int d = 0; d < k.dirs; d++) {
-            forwardDirection(s, k, d, false, false);
+            forwardDirection(s, k, d, s.training(), false);
         }
-        c.endControlFlow();
     }
 
     /**
