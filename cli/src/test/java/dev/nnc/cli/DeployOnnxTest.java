@@ -9,7 +9,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.nnc.compiler.onnx.OnnxExportException;
-import dev.nnc.compiler.onnx.OnnxExporter;
+import dev.nnc.compiler.gen.OnnxExporter;
 import dev.nnc.compiler.ops.Args;
 import dev.nnc.compiler.ops.LayerKind;
 import dev.nnc.compiler.ops.Shape;

@@ -11,7 +11,7 @@ import dev.nnc.compiler.Compilation;
 import dev.nnc.compiler.InMemoryJavac;
 import dev.nnc.compiler.NnCompiler;
 import dev.nnc.compiler.gen.StandaloneGenerator;
-import dev.nnc.compiler.onnx.OnnxExporter;
+import dev.nnc.compiler.gen.OnnxExporter;
 import dev.nnc.runtime.Preprocessing;
 import dev.nnc.runtime.Rng;
 import dev.nnc.runtime.TrainableModel;

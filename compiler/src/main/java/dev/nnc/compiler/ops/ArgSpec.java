@@ -97,6 +97,14 @@ public record ArgSpec(String name, Type type, Object defaultValue, double min, b
     }
 
     private static String fmt(double v) {
-        return dev.nnc.compiler.sema.Values.format(v);
+        return format(v);
+    }
+
+    /** A number as people write it: {@code 3}, {@code 0.5}, {@code 1.0E-5}. */
+    public static String format(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return Double.toString(v);
     }
 }

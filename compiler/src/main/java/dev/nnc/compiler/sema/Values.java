@@ -7,9 +7,6 @@ public final class Values {
 
     /** A number as people write it: {@code 3}, {@code 0.5}, {@code 1.0E-5}. */
     public static String format(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return Long.toString((long) v);
-        }
-        return Double.toString(v);
+        return dev.nnc.compiler.ops.ArgSpec.format(v);
     }
 }
