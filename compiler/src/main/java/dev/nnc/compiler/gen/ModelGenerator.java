@@ -19,13 +19,10 @@ import dev.nnc.runtime.Init;
 import dev.nnc.runtime.ModelSpec;
 import dev.nnc.runtime.ParamTensor;
 import dev.nnc.runtime.Rng;
-import dev.nnc.runtime.Schedule;
-import dev.nnc.runtime.StopCondition;
 import dev.nnc.runtime.TrainableModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -163,7 +160,7 @@ public final class ModelGenerator {
                     ParamTensor.class), "BUFFER_TENSORS", CONST).initializer(bufs.build())
                     .build());
         }
-        t.addField(FieldSpec.builder(SPEC, "SPEC", CONST).initializer(spec(m.spec())).build());
+        t.addField(FieldSpec.builder(SPEC, "SPEC", CONST).initializer(SpecWriter.write(m.spec())).build());
     }
 
     private static String intArray(Shape s) {
@@ -172,140 +169,6 @@ public final class ModelGenerator {
 
     private static String joined(int[] a) {
         return String.join(", ", Arrays.stream(a).mapToObj(Integer::toString).toList());
-    }
-
-    private CodeBlock spec(ModelSpec s) {
-        CodeBlock.Builder b = CodeBlock.builder();
-        b.add("new $T(\n$T.$L,\n", SPEC, ModelSpec.Loss.class, s.loss().name());
-        CodeBlock.Builder args = CodeBlock.builder().add("$T.of(", Map.class);
-        boolean first = true;
-        for (Map.Entry<String, Double> e : s.optimizer().args().entrySet().stream()
-                .sorted(Map.Entry.comparingByKey()).toList()) {
-            args.add(first ? "$S, $L" : ", $S, $L", e.getKey(), doubleLit(e.getValue()));
-            first = false;
-        }
-        args.add(")");
-        b.add("new $T($S, $L),\n", ModelSpec.OptimizerSpec.class, s.optimizer().name(),
-                args.build());
-        b.add("$LL,\n", s.seed());
-        ModelSpec.TrainSpec tr = s.train();
-        b.add("new $T($L, $L, $L, $L, $L, $L, $L, $L, $L, $L),\n", ModelSpec.TrainSpec.class,
-                tr.epochs(), tr.batch(), tr.shuffle(), stop(tr.stop()),
-                doubleLit(tr.validation()), tr.logEvery(), schedule(tr.schedule()),
-                doubleLit(tr.clipNorm()), doubleLit(tr.clipValue()),
-                early(tr.earlyStopping()));
-        ModelSpec.DataSpec d = s.data();
-        b.add("new $T($L, $L, $T.$L, $T.$L))", ModelSpec.DataSpec.class, source(d.train()),
-                source(d.test()), ModelSpec.Normalization.class, d.features().name(),
-                ModelSpec.Normalization.class, d.labels().name());
-        return b.build();
-    }
-
-    private static CodeBlock source(ModelSpec.DataSource src) {
-        if (src == null) {
-            return CodeBlock.of("null");
-        }
-        CodeBlock.Builder labels = CodeBlock.builder().add("$T.of(", List.class);
-        for (int i = 0; i < src.labels().size(); i++) {
-            labels.add(i == 0 ? "$L" : ", $L", JavaText.string(src.labels().get(i)));
-        }
-        labels.add(")");
-        if (src.format().equals("csv") && src.scale() == 1) {
-            return CodeBlock.of("new $T($S, $L, $L, $L)", ModelSpec.DataSource.class,
-                    src.format(), JavaText.string(src.path()), labels.build(), src.labelLast());
-        }
-        CodeBlock.Builder b = CodeBlock.builder();
-        switch (src.format()) {
-            case "csv" -> b.add("$T.csv($L, $L, $L)", ModelSpec.DataSource.class,
-                    JavaText.string(src.path()),
-                    labels.build(), src.labelLast());
-            case "idx", "npy" -> b.add("$T.$L($L, $L)", ModelSpec.DataSource.class, src.format(),
-                    JavaText.string(src.path()), JavaText.string(src.labelFile()));
-            case "npz" -> b.add("$T.npz($L, $L, $L)", ModelSpec.DataSource.class,
-                    JavaText.string(src.path()), JavaText.string(src.xArray()),
-                    JavaText.string(src.yArray()));
-            case "windows" -> b.add("$T.windows($L, $L)", ModelSpec.DataSource.class,
-                    JavaText.string(src.path()), window(src.window()));
-            default -> throw new AssertionError(src.format());
-        }
-        if (src.scale() != 1) {
-            b.add(".withScale($L)", doubleLit(src.scale()));
-        }
-        return b.build();
-    }
-
-    private static CodeBlock window(ModelSpec.Window w) {
-        return CodeBlock.of("new $T($L, $L, $L, $L, $L, $L, $L)", ModelSpec.Window.class,
-                w.length(), w.horizon(), strings(w.features()), strings(w.targets()),
-                w.time() == null ? "null" : JavaText.string(w.time()),
-                w.from() == null ? "null" : doubleLit(w.from()),
-                w.to() == null ? "null" : doubleLit(w.to()));
-    }
-
-    private static CodeBlock strings(List<String> names) {
-        CodeBlock.Builder b = CodeBlock.builder().add("$T.of(", List.class);
-        for (int i = 0; i < names.size(); i++) {
-            b.add(i == 0 ? "$L" : ", $L", JavaText.string(names.get(i)));
-        }
-        return b.add(")").build();
-    }
-
-    private static CodeBlock stop(StopCondition c) {
-        if (c == null) {
-            return CodeBlock.of("null");
-        }
-        if (c instanceof StopCondition.Compare cmp) {
-            return CodeBlock.of("new $T($S, $T.$L, $L)", StopCondition.Compare.class,
-                    cmp.metric(), StopCondition.Op.class, cmp.op().name(),
-                    doubleLit(cmp.value()));
-        }
-        if (c instanceof StopCondition.And a) {
-            return CodeBlock.of("new $T($L, $L)", StopCondition.And.class, stop(a.left()),
-                    stop(a.right()));
-        }
-        StopCondition.Or o = (StopCondition.Or) c;
-        return CodeBlock.of("new $T($L, $L)", StopCondition.Or.class, stop(o.left()),
-                stop(o.right()));
-    }
-
-    private static CodeBlock schedule(Schedule s) {
-        if (s == null) {
-            return CodeBlock.of("null");
-        }
-        if (s instanceof Schedule.Step x) {
-            return CodeBlock.of("new $T($L, $L)", Schedule.Step.class, x.every(),
-                    doubleLit(x.gamma()));
-        }
-        if (s instanceof Schedule.MultiStep x) {
-            return CodeBlock.of("new $T(new int[] {$L}, $L)", Schedule.MultiStep.class,
-                    joined(x.at()), doubleLit(x.gamma()));
-        }
-        if (s instanceof Schedule.Exponential x) {
-            return CodeBlock.of("new $T($L)", Schedule.Exponential.class, doubleLit(x.gamma()));
-        }
-        if (s instanceof Schedule.Inverse x) {
-            return CodeBlock.of("new $T($L, $L)", Schedule.Inverse.class, doubleLit(x.gamma()),
-                    doubleLit(x.power()));
-        }
-        if (s instanceof Schedule.Polynomial x) {
-            return CodeBlock.of("new $T($L, $L, $L)", Schedule.Polynomial.class,
-                    doubleLit(x.power()), x.epochs(), doubleLit(x.min()));
-        }
-        if (s instanceof Schedule.Cosine x) {
-            return CodeBlock.of("new $T($L, $L)", Schedule.Cosine.class, x.epochs(),
-                    doubleLit(x.min()));
-        }
-        Schedule.Plateau x = (Schedule.Plateau) s;
-        return CodeBlock.of("new $T($S, $L, $L, $L)", Schedule.Plateau.class, x.metric(),
-                doubleLit(x.factor()), x.patience(), doubleLit(x.min()));
-    }
-
-    private static CodeBlock early(Schedule.EarlyStopping e) {
-        if (e == null) {
-            return CodeBlock.of("null");
-        }
-        return CodeBlock.of("new $T($S, $L, $L, $L)", Schedule.EarlyStopping.class, e.metric(),
-                e.patience(), e.restoreBest(), doubleLit(e.minDelta()));
     }
 
     private static String doubleLit(double v) {
