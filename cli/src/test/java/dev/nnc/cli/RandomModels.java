@@ -1,5 +1,9 @@
 package dev.nnc.cli;
 
+import dev.nnc.compiler.ops.Activation;
+import dev.nnc.compiler.ops.ArgSpec;
+import dev.nnc.compiler.ops.LayerKind;
+import dev.nnc.compiler.ops.Registry;
 import dev.nnc.runtime.Rng;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,12 +36,16 @@ import java.util.Locale;
  * Fixtures — cases kept after a failure — are read back from the same three files.
  */
 final class RandomModels {
-    private static final String[] ACTIVATIONS = {"relu", "sigmoid", "tanh", "identity",
-        "leaky_relu(alpha: 0.1)"};
+    /**
+     * Every element-wise activation of the registry (the kinds extending {@link Activation}): a
+     * new one is drawn, and so checked in every deployment form, with no change here.
+     */
+    private static final List<LayerKind> ACTIVATIONS = Registry.standard().layerNames().stream()
+            .map(Registry.standard()::layer).filter(k -> k instanceof Activation).toList();
     private static final String[] NORMALIZE = {"none", "minmax", "zscore"};
     private static final double[] SCALES = {1, 1, 1, 16, 255, 0.5};
     /** Every optimizer of the registry, with a small learning rate. */
-    private static final String[] OPTIMIZERS = dev.nnc.compiler.ops.Registry.standard()
+    private static final String[] OPTIMIZERS = Registry.standard()
             .optimizerNames().stream().sorted().map(o -> o + "(lr: 0.005)")
             .toArray(String[]::new);
     /** Rows of training data per case. */
@@ -174,7 +182,27 @@ final class RandomModels {
         }
 
         String act() {
-            return chance(0.25) ? "" : " -> " + pick(ACTIVATIONS);
+            return chance(0.25) ? "" : " -> " + activation();
+        }
+
+        /**
+         * An activation of the registry, each numeric argument either left to its default or
+         * drawn inside its range: {@code leaky_relu(alpha: 0.37)}.
+         */
+        String activation() {
+            LayerKind k = ACTIVATIONS.get(rng.nextInt(ACTIVATIONS.size()));
+            List<String> args = new ArrayList<>();
+            for (ArgSpec a : k.args()) {
+                if (a.type() == ArgSpec.Type.NUMBER && Double.isFinite(a.min())
+                        && Double.isFinite(a.max()) && (a.required() || chance(0.5))) {
+                    // two decimals strictly inside the range
+                    double v = Math.round((a.min() + (0.05 + 0.9 * rng.nextDouble())
+                            * (a.max() - a.min())) * 100) / 100.0;
+                    args.add(a.name() + ": " + num(Math.min(Math.max(v, a.min() + 0.01),
+                            a.max() - 0.01)));
+                }
+            }
+            return k.name() + (args.isEmpty() ? "" : "(" + String.join(", ", args) + ")");
         }
 
         Case build() {
@@ -213,7 +241,7 @@ final class RandomModels {
                 switch (rng.nextInt(5)) {
                     case 0, 1 -> line("dense(" + between(1, 9) + (chance(0.2) ? ", bias: false"
                             : "") + ")" + act());
-                    case 2 -> line(pick(ACTIVATIONS));
+                    case 2 -> line(activation());
                     case 3 -> line("dropout(" + pick(new String[] {"0.1", "0.25", "0.5"}) + ")");
                     default -> line("batchnorm" + act());
                 }
