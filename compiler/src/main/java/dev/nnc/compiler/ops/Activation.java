@@ -262,6 +262,45 @@ public abstract class Activation implements LayerKind {
         }
     }
 
+    /**
+     * softplus: A = log(1 + e^Z), dZ = dA · σ(Z). NOTE: computed as max(Z, 0) + log1p(e^−|Z|)
+     * and σ(Z) as 1 / (1 + e^−Z), in double on {@link StrictMath}, so neither overflows (e^Z for
+     * a large Z) nor loses the small values (log(1 + tiny)), and every form computes the same
+     * bits.
+     */
+    public static final class Softplus extends Activation {
+        @Override
+        public String name() {
+            return "softplus";
+        }
+
+        @Override
+        public String description() {
+            return "A = log(1 + exp(Z))";
+        }
+
+        @Override
+        protected int cost() {
+            return 4;
+        }
+
+        @Override
+        protected CodeBlock forward(CodeBlock z, Args args) {
+            return CodeBlock.of("(float) ($T.max($L, 0f) + $T.log1p($T.exp(-$T.abs($L))))",
+                    Math.class, z, StrictMath.class, StrictMath.class, Math.class, z);
+        }
+
+        @Override
+        protected CodeBlock derivative(CodeBlock z, CodeBlock a, Args args) {
+            return CodeBlock.of("(float) (1.0 / (1.0 + $T.exp(-$L)))", StrictMath.class, z);
+        }
+
+        @Override
+        public void exportOnnx(ExportSite s) {
+            s.unary("Softplus");
+        }
+    }
+
     /** leaky_relu(alpha): A = Z where Z &gt; 0, else alpha·Z; dZ = dA · (1 or alpha). */
     public static final class LeakyRelu extends Activation {
         @Override
