@@ -4,7 +4,7 @@ import dev.nnc.compiler.ops.Activation;
 import dev.nnc.compiler.ops.ArgSpec;
 import dev.nnc.compiler.ops.LayerKind;
 import dev.nnc.compiler.ops.Registry;
-import dev.nnc.runtime.Rng;
+import dev.nnc.runtime.model.Rng;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

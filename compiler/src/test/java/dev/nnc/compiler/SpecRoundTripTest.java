@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.compiler.diag.SourceFile;
-import dev.nnc.runtime.ModelSpec;
-import dev.nnc.runtime.TrainableModel;
+import dev.nnc.runtime.model.ModelSpec;
+import dev.nnc.runtime.model.TrainableModel;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;

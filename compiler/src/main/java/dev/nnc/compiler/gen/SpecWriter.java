@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a value of the runtime's {@link dev.nnc.runtime.ModelSpec} (or any value built of
+ * Writes a value of the runtime's {@link dev.nnc.runtime.model.ModelSpec} (or any value built of
  * records, enums, lists, maps, arrays, strings and numbers) as the Java expression that rebuilds
  * it. Records are written through their canonical constructor, component by component as
  * {@link Class#getRecordComponents()} lists them, so a component added to a spec record is

@@ -2,8 +2,8 @@ package dev.nnc.compiler.ops;
 
 import com.palantir.javapoet.CodeBlock;
 import dev.nnc.compiler.onnx.OnnxGraph;
-import dev.nnc.runtime.Activations;
-import dev.nnc.runtime.Kernels;
+import dev.nnc.runtime.kernels.Activations;
+import dev.nnc.runtime.kernels.Kernels;
 import java.util.List;
 
 /**
@@ -110,7 +110,7 @@ public abstract class Activation implements LayerKind {
 
     /**
      * sigmoid: A = 1 / (1 + e^−Z), dZ = dA · A(1 − A). Computed as {@link
-     * dev.nnc.runtime.Activations} computes it: in the model class by its array kernel (loops
+     * dev.nnc.runtime.kernels.Activations} computes it: in the model class by its array kernel (loops
      * the JIT vectorizes, a work buffer holding the powers of two), in the standalone class by
      * its copy of the scalar function, to the same bits.
      */

@@ -1,7 +1,7 @@
 package dev.nnc.compiler.ops;
 
 import com.palantir.javapoet.CodeBlock;
-import dev.nnc.runtime.Kernels;
+import dev.nnc.runtime.kernels.Kernels;
 import java.util.List;
 
 /**

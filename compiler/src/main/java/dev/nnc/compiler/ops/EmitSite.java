@@ -154,7 +154,7 @@ public final class EmitSite {
         return work;
     }
 
-    /** The model's {@link dev.nnc.runtime.Rng} for random masks, or {@code null}. */
+    /** The model's {@link dev.nnc.runtime.model.Rng} for random masks, or {@code null}. */
     public String rng() {
         return rng;
     }
