@@ -313,6 +313,11 @@ public final class Metrics {
             }
         }
 
+        /** The loss the outputs are judged under. */
+        public ModelSpec.Loss loss() {
+            return loss;
+        }
+
         /** Mean squared error so far. */
         public double mse() {
             return values == 0 ? Double.NaN : ssRes / values;
