@@ -2,7 +2,7 @@ package dev.nnc.cli.report;
 
 import dev.nnc.compiler.ir.LayerIR;
 import dev.nnc.compiler.ir.ModelIR;
-import dev.nnc.runtime.ClassLabels;
+import dev.nnc.runtime.Confusion;
 import dev.nnc.runtime.DataLoader;
 import dev.nnc.runtime.Dataset;
 import dev.nnc.runtime.LoadedData;
@@ -12,6 +12,7 @@ import dev.nnc.runtime.ModelSpec;
 import dev.nnc.runtime.Prediction;
 import dev.nnc.runtime.Predictor;
 import dev.nnc.runtime.Preprocessing;
+import dev.nnc.runtime.Training;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,9 +20,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jfree.chart.JFreeChart;
 
 /**
  * The report of a trained model: a self-contained {@code index.html} and the PNG images it shows,
@@ -47,6 +50,7 @@ import java.util.Map;
 public final class Report {
     static final int W = 800;
     static final int H = 450;
+    static final int LR_H = 280;
     private static final int GRID = 150;
 
     private Report() {
@@ -98,6 +102,9 @@ public final class Report {
         if (!spec.loss().isClassification() && inputs == 1 && outputs == 1 && train != null) {
             fit(in, train, test, dir, page, images);
         }
+        if (!spec.loss().isClassification() && train != null) {
+            RegressionFigures.write(in, train, test, dir, page, images);
+        }
         if (classifier && inputs == 2 && train != null) {
             regions(in, train, test, dir, page, images);
         }
@@ -141,52 +148,25 @@ public final class Report {
 
     private static void curves(History h, ModelSpec spec, Path dir, Page page,
             List<Path> images) {
-        double[] epoch = h.values("epoch");
-        List<Charts.Line> loss = new ArrayList<>();
-        loss.add(new Charts.Line("training, mean batch loss", epoch, h.values("train_loss"),
-                new Color(0x9ecae1), true, false, 1.2f));
-        if (h.has("loss")) {
-            loss.add(new Charts.Line("training set", epoch, h.values("loss"), Charts.STRONG[0],
-                    true, true, 2f));
-        }
-        if (h.has("val_loss")) {
-            loss.add(new Charts.Line("validation set", epoch, h.values("val_loss"),
-                    Charts.STRONG[1], true, true, 2f));
-        }
-        String lossName = spec.loss().id();
         Path p = dir.resolve("loss.png");
-        Charts.png(Charts.lines("Loss (" + lossName + ") per epoch", "epoch", "loss", loss, true),
-                W, H, p);
+        Charts.png(TrainingCurves.loss(h, spec), W, H, p);
         images.add(p);
         page.image("Loss", p, "The loss per epoch: the mean of the epoch's batch losses (every "
                 + "epoch), and the loss over the whole training and validation sets where the "
                 + "trainer measured it (logged epochs, the last one, and those the stop "
                 + "condition reads).");
-
-        String q = spec.loss().isClassification() ? "accuracy" : "r2";
-        if (h.has(q) || h.has("val_" + q)) {
-            List<Charts.Line> m = new ArrayList<>();
-            if (h.has(q)) {
-                m.add(new Charts.Line("training set", epoch, h.values(q), Charts.STRONG[0], true,
-                        true, 2f));
-            }
-            if (h.has("val_" + q)) {
-                m.add(new Charts.Line("validation set", epoch, h.values("val_" + q),
-                        Charts.STRONG[1], true, true, 2f));
-            }
-            String label = q.equals("r2") ? "R²" : "accuracy";
+        JFreeChart metric = TrainingCurves.metric(h, spec);
+        if (metric != null) {
+            String label = spec.loss().isClassification() ? "Accuracy" : "R²";
             Path mp = dir.resolve("metric.png");
-            Charts.png(Charts.lines(cap(label) + " per epoch", "epoch", label, m, false), W, H,
-                    mp);
+            Charts.png(metric, W, H, mp);
             images.add(mp);
-            page.image(cap(label), mp, cap(label) + " over the training and validation sets, "
-                    + "at the epochs where it was measured.");
+            page.image(label, mp, label + " over the training and validation sets, at the "
+                    + "epochs where it was measured.");
         }
         if (h.has("lr")) {
             Path lp = dir.resolve("lr.png");
-            Charts.png(Charts.lines("Learning rate per epoch", "epoch", "learning rate",
-                    List.of(new Charts.Line("lr", epoch, h.values("lr"), Charts.STRONG[2], true,
-                            false, 2f)), false), W, 260, lp);
+            Charts.png(TrainingCurves.rate(h, spec), W, LR_H, lp);
             images.add(lp);
             page.image("Learning rate", lp, "The optimizer's learning rate in each epoch ("
                     + spec.optimizer().name() + ").");
@@ -216,9 +196,9 @@ public final class Report {
         String xName = name(train.features(), 0, "x");
         String yName = name(train.labels(), 0, "y");
         Path p = dir.resolve("fit.png");
-        Charts.png(Charts.lines("Fitted curve over the training data", xName, yName, List.of(
+        Charts.png(Charts.xy("Fitted curve over the training data", xName, yName, List.of(
                 new Charts.Line("training samples", tx, ty, new Color(0x7f7f7f), false, true, 1f),
-                new Charts.Line("model", gx, gy, Charts.STRONG[1], true, false, 2.5f)), false),
+                new Charts.Line("model", gx, gy, Charts.STRONG[1], true, false, 2.5f))),
                 W, H, p);
         images.add(p);
         page.image("Fitted curve", p, "The model's output over the range of the data, drawn "
@@ -234,11 +214,11 @@ public final class Report {
             double[] sp = first(pr.predict(srows));
             int[] order = order(sx);
             Path tp = dir.resolve("test.png");
-            Charts.png(Charts.lines("Model on the test data", xName, yName, List.of(
+            Charts.png(Charts.xy("Model on the test data", xName, yName, List.of(
                     new Charts.Line("test samples", pick(sx, order), pick(sy, order),
                             Charts.STRONG[0], false, true, 1f),
                     new Charts.Line("model", pick(sx, order), pick(sp, order), Charts.STRONG[1],
-                            true, false, 2.5f)), false), W, H, tp);
+                            true, false, 2.5f))), W, H, tp);
             images.add(tp);
             page.image("Test curve", tp, "The model's answers at the " + t.size()
                     + " test inputs, against the test labels.");
@@ -281,7 +261,7 @@ public final class Report {
         Path p = dir.resolve("regions.png");
         Charts.png(Charts.regions("Decision regions over the training data",
                 name(train.features(), 0, "x1"), name(train.features(), 1, "x2"), gx, gy, cls,
-                x0, x1, pc, labels(in)), W, (int) (W * 0.75), p);
+                x0, x1, pc, shown(labels(in))), W, (int) (W * 0.75), p);
         images.add(p);
         page.image("Decision regions", p, "The class the model gives each point of the plane "
                 + "(pale), and the " + d.size() + " training samples in the color of their true "
@@ -310,7 +290,7 @@ public final class Report {
         Path p = dir.resolve("confusion.png");
         int side = Math.min(W, 260 + 90 * k);
         Charts.png(Charts.confusion("Confusion matrix, " + which + " data (" + d.size()
-                + " samples)", m, labels), side + 80, side, p);
+                + " samples)", m, shown(labels)), side + 80, side, p);
         images.add(p);
         page.confusion(p, which, m, labels);
     }
@@ -326,12 +306,17 @@ public final class Report {
 
     /** The class labels as the data writes them, by output index. */
     static List<String> labels(Input in) {
-        ClassLabels cl = in.prep().classes();
-        int k = Math.max(2, in.model().outputSize());
+        return Training.classNames(in.prep().classes(), Math.max(2, in.model().outputSize()));
+    }
+
+    /**
+     * Class names as charts show them: a name the data gives as is ({@code setosa}), a number
+     * as {@code class 3}.
+     */
+    static List<String> shown(List<String> labels) {
         List<String> l = new ArrayList<>();
-        for (int i = 0; i < k; i++) {
-            l.add(cl != null && cl.size() == k ? ClassLabels.format(cl.label(i))
-                    : Integer.toString(i));
+        for (String s : labels) {
+            l.add(s.matches("-?[0-9][0-9.eE+-]*") ? "class " + s : s);
         }
         return l;
     }
@@ -401,7 +386,7 @@ public final class Report {
     }
 
     /** The HTML page, built section by section. */
-    private static final class Page {
+    static final class Page {
         private final Input in;
         private final StringBuilder charts = new StringBuilder();
         private final StringBuilder data = new StringBuilder();
@@ -414,7 +399,7 @@ public final class Report {
         void image(String title, Path p, String caption) {
             StringBuilder sb = p.getFileName().toString().matches("loss.png|metric.png|lr.png")
                     ? charts : data;
-            int h = p.getFileName().toString().equals("lr.png") ? 260
+            int h = p.getFileName().toString().equals("lr.png") ? LR_H
                     : p.getFileName().toString().equals("regions.png") ? (int) (W * 0.75) : H;
             figure(sb, title, p.getFileName().toString(), W, h, caption);
         }
@@ -425,29 +410,36 @@ public final class Report {
             figure(data, "Confusion matrix", p.getFileName().toString(), side + 80, side,
                     "Rows: the true class; columns: the class the model gives; on the " + which
                             + " data.");
-            data.append("<table class=\"num\"><caption>Per class, ").append(esc(which))
-                    .append(" data</caption>\n<tr><th>class</th><th>samples</th>"
-                            + "<th>predicted</th><th>precision</th><th>recall</th></tr>\n");
-            long total = 0;
-            long correct = 0;
-            for (int c = 0; c < k; c++) {
-                long support = 0;
-                long predicted = 0;
-                for (int j = 0; j < k; j++) {
-                    support += m[c][j];
-                    predicted += m[j][c];
+            Confusion c = new Confusion(k);
+            for (int t = 0; t < k; t++) {
+                for (int q = 0; q < k; q++) {
+                    for (long i = 0; i < m[t][q]; i++) {
+                        c.add(t, q);
+                    }
                 }
-                total += support;
-                correct += m[c][c];
-                data.append("<tr><td>").append(esc(labels.get(c))).append("</td><td>")
-                        .append(support).append("</td><td>").append(predicted)
-                        .append("</td><td>").append(ratio(m[c][c], predicted))
-                        .append("</td><td>").append(ratio(m[c][c], support))
+            }
+            data.append("<table class=\"num\" id=\"classes\"><caption>Per class, ")
+                    .append(esc(which)).append(" data</caption>\n<tr><th>class</th>"
+                            + "<th>samples</th><th>predicted</th><th>precision</th>"
+                            + "<th>recall</th><th>F1</th></tr>\n");
+            for (int q = 0; q < k; q++) {
+                data.append("<tr><td>").append(esc(labels.get(q))).append("</td><td>")
+                        .append(c.support(q)).append("</td><td>").append(c.predicted(q))
+                        .append("</td><td>").append(fixed(c.precision(q))).append("</td><td>")
+                        .append(fixed(c.recall(q))).append("</td><td>").append(fixed(c.f1(q)))
                         .append("</td></tr>\n");
             }
-            data.append("<tr><th>all</th><td>").append(total).append("</td><td>").append(total)
-                    .append("</td><td colspan=\"2\">accuracy ").append(ratio(correct, total))
-                    .append("</td></tr>\n</table>\n");
+            data.append("<tr><th>macro mean</th><td></td><td></td><td>")
+                    .append(fixed(c.macroPrecision())).append("</td><td>")
+                    .append(fixed(c.macroRecall())).append("</td><td>")
+                    .append(fixed(c.macroF1())).append("</td></tr>\n");
+            data.append("<tr><th>weighted mean</th><td></td><td></td><td>")
+                    .append(fixed(c.weightedPrecision())).append("</td><td>")
+                    .append(fixed(c.weightedRecall())).append("</td><td>")
+                    .append(fixed(c.weightedF1())).append("</td></tr>\n");
+            data.append("<tr><th>all</th><td>").append(c.total()).append("</td><td>")
+                    .append(c.total()).append("</td><td colspan=\"3\">accuracy ")
+                    .append(fixed(c.accuracy())).append("</td></tr>\n</table>\n");
         }
 
         void model(String file, int w, int h) {
@@ -505,7 +497,9 @@ public final class Report {
                     .append(" · trained model report by nnc</p>\n");
             sb.append("<div class=\"row\">\n");
             table(sb, "Final metrics", "metrics", in.metrics());
-            table(sb, "Run", "settings", in.settings());
+            Map<String, String> settings = new LinkedHashMap<>(in.settings());
+            settings.put("preprocessing", in.prep().describe(m.spec().loss()));
+            table(sb, "Run", "settings", settings);
             sb.append("</div>\n");
             if (data.length() > 0) {
                 sb.append("<h2>The model on its data</h2>\n<div class=\"figs\">\n")
@@ -533,8 +527,8 @@ public final class Report {
             sb.append("</table>\n");
         }
 
-        private static String ratio(long a, long b) {
-            return b == 0 ? "–" : String.format(Locale.ROOT, "%.3f", (double) a / b);
+        private static String fixed(double v) {
+            return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.3f", v);
         }
 
         private static String count(long n) {
