@@ -7,12 +7,14 @@ import dev.nnc.runtime.LoadedData;
 import dev.nnc.runtime.ModelSpec;
 import dev.nnc.runtime.Predictor;
 import dev.nnc.runtime.WindowReader;
+import java.awt.Color;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The figures of a regression in a report, for any number of inputs and outputs:
+ * The figures of a regression in a report: for one input and one output {@code fit.png} and
+ * {@code test.png} (the model's curve); for any number of inputs and outputs
  * {@code predicted.png} (predicted against actual) and {@code residuals.png} on the test data
  * (the training data when the model names none), and for a model trained on
  * {@code windows(...)} of a series, {@code series.png}: the series and the model's forecasts over
@@ -77,6 +79,85 @@ final class RegressionFigures {
         if (src != null && src.window() != null) {
             series(in, dir, page, images);
         }
+    }
+
+    /**
+     * {@code fit.png} and {@code test.png} for one input and one output: the model's curve over
+     * the training points, and its answers at the test inputs.
+     */
+    static void curve(Report.Input in, LoadedData train, LoadedData test, Path dir,
+            Report.Page page, List<Path> images) {
+        Predictor pr = new Predictor(in.model(), in.prep());
+        Dataset d = train.dataset();
+        double[] tx = Report.column(d.x(), d.size(), 1, 0);
+        double[] ty = Report.column(d.y(), d.size(), 1, 0);
+        double lo = FitCharts.min(tx);
+        double hi = FitCharts.max(tx);
+        if (test != null) {
+            double[] sx = Report.column(test.dataset().x(), test.dataset().size(), 1, 0);
+            lo = Math.min(lo, FitCharts.min(sx));
+            hi = Math.max(hi, FitCharts.max(sx));
+        }
+        int n = 400;
+        double[] gx = new double[n];
+        double[][] rows = new double[n][1];
+        for (int i = 0; i < n; i++) {
+            gx[i] = lo + (hi - lo) * i / (n - 1);
+            rows[i][0] = gx[i];
+        }
+        double[] gy = first(pr.predict(rows));
+        String xName = Report.name(train.features(), 0, "x");
+        String yName = Report.name(train.labels(), 0, "y");
+        Path p = dir.resolve("fit.png");
+        Charts.png(Charts.xy("Fitted curve over the training data", xName, yName, List.of(
+                new Charts.Line("training samples", tx, ty, new Color(0x7f7f7f), false, true, 1f),
+                new Charts.Line("model", gx, gy, Charts.STRONG[1], true, false, 2.5f))),
+                Report.W, Report.H, p);
+        images.add(p);
+        page.image("Fitted curve", p, "The model's output over the range of the data, drawn "
+                + "over the " + d.size() + " training samples (validation part included).");
+        if (test != null) {
+            Dataset t = test.dataset();
+            double[] sx = Report.column(t.x(), t.size(), 1, 0);
+            double[] sy = Report.column(t.y(), t.size(), 1, 0);
+            double[][] srows = new double[t.size()][1];
+            for (int i = 0; i < sx.length; i++) {
+                srows[i][0] = sx[i];
+            }
+            double[] sp = first(pr.predict(srows));
+            int[] order = order(sx);
+            Path tp = dir.resolve("test.png");
+            Charts.png(Charts.xy("Model on the test data", xName, yName, List.of(
+                    new Charts.Line("test samples", pick(sx, order), pick(sy, order),
+                            Charts.STRONG[0], false, true, 1f),
+                    new Charts.Line("model", pick(sx, order), pick(sp, order), Charts.STRONG[1],
+                            true, false, 2.5f))), Report.W, Report.H, tp);
+            images.add(tp);
+            page.image("Test curve", tp, "The model's answers at the " + t.size()
+                    + " test inputs, against the test labels.");
+        }
+    }
+
+    private static double[] first(double[][] rows) {
+        double[] c = new double[rows.length];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = rows[i][0];
+        }
+        return c;
+    }
+
+    private static int[] order(double[] v) {
+        return java.util.stream.IntStream.range(0, v.length).boxed()
+                .sorted((a, b) -> Double.compare(v[a], v[b])).mapToInt(Integer::intValue)
+                .toArray();
+    }
+
+    private static double[] pick(double[] v, int[] idx) {
+        double[] r = new double[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            r[i] = v[idx[i]];
+        }
+        return r;
     }
 
     /** The series chart of a model trained on windows. */

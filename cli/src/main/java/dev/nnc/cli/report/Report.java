@@ -13,7 +13,6 @@ import dev.nnc.runtime.Prediction;
 import dev.nnc.runtime.Predictor;
 import dev.nnc.runtime.Preprocessing;
 import dev.nnc.runtime.Training;
-import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -100,7 +99,7 @@ public final class Report {
         int inputs = in.model().inputSize();
         int outputs = in.model().outputSize();
         if (!spec.loss().isClassification() && inputs == 1 && outputs == 1 && train != null) {
-            fit(in, train, test, dir, page, images);
+            RegressionFigures.curve(in, train, test, dir, page, images);
         }
         if (!spec.loss().isClassification() && train != null) {
             RegressionFigures.write(in, train, test, dir, page, images);
@@ -170,58 +169,6 @@ public final class Report {
             images.add(lp);
             page.image("Learning rate", lp, "The optimizer's learning rate in each epoch ("
                     + spec.optimizer().name() + ").");
-        }
-    }
-
-    private static void fit(Input in, LoadedData train, LoadedData test, Path dir, Page page,
-            List<Path> images) {
-        Predictor pr = new Predictor(in.model(), in.prep());
-        Dataset d = train.dataset();
-        double[] tx = column(d.x(), d.size(), 1, 0);
-        double[] ty = column(d.y(), d.size(), 1, 0);
-        double lo = min(tx);
-        double hi = max(tx);
-        if (test != null) {
-            lo = Math.min(lo, min(column(test.dataset().x(), test.dataset().size(), 1, 0)));
-            hi = Math.max(hi, max(column(test.dataset().x(), test.dataset().size(), 1, 0)));
-        }
-        int n = 400;
-        double[] gx = new double[n];
-        double[][] rows = new double[n][1];
-        for (int i = 0; i < n; i++) {
-            gx[i] = lo + (hi - lo) * i / (n - 1);
-            rows[i][0] = gx[i];
-        }
-        double[] gy = first(pr.predict(rows));
-        String xName = name(train.features(), 0, "x");
-        String yName = name(train.labels(), 0, "y");
-        Path p = dir.resolve("fit.png");
-        Charts.png(Charts.xy("Fitted curve over the training data", xName, yName, List.of(
-                new Charts.Line("training samples", tx, ty, new Color(0x7f7f7f), false, true, 1f),
-                new Charts.Line("model", gx, gy, Charts.STRONG[1], true, false, 2.5f))),
-                W, H, p);
-        images.add(p);
-        page.image("Fitted curve", p, "The model's output over the range of the data, drawn "
-                + "over the " + d.size() + " training samples (validation part included).");
-        if (test != null) {
-            Dataset t = test.dataset();
-            double[] sx = column(t.x(), t.size(), 1, 0);
-            double[] sy = column(t.y(), t.size(), 1, 0);
-            double[][] srows = new double[t.size()][1];
-            for (int i = 0; i < sx.length; i++) {
-                srows[i][0] = sx[i];
-            }
-            double[] sp = first(pr.predict(srows));
-            int[] order = order(sx);
-            Path tp = dir.resolve("test.png");
-            Charts.png(Charts.xy("Model on the test data", xName, yName, List.of(
-                    new Charts.Line("test samples", pick(sx, order), pick(sy, order),
-                            Charts.STRONG[0], false, true, 1f),
-                    new Charts.Line("model", pick(sx, order), pick(sp, order), Charts.STRONG[1],
-                            true, false, 2.5f))), W, H, tp);
-            images.add(tp);
-            page.image("Test curve", tp, "The model's answers at the " + t.size()
-                    + " test inputs, against the test labels.");
         }
     }
 
@@ -322,7 +269,7 @@ public final class Report {
     }
 
     /** The name of column {@code i}, or {@code fallback} when the data has no names. */
-    private static String name(List<String> names, int i, String fallback) {
+    static String name(List<String> names, int i, String fallback) {
         return i < names.size() && !names.get(i).isBlank() ? names.get(i) : fallback;
     }
 
@@ -335,7 +282,7 @@ public final class Report {
         return g;
     }
 
-    private static double[] column(float[] v, int n, int width, int col) {
+    static double[] column(float[] v, int n, int width, int col) {
         double[] c = new double[n];
         for (int i = 0; i < n; i++) {
             c[i] = v[i * width + col];
@@ -343,27 +290,7 @@ public final class Report {
         return c;
     }
 
-    private static double[] first(double[][] rows) {
-        double[] c = new double[rows.length];
-        for (int i = 0; i < c.length; i++) {
-            c[i] = rows[i][0];
-        }
-        return c;
-    }
 
-    private static int[] order(double[] v) {
-        return java.util.stream.IntStream.range(0, v.length).boxed()
-                .sorted((a, b) -> Double.compare(v[a], v[b])).mapToInt(Integer::intValue)
-                .toArray();
-    }
-
-    private static double[] pick(double[] v, int[] idx) {
-        double[] r = new double[idx.length];
-        for (int i = 0; i < idx.length; i++) {
-            r[i] = v[idx[i]];
-        }
-        return r;
-    }
 
     private static double min(double[] v) {
         double m = Double.POSITIVE_INFINITY;
