@@ -1,12 +1,12 @@
 package dev.nnc.cli.report;
 
-import dev.nnc.runtime.CsvReader;
-import dev.nnc.runtime.CsvTable;
-import dev.nnc.runtime.Dataset;
-import dev.nnc.runtime.LoadedData;
-import dev.nnc.runtime.ModelSpec;
-import dev.nnc.runtime.Predictor;
-import dev.nnc.runtime.WindowReader;
+import dev.nnc.runtime.data.CsvReader;
+import dev.nnc.runtime.data.CsvTable;
+import dev.nnc.runtime.data.Dataset;
+import dev.nnc.runtime.data.LoadedData;
+import dev.nnc.runtime.data.WindowReader;
+import dev.nnc.runtime.model.ModelSpec;
+import dev.nnc.runtime.predict.Predictor;
 import java.awt.Color;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.nnc.cli.report;
 
-import dev.nnc.runtime.ModelSpec;
+import dev.nnc.runtime.model.ModelSpec;
 import java.awt.Color;
 import java.awt.Font;
 import java.util.ArrayList;
