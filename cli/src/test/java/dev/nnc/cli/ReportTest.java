@@ -338,7 +338,7 @@ class ReportTest {
 
     @Test
     void seriesExampleReportHasPredictedResidualsAndTheSeriesWithItsForecasts()
-            throws IOException {
+            throws Exception {
         Path rep = dir.resolve("sunspots");
         Run r = nnc("train", examples().resolve("09-rnn/sunspots-ar.nn").toString(), "--quiet",
                 "--epochs", "20", "--out", dir.resolve("ss.safetensors").toString(), "--report",
@@ -355,6 +355,10 @@ class ReportTest {
         for (String k : List.of("test_r2", "test_mae", "test_mape")) {
             assertNotNull(printed(r.out(), k), k + "\n" + r.out());
             assertEquals(printed(r.out(), k), cell(html, k), k + " in the page");
+        }
+        if (Files.isExecutable(CHROMIUM)) {
+            String dom = assertLoadsInChromium(rep, 7);
+            assertTrue(dom.contains("Series and forecasts"), "the series in the rendered page");
         }
     }
 
@@ -402,6 +406,26 @@ class ReportTest {
         return new String(out, StandardCharsets.UTF_8);
     }
 
+    /**
+     * Opens the report in {@code rep} in headless Chromium: all {@code images} images load, no
+     * error, nothing on the console. Returns the rendered DOM.
+     */
+    private String assertLoadsInChromium(Path rep, int images) throws Exception {
+        String url = rep.resolve("index.html").toUri().toString();
+        Path err = Files.createTempFile(dir, "chromium-dom", ".log");
+        String dom = chromium(Files.createTempDirectory(dir, "profile"), err, "--dump-dom", url);
+        Matcher body = Pattern.compile("<body([^>]*)>").matcher(dom);
+        assertTrue(body.find(), dom);
+        String attrs = body.group(1);
+        assertTrue(attrs.contains("data-images=\"" + images + "/" + images + "\""), attrs);
+        assertTrue(attrs.contains("data-images-loaded=\"true\""), attrs);
+        assertTrue(attrs.contains("data-errors=\"0\""), attrs);
+        // the page logs nothing: any console message is a fault
+        String log = Files.readString(err);
+        assertFalse(log.contains(":CONSOLE"), log);
+        return dom;
+    }
+
     @Test
     void chromiumLoadsEveryImageOfTheReportWithoutErrors() throws Exception {
         assumeTrue(Files.isExecutable(CHROMIUM), "no " + CHROMIUM + " (Debian's chromium "
@@ -412,18 +436,7 @@ class ReportTest {
                 dir.resolve("rings.safetensors").toString(), "--report", rep.toString());
         assertEquals(0, r.code(), r.all());
         String url = rep.resolve("index.html").toUri().toString();
-
-        Path err = dir.resolve("chromium-dom.log");
-        String dom = chromium(Files.createTempDirectory(dir, "profile"), err, "--dump-dom", url);
-        Matcher body = Pattern.compile("<body([^>]*)>").matcher(dom);
-        assertTrue(body.find(), dom);
-        String attrs = body.group(1);
-        assertTrue(attrs.contains("data-images=\"6/6\""), attrs);
-        assertTrue(attrs.contains("data-images-loaded=\"true\""), attrs);
-        assertTrue(attrs.contains("data-errors=\"0\""), attrs);
-        // the page logs nothing: any console message is a fault
-        String log = Files.readString(err);
-        assertFalse(log.contains(":CONSOLE"), log);
+        String dom = assertLoadsInChromium(rep, 6);
         assertTrue(dom.contains("id=\"summary\""), "the summary table in the rendered page");
 
         Path shot = dir.resolve("screenshot.png");
