@@ -51,13 +51,41 @@ final class Axes {
         return x;
     }
 
-    /** A linear axis over {@code r} with plain-number tick labels. */
+    /** Ticks a linear axis aims at: enough to read values off, few enough to read at a glance. */
+    static final int TICKS = 10;
+
+    /**
+     * A linear axis over {@code r} with plain-number tick labels, about {@link #TICKS} of them
+     * at a 1, 2 or 5 × 10^k step.
+     */
     static NumberAxis linear(String label, Range r) {
         NumberAxis a = new NumberAxis(label);
         a.setStandardTickUnits(plainUnits());
         a.setAutoRangeIncludesZero(false);
         a.setRange(r.lower(), r.upper());
+        double step = step(r.upper() - r.lower());
+        if (step > 0) {
+            a.setTickUnit(new NumberTickUnit(step, new PlainFormat()));
+        }
         return a;
+    }
+
+    /** The smallest of 1, 2, 5 × 10^k that cuts {@code span} into at most {@link #TICKS}. */
+    static double step(double span) {
+        if (!(span > 0) || !Double.isFinite(span)) {
+            return 0;
+        }
+        double raw = span / TICKS;
+        int e = (int) Math.floor(Math.log10(raw));
+        for (int i = e; i <= e + 1; i++) {
+            for (int m : new int[] {1, 2, 5}) {
+                double v = BigDecimal.valueOf(m).scaleByPowerOfTen(i).doubleValue();
+                if (v >= raw) {
+                    return v;
+                }
+            }
+        }
+        return BigDecimal.TEN.scaleByPowerOfTen(e + 1).doubleValue();
     }
 
     /**

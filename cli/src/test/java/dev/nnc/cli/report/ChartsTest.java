@@ -345,6 +345,11 @@ class ChartsTest {
         assertEquals(0, z.lower());
         assertTrue(z.upper() >= 1, z.toString());
         assertEquals(new Axes.Range(9.5, 10.5), Axes.along(10, 10));
+        // tick steps of 1, 2 or 5 x 10^k, at most ten ticks
+        assertEquals(0.2, Axes.step(1.02), 1e-15);
+        assertEquals(0.002, Axes.step(0.0115), 1e-15);
+        assertEquals(50, Axes.step(320), 1e-12);
+        assertEquals(1, Axes.step(10), 1e-12);
     }
 
     private static List<String> seriesNames(XYPlot plot) {
