@@ -17,10 +17,13 @@ import org.jfree.chart.ui.TextAnchor;
  * the residuals, and for a time series the actual values and the forecasts over time.
  *
  * <p>Values come sample-major, {@code k} per sample (a model with several outputs): each output
- * is a series of its own in the scatter charts.
+ * is a series of its own in the scatter charts, up to {@link #MAX_SERIES} outputs; more (a
+ * sequence output, say) are one series of all values.
  */
 final class FitCharts {
     private static final Color GUIDE = new Color(0x888888);
+    /** The most outputs drawn as series of their own colors. */
+    static final int MAX_SERIES = 6;
 
     private FitCharts() {
     }
@@ -40,10 +43,13 @@ final class FitCharts {
         List<Charts.Line> lines = new ArrayList<>();
         lines.add(new Charts.Line("predicted = actual", new double[] {r.lower(), r.upper()},
                 new double[] {r.lower(), r.upper()}, GUIDE, true, false, 1f));
-        for (int j = 0; j < k; j++) {
+        if (k > MAX_SERIES) {
+            lines.add(new Charts.Line("all " + k + " outputs", actual, predicted,
+                    Charts.STRONG[0], false, true, 1f));
+        }
+        for (int j = 0; j < k && k <= MAX_SERIES; j++) {
             lines.add(new Charts.Line(k == 1 ? "samples" : names.get(j), column(actual, k, j),
-                    column(predicted, k, j), Charts.STRONG[j % Charts.STRONG.length], false,
-                    true, 1f));
+                    column(predicted, k, j), Charts.STRONG[j], false, true, 1f));
         }
         String unit = k == 1 ? " " + names.get(0) : "";
         return Charts.lines(title, Axes.linear("actual" + unit, r),
@@ -69,10 +75,14 @@ final class FitCharts {
         double size = Math.max(Math.abs(min(actual)), Math.abs(max(actual)));
         m = Math.max(m * 1.1, size > 0 ? size * 0.01 : 1);
         List<Charts.Line> lines = new ArrayList<>();
-        for (int j = 0; j < k; j++) {
+        if (k > MAX_SERIES) {
+            lines.add(new Charts.Line("all " + k + " outputs", predicted, res, Charts.STRONG[0],
+                    false, true, 1f));
+        }
+        for (int j = 0; j < k && k <= MAX_SERIES; j++) {
             lines.add(new Charts.Line(k == 1 ? "samples" : names.get(j),
-                    column(predicted, k, j), column(res, k, j),
-                    Charts.STRONG[j % Charts.STRONG.length], false, true, 1f));
+                    column(predicted, k, j), column(res, k, j), Charts.STRONG[j], false, true,
+                    1f));
         }
         Axes.Range x = Axes.along(min(predicted), max(predicted));
         String unit = k == 1 ? " " + names.get(0) : "";

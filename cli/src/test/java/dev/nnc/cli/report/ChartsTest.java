@@ -247,6 +247,16 @@ class ChartsTest {
         assertEquals(List.of("predicted = actual", "low", "high"), seriesNames(plot));
         // each output's points: 4 samples
         assertEquals(4, plot.getDataset().getItemCount(1));
+
+        // a sequence of 8 outputs: one series of all 16 values, not eight legend entries
+        double[] a8 = ramp(16, 0, 15);
+        double[] p8 = ramp(16, 1, 16);
+        List<String> eight = List.of("y1", "y2", "y3", "y4", "y5", "y6", "y7", "y8");
+        XYPlot many = FitCharts.predictedVsActual("p", a8, p8, eight).getXYPlot();
+        assertEquals(List.of("predicted = actual", "all 8 outputs"), seriesNames(many));
+        assertEquals(16, many.getDataset().getItemCount(1));
+        assertEquals(List.of("all 8 outputs"), seriesNames(FitCharts.residuals("r", a8, p8,
+                eight).getXYPlot()));
     }
 
     @Test
