@@ -31,19 +31,21 @@ import org.jfree.chart.JFreeChart;
  *
  * <p>What it holds, when it applies:
  * <ul>
- * <li>{@code loss.png}: the loss per epoch, training (the epoch's mean batch loss, and the whole
- *     training part where it was measured) and validation; {@code metric.png}: accuracy or R²,
- *     training and validation; {@code lr.png}: the learning rate per epoch (from the history);
+ * <li>{@code loss.png}, {@code metric.png} (accuracy or R²) and {@code lr.png} per epoch, from
+ *     the history (see {@link TrainingCurves});
  * <li>{@code fit.png} and {@code test.png} for one input and one output (regression): the fitted
  *     curve over the training points, and the model over the test points;
+ * <li>{@code predicted.png}, {@code residuals.png} for every regression, {@code series.png} for
+ *     one trained on windows (see {@link RegressionFigures});
  * <li>{@code regions.png} for two inputs and a class output: the decision regions over the
  *     training points;
  * <li>{@code confusion.png} for classifiers: the confusion matrix on the test data (the training
- *     data when the model names no test data), with per-class precision and recall in the page;
+ *     data when the model names no test data), with per-class precision, recall and F1 and their
+ *     macro and weighted means in the page (from the runtime's {@code Confusion});
  * <li>{@code model.png}: the model diagram, and the layer table (the summary);
- * <li>the final metrics and the run's settings, as the caller gives them.
+ * <li>the final metrics and the run's settings, as the caller gives them, and the preprocessing.
  * </ul>
- * Charts are drawn headless; the page needs no network and no script to show, and carries a small
+ * Charts are drawn headless, at twice their size on the page ({@link Charts#png}); the page needs no network and no script to show, and carries a small
  * script that marks, on load, whether every image loaded ({@code data-images-loaded} on body).
  */
 public final class Report {
