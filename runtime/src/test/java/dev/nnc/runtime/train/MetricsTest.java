@@ -152,6 +152,7 @@ class MetricsTest {
         assertEquals(1.0, s.confusion().recall(0), 1e-12);
         assertEquals(0.5, s.confusion().recall(1), 1e-12);
         assertEquals(1.0, s.rocAuc(), 1e-12);
+        assertEquals(s.accuracy(), s.confusion().accuracy(), 1e-12);
         // three classes: a confusion matrix, no AUC
         Metrics.Accumulator t = new Metrics.Accumulator(Loss.CROSS_ENTROPY, 3).keepScores();
         t.add(new float[] {0.1f, 0.7f, 0.2f}, new float[] {0, 1, 0}, 1);
