@@ -150,7 +150,7 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             io.err().println("nnc serve: stopping: no new connections, finishing the requests "
-                    + "in progress (up to " + ModelServer.seconds(limits.drainTimeoutMs()) + ")");
+                    + "in progress (up to " + HttpWire.seconds(limits.drainTimeoutMs()) + ")");
             io.err().flush();
             int cut = server.stop();
             io.err().println("nnc serve: stopped" + (cut == 0 ? ""
