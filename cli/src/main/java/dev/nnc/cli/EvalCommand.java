@@ -1,7 +1,6 @@
 package dev.nnc.cli;
 
 import dev.nnc.compiler.Compilation;
-import dev.nnc.runtime.Json;
 import dev.nnc.runtime.ModelSpec;
 import dev.nnc.runtime.Preprocessing;
 import dev.nnc.runtime.TrainableModel;
@@ -48,15 +47,12 @@ final class EvalCommand implements Callable<Integer> {
             description = "A CSV file to measure on, labelled like the training data.")
     private Path data;
 
-    @Option(names = "--json", description = "Print the metrics as a JSON object.")
-    private boolean json;
-
-    @Option(names = {"-q", "--quiet"}, description = "No notes on stderr; only the metrics.")
-    private boolean quiet;
+    @Mixin
+    private OutputOptions output;
 
     @Override
     public Integer call() {
-        Io io = main.io();
+        Io io = output.io(main.io());
         TrainedModelArgs.Loaded loaded = args.load(io);
         Compilation c = loaded.compilation();
         TrainableModel model = loaded.model();
@@ -73,7 +69,7 @@ final class EvalCommand implements Callable<Integer> {
         } else if (d.train() != null) {
             csv = Models.resolve(c, d.train().path());
             src = d.train();
-            if (!quiet) {
+            if (!io.quiet()) {
                 io.err().println("nnc: note: " + args.file + " names no test data; measuring on "
                         + "the training data " + Models.display(csv));
             }
@@ -81,21 +77,17 @@ final class EvalCommand implements Callable<Integer> {
             throw new CliException(args.file + " names no data; pass --data CSV");
         }
         Map<String, Object> m = Training.evaluate(model, prep, csv, src);
-        if (json) {
-            Map<String, Object> all = new LinkedHashMap<>();
-            all.put("model", model.name());
-            all.put("data", Models.display(csv));
-            all.putAll(m);
-            io.out().println(Json.pretty(all));
-        } else {
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("model", model.name());
+        all.put("data", Models.display(csv));
+        all.putAll(m);
+        output.print(io, () -> all, () -> {
             Table t = new Table(List.of("", ""));
-            t.row("model", model.name());
-            t.row("data", Models.display(csv));
-            for (Map.Entry<String, Object> e : m.entrySet()) {
+            for (Map.Entry<String, Object> e : all.entrySet()) {
                 t.row(e.getKey(), Fmt.metric(e.getValue()));
             }
-            io.out().print(t);
-        }
+            return t.toString();
+        });
         return Main.OK;
     }
 }
