@@ -1,6 +1,6 @@
 package dev.nnc.cli;
 
-import dev.nnc.runtime.Json;
+import dev.nnc.runtime.io.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.Socket;

@@ -13,7 +13,7 @@ import dev.nnc.cli.HttpWire.Refusal;
 import dev.nnc.cli.HttpWire.Reply;
 import dev.nnc.cli.HttpWire.Request;
 import dev.nnc.cli.HttpWire.Timeout;
-import dev.nnc.runtime.Json;
+import dev.nnc.runtime.io.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
