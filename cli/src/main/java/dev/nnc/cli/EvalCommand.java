@@ -24,8 +24,10 @@ import picocli.CommandLine.ParentCommand;
                     + "the file names no test data, on its training data). The data goes "
                     + "through the preprocessing saved in the weights (scale, normalization), "
                     + "and class labels map to the classes of training.",
-            "Prints samples and loss, then accuracy for classifiers, or mse, rmse and r2 in the "
-                    + "labels' own units for regression."
+            "Prints samples and loss, then for classifiers accuracy, precision, recall and F1 "
+                    + "(macro and weighted means), ROC AUC for two classes, the per-class "
+                    + "measures and the confusion matrix; for regression mse, rmse, r2, mae and "
+                    + "mape (in percent, zero labels left out), in the labels' own units."
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -81,13 +83,7 @@ final class EvalCommand implements Callable<Integer> {
         all.put("model", model.name());
         all.put("data", Models.display(csv));
         all.putAll(m);
-        output.print(io, () -> all, () -> {
-            Table t = new Table(List.of("", ""));
-            for (Map.Entry<String, Object> e : all.entrySet()) {
-                t.row(e.getKey(), Fmt.metric(e.getValue()));
-            }
-            return t.toString();
-        });
+        output.print(io, () -> all, () -> MetricsText.of(all, List.of()));
         return Main.OK;
     }
 }
