@@ -12,6 +12,7 @@ import dev.nnc.runtime.train.Progress;
 import dev.nnc.runtime.train.Training;
 import dev.nnc.runtime.train.TrainingListener;
 import dev.nnc.runtime.train.TrainingLoop;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -257,7 +258,9 @@ final class TrainCommand implements Callable<Integer> {
         outputs.commit();
         // NOTE: with --json, stdout holds the JSON object alone; the files saved are said on
         // stderr.
-        PrintStream said = output.json ? io.err() : io.out();
+        // NOTE: with --json and -q, nowhere: the JSON object names the weights
+        PrintStream said = !output.json ? io.out() : io.quiet()
+                ? new PrintStream(OutputStream.nullOutputStream()) : io.err();
         said.println("weights saved to " + weights);
         said.println("history saved to " + historyFile);
         boolean checkpointSaved = checkpoints.file() != null && Files.exists(checkpoints.file())

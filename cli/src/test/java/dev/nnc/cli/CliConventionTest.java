@@ -196,6 +196,10 @@ class CliConventionTest {
             Run quiet = nnc(args.toArray(String[]::new));
             assertEquals(0, quiet.code(), name + ": " + quiet.all());
             assertEquals("", quiet.err(), name);
+            args.add("--json");
+            Run both = nnc(args.toArray(String[]::new));
+            assertEquals("", both.err(), name + " -q --json");
+            assertTrue(Json.parse(both.out()) instanceof Map<?, ?>, name + ": " + both.out());
             if (!name.equals("fmt")) { // fmt --check of a formatted file lists nothing
                 assertFalse(quiet.out().isEmpty(), name + " prints its results with -q");
             }
