@@ -289,7 +289,7 @@ public final class Trainer {
                     train.gather(perm, from, count, xb, yb);
                 }
                 double l = model.trainStep(xb, yb, count);
-                clip(grads);
+                clip(grads, spec);
                 optimizer.step(params, grads);
                 lossSum += l * count;
                 listener.onBatch(epoch, b, batches, l);
@@ -480,8 +480,11 @@ public final class Trainer {
         }
     }
 
-    /** Gradient clipping by value, then by global norm, as the train block asks. */
-    private void clip(float[] g) {
+    /**
+     * Gradient clipping by value, then by global norm, as the train block {@code spec} asks; the
+     * one definition of it, which distributed training applies to its summed gradient too.
+     */
+    public static void clip(float[] g, ModelSpec.TrainSpec spec) {
         double value = spec.clipValue();
         if (value > 0) {
             float v = (float) value;
