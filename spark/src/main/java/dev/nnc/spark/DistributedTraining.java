@@ -1,13 +1,13 @@
 package dev.nnc.spark;
 
-import dev.nnc.runtime.ModelSpec;
-import dev.nnc.runtime.Optimizer;
-import dev.nnc.runtime.Optimizers;
-import dev.nnc.runtime.Preprocessing;
-import dev.nnc.runtime.Rng;
-import dev.nnc.runtime.Schedule;
-import dev.nnc.runtime.TrainableModel;
-import dev.nnc.runtime.Trainer;
+import dev.nnc.runtime.model.ModelSpec;
+import dev.nnc.runtime.optim.Optimizer;
+import dev.nnc.runtime.optim.Optimizers;
+import dev.nnc.runtime.data.Preprocessing;
+import dev.nnc.runtime.model.Rng;
+import dev.nnc.runtime.model.Schedule;
+import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.train.TrainingLoop;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -208,6 +208,6 @@ final class DistributedTraining {
 
     /** Clips as the train block asks (the trainer's own rule). */
     static void clip(float[] g, ModelSpec.TrainSpec ts) {
-        Trainer.clip(g, ts);
+        TrainingLoop.clip(g, ts);
     }
 }

@@ -3,7 +3,7 @@ package dev.nnc.spark;
 import dev.nnc.compiler.Compilation;
 import dev.nnc.compiler.InMemoryJavac;
 import dev.nnc.compiler.NnCompiler;
-import dev.nnc.runtime.TrainableModel;
+import dev.nnc.runtime.model.TrainableModel;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.security.MessageDigest;

@@ -1,7 +1,7 @@
 package dev.nnc.spark;
 
-import dev.nnc.runtime.ModelSpec;
-import dev.nnc.runtime.TrainableModel;
+import dev.nnc.runtime.model.ModelSpec;
+import dev.nnc.runtime.model.TrainableModel;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.apache.spark.ml.Estimator;

@@ -1,10 +1,10 @@
 package dev.nnc.spark;
 
-import dev.nnc.runtime.ModelSpec;
-import dev.nnc.runtime.Prediction;
-import dev.nnc.runtime.Predictor;
-import dev.nnc.runtime.Preprocessing;
-import dev.nnc.runtime.TrainableModel;
+import dev.nnc.runtime.model.ModelSpec;
+import dev.nnc.runtime.predict.Prediction;
+import dev.nnc.runtime.predict.Predictor;
+import dev.nnc.runtime.data.Preprocessing;
+import dev.nnc.runtime.model.TrainableModel;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

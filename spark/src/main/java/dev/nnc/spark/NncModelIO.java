@@ -1,8 +1,8 @@
 package dev.nnc.spark;
 
-import dev.nnc.runtime.Preprocessing;
-import dev.nnc.runtime.TrainableModel;
-import dev.nnc.runtime.Weights;
+import dev.nnc.runtime.data.Preprocessing;
+import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.io.Weights;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,9 +1,9 @@
 package dev.nnc.spark;
 
-import dev.nnc.runtime.ModelSpec;
-import dev.nnc.runtime.Optimizer;
-import dev.nnc.runtime.Optimizers;
-import dev.nnc.runtime.TrainableModel;
+import dev.nnc.runtime.model.ModelSpec;
+import dev.nnc.runtime.optim.Optimizer;
+import dev.nnc.runtime.optim.Optimizers;
+import dev.nnc.runtime.model.TrainableModel;
 import dev.nnc.spark.DistributedTraining.Part;
 import dev.nnc.spark.FixedOrderTree.Indexed;
 import java.util.ArrayList;

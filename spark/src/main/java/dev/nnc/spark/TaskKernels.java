@@ -1,6 +1,6 @@
 package dev.nnc.spark;
 
-import dev.nnc.runtime.Kernels;
+import dev.nnc.runtime.kernels.Kernels;
 
 /**
  * The one place where this module sets the runtime's kernel threads for a Spark task.

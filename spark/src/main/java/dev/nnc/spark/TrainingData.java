@@ -1,10 +1,10 @@
 package dev.nnc.spark;
 
-import dev.nnc.runtime.ClassLabels;
-import dev.nnc.runtime.ModelSpec;
-import dev.nnc.runtime.Normalizer;
-import dev.nnc.runtime.Preprocessing;
-import dev.nnc.runtime.TrainableModel;
+import dev.nnc.runtime.model.ClassLabels;
+import dev.nnc.runtime.model.ModelSpec;
+import dev.nnc.runtime.data.Normalizer;
+import dev.nnc.runtime.data.Preprocessing;
+import dev.nnc.runtime.model.TrainableModel;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;

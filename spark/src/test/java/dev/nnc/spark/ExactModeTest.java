@@ -3,13 +3,13 @@ package dev.nnc.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nnc.runtime.Dataset;
-import dev.nnc.runtime.ModelSpec;
-import dev.nnc.runtime.Normalizer;
-import dev.nnc.runtime.Optimizers;
-import dev.nnc.runtime.Rng;
-import dev.nnc.runtime.TrainableModel;
-import dev.nnc.runtime.Trainer;
+import dev.nnc.runtime.data.Dataset;
+import dev.nnc.runtime.model.ModelSpec;
+import dev.nnc.runtime.data.Normalizer;
+import dev.nnc.runtime.optim.Optimizers;
+import dev.nnc.runtime.model.Rng;
+import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.train.TrainingLoop;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.scheduler.SparkListener;
@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Exact mode is synchronous SGD: its weights equal those of single-process training (the
- * runtime's {@link Trainer}) on the same global batches in the same order, up to the rounding of
+ * runtime's {@link TrainingLoop}) on the same global batches in the same order, up to the rounding of
  * the gradient sum; and no task ever sends rows to the driver.
  */
 class ExactModeTest {
@@ -138,7 +138,7 @@ class ExactModeTest {
         }
         Normalizer.fit(xs, ROWS, IN, ModelSpec.Normalization.MINMAX).apply(xs, ROWS);
         m.initParams(new Rng(7));
-        new Trainer(m, Optimizers.create(m.spec().optimizer()), m.spec().train(), new Rng(7))
+        new TrainingLoop(m, Optimizers.create(m.spec().optimizer()), m.spec().train(), new Rng(7))
                 .train(new Dataset(xs, ys, ROWS, IN, 3), null);
         return m.params();
     }
