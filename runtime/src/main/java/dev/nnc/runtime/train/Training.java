@@ -6,6 +6,7 @@ import dev.nnc.runtime.data.LoadedData;
 import dev.nnc.runtime.data.Normalizer;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.DataException;
+import dev.nnc.runtime.kernels.KernelContext;
 import dev.nnc.runtime.io.OutputFiles;
 import dev.nnc.runtime.model.ClassLabels;
 import dev.nnc.runtime.model.Model;
@@ -70,7 +71,8 @@ public final class Training {
      *
      * @param epochs maximum epochs instead of the file's, or {@code null}
      * @param seed seed instead of the file's, or {@code null}
-     * @param threads threads training may use (see {@link TrainingLoop#threads})
+     * @param threads threads training and the final measures may use: the run opens a {@link
+     *     KernelContext} of that many for itself (see {@link TrainingLoop#threads})
      * @param listener progress listener
      * @param train in-memory training data (raw, not normalized) instead of the file's, or
      *     {@code null}; it is copied, never changed
@@ -202,6 +204,19 @@ public final class Training {
      * @throws DataException for missing or malformed data, or settings the data cannot satisfy
      */
     public static RunResult run(TrainableModel model, Path baseDir, Options opts) {
+        try (KernelContext k = KernelContext.open(opts.threads())) {
+            KernelContext.Binding binding = k.bind();
+            try {
+                return run(model, baseDir, opts, k);
+            } finally {
+                binding.close();
+            }
+        }
+    }
+
+    /** {@link #run(TrainableModel, Path, Options)} with the run's kernel context bound. */
+    private static RunResult run(TrainableModel model, Path baseDir, Options opts,
+            KernelContext kernels) {
         ModelSpec spec = model.spec();
         ModelSpec.Loss loss = spec.loss();
         Checkpoint resume = opts.checkpoints().resume();
@@ -268,7 +283,7 @@ public final class Training {
         Optimizer optimizer = Optimizers.create(spec.optimizer());
         TrainingLoop trainer = new TrainingLoop(model, optimizer, ts, rng)
                 .listener(opts.listener())
-                .threads(opts.threads())
+                .kernels(kernels)
                 .interruptWhen(opts.interrupt())
                 .stageLastCheckpoint(opts.stage());
         checkpoints(trainer, opts.checkpoints(), seed, prep, train.size());
