@@ -256,8 +256,7 @@ public final class NncEstimator extends Estimator<NncModel> implements DefaultPa
         DistributedTraining.Settings settings = new DistributedTraining.Settings(
                 DistributedTraining.Mode.parse(getOrDefault(mode)), e, b, sd,
                 (Integer) getOrDefault(averageEvery), probe);
-        @SuppressWarnings("unchecked")
-        Dataset<Row> df = (Dataset<Row>) dataset.toDF();
+        Dataset<Row> df = dataset.toDF();
         DistributedTraining.Result r = DistributedTraining.train(s, df, getOrDefault(featuresCol),
                 getOrDefault(labelCol), sc, settings, onEpoch);
         NncModel m = new NncModel(uid, s, r.model().params().clone(),

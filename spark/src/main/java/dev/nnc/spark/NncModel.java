@@ -188,7 +188,6 @@ public final class NncModel extends Model<NncModel> implements MLWritable {
 
     private static Iterator<Row> score(Iterator<Row> it, ModelSource source, Weights w, int col,
             String colName) {
-        TaskKernels.prepareTask();
         TrainableModel m = source.newModel();
         load(m, w.params(), w.buffers());
         Predictor p = new Predictor(m, Preprocessing.fromMetadata(w.preprocessing(), m));

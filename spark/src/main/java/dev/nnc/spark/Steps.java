@@ -98,8 +98,8 @@ final class Steps {
             if (count == 0) {
                 return out.iterator();
             }
-            TaskKernels.prepareTask();
             TrainableModel m = source.borrow();
+            TaskKernels.Scope kernels = TaskKernels.forTask();
             try {
                 State st = state.value();
                 load(m, st);
@@ -121,6 +121,7 @@ final class Steps {
                 out.add(new Indexed<>(p, new Part(v, loss * count, count, 1)));
                 return out.iterator();
             } finally {
+                kernels.close();
                 source.giveBack(m);
             }
         };
@@ -207,8 +208,8 @@ final class Steps {
             if (first >= last) {
                 return out.iterator();
             }
-            TaskKernels.prepareTask();
             TrainableModel m = source.borrow();
+            TaskKernels.Scope kernels = TaskKernels.forTask();
             try {
                 State st = state.value();
                 load(m, st);
@@ -239,6 +240,7 @@ final class Steps {
                 out.add(new Indexed<>(p, weighted(m, opt, loss, w, last - first)));
                 return out.iterator();
             } finally {
+                kernels.close();
                 source.giveBack(m);
             }
         };
