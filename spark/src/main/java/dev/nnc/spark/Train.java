@@ -78,6 +78,8 @@ public final class Train {
                 b = b.master(opts.get("master"));
             }
             SparkSession spark = b.getOrCreate();
+            // Spark's INFO lines would bury the epochs; --conf or log4j2.properties can say more.
+            spark.sparkContext().setLogLevel("WARN");
             return train(spark, opts, out);
         } catch (Exception e) {
             // Spark's AnalysisException (a missing path, an unknown column) is checked for Java
