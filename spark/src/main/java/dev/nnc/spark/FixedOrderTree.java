@@ -47,7 +47,7 @@ final class FixedOrderTree<T> implements Serializable {
     record Indexed<T>(int index, T value) implements Serializable {
     }
 
-    private FixedOrderTree<T> add(int level, long index, T value, Combine<T> combine) {
+    FixedOrderTree<T> add(int level, long index, T value, Combine<T> combine) {
         int l = level;
         long i = index;
         T v = value;
@@ -64,7 +64,7 @@ final class FixedOrderTree<T> implements Serializable {
         }
     }
 
-    private FixedOrderTree<T> merge(FixedOrderTree<T> other, Combine<T> combine) {
+    FixedOrderTree<T> merge(FixedOrderTree<T> other, Combine<T> combine) {
         for (Map.Entry<Long, T> e : other.nodes.entrySet()) {
             add((int) (e.getKey() >>> 32), e.getKey() & 0xFFFF_FFFFL, e.getValue(), combine);
         }
@@ -72,7 +72,7 @@ final class FixedOrderTree<T> implements Serializable {
     }
 
     /** The remaining nodes, disjoint and complete, combined from the leftmost range on. */
-    private T result(Combine<T> combine) {
+    T result(Combine<T> combine) {
         TreeMap<Long, T> byStart = new TreeMap<>();
         nodes.forEach((k, v) -> byStart.put((k & 0xFFFF_FFFFL) << (k >>> 32), v));
         T acc = null;
