@@ -55,6 +55,8 @@ public final class NncEstimator extends Estimator<NncModel> implements DefaultPa
     private ModelSource source;
     private transient Consumer<double[]> onEpoch;
     private DistributedTraining.TaskProbe probe;
+    private transient ModelSource compiled;
+    private transient String compiledKey;
 
     public NncEstimator() {
         this(Identifiable$.MODULE$.randomUID("nncEstimator"));
@@ -222,7 +224,10 @@ public final class NncEstimator extends Estimator<NncModel> implements DefaultPa
         return this;
     }
 
-    /** The model's class: the given source, else the compiled file, else the named class. */
+    /**
+     * The model's class: the given source, else the compiled file (compiled once while the file
+     * does not change), else the named class.
+     */
     ModelSource source() {
         if (source != null) {
             return source;
@@ -233,7 +238,13 @@ public final class NncEstimator extends Estimator<NncModel> implements DefaultPa
             throw new IllegalArgumentException("set either modelFile or modelClass, not both");
         }
         if (!file.isEmpty()) {
-            return ModelSource.compile(Path.of(file));
+            Path p = Path.of(file).toAbsolutePath();
+            String key = p + "@" + p.toFile().lastModified();
+            if (!key.equals(compiledKey)) {
+                compiled = ModelSource.compile(p);
+                compiledKey = key;
+            }
+            return compiled;
         }
         if (!cls.isEmpty()) {
             return ModelSource.ofClass(cls);
@@ -269,11 +280,13 @@ public final class NncEstimator extends Estimator<NncModel> implements DefaultPa
         return m;
     }
 
+    /** Checks the input columns and gives the schema the fitted model's output will have. */
     @Override
     public StructType transformSchema(StructType schema) {
         Columns.checkFeatures(schema, getOrDefault(featuresCol));
         Columns.checkLabel(schema, getOrDefault(labelCol));
-        return schema;
+        return NncModel.outputSchema(schema, source().newModel(), getOrDefault(predictionCol),
+                getOrDefault(probabilityCol));
     }
 
     @Override
@@ -282,6 +295,8 @@ public final class NncEstimator extends Estimator<NncModel> implements DefaultPa
         e.source = source;
         e.onEpoch = onEpoch;
         e.probe = probe;
+        e.compiled = compiled;
+        e.compiledKey = compiledKey;
         return e;
     }
 

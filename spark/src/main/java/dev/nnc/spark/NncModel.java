@@ -156,12 +156,18 @@ public final class NncModel extends Model<NncModel> implements MLWritable {
     @Override
     public StructType transformSchema(StructType schema) {
         Columns.checkFeatures(schema, getOrDefault(featuresCol));
-        TrainableModel m = source.newModel();
+        return outputSchema(schema, source.newModel(), getOrDefault(predictionCol),
+                getOrDefault(probabilityCol));
+    }
+
+    /** {@code schema} with the columns {@code transform} adds for model {@code m}. */
+    static StructType outputSchema(StructType schema, TrainableModel m, String prediction,
+            String probability) {
         boolean classify = classifies(m);
-        StructType out = schema.add(getOrDefault(predictionCol), classify || m.outputSize() == 1
+        StructType out = schema.add(prediction, classify || m.outputSize() == 1
                 ? Columns.doubleType() : Columns.vectorType(), false);
         if (classify) {
-            out = out.add(getOrDefault(probabilityCol), Columns.vectorType(), false);
+            out = out.add(probability, Columns.vectorType(), false);
         }
         return out;
     }

@@ -12,7 +12,10 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The estimator is a Pipeline stage; a saved and loaded PipelineModel predicts the same bits. */
+/**
+ * The estimator is a Pipeline stage that saves and loads; a saved and loaded PipelineModel
+ * predicts the same bits.
+ */
 class PipelineTest {
     @TempDir
     Path dir;
@@ -24,7 +27,15 @@ class PipelineTest {
         Dataset<Row> df = TestSpark.frame(x, ExactModeTest.labels(x), ExactModeTest.IN, 2);
         NncEstimator est = new NncEstimator().setModelFile(file.toString()).setMode("fast")
                 .setEpochs(1).setProbabilityCol("p");
-        PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {est}).fit(df);
+        Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {est});
+        Path unfitted = dir.resolve("unfitted");
+        pipeline.write().overwrite().save(unfitted.toString());
+        NncEstimator back = (NncEstimator) Pipeline.load(unfitted.toString()).getStages()[0];
+        assertEquals(file.toString(), back.getOrDefault(back.modelFile()));
+        assertEquals("fast", back.getOrDefault(back.mode()));
+        assertEquals(est.transformSchema(df.schema()), back.transformSchema(df.schema()));
+
+        PipelineModel fitted = pipeline.fit(df);
         Path saved = dir.resolve("pipeline");
         fitted.write().overwrite().save(saved.toString());
         PipelineModel loaded = PipelineModel.load(saved.toString());
