@@ -1,17 +1,22 @@
 package dev.nnc.spark;
 
-import dev.nnc.runtime.model.ModelSpec;
-import dev.nnc.runtime.optim.Optimizer;
-import dev.nnc.runtime.optim.Optimizers;
 import dev.nnc.runtime.data.Preprocessing;
+import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.Rng;
 import dev.nnc.runtime.model.Schedule;
 import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.optim.Optimizer;
+import dev.nnc.runtime.optim.Optimizers;
+import dev.nnc.runtime.train.Checkpoint;
+import dev.nnc.runtime.train.EpochRecord;
 import dev.nnc.runtime.train.TrainingLoop;
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -87,6 +92,17 @@ final class DistributedTraining {
         }
     }
 
+    /**
+     * Checkpoints of a run, written on the driver's file system in nnc's checkpoint format.
+     *
+     * @param every write after every this many epochs and after the last (0: none)
+     * @param file where to write them, or {@code null}
+     * @param resume a checkpoint to continue from, or {@code null}
+     */
+    record Checkpoints(int every, Path file, Path resume) {
+        static final Checkpoints NONE = new Checkpoints(0, null, null);
+    }
+
     /** A finished run: the trained model, its stage, and the mean training loss per epoch. */
     record Result(TrainableModel model, Preprocessing preprocessing, List<Double> losses,
             long rows, double seconds) {
@@ -106,6 +122,17 @@ final class DistributedTraining {
      */
     static Result train(ModelSource source, Dataset<Row> df, String features, String label,
             double scale, Settings s, Consumer<double[]> onEpoch) {
+        return train(source, df, features, label, scale, s, Checkpoints.NONE, onEpoch);
+    }
+
+    /**
+     * As {@link #train(ModelSource, Dataset, String, String, double, Settings, Consumer)}, with
+     * checkpoints: a run resumed from the checkpoint of epoch e of an exact run ends with the
+     * weights of the run that never stopped, bit for bit (the orders and masks of later epochs
+     * depend only on the seed, the epoch and the partition).
+     */
+    static Result train(ModelSource source, Dataset<Row> df, String features, String label,
+            double scale, Settings s, Checkpoints ck, Consumer<double[]> onEpoch) {
         TrainableModel model = source.newModel();
         ModelSpec.TrainSpec ts = model.spec().train();
         refuseUnsupported(ts);
@@ -116,21 +143,44 @@ final class DistributedTraining {
                     .mapToInt(Integer::intValue).toArray();
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(df.sparkSession()
                     .sparkContext());
-            model.initParams(new Rng(s.seed()));
+            Rng rng = new Rng(s.seed());
+            model.initParams(rng);
             Optimizer opt = Optimizers.create(model.spec().optimizer());
             double baseRate = opt.learningRate();
             Steps steps = new Steps(source, s, ts, sizes, jsc, blocks);
+            List<EpochRecord> history = new ArrayList<>();
+            int first = 1;
+            if (ck.resume() != null) {
+                first = resume(Checkpoint.read(ck.resume()), model, opt, rng, s, ts,
+                        data.rows(), history) + 1;
+            }
             List<Double> losses = new ArrayList<>();
+            history.forEach(r -> losses.add(r.metrics().get("train_loss")));
+            Map<String, String> meta = new LinkedHashMap<>(data.preprocessing().toMetadata());
+            meta.put(Checkpoint.SEED, Long.toString(s.seed()));
             long start = System.nanoTime();
-            for (int epoch = 1; epoch <= s.epochs(); epoch++) {
+            for (int epoch = first; epoch <= s.epochs(); epoch++) {
+                long epochStart = System.nanoTime();
                 if (ts.schedule() != null) {
                     opt.setLearningRate(ts.schedule().rate(baseRate, epoch - 1));
                 }
+                double rate = opt.learningRate();
                 double loss = s.mode() == Mode.EXACT ? steps.exactEpoch(epoch, model, opt)
                         : steps.fastEpoch(epoch, model, opt);
                 losses.add(loss);
+                history.add(new EpochRecord(epoch, Map.of("train_loss", loss, "lr", rate),
+                        (System.nanoTime() - epochStart) * 1e-9));
                 if (onEpoch != null) {
                     onEpoch.accept(new double[] {epoch, loss});
+                }
+                if (ck.file() != null && ck.every() > 0
+                        && (epoch % ck.every() == 0 || epoch == s.epochs())) {
+                    double secs = (System.nanoTime() - start) * 1e-9;
+                    Checkpoint.write(ck.file(), model, opt, rng, new Checkpoint.Loop(epoch,
+                            false, ck.every(), s.batch(), (int) data.rows(),
+                            identity((int) data.rows()), null, null, null, 0, secs, secs,
+                            data.rows() * (long) (epoch - first + 1), history, Double.NaN),
+                            meta);
                 }
             }
             return new Result(model, data.preprocessing(), losses, data.rows(),
@@ -138,6 +188,33 @@ final class DistributedTraining {
         } finally {
             data.release();
         }
+    }
+
+    /** Restores the driver's state from {@code c}; returns the epoch it was saved after. */
+    private static int resume(Checkpoint c, TrainableModel model, Optimizer opt, Rng rng,
+            Settings s, ModelSpec.TrainSpec ts, long rows, List<EpochRecord> history) {
+        c.check(model, new ModelSpec.TrainSpec(ts.epochs(), s.batch(), ts.shuffle(), ts.stop(),
+                ts.validation(), ts.logEvery(), ts.schedule(), ts.clipNorm(), ts.clipValue(),
+                ts.earlyStopping()));
+        if (c.seed() != null && c.seed() != s.seed()) {
+            throw new IllegalArgumentException("checkpoint " + c.file() + " is of a run with seed "
+                    + c.seed() + ", not " + s.seed() + "; a run resumes with its own seed");
+        }
+        if (c.trainSize() != rows) {
+            throw new IllegalArgumentException("checkpoint " + c.file() + " was made with "
+                    + c.trainSize() + " training rows, the data now has " + rows);
+        }
+        c.restore(model, opt, rng, identity((int) rows), null, null, null);
+        history.addAll(c.history());
+        return c.epoch();
+    }
+
+    private static int[] identity(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        return a;
     }
 
     private static void refuseUnsupported(ModelSpec.TrainSpec ts) {

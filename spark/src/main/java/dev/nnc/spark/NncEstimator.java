@@ -52,6 +52,9 @@ public final class NncEstimator extends Estimator<NncModel> implements DefaultPa
     private final IntParam averageEvery;
     private final LongParam seed;
     private final DoubleParam scale;
+    private final IntParam checkpointEvery;
+    private final Param<String> checkpointFile;
+    private final Param<String> resumeFrom;
     private ModelSource source;
     private transient Consumer<double[]> onEpoch;
     private DistributedTraining.TaskProbe probe;
@@ -81,6 +84,14 @@ public final class NncEstimator extends Estimator<NncModel> implements DefaultPa
                 + " the .nn file's)");
         scale = new DoubleParam(this, "scale", "every raw input is divided by this first"
                 + " (default: the .nn file's data scale)");
+        checkpointEvery = new IntParam(this, "checkpointEvery", "write a checkpoint after every"
+                + " this many epochs and after the last (0: none)");
+        checkpointFile = new Param<>(this, "checkpointFile", "the checkpoint file, on the"
+                + " driver's file system, in nnc's checkpoint format");
+        resumeFrom = new Param<>(this, "resumeFrom", "a checkpoint to continue from");
+        setDefault(checkpointEvery, 0);
+        setDefault(checkpointFile, "");
+        setDefault(resumeFrom, "");
         setDefault(modelFile, "");
         setDefault(modelClass, "");
         setDefault(featuresCol, "features");
@@ -142,6 +153,31 @@ public final class NncEstimator extends Estimator<NncModel> implements DefaultPa
 
     public DoubleParam scale() {
         return scale;
+    }
+
+    public IntParam checkpointEvery() {
+        return checkpointEvery;
+    }
+
+    public Param<String> checkpointFile() {
+        return checkpointFile;
+    }
+
+    public Param<String> resumeFrom() {
+        return resumeFrom;
+    }
+
+    /** Writes a checkpoint to {@code file} after every {@code n} epochs and after the last. */
+    public NncEstimator setCheckpoints(int n, String file) {
+        set(checkpointEvery, n);
+        set(checkpointFile, file);
+        return this;
+    }
+
+    /** Continues the run saved in the checkpoint {@code file}. */
+    public NncEstimator setResumeFrom(String file) {
+        set(resumeFrom, file);
+        return this;
     }
 
     public NncEstimator setModelFile(String path) {
@@ -268,8 +304,13 @@ public final class NncEstimator extends Estimator<NncModel> implements DefaultPa
                 DistributedTraining.Mode.parse(getOrDefault(mode)), e, b, sd,
                 (Integer) getOrDefault(averageEvery), probe);
         Dataset<Row> df = dataset.toDF();
+        String ckFile = getOrDefault(checkpointFile);
+        String resume = getOrDefault(resumeFrom);
+        DistributedTraining.Checkpoints ck = new DistributedTraining.Checkpoints(
+                (Integer) getOrDefault(checkpointEvery), ckFile.isEmpty() ? null : Path.of(ckFile),
+                resume.isEmpty() ? null : Path.of(resume));
         DistributedTraining.Result r = DistributedTraining.train(s, df, getOrDefault(featuresCol),
-                getOrDefault(labelCol), sc, settings, onEpoch);
+                getOrDefault(labelCol), sc, settings, ck, onEpoch);
         NncModel m = new NncModel(uid, s, r.model().params().clone(),
                 r.model().buffers().clone(), r.preprocessing().toMetadata());
         m.setFeaturesCol(getOrDefault(featuresCol));
