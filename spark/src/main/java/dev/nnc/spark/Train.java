@@ -41,6 +41,9 @@ public final class Train {
             "  --average-every K      fast mode: local batches between averages (default: 8)",
             "  --seed S               seed (default: the .nn file's)",
             "  --partitions N         repartition the training data into N partitions first",
+            "  --checkpoint FILE      write nnc checkpoints there (on the driver's disk)",
+            "  --checkpoint-every N   after every N epochs and after the last (default: 1)",
+            "  --resume FILE          continue the run saved in this checkpoint",
             "  --master URL           Spark master when not started by spark-submit",
             "  --output DIR           where to save the model (a Spark ML model directory)");
 
@@ -91,7 +94,8 @@ public final class Train {
 
     private static final List<String> KNOWN = List.of("--model", "--model-class", "--data",
             "--test", "--features", "--label", "--mode", "--epochs", "--batch",
-            "--average-every", "--seed", "--partitions", "--master", "--output");
+            "--average-every", "--seed", "--partitions", "--checkpoint", "--checkpoint-every",
+            "--resume", "--master", "--output");
 
     private static int train(SparkSession spark, Map<String, String> o, PrintStream out) {
         String label = o.getOrDefault("label", "label");
@@ -119,6 +123,13 @@ public final class Train {
         }
         if (o.containsKey("seed")) {
             est.setSeed(Long.parseLong(o.get("seed")));
+        }
+        if (o.containsKey("checkpoint")) {
+            est.setCheckpoints(o.containsKey("checkpoint-every") ? number(o, "checkpoint-every")
+                    : 1, o.get("checkpoint"));
+        }
+        if (o.containsKey("resume")) {
+            est.setResumeFrom(o.get("resume"));
         }
         est.setEpochListener(e -> out.printf(Locale.ROOT, "epoch %d  loss %.4f%n", (int) e[0],
                 e[1]));
