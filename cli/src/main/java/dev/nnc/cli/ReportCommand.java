@@ -108,7 +108,7 @@ final class ReportCommand implements Callable<Integer> {
         Path index = Reports.write(c, loaded.model(), loaded.preprocessing(), h,
                 Reports.metrics(metrics), Reports.settings(mspec, metrics, threads, maxEpochs,
                         samples, weights, historyFile), out, spec.commandLine().getParseResult()
-                        .originalArgs());
+                        .originalArgs(), null);
         io.out().println("report written to " + index);
         return Main.OK;
     }

@@ -4,6 +4,7 @@ import dev.nnc.cli.report.History;
 import dev.nnc.cli.report.Report;
 import dev.nnc.compiler.Compilation;
 import dev.nnc.runtime.Json;
+import dev.nnc.runtime.LayerHistograms;
 import dev.nnc.runtime.ModelSpec;
 import dev.nnc.runtime.Preprocessing;
 import dev.nnc.runtime.TrainReport;
@@ -116,12 +117,15 @@ final class Reports {
         }
     }
 
-    /** Writes the report and returns its page. */
+    /**
+     * Writes the report and returns its page; {@code layers} holds the layers' histograms taken
+     * during training, or is {@code null}.
+     */
     static Path write(Compilation c, TrainableModel model, Preprocessing prep, History history,
             Map<String, String> metrics, Map<String, String> settings, Path dir,
-            List<String> command) {
+            List<String> command, LayerHistograms layers) {
         Report.Output o = Report.write(new Report.Input(c.model(), model, prep, history, metrics,
-                settings, Models.baseDir(c), "nnc " + String.join(" ", command)), dir);
+                settings, Models.baseDir(c), "nnc " + String.join(" ", command), layers), dir);
         return o.index();
     }
 }

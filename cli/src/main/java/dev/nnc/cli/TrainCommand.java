@@ -4,6 +4,7 @@ import dev.nnc.cli.report.History;
 import dev.nnc.compiler.Compilation;
 import dev.nnc.runtime.Checkpoint;
 import dev.nnc.runtime.Json;
+import dev.nnc.runtime.LayerHistograms;
 import dev.nnc.runtime.ModelSpec;
 import dev.nnc.runtime.OutputFiles;
 import dev.nnc.runtime.Progress;
@@ -197,11 +198,16 @@ final class TrainCommand implements Callable<Integer> {
             io.err().println("resuming " + from.modelName() + " from " + resume + " after epoch "
                     + from.epoch());
         }
+        // NOTE: what the layers see is watched only for a report, and not on a resumed run
+        // (its first epochs are not in this process).
+        LayerHistograms layers = report != null && from == null ? new LayerHistograms(model)
+                : null;
         Training.Options opts = Training.Options.defaults()
                 .withEpochs(epochs)
                 .withSeed(seed)
                 .withThreads(threads)
-                .withListener(listener)
+                .withListener(layers == null ? listener : TrainingListener.both(listener,
+                        layers))
                 .withCheckpoints(checkpoints)
                 .withInterrupt(stop)
                 .withStage(outputs);
@@ -253,7 +259,7 @@ final class TrainCommand implements Callable<Integer> {
             outputs.stageDirectory(report, dir -> Reports.write(c, model, r.preprocessing(),
                     history, Reports.metrics(r.metrics()), Reports.settings(model.spec(),
                             r.metrics(), threads, ts.epochs(), Reports.trainSamples(r.report()),
-                            weights, historyFile), dir, command));
+                            weights, historyFile), dir, command, layers));
         }
         outputs.commit();
         // NOTE: with --json, stdout holds the JSON object alone; the files saved are said on

@@ -5,6 +5,7 @@ import dev.nnc.compiler.ir.ModelIR;
 import dev.nnc.runtime.ClassLabels;
 import dev.nnc.runtime.DataLoader;
 import dev.nnc.runtime.Dataset;
+import dev.nnc.runtime.LayerHistograms;
 import dev.nnc.runtime.LoadedData;
 import dev.nnc.runtime.Metrics;
 import dev.nnc.runtime.Model;
@@ -38,6 +39,7 @@ import java.util.Map;
  *     training points;
  * <li>{@code confusion.png} for classifiers: the confusion matrix on the test data (the training
  *     data when the model names no test data), with per-class precision and recall in the page;
+ * <li>what the layers see during training, when the caller watched it: {@link LayerCharts};
  * <li>{@code model.png}: the model diagram, and the layer table (the summary);
  * <li>the final metrics and the run's settings, as the caller gives them.
  * </ul>
@@ -63,10 +65,11 @@ public final class Report {
      * @param settings the run's settings, formatted, in order
      * @param baseDir the directory the model's data paths are relative to
      * @param command the command line that made the report, for the page's footer
+     * @param layers the histograms of the layers taken during training, or {@code null}
      */
     public record Input(ModelIR ir, Model model, Preprocessing prep, History history,
             Map<String, String> metrics, Map<String, String> settings, Path baseDir,
-            String command) {
+            String command, LayerHistograms layers) {
     }
 
     /** The files written: the page and the images, in the page's order. */
@@ -91,6 +94,8 @@ public final class Report {
         if (in.history() != null && !in.history().rows().isEmpty()) {
             curves(in.history(), spec, dir, page, images);
         }
+        page.layers = LayerCharts.write(in.layers(), dir);
+        page.layers.forEach(i -> images.add(i.file()));
         LoadedData train = load(in, spec.data().train());
         LoadedData test = load(in, spec.data().test());
         int inputs = in.model().inputSize();
@@ -406,6 +411,7 @@ public final class Report {
         private final StringBuilder charts = new StringBuilder();
         private final StringBuilder data = new StringBuilder();
         private final StringBuilder model = new StringBuilder();
+        private List<LayerCharts.Image> layers = List.of();
 
         Page(Input in) {
             this.in = in;
@@ -515,6 +521,7 @@ public final class Report {
                 sb.append("<h2>Training curves</h2>\n<div class=\"figs\">\n").append(charts)
                         .append("</div>\n");
             }
+            sb.append(LayerCharts.html(layers));
             sb.append("<h2>Model</h2>\n").append(model);
             sb.append("<footer>Made by <code>").append(esc(in.command()))
                     .append("</code></footer>\n");
