@@ -11,9 +11,9 @@
  *  - x: uint8 [N,C,28,28], channels first (C = 3: R, G, B planes; C = 1 for the grey shapes);
  *  - y: uint8 [N], the class index.
  *
- * Colours (18.1; recipe of the textbook's ch18_color.py, redrawn with java.awt): a black 28x28 background and one
- * filled shape -- circle, rectangle, triangle, line (2 pixels wide) or diamond -- at a random place
- * and size, in one of six colours:
+ * Colours (18.1; the recipe of the textbook's ch18_color.py, redrawn with java.awt): a black
+ * 28x28 background and one filled shape -- circle, rectangle, triangle, line (2 pixels wide) or
+ * diamond -- at a random place and size, in one of six colours:
  *     0 red (255,0,0)   1 green (0,255,0)     2 blue (0,0,255)
  *     3 yellow (255,255,0)   4 cyan (0,255,255)   5 magenta (255,0,255)
  * 1000 training and 200 test images per shape. Within a shape the colours take turns (image i of

@@ -36,6 +36,8 @@ import org.w3c.dom.Document;
  */
 class ReportTest {
     private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    /** The pictures of what the layers see, which only nnc train --report draws. */
+    static final String[] LAYERS = {"activations.png", "weights.png", "gradients.png"};
 
     @TempDir
     Path dir;
@@ -102,7 +104,10 @@ class ReportTest {
         String html = Files.readString(rep.resolve("index.html"), StandardCharsets.UTF_8);
         assertEquals(expected, imagesOf(html), "images of the page");
         for (String png : expected) {
-            assertPng(rep.resolve(png), png.equals("lr.png") ? 600 : 400, 200);
+            // NOTE: a layer picture has a row per layer, 96 pixels each: one dense layer is
+            // one row.
+            assertPng(rep.resolve(png), png.equals("lr.png") ? 600 : 400,
+                    Arrays.asList(LAYERS).contains(png) ? 150 : 200);
         }
         for (String png : absent) {
             assertFalse(Files.exists(rep.resolve(png)), png + " should not be there");
@@ -123,7 +128,8 @@ class ReportTest {
                 r.out());
         assertTrue(r.out().contains("report written to " + rep.resolve("index.html")), r.out());
         assertReport(rep, List.of("regions.png", "confusion.png", "loss.png",
-                "metric.png", "lr.png", "model.png"), List.of("fit.png", "test.png"));
+                "metric.png", "lr.png", LAYERS[0], LAYERS[1], LAYERS[2], "model.png"),
+                List.of("fit.png", "test.png"));
 
         String html = Files.readString(rep.resolve("index.html"), StandardCharsets.UTF_8);
         // the final metrics as nnc train printed them
@@ -163,7 +169,8 @@ class ReportTest {
                 dir.resolve("line.safetensors").toString(), "--report", rep.toString());
         assertEquals(0, r.code(), r.all());
         assertReport(rep, List.of("fit.png", "test.png", "loss.png", "metric.png",
-                "lr.png", "model.png"), List.of("regions.png", "confusion.png"));
+                "lr.png", LAYERS[0], LAYERS[1], LAYERS[2], "model.png"),
+                List.of("regions.png", "confusion.png"));
         String html = Files.readString(rep.resolve("index.html"), StandardCharsets.UTF_8);
         assertEquals(printed(r.out(), "test_r2"), cell(html, "test_r2"));
     }
@@ -175,7 +182,8 @@ class ReportTest {
                 dir.resolve("three.safetensors").toString(), "--report", rep.toString());
         assertEquals(0, r.code(), r.all());
         assertReport(rep, List.of("regions.png", "confusion.png", "loss.png",
-                "metric.png", "lr.png", "model.png"), List.of("fit.png"));
+                "metric.png", "lr.png", LAYERS[0], LAYERS[1], LAYERS[2], "model.png"),
+                List.of("fit.png"));
         String html = Files.readString(rep.resolve("index.html"), StandardCharsets.UTF_8);
         // the classes as the data labels them: 1, 2, 3 (30 test samples)
         for (String c : List.of("1", "2", "3")) {
@@ -319,7 +327,7 @@ class ReportTest {
                 "--report", rep.toString());
         assertEquals(0, r.code(), r.all());
         assertReport(rep, List.of("fit.png", "test.png", "loss.png", "metric.png",
-                "lr.png", "model.png"), List.of("regions.png"));
+                "lr.png", LAYERS[0], LAYERS[1], LAYERS[2], "model.png"), List.of("regions.png"));
         History h = History.read(dir.resolve("sine.history.csv"));
         assertEquals(List.of("epoch", "train_loss", "loss", "r2", "val_loss", "val_r2", "lr",
                 "seconds"), h.columns());
@@ -334,7 +342,8 @@ class ReportTest {
                 dir.resolve("rings.safetensors").toString(), "--report", rep.toString());
         assertEquals(0, r.code(), r.all());
         assertReport(rep, List.of("regions.png", "confusion.png", "loss.png",
-                "metric.png", "lr.png", "model.png"), List.of("fit.png"));
+                "metric.png", "lr.png", LAYERS[0], LAYERS[1], LAYERS[2], "model.png"),
+                List.of("fit.png"));
         // the three classes' pale region colors all appear in the regions chart
         BufferedImage img = ImageIO.read(rep.resolve("regions.png").toFile());
         long colors = Stream.of(0xc6dbef, 0xf6c4c4, 0xc7e9c0).filter(c -> {
@@ -386,7 +395,7 @@ class ReportTest {
         Matcher body = Pattern.compile("<body([^>]*)>").matcher(dom);
         assertTrue(body.find(), dom);
         String attrs = body.group(1);
-        assertTrue(attrs.contains("data-images=\"6/6\""), attrs);
+        assertTrue(attrs.contains("data-images=\"9/9\""), attrs);
         assertTrue(attrs.contains("data-images-loaded=\"true\""), attrs);
         assertTrue(attrs.contains("data-errors=\"0\""), attrs);
         // the page logs nothing: any console message is a fault

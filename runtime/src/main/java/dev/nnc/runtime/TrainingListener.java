@@ -4,9 +4,10 @@ package dev.nnc.runtime;
  * A watcher of a training run: progress display, logging, checkpoints. Every method has an empty
  * default, so a listener implements only what it needs.
  *
- * <p>Calls come from the training thread, in order: {@code onData}, {@code onStart}, then for each epoch its
- * {@code onBatch} calls and one {@code onEpoch}, then {@code onEnd}. {@code onBatch} runs after
- * every optimizer step and must stay cheap (no allocation, no I/O unless throttled).
+ * <p>Calls come from the training thread, in order: {@code onData}, {@code onStart}, then for
+ * each epoch its {@code onBatch} calls and one {@code onEpoch}, then {@code onEnd}.
+ * {@code onBatch} runs after every optimizer step and must stay cheap (no allocation, no I/O
+ * unless throttled).
  */
 public interface TrainingListener {
 
