@@ -124,8 +124,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--report", paramLabel = "DIR",
             description = "Also write a report: DIR/index.html with the training curves, the "
-                    + "fit or decision regions, the confusion matrix, the model diagram and the "
-                    + "run's figures, as PNG images.")
+                    + "fit or decision regions, the confusion matrix, histograms of each "
+                    + "layer's outputs, weights and gradients at a few epochs, the model diagram "
+                    + "and the run's figures, as PNG images.")
     private Path report;
 
     @Option(names = "--checkpoint-every", paramLabel = "N",
