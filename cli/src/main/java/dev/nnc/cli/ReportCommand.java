@@ -2,10 +2,10 @@ package dev.nnc.cli;
 
 import dev.nnc.cli.report.History;
 import dev.nnc.compiler.Compilation;
-import dev.nnc.runtime.Json;
-import dev.nnc.runtime.ModelSpec;
-import dev.nnc.runtime.Training;
-import dev.nnc.runtime.Weights;
+import dev.nnc.runtime.io.Json;
+import dev.nnc.runtime.io.Weights;
+import dev.nnc.runtime.model.ModelSpec;
+import dev.nnc.runtime.train.Training;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

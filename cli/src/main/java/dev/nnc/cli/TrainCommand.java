@@ -2,17 +2,17 @@ package dev.nnc.cli;
 
 import dev.nnc.cli.report.History;
 import dev.nnc.compiler.Compilation;
-import dev.nnc.runtime.Checkpoint;
-import dev.nnc.runtime.Json;
-import dev.nnc.runtime.LayerHistograms;
-import dev.nnc.runtime.ModelSpec;
-import dev.nnc.runtime.OutputFiles;
-import dev.nnc.runtime.Progress;
-import dev.nnc.runtime.TrainableModel;
-import dev.nnc.runtime.Trainer;
-import dev.nnc.runtime.Training;
-import dev.nnc.runtime.TrainingListener;
-import dev.nnc.runtime.Weights;
+import dev.nnc.runtime.io.Json;
+import dev.nnc.runtime.io.OutputFiles;
+import dev.nnc.runtime.io.Weights;
+import dev.nnc.runtime.model.ModelSpec;
+import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.train.Checkpoint;
+import dev.nnc.runtime.train.LayerHistograms;
+import dev.nnc.runtime.train.Progress;
+import dev.nnc.runtime.train.Training;
+import dev.nnc.runtime.train.TrainingListener;
+import dev.nnc.runtime.train.TrainingLoop;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -307,9 +307,9 @@ final class TrainCommand implements Callable<Integer> {
         if (threads < 1) {
             throw usage("--threads", threads + " is less than 1");
         }
-        if (threads > Trainer.maxThreads()) {
+        if (threads > TrainingLoop.maxThreads()) {
             throw usage("--threads", threads + " is more than this machine can use (at most "
-                    + Trainer.maxThreads() + ": four per processor, at least 8)");
+                    + TrainingLoop.maxThreads() + ": four per processor, at least 8)");
         }
         if (logEvery != null && logEvery < 1) {
             throw usage("--log-every", logEvery + " is less than 1");

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.nnc.runtime.Dataset;
-import dev.nnc.runtime.Histogram;
-import dev.nnc.runtime.LayerHistograms;
-import dev.nnc.runtime.LayerInfo;
-import dev.nnc.runtime.Rng;
-import dev.nnc.runtime.TrainableModel;
-import dev.nnc.runtime.Training;
+import dev.nnc.runtime.data.Dataset;
+import dev.nnc.runtime.model.LayerInfo;
+import dev.nnc.runtime.model.Rng;
+import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.train.Histogram;
+import dev.nnc.runtime.train.LayerHistograms;
+import dev.nnc.runtime.train.Training;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

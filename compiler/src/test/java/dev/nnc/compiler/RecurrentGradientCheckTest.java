@@ -6,8 +6,8 @@ import static dev.nnc.compiler.GradientChecks.targets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nnc.runtime.Rng;
-import dev.nnc.runtime.TrainableModel;
+import dev.nnc.runtime.model.Rng;
+import dev.nnc.runtime.model.TrainableModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -97,11 +97,11 @@ class RecurrentGradientCheckTest {
             for (int i = 0; i < n; i++) {
                 y[i * 3 + rng.nextInt(3)] = 1f;
             }
-            dev.nnc.runtime.Kernels.setThreads(threads);
+            dev.nnc.runtime.kernels.Kernels.setThreads(threads);
             try {
                 m.trainStep(x, y, n);
             } finally {
-                dev.nnc.runtime.Kernels.setThreads(1);
+                dev.nnc.runtime.kernels.Kernels.setThreads(1);
             }
             grads[threads - 1] = m.grads().clone();
         }

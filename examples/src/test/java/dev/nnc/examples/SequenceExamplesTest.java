@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nnc.runtime.CsvReader;
-import dev.nnc.runtime.CsvTable;
-import dev.nnc.runtime.DataLoader;
-import dev.nnc.runtime.IdxReader;
-import dev.nnc.runtime.LoadedData;
-import dev.nnc.runtime.ModelSpec;
+import dev.nnc.runtime.data.CsvReader;
+import dev.nnc.runtime.data.CsvTable;
+import dev.nnc.runtime.data.DataLoader;
+import dev.nnc.runtime.data.IdxReader;
+import dev.nnc.runtime.data.LoadedData;
+import dev.nnc.runtime.model.ModelSpec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

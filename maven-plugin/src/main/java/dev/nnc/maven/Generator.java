@@ -3,7 +3,7 @@ package dev.nnc.maven;
 import dev.nnc.compiler.Compilation;
 import dev.nnc.compiler.NnCompiler;
 import dev.nnc.compiler.diag.Diagnostic;
-import dev.nnc.runtime.ModelSpec;
+import dev.nnc.runtime.model.ModelSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

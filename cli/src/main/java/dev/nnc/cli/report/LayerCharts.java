@@ -1,9 +1,9 @@
 package dev.nnc.cli.report;
 
-import dev.nnc.runtime.Histogram;
-import dev.nnc.runtime.LayerHistograms;
-import dev.nnc.runtime.LayerInfo;
-import dev.nnc.runtime.ParamTensor;
+import dev.nnc.runtime.model.LayerInfo;
+import dev.nnc.runtime.model.ParamTensor;
+import dev.nnc.runtime.train.Histogram;
+import dev.nnc.runtime.train.LayerHistograms;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;

@@ -7,15 +7,15 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.nnc.compiler.ir.LayerIR;
 import dev.nnc.compiler.ir.ModelIR;
-import dev.nnc.runtime.LayerInfo;
+import dev.nnc.runtime.model.LayerInfo;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
 
 /**
- * The generated model's view of its layers ({@link dev.nnc.runtime.Model#layers()} and
- * {@link dev.nnc.runtime.Model#layerOutput(int)}): a constant list of each layer's name, kind and
+ * The generated model's view of its layers ({@link dev.nnc.runtime.model.Model#layers()} and
+ * {@link dev.nnc.runtime.model.Model#layerOutput(int)}): a constant list of each layer's name, kind and
  * output shape, and a method that hands out the buffer a forward pass writes each layer's output
  * into. For a model {@code input [2]; dense(3) -> relu} it writes
  * <pre>
