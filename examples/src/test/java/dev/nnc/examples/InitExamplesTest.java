@@ -98,14 +98,24 @@ class InitExamplesTest {
         }
     }
 
-    /** Figure 15-2: xavier keeps them off the ends. Measured: none within 0.05 of 0 or 1. */
+    /**
+     * Figure 15-2: xavier keeps them off the ends (measured: none within 0.05 of 0 or 1), but
+     * the gradient shrinks on its way back through five sigmoids: the standard deviations of the
+     * weights' gradients, from the last layer down, measured 0.0139, 0.0016, 3.8e-4, 8.6e-5,
+     * 2.0e-5, 6.5e-6.
+     */
     @Test
-    void xavierWeightsSpreadTheSigmoids() {
+    void xavierWeightsSpreadTheSigmoidsAndTheGradientVanishes() {
         Seen s = watch("sigmoid-xavier.nn");
         for (Histogram h : s.of(s.initial(), "sigmoid")) {
             assertTrue(saturated(h) <= 0.05, "saturated: " + saturated(h) + " " + h);
             assertTrue(h.std() > 0.05, "spread: " + h);
         }
+        List<Histogram> g = s.initial().gradients();
+        for (int i = 0; i < 5; i++) {
+            assertTrue(g.get(i).std() < g.get(i + 1).std(), "dense" + (i + 1) + ".W: " + g);
+        }
+        assertTrue(g.get(0).std() < 1e-2 * g.get(5).std(), g.toString());
     }
 
     /**
