@@ -80,6 +80,7 @@ class RecurrentGradientCheckTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("threadBodies")
+    @SuppressWarnings("try") // the binding scopes the kernel context
     void twoThreadsGiveTheGradientsOfOne(String layer) {
         String src = "model G {\n input [12,20]\n " + layer
                 + "\n dense(3) -> softmax\n loss cross_entropy" + TAIL;
@@ -97,11 +98,8 @@ class RecurrentGradientCheckTest {
             for (int i = 0; i < n; i++) {
                 y[i * 3 + rng.nextInt(3)] = 1f;
             }
-            dev.nnc.runtime.kernels.Kernels.setThreads(threads);
-            try {
+            try (var k = dev.nnc.runtime.kernels.KernelContext.open(threads); var b = k.bind()) {
                 m.trainStep(x, y, n);
-            } finally {
-                dev.nnc.runtime.kernels.Kernels.setThreads(1);
             }
             grads[threads - 1] = m.grads().clone();
         }

@@ -18,7 +18,8 @@ import java.util.function.Function;
 
 /**
  * The report's pictures of what the layers see (textbook 15.1 and 15.5): a grid of histograms,
- * one row per layer (or weight tensor), one column per chosen epoch, drawn with Java2D.
+ * one row per layer (or weight tensor), one column per chosen epoch, drawn with Java2D. Sizes
+ * are in the page's pixels; the images have {@link Charts#SCALE} times as many.
  *
  * <p>Three images: {@code activations.png} (each layer's outputs over the fixed sample),
  * {@code weights.png} (each weight tensor) and {@code gradients.png} (the gradient of the
@@ -139,19 +140,33 @@ public final class LayerCharts {
     }
 
     private static Image draw(Grid g, Path dir, String file, String title, String caption) {
-        BufferedImage img = image(g);
         Path p = dir.resolve(file);
-        Charts.png(img, p);
-        return new Image(title, p, img.getWidth(), img.getHeight(), caption);
+        Charts.png(image(g), p);
+        return new Image(title, p, width(g.epochs().size()), height(g.rows().size()), caption);
     }
 
-    /** The grid as an image. */
+    /** The page's width of a grid of {@code columns}. */
+    static int width(int columns) {
+        return LABEL + CELL_W * columns + 10;
+    }
+
+    /** The page's height of a grid of {@code rows}. */
+    static int height(int rows) {
+        return HEAD + CELL_H * rows + 10;
+    }
+
+    /**
+     * The grid as an image of {@link Charts#SCALE} times as many pixels each way as the page
+     * shows, as the other charts are.
+     */
     static BufferedImage image(Grid g) {
-        int w = LABEL + CELL_W * g.epochs().size() + 10;
-        int h = HEAD + CELL_H * g.rows().size() + 10;
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        int w = width(g.epochs().size());
+        int h = height(g.rows().size());
+        BufferedImage img = new BufferedImage(w * Charts.SCALE, h * Charts.SCALE,
+                BufferedImage.TYPE_INT_RGB);
         Graphics2D gr = img.createGraphics();
         try {
+            gr.scale(Charts.SCALE, Charts.SCALE);
             gr.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING,
                     RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             gr.setColor(Color.WHITE);

@@ -70,15 +70,18 @@ class LayerChartsTest {
     private static void assertGrid(String name, int rows) throws IOException {
         BufferedImage img = read(name);
         int cols = watched.snapshots().size();
-        assertEquals(LayerCharts.LABEL + LayerCharts.CELL_W * cols + 10, img.getWidth(), name);
-        assertEquals(LayerCharts.HEAD + LayerCharts.CELL_H * rows + 10, img.getHeight(), name);
+        int k = Charts.SCALE;
+        assertEquals(k * (LayerCharts.LABEL + LayerCharts.CELL_W * cols + 10), img.getWidth(),
+                name);
+        assertEquals(k * (LayerCharts.HEAD + LayerCharts.CELL_H * rows + 10), img.getHeight(),
+                name);
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
-                int x0 = LayerCharts.LABEL + c * LayerCharts.CELL_W;
-                int y0 = LayerCharts.HEAD + r * LayerCharts.CELL_H;
+                int x0 = k * (LayerCharts.LABEL + c * LayerCharts.CELL_W);
+                int y0 = k * (LayerCharts.HEAD + r * LayerCharts.CELL_H);
                 long bar = 0;
-                for (int y = y0; y < y0 + LayerCharts.CELL_H; y++) {
-                    for (int x = x0; x < x0 + LayerCharts.CELL_W; x++) {
+                for (int y = y0; y < y0 + k * LayerCharts.CELL_H; y++) {
+                    for (int x = x0; x < x0 + k * LayerCharts.CELL_W; x++) {
                         if ((img.getRGB(x, y) & 0xffffff) == BAR) {
                             bar++;
                         }
@@ -91,7 +94,7 @@ class LayerChartsTest {
         // the title and the labels: dark text on white, left of the cells
         long dark = 0;
         for (int y = 0; y < img.getHeight(); y++) {
-            for (int x = 0; x < LayerCharts.LABEL; x++) {
+            for (int x = 0; x < k * LayerCharts.LABEL; x++) {
                 if ((img.getRGB(x, y) & 0xff) < 0x80) {
                     dark++;
                 }
@@ -130,7 +133,8 @@ class LayerChartsTest {
         for (LayerCharts.Image i : images) {
             BufferedImage img = read(i.file().getFileName().toString());
             assertTrue(html.contains("<img src=\"" + i.file().getFileName() + "\" width=\""
-                    + img.getWidth() + "\" height=\"" + img.getHeight() + "\""), html);
+                    + img.getWidth() / Charts.SCALE + "\" height=\""
+                    + img.getHeight() / Charts.SCALE + "\""), html);
         }
         assertEquals("", LayerCharts.html(List.of()));
         assertEquals(List.of(), LayerCharts.write(null, dir));

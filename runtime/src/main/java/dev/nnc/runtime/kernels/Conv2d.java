@@ -27,7 +27,8 @@ package dev.nnc.runtime.kernels;
  * lane order at the end of each part; im2col and the transposes cost more than the products at
  * LeNet's sizes. dX stays col2im(Wᵀ · dZ).
  *
- * <p>Threads: the samples of a batch are split into parts ({@link Kernels#parts}); every output
+ * <p>Threads: the samples of a batch are split into parts (as many as the calling thread's
+ * {@link KernelContext} has threads, for a batch large enough); every output
  * and every partial weight gradient is computed by one thread, and the partial gradients are
  * added in part order, so the result depends on the thread count but not on the scheduling. The
  * scratch memory (im2col rows, partial gradients) is allocated per part once, when the part count
@@ -166,7 +167,8 @@ public final class Conv2d {
     }
 
     private int parts(int n) {
-        int parts = Kernels.parts((long) n * ck * outSize, n);
+        int parts = KernelContext.current().parts((long) n * ck * outSize, n,
+                Kernels.PARALLEL_MIN_MACS);
         ensureParts(parts);
         return parts;
     }
@@ -187,7 +189,7 @@ public final class Conv2d {
             prepareDirect(p, wOff);
         }
         forwardTask.set(x, n, p, wOff, bOff, z);
-        Kernels.run(forwardTask, parts);
+        KernelContext.current().run(forwardTask, parts);
         forwardTask.set(null, 0, null, 0, 0, null);
     }
 
@@ -302,7 +304,7 @@ public final class Conv2d {
             }
         }
         backwardTask.set(x, gz, n, p, wOff, gx);
-        Kernels.run(backwardTask, parts);
+        KernelContext.current().run(backwardTask, parts);
         backwardTask.set(null, null, 0, null, 0, null);
         int size = f * ck;
         if (gradT && !gradWide()) {

@@ -45,88 +45,35 @@ public final class Kernels {
         return DENSE == SCALAR ? "scalar" : "vector-256";
     }
 
-    // Threads: one product is split across the pool when it is large enough; every output is
-    // computed by exactly one thread in the same order, so results do not depend on the count.
-    private static final Object LOCK = new Object();
+    // Threads: one product is split across the calling thread's KernelContext when it is large
+    // enough; every output is computed by exactly one thread in the same order, so results do not
+    // depend on the count.
     /** Multiply-adds below which one thread is faster than waking others. */
-    private static final long PARALLEL_MIN_MACS = 1 << 20;
-    private static volatile int threads = 1;
-    private static WorkerPool pool;
-    private static final Forward FORWARD = new Forward();
-    private static final GradWeights GRAD_WEIGHTS = new GradWeights();
-    private static final GradInput GRAD_INPUT = new GradInput();
+    static final long PARALLEL_MIN_MACS = 1 << 20;
 
     /**
-     * Sets how many threads the dense kernels may use (the trainer sets its {@code threads}).
-     * The worker threads are started once and kept; they are daemons.
+     * The threads the dense kernels may use on the calling thread: its {@link KernelContext}'s.
      */
-    public static void setThreads(int n) {
-        if (n < 1) {
-            throw new IllegalArgumentException("threads < 1: " + n);
-        }
-        synchronized (LOCK) {
-            if (n > 1 && (pool == null || pool.width() < n)) {
-                pool = new WorkerPool(n - 1);
-            }
-            threads = n;
-        }
-    }
-
-    /** The threads the dense kernels may use. */
     public static int threads() {
-        return threads;
-    }
-
-    /**
-     * Runs {@code parts} parts of {@code task} on the pool (at most {@link #threads()}), one task
-     * at a time across all kernels: the sequence kernels share the dense kernels' threads.
-     */
-    static void runParts(WorkerPool.Task task, int parts) {
-        synchronized (LOCK) {
-            pool.run(task, parts);
-        }
-    }
-
-    private static int split(long macs, int rows) {
-        int t = threads;
-        return t > 1 && macs >= PARALLEL_MIN_MACS ? Math.min(t, rows) : 1;
+        return KernelContext.current().threads();
     }
 
     private static int lo(int n, int part, int parts) {
-        return (int) ((long) n * part / parts);
-    }
-
-    /**
-     * How many parts a batch-level task of {@code macs} multiply-adds over {@code rows} samples
-     * is split into: the thread count when it is large enough, else 1.
-     */
-    static int parts(long macs, int rows) {
-        return split(macs, rows);
-    }
-
-    /** Runs parts 0 .. parts − 1 of {@code task} on the pool, part 0 on this thread. */
-    static void run(WorkerPool.Task task, int parts) {
-        if (parts <= 1) {
-            task.part(0, 1);
-            return;
-        }
-        synchronized (LOCK) {
-            pool.run(task, parts);
-        }
+        return KernelContext.lo(n, part, parts);
     }
 
     /** See {@link DenseKernels#forward}. */
     public static void denseForward(float[] x, int n, int in, float[] p, int w, int b, int out,
             float[] z) {
-        int t = split((long) n * in * out, n);
+        KernelContext c = KernelContext.current();
+        int t = c.parts((long) n * in * out, n, PARALLEL_MIN_MACS);
         if (t <= 1) {
             DENSE.forward(x, 0, n, in, p, w, b, out, z);
             return;
         }
-        synchronized (LOCK) {
-            FORWARD.set(x, n, in, p, w, b, out, z);
-            pool.run(FORWARD, t);
-        }
+        c.denseForward.set(x, n, in, p, w, b, out, z);
+        c.run(c.denseForward, t);
+        c.denseForward.set(null, 0, 0, null, 0, 0, 0, null);
     }
 
     /**
@@ -163,33 +110,33 @@ public final class Kernels {
     /** See {@link DenseKernels#gradWeights}. */
     public static void denseGradWeights(float[] x, int n, int in, float[] g, int out, float[] gp,
             int w, int b) {
-        int t = split((long) n * in * out, in);
+        KernelContext c = KernelContext.current();
+        int t = c.parts((long) n * in * out, in, PARALLEL_MIN_MACS);
         if (t <= 1) {
             DENSE.gradWeights(x, n, in, g, out, gp, w, b, 0, in);
             return;
         }
-        synchronized (LOCK) {
-            GRAD_WEIGHTS.set(x, n, in, g, out, gp, w, b);
-            pool.run(GRAD_WEIGHTS, t);
-        }
+        c.denseGradWeights.set(x, n, in, g, out, gp, w, b);
+        c.run(c.denseGradWeights, t);
+        c.denseGradWeights.set(null, 0, 0, null, 0, null, 0, 0);
     }
 
     /** See {@link DenseKernels#gradInput}. */
     public static void denseGradInput(float[] g, int n, int out, float[] p, int w, int in,
             float[] gx) {
-        int t = split((long) n * in * out, n);
+        KernelContext c = KernelContext.current();
+        int t = c.parts((long) n * in * out, n, PARALLEL_MIN_MACS);
         if (t <= 1) {
             DENSE.gradInput(g, 0, n, out, p, w, in, gx);
             return;
         }
-        synchronized (LOCK) {
-            GRAD_INPUT.set(g, n, out, p, w, in, gx);
-            pool.run(GRAD_INPUT, t);
-        }
+        c.denseGradInput.set(g, n, out, p, w, in, gx);
+        c.run(c.denseGradInput, t);
+        c.denseGradInput.set(null, 0, 0, null, 0, 0, null);
     }
 
     /** Rows of Z split across threads. */
-    private static final class Forward implements WorkerPool.Task {
+    static final class Forward implements WorkerPool.Task {
         private float[] x;
         private float[] p;
         private float[] z;
@@ -217,7 +164,7 @@ public final class Kernels {
     }
 
     /** Rows k of dW split across threads; part 0 also sums dB. */
-    private static final class GradWeights implements WorkerPool.Task {
+    static final class GradWeights implements WorkerPool.Task {
         private float[] x;
         private float[] g;
         private float[] gp;
@@ -246,7 +193,7 @@ public final class Kernels {
     }
 
     /** Rows of dX split across threads. */
-    private static final class GradInput implements WorkerPool.Task {
+    static final class GradInput implements WorkerPool.Task {
         private float[] g;
         private float[] p;
         private float[] gx;

@@ -47,10 +47,12 @@ public abstract class SequenceKernels {
      */
     public void gradWeights(float[] x, int rows, int in, float[] g, int out, float[] gp, int w,
             int b) {
-        int t = parts((long) rows * in * out, in);
+        KernelContext c = KernelContext.current();
+        int t = c.parts((long) rows * in * out, in, PARALLEL_MIN_MACS);
         if (t > 1) {
-            GRAD.set(this, x, rows, in, g, out, gp, w);
-            Kernels.runParts(GRAD, t);
+            c.sequenceGrad.set(this, x, rows, in, g, out, gp, w);
+            c.run(c.sequenceGrad, t);
+            c.sequenceGrad.set(null, null, 0, 0, null, 0, null, 0);
         } else {
             gradWeights(x, rows, in, g, out, gp, w, 0, in);
         }
@@ -81,27 +83,19 @@ public abstract class SequenceKernels {
     protected abstract void accumulate(float[] x, int from, int to, int in, int kFrom, int kTo,
             float[] g, int out, float[] gp, int w);
 
-    // ---- threads: a product or a step is split across the dense kernels' pool when large
-    // enough; every output is computed by one thread in the same order whatever the split, so
+    // ---- threads: a product or a step is split across the calling thread's KernelContext when
+    // large enough; every output is computed by one thread in the same order whatever the split, so
     // results do not depend on the thread count.
 
     /** Multiply-adds below which one thread is faster than waking others. */
     private static final long PARALLEL_MIN_MACS = 1 << 18;
 
-    private static int parts(long macs, int units) {
-        int t = Kernels.threads();
-        return t > 1 && macs >= PARALLEL_MIN_MACS ? Math.min(t, units) : 1;
-    }
-
     private static int lo(int n, int part, int parts) {
         return (int) ((long) n * part / parts);
     }
 
-    private static final GradTask GRAD = new GradTask();
-    private static final StepTask STEP = new StepTask();
-
     /** Rows k of dW split across threads. */
-    private static final class GradTask implements WorkerPool.Task {
+    static final class GradTask implements WorkerPool.Task {
         private SequenceKernels k;
         private float[] x;
         private float[] g;
@@ -147,10 +141,11 @@ public abstract class SequenceKernels {
     public void forwardStep(int cell, float[] hT, int r0, int n, int h, float[] p, int u,
             int bhn, float[] hu, float[] zx, float[] cT, int next, boolean first) {
         int gh = gates(cell) * h;
-        int t = parts((long) n * h * gh, n);
+        KernelContext c = KernelContext.current();
+        int t = c.parts((long) n * h * gh, n, PARALLEL_MIN_MACS);
         if (t > 1) {
-            STEP.forward(this, cell, hT, r0, n, h, p, u, bhn, hu, zx, cT, next, first);
-            Kernels.runParts(STEP, t);
+            c.sequenceStep.forward(this, cell, hT, r0, n, h, p, u, bhn, hu, zx, cT, next, first);
+            c.run(c.sequenceStep, t);
         } else {
             forwardRows(cell, hT, r0, 0, n, h, p, u, bhn, hu, zx, cT, next, first);
         }
@@ -185,11 +180,12 @@ public abstract class SequenceKernels {
             int gs, boolean withOut, float[] dc, float[] dz, float[] dzh, float[] dhd,
             float[] ut, boolean last) {
         int gh = gates(cell) * h;
-        int t = parts((long) n * h * gh, n);
+        KernelContext c = KernelContext.current();
+        int t = c.parts((long) n * h * gh, n, PARALLEL_MIN_MACS);
         if (t > 1) {
-            STEP.backward(this, cell, zx, hu, hT, cT, r0, n, h, next, dhp, nr0, first, gout, go,
-                    gs, withOut, dc, dz, dzh, dhd, ut, last);
-            Kernels.runParts(STEP, t);
+            c.sequenceStep.backward(this, cell, zx, hu, hT, cT, r0, n, h, next, dhp, nr0, first,
+                    gout, go, gs, withOut, dc, dz, dzh, dhd, ut, last);
+            c.run(c.sequenceStep, t);
         } else {
             backwardRows(cell, zx, hu, hT, cT, r0, 0, n, h, next, dhp, nr0, first, gout, go, gs,
                     withOut, dc, dz, dzh, dhd, ut, last);
@@ -239,7 +235,7 @@ public abstract class SequenceKernels {
     }
 
     /** One step's rows split across threads, forward or backward. */
-    private static final class StepTask implements WorkerPool.Task {
+    static final class StepTask implements WorkerPool.Task {
         private SequenceKernels k;
         private boolean backward;
         private int cell;

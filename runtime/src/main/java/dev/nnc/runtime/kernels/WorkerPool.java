@@ -6,7 +6,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A few daemon threads that run the parts of one task beside the calling thread, allocating
  * nothing per task: the caller runs part 0, worker {@code i} part {@code i + 1}, and the caller
- * returns when all parts are done. One task at a time (callers synchronize).
+ * returns when all parts are done. One task at a time: a pool belongs to one {@link
+ * KernelContext}, whose products run one after another.
  */
 final class WorkerPool {
 
@@ -22,6 +23,7 @@ final class WorkerPool {
     private volatile long generation;
     private volatile Thread caller;
     private volatile Throwable failure;
+    private volatile boolean closed;
 
     WorkerPool(int workerCount) {
         workers = new Thread[workerCount];
@@ -37,6 +39,14 @@ final class WorkerPool {
     /** Parts this pool can run at once (its workers and the caller). */
     int width() {
         return workers.length + 1;
+    }
+
+    /** Stops the workers once they are idle. */
+    void close() {
+        closed = true;
+        for (Thread w : workers) {
+            LockSupport.unpark(w);
+        }
     }
 
     /** Runs parts 0 .. parts − 1 of {@code t}, part 0 on the calling thread. */
@@ -85,7 +95,7 @@ final class WorkerPool {
     private void loop(int index) {
         long seen = 0;
         long idleSince = System.nanoTime();
-        while (true) {
+        while (!closed) {
             long g = generation;
             if (g == seen) {
                 if (System.nanoTime() - idleSince < SPIN_NANOS) {

@@ -3,7 +3,7 @@ package dev.nnc.runtime.train;
 import dev.nnc.runtime.data.Dataset;
 import dev.nnc.runtime.io.OutputFiles;
 import dev.nnc.runtime.io.WeightsException;
-import dev.nnc.runtime.kernels.Kernels;
+import dev.nnc.runtime.kernels.KernelContext;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.Rng;
 import dev.nnc.runtime.model.Schedule;
@@ -64,6 +64,7 @@ public final class TrainingLoop {
     private final ModelSpec.Loss loss;
     private TrainingListener listener = TrainingListener.NONE;
     private int threads = 1;
+    private KernelContext kernels;
     private Path checkpointFile;
     private int checkpointEvery;
     private Map<String, String> checkpointMetadata = Map.of();
@@ -99,7 +100,8 @@ public final class TrainingLoop {
 
     /**
      * Sets the number of threads training may use (default 1, at most {@link #maxThreads}): the
-     * dense layers' kernels split each large product across them ({@link Kernels#setThreads}).
+     * loop opens a {@link KernelContext} of that many threads for the run, binds it to the
+     * calling thread and closes it at the end; the kernels split each large product across them.
      * Results do not depend on it: every output is computed by one thread in the same order.
      */
     public TrainingLoop threads(int t) {
@@ -107,6 +109,16 @@ public final class TrainingLoop {
             throw new IllegalArgumentException("threads not in 1.." + maxThreads() + ": " + t);
         }
         this.threads = t;
+        this.kernels = null;
+        return this;
+    }
+
+    /**
+     * Trains with the threads of {@code k} (instead of {@link #threads(int)}), which the caller
+     * opened and closes: the loop binds it to the calling thread while it runs.
+     */
+    public TrainingLoop kernels(KernelContext k) {
+        this.kernels = Objects.requireNonNull(k, "kernels");
         return this;
     }
 
@@ -189,6 +201,20 @@ public final class TrainingLoop {
      *     condition reads validation metrics and there is no validation data
      */
     public TrainReport train(Dataset train, Dataset validation) {
+        KernelContext own = kernels == null ? KernelContext.open(threads) : null;
+        KernelContext k = own != null ? own : kernels;
+        KernelContext.Binding binding = k.bind();
+        try {
+            return train(train, validation, k.threads());
+        } finally {
+            binding.close();
+            if (own != null) {
+                own.close();
+            }
+        }
+    }
+
+    private TrainReport train(Dataset train, Dataset validation, int threads) {
         checkShape(train, "training");
         if (validation != null) {
             checkShape(validation, "validation");
@@ -231,7 +257,6 @@ public final class TrainingLoop {
                 ? new float[model.params().length + buffers.length] : null;
         int bestEpoch = 0;
 
-        Kernels.setThreads(threads);
         int batch = spec.batch() == 0 ? size : Math.min(spec.batch(), size);
         int batches = (size + batch - 1) / batch;
         int epochs = spec.epochs();

@@ -25,6 +25,7 @@ class Conv2dTest {
         "6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0",
         "2, 7, 7, 8, 3, 3, 2, 2, 1, 1, 1, 1",
     })
+    @SuppressWarnings("try") // the binding scopes the kernel context
     void matchesTheDefinition(String spec) {
         int[] a = java.util.Arrays.stream(spec.split(", ")).mapToInt(Integer::parseInt).toArray();
         int c = a[0], h = a[1], w = a[2], f = a[3], kh = a[4], kw = a[5], sh = a[6], sw = a[7];
@@ -80,10 +81,9 @@ class Conv2dTest {
                 }
             }
         }
-        int before = Kernels.threads();
-        try {
-            for (int threads = 1; threads <= 2; threads++) {
-                Kernels.setThreads(threads);
+        for (int threads = 1; threads <= 2; threads++) {
+            try (KernelContext k = KernelContext.open(threads);
+                    KernelContext.Binding b = k.bind()) {
                 Conv2d conv = new Conv2d(c, h, w, f, kh, kw, sh, sw, pt, pl, oh, ow);
                 float[] out = new float[z.length];
                 conv.forward(x, n, p, wOff, bOff, out);
@@ -100,8 +100,6 @@ class Conv2dTest {
                 conv.backward(x, gz, n, p, wOff, bOff, again, gx);
                 assertArrayEquals(gp, again, "the same floats on a second run");
             }
-        } finally {
-            Kernels.setThreads(before);
         }
     }
 

@@ -150,23 +150,25 @@ class KernelsTest {
         float[][] one = products(1, x, n, in, p, out, g);
         float[][] two = products(2, x, n, in, p, out, g);
         float[][] three = products(3, x, n, in, p, out, g);
-        Kernels.setThreads(1);
         for (int i = 0; i < one.length; i++) {
             assertArrayEquals(one[i], two[i], "product " + i);
             assertArrayEquals(one[i], three[i], "product " + i);
         }
     }
 
+    @SuppressWarnings("try") // the binding scopes the kernel context
     private static float[][] products(int threads, float[] x, int n, int in, float[] p, int out,
             float[] g) {
-        Kernels.setThreads(threads);
         float[] z = new float[n * out];
         float[] gp = new float[p.length];
         float[] gx = new float[n * in];
-        for (int rep = 0; rep < 3; rep++) {
-            Kernels.denseForward(x, n, in, p, 0, in * out, out, z);
-            Kernels.denseGradWeights(x, n, in, g, out, gp, 0, in * out);
-            Kernels.denseGradInput(g, n, out, p, 0, in, gx);
+        try (KernelContext k = KernelContext.open(threads); KernelContext.Binding b = k.bind()) {
+            assertEquals(threads, Kernels.threads());
+            for (int rep = 0; rep < 3; rep++) {
+                Kernels.denseForward(x, n, in, p, 0, in * out, out, z);
+                Kernels.denseGradWeights(x, n, in, g, out, gp, 0, in * out);
+                Kernels.denseGradInput(g, n, out, p, 0, in, gx);
+            }
         }
         return new float[][] {z, gp, gx};
     }
