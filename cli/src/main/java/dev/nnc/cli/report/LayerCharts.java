@@ -78,7 +78,8 @@ public final class LayerCharts {
                 epochs, cells(snaps, s -> pick(s.activations(), shown))), dir,
                 "activations.png", "Activations",
                 "Each layer's outputs over the first " + sample + " (samples × units values "
-                        + "per histogram), after the epochs at the top (0: the initial model). "
+                        + "per histogram) in an inference pass (batch norm with its running "
+                        + "statistics, no dropout), after the epochs at the top. "
                         + "Sigmoid outputs piled up at 0 and 1 are saturated (their gradient "
                         + "vanishes); outputs that shrink to a spike from layer to layer carry "
                         + "nothing forward."));
