@@ -36,7 +36,10 @@ import java.util.TreeSet;
  * itself does nothing more when no such listener is attached.
  *
  * <p>NOTE: the sample is at most {@code sampleSize} samples, and the trainer already evaluates in
- * chunks of 256: with the default size the model's work buffers do not grow.
+ * chunks of 256: with the default size the model's work buffers do not grow. The snapshot of
+ * epoch 0 is taken when the loop starts, before a checkpoint it resumes from is restored: on a
+ * resumed run it would show the fresh initial model, so {@code nnc train --resume} does not
+ * watch.
  */
 public final class LayerHistograms implements TrainingListener {
     /** Samples in the fixed sample by default. */
