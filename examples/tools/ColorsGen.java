@@ -262,7 +262,7 @@ public final class ColorsGen {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING,
                     RenderingHints.VALUE_ANTIALIAS_OFF);
             g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL,
-                    RenderingHints.VALUE_STROKE_PURE);
+                    RenderingHints.VALUE_STROKE_NORMALIZE);
             g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_SPEED);
             g.setColor(Color.BLACK);
             g.fillRect(0, 0, SIZE, SIZE);
@@ -312,7 +312,11 @@ public final class ColorsGen {
         }
     }
 
-    /** A filled polygon with its outline, as PIL draws {@code polygon(fill=c, outline=c)}. */
+    /**
+     * A filled polygon with its outline, as PIL draws {@code polygon(fill=c, outline=c)}. NOTE:
+     * drawBook normalizes strokes: with pure strokes the fill and the outline of a thin polygon
+     * land half a pixel apart and leave unlit pixels between them.
+     */
     private static void polygon(Graphics2D g, int[] xs, int[] ys) {
         g.fillPolygon(xs, ys, xs.length);
         g.drawPolygon(xs, ys, xs.length);
