@@ -24,8 +24,8 @@ class CnnExamplesTest {
      * The short runs' thresholds: below the lowest of three seeds by a margin for the plain
      * kernels' summation order (the figures are in the tests' comments).
      */
-    static final double SHAPES_SHORT = 0.92;
-    static final double SHAPE_COLORS_SHORT = 0.93;
+    static final double SHAPES_SHORT = 0.93;
+    static final double SHAPE_COLORS_SHORT = 0.87;
     private static final Path FASHION = Path.of("/usr/share/datasets/fashion-mnist");
 
     private static TrainableModel load(Path file) {
@@ -90,7 +90,7 @@ class CnnExamplesTest {
     /**
      * Textbook 18.2, the grey shapes: 8 of the file's 50 epochs, with the weights of the best
      * validation epoch, as the file restores them. Measured (test accuracy, seeds 1 / 2 / 3):
-     * 0.965 / 0.972 / 0.956; the full runs are in the file's comment.
+     * 0.970 / 0.972 / 0.982; the full runs are in the file's comment.
      */
     @Test
     void shapesNetTellsTheShapesApartInEightEpochs() {
@@ -100,8 +100,8 @@ class CnnExamplesTest {
 
     /**
      * Textbook 18.3, shape and colour, 9 classes: 4 of the file's 20 epochs, with the weights of
-     * the best validation epoch. Measured (test accuracy, seeds 1 / 2 / 3): 0.968 / 0.974 /
-     * 0.966.
+     * the best validation epoch. Measured (test accuracy, seeds 1 / 2 / 3): 0.909 / 0.979 /
+     * 0.973 (the validation accuracy still swings from epoch to epoch this early).
      */
     @Test
     void shapeColorsNetTellsTheNineClassesApartInFourEpochs() {

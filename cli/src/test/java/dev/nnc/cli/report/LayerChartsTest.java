@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (or weight tensor) and chosen epoch, each with its bars drawn.
  */
 class LayerChartsTest {
-    /** 3 → dense 6 → relu → flatten-free tanh → dense 2 → softmax, trained 8 epochs. */
+    /** 3 → dense 6 → relu → dense 4 → tanh → dense 2 → softmax, trained 8 epochs. */
     private static final String SRC = "model Watch {\n input [3]\n dense(6) -> relu\n"
             + " dense(4) -> tanh\n dense(2) -> softmax\n loss cross_entropy\n"
             + " optimizer sgd(lr: 0.5)\n seed 3\n train { epochs: 8, batch: 5 }\n}\n";
