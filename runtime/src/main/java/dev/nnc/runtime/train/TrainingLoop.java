@@ -275,6 +275,7 @@ public final class TrainingLoop {
         float[] params = model.params();
         float[] grads = model.grads();
 
+        listener.onData(train, validation);
         listener.onStart(new TrainInfo(model.name(), params.length, epochs, size,
                 validation == null ? 0 : validation.size(), batch, batches, logEvery, spec.stop(),
                 threads));
@@ -324,7 +325,7 @@ public final class TrainingLoop {
                     train.gather(perm, from, count, xb, yb);
                 }
                 double l = model.trainStep(xb, yb, count);
-                clip(grads);
+                clip(grads, spec);
                 optimizer.step(params, grads);
                 lossSum += l * count;
                 listener.onBatch(epoch, b, batches, l);
@@ -515,8 +516,11 @@ public final class TrainingLoop {
         }
     }
 
-    /** Gradient clipping by value, then by global norm, as the train block asks. */
-    private void clip(float[] g) {
+    /**
+     * Gradient clipping by value, then by global norm, as the train block {@code spec} asks; the
+     * one definition of it, which distributed training applies to its summed gradient too.
+     */
+    public static void clip(float[] g, ModelSpec.TrainSpec spec) {
         double value = spec.clipValue();
         if (value > 0) {
             float v = (float) value;
