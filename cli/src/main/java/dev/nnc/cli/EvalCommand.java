@@ -1,6 +1,7 @@
 package dev.nnc.cli;
 
 import dev.nnc.compiler.Compilation;
+import dev.nnc.runtime.DataSource;
 import dev.nnc.runtime.Json;
 import dev.nnc.runtime.ModelSpec;
 import dev.nnc.runtime.Preprocessing;
@@ -63,7 +64,7 @@ final class EvalCommand implements Callable<Integer> {
         Preprocessing prep = loaded.preprocessing();
         ModelSpec.DataSpec d = model.spec().data();
         Path csv;
-        ModelSpec.DataSource src;
+        DataSource src;
         if (data != null) {
             csv = data;
             src = null;

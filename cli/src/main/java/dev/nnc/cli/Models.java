@@ -4,6 +4,7 @@ import dev.nnc.compiler.ClassCache;
 import dev.nnc.compiler.Compilation;
 import dev.nnc.compiler.InMemoryJavac;
 import dev.nnc.compiler.NnCompiler;
+import dev.nnc.runtime.DataSource;
 import dev.nnc.runtime.ModelSpec;
 import dev.nnc.runtime.Preprocessing;
 import dev.nnc.runtime.TrainableModel;
@@ -140,7 +141,7 @@ final class Models {
     }
 
     /** The data source of the model's training data, or {@code null}. */
-    static ModelSpec.DataSource trainSource(TrainableModel model) {
+    static DataSource trainSource(TrainableModel model) {
         return model.spec().data().train();
     }
 }

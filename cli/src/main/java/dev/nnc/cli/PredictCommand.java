@@ -5,6 +5,7 @@ import dev.nnc.runtime.ClassLabels;
 import dev.nnc.runtime.CsvReader;
 import dev.nnc.runtime.DataException;
 import dev.nnc.runtime.DataLoader;
+import dev.nnc.runtime.DataSource;
 import dev.nnc.runtime.ModelSpec;
 import dev.nnc.runtime.Prediction;
 import dev.nnc.runtime.Predictor;
@@ -73,7 +74,7 @@ final class PredictCommand implements Callable<Integer> {
         Compilation c = loaded.compilation();
         TrainableModel model = loaded.model();
         Preprocessing prep = loaded.preprocessing();
-        ModelSpec.DataSource src = Models.trainSource(model);
+        DataSource src = Models.trainSource(model);
         double[][] rows = DataLoader.readFeatures(input, src, model.inputSize(),
                 trainingFeatures(c, src));
         Predictor p = new Predictor(model, prep);
@@ -138,12 +139,14 @@ final class PredictCommand implements Callable<Integer> {
      * names them, or the header of its last column, else {@code y} / {@code y1..yk}.
      */
     private static List<String> outputNames(Compilation c, TrainableModel model,
-            ModelSpec.DataSource src) {
+            DataSource src) {
         int k = model.outputSize();
-        if (src != null && !src.labelLast() && src.labels().size() == k) {
-            return src.labels();
+        List<String> named = src instanceof DataSource.Csv csv && !csv.labelLast() ? csv.labels()
+                : src instanceof DataSource.Windows w ? w.targets() : List.of();
+        if (named.size() == k) {
+            return named;
         }
-        if (src != null && src.labelLast() && k == 1) {
+        if (src instanceof DataSource.Csv csv && csv.labelLast() && k == 1) {
             try {
                 List<String> names = CsvReader.header(Models.resolve(c, src.path()));
                 return List.of(names.get(names.size() - 1));
@@ -162,8 +165,8 @@ final class PredictCommand implements Callable<Integer> {
      * The feature columns of the training CSV file, from its header, so that an input file's
      * columns can be matched by name; empty when the training data is not a CSV file at hand.
      */
-    private static List<String> trainingFeatures(Compilation c, ModelSpec.DataSource src) {
-        if (src == null || !"csv".equals(src.format())) {
+    private static List<String> trainingFeatures(Compilation c, DataSource src) {
+        if (!(src instanceof DataSource.Csv)) {
             return List.of();
         }
         try {

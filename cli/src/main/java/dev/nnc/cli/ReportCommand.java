@@ -2,6 +2,7 @@ package dev.nnc.cli;
 
 import dev.nnc.cli.report.History;
 import dev.nnc.compiler.Compilation;
+import dev.nnc.runtime.DataSource;
 import dev.nnc.runtime.Json;
 import dev.nnc.runtime.ModelSpec;
 import dev.nnc.runtime.Training;
@@ -165,7 +166,7 @@ final class ReportCommand implements Callable<Integer> {
     private static void measure(Io io, Compilation c, TrainedModelArgs.Loaded loaded,
             Path weights, Map<String, Object> metrics) {
         ModelSpec.DataSpec d = loaded.model().spec().data();
-        ModelSpec.DataSource src = d.test() != null ? d.test() : d.train();
+        DataSource src = d.test() != null ? d.test() : d.train();
         if (src == null) {
             return;
         }

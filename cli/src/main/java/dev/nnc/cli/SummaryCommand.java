@@ -4,6 +4,7 @@ import dev.nnc.compiler.Compilation;
 import dev.nnc.compiler.ir.LayerIR;
 import dev.nnc.compiler.ir.ModelIR;
 import dev.nnc.compiler.ops.Shape;
+import dev.nnc.runtime.DataSource;
 import dev.nnc.runtime.Json;
 import dev.nnc.runtime.ModelSpec;
 import dev.nnc.runtime.Preprocessing;
@@ -198,12 +199,12 @@ final class SummaryCommand implements Callable<Integer> {
         return s.toString();
     }
 
-    private static String source(ModelSpec.DataSource src) {
-        if (src.window() != null) {
-            return src.format() + " " + src.path() + " (" + src.window().describe() + ")";
+    private static String source(DataSource src) {
+        if (src instanceof DataSource.Windows w) {
+            return src.format() + " " + src.path() + " (" + w.window().describe() + ")";
         }
-        String label = src.labelLast() ? "last column"
-                : String.join(", ", src.labels());
+        String label = src instanceof DataSource.Csv c ? c.labelLast() ? "last column"
+                : String.join(", ", c.labels()) : "";
         return src.format() + " " + src.path() + " (label: " + label + ")";
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.compiler.InMemoryJavac;
 import dev.nnc.runtime.DataLoader;
+import dev.nnc.runtime.DataSource;
 import dev.nnc.runtime.Dataset;
 import dev.nnc.runtime.ModelSpec;
 import dev.nnc.runtime.TrainableModel;
@@ -28,7 +29,7 @@ class CnnExamplesTest {
         return InMemoryJavac.load(c);
     }
 
-    private static Dataset head(TrainableModel m, Path dir, ModelSpec.DataSource src, int count) {
+    private static Dataset head(TrainableModel m, Path dir, DataSource src, int count) {
         Dataset all = DataLoader.load(dir.resolve(src.path()), src.resolve(dir), m.inputSize(),
                 m.outputSize(), m.spec().loss(), null).dataset();
         int[] idx = new int[count];

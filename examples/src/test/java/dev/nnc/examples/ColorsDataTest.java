@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.runtime.DataLoader;
+import dev.nnc.runtime.DataSource;
 import dev.nnc.runtime.LoadedData;
 import dev.nnc.runtime.ModelSpec;
 import dev.nnc.runtime.NdArray;
@@ -74,7 +75,7 @@ class ColorsDataTest {
     void loadsAsTheInputOfAnImageModel() {
         // As npz("data/colors-train.npz", x: "x", y: "y") with scale: 255 loads it for a model
         // of input [3,28,28] with 6 softmax outputs and cross-entropy.
-        ModelSpec.DataSource src = ModelSpec.DataSource.npz(TRAIN.toString(), "x", "y")
+        DataSource src = DataSource.npz(TRAIN.toString(), "x", "y")
                 .withScale(255);
         LoadedData d = DataLoader.load(TRAIN, src, 3 * 28 * 28, 6,
                 ModelSpec.Loss.CROSS_ENTROPY, null);

@@ -127,7 +127,7 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
      * ModelSpec.Loss)}), before any training has fitted it.
      */
     public static String describe(ModelSpec spec, int inputSize, int outputSize) {
-        ModelSpec.DataSource src = spec.data().train();
+        DataSource src = spec.data().train();
         return describe(src == null ? 1 : src.scale(), spec.data().features(),
                 spec.loss() == ModelSpec.Loss.MSE ? spec.data().labels()
                         : ModelSpec.Normalization.NONE, inputSize, outputSize);
@@ -197,7 +197,7 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
      */
     public static Preprocessing fromMetadata(Map<String, String> meta, Model model) {
         ModelSpec spec = model.spec();
-        ModelSpec.DataSource src = spec.data().train();
+        DataSource src = spec.data().train();
         double specScale = src == null ? 1 : src.scale();
         String s = meta.get(SCALE);
         if (s == null) {

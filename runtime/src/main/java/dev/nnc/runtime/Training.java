@@ -204,7 +204,7 @@ public final class Training {
         if (opts.train() != null) {
             all = opts.train().copy();
         } else {
-            ModelSpec.DataSource src = spec.data().train();
+            DataSource src = spec.data().train();
             if (src == null) {
                 throw new DataException("the model names no training data (add a data block, or"
                         + " pass the data in memory)");
@@ -288,7 +288,7 @@ public final class Training {
         if (opts.test() != null) {
             test = opts.test().copy();
         } else if (opts.train() == null && spec.data().test() != null) {
-            ModelSpec.DataSource src = spec.data().test();
+            DataSource src = spec.data().test();
             opts.listener().onStatus("loading " + src.path());
             test = DataLoader.load(resolve(baseDir, src.path()), src.resolve(baseDir), in, out,
                     loss, classes).dataset();
@@ -313,13 +313,13 @@ public final class Training {
      *     {@code mse}, {@code rmse}, {@code r2} (in the labels' own units) for regression
      */
     public static Map<String, Object> evaluate(Model model, Preprocessing prep, Path csv,
-            ModelSpec.DataSource src) {
-        ModelSpec.DataSource s = src;
+            DataSource src) {
+        DataSource s = src;
         if (s == null) {
-            ModelSpec.DataSource t = model.spec().data().train();
-            s = t != null && t.format().equals("csv") ? t
-                    : t != null && t.window() != null ? t.withoutSplit()
-                    : ModelSpec.DataSource.csv(csv.toString(), List.of(), true);
+            DataSource t = model.spec().data().train();
+            s = t instanceof DataSource.Csv ? t
+                    : t instanceof DataSource.Windows ? t.withoutSplit()
+                    : DataSource.csv(csv.toString(), List.of(), true);
         }
         // The saved stage's scale, whatever the source says: the data is read as it was trained.
         s = s.withScale(prep.scale());

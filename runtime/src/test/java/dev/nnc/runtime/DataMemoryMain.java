@@ -1,6 +1,5 @@
 package dev.nnc.runtime;
 
-import dev.nnc.runtime.ModelSpec.DataSource;
 import dev.nnc.runtime.ModelSpec.Loss;
 import java.nio.file.Path;
 import java.util.List;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nnc.runtime.ModelSpec.DataSource;
 import dev.nnc.runtime.ModelSpec.DataSpec;
 import dev.nnc.runtime.ModelSpec.Loss;
 import dev.nnc.runtime.ModelSpec.Normalization;
@@ -25,7 +24,7 @@ class TrainingTest {
     Path dir;
 
     private static DataSource csv(String path) {
-        return new DataSource("csv", path, List.of(), true);
+        return DataSource.csv(path, List.of(), true);
     }
 
     /** y = 3x + 100 with x in [0, 50]: raw units far from [0, 1]. */

@@ -29,7 +29,7 @@ class WeightsTest {
     private static LinearTestModel model(double scale, ModelSpec.Normalization features,
             ModelSpec.Normalization labels) {
         return model("Digits", 2, 1, new ModelSpec.DataSpec(
-                ModelSpec.DataSource.csv("d.csv", List.of(), true).withScale(scale), null,
+                DataSource.csv("d.csv", List.of(), true).withScale(scale), null,
                 features, labels));
     }
 

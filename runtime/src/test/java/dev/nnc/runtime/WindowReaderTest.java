@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.nnc.runtime.ModelSpec.DataSource;
 import dev.nnc.runtime.ModelSpec.Loss;
 import dev.nnc.runtime.ModelSpec.Window;
 import java.io.IOException;

@@ -4,6 +4,7 @@ import dev.nnc.compiler.ir.LayerIR;
 import dev.nnc.compiler.ir.ModelIR;
 import dev.nnc.runtime.ClassLabels;
 import dev.nnc.runtime.DataLoader;
+import dev.nnc.runtime.DataSource;
 import dev.nnc.runtime.Dataset;
 import dev.nnc.runtime.LoadedData;
 import dev.nnc.runtime.Metrics;
@@ -127,7 +128,7 @@ public final class Report {
                 || loss == ModelSpec.Loss.BINARY_CROSS_ENTROPY && m.outputSize() == 1;
     }
 
-    private static LoadedData load(Input in, ModelSpec.DataSource src) {
+    private static LoadedData load(Input in, DataSource src) {
         if (src == null) {
             return null;
         }

@@ -15,6 +15,7 @@ import dev.nnc.compiler.ops.EmitSite;
 import dev.nnc.compiler.ops.InitSpec;
 import dev.nnc.compiler.ops.Shape;
 import dev.nnc.compiler.ops.WorkBuffer;
+import dev.nnc.runtime.DataSource;
 import dev.nnc.runtime.Init;
 import dev.nnc.runtime.Kernels;
 import dev.nnc.runtime.ModelSpec;
@@ -202,32 +203,32 @@ public final class ModelGenerator {
         return b.build();
     }
 
-    private static CodeBlock source(ModelSpec.DataSource src) {
+    /**
+     * The source as the call of its factory in {@link DataSource}, e.g.
+     * {@code DataSource.idx("i.gz", "l.gz").withScale(255.0)}.
+     */
+    private static CodeBlock source(DataSource src) {
         if (src == null) {
             return CodeBlock.of("null");
         }
-        CodeBlock.Builder labels = CodeBlock.builder().add("$T.of(", List.class);
-        for (int i = 0; i < src.labels().size(); i++) {
-            labels.add(i == 0 ? "$L" : ", $L", JavaText.string(src.labels().get(i)));
-        }
-        labels.add(")");
-        if (src.format().equals("csv") && src.scale() == 1) {
-            return CodeBlock.of("new $T($S, $L, $L, $L)", ModelSpec.DataSource.class,
-                    src.format(), JavaText.string(src.path()), labels.build(), src.labelLast());
-        }
         CodeBlock.Builder b = CodeBlock.builder();
-        switch (src.format()) {
-            case "csv" -> b.add("$T.csv($L, $L, $L)", ModelSpec.DataSource.class,
-                    JavaText.string(src.path()),
-                    labels.build(), src.labelLast());
-            case "idx", "npy" -> b.add("$T.$L($L, $L)", ModelSpec.DataSource.class, src.format(),
-                    JavaText.string(src.path()), JavaText.string(src.labelFile()));
-            case "npz" -> b.add("$T.npz($L, $L, $L)", ModelSpec.DataSource.class,
-                    JavaText.string(src.path()), JavaText.string(src.xArray()),
-                    JavaText.string(src.yArray()));
-            case "windows" -> b.add("$T.windows($L, $L)", ModelSpec.DataSource.class,
-                    JavaText.string(src.path()), window(src.window()));
-            default -> throw new AssertionError(src.format());
+        if (src instanceof DataSource.Csv c) {
+            b.add("$T.csv($L, $L, $L)", DataSource.class, JavaText.string(c.path()),
+                    strings(c.labels()), c.labelLast());
+        } else if (src instanceof DataSource.Idx x) {
+            b.add("$T.idx($L, $L)", DataSource.class, JavaText.string(x.path()),
+                    JavaText.string(x.labelFile()));
+        } else if (src instanceof DataSource.Npy x) {
+            b.add("$T.npy($L, $L)", DataSource.class, JavaText.string(x.path()),
+                    JavaText.string(x.labelFile()));
+        } else if (src instanceof DataSource.Npz z) {
+            b.add("$T.npz($L, $L, $L)", DataSource.class, JavaText.string(z.path()),
+                    JavaText.string(z.xArray()), JavaText.string(z.yArray()));
+        } else if (src instanceof DataSource.Windows w) {
+            b.add("$T.windows($L, $L)", DataSource.class, JavaText.string(w.path()),
+                    window(w.window()));
+        } else {
+            throw new AssertionError(src);
         }
         if (src.scale() != 1) {
             b.add(".withScale($L)", doubleLit(src.scale()));

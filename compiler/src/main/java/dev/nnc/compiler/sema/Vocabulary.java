@@ -73,13 +73,6 @@ public final class Vocabulary {
     private static final Map<String, String> SETTINGS = new LinkedHashMap<>();
     private static final Map<String, String> TRAIN_KEYS = new LinkedHashMap<>();
     private static final Map<String, String> DATA_KEYS = new LinkedHashMap<>();
-    private static final Map<String, String> DATA_SOURCES = Map.of(
-            "csv", "a CSV file with a header row; features and labels are columns",
-            "idx", "two IDX files (MNIST, Fashion-MNIST), plain or gzip",
-            "npz", "a NumPy .npz archive; x and y name its arrays",
-            "npy", "two NumPy .npy files",
-            "windows", "sliding windows over a time series in a CSV file");
-
     static {
         SETTINGS.put("input", "the shape of one sample, e.g. input [1, 28, 28]");
         SETTINGS.put("loss", "the loss the model is trained on");
@@ -133,7 +126,7 @@ public final class Vocabulary {
             case SETTING -> List.copyOf(SETTINGS.keySet());
             case TRAIN_KEY -> TrainChecker.KEYS;
             case DATA_KEY -> DataChecker.KEYS;
-            case DATA_SOURCE -> List.copyOf(new TreeMap<>(DataChecker.PARAMS).keySet());
+            case DATA_SOURCE -> SourceKind.names().stream().sorted().toList();
         };
     }
 
@@ -151,7 +144,7 @@ public final class Vocabulary {
             case SETTING -> SETTINGS.get(name);
             case TRAIN_KEY -> TRAIN_KEYS.get(name);
             case DATA_KEY -> DATA_KEYS.get(name);
-            case DATA_SOURCE -> DATA_SOURCES.get(name);
+            case DATA_SOURCE -> SourceKind.named(name).description();
         };
     }
 
@@ -180,7 +173,8 @@ public final class Vocabulary {
             }
             case DATA_SOURCE -> {
                 List<ArgSpec> out = new ArrayList<>();
-                for (String p : DataChecker.PARAMS.getOrDefault(name, List.of())) {
+                SourceKind k = SourceKind.named(name);
+                for (String p : k == null ? List.<String>of() : k.params()) {
                     out.add(new ArgSpec(p, ArgSpec.Type.WORD, null, 0, true, 0, true));
                 }
                 return out;

@@ -34,7 +34,7 @@ class DocsKnownListsTest {
                 "loss", r.lossNames(), "optimizer", r.optimizerNames(),
                 "initializer", InitSpec.NAMES, "train setting", TrainChecker.KEYS,
                 "data setting", DataChecker.KEYS, "block", Checker.BLOCKS,
-                "data format", DataChecker.PARAMS.keySet());
+                "data format", SourceKind.names());
     }
 
     @Test

@@ -1,0 +1,50 @@
+package dev.nnc.runtime;
+
+import static dev.nnc.runtime.Targets.count;
+import static dev.nnc.runtime.Targets.targets;
+import static dev.nnc.runtime.Targets.where;
+
+import dev.nnc.runtime.Targets.Labels;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The loader of {@code windows(...)}: sliding windows over a CSV time series (see
+ * {@link WindowReader}).
+ */
+final class WindowLoader {
+    private WindowLoader() {
+    }
+
+    /**
+     * {@code windows(...)}: sliding windows over a CSV time series (see {@link WindowReader});
+     * each window is one sample of {@code window * features} values, step-major, its targets the
+     * labels.
+     */
+    static LoadedData load(Path file, DataSource.Windows src, int inputSize,
+            int outputSize, ModelSpec.Loss loss, ClassLabels classesOrNull) {
+        CsvTable t = CsvReader.read(file);
+        ModelSpec.Window win = src.window();
+        WindowReader.Windows w = WindowReader.read(t, win, src.scale());
+        if (w.width() != inputSize) {
+            throw new DataException(file + ": a window of " + win.length() + " steps of "
+                    + count(win.features().size(), "feature") + " holds " + w.width()
+                    + " values but the model has " + count(inputSize, "input")
+                    + " (a windows source feeds an input [" + win.length() + ","
+                    + win.features().size() + "])");
+        }
+        List<Integer> targetCols = new ArrayList<>();
+        for (String name : win.targets()) {
+            targetCols.add(t.indexOf(name));
+        }
+        int k = w.targets();
+        Labels l = new Labels(w.y(), k, (r, j) -> where(t, w.targetRows()[r], targetCols.get(j)),
+                "column '" + (k == 1 ? win.targets().get(0) : "") + "' of " + t.file(),
+                file + " has " + count(k, "target column") + " (" + String.join(", ",
+                        win.targets()) + ")");
+        return targets(w.x(), w.n(), inputSize, l, outputSize, loss, classesOrNull, List.of(),
+                win.targets());
+    }
+
+}
