@@ -6,6 +6,7 @@ import dev.nnc.runtime.Model;
 import dev.nnc.runtime.ModelSpec;
 import dev.nnc.runtime.Prediction;
 import dev.nnc.runtime.Predictor;
+import dev.nnc.runtime.Preprocessing;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -86,6 +87,8 @@ final class ModelServer {
     private final ServerSocket socket;
     private final ThreadPoolExecutor pool;
     private final ThreadLocal<Predictor> predictors;
+    /** The fill value of each input for a missing value (a null in a request), or null. */
+    private final float[] fill;
     private final Model model;
     private final int[] inputShape;
     private final boolean classifier;
@@ -116,6 +119,8 @@ final class ModelServer {
         this.classifier = loss == ModelSpec.Loss.CROSS_ENTROPY && k > 1
                 || loss == ModelSpec.Loss.BINARY_CROSS_ENTROPY && k == 1;
         this.predictors = ThreadLocal.withInitial(factory);
+        Preprocessing.Fill f = first.preprocessing().fill();
+        this.fill = f == null ? null : f.values();
         this.modelJson = Json.write(describe(first, summary));
         this.pool = new ThreadPoolExecutor(limits.threads(), limits.threads(), 0,
                 TimeUnit.MILLISECONDS, limits.queue() == 0 ? new SynchronousQueue<>()
@@ -553,7 +558,7 @@ final class ModelServer {
             RequestRows.Rows rows;
             try {
                 rows = RequestRows.parse(src, inputShape, limits.maxRows(), req.contentLength(),
-                        model.name());
+                        model.name(), fill);
                 unread = false;
             } catch (RequestRows.Rejected e) {
                 // NOTE: read the rest of the body (bytes are dropped, not kept) so that the
@@ -855,7 +860,7 @@ final class ModelServer {
         int n = rows.count();
         int k = model.outputSize();
         float[] outputs = new float[n * k];
-        double[] labels = classifier ? new double[n] : null;
+        int[] labels = classifier ? new int[n] : null;
         int chunk = 256;
         for (int from = 0; from < n; from += chunk) {
             int m = Math.min(chunk, n - from);
@@ -872,7 +877,7 @@ final class ModelServer {
                     for (int j = 0; j < k; j++) {
                         outputs[(from + r) * k + j] = (float) probs[probs.length - k + j];
                     }
-                    labels[from + r] = pr.label();
+                    labels[from + r] = pr.index();
                 }
             } else {
                 double[][] o = p.predict(x);
@@ -888,8 +893,9 @@ final class ModelServer {
         rowsJson(json, outputs, n, k, false);
         if (classifier) {
             json.ascii(",\"classes\":[");
+            List<Object> names = labels(p);
             for (int r = 0; r < n; r++) {
-                json.ascii((r > 0 ? "," : "") + Json.write(label(labels[r])));
+                json.ascii((r > 0 ? "," : "") + Json.write(names.get(labels[r])));
             }
             json.ascii("],\"probabilities\":");
             rowsJson(json, outputs, n, k, k == 1);
@@ -948,7 +954,8 @@ final class ModelServer {
         ClassLabels c = p.preprocessing().classes();
         List<Object> labels = new ArrayList<>();
         for (int j = 0; j < k; j++) {
-            labels.add(label(c != null && c.size() == k ? c.label(j) : j));
+            labels.add(c != null && c.size() == k && c.isText() ? c.name(j)
+                    : label(c != null && c.size() == k ? c.label(j) : j));
         }
         return labels;
     }

@@ -87,13 +87,15 @@ final class PredictCommand implements Callable<Integer> {
             int k = model.outputSize() == 1 ? 2 : model.outputSize();
             StringBuilder h = new StringBuilder("class");
             ClassLabels classes = prep.classes();
+            boolean named = classes != null && classes.size() == k;
             for (int j = 0; j < k; j++) {
-                double label = classes != null && classes.size() == k ? classes.label(j) : j;
-                h.append(",p_").append(ClassLabels.format(label));
+                h.append(",").append(csvField("p_" + (named ? classes.name(j)
+                        : ClassLabels.format(j))));
             }
             lines.add(h.toString());
             for (Prediction pr : preds) {
-                StringBuilder sb = new StringBuilder(ClassLabels.format(pr.label()));
+                StringBuilder sb = new StringBuilder(named ? csvField(classes.name(pr.index()))
+                        : ClassLabels.format(pr.label()));
                 for (double v : pr.probabilities()) {
                     sb.append(',').append(value(v));
                 }
@@ -174,6 +176,15 @@ final class PredictCommand implements Callable<Integer> {
         } catch (DataException e) {
             return List.of(); // the training file is not at hand: columns go by position
         }
+    }
+
+    /** {@code s} as one CSV value: in quotes (a quote doubled) when it holds , " or a line end. */
+    static String csvField(String s) {
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0
+                && s.indexOf('\r') < 0) {
+            return s;
+        }
+        return "\"" + s.replace("\"", "\"\"") + "\"";
     }
 
     private static void write(Path file, List<String> lines) {

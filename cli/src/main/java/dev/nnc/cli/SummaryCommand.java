@@ -203,9 +203,14 @@ final class SummaryCommand implements Callable<Integer> {
         if (src instanceof DataSource.Windows w) {
             return src.format() + " " + src.path() + " (" + w.window().describe() + ")";
         }
-        String label = src instanceof DataSource.Csv c ? c.labelLast() ? "last column"
-                : String.join(", ", c.labels()) : "";
-        return src.format() + " " + src.path() + " (label: " + label + ")";
+        if (!(src instanceof DataSource.Csv c)) {
+            return src.format() + " " + src.path();
+        }
+        String label = c.labelLast() ? "last column" : String.join(", ", c.labels());
+        return src.format() + " " + src.path() + " (label: " + label
+                + (c.features().isEmpty() ? "" : "; features: " + String.join(", ", c.features()))
+                + (c.ignore().isEmpty() ? "" : "; ignore: " + String.join(", ", c.ignore()))
+                + ")";
     }
 
     private static String bytes(long b) {

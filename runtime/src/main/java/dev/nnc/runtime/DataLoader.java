@@ -59,6 +59,18 @@ public final class DataLoader {
     }
 
     /**
+     * The series {@code t} of the windows source {@code src} ready to be cut: gaps interpolated
+     * where {@code missing:} says so, the columns the windows read checked (see
+     * {@link WindowLoader#prepare}).
+     *
+     * @throws DataException at the first value of a used column that is not a number, or is
+     *     missing where no rule fills it
+     */
+    public static CsvTable prepareSeries(CsvTable t, DataSource.Windows src) {
+        return WindowLoader.prepare(t, src);
+    }
+
+    /**
      * Why the arrays of headers {@code x} and {@code y} do not fit a model of
      * {@code inputSize} inputs, or {@code null} when they do. The compiler asks this too, with
      * the headers alone.
@@ -115,10 +127,10 @@ public final class DataLoader {
      */
     public static double[][] readFeatures(Path file, DataSource srcOrNull,
             int inputSize, List<String> featureNames) {
-        CsvTable t = CsvReader.read(file);
+        CsvTable t = CsvReader.readAny(file);
         if (srcOrNull instanceof DataSource.Windows w && t.columnCount() != inputSize) {
             // A time series, as the model was trained on: every complete window of it.
-            return WindowReader.featureRows(t, w.window(), 1);
+            return WindowReader.featureRows(WindowLoader.prepare(t, w), w.window(), 1);
         }
         List<Integer> cols = byName(t, featureNames, inputSize);
         if (cols == null) {
@@ -129,18 +141,18 @@ public final class DataLoader {
                     cols.add(c);
                 }
             } else {
-                List<Integer> labelCols = CsvLoader.labelColumns(t, csv);
-                for (int c = 0; c < t.columnCount(); c++) {
-                    if (!labelCols.contains(c)) {
-                        cols.add(c);
-                    }
-                }
+                cols = CsvLoader.featureColumns(t, csv, CsvLoader.presentLabelColumns(t, csv));
             }
         }
         if (cols.size() != inputSize) {
             throw new DataException(file + " has " + count(cols.size(), "feature column") + " ("
                     + String.join(", ", names(t, cols)) + ") but the model has "
                     + count(inputSize, "input"));
+        }
+        Missing missing = srcOrNull == null ? Missing.NONE : srcOrNull.missingValues();
+        for (int c : cols) {
+            Missing.Rule rule = missing.ruleFor(t.names().get(c));
+            t.requireNumbers(c, rule != null && rule.strategy() != Missing.Strategy.DROP);
         }
         try {
             double[][] rows = new double[t.rowCount()][inputSize];
@@ -197,16 +209,8 @@ public final class DataLoader {
         if (!(source instanceof DataSource.Csv src)) {
             return List.of();
         }
-        List<String> header = CsvReader.header(file);
-        List<String> out = new ArrayList<>();
-        for (int c = 0; c < header.size(); c++) {
-            boolean label = src.labelLast() ? c == header.size() - 1
-                    : src.labels().contains(header.get(c));
-            if (!label) {
-                out.add(header.get(c));
-            }
-        }
-        return out;
+        CsvTable t = CsvReader.headerTable(file);
+        return names(t, CsvLoader.featureColumns(t, src, CsvLoader.labelColumns(t, src)));
     }
 
 

@@ -58,6 +58,11 @@ public sealed interface DataSource {
     LoadedData load(java.nio.file.Path file, int inputSize, int outputSize, ModelSpec.Loss loss,
             ClassLabels classesOrNull);
 
+    /** What to do with missing values; only CSV and windows sources have any. */
+    default Missing missingValues() {
+        return Missing.NONE;
+    }
+
     /** The files this source reads, as written: the path, then the label file if any. */
     default List<String> files() {
         return List.of(path());
@@ -103,18 +108,32 @@ public sealed interface DataSource {
     }
 
     /**
-     * {@code csv(path, label: ...)}: one row a sample; the label columns are the targets,
-     * every other column a feature, in file order.
+     * {@code csv(path, label: ..., features: ..., ignore: ...)}: one row a sample; the label
+     * columns are the targets, the feature columns the input, in the order {@code features}
+     * names them, else every other column in file order.
      *
      * @param labels the label column names; empty when {@code labelLast}
      * @param labelLast the last column is the label
+     * @param features the feature columns as written: names, or ranges {@code "a..d"} of the
+     *     columns from {@code a} to {@code d} in file order; empty: every column that is not a
+     *     label or ignored
+     * @param ignore columns (names or ranges) that are neither features nor labels
+     * @param missing what to do with missing values (the data block's {@code missing:})
      */
-    record Csv(String path, List<String> labels, boolean labelLast, double scale)
-            implements DataSource {
+    record Csv(String path, List<String> labels, boolean labelLast, double scale,
+            List<String> features, List<String> ignore, Missing missing) implements DataSource {
         public Csv {
             Objects.requireNonNull(path, "path");
             labels = List.copyOf(labels);
+            features = List.copyOf(features);
+            ignore = List.copyOf(ignore);
+            Objects.requireNonNull(missing, "missing");
             checkScale(scale);
+        }
+
+        /** Every column but the labels a feature, no missing values. */
+        public Csv(String path, List<String> labels, boolean labelLast, double scale) {
+            this(path, labels, labelLast, scale, List.of(), List.of(), Missing.NONE);
         }
 
         @Override
@@ -130,17 +149,35 @@ public sealed interface DataSource {
 
         @Override
         public Csv withScale(double s) {
-            return new Csv(path, labels, labelLast, s);
+            return new Csv(path, labels, labelLast, s, features, ignore, missing);
+        }
+
+        /** Returns a copy that takes the feature columns {@code f} and ignores {@code i}. */
+        public Csv withColumns(List<String> f, List<String> i) {
+            return new Csv(path, labels, labelLast, scale, f, i, missing);
+        }
+
+        /** Returns a copy that treats missing values as {@code m} says. */
+        public Csv withMissing(Missing m) {
+            return new Csv(path, labels, labelLast, scale, features, ignore, m);
+        }
+
+        @Override
+        public Missing missingValues() {
+            return missing;
         }
 
         @Override
         public Csv resolve(java.nio.file.Path baseDir) {
-            return new Csv(resolvePath(baseDir, path), labels, labelLast, scale);
+            return new Csv(resolvePath(baseDir, path), labels, labelLast, scale, features, ignore,
+                    missing);
         }
 
         @Override
         public String arguments() {
-            return quote(path) + ", label: " + (labelLast ? "last" : quoteAll(labels));
+            return quote(path) + ", label: " + (labelLast ? "last" : quoteAll(labels))
+                    + (features.isEmpty() ? "" : ", features: " + quoteAll(features))
+                    + (ignore.isEmpty() ? "" : ", ignore: " + quoteAll(ignore));
         }
     }
 
@@ -283,22 +320,26 @@ public sealed interface DataSource {
     /**
      * {@code windows(path, ...)}: sliding windows over the time series of a CSV file, cut as
      * {@code window} says.
+     *
+     * @param missing what to do with missing values (the data block's {@code missing:})
      */
-    record Windows(String path, ModelSpec.Window window, double scale) implements DataSource {
+    record Windows(String path, ModelSpec.Window window, double scale, Missing missing)
+            implements DataSource {
         public Windows {
             Objects.requireNonNull(path, "path");
             Objects.requireNonNull(window, "window");
+            Objects.requireNonNull(missing, "missing");
             checkScale(scale);
+        }
+
+        /** No missing values. */
+        public Windows(String path, ModelSpec.Window window, double scale) {
+            this(path, window, scale, Missing.NONE);
         }
 
         @Override
         public String format() {
             return "windows";
-        }
-
-        /** The target columns. */
-        public List<String> targets() {
-            return window.targets();
         }
 
         @Override
@@ -307,19 +348,34 @@ public sealed interface DataSource {
             return WindowLoader.load(file, this, inputSize, outputSize, loss, classesOrNull);
         }
 
+        /** The target columns. */
+        public List<String> targets() {
+            return window.targets();
+        }
+
         @Override
         public Windows withScale(double s) {
-            return new Windows(path, window, s);
+            return new Windows(path, window, s, missing);
+        }
+
+        /** Returns a copy that treats missing values as {@code m} says. */
+        public Windows withMissing(Missing m) {
+            return new Windows(path, window, scale, m);
+        }
+
+        @Override
+        public Missing missingValues() {
+            return missing;
         }
 
         @Override
         public Windows resolve(java.nio.file.Path baseDir) {
-            return new Windows(resolvePath(baseDir, path), window, scale);
+            return new Windows(resolvePath(baseDir, path), window, scale, missing);
         }
 
         @Override
         public Windows withoutSplit() {
-            return new Windows(path, window.withoutSplit(), scale);
+            return new Windows(path, window.withoutSplit(), scale, missing);
         }
 
         @Override

@@ -16,6 +16,9 @@ import java.util.Objects;
  *   <li>scale: {@code x = (float) ((float) v / scale)} (the {@code data { scale: 255 }} setting;
  *       1 leaves the value as it is). The raw value is a float32 first, as every form that takes
  *       float input (the standalone class, ONNX) sees it;
+ *   <li>missing values: an input that is NaN (a missing value) becomes its column's fill value
+ *       {@code fill[c]} (the {@code data { missing: ... }} setting, fitted on the training data;
+ *       see {@link Missing}); an input with no fill value stays NaN;
  *   <li>feature normalization: {@code x' = (float) ((x - shift[c]) / range[c])}, min-max or
  *       z-score ({@link Normalizer#apply}), fitted on the training data;
  * </ol>
@@ -33,9 +36,10 @@ import java.util.Objects;
  * @param features the map of input features
  * @param labels the map of regression labels; identity for classifiers
  * @param classes the class labels of a classifier trained on a class column, else {@code null}
+ * @param fill the fill value of each input for a missing value, else {@code null} (none)
  */
 public record Preprocessing(double scale, Normalizer features, Normalizer labels,
-        ClassLabels classes) {
+        ClassLabels classes, Fill fill) {
     /** Metadata key of the input scale. */
     public static final String SCALE = "nnc.norm.scale";
     /** Metadata key of the feature normalizer. */
@@ -44,6 +48,8 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
     public static final String LABELS = "nnc.norm.labels";
     /** Metadata key of the class labels. */
     public static final String CLASSES = "nnc.classes";
+    /** Metadata key of the fill values of missing inputs. */
+    public static final String FILL = "nnc.missing.fill";
 
     public Preprocessing {
         Objects.requireNonNull(features, "features");
@@ -51,11 +57,121 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
         if (!(scale > 0) || Double.isInfinite(scale)) {
             throw new IllegalArgumentException("scale not a positive number: " + scale);
         }
+        if (fill != null && fill.values().length != features.cols()) {
+            throw new IllegalArgumentException(fill.values().length + " fill values for "
+                    + features.cols() + " inputs");
+        }
+        if (fill != null && fill.isEmpty()) {
+            fill = null;
+        }
+    }
+
+    /** A stage without fill values. */
+    public Preprocessing(double scale, Normalizer features, Normalizer labels,
+            ClassLabels classes) {
+        this(scale, features, labels, classes, null);
+    }
+
+    /**
+     * The fill value of each input for a missing value (NaN), NaN where an input has none.
+     *
+     * @param values one per input; not copied
+     */
+    public record Fill(float[] values) {
+        public Fill {
+            Objects.requireNonNull(values, "values");
+        }
+
+        /** Whether no input has a fill value. */
+        public boolean isEmpty() {
+            for (float v : values) {
+                if (!Float.isNaN(v)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /**
+         * The one definition of the step: every NaN of the {@code n} rows of {@code x} whose
+         * input has a fill value takes it.
+         */
+        public void apply(float[] x, int n) {
+            int w = values.length;
+            for (int i = 0; i < n * w; i++) {
+                if (Float.isNaN(x[i])) {
+                    x[i] = values[i % w];
+                }
+            }
+        }
+
+        /** The values as {@code "1.5,nan,3"}: exact (shortest float decimals). */
+        public String encode() {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < values.length; i++) {
+                sb.append(i == 0 ? "" : ",").append(Float.isNaN(values[i]) ? "nan"
+                        : Float.toString(values[i]));
+            }
+            return sb.toString();
+        }
+
+        /** Reads {@link #encode()}'s form for {@code cols} inputs (-1: any number). */
+        public static Fill decode(String text, int cols) {
+            String[] parts = text.split(",", -1);
+            if (cols >= 0 && parts.length != cols) {
+                throw new IllegalArgumentException(FILL + " holds " + parts.length
+                        + " values, not " + cols);
+            }
+            float[] v = new float[parts.length];
+            for (int i = 0; i < v.length; i++) {
+                String p = parts[i].strip();
+                try {
+                    v[i] = p.equals("nan") ? Float.NaN : Float.parseFloat(p);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("bad fill value '" + p + "'");
+                }
+                if (Float.isInfinite(v[i]) || Float.isNaN(v[i]) && !p.equals("nan")) {
+                    throw new IllegalArgumentException("bad fill value '" + p + "'");
+                }
+            }
+            return new Fill(v);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Fill f && java.util.Arrays.equals(f.values, values);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(values);
+        }
+
+        @Override
+        public String toString() {
+            return encode();
+        }
     }
 
     /** A stage without input scale. */
     public Preprocessing(Normalizer features, Normalizer labels, ClassLabels classes) {
-        this(1, features, labels, classes);
+        this(1, features, labels, classes, null);
+    }
+
+    /** A copy that fills missing inputs as {@code f} says ({@code null}: not at all). */
+    public Preprocessing withFill(Fill f) {
+        return new Preprocessing(scale, features, labels, classes, f);
+    }
+
+    /**
+     * The input side of the stage after the scale, on {@code n} scaled rows of {@code x} in
+     * place: missing values filled, then the features normalized.
+     */
+    public void features(float[] x, int n) {
+        if (fill != null) {
+            fill.apply(x, n);
+        }
+        features.apply(x, n);
     }
 
     /** No scale, no normalization, no class labels. */
@@ -86,7 +202,7 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
                 dst[r * cols + j] = scale(row[j], scale);
             }
         }
-        features.apply(dst, n);
+        features(dst, n);
     }
 
     /**
@@ -106,7 +222,7 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
 
     /** True when the stage does nothing to inputs and outputs under {@code loss}. */
     public boolean isIdentity(ModelSpec.Loss loss) {
-        return scale == 1 && features.isIdentity() && !denormalizes(loss);
+        return scale == 1 && fill == null && features.isIdentity() && !denormalizes(loss);
     }
 
     /**
@@ -116,6 +232,14 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
     public String describe(ModelSpec.Loss loss) {
         String s = describe(scale, features.kind(), denormalizes(loss) ? labels.kind()
                 : ModelSpec.Normalization.NONE, features.cols(), labels.cols());
+        if (fill != null) {
+            int k = 0;
+            for (float v : fill.values()) {
+                k += Float.isNaN(v) ? 0 : 1;
+            }
+            s = (s.equals("none") ? "" : s + "; ") + "missing values filled in " + k
+                    + (k == 1 ? " input" : " inputs") + " (before normalization)";
+        }
         if (classes != null && loss.isClassification()) {
             s = (s.equals("none") ? "" : s + "; ") + "classes " + classes.display();
         }
@@ -128,9 +252,13 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
      */
     public static String describe(ModelSpec spec, int inputSize, int outputSize) {
         DataSource src = spec.data().train();
-        return describe(src == null ? 1 : src.scale(), spec.data().features(),
+        String s = describe(src == null ? 1 : src.scale(), spec.data().features(),
                 spec.loss() == ModelSpec.Loss.MSE ? spec.data().labels()
                         : ModelSpec.Normalization.NONE, inputSize, outputSize);
+        if (src != null && src.missingValues().any()) {
+            s = (s.equals("none") ? "" : s + "; ") + "missing: " + src.missingValues().describe();
+        }
+        return s;
     }
 
     private static String describe(double scale, ModelSpec.Normalization f,
@@ -166,6 +294,9 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
         m.put(LABELS, labels.encode());
         if (classes != null) {
             m.put(CLASSES, classes.toString());
+        }
+        if (fill != null) {
+            m.put(FILL, fill.encode());
         }
         return m;
     }
@@ -246,9 +377,11 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
                         + ", not a positive finite number");
             }
             String c = meta.get(CLASSES);
-            return new Preprocessing(scale, decode(FEATURES, f, inputs, "inputs"),
-                    decode(LABELS, l, outputs, "outputs"),
-                    c == null ? null : ClassLabels.parse(c));
+            Normalizer fx = decode(FEATURES, f, inputs, "inputs");
+            String fill = meta.get(FILL);
+            return new Preprocessing(scale, fx, decode(LABELS, l, outputs, "outputs"),
+                    c == null ? null : ClassLabels.parse(c),
+                    fill == null ? null : Fill.decode(fill, fx.cols()));
         } catch (IllegalArgumentException e) {
             throw new WeightsException("bad preprocessing metadata: " + e.getMessage(), e);
         }

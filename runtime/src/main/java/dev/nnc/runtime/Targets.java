@@ -21,12 +21,19 @@ final class Targets {
     }
 
     /**
-     * Labels as read: {@code width} per sample, row-major.
+     * Labels as read: {@code width} per sample, row-major; class labels of a CSV column as
+     * written ({@code texts}, one per sample, {@code null} where missing; {@code values} then
+     * unused), else numbers.
      *
      * @param origin where class labels come from, for messages: "column 'y' of f.csv"
      * @param has what the source has, for messages: "f.csv has 1 label column (y)"
      */
-    record Labels(double[] values, int width, Where where, String origin, String has) {
+    record Labels(double[] values, String[] texts, int width, Where where, String origin,
+            String has) {
+        /** Numeric labels. */
+        Labels(double[] values, int width, Where where, String origin, String has) {
+            this(values, null, width, where, origin, has);
+        }
     }
 
     static LoadedData targets(float[] x, int n, int inputSize, Labels l, int outputSize,
@@ -56,6 +63,9 @@ final class Targets {
     }
 
     private static ClassLabels oneHot(Labels l, int n, int k, ClassLabels given, float[] y) {
+        if (l.texts() != null) {
+            return oneHotTexts(l, n, k, given, y);
+        }
         double[] col = l.values();
         ClassLabels classes = given;
         if (classes == null) {
@@ -72,6 +82,37 @@ final class Targets {
             int i = classes.index(col[r]);
             if (i < 0) {
                 throw new DataException(l.where().at(r, 0) + "class " + ClassLabels.format(col[r])
+                        + " is not one of the training classes (" + classes.display() + ")");
+            }
+            y[r * k + i] = 1f;
+        }
+        return classes;
+    }
+
+    private static ClassLabels oneHotTexts(Labels l, int n, int k, ClassLabels given,
+            float[] y) {
+        String[] col = l.texts();
+        for (int r = 0; r < n; r++) {
+            if (col[r] == null) {
+                throw new DataException(l.where().at(r, 0) + "empty value, expected a class "
+                        + "label (missing: ... in the data block leaves out rows without one)");
+            }
+        }
+        ClassLabels classes = given;
+        if (classes == null) {
+            classes = ClassLabels.ofNames(java.util.Arrays.asList(col));
+            if (classes.size() != k) {
+                throw new DataException("found " + count(classes.size(), "class") + " ("
+                        + classes.display() + ") in " + l.origin() + " but the model has "
+                        + count(k, "output"));
+            }
+        } else if (classes.size() != k) {
+            throw new IllegalArgumentException(classes.size() + " classes for " + k + " outputs");
+        }
+        for (int r = 0; r < n; r++) {
+            int i = classes.index(col[r]);
+            if (i < 0) {
+                throw new DataException(l.where().at(r, 0) + "class " + col[r]
                         + " is not one of the training classes (" + classes.display() + ")");
             }
             y[r * k + i] = 1f;

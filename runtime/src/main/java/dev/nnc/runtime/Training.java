@@ -201,6 +201,7 @@ public final class Training {
 
         Dataset all;
         ClassLabels classes = null;
+        List<String> inputNames = List.of();
         if (opts.train() != null) {
             all = opts.train().copy();
         } else {
@@ -214,14 +215,19 @@ public final class Training {
                     in, out, loss, null);
             all = ld.dataset();
             classes = ld.classes();
+            inputNames = inputNames(src, ld);
         }
         checkShape(model, all, "training");
+        Preprocessing.Fill fill = fill(spec.data().train(), all, inputNames);
+        if (fill != null) {
+            fill.apply(all.x(), all.size());
+        }
         Normalizer fx = fit(all.x(), all.size(), model.inputShape(), spec.data().features());
         Normalizer fy = loss == ModelSpec.Loss.MSE
                 ? fit(all.y(), all.size(), model.outputShape(), spec.data().labels())
                 : Normalizer.identity(out);
         Preprocessing prep = new Preprocessing(opts.train() != null || spec.data().train() == null
-                ? 1 : spec.data().train().scale(), fx, fy, classes);
+                ? 1 : spec.data().train().scale(), fx, fy, classes, fill);
 
         Dataset train = all;
         Dataset val = null;
@@ -421,8 +427,36 @@ public final class Training {
         return baseDir.resolve(p).normalize();
     }
 
+    /**
+     * The column of each input of {@code src} as loaded: a CSV file's feature columns, a
+     * window's features repeated step by step; empty for other sources.
+     */
+    private static List<String> inputNames(DataSource src, LoadedData ld) {
+        if (src instanceof DataSource.Windows w) {
+            List<String> out = new java.util.ArrayList<>();
+            for (int s = 0; s < w.window().length(); s++) {
+                out.addAll(w.window().features());
+            }
+            return out;
+        }
+        return ld.features();
+    }
+
+    /**
+     * The fill values of the missing inputs of {@code src}'s training data {@code all}, fitted
+     * on it as its {@code missing:} rules say, or {@code null} when nothing is filled.
+     */
+    private static Preprocessing.Fill fill(DataSource src, Dataset all, List<String> names) {
+        if (src == null || !src.missingValues().any() || names.size() != all.inputSize()) {
+            return null;
+        }
+        Preprocessing.Fill f = new Preprocessing.Fill(src.missingValues().fit(all.x(),
+                all.size(), names));
+        return f.isEmpty() ? null : f;
+    }
+
     private static void normalize(Dataset d, Preprocessing prep) {
-        prep.features().apply(d.x(), d.size());
+        prep.features(d.x(), d.size());
         prep.labels().apply(d.y(), d.size());
     }
 

@@ -24,7 +24,7 @@ final class WindowLoader {
      */
     static LoadedData load(Path file, DataSource.Windows src, int inputSize,
             int outputSize, ModelSpec.Loss loss, ClassLabels classesOrNull) {
-        CsvTable t = CsvReader.read(file);
+        CsvTable t = prepare(CsvReader.readAny(file), src);
         ModelSpec.Window win = src.window();
         WindowReader.Windows w = WindowReader.read(t, win, src.scale());
         if (w.width() != inputSize) {
@@ -47,4 +47,40 @@ final class WindowLoader {
                 win.targets());
     }
 
+
+    /**
+     * The series {@code t} ready to be cut: the gaps of the columns {@code missing: interpolate}
+     * covers filled; the columns the windows read checked to be numbers (features may be missing
+     * where a rule fills them; targets and the time column only when interpolated).
+     */
+    static CsvTable prepare(CsvTable t, DataSource.Windows src) {
+        ModelSpec.Window win = src.window();
+        Missing missing = src.missing();
+        List<String> used = new ArrayList<>(win.features());
+        for (String c : win.targets()) {
+            if (!used.contains(c)) {
+                used.add(c);
+            }
+        }
+        if (win.time() != null && !used.contains(win.time())) {
+            used.add(win.time());
+        }
+        for (String name : used) {
+            int c = t.indexOf(name);
+            if (c < 0) {
+                continue; // WindowReader names the missing column
+            }
+            t.requireNumbers(c, missing.ruleFor(name) != null);
+            if (missing.interpolates(name) && t.hasMissing(c)) {
+                double[] v = t.column(c);
+                Missing.interpolate(v);
+                t.replaceColumn(c, v);
+            }
+            boolean filled = win.features().contains(name) && missing.ruleFor(name) != null;
+            if (!filled) {
+                t.requireNumbers(c);
+            }
+        }
+        return t;
+    }
 }

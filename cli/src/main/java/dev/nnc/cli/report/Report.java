@@ -331,7 +331,7 @@ public final class Report {
         int k = Math.max(2, in.model().outputSize());
         List<String> l = new ArrayList<>();
         for (int i = 0; i < k; i++) {
-            l.add(cl != null && cl.size() == k ? ClassLabels.format(cl.label(i))
+            l.add(cl != null && cl.size() == k ? cl.name(i)
                     : Integer.toString(i));
         }
         return l;

@@ -18,6 +18,7 @@ import dev.nnc.compiler.ops.WorkBuffer;
 import dev.nnc.runtime.DataSource;
 import dev.nnc.runtime.Init;
 import dev.nnc.runtime.Kernels;
+import dev.nnc.runtime.Missing;
 import dev.nnc.runtime.ModelSpec;
 import dev.nnc.runtime.ParamTensor;
 import dev.nnc.runtime.Rng;
@@ -230,8 +231,23 @@ public final class ModelGenerator {
         } else {
             throw new AssertionError(src);
         }
+        if (src instanceof DataSource.Csv c
+                && !(c.features().isEmpty() && c.ignore().isEmpty())) {
+            b.add(".withColumns($L, $L)", strings(c.features()), strings(c.ignore()));
+        }
         if (src.scale() != 1) {
             b.add(".withScale($L)", doubleLit(src.scale()));
+        }
+        Missing m = src.missingValues();
+        if (m.any()) {
+            CodeBlock.Builder rules = CodeBlock.builder();
+            for (int i = 0; i < m.rules().size(); i++) {
+                Missing.Rule r = m.rules().get(i);
+                rules.add(i == 0 ? "" : ", ").add("new $T($T.$L, $L, $L)", Missing.Rule.class,
+                        Missing.Strategy.class, r.strategy().name(), doubleLit(r.value()),
+                        strings(r.columns()));
+            }
+            b.add(".withMissing(new $T($T.of($L)))", Missing.class, List.class, rules.build());
         }
         return b.build();
     }

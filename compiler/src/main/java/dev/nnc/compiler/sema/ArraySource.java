@@ -55,6 +55,7 @@ final class ArraySource extends SourceKind {
     /** {@code idx(images, labels)} and {@code npy(x, y)}: features and labels in two files. */
     @Override
     DataSource check(Value.Call c, Map<String, Value> args, Context ctx) {
+        noMissingValues(c, ctx);
         Loss loss = ctx.loss();
         Shape in = ctx.in();
         Shape out = ctx.out();

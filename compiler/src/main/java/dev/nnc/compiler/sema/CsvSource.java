@@ -2,6 +2,7 @@ package dev.nnc.compiler.sema;
 
 import dev.nnc.compiler.diag.Code;
 import dev.nnc.compiler.diag.Diagnostics;
+import dev.nnc.runtime.Columns;
 import dev.nnc.runtime.CsvReader;
 import dev.nnc.runtime.DataException;
 import dev.nnc.runtime.DataSource;
@@ -25,7 +26,7 @@ final class CsvSource extends SourceKind {
 
     @Override
     List<String> params() {
-        return List.of("path", "label");
+        return List.of("path", "label", "features", "ignore");
     }
 
     @Override
@@ -73,12 +74,20 @@ final class CsvSource extends SourceKind {
                     + "(\"y\") or a list of names ([\"y1\", \"y2\"]), not %s", labelV.describe());
             return null;
         }
-        DataSource.Csv src = DataSource.csv(path.value(), labels, last);
-        checkFile(src, path, ctx);
+        List<String> features = columns(args.get("features"), "features", ctx.diags());
+        List<String> ignore = columns(args.get("ignore"), "ignore", ctx.diags());
+        if (args.containsKey("features") && features == null
+                || args.containsKey("ignore") && ignore == null) {
+            return null;
+        }
+        DataSource.Csv src = DataSource.csv(path.value(), labels, last).withColumns(
+                features == null ? List.of() : features, ignore == null ? List.of() : ignore);
+        checkFile(src, path, args, ctx);
         return src;
     }
 
-    private static void checkFile(DataSource.Csv src, Value.Str pathV, Context ctx) {
+    private static void checkFile(DataSource.Csv src, Value.Str pathV, Map<String, Value> args,
+            Context ctx) {
         Diagnostics diags = ctx.diags();
         Path p = DataFiles.existing(pathV, ctx.file(), diags);
         if (p == null) {
@@ -101,7 +110,14 @@ final class CsvSource extends SourceKind {
                 return;
             }
         }
-        int featureCount = header.size() - labelCount;
+        List<String> features = features(src, header, args, diags);
+        if (features == null) {
+            return;
+        }
+        if (ctx.training()) {
+            ctx.missing().checkColumns(header, features, false, diags);
+        }
+        int featureCount = features.size();
         if (ctx.in() != null && featureCount != ctx.in().size()) {
             diags.report(Code.DATA_COLUMNS_MISMATCH, pathV.span(), "\"%s\" has %s but the input "
                     + "%s takes %d values", src.path(), count(featureCount, "feature column"),
@@ -119,7 +135,7 @@ final class CsvSource extends SourceKind {
         } else if (classes && ctx.needsClassCount()) {
             String column = src.labelLast() ? header.get(header.size() - 1)
                     : src.labels().get(0);
-            double[] found;
+            List<String> found;
             try {
                 found = CsvReader.distinct(p, column, DataFiles.MAX_CLASSES);
             } catch (DataException e) {
@@ -129,5 +145,66 @@ final class CsvSource extends SourceKind {
             DataFiles.classCount(found, "column '" + column + "' of \"" + src.path() + "\"",
                     ctx.out(), ctx.output(), diags);
         }
+    }
+
+    /**
+     * The feature columns of {@code src} over {@code header}, or {@code null} after reporting a
+     * column {@code features:} or {@code ignore:} names that the file lacks (NN0502), a range
+     * that runs backwards or a feature that is also a label (NN0510).
+     */
+    private static List<String> features(DataSource.Csv src, List<String> header,
+            Map<String, Value> args, Diagnostics diags) {
+        boolean ok = true;
+        for (String arg : List.of("features", "ignore")) {
+            List<String> choices = arg.equals("features") ? src.features() : src.ignore();
+            for (String choice : choices) {
+                String lacking = Columns.missing(header, choice);
+                if (lacking != null) {
+                    diags.report(Code.DATA_COLUMN_NOT_FOUND, args.get(arg).span(), "\"%s\" has "
+                            + "no column '%s' (named in %s); its columns: %s%s", src.path(),
+                            lacking, arg, DataException.printable(String.join(", ", header)),
+                            DataException.printable(Names.suggestion(lacking, header)));
+                    ok = false;
+                } else if (Columns.backwards(header, choice)) {
+                    diags.report(Code.DATA_COLUMN_CHOICE, args.get(arg).span(), "the range "
+                            + "'%s' of %s runs backwards: its last column comes before its "
+                            + "first in \"%s\"", choice, arg, src.path());
+                    ok = false;
+                }
+            }
+        }
+        if (!ok) {
+            return null;
+        }
+        List<Integer> labels = new ArrayList<>();
+        if (src.labelLast()) {
+            labels.add(header.size() - 1);
+        } else {
+            for (String l : src.labels()) {
+                labels.add(header.indexOf(l));
+            }
+        }
+        List<Integer> ignored = Columns.select(header, src.ignore(), "ignore", Path.of(src.path()));
+        List<String> out = new ArrayList<>();
+        if (src.features().isEmpty()) {
+            for (int c = 0; c < header.size(); c++) {
+                if (!labels.contains(c) && !ignored.contains(c)) {
+                    out.add(header.get(c));
+                }
+            }
+            return out;
+        }
+        for (int c : Columns.select(header, src.features(), "features", Path.of(src.path()))) {
+            if (labels.contains(c)) {
+                diags.report(Code.DATA_COLUMN_CHOICE, args.get("features").span(), "column '%s' "
+                        + "is both a feature and the label; leave it out of features",
+                        header.get(c));
+                return null;
+            }
+            if (!ignored.contains(c)) {
+                out.add(header.get(c));
+            }
+        }
+        return out;
     }
 }

@@ -8,6 +8,7 @@ import dev.nnc.compiler.diag.SourceFile;
 import dev.nnc.compiler.ops.Loss;
 import dev.nnc.compiler.ops.Shape;
 import dev.nnc.runtime.DataSource;
+import dev.nnc.runtime.Missing;
 import dev.nnc.runtime.ModelSpec;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -24,7 +25,7 @@ import java.util.Set;
  */
 final class DataChecker {
     static final List<String> KEYS = List.of("train", "test", "normalize",
-            "normalize_labels", "scale");
+            "normalize_labels", "scale", "missing");
     static final List<String> NORMALIZATIONS = List.of("none", "minmax", "zscore");
 
     private final Diagnostics diags;
@@ -32,6 +33,8 @@ final class DataChecker {
     private Span output;
     /** Whether the source being checked is the training data (its labels define the classes). */
     private boolean training;
+    /** The data block's missing setting, which each source checks against its columns. */
+    private MissingSetting missing = MissingSetting.NONE;
 
     DataChecker(Diagnostics diags) {
         this.diags = diags;
@@ -56,6 +59,16 @@ final class DataChecker {
         double scale = 1;
         Set<String> seen = new HashSet<>();
         boolean ok = true;
+        // NOTE: missing is read first, so that each source checks its rules' columns.
+        missing = MissingSetting.NONE;
+        for (Ast.Entry e : b.entries()) {
+            if (e.key().equals("missing") && missing == MissingSetting.NONE) {
+                Value v = eval.eval(e.value(), scope);
+                missing = v == null ? null : MissingSetting.parse(v, diags);
+                ok &= missing != null;
+                missing = missing == null ? MissingSetting.NONE : missing;
+            }
+        }
         for (Ast.Entry e : b.entries()) {
             if (!KEYS.contains(e.key())) {
                 diags.report(Code.UNKNOWN_SETTING, e.keySpan(), "unknown data setting '%s'%s",
@@ -66,6 +79,9 @@ final class DataChecker {
             if (!seen.add(e.key())) {
                 diags.report(Code.DUPLICATE_SETTING, e.keySpan(), "'%s' is set twice", e.key());
                 ok = false;
+                continue;
+            }
+            if (e.key().equals("missing")) {
                 continue;
             }
             Value v = eval.eval(e.value(), scope);
@@ -111,12 +127,27 @@ final class DataChecker {
             train = train == null ? null : train.withScale(scale);
             test = test == null ? null : test.withScale(scale);
         }
+        if (missing.missing().any()) {
+            train = withMissing(train, missing.missing());
+            test = withMissing(test, missing.missing());
+        }
         if (test != null && train == null) {
             diags.report(Code.MISSING_ARGUMENT, b.nameSpan(), "the data block names test data "
                     + "but no training data (e.g. 'train: csv(...)')");
             ok = false;
         }
         return ok ? new ModelSpec.DataSpec(train, test, features, labels) : null;
+    }
+
+    /** {@code src} with the rules {@code m}; only CSV and windows sources have missing values. */
+    private static DataSource withMissing(DataSource src, Missing m) {
+        if (src instanceof DataSource.Csv c) {
+            return c.withMissing(m);
+        }
+        if (src instanceof DataSource.Windows w) {
+            return w.withMissing(m);
+        }
+        return src;
     }
 
     private ModelSpec.Normalization normalization(Value v, String key) {
@@ -163,7 +194,7 @@ final class DataChecker {
             return null;
         }
         return kind.check(c, args, new SourceKind.Context(diags, loss, in, out, output, training,
-                file));
+                file, missing));
     }
 
     /** "csv(...), idx(...), npz(...), npy(...) or windows(...)". */

@@ -105,18 +105,29 @@ final class DataFiles {
      */
     static void classCount(double[] found, String origin, Shape out, Span output,
             Diagnostics diags) {
-        if (found.length == out.size() || found.length == 0) {
+        List<String> names = new ArrayList<>();
+        for (double v : found) {
+            names.add(ClassLabels.format(v));
+        }
+        classCount(names, origin, out, output, diags);
+    }
+
+    /** {@link #classCount(double[], String, Shape, Span, Diagnostics)} of labels as written. */
+    static void classCount(List<String> found, String origin, Shape out, Span output,
+            Diagnostics diags) {
+        int size = found.size();
+        if (size == out.size() || size == 0) {
             return;
         }
         StringBuilder shown = new StringBuilder();
-        for (int i = 0; i < Math.min(found.length, SHOWN_CLASSES); i++) {
-            shown.append(i == 0 ? "" : ", ").append(ClassLabels.format(found[i]));
+        for (int i = 0; i < Math.min(size, SHOWN_CLASSES); i++) {
+            shown.append(i == 0 ? "" : ", ").append(found.get(i));
         }
-        if (found.length > SHOWN_CLASSES) {
+        if (size > SHOWN_CLASSES) {
             shown.append(", …");
         }
-        String count = (found.length > MAX_CLASSES ? "more than " + MAX_CLASSES
-                : String.valueOf(found.length)) + (found.length == 1 ? " class" : " classes")
+        String count = (size > MAX_CLASSES ? "more than " + MAX_CLASSES
+                : String.valueOf(size)) + (size == 1 ? " class" : " classes")
                 + " (" + shown + ")";
         diags.report(Code.DATA_CLASS_COUNT, output, "the training labels hold %s in %s, but the "
                 + "model has %d outputs; cross_entropy needs one output per class",

@@ -44,6 +44,7 @@ final class NpzSource extends SourceKind {
 
     @Override
     DataSource check(Value.Call c, Map<String, Value> args, Context ctx) {
+        noMissingValues(c, ctx);
         Diagnostics diags = ctx.diags();
         Loss loss = ctx.loss();
         Shape in = ctx.in();

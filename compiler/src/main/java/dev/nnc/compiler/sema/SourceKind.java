@@ -71,9 +71,10 @@ abstract class SourceKind {
      *     {@code null}
      * @param training whether the source is the training data (its labels define the classes)
      * @param file the {@code .nn} file, whose directory relative paths are resolved against
+     * @param missing the data block's {@code missing:} setting, whose columns the source checks
      */
     record Context(Diagnostics diags, Loss loss, Shape in, Shape out, Span output,
-            boolean training, SourceFile file) {
+            boolean training, SourceFile file, MissingSetting missing) {
         /** Whether the training labels are to be counted as classes against {@code out}. */
         boolean needsClassCount() {
             return training && output != null && out != null && out.size() > 1;
@@ -132,6 +133,18 @@ abstract class SourceKind {
         String shown = "\"" + pathV.value() + "\"";
         m = m.startsWith(p.toString()) ? shown + m.substring(p.toString().length()) : m;
         diags.report(Code.DATA_FORMAT, pathV.span(), "cannot read %s", DataException.printable(m));
+    }
+
+    /**
+     * NN0509 at the data block's {@code missing:} for a source of arrays (checked once, with the
+     * training data), whose numbers are never missing.
+     */
+    static void noMissingValues(Value.Call c, Context ctx) {
+        if (ctx.training() && ctx.missing().missing().any()) {
+            ctx.diags().report(Code.DATA_MISSING_VALUES, ctx.missing().span(), "missing applies "
+                    + "to csv and windows sources; %s(...) holds arrays, whose values are never "
+                    + "missing", c.name());
+        }
     }
 
     /** "1 column", "2 columns". */

@@ -98,6 +98,8 @@ public final class Vocabulary {
         DATA_KEYS.put("normalize", "normalization of the features: none, minmax or zscore");
         DATA_KEYS.put("normalize_labels", "normalization of the labels (mse models only)");
         DATA_KEYS.put("scale", "every feature value is divided by it as it is read (1)");
+        DATA_KEYS.put("missing", "what to do with missing values: drop, mean, median, mode, "
+                + "interpolate or a number, per column or for all");
     }
 
     private static final Vocabulary STANDARD = new Vocabulary(Registry.standard());

@@ -6,11 +6,13 @@ import dev.nnc.compiler.ops.Loss;
 import dev.nnc.compiler.ops.Shape;
 import dev.nnc.runtime.CsvReader;
 import dev.nnc.runtime.CsvTable;
+import dev.nnc.runtime.DataLoader;
 import dev.nnc.runtime.DataException;
 import dev.nnc.runtime.DataSource;
 import dev.nnc.runtime.ModelSpec;
 import dev.nnc.runtime.WindowReader;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -113,7 +115,14 @@ final class WindowsSource extends SourceKind {
         }
         CsvTable t;
         try {
-            t = CsvReader.read(p);
+            t = CsvReader.readAny(p);
+            if (ctx.training()) {
+                List<String> used = new ArrayList<>(features);
+                targets.stream().filter(x -> !used.contains(x)).forEach(used::add);
+                ctx.missing().checkColumns(t.names(), used, true, diags);
+            }
+            DataLoader.prepareSeries(t, DataSource.windows(path.value(), w)
+                    .withMissing(ctx.missing().missing()));
         } catch (DataException e) {
             unreadable(e, path, p, ctx.diags());
             return src;
