@@ -18,10 +18,10 @@ import dev.nnc.cli.Main;
 import dev.nnc.compiler.Compilation;
 import dev.nnc.compiler.InMemoryJavac;
 import dev.nnc.compiler.NnCompiler;
-import dev.nnc.runtime.Preprocessing;
-import dev.nnc.runtime.Rng;
-import dev.nnc.runtime.TrainableModel;
-import dev.nnc.runtime.Weights;
+import dev.nnc.runtime.data.Preprocessing;
+import dev.nnc.runtime.io.Weights;
+import dev.nnc.runtime.model.Rng;
+import dev.nnc.runtime.model.TrainableModel;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -99,7 +99,7 @@ public class InferLatency {
         // run it: dense products through the runtime's kernels (the Vector API ones when this JVM
         // runs with --add-modules jdk.incubator.vector), the same bits as the standalone class
         float[] outM = new float[m.outputSize()];
-        report("nnc model (" + dev.nnc.runtime.Kernels.name() + " kernels)", time(i -> {
+        report("nnc model (" + dev.nnc.runtime.kernels.Kernels.name() + " kernels)", time(i -> {
             m.predict(inputs[i % DISTINCT], 1, outM);
             sink[0] += outM[0];
         }));

@@ -1,8 +1,8 @@
 package dev.nnc.cli;
 
 import dev.nnc.compiler.InMemoryJavac;
-import dev.nnc.runtime.DataException;
-import dev.nnc.runtime.WeightsException;
+import dev.nnc.runtime.io.DataException;
+import dev.nnc.runtime.io.WeightsException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;

@@ -1,12 +1,12 @@
 package dev.nnc.cli;
 
 import dev.nnc.compiler.Compilation;
-import dev.nnc.runtime.DataSource;
-import dev.nnc.runtime.Json;
-import dev.nnc.runtime.ModelSpec;
-import dev.nnc.runtime.Preprocessing;
-import dev.nnc.runtime.TrainableModel;
-import dev.nnc.runtime.Training;
+import dev.nnc.runtime.data.Preprocessing;
+import dev.nnc.runtime.io.Json;
+import dev.nnc.runtime.model.DataSource;
+import dev.nnc.runtime.model.ModelSpec;
+import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.train.Training;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,8 +26,10 @@ import picocli.CommandLine.ParentCommand;
                     + "the file names no test data, on its training data). The data goes "
                     + "through the preprocessing saved in the weights (scale, normalization), "
                     + "and class labels map to the classes of training.",
-            "Prints samples and loss, then accuracy for classifiers, or mse, rmse and r2 in the "
-                    + "labels' own units for regression."
+            "Prints samples and loss, then for classifiers accuracy, precision, recall and F1 "
+                    + "(macro and weighted means), ROC AUC for two classes, the per-class "
+                    + "measures and the confusion matrix; for regression mse, rmse, r2, mae and "
+                    + "mape (in percent, zero labels left out), in the labels' own units."
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -89,13 +91,11 @@ final class EvalCommand implements Callable<Integer> {
             all.putAll(m);
             io.out().println(Json.pretty(all));
         } else {
-            Table t = new Table(List.of("", ""));
-            t.row("model", model.name());
-            t.row("data", Models.display(csv));
-            for (Map.Entry<String, Object> e : m.entrySet()) {
-                t.row(e.getKey(), Fmt.metric(e.getValue()));
-            }
-            io.out().print(t);
+            Map<String, Object> all = new LinkedHashMap<>();
+            all.put("model", model.name());
+            all.put("data", Models.display(csv));
+            all.putAll(m);
+            io.out().print(MetricsText.of(all, List.of()));
         }
         return Main.OK;
     }

@@ -1,6 +1,6 @@
 package dev.nnc.cli;
 
-import dev.nnc.runtime.OutputFiles;
+import dev.nnc.runtime.io.OutputFiles;
 import java.io.PrintStream;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;

@@ -1,12 +1,12 @@
 package dev.nnc.cli;
 
-import dev.nnc.runtime.ClassLabels;
-import dev.nnc.runtime.Json;
-import dev.nnc.runtime.Model;
-import dev.nnc.runtime.ModelSpec;
-import dev.nnc.runtime.Prediction;
-import dev.nnc.runtime.Predictor;
-import dev.nnc.runtime.Preprocessing;
+import dev.nnc.runtime.data.Preprocessing;
+import dev.nnc.runtime.io.Json;
+import dev.nnc.runtime.model.ClassLabels;
+import dev.nnc.runtime.model.Model;
+import dev.nnc.runtime.model.ModelSpec;
+import dev.nnc.runtime.predict.Prediction;
+import dev.nnc.runtime.predict.Predictor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

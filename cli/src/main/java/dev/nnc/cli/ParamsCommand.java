@@ -1,7 +1,7 @@
 package dev.nnc.cli;
 
-import dev.nnc.runtime.ParamTensor;
-import dev.nnc.runtime.TrainableModel;
+import dev.nnc.runtime.model.ParamTensor;
+import dev.nnc.runtime.model.TrainableModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;

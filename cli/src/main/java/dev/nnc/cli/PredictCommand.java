@@ -1,16 +1,16 @@
 package dev.nnc.cli;
 
 import dev.nnc.compiler.Compilation;
-import dev.nnc.runtime.ClassLabels;
-import dev.nnc.runtime.CsvReader;
-import dev.nnc.runtime.DataException;
-import dev.nnc.runtime.DataLoader;
-import dev.nnc.runtime.DataSource;
-import dev.nnc.runtime.ModelSpec;
-import dev.nnc.runtime.Prediction;
-import dev.nnc.runtime.Predictor;
-import dev.nnc.runtime.Preprocessing;
-import dev.nnc.runtime.TrainableModel;
+import dev.nnc.runtime.data.CsvReader;
+import dev.nnc.runtime.data.DataLoader;
+import dev.nnc.runtime.data.Preprocessing;
+import dev.nnc.runtime.io.DataException;
+import dev.nnc.runtime.model.ClassLabels;
+import dev.nnc.runtime.model.DataSource;
+import dev.nnc.runtime.model.ModelSpec;
+import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.predict.Prediction;
+import dev.nnc.runtime.predict.Predictor;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -2,11 +2,12 @@ package dev.nnc.cli;
 
 import dev.nnc.cli.report.History;
 import dev.nnc.compiler.Compilation;
-import dev.nnc.runtime.DataSource;
-import dev.nnc.runtime.Json;
-import dev.nnc.runtime.ModelSpec;
-import dev.nnc.runtime.Training;
-import dev.nnc.runtime.Weights;
+import dev.nnc.runtime.io.Json;
+import dev.nnc.runtime.io.Weights;
+import dev.nnc.runtime.model.DataSource;
+import dev.nnc.runtime.model.Missing;
+import dev.nnc.runtime.model.ModelSpec;
+import dev.nnc.runtime.train.Training;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -28,9 +29,11 @@ import picocli.CommandLine.Spec;
             "Writes DIR/index.html and its PNG images for trained weights, as 'nnc train "
                     + "--report DIR' does at the end of training: the loss, metric and learning "
                     + "rate per epoch (from the history file), the fitted curve (one input, one "
-                    + "output) or the decision regions (two inputs, classes), the confusion "
-                    + "matrix with precision and recall (classifiers), the model diagram and "
-                    + "summary, the final metrics and the run's settings.",
+                    + "output) or the decision regions (two inputs, classes), predicted against "
+                    + "actual and the residuals (regression), the series and its forecasts "
+                    + "(windows), the confusion matrix with precision, recall and F1 "
+                    + "(classifiers), the model diagram and summary, the final metrics and the "
+                    + "run's settings with the preprocessing.",
             "The final metrics and settings are those nnc train saved in the weights; for "
                     + "weights saved otherwise, the metrics are measured now on the test data."
         },

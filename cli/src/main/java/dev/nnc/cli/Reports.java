@@ -3,12 +3,12 @@ package dev.nnc.cli;
 import dev.nnc.cli.report.History;
 import dev.nnc.cli.report.Report;
 import dev.nnc.compiler.Compilation;
-import dev.nnc.runtime.Json;
-import dev.nnc.runtime.ModelSpec;
-import dev.nnc.runtime.Preprocessing;
-import dev.nnc.runtime.TrainReport;
-import dev.nnc.runtime.TrainableModel;
-import dev.nnc.runtime.Training;
+import dev.nnc.runtime.data.Preprocessing;
+import dev.nnc.runtime.io.Json;
+import dev.nnc.runtime.model.ModelSpec;
+import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.train.TrainReport;
+import dev.nnc.runtime.train.Training;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +58,9 @@ final class Reports {
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, ?> e : m.entrySet()) {
             Object v = e.getValue();
+            if (!MetricsText.scalar(v)) {
+                continue;
+            }
             out.put(e.getKey(), e.getKey().equals("samples_per_s") && v instanceof Number n
                     ? Fmt.rate(n.doubleValue()) : Fmt.metric(v));
         }

@@ -1,8 +1,8 @@
 package dev.nnc.cli;
 
-import dev.nnc.runtime.Predictor;
-import dev.nnc.runtime.TrainableModel;
-import dev.nnc.runtime.Trainer;
+import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.predict.Predictor;
+import dev.nnc.runtime.train.TrainingLoop;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
@@ -132,10 +132,10 @@ final class ServeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "Invalid value for option "
                     + "'--threads': " + workers + " (need at least 1)");
         }
-        if (workers > Trainer.maxThreads()) {
+        if (workers > TrainingLoop.maxThreads()) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option "
                     + "'--threads': " + workers + " is more than this machine can use (at most "
-                    + Trainer.maxThreads() + ": four per processor, at least 8)");
+                    + TrainingLoop.maxThreads() + ": four per processor, at least 8)");
         }
         ModelServer.Limits limits = limits(workers);
         Io io = main.io();

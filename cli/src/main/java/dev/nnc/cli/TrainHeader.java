@@ -1,10 +1,10 @@
 package dev.nnc.cli;
 
-import dev.nnc.runtime.EpochRecord;
-import dev.nnc.runtime.Progress;
-import dev.nnc.runtime.TrainInfo;
-import dev.nnc.runtime.TrainReport;
-import dev.nnc.runtime.TrainingListener;
+import dev.nnc.runtime.train.EpochRecord;
+import dev.nnc.runtime.train.Progress;
+import dev.nnc.runtime.train.TrainInfo;
+import dev.nnc.runtime.train.TrainReport;
+import dev.nnc.runtime.train.TrainingListener;
 import java.io.PrintStream;
 import java.nio.file.Path;
 

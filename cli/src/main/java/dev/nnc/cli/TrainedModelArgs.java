@@ -1,8 +1,8 @@
 package dev.nnc.cli;
 
 import dev.nnc.compiler.Compilation;
-import dev.nnc.runtime.Preprocessing;
-import dev.nnc.runtime.TrainableModel;
+import dev.nnc.runtime.data.Preprocessing;
+import dev.nnc.runtime.model.TrainableModel;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -1,9 +1,9 @@
 package dev.nnc.cli;
 
-import dev.nnc.runtime.ModelSpec;
-import dev.nnc.runtime.ParamTensor;
-import dev.nnc.runtime.Rng;
-import dev.nnc.runtime.TrainableModel;
+import dev.nnc.runtime.model.ModelSpec;
+import dev.nnc.runtime.model.ParamTensor;
+import dev.nnc.runtime.model.Rng;
+import dev.nnc.runtime.model.TrainableModel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -8,15 +8,15 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.nnc.compiler.ir.LayerIR;
+import dev.nnc.compiler.ir.ModelIR;
 import dev.nnc.compiler.onnx.OnnxExportException;
 import dev.nnc.compiler.onnx.OnnxExporter;
 import dev.nnc.compiler.ops.Args;
+import dev.nnc.compiler.ops.EmitSite;
 import dev.nnc.compiler.ops.LayerKind;
 import dev.nnc.compiler.ops.Shape;
-import dev.nnc.compiler.ops.EmitSite;
-import dev.nnc.compiler.ir.LayerIR;
-import dev.nnc.compiler.ir.ModelIR;
-import dev.nnc.runtime.Preprocessing;
+import dev.nnc.runtime.data.Preprocessing;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +31,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code nnc export --onnx}: ONNX Runtime loads the export of every example model and its outputs
- * agree with {@code nnc predict} (the {@link dev.nnc.runtime.Predictor}) on every input, within
- * 1e-5 relative to the larger of the value, 1 and the labels' de-normalization scale (the unit
+ * agree with {@code nnc predict} (the {@link dev.nnc.runtime.predict.Predictor}) on every input,
+ * within 1e-5 relative to the larger of the value, 1 and the labels' de-normalization scale (the unit
  * the network computes in). The export is checked by running it, not by reading its graph.
  */
 class DeployOnnxTest {

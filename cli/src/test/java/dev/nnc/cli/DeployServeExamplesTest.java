@@ -3,9 +3,9 @@ package dev.nnc.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.nnc.runtime.Json;
-import dev.nnc.runtime.ModelSpec;
-import dev.nnc.runtime.Prediction;
+import dev.nnc.runtime.io.Json;
+import dev.nnc.runtime.model.ModelSpec;
+import dev.nnc.runtime.predict.Prediction;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nnc.runtime.Json;
-import dev.nnc.runtime.Prediction;
+import dev.nnc.runtime.io.Json;
+import dev.nnc.runtime.predict.Prediction;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

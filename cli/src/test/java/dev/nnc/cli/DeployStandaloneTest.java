@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.nnc.runtime.ModelSpec;
-import dev.nnc.runtime.Prediction;
+import dev.nnc.runtime.model.ModelSpec;
+import dev.nnc.runtime.predict.Prediction;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.net.URL;

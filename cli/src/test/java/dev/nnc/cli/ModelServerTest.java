@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nnc.compiler.Compilation;
 import dev.nnc.compiler.InMemoryJavac;
 import dev.nnc.compiler.NnCompiler;
-import dev.nnc.runtime.Json;
-import dev.nnc.runtime.Predictor;
-import dev.nnc.runtime.Preprocessing;
-import dev.nnc.runtime.TrainableModel;
+import dev.nnc.runtime.data.Preprocessing;
+import dev.nnc.runtime.io.Json;
+import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.predict.Predictor;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -223,8 +223,8 @@ class ModelServerTest {
     }
 
     /** A model that waits for {@code open} in every prediction: workers held on purpose. */
-    record Gate(dev.nnc.runtime.Model m, java.util.concurrent.CountDownLatch open)
-            implements dev.nnc.runtime.Model {
+    record Gate(dev.nnc.runtime.model.Model m, java.util.concurrent.CountDownLatch open)
+            implements dev.nnc.runtime.model.Model {
         public String name() {
             return m.name();
         }
@@ -249,7 +249,7 @@ class ModelServerTest {
             return m.outputSize();
         }
 
-        public dev.nnc.runtime.ModelSpec spec() {
+        public dev.nnc.runtime.model.ModelSpec spec() {
             return m.spec();
         }
 
@@ -257,7 +257,7 @@ class ModelServerTest {
             return m.params();
         }
 
-        public List<dev.nnc.runtime.ParamTensor> paramTensors() {
+        public List<dev.nnc.runtime.model.ParamTensor> paramTensors() {
             return m.paramTensors();
         }
 

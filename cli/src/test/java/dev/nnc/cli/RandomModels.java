@@ -1,6 +1,6 @@
 package dev.nnc.cli;
 
-import dev.nnc.runtime.Rng;
+import dev.nnc.runtime.model.Rng;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.cli.MainTest.Run;
-import dev.nnc.runtime.Checkpoint;
-import dev.nnc.runtime.Json;
-import dev.nnc.runtime.Safetensors;
-import dev.nnc.runtime.Tensor;
+import dev.nnc.runtime.io.Json;
+import dev.nnc.runtime.io.Safetensors;
+import dev.nnc.runtime.io.Tensor;
+import dev.nnc.runtime.train.Checkpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.nnc.compiler;
 
-import dev.nnc.runtime.TrainableModel;
+import dev.nnc.runtime.model.TrainableModel;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.OutputStream;

@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.compiler.diag.SourceFile;
-import dev.nnc.runtime.DataSource;
-import dev.nnc.runtime.ModelSpec;
-import dev.nnc.runtime.TrainableModel;
-import dev.nnc.runtime.Training;
+import dev.nnc.runtime.model.DataSource;
+import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.train.Training;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

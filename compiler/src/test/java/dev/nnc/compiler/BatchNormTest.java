@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nnc.runtime.ParamTensor;
-import dev.nnc.runtime.Rng;
-import dev.nnc.runtime.TrainableModel;
-import dev.nnc.runtime.Weights;
-import dev.nnc.runtime.WeightsException;
+import dev.nnc.runtime.io.Weights;
+import dev.nnc.runtime.io.WeightsException;
+import dev.nnc.runtime.model.ParamTensor;
+import dev.nnc.runtime.model.Rng;
+import dev.nnc.runtime.model.TrainableModel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -125,7 +125,7 @@ class BatchNormTest {
     void weightsRoundTripWithTheBuffers() {
         TrainableModel a = Models.load(DEEP);
         a.initParams(new Rng(5));
-        var opt = dev.nnc.runtime.Optimizers.create(a.spec().optimizer());
+        var opt = dev.nnc.runtime.optim.Optimizers.create(a.spec().optimizer());
         Rng rng = new Rng(6);
         for (int step = 0; step < 30; step++) {
             float[] x = random(rng, 16 * 4, 2, 0.5);
@@ -176,7 +176,7 @@ class BatchNormTest {
     }
 
     /** The model {@code m} as a tool that knows only its parameters would see it. */
-    private record ParamsOnly(TrainableModel m) implements dev.nnc.runtime.Model {
+    private record ParamsOnly(TrainableModel m) implements dev.nnc.runtime.model.Model {
         @Override
         public String name() {
             return m.name();
@@ -208,7 +208,7 @@ class BatchNormTest {
         }
 
         @Override
-        public dev.nnc.runtime.ModelSpec spec() {
+        public dev.nnc.runtime.model.ModelSpec spec() {
             return m.spec();
         }
 

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nnc.runtime.Kernels;
-import dev.nnc.runtime.Rng;
-import dev.nnc.runtime.TrainableModel;
+import dev.nnc.runtime.kernels.KernelContext;
+import dev.nnc.runtime.model.Rng;
+import dev.nnc.runtime.model.TrainableModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -62,10 +62,10 @@ class ConvGradientCheckTest {
         check(body, 2);
     }
 
+    @SuppressWarnings("try") // the binding scopes the kernel context
     private static void check(String body, int threads) {
-        int before = Kernels.threads();
-        Kernels.setThreads(threads);
-        try {
+        try (KernelContext kernels = KernelContext.open(threads);
+                KernelContext.Binding b = kernels.bind()) {
             TrainableModel m = Models.load("model G {\n " + body + TAIL);
             Rng rng = new Rng(11);
             m.initParams(rng);
@@ -120,8 +120,6 @@ class ConvGradientCheckTest {
             }
             assertTrue(skipped <= p.length / 5, "too many parameters skipped: " + skipped);
             assertTrue(checked > 0);
-        } finally {
-            Kernels.setThreads(before);
         }
     }
 
@@ -169,6 +167,7 @@ class ConvGradientCheckTest {
         "2, 6, 7, 3, 2, 3, 1, 1, 1",
         "3, 9, 7, 2, 3, 2, 2, 1, 2",
     })
+    @SuppressWarnings("try") // the binding scopes the kernel context
     void convMatchesANaiveReference(String spec) {
         String[] a = spec.split(", ");
         int c = Integer.parseInt(a[0]);
@@ -239,18 +238,15 @@ class ConvGradientCheckTest {
         float[] got = new float[expected.length];
         m.predict(x, n, got);
         assertArrayEquals(expected, got, 1e-5f);
-        int before = Kernels.threads();
-        try {
-            for (int threads = 1; threads <= 2; threads++) {
-                Kernels.setThreads(threads);
+        for (int threads = 1; threads <= 2; threads++) {
+            try (KernelContext k = KernelContext.open(threads);
+                    KernelContext.Binding b = k.bind()) {
                 float[] trained = new float[expected.length];
                 // a training step's loss with targets 0 is Σ z² / 2 / n per output ... compare
                 // the outputs themselves through evaluate after a step that changes nothing
                 m.evaluate(x, new float[expected.length], n, trained);
                 assertArrayEquals(got, trained, "evaluate equals predict");
             }
-        } finally {
-            Kernels.setThreads(before);
         }
     }
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.compiler.diag.SourceFile;
 import dev.nnc.compiler.gen.StandaloneGenerator;
-import dev.nnc.runtime.Preprocessing;
+import dev.nnc.runtime.data.Preprocessing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.nnc.compiler;
 
-import dev.nnc.runtime.ParamTensor;
-import dev.nnc.runtime.Rng;
-import dev.nnc.runtime.TrainableModel;
+import dev.nnc.runtime.model.ParamTensor;
+import dev.nnc.runtime.model.Rng;
+import dev.nnc.runtime.model.TrainableModel;
 
 /** Test helper shared by the gradient checks: targets, finite differences, parameter names. */
 final class GradientChecks {

@@ -2,8 +2,8 @@ package dev.nnc.compiler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.nnc.runtime.Rng;
-import dev.nnc.runtime.TrainableModel;
+import dev.nnc.runtime.model.Rng;
+import dev.nnc.runtime.model.TrainableModel;
 import java.lang.reflect.Field;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package dev.nnc.compiler;
 
 import dev.nnc.compiler.diag.SourceFile;
-import dev.nnc.runtime.TrainableModel;
+import dev.nnc.runtime.model.TrainableModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

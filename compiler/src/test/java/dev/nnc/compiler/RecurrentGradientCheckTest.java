@@ -6,8 +6,8 @@ import static dev.nnc.compiler.GradientChecks.targets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nnc.runtime.Rng;
-import dev.nnc.runtime.TrainableModel;
+import dev.nnc.runtime.model.Rng;
+import dev.nnc.runtime.model.TrainableModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -80,6 +80,7 @@ class RecurrentGradientCheckTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("threadBodies")
+    @SuppressWarnings("try") // the binding scopes the kernel context
     void twoThreadsGiveTheGradientsOfOne(String layer) {
         String src = "model G {\n input [12,20]\n " + layer
                 + "\n dense(3) -> softmax\n loss cross_entropy" + TAIL;
@@ -97,11 +98,8 @@ class RecurrentGradientCheckTest {
             for (int i = 0; i < n; i++) {
                 y[i * 3 + rng.nextInt(3)] = 1f;
             }
-            dev.nnc.runtime.Kernels.setThreads(threads);
-            try {
+            try (var k = dev.nnc.runtime.kernels.KernelContext.open(threads); var b = k.bind()) {
                 m.trainStep(x, y, n);
-            } finally {
-                dev.nnc.runtime.Kernels.setThreads(1);
             }
             grads[threads - 1] = m.grads().clone();
         }

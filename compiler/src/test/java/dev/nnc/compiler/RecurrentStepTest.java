@@ -3,8 +3,8 @@ package dev.nnc.compiler;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.nnc.runtime.ParamTensor;
-import dev.nnc.runtime.TrainableModel;
+import dev.nnc.runtime.model.ParamTensor;
+import dev.nnc.runtime.model.TrainableModel;
 import org.junit.jupiter.api.Test;
 
 /**

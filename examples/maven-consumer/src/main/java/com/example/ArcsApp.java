@@ -1,11 +1,11 @@
 package com.example;
 
 import com.example.models.DoubleArc;
-import dev.nnc.runtime.Prediction;
-import dev.nnc.runtime.Predictor;
-import dev.nnc.runtime.Preprocessing;
-import dev.nnc.runtime.Training;
-import dev.nnc.runtime.Weights;
+import dev.nnc.runtime.data.Preprocessing;
+import dev.nnc.runtime.io.Weights;
+import dev.nnc.runtime.predict.Prediction;
+import dev.nnc.runtime.predict.Predictor;
+import dev.nnc.runtime.train.Training;
 import java.nio.file.Path;
 import java.util.Map;
 

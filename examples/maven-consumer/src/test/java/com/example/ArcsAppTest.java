@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.example.gates.Xor;
 import com.example.models.DoubleArc;
-import dev.nnc.runtime.Predictor;
-import dev.nnc.runtime.TrainableModel;
-import dev.nnc.runtime.Training;
-import dev.nnc.runtime.Weights;
+import dev.nnc.runtime.io.Weights;
+import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.predict.Predictor;
+import dev.nnc.runtime.train.Training;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -3,12 +3,11 @@ package dev.nnc.examples;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.compiler.InMemoryJavac;
-import dev.nnc.runtime.DataLoader;
-import dev.nnc.runtime.DataSource;
-import dev.nnc.runtime.Dataset;
-import dev.nnc.runtime.ModelSpec;
-import dev.nnc.runtime.TrainableModel;
-import dev.nnc.runtime.Training;
+import dev.nnc.runtime.data.DataLoader;
+import dev.nnc.runtime.data.Dataset;
+import dev.nnc.runtime.model.DataSource;
+import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.train.Training;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;

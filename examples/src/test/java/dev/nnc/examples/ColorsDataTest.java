@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nnc.runtime.DataLoader;
-import dev.nnc.runtime.DataSource;
-import dev.nnc.runtime.LoadedData;
-import dev.nnc.runtime.ModelSpec;
-import dev.nnc.runtime.NdArray;
-import dev.nnc.runtime.NpzReader;
+import dev.nnc.runtime.data.DataLoader;
+import dev.nnc.runtime.data.LoadedData;
+import dev.nnc.runtime.data.NdArray;
+import dev.nnc.runtime.data.NpzReader;
+import dev.nnc.runtime.model.DataSource;
+import dev.nnc.runtime.model.ModelSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

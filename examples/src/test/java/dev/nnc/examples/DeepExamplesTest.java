@@ -3,7 +3,7 @@ package dev.nnc.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nnc.runtime.Training;
+import dev.nnc.runtime.train.Training;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

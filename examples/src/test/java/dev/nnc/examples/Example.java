@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import dev.nnc.compiler.Compilation;
 import dev.nnc.compiler.InMemoryJavac;
 import dev.nnc.compiler.NnCompiler;
-import dev.nnc.runtime.CsvReader;
-import dev.nnc.runtime.CsvTable;
-import dev.nnc.runtime.Predictor;
-import dev.nnc.runtime.TrainableModel;
-import dev.nnc.runtime.Training;
+import dev.nnc.runtime.data.CsvReader;
+import dev.nnc.runtime.data.CsvTable;
+import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.predict.Predictor;
+import dev.nnc.runtime.train.Training;
 import java.nio.file.Path;
 import java.util.Map;
 

@@ -3,8 +3,8 @@ package dev.nnc.examples;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.compiler.InMemoryJavac;
-import dev.nnc.runtime.TrainableModel;
-import dev.nnc.runtime.Training;
+import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.train.Training;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;

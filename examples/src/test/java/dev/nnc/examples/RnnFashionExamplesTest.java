@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.compiler.InMemoryJavac;
 import dev.nnc.compiler.NnCompiler;
-import dev.nnc.runtime.TrainableModel;
-import dev.nnc.runtime.Training;
+import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.train.Training;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;

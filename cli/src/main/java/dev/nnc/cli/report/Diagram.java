@@ -4,7 +4,7 @@ import dev.nnc.compiler.ir.LayerIR;
 import dev.nnc.compiler.ir.ModelIR;
 import dev.nnc.compiler.ops.ArgSpec;
 import dev.nnc.compiler.ops.InitSpec;
-import dev.nnc.runtime.Preprocessing;
+import dev.nnc.runtime.data.Preprocessing;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

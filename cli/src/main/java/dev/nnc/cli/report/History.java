@@ -1,9 +1,9 @@
 package dev.nnc.cli.report;
 
-import dev.nnc.runtime.DataException;
-import dev.nnc.runtime.EpochRecord;
-import dev.nnc.runtime.ModelSpec;
-import dev.nnc.runtime.Optimizers;
+import dev.nnc.runtime.io.DataException;
+import dev.nnc.runtime.model.ModelSpec;
+import dev.nnc.runtime.optim.Optimizers;
+import dev.nnc.runtime.train.EpochRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;

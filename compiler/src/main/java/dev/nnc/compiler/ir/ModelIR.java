@@ -3,7 +3,7 @@ package dev.nnc.compiler.ir;
 import dev.nnc.compiler.diag.SourceFile;
 import dev.nnc.compiler.ops.Loss;
 import dev.nnc.compiler.ops.Shape;
-import dev.nnc.runtime.ModelSpec;
+import dev.nnc.runtime.model.ModelSpec;
 import java.util.List;
 
 /**
@@ -27,7 +27,7 @@ public record ModelIR(String name, String javaPackage, String className, Shape i
         return layers.get(layers.size() - 1).out();
     }
 
-    /** Number of buffer floats (see {@link dev.nnc.runtime.Model#buffers()}). */
+    /** Number of buffer floats (see {@link dev.nnc.runtime.model.Model#buffers()}). */
     public int bufferCount() {
         return layers.stream().mapToInt(LayerIR::bufferCount).sum();
     }

@@ -106,8 +106,8 @@ public abstract class Activation implements LayerKind {
 
     /**
      * sigmoid: A = 1 / (1 + e^−Z), dZ = dA · A(1 − A). Computed as {@link
-     * dev.nnc.runtime.Activations} computes it: in the model class by its array kernel (loops
-     * the JIT vectorizes, a work buffer holding the powers of two), in the standalone class by
+     * dev.nnc.runtime.kernels.Activations} computes it: in the model class by its array kernel
+     * (loops the JIT vectorizes, a work buffer holding the powers of two), in the standalone class by
      * its copy of the scalar function, to the same bits.
      */
     public static final class Sigmoid extends Activation {
@@ -158,7 +158,8 @@ public abstract class Activation implements LayerKind {
                 return;
             }
             s.code().addStatement("$T.sigmoid($L, $L, $L, n * $L)",
-                    dev.nnc.runtime.Activations.class, s.in(), s.out(), s.work(0), s.inSize());
+                    dev.nnc.runtime.kernels.Activations.class, s.in(), s.out(), s.work(0),
+                    s.inSize());
         }
 
         @Override

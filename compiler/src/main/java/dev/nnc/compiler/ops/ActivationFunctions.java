@@ -1,7 +1,7 @@
 package dev.nnc.compiler.ops;
 
 import com.palantir.javapoet.MethodSpec;
-import dev.nnc.runtime.Activations;
+import dev.nnc.runtime.kernels.Activations;
 import java.util.List;
 import javax.lang.model.element.Modifier;
 

@@ -2,7 +2,7 @@ package dev.nnc.compiler.ops;
 
 import com.palantir.javapoet.CodeBlock;
 import dev.nnc.compiler.onnx.OnnxGraph;
-import dev.nnc.runtime.Conv2d;
+import dev.nnc.runtime.kernels.Conv2d;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package dev.nnc.compiler.ops;
 
-import dev.nnc.runtime.Kernels;
+import dev.nnc.runtime.kernels.Kernels;
 import java.util.List;
 
 /**

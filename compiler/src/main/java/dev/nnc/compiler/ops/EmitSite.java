@@ -24,7 +24,7 @@ import java.util.function.UnaryOperator;
  *     only ever infers)
  * @param work the names of the layer's work buffers, in the order of
  *     {@link LayerKind#workBuffers} (empty where the code only ever infers)
- * @param rng the model's {@link dev.nnc.runtime.Rng} for random masks, or {@code null}
+ * @param rng the model's {@link dev.nnc.runtime.model.Rng} for random masks, or {@code null}
  * @param bufferOffsets the offset of each of the layer's buffer tensors in {@code buf}, in the
  *     order of {@link LayerKind#buffers}
  * @param helpers the names of the fields holding the layer's runtime helpers, in the order of

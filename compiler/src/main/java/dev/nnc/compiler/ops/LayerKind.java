@@ -77,7 +77,7 @@ public interface LayerKind {
     /**
      * True when the layer's inference-only code ({@link EmitSite#inferenceOnly()}) calls
      * {@code sigmoid(float)} or {@code tanh(float)}: the standalone class then defines them, as
-     * copies of {@link dev.nnc.runtime.Activations}' (see {@link ActivationFunctions}).
+     * copies of {@link dev.nnc.runtime.kernels.Activations}' (see {@link ActivationFunctions}).
      */
     default boolean usesActivationFunctions() {
         return false;

@@ -1,7 +1,7 @@
 package dev.nnc.compiler.ops;
 
 import com.palantir.javapoet.CodeBlock;
-import dev.nnc.runtime.ModelSpec;
+import dev.nnc.runtime.model.ModelSpec;
 import java.util.List;
 
 /**

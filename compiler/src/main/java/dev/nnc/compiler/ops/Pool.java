@@ -1,7 +1,7 @@
 package dev.nnc.compiler.ops;
 
 import dev.nnc.compiler.onnx.OnnxGraph;
-import dev.nnc.runtime.Kernels;
+import dev.nnc.runtime.kernels.Kernels;
 import java.util.List;
 
 /**

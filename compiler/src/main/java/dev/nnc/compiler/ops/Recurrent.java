@@ -2,8 +2,8 @@ package dev.nnc.compiler.ops;
 
 import com.palantir.javapoet.CodeBlock;
 import dev.nnc.compiler.onnx.OnnxGraph;
-import dev.nnc.runtime.Kernels;
-import dev.nnc.runtime.SequenceKernels;
+import dev.nnc.runtime.kernels.Kernels;
+import dev.nnc.runtime.kernels.SequenceKernels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -266,12 +266,18 @@ public final class Recurrent implements LayerKind {
         c.beginControlFlow("$L", control);
     }
 
-    /** σ(x), by the standalone class's copy of {@link dev.nnc.runtime.Activations#sigmoid}. */
+    /**
+     * σ(x), by the standalone class's copy of {@link
+     * dev.nnc.runtime.kernels.Activations#sigmoid}.
+     */
     private static String sigmoid(String x) {
         return "sigmoid(" + x + ")";
     }
 
-    /** tanh(x), by the standalone class's copy of {@link dev.nnc.runtime.Activations#tanh}. */
+    /**
+     * tanh(x), by the standalone class's copy of {@link
+     * dev.nnc.runtime.kernels.Activations#tanh}.
+     */
     private static String tanh(String x) {
         return "tanh(" + x + ")";
     }
@@ -305,7 +311,7 @@ public final class Recurrent implements LayerKind {
         c.endControlFlow();
     }
 
-    /** The runtime's code of the cell: {@code dev.nnc.runtime.SequenceKernels.LSTM}. */
+    /** The runtime's code of the cell: {@code dev.nnc.runtime.kernels.SequenceKernels.LSTM}. */
     private String cellCode() {
         return SequenceKernels.class.getName() + "." + cell.name();
     }

@@ -67,8 +67,9 @@ public final class Registry {
 
     /** Every optimizer of the runtime, with its arguments: lr first, then the others by name. */
     private Registry runtimeOptimizers() {
-        for (String name : dev.nnc.runtime.Optimizers.names()) {
-            java.util.Map<String, Double> defaults = dev.nnc.runtime.Optimizers.arguments(name);
+        for (String name : dev.nnc.runtime.optim.Optimizers.names()) {
+            java.util.Map<String, Double> defaults =
+                    dev.nnc.runtime.optim.Optimizers.arguments(name);
             List<ArgSpec> args = new java.util.ArrayList<>();
             defaults.keySet().stream().sorted((a, b) -> a.equals("lr") ? -1 : b.equals("lr") ? 1
                     : a.compareTo(b)).forEach(k -> args.add(optimizerArg(k, defaults.get(k))));

@@ -18,7 +18,7 @@ import dev.nnc.compiler.ops.Loss;
 import dev.nnc.compiler.ops.Registry;
 import dev.nnc.compiler.ops.Shape;
 import dev.nnc.compiler.ops.TensorDef;
-import dev.nnc.runtime.ModelSpec;
+import dev.nnc.runtime.model.ModelSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;

@@ -2,11 +2,11 @@ package dev.nnc.compiler.sema;
 
 import dev.nnc.compiler.diag.Code;
 import dev.nnc.compiler.diag.Diagnostics;
-import dev.nnc.runtime.Columns;
-import dev.nnc.runtime.CsvReader;
-import dev.nnc.runtime.DataException;
-import dev.nnc.runtime.DataSource;
-import dev.nnc.runtime.ModelSpec;
+import dev.nnc.runtime.data.Columns;
+import dev.nnc.runtime.data.CsvReader;
+import dev.nnc.runtime.io.DataException;
+import dev.nnc.runtime.model.DataSource;
+import dev.nnc.runtime.model.ModelSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

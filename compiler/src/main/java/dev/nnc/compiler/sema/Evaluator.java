@@ -6,7 +6,7 @@ import dev.nnc.compiler.ast.Ast.Expr;
 import dev.nnc.compiler.diag.Code;
 import dev.nnc.compiler.diag.Diagnostics;
 import dev.nnc.compiler.diag.Span;
-import dev.nnc.runtime.StopCondition;
+import dev.nnc.runtime.model.StopCondition;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.nnc.compiler.sema;
 import dev.nnc.compiler.diag.Code;
 import dev.nnc.compiler.diag.Diagnostics;
 import dev.nnc.compiler.diag.Span;
-import dev.nnc.runtime.Missing;
+import dev.nnc.runtime.model.Missing;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

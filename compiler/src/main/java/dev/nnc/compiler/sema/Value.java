@@ -1,7 +1,7 @@
 package dev.nnc.compiler.sema;
 
 import dev.nnc.compiler.diag.Span;
-import dev.nnc.runtime.StopCondition;
+import dev.nnc.runtime.model.StopCondition;
 import java.util.List;
 
 /**

@@ -1,0 +1,153 @@
+package dev.nnc.runtime.data;
+
+import java.util.Arrays;
+
+/**
+ * A set of samples in memory: inputs and targets as two flat float arrays, sample after sample.
+ *
+ * <p>Example: the XOR table is {@code new Dataset(new float[] {0,0, 0,1, 1,0, 1,1},
+ * new float[] {0, 1, 1, 0}, 4, 2, 1)}; sample 2 is {@code x[4..6) = {1, 0}} with target
+ * {@code y[2] = 1}.
+ *
+ * <p>The arrays are shared, not copied: normalizing them in place (see {@link Normalizer#apply})
+ * changes the dataset. Use {@link #copy()} to keep an original.
+ */
+public final class Dataset {
+    private final float[] x;
+    private final float[] y;
+    private final int size;
+    private final int inputSize;
+    private final int outputSize;
+
+    /**
+     * A dataset of {@code size} samples over the first {@code size * inputSize} floats of
+     * {@code x} and the first {@code size * outputSize} of {@code y}.
+     */
+    public Dataset(float[] x, float[] y, int size, int inputSize, int outputSize) {
+        if (size < 0 || inputSize <= 0 || outputSize <= 0) {
+            throw new IllegalArgumentException("size " + size + ", inputSize " + inputSize
+                    + ", outputSize " + outputSize + ": sizes must be positive");
+        }
+        if ((long) size * inputSize > x.length) {
+            throw new IllegalArgumentException("x has " + x.length + " floats, need "
+                    + (long) size * inputSize);
+        }
+        if ((long) size * outputSize > y.length) {
+            throw new IllegalArgumentException("y has " + y.length + " floats, need "
+                    + (long) size * outputSize);
+        }
+        this.x = x;
+        this.y = y;
+        this.size = size;
+        this.inputSize = inputSize;
+        this.outputSize = outputSize;
+    }
+
+    /** A dataset copied from rows: {@code x[i]} and {@code y[i]} are sample {@code i}. */
+    public static Dataset of(double[][] x, double[][] y) {
+        if (x.length != y.length) {
+            throw new IllegalArgumentException(x.length + " input rows but " + y.length
+                    + " target rows");
+        }
+        if (x.length == 0) {
+            throw new IllegalArgumentException("no samples");
+        }
+        int in = x[0].length;
+        int out = y[0].length;
+        float[] fx = new float[x.length * in];
+        float[] fy = new float[y.length * out];
+        for (int i = 0; i < x.length; i++) {
+            copyRow(x[i], in, fx, i, "input");
+            copyRow(y[i], out, fy, i, "target");
+        }
+        return new Dataset(fx, fy, x.length, in, out);
+    }
+
+    private static void copyRow(double[] row, int width, float[] dst, int i, String what) {
+        if (row.length != width) {
+            throw new IllegalArgumentException(what + " row " + i + " has " + row.length
+                    + " values, row 0 has " + width);
+        }
+        for (int j = 0; j < width; j++) {
+            dst[i * width + j] = (float) row[j];
+        }
+    }
+
+    /** Inputs, {@code size * inputSize} floats used. Live, not a copy. */
+    public float[] x() {
+        return x;
+    }
+
+    /** Targets, {@code size * outputSize} floats used. Live, not a copy. */
+    public float[] y() {
+        return y;
+    }
+
+    /** Number of samples. */
+    public int size() {
+        return size;
+    }
+
+    /** Floats per input sample. */
+    public int inputSize() {
+        return inputSize;
+    }
+
+    /** Floats per target sample. */
+    public int outputSize() {
+        return outputSize;
+    }
+
+    /** A deep copy, trimmed to {@code size} samples. */
+    public Dataset copy() {
+        return new Dataset(Arrays.copyOf(x, size * inputSize), Arrays.copyOf(y, size * outputSize),
+                size, inputSize, outputSize);
+    }
+
+    /** A new dataset holding copies of the samples {@code indices[from..to)}, in that order. */
+    public Dataset subset(int[] indices, int from, int to) {
+        if (from < 0 || to > indices.length || from > to) {
+            throw new IndexOutOfBoundsException("range [" + from + ", " + to + ") of "
+                    + indices.length + " indices");
+        }
+        int n = to - from;
+        float[] sx = new float[n * inputSize];
+        float[] sy = new float[n * outputSize];
+        gather(indices, from, n, sx, sy);
+        return new Dataset(sx, sy, n, inputSize, outputSize);
+    }
+
+    /**
+     * Copies the samples {@code idx[from..from+count)} into the batch buffers, sample {@code j}
+     * of the batch at {@code xBuf[j * inputSize]} and {@code yBuf[j * outputSize]}. Allocates
+     * nothing.
+     */
+    public void gather(int[] idx, int from, int count, float[] xBuf, float[] yBuf) {
+        int in = inputSize;
+        int out = outputSize;
+        for (int j = 0; j < count; j++) {
+            int s = idx[from + j];
+            if (s < 0 || s >= size) {
+                throw new IndexOutOfBoundsException("sample " + s + " of " + size);
+            }
+            copy(x, s * in, xBuf, j * in, in);
+            copy(y, s * out, yBuf, j * out, out);
+        }
+    }
+
+    /** NOTE: below 16 floats a plain loop beats System.arraycopy's call overhead. */
+    private static void copy(float[] src, int from, float[] dst, int to, int n) {
+        if (n < 16) {
+            for (int k = 0; k < n; k++) {
+                dst[to + k] = src[from + k];
+            }
+        } else {
+            System.arraycopy(src, from, dst, to, n);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Dataset[" + size + " samples, " + inputSize + " -> " + outputSize + "]";
+    }
+}

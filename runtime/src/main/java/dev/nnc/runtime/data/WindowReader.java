@@ -1,0 +1,200 @@
+package dev.nnc.runtime.data;
+
+import dev.nnc.runtime.io.DataException;
+import dev.nnc.runtime.model.ClassLabels;
+import dev.nnc.runtime.model.ModelSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Cuts sliding windows from a time series held in a CSV table, one row per time step, as a
+ * {@code windows(...)} data source describes them (see {@link ModelSpec.Window}).
+ *
+ * <p>Example: a file {@code t,v} with the rows {@code 1,10 / 2,11 / 3,12 / 4,13 / 5,14} and
+ * {@code window: 3, horizon: 1, features: "v", target: "v"} gives two samples: inputs
+ * {@code [10, 11, 12]} with target {@code 13}, and {@code [11, 12, 13]} with target {@code 14}.
+ * With {@code time: "t", to: 4} only the first is kept (its target row has t = 4); with
+ * {@code from: 5} only the second. A sample's inputs are step-major: step 0's features, then step
+ * 1's, so that it fits an input {@code [window, features]} read row-major.
+ *
+ * <p>The compiler asks {@link #check} before training, with the same messages.
+ */
+public final class WindowReader {
+    private WindowReader() {
+    }
+
+    /** The kinds of problems {@link #check} finds. */
+    public enum Problem {
+        /** A named column is not in the file. */
+        NO_COLUMN,
+        /** The series has fewer rows than one window and its horizon need. */
+        TOO_SHORT,
+        /** No window's target lies in the range {@code from..to}. */
+        NO_WINDOWS
+    }
+
+    /** A problem and its message (which names the file as {@code name} was given). */
+    public record Failure(Problem problem, String column, String message) {
+    }
+
+    /**
+     * The windows of a file.
+     *
+     * @param x {@code n} samples of {@code width = window * features} values, step-major
+     * @param y {@code n} rows of {@code targets} values
+     * @param targetRows the row index (0-based, after the header) of each sample's target
+     */
+    public record Windows(float[] x, double[] y, int n, int width, int targets,
+            int[] targetRows) {
+    }
+
+    /**
+     * What is wrong with cutting {@code w} from {@code t}, or {@code null} when nothing is.
+     *
+     * @param name how messages name the file, e.g. {@code "sunspots.csv"} with its quotes
+     */
+    public static Failure check(CsvTable t, ModelSpec.Window w, String name) {
+        List<String> named = new ArrayList<>(w.features());
+        named.addAll(w.targets());
+        if (w.time() != null) {
+            named.add(w.time());
+        }
+        for (String c : named) {
+            if (t.indexOf(c) < 0) {
+                return new Failure(Problem.NO_COLUMN, c, name + " has no column '" + c
+                        + "'; its columns: " + String.join(", ", t.names()));
+            }
+        }
+        int need = w.length() + w.horizon();
+        int rows = t.rowCount();
+        if (rows < need) {
+            return new Failure(Problem.TOO_SHORT, null, "a window of " + steps(w.length())
+                    + (w.horizon() > 0 ? " and a horizon of " + steps(w.horizon()) : "")
+                    + " needs a series of at least " + need + " rows, but " + name + " has "
+                    + rows + " (the window is longer than the series)");
+        }
+        if (w.time() != null && count(t, w) == 0) {
+            double[] time = t.column(t.indexOf(w.time()));
+            double first = time[w.length() - 1 + w.horizon()];
+            double last = time[rows - 1];
+            return new Failure(Problem.NO_WINDOWS, null, "no window of " + name + " has its "
+                    + "target's " + w.time() + " in " + range(w) + "; the targets' "
+                    + w.time() + " runs from " + ClassLabels.format(first) + " to "
+                    + ClassLabels.format(last));
+        }
+        return null;
+    }
+
+    /**
+     * Cuts the windows of {@code w} from {@code t}, features divided by {@code scale}.
+     *
+     * @throws DataException with {@link #check}'s message when there is a problem
+     */
+    public static Windows read(CsvTable t, ModelSpec.Window w, double scale) {
+        Failure f = check(t, w, t.file().toString());
+        if (f != null) {
+            throw new DataException(f.message());
+        }
+        int[] fc = columns(t, w.features());
+        int[] tc = columns(t, w.targets());
+        double[] time = w.time() == null ? null : t.column(t.indexOf(w.time()));
+        int total = t.rowCount() - w.length() - w.horizon() + 1;
+        int n = count(t, w);
+        int width = w.length() * fc.length;
+        float[] x = new float[n * width];
+        double[] y = new double[n * tc.length];
+        int[] targetRows = new int[n];
+        int k = 0;
+        for (int s = 0; s < total; s++) {
+            int target = s + w.length() - 1 + w.horizon();
+            if (time != null && !inRange(time[target], w)) {
+                continue;
+            }
+            for (int step = 0; step < w.length(); step++) {
+                for (int j = 0; j < fc.length; j++) {
+                    x[k * width + step * fc.length + j] =
+                            Preprocessing.scale(t.floatValue(s + step, fc[j]), scale);
+                }
+            }
+            for (int j = 0; j < tc.length; j++) {
+                y[k * tc.length + j] = t.value(target, tc[j]);
+            }
+            targetRows[k] = target;
+            k++;
+        }
+        return new Windows(x, y, n, width, tc.length, targetRows);
+    }
+
+    /**
+     * Every complete window of the feature columns of {@code t}, for prediction: row {@code i}
+     * holds the rows {@code i .. i + window - 1}, so the last row is the window that ends at the
+     * file's last row. Targets, horizon and the time range play no part.
+     */
+    public static double[][] featureRows(CsvTable t, ModelSpec.Window w, double scale) {
+        int[] fc = columns(t, w.features());
+        int n = t.rowCount() - w.length() + 1;
+        if (n < 1) {
+            throw new DataException("a window of " + steps(w.length()) + " needs a series of at "
+                    + "least " + w.length() + " rows, but " + t.file() + " has " + t.rowCount()
+                    + " (the window is longer than the series)");
+        }
+        double[][] rows = new double[n][w.length() * fc.length];
+        for (int s = 0; s < n; s++) {
+            for (int step = 0; step < w.length(); step++) {
+                for (int j = 0; j < fc.length; j++) {
+                    rows[s][step * fc.length + j] = t.value(s + step, fc[j]) / scale;
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** The number of windows of {@code t} whose target is in range. */
+    private static int count(CsvTable t, ModelSpec.Window w) {
+        int total = t.rowCount() - w.length() - w.horizon() + 1;
+        if (w.time() == null) {
+            return Math.max(0, total);
+        }
+        double[] time = t.column(t.indexOf(w.time()));
+        int n = 0;
+        for (int s = 0; s < total; s++) {
+            if (inRange(time[s + w.length() - 1 + w.horizon()], w)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static boolean inRange(double v, ModelSpec.Window w) {
+        return (w.from() == null || v >= w.from()) && (w.to() == null || v <= w.to());
+    }
+
+    private static String range(ModelSpec.Window w) {
+        if (w.from() != null && w.to() != null) {
+            return "[" + ClassLabels.format(w.from()) + ", " + ClassLabels.format(w.to()) + "]";
+        }
+        if (w.from() != null) {
+            return "[" + ClassLabels.format(w.from()) + ", ...)";
+        }
+        if (w.to() != null) {
+            return "(..., " + ClassLabels.format(w.to()) + "]";
+        }
+        return "(..., ...)";
+    }
+
+    private static int[] columns(CsvTable t, List<String> names) {
+        int[] c = new int[names.size()];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = t.indexOf(names.get(i));
+            if (c[i] < 0) {
+                throw new DataException("no column '" + names.get(i) + "' in " + t.file()
+                        + "; columns: " + String.join(", ", t.names()));
+            }
+        }
+        return c;
+    }
+
+    private static String steps(int n) {
+        return n + (n == 1 ? " step" : " steps");
+    }
+}

@@ -1,0 +1,85 @@
+package dev.nnc.runtime.kernels;
+
+/**
+ * e^x, σ and tanh in float, computed with the same operations everywhere nnc computes them: here
+ * one value at a time, in {@link #sigmoid(float[], float[], float[], int)} over arrays in loops
+ * the JIT vectorizes, in the Vector API kernels lane by lane, and in the standalone classes the
+ * compiler writes. Each operation rounds the same in each of them, so a prediction has the same
+ * bits whichever computes it.
+ *
+ * <p>e^x: Cody–Waite range reduction x = n·ln 2 + r and Cephes' degree-6 polynomial for e^r, 2 ulp
+ * at most against {@code Math.exp}; inputs are clamped to [−87.3, 88.3], where e^x is a normal
+ * float, so σ(x) is exactly 0 or 1 only for very large |x| and never NaN but for a NaN input.
+ */
+public final class Activations {
+    private Activations() {
+    }
+
+    /** Lower clamp of exp's argument. */
+    public static final float EXP_MIN = -87.3f;
+    /** Upper clamp of exp's argument. */
+    public static final float EXP_MAX = 88.3f;
+    public static final float LOG2E = 1.44269504088896341f;
+    public static final float LN2_HI = 0.693359375f;
+    public static final float LN2_LO = -2.12194440e-4f;
+    /** 1.5·2²³: adding it rounds a float below 2²² to an integer (in its low mantissa bits). */
+    public static final float ROUND = 12582912f;
+    /** The bits of {@link #ROUND} less the exponent bias: t − this is n + 127 for t = x + ROUND. */
+    public static final int BIAS = 0x4B400000 - 127;
+    public static final float P0 = 1.9875691500e-4f;
+    public static final float P1 = 1.3981999507e-3f;
+    public static final float P2 = 8.3334519073e-3f;
+    public static final float P3 = 4.1665795894e-2f;
+    public static final float P4 = 1.6666665459e-1f;
+    public static final float P5 = 5.0000001201e-1f;
+
+    /** e^x (see the class comment). */
+    public static float exp(float v) {
+        float x = Math.min(Math.max(v, EXP_MIN), EXP_MAX);
+        float t = x * LOG2E + ROUND;
+        return poly(x, t) * Float.intBitsToFloat((Float.floatToRawIntBits(t) - BIAS) << 23);
+    }
+
+    /** e^r for x = n·ln 2 + r, where t = x·log₂e + ROUND holds n. */
+    private static float poly(float x, float t) {
+        float n = t - ROUND;
+        float r = x - n * LN2_HI - n * LN2_LO;
+        float p = r * P0 + P1;
+        p = p * r + P2;
+        p = p * r + P3;
+        p = p * r + P4;
+        p = p * r + P5;
+        return p * (r * r) + r + 1f;
+    }
+
+    /** σ(x) = 1 / (e^−x + 1). */
+    public static float sigmoid(float x) {
+        return 1f / (exp(-x) + 1f);
+    }
+
+    /** tanh(x) = 2 / (e^−2x + 1) − 1. */
+    public static float tanh(float x) {
+        return 2f / (exp(x * -2f) + 1f) - 1f;
+    }
+
+    /**
+     * out[i] = σ(in[i]) for i in [0, len), bit for bit {@link #sigmoid(float)}: three passes, each
+     * a loop the JIT turns into vector instructions (the bit moves between float and int go
+     * through memory, as it vectorizes them only there). {@code scratch} holds at least
+     * {@code len} floats; {@code out} may be {@code in}.
+     */
+    public static void sigmoid(float[] in, float[] out, float[] scratch, int len) {
+        for (int i = 0; i < len; i++) {
+            float x = Math.min(Math.max(-in[i], EXP_MIN), EXP_MAX);
+            out[i] = x;
+            scratch[i] = x * LOG2E + ROUND;
+        }
+        for (int i = 0; i < len; i++) {
+            scratch[i] = Float.intBitsToFloat((Float.floatToRawIntBits(scratch[i]) - BIAS) << 23);
+        }
+        for (int i = 0; i < len; i++) {
+            float x = out[i];
+            out[i] = 1f / (poly(x, x * LOG2E + ROUND) * scratch[i] + 1f);
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package dev.nnc.runtime.kernels;
+
+/**
+ * The three matrix products of a dense layer over a batch, for layers large enough that a kernel
+ * beats the loops nnc emits inline. Rows are samples; W is stored [in, out] row-major at offset
+ * {@code w} of the parameter array.
+ *
+ * <p>Each product is computed over a range of its outputs (rows of Z, rows k of dW, rows of dX),
+ * so that {@link Kernels} can split one product across threads: every output is computed by one
+ * thread in the same order whatever the split, so results do not depend on the thread count.
+ *
+ * <p>Two implementations: {@link Kernels#scalar()} in plain Java, and a vectorized one on the
+ * JDK's incubating Vector API, used when the JVM runs with
+ * {@code --add-modules jdk.incubator.vector} (see {@link Kernels}). Each is deterministic; the two
+ * sum in different orders, so their results differ in the last bits.
+ */
+public interface DenseKernels {
+
+    /**
+     * Z = X·W + B for the rows [from, to): {@code z[i, j] = p[b + j] + Σ_k x[i, k] · p[w + k·out
+     * + j]}; b &lt; 0: no bias.
+     */
+    void forward(float[] x, int from, int to, int in, float[] p, int w, int b, int out,
+            float[] z);
+
+    /**
+     * dW = Xᵀ·dZ for the rows k in [kFrom, kTo) of W, written (not added) into {@code gp} at
+     * offset {@code w}; with {@code b >= 0} also dB = Σ_rows dZ at offset {@code b}.
+     */
+    void gradWeights(float[] x, int n, int in, float[] g, int out, float[] gp, int w, int b,
+            int kFrom, int kTo);
+
+    /** dX = dZ·Wᵀ for the rows [from, to): {@code gx[i, k] = Σ_j g[i, j] · p[w + k·out + j]}. */
+    void gradInput(float[] g, int from, int to, int out, float[] p, int w, int in, float[] gx);
+
+    /**
+     * {@link #forward} for inference, summing exactly as the standalone class's loops do: for each
+     * output, the bias first, then each product {@code x[i, k] · w[k, j]} added in ascending k
+     * with one rounding ({@code Math.fma}). Every implementation gives the same bits, so
+     * predictions do not depend on the JVM's options and equal the standalone class's.
+     */
+    void infer(float[] x, int from, int to, int in, float[] p, int w, int b, int out, float[] z);
+
+    /**
+     * A general product of row-major matrices at offsets, with leading dimensions: for i &lt; m
+     * and j &lt; n, {@code c[ci + i·ldc + j]} = (its value when {@code accumulate}, else 0) + Σ_k
+     * {@code a[ai + i·lda + k] · b[bi + k·ldb + j]}, summed in k order. The convolution kernels
+     * ({@link Conv2d}) are written with it.
+     */
+    default void gemm(float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c, int ci,
+            int ldc, int m, int n, int k, boolean accumulate) {
+        for (int i = 0; i < m; i++) {
+            int co = ci + i * ldc;
+            if (!accumulate) {
+                java.util.Arrays.fill(c, co, co + n, 0f);
+            }
+            for (int q = 0; q < k; q++) {
+                float av = a[ai + i * lda + q];
+                int bo = bi + q * ldb;
+                for (int j = 0; j < n; j++) {
+                    c[co + j] += av * b[bo + j];
+                }
+            }
+        }
+    }
+
+    /**
+     * Stride-1 convolution of one sample for inference, in "wide" rows: for each filter j and
+     * position t &lt; {@code span},
+     * <pre>
+     * dst[j·span + t] = b[j] + Σ_q p[w + j·ck + q] · x[xo + taps[q] + t]     (q = 0 .. ck − 1)
+     * </pre>
+     * with ck = {@code taps.length} and each term added by a fused multiply-add
+     * ({@link Math#fma}) in ascending q, after the bias ({@code b < 0}: none). Every
+     * implementation gives the same bits; the plain loops nnc emits for a convolution (the
+     * standalone class) sum the same way.
+     */
+    default void convWide(float[] x, int xo, int[] taps, float[] p, int w, int b, int f,
+            int span, float[] dst) {
+        int ck = taps.length;
+        for (int j = 0; j < f; j++) {
+            int d = j * span;
+            java.util.Arrays.fill(dst, d, d + span, b < 0 ? 0f : p[b + j]);
+            for (int q = 0; q < ck; q++) {
+                float wv = p[w + j * ck + q];
+                int s = xo + taps[q];
+                for (int t = 0; t < span; t++) {
+                    dst[d + t] = Math.fma(wv, x[s + t], dst[d + t]);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #convWide} with the filters in the lanes: for each of the {@code pos.length}
+     * output positions t and each filter j &lt; f,
+     * <pre>
+     * dst[t·f + j] = b[j] + Σ_q wT[q·f + j] · x[xo + taps[q] + pos[t]]     (q = 0 .. ck − 1)
+     * </pre>
+     * from the weights transposed to [ck, f], summed exactly as {@link #convWide} sums (fused
+     * multiply-adds in ascending q after the bias), so every implementation gives the same bits.
+     */
+    default void convLanes(float[] x, int xo, int[] taps, int[] pos, float[] wT, float[] p,
+            int b, int f, float[] dst) {
+        int ck = taps.length;
+        for (int t = 0; t < pos.length; t++) {
+            int s = xo + pos[t];
+            for (int j = 0; j < f; j++) {
+                float acc = b < 0 ? 0f : p[b + j];
+                for (int q = 0; q < ck; q++) {
+                    acc = Math.fma(wT[q * f + j], x[s + taps[q]], acc);
+                }
+                dst[t * f + j] = acc;
+            }
+        }
+    }
+
+    /**
+     * Max pooling for inference, without padding, of {@code n} samples of [c, h, w] into
+     * [c, oh, ow]: each output is the first value of its window, replaced by each later value
+     * (row-major) that is greater ({@code v > max}), as the loops nnc emits do; every
+     * implementation gives the same bits.
+     */
+    default void maxPool(float[] x, int n, int c, int h, int w, int kh, int kw, int sh, int sw,
+            int oh, int ow, float[] y) {
+        maxPoolLoops(x, n, c, h, w, kh, kw, sh, sw, oh, ow, y, null);
+    }
+
+    /**
+     * relu: {@code y[t] = x[t] > 0f ? x[t] : 0f} for t &lt; {@code size}, the
+     * expression nnc emits (NaN and −0 give +0), without a branch per value where the kernels
+     * are vectorized (a data-dependent branch mispredicts on about half the values).
+     */
+    default void relu(float[] x, float[] y, int size) {
+        for (int t = 0; t < size; t++) {
+            float z = x[t];
+            y[t] = z > 0f ? z : 0f;
+        }
+    }
+
+    /**
+     * The gradient of relu: {@code gx[t] = g[t] * (z[t] > 0f ? 1f : 0f)} for t &lt;
+     * {@code size}, the expression nnc emits, without a branch per value where the kernels are
+     * vectorized.
+     */
+    default void reluBackward(float[] z, float[] g, float[] gx, int size) {
+        for (int t = 0; t < size; t++) {
+            gx[t] = g[t] * (z[t] > 0f ? 1f : 0f);
+        }
+    }
+
+    /**
+     * {@link #maxPool} in a training step: also writes into {@code arg} the index in {@code x}
+     * of each output's maximum, the first of equal values in row-major order.
+     */
+    default void maxPoolArg(float[] x, int n, int c, int h, int w, int kh, int kw, int sh,
+            int sw, int oh, int ow, float[] y, int[] arg) {
+        maxPoolLoops(x, n, c, h, w, kh, kw, sh, sw, oh, ow, y, arg);
+    }
+
+    /** The plain loops of {@link #maxPool} and, with {@code arg}, of {@link #maxPoolArg}. */
+    private void maxPoolLoops(float[] x, int n, int c, int h, int w, int kh, int kw, int sh,
+            int sw, int oh, int ow, float[] y, int[] arg) {
+        for (int i = 0; i < n; i++) {
+            for (int ci = 0; ci < c; ci++) {
+                for (int oy = 0; oy < oh; oy++) {
+                    int t = ((i * c + ci) * oh + oy) * ow;
+                    int r = ((i * c + ci) * h + oy * sh) * w;
+                    for (int ox = 0; ox < ow; ox++) {
+                        int corner = r + ox * sw;
+                        int best = corner;
+                        float max = x[corner];
+                        for (int ky = 0; ky < kh; ky++) {
+                            for (int kx = 0; kx < kw; kx++) {
+                                int q = corner + ky * w + kx;
+                                float v = x[q];
+                                if (v > max) {
+                                    max = v;
+                                    best = q;
+                                }
+                            }
+                        }
+                        y[t + ox] = max;
+                        if (arg != null) {
+                            arg[t + ox] = best;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Adds one sample's weight gradient of a stride-1 convolution in 8 partial sums per weight:
+     * for each filter j, tap q and lane l &lt; 8,
+     * <pre>
+     * acc[(j·ck + q)·8 + l] += Σ_{t ≡ l mod 8} g[j·span + t] · x[taps[q] + t]     (t &lt; span)
+     * </pre>
+     * by fused multiply-adds in ascending t, with ck = {@code taps.length}, {@code g} dZ in wide
+     * rows (0 past each row's end), {@code x} the padded input and {@code span} a multiple of 8.
+     * The caller adds the 8 partial sums in lane order at the end; every implementation gives the
+     * same bits.
+     */
+    default void convGradWide(float[] g, float[] x, int[] taps, int f, int span, float[] acc) {
+        int ck = taps.length;
+        for (int j = 0; j < f; j++) {
+            for (int q = 0; q < ck; q++) {
+                int a = (j * ck + q) * 8;
+                for (int t = 0; t < span; t++) {
+                    acc[a + (t & 7)] = Math.fma(g[j * span + t], x[taps[q] + t], acc[a + (t & 7)]);
+                }
+            }
+        }
+    }
+
+    /** {@link #forward} over all {@code n} rows. */
+    default void forward(float[] x, int n, int in, float[] p, int w, int b, int out, float[] z) {
+        forward(x, 0, n, in, p, w, b, out, z);
+    }
+
+    /** {@link #gradWeights} over all rows of W. */
+    default void gradWeights(float[] x, int n, int in, float[] g, int out, float[] gp, int w,
+            int b) {
+        gradWeights(x, n, in, g, out, gp, w, b, 0, in);
+    }
+
+    /** {@link #gradInput} over all {@code n} rows. */
+    default void gradInput(float[] g, int n, int out, float[] p, int w, int in, float[] gx) {
+        gradInput(g, 0, n, out, p, w, in, gx);
+    }
+}

@@ -1,0 +1,175 @@
+package dev.nnc.runtime.kernels;
+
+/**
+ * The threads the kernels of one training run (or one caller of a model's training step) may
+ * use: a thread count and the worker threads that go with it. Nothing about threads is kept
+ * JVM-wide, so training runs in one JVM — a server, a test suite, the tasks of a Spark executor —
+ * each use their own count and pool and never see another's.
+ *
+ * <p>A context is opened with a thread count, <em>bound</em> to the thread that runs the
+ * training steps while they run, and closed when the run is done:
+ *
+ * <pre>{@code
+ * try (KernelContext k = KernelContext.open(4); KernelContext.Binding b = k.bind()) {
+ *     model.trainStep(x, y, n);   // large products split across 4 threads
+ * }
+ * }</pre>
+ *
+ * The {@link dev.nnc.runtime.train.TrainingLoop} does this itself for its {@code threads(t)}, or
+ * binds a context it is given ({@code kernels(k)}); {@code Training.run} opens one for the whole
+ * run. A thread with no context bound runs every kernel on itself ({@link #current()} is then
+ * the single-threaded context): inference ({@code predict}) never needs one.
+ *
+ * <p>Results do not depend on the thread count: every output of a split product is computed by
+ * one thread, in the same order as on one thread.
+ *
+ * <p>Rules: a context is bound to at most one thread at a time (it runs one product at a time;
+ * binding it on a second thread meanwhile throws {@link IllegalStateException}); the same
+ * thread may bind it again inside its binding (the inner binding restores the outer one when
+ * closed). Worker threads are daemons, started on the first product large enough to split, and
+ * stopped by {@link #close()}.
+ */
+public final class KernelContext implements AutoCloseable {
+    private static final KernelContext SERIAL = new KernelContext(1);
+    private static final ThreadLocal<KernelContext> CURRENT = new ThreadLocal<>();
+
+    private final int threads;
+    private WorkerPool pool;
+    private Thread owner;
+    private int depth;
+    private boolean closed;
+
+    // One instance of each split task per context: a context runs one product at a time.
+    final Kernels.Forward denseForward = new Kernels.Forward();
+    final Kernels.GradWeights denseGradWeights = new Kernels.GradWeights();
+    final Kernels.GradInput denseGradInput = new Kernels.GradInput();
+    final SequenceKernels.GradTask sequenceGrad = new SequenceKernels.GradTask();
+    final SequenceKernels.StepTask sequenceStep = new SequenceKernels.StepTask();
+
+    private KernelContext(int threads) {
+        this.threads = threads;
+    }
+
+    /**
+     * A context for {@code threads} threads: the calling thread and {@code threads − 1} workers.
+     *
+     * @throws IllegalArgumentException when {@code threads < 1}
+     */
+    public static KernelContext open(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads < 1: " + threads);
+        }
+        return new KernelContext(threads);
+    }
+
+    /**
+     * The context bound to the calling thread, or the single-threaded one (shared, nothing to
+     * close) when none is.
+     */
+    public static KernelContext current() {
+        KernelContext c = CURRENT.get();
+        return c == null ? SERIAL : c;
+    }
+
+    /** The threads this context's kernels may use, the calling one included. */
+    public int threads() {
+        return threads;
+    }
+
+    /**
+     * Makes this the calling thread's context until the returned binding is closed, which
+     * restores the thread's previous context.
+     *
+     * @throws IllegalStateException when the context is closed or bound to another thread
+     */
+    public synchronized Binding bind() {
+        Thread t = Thread.currentThread();
+        if (closed) {
+            throw new IllegalStateException("kernel context is closed");
+        }
+        if (owner != null && owner != t) {
+            throw new IllegalStateException("kernel context is bound to thread " + owner.getName()
+                    + "; a context serves one thread at a time");
+        }
+        owner = t;
+        depth++;
+        KernelContext previous = CURRENT.get();
+        CURRENT.set(this);
+        return new Binding(this, previous);
+    }
+
+    private synchronized void unbind(KernelContext previous) {
+        if (--depth == 0) {
+            owner = null;
+        }
+        if (previous == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(previous);
+        }
+    }
+
+    /** Stops the worker threads. The context cannot be bound again; closing twice is harmless. */
+    @Override
+    public synchronized void close() {
+        if (this == SERIAL) {
+            return;
+        }
+        closed = true;
+        if (pool != null) {
+            pool.close();
+            pool = null;
+        }
+    }
+
+    /**
+     * How many parts a task of {@code macs} multiply-adds over {@code units} independent rows is
+     * split into: the thread count (at most {@code units}) from {@code minMacs} on, else 1.
+     */
+    int parts(long macs, int units, long minMacs) {
+        return threads > 1 && macs >= minMacs ? Math.min(threads, units) : 1;
+    }
+
+    /** Runs parts 0 .. parts − 1 of {@code task}, part 0 on the calling thread. */
+    void run(WorkerPool.Task task, int parts) {
+        if (parts <= 1) {
+            task.part(0, 1);
+            return;
+        }
+        WorkerPool p = pool;
+        if (p == null) {
+            synchronized (this) {
+                if (closed) {
+                    throw new IllegalStateException("kernel context is closed");
+                }
+                p = pool = new WorkerPool(threads - 1);
+            }
+        }
+        p.run(task, parts);
+    }
+
+    /** The row {@code part} of {@code parts} starts at, of {@code n} rows. */
+    static int lo(int n, int part, int parts) {
+        return (int) ((long) n * part / parts);
+    }
+
+    /** A context bound to a thread; closing it restores the thread's previous context. */
+    public static final class Binding implements AutoCloseable {
+        private final KernelContext context;
+        private final KernelContext previous;
+        private boolean closed;
+
+        private Binding(KernelContext context, KernelContext previous) {
+            this.context = context;
+            this.previous = previous;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                context.unbind(previous);
+            }
+        }
+    }
+}

@@ -1,0 +1,511 @@
+package dev.nnc.runtime.kernels;
+
+/**
+ * Kernels of the recurrent layers' back-propagation through time, chosen once per JVM like
+ * {@link Kernels}: the Vector API implementation when the JVM has the module, plain Java
+ * otherwise.
+ *
+ * <p>{@link #gradWeights} is dW = Xᵀ·G over many rows (all n·T rows of a sequence batch at once):
+ * unlike {@link DenseKernels#gradWeights}, which streams all of G once per row of W and is made
+ * for a batch of a few dozen rows, it walks the rows in blocks small enough for the cache and
+ * accumulates each block into W's gradient. Every output is summed in the same order whatever the
+ * machine's thread count.
+ */
+public abstract class SequenceKernels {
+    /** Rows per block of {@link #gradWeights}. */
+    protected static final int BLOCK = 64;
+
+    private static final SequenceKernels SCALAR = new Scalar();
+    private static final SequenceKernels CHOSEN = choose();
+
+    private static SequenceKernels choose() {
+        if ("0".equals(System.getenv("NNC_VECTOR"))
+                || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return SCALAR;
+        }
+        try {
+            return (SequenceKernels) Class.forName("dev.nnc.runtime.kernels.VectorSequenceKernels")
+                    .getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return SCALAR;
+        }
+    }
+
+    /** The kernels in use. */
+    public static SequenceKernels get() {
+        return CHOSEN;
+    }
+
+    /** The plain-Java kernels. */
+    public static SequenceKernels scalar() {
+        return SCALAR;
+    }
+
+    /**
+     * Writes dW = Xᵀ·G into {@code gp} at {@code w} ([in, out] row-major) and, with
+     * {@code b >= 0}, dB = Σ_rows G at {@code b}: X is {@code rows × in}, G {@code rows × out}.
+     */
+    public void gradWeights(float[] x, int rows, int in, float[] g, int out, float[] gp, int w,
+            int b) {
+        KernelContext c = KernelContext.current();
+        int t = c.parts((long) rows * in * out, in, PARALLEL_MIN_MACS);
+        if (t > 1) {
+            c.sequenceGrad.set(this, x, rows, in, g, out, gp, w);
+            c.run(c.sequenceGrad, t);
+            c.sequenceGrad.set(null, null, 0, 0, null, 0, null, 0);
+        } else {
+            gradWeights(x, rows, in, g, out, gp, w, 0, in);
+        }
+        if (b >= 0) {
+            java.util.Arrays.fill(gp, b, b + out, 0f);
+            for (int i = 0; i < rows; i++) {
+                int go = i * out;
+                for (int j = 0; j < out; j++) {
+                    gp[b + j] += g[go + j];
+                }
+            }
+        }
+    }
+
+    /** dW for the rows k in [kFrom, kTo) of W, block by block of X's rows. */
+    void gradWeights(float[] x, int rows, int in, float[] g, int out, float[] gp, int w,
+            int kFrom, int kTo) {
+        java.util.Arrays.fill(gp, w + kFrom * out, w + kTo * out, 0f);
+        for (int r0 = 0; r0 < rows; r0 += BLOCK) {
+            accumulate(x, r0, Math.min(rows, r0 + BLOCK), in, kFrom, kTo, g, out, gp, w);
+        }
+    }
+
+    /**
+     * gp[w + k·out + j] += Σ_{i in [from, to)} x[i·in + k] · g[i·out + j] for k in
+     * [kFrom, kTo).
+     */
+    protected abstract void accumulate(float[] x, int from, int to, int in, int kFrom, int kTo,
+            float[] g, int out, float[] gp, int w);
+
+    // ---- threads: a product or a step is split across the calling thread's KernelContext when
+    // large enough; every output is computed by one thread in the same order whatever the split, so
+    // results do not depend on the thread count.
+
+    /** Multiply-adds below which one thread is faster than waking others. */
+    private static final long PARALLEL_MIN_MACS = 1 << 18;
+
+    private static int lo(int n, int part, int parts) {
+        return (int) ((long) n * part / parts);
+    }
+
+    /** Rows k of dW split across threads. */
+    static final class GradTask implements WorkerPool.Task {
+        private SequenceKernels k;
+        private float[] x;
+        private float[] g;
+        private float[] gp;
+        private int rows;
+        private int in;
+        private int out;
+        private int w;
+
+        void set(SequenceKernels k, float[] x, int rows, int in, float[] g, int out, float[] gp,
+                int w) {
+            this.k = k;
+            this.x = x;
+            this.rows = rows;
+            this.in = in;
+            this.g = g;
+            this.out = out;
+            this.gp = gp;
+            this.w = w;
+        }
+
+        @Override
+        public void part(int index, int parts) {
+            k.gradWeights(x, rows, in, g, out, gp, w, lo(in, index, parts),
+                    lo(in, index + 1, parts));
+        }
+    }
+
+    /** The cells. */
+    public static final int RNN = 0;
+    public static final int LSTM = 1;
+    public static final int GRU = 2;
+
+    private static int gates(int cell) {
+        return cell == RNN ? 1 : cell == LSTM ? 4 : 3;
+    }
+
+    /**
+     * One forward step over the n rows of step rows r0 … r0 + n: the recurrent product
+     * hu = h₋·U (zero on the first step) and the cell's element-wise step, the rows split
+     * across threads.
+     */
+    public void forwardStep(int cell, float[] hT, int r0, int n, int h, float[] p, int u,
+            int bhn, float[] hu, float[] zx, float[] cT, int next, boolean first) {
+        int gh = gates(cell) * h;
+        KernelContext c = KernelContext.current();
+        int t = c.parts((long) n * h * gh, n, PARALLEL_MIN_MACS);
+        if (t > 1) {
+            c.sequenceStep.forward(this, cell, hT, r0, n, h, p, u, bhn, hu, zx, cT, next, first);
+            c.run(c.sequenceStep, t);
+        } else {
+            forwardRows(cell, hT, r0, 0, n, h, p, u, bhn, hu, zx, cT, next, first);
+        }
+    }
+
+    void forwardRows(int cell, float[] hT, int r0, int from, int to, int h, float[] p, int u,
+            int bhn, float[] hu, float[] zx, float[] cT, int next, boolean first) {
+        int gh = gates(cell) * h;
+        if (first) {
+            java.util.Arrays.fill(hu, (r0 + from) * gh, (r0 + to) * gh, 0f);
+        } else {
+            Kernels.dense().forward(hT, r0 + from, r0 + to, h, p, u, -1, gh, hu);
+        }
+        int rows = to - from;
+        int z0 = (r0 + from) * gh;
+        int prev = (r0 + from) * h;
+        int nx = next + from * h;
+        switch (cell) {
+            case RNN -> rnnForward(zx, hu, z0, rows, h, hT, nx);
+            case LSTM -> lstmForward(zx, hu, z0, rows, h, cT, hT, prev, nx);
+            default -> gruForward(zx, hu, z0, rows, h, p, bhn, hT, prev, nx);
+        }
+    }
+
+    /**
+     * One backward step over the n rows of step rows r0 …: the cell's element-wise backward,
+     * then (unless the previous state is the initial zero, {@code last}) dLoss/d(previous state)
+     * = dZh·Uᵀ with {@code ut} = Uᵀ, plus the GRU's direct term; the rows split across threads.
+     */
+    public void backwardStep(int cell, float[] zx, float[] hu, float[] hT, float[] cT, int r0,
+            int n, int h, int next, float[] dhp, int nr0, boolean first, float[] gout, int go,
+            int gs, boolean withOut, float[] dc, float[] dz, float[] dzh, float[] dhd,
+            float[] ut, boolean last) {
+        int gh = gates(cell) * h;
+        KernelContext c = KernelContext.current();
+        int t = c.parts((long) n * h * gh, n, PARALLEL_MIN_MACS);
+        if (t > 1) {
+            c.sequenceStep.backward(this, cell, zx, hu, hT, cT, r0, n, h, next, dhp, nr0, first,
+                    gout, go, gs, withOut, dc, dz, dzh, dhd, ut, last);
+            c.run(c.sequenceStep, t);
+        } else {
+            backwardRows(cell, zx, hu, hT, cT, r0, 0, n, h, next, dhp, nr0, first, gout, go, gs,
+                    withOut, dc, dz, dzh, dhd, ut, last);
+        }
+    }
+
+    void backwardRows(int cell, float[] zx, float[] hu, float[] hT, float[] cT, int r0,
+            int from, int to, int h, int next, float[] dhp, int nr0, boolean first,
+            float[] gout, int go, int gs, boolean withOut, float[] dc, float[] dz, float[] dzh,
+            float[] dhd, float[] ut, boolean last) {
+        int gh = gates(cell) * h;
+        int rows = to - from;
+        int z0 = (r0 + from) * gh;
+        int prev = (r0 + from) * h;
+        int nx = next + from * h;
+        int nxr = (nr0 + from) * h;
+        int g0 = go + from * gs;
+        switch (cell) {
+            case RNN -> rnnBackward(z0, rows, h, hT, nx, dhp, nxr, first, gout, g0, gs,
+                    withOut, dz);
+            case LSTM -> {
+                for (int i = 0; i < rows; i++) {
+                    lstmBackwardRow(zx, z0 + i * 4 * h, h, cT, prev + i * h, nx + i * h, dhp,
+                            nxr + i * h, first, gout, g0 + i * gs, withOut, dc,
+                            (from + i) * h, dz, 0);
+                }
+            }
+            default -> {
+                for (int i = 0; i < rows; i++) {
+                    gruBackwardRow(zx, hu, z0 + i * 3 * h, h, hT, prev + i * h, dhp,
+                            nxr + i * h, first, gout, g0 + i * gs, withOut, dz, dzh, dhd,
+                            (from + i) * h, 0);
+                }
+            }
+        }
+        if (last) {
+            return;
+        }
+        float[] dzr = cell == GRU ? dzh : dz;
+        Kernels.dense().forward(dzr, r0 + from, r0 + to, gh, ut, 0, -1, h, dhp);
+        if (cell == GRU) {
+            int o = (r0 + from) * h;
+            for (int q = from * h; q < to * h; q++) {
+                dhp[o - from * h + q] += dhd[q];
+            }
+        }
+    }
+
+    /** One step's rows split across threads, forward or backward. */
+    static final class StepTask implements WorkerPool.Task {
+        private SequenceKernels k;
+        private boolean backward;
+        private int cell;
+        private float[] hT;
+        private float[] p;
+        private float[] hu;
+        private float[] zx;
+        private float[] cT;
+        private float[] dhp;
+        private float[] gout;
+        private float[] dc;
+        private float[] dz;
+        private float[] dzh;
+        private float[] dhd;
+        private float[] ut;
+        private int r0;
+        private int n;
+        private int h;
+        private int u;
+        private int bhn;
+        private int next;
+        private int nr0;
+        private int go;
+        private int gs;
+        private boolean first;
+        private boolean withOut;
+        private boolean last;
+
+        void forward(SequenceKernels k, int cell, float[] hT, int r0, int n, int h, float[] p,
+                int u, int bhn, float[] hu, float[] zx, float[] cT, int next, boolean first) {
+            this.k = k;
+            this.backward = false;
+            this.cell = cell;
+            this.hT = hT;
+            this.r0 = r0;
+            this.n = n;
+            this.h = h;
+            this.p = p;
+            this.u = u;
+            this.bhn = bhn;
+            this.hu = hu;
+            this.zx = zx;
+            this.cT = cT;
+            this.next = next;
+            this.first = first;
+        }
+
+        void backward(SequenceKernels k, int cell, float[] zx, float[] hu, float[] hT,
+                float[] cT, int r0, int n, int h, int next, float[] dhp, int nr0, boolean first,
+                float[] gout, int go, int gs, boolean withOut, float[] dc, float[] dz,
+                float[] dzh, float[] dhd, float[] ut, boolean last) {
+            this.k = k;
+            this.backward = true;
+            this.cell = cell;
+            this.zx = zx;
+            this.hu = hu;
+            this.hT = hT;
+            this.cT = cT;
+            this.r0 = r0;
+            this.n = n;
+            this.h = h;
+            this.next = next;
+            this.dhp = dhp;
+            this.nr0 = nr0;
+            this.first = first;
+            this.gout = gout;
+            this.go = go;
+            this.gs = gs;
+            this.withOut = withOut;
+            this.dc = dc;
+            this.dz = dz;
+            this.dzh = dzh;
+            this.dhd = dhd;
+            this.ut = ut;
+            this.last = last;
+        }
+
+        @Override
+        public void part(int index, int parts) {
+            int from = lo(n, index, parts);
+            int to = lo(n, index + 1, parts);
+            if (backward) {
+                k.backwardRows(cell, zx, hu, hT, cT, r0, from, to, h, next, dhp, nr0, first,
+                        gout, go, gs, withOut, dc, dz, dzh, dhd, ut, last);
+            } else {
+                k.forwardRows(cell, hT, r0, from, to, h, p, u, bhn, hu, zx, cT, next, first);
+            }
+        }
+    }
+
+    /**
+     * Writes the transpose of the [rows, cols] matrix at {@code p[off]} into {@code t} [cols,
+     * rows] from 0: {@code t[j·rows + k] = p[off + k·cols + j]}.
+     */
+    public static void transpose(float[] p, int off, int rows, int cols, float[] t) {
+        for (int k = 0; k < rows; k++) {
+            int o = off + k * cols;
+            for (int j = 0; j < cols; j++) {
+                t[j * rows + k] = p[o + j];
+            }
+        }
+    }
+
+    // ---- the cells' element-wise step, over the rows of one step ------------------------------
+    //
+    // Layout, as the generated code of the recurrent layers keeps it: for the rows i in [0, rows)
+    // of one step, the gate inputs are zx[z0 + i·G·h ...] (the input products, bias included;
+    // overwritten with the gate values), the recurrent products hu[z0 + i·G·h ...], the previous
+    // states h and c at hT[prev + i·h ...] and cT[prev + i·h ...], the new ones at [next + i·h].
+    // Backward: dh = dhp[nx + i·h + j] (unless first) + gout[go + i·gs + j] (when withOut); the
+    // gradients of the gate inputs go to dz (and for the gru to dzh, with dh·z to dhd).
+
+    /** rnn: h = tanh(zx + hu). */
+    public void rnnForward(float[] zx, float[] hu, int z0, int rows, int h, float[] hT,
+            int next) {
+        for (int i = 0; i < rows; i++) {
+            int z = z0 + i * h;
+            int hn = next + i * h;
+            for (int j = 0; j < h; j++) {
+                hT[hn + j] = Activations.tanh(zx[z + j] + hu[z + j]);
+            }
+        }
+    }
+
+    /** lstm, gates (i, o, f, c): c = f·c₋ + i·g, h = o·tanh(c). */
+    public void lstmForward(float[] zx, float[] hu, int z0, int rows, int h, float[] cT,
+            float[] hT, int prev, int next) {
+        for (int i = 0; i < rows; i++) {
+            lstmForwardRow(zx, hu, z0 + i * 4 * h, h, cT, hT, prev + i * h, next + i * h, 0);
+        }
+    }
+
+    protected void lstmForwardRow(float[] zx, float[] hu, int z, int h, float[] cT, float[] hT,
+            int hp, int hn, int from) {
+        for (int j = from; j < h; j++) {
+            final float gi = Activations.sigmoid(zx[z + j] + hu[z + j]);
+            final float go = Activations.sigmoid(zx[z + h + j] + hu[z + h + j]);
+            final float gf = Activations.sigmoid(zx[z + 2 * h + j] + hu[z + 2 * h + j]);
+            final float gc = Activations.tanh(zx[z + 3 * h + j] + hu[z + 3 * h + j]);
+            zx[z + j] = gi;
+            zx[z + h + j] = go;
+            zx[z + 2 * h + j] = gf;
+            zx[z + 3 * h + j] = gc;
+            final float cv = gf * cT[hp + j] + gi * gc;
+            cT[hn + j] = cv;
+            hT[hn + j] = go * (Activations.tanh(cv));
+        }
+    }
+
+    /** gru, gates (z, r, h), reset after the recurrent product; bhn &lt; 0: no bias. */
+    public void gruForward(float[] zx, float[] hu, int z0, int rows, int h, float[] p, int bhn,
+            float[] hT, int prev, int next) {
+        for (int i = 0; i < rows; i++) {
+            gruForwardRow(zx, hu, z0 + i * 3 * h, h, p, bhn, hT, prev + i * h, next + i * h, 0);
+        }
+    }
+
+    protected void gruForwardRow(float[] zx, float[] hu, int z, int h, float[] p, int bhn,
+            float[] hT, int hp, int hn, int from) {
+        for (int j = from; j < h; j++) {
+            final float gz = Activations.sigmoid(zx[z + j] + hu[z + j]);
+            final float gr = Activations.sigmoid(zx[z + h + j] + hu[z + h + j]);
+            final float hv = bhn >= 0 ? hu[z + 2 * h + j] + p[bhn + j] : hu[z + 2 * h + j];
+            hu[z + 2 * h + j] = hv;
+            final float gh = Activations.tanh(zx[z + 2 * h + j] + gr * hv);
+            zx[z + j] = gz;
+            zx[z + h + j] = gr;
+            zx[z + 2 * h + j] = gh;
+            hT[hn + j] = (1f - gz) * gh + gz * hT[hp + j];
+        }
+    }
+
+    /** Backward of {@link #rnnForward}. */
+    public void rnnBackward(int z0, int rows, int h, float[] hT, int next, float[] dhp, int nx,
+            boolean first, float[] gout, int go, int gs, boolean withOut, float[] dz) {
+        for (int i = 0; i < rows; i++) {
+            int z = z0 + i * h;
+            for (int j = 0; j < h; j++) {
+                float dh = first ? 0f : dhp[nx + i * h + j];
+                if (withOut) {
+                    dh += gout[go + i * gs + j];
+                }
+                final float hv = hT[next + i * h + j];
+                dz[z + j] = dh * (1f - hv * hv);
+            }
+        }
+    }
+
+    /** Backward of {@link #lstmForward}; dc carries dLoss/dc from step to step. */
+    public void lstmBackward(float[] zx, int z0, int rows, int h, float[] cT, int prev, int next,
+            float[] dhp, int nx, boolean first, float[] gout, int go, int gs, boolean withOut,
+            float[] dc, float[] dz) {
+        for (int i = 0; i < rows; i++) {
+            lstmBackwardRow(zx, z0 + i * 4 * h, h, cT, prev + i * h, next + i * h, dhp,
+                    nx + i * h, first, gout, go + i * gs, withOut, dc, i * h, dz, 0);
+        }
+    }
+
+    protected void lstmBackwardRow(float[] zx, int z, int h, float[] cT, int hp, int hn,
+            float[] dhp, int nx, boolean first, float[] gout, int go, boolean withOut,
+            float[] dc, int co, float[] dz, int from) {
+        for (int j = from; j < h; j++) {
+            float dh = first ? 0f : dhp[nx + j];
+            if (withOut) {
+                dh += gout[go + j];
+            }
+            final float gi = zx[z + j];
+            final float go2 = zx[z + h + j];
+            final float gf = zx[z + 2 * h + j];
+            final float gc = zx[z + 3 * h + j];
+            final float tc = Activations.tanh(cT[hn + j]);
+            final float d = dh * go2 * (1f - tc * tc) + (first ? 0f : dc[co + j]);
+            dz[z + j] = d * gc * gi * (1f - gi);
+            dz[z + h + j] = dh * tc * go2 * (1f - go2);
+            dz[z + 2 * h + j] = d * cT[hp + j] * gf * (1f - gf);
+            dz[z + 3 * h + j] = d * gi * (1f - gc * gc);
+            dc[co + j] = d * gf;
+        }
+    }
+
+    /** Backward of {@link #gruForward}. */
+    public void gruBackward(float[] zx, float[] hu, int z0, int rows, int h, float[] hT,
+            int prev, float[] dhp, int nx, boolean first, float[] gout, int go, int gs,
+            boolean withOut, float[] dz, float[] dzh, float[] dhd) {
+        for (int i = 0; i < rows; i++) {
+            gruBackwardRow(zx, hu, z0 + i * 3 * h, h, hT, prev + i * h, dhp, nx + i * h, first,
+                    gout, go + i * gs, withOut, dz, dzh, dhd, i * h, 0);
+        }
+    }
+
+    protected void gruBackwardRow(float[] zx, float[] hu, int z, int h, float[] hT, int hp,
+            float[] dhp, int nx, boolean first, float[] gout, int go, boolean withOut,
+            float[] dz, float[] dzh, float[] dhd, int ho, int from) {
+        for (int j = from; j < h; j++) {
+            float dh = first ? 0f : dhp[nx + j];
+            if (withOut) {
+                dh += gout[go + j];
+            }
+            final float gz = zx[z + j];
+            final float gr = zx[z + h + j];
+            final float gh = zx[z + 2 * h + j];
+            final float hv = hu[z + 2 * h + j];
+            final float dan = dh * (1f - gz) * (1f - gh * gh);
+            final float daz = dh * (hT[hp + j] - gh) * gz * (1f - gz);
+            final float dar = dan * hv * gr * (1f - gr);
+            dz[z + j] = daz;
+            dz[z + h + j] = dar;
+            dz[z + 2 * h + j] = dan;
+            dzh[z + j] = daz;
+            dzh[z + h + j] = dar;
+            dzh[z + 2 * h + j] = dan * gr;
+            dhd[ho + j] = dh * gz;
+        }
+    }
+
+    /** Plain Java. */
+    static final class Scalar extends SequenceKernels {
+        @Override
+        protected void accumulate(float[] x, int from, int to, int in, int kFrom, int kTo,
+                float[] g, int out, float[] gp, int w) {
+            for (int k = kFrom; k < kTo; k++) {
+                int wo = w + k * out;
+                for (int i = from; i < to; i++) {
+                    float xv = x[i * in + k];
+                    int go = i * out;
+                    for (int j = 0; j < out; j++) {
+                        gp[wo + j] += xv * g[go + j];
+                    }
+                }
+            }
+        }
+    }
+}

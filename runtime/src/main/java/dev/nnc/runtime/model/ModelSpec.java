@@ -1,0 +1,212 @@
+package dev.nnc.runtime.model;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The settings a {@code .nn} file gives for training a model: loss, optimizer, seed, the
+ * {@code train { }} block and the {@code data { }} block. Generated classes build one as constants.
+ *
+ * <p>Example: {@code loss mse; optimizer sgd(lr: 0.3); train { epochs: 100, batch: 10 }} becomes
+ * {@code new ModelSpec(Loss.MSE, new OptimizerSpec("sgd", Map.of("lr", 0.3)), 1, new TrainSpec(100,
+ * 10, true, null, 0, 0), data)}.
+ */
+public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec train,
+        DataSpec data) {
+
+    public ModelSpec {
+        Objects.requireNonNull(loss, "loss");
+        Objects.requireNonNull(optimizer, "optimizer");
+        Objects.requireNonNull(train, "train");
+        Objects.requireNonNull(data, "data");
+    }
+
+    /** Returns a copy with other training settings. */
+    public ModelSpec withTrain(TrainSpec t) {
+        return new ModelSpec(loss, optimizer, seed, t, data);
+    }
+
+    /** Returns a copy with another seed. */
+    public ModelSpec withSeed(long s) {
+        return new ModelSpec(loss, optimizer, s, train, data);
+    }
+
+    /** The loss functions and the kind of task each one implies. */
+    public enum Loss {
+        /** Mean squared error as the textbook writes it: sum((a - y)^2) / (2m). Regression. */
+        MSE("mse"),
+        /** Binary cross-entropy on sigmoid outputs: -mean(y ln a + (1 - y) ln(1 - a)). */
+        BINARY_CROSS_ENTROPY("binary_cross_entropy"),
+        /** Categorical cross-entropy on softmax outputs: -mean(sum(y ln a)). */
+        CROSS_ENTROPY("cross_entropy");
+
+        private final String id;
+
+        Loss(String id) {
+            this.id = id;
+        }
+
+        /** The name used in {@code .nn} files and metrics. */
+        public String id() {
+            return id;
+        }
+
+        /** True for the classification losses. */
+        public boolean isClassification() {
+            return this != MSE;
+        }
+    }
+
+    /** An optimizer by name with its numeric arguments, e.g. {@code sgd} with {@code lr = 0.1}. */
+    public record OptimizerSpec(String name, Map<String, Double> args) {
+        public OptimizerSpec {
+            Objects.requireNonNull(name, "name");
+            args = Map.copyOf(args);
+        }
+
+        /** The argument's value, or {@code fallback} when the file does not set it. */
+        public double arg(String key, double fallback) {
+            Double v = args.get(key);
+            return v == null ? fallback : v;
+        }
+    }
+
+    /**
+     * The {@code train { }} block.
+     *
+     * @param epochs maximum number of epochs
+     * @param batch mini-batch size; 0 means the whole training set (full batch)
+     * @param shuffle reshuffle the training samples at every epoch
+     * @param stop stop condition checked after every epoch, or {@code null}
+     * @param validation fraction of the (shuffled) training data held out for validation, 0 for
+     *     none
+     * @param logEvery print a progress line every this many epochs (0: choose automatically)
+     * @param schedule learning-rate schedule, or {@code null} for a constant rate
+     * @param clipNorm rescale the gradient to at most this global L2 norm (0: no clipping)
+     * @param clipValue clamp every gradient value to [-clipValue, clipValue] (0: no clipping)
+     * @param earlyStopping early stopping, or {@code null}
+     */
+    public record TrainSpec(int epochs, int batch, boolean shuffle, StopCondition stop,
+            double validation, int logEvery, Schedule schedule, double clipNorm, double clipValue,
+            Schedule.EarlyStopping earlyStopping) {
+        public TrainSpec {
+            if (epochs < 0) {
+                throw new IllegalArgumentException("epochs < 0: " + epochs);
+            }
+            if (batch < 0) {
+                throw new IllegalArgumentException("batch < 0: " + batch);
+            }
+            if (validation < 0 || validation >= 1) {
+                throw new IllegalArgumentException("validation not in [0, 1): " + validation);
+            }
+            if (clipNorm < 0 || clipValue < 0) {
+                throw new IllegalArgumentException("clip < 0: " + clipNorm + ", " + clipValue);
+            }
+        }
+
+        /** Settings without schedule, clipping or early stopping. */
+        public TrainSpec(int epochs, int batch, boolean shuffle, StopCondition stop,
+                double validation, int logEvery) {
+            this(epochs, batch, shuffle, stop, validation, logEvery, null, 0, 0, null);
+        }
+
+        /** Returns a copy that runs at most {@code e} epochs. */
+        public TrainSpec withEpochs(int e) {
+            return new TrainSpec(e, batch, shuffle, stop, validation, logEvery, schedule,
+                    clipNorm, clipValue, earlyStopping);
+        }
+
+        /** Returns a copy that logs every {@code n} epochs (0: automatically). */
+        public TrainSpec withLogEvery(int n) {
+            return new TrainSpec(epochs, batch, shuffle, stop, validation, n, schedule,
+                    clipNorm, clipValue, earlyStopping);
+        }
+    }
+
+    /** Feature or label normalization, fitted on the training data. */
+    public enum Normalization {
+        NONE, MINMAX, ZSCORE
+    }
+
+    /**
+     * The {@code data { }} block. Paths are as written in the file: relative ones are resolved
+     * against the directory of the {@code .nn} file.
+     *
+     * @param train training data, or {@code null} when the file names none
+     * @param test test data, or {@code null}
+     * @param features normalization of the input features
+     * @param labels normalization of regression labels (outputs are de-normalized at prediction)
+     */
+    public record DataSpec(DataSource train, DataSource test, Normalization features,
+            Normalization labels) {
+        public DataSpec {
+            Objects.requireNonNull(features, "features");
+            Objects.requireNonNull(labels, "labels");
+        }
+
+        /** No data named: the application supplies it. */
+        public static DataSpec none() {
+            return new DataSpec(null, null, Normalization.NONE, Normalization.NONE);
+        }
+    }
+
+    /**
+     * How {@code windows(...)} cuts samples from the time series of a CSV file, one row per time
+     * step: each sample is {@code length} consecutive rows of the {@code features} columns (an
+     * input {@code [length, features.size()]}, step-major), and its targets are the
+     * {@code targets} columns of the row {@code horizon} steps after the window's last row.
+     *
+     * <p>Example: {@code windows("sunspots.csv", window: 12, horizon: 1, features: ["SUNACTIVITY"],
+     * target: "SUNACTIVITY", time: "YEAR", to: 1920)} is {@code new Window(12, 1,
+     * List.of("SUNACTIVITY"), List.of("SUNACTIVITY"), "YEAR", null, 1920.0)}: the years 1700-1711
+     * predict 1712, ..., 1908-1919 predict 1920; later targets are left out.
+     *
+     * @param length the number of steps of a window, ≥ 1
+     * @param horizon how many steps after the window's last step the target is, ≥ 0 (0: the
+     *     target is read on the window's last row)
+     * @param features the feature columns, in the order of the input's F axis
+     * @param targets the target columns
+     * @param time the column {@code from} and {@code to} compare with, or {@code null}
+     * @param from keep only the windows whose target row has {@code time} ≥ this, or {@code null}
+     * @param to keep only the windows whose target row has {@code time} ≤ this, or {@code null}
+     */
+    public record Window(int length, int horizon, List<String> features, List<String> targets,
+            String time, Double from, Double to) {
+        public Window {
+            if (length < 1 || horizon < 0) {
+                throw new IllegalArgumentException("window " + length + ", horizon " + horizon);
+            }
+            features = List.copyOf(features);
+            targets = List.copyOf(targets);
+            if (features.isEmpty() || targets.isEmpty()) {
+                throw new IllegalArgumentException("no feature or no target column");
+            }
+            if (time == null && (from != null || to != null)) {
+                throw new IllegalArgumentException("from/to without a time column");
+            }
+        }
+
+        /** The same windows without {@code time}, {@code from} and {@code to}: all of them. */
+        public Window withoutSplit() {
+            return new Window(length, horizon, features, targets, null, null, null);
+        }
+
+        /** The arguments as a {@code .nn} file writes them. */
+        public String describe() {
+            StringBuilder sb = new StringBuilder("window: " + length + ", horizon: " + horizon
+                    + ", features: " + DataSource.quoteAll(features) + ", target: "
+                    + DataSource.quoteAll(targets));
+            if (time != null) {
+                sb.append(", time: ").append(DataSource.quote(time));
+            }
+            if (from != null) {
+                sb.append(", from: ").append(ClassLabels.format(from));
+            }
+            if (to != null) {
+                sb.append(", to: ").append(ClassLabels.format(to));
+            }
+            return sb.toString();
+        }
+    }
+}

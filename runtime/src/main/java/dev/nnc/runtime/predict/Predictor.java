@@ -1,0 +1,143 @@
+package dev.nnc.runtime.predict;
+
+import dev.nnc.runtime.data.Preprocessing;
+import dev.nnc.runtime.model.ClassLabels;
+import dev.nnc.runtime.model.Model;
+import dev.nnc.runtime.model.ModelSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A trained model ready for raw inputs: it applies the model's {@link Preprocessing} stage (scale,
+ * feature normalization), runs the model in chunks and answers in the data's own units.
+ *
+ * <p>Example:
+ * <pre>{@code
+ * Map<String, String> meta = Weights.load(house, Path.of("house.safetensors"));
+ * Predictor p = new Predictor(house, Preprocessing.fromMetadata(meta, house));
+ * double[] price = p.predict(15, 93);     // regression: output in the labels' units
+ * // for a classifier: new Predictor(iris, prep).classify(5.1, 3.5, 1.4, 0.2)
+ * //     gives Prediction[label=1, index=0, probabilities=[0.97, 0.02, 0.01]]
+ * }</pre>
+ *
+ * <p>Not safe for concurrent use (neither is the model).
+ */
+public final class Predictor {
+    private static final int CHUNK = 256;
+
+    private final Model model;
+    private final Preprocessing prep;
+    private final ModelSpec.Loss loss;
+    private float[] xb;
+    private float[] ob;
+
+    /** A predictor over {@code model} with the preprocessing it was trained with. */
+    public Predictor(Model model, Preprocessing prep) {
+        if (prep.features().cols() != model.inputSize()
+                || prep.labels().cols() != model.outputSize()) {
+            throw new IllegalArgumentException("preprocessing for " + prep.features().cols()
+                    + " inputs and " + prep.labels().cols() + " outputs, model " + model.name()
+                    + " has " + model.inputSize() + " and " + model.outputSize());
+        }
+        this.model = model;
+        this.prep = prep;
+        this.loss = model.spec().loss();
+    }
+
+    /** The model. */
+    public Model model() {
+        return model;
+    }
+
+    /** The preprocessing. */
+    public Preprocessing preprocessing() {
+        return prep;
+    }
+
+    /** The model's outputs for one raw input row, de-normalized for regression. */
+    public double[] predict(double... row) {
+        return predict(new double[][] {row})[0];
+    }
+
+    /**
+     * The model's outputs for raw input rows, de-normalized for regression (for classifiers: the
+     * probabilities).
+     *
+     * @throws IllegalArgumentException when a row's length is not the model's input size
+     */
+    public double[][] predict(double[][] rows) {
+        int in = model.inputSize();
+        int out = model.outputSize();
+        for (int r = 0; r < rows.length; r++) {
+            if (rows[r].length != in) {
+                throw new IllegalArgumentException("row " + (r + 1) + " has " + rows[r].length
+                        + (rows[r].length == 1 ? " value" : " values") + ", model "
+                        + model.name() + " takes " + in);
+            }
+        }
+        int chunk = Math.max(1, Math.min(CHUNK, rows.length));
+        if (xb == null || xb.length < chunk * in) {
+            xb = new float[chunk * in];
+            ob = new float[chunk * out];
+        }
+        double[][] result = new double[rows.length][out];
+        for (int from = 0; from < rows.length; from += chunk) {
+            int n = Math.min(chunk, rows.length - from);
+            prep.input(rows, from, n, xb);
+            model.predict(xb, n, ob);
+            prep.output(ob, n, loss);
+            for (int r = 0; r < n; r++) {
+                for (int j = 0; j < out; j++) {
+                    result[from + r][j] = ob[r * out + j];
+                }
+            }
+        }
+        return result;
+    }
+
+    /** The class of one raw input row. */
+    public Prediction classify(double... row) {
+        return classify(new double[][] {row}).get(0);
+    }
+
+    /**
+     * The classes of raw input rows: the largest output (softmax), or output ≥ 0.5 (one sigmoid
+     * output).
+     *
+     * @throws IllegalStateException for a regression or multi-label model
+     */
+    public List<Prediction> classify(double[][] rows) {
+        int k = model.outputSize();
+        if (!loss.isClassification()) {
+            throw new IllegalStateException("model " + model.name() + " is a regression model"
+                    + " (loss " + loss.id() + "); use predict");
+        }
+        if (loss == ModelSpec.Loss.BINARY_CROSS_ENTROPY && k > 1) {
+            throw new IllegalStateException("model " + model.name() + " has " + k
+                    + " independent sigmoid outputs (multi-label); use predict");
+        }
+        double[][] outs = predict(rows);
+        List<Prediction> result = new ArrayList<>(rows.length);
+        ClassLabels classes = prep.classes();
+        for (double[] o : outs) {
+            double[] probs;
+            int index;
+            if (k == 1) {
+                probs = new double[] {1 - o[0], o[0]};
+                index = o[0] >= 0.5 ? 1 : 0;
+            } else {
+                probs = o;
+                index = 0;
+                for (int j = 1; j < k; j++) {
+                    if (o[j] > o[index]) {
+                        index = j;
+                    }
+                }
+            }
+            double label = classes != null && classes.size() == probs.length
+                    ? classes.label(index) : index;
+            result.add(new Prediction(label, index, probs));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,268 @@
+package dev.nnc.runtime.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link SequenceKernels} on the JDK's incubating Vector API: a block of 2 rows of dW by 32
+ * columns stays in registers across the rows of one block of X and G. Loaded by
+ * {@link SequenceKernels} only when the module is present.
+ */
+final class VectorSequenceKernels extends SequenceKernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    private static final int L = S.length();
+
+    @Override
+    protected void accumulate(float[] x, int from, int to, int in, int kFrom, int kTo,
+            float[] g, int out, float[] gp, int w) {
+        int k = kFrom;
+        for (; k + 1 < kTo; k += 2) {
+            int j = 0;
+            for (; j + 4 * L <= out; j += 4 * L) {
+                block2(x, from, to, in, k, g, out, gp, w, j);
+            }
+            for (; j < out; j++) {
+                rest(x, from, to, in, k, g, out, gp, w, j);
+                rest(x, from, to, in, k + 1, g, out, gp, w, j);
+            }
+        }
+        if (k < kTo) {
+            for (int j = 0; j < out; j++) {
+                rest(x, from, to, in, k, g, out, gp, w, j);
+            }
+        }
+    }
+
+    private static void block2(float[] x, int from, int to, int in, int k, float[] g, int out,
+            float[] gp, int w, int j) {
+        int wa = w + k * out + j;
+        int wb = wa + out;
+        FloatVector a0 = FloatVector.fromArray(S, gp, wa);
+        FloatVector a1 = FloatVector.fromArray(S, gp, wa + L);
+        FloatVector a2 = FloatVector.fromArray(S, gp, wa + 2 * L);
+        FloatVector a3 = FloatVector.fromArray(S, gp, wa + 3 * L);
+        FloatVector b0 = FloatVector.fromArray(S, gp, wb);
+        FloatVector b1 = FloatVector.fromArray(S, gp, wb + L);
+        FloatVector b2 = FloatVector.fromArray(S, gp, wb + 2 * L);
+        FloatVector b3 = FloatVector.fromArray(S, gp, wb + 3 * L);
+        for (int i = from; i < to; i++) {
+            int go = i * out + j;
+            FloatVector g0 = FloatVector.fromArray(S, g, go);
+            FloatVector g1 = FloatVector.fromArray(S, g, go + L);
+            FloatVector g2 = FloatVector.fromArray(S, g, go + 2 * L);
+            FloatVector g3 = FloatVector.fromArray(S, g, go + 3 * L);
+            FloatVector va = FloatVector.broadcast(S, x[i * in + k]);
+            FloatVector vb = FloatVector.broadcast(S, x[i * in + k + 1]);
+            a0 = g0.fma(va, a0);
+            a1 = g1.fma(va, a1);
+            a2 = g2.fma(va, a2);
+            a3 = g3.fma(va, a3);
+            b0 = g0.fma(vb, b0);
+            b1 = g1.fma(vb, b1);
+            b2 = g2.fma(vb, b2);
+            b3 = g3.fma(vb, b3);
+        }
+        a0.intoArray(gp, wa);
+        a1.intoArray(gp, wa + L);
+        a2.intoArray(gp, wa + 2 * L);
+        a3.intoArray(gp, wa + 3 * L);
+        b0.intoArray(gp, wb);
+        b1.intoArray(gp, wb + L);
+        b2.intoArray(gp, wb + 2 * L);
+        b3.intoArray(gp, wb + 3 * L);
+    }
+
+    private static void rest(float[] x, int from, int to, int in, int k, float[] g, int out,
+            float[] gp, int w, int j) {
+        float s = gp[w + k * out + j];
+        for (int i = from; i < to; i++) {
+            s = Math.fma(x[i * in + k], g[i * out + j], s);
+        }
+        gp[w + k * out + j] = s;
+    }
+
+    // ---- the cells' element-wise step: σ and tanh on whole vectors --------------------------
+
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+    private static final FloatVector TWO = FloatVector.broadcast(S, 2f);
+
+    private static FloatVector at(float[] a, int o) {
+        return FloatVector.fromArray(S, a, o);
+    }
+
+    // The element-wise steps run as passes over whole gate blocks, σ and tanh in activate.
+
+    /** a[o + j] += b[ob + j] for j &lt; len. */
+    private static void addTo(float[] a, int o, float[] b, int ob, int len) {
+        int j = 0;
+        for (; j + L <= len; j += L) {
+            at(a, o + j).add(at(b, ob + j)).intoArray(a, o + j);
+        }
+        for (; j < len; j++) {
+            a[o + j] += b[ob + j];
+        }
+    }
+
+    /** a[o + j] = σ(a[o + j]) for j &lt; len. */
+    private static void sigmoidInPlace(float[] a, int o, int len) {
+        activate(a, o, a, o, len, false);
+    }
+
+    /** d[od + j] = tanh(a[o + j]) for j &lt; len. */
+    private static void tanhTo(float[] a, int o, float[] d, int od, int len) {
+        activate(a, o, d, od, len, true);
+    }
+
+    /**
+     * d[od + j] = σ(a[o + j]) or tanh(a[o + j]) for j &lt; len, lane by lane with the
+     * operations of {@link Activations#sigmoid(float)} and {@link Activations#tanh} in the same
+     * order, so each lane has their bits. e^x is written out in the loop, which then calls
+     * nothing: the JIT does not inline a method as large at every call site, and a vector that
+     * crosses a call goes through the heap, several times slower.
+     *
+     * <p>NOTE: not {@code lanewise(EXP)}: the JIT computes that with its own vector library
+     * while the interpreter and C1 fall back to another algorithm, so its last bits depend on
+     * when a method gets compiled, and training would not repeat. The operations here round the
+     * same in every mode.
+     */
+    private static void activate(float[] a, int o, float[] d, int od, int len, boolean tanh) {
+        int j = 0;
+        for (; j + L <= len; j += L) {
+            FloatVector v = at(a, o + j);
+            // e^x as Activations.exp computes it, operation for operation
+            FloatVector x = (tanh ? v.mul(-2f) : v.neg())
+                    .max(Activations.EXP_MIN).min(Activations.EXP_MAX);
+            FloatVector t = x.mul(Activations.LOG2E).add(Activations.ROUND);
+            FloatVector n = t.sub(Activations.ROUND);
+            FloatVector r = x.sub(n.mul(Activations.LN2_HI)).sub(n.mul(Activations.LN2_LO));
+            FloatVector p = r.mul(Activations.P0).add(Activations.P1);
+            p = p.mul(r).add(Activations.P2);
+            p = p.mul(r).add(Activations.P3);
+            p = p.mul(r).add(Activations.P4);
+            p = p.mul(r).add(Activations.P5);
+            p = p.mul(r.mul(r)).add(r).add(ONE);
+            // 2^n: n + 127 in the exponent bits; t's low bits hold n + 0x400000 (ROUND's offset)
+            IntVector bits = t.reinterpretAsInts().sub(Activations.BIAS).lanewise(
+                    VectorOperators.LSHL, 23);
+            FloatVector e1 = p.mul(bits.reinterpretAsFloats()).add(ONE);
+            (tanh ? TWO.div(e1).sub(ONE) : ONE.div(e1)).intoArray(d, od + j);
+        }
+        for (; j < len; j++) {
+            d[od + j] = tanh ? Activations.tanh(a[o + j]) : Activations.sigmoid(a[o + j]);
+        }
+    }
+
+    @Override
+    protected void lstmForwardRow(float[] zx, float[] hu, int z, int h, float[] cT, float[] hT,
+            int hp, int hn, int from) {
+        addTo(zx, z, hu, z, 4 * h);
+        sigmoidInPlace(zx, z, 3 * h);
+        tanhTo(zx, z + 3 * h, zx, z + 3 * h, h);
+        int j = 0;
+        for (; j + L <= h; j += L) {
+            at(zx, z + 2 * h + j).mul(at(cT, hp + j))
+                    .add(at(zx, z + j).mul(at(zx, z + 3 * h + j))).intoArray(cT, hn + j);
+        }
+        for (; j < h; j++) {
+            cT[hn + j] = zx[z + 2 * h + j] * cT[hp + j] + zx[z + j] * zx[z + 3 * h + j];
+        }
+        tanhTo(cT, hn, hT, hn, h);
+        j = 0;
+        for (; j + L <= h; j += L) {
+            at(zx, z + h + j).mul(at(hT, hn + j)).intoArray(hT, hn + j);
+        }
+        for (; j < h; j++) {
+            hT[hn + j] = zx[z + h + j] * hT[hn + j];
+        }
+    }
+
+    @Override
+    protected void gruForwardRow(float[] zx, float[] hu, int z, int h, float[] p, int bhn,
+            float[] hT, int hp, int hn, int from) {
+        addTo(zx, z, hu, z, 2 * h);
+        sigmoidInPlace(zx, z, 2 * h);
+        int oh = z + 2 * h;
+        if (bhn >= 0) {
+            addTo(hu, oh, p, bhn, h);
+        }
+        int j = 0;
+        for (; j + L <= h; j += L) {
+            at(zx, oh + j).add(at(zx, z + h + j).mul(at(hu, oh + j))).intoArray(zx, oh + j);
+        }
+        for (; j < h; j++) {
+            zx[oh + j] = zx[oh + j] + zx[z + h + j] * hu[oh + j];
+        }
+        tanhTo(zx, oh, zx, oh, h);
+        j = 0;
+        for (; j + L <= h; j += L) {
+            FloatVector gz = at(zx, z + j);
+            ONE.sub(gz).mul(at(zx, oh + j)).add(gz.mul(at(hT, hp + j))).intoArray(hT, hn + j);
+        }
+        for (; j < h; j++) {
+            float gz = zx[z + j];
+            hT[hn + j] = (1f - gz) * zx[oh + j] + gz * hT[hp + j];
+        }
+    }
+
+    @Override
+    protected void lstmBackwardRow(float[] zx, int z, int h, float[] cT, int hp, int hn,
+            float[] dhp, int nx, boolean first, float[] gout, int go, boolean withOut,
+            float[] dc, int co, float[] dz, int from) {
+        int end = h - h % L;
+        // tanh(c) first, into dz's block of the c gate, which each j reads before it writes it
+        activate(cT, hn, dz, z + 3 * h, end, true);
+        for (int j = 0; j < end; j += L) {
+            FloatVector dh = first ? FloatVector.zero(S) : at(dhp, nx + j);
+            if (withOut) {
+                dh = dh.add(at(gout, go + j));
+            }
+            FloatVector gi = at(zx, z + j);
+            FloatVector go2 = at(zx, z + h + j);
+            FloatVector gf = at(zx, z + 2 * h + j);
+            FloatVector gc = at(zx, z + 3 * h + j);
+            FloatVector tc = at(dz, z + 3 * h + j);
+            FloatVector d = dh.mul(go2).mul(ONE.sub(tc.mul(tc)));
+            if (!first) {
+                d = d.add(at(dc, co + j));
+            }
+            d.mul(gc).mul(gi).mul(ONE.sub(gi)).intoArray(dz, z + j);
+            dh.mul(tc).mul(go2).mul(ONE.sub(go2)).intoArray(dz, z + h + j);
+            d.mul(at(cT, hp + j)).mul(gf).mul(ONE.sub(gf)).intoArray(dz, z + 2 * h + j);
+            d.mul(gi).mul(ONE.sub(gc.mul(gc))).intoArray(dz, z + 3 * h + j);
+            d.mul(gf).intoArray(dc, co + j);
+        }
+        super.lstmBackwardRow(zx, z, h, cT, hp, hn, dhp, nx, first, gout, go, withOut, dc, co,
+                dz, end);
+    }
+
+    @Override
+    protected void gruBackwardRow(float[] zx, float[] hu, int z, int h, float[] hT, int hp,
+            float[] dhp, int nx, boolean first, float[] gout, int go, boolean withOut,
+            float[] dz, float[] dzh, float[] dhd, int ho, int from) {
+        int end = h - h % L;
+        for (int j = 0; j < end; j += L) {
+            FloatVector dh = first ? FloatVector.zero(S) : at(dhp, nx + j);
+            if (withOut) {
+                dh = dh.add(at(gout, go + j));
+            }
+            FloatVector gz = at(zx, z + j);
+            FloatVector gr = at(zx, z + h + j);
+            FloatVector gh = at(zx, z + 2 * h + j);
+            FloatVector hv = at(hu, z + 2 * h + j);
+            FloatVector dan = dh.mul(ONE.sub(gz)).mul(ONE.sub(gh.mul(gh)));
+            FloatVector daz = dh.mul(at(hT, hp + j).sub(gh)).mul(gz).mul(ONE.sub(gz));
+            FloatVector dar = dan.mul(hv).mul(gr).mul(ONE.sub(gr));
+            daz.intoArray(dz, z + j);
+            dar.intoArray(dz, z + h + j);
+            dan.intoArray(dz, z + 2 * h + j);
+            daz.intoArray(dzh, z + j);
+            dar.intoArray(dzh, z + h + j);
+            dan.mul(gr).intoArray(dzh, z + 2 * h + j);
+            dh.mul(gz).intoArray(dhd, ho + j);
+        }
+        super.gruBackwardRow(zx, hu, z, h, hT, hp, dhp, nx, first, gout, go, withOut, dz, dzh,
+                dhd, ho, end);
+    }
+}

@@ -1,0 +1,385 @@
+package dev.nnc.runtime.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nnc.runtime.model.Rng;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One contract per runtime operation with several implementations: the kernels in use (the
+ * Vector API ones in this test JVM, 8 float lanes) against the plain ones and the reference
+ * expression, on edge sizes (1, lanes − 1, lanes, lanes + 1, odd, several blocks) with ±0, NaN
+ * and ties among the values.
+ *
+ * <ul>
+ * <li>dense inference ({@code infer}): the bits of the plain loops — the bias, then fused
+ *     multiply-adds in ascending k — including where NaN and −0 fall;
+ * <li>dense training ({@code forward}, {@code gradWeights}, {@code gradInput}): the vector
+ *     kernels keep partial sums in registers and add them in another order, so they agree with
+ *     the exact sum within the bound of any summation order, (terms + 1) · 2^−24 · Σ|term|,
+ *     and a NaN among the inputs reaches the same outputs;
+ * <li>relu and its gradient: the bits of the expressions nnc emits, {@code z > 0f ? z : 0f} and
+ *     {@code g * (z > 0f ? 1f : 0f)};
+ * <li>max pooling with the positions of the maxima: the same outputs and positions (the first
+ *     of tied values) for every output width of 1 to 18 windows;
+ * <li>convolution: inference at stride 1 ({@link Conv2d#infer}) gives the bits of the plain loops (the
+ *     bias, then fused multiply-adds in ascending c, ky, kx), and the training forward pass
+ *     (matrix products over im2col columns, summed in another order) agrees within the bound of
+ *     any summation order, for 1, 7, 8, 9 filters, output widths down to 1, strides and
+ *     paddings, with ±0, NaN and ties among the inputs;
+ * <li>the recurrent cells' element-wise steps (rnn, lstm, gru forward; lstm backward): the same
+ *     bits for 1 to 65 units.
+ * </ul>
+ */
+class KernelContractTest {
+    private static final int[] EDGE = {1, 7, 8, 9, 15, 16, 17, 33};
+    private static final float[] SPECIAL = {0f, -0f, Float.NaN, 1f, 1f, -1f};
+
+    private static final DenseKernels VECTOR = Kernels.dense();
+    private static final DenseKernels SCALAR = Kernels.scalar();
+
+    @Test
+    void theKernelsInUseAreTheVectorOnes() {
+        assertEquals("vector-256", Kernels.name());
+    }
+
+    @Test
+    void denseInferenceGivesTheBitsOfThePlainLoops() {
+        for (int n : new int[] {1, 2, 3}) {
+            for (int in : EDGE) {
+                for (int out : EDGE) {
+                    Rng rng = new Rng(n * 10000L + in * 100L + out);
+                    float[] x = values(n * in, rng, true);
+                    float[] p = values(3 + in * out + out, rng, false);
+                    for (int b : new int[] {3 + in * out, -1}) {
+                        float[] want = new float[n * out];
+                        for (int i = 0; i < n; i++) {
+                            for (int j = 0; j < out; j++) {
+                                float s = b < 0 ? 0f : p[b + j];
+                                for (int k = 0; k < in; k++) {
+                                    s = Math.fma(x[i * in + k], p[3 + k * out + j], s);
+                                }
+                                want[i * out + j] = s;
+                            }
+                        }
+                        for (DenseKernels kern : new DenseKernels[] {VECTOR, SCALAR}) {
+                            float[] z = new float[n * out];
+                            kern.infer(x, 0, n, in, p, 3, b, out, z);
+                            bits(want, z, name(kern) + " infer n=" + n + " " + in + "→" + out
+                                    + " bias " + b);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void denseTrainingKernelsAgreeWithinTheBoundOfAnySummationOrder() {
+        for (int n : new int[] {1, 2, 3, 5}) {
+            for (int in : EDGE) {
+                for (int out : EDGE) {
+                    checkTraining(n, in, out);
+                }
+            }
+        }
+    }
+
+    private static void checkTraining(int n, int in, int out) {
+        Rng rng = new Rng(n * 7919L + in * 31L + out);
+        float[] x = values(n * in, rng, false);
+        float[] g = values(n * out, rng, false);
+        int w = 3;
+        int b = w + in * out;
+        float[] p = values(b + out, rng, false);
+        String what = "n=" + n + " " + in + "→" + out;
+        for (DenseKernels kern : new DenseKernels[] {VECTOR, SCALAR}) {
+            float[] z = new float[n * out];
+            kern.forward(x, n, in, p, w, b, out, z);
+            float[] gp = new float[p.length];
+            kern.gradWeights(x, n, in, g, out, gp, w, b);
+            float[] gx = new float[n * in];
+            kern.gradInput(g, n, out, p, w, in, gx);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < out; j++) {
+                    double s = p[b + j];
+                    double abs = Math.abs(p[b + j]);
+                    for (int k = 0; k < in; k++) {
+                        double t = (double) x[i * in + k] * p[w + k * out + j];
+                        s += t;
+                        abs += Math.abs(t);
+                    }
+                    within(s, abs, in + 1, z[i * out + j], name(kern) + " forward " + what);
+                }
+            }
+            for (int k = 0; k < in; k++) {
+                for (int j = 0; j < out; j++) {
+                    double s = 0;
+                    double abs = 0;
+                    for (int i = 0; i < n; i++) {
+                        double t = (double) x[i * in + k] * g[i * out + j];
+                        s += t;
+                        abs += Math.abs(t);
+                    }
+                    within(s, abs, n, gp[w + k * out + j], name(kern) + " dW " + what);
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < in; k++) {
+                    double s = 0;
+                    double abs = 0;
+                    for (int j = 0; j < out; j++) {
+                        double t = (double) g[i * out + j] * p[w + k * out + j];
+                        s += t;
+                        abs += Math.abs(t);
+                    }
+                    within(s, abs, out, gx[i * in + k], name(kern) + " dX " + what);
+                }
+            }
+            // a NaN in one input row reaches that row's outputs, and only those
+            float[] xn = x.clone();
+            xn[(n - 1) * in + in / 2] = Float.NaN;
+            kern.forward(xn, n, in, p, w, b, out, z);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < out; j++) {
+                    assertEquals(i == n - 1, Float.isNaN(z[i * out + j]), kern
+                            + " forward NaN " + what + " at " + i + "," + j);
+                }
+            }
+        }
+    }
+
+    /** |got − exact| ≤ (terms + 1) · 2^−24 · Σ|term|: the bound of any order of sums. */
+    private static void within(double exact, double abs, int terms, float got, String what) {
+        double bound = (terms + 1) * 0x1p-24 * abs + Float.MIN_VALUE;
+        assertTrue(Math.abs(got - exact) <= bound, what + ": " + got + ", exact " + exact
+                + ", allowed ±" + bound);
+    }
+
+    @Test
+    void reluAndItsGradientGiveTheBitsOfTheEmittedExpressions() {
+        for (int size = 0; size <= 40; size++) {
+            Rng rng = new Rng(size);
+            float[] z = values(size, rng, true);
+            float[] g = values(size, rng, true);
+            float[] want = new float[size];
+            float[] wantG = new float[size];
+            for (int t = 0; t < size; t++) {
+                want[t] = z[t] > 0f ? z[t] : 0f;
+                wantG[t] = g[t] * (z[t] > 0f ? 1f : 0f);
+            }
+            for (DenseKernels kern : new DenseKernels[] {VECTOR, SCALAR}) {
+                float[] y = new float[size + 1];
+                kern.relu(z, y, size);
+                bits(want, Arrays.copyOf(y, size), name(kern) + " relu size " + size);
+                assertEquals(0f, y[size], "relu wrote past size " + size);
+                float[] gx = new float[size];
+                kern.reluBackward(z, g, gx, size);
+                bits(wantG, gx, name(kern) + " relu gradient size " + size);
+            }
+        }
+    }
+
+    @Test
+    void maxPoolingGivesTheSameMaximaAndPositionsForEveryWidth() {
+        for (int ow = 1; ow <= 18; ow++) {
+            for (int[] g : new int[][] {{1, 2}, {3, 4}}) {
+                int c = g[0];
+                int h = g[1];
+                int w = 2 * ow + (ow % 3 == 0 ? 1 : 0);
+                int oh = h / 2;
+                int n = 2;
+                Rng rng = new Rng(ow * 10L + c);
+                float[] x = new float[n * c * h * w];
+                for (int t = 0; t < x.length; t++) {
+                    x[t] = SPECIAL[rng.nextInt(SPECIAL.length)];
+                }
+                String what = "c=" + c + " h=" + h + " w=" + w;
+                float[] wantY = new float[n * c * oh * ow];
+                int[] wantArg = new int[wantY.length];
+                SCALAR.maxPoolArg(x, n, c, h, w, 2, 2, 2, 2, oh, ow, wantY, wantArg);
+                for (int t = 0; t < wantY.length; t++) {
+                    assertEquals(Float.floatToIntBits(x[wantArg[t]]),
+                            Float.floatToIntBits(wantY[t]), "scalar position " + what);
+                }
+                float[] y = new float[wantY.length];
+                int[] arg = new int[wantY.length];
+                VECTOR.maxPoolArg(x, n, c, h, w, 2, 2, 2, 2, oh, ow, y, arg);
+                bits(wantY, y, "maxPoolArg " + what);
+                assertEquals(Arrays.toString(wantArg), Arrays.toString(arg), "positions "
+                        + what);
+                float[] inf = new float[wantY.length];
+                VECTOR.maxPool(x, n, c, h, w, 2, 2, 2, 2, oh, ow, inf);
+                bits(wantY, inf, "maxPool " + what);
+            }
+        }
+    }
+
+    @Test
+    void convolutionInferenceIsThePlainLoopsAndTrainingIsWithinTheBound() {
+        // c, h, w, f, kh, kw, stride, pad
+        int[][] geometries = {{1, 3, 3, 1, 3, 3, 1, 0}, {2, 5, 4, 7, 2, 2, 1, 0},
+            {3, 6, 9, 8, 3, 3, 1, 1}, {1, 7, 7, 9, 3, 3, 2, 1}, {2, 4, 17, 9, 1, 1, 1, 0},
+            {1, 9, 10, 16, 5, 5, 1, 2}, {2, 8, 8, 17, 3, 3, 2, 0}};
+        for (int[] g : geometries) {
+            int c = g[0];
+            int h = g[1];
+            int w = g[2];
+            int f = g[3];
+            int kh = g[4];
+            int kw = g[5];
+            int st = g[6];
+            int pad = g[7];
+            int oh = (h + 2 * pad - kh) / st + 1;
+            int ow = (w + 2 * pad - kw) / st + 1;
+            int n = 2;
+            Rng rng = new Rng(Arrays.hashCode(g));
+            float[] x = values(n * c * h * w, rng, true);
+            int wOff = 2;
+            int bOff = wOff + f * c * kh * kw;
+            float[] p = values(bOff + f, rng, false);
+            float[] want = new float[n * f * oh * ow];
+            double[] exact = new double[want.length];
+            double[] abs = new double[want.length];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < f; j++) {
+                    for (int oy = 0; oy < oh; oy++) {
+                        for (int ox = 0; ox < ow; ox++) {
+                            int t = ((i * f + j) * oh + oy) * ow + ox;
+                            float s = p[bOff + j];
+                            exact[t] = s;
+                            abs[t] = Math.abs(s);
+                            for (int ci = 0; ci < c; ci++) {
+                                for (int ky = 0; ky < kh; ky++) {
+                                    for (int kx = 0; kx < kw; kx++) {
+                                        int iy = oy * st - pad + ky;
+                                        int ix = ox * st - pad + kx;
+                                        float xv = iy < 0 || iy >= h || ix < 0 || ix >= w ? 0f
+                                                : x[((i * c + ci) * h + iy) * w + ix];
+                                        float wv = p[wOff + ((j * c + ci) * kh + ky) * kw + kx];
+                                        s = Math.fma(wv, xv, s);
+                                        exact[t] += (double) wv * xv;
+                                        abs[t] += Math.abs((double) wv * xv);
+                                    }
+                                }
+                            }
+                            want[t] = s;
+                        }
+                    }
+                }
+            }
+            String what = "conv " + Arrays.toString(g);
+            Conv2d conv = new Conv2d(c, h, w, f, kh, kw, st, st, pad, pad, oh, ow);
+            if (st == 1) { // strided inference is emitted loops (EmittedCodeContractTest)
+                float[] z = new float[want.length];
+                conv.infer(x, n, p, wOff, bOff, z);
+                bits(want, z, what + " infer");
+            }
+            float[] zt = new float[want.length];
+            conv.forward(x, n, p, wOff, bOff, zt);
+            for (int t = 0; t < want.length; t++) {
+                if (Double.isNaN(exact[t])) {
+                    assertTrue(Float.isNaN(zt[t]), what + " forward NaN at " + t);
+                } else {
+                    within(exact[t], abs[t], c * kh * kw + 1, zt[t], what + " forward at " + t);
+                }
+            }
+        }
+    }
+
+    @Test
+    void recurrentCellsGiveTheSameBitsForEveryWidth() {
+        for (int h : new int[] {1, 7, 8, 9, 17, 65}) {
+            for (int rows : new int[] {1, 2}) {
+                for (int cell : new int[] {SequenceKernels.RNN, SequenceKernels.LSTM,
+                    SequenceKernels.GRU}) {
+                    int gates = cell == SequenceKernels.LSTM ? 4
+                            : cell == SequenceKernels.GRU ? 3 : 1;
+                    Rng rng = new Rng(h * 100L + rows * 10L + cell);
+                    float[] zx = values(rows * gates * h, rng, true);
+                    float[] hu = values(rows * gates * h, rng, false);
+                    float[] st = values(2 * rows * h, rng, false);
+                    float[] p = values(h, rng, false);
+                    float[][] results = new float[2][];
+                    int k = 0;
+                    for (SequenceKernels sk : new SequenceKernels[] {SequenceKernels.get(),
+                        SequenceKernels.scalar()}) {
+                        float[] z = zx.clone();
+                        float[] u = hu.clone();
+                        float[] hT = st.clone();
+                        float[] cT = st.clone();
+                        switch (cell) {
+                            case SequenceKernels.LSTM -> sk.lstmForward(z, u, 0, rows, h, cT, hT,
+                                    0, rows * h);
+                            case SequenceKernels.GRU -> sk.gruForward(z, u, 0, rows, h, p, 0, hT,
+                                    0, rows * h);
+                            default -> sk.rnnForward(z, u, 0, rows, h, hT, rows * h);
+                        }
+                        results[k++] = concat(z, u, hT, cT);
+                    }
+                    bits(results[1], results[0], "cell " + cell + " h=" + h + " rows=" + rows);
+                }
+                Rng rng = new Rng(h * 3L + rows);
+                float[] zx = values(4 * h, rng, false);
+                float[] cT = values(2 * h, rng, false);
+                float[] dhp = values(h, rng, true);
+                float[] gout = values(h, rng, false);
+                float[] dc = values(h, rng, false);
+                for (boolean first : new boolean[] {false, true}) {
+                    float[][] results = new float[2][];
+                    int k = 0;
+                    for (SequenceKernels sk : new SequenceKernels[] {SequenceKernels.get(),
+                        SequenceKernels.scalar()}) {
+                        float[] dz = new float[4 * h];
+                        float[] d = dc.clone();
+                        sk.lstmBackwardRow(zx, 0, h, cT, 0, h, dhp, 0, first, gout, 0, true, d,
+                                0, dz, 0);
+                        results[k++] = concat(dz, d);
+                    }
+                    bits(results[1], results[0], "lstm backward h=" + h + " first " + first);
+                }
+            }
+        }
+    }
+
+    private static String name(DenseKernels kern) {
+        return kern.getClass().getSimpleName();
+    }
+
+    private static float[] concat(float[]... parts) {
+        int size = 0;
+        for (float[] a : parts) {
+            size += a.length;
+        }
+        float[] all = new float[size];
+        int at = 0;
+        for (float[] a : parts) {
+            System.arraycopy(a, 0, all, at, a.length);
+            at += a.length;
+        }
+        return all;
+    }
+
+    /** Values in [−2, 2), with the special ones (±0, NaN, ties) mixed in when asked. */
+    private static float[] values(int size, Rng rng, boolean special) {
+        float[] a = new float[size];
+        for (int i = 0; i < size; i++) {
+            a[i] = special && rng.nextInt(4) == 0 ? SPECIAL[rng.nextInt(SPECIAL.length)]
+                    : (float) (4 * rng.nextDouble() - 2);
+        }
+        return a;
+    }
+
+    /** The same bits, NaN's too (as {@link Float#floatToIntBits} sees them). */
+    private static void bits(float[] want, float[] got, String what) {
+        assertEquals(want.length, got.length, what);
+        for (int i = 0; i < want.length; i++) {
+            if (Float.floatToIntBits(want[i]) != Float.floatToIntBits(got[i])) {
+                throw new AssertionError(what + " at " + i + ": " + got[i] + ", want "
+                        + want[i]);
+            }
+        }
+    }
+}
