@@ -124,7 +124,7 @@ final class PredictCommand implements Callable<Integer> {
         json.put("model", model.name());
         json.put("count", rows.length);
         if (output == null) {
-            json.put("columns", List.of(lines.get(0).split(",", -1)));
+            json.put("columns", cells(lines.get(0)).stream().map(String::valueOf).toList());
             json.put("predictions", lines.subList(1, lines.size()).stream()
                     .map(PredictCommand::cells).toList());
             options.print(io, () -> json, () -> String.join("\n", lines) + "\n");
@@ -142,12 +142,39 @@ final class PredictCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    /** A row of the CSV output as JSON numbers: integers (class labels) as such. */
-    private static List<Object> cells(String line) {
+    /**
+     * A row of the CSV output as JSON values: integers (class labels) as such, other numbers as
+     * numbers, a class name as a string (quoted as {@link #csvField} writes it).
+     */
+    static List<Object> cells(String line) {
         List<Object> cells = new ArrayList<>();
-        for (String c : line.split(",", -1)) {
-            cells.add(c.matches("-?\\d{1,15}") ? (Object) Long.parseLong(c)
-                    : (Object) Double.parseDouble(c));
+        StringBuilder cell = new StringBuilder();
+        boolean quoted = false;
+        boolean wasQuoted = false;
+        for (int i = 0; i <= line.length(); i++) {
+            char ch = i < line.length() ? line.charAt(i) : ',';
+            if (quoted) {
+                if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    cell.append('"');
+                    i++;
+                } else if (ch == '"') {
+                    quoted = false;
+                } else {
+                    cell.append(ch);
+                }
+            } else if (ch == '"') {
+                quoted = true;
+                wasQuoted = true;
+            } else if (ch == ',') {
+                String c = cell.toString();
+                cells.add(wasQuoted ? c : c.matches("-?\\d{1,15}") ? (Object) Long.parseLong(c)
+                        : c.matches("-?[0-9.]+([eE][-+]?[0-9]+)?|NaN|-?Infinity")
+                        ? (Object) Double.parseDouble(c) : c);
+                cell.setLength(0);
+                wasQuoted = false;
+            } else {
+                cell.append(ch);
+            }
         }
         return cells;
     }

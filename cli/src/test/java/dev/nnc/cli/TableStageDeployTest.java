@@ -322,6 +322,15 @@ class TableStageDeployTest {
                 weights.toString());
         assertEquals(0, e.code(), e.all());
         assertTrue(e.out().contains("accuracy"), e.out());
+        DeployExamples.Run j = DeployExamples.nnc("predict", nn.toString(), "-w",
+                weights.toString(), "--input", test.toString(), "--json");
+        assertEquals(0, j.code(), j.all());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = (Map<String, Object>) Json.parse(j.out());
+        assertEquals(List.of("class", "p_heron", "p_owl", "p_wren"), json.get("columns"));
+        @SuppressWarnings("unchecked")
+        List<List<Object>> p = (List<List<Object>>) json.get("predictions");
+        assertEquals(predictedClass.get(0), p.get(0).get(0));
     }
 
     private static void sameBits(float want, float got, String form, int row, int j) {
