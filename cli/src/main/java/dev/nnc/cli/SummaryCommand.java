@@ -144,7 +144,8 @@ final class SummaryCommand implements Callable<Integer> {
         parts.add(t.batch() == 0 ? "full batch" : "batch " + t.batch());
         parts.add(t.shuffle() ? "shuffled" : "not shuffled");
         if (t.validation() > 0) {
-            parts.add("validation " + Fmt.literal(t.validation()));
+            parts.add("validation " + Fmt.literal(t.validation())
+                    + (t.stratify() ? " stratified" : ""));
         }
         if (t.stop() != null) {
             parts.add("stop when " + t.stop());

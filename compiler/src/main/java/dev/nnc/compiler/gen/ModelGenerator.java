@@ -192,11 +192,11 @@ public final class ModelGenerator {
                 args.build());
         b.add("$LL,\n", s.seed());
         ModelSpec.TrainSpec tr = s.train();
-        b.add("new $T($L, $L, $L, $L, $L, $L, $L, $L, $L, $L),\n", ModelSpec.TrainSpec.class,
+        b.add("new $T($L, $L, $L, $L, $L, $L, $L, $L, $L, $L)$L,\n", ModelSpec.TrainSpec.class,
                 tr.epochs(), tr.batch(), tr.shuffle(), stop(tr.stop()),
                 doubleLit(tr.validation()), tr.logEvery(), schedule(tr.schedule()),
                 doubleLit(tr.clipNorm()), doubleLit(tr.clipValue()),
-                early(tr.earlyStopping()));
+                early(tr.earlyStopping()), tr.stratify() ? ".withStratify(true)" : "");
         ModelSpec.DataSpec d = s.data();
         b.add("new $T($L, $L, $T.$L, $T.$L))", ModelSpec.DataSpec.class, source(d.train()),
                 source(d.test()), ModelSpec.Normalization.class, d.features().name(),

@@ -84,6 +84,8 @@ public final class Vocabulary {
         TRAIN_KEYS.put("epochs", "maximum number of passes over the training data (100)");
         TRAIN_KEYS.put("batch", "samples per update, or full (32)");
         TRAIN_KEYS.put("shuffle", "reshuffle the training samples before every epoch (true)");
+        TRAIN_KEYS.put("split", "how validation samples are drawn: random, or stratified "
+                + "(each class keeps its share)");
         TRAIN_KEYS.put("validation", "fraction of the training file held out for validation (0)");
         TRAIN_KEYS.put("stop", "end training early when this condition holds after an epoch");
         TRAIN_KEYS.put("log_every", "full metrics every this many epochs (automatic)");

@@ -89,7 +89,7 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
      */
     public record TrainSpec(int epochs, int batch, boolean shuffle, StopCondition stop,
             double validation, int logEvery, Schedule schedule, double clipNorm, double clipValue,
-            Schedule.EarlyStopping earlyStopping) {
+            Schedule.EarlyStopping earlyStopping, boolean stratify) {
         public TrainSpec {
             if (epochs < 0) {
                 throw new IllegalArgumentException("epochs < 0: " + epochs);
@@ -105,6 +105,14 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
             }
         }
 
+        /** A random (not stratified) validation split. */
+        public TrainSpec(int epochs, int batch, boolean shuffle, StopCondition stop,
+                double validation, int logEvery, Schedule schedule, double clipNorm,
+                double clipValue, Schedule.EarlyStopping earlyStopping) {
+            this(epochs, batch, shuffle, stop, validation, logEvery, schedule, clipNorm,
+                    clipValue, earlyStopping, false);
+        }
+
         /** Settings without schedule, clipping or early stopping. */
         public TrainSpec(int epochs, int batch, boolean shuffle, StopCondition stop,
                 double validation, int logEvery) {
@@ -114,13 +122,22 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
         /** Returns a copy that runs at most {@code e} epochs. */
         public TrainSpec withEpochs(int e) {
             return new TrainSpec(e, batch, shuffle, stop, validation, logEvery, schedule,
-                    clipNorm, clipValue, earlyStopping);
+                    clipNorm, clipValue, earlyStopping, stratify);
         }
 
         /** Returns a copy that logs every {@code n} epochs (0: automatically). */
         public TrainSpec withLogEvery(int n) {
             return new TrainSpec(epochs, batch, shuffle, stop, validation, n, schedule,
-                    clipNorm, clipValue, earlyStopping);
+                    clipNorm, clipValue, earlyStopping, stratify);
+        }
+
+        /**
+         * Returns a copy whose validation split keeps each class's share of the training data
+         * ({@code split: stratified}) when {@code s}, else draws the samples at random.
+         */
+        public TrainSpec withStratify(boolean s) {
+            return new TrainSpec(epochs, batch, shuffle, stop, validation, logEvery, schedule,
+                    clipNorm, clipValue, earlyStopping, s);
         }
     }
 
