@@ -4,12 +4,6 @@ import dev.nnc.runtime.io.DataException;
 import dev.nnc.runtime.model.ClassLabels;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -47,7 +41,6 @@ import java.util.Map;
  */
 public final class CsvReader {
     private static final int INITIAL_ROWS = 256;
-    private static final int BUFFER = 1 << 16;
     /** Whole numbers up to this size are exact in a float. */
     private static final double FLOAT_EXACT = 1 << 24;
 
@@ -157,113 +150,10 @@ public final class CsvReader {
         return (mb + step - 1) / step * step;
     }
 
-    /** The lines of a UTF-8 stream, decoded strictly, with the position of every bad byte. */
-    private static final class Lines {
-        private final Path file;
-        private final InputStream in;
-        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        private final ByteBuffer bytes = ByteBuffer.allocate(BUFFER).flip();
-        private final CharBuffer chars = CharBuffer.allocate(BUFFER).flip();
-        private boolean eof;
-        private boolean flushed;
-        private CoderResult pending;
-        private int skipCr;
-        long bytesRead;
-        int lineNo;
-
-        Lines(Path file, InputStream in) {
-            this.file = file;
-            this.in = in;
-        }
-
-        /** Reads the next line into {@code sb} (cleared first); false at the end of the file. */
-        boolean next(StringBuilder sb) throws IOException {
-            sb.setLength(0);
-            boolean any = false;
-            while (true) {
-                if (!chars.hasRemaining() && !refill(sb)) {
-                    if (any) {
-                        lineNo++;
-                    }
-                    return any;
-                }
-                char ch = chars.get();
-                if (skipCr > 0) {
-                    skipCr = 0;
-                    if (ch == '\n') {
-                        continue;
-                    }
-                }
-                any = true;
-                if (ch == '\n' || ch == '\r') {
-                    skipCr = ch == '\r' ? 1 : 0;
-                    lineNo++;
-                    return true;
-                }
-                sb.append(ch);
-                if (lineNo == 0 && sb.length() == 1 && ch == '\uFEFF') {
-                    sb.setLength(0);
-                }
-            }
-        }
-
-        /** Decodes more characters; false at the end of the file. */
-        private boolean refill(StringBuilder line) throws IOException {
-            if (pending != null) {
-                throw notUtf8(line);
-            }
-            chars.clear();
-            while (chars.position() == 0) {
-                if (!eof && bytes.remaining() < 8) {
-                    bytes.compact();
-                    int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
-                    if (n < 0) {
-                        eof = true;
-                    } else {
-                        bytes.position(bytes.position() + n);
-                        bytesRead += n;
-                    }
-                    bytes.flip();
-                }
-                CoderResult r = decoder.decode(bytes, chars, eof);
-                if (r.isError()) {
-                    pending = r;
-                    if (chars.position() == 0) {
-                        throw notUtf8(line);
-                    }
-                    break;
-                }
-                if (eof && !bytes.hasRemaining()) {
-                    if (!flushed) {
-                        decoder.flush(chars);
-                        flushed = true;
-                    }
-                    break;
-                }
-            }
-            chars.flip();
-            return chars.hasRemaining();
-        }
-
-        private DataException notUtf8(StringBuilder line) {
-            int n = Math.min(pending.length(), bytes.remaining());
-            StringBuilder hex = new StringBuilder();
-            for (int i = 0; i < n; i++) {
-                hex.append(i == 0 ? "" : " ")
-                        .append(String.format("%02x", bytes.get(bytes.position() + i) & 0xFF));
-            }
-            return new DataException(file + ":" + (lineNo + 1) + ":" + (line.length() + 1) + ": "
-                    + (n == 1 ? "byte " : "bytes ") + hex + (n == 1 ? " is" : " are")
-                    + " not UTF-8 (save the file as UTF-8)");
-        }
-    }
-
     /** One pass over a file: the header, then each row straight into the columns. */
     private static final class Parser {
         private final Path file;
-        private final Lines lines;
+        private final Utf8Lines lines;
         private final StringBuilder line = new StringBuilder();
         private final List<String> fields = new ArrayList<>();
         private List<String> names;
@@ -283,7 +173,7 @@ public final class CsvReader {
 
         Parser(Path file, InputStream in) {
             this.file = file;
-            this.lines = new Lines(file, in);
+            this.lines = new Utf8Lines(file, in);
         }
 
         private void readHeader() throws IOException {

@@ -8,6 +8,7 @@ import dev.nnc.runtime.model.Model;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.predict.Predictor;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -87,6 +88,33 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
     public record Fill(float[] values) {
         public Fill {
             Objects.requireNonNull(values, "values");
+        }
+
+        /**
+         * The column of each input of {@code src} as loaded: a CSV file's feature columns, a
+         * window's features repeated step by step; empty for other sources.
+         */
+        public static List<String> inputNames(DataSource src, LoadedData ld) {
+            if (src instanceof DataSource.Windows w) {
+                List<String> out = new java.util.ArrayList<>();
+                for (int s = 0; s < w.window().length(); s++) {
+                    out.addAll(w.window().features());
+                }
+                return out;
+            }
+            return ld.features();
+        }
+
+        /**
+         * The fill values of the missing inputs of {@code src}'s training data {@code all}, fitted
+         * on it as its {@code missing:} rules say, or {@code null} when nothing is filled.
+         */
+        public static Fill fit(DataSource src, Dataset all, List<String> names) {
+            if (src == null || !src.missingValues().any() || names.size() != all.inputSize()) {
+                return null;
+            }
+            Fill f = new Fill(src.missingValues().fit(all.x(), all.size(), names));
+            return f.isEmpty() ? null : f;
         }
 
         /** Whether no input has a fill value. */

@@ -248,10 +248,10 @@ public final class Training {
                     in, out, loss, null);
             all = ld.dataset();
             classes = ld.classes();
-            inputNames = inputNames(src, ld);
+            inputNames = Preprocessing.Fill.inputNames(src, ld);
         }
         checkShape(model, all, "training");
-        Preprocessing.Fill fill = fill(spec.data().train(), all, inputNames);
+        Preprocessing.Fill fill = Preprocessing.Fill.fit(spec.data().train(), all, inputNames);
         if (fill != null) {
             fill.apply(all.x(), all.size());
         }
@@ -269,7 +269,7 @@ public final class Training {
             int[] idx = identity(all.size());
             new Rng(seed ^ SPLIT_SALT).shuffle(idx, idx.length);
             if (ts.stratify()) {
-                idx = stratified(idx, all, nVal);
+                idx = ValidationSplit.stratified(idx, all, nVal);
             }
             val = all.subset(idx, 0, nVal);
             train = all.subset(idx, nVal, all.size());
@@ -489,68 +489,6 @@ public final class Training {
         return l;
     }
 
-    /**
-     * The shuffled sample order {@code idx} rearranged so that its first {@code nVal} samples
-     * hold each class in its share of {@code d} (largest remainders get the samples left over
-     * by rounding down), each class's samples in their shuffled order; the rest follow in
-     * their shuffled order. The class of a sample is its largest target (one-hot), or its one
-     * target rounded (0/1).
-     */
-    static int[] stratified(int[] idx, Dataset d, int nVal) {
-        int k = d.outputSize();
-        int n = idx.length;
-        int[] cls = new int[n];
-        int classes = k == 1 ? 2 : k;
-        int[] count = new int[classes];
-        float[] y = d.y();
-        for (int s = 0; s < n; s++) {
-            int c = 0;
-            if (k == 1) {
-                c = y[s] >= 0.5f ? 1 : 0;
-            } else {
-                for (int j = 1; j < k; j++) {
-                    c = y[s * k + j] > y[s * k + c] ? j : c;
-                }
-            }
-            cls[s] = c;
-            count[c]++;
-        }
-        int[] take = new int[classes];
-        double[] rest = new double[classes];
-        int taken = 0;
-        for (int c = 0; c < classes; c++) {
-            double share = (double) nVal * count[c] / n;
-            take[c] = (int) Math.floor(share);
-            rest[c] = share - take[c];
-            taken += take[c];
-        }
-        while (taken < nVal) {
-            int best = -1;
-            for (int c = 0; c < classes; c++) {
-                if (take[c] < count[c] && (best < 0 || rest[c] > rest[best])) {
-                    best = c;
-                }
-            }
-            take[best]++;
-            rest[best] = -1;
-            taken++;
-        }
-        int[] out = new int[n];
-        int v = 0;
-        int t = nVal;
-        int[] used = new int[classes];
-        for (int s : idx) {
-            int c = cls[s];
-            if (used[c] < take[c]) {
-                used[c]++;
-                out[v++] = s;
-            } else {
-                out[t++] = s;
-            }
-        }
-        return out;
-    }
-
     /** The number of validation samples for a fraction: rounded down, at least 1 if > 0. */
     static int validationCount(int size, double fraction) {
         if (fraction <= 0) {
@@ -570,34 +508,6 @@ public final class Training {
             return p.normalize();
         }
         return baseDir.resolve(p).normalize();
-    }
-
-    /**
-     * The column of each input of {@code src} as loaded: a CSV file's feature columns, a
-     * window's features repeated step by step; empty for other sources.
-     */
-    private static List<String> inputNames(DataSource src, LoadedData ld) {
-        if (src instanceof DataSource.Windows w) {
-            List<String> out = new java.util.ArrayList<>();
-            for (int s = 0; s < w.window().length(); s++) {
-                out.addAll(w.window().features());
-            }
-            return out;
-        }
-        return ld.features();
-    }
-
-    /**
-     * The fill values of the missing inputs of {@code src}'s training data {@code all}, fitted
-     * on it as its {@code missing:} rules say, or {@code null} when nothing is filled.
-     */
-    private static Preprocessing.Fill fill(DataSource src, Dataset all, List<String> names) {
-        if (src == null || !src.missingValues().any() || names.size() != all.inputSize()) {
-            return null;
-        }
-        Preprocessing.Fill f = new Preprocessing.Fill(src.missingValues().fit(all.x(),
-                all.size(), names));
-        return f.isEmpty() ? null : f;
     }
 
     private static void normalize(Dataset d, Preprocessing prep) {

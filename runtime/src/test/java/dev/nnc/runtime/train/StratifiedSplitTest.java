@@ -43,7 +43,7 @@ class StratifiedSplitTest {
         int[] idx = new int[100];
         Arrays.setAll(idx, i -> i);
         new Rng(5).shuffle(idx, idx.length);
-        int[] order = Training.stratified(idx, d, 20);
+        int[] order = ValidationSplit.stratified(idx, d, 20);
         // 18 + 1.4 + 0.6: the two samples left by rounding down go to the largest remainders
         assertEquals("[18, 1, 1]", Arrays.toString(classesOf(order, 0, 20, d)));
         assertEquals("[72, 6, 2]", Arrays.toString(classesOf(order, 20, 100, d)));
@@ -55,7 +55,7 @@ class StratifiedSplitTest {
         // the same counts whatever the shuffle: 9, 0.7 and 0.3 rounded by largest remainder
         for (long seed = 0; seed < 50; seed++) {
             new Rng(seed).shuffle(idx, idx.length);
-            int[] v = classesOf(Training.stratified(idx, d, 10), 0, 10, d);
+            int[] v = classesOf(ValidationSplit.stratified(idx, d, 10), 0, 10, d);
             assertEquals("[9, 1, 0]", Arrays.toString(v), "seed " + seed);
         }
     }
@@ -70,7 +70,7 @@ class StratifiedSplitTest {
         int[] idx = new int[40];
         Arrays.setAll(idx, i -> i);
         new Rng(1).shuffle(idx, idx.length);
-        assertEquals("[8, 2]", Arrays.toString(classesOf(Training.stratified(idx, d, 10), 0,
+        assertEquals("[8, 2]", Arrays.toString(classesOf(ValidationSplit.stratified(idx, d, 10), 0,
                 10, d)));
     }
 }
