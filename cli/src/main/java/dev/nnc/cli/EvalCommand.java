@@ -25,8 +25,10 @@ import picocli.CommandLine.ParentCommand;
                     + "the file names no test data, on its training data). The data goes "
                     + "through the preprocessing saved in the weights (scale, normalization), "
                     + "and class labels map to the classes of training.",
-            "Prints samples and loss, then accuracy for classifiers, or mse, rmse and r2 in the "
-                    + "labels' own units for regression."
+            "Prints samples and loss, then for classifiers accuracy, precision, recall and F1 "
+                    + "(macro and weighted means), ROC AUC for two classes, the per-class "
+                    + "measures and the confusion matrix; for regression mse, rmse, r2, mae and "
+                    + "mape (in percent, zero labels left out), in the labels' own units."
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -88,13 +90,11 @@ final class EvalCommand implements Callable<Integer> {
             all.putAll(m);
             io.out().println(Json.pretty(all));
         } else {
-            Table t = new Table(List.of("", ""));
-            t.row("model", model.name());
-            t.row("data", Models.display(csv));
-            for (Map.Entry<String, Object> e : m.entrySet()) {
-                t.row(e.getKey(), Fmt.metric(e.getValue()));
-            }
-            io.out().print(t);
+            Map<String, Object> all = new LinkedHashMap<>();
+            all.put("model", model.name());
+            all.put("data", Models.display(csv));
+            all.putAll(m);
+            io.out().print(MetricsText.of(all, List.of()));
         }
         return Main.OK;
     }

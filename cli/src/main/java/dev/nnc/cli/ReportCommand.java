@@ -27,9 +27,11 @@ import picocli.CommandLine.Spec;
             "Writes DIR/index.html and its PNG images for trained weights, as 'nnc train "
                     + "--report DIR' does at the end of training: the loss, metric and learning "
                     + "rate per epoch (from the history file), the fitted curve (one input, one "
-                    + "output) or the decision regions (two inputs, classes), the confusion "
-                    + "matrix with precision and recall (classifiers), the model diagram and "
-                    + "summary, the final metrics and the run's settings.",
+                    + "output) or the decision regions (two inputs, classes), predicted against "
+                    + "actual and the residuals (regression), the series and its forecasts "
+                    + "(windows), the confusion matrix with precision, recall and F1 "
+                    + "(classifiers), the model diagram and summary, the final metrics and the "
+                    + "run's settings with the preprocessing.",
             "The final metrics and settings are those nnc train saved in the weights; for "
                     + "weights saved otherwise, the metrics are measured now on the test data."
         },

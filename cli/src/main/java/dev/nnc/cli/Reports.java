@@ -58,6 +58,9 @@ final class Reports {
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, ?> e : m.entrySet()) {
             Object v = e.getValue();
+            if (!MetricsText.scalar(v)) {
+                continue;
+            }
             out.put(e.getKey(), e.getKey().equals("samples_per_s") && v instanceof Number n
                     ? Fmt.rate(n.doubleValue()) : Fmt.metric(v));
         }

@@ -37,6 +37,10 @@ import picocli.CommandLine.Spec;
             "Compiles the model in memory, trains it on the data its file names (paths relative "
                     + "to the .nn file), prints the final metrics and saves the weights with the "
                     + "normalization and class labels, so that eval and predict reuse them.",
+            "The final metrics measure the test data (else the training data) in full: for "
+                    + "classifiers precision, recall and F1 (macro and weighted), ROC AUC for two "
+                    + "classes, per class and the confusion matrix; for regression mse, rmse, "
+                    + "r2, mae and mape (in percent).",
             "Progress goes to stderr: a live line on a terminal, plain lines otherwise.",
             "The per-epoch history is saved next to the weights as <weights-stem>.history.csv.",
             "With --checkpoint-every N a checkpoint (parameters, optimizer state, epoch, random "
@@ -123,8 +127,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--report", paramLabel = "DIR",
             description = "Also write a report: DIR/index.html with the training curves, the "
-                    + "fit or decision regions, the confusion matrix, the model diagram and the "
-                    + "run's figures, as PNG images.")
+                    + "fit or decision regions, predicted against actual, the series, the "
+                    + "confusion matrix, the model diagram and the run's figures, as PNG images.")
     private Path report;
 
     @Option(names = "--checkpoint-every", paramLabel = "N",
@@ -335,14 +339,11 @@ final class TrainCommand implements Callable<Integer> {
                 + "': " + why);
     }
 
-    /** The final metrics, one per line, in the run's order. */
+    /**
+     * The final metrics, one per line, in the run's order; then the per-class measures and the
+     * confusion matrix of a classifier.
+     */
     static String table(Map<String, Object> metrics) {
-        Table t = new Table(List.of("metric", "value"), 1);
-        for (Map.Entry<String, Object> e : metrics.entrySet()) {
-            String v = e.getKey().equals("samples_per_s") && e.getValue() instanceof Number n
-                    ? Fmt.rate(n.doubleValue()) : Fmt.metric(e.getValue());
-            t.row(e.getKey(), v);
-        }
-        return t.toString();
+        return MetricsText.of(metrics, List.of("metric", "value"));
     }
 }

@@ -102,7 +102,14 @@ class ReportTest {
         String html = Files.readString(rep.resolve("index.html"), StandardCharsets.UTF_8);
         assertEquals(expected, imagesOf(html), "images of the page");
         for (String png : expected) {
-            assertPng(rep.resolve(png), png.equals("lr.png") ? 600 : 400, 200);
+            BufferedImage img = assertPng(rep.resolve(png), png.equals("lr.png") ? 600 : 400,
+                    200);
+            // drawn at twice the size the page shows it, for sharp text
+            Matcher m = Pattern.compile("<img src=\"" + Pattern.quote(png)
+                    + "\" width=\"(\\d+)\" height=\"(\\d+)\"").matcher(html);
+            assertTrue(m.find(), png);
+            assertEquals(2 * Integer.parseInt(m.group(1)), img.getWidth(), png);
+            assertEquals(2 * Integer.parseInt(m.group(2)), img.getHeight(), png);
         }
         for (String png : absent) {
             assertFalse(Files.exists(rep.resolve(png)), png + " should not be there");
@@ -144,7 +151,9 @@ class ReportTest {
                 html);
         assertTrue(html.contains("<td>dense2</td><td>dense(1)</td><td>[1]</td><td>3</td>"),
                 html);
-        assertTrue(html.contains("<th>precision</th><th>recall</th>"), html);
+        assertTrue(html.contains("<th>precision</th><th>recall</th><th>F1</th>"), html);
+        assertTrue(html.contains("<tr><th>macro mean</th>"), html);
+        assertEquals("none", cell(html, "preprocessing"));
         assertTrue(html.contains("data-images-loaded"), "the load check script");
 
         // one history row per epoch, the lr column constant
@@ -162,8 +171,9 @@ class ReportTest {
         Run r = nnc("train", res("line.nn"), "--quiet", "--out",
                 dir.resolve("line.safetensors").toString(), "--report", rep.toString());
         assertEquals(0, r.code(), r.all());
-        assertReport(rep, List.of("fit.png", "test.png", "loss.png", "metric.png",
-                "lr.png", "model.png"), List.of("regions.png", "confusion.png"));
+        assertReport(rep, List.of("fit.png", "test.png", "predicted.png", "residuals.png",
+                "loss.png", "metric.png", "lr.png", "model.png"), List.of("regions.png",
+                        "confusion.png", "series.png"));
         String html = Files.readString(rep.resolve("index.html"), StandardCharsets.UTF_8);
         assertEquals(printed(r.out(), "test_r2"), cell(html, "test_r2"));
     }
@@ -318,12 +328,38 @@ class ReportTest {
                 "--quiet", "--epochs", "200", "--out", dir.resolve("sine.safetensors").toString(),
                 "--report", rep.toString());
         assertEquals(0, r.code(), r.all());
-        assertReport(rep, List.of("fit.png", "test.png", "loss.png", "metric.png",
-                "lr.png", "model.png"), List.of("regions.png"));
+        assertReport(rep, List.of("fit.png", "test.png", "predicted.png", "residuals.png",
+                "loss.png", "metric.png", "lr.png", "model.png"), List.of("regions.png"));
         History h = History.read(dir.resolve("sine.history.csv"));
         assertEquals(List.of("epoch", "train_loss", "loss", "r2", "val_loss", "val_r2", "lr",
                 "seconds"), h.columns());
         assertEquals(200, h.rows().size());
+    }
+
+    @Test
+    void seriesExampleReportHasPredictedResidualsAndTheSeriesWithItsForecasts()
+            throws Exception {
+        Path rep = dir.resolve("sunspots");
+        Run r = nnc("train", examples().resolve("09-rnn/sunspots-ar.nn").toString(), "--quiet",
+                "--epochs", "20", "--out", dir.resolve("ss.safetensors").toString(), "--report",
+                rep.toString());
+        assertEquals(0, r.code(), r.all());
+        // twelve inputs (a window of 12 years): no fitted curve, but every regression figure
+        assertReport(rep, List.of("predicted.png", "residuals.png", "series.png", "loss.png",
+                "metric.png", "lr.png", "model.png"), List.of("fit.png", "regions.png"));
+        String html = Files.readString(rep.resolve("index.html"), StandardCharsets.UTF_8);
+        assertTrue(html.contains("<h3>Series and forecasts</h3>"), html);
+        assertTrue(html.contains("Predicted against actual"), html);
+        assertTrue(cell(html, "preprocessing").startsWith("min-max"), cell(html, "preprocessing"));
+        // the metrics nnc train printed, MAE and MAPE among them
+        for (String k : List.of("test_r2", "test_mae", "test_mape")) {
+            assertNotNull(printed(r.out(), k), k + "\n" + r.out());
+            assertEquals(printed(r.out(), k), cell(html, k), k + " in the page");
+        }
+        if (Files.isExecutable(CHROMIUM)) {
+            String dom = assertLoadsInChromium(rep, 7);
+            assertTrue(dom.contains("Series and forecasts"), "the series in the rendered page");
+        }
     }
 
     @Test
@@ -370,6 +406,26 @@ class ReportTest {
         return new String(out, StandardCharsets.UTF_8);
     }
 
+    /**
+     * Opens the report in {@code rep} in headless Chromium: all {@code images} images load, no
+     * error, nothing on the console. Returns the rendered DOM.
+     */
+    private String assertLoadsInChromium(Path rep, int images) throws Exception {
+        String url = rep.resolve("index.html").toUri().toString();
+        Path err = Files.createTempFile(dir, "chromium-dom", ".log");
+        String dom = chromium(Files.createTempDirectory(dir, "profile"), err, "--dump-dom", url);
+        Matcher body = Pattern.compile("<body([^>]*)>").matcher(dom);
+        assertTrue(body.find(), dom);
+        String attrs = body.group(1);
+        assertTrue(attrs.contains("data-images=\"" + images + "/" + images + "\""), attrs);
+        assertTrue(attrs.contains("data-images-loaded=\"true\""), attrs);
+        assertTrue(attrs.contains("data-errors=\"0\""), attrs);
+        // the page logs nothing: any console message is a fault
+        String log = Files.readString(err);
+        assertFalse(log.contains(":CONSOLE"), log);
+        return dom;
+    }
+
     @Test
     void chromiumLoadsEveryImageOfTheReportWithoutErrors() throws Exception {
         assumeTrue(Files.isExecutable(CHROMIUM), "no " + CHROMIUM + " (Debian's chromium "
@@ -380,18 +436,7 @@ class ReportTest {
                 dir.resolve("rings.safetensors").toString(), "--report", rep.toString());
         assertEquals(0, r.code(), r.all());
         String url = rep.resolve("index.html").toUri().toString();
-
-        Path err = dir.resolve("chromium-dom.log");
-        String dom = chromium(Files.createTempDirectory(dir, "profile"), err, "--dump-dom", url);
-        Matcher body = Pattern.compile("<body([^>]*)>").matcher(dom);
-        assertTrue(body.find(), dom);
-        String attrs = body.group(1);
-        assertTrue(attrs.contains("data-images=\"6/6\""), attrs);
-        assertTrue(attrs.contains("data-images-loaded=\"true\""), attrs);
-        assertTrue(attrs.contains("data-errors=\"0\""), attrs);
-        // the page logs nothing: any console message is a fault
-        String log = Files.readString(err);
-        assertFalse(log.contains(":CONSOLE"), log);
+        String dom = assertLoadsInChromium(rep, 6);
         assertTrue(dom.contains("id=\"summary\""), "the summary table in the rendered page");
 
         Path shot = dir.resolve("screenshot.png");

@@ -15,9 +15,9 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYTextAnnotation;
-import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.SymbolAxis;
+import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.DatasetRenderingOrder;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
@@ -46,32 +46,42 @@ final class Charts {
         new Color(0xfdd9b5), new Color(0xdadaeb), new Color(0xe0cfc9), new Color(0xf7d2e9),
         new Color(0xc2ecf1), new Color(0xececb4), new Color(0xe0e0e0)};
 
-    private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 16);
+    private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 18);
+    // NOTE: the page shows a chart at 60-100 % of its layout size (two side by side on a wide
+    // window): text of 14-15 units stays readable at 60 %.
+    static final Font TICKS = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
+    static final Font AXIS_LABEL = new Font(Font.SANS_SERIF, Font.PLAIN, 15);
 
     private Charts() {
     }
 
-    /** A series of a line chart: name, x and y (NaN y values are skipped), and how to draw it. */
+    /**
+     * A series of a line chart: name, x and y (NaN y values are skipped), and how to draw it;
+     * {@code dashed} for a line that joins sparse measurements.
+     */
     record Line(String name, double[] x, double[] y, Color color, boolean lines, boolean dots,
-            float width) {
+            float width, boolean dashed) {
+        /** A solid line. */
+        Line(String name, double[] x, double[] y, Color color, boolean lines, boolean dots,
+                float width) {
+            this(name, x, y, color, lines, dots, width, false);
+        }
     }
 
-    /** A line chart of {@code lines}; a log y axis when {@code logY} and every value is positive. */
-    static JFreeChart lines(String title, String xLabel, String yLabel, List<Line> lines,
-            boolean logY) {
+    /**
+     * A line chart of {@code lines} on the axes given (see {@link Axes}); NaN values are left
+     * out, so a measure taken at some epochs only is a line through the epochs it was taken at.
+     */
+    static JFreeChart lines(String title, ValueAxis x, ValueAxis y, List<Line> lines) {
         XYSeriesCollection data = new XYSeriesCollection();
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer();
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
         int i = 0;
         for (Line l : lines) {
             XYSeries s = new XYSeries(l.name(), false, true);
             for (int k = 0; k < l.x().length; k++) {
-                double y = l.y()[k];
-                if (Double.isFinite(y) && Double.isFinite(l.x()[k])) {
-                    s.add(l.x()[k], y, false);
-                    min = Math.min(min, y);
-                    max = Math.max(max, y);
+                double v = l.y()[k];
+                if (Double.isFinite(v) && Double.isFinite(l.x()[k])) {
+                    s.add(l.x()[k], v, false);
                 }
             }
             data.addSeries(s);
@@ -81,25 +91,51 @@ final class Charts {
             r.setSeriesPaint(i, l.color());
             r.setSeriesLinesVisible(i, l.lines());
             r.setSeriesShapesVisible(i, l.dots() && (sparse || !l.lines()));
-            r.setSeriesStroke(i, new BasicStroke(l.lines() && !sparse
-                    ? Math.min(l.width(), 1.2f) : l.width()));
+            float w = l.lines() && !sparse ? Math.min(l.width(), 1.2f) : l.width();
+            r.setSeriesStroke(i, l.dashed() ? new BasicStroke(w, BasicStroke.CAP_BUTT,
+                    BasicStroke.JOIN_ROUND, 10f, new float[] {6f, 4f}, 0f)
+                    : new BasicStroke(w));
             double d = l.lines() ? 5 : 4;
             r.setSeriesShape(i, new Ellipse2D.Double(-d / 2, -d / 2, d, d));
             i++;
         }
-        NumberAxis x = new NumberAxis(xLabel);
-        x.setAutoRangeIncludesZero(false);
-        NumberAxis y;
-        if (logY && min > 0 && max / min > 20) {
-            LogAxis log = new LogAxis(yLabel);
-            log.setSmallestValue(min / 2);
-            XYPlot plot = new XYPlot(data, x, log, r);
-            return finish(title, plot, lines.size() > 1);
-        }
-        y = new NumberAxis(yLabel);
-        y.setAutoRangeIncludesZero(false);
         XYPlot plot = new XYPlot(data, x, y, r);
         return finish(title, plot, lines.size() > 1);
+    }
+
+    /**
+     * A chart of data in its own units: both axes linear over the values' range (see
+     * {@link Axes#along}), with plain-number labels.
+     */
+    static JFreeChart xy(String title, String xLabel, String yLabel, List<Line> lines) {
+        double xmin = Double.POSITIVE_INFINITY;
+        double xmax = Double.NEGATIVE_INFINITY;
+        for (Line l : lines) {
+            for (double v : l.x()) {
+                if (Double.isFinite(v)) {
+                    xmin = Math.min(xmin, v);
+                    xmax = Math.max(xmax, v);
+                }
+            }
+        }
+        double[] y = yBounds(lines);
+        return lines(title, Axes.linear(xLabel, Axes.along(xmin, xmax)),
+                Axes.linear(yLabel, Axes.along(y[0], y[1])), lines);
+    }
+
+    /** The smallest and largest finite y of {@code lines}: {@code {min, max}}. */
+    static double[] yBounds(List<Line> lines) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (Line l : lines) {
+            for (double v : l.y()) {
+                if (Double.isFinite(v)) {
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
+                }
+            }
+        }
+        return new double[] {min, max};
     }
 
     /**
@@ -112,7 +148,7 @@ final class Charts {
      * @param px the points' x
      * @param py the points' y
      * @param pc the points' class index
-     * @param labels the class labels, by index
+     * @param labels the class names, by index, as the legend shows them
      */
     static JFreeChart regions(String title, String xLabel, String yLabel, double[] gx,
             double[] gy, int[] cls, double[] px, double[] py, int[] pc, List<String> labels) {
@@ -138,7 +174,7 @@ final class Charts {
         XYSeriesCollection points = new XYSeriesCollection();
         XYLineAndShapeRenderer dots = new XYLineAndShapeRenderer(false, true);
         for (int c = 0; c < labels.size(); c++) {
-            XYSeries s = new XYSeries("class " + labels.get(c), false, true);
+            XYSeries s = new XYSeries(labels.get(c), false, true);
             for (int k = 0; k < px.length; k++) {
                 if (pc[k] == c) {
                     s.add(px[k], py[k], false);
@@ -181,12 +217,9 @@ final class Charts {
         data.addSeries("counts", xyz);
         XYBlockRenderer r = new XYBlockRenderer();
         r.setPaintScale(new BluePaintScale(max));
-        String[] names = labels.stream().map(s -> "class " + s).toArray(String[]::new);
+        String[] names = labels.toArray(String[]::new);
         SymbolAxis x = new SymbolAxis("predicted class", names);
         SymbolAxis y = new SymbolAxis("true class", names);
-        Font ticks = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
-        x.setTickLabelFont(ticks);
-        y.setTickLabelFont(ticks);
         y.setInverted(true);
         XYPlot plot = new XYPlot(data, x, y, r);
         plot.setDomainGridlinesVisible(false);
@@ -211,7 +244,21 @@ final class Charts {
         plot.setOutlinePaint(new Color(0x999999));
         plot.setAxisOffset(RectangleInsets.ZERO_INSETS);
         plot.setOrientation(PlotOrientation.VERTICAL);
+        for (int i = 0; i < plot.getDomainAxisCount(); i++) {
+            plot.getDomainAxis(i).setTickLabelFont(TICKS);
+            plot.getDomainAxis(i).setLabelFont(AXIS_LABEL);
+        }
+        for (int i = 0; i < plot.getRangeAxisCount(); i++) {
+            plot.getRangeAxis(i).setTickLabelFont(TICKS);
+            plot.getRangeAxis(i).setLabelFont(AXIS_LABEL);
+        }
         JFreeChart chart = new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, legend);
+        if (chart.getLegend() != null) {
+            chart.getLegend().setItemFont(TICKS);
+        }
+        // NOTE: room on the right and at the top, so that the last tick label of an axis is
+        // not clipped at the image's edge.
+        chart.setPadding(new RectangleInsets(6, 6, 6, 22));
         chart.setTitle(new TextTitle(title, TITLE));
         chart.setBackgroundPaint(Color.WHITE);
         chart.setAntiAlias(true);
@@ -235,11 +282,18 @@ final class Charts {
         };
     }
 
-    /** Writes {@code chart} as a PNG of {@code w} × {@code h} pixels. */
+    /** The pixels per layout unit of the images: 2, for sharp text on the page. */
+    static final int SCALE = 2;
+
+    /**
+     * Writes {@code chart} laid out on {@code w} × {@code h} as a PNG of {@link #SCALE} times as
+     * many pixels each way; the page shows it at {@code w} × {@code h}.
+     */
     static void png(JFreeChart chart, int w, int h, Path file) {
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        BufferedImage img = new BufferedImage(w * SCALE, h * SCALE, BufferedImage.TYPE_INT_RGB);
         java.awt.Graphics2D g = img.createGraphics();
         try {
+            g.scale(SCALE, SCALE);
             chart.draw(g, new Rectangle(0, 0, w, h));
         } finally {
             g.dispose();

@@ -6,22 +6,24 @@ import dev.nnc.runtime.data.DataLoader;
 import dev.nnc.runtime.data.Dataset;
 import dev.nnc.runtime.data.LoadedData;
 import dev.nnc.runtime.data.Preprocessing;
-import dev.nnc.runtime.model.ClassLabels;
 import dev.nnc.runtime.model.Model;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.predict.Prediction;
 import dev.nnc.runtime.predict.Predictor;
+import dev.nnc.runtime.train.Confusion;
 import dev.nnc.runtime.train.Metrics;
-import java.awt.Color;
+import dev.nnc.runtime.train.Training;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jfree.chart.JFreeChart;
 
 /**
  * The report of a trained model: a self-contained {@code index.html} and the PNG images it shows,
@@ -29,24 +31,27 @@ import java.util.Map;
  *
  * <p>What it holds, when it applies:
  * <ul>
- * <li>{@code loss.png}: the loss per epoch, training (the epoch's mean batch loss, and the whole
- *     training part where it was measured) and validation; {@code metric.png}: accuracy or R²,
- *     training and validation; {@code lr.png}: the learning rate per epoch (from the history);
+ * <li>{@code loss.png}, {@code metric.png} (accuracy or R²) and {@code lr.png} per epoch, from
+ *     the history (see {@link TrainingCurves});
  * <li>{@code fit.png} and {@code test.png} for one input and one output (regression): the fitted
  *     curve over the training points, and the model over the test points;
+ * <li>{@code predicted.png}, {@code residuals.png} for every regression, {@code series.png} for
+ *     one trained on windows (see {@link RegressionFigures});
  * <li>{@code regions.png} for two inputs and a class output: the decision regions over the
  *     training points;
  * <li>{@code confusion.png} for classifiers: the confusion matrix on the test data (the training
- *     data when the model names no test data), with per-class precision and recall in the page;
+ *     data when the model names no test data), with per-class precision, recall and F1 and their
+ *     macro and weighted means in the page (from the runtime's {@code Confusion});
  * <li>{@code model.png}: the model diagram, and the layer table (the summary);
- * <li>the final metrics and the run's settings, as the caller gives them.
+ * <li>the final metrics and the run's settings, as the caller gives them, and the preprocessing.
  * </ul>
- * Charts are drawn headless; the page needs no network and no script to show, and carries a small
+ * Charts are drawn headless, at twice their size on the page ({@link Charts#png}); the page needs no network and no script to show, and carries a small
  * script that marks, on load, whether every image loaded ({@code data-images-loaded} on body).
  */
 public final class Report {
     static final int W = 800;
     static final int H = 450;
+    static final int LR_H = 280;
     private static final int GRID = 150;
 
     private Report() {
@@ -96,7 +101,10 @@ public final class Report {
         int inputs = in.model().inputSize();
         int outputs = in.model().outputSize();
         if (!spec.loss().isClassification() && inputs == 1 && outputs == 1 && train != null) {
-            fit(in, train, test, dir, page, images);
+            RegressionFigures.curve(in, train, test, dir, page, images);
+        }
+        if (!spec.loss().isClassification() && train != null) {
+            RegressionFigures.write(in, train, test, dir, page, images);
         }
         if (classifier && inputs == 2 && train != null) {
             regions(in, train, test, dir, page, images);
@@ -141,107 +149,28 @@ public final class Report {
 
     private static void curves(History h, ModelSpec spec, Path dir, Page page,
             List<Path> images) {
-        double[] epoch = h.values("epoch");
-        List<Charts.Line> loss = new ArrayList<>();
-        loss.add(new Charts.Line("training, mean batch loss", epoch, h.values("train_loss"),
-                new Color(0x9ecae1), true, false, 1.2f));
-        if (h.has("loss")) {
-            loss.add(new Charts.Line("training set", epoch, h.values("loss"), Charts.STRONG[0],
-                    true, true, 2f));
-        }
-        if (h.has("val_loss")) {
-            loss.add(new Charts.Line("validation set", epoch, h.values("val_loss"),
-                    Charts.STRONG[1], true, true, 2f));
-        }
-        String lossName = spec.loss().id();
         Path p = dir.resolve("loss.png");
-        Charts.png(Charts.lines("Loss (" + lossName + ") per epoch", "epoch", "loss", loss, true),
-                W, H, p);
+        Charts.png(TrainingCurves.loss(h, spec), W, H, p);
         images.add(p);
         page.image("Loss", p, "The loss per epoch: the mean of the epoch's batch losses (every "
                 + "epoch), and the loss over the whole training and validation sets where the "
                 + "trainer measured it (logged epochs, the last one, and those the stop "
                 + "condition reads).");
-
-        String q = spec.loss().isClassification() ? "accuracy" : "r2";
-        if (h.has(q) || h.has("val_" + q)) {
-            List<Charts.Line> m = new ArrayList<>();
-            if (h.has(q)) {
-                m.add(new Charts.Line("training set", epoch, h.values(q), Charts.STRONG[0], true,
-                        true, 2f));
-            }
-            if (h.has("val_" + q)) {
-                m.add(new Charts.Line("validation set", epoch, h.values("val_" + q),
-                        Charts.STRONG[1], true, true, 2f));
-            }
-            String label = q.equals("r2") ? "R²" : "accuracy";
+        JFreeChart metric = TrainingCurves.metric(h, spec);
+        if (metric != null) {
+            String label = spec.loss().isClassification() ? "Accuracy" : "R²";
             Path mp = dir.resolve("metric.png");
-            Charts.png(Charts.lines(cap(label) + " per epoch", "epoch", label, m, false), W, H,
-                    mp);
+            Charts.png(metric, W, H, mp);
             images.add(mp);
-            page.image(cap(label), mp, cap(label) + " over the training and validation sets, "
-                    + "at the epochs where it was measured.");
+            page.image(label, mp, label + " over the training and validation sets, at the "
+                    + "epochs where it was measured.");
         }
         if (h.has("lr")) {
             Path lp = dir.resolve("lr.png");
-            Charts.png(Charts.lines("Learning rate per epoch", "epoch", "learning rate",
-                    List.of(new Charts.Line("lr", epoch, h.values("lr"), Charts.STRONG[2], true,
-                            false, 2f)), false), W, 260, lp);
+            Charts.png(TrainingCurves.rate(h, spec), W, LR_H, lp);
             images.add(lp);
             page.image("Learning rate", lp, "The optimizer's learning rate in each epoch ("
                     + spec.optimizer().name() + ").");
-        }
-    }
-
-    private static void fit(Input in, LoadedData train, LoadedData test, Path dir, Page page,
-            List<Path> images) {
-        Predictor pr = new Predictor(in.model(), in.prep());
-        Dataset d = train.dataset();
-        double[] tx = column(d.x(), d.size(), 1, 0);
-        double[] ty = column(d.y(), d.size(), 1, 0);
-        double lo = min(tx);
-        double hi = max(tx);
-        if (test != null) {
-            lo = Math.min(lo, min(column(test.dataset().x(), test.dataset().size(), 1, 0)));
-            hi = Math.max(hi, max(column(test.dataset().x(), test.dataset().size(), 1, 0)));
-        }
-        int n = 400;
-        double[] gx = new double[n];
-        double[][] rows = new double[n][1];
-        for (int i = 0; i < n; i++) {
-            gx[i] = lo + (hi - lo) * i / (n - 1);
-            rows[i][0] = gx[i];
-        }
-        double[] gy = first(pr.predict(rows));
-        String xName = name(train.features(), 0, "x");
-        String yName = name(train.labels(), 0, "y");
-        Path p = dir.resolve("fit.png");
-        Charts.png(Charts.lines("Fitted curve over the training data", xName, yName, List.of(
-                new Charts.Line("training samples", tx, ty, new Color(0x7f7f7f), false, true, 1f),
-                new Charts.Line("model", gx, gy, Charts.STRONG[1], true, false, 2.5f)), false),
-                W, H, p);
-        images.add(p);
-        page.image("Fitted curve", p, "The model's output over the range of the data, drawn "
-                + "over the " + d.size() + " training samples (validation part included).");
-        if (test != null) {
-            Dataset t = test.dataset();
-            double[] sx = column(t.x(), t.size(), 1, 0);
-            double[] sy = column(t.y(), t.size(), 1, 0);
-            double[][] srows = new double[t.size()][1];
-            for (int i = 0; i < sx.length; i++) {
-                srows[i][0] = sx[i];
-            }
-            double[] sp = first(pr.predict(srows));
-            int[] order = order(sx);
-            Path tp = dir.resolve("test.png");
-            Charts.png(Charts.lines("Model on the test data", xName, yName, List.of(
-                    new Charts.Line("test samples", pick(sx, order), pick(sy, order),
-                            Charts.STRONG[0], false, true, 1f),
-                    new Charts.Line("model", pick(sx, order), pick(sp, order), Charts.STRONG[1],
-                            true, false, 2.5f)), false), W, H, tp);
-            images.add(tp);
-            page.image("Test curve", tp, "The model's answers at the " + t.size()
-                    + " test inputs, against the test labels.");
         }
     }
 
@@ -281,7 +210,7 @@ public final class Report {
         Path p = dir.resolve("regions.png");
         Charts.png(Charts.regions("Decision regions over the training data",
                 name(train.features(), 0, "x1"), name(train.features(), 1, "x2"), gx, gy, cls,
-                x0, x1, pc, labels(in)), W, (int) (W * 0.75), p);
+                x0, x1, pc, shown(labels(in))), W, (int) (W * 0.75), p);
         images.add(p);
         page.image("Decision regions", p, "The class the model gives each point of the plane "
                 + "(pale), and the " + d.size() + " training samples in the color of their true "
@@ -310,7 +239,7 @@ public final class Report {
         Path p = dir.resolve("confusion.png");
         int side = Math.min(W, 260 + 90 * k);
         Charts.png(Charts.confusion("Confusion matrix, " + which + " data (" + d.size()
-                + " samples)", m, labels), side + 80, side, p);
+                + " samples)", m, shown(labels)), side + 80, side, p);
         images.add(p);
         page.confusion(p, which, m, labels);
     }
@@ -326,18 +255,23 @@ public final class Report {
 
     /** The class labels as the data writes them, by output index. */
     static List<String> labels(Input in) {
-        ClassLabels cl = in.prep().classes();
-        int k = Math.max(2, in.model().outputSize());
+        return Training.classNames(in.prep().classes(), Math.max(2, in.model().outputSize()));
+    }
+
+    /**
+     * Class names as charts show them: a name the data gives as is ({@code setosa}), a number
+     * as {@code class 3}.
+     */
+    static List<String> shown(List<String> labels) {
         List<String> l = new ArrayList<>();
-        for (int i = 0; i < k; i++) {
-            l.add(cl != null && cl.size() == k ? ClassLabels.format(cl.label(i))
-                    : Integer.toString(i));
+        for (String s : labels) {
+            l.add(s.matches("-?[0-9][0-9.eE+-]*") ? "class " + s : s);
         }
         return l;
     }
 
     /** The name of column {@code i}, or {@code fallback} when the data has no names. */
-    private static String name(List<String> names, int i, String fallback) {
+    static String name(List<String> names, int i, String fallback) {
         return i < names.size() && !names.get(i).isBlank() ? names.get(i) : fallback;
     }
 
@@ -350,7 +284,7 @@ public final class Report {
         return g;
     }
 
-    private static double[] column(float[] v, int n, int width, int col) {
+    static double[] column(float[] v, int n, int width, int col) {
         double[] c = new double[n];
         for (int i = 0; i < n; i++) {
             c[i] = v[i * width + col];
@@ -358,27 +292,7 @@ public final class Report {
         return c;
     }
 
-    private static double[] first(double[][] rows) {
-        double[] c = new double[rows.length];
-        for (int i = 0; i < c.length; i++) {
-            c[i] = rows[i][0];
-        }
-        return c;
-    }
 
-    private static int[] order(double[] v) {
-        return java.util.stream.IntStream.range(0, v.length).boxed()
-                .sorted((a, b) -> Double.compare(v[a], v[b])).mapToInt(Integer::intValue)
-                .toArray();
-    }
-
-    private static double[] pick(double[] v, int[] idx) {
-        double[] r = new double[idx.length];
-        for (int i = 0; i < idx.length; i++) {
-            r[i] = v[idx[i]];
-        }
-        return r;
-    }
 
     private static double min(double[] v) {
         double m = Double.POSITIVE_INFINITY;
@@ -401,7 +315,7 @@ public final class Report {
     }
 
     /** The HTML page, built section by section. */
-    private static final class Page {
+    static final class Page {
         private final Input in;
         private final StringBuilder charts = new StringBuilder();
         private final StringBuilder data = new StringBuilder();
@@ -414,7 +328,7 @@ public final class Report {
         void image(String title, Path p, String caption) {
             StringBuilder sb = p.getFileName().toString().matches("loss.png|metric.png|lr.png")
                     ? charts : data;
-            int h = p.getFileName().toString().equals("lr.png") ? 260
+            int h = p.getFileName().toString().equals("lr.png") ? LR_H
                     : p.getFileName().toString().equals("regions.png") ? (int) (W * 0.75) : H;
             figure(sb, title, p.getFileName().toString(), W, h, caption);
         }
@@ -425,29 +339,36 @@ public final class Report {
             figure(data, "Confusion matrix", p.getFileName().toString(), side + 80, side,
                     "Rows: the true class; columns: the class the model gives; on the " + which
                             + " data.");
-            data.append("<table class=\"num\"><caption>Per class, ").append(esc(which))
-                    .append(" data</caption>\n<tr><th>class</th><th>samples</th>"
-                            + "<th>predicted</th><th>precision</th><th>recall</th></tr>\n");
-            long total = 0;
-            long correct = 0;
-            for (int c = 0; c < k; c++) {
-                long support = 0;
-                long predicted = 0;
-                for (int j = 0; j < k; j++) {
-                    support += m[c][j];
-                    predicted += m[j][c];
+            Confusion c = new Confusion(k);
+            for (int t = 0; t < k; t++) {
+                for (int q = 0; q < k; q++) {
+                    for (long i = 0; i < m[t][q]; i++) {
+                        c.add(t, q);
+                    }
                 }
-                total += support;
-                correct += m[c][c];
-                data.append("<tr><td>").append(esc(labels.get(c))).append("</td><td>")
-                        .append(support).append("</td><td>").append(predicted)
-                        .append("</td><td>").append(ratio(m[c][c], predicted))
-                        .append("</td><td>").append(ratio(m[c][c], support))
+            }
+            data.append("<table class=\"num\" id=\"classes\"><caption>Per class, ")
+                    .append(esc(which)).append(" data</caption>\n<tr><th>class</th>"
+                            + "<th>samples</th><th>predicted</th><th>precision</th>"
+                            + "<th>recall</th><th>F1</th></tr>\n");
+            for (int q = 0; q < k; q++) {
+                data.append("<tr><td>").append(esc(labels.get(q))).append("</td><td>")
+                        .append(c.support(q)).append("</td><td>").append(c.predicted(q))
+                        .append("</td><td>").append(fixed(c.precision(q))).append("</td><td>")
+                        .append(fixed(c.recall(q))).append("</td><td>").append(fixed(c.f1(q)))
                         .append("</td></tr>\n");
             }
-            data.append("<tr><th>all</th><td>").append(total).append("</td><td>").append(total)
-                    .append("</td><td colspan=\"2\">accuracy ").append(ratio(correct, total))
-                    .append("</td></tr>\n</table>\n");
+            data.append("<tr><th>macro mean</th><td></td><td></td><td>")
+                    .append(fixed(c.macroPrecision())).append("</td><td>")
+                    .append(fixed(c.macroRecall())).append("</td><td>")
+                    .append(fixed(c.macroF1())).append("</td></tr>\n");
+            data.append("<tr><th>weighted mean</th><td></td><td></td><td>")
+                    .append(fixed(c.weightedPrecision())).append("</td><td>")
+                    .append(fixed(c.weightedRecall())).append("</td><td>")
+                    .append(fixed(c.weightedF1())).append("</td></tr>\n");
+            data.append("<tr><th>all</th><td>").append(c.total()).append("</td><td>")
+                    .append(c.total()).append("</td><td colspan=\"3\">accuracy ")
+                    .append(fixed(c.accuracy())).append("</td></tr>\n</table>\n");
         }
 
         void model(String file, int w, int h) {
@@ -505,7 +426,9 @@ public final class Report {
                     .append(" · trained model report by nnc</p>\n");
             sb.append("<div class=\"row\">\n");
             table(sb, "Final metrics", "metrics", in.metrics());
-            table(sb, "Run", "settings", in.settings());
+            Map<String, String> settings = new LinkedHashMap<>(in.settings());
+            settings.put("preprocessing", in.prep().describe(m.spec().loss()));
+            table(sb, "Run", "settings", settings);
             sb.append("</div>\n");
             if (data.length() > 0) {
                 sb.append("<h2>The model on its data</h2>\n<div class=\"figs\">\n")
@@ -533,8 +456,8 @@ public final class Report {
             sb.append("</table>\n");
         }
 
-        private static String ratio(long a, long b) {
-            return b == 0 ? "–" : String.format(Locale.ROOT, "%.3f", (double) a / b);
+        private static String fixed(double v) {
+            return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.3f", v);
         }
 
         private static String count(long n) {

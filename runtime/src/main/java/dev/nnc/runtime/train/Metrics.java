@@ -2,6 +2,8 @@ package dev.nnc.runtime.train;
 
 import dev.nnc.runtime.model.ModelSpec;
 
+import java.util.Arrays;
+
 /**
  * Quality measures of outputs {@code out} against targets {@code y}, both {@code n} samples of
  * {@code k} values, sample-major.
@@ -16,6 +18,11 @@ import dev.nnc.runtime.model.ModelSpec;
  * otherwise, the largest output is at the target's largest value (argmax, one-hot targets).
  * For a sequence output [T,K] ({@code k = T·K} values per sample, {@code steps = T}), each step is
  * judged so on its own K values, and a sample counts as correct only when every step is right.
+ *
+ * <p>The other measures, each defined here once and used by {@code nnc train}, {@code eval} and
+ * the report: {@link #mae}, {@link #mape}, {@link #rocAuc}, and through the
+ * {@link Accumulator} of a single-label classifier its {@link Confusion} matrix (precision, recall
+ * and F1 per class, macro and weighted).
  */
 public final class Metrics {
     // NOTE: probabilities are clamped to [EPS, 1 - EPS] before a log, so a confident wrong answer
@@ -38,6 +45,61 @@ public final class Metrics {
     /** Coefficient of determination {@code 1 - SS_res / SS_tot}; NaN when all targets are equal. */
     public static double r2(float[] out, float[] y, int n, int k) {
         return new Accumulator(ModelSpec.Loss.MSE, k).add(out, y, n).r2();
+    }
+
+    /** Mean of the absolute errors over all {@code n * k} values. */
+    public static double mae(float[] out, float[] y, int n, int k) {
+        return new Accumulator(ModelSpec.Loss.MSE, k).add(out, y, n).mae();
+    }
+
+    /**
+     * Mean absolute percentage error, in percent: {@code 100 · mean(|out - y| / |y|)}.
+     * NOTE: a value whose target is 0 has no percentage error and is left out of the mean (the
+     * other values still count); NaN when every target is 0. {@link #mae} covers those.
+     */
+    public static double mape(float[] out, float[] y, int n, int k) {
+        return new Accumulator(ModelSpec.Loss.MSE, k).add(out, y, n).mape();
+    }
+
+    /**
+     * The area under the ROC curve of scores {@code score} for samples whose class is
+     * {@code positive}: the chance that a positive sample scores above a negative one, a tie
+     * counting one half (the Mann–Whitney statistic, with tied scores given their mean rank).
+     * NaN when only one class occurs.
+     *
+     * <p>Example: scores {@code 0.1, 0.4, 0.4, 0.8} of classes {@code no, yes, no, yes}: of the
+     * four positive–negative pairs, (0.4, 0.1), (0.8, 0.1), (0.8, 0.4) are ordered right and
+     * (0.4, 0.4) is a tie: AUC = 3.5 / 4 = 0.875.
+     */
+    public static double rocAuc(double[] score, boolean[] positive, int n) {
+        Integer[] idx = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        Arrays.sort(idx, (a, b) -> Double.compare(score[a], score[b]));
+        long pos = 0;
+        double rankSum = 0;
+        int i = 0;
+        while (i < n) {
+            int j = i;
+            while (j + 1 < n && score[idx[j + 1]] == score[idx[i]]) {
+                j++;
+            }
+            // ranks i+1 .. j+1 share their mean
+            double rank = (i + j + 2) / 2.0;
+            for (int q = i; q <= j; q++) {
+                if (positive[idx[q]]) {
+                    pos++;
+                    rankSum += rank;
+                }
+            }
+            i = j + 1;
+        }
+        long neg = n - pos;
+        if (pos == 0 || neg == 0) {
+            return Double.NaN;
+        }
+        return (rankSum - pos * (pos + 1) / 2.0) / ((double) pos * neg);
     }
 
     /** The steps of an output of shape {@code shape}: T for a sequence [T,K], else 1. */
@@ -117,6 +179,13 @@ public final class Metrics {
         private double ref;
         private double sumY;
         private double sumY2;
+        private double sumAbs;
+        private double sumApe;
+        private long apeValues;
+        private final Confusion confusion;
+        private double[] scores;
+        private boolean[] positives;
+        private int scored;
 
         /** Sums for outputs of width {@code k} under {@code loss} (which decides accuracy). */
         public Accumulator(ModelSpec.Loss loss, int k) {
@@ -134,6 +203,27 @@ public final class Metrics {
             this.loss = loss;
             this.k = k;
             this.steps = steps;
+            this.confusion = steps == 1 && singleLabel(loss, k) ? new Confusion(Math.max(2, k))
+                    : null;
+        }
+
+        /** One sigmoid output under binary cross-entropy, or softmax classes. */
+        private static boolean singleLabel(ModelSpec.Loss loss, int k) {
+            return loss == ModelSpec.Loss.BINARY_CROSS_ENTROPY && k == 1
+                    || loss == ModelSpec.Loss.CROSS_ENTROPY && k > 1;
+        }
+
+        /**
+         * Also keeps each sample's score of the positive class, for {@link #rocAuc()}, when the
+         * classifier has two classes (one sigmoid output, or a softmax over two); the only
+         * allocation of the accumulator after construction.
+         */
+        public Accumulator keepScores() {
+            if (confusion != null && confusion.classes() == 2 && scores == null) {
+                scores = new double[64];
+                positives = new boolean[64];
+            }
+            return this;
         }
 
         /** Adds {@code n} samples. */
@@ -148,11 +238,19 @@ public final class Metrics {
             for (int i = 0; i < len; i++) {
                 double d = out[i] - y[i];
                 ssRes += d * d;
+                sumAbs += Math.abs(d);
+                if (y[i] != 0) {
+                    sumApe += Math.abs(d / y[i]);
+                    apeValues++;
+                }
                 double t = y[i] - ref;
                 sumY += t;
                 sumY2 += t * t;
             }
             values += len;
+            if (confusion != null) {
+                count(out, y, n);
+            }
             if (steps > 1) {
                 int w = k / steps;
                 boolean perValue = w == 1 || loss == ModelSpec.Loss.BINARY_CROSS_ENTROPY;
@@ -191,6 +289,38 @@ public final class Metrics {
             return this;
         }
 
+        private void count(float[] out, float[] y, int n) {
+            for (int s = 0; s < n; s++) {
+                int truth;
+                int predicted;
+                double score;
+                if (k == 1) {
+                    truth = y[s] >= 0.5f ? 1 : 0;
+                    predicted = out[s] >= 0.5f ? 1 : 0;
+                    score = out[s];
+                } else {
+                    truth = argmax(y, s * k, k);
+                    predicted = argmax(out, s * k, k);
+                    score = k == 2 ? out[s * k + 1] : 0;
+                }
+                confusion.add(truth, predicted);
+                if (scores != null) {
+                    if (scored == scores.length) {
+                        scores = Arrays.copyOf(scores, scored * 2);
+                        positives = Arrays.copyOf(positives, scored * 2);
+                    }
+                    scores[scored] = score;
+                    positives[scored] = truth == 1;
+                    scored++;
+                }
+            }
+        }
+
+        /** The loss the outputs are judged under. */
+        public ModelSpec.Loss loss() {
+            return loss;
+        }
+
         /** Mean squared error so far. */
         public double mse() {
             return values == 0 ? Double.NaN : ssRes / values;
@@ -199,6 +329,32 @@ public final class Metrics {
         /** Root mean squared error so far. */
         public double rmse() {
             return Math.sqrt(mse());
+        }
+
+        /** Mean absolute error so far. */
+        public double mae() {
+            return values == 0 ? Double.NaN : sumAbs / values;
+        }
+
+        /** Mean absolute percentage error so far, in percent (see {@link Metrics#mape}). */
+        public double mape() {
+            return apeValues == 0 ? Double.NaN : 100 * sumApe / apeValues;
+        }
+
+        /**
+         * The confusion matrix so far, live; {@code null} unless the outputs are one sigmoid
+         * under binary cross-entropy or softmax classes, one step.
+         */
+        public Confusion confusion() {
+            return confusion;
+        }
+
+        /**
+         * ROC AUC so far (see {@link Metrics#rocAuc}); NaN unless {@link #keepScores()} was
+         * asked of a two-class model and both classes occurred.
+         */
+        public double rocAuc() {
+            return scores == null ? Double.NaN : Metrics.rocAuc(scores, positives, scored);
         }
 
         /** R² so far; NaN when the targets do not vary. */

@@ -16,6 +16,7 @@ import dev.nnc.runtime.model.TrainableModel;
 import dev.nnc.runtime.optim.Optimizer;
 import dev.nnc.runtime.optim.Optimizers;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -186,8 +187,9 @@ public final class Training {
      *     {@code seed}; then for classifiers {@code train_accuracy}, for regression
      *     {@code train_mse} and {@code train_r2} (in the labels' own units); with validation data
      *     {@code val_loss} and {@code val_accuracy} or {@code val_r2}; with test data
-     *     {@code test_loss} and {@code test_accuracy}, or {@code test_mse}, {@code test_rmse},
-     *     {@code test_r2}
+     *     {@code test_loss} and the test data's full measures (see {@link #putMeasures}); without
+     *     test data the training data's full measures join {@code train_accuracy} or
+     *     {@code train_mse} and {@code train_r2} instead
      */
     public record RunResult(TrainReport report, Preprocessing preprocessing,
             Map<String, Object> metrics) {
@@ -299,11 +301,16 @@ public final class Training {
         m.put("stopped_early", report.stoppedEarly());
         m.put("diverged", report.diverged());
         m.put("seed", seed);
+        boolean testData = opts.test() != null
+                || opts.train() == null && spec.data().test() != null;
         if (loss.isClassification()) {
             m.put("train_accuracy", trainM.acc.accuracy());
         } else {
             m.put("train_mse", trainM.acc.mse());
             m.put("train_r2", trainM.acc.r2());
+        }
+        if (!testData) {
+            putMeasures(m, "train_", trainM.acc, prep.classes(), Set.of("accuracy", "mse", "r2"));
         }
         if (val != null) {
             Measure valM = measure(model, val, valRawY, prep, loss);
@@ -327,7 +334,9 @@ public final class Training {
             checkShape(model, test, "test");
             float[] testRawY = test.y().clone();
             normalize(test, prep);
-            putTest(m, measure(model, test, testRawY, prep, loss), loss);
+            Measure t = measure(model, test, testRawY, prep, loss);
+            m.put("test_loss", t.loss);
+            putMeasures(m, "test_", t.acc, prep.classes(), Set.of());
         }
         return new RunResult(report, prep, m);
     }
@@ -339,8 +348,8 @@ public final class Training {
      * model was trained on windows, else with the label last; scaled by the saved stage),
      * normalized with the saved preprocessing and its class labels.
      *
-     * @return {@code samples} and {@code loss}, then {@code accuracy} for classifiers, or
-     *     {@code mse}, {@code rmse}, {@code r2} (in the labels' own units) for regression
+     * @return {@code samples} and {@code loss}, then the full measures (see
+     *     {@link #putMeasures}) without a prefix
      */
     public static Map<String, Object> evaluate(Model model, Preprocessing prep, Path csv,
             ModelSpec.DataSource src) {
@@ -362,13 +371,7 @@ public final class Training {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("samples", d.size());
         m.put("loss", me.loss);
-        if (loss.isClassification()) {
-            m.put("accuracy", me.acc.accuracy());
-        } else {
-            m.put("mse", me.acc.mse());
-            m.put("rmse", me.acc.rmse());
-            m.put("r2", me.acc.r2());
-        }
+        putMeasures(m, "", me.acc, prep.classes(), Set.of());
         return m;
     }
 
@@ -419,15 +422,61 @@ public final class Training {
         }
     }
 
-    private static void putTest(Map<String, Object> m, Measure t, ModelSpec.Loss loss) {
-        m.put("test_loss", t.loss);
-        if (loss.isClassification()) {
-            m.put("test_accuracy", t.acc.accuracy());
+    /**
+     * Puts the full measures of {@code acc} under {@code prefix}, leaving out those named in
+     * {@code skip} (already there). For regression {@code mse}, {@code rmse}, {@code r2},
+     * {@code mae}, {@code mape} (in percent; see {@link Metrics#mape}), in the labels' own units.
+     * For a classifier {@code accuracy}; for a single-label one also {@code precision_macro},
+     * {@code recall_macro}, {@code f1_macro}, {@code precision_weighted},
+     * {@code recall_weighted}, {@code f1_weighted} (see {@link Confusion}), {@code roc_auc} for
+     * two classes (see {@link Metrics#rocAuc}; scored on the positive class, the second), then
+     * two structured values: {@code classes}, a list of one map per class ({@code class},
+     * {@code samples}, {@code predicted}, {@code precision}, {@code recall}, {@code f1}), and
+     * {@code confusion}, a map of {@code classes} (names) and {@code counts} (rows: the true
+     * class; columns: the class given).
+     */
+    static void putMeasures(Map<String, Object> m, String prefix, Metrics.Accumulator acc,
+            ClassLabels labels, Set<String> skip) {
+        Map<String, Object> all = new LinkedHashMap<>();
+        Confusion c = acc.confusion();
+        if (c == null && acc.loss() != ModelSpec.Loss.MSE) {
+            all.put("accuracy", acc.accuracy());
+        } else if (c == null) {
+            all.put("mse", acc.mse());
+            all.put("rmse", acc.rmse());
+            all.put("r2", acc.r2());
+            all.put("mae", acc.mae());
+            all.put("mape", acc.mape());
         } else {
-            m.put("test_mse", t.acc.mse());
-            m.put("test_rmse", t.acc.rmse());
-            m.put("test_r2", t.acc.r2());
+            all.put("accuracy", c.accuracy());
+            all.put("precision_macro", c.macroPrecision());
+            all.put("recall_macro", c.macroRecall());
+            all.put("f1_macro", c.macroF1());
+            all.put("precision_weighted", c.weightedPrecision());
+            all.put("recall_weighted", c.weightedRecall());
+            all.put("f1_weighted", c.weightedF1());
+            if (c.classes() == 2) {
+                all.put("roc_auc", acc.rocAuc());
+            }
+            List<String> names = classNames(labels, c.classes());
+            all.put("classes", c.perClass(names));
+            all.put("confusion", c.toJson(names));
         }
+        all.forEach((k, v) -> {
+            if (!skip.contains(k)) {
+                m.put(prefix + k, v);
+            }
+        });
+    }
+
+    /** The names of a classifier's outputs: its class labels as the data writes them, or 0, 1… */
+    public static List<String> classNames(ClassLabels labels, int k) {
+        List<String> l = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            l.add(labels != null && labels.size() == k ? ClassLabels.format(labels.label(i))
+                    : Integer.toString(i));
+        }
+        return l;
     }
 
     /** The number of validation samples for a fraction: rounded down, at least 1 if > 0. */
@@ -490,7 +539,7 @@ public final class Training {
         float[] rb = new float[chunk * out];
         float[] ob = new float[chunk * out];
         Metrics.Accumulator acc = new Metrics.Accumulator(loss, out,
-                Metrics.steps(model.outputShape()));
+                Metrics.steps(model.outputShape())).keepScores();
         double lossSum = 0;
         for (int from = 0; from < d.size(); from += chunk) {
             int n = Math.min(chunk, d.size() - from);

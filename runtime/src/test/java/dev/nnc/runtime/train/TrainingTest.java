@@ -2,6 +2,7 @@ package dev.nnc.runtime.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -88,8 +89,11 @@ class TrainingTest {
         Map<String, Object> x = r.metrics();
         assertEquals(List.of("final_loss", "epochs_run", "train_seconds", "samples_per_s",
                 "stopped_early", "diverged", "seed", "train_mse", "train_r2", "val_loss",
-                "val_r2", "test_loss", "test_mse", "test_rmse", "test_r2"),
-                List.copyOf(x.keySet()));
+                "val_r2", "test_loss", "test_mse", "test_rmse", "test_r2", "test_mae",
+                "test_mape"), List.copyOf(x.keySet()));
+        // MAE <= RMSE always; the labels run 0..200, so a MAPE near 0 %
+        assertTrue((double) x.get("test_mae") <= (double) x.get("test_rmse"), x.toString());
+        assertTrue((double) x.get("test_mape") < 1, x.toString());
         assertEquals(200, x.get("epochs_run"));
         assertEquals(1L, x.get("seed"));
         assertTrue((double) x.get("test_r2") > 0.9999, x.toString());
@@ -105,6 +109,8 @@ class TrainingTest {
         Map<String, Object> eval = Training.evaluate(m, saved, dir.resolve("data/test.csv"),
                 null);
         assertEquals(x.get("test_r2"), eval.get("r2"));
+        assertEquals(x.get("test_mae"), eval.get("mae"));
+        assertEquals(x.get("test_mape"), eval.get("mape"));
         assertEquals(x.get("test_loss"), eval.get("loss"));
         assertEquals(50, eval.get("samples"));
     }
@@ -121,6 +127,28 @@ class TrainingTest {
         assertEquals(ClassLabels.of(1, 2, 3), r.preprocessing().classes());
         assertTrue((double) r.metrics().get("train_accuracy") > 0.97, r.metrics().toString());
         assertTrue((double) r.metrics().get("test_accuracy") > 0.95, r.metrics().toString());
+        assertFalse(r.metrics().containsKey("test_roc_auc"), "three classes: no ROC AUC");
+
+        // the confusion matrix of the run equals one counted from the predictor's answers
+        List<String> lines = Files.readAllLines(dir.resolve("test.csv"));
+        long[][] counted = new long[3][3];
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split(",");
+            double label = new Predictor(m, r.preprocessing()).classify(Double.parseDouble(f[0]),
+                    Double.parseDouble(f[1])).label();
+            counted[Integer.parseInt(f[2]) - 1][(int) label - 1]++;
+        }
+        Map<?, ?> conf = (Map<?, ?>) r.metrics().get("test_confusion");
+        assertEquals(List.of("1", "2", "3"), conf.get("classes"));
+        for (int t = 0; t < 3; t++) {
+            assertEquals(Arrays.stream(counted[t]).boxed().toList(),
+                    ((List<?>) conf.get("counts")).get(t), "row " + t);
+        }
+        // the macro F1 is the mean of the per-class F1
+        List<?> per = (List<?>) r.metrics().get("test_classes");
+        double f1 = per.stream().mapToDouble(o -> (double) ((Map<?, ?>) o).get("f1")).sum() / 3;
+        assertEquals(f1, (double) r.metrics().get("test_f1_macro"), 1e-12);
+        assertEquals(20L, ((Map<?, ?>) per.get(0)).get("samples"));
 
         Predictor p = new Predictor(m, r.preprocessing());
         List<Prediction> c = p.classify(new double[][] {{4, 0}, {0, 4}, {0, 0}});
