@@ -2,8 +2,13 @@ package dev.nnc.cli;
 
 import dev.nnc.compiler.Compilation;
 import dev.nnc.compiler.NnCompiler;
+import dev.nnc.compiler.diag.Diagnostic;
+import dev.nnc.compiler.diag.Span;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,23 +50,63 @@ final class CheckCommand implements Callable<Integer> {
             description = "Fail (exit 1) when a file has warnings.")
     private boolean warningsAsErrors;
 
+    @Mixin
+    private OutputOptions output;
+
     @Override
     public Integer call() {
-        Io io = main.io();
+        Io io = output.io(main.io());
         NnCompiler.Options options = NnCompiler.Options.defaults().withRequireModel(false);
         int status = Main.OK;
+        StringBuilder text = new StringBuilder();
+        List<Object> results = new ArrayList<>();
+        int errors = 0;
+        int warnings = 0;
         for (Path file : files) {
             Compilation c = NnCompiler.compile(file, options);
-            if (!c.diagnostics().isEmpty()) {
-                io.err().print(c.renderDiagnostics());
-                io.err().flush();
-            }
-            if (c.hasErrors() || warningsAsErrors && c.hasWarnings()) {
-                status = Main.ERROR;
+            Models.report(io, c.diagnostics());
+            boolean ok = !(c.hasErrors() || warningsAsErrors && c.hasWarnings());
+            if (ok) {
+                text.append(file).append(": ok\n");
             } else {
-                io.out().println(file + ": ok");
+                status = Main.ERROR;
+            }
+            List<Object> found = new ArrayList<>();
+            for (Diagnostic d : c.diagnostics()) {
+                found.add(json(d));
+                errors += d.isError() ? 1 : 0;
+                warnings += d.isError() ? 0 : 1;
+            }
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("file", file.toString());
+            r.put("ok", ok);
+            r.put("diagnostics", found);
+            results.add(r);
+            if (!output.json) {
+                // NOTE: as each file is checked, so that a long run shows its progress
+                io.out().print(text);
+                io.out().flush();
+                text.setLength(0);
             }
         }
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("files", results);
+        all.put("errors", errors);
+        all.put("warnings", warnings);
+        output.print(io, () -> all, () -> "");
         return status;
+    }
+
+    /** A diagnostic as JSON: file, line and column (null for the file as a whole), and text. */
+    static Map<String, Object> json(Diagnostic d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Span s = d.span();
+        m.put("file", s.file().displayName());
+        m.put("line", s.positioned() ? s.line() : null);
+        m.put("column", s.positioned() ? s.column() : null);
+        m.put("severity", d.severity().label());
+        m.put("code", d.code().id());
+        m.put("message", d.message());
+        return m;
     }
 }

@@ -11,7 +11,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.lang.model.SourceVersion;
 import picocli.CommandLine.Command;
@@ -74,9 +77,12 @@ final class CompileCommand implements Callable<Integer> {
                     + "the current directory, where train saves them).")
     private Path weights;
 
+    @Mixin
+    private OutputOptions output;
+
     @Override
     public Integer call() {
-        Io io = main.io();
+        Io io = output.io(main.io());
         if (pkg != null && !SourceVersion.isName(pkg)) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option "
                     + "'--package': '" + pkg + "' is not a Java package name");
@@ -99,6 +105,7 @@ final class CompileCommand implements Callable<Integer> {
         NnCompiler.Options options = NnCompiler.Options.defaults()
                 .withDefaultPackage(pkg == null ? "" : pkg);
         int status = Main.OK;
+        List<Object> written = new ArrayList<>();
         for (Path file : files) {
             Compilation c;
             try {
@@ -114,11 +121,22 @@ final class CompileCommand implements Callable<Integer> {
                 JavaFile out = standalone ? standalone(c, file) : c.javaFile();
                 // NOTE: JavaPoet creates the package's directories, not DIR itself.
                 Files.createDirectories(dir);
-                Path written = out.writeToPath(dir);
-                io.out().println(written);
+                Path path = out.writeToPath(dir);
+                if (!output.json) {
+                    io.out().println(path);
+                }
+                Map<String, Object> w = new LinkedHashMap<>();
+                w.put("file", file.toString());
+                w.put("class", out.packageName().isEmpty() ? out.typeSpec().name()
+                        : out.packageName() + "." + out.typeSpec().name());
+                w.put("output", path.toString());
+                written.add(w);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+        if (output.json) {
+            output.print(io, () -> Map.of("written", written), () -> "");
         }
         return status;
     }

@@ -2,7 +2,6 @@ package dev.nnc.cli;
 
 import dev.nnc.compiler.Compilation;
 import dev.nnc.runtime.data.Preprocessing;
-import dev.nnc.runtime.io.Json;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.TrainableModel;
 import dev.nnc.runtime.train.Training;
@@ -50,15 +49,12 @@ final class EvalCommand implements Callable<Integer> {
             description = "A CSV file to measure on, labelled like the training data.")
     private Path data;
 
-    @Option(names = "--json", description = "Print the metrics as a JSON object.")
-    private boolean json;
-
-    @Option(names = {"-q", "--quiet"}, description = "No notes on stderr; only the metrics.")
-    private boolean quiet;
+    @Mixin
+    private OutputOptions output;
 
     @Override
     public Integer call() {
-        Io io = main.io();
+        Io io = output.io(main.io());
         TrainedModelArgs.Loaded loaded = args.load(io);
         Compilation c = loaded.compilation();
         TrainableModel model = loaded.model();
@@ -75,7 +71,7 @@ final class EvalCommand implements Callable<Integer> {
         } else if (d.train() != null) {
             csv = Models.resolve(c, d.train().path());
             src = d.train();
-            if (!quiet) {
+            if (!io.quiet()) {
                 io.err().println("nnc: note: " + args.file + " names no test data; measuring on "
                         + "the training data " + Models.display(csv));
             }
@@ -83,19 +79,11 @@ final class EvalCommand implements Callable<Integer> {
             throw new CliException(args.file + " names no data; pass --data CSV");
         }
         Map<String, Object> m = Training.evaluate(model, prep, csv, src);
-        if (json) {
-            Map<String, Object> all = new LinkedHashMap<>();
-            all.put("model", model.name());
-            all.put("data", Models.display(csv));
-            all.putAll(m);
-            io.out().println(Json.pretty(all));
-        } else {
-            Map<String, Object> all = new LinkedHashMap<>();
-            all.put("model", model.name());
-            all.put("data", Models.display(csv));
-            all.putAll(m);
-            io.out().print(MetricsText.of(all, List.of()));
-        }
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("model", model.name());
+        all.put("data", Models.display(csv));
+        all.putAll(m);
+        output.print(io, () -> all, () -> MetricsText.of(all, List.of()));
         return Main.OK;
     }
 }

@@ -8,6 +8,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,9 +51,12 @@ final class ExportCommand implements Callable<Integer> {
             description = "The ONNX file to write.")
     private Path onnx;
 
+    @Mixin
+    private OutputOptions output;
+
     @Override
     public Integer call() {
-        Io io = main.io();
+        Io io = output.io(main.io());
         TrainedModelArgs.Loaded loaded = args.load(io);
         ModelProto model;
         try {
@@ -71,10 +76,17 @@ final class ExportCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        io.out().println(onnx);
-        io.err().println("exported model " + loaded.model().name() + " ("
-                + model.getGraph().getNodeCount() + " nodes, opset " + OnnxExporter.OPSET
-                + ") to " + onnx);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("model", loaded.model().name());
+        json.put("output", onnx.toString());
+        json.put("nodes", model.getGraph().getNodeCount());
+        json.put("opset", OnnxExporter.OPSET);
+        output.print(io, () -> json, () -> onnx + "\n");
+        if (!io.quiet()) {
+            io.err().println("exported model " + loaded.model().name() + " ("
+                    + model.getGraph().getNodeCount() + " nodes, opset " + OnnxExporter.OPSET
+                    + ") to " + onnx);
+        }
         return Main.OK;
     }
 }

@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -66,9 +68,15 @@ final class FmtCommand implements Callable<Integer> {
                     + "with 1 when there is one.")
     private boolean check;
 
+    @Mixin
+    private OutputOptions output;
+
+    /** {@code --json}: each file and whether its layout changed (or would, with --check). */
+    private final List<Object> results = new ArrayList<>();
+
     @Override
     public Integer call() {
-        Io io = main.io();
+        Io io = output.io(main.io());
         int status = Main.OK;
         for (Path file : files(io)) {
             if (file == null) {
@@ -84,9 +92,19 @@ final class FmtCommand implements Callable<Integer> {
                 status = Main.ERROR;
             }
         }
+        if (output.json) {
+            output.print(io, () -> json(), () -> "");
+        }
         io.out().flush();
         io.err().flush();
         return status;
+    }
+
+    private Map<String, Object> json() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("check", check);
+        m.put("files", results);
+        return m;
     }
 
     /** The files named and those found in the directories named; {@code null} for a problem. */
@@ -122,15 +140,24 @@ final class FmtCommand implements Callable<Integer> {
             io.err().flush();
             return false;
         }
-        if (result.text().equals(source.text())) {
+        boolean changed = !result.text().equals(source.text());
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("file", file.toString());
+        r.put("changed", changed);
+        results.add(r);
+        if (!changed) {
             return true;
         }
         if (check) {
-            io.out().println(file);
+            if (!output.json) {
+                io.out().println(file);
+            }
             return false;
         }
         write(file, result.text());
-        io.out().println(file + ": formatted");
+        if (!output.json) {
+            io.out().println(file + ": formatted");
+        }
         return true;
     }
 

@@ -7,7 +7,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
@@ -66,9 +68,15 @@ final class GraphCommand implements Callable<Integer> {
             description = "svg, dot or png (default: from the extension of --output, svg on stdout; another extension needs --format).")
     private Format format;
 
+    @Mixin
+    private OutputOptions output;
+
+    /** {@code --json}: what was written, or the diagram itself when it went to stdout. */
+    private final Map<String, Object> json = new LinkedHashMap<>();
+
     @Override
     public Integer call() {
-        Io io = main.io();
+        Io io = output.io(main.io());
         Format f = format != null ? format : fromName(out);
         if (f == null) {
             throw new ParameterException(spec.commandLine(), "cannot tell the format of " + out
@@ -80,6 +88,8 @@ final class GraphCommand implements Callable<Integer> {
         }
         Compilation c = Models.compileModel(io, file);
         Diagram d = Diagram.of(c.model());
+        json.put("model", c.model().name());
+        json.put("format", f.name());
         try {
             if (out != null) {
                 Path parent = out.toAbsolutePath().getParent();
@@ -101,13 +111,18 @@ final class GraphCommand implements Callable<Integer> {
             throw new UncheckedIOException(e);
         }
         if (out != null) {
-            io.out().println(out);
+            json.put("output", out.toString());
+            output.print(io, () -> json, () -> out + "\n");
+        } else if (output.json) {
+            output.print(io, () -> json, () -> "");
         }
         return Main.OK;
     }
 
     private void write(Io io, String text) throws IOException {
-        if (out == null) {
+        if (out == null && output.json) {
+            json.put("diagram", text);
+        } else if (out == null) {
             io.out().print(text);
         } else {
             Files.writeString(out, text, StandardCharsets.UTF_8);

@@ -1,32 +1,29 @@
 package dev.nnc.cli;
 
+import static dev.nnc.cli.HttpWire.closeQuietly;
+import static dev.nnc.cli.HttpWire.errorJson;
+import static dev.nnc.cli.HttpWire.response;
+
+import dev.nnc.cli.HttpWire.Bytes;
 import dev.nnc.runtime.io.Json;
 import dev.nnc.runtime.model.ClassLabels;
 import dev.nnc.runtime.model.Model;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.predict.Prediction;
 import dev.nnc.runtime.predict.Predictor;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -82,24 +79,24 @@ final class ModelServer {
         }
     }
 
-    private final Limits limits;
+    final Limits limits;
     private final ServerSocket socket;
-    private final ThreadPoolExecutor pool;
+    final ThreadPoolExecutor pool;
     private final ThreadLocal<Predictor> predictors;
-    private final Model model;
-    private final int[] inputShape;
+    final Model model;
+    final int[] inputShape;
     private final boolean classifier;
-    private final String modelJson;
-    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
-    private final AtomicLong inflightBytes = new AtomicLong();
-    private final AtomicLong answered = new AtomicLong();
-    private final AtomicLong rejectedBusy = new AtomicLong();
-    private final AtomicLong outOfMemory = new AtomicLong();
+    final String modelJson;
+    final Set<ServeConnection> connections = ConcurrentHashMap.newKeySet();
+    final AtomicLong inflightBytes = new AtomicLong();
+    final AtomicLong answered = new AtomicLong();
+    final AtomicLong rejectedBusy = new AtomicLong();
+    final AtomicLong outOfMemory = new AtomicLong();
     private final AtomicInteger threadCount = new AtomicInteger();
     private final ThreadPoolExecutor refuser;
     private final Thread acceptor;
     private final Thread watchdog;
-    private volatile boolean stopping;
+    volatile boolean stopping;
 
     /**
      * A server on {@code host:port} (port 0: any free port) answering with predictors made by
@@ -171,7 +168,7 @@ final class ModelServer {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(drainMs);
         try {
             while (System.nanoTime() < deadline) {
-                for (Connection c : connections) {
+                for (ServeConnection c : connections) {
                     if (!c.busy) {
                         c.close();
                     }
@@ -185,7 +182,7 @@ final class ModelServer {
             Thread.currentThread().interrupt();
         }
         int cut = 0;
-        for (Connection c : connections) {
+        for (ServeConnection c : connections) {
             cut += c.busy ? 1 : 0;
             c.close();
         }
@@ -206,7 +203,7 @@ final class ModelServer {
                     refuse(s);
                     continue;
                 }
-                Connection c = new Connection(s);
+                ServeConnection c = new ServeConnection(this, s);
                 connections.add(c);
                 try {
                     daemon(c::run, "nnc-serve-conn-" + threadCount.incrementAndGet()).start();
@@ -268,7 +265,7 @@ final class ModelServer {
             }
             try {
                 long now = System.nanoTime();
-                for (Connection c : connections) {
+                for (ServeConnection c : connections) {
                     long d = c.writeDeadline;
                     if (d != 0 && now - d > 0) {
                         c.close();
@@ -281,553 +278,10 @@ final class ModelServer {
         }
     }
 
-    private static void closeQuietly(Socket s) {
-        if (s != null) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-        }
-    }
-
-    // ---- one connection
-
-    /** The header did not arrive in time: answer 408 and close. */
-    private static final class Timeout extends IOException {
-        private static final long serialVersionUID = 1L;
-        /** A request had begun: answer 408 (else close without a word). */
-        final boolean answer;
-
-        Timeout(String message, boolean answer) {
-            super(message);
-            this.answer = answer;
-        }
-    }
-
-    /** The request cannot be answered normally: status, message, and whether to close. */
-    private static final class Refusal extends Exception {
-        private static final long serialVersionUID = 1L;
-        final int status;
-        final boolean close;
-        final String allow;
-
-        Refusal(int status, String message, boolean close) {
-            this(status, message, close, null);
-        }
-
-        Refusal(int status, String message, boolean close, String allow) {
-            super(message);
-            this.status = status;
-            this.close = close;
-            this.allow = allow;
-        }
-    }
-
-    /** An HTTP response: its head, and the first {@code length} bytes of {@code body}. */
-    private record Reply(byte[] head, byte[] body, int length) {
-        byte[] bytes() {
-            byte[] all = Arrays.copyOf(head, head.length + length);
-            System.arraycopy(body, 0, all, head.length, length);
-            return all;
-        }
-    }
-
-    /** A growable byte buffer whose array is handed on without a copy. */
-    private static final class Bytes extends ByteArrayOutputStream {
-        Bytes(int size) {
-            super(size);
-        }
-
-        byte[] array() {
-            return buf;
-        }
-
-        void ascii(String s) {
-            for (int i = 0; i < s.length(); i++) {
-                write(s.charAt(i));
-            }
-        }
-    }
-
-    private record Request(String method, String path, boolean http11, boolean keepAlive,
-            long contentLength, boolean chunked, boolean expectContinue) {
-    }
-
-    private final class Connection {
-        private final Socket s;
-        private final InputStream in;
-        private final OutputStream out;
-        private final byte[] buf = new byte[8192];
-        private int pos;
-        private int lim;
-        /** Where the current read must be done by (System.nanoTime). */
-        private long readDeadline;
-        private String phase = "header";
-        /** A request has begun arriving and is not answered yet. */
-        volatile boolean busy;
-        /** When the answer being written must be taken by (0: no answer being written). */
-        volatile long writeDeadline;
-        /** The current request's body has not been read (close with {@link #linger}). */
-        private boolean unread;
-        /** The bytes of the in-flight budget the current request holds. */
-        private long held;
-
-        Connection(Socket s) throws IOException {
-            this.s = s;
-            s.setTcpNoDelay(true);
-            this.in = s.getInputStream();
-            this.out = s.getOutputStream();
-        }
-
-        void close() {
-            closeQuietly(s);
-        }
-
-        void run() {
-            try {
-                while (!stopping || busy) {
-                    if (!serveOne()) {
-                        break;
-                    }
-                }
-            } catch (Timeout e) {
-                unread = false;
-                // NOTE: a connection idle between requests is closed without an answer
-                try {
-                    if (!e.answer) {
-                        return;
-                    }
-                    write(response(408, errorJson(e.getMessage()), false, null, false));
-                } catch (IOException | RuntimeException ignored) {
-                    // the client is gone
-                }
-            } catch (IOException | RuntimeException e) {
-                // the client went away or broke the protocol mid-request: nothing to answer
-            } catch (OutOfMemoryError e) {
-                outOfMemory.incrementAndGet();
-            } finally {
-                if (unread) {
-                    linger();
-                }
-                busy = false;
-                connections.remove(this);
-                close();
-            }
-        }
-
-        /**
-         * Closes after an answer sent before the body was read: the answer and a FIN go out,
-         * then the rest of the body is read and dropped (for a bounded time) so that the client,
-         * perhaps still sending, reads the answer instead of a reset.
-         */
-        private void linger() {
-            try {
-                s.shutdownOutput();
-                readDeadline = deadline(Math.min(limits.bodyTimeoutMs(), 5_000));
-                long max = limits.maxBody() + MAX_HEADER;
-                for (long i = 0; i < max && read() >= 0; i++) {
-                    // dropped
-                }
-            } catch (IOException | RuntimeException ignored) {
-                // closing anyway
-            }
-        }
-
-        /** Reads and answers one request; false: close the connection. */
-        private boolean serveOne() throws IOException {
-            readDeadline = deadline(limits.headerTimeoutMs());
-            phase = "idle";
-            Request req;
-            try {
-                req = readHeader();
-                if (req == null) {
-                    return false; // the client closed the connection between requests
-                }
-            } catch (Refusal r) {
-                unread = true; // the rest of what the client sent: read it on closing
-                write(response(r.status, errorJson(r.getMessage()), false, null, false));
-                return false;
-            }
-            boolean keepAlive = req.keepAlive();
-            unread = req.contentLength() > 0 || req.chunked();
-            held = 0;
-            try {
-                Reply answer;
-                try {
-                    if (req.path().equals("/predict")) {
-                        if (!req.method().equals("POST")) {
-                            throw new Refusal(405, req.method() + " is not allowed here; use "
-                                    + "POST", !skipBody(req), "POST");
-                        }
-                        if (req.chunked()) {
-                            throw new Refusal(411, "a chunked body is not accepted; send the "
-                                    + "body with a Content-Length", true);
-                        }
-                        if (req.contentLength() < 0) {
-                            throw new Refusal(411, "a Content-Length is required", true);
-                        }
-                        if (req.contentLength() > limits.maxBody()) {
-                            throw new Refusal(413, "request body of " + req.contentLength()
-                                    + " bytes is larger than " + limits.maxBody()
-                                    + " bytes (the server's --max-body)", true);
-                        }
-                        reserve(req.contentLength(), true);
-                        if (stopping) {
-                            throw new Refusal(503, "the server is stopping", true);
-                        }
-                        if (req.expectContinue()) {
-                            byte[] go = "HTTP/1.1 100 Continue\r\n\r\n"
-                                    .getBytes(StandardCharsets.US_ASCII);
-                            write(new Reply(go, go, 0));
-                        }
-                        answer = predict(req);
-                    } else {
-                        boolean bodyRead = skipBody(req);
-                        if (!bodyRead) {
-                            keepAlive = false;
-                        }
-                        answer = getPath(req, keepAlive && !stopping);
-                    }
-                } catch (Refusal r) {
-                    keepAlive = keepAlive && !r.close;
-                    answer = response(r.status, errorJson(r.getMessage()), keepAlive && !stopping,
-                            r.allow, req.method().equals("HEAD"));
-                }
-                write(answer);
-                answered.incrementAndGet();
-            } catch (OutOfMemoryError e) {
-                outOfMemory.incrementAndGet();
-                keepAlive = false;
-                try {
-                    write(response(503, "{\"error\":\"the server ran out of memory on this "
-                            + "request; try fewer rows\"}\n", false, null, false));
-                    answered.incrementAndGet();
-                } catch (IOException | RuntimeException | OutOfMemoryError ignored) {
-                    // the connection is closed below
-                }
-            } finally {
-                if (held > 0) {
-                    inflightBytes.addAndGet(-held);
-                    held = 0;
-                }
-                busy = false;
-            }
-            return keepAlive && !stopping;
-        }
-
-        /** Holds {@code bytes} of the in-flight budget for this request, or 503. */
-        private void reserve(long bytes, boolean close) throws Refusal {
-            long n = Math.max(1, bytes);
-            while (true) {
-                long now = inflightBytes.get();
-                if (now > 0 && now + n > limits.maxInflightBytes()) {
-                    rejectedBusy.incrementAndGet();
-                    throw new Refusal(503, "busy: the requests in progress hold " + now
-                            + " bytes of the server's " + limits.maxInflightBytes()
-                            + " (--max-inflight); try again", close);
-                }
-                if (inflightBytes.compareAndSet(now, now + n)) {
-                    held += n;
-                    return;
-                }
-            }
-        }
-
-        /** The answer of {@code POST /predict}, its body read and parsed here. */
-        private Reply predict(Request req) throws IOException, Refusal {
-            readDeadline = deadline(limits.bodyTimeoutMs());
-            phase = "body";
-            long[] left = {req.contentLength()};
-            RequestRows.Source src = () -> {
-                if (left[0] == 0) {
-                    return -1;
-                }
-                int b = read();
-                if (b < 0) {
-                    throw new IOException("the body ended early");
-                }
-                left[0]--;
-                return b;
-            };
-            RequestRows.Rows rows;
-            try {
-                rows = RequestRows.parse(src, inputShape, limits.maxRows(), req.contentLength(),
-                        model.name());
-                unread = false;
-            } catch (RequestRows.Rejected e) {
-                // NOTE: read the rest of the body (bytes are dropped, not kept) so that the
-                // client, which may still be sending, reads the answer
-                boolean drained = drain(left[0]);
-                unread = !drained;
-                throw new Refusal(e.status, e.getMessage(), !drained);
-            }
-            phase = "answer";
-            // from here the request holds its floats and its answer's text (about 16 bytes a
-            // number) instead of its body
-            long bytes = 4L * rows.data().length + answerBytes(rows.count());
-            if (bytes > limits.maxInflightBytes()) {
-                throw new Refusal(413, rows.count() + " rows and their answer would take about "
-                        + bytes + " bytes, more than the server's " + limits.maxInflightBytes()
-                        + " (--max-inflight); send fewer rows", false);
-            }
-            inflightBytes.addAndGet(-held);
-            held = 0;
-            reserve(bytes, false);
-            Future<Bytes> f;
-            try {
-                RequestRows.Rows r = rows;
-                f = pool.submit(() -> answer(r));
-            } catch (RejectedExecutionException e) {
-                rejectedBusy.incrementAndGet();
-                throw new Refusal(503, stopping ? "the server is stopping" : "busy: "
-                        + limits.threads() + " workers and " + limits.queue()
-                        + " queued requests (--threads, --queue); try again", false);
-            }
-            rows = null;
-            try {
-                Bytes json = f.get();
-                return response(200, json.array(), json.size(), req.keepAlive() && !stopping,
-                        null, false);
-            } catch (InterruptedException e) {
-                f.cancel(true);
-                Thread.currentThread().interrupt();
-                throw new Refusal(503, "the server is stopping", true);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof OutOfMemoryError oom) {
-                    throw oom;
-                }
-                throw new Refusal(500, "internal error: " + cause, false);
-            }
-        }
-
-        private Reply getPath(Request req, boolean keepAlive) throws Refusal {
-            boolean head = req.method().equals("HEAD");
-            boolean get = head || req.method().equals("GET");
-            switch (req.path()) {
-                case "/health" -> {
-                    if (!get) {
-                        throw new Refusal(405, req.method() + " is not allowed here; use GET",
-                                false, "GET");
-                    }
-                    Map<String, Object> h = health();
-                    return response(h.get("status").equals("ok") ? 200 : 503,
-                            Json.write(h) + "\n", keepAlive, null, head);
-                }
-                case "/model" -> {
-                    if (!get) {
-                        throw new Refusal(405, req.method() + " is not allowed here; use GET",
-                                false, "GET");
-                    }
-                    return response(200, modelJson + "\n", keepAlive, null, head);
-                }
-                default -> throw new Refusal(404, "no such path: " + clip(req.path())
-                        + " (paths: POST /predict, GET /health, GET /model)", false);
-            }
-        }
-
-        /** Reads and drops a body that is not used; false when it could not be read. */
-        private boolean skipBody(Request req) throws IOException {
-            if (req.chunked()) {
-                return false;
-            }
-            if (req.contentLength() <= 0) {
-                return true;
-            }
-            if (req.contentLength() > limits.maxBody()) {
-                return false;
-            }
-            readDeadline = deadline(limits.bodyTimeoutMs());
-            phase = "body";
-            boolean drained = drain(req.contentLength());
-            unread = !drained;
-            return drained;
-        }
-
-        /** Reads and drops {@code n} bytes within the body's deadline; false if it fails. */
-        private boolean drain(long n) {
-            try {
-                for (long i = 0; i < n; i++) {
-                    if (read() < 0) {
-                        return false;
-                    }
-                }
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        }
-
-        /** The request line and header fields; null when the connection closed before. */
-        private Request readHeader() throws IOException, Refusal {
-            int total = 0;
-            String line;
-            do {
-                line = readLine(total);
-                if (line == null) {
-                    return null;
-                }
-                total += line.length() + 2;
-            } while (line.isEmpty());
-            String[] parts = line.split(" ", -1);
-            if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty()
-                    || !parts[2].startsWith("HTTP/1.")) {
-                throw new Refusal(400, "bad request line: " + clip(line), true);
-            }
-            boolean http11 = !parts[2].equals("HTTP/1.0");
-            String connection = "";
-            long length = -1;
-            boolean chunked = false;
-            boolean expect = false;
-            while (true) {
-                String h = readLine(total);
-                if (h == null) {
-                    throw new IOException("the connection closed in the header");
-                }
-                total += h.length() + 2;
-                if (h.isEmpty()) {
-                    break;
-                }
-                int colon = h.indexOf(':');
-                if (colon <= 0) {
-                    throw new Refusal(400, "bad header field: " + clip(h), true);
-                }
-                String name = h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-                String value = h.substring(colon + 1).trim();
-                switch (name) {
-                    case "content-length" -> {
-                        long v;
-                        try {
-                            v = Long.parseLong(value);
-                        } catch (NumberFormatException e) {
-                            v = -2;
-                        }
-                        if (v < 0 || length >= 0 && v != length) {
-                            throw new Refusal(400, "bad Content-Length: " + clip(value), true);
-                        }
-                        length = v;
-                    }
-                    case "transfer-encoding" -> chunked = true;
-                    case "connection" -> connection = value.toLowerCase(Locale.ROOT);
-                    case "expect" -> expect = value.equalsIgnoreCase("100-continue");
-                    default -> {
-                        // other fields do not change the answer
-                    }
-                }
-            }
-            boolean keepAlive = http11 ? !connection.contains("close")
-                    : connection.contains("keep-alive");
-            String target = parts[1];
-            int q = target.indexOf('?');
-            String path = q >= 0 ? target.substring(0, q) : target;
-            if (path.startsWith("http://") || path.startsWith("https://")) {
-                int slash = path.indexOf('/', path.indexOf("//") + 2);
-                path = slash >= 0 ? path.substring(slash) : "/";
-            }
-            return new Request(parts[0], path, http11, keepAlive, length, chunked, expect);
-        }
-
-        /** One header line without its CRLF; null at the end of input before any byte. */
-        private String readLine(int total) throws IOException, Refusal {
-            StringBuilder sb = new StringBuilder();
-            while (true) {
-                int b = read();
-                if (b < 0) {
-                    if (sb.length() == 0) {
-                        return null;
-                    }
-                    throw new IOException("the connection closed in the header");
-                }
-                if (!busy) {
-                    busy = true;
-                    phase = "header";
-                }
-                if (b == '\n') {
-                    int n = sb.length();
-                    if (n > 0 && sb.charAt(n - 1) == '\r') {
-                        sb.setLength(n - 1);
-                    }
-                    return sb.toString();
-                }
-                if (total + sb.length() >= MAX_HEADER) {
-                    throw new Refusal(431, "the request header is larger than "
-                            + (MAX_HEADER >> 10) + " KiB", true);
-                }
-                sb.append((char) b);
-            }
-        }
-
-        /** One byte, or -1 at the end of input, within the current deadline. */
-        private int read() throws IOException {
-            if (pos == lim) {
-                long left = TimeUnit.NANOSECONDS.toMillis(readDeadline - System.nanoTime());
-                if (left <= 0) {
-                    throw timeout();
-                }
-                s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
-                int n;
-                try {
-                    n = in.read(buf);
-                } catch (SocketTimeoutException e) {
-                    throw timeout();
-                }
-                if (n < 0) {
-                    return -1;
-                }
-                pos = 0;
-                lim = n;
-            }
-            return buf[pos++] & 0xff;
-        }
-
-        private Timeout timeout() {
-            if (!phase.equals("body")) {
-                return new Timeout("the request header did not arrive within "
-                        + seconds(limits.headerTimeoutMs()) + " (the server's --header-timeout)",
-                        phase.equals("header"));
-            }
-            return new Timeout("the request body did not arrive within "
-                    + seconds(limits.bodyTimeoutMs()) + " (the server's --body-timeout)", true);
-        }
-
-        private void write(Reply r) throws IOException {
-            writeDeadline = deadline(limits.bodyTimeoutMs());
-            try {
-                if (r.head().length + r.length() <= 8192) {
-                    out.write(r.bytes());
-                } else {
-                    out.write(r.head());
-                    out.write(r.body(), 0, r.length());
-                }
-                out.flush();
-            } finally {
-                writeDeadline = 0;
-            }
-        }
-    }
-
-    private static long deadline(long ms) {
-        long d = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
-        return d == 0 ? 1 : d;
-    }
-
-    static String seconds(long ms) {
-        return ms % 1000 == 0 ? ms / 1000 + " s" : ms / 1000.0 + " s";
-    }
-
-    private static String clip(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < s.length() && i < 80; i++) {
-            char c = s.charAt(i);
-            sb.append(c < 0x20 || c > 0x7e ? '?' : c);
-        }
-        return s.length() > 80 ? sb + "..." : sb.toString();
-    }
 
     // ---- answers
 
-    private Map<String, Object> health() {
+    Map<String, Object> health() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", stopping ? "stopping" : acceptor.isAlive() ? "ok" : "not accepting");
         m.put("model", model.name());
@@ -842,7 +296,7 @@ final class ModelServer {
     }
 
     /** The most bytes the answer to {@code n} rows takes. */
-    private long answerBytes(int n) {
+    long answerBytes(int n) {
         // NOTE: a float takes at most 15 characters (-1.23456789E-38) and a comma; a class label
         // as much
         int k = model.outputSize();
@@ -850,7 +304,7 @@ final class ModelServer {
     }
 
     /** The JSON of the predictions for {@code rows}, on a worker thread. */
-    private Bytes answer(RequestRows.Rows rows) {
+    Bytes answer(RequestRows.Rows rows) {
         Predictor p = predictors.get();
         int n = rows.count();
         int k = model.outputSize();
@@ -958,51 +412,4 @@ final class ModelServer {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? (Object) (long) v : (Object) v;
     }
 
-    private static byte[] errorJson(String message) {
-        return (Json.write(Map.of("error", message)) + "\n").getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String reason(int status) {
-        return switch (status) {
-            case 200 -> "OK";
-            case 400 -> "Bad Request";
-            case 404 -> "Not Found";
-            case 405 -> "Method Not Allowed";
-            case 408 -> "Request Timeout";
-            case 411 -> "Length Required";
-            case 413 -> "Content Too Large";
-            case 431 -> "Request Header Fields Too Large";
-            case 500 -> "Internal Server Error";
-            case 503 -> "Service Unavailable";
-            default -> "Status";
-        };
-    }
-
-    /** An HTTP/1.1 response with the first {@code length} bytes of {@code body}. */
-    private static Reply response(int status, byte[] body, int length, boolean keepAlive,
-            String allow, boolean head) {
-        StringBuilder h = new StringBuilder(160);
-        h.append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
-        h.append("Content-Type: application/json; charset=utf-8\r\n");
-        h.append("Content-Length: ").append(length).append("\r\n");
-        if (allow != null) {
-            h.append("Allow: ").append(allow).append("\r\n");
-        }
-        if (status == 503) {
-            h.append("Retry-After: 1\r\n");
-        }
-        h.append(keepAlive ? "" : "Connection: close\r\n").append("\r\n");
-        return new Reply(h.toString().getBytes(StandardCharsets.US_ASCII), body,
-                head ? 0 : length);
-    }
-
-    private static Reply response(int status, byte[] body, boolean keepAlive, String allow,
-            boolean head) {
-        return response(status, body, body.length, keepAlive, allow, head);
-    }
-
-    private static Reply response(int status, String json, boolean keepAlive, String allow,
-            boolean head) {
-        return response(status, json.getBytes(StandardCharsets.UTF_8), keepAlive, allow, head);
-    }
 }

@@ -4,12 +4,15 @@ import dev.nnc.compiler.ClassCache;
 import dev.nnc.compiler.Compilation;
 import dev.nnc.compiler.InMemoryJavac;
 import dev.nnc.compiler.NnCompiler;
+import dev.nnc.compiler.diag.Diagnostic;
+import dev.nnc.compiler.diag.DiagnosticPrinter;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.Weights;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.TrainableModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,10 +29,7 @@ final class Models {
      */
     static Compilation compile(Io io, Path file, NnCompiler.Options options) {
         Compilation c = NnCompiler.compile(file, options);
-        if (!c.diagnostics().isEmpty()) {
-            io.err().print(c.renderDiagnostics());
-            io.err().flush();
-        }
+        report(io, c.diagnostics());
         if (c.hasErrors()) {
             throw CliException.reported();
         }
@@ -39,6 +39,19 @@ final class Models {
     /** Compiles a file that must hold a model. */
     static Compilation compileModel(Io io, Path file) {
         return compileModel(io, file, NnCompiler.Options.defaults());
+    }
+
+    /**
+     * Prints diagnostics on stderr with their count; with {@code -q} the errors alone (warnings
+     * are not errors).
+     */
+    static void report(Io io, List<Diagnostic> diagnostics) {
+        List<Diagnostic> shown = io.quiet()
+                ? diagnostics.stream().filter(Diagnostic::isError).toList() : diagnostics;
+        if (!shown.isEmpty()) {
+            io.err().print(DiagnosticPrinter.renderAll(shown));
+            io.err().flush();
+        }
     }
 
     /** Compiles a file that must hold a model, with {@code options}. */

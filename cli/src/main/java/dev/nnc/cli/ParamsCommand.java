@@ -3,7 +3,10 @@ package dev.nnc.cli;
 import dev.nnc.runtime.model.ParamTensor;
 import dev.nnc.runtime.model.TrainableModel;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -48,16 +51,44 @@ final class ParamsCommand implements Callable<Integer> {
             description = "Significant digits of each value (default: ${DEFAULT-VALUE}).")
     private int digits;
 
+    @Mixin
+    private OutputOptions output;
+
     @Override
     public Integer call() {
         if (digits < 1 || digits > 9) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option "
                     + "'--digits': " + digits + " is not between 1 and 9");
         }
-        Io io = main.io();
+        Io io = output.io(main.io());
         TrainableModel model = args.load(io).model();
-        io.out().print(render(model, digits));
+        output.print(io, () -> json(model), () -> render(model, digits));
         return Main.OK;
+    }
+
+    /**
+     * {@code --json}: each tensor's name, shape, whether it is trained (buffers are not) and its
+     * values in row-major order, as the floats they are.
+     */
+    static Map<String, Object> json(TrainableModel model) {
+        List<Object> tensors = new ArrayList<>();
+        int params = model.paramTensors().size();
+        List<ParamTensor> all = new ArrayList<>(model.paramTensors());
+        all.addAll(model.bufferTensors());
+        for (int k = 0; k < all.size(); k++) {
+            ParamTensor t = all.get(k);
+            float[] p = k < params ? model.params() : model.buffers();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", t.name());
+            m.put("shape", t.shape());
+            m.put("trained", k < params);
+            m.put("values", Arrays.copyOfRange(p, t.offset(), t.offset() + t.size()));
+            tensors.add(m);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", model.name());
+        m.put("tensors", tensors);
+        return m;
     }
 
     /** The parameter tensors, then the buffers (batch norm's running statistics). */

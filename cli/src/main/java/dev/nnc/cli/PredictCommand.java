@@ -18,7 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,9 +68,12 @@ final class PredictCommand implements Callable<Integer> {
             description = "Write the predictions to this file (default: stdout).")
     private Path output;
 
+    @Mixin
+    private OutputOptions options;
+
     @Override
     public Integer call() {
-        Io io = main.io();
+        Io io = options.io(main.io());
         TrainedModelArgs.Loaded loaded = args.load(io);
         Compilation c = loaded.compilation();
         TrainableModel model = loaded.model();
@@ -112,16 +117,36 @@ final class PredictCommand implements Callable<Integer> {
                 lines.add(sb.toString());
             }
         }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("model", model.name());
+        json.put("count", rows.length);
         if (output == null) {
-            for (String l : lines) {
-                io.out().println(l);
-            }
+            json.put("columns", List.of(lines.get(0).split(",", -1)));
+            json.put("predictions", lines.subList(1, lines.size()).stream()
+                    .map(PredictCommand::cells).toList());
+            options.print(io, () -> json, () -> String.join("\n", lines) + "\n");
         } else {
             write(output, lines);
-            io.err().println("wrote " + rows.length + (rows.length == 1 ? " prediction"
-                    : " predictions") + " to " + output);
+            json.put("output", output.toString());
+            if (options.json) {
+                options.print(io, () -> json, () -> "");
+            }
+            if (!io.quiet()) {
+                io.err().println("wrote " + rows.length + (rows.length == 1 ? " prediction"
+                        : " predictions") + " to " + output);
+            }
         }
         return Main.OK;
+    }
+
+    /** A row of the CSV output as JSON numbers: integers (class labels) as such. */
+    private static List<Object> cells(String line) {
+        List<Object> cells = new ArrayList<>();
+        for (String c : line.split(",", -1)) {
+            cells.add(c.matches("-?\\d{1,15}") ? (Object) Long.parseLong(c)
+                    : (Object) Double.parseDouble(c));
+        }
+        return cells;
     }
 
     /** A float output in the shortest form that reads back to the same float. */

@@ -69,9 +69,12 @@ final class ReportCommand implements Callable<Integer> {
         out = p;
     }
 
+    @Mixin
+    private OutputOptions output;
+
     @Override
     public Integer call() {
-        Io io = main.io();
+        Io io = output.io(main.io());
         if (out == null) {
             throw new ParameterException(spec.commandLine(),
                     "Missing required option: '--output=DIR'");
@@ -85,7 +88,7 @@ final class ReportCommand implements Callable<Integer> {
             h = History.read(historyFile);
         } else if (history != null) {
             throw new CliException(history + ": no such history file");
-        } else {
+        } else if (!io.quiet()) {
             io.err().println("nnc: note: no history " + Models.display(historyFile)
                     + "; the report has no training curves");
             historyFile = null;
@@ -111,7 +114,12 @@ final class ReportCommand implements Callable<Integer> {
                 Reports.metrics(metrics), Reports.settings(mspec, metrics, threads, maxEpochs,
                         samples, weights, historyFile), out, spec.commandLine().getParseResult()
                         .originalArgs());
-        io.out().println("report written to " + index);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("model", loaded.model().name());
+        json.put("output", index.toString());
+        json.put("history", historyFile == null ? null : historyFile.toString());
+        json.put("metrics", metrics);
+        output.print(io, () -> json, () -> "report written to " + index + "\n");
         return Main.OK;
     }
 
@@ -177,8 +185,10 @@ final class ReportCommand implements Callable<Integer> {
         for (Map.Entry<String, Object> e : m.entrySet()) {
             metrics.put(prefix + e.getKey(), e.getValue());
         }
-        io.err().println("nnc: note: " + weights + " holds no record of its training run;"
-                + " the metrics are measured now on the " + (d.test() != null ? "test" : "training")
-                + " data");
+        if (!io.quiet()) {
+            io.err().println("nnc: note: " + weights + " holds no record of its training run;"
+                    + " the metrics are measured now on the "
+                    + (d.test() != null ? "test" : "training") + " data");
+        }
     }
 }

@@ -1,10 +1,13 @@
 package dev.nnc.cli;
 
+import dev.nnc.runtime.io.Json;
 import dev.nnc.runtime.model.TrainableModel;
 import dev.nnc.runtime.predict.Predictor;
 import dev.nnc.runtime.train.TrainingLoop;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -120,6 +123,9 @@ final class ServeCommand implements Callable<Integer> {
                     + "finish (default: ${DEFAULT-VALUE}).")
     private String drainTimeout;
 
+    @Mixin
+    private OutputOptions output;
+
     @Override
     public Integer call() {
         if (port < 0 || port > 65535) {
@@ -138,7 +144,7 @@ final class ServeCommand implements Callable<Integer> {
                     + TrainingLoop.maxThreads() + ": four per processor, at least 8)");
         }
         ModelServer.Limits limits = limits(workers);
-        Io io = main.io();
+        Io io = output.io(main.io());
         TrainedModelArgs.Loaded loaded = args.load(io);
         ModelServer server;
         try {
@@ -149,21 +155,37 @@ final class ServeCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            io.err().println("nnc serve: stopping: no new connections, finishing the requests "
-                    + "in progress (up to " + ModelServer.seconds(limits.drainTimeoutMs()) + ")");
-            io.err().flush();
-            int cut = server.stop();
-            io.err().println("nnc serve: stopped" + (cut == 0 ? ""
-                    : " (" + cut + (cut == 1 ? " request" : " requests")
-                    + " cut off by --drain-timeout)"));
-            io.err().flush();
-            stopped.countDown();
+            try {
+                say(io, event("stopping", "drain_timeout_s", limits.drainTimeoutMs() / 1000.0),
+                        "nnc serve: stopping: no new connections, finishing the requests in "
+                                + "progress (up to " + HttpWire.seconds(limits.drainTimeoutMs())
+                                + ")");
+                int cut = server.stop();
+                say(io, event("stopped", "cut_off", cut), "nnc serve: stopped" + (cut == 0 ? ""
+                        : " (" + cut + (cut == 1 ? " request" : " requests")
+                        + " cut off by --drain-timeout)"));
+                if (io.console()) {
+                    // NOTE: the JVM ends when this hook does, not when the main thread returns:
+                    // the launcher's stderr filter must have written the lines above by then.
+                    io.out().flush();
+                    Main.drainStderr();
+                }
+            } finally {
+                stopped.countDown();
+            }
         }, "nnc-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         server.start();
-        io.out().println("serving model " + loaded.model().name() + " on http://"
-                + hostForUrl(host) + ":" + server.port() + "  (POST /predict, GET /health, "
-                + "GET /model; stop with Ctrl-C)");
+        String url = "http://" + hostForUrl(host) + ":" + server.port();
+        Map<String, Object> listening = event("listening", "model", loaded.model().name());
+        listening.put("url", url);
+        listening.put("port", server.port());
+        if (output.json) {
+            io.out().println(Json.write(listening));
+        } else {
+            io.out().println("serving model " + loaded.model().name() + " on " + url
+                    + "  (POST /predict, GET /health, GET /model; stop with Ctrl-C)");
+        }
         io.out().flush();
         try {
             stopped.await();
@@ -172,6 +194,28 @@ final class ServeCommand implements Callable<Integer> {
             throw new UncheckedIOException(new IOException("interrupted"));
         }
         return Main.OK;
+    }
+
+    /** A line of {@code --json}: {@code {"event": NAME, KEY: VALUE}}. */
+    private static Map<String, Object> event(String name, String key, Object value) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("event", name);
+        m.put(key, value);
+        return m;
+    }
+
+    /**
+     * Says how the server stops: a JSON line on stdout with {@code --json}, else the text on
+     * stderr unless {@code -q}.
+     */
+    private void say(Io io, Map<String, Object> json, String text) {
+        if (output.json) {
+            io.out().println(Json.write(json));
+            io.out().flush();
+        } else if (!io.quiet()) {
+            io.err().println(text);
+            io.err().flush();
+        }
     }
 
     /**

@@ -5,7 +5,6 @@ import dev.nnc.compiler.ir.LayerIR;
 import dev.nnc.compiler.ir.ModelIR;
 import dev.nnc.compiler.ops.Shape;
 import dev.nnc.runtime.data.Preprocessing;
-import dev.nnc.runtime.io.Json;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.Schedule;
 import java.nio.file.Path;
@@ -44,15 +43,15 @@ final class SummaryCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The .nn file.")
     private Path file;
 
-    @Option(names = "--json", description = "Print the summary as a JSON object.")
-    private boolean json;
+    @Mixin
+    private OutputOptions output;
 
     @Override
     public Integer call() {
-        Io io = main.io();
+        Io io = output.io(main.io());
         Compilation c = Models.compileModel(io, file);
-        io.out().print(json ? Json.pretty(toJson(c.model(), c.className())) + "\n"
-                : render(c.model(), c.className()));
+        output.print(io, () -> toJson(c.model(), c.className()),
+                () -> render(c.model(), c.className()));
         return Main.OK;
     }
 

@@ -12,6 +12,7 @@ import dev.nnc.runtime.train.Progress;
 import dev.nnc.runtime.train.Training;
 import dev.nnc.runtime.train.TrainingListener;
 import dev.nnc.runtime.train.TrainingLoop;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -113,12 +114,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "Also write the final metrics as a JSON object to FILE.")
     private Path metricsJson;
 
-    @Option(names = "--json",
-            description = "Print the final metrics as a JSON object instead of the table.")
-    private boolean printJson;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
-    private boolean quiet;
+    @Mixin
+    private OutputOptions output;
 
     @Option(names = "--log-every", paramLabel = "N",
             description = "Print a progress line every N epochs instead of the file's "
@@ -148,7 +145,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Io io = main.io();
+        Io io = output.io(main.io());
         checkOptions();
         Path weights = out != null ? out : Models.defaultWeights(file);
         Path historyFile = History.pathFor(weights);
@@ -167,7 +164,7 @@ final class TrainCommand implements Callable<Integer> {
             OutputFiles.checkWritable(report, true);
         }
         Progress progress = null;
-        if (!quiet) {
+        if (!io.quiet()) {
             Progress.Mode mode = io.console() ? Progress.Mode.LIVE : Progress.Mode.LINES;
             progress = new Progress(io.err(), mode, Terminal.env(io));
         }
@@ -197,7 +194,7 @@ final class TrainCommand implements Callable<Integer> {
         if (from != null) {
             from.check(model, model.spec().train());
         }
-        if (from != null && !quiet) {
+        if (from != null && !io.quiet()) {
             io.err().println("resuming " + from.modelName() + " from " + resume + " after epoch "
                     + from.epoch());
         }
@@ -227,8 +224,7 @@ final class TrainCommand implements Callable<Integer> {
         json.putAll(r.metrics());
         json.put("threads", threads);
         json.put("weights", diverged ? null : weights.toString());
-        io.out().print(printJson ? Json.pretty(json) + "\n" : table(r.metrics()));
-        io.out().flush();
+        output.print(io, () -> json, () -> table(r.metrics()));
         if (diverged) {
             // NOTE: the weights, history and checkpoint of the previous run stay; the metrics
             // say that this run diverged.
@@ -262,7 +258,9 @@ final class TrainCommand implements Callable<Integer> {
         outputs.commit();
         // NOTE: with --json, stdout holds the JSON object alone; the files saved are said on
         // stderr.
-        PrintStream said = printJson ? io.err() : io.out();
+        // NOTE: with --json and -q, nowhere: the JSON object names the weights
+        PrintStream said = !output.json ? io.out() : io.quiet()
+                ? new PrintStream(OutputStream.nullOutputStream()) : io.err();
         said.println("weights saved to " + weights);
         said.println("history saved to " + historyFile);
         boolean checkpointSaved = checkpoints.file() != null && Files.exists(checkpoints.file())

@@ -128,6 +128,130 @@ class CliConventionTest {
         assertEquals(0, nnc("check", res("xor.nn")).code());
     }
 
+    /** The commands that print no results of their own: the help, the language server. */
+    private static final List<String> WITHOUT_RESULTS = List.of("help", "lsp");
+
+    /**
+     * Every command that prints results takes {@code -q/--quiet} and {@code --json}, from the one
+     * mixin that gives them the same meaning everywhere; a new command without them fails here.
+     */
+    @Test
+    void quietAndJsonComeFromOneMixinOnEveryCommandThatPrintsResults() {
+        for (Map.Entry<String, CommandLine> e : commands().entrySet()) {
+            CommandSpec spec = e.getValue().getCommandSpec();
+            if (WITHOUT_RESULTS.contains(e.getKey())) {
+                assertEquals(null, spec.findOption("--json"), e.getKey());
+                continue;
+            }
+            CommandSpec mixin = spec.mixins().values().stream()
+                    .filter(m -> m.userObject() instanceof OutputOptions).findFirst()
+                    .orElse(null);
+            assertNotNull(mixin, e.getKey() + " mixes in OutputOptions");
+            for (String name : List.of("-q", "--quiet", "--json")) {
+                assertSame(mixin.findOption(name), spec.findOption(name), e.getKey() + " " + name);
+            }
+        }
+    }
+
+    /**
+     * Each command that prints results, run as it succeeds: with {@code --json} its stdout is
+     * one JSON object (serve: JSON lines, {@code ServeSignalTest}); with {@code -q} its stderr
+     * is empty.
+     */
+    @Test
+    void quietAndJsonOnEveryCommandThatPrintsResults() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("q"));
+        Files.copy(Path.of(res("xor.csv")), dir.resolve("xor.csv"));
+        Path xor = dir.resolve("xor.nn");
+        Files.copy(Path.of(res("xor.nn")), xor);
+        String w = dir.resolve("w.safetensors").toString();
+        String m = xor.toString();
+        assertEquals(0, nnc("train", m, "-q", "--epochs", "5", "-o", w).code());
+        Map<String, List<String>> ok = new java.util.LinkedHashMap<>();
+        ok.put("check", List.of(m));
+        ok.put("fmt", List.of("--check", m));
+        ok.put("summary", List.of(m));
+        ok.put("compile", List.of(m, "-o", dir.resolve("src").toString()));
+        ok.put("train", List.of(m, "--epochs", "5", "-o", dir.resolve("t.safetensors")
+                .toString()));
+        ok.put("eval", List.of(m, "-w", w));
+        ok.put("predict", List.of(m, "-w", w, "-i", dir.resolve("xor.csv").toString()));
+        ok.put("export", List.of(m, "-w", w, "-o", dir.resolve("x.onnx").toString()));
+        ok.put("params", List.of(m, "-w", w));
+        ok.put("report", List.of(m, "-w", w, "-o", dir.resolve("rep").toString()));
+        ok.put("graph", List.of(m));
+        for (String name : commands().keySet()) {
+            if (WITHOUT_RESULTS.contains(name) || name.equals("serve")) {
+                continue;
+            }
+            assertTrue(ok.containsKey(name), "a new command needs its case here: " + name);
+            List<String> args = new ArrayList<>(List.of(name));
+            args.addAll(ok.get(name));
+            args.add("--json");
+            Run json = nnc(args.toArray(String[]::new));
+            assertEquals(0, json.code(), name + ": " + json.all());
+            Object parsed = Json.parse(json.out());
+            assertTrue(parsed instanceof Map<?, ?>, name + ": " + json.out());
+            args.set(args.size() - 1, "-q");
+            Run quiet = nnc(args.toArray(String[]::new));
+            assertEquals(0, quiet.code(), name + ": " + quiet.all());
+            assertEquals("", quiet.err(), name);
+            args.add("--json");
+            Run both = nnc(args.toArray(String[]::new));
+            assertEquals("", both.err(), name + " -q --json");
+            assertTrue(Json.parse(both.out()) instanceof Map<?, ?>, name + ": " + both.out());
+            if (!name.equals("fmt")) { // fmt --check of a formatted file lists nothing
+                assertFalse(quiet.out().isEmpty(), name + " prints its results with -q");
+            }
+        }
+        // what the JSON holds, for a few
+        Map<?, ?> p = (Map<?, ?>) Json.parse(nnc("predict", m, "-w", w, "-i",
+                dir.resolve("xor.csv").toString(), "--json").out());
+        assertEquals(4L, p.get("count"));
+        assertEquals(List.of("class", "p_0", "p_1"), p.get("columns"));
+        List<?> first = (List<?>) ((List<?>) p.get("predictions")).get(0);
+        assertTrue(first.get(0) instanceof Long, first.toString());
+        Map<?, ?> params = (Map<?, ?>) Json.parse(nnc("params", m, "-w", w, "--json").out());
+        Map<?, ?> w1 = (Map<?, ?>) ((List<?>) params.get("tensors")).get(0);
+        assertEquals(List.of(2L, 2L), w1.get("shape"));
+        assertEquals(4, ((List<?>) w1.get("values")).size());
+        Map<?, ?> graph = (Map<?, ?>) Json.parse(nnc("graph", m, "--json").out());
+        assertTrue(((String) graph.get("diagram")).contains("<svg"), graph.toString());
+    }
+
+    /** {@code check -q} shows errors only; {@code --json} lists every diagnostic. */
+    @Test
+    void checkQuietKeepsErrorsAndJsonListsEveryDiagnostic() throws IOException {
+        Path warn = tmp.resolve("warn.nn");
+        Files.writeString(warn, "model W {\n    input [2]\n    dense(1)\n    loss mse\n}\n");
+        Path bad = tmp.resolve("bad.nn");
+        Files.writeString(bad, "model B {\n    input [2]\n    dense(0)\n    loss mse\n}\n");
+        Run loud = nnc("check", warn.toString());
+        assertEquals(0, loud.code(), loud.all());
+        assertTrue(loud.err().contains("warning[NN0407]"), loud.all());
+        Run quiet = nnc("check", "-q", warn.toString());
+        assertEquals(0, quiet.code(), quiet.all());
+        assertEquals("", quiet.err());
+        assertEquals(warn + ": ok\n", quiet.out());
+        Run errors = nnc("check", "-q", bad.toString());
+        assertEquals(1, errors.code());
+        assertTrue(errors.err().contains("error[NN0304]"), errors.all());
+        assertFalse(errors.err().contains("warning"), errors.all());
+        Run json = nnc("check", "--json", warn.toString(), bad.toString());
+        assertEquals(1, json.code());
+        Map<?, ?> o = (Map<?, ?>) Json.parse(json.out());
+        assertEquals(1L, o.get("errors"));
+        assertEquals(2L, o.get("warnings"));
+        List<?> files = (List<?>) o.get("files");
+        assertEquals(true, ((Map<?, ?>) files.get(0)).get("ok"));
+        Map<?, ?> d = (Map<?, ?>) ((List<?>) ((Map<?, ?>) files.get(1)).get("diagnostics"))
+                .stream().filter(x -> "error".equals(((Map<?, ?>) x).get("severity")))
+                .findFirst().orElseThrow();
+        assertEquals("NN0304", d.get("code"));
+        assertEquals(3L, d.get("line"));
+        assertEquals(11L, d.get("column"));
+    }
+
     @Test
     void graphFormatIsAUsageMatterAndFollowsTheExtension() throws IOException {
         Run r = nnc("graph", res("xor.nn"), "--format", "png");

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -212,7 +213,13 @@ class ModelServerTest {
             try (Socket slow = RawHttp.connect(s.port(), WAIT)) {
                 RawHttp.send(slow, "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Length: 300"
                         + "\r\n\r\n[[0.1,");
-                Thread.sleep(100);
+                // NOTE: until the server has read that header and holds the 300 bytes (a fixed
+                // sleep is too short on a busy machine)
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (((Number) s.health().get("inflight_bytes")).longValue() < 300
+                        && System.nanoTime() < end) {
+                    Thread.sleep(5);
+                }
                 assertError(post(s, "[[0.1, 0.2], [0.3, 0.4], [0.5, 0.6], [0.1, 0.2]]"
                         + " ".repeat(100)), 503, "--max-inflight");
             }
