@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The house rules read from the sources: no package cycle in the main sources of any module of
- * the project, the runtime uses nothing outside the JDK, and no source file of the runtime is
- * over 600 lines. A package uses another when one of its files imports a class of it or names
+ * the project, the runtime uses nothing outside the JDK, no source file of the runtime is over
+ * 600 lines, and CONTRIBUTING.md's module map names every runtime package. A package uses another when one of its files imports a class of it or names
  * one by its full name.
  *
  * <p>Example of a failure: {@code compiler: package cycle dev.nnc.compiler.a -> dev.nnc.compiler.b
@@ -112,6 +112,27 @@ class ArchitectureTest {
             }
         }
         assertEquals(Map.of(), over);
+    }
+
+    @Test
+    void contributingMapsEveryRuntimePackage() throws IOException {
+        Set<String> tree = new TreeSet<>();
+        for (Path f : javaFiles(ROOT.resolve("runtime/src/main/java"))) {
+            Matcher m = PACKAGE.matcher(Files.readString(f));
+            if (m.find()) {
+                tree.add(m.group(1).substring("dev.nnc.runtime.".length()));
+            }
+        }
+        String doc = Files.readString(ROOT.resolve("CONTRIBUTING.md"));
+        int from = doc.indexOf("- `runtime` —");
+        int to = doc.indexOf("\n- `", from + 1);
+        assertTrue(from >= 0 && to > from, "CONTRIBUTING.md has a runtime entry");
+        Set<String> mapped = new TreeSet<>();
+        Matcher m = Pattern.compile("(?m)^  - `(\\w+)` —").matcher(doc.substring(from, to));
+        while (m.find()) {
+            mapped.add(m.group(1));
+        }
+        assertEquals(tree, mapped, "the runtime packages in CONTRIBUTING.md's module map");
     }
 
     /** Every directory of the project with main sources of its own. */
