@@ -1,28 +1,44 @@
 /*
- * Writes the textbook's colour data set (18.1) as two NumPy archives:
+ * Writes the textbook's image data sets of chapter 18 as NumPy archives:
  *
  *     java examples/tools/ColorsGen.java examples        (from the repository root)
  *
- * writes examples/08-cnn/data/colors-train.npz (5000 images) and colors-test.npz (1000 images).
+ * writes into examples/08-cnn/data/
+ *  - colors-train.npz (5000 images) and colors-test.npz (1000): the colour of a shape (18.1);
+ *  - shapes-train.npz (5000) and shapes-test.npz (1000): the shape, in grey (18.2);
+ *  - shape-colors-train.npz (5400) and shape-colors-test.npz (900): shape and colour (18.3).
  * Each archive holds two arrays, as np.savez_compressed writes them:
- *  - x: uint8 [N,3,28,28], channels first (R, G, B planes), one 28x28 RGB image per sample;
- *  - y: uint8 [N], the colour index 0..5.
+ *  - x: uint8 [N,C,28,28], channels first (C = 3: R, G, B planes; C = 1 for the grey shapes);
+ *  - y: uint8 [N], the class index.
  *
- * Recipe (the textbook's ch18_color.py, redrawn with java.awt): a black 28x28 background and one
- * filled shape -- circle, rectangle, triangle, line (2 pixels wide) or diamond -- at a random place
- * and size, in one of six colours:
+ * Colours (18.1; the recipe of the textbook's ch18_color.py, redrawn with java.awt): a black
+ * 28x28 background and one filled shape -- circle, rectangle, triangle, line (2 pixels wide) or
+ * diamond -- at a random place and size, in one of six colours:
  *     0 red (255,0,0)   1 green (0,255,0)     2 blue (0,0,255)
  *     3 yellow (255,255,0)   4 cyan (0,255,255)   5 magenta (255,0,255)
  * 1000 training and 200 test images per shape. Within a shape the colours take turns (image i of
  * a shape has colour i mod 6), so the classes are balanced to within one image per shape; the
  * places and sizes are random; each set is then shuffled.
  *
- * Every pixel is either black or exactly the image's colour: antialiasing is off, and the colours
- * are pure, so java.awt has nothing to blend. The program runs headless (no display needed).
+ * Shapes (18.2): the five shapes drawn as the textbook's generator draws them (drawBook: a
+ * "circle" is an ellipse of any proportions spanning the middle of the image, a triangle three
+ * corners from the four quadrants, a line two points anywhere), each in a grey level drawn at
+ * random from 128..255 (one level per image) on black; label = the shape index 0..4 (circle,
+ * rectangle, triangle, line, diamond). 1000 training and 200 test images per shape, shuffled.
  *
- * Every run writes the same arrays: one java.util.SplittableRandom with the fixed seed SEED,
- * from which nothing but nextDouble() is taken, draws the training set and then the test set;
- * the shapes are drawn with integer coordinates only. The archives themselves are byte for byte
+ * Shape and colour (18.3; the textbook's ch18_shape_color.py, drawn the same way): a circle,
+ * rectangle or triangle in red, green or blue; label = colour * 3 + shape (0 red circle, 1 red
+ * rectangle, 2 red triangle, 3 green circle, ..., 8 blue triangle). 600 training and 100 test
+ * images per class, shuffled.
+ *
+ * Every pixel is either black or exactly the image's colour (or grey): antialiasing is off, and
+ * the colours are pure, so java.awt has nothing to blend. The program runs headless (no display
+ * needed).
+ *
+ * Every run writes the same arrays: each data set has its own java.util.SplittableRandom with a
+ * fixed seed (SEED, SHAPES_SEED, SHAPE_COLORS_SEED), from which nothing but nextDouble() is
+ * taken; it draws the training set and then the test set; the shapes are drawn with integer
+ * coordinates only. The archives themselves are byte for byte
  * the same on every run of one JDK (fixed entry times); another JDK's zlib may compress
  * differently, never to other arrays.
  */
@@ -46,11 +62,19 @@ import java.util.zip.ZipOutputStream;
 
 public final class ColorsGen {
 
-    /** The seed of the whole data set. */
+    /** The seed of the colour data set. */
     static final long SEED = 1801L;
+    /** The seed of the grey shapes. */
+    static final long SHAPES_SEED = 1802L;
+    /** The seed of the shape and colour set. */
+    static final long SHAPE_COLORS_SEED = 1803L;
     static final int SIZE = 28;
     static final int TRAIN_PER_SHAPE = 1000;
     static final int TEST_PER_SHAPE = 200;
+    static final int SHAPE_COLORS_TRAIN = 600;
+    static final int SHAPE_COLORS_TEST = 100;
+    /** Grey levels of the shapes set: 128..255. */
+    static final int GREY_MIN = 128;
     static final String[] SHAPES = {"circle", "rectangle", "triangle", "line", "diamond"};
     static final int[][] COLORS = {
         {255, 0, 0}, {0, 255, 0}, {0, 0, 255}, {255, 255, 0}, {0, 255, 255}, {255, 0, 255},
@@ -65,57 +89,118 @@ public final class ColorsGen {
         Path dir = Path.of(args[0]).resolve("08-cnn/data");
         Files.createDirectories(dir);
         SplittableRandom rnd = new SplittableRandom(SEED);
-        write(dir.resolve("colors-train.npz"), set(rnd, TRAIN_PER_SHAPE));
-        write(dir.resolve("colors-test.npz"), set(rnd, TEST_PER_SHAPE));
+        write(dir.resolve("colors-train.npz"), colors(rnd, TRAIN_PER_SHAPE));
+        write(dir.resolve("colors-test.npz"), colors(rnd, TEST_PER_SHAPE));
+        rnd = new SplittableRandom(SHAPES_SEED);
+        write(dir.resolve("shapes-train.npz"), shapes(rnd, TRAIN_PER_SHAPE));
+        write(dir.resolve("shapes-test.npz"), shapes(rnd, TEST_PER_SHAPE));
+        rnd = new SplittableRandom(SHAPE_COLORS_SEED);
+        write(dir.resolve("shape-colors-train.npz"), shapeColors(rnd, SHAPE_COLORS_TRAIN));
+        write(dir.resolve("shape-colors-test.npz"), shapeColors(rnd, SHAPE_COLORS_TEST));
     }
 
-    /** One set: pixels [n,3,28,28] and labels [n]. */
-    record Set(byte[] x, byte[] y, int n) {
+    /** One set: pixels [n,channels,28,28] and labels [n]. */
+    record Set(byte[] x, byte[] y, int n, int channels) {
     }
 
-    /** {@code perShape} images of each shape, colours taking turns, shuffled. */
-    static Set set(SplittableRandom rnd, int perShape) {
-        int n = perShape * SHAPES.length;
-        int plane = SIZE * SIZE;
-        byte[] x = new byte[n * 3 * plane];
-        byte[] y = new byte[n];
+    /** The colour set: {@code perShape} images of each shape, colours taking turns, shuffled. */
+    static Set colors(SplittableRandom rnd, int perShape) {
+        Set s = new Set(new byte[perShape * SHAPES.length * 3 * SIZE * SIZE],
+                new byte[perShape * SHAPES.length], perShape * SHAPES.length, 3);
         BufferedImage img = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_INT_RGB);
         int k = 0;
         for (int shape = 0; shape < SHAPES.length; shape++) {
             for (int i = 0; i < perShape; i++, k++) {
                 int color = i % COLORS.length;
-                draw(img, rnd, shape, color);
-                for (int r = 0; r < SIZE; r++) {
-                    for (int c = 0; c < SIZE; c++) {
-                        int rgb = img.getRGB(c, r);
-                        int at = k * 3 * plane + r * SIZE + c;
-                        x[at] = (byte) (rgb >> 16);
-                        x[at + plane] = (byte) (rgb >> 8);
-                        x[at + 2 * plane] = (byte) rgb;
-                    }
-                }
-                y[k] = (byte) color;
+                int[] c = COLORS[color];
+                draw(img, rnd, shape, new Color(c[0], c[1], c[2]));
+                store(img, s, k, color);
             }
         }
-        // Fisher-Yates with the same stream: sample j goes to a random place below it.
-        byte[] pixels = new byte[3 * plane];
-        for (int j = n - 1; j > 0; j--) {
+        shuffle(rnd, s);
+        return s;
+    }
+
+    /** The grey shapes: {@code perShape} images of each shape, a random grey each, shuffled. */
+    static Set shapes(SplittableRandom rnd, int perShape) {
+        Set s = new Set(new byte[perShape * SHAPES.length * SIZE * SIZE],
+                new byte[perShape * SHAPES.length], perShape * SHAPES.length, 1);
+        BufferedImage img = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_INT_RGB);
+        int k = 0;
+        for (int shape = 0; shape < SHAPES.length; shape++) {
+            for (int i = 0; i < perShape; i++, k++) {
+                int grey = randint(rnd, GREY_MIN, 256);
+                drawBook(img, rnd, shape, new Color(grey, grey, grey));
+                store(img, s, k, shape);
+            }
+        }
+        shuffle(rnd, s);
+        return s;
+    }
+
+    /**
+     * The shape and colour set: {@code perClass} images of each of the 9 classes, a circle,
+     * rectangle or triangle in red, green or blue; label = colour * 3 + shape; shuffled.
+     */
+    static Set shapeColors(SplittableRandom rnd, int perClass) {
+        Set s = new Set(new byte[perClass * 9 * 3 * SIZE * SIZE], new byte[perClass * 9],
+                perClass * 9, 3);
+        BufferedImage img = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_INT_RGB);
+        int k = 0;
+        for (int color = 0; color < 3; color++) {
+            int[] c = COLORS[color];
+            for (int shape = 0; shape < 3; shape++) {
+                for (int i = 0; i < perClass; i++, k++) {
+                    drawBook(img, rnd, shape, new Color(c[0], c[1], c[2]));
+                    store(img, s, k, color * 3 + shape);
+                }
+            }
+        }
+        shuffle(rnd, s);
+        return s;
+    }
+
+    /** Copies {@code img} into sample {@code k} of {@code s}: R, G, B planes, or one grey plane. */
+    static void store(BufferedImage img, Set s, int k, int label) {
+        int plane = SIZE * SIZE;
+        for (int r = 0; r < SIZE; r++) {
+            for (int c = 0; c < SIZE; c++) {
+                int rgb = img.getRGB(c, r);
+                int at = k * s.channels() * plane + r * SIZE + c;
+                if (s.channels() == 1) {
+                    s.x()[at] = (byte) rgb;
+                } else {
+                    s.x()[at] = (byte) (rgb >> 16);
+                    s.x()[at + plane] = (byte) (rgb >> 8);
+                    s.x()[at + 2 * plane] = (byte) rgb;
+                }
+            }
+        }
+        s.y()[k] = (byte) label;
+    }
+
+    /** Fisher-Yates with the set's stream: sample j goes to a random place below it. */
+    static void shuffle(SplittableRandom rnd, Set s) {
+        int size = s.channels() * SIZE * SIZE;
+        byte[] x = s.x();
+        byte[] y = s.y();
+        byte[] pixels = new byte[size];
+        for (int j = s.n() - 1; j > 0; j--) {
             int o = randint(rnd, 0, j + 1);
-            System.arraycopy(x, j * 3 * plane, pixels, 0, 3 * plane);
-            System.arraycopy(x, o * 3 * plane, x, j * 3 * plane, 3 * plane);
-            System.arraycopy(pixels, 0, x, o * 3 * plane, 3 * plane);
+            System.arraycopy(x, j * size, pixels, 0, size);
+            System.arraycopy(x, o * size, x, j * size, size);
+            System.arraycopy(pixels, 0, x, o * size, size);
             byte t = y[j];
             y[j] = y[o];
             y[o] = t;
         }
-        return new Set(x, y, n);
     }
 
     /**
-     * Draws one shape in colour {@code color} on a black {@code img}. Its bounding box is 10 to
-     * 21 pixels wide and high, placed at random at least one pixel inside the border.
+     * Draws one shape in {@code color} on a black {@code img}. Its bounding box is 10 to 21
+     * pixels wide and high, placed at random at least one pixel inside the border.
      */
-    static void draw(BufferedImage img, SplittableRandom rnd, int shape, int color) {
+    static void draw(BufferedImage img, SplittableRandom rnd, int shape, Color color) {
         Graphics2D g = img.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING,
@@ -125,8 +210,7 @@ public final class ColorsGen {
             g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_SPEED);
             g.setColor(Color.BLACK);
             g.fillRect(0, 0, SIZE, SIZE);
-            int[] c = COLORS[color];
-            g.setColor(new Color(c[0], c[1], c[2]));
+            g.setColor(color);
             int w = randint(rnd, 10, 22);
             int h = randint(rnd, 10, 22);
             int x0 = randint(rnd, 1, SIZE - w);
@@ -164,6 +248,80 @@ public final class ColorsGen {
         }
     }
 
+    /**
+     * Draws one shape in {@code color} on a black {@code img} as the textbook's generators do
+     * (ch18_color.py, ch18_shape_color.py, with PIL's inclusive corners): circle, rectangle and
+     * diamond fill the box from a corner (x0, y0) in 0..13 to (x1, y1) in 14..27, so the "circle"
+     * is an ellipse of any proportions; the triangle takes three of four corners drawn from the
+     * four quadrants, (x0, y0) top left, (x1, y1) top right, (x2, y2) bottom left, (x3, y3) bottom
+     * right, leaving one out at random; the line (2 pixels wide) joins two points anywhere.
+     */
+    static void drawBook(BufferedImage img, SplittableRandom rnd, int shape, Color color) {
+        Graphics2D g = img.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING,
+                    RenderingHints.VALUE_ANTIALIAS_OFF);
+            g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL,
+                    RenderingHints.VALUE_STROKE_NORMALIZE);
+            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_SPEED);
+            g.setColor(Color.BLACK);
+            g.fillRect(0, 0, SIZE, SIZE);
+            g.setColor(color);
+            int half = SIZE / 2;
+            switch (SHAPES[shape]) {
+                case "circle", "rectangle", "diamond" -> {
+                    int x0 = randint(rnd, 0, half);
+                    int y0 = randint(rnd, 0, half);
+                    int x1 = randint(rnd, half, SIZE);
+                    int y1 = randint(rnd, half, SIZE);
+                    if (shape == 0) {
+                        g.fillOval(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
+                    } else if (shape == 1) {
+                        g.fillRect(x0, y0, x1 - x0 + 1, y1 - y0 + 1);
+                    } else {
+                        int mx = (x0 + x1) / 2;
+                        int my = (y0 + y1) / 2;
+                        polygon(g, new int[] {mx, x1, mx, x0}, new int[] {y0, my, y1, my});
+                    }
+                }
+                case "triangle" -> {
+                    int[] xs = {randint(rnd, 0, half), randint(rnd, half, SIZE),
+                        randint(rnd, 0, half), randint(rnd, half, SIZE)};
+                    int[] ys = {randint(rnd, 0, half), randint(rnd, 0, half),
+                        randint(rnd, half, SIZE), randint(rnd, half, SIZE)};
+                    int skip = 3 - randint(rnd, 0, 4);
+                    int[] tx = new int[3];
+                    int[] ty = new int[3];
+                    for (int i = 0, j = 0; i < 4; i++) {
+                        if (i != skip) {
+                            tx[j] = xs[i];
+                            ty[j++] = ys[i];
+                        }
+                    }
+                    polygon(g, tx, ty);
+                }
+                case "line" -> {
+                    g.setStroke(new BasicStroke(2f));
+                    g.drawLine(randint(rnd, 0, SIZE), randint(rnd, 0, SIZE),
+                            randint(rnd, 0, SIZE), randint(rnd, 0, SIZE));
+                }
+                default -> throw new AssertionError(shape);
+            }
+        } finally {
+            g.dispose();
+        }
+    }
+
+    /**
+     * A filled polygon with its outline, as PIL draws {@code polygon(fill=c, outline=c)}. NOTE:
+     * drawBook normalizes strokes: with pure strokes the fill and the outline of a thin polygon
+     * land half a pixel apart and leave unlit pixels between them.
+     */
+    private static void polygon(Graphics2D g, int[] xs, int[] ys) {
+        g.fillPolygon(xs, ys, xs.length);
+        g.drawPolygon(xs, ys, xs.length);
+    }
+
     /** numpy's randint(lo, hi): an integer in lo..hi-1, here floor(lo + U (hi - lo)). */
     static int randint(SplittableRandom rnd, int lo, int hi) {
         return lo + (int) (rnd.nextDouble() * (hi - lo));
@@ -175,7 +333,7 @@ public final class ColorsGen {
                 ZipOutputStream zip = new ZipOutputStream(out)) {
             zip.setMethod(ZipOutputStream.DEFLATED);
             zip.setLevel(Deflater.BEST_COMPRESSION);
-            entry(zip, "x.npy", new int[] {s.n(), 3, SIZE, SIZE}, s.x());
+            entry(zip, "x.npy", new int[] {s.n(), s.channels(), SIZE, SIZE}, s.x());
             entry(zip, "y.npy", new int[] {s.n()}, s.y());
         }
         System.out.println("wrote " + file + " (" + s.n() + " images)");

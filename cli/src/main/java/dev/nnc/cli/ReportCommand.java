@@ -113,7 +113,7 @@ final class ReportCommand implements Callable<Integer> {
         Path index = Reports.write(c, loaded.model(), loaded.preprocessing(), h,
                 Reports.metrics(metrics), Reports.settings(mspec, metrics, threads, maxEpochs,
                         samples, weights, historyFile), out, spec.commandLine().getParseResult()
-                        .originalArgs());
+                        .originalArgs(), null);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", loaded.model().name());
         json.put("output", index.toString());

@@ -7,6 +7,7 @@ import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.Json;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.train.LayerHistograms;
 import dev.nnc.runtime.train.TrainReport;
 import dev.nnc.runtime.train.Training;
 import java.nio.file.Path;
@@ -119,12 +120,15 @@ final class Reports {
         }
     }
 
-    /** Writes the report and returns its page. */
+    /**
+     * Writes the report and returns its page; {@code layers} holds the layers' histograms taken
+     * during training, or is {@code null}.
+     */
     static Path write(Compilation c, TrainableModel model, Preprocessing prep, History history,
             Map<String, String> metrics, Map<String, String> settings, Path dir,
-            List<String> command) {
+            List<String> command, LayerHistograms layers) {
         Report.Output o = Report.write(new Report.Input(c.model(), model, prep, history, metrics,
-                settings, Models.baseDir(c), "nnc " + String.join(" ", command)), dir);
+                settings, Models.baseDir(c), "nnc " + String.join(" ", command), layers), dir);
         return o.index();
     }
 }

@@ -8,6 +8,7 @@ import dev.nnc.runtime.io.Weights;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.TrainableModel;
 import dev.nnc.runtime.train.Checkpoint;
+import dev.nnc.runtime.train.LayerHistograms;
 import dev.nnc.runtime.train.Progress;
 import dev.nnc.runtime.train.Training;
 import dev.nnc.runtime.train.TrainingListener;
@@ -125,7 +126,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "DIR",
             description = "Also write a report: DIR/index.html with the training curves, the "
                     + "fit or decision regions, predicted against actual, the series, the "
-                    + "confusion matrix, the model diagram and the run's figures, as PNG images.")
+                    + "confusion matrix, histograms of each layer's outputs, weights and "
+                    + "gradients at a few epochs, the model diagram and the run's figures, as PNG "
+                    + "images.")
     private Path report;
 
     @Option(names = "--checkpoint-every", paramLabel = "N",
@@ -198,11 +201,16 @@ final class TrainCommand implements Callable<Integer> {
             io.err().println("resuming " + from.modelName() + " from " + resume + " after epoch "
                     + from.epoch());
         }
+        // NOTE: what the layers see is watched only for a report, and not on a resumed run
+        // (its first epochs are not in this process).
+        LayerHistograms layers = report != null && from == null ? new LayerHistograms(model)
+                : null;
         Training.Options opts = Training.Options.defaults()
                 .withEpochs(epochs)
                 .withSeed(seed)
                 .withThreads(threads)
-                .withListener(listener)
+                .withListener(layers == null ? listener : TrainingListener.both(listener,
+                        layers))
                 .withCheckpoints(checkpoints)
                 .withInterrupt(stop)
                 .withStage(outputs);
@@ -253,7 +261,7 @@ final class TrainCommand implements Callable<Integer> {
             outputs.stageDirectory(report, dir -> Reports.write(c, model, r.preprocessing(),
                     history, Reports.metrics(r.metrics()), Reports.settings(model.spec(),
                             r.metrics(), threads, ts.epochs(), Reports.trainSamples(r.report()),
-                            weights, historyFile), dir, command));
+                            weights, historyFile), dir, command, layers));
         }
         outputs.commit();
         // NOTE: with --json, stdout holds the JSON object alone; the files saved are said on

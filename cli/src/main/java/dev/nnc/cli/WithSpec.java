@@ -1,5 +1,6 @@
 package dev.nnc.cli;
 
+import dev.nnc.runtime.model.LayerInfo;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.ParamTensor;
 import dev.nnc.runtime.model.Rng;
@@ -104,6 +105,16 @@ final class WithSpec implements TrainableModel {
     @Override
     public List<ParamTensor> bufferTensors() {
         return model.bufferTensors();
+    }
+
+    @Override
+    public List<LayerInfo> layers() {
+        return model.layers();
+    }
+
+    @Override
+    public float[] layerOutput(int i) {
+        return model.layerOutput(i);
     }
 
     @Override

@@ -36,6 +36,8 @@ import org.w3c.dom.Document;
  */
 class ReportTest {
     private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    /** The pictures of what the layers see, which only nnc train --report draws. */
+    static final String[] LAYERS = {"activations.png", "weights.png", "gradients.png"};
 
     @TempDir
     Path dir;
@@ -130,7 +132,8 @@ class ReportTest {
                 r.out());
         assertTrue(r.out().contains("report written to " + rep.resolve("index.html")), r.out());
         assertReport(rep, List.of("regions.png", "confusion.png", "loss.png",
-                "metric.png", "lr.png", "model.png"), List.of("fit.png", "test.png"));
+                "metric.png", "lr.png", LAYERS[0], LAYERS[1], LAYERS[2], "model.png"),
+                List.of("fit.png", "test.png"));
 
         String html = Files.readString(rep.resolve("index.html"), StandardCharsets.UTF_8);
         // the final metrics as nnc train printed them
@@ -172,8 +175,8 @@ class ReportTest {
                 dir.resolve("line.safetensors").toString(), "--report", rep.toString());
         assertEquals(0, r.code(), r.all());
         assertReport(rep, List.of("fit.png", "test.png", "predicted.png", "residuals.png",
-                "loss.png", "metric.png", "lr.png", "model.png"), List.of("regions.png",
-                        "confusion.png", "series.png"));
+                "loss.png", "metric.png", "lr.png", LAYERS[0], LAYERS[1], LAYERS[2],
+                "model.png"), List.of("regions.png", "confusion.png", "series.png"));
         String html = Files.readString(rep.resolve("index.html"), StandardCharsets.UTF_8);
         assertEquals(printed(r.out(), "test_r2"), cell(html, "test_r2"));
     }
@@ -185,7 +188,8 @@ class ReportTest {
                 dir.resolve("three.safetensors").toString(), "--report", rep.toString());
         assertEquals(0, r.code(), r.all());
         assertReport(rep, List.of("regions.png", "confusion.png", "loss.png",
-                "metric.png", "lr.png", "model.png"), List.of("fit.png"));
+                "metric.png", "lr.png", LAYERS[0], LAYERS[1], LAYERS[2], "model.png"),
+                List.of("fit.png"));
         String html = Files.readString(rep.resolve("index.html"), StandardCharsets.UTF_8);
         // the classes as the data labels them: 1, 2, 3 (30 test samples)
         for (String c : List.of("1", "2", "3")) {
@@ -329,7 +333,8 @@ class ReportTest {
                 "--report", rep.toString());
         assertEquals(0, r.code(), r.all());
         assertReport(rep, List.of("fit.png", "test.png", "predicted.png", "residuals.png",
-                "loss.png", "metric.png", "lr.png", "model.png"), List.of("regions.png"));
+                "loss.png", "metric.png", "lr.png", LAYERS[0], LAYERS[1], LAYERS[2],
+                "model.png"), List.of("regions.png"));
         History h = History.read(dir.resolve("sine.history.csv"));
         assertEquals(List.of("epoch", "train_loss", "loss", "r2", "val_loss", "val_r2", "lr",
                 "seconds"), h.columns());
@@ -346,7 +351,8 @@ class ReportTest {
         assertEquals(0, r.code(), r.all());
         // twelve inputs (a window of 12 years): no fitted curve, but every regression figure
         assertReport(rep, List.of("predicted.png", "residuals.png", "series.png", "loss.png",
-                "metric.png", "lr.png", "model.png"), List.of("fit.png", "regions.png"));
+                "metric.png", "lr.png", LAYERS[0], LAYERS[1], LAYERS[2], "model.png"),
+                List.of("fit.png", "regions.png"));
         String html = Files.readString(rep.resolve("index.html"), StandardCharsets.UTF_8);
         assertTrue(html.contains("<h3>Series and forecasts</h3>"), html);
         assertTrue(html.contains("Predicted against actual"), html);
@@ -357,7 +363,7 @@ class ReportTest {
             assertEquals(printed(r.out(), k), cell(html, k), k + " in the page");
         }
         if (Files.isExecutable(CHROMIUM)) {
-            String dom = assertLoadsInChromium(rep, 7);
+            String dom = assertLoadsInChromium(rep, 10);
             assertTrue(dom.contains("Series and forecasts"), "the series in the rendered page");
         }
     }
@@ -370,7 +376,8 @@ class ReportTest {
                 dir.resolve("rings.safetensors").toString(), "--report", rep.toString());
         assertEquals(0, r.code(), r.all());
         assertReport(rep, List.of("regions.png", "confusion.png", "loss.png",
-                "metric.png", "lr.png", "model.png"), List.of("fit.png"));
+                "metric.png", "lr.png", LAYERS[0], LAYERS[1], LAYERS[2], "model.png"),
+                List.of("fit.png"));
         // the three classes' pale region colors all appear in the regions chart
         BufferedImage img = ImageIO.read(rep.resolve("regions.png").toFile());
         long colors = Stream.of(0xc6dbef, 0xf6c4c4, 0xc7e9c0).filter(c -> {
@@ -436,7 +443,7 @@ class ReportTest {
                 dir.resolve("rings.safetensors").toString(), "--report", rep.toString());
         assertEquals(0, r.code(), r.all());
         String url = rep.resolve("index.html").toUri().toString();
-        String dom = assertLoadsInChromium(rep, 6);
+        String dom = assertLoadsInChromium(rep, 9);
         assertTrue(dom.contains("id=\"summary\""), "the summary table in the rendered page");
 
         Path shot = dir.resolve("screenshot.png");

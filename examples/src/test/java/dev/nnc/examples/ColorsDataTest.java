@@ -19,11 +19,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The colour data set of textbook 18.1 ({@code 08-cnn/data/colors-{train,test}.npz}): the
- * generator {@code tools/ColorsGen.java} is run (headless, as a single-file program) and must
- * write the same arrays as the committed archives, and those arrays must be what the recipe
- * says: 28×28 RGB images, channels first, one shape per image in one of six pure colours on
- * black, labels 0..5 balanced.
+ * The image data sets of textbook chapter 18 ({@code 08-cnn/data/}): the generator
+ * {@code tools/ColorsGen.java} is run (headless, as a single-file program) and must write the
+ * same arrays as the committed archives, and those arrays must be what the recipes say. Colours
+ * (18.1): 28×28 RGB images, channels first, one shape per image in one of six pure colours on
+ * black, labels 0..5 balanced. Shapes (18.2): grey images, one shape in one grey level from 128
+ * to 255, labels 0..4, 1000 and 200 of each. Shape and colour (18.3): RGB images of a shape in
+ * red, green or blue, label = colour · 3 + shape, 600 and 100 of each.
  */
 class ColorsDataTest {
     private static final Path TRAIN = Path.of("08-cnn/data/colors-train.npz");
@@ -48,7 +50,9 @@ class ColorsDataTest {
 
     @Test
     void generatorWritesTheCommittedArrays() {
-        for (String name : new String[] {"colors-train.npz", "colors-test.npz"}) {
+        for (String name : new String[] {"colors-train.npz", "colors-test.npz",
+            "shapes-train.npz", "shapes-test.npz", "shape-colors-train.npz",
+            "shape-colors-test.npz"}) {
             Path fresh = out.resolve("08-cnn/data").resolve(name);
             Path committed = Path.of("08-cnn/data").resolve(name);
             for (String array : new String[] {"x", "y"}) {
@@ -68,6 +72,74 @@ class ColorsDataTest {
     @Test
     void testSetFollowsTheRecipe() {
         check(TEST, 1000, new int[] {170, 170, 165, 165, 165, 165});
+    }
+
+    @Test
+    void shapesAreGreyAndBalanced() {
+        checkShapes(Path.of("08-cnn/data/shapes-train.npz"), 5000);
+        checkShapes(Path.of("08-cnn/data/shapes-test.npz"), 1000);
+    }
+
+    @Test
+    void shapeColorsAreTheNineClassesInTheirColours() {
+        checkShapeColors(Path.of("08-cnn/data/shape-colors-train.npz"), 5400);
+        checkShapeColors(Path.of("08-cnn/data/shape-colors-test.npz"), 900);
+    }
+
+    /** One grey channel; every lit pixel of an image has its one grey level, 128..255. */
+    private static void checkShapes(Path file, int n) {
+        NdArray x = NpzReader.read(file, "x");
+        NdArray y = NpzReader.read(file, "y");
+        assertArrayEquals(new int[] {n, 1, 28, 28}, x.shape());
+        int[] seen = new int[5];
+        for (int i = 0; i < n; i++) {
+            seen[(int) y.get(i)]++;
+            int grey = -1;
+            int lit = 0;
+            for (int p = 0; p < 28 * 28; p++) {
+                int v = (int) x.get((long) i * 28 * 28 + p);
+                if (v != 0) {
+                    assertTrue(grey < 0 || v == grey, file + ": image " + i + " has two greys");
+                    grey = v;
+                    lit++;
+                }
+            }
+            assertTrue(grey >= 128 && grey <= 255, file + ": image " + i + " grey " + grey);
+            assertTrue(lit >= 1, file + ": image " + i + " is black");
+        }
+        for (int c : seen) {
+            assertEquals(n / 5, c, "images per shape");
+        }
+    }
+
+    /** Every lit pixel has the colour of the label: red, green or blue (label / 3). */
+    private static void checkShapeColors(Path file, int n) {
+        NdArray x = NpzReader.read(file, "x");
+        NdArray y = NpzReader.read(file, "y");
+        assertArrayEquals(new int[] {n, 3, 28, 28}, x.shape());
+        int[] seen = new int[9];
+        int plane = 28 * 28;
+        for (int i = 0; i < n; i++) {
+            int label = (int) y.get(i);
+            seen[label]++;
+            int[] c = COLORS[label / 3];
+            int lit = 0;
+            for (int p = 0; p < plane; p++) {
+                long base = (long) i * 3 * plane + p;
+                int r = (int) x.get(base);
+                int g = (int) x.get(base + plane);
+                int b = (int) x.get(base + 2L * plane);
+                if (r != 0 || g != 0 || b != 0) {
+                    assertTrue(r == c[0] && g == c[1] && b == c[2], file + ": image " + i
+                            + " (label " + label + ") pixel " + p + " is not its colour");
+                    lit++;
+                }
+            }
+            assertTrue(lit >= 1, file + ": image " + i + " is black");
+        }
+        for (int c : seen) {
+            assertEquals(n / 9, c, "images per class");
+        }
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.predict.Prediction;
 import dev.nnc.runtime.predict.Predictor;
 import dev.nnc.runtime.train.Confusion;
+import dev.nnc.runtime.train.LayerHistograms;
 import dev.nnc.runtime.train.Metrics;
 import dev.nnc.runtime.train.Training;
 import java.io.IOException;
@@ -42,6 +43,7 @@ import org.jfree.chart.JFreeChart;
  * <li>{@code confusion.png} for classifiers: the confusion matrix on the test data (the training
  *     data when the model names no test data), with per-class precision, recall and F1 and their
  *     macro and weighted means in the page (from the runtime's {@code Confusion});
+ * <li>what the layers see during training, when the caller watched it: {@link LayerCharts};
  * <li>{@code model.png}: the model diagram, and the layer table (the summary);
  * <li>the final metrics and the run's settings, as the caller gives them, and the preprocessing.
  * </ul>
@@ -68,10 +70,11 @@ public final class Report {
      * @param settings the run's settings, formatted, in order
      * @param baseDir the directory the model's data paths are relative to
      * @param command the command line that made the report, for the page's footer
+     * @param layers the histograms of the layers taken during training, or {@code null}
      */
     public record Input(ModelIR ir, Model model, Preprocessing prep, History history,
             Map<String, String> metrics, Map<String, String> settings, Path baseDir,
-            String command) {
+            String command, LayerHistograms layers) {
     }
 
     /** The files written: the page and the images, in the page's order. */
@@ -113,6 +116,8 @@ public final class Report {
             confusion(in, test != null ? test : train, test != null ? "test" : "training", dir,
                     page, images);
         }
+        page.layers = LayerCharts.write(in.layers(), dir);
+        page.layers.forEach(i -> images.add(i.file()));
         Path diagram = dir.resolve("model.png");
         Charts.png(Diagram.of(in.ir()).toImage(2), diagram);
         images.add(diagram);
@@ -320,6 +325,7 @@ public final class Report {
         private final StringBuilder charts = new StringBuilder();
         private final StringBuilder data = new StringBuilder();
         private final StringBuilder model = new StringBuilder();
+        private List<LayerCharts.Image> layers = List.of();
 
         Page(Input in) {
             this.in = in;
@@ -438,6 +444,7 @@ public final class Report {
                 sb.append("<h2>Training curves</h2>\n<div class=\"figs\">\n").append(charts)
                         .append("</div>\n");
             }
+            sb.append(LayerCharts.html(layers));
             sb.append("<h2>Model</h2>\n").append(model);
             sb.append("<footer>Made by <code>").append(esc(in.command()))
                     .append("</code></footer>\n");

@@ -105,6 +105,7 @@ public final class ModelGenerator {
         addPredict(t);
         addTrainStep(t);
         addEvaluate(t);
+        LayerAccessors.add(t, m);
         addLayerMethods(t);
         return JavaFile.builder(m.javaPackage(), t.build())
                 .skipJavaLangImports(true)

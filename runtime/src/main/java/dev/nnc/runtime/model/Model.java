@@ -64,6 +64,28 @@ public interface Model {
     }
 
     /**
+     * The layers in order, each with the shape of its output, for {@link #layerOutput}; empty
+     * for a model that does not tell.
+     */
+    default List<LayerInfo> layers() {
+        return List.of();
+    }
+
+    /**
+     * The outputs of layer {@code i} of {@link #layers()} in the last forward pass
+     * ({@link #predict}, or a training or evaluation step): the first {@code n * size} floats
+     * are the {@code n} samples of that pass, sample after sample. Live, not a copy, and
+     * overwritten by the next pass; reading it costs nothing, so a report can look at what the
+     * layers see without slowing training down.
+     *
+     * @throws IndexOutOfBoundsException when {@code i} is not a layer
+     * @throws IllegalStateException before the first forward pass
+     */
+    default float[] layerOutput(int i) {
+        throw new IndexOutOfBoundsException("model " + name() + " does not show its layers");
+    }
+
+    /**
      * Inference forward pass over {@code n} samples of {@code x}; writes {@code n * outputSize()}
      * floats into {@code out}. Allocates only when {@code n} exceeds every batch size seen before.
      */

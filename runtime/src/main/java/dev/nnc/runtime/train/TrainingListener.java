@@ -1,18 +1,29 @@
 package dev.nnc.runtime.train;
 
+import dev.nnc.runtime.data.Dataset;
+
 /**
  * A watcher of a training run: progress display, logging, checkpoints. Every method has an empty
  * default, so a listener implements only what it needs.
  *
- * <p>Calls come from the training thread, in order: {@code onStart}, then for each epoch its
- * {@code onBatch} calls and one {@code onEpoch}, then {@code onEnd}. {@code onBatch} runs after
- * every optimizer step and must stay cheap (no allocation, no I/O unless throttled).
+ * <p>Calls come from the training thread, in order: {@code onData}, {@code onStart}, then for
+ * each epoch its {@code onBatch} calls and one {@code onEpoch}, then {@code onEnd}.
+ * {@code onBatch} runs after every optimizer step and must stay cheap (no allocation, no I/O
+ * unless throttled).
  */
 public interface TrainingListener {
 
     /** A listener that does nothing. */
     TrainingListener NONE = new TrainingListener() {
     };
+
+    /**
+     * Called once before {@link #onStart} with the data the run trains on and the validation
+     * data (or {@code null}), normalized as the model sees them. A listener reads them, never
+     * changes them.
+     */
+    default void onData(Dataset train, Dataset validation) {
+    }
 
     /** Called once before the first epoch. */
     default void onStart(TrainInfo info) {
@@ -48,6 +59,12 @@ public interface TrainingListener {
     /** A listener that forwards every call to {@code first}, then to {@code second}. */
     static TrainingListener both(TrainingListener first, TrainingListener second) {
         return new TrainingListener() {
+            @Override
+            public void onData(Dataset train, Dataset validation) {
+                first.onData(train, validation);
+                second.onData(train, validation);
+            }
+
             @Override
             public void onStart(TrainInfo info) {
                 first.onStart(info);

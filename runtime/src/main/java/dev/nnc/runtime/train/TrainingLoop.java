@@ -275,6 +275,7 @@ public final class TrainingLoop {
         float[] params = model.params();
         float[] grads = model.grads();
 
+        listener.onData(train, validation);
         listener.onStart(new TrainInfo(model.name(), params.length, epochs, size,
                 validation == null ? 0 : validation.size(), batch, batches, logEvery, spec.stop(),
                 threads));

@@ -12,6 +12,7 @@
  *
  * <p>Beside them: {@link dev.nnc.runtime.train.TrainingListener} and the progress display
  * {@link dev.nnc.runtime.train.Progress}, {@link dev.nnc.runtime.train.Metrics}, {@link
- * dev.nnc.runtime.train.Checkpoint}. The top of the runtime: may use every other package.
+ * dev.nnc.runtime.train.Checkpoint}, and {@link dev.nnc.runtime.train.LayerHistograms} (what the
+ * layers see at a few epochs, as {@link dev.nnc.runtime.train.Histogram}s, for the report). The top of the runtime: may use every other package.
  */
 package dev.nnc.runtime.train;
