@@ -4,7 +4,6 @@ import dev.nnc.runtime.io.WeightsException;
 import dev.nnc.runtime.model.ClassLabels;
 import dev.nnc.runtime.model.Model;
 import dev.nnc.runtime.model.ModelSpec;
-import dev.nnc.runtime.predict.Predictor;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -14,7 +13,8 @@ import java.util.Objects;
  * The preprocessing stage of a trained model: everything between the raw input a user has and
  * the network's input, and between the network's output and the answer in the data's units. It
  * is defined here once, saved with the weights, and applied by every form of the model (the
- * {@link Predictor}, the standalone class, the ONNX graph, {@code nnc serve}).
+ * {@link dev.nnc.runtime.predict.Predictor}, the standalone class, the ONNX graph, {@code nnc
+ * serve}).
  *
  * <p>In order, for each input value {@code v} of column {@code c}:
  * <ol>
