@@ -17,7 +17,7 @@ import dev.nnc.compiler.ast.Ast.ModelItem;
 import dev.nnc.compiler.ast.Ast.ModelNode;
 import dev.nnc.compiler.ast.Ast.Op;
 import dev.nnc.compiler.ast.Ast.PackageNode;
-import dev.nnc.compiler.Limits;
+import dev.nnc.compiler.diag.Limits;
 import dev.nnc.compiler.diag.Code;
 import dev.nnc.compiler.diag.Diagnostics;
 import dev.nnc.compiler.diag.SourceFile;

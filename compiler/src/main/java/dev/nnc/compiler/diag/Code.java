@@ -1,6 +1,5 @@
 package dev.nnc.compiler.diag;
 
-import dev.nnc.compiler.Limits;
 
 /**
  * The catalog of diagnostics. Codes are stable: documentation and tests refer to them, so a code is

@@ -1,6 +1,5 @@
 package dev.nnc.compiler.diag;
 
-import dev.nnc.compiler.Limits;
 import java.util.List;
 
 /**

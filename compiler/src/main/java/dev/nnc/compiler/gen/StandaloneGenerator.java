@@ -405,6 +405,7 @@ public final class StandaloneGenerator {
                     .addCode(fwd.build()).build());
         }
         if (m.layers().stream().anyMatch(l -> l.kind().usesActivationFunctions())) {
+            t.addFields(ActivationFunctions.fields());
             t.addMethods(ActivationFunctions.methods());
         }
     }

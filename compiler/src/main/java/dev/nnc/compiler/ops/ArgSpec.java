@@ -1,5 +1,7 @@
 package dev.nnc.compiler.ops;
 
+import dev.nnc.runtime.model.ClassLabels;
+
 /**
  * One argument a layer, activation, optimizer or initializer takes: its name, type, default and
  * allowed range. Positional arguments bind in declaration order.
@@ -97,6 +99,6 @@ public record ArgSpec(String name, Type type, Object defaultValue, double min, b
     }
 
     private static String fmt(double v) {
-        return dev.nnc.compiler.sema.Values.format(v);
+        return ClassLabels.format(v);
     }
 }

@@ -1,6 +1,6 @@
 package dev.nnc.compiler.sema;
 
-import dev.nnc.compiler.Limits;
+import dev.nnc.compiler.diag.Limits;
 import dev.nnc.compiler.ast.Ast;
 import dev.nnc.compiler.ast.Ast.Expr;
 import dev.nnc.compiler.diag.Code;

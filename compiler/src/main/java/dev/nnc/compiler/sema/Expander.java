@@ -1,6 +1,6 @@
 package dev.nnc.compiler.sema;
 
-import dev.nnc.compiler.Limits;
+import dev.nnc.compiler.diag.Limits;
 import dev.nnc.compiler.ast.Ast;
 import dev.nnc.compiler.ast.Ast.LayerCall;
 import dev.nnc.compiler.ast.Ast.LayerStmt;
@@ -24,7 +24,7 @@ import java.util.Set;
  */
 public final class Expander {
     /** Guards against a model that would expand into millions of layers by mistake. */
-    static final int MAX_LAYERS = dev.nnc.compiler.Limits.LAYERS;
+    static final int MAX_LAYERS = Limits.LAYERS;
 
     private final Diagnostics diags;
     private final Evaluator eval;

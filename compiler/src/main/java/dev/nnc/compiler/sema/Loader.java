@@ -1,6 +1,6 @@
 package dev.nnc.compiler.sema;
 
-import dev.nnc.compiler.Limits;
+import dev.nnc.compiler.diag.Limits;
 import dev.nnc.compiler.ast.Ast.FileNode;
 import dev.nnc.compiler.ast.Ast.ImportNode;
 import dev.nnc.compiler.ast.AstBuilder;

@@ -9,7 +9,6 @@ import dev.nnc.runtime.model.ClassLabels;
 import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.Missing;
 import dev.nnc.runtime.model.ModelSpec;
-import dev.nnc.runtime.predict.Predictor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -139,7 +138,7 @@ public final class DataLoader {
      * on {@code windows(...)} and the file has not exactly {@code inputSize} columns, it is a time
      * series like the training file: each complete window of its feature columns is one row (see
      * {@link WindowReader#featureRows}). Values are raw, as in the file: the model's
-     * {@link Preprocessing} stage (the {@link Predictor}) scales them.
+     * {@link Preprocessing} stage (the {@link dev.nnc.runtime.predict.Predictor}) scales them.
      *
      * @param srcOrNull the model's training data source, or {@code null}
      */

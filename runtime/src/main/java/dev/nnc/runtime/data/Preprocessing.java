@@ -6,7 +6,6 @@ import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.Missing;
 import dev.nnc.runtime.model.Model;
 import dev.nnc.runtime.model.ModelSpec;
-import dev.nnc.runtime.predict.Predictor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +16,8 @@ import java.util.Objects;
  * The preprocessing stage of a trained model: everything between the raw input a user has and
  * the network's input, and between the network's output and the answer in the data's units. It
  * is defined here once, saved with the weights, and applied by every form of the model (the
- * {@link Predictor}, the standalone class, the ONNX graph, {@code nnc serve}).
+ * {@link dev.nnc.runtime.predict.Predictor}, the standalone class, the ONNX graph, {@code nnc
+ * serve}).
  *
  * <p>In order, for each input value {@code v} of column {@code c}:
  * <ol>

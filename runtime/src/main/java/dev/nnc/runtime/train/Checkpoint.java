@@ -230,14 +230,14 @@ public final class Checkpoint {
      * @param seconds the wall time of the loop so far
      * @param stepSeconds the part of it spent in training steps (samples/s counts that)
      */
-    record Loop(int epoch, boolean stopped, int every, int batch, int trainSize, int[] perm,
+    public record Loop(int epoch, boolean stopped, int every, int batch, int trainSize, int[] perm,
             Schedule.Tracker early, Schedule.Tracker plateau, float[] best, int bestEpoch,
             double seconds, double stepSeconds, long samples, List<EpochRecord> history,
             double startLoss) {
     }
 
     /** Writes the state of a run to {@code file}, atomically. */
-    static void write(Path file, TrainableModel model, Optimizer optimizer, Rng rng, Loop loop,
+    public static void write(Path file, TrainableModel model, Optimizer optimizer, Rng rng, Loop loop,
             Map<String, String> extraMetadata) {
         OutputFiles.write(file, content(model, optimizer, rng, loop, extraMetadata));
     }
@@ -313,7 +313,7 @@ public final class Checkpoint {
      * Restores the model, optimizer, generators and loop state of the run into a trainer's fresh
      * objects; returns nothing the trainer can set in place (epoch, counters: see accessors).
      */
-    void restore(TrainableModel model, Optimizer optimizer, Rng rng, int[] perm,
+    public void restore(TrainableModel model, Optimizer optimizer, Rng rng, int[] perm,
             Schedule.Tracker early, Schedule.Tracker plateau, float[] best) {
         int size = trainSize();
         if (perm.length != size) {

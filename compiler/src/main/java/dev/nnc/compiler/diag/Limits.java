@@ -1,9 +1,9 @@
-package dev.nnc.compiler;
+package dev.nnc.compiler.diag;
 
 /**
  * The bounds the compiler puts on any input, so that no file — however large or hostile — makes
  * it work without end, run out of stack or memory, or write code javac cannot take. Each limit has
- * its diagnostic (see {@link dev.nnc.compiler.diag.Code}); docs/language.md lists them, checked by
+ * its diagnostic (see {@link Code}); docs/language.md lists them, checked by
  * a test.
  */
 public final class Limits {

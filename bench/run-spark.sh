@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Usage: bench/run-spark.sh — training throughput of fmnist_mlp (bench/models/fmnist_mlp.nn) on
+# Spark in local mode, local[1] and local[2], in both modes (exact: synchronous SGD, one job per
+# batch of 64; fast: parameter averaging every AVERAGE batches, default 0 = one pass over each
+# partition per round), beside single-process `nnc train --threads 1` and `--threads 2`.
+# Prints samples/s of training (Spark: the epochs' wall time on the driver, data already cached;
+# nnc: its training steps), the median of REPEATS runs (default 3) of EPOCHS epochs (default 2),
+# and the ratio of each to `nnc train --threads 1`.
+# SMOKE=1: one repeat of one epoch on the first 2,000 images (checks the script, measures
+# nothing). Needs dataset-fashion-mnist; Spark's jars come from Maven Central. Not part of CI.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+model="$here/models/fmnist_mlp.nn"
+repeats=${REPEATS:-3}
+epochs=${EPOCHS:-2}
+limit=
+if [[ -n "${SMOKE:-}" ]]; then repeats=1; epochs=1; limit=2000; fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+cp=$("$root/examples/spark/classpath.sh")
+"$root/nnc" --version >/dev/null   # builds the CLI outside the timing
+local=(-Dspark.driver.host=127.0.0.1 -Dspark.driver.bindAddress=127.0.0.1 -Dspark.ui.enabled=false)
+javac -d "$tmp/classes" -cp "$cp" "$root/examples/spark/FashionParquet.java"
+java @"$root/spark/java17.args" "${local[@]}" -cp "$tmp/classes:$cp" FashionParquet "$tmp" \
+    $limit >/dev/null 2>&1
+
+results=()
+run_nnc() {   # threads
+  local runs=()
+  for i in $(seq "$repeats"); do
+    "$root/nnc" train "$model" --threads "$1" --epochs "$epochs" --quiet \
+        --out "$tmp/w.safetensors" --metrics-json "$tmp/m.json" >/dev/null
+    runs+=("$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["samples_per_s"])' "$tmp/m.json")")
+  done
+  results+=("nnc train --threads $1|${runs[*]}")
+}
+run_spark() {   # cores mode
+  local runs=()
+  for i in $(seq "$repeats"); do
+    java @"$root/spark/java17.args" "${local[@]}" -cp "$cp" dev.nnc.spark.Train \
+        --master "local[$1]" --partitions "$1" --model "$model" --data "$tmp/train.parquet" \
+        --mode "$2" --epochs "$epochs" --average-every "${AVERAGE:-0}" >"$tmp/s.txt" 2>&1 \
+      || { cat "$tmp/s.txt" >&2; exit 1; }
+    runs+=("$(sed -n 's/^trained in [a-z]* mode: \([0-9.]*\) samples\/s$/\1/p' "$tmp/s.txt")")
+  done
+  results+=("spark local[$1] $2|${runs[*]}")
+}
+run_nnc 1
+run_nnc 2
+for cores in 1 2; do
+  for mode in fast exact; do
+    run_spark "$cores" "$mode"
+  done
+done
+
+python3 - "$epochs" "${limit:-60000}" "${AVERAGE:-0}" "${results[@]}" <<'PY'
+import statistics, sys
+epochs, rows, avg = sys.argv[1], sys.argv[2], sys.argv[3]
+rows_out = []
+for r in sys.argv[4:]:
+    name, runs = r.split("|")
+    v = [float(x) for x in runs.split()]
+    rows_out.append((name, statistics.median(v), v))
+base = rows_out[0][1]
+print(f"fmnist_mlp, {epochs} epoch(s); Spark on the first {rows} images, fast mode averaging"
+      f" every {avg} batches (0: one pass per partition)")
+print(f"{'run':<28} {'samples/s':>12} {'vs nnc 1 thread':>16}  runs")
+for name, med, v in rows_out:
+    print(f"{name:<28} {med:>12,.0f} {med / base:>15.2f}x  {', '.join(f'{x:,.0f}' for x in v)}")
+PY

@@ -1,0 +1,111 @@
+package dev.nnc.spark;
+
+import java.util.List;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Reads model inputs and labels from Spark rows: a features column of Spark ML {@code Vector}s or
+ * of numeric arrays ({@code array<float>}, {@code array<double>}, ...; an image as one flat
+ * array, row-major in the model's input shape), and a label column of numbers (one label: a
+ * class or a regression target) or of vectors/arrays (one value per model output).
+ *
+ * <p>Example: for a model of {@code input [1, 28, 28]}, a row whose features hold 784 floats
+ * gives one sample; 783 floats is an error naming the row's column and both sizes.
+ */
+final class Columns {
+    private Columns() {
+    }
+
+    /** Checks that {@code name} is a column of {@code schema} that can hold features. */
+    static void checkFeatures(StructType schema, String name) {
+        DataType t = field(schema, name, "features").dataType();
+        if (!isVector(t) && !isNumericArray(t)) {
+            throw new IllegalArgumentException("the features column '" + name + "' is of type "
+                    + t.simpleString() + "; it must be a Spark ML vector or an array of numbers");
+        }
+    }
+
+    /** Checks that {@code name} is a column of {@code schema} that can hold labels. */
+    static void checkLabel(StructType schema, String name) {
+        DataType t = field(schema, name, "label").dataType();
+        if (!(t instanceof NumericType) && !isVector(t) && !isNumericArray(t)) {
+            throw new IllegalArgumentException("the label column '" + name + "' is of type "
+                    + t.simpleString() + "; it must be a number, a Spark ML vector or an array"
+                    + " of numbers");
+        }
+    }
+
+    private static StructField field(StructType schema, String name, String what) {
+        for (StructField f : schema.fields()) {
+            if (f.name().equals(name)) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("no " + what + " column '" + name + "'; the columns"
+                + " are " + String.join(", ", schema.fieldNames()));
+    }
+
+    private static boolean isVector(DataType t) {
+        return t.equals(SQLDataTypes.VectorType());
+    }
+
+    private static boolean isNumericArray(DataType t) {
+        return t instanceof ArrayType a && a.elementType() instanceof NumericType;
+    }
+
+    /**
+     * Copies the values of column {@code col} of {@code row} into {@code dst[from..from+size)}.
+     *
+     * @throws IllegalArgumentException when the row holds another number of values, or a null
+     */
+    static void values(Row row, int col, String name, int size, double[] dst, int from) {
+        Object v = row.get(col);
+        if (v == null) {
+            throw new IllegalArgumentException("column '" + name + "' is null in a row");
+        }
+        if (v instanceof Vector vec) {
+            check(vec.size(), size, name);
+            for (int j = 0; j < size; j++) {
+                dst[from + j] = vec.apply(j);
+            }
+        } else if (v instanceof Number num) {
+            check(1, size, name);
+            dst[from] = num.doubleValue();
+        } else {
+            List<Object> list = row.getList(col);
+            check(list.size(), size, name);
+            for (int j = 0; j < size; j++) {
+                Object e = list.get(j);
+                if (e == null) {
+                    throw new IllegalArgumentException("column '" + name + "' holds a null");
+                }
+                dst[from + j] = ((Number) e).doubleValue();
+            }
+        }
+    }
+
+    private static void check(int got, int want, String name) {
+        if (got != want) {
+            throw new IllegalArgumentException("column '" + name + "' holds " + got
+                    + (got == 1 ? " value" : " values") + " in a row; the model needs " + want);
+        }
+    }
+
+    /** The Spark type of a probability or multi-output column. */
+    static DataType vectorType() {
+        return SQLDataTypes.VectorType();
+    }
+
+    /** The Spark type of a single prediction. */
+    static DataType doubleType() {
+        return DataTypes.DoubleType;
+    }
+}

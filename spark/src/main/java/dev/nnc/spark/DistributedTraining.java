@@ -1,0 +1,290 @@
+package dev.nnc.spark;
+
+import dev.nnc.runtime.data.Preprocessing;
+import dev.nnc.runtime.model.ModelSpec;
+import dev.nnc.runtime.model.Rng;
+import dev.nnc.runtime.model.Schedule;
+import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.optim.Optimizer;
+import dev.nnc.runtime.optim.Optimizers;
+import dev.nnc.runtime.train.Checkpoint;
+import dev.nnc.runtime.train.EpochRecord;
+import dev.nnc.runtime.train.TrainingLoop;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Data-parallel training of a generated model on Spark, in one of two modes.
+ *
+ * <p><b>exact</b>: synchronous SGD. Each epoch has {@code ceil(rows / batch)} steps; in step s
+ * every partition takes the s-th of as many equal consecutive slices of its rows (in its own
+ * order, shuffled per epoch when the train block shuffles), so a global batch holds about
+ * {@code batch} rows from all partitions. Per step the parameters are broadcast, each partition
+ * computes the mean gradient of its slice with the model's {@code trainStep} and weighs it by its
+ * share of the global batch, the weighted gradients are summed in a fixed tree over the
+ * partitions ({@link FixedOrderTree}), and the optimizer (with its state and the file's learning
+ * rate schedule and clipping) steps once on the driver. The result is single-process training on
+ * the same global batches in the same order, up to the rounding of the sum.
+ *
+ * <p><b>fast</b>: parameter averaging. Per round the parameters and optimizer state are
+ * broadcast; each partition trains {@code averageEvery} of its own batches of {@code batch} rows
+ * (0: one pass over its rows), then parameters, optimizer state and buffers are averaged,
+ * weighted by the rows each partition trained on. One job per round instead of one per step.
+ *
+ * <p>Per step (exact) or round (fast) the driver sends the parameters to every executor and
+ * receives one summed vector of the same size per tree node: about {@code parameters × 4 × 2}
+ * bytes per executor. Only these vectors, the row counts of the partitions and the fitted
+ * preprocessing statistics ever reach the driver, never rows.
+ *
+ * <p>Runs are deterministic: the order of every sum is fixed and random streams are seeded by
+ * (seed, epoch, step, partition), so a task that Spark retries after a failure computes the same
+ * bits again, and a run with a failed task ends with the weights of one without.
+ */
+final class DistributedTraining {
+    private DistributedTraining() {
+    }
+
+    /** The training modes. */
+    enum Mode {
+        EXACT, FAST;
+
+        static Mode parse(String s) {
+            return switch (s.toLowerCase(Locale.ROOT)) {
+                case "exact" -> EXACT;
+                case "fast" -> FAST;
+                default -> throw new IllegalArgumentException("unknown training mode '" + s
+                        + "'; known: exact, fast");
+            };
+        }
+    }
+
+    /** Called in each task before it computes (tests inject failures through it). */
+    interface TaskProbe extends Serializable {
+        /** Before the task of {@code step} (exact) or round (fast) of {@code epoch} runs. */
+        void before(int epoch, int step, int partition, int attempt);
+    }
+
+    /**
+     * Settings of a run.
+     *
+     * @param epochs epochs to train
+     * @param batch the global batch (exact) or each partition's batch (fast); 0: all rows
+     * @param seed initializes the parameters and seeds the orders and masks
+     * @param averageEvery fast mode: local batches between averages; 0: one pass per round
+     */
+    record Settings(Mode mode, int epochs, int batch, long seed, int averageEvery,
+            TaskProbe probe) implements Serializable {
+        Settings {
+            if (epochs < 0 || batch < 0 || averageEvery < 0) {
+                throw new IllegalArgumentException("epochs, batch and averageEvery must be >= 0: "
+                        + epochs + ", " + batch + ", " + averageEvery);
+            }
+        }
+    }
+
+    /**
+     * Checkpoints of a run, written on the driver's file system in nnc's checkpoint format.
+     *
+     * @param every write after every this many epochs and after the last (0: none)
+     * @param file where to write them, or {@code null}
+     * @param resume a checkpoint to continue from, or {@code null}
+     */
+    record Checkpoints(int every, Path file, Path resume) {
+        static final Checkpoints NONE = new Checkpoints(0, null, null);
+    }
+
+    /** A finished run: the trained model, its stage, and the mean training loss per epoch. */
+    record Result(TrainableModel model, Preprocessing preprocessing, List<Double> losses,
+            long rows, double seconds) {
+        /** Training samples per second over the whole run. */
+        double samplesPerSecond() {
+            return seconds > 0 ? rows * losses.size() / seconds : 0;
+        }
+    }
+
+    /**
+     * Trains a model of {@code source} on the columns of {@code df}, scaling inputs by
+     * {@code scale}.
+     *
+     * @param onEpoch receives each epoch's number and mean training loss
+     * @throws IllegalArgumentException for columns that do not fit the model, or train settings
+     *     distributed training does not support
+     */
+    static Result train(ModelSource source, Dataset<Row> df, String features, String label,
+            double scale, Settings s, Consumer<double[]> onEpoch) {
+        return train(source, df, features, label, scale, s, Checkpoints.NONE, onEpoch);
+    }
+
+    /**
+     * As {@link #train(ModelSource, Dataset, String, String, double, Settings, Consumer)}, with
+     * checkpoints: a run resumed from the checkpoint of epoch e of an exact run ends with the
+     * weights of the run that never stopped, bit for bit (the orders and masks of later epochs
+     * depend only on the seed, the epoch and the partition).
+     */
+    static Result train(ModelSource source, Dataset<Row> df, String features, String label,
+            double scale, Settings s, Checkpoints ck, Consumer<double[]> onEpoch) {
+        TrainableModel model = source.newModel();
+        ModelSpec.TrainSpec ts = model.spec().train();
+        refuseUnsupported(ts);
+        TrainingData.Prepared data = TrainingData.prepare(df, features, label, model, scale);
+        try {
+            JavaRDD<TrainingData.Block> blocks = data.blocks();
+            int[] sizes = blocks.map(TrainingData.Block::n).collect().stream()
+                    .mapToInt(Integer::intValue).toArray();
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(df.sparkSession()
+                    .sparkContext());
+            Rng rng = new Rng(s.seed());
+            model.initParams(rng);
+            Optimizer opt = Optimizers.create(model.spec().optimizer());
+            double baseRate = opt.learningRate();
+            Steps steps = new Steps(source, s, ts, sizes, jsc, blocks);
+            List<EpochRecord> history = new ArrayList<>();
+            int first = 1;
+            if (ck.resume() != null) {
+                first = resume(Checkpoint.read(ck.resume()), model, opt, rng, s, ts,
+                        data.rows(), history) + 1;
+            }
+            List<Double> losses = new ArrayList<>();
+            history.forEach(r -> losses.add(r.metrics().get("train_loss")));
+            Map<String, String> meta = new LinkedHashMap<>(data.preprocessing().toMetadata());
+            meta.put(Checkpoint.SEED, Long.toString(s.seed()));
+            long start = System.nanoTime();
+            for (int epoch = first; epoch <= s.epochs(); epoch++) {
+                long epochStart = System.nanoTime();
+                if (ts.schedule() != null) {
+                    opt.setLearningRate(ts.schedule().rate(baseRate, epoch - 1));
+                }
+                double rate = opt.learningRate();
+                double loss = s.mode() == Mode.EXACT ? steps.exactEpoch(epoch, model, opt)
+                        : steps.fastEpoch(epoch, model, opt);
+                losses.add(loss);
+                history.add(new EpochRecord(epoch, Map.of("train_loss", loss, "lr", rate),
+                        (System.nanoTime() - epochStart) * 1e-9));
+                if (onEpoch != null) {
+                    onEpoch.accept(new double[] {epoch, loss});
+                }
+                if (ck.file() != null && ck.every() > 0
+                        && (epoch % ck.every() == 0 || epoch == s.epochs())) {
+                    double secs = (System.nanoTime() - start) * 1e-9;
+                    Checkpoint.write(ck.file(), model, opt, rng, new Checkpoint.Loop(epoch,
+                            false, ck.every(), s.batch(), (int) data.rows(),
+                            identity((int) data.rows()), null, null, null, 0, secs, secs,
+                            data.rows() * (long) (epoch - first + 1), history, Double.NaN),
+                            meta);
+                }
+            }
+            return new Result(model, data.preprocessing(), losses, data.rows(),
+                    (System.nanoTime() - start) * 1e-9);
+        } finally {
+            data.release();
+        }
+    }
+
+    /** Restores the driver's state from {@code c}; returns the epoch it was saved after. */
+    private static int resume(Checkpoint c, TrainableModel model, Optimizer opt, Rng rng,
+            Settings s, ModelSpec.TrainSpec ts, long rows, List<EpochRecord> history) {
+        c.check(model, new ModelSpec.TrainSpec(ts.epochs(), s.batch(), ts.shuffle(), ts.stop(),
+                ts.validation(), ts.logEvery(), ts.schedule(), ts.clipNorm(), ts.clipValue(),
+                ts.earlyStopping()));
+        if (c.seed() != null && c.seed() != s.seed()) {
+            throw new IllegalArgumentException("checkpoint " + c.file() + " is of a run with seed "
+                    + c.seed() + ", not " + s.seed() + "; a run resumes with its own seed");
+        }
+        if (c.trainSize() != rows) {
+            throw new IllegalArgumentException("checkpoint " + c.file() + " was made with "
+                    + c.trainSize() + " training rows, the data now has " + rows);
+        }
+        c.restore(model, opt, rng, identity((int) rows), null, null, null);
+        history.addAll(c.history());
+        return c.epoch();
+    }
+
+    private static int[] identity(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        return a;
+    }
+
+    private static void refuseUnsupported(ModelSpec.TrainSpec ts) {
+        String what = ts.stop() != null ? "a stop condition (" + ts.stop() + ")"
+                : ts.earlyStopping() != null ? "early stopping"
+                : ts.schedule() instanceof Schedule.Plateau ? "the plateau schedule"
+                : null;
+        if (what != null) {
+            throw new IllegalArgumentException("the train block asks for " + what + ", which"
+                    + " reads per-epoch metrics that distributed training does not measure yet;"
+                    + " remove it, or train with nnc train");
+        }
+    }
+
+    /** A 64-bit mix of several numbers (SplitMix64's finalizer over each in turn). */
+    static long mix(long... parts) {
+        long h = 0x9E37_79B9_7F4A_7C15L;
+        for (long p : parts) {
+            h ^= p;
+            h = (h ^ (h >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
+            h = (h ^ (h >>> 27)) * 0x94D0_49BB_1331_11EBL;
+            h ^= h >>> 31;
+        }
+        return h;
+    }
+
+    /** The order of a partition's rows in an epoch: shuffled when the train block shuffles. */
+    static int[] order(int n, boolean shuffle, long seed, int epoch, int partition) {
+        int[] perm = new int[n];
+        for (int i = 0; i < n; i++) {
+            perm[i] = i;
+        }
+        if (shuffle) {
+            new Rng(mix(seed, epoch, partition)).shuffle(perm, n);
+        }
+        return perm;
+    }
+
+    /** Writes {@code w · src} into {@code dst} from index {@code at}, rounded to float once. */
+    static void addScaled(float[] dst, int at, float[] src, double w) {
+        for (int i = 0; i < src.length; i++) {
+            dst[at + i] = (float) (src[i] * w);
+        }
+    }
+
+    /** One partition's contribution: a weighted vector, its loss sum and sample count. */
+    record Part(float[] v, double loss, long rows, long steps) implements Serializable {
+        static Part sum(Part a, Part b) {
+            float[] v = a.v();
+            float[] w = b.v();
+            for (int i = 0; i < v.length; i++) {
+                v[i] += w[i];
+            }
+            return new Part(v, a.loss() + b.loss(), a.rows() + b.rows(),
+                    Math.max(a.steps(), b.steps()));
+        }
+    }
+
+    /** Gathers rows {@code perm[from..from+count)} of {@code b} into the buffers. */
+    static void gather(TrainingData.Block b, int[] perm, int from, int count, int in, int out,
+            float[] xb, float[] yb) {
+        for (int r = 0; r < count; r++) {
+            int i = perm[from + r];
+            System.arraycopy(b.x(), i * in, xb, r * in, in);
+            System.arraycopy(b.y(), i * out, yb, r * out, out);
+        }
+    }
+
+    /** Clips as the train block asks (the trainer's own rule). */
+    static void clip(float[] g, ModelSpec.TrainSpec ts) {
+        TrainingLoop.clip(g, ts);
+    }
+}

@@ -1,0 +1,280 @@
+package dev.nnc.spark;
+
+import dev.nnc.runtime.model.ModelSpec;
+import dev.nnc.runtime.optim.Optimizer;
+import dev.nnc.runtime.optim.Optimizers;
+import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.spark.DistributedTraining.Part;
+import dev.nnc.spark.FixedOrderTree.Indexed;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * The jobs of {@link DistributedTraining}: one per step in exact mode, one per round in fast
+ * mode. The driver keeps the model and the optimizer; tasks borrow a model instance of their JVM,
+ * load the broadcast state into it, and send back one weighted vector.
+ */
+final class Steps {
+    private final ModelSource source;
+    private final DistributedTraining.Settings settings;
+    private final ModelSpec.TrainSpec spec;
+    private final int[] sizes;
+    private final long rows;
+    private final JavaSparkContext jsc;
+    private final JavaRDD<TrainingData.Block> blocks;
+
+    Steps(ModelSource source, DistributedTraining.Settings settings, ModelSpec.TrainSpec spec,
+            int[] sizes, JavaSparkContext jsc, JavaRDD<TrainingData.Block> blocks) {
+        this.source = source;
+        this.settings = settings;
+        this.spec = spec;
+        this.sizes = sizes.clone();
+        long n = 0;
+        for (int s : sizes) {
+            n += s;
+        }
+        this.rows = n;
+        this.jsc = jsc;
+        this.blocks = blocks;
+    }
+
+    /** The state sent to the tasks of one job. */
+    record State(float[] params, float[] buffers, List<float[]> optimizer, long steps,
+            double rate) implements java.io.Serializable {
+    }
+
+    /** One exact epoch; returns its mean training loss. */
+    double exactEpoch(int epoch, TrainableModel model, Optimizer opt) {
+        int batch = settings.batch() == 0 ? (int) Math.min(rows, Integer.MAX_VALUE)
+                : settings.batch();
+        int stepsPerEpoch = (int) ((rows + batch - 1) / batch);
+        float[] params = model.params();
+        float[] buffers = model.buffers();
+        float[] grads = new float[params.length];
+        double lossSum = 0;
+        for (int step = 0; step < stepsPerEpoch; step++) {
+            long global = 0;
+            for (int size : sizes) {
+                global += slice(size, stepsPerEpoch, step + 1) - slice(size, stepsPerEpoch, step);
+            }
+            if (global == 0) {
+                continue;
+            }
+            Broadcast<State> b = jsc.broadcast(new State(params, buffers, List.of(), 0, 0));
+            Part total = FixedOrderTree.reduce(blocks.mapPartitionsWithIndex(
+                    exactTask(source, settings, b, epoch, step, stepsPerEpoch, global), true),
+                    Part::sum);
+            b.destroy();
+            float[] v = total.v();
+            System.arraycopy(v, 0, grads, 0, params.length);
+            System.arraycopy(v, params.length, buffers, 0, buffers.length);
+            DistributedTraining.clip(grads, spec);
+            opt.step(params, grads);
+            lossSum += total.loss();
+        }
+        return lossSum / rows;
+    }
+
+    /** Rows {@code [slice(s), slice(s+1))} of a partition of {@code n} rows are its share of step s. */
+    static int slice(int n, int steps, int s) {
+        return (int) ((long) n * s / steps);
+    }
+
+    private static org.apache.spark.api.java.function.Function2<Integer,
+            Iterator<TrainingData.Block>, Iterator<Indexed<Part>>> exactTask(ModelSource source,
+            DistributedTraining.Settings s, Broadcast<State> state, int epoch, int step,
+            int stepsPerEpoch, long global) {
+        return (p, it) -> {
+            TrainingData.Block blk = it.next();
+            probe(s, epoch, step, p);
+            int from = slice(blk.n(), stepsPerEpoch, step);
+            int count = slice(blk.n(), stepsPerEpoch, step + 1) - from;
+            List<Indexed<Part>> out = new ArrayList<>(1);
+            if (count == 0) {
+                return out.iterator();
+            }
+            TrainableModel m = source.borrow();
+            TaskKernels.Scope kernels = TaskKernels.forTask();
+            try {
+                State st = state.value();
+                load(m, st);
+                int in = m.inputSize();
+                int o = m.outputSize();
+                int[] perm = DistributedTraining.order(blk.n(), m.spec().train().shuffle(),
+                        s.seed(), epoch, p);
+                float[] xb = new float[count * in];
+                float[] yb = new float[count * o];
+                DistributedTraining.gather(blk, perm, from, count, in, o, xb, yb);
+                m.setRngState(DistributedTraining.mix(s.seed(), epoch, step, p));
+                double loss = m.trainStep(xb, yb, count);
+                double w = (double) count / global;
+                float[] g = m.grads();
+                float[] buf = m.buffers();
+                float[] v = new float[g.length + buf.length];
+                DistributedTraining.addScaled(v, 0, g, w);
+                DistributedTraining.addScaled(v, g.length, buf, w);
+                out.add(new Indexed<>(p, new Part(v, loss * count, count, 1)));
+                return out.iterator();
+            } finally {
+                kernels.close();
+                source.giveBack(m);
+            }
+        };
+    }
+
+    /** One fast epoch (one or more averaging rounds); returns its mean training loss. */
+    double fastEpoch(int epoch, TrainableModel model, Optimizer opt) {
+        int maxBatches = 0;
+        for (int size : sizes) {
+            maxBatches = Math.max(maxBatches, batches(size, settings.batch()));
+        }
+        int every = settings.averageEvery() == 0 ? Math.max(1, maxBatches)
+                : settings.averageEvery();
+        int rounds = (maxBatches + every - 1) / every;
+        float[] params = model.params();
+        float[] buffers = model.buffers();
+        double lossSum = 0;
+        for (int round = 0; round < rounds; round++) {
+            long roundRows = 0;
+            for (int size : sizes) {
+                roundRows += roundRows(size, settings.batch(), round, every);
+            }
+            if (roundRows == 0) {
+                continue;
+            }
+            List<float[]> optState = opt.state();
+            Broadcast<State> b = jsc.broadcast(new State(params, buffers, optState, opt.steps(),
+                    opt.learningRate()));
+            Part total = FixedOrderTree.reduce(blocks.mapPartitionsWithIndex(
+                    fastTask(source, settings, b, epoch, round, every, roundRows), true), Part::sum);
+            b.destroy();
+            if (total == null) {
+                continue;
+            }
+            float[] v = total.v();
+            int at = 0;
+            System.arraycopy(v, at, params, 0, params.length);
+            at += params.length;
+            int arrays = (v.length - params.length - buffers.length) / params.length;
+            List<float[]> state = new ArrayList<>();
+            for (int i = 0; i < arrays; i++) {
+                float[] a = new float[params.length];
+                System.arraycopy(v, at, a, 0, a.length);
+                at += a.length;
+                state.add(a);
+            }
+            System.arraycopy(v, at, buffers, 0, buffers.length);
+            double rate = opt.learningRate();
+            opt.restore(state, opt.steps() + total.steps());
+            opt.setLearningRate(rate);
+            lossSum += total.loss();
+        }
+        return lossSum / rows;
+    }
+
+    /** The rows a partition of {@code n} rows trains on in a round. */
+    static long roundRows(int n, int batch, int round, int every) {
+        int b = batch == 0 ? Math.max(1, n) : batch;
+        long first = (long) round * every * b;
+        long last = Math.min(n, (long) (round + 1) * every * b);
+        return Math.max(0, last - first);
+    }
+
+    /** The number of batches of {@code batch} rows over {@code n} rows (0: one batch). */
+    static int batches(int n, int batch) {
+        if (n == 0) {
+            return 0;
+        }
+        return batch == 0 ? 1 : (n + batch - 1) / batch;
+    }
+
+    private static org.apache.spark.api.java.function.Function2<Integer,
+            Iterator<TrainingData.Block>, Iterator<Indexed<Part>>> fastTask(ModelSource source,
+            DistributedTraining.Settings s, Broadcast<State> state, int epoch, int round,
+            int every, long roundRows) {
+        return (p, it) -> {
+            TrainingData.Block blk = it.next();
+            probe(s, epoch, round, p);
+            int n = blk.n();
+            int batch = s.batch() == 0 ? Math.max(1, n) : s.batch();
+            int first = round * every;
+            int last = Math.min(batches(n, s.batch()), first + every);
+            List<Indexed<Part>> out = new ArrayList<>(1);
+            if (first >= last) {
+                return out.iterator();
+            }
+            TrainableModel m = source.borrow();
+            TaskKernels.Scope kernels = TaskKernels.forTask();
+            try {
+                State st = state.value();
+                load(m, st);
+                ModelSpec.TrainSpec ts = m.spec().train();
+                Optimizer opt = Optimizers.create(m.spec().optimizer());
+                opt.restore(st.optimizer(), st.steps());
+                opt.setLearningRate(st.rate());
+                int in = m.inputSize();
+                int o = m.outputSize();
+                int[] perm = DistributedTraining.order(n, ts.shuffle(), s.seed(), epoch, p);
+                float[] xb = new float[Math.min(batch, n) * in];
+                float[] yb = new float[Math.min(batch, n) * o];
+                m.setRngState(DistributedTraining.mix(s.seed(), epoch, round, p));
+                float[] params = m.params();
+                float[] grads = m.grads();
+                double loss = 0;
+                long trained = 0;
+                for (int bi = first; bi < last; bi++) {
+                    int from = bi * batch;
+                    int count = Math.min(batch, n - from);
+                    DistributedTraining.gather(blk, perm, from, count, in, o, xb, yb);
+                    loss += m.trainStep(xb, yb, count) * count;
+                    DistributedTraining.clip(grads, ts);
+                    opt.step(params, grads);
+                    trained += count;
+                }
+                double w = (double) trained / roundRows;
+                out.add(new Indexed<>(p, weighted(m, opt, loss, w, last - first)));
+                return out.iterator();
+            } finally {
+                kernels.close();
+                source.giveBack(m);
+            }
+        };
+    }
+
+    /**
+     * Parameters, optimizer state and buffers times {@code w}, the partition's share of the rows
+     * trained in the round, so that the sum over partitions is their weighted mean.
+     */
+    private static Part weighted(TrainableModel m, Optimizer opt, double loss, double w,
+            int steps) {
+        float[] params = m.params();
+        List<float[]> state = opt.state();
+        float[] buf = m.buffers();
+        float[] v = new float[params.length * (1 + state.size()) + buf.length];
+        DistributedTraining.addScaled(v, 0, params, w);
+        int at = params.length;
+        for (float[] a : state) {
+            DistributedTraining.addScaled(v, at, a, w);
+            at += a.length;
+        }
+        DistributedTraining.addScaled(v, at, buf, w);
+        return new Part(v, loss, 0, steps);
+    }
+
+    private static void load(TrainableModel m, State st) {
+        System.arraycopy(st.params(), 0, m.params(), 0, st.params().length);
+        System.arraycopy(st.buffers(), 0, m.buffers(), 0, st.buffers().length);
+    }
+
+    private static void probe(DistributedTraining.Settings s, int epoch, int step, int p) {
+        if (s.probe() != null) {
+            TaskContext tc = TaskContext.get();
+            s.probe().before(epoch, step, p, tc == null ? 0 : tc.attemptNumber());
+        }
+    }
+}
