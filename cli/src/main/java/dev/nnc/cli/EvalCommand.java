@@ -2,6 +2,7 @@ package dev.nnc.cli;
 
 import dev.nnc.compiler.Compilation;
 import dev.nnc.runtime.data.Preprocessing;
+import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.TrainableModel;
 import dev.nnc.runtime.train.Training;
@@ -61,7 +62,7 @@ final class EvalCommand implements Callable<Integer> {
         Preprocessing prep = loaded.preprocessing();
         ModelSpec.DataSpec d = model.spec().data();
         Path csv;
-        ModelSpec.DataSource src;
+        DataSource src;
         if (data != null) {
             csv = data;
             src = null;

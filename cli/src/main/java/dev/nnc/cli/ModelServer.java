@@ -5,6 +5,7 @@ import static dev.nnc.cli.HttpWire.errorJson;
 import static dev.nnc.cli.HttpWire.response;
 
 import dev.nnc.cli.HttpWire.Bytes;
+import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.Json;
 import dev.nnc.runtime.model.ClassLabels;
 import dev.nnc.runtime.model.Model;
@@ -85,6 +86,8 @@ final class ModelServer {
     private final ThreadLocal<Predictor> predictors;
     final Model model;
     final int[] inputShape;
+    /** The fill value of each input for a missing value (a null in a request), or null. */
+    final float[] fill;
     private final boolean classifier;
     final String modelJson;
     final Set<ServeConnection> connections = ConcurrentHashMap.newKeySet();
@@ -113,6 +116,8 @@ final class ModelServer {
         this.classifier = loss == ModelSpec.Loss.CROSS_ENTROPY && k > 1
                 || loss == ModelSpec.Loss.BINARY_CROSS_ENTROPY && k == 1;
         this.predictors = ThreadLocal.withInitial(factory);
+        Preprocessing.Fill f = first.preprocessing().fill();
+        this.fill = f == null ? null : f.values();
         this.modelJson = Json.write(describe(first, summary));
         this.pool = new ThreadPoolExecutor(limits.threads(), limits.threads(), 0,
                 TimeUnit.MILLISECONDS, limits.queue() == 0 ? new SynchronousQueue<>()
@@ -309,7 +314,7 @@ final class ModelServer {
         int n = rows.count();
         int k = model.outputSize();
         float[] outputs = new float[n * k];
-        double[] labels = classifier ? new double[n] : null;
+        int[] labels = classifier ? new int[n] : null;
         int chunk = 256;
         for (int from = 0; from < n; from += chunk) {
             int m = Math.min(chunk, n - from);
@@ -326,7 +331,7 @@ final class ModelServer {
                     for (int j = 0; j < k; j++) {
                         outputs[(from + r) * k + j] = (float) probs[probs.length - k + j];
                     }
-                    labels[from + r] = pr.label();
+                    labels[from + r] = pr.index();
                 }
             } else {
                 double[][] o = p.predict(x);
@@ -342,8 +347,9 @@ final class ModelServer {
         rowsJson(json, outputs, n, k, false);
         if (classifier) {
             json.ascii(",\"classes\":[");
+            List<Object> names = labels(p);
             for (int r = 0; r < n; r++) {
-                json.ascii((r > 0 ? "," : "") + Json.write(label(labels[r])));
+                json.ascii((r > 0 ? "," : "") + Json.write(names.get(labels[r])));
             }
             json.ascii("],\"probabilities\":");
             rowsJson(json, outputs, n, k, k == 1);
@@ -402,7 +408,8 @@ final class ModelServer {
         ClassLabels c = p.preprocessing().classes();
         List<Object> labels = new ArrayList<>();
         for (int j = 0; j < k; j++) {
-            labels.add(label(c != null && c.size() == k ? c.label(j) : j));
+            labels.add(c != null && c.size() == k && c.isText() ? c.name(j)
+                    : label(c != null && c.size() == k ? c.label(j) : j));
         }
         return labels;
     }

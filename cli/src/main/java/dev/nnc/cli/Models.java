@@ -8,7 +8,7 @@ import dev.nnc.compiler.diag.Diagnostic;
 import dev.nnc.compiler.diag.DiagnosticPrinter;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.Weights;
-import dev.nnc.runtime.model.ModelSpec;
+import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.TrainableModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,7 +153,7 @@ final class Models {
     }
 
     /** The data source of the model's training data, or {@code null}. */
-    static ModelSpec.DataSource trainSource(TrainableModel model) {
+    static DataSource trainSource(TrainableModel model) {
         return model.spec().data().train();
     }
 }

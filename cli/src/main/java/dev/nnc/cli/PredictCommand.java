@@ -6,6 +6,7 @@ import dev.nnc.runtime.data.DataLoader;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.DataException;
 import dev.nnc.runtime.model.ClassLabels;
+import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.TrainableModel;
 import dev.nnc.runtime.predict.Prediction;
@@ -78,7 +79,7 @@ final class PredictCommand implements Callable<Integer> {
         Compilation c = loaded.compilation();
         TrainableModel model = loaded.model();
         Preprocessing prep = loaded.preprocessing();
-        ModelSpec.DataSource src = Models.trainSource(model);
+        DataSource src = Models.trainSource(model);
         double[][] rows = DataLoader.readFeatures(input, src, model.inputSize(),
                 trainingFeatures(c, src));
         Predictor p = new Predictor(model, prep);
@@ -91,13 +92,15 @@ final class PredictCommand implements Callable<Integer> {
             int k = model.outputSize() == 1 ? 2 : model.outputSize();
             StringBuilder h = new StringBuilder("class");
             ClassLabels classes = prep.classes();
+            boolean named = classes != null && classes.size() == k;
             for (int j = 0; j < k; j++) {
-                double label = classes != null && classes.size() == k ? classes.label(j) : j;
-                h.append(",p_").append(ClassLabels.format(label));
+                h.append(",").append(csvField("p_" + (named ? classes.name(j)
+                        : ClassLabels.format(j))));
             }
             lines.add(h.toString());
             for (Prediction pr : preds) {
-                StringBuilder sb = new StringBuilder(ClassLabels.format(pr.label()));
+                StringBuilder sb = new StringBuilder(named ? csvField(classes.name(pr.index()))
+                        : ClassLabels.format(pr.label()));
                 for (double v : pr.probabilities()) {
                     sb.append(',').append(value(v));
                 }
@@ -121,7 +124,7 @@ final class PredictCommand implements Callable<Integer> {
         json.put("model", model.name());
         json.put("count", rows.length);
         if (output == null) {
-            json.put("columns", List.of(lines.get(0).split(",", -1)));
+            json.put("columns", cells(lines.get(0)).stream().map(String::valueOf).toList());
             json.put("predictions", lines.subList(1, lines.size()).stream()
                     .map(PredictCommand::cells).toList());
             options.print(io, () -> json, () -> String.join("\n", lines) + "\n");
@@ -139,12 +142,39 @@ final class PredictCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    /** A row of the CSV output as JSON numbers: integers (class labels) as such. */
-    private static List<Object> cells(String line) {
+    /**
+     * A row of the CSV output as JSON values: integers (class labels) as such, other numbers as
+     * numbers, a class name as a string (quoted as {@link #csvField} writes it).
+     */
+    static List<Object> cells(String line) {
         List<Object> cells = new ArrayList<>();
-        for (String c : line.split(",", -1)) {
-            cells.add(c.matches("-?\\d{1,15}") ? (Object) Long.parseLong(c)
-                    : (Object) Double.parseDouble(c));
+        StringBuilder cell = new StringBuilder();
+        boolean quoted = false;
+        boolean wasQuoted = false;
+        for (int i = 0; i <= line.length(); i++) {
+            char ch = i < line.length() ? line.charAt(i) : ',';
+            if (quoted) {
+                if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    cell.append('"');
+                    i++;
+                } else if (ch == '"') {
+                    quoted = false;
+                } else {
+                    cell.append(ch);
+                }
+            } else if (ch == '"') {
+                quoted = true;
+                wasQuoted = true;
+            } else if (ch == ',') {
+                String c = cell.toString();
+                cells.add(wasQuoted ? c : c.matches("-?\\d{1,15}") ? (Object) Long.parseLong(c)
+                        : c.matches("-?[0-9.]+([eE][-+]?[0-9]+)?|NaN|-?Infinity")
+                        ? (Object) Double.parseDouble(c) : c);
+                cell.setLength(0);
+                wasQuoted = false;
+            } else {
+                cell.append(ch);
+            }
         }
         return cells;
     }
@@ -163,12 +193,14 @@ final class PredictCommand implements Callable<Integer> {
      * names them, or the header of its last column, else {@code y} / {@code y1..yk}.
      */
     private static List<String> outputNames(Compilation c, TrainableModel model,
-            ModelSpec.DataSource src) {
+            DataSource src) {
         int k = model.outputSize();
-        if (src != null && !src.labelLast() && src.labels().size() == k) {
-            return src.labels();
+        List<String> named = src instanceof DataSource.Csv csv && !csv.labelLast() ? csv.labels()
+                : src instanceof DataSource.Windows w ? w.targets() : List.of();
+        if (named.size() == k) {
+            return named;
         }
-        if (src != null && src.labelLast() && k == 1) {
+        if (src instanceof DataSource.Csv csv && csv.labelLast() && k == 1) {
             try {
                 List<String> names = CsvReader.header(Models.resolve(c, src.path()));
                 return List.of(names.get(names.size() - 1));
@@ -187,8 +219,8 @@ final class PredictCommand implements Callable<Integer> {
      * The feature columns of the training CSV file, from its header, so that an input file's
      * columns can be matched by name; empty when the training data is not a CSV file at hand.
      */
-    private static List<String> trainingFeatures(Compilation c, ModelSpec.DataSource src) {
-        if (src == null || !"csv".equals(src.format())) {
+    private static List<String> trainingFeatures(Compilation c, DataSource src) {
+        if (!(src instanceof DataSource.Csv)) {
             return List.of();
         }
         try {
@@ -196,6 +228,15 @@ final class PredictCommand implements Callable<Integer> {
         } catch (DataException e) {
             return List.of(); // the training file is not at hand: columns go by position
         }
+    }
+
+    /** {@code s} as one CSV value: in quotes (a quote doubled) when it holds , " or a line end. */
+    static String csvField(String s) {
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0
+                && s.indexOf('\r') < 0) {
+            return s;
+        }
+        return "\"" + s.replace("\"", "\"\"") + "\"";
     }
 
     private static void write(Path file, List<String> lines) {

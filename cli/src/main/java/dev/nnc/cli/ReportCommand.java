@@ -4,6 +4,8 @@ import dev.nnc.cli.report.History;
 import dev.nnc.compiler.Compilation;
 import dev.nnc.runtime.io.Json;
 import dev.nnc.runtime.io.Weights;
+import dev.nnc.runtime.model.DataSource;
+import dev.nnc.runtime.model.Missing;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.train.Training;
 import java.nio.file.Files;
@@ -175,7 +177,7 @@ final class ReportCommand implements Callable<Integer> {
     private static void measure(Io io, Compilation c, TrainedModelArgs.Loaded loaded,
             Path weights, Map<String, Object> metrics) {
         ModelSpec.DataSpec d = loaded.model().spec().data();
-        ModelSpec.DataSource src = d.test() != null ? d.test() : d.train();
+        DataSource src = d.test() != null ? d.test() : d.train();
         if (src == null) {
             return;
         }

@@ -73,8 +73,12 @@ final class RequestRows {
     private float[] data = new float[64];
     private int size;
     private int rows;
+    /** The model's fill value of each input for a missing value (JSON null), or null: none. */
+    private final float[] fill;
 
-    private RequestRows(Source in, int[] shape, int maxRows, long bodyBytes, String modelName) {
+    private RequestRows(Source in, int[] shape, int maxRows, long bodyBytes, String modelName,
+            float[] fill) {
+        this.fill = fill;
         this.in = in;
         this.shape = shape.clone();
         int w = 1;
@@ -95,7 +99,17 @@ final class RequestRows {
      */
     static Rows parse(Source in, int[] shape, int maxRows, long bodyBytes, String modelName)
             throws IOException, Rejected {
-        return new RequestRows(in, shape, maxRows, bodyBytes, modelName).parse();
+        return parse(in, shape, maxRows, bodyBytes, modelName, null);
+    }
+
+    /**
+     * As {@link #parse(Source, int[], int, long, String)}, where a {@code null} stands for a
+     * missing value (NaN, which the model's preprocessing fills) at every input whose
+     * {@code fill} value is not NaN.
+     */
+    static Rows parse(Source in, int[] shape, int maxRows, long bodyBytes, String modelName,
+            float[] fill) throws IOException, Rejected {
+        return new RequestRows(in, shape, maxRows, bodyBytes, modelName, fill).parse();
     }
 
     private Rows parse() throws IOException, Rejected {
@@ -359,6 +373,29 @@ final class RequestRows {
         if (t.isEmpty()) {
             throw new Rejected(400, where + "not a number: " + token());
         }
+        float f;
+        if (t.equals("null")) {
+            int column = size % width;
+            if (fill == null || Float.isNaN(fill[column])) {
+                throw new Rejected(400, where + "null (a missing value), but model " + modelName
+                        + " fills no missing value of input " + (column + 1) + "; send a number");
+            }
+            f = Float.NaN;
+        } else {
+            f = finite(t, where);
+        }
+        if (size == data.length) {
+            long grow = Math.min(Math.max(64, (long) size * 2), Math.max(maxFloats, size + 1L));
+            if (grow > Integer.MAX_VALUE - 16) {
+                throw new Rejected(413, "too many numbers in one request");
+            }
+            data = Arrays.copyOf(data, (int) grow);
+        }
+        data[size++] = f;
+    }
+
+    /** The float of the JSON number {@code t}, finite and within the float range. */
+    private static float finite(String t, String where) throws Rejected {
         String bare = t.startsWith("-") || t.startsWith("+") ? t.substring(1) : t;
         if (bare.equalsIgnoreCase("NaN") || bare.equalsIgnoreCase("Infinity")
                 || bare.equalsIgnoreCase("inf")) {
@@ -372,14 +409,7 @@ final class RequestRows {
             throw new Rejected(400, where + t + " is outside the float range (magnitude at "
                     + "most " + Float.MAX_VALUE + ")");
         }
-        if (size == data.length) {
-            long grow = Math.min(Math.max(64, (long) size * 2), Math.max(maxFloats, size + 1L));
-            if (grow > Integer.MAX_VALUE - 16) {
-                throw new Rejected(413, "too many numbers in one request");
-            }
-            data = Arrays.copyOf(data, (int) grow);
-        }
-        data[size++] = f;
+        return f;
     }
 
     private static boolean isTokenChar(int c) {

@@ -5,6 +5,7 @@ import dev.nnc.compiler.ir.LayerIR;
 import dev.nnc.compiler.ir.ModelIR;
 import dev.nnc.compiler.ops.Shape;
 import dev.nnc.runtime.data.Preprocessing;
+import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.Schedule;
 import java.nio.file.Path;
@@ -143,7 +144,8 @@ final class SummaryCommand implements Callable<Integer> {
         parts.add(t.batch() == 0 ? "full batch" : "batch " + t.batch());
         parts.add(t.shuffle() ? "shuffled" : "not shuffled");
         if (t.validation() > 0) {
-            parts.add("validation " + Fmt.literal(t.validation()));
+            parts.add("validation " + Fmt.literal(t.validation())
+                    + (t.stratify() ? " stratified" : ""));
         }
         if (t.stop() != null) {
             parts.add("stop when " + t.stop());
@@ -197,13 +199,18 @@ final class SummaryCommand implements Callable<Integer> {
         return s.toString();
     }
 
-    private static String source(ModelSpec.DataSource src) {
-        if (src.window() != null) {
-            return src.format() + " " + src.path() + " (" + src.window().describe() + ")";
+    private static String source(DataSource src) {
+        if (src instanceof DataSource.Windows w) {
+            return src.format() + " " + src.path() + " (" + w.window().describe() + ")";
         }
-        String label = src.labelLast() ? "last column"
-                : String.join(", ", src.labels());
-        return src.format() + " " + src.path() + " (label: " + label + ")";
+        if (!(src instanceof DataSource.Csv c)) {
+            return src.format() + " " + src.path();
+        }
+        String label = c.labelLast() ? "last column" : String.join(", ", c.labels());
+        return src.format() + " " + src.path() + " (label: " + label
+                + (c.features().isEmpty() ? "" : "; features: " + String.join(", ", c.features()))
+                + (c.ignore().isEmpty() ? "" : "; ignore: " + String.join(", ", c.ignore()))
+                + ")";
     }
 
     private static String bytes(long b) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.runtime.io.Json;
+import dev.nnc.runtime.model.Missing;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -570,8 +571,9 @@ class MainTest {
         Files.writeString(esc, "x1,x\u001b]0;pwned\u0007\n0,zz\n");
         r = nnc("predict", res("xor.nn"), "-w", xorWeights.toString(), "-i", esc.toString());
         assertEquals(1, r.code, r.all());
-        assertTrue(r.err.contains("column 'x\\x1b]0;pwned\\x07' (2): 'zz' is not a number"),
-                r.err);
+        // The column the model needs is missing: that is named, the header shown escaped.
+        assertTrue(r.err.contains("has no column 'x2' (the model's features are x1, x2); its "
+                + "columns: x1, x\\x1b]0;pwned\\x07"), r.err);
         assertTrue(r.err.chars().noneMatch(c -> c == 0x1b || c == 0x07), r.err);
         assertNoStackTrace(r);
     }

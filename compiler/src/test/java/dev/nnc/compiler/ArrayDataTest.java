@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.compiler.diag.SourceFile;
-import dev.nnc.runtime.model.ModelSpec;
+import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.TrainableModel;
 import dev.nnc.runtime.train.Training;
 import java.nio.file.Files;
@@ -53,8 +53,8 @@ class ArrayDataTest {
         Compilation c = compile(nn, FASHION_MODEL.replace("DIR/", ""));
         assertFalse(c.hasErrors(), c.renderDiagnostics());
         TrainableModel m = InMemoryJavac.load(c);
-        ModelSpec.DataSource train = m.spec().data().train();
-        assertEquals(ModelSpec.DataSource.idx("train-images-idx3-ubyte.gz",
+        DataSource train = m.spec().data().train();
+        assertEquals(DataSource.idx("train-images-idx3-ubyte.gz",
                 "train-labels-idx1-ubyte.gz").withScale(255), train);
         assertEquals(255.0, m.spec().data().test().scale());
 
@@ -80,7 +80,7 @@ class ArrayDataTest {
         Training.RunResult r = Training.run(m, SUBSET, Training.Options.defaults());
         double acc = (Double) r.metrics().get("test_accuracy");
         assertTrue(acc >= 0 && acc <= 1, r.metrics().toString());
-        ModelSpec.DataSource test = m.spec().data().test();
+        DataSource.Idx test = (DataSource.Idx) m.spec().data().test();
         assertTrue(Path.of(test.labelFile()).isAbsolute());
         Map<String, Object> e = Training.evaluate(m, r.preprocessing(), Path.of(test.path()),
                 test);

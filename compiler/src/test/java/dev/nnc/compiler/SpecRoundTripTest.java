@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.compiler.diag.SourceFile;
+import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.TrainableModel;
 import java.io.IOException;
@@ -111,7 +112,7 @@ class SpecRoundTripTest {
         ModelSpec want = c.model().spec();
         assertTrue(want.train().schedule() != null && want.train().stop() != null
                 && want.train().earlyStopping() != null
-                && want.data().train().window() != null, want.toString());
+                && want.data().train() instanceof DataSource.Windows, want.toString());
         assertSame(want, InMemoryJavac.load(c).spec(), "EveryOption");
     }
 

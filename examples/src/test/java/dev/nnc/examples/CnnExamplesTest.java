@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nnc.compiler.InMemoryJavac;
 import dev.nnc.runtime.data.DataLoader;
 import dev.nnc.runtime.data.Dataset;
-import dev.nnc.runtime.model.ModelSpec;
+import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.TrainableModel;
 import dev.nnc.runtime.train.Training;
 import java.nio.file.Files;
@@ -35,7 +35,7 @@ class CnnExamplesTest {
         return InMemoryJavac.load(c);
     }
 
-    private static Dataset head(TrainableModel m, Path dir, ModelSpec.DataSource src, int count) {
+    private static Dataset head(TrainableModel m, Path dir, DataSource src, int count) {
         Dataset all = DataLoader.load(dir.resolve(src.path()), src.resolve(dir), m.inputSize(),
                 m.outputSize(), m.spec().loss(), null).dataset();
         int[] idx = new int[count];

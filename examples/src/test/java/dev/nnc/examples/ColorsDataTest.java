@@ -8,6 +8,7 @@ import dev.nnc.runtime.data.DataLoader;
 import dev.nnc.runtime.data.LoadedData;
 import dev.nnc.runtime.data.NdArray;
 import dev.nnc.runtime.data.NpzReader;
+import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.ModelSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -146,7 +147,7 @@ class ColorsDataTest {
     void loadsAsTheInputOfAnImageModel() {
         // As npz("data/colors-train.npz", x: "x", y: "y") with scale: 255 loads it for a model
         // of input [3,28,28] with 6 softmax outputs and cross-entropy.
-        ModelSpec.DataSource src = ModelSpec.DataSource.npz(TRAIN.toString(), "x", "y")
+        DataSource src = DataSource.npz(TRAIN.toString(), "x", "y")
                 .withScale(255);
         LoadedData d = DataLoader.load(TRAIN, src, 3 * 28 * 28, 6,
                 ModelSpec.Loss.CROSS_ENTROPY, null);

@@ -9,8 +9,8 @@ import dev.nnc.compiler.InMemoryJavac;
 import dev.nnc.compiler.NnCompiler;
 import dev.nnc.runtime.data.DataLoader;
 import dev.nnc.runtime.data.Dataset;
+import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.LayerInfo;
-import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.TrainableModel;
 import dev.nnc.runtime.train.Histogram;
 import dev.nnc.runtime.train.LayerHistograms;
@@ -59,7 +59,7 @@ class InitExamplesTest {
         Compilation c = NnCompiler.compile(file, NnCompiler.Options.defaults());
         assertFalse(c.hasErrors(), c.renderDiagnostics());
         TrainableModel m = InMemoryJavac.load(c);
-        ModelSpec.DataSource src = m.spec().data().train();
+        DataSource src = m.spec().data().train();
         Dataset all = DataLoader.load(file.getParent().resolve(src.path()),
                 src.resolve(file.getParent()), m.inputSize(), m.outputSize(), m.spec().loss(),
                 null).dataset();

@@ -9,6 +9,7 @@ import dev.nnc.runtime.data.CsvTable;
 import dev.nnc.runtime.data.DataLoader;
 import dev.nnc.runtime.data.IdxReader;
 import dev.nnc.runtime.data.LoadedData;
+import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.ModelSpec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,8 +30,8 @@ class SequenceExamplesTest {
     @TempDir
     Path dir;
 
-    private static ModelSpec.DataSource sunspots(Double from, Double to) {
-        return ModelSpec.DataSource.windows(SUNSPOTS.toString(), new ModelSpec.Window(12, 1,
+    private static DataSource sunspots(Double from, Double to) {
+        return DataSource.windows(SUNSPOTS.toString(), new ModelSpec.Window(12, 1,
                 List.of("SUNACTIVITY"), List.of("SUNACTIVITY"), "YEAR", from, to));
     }
 
@@ -65,7 +66,7 @@ class SequenceExamplesTest {
     void subtractionSequencesAreStoredOnePerRow() {
         // input [4,2] read step-major from a0,b0,..,a3,b3; output [4,1] from d0..d3.
         Path f = Path.of("09-rnn/subtract.csv");
-        LoadedData d = DataLoader.load(f, ModelSpec.DataSource.csv(f.toString(),
+        LoadedData d = DataLoader.load(f, DataSource.csv(f.toString(),
                 List.of("d0", "d1", "d2", "d3"), false), 8, 4,
                 ModelSpec.Loss.BINARY_CROSS_ENTROPY, null);
         assertEquals(136, d.dataset().size());
@@ -110,7 +111,7 @@ class SequenceExamplesTest {
         Files.write(xi, images.array());
         Files.write(yi, labels.array());
         assertArrayEquals(new int[] {n, 28, 28}, IdxReader.header(xi).shape());
-        LoadedData d = DataLoader.load(xi, ModelSpec.DataSource.idx(xi.toString(),
+        LoadedData d = DataLoader.load(xi, DataSource.idx(xi.toString(),
                 yi.toString()), 28 * 28, 1, ModelSpec.Loss.BINARY_CROSS_ENTROPY, null);
         float[] x = d.dataset().x();
         assertEquals(1 + 5 + 7, x[784 + 5 * 28 + 7], "image 1, row 5, column 7");

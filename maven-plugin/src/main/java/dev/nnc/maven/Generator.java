@@ -3,6 +3,7 @@ package dev.nnc.maven;
 import dev.nnc.compiler.Compilation;
 import dev.nnc.compiler.NnCompiler;
 import dev.nnc.compiler.diag.Diagnostic;
+import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.ModelSpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -276,7 +277,7 @@ public final class Generator {
     private static List<Path> dataFiles(Compilation c, Path nn) {
         List<Path> files = new ArrayList<>();
         ModelSpec.DataSpec data = c.model().spec().data();
-        for (ModelSpec.DataSource src : Arrays.asList(data.train(), data.test())) {
+        for (DataSource src : Arrays.asList(data.train(), data.test())) {
             if (src != null) {
                 try {
                     files.add(nn.toAbsolutePath().getParent().resolve(src.path()).normalize());

@@ -1,5 +1,6 @@
 package dev.nnc.spark;
 
+import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.TrainableModel;
 import java.nio.file.Path;
@@ -295,7 +296,7 @@ public final class NncEstimator extends Estimator<NncModel> implements DefaultPa
         ModelSource s = source();
         TrainableModel probeModel = s.newModel();
         ModelSpec spec = probeModel.spec();
-        ModelSpec.DataSource src = spec.data().train();
+        DataSource src = spec.data().train();
         double sc = isSet(scale) ? (Double) getOrDefault(scale) : src == null ? 1 : src.scale();
         int e = isSet(epochs) ? (Integer) getOrDefault(epochs) : spec.train().epochs();
         int b = isSet(batchSize) ? (Integer) getOrDefault(batchSize) : spec.train().batch();

@@ -2,9 +2,11 @@ package dev.nnc.cli.report;
 
 import dev.nnc.runtime.data.CsvReader;
 import dev.nnc.runtime.data.CsvTable;
+import dev.nnc.runtime.data.DataLoader;
 import dev.nnc.runtime.data.Dataset;
 import dev.nnc.runtime.data.LoadedData;
 import dev.nnc.runtime.data.WindowReader;
+import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.predict.Predictor;
 import java.awt.Color;
@@ -75,8 +77,8 @@ final class RegressionFigures {
         images.add(r);
         page.image("Residuals", r, "Label minus answer for each " + which + " sample, against "
                 + "the answer: a fit without pattern scatters evenly about 0.");
-        ModelSpec.DataSource src = in.model().spec().data().train();
-        if (src != null && src.window() != null) {
+        DataSource src = in.model().spec().data().train();
+        if (src instanceof DataSource.Windows) {
             series(in, dir, page, images);
         }
     }
@@ -164,10 +166,10 @@ final class RegressionFigures {
     private static void series(Report.Input in, Path dir, Report.Page page,
             List<Path> images) {
         ModelSpec.DataSpec data = in.model().spec().data();
-        Cut train = cut(in, data.train());
-        Cut test = data.test() != null && data.test().window() != null ? cut(in, data.test())
+        Cut train = cut(in, (DataSource.Windows) data.train());
+        Cut test = data.test() instanceof DataSource.Windows tw ? cut(in, tw)
                 : null;
-        ModelSpec.Window w = data.train().window();
+        ModelSpec.Window w = ((DataSource.Windows) data.train()).window();
         String target = w.targets().get(0);
         String time = w.time() != null ? w.time() : "row";
         double[] testTime = test == null ? new double[0] : test.time;
@@ -189,10 +191,10 @@ final class RegressionFigures {
     private record Cut(double[] seriesTime, double[] series, double[] time, double[] forecast) {
     }
 
-    private static Cut cut(Report.Input in, ModelSpec.DataSource src) {
+    private static Cut cut(Report.Input in, DataSource.Windows src) {
         Path p = Path.of(src.path());
         Path file = p.isAbsolute() ? p : in.baseDir().resolve(p).normalize();
-        CsvTable t = CsvReader.read(file);
+        CsvTable t = DataLoader.prepareSeries(CsvReader.readAny(file), src);
         ModelSpec.Window w = src.window();
         // Raw values, as the file holds them: the predictor applies the model's scale.
         WindowReader.Windows win = WindowReader.read(t, w, 1);

@@ -6,6 +6,7 @@ import dev.nnc.runtime.data.DataLoader;
 import dev.nnc.runtime.data.Dataset;
 import dev.nnc.runtime.data.LoadedData;
 import dev.nnc.runtime.data.Preprocessing;
+import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.Model;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.predict.Prediction;
@@ -140,7 +141,7 @@ public final class Report {
                 || loss == ModelSpec.Loss.BINARY_CROSS_ENTROPY && m.outputSize() == 1;
     }
 
-    private static LoadedData load(Input in, ModelSpec.DataSource src) {
+    private static LoadedData load(Input in, DataSource src) {
         if (src == null) {
             return null;
         }

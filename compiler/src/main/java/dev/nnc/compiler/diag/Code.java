@@ -77,7 +77,11 @@ public enum Code {
     /** windows(...): no window's target lies in from..to. */
     DATA_WINDOW_EMPTY(507, Severity.ERROR),
     /** cross_entropy: the training labels hold another number of classes than the outputs. */
-    DATA_CLASS_COUNT(508, Severity.ERROR);
+    DATA_CLASS_COUNT(508, Severity.ERROR),
+    /** missing: a rule that does not fit the data (an unknown column, a label, a source). */
+    DATA_MISSING_VALUES(509, Severity.ERROR),
+    /** csv(features:, ignore:): a column both feature and label, a range running backwards. */
+    DATA_COLUMN_CHOICE(510, Severity.ERROR);
 
     private final int number;
     private final Severity severity;

@@ -17,6 +17,7 @@ import dev.nnc.compiler.ops.Shape;
 import dev.nnc.runtime.data.Normalizer;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.Weights;
+import dev.nnc.runtime.model.Model;
 import dev.nnc.runtime.model.ModelSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -148,8 +149,8 @@ public final class OnnxExporter {
 
     /**
      * The input side of the stage, as {@link Preprocessing#input} computes it: {@code x / scale}
-     * in double rounded to float, then {@code (x − shift) / range} in double rounded to float;
-     * nothing for steps that do nothing.
+     * in double rounded to float, a missing input (NaN) replaced by its fill value, then
+     * {@code (x − shift) / range} in double rounded to float; nothing for steps that do nothing.
      */
     private static String preprocess(OnnxGraph g, Shape input, Preprocessing prep) {
         String x = INPUT;
@@ -159,6 +160,15 @@ public final class OnnxExporter {
             String scaled = g.fresh("input.scaled");
             g.node("Div", List.of(wide, scale), scaled);
             x = cast(g, scaled, "input.float", TensorProto.DataType.FLOAT);
+        }
+        if (prep.fill() != null) {
+            // A missing input (NaN) takes its fill value; NaN where the input has none.
+            String missing = g.fresh("input.missing");
+            g.node("IsNaN", List.of(x), missing);
+            String fill = g.floats("input.fill", input.dims(), prep.fill().values());
+            String filled = g.fresh("input.filled");
+            g.node("Where", List.of(missing, fill, x), filled);
+            x = filled;
         }
         return normalizeFeatures(g, x, input, prep.features());
     }

@@ -50,6 +50,7 @@ public final class StandaloneGenerator {
     private final String weightsName;
     private final int last;
     private final boolean scaled;
+    private final boolean filled;
     private final boolean features;
     private final boolean labels;
     private final boolean classifier;
@@ -63,6 +64,7 @@ public final class StandaloneGenerator {
         this.weightsName = weightsName;
         this.last = m.layers().size() - 1;
         this.scaled = prep.scale() != 1;
+        this.filled = prep.fill() != null;
         this.features = !prep.features().isIdentity();
         ModelSpec.Loss loss = m.spec().loss();
         this.labels = loss == ModelSpec.Loss.MSE && !prep.labels().isIdentity();
@@ -162,6 +164,12 @@ public final class StandaloneGenerator {
                             Long.toHexString(Double.doubleToRawLongBits(prep.scale())))
                     .build());
         }
+        if (filled) {
+            t.addField(FieldSpec.builder(float[].class, "FILL", priv)
+                    .addJavadoc("The value of each input that is missing (NaN); NaN where none.\n")
+                    .initializer("floats($L)", chunks(floatBytes(prep.fill().values())))
+                    .build());
+        }
         if (features) {
             t.addField(FieldSpec.builder(double[].class, "FEATURE_SHIFT", priv)
                     .initializer("doubles($L)", chunks(doubleBytes(prep.features().shift())))
@@ -186,14 +194,22 @@ public final class StandaloneGenerator {
                 values[j] = c != null && c.size() == k ? c.label(j) : j;
             }
             t.addField(FieldSpec.builder(double[].class, "CLASSES", priv)
-                    .addJavadoc("The class label of each output.\n")
+                    .addJavadoc("The class label of each output (its index for named classes).\n")
                     .initializer("doubles($L)", chunks(doubleBytes(values))).build());
+            CodeBlock.Builder names = CodeBlock.builder().add("{");
+            for (int j = 0; j < k; j++) {
+                String name = c != null && c.size() == k ? c.name(j) : ClassLabels.format(j);
+                names.add(j == 0 ? "$L" : ", $L", JavaText.string(name));
+            }
+            t.addField(FieldSpec.builder(String[].class, "CLASS_NAMES", priv)
+                    .addJavadoc("The class name of each output, as the training data writes it.\n")
+                    .initializer(names.add("}").build()).build());
         }
     }
 
     private void addFields(TypeSpec.Builder t) {
         t.addField(FieldSpec.builder(int.class, "capacity", Modifier.PRIVATE).build());
-        if (scaled || features) {
+        if (scaled || filled || features) {
             t.addField(FieldSpec.builder(float[].class, "xn", Modifier.PRIVATE)
                     .addJavadoc("The preprocessed input.\n").build());
         }
@@ -257,9 +273,10 @@ public final class StandaloneGenerator {
                 .endControlFlow()
                 .addStatement("ensureCapacity(n)");
         String in = "x";
-        if (scaled || features) {
-            // NOTE: the runtime's Preprocessing.input, operation for operation: the scale, then
-            // Normalizer.apply, each in double and rounded to float once.
+        if (scaled || filled || features) {
+            // NOTE: the runtime's Preprocessing.input, operation for operation: the scale, the
+            // fill of a missing value, then Normalizer.apply, each in double and rounded to
+            // float once.
             b.beginControlFlow("for (int r = 0; r < n; r++)")
                     .addStatement("final int base = r * INPUT_SIZE")
                     .beginControlFlow("for (int c = 0; c < INPUT_SIZE; c++)");
@@ -267,6 +284,12 @@ public final class StandaloneGenerator {
             if (scaled) {
                 b.addStatement("float v = (float) ($L / SCALE)", v);
                 v = "v";
+            } else if (filled) {
+                b.addStatement("float v = $L", v);
+                v = "v";
+            }
+            if (filled) {
+                b.beginControlFlow("if (v != v)").addStatement("v = FILL[c]").endControlFlow();
             }
             if (features) {
                 b.addStatement("xn[base + c] = (float) (($L - FEATURE_SHIFT[c]) "
@@ -328,6 +351,16 @@ public final class StandaloneGenerator {
                 .endControlFlow()
                 .addStatement("return labels")
                 .build());
+        t.addMethod(MethodSpec.methodBuilder("predictClassName").addModifiers(Modifier.PUBLIC)
+                .addJavadoc("The class name of one raw input row, as the training data writes "
+                        + "it.\n")
+                .returns(String.class).addParameter(float[].class, "x")
+                .addStatement("return CLASS_NAMES[classIndex(predict(x), 0)]")
+                .build());
+        t.addMethod(MethodSpec.methodBuilder("classNames").addModifiers(Modifier.PUBLIC,
+                Modifier.STATIC)
+                .addJavadoc("The class name of each output, as the training data writes it.\n")
+                .returns(String[].class).addStatement("return CLASS_NAMES.clone()").build());
         t.addMethod(MethodSpec.methodBuilder("classLabels").addModifiers(Modifier.PUBLIC,
                 Modifier.STATIC)
                 .addJavadoc("The class label of each output (for one sigmoid output: the "
@@ -339,7 +372,7 @@ public final class StandaloneGenerator {
         MethodSpec.Builder b = MethodSpec.methodBuilder("ensureCapacity")
                 .addModifiers(Modifier.PRIVATE).addParameter(int.class, "n")
                 .beginControlFlow("if (n <= capacity)").addStatement("return").endControlFlow();
-        if (scaled || features) {
+        if (scaled || filled || features) {
             b.addStatement("xn = new float[n * INPUT_SIZE]");
         }
         for (LayerIR l : m.layers()) {
@@ -373,6 +406,7 @@ public final class StandaloneGenerator {
                     .addCode(fwd.build()).build());
         }
         if (m.layers().stream().anyMatch(l -> l.kind().usesActivationFunctions())) {
+            t.addFields(ActivationFunctions.fields());
             t.addMethods(ActivationFunctions.methods());
         }
     }

@@ -1,5 +1,7 @@
 package dev.nnc.compiler.ops;
 
+import dev.nnc.runtime.model.ClassLabels;
+
 /**
  * One argument a layer, activation, optimizer or initializer takes: its name, type, default and
  * allowed range. Positional arguments bind in declaration order.
@@ -97,14 +99,6 @@ public record ArgSpec(String name, Type type, Object defaultValue, double min, b
     }
 
     private static String fmt(double v) {
-        return format(v);
-    }
-
-    /** A number as people write it: {@code 3}, {@code 0.5}, {@code 1.0E-5}. */
-    public static String format(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return Long.toString((long) v);
-        }
-        return Double.toString(v);
+        return ClassLabels.format(v);
     }
 }

@@ -1,11 +1,11 @@
 package dev.nnc.compiler.sema;
 
+import dev.nnc.compiler.diag.Limits;
 import dev.nnc.compiler.ast.Ast;
 import dev.nnc.compiler.ast.Ast.FileNode;
 import dev.nnc.compiler.ast.Ast.ModelNode;
 import dev.nnc.compiler.diag.Code;
 import dev.nnc.compiler.diag.Diagnostics;
-import dev.nnc.compiler.diag.Limits;
 import dev.nnc.compiler.diag.Span;
 import dev.nnc.compiler.ir.LayerIR;
 import dev.nnc.compiler.ir.ModelIR;

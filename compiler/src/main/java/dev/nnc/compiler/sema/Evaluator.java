@@ -1,10 +1,10 @@
 package dev.nnc.compiler.sema;
 
+import dev.nnc.compiler.diag.Limits;
 import dev.nnc.compiler.ast.Ast;
 import dev.nnc.compiler.ast.Ast.Expr;
 import dev.nnc.compiler.diag.Code;
 import dev.nnc.compiler.diag.Diagnostics;
-import dev.nnc.compiler.diag.Limits;
 import dev.nnc.compiler.diag.Span;
 import dev.nnc.runtime.model.StopCondition;
 import java.util.ArrayList;

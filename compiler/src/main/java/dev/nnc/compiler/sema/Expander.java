@@ -1,11 +1,11 @@
 package dev.nnc.compiler.sema;
 
+import dev.nnc.compiler.diag.Limits;
 import dev.nnc.compiler.ast.Ast;
 import dev.nnc.compiler.ast.Ast.LayerCall;
 import dev.nnc.compiler.ast.Ast.LayerStmt;
 import dev.nnc.compiler.diag.Code;
 import dev.nnc.compiler.diag.Diagnostics;
-import dev.nnc.compiler.diag.Limits;
 import dev.nnc.compiler.diag.Span;
 import dev.nnc.compiler.ops.Args;
 import dev.nnc.compiler.ops.LayerKind;
@@ -24,7 +24,7 @@ import java.util.Set;
  */
 public final class Expander {
     /** Guards against a model that would expand into millions of layers by mistake. */
-    static final int MAX_LAYERS = dev.nnc.compiler.diag.Limits.LAYERS;
+    static final int MAX_LAYERS = Limits.LAYERS;
 
     private final Diagnostics diags;
     private final Evaluator eval;

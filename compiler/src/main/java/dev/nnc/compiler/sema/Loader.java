@@ -1,11 +1,11 @@
 package dev.nnc.compiler.sema;
 
+import dev.nnc.compiler.diag.Limits;
 import dev.nnc.compiler.ast.Ast.FileNode;
 import dev.nnc.compiler.ast.Ast.ImportNode;
 import dev.nnc.compiler.ast.AstBuilder;
 import dev.nnc.compiler.diag.Code;
 import dev.nnc.compiler.diag.Diagnostics;
-import dev.nnc.compiler.diag.Limits;
 import dev.nnc.compiler.diag.SourceFile;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;

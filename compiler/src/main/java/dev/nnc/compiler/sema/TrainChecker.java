@@ -31,8 +31,11 @@ import java.util.Set;
  * </pre>
  */
 final class TrainChecker {
-    static final List<String> KEYS = List.of("epochs", "batch", "shuffle", "validation", "stop",
-            "log_every", "schedule", "clip_norm", "clip_value", "early_stopping", "l1", "l2");
+    static final List<String> KEYS = List.of("epochs", "batch", "shuffle", "validation", "split",
+            "stop", "log_every", "schedule", "clip_norm", "clip_value", "early_stopping", "l1",
+            "l2");
+    /** The kinds of validation split. */
+    static final List<String> SPLITS = List.of("random", "stratified");
     static final List<String> METRICS = List.of("loss", "accuracy", "r2", "val_loss",
             "val_accuracy", "val_r2");
     static final Map<String, List<ArgSpec>> SCHEDULES = Map.of(
@@ -79,6 +82,7 @@ final class TrainChecker {
         int epochs = 100;
         int batch = 32;
         boolean shuffle = true;
+        boolean stratify = false;
         double validation = 0;
         StopCondition stop = null;
         List<Value.Word> metricsRead = new ArrayList<>();
@@ -134,6 +138,24 @@ final class TrainChecker {
                         Integer n = wholeNumber(v, scope, "batch", 1);
                         ok &= n != null;
                         batch = n == null ? batch : n;
+                    }
+                }
+                case "split" -> {
+                    if (v instanceof Value.Word w && SPLITS.contains(w.name())) {
+                        stratify = w.name().equals("stratified");
+                        if (stratify && loss != null && !loss.runtime().isClassification()) {
+                            diags.report(Code.ARGUMENT_TYPE, v.span(), "split: stratified keeps "
+                                    + "each class's share in the validation data; this model's "
+                                    + "loss %s has no classes", loss.name());
+                            ok = false;
+                        }
+                    } else {
+                        String name = v instanceof Value.Word w ? "'" + w.name() + "'"
+                                : v.describe();
+                        diags.report(Code.ARGUMENT_TYPE, v.span(), "split is random or "
+                                + "stratified, not %s%s", name, v instanceof Value.Word w
+                                ? Names.suggestion(w.name(), SPLITS) : "");
+                        ok = false;
                     }
                 }
                 case "shuffle" -> {
@@ -215,7 +237,7 @@ final class TrainChecker {
             return null;
         }
         return new Result(new ModelSpec.TrainSpec(epochs, batch, shuffle, stop, validation,
-                logEvery, schedule, clipNorm, clipValue, early), l1, l2);
+                logEvery, schedule, clipNorm, clipValue, early, stratify), l1, l2);
     }
 
     private record Call(String name, Span nameSpan, List<Value.Arg> args, Span span) {

@@ -73,13 +73,6 @@ public final class Vocabulary {
     private static final Map<String, String> SETTINGS = new LinkedHashMap<>();
     private static final Map<String, String> TRAIN_KEYS = new LinkedHashMap<>();
     private static final Map<String, String> DATA_KEYS = new LinkedHashMap<>();
-    private static final Map<String, String> DATA_SOURCES = Map.of(
-            "csv", "a CSV file with a header row; features and labels are columns",
-            "idx", "two IDX files (MNIST, Fashion-MNIST), plain or gzip",
-            "npz", "a NumPy .npz archive; x and y name its arrays",
-            "npy", "two NumPy .npy files",
-            "windows", "sliding windows over a time series in a CSV file");
-
     static {
         SETTINGS.put("input", "the shape of one sample, e.g. input [1, 28, 28]");
         SETTINGS.put("loss", "the loss the model is trained on");
@@ -91,6 +84,8 @@ public final class Vocabulary {
         TRAIN_KEYS.put("epochs", "maximum number of passes over the training data (100)");
         TRAIN_KEYS.put("batch", "samples per update, or full (32)");
         TRAIN_KEYS.put("shuffle", "reshuffle the training samples before every epoch (true)");
+        TRAIN_KEYS.put("split", "how validation samples are drawn: random, or stratified "
+                + "(each class keeps its share)");
         TRAIN_KEYS.put("validation", "fraction of the training file held out for validation (0)");
         TRAIN_KEYS.put("stop", "end training early when this condition holds after an epoch");
         TRAIN_KEYS.put("log_every", "full metrics every this many epochs (automatic)");
@@ -105,6 +100,8 @@ public final class Vocabulary {
         DATA_KEYS.put("normalize", "normalization of the features: none, minmax or zscore");
         DATA_KEYS.put("normalize_labels", "normalization of the labels (mse models only)");
         DATA_KEYS.put("scale", "every feature value is divided by it as it is read (1)");
+        DATA_KEYS.put("missing", "what to do with missing values: drop, mean, median, mode, "
+                + "interpolate or a number, per column or for all");
     }
 
     private static final Vocabulary STANDARD = new Vocabulary(Registry.standard());
@@ -133,7 +130,7 @@ public final class Vocabulary {
             case SETTING -> List.copyOf(SETTINGS.keySet());
             case TRAIN_KEY -> TrainChecker.KEYS;
             case DATA_KEY -> DataChecker.KEYS;
-            case DATA_SOURCE -> List.copyOf(new TreeMap<>(DataChecker.PARAMS).keySet());
+            case DATA_SOURCE -> SourceKind.names().stream().sorted().toList();
         };
     }
 
@@ -151,7 +148,7 @@ public final class Vocabulary {
             case SETTING -> SETTINGS.get(name);
             case TRAIN_KEY -> TRAIN_KEYS.get(name);
             case DATA_KEY -> DATA_KEYS.get(name);
-            case DATA_SOURCE -> DATA_SOURCES.get(name);
+            case DATA_SOURCE -> SourceKind.named(name).description();
         };
     }
 
@@ -180,7 +177,8 @@ public final class Vocabulary {
             }
             case DATA_SOURCE -> {
                 List<ArgSpec> out = new ArrayList<>();
-                for (String p : DataChecker.PARAMS.getOrDefault(name, List.of())) {
+                SourceKind k = SourceKind.named(name);
+                for (String p : k == null ? List.<String>of() : k.params()) {
                     out.add(new ArgSpec(p, ArgSpec.Type.WORD, null, 0, true, 0, true));
                 }
                 return out;

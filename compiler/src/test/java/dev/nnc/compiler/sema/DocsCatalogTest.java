@@ -251,10 +251,10 @@ class DocsCatalogTest {
         assertSameNames(DataChecker.KEYS, shown, "data keys");
 
         Table sources = find("| source | reads |", "The data block").get(0);
-        assertSameNames(DataChecker.PARAMS.keySet(), sources.byName().keySet(), "data sources");
+        assertSameNames(SourceKind.names(), sources.byName().keySet(), "data sources");
         for (Map.Entry<String, List<String>> e : sources.byName().entrySet()) {
             List<String> args = signature(e.getValue().get(0));
-            List<String> all = DataChecker.PARAMS.get(e.getKey());
+            List<String> all = SourceKind.named(e.getKey()).params();
             assertTrue(all.containsAll(args) && (e.getValue().get(0).contains("...")
                     || args.equals(all)), "the arguments of " + e.getKey() + ": " + all
                     + ", shown " + args);
@@ -262,7 +262,7 @@ class DocsCatalogTest {
         Table windows = find("| argument | type | default | meaning |", "Sequence data").get(0);
         List<String> w = new ArrayList<>();
         windows.rows().forEach(r -> w.addAll(names(r.get(0))));
-        assertEquals(DataChecker.PARAMS.get("windows"), w, "the arguments of windows");
+        assertEquals(SourceKind.named("windows").params(), w, "the arguments of windows");
     }
 
     @Test
@@ -366,7 +366,7 @@ class DocsCatalogTest {
                 "activation", REGISTRY.activationNames(), "loss", REGISTRY.lossNames(),
                 "optimizer", REGISTRY.optimizerNames(), "initializer", InitSpec.NAMES,
                 "train setting", TrainChecker.KEYS, "data setting", DataChecker.KEYS,
-                "block", Checker.BLOCKS, "data format", DataChecker.PARAMS.keySet(),
+                "block", Checker.BLOCKS, "data format", SourceKind.names(),
                 "schedule", TrainChecker.SCHEDULES.keySet());
         List<Path> docs = new ArrayList<>();
         try (Stream<Path> s = Files.list(ROOT.resolve("docs"))) {

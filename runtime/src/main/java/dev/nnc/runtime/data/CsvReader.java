@@ -1,14 +1,9 @@
 package dev.nnc.runtime.data;
 
 import dev.nnc.runtime.io.DataException;
+import dev.nnc.runtime.model.ClassLabels;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -18,7 +13,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * The reader of numeric CSV files with a header row, strict about the data and precise in its
@@ -47,7 +41,6 @@ import java.util.TreeSet;
  */
 public final class CsvReader {
     private static final int INITIAL_ROWS = 256;
-    private static final int BUFFER = 1 << 16;
     /** Whole numbers up to this size are exact in a float. */
     private static final double FLOAT_EXACT = 1 << 24;
 
@@ -56,6 +49,19 @@ public final class CsvReader {
 
     /** Reads {@code file}; every problem is a {@link DataException} naming file and line. */
     public static CsvTable read(Path file) {
+        CsvTable t = read(file, false);
+        t.requireNumbers();
+        return t;
+    }
+
+    /**
+     * Reads {@code file} keeping text and missing values: a column with a value that is not a
+     * number is a text column ({@link CsvTable#isText}), a missing value ({@link #isMissing}) is
+     * NaN in a number column and {@code null} in a text column. The caller asks for numbers
+     * where it needs them ({@link CsvTable#requireNumbers(int)}), so that a column it does not
+     * use may hold anything.
+     */
+    public static CsvTable readAny(Path file) {
         return read(file, false);
     }
 
@@ -68,17 +74,25 @@ public final class CsvReader {
         return read(file, true).names();
     }
 
+    /** A table of {@code file}'s header and no rows. */
+    static CsvTable headerTable(Path file) {
+        return read(file, true);
+    }
+
     /**
-     * The distinct values of column {@code name} of {@code file}, sorted, as {@link #read} gives
-     * them, reading no more than needed: every row is split and its number of values checked, but
-     * only this column's values are parsed, and reading stops once more than {@code max} distinct
-     * values were seen (then {@code max + 1} are returned). For a check of one column of a large
-     * file, such as its class labels, that keeps no more than the distinct values.
+     * The distinct values of column {@code name} of {@code file} as class labels read them
+     * ({@link ClassLabels#of(List)}: numbers in their short form, sorted by value, when every
+     * value is a number, else the texts sorted), missing values left out, reading no more than
+     * needed: every row is split and its number of values checked, but only this column's values
+     * are kept, and reading stops once more than {@code max} distinct values were seen (then
+     * {@code max + 1} are returned). For a check of one column of a large file, such as its class
+     * labels, that keeps no more than the distinct values.
      *
      * @throws DataException for every problem {@link #read} reports in the header and in the rows
-     *     and values of this column, and when the file has no such column
+     *     of this file, for a number beyond the float range in this column, and when the file has
+     *     no such column
      */
-    public static double[] distinct(Path file, String name, int max) {
+    public static List<String> distinct(Path file, String name, int max) {
         try (InputStream in = Files.newInputStream(file)) {
             return new Parser(file, in).distinct(name, max);
         } catch (NoSuchFileException e) {
@@ -136,134 +150,36 @@ public final class CsvReader {
         return (mb + step - 1) / step * step;
     }
 
-    /** The lines of a UTF-8 stream, decoded strictly, with the position of every bad byte. */
-    private static final class Lines {
-        private final Path file;
-        private final InputStream in;
-        private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        private final ByteBuffer bytes = ByteBuffer.allocate(BUFFER).flip();
-        private final CharBuffer chars = CharBuffer.allocate(BUFFER).flip();
-        private boolean eof;
-        private boolean flushed;
-        private CoderResult pending;
-        private int skipCr;
-        long bytesRead;
-        int lineNo;
-
-        Lines(Path file, InputStream in) {
-            this.file = file;
-            this.in = in;
-        }
-
-        /** Reads the next line into {@code sb} (cleared first); false at the end of the file. */
-        boolean next(StringBuilder sb) throws IOException {
-            sb.setLength(0);
-            boolean any = false;
-            while (true) {
-                if (!chars.hasRemaining() && !refill(sb)) {
-                    if (any) {
-                        lineNo++;
-                    }
-                    return any;
-                }
-                char ch = chars.get();
-                if (skipCr > 0) {
-                    skipCr = 0;
-                    if (ch == '\n') {
-                        continue;
-                    }
-                }
-                any = true;
-                if (ch == '\n' || ch == '\r') {
-                    skipCr = ch == '\r' ? 1 : 0;
-                    lineNo++;
-                    return true;
-                }
-                sb.append(ch);
-                if (lineNo == 0 && sb.length() == 1 && ch == '\uFEFF') {
-                    sb.setLength(0);
-                }
-            }
-        }
-
-        /** Decodes more characters; false at the end of the file. */
-        private boolean refill(StringBuilder line) throws IOException {
-            if (pending != null) {
-                throw notUtf8(line);
-            }
-            chars.clear();
-            while (chars.position() == 0) {
-                if (!eof && bytes.remaining() < 8) {
-                    bytes.compact();
-                    int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
-                    if (n < 0) {
-                        eof = true;
-                    } else {
-                        bytes.position(bytes.position() + n);
-                        bytesRead += n;
-                    }
-                    bytes.flip();
-                }
-                CoderResult r = decoder.decode(bytes, chars, eof);
-                if (r.isError()) {
-                    pending = r;
-                    if (chars.position() == 0) {
-                        throw notUtf8(line);
-                    }
-                    break;
-                }
-                if (eof && !bytes.hasRemaining()) {
-                    if (!flushed) {
-                        decoder.flush(chars);
-                        flushed = true;
-                    }
-                    break;
-                }
-            }
-            chars.flip();
-            return chars.hasRemaining();
-        }
-
-        private DataException notUtf8(StringBuilder line) {
-            int n = Math.min(pending.length(), bytes.remaining());
-            StringBuilder hex = new StringBuilder();
-            for (int i = 0; i < n; i++) {
-                hex.append(i == 0 ? "" : " ")
-                        .append(String.format("%02x", bytes.get(bytes.position() + i) & 0xFF));
-            }
-            return new DataException(file + ":" + (lineNo + 1) + ":" + (line.length() + 1) + ": "
-                    + (n == 1 ? "byte " : "bytes ") + hex + (n == 1 ? " is" : " are")
-                    + " not UTF-8 (save the file as UTF-8)");
-        }
-    }
-
     /** One pass over a file: the header, then each row straight into the columns. */
     private static final class Parser {
         private final Path file;
-        private final Lines lines;
+        private final Utf8Lines lines;
         private final StringBuilder line = new StringBuilder();
         private final List<String> fields = new ArrayList<>();
         private List<String> names;
         private float[][] floats;
         private double[][] doubles;
         private int[] lineOf;
+        /** Per column: its words when it is a text column (floats then hold codes), else null. */
+        private CsvTable.Words[] words;
+        /** Per column: the first row holding text, or -1; and that text. */
+        private int[] firstText;
+        private String[] firstTextValue;
+        /** Per column: the first row with a missing value, or -1; and how it was written. */
+        private int[] firstMissing;
+        private String[] firstMissingValue;
         private int rows;
         long values;
 
         Parser(Path file, InputStream in) {
             this.file = file;
-            this.lines = new Lines(file, in);
+            this.lines = new Utf8Lines(file, in);
         }
 
         private void readHeader() throws IOException {
-            while (lines.next(line)) {
-                if (!isBlank(line)) {
-                    split(file, lines.lineNo, line, fields);
-                    names = header(file, lines.lineNo, new ArrayList<>(fields));
-                    break;
-                }
+            if (nextRecord()) {
+                split(file, recordLine, line, fields);
+                names = header(file, recordLine, new ArrayList<>(fields));
             }
             if (names == null) {
                 throw new DataException(file
@@ -271,7 +187,7 @@ public final class CsvReader {
             }
         }
 
-        double[] distinct(String name, int max) throws IOException {
+        List<String> distinct(String name, int max) throws IOException {
             readHeader();
             int c = names.indexOf(name);
             if (c < 0) {
@@ -279,26 +195,52 @@ public final class CsvReader {
                         + String.join(", ", names));
             }
             int cols = names.size();
-            TreeSet<Double> seen = new TreeSet<>();
-            while (seen.size() <= max && lines.next(line)) {
-                if (isBlank(line)) {
-                    continue;
-                }
-                int lineNo = lines.lineNo;
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            while (seen.size() <= max && nextRecord()) {
+                int lineNo = recordLine;
                 fields.clear();
                 split(file, lineNo, line, fields);
                 checkWidth(lineNo, cols);
-                double v = number(file, lineNo, name, c, fields.get(c));
-                boolean exactOnlyAsDouble = Math.abs(v) >= FLOAT_EXACT && (float) v != v
-                        && v == Math.rint(v);
-                v = exactOnlyAsDouble ? v : CsvTable.decimal((float) v);
-                seen.add(v == 0 ? 0.0 : v);
+                String f = fields.get(c);
+                if (!isMissing(f)) {
+                    Double v = parse(f);
+                    if (v != null) {
+                        v = number(file, lineNo, name, c, f);
+                        boolean exactOnlyAsDouble = Math.abs(v) >= FLOAT_EXACT
+                                && (float) (double) v != v && v == Math.rint(v);
+                        f = ClassLabels.format(exactOnlyAsDouble ? v
+                                : CsvTable.decimal((float) (double) v));
+                    }
+                    seen.add(f);
+                }
                 rows++;
             }
             if (rows == 0) {
                 throw new DataException(file + ": no data rows after the header");
             }
-            return seen.stream().mapToDouble(Double::doubleValue).toArray();
+            return ClassLabels.sorted(seen);
+        }
+
+        /** The 1-based line the last record read by {@link #nextRecord} starts on. */
+        private int recordLine;
+
+        /**
+         * Reads the next record that is not blank into {@code line}: one line, or more when a
+         * quoted value holds line breaks (RFC 4180); false at the end of the file.
+         */
+        private boolean nextRecord() throws IOException {
+            while (lines.next(line)) {
+                if (isBlank(line)) {
+                    continue;
+                }
+                recordLine = lines.lineNo;
+                StringBuilder more = new StringBuilder();
+                while (openQuote(line) && lines.next(more)) {
+                    line.append('\n').append(more);
+                }
+                return true;
+            }
+            return false;
         }
 
         private void checkWidth(int lineNo, int cols) {
@@ -315,22 +257,33 @@ public final class CsvReader {
             floats = new float[cols][headerOnly ? 0 : INITIAL_ROWS];
             doubles = new double[cols][];
             lineOf = new int[headerOnly ? 0 : INITIAL_ROWS];
+            words = new CsvTable.Words[cols];
+            firstText = new int[cols];
+            firstMissing = new int[cols];
+            Arrays.fill(firstText, -1);
+            Arrays.fill(firstMissing, -1);
+            firstTextValue = new String[cols];
+            firstMissingValue = new String[cols];
             if (headerOnly) {
-                return new CsvTable(file, names, floats, doubles, lineOf, 0);
+                return table(0);
             }
-            while (lines.next(line)) {
-                if (!isBlank(line)) {
-                    row(cols);
-                }
+            while (nextRecord()) {
+                row(cols);
             }
             if (rows == 0) {
                 throw new DataException(file + ": no data rows after the header");
             }
-            return new CsvTable(file, names, floats, doubles, lineOf, rows);
+            return table(rows);
+        }
+
+        private CsvTable table(int n) {
+            return new CsvTable(file, names, floats, doubles, lineOf, n,
+                    new CsvTable.Problems(words, firstText, firstTextValue, firstMissing,
+                            firstMissingValue));
         }
 
         private void row(int cols) {
-            int lineNo = lines.lineNo;
+            int lineNo = recordLine;
             fields.clear();
             split(file, lineNo, line, fields);
             checkWidth(lineNo, cols);
@@ -338,7 +291,32 @@ public final class CsvReader {
                 grow();
             }
             for (int c = 0; c < cols; c++) {
-                double v = number(file, lineNo, names.get(c), c, fields.get(c));
+                String f = fields.get(c);
+                if (isMissing(f)) {
+                    if (firstMissing[c] < 0) {
+                        firstMissing[c] = rows;
+                        firstMissingValue[c] = f;
+                    }
+                    if (doubles[c] != null) {
+                        doubles[c][rows] = Double.NaN;
+                    } else {
+                        floats[c][rows] = Float.NaN;
+                    }
+                    continue;
+                }
+                if (words[c] == null) {
+                    Double p = parse(f);
+                    if (p == null) {
+                        toWords(c);
+                        firstText[c] = rows;
+                        firstTextValue[c] = f;
+                    }
+                }
+                if (words[c] != null) {
+                    floats[c][rows] = words[c].code(f);
+                    continue;
+                }
+                double v = number(file, lineNo, names.get(c), c, f);
                 if (doubles[c] != null) {
                     doubles[c][rows] = v;
                 } else if (Math.abs(v) >= FLOAT_EXACT && (float) v != v && v == Math.rint(v)) {
@@ -370,13 +348,29 @@ public final class CsvReader {
         }
 
         /**
+         * Column {@code c} turned into a text column: the numbers of the rows so far become the
+         * words of their short form ({@code 2}, {@code 0.5}); codes in the floats.
+         */
+        private void toWords(int c) {
+            CsvTable.Words w = new CsvTable.Words();
+            float[] codes = new float[lineOf.length];
+            for (int r = 0; r < rows; r++) {
+                double v = doubles[c] != null ? doubles[c][r] : CsvTable.decimal(floats[c][r]);
+                codes[r] = Double.isNaN(v) ? Float.NaN : w.code(ClassLabels.format(v));
+            }
+            words[c] = w;
+            floats[c] = codes;
+            doubles[c] = null;
+        }
+
+        /**
          * Column {@code c} moved to doubles, for a value a float would round: the rows so far
          * were exact as floats.
          */
         private double[] toDoubles(int c) {
             double[] d = new double[lineOf.length];
             for (int r = 0; r < rows; r++) {
-                d[r] = CsvTable.decimal(floats[c][r]);
+                d[r] = Float.isNaN(floats[c][r]) ? Double.NaN : CsvTable.decimal(floats[c][r]);
             }
             doubles[c] = d;
             floats[c] = null;
@@ -466,6 +460,58 @@ public final class CsvReader {
         }
     }
 
+    /**
+     * Whether {@code line} ends inside a quoted value: a quote that opens a value (after the
+     * comma and spaces) and is not closed, so that the record goes on on the next line.
+     */
+    private static boolean openQuote(CharSequence line) {
+        int n = line.length();
+        int i = 0;
+        while (true) {
+            while (i < n && isSpace(line.charAt(i))) {
+                i++;
+            }
+            if (i < n && line.charAt(i) == '"') {
+                i++;
+                while (true) {
+                    if (i >= n) {
+                        return true;
+                    }
+                    if (line.charAt(i++) == '"') {
+                        if (i < n && line.charAt(i) == '"') {
+                            i++;
+                        } else {
+                            break;
+                        }
+                    }
+                }
+            }
+            while (i < n && line.charAt(i) != ',') {
+                i++;
+            }
+            if (i >= n) {
+                return false;
+            }
+            i++;
+        }
+    }
+
+    /** The ways a missing value is written: nothing, NA, N/A, NaN, null, ?, in any case. */
+    public static final List<String> MISSING = List.of("", "NA", "N/A", "NaN", "null", "?");
+
+    /** Whether the value {@code text} (trimmed, unquoted) is missing; see {@link #MISSING}. */
+    public static boolean isMissing(String text) {
+        if (text.isEmpty()) {
+            return true;
+        }
+        for (String m : MISSING) {
+            if (m.equalsIgnoreCase(text)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean isSpace(char c) {
         return c == ' ' || c == '\t';
     }
@@ -486,27 +532,18 @@ public final class CsvReader {
         throw new DataException(where + "'" + text + "' is not a number");
     }
 
-    /** The decimal number {@code text}, or null. No NaN, no hex, no type suffixes. */
+    /** A number with commas between groups of three digits: {@code "1,234,567.5"}. */
+    private static final java.util.regex.Pattern THOUSANDS = java.util.regex.Pattern.compile(
+            "[+-]?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]*)?([eE][+-]?[0-9]+)?");
+
+    /**
+     * The decimal number {@code text}, or null. No NaN, no hex, no type suffixes; commas between
+     * groups of three digits (in a quoted value, {@code "1,234.5"}) are thousands separators.
+     */
     static Double parse(String text) {
-        if (text.isEmpty()) {
-            return null;
+        if (text.indexOf(',') >= 0 && THOUSANDS.matcher(text).matches()) {
+            text = text.replace(",", "");
         }
-        boolean digit = false;
-        for (int i = 0; i < text.length(); i++) {
-            char ch = text.charAt(i);
-            if (ch >= '0' && ch <= '9') {
-                digit = true;
-            } else if (ch != '.' && ch != 'e' && ch != 'E' && ch != '+' && ch != '-') {
-                return null;
-            }
-        }
-        if (!digit) {
-            return null;
-        }
-        try {
-            return Double.parseDouble(text);
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return ClassLabels.number(text);
     }
 }

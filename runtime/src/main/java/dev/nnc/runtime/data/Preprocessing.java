@@ -2,10 +2,12 @@ package dev.nnc.runtime.data;
 
 import dev.nnc.runtime.io.WeightsException;
 import dev.nnc.runtime.model.ClassLabels;
+import dev.nnc.runtime.model.DataSource;
+import dev.nnc.runtime.model.Missing;
 import dev.nnc.runtime.model.Model;
 import dev.nnc.runtime.model.ModelSpec;
-import dev.nnc.runtime.predict.Predictor;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -14,13 +16,17 @@ import java.util.Objects;
  * The preprocessing stage of a trained model: everything between the raw input a user has and
  * the network's input, and between the network's output and the answer in the data's units. It
  * is defined here once, saved with the weights, and applied by every form of the model (the
- * {@link Predictor}, the standalone class, the ONNX graph, {@code nnc serve}).
+ * {@link dev.nnc.runtime.predict.Predictor}, the standalone class, the ONNX graph, {@code nnc
+ * serve}).
  *
  * <p>In order, for each input value {@code v} of column {@code c}:
  * <ol>
  *   <li>scale: {@code x = (float) ((float) v / scale)} (the {@code data { scale: 255 }} setting;
  *       1 leaves the value as it is). The raw value is a float32 first, as every form that takes
  *       float input (the standalone class, ONNX) sees it;
+ *   <li>missing values: an input that is NaN (a missing value) becomes its column's fill value
+ *       {@code fill[c]} (the {@code data { missing: ... }} setting, fitted on the training data;
+ *       see {@link Missing}); an input with no fill value stays NaN;
  *   <li>feature normalization: {@code x' = (float) ((x - shift[c]) / range[c])}, min-max or
  *       z-score ({@link Normalizer#apply}), fitted on the training data;
  * </ol>
@@ -38,9 +44,10 @@ import java.util.Objects;
  * @param features the map of input features
  * @param labels the map of regression labels; identity for classifiers
  * @param classes the class labels of a classifier trained on a class column, else {@code null}
+ * @param fill the fill value of each input for a missing value, else {@code null} (none)
  */
 public record Preprocessing(double scale, Normalizer features, Normalizer labels,
-        ClassLabels classes) {
+        ClassLabels classes, Fill fill) {
     /** Metadata key of the input scale. */
     public static final String SCALE = "nnc.norm.scale";
     /** Metadata key of the feature normalizer. */
@@ -49,6 +56,8 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
     public static final String LABELS = "nnc.norm.labels";
     /** Metadata key of the class labels. */
     public static final String CLASSES = "nnc.classes";
+    /** Metadata key of the fill values of missing inputs. */
+    public static final String FILL = "nnc.missing.fill";
 
     public Preprocessing {
         Objects.requireNonNull(features, "features");
@@ -56,11 +65,148 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
         if (!(scale > 0) || Double.isInfinite(scale)) {
             throw new IllegalArgumentException("scale not a positive number: " + scale);
         }
+        if (fill != null && fill.values().length != features.cols()) {
+            throw new IllegalArgumentException(fill.values().length + " fill values for "
+                    + features.cols() + " inputs");
+        }
+        if (fill != null && fill.isEmpty()) {
+            fill = null;
+        }
+    }
+
+    /** A stage without fill values. */
+    public Preprocessing(double scale, Normalizer features, Normalizer labels,
+            ClassLabels classes) {
+        this(scale, features, labels, classes, null);
+    }
+
+    /**
+     * The fill value of each input for a missing value (NaN), NaN where an input has none.
+     *
+     * @param values one per input; not copied
+     */
+    public record Fill(float[] values) {
+        public Fill {
+            Objects.requireNonNull(values, "values");
+        }
+
+        /**
+         * The column of each input of {@code src} as loaded: a CSV file's feature columns, a
+         * window's features repeated step by step; empty for other sources.
+         */
+        public static List<String> inputNames(DataSource src, LoadedData ld) {
+            if (src instanceof DataSource.Windows w) {
+                List<String> out = new java.util.ArrayList<>();
+                for (int s = 0; s < w.window().length(); s++) {
+                    out.addAll(w.window().features());
+                }
+                return out;
+            }
+            return ld.features();
+        }
+
+        /**
+         * The fill values of the missing inputs of {@code src}'s training data {@code all}, fitted
+         * on it as its {@code missing:} rules say, or {@code null} when nothing is filled.
+         */
+        public static Fill fit(DataSource src, Dataset all, List<String> names) {
+            if (src == null || !src.missingValues().any() || names.size() != all.inputSize()) {
+                return null;
+            }
+            Fill f = new Fill(src.missingValues().fit(all.x(), all.size(), names));
+            return f.isEmpty() ? null : f;
+        }
+
+        /** Whether no input has a fill value. */
+        public boolean isEmpty() {
+            for (float v : values) {
+                if (!Float.isNaN(v)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /**
+         * The one definition of the step: every NaN of the {@code n} rows of {@code x} whose
+         * input has a fill value takes it.
+         */
+        public void apply(float[] x, int n) {
+            int w = values.length;
+            for (int i = 0; i < n * w; i++) {
+                if (Float.isNaN(x[i])) {
+                    x[i] = values[i % w];
+                }
+            }
+        }
+
+        /** The values as {@code "1.5,nan,3"}: exact (shortest float decimals). */
+        public String encode() {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < values.length; i++) {
+                sb.append(i == 0 ? "" : ",").append(Float.isNaN(values[i]) ? "nan"
+                        : Float.toString(values[i]));
+            }
+            return sb.toString();
+        }
+
+        /** Reads {@link #encode()}'s form for {@code cols} inputs (-1: any number). */
+        public static Fill decode(String text, int cols) {
+            String[] parts = text.split(",", -1);
+            if (cols >= 0 && parts.length != cols) {
+                throw new IllegalArgumentException(FILL + " holds " + parts.length
+                        + " values, not " + cols);
+            }
+            float[] v = new float[parts.length];
+            for (int i = 0; i < v.length; i++) {
+                String p = parts[i].strip();
+                try {
+                    v[i] = p.equals("nan") ? Float.NaN : Float.parseFloat(p);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("bad fill value '" + p + "'");
+                }
+                if (Float.isInfinite(v[i]) || Float.isNaN(v[i]) && !p.equals("nan")) {
+                    throw new IllegalArgumentException("bad fill value '" + p + "'");
+                }
+            }
+            return new Fill(v);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Fill f && java.util.Arrays.equals(f.values, values);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(values);
+        }
+
+        @Override
+        public String toString() {
+            return encode();
+        }
     }
 
     /** A stage without input scale. */
     public Preprocessing(Normalizer features, Normalizer labels, ClassLabels classes) {
-        this(1, features, labels, classes);
+        this(1, features, labels, classes, null);
+    }
+
+    /** A copy that fills missing inputs as {@code f} says ({@code null}: not at all). */
+    public Preprocessing withFill(Fill f) {
+        return new Preprocessing(scale, features, labels, classes, f);
+    }
+
+    /**
+     * The input side of the stage after the scale, on {@code n} scaled rows of {@code x} in
+     * place: missing values filled, then the features normalized.
+     */
+    public void features(float[] x, int n) {
+        if (fill != null) {
+            fill.apply(x, n);
+        }
+        features.apply(x, n);
     }
 
     /** No scale, no normalization, no class labels. */
@@ -91,7 +237,7 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
                 dst[r * cols + j] = scale(row[j], scale);
             }
         }
-        features.apply(dst, n);
+        features(dst, n);
     }
 
     /**
@@ -111,7 +257,7 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
 
     /** True when the stage does nothing to inputs and outputs under {@code loss}. */
     public boolean isIdentity(ModelSpec.Loss loss) {
-        return scale == 1 && features.isIdentity() && !denormalizes(loss);
+        return scale == 1 && fill == null && features.isIdentity() && !denormalizes(loss);
     }
 
     /**
@@ -121,6 +267,14 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
     public String describe(ModelSpec.Loss loss) {
         String s = describe(scale, features.kind(), denormalizes(loss) ? labels.kind()
                 : ModelSpec.Normalization.NONE, features.cols(), labels.cols());
+        if (fill != null) {
+            int k = 0;
+            for (float v : fill.values()) {
+                k += Float.isNaN(v) ? 0 : 1;
+            }
+            s = (s.equals("none") ? "" : s + "; ") + "missing values filled in " + k
+                    + (k == 1 ? " input" : " inputs") + " (before normalization)";
+        }
         if (classes != null && loss.isClassification()) {
             s = (s.equals("none") ? "" : s + "; ") + "classes " + classes.display();
         }
@@ -132,10 +286,14 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
      * ModelSpec.Loss)}), before any training has fitted it.
      */
     public static String describe(ModelSpec spec, int inputSize, int outputSize) {
-        ModelSpec.DataSource src = spec.data().train();
-        return describe(src == null ? 1 : src.scale(), spec.data().features(),
+        DataSource src = spec.data().train();
+        String s = describe(src == null ? 1 : src.scale(), spec.data().features(),
                 spec.loss() == ModelSpec.Loss.MSE ? spec.data().labels()
                         : ModelSpec.Normalization.NONE, inputSize, outputSize);
+        if (src != null && src.missingValues().any()) {
+            s = (s.equals("none") ? "" : s + "; ") + "missing: " + src.missingValues().describe();
+        }
+        return s;
     }
 
     private static String describe(double scale, ModelSpec.Normalization f,
@@ -172,6 +330,9 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
         if (classes != null) {
             m.put(CLASSES, classes.toString());
         }
+        if (fill != null) {
+            m.put(FILL, fill.encode());
+        }
         return m;
     }
 
@@ -202,7 +363,7 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
      */
     public static Preprocessing fromMetadata(Map<String, String> meta, Model model) {
         ModelSpec spec = model.spec();
-        ModelSpec.DataSource src = spec.data().train();
+        DataSource src = spec.data().train();
         double specScale = src == null ? 1 : src.scale();
         String s = meta.get(SCALE);
         if (s == null) {
@@ -251,9 +412,11 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
                         + ", not a positive finite number");
             }
             String c = meta.get(CLASSES);
-            return new Preprocessing(scale, decode(FEATURES, f, inputs, "inputs"),
-                    decode(LABELS, l, outputs, "outputs"),
-                    c == null ? null : ClassLabels.parse(c));
+            Normalizer fx = decode(FEATURES, f, inputs, "inputs");
+            String fill = meta.get(FILL);
+            return new Preprocessing(scale, fx, decode(LABELS, l, outputs, "outputs"),
+                    c == null ? null : ClassLabels.parse(c),
+                    fill == null ? null : Fill.decode(fill, fx.cols()));
         } catch (IllegalArgumentException e) {
             throw new WeightsException("bad preprocessing metadata: " + e.getMessage(), e);
         }

@@ -1,6 +1,5 @@
 package dev.nnc.runtime.io;
 
-import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.model.Model;
 import dev.nnc.runtime.model.ParamTensor;
 import java.nio.file.Path;
@@ -38,7 +37,8 @@ public final class Weights {
     }
 
     /**
-     * Writes the model's parameters and {@code extraMetadata} (e.g. {@link Preprocessing}) to
+     * Writes the model's parameters and {@code extraMetadata} (e.g. {@link
+     * dev.nnc.runtime.data.Preprocessing}) to
      * {@code file}, atomically. The {@code nnc.model}, {@code nnc.arch} and {@code nnc.format}
      * entries always come from the model.
      */

@@ -10,11 +10,18 @@ package dev.nnc.runtime.kernels;
  * <p>e^x: Cody–Waite range reduction x = n·ln 2 + r and Cephes' degree-6 polynomial for e^r, 2 ulp
  * at most against {@code Math.exp}; inputs are clamped to [−87.3, 88.3], where e^x is a normal
  * float, so σ(x) is exactly 0 or 1 only for very large |x| and never NaN but for a NaN input.
+ *
+ * <p>The reference functions, between the {@code standalone: begin} and {@code standalone: end}
+ * comments, are the one source of e^x, σ and tanh: the runtime jar carries this file, and the
+ * compiler copies that part of it verbatim into every standalone class that needs it (as
+ * private members), so the two cannot drift apart. The array form below is a specialization,
+ * held to them bit for bit by {@code ActivationsTest}.
  */
 public final class Activations {
     private Activations() {
     }
 
+    // standalone: begin
     /** Lower clamp of exp's argument. */
     public static final float EXP_MIN = -87.3f;
     /** Upper clamp of exp's argument. */
@@ -61,6 +68,7 @@ public final class Activations {
     public static float tanh(float x) {
         return 2f / (exp(x * -2f) + 1f) - 1f;
     }
+    // standalone: end
 
     /**
      * out[i] = σ(in[i]) for i in [0, len), bit for bit {@link #sigmoid(float)}: three passes, each

@@ -87,6 +87,7 @@ public final class Conv2d {
     private final int[] positions;
     private float[] wTi;
 
+    private final Im2col im2col;
     private final ForwardTask forwardTask = new ForwardTask();
     private final BackwardTask backwardTask = new BackwardTask();
 
@@ -122,6 +123,7 @@ public final class Conv2d {
         this.ck = c * kh * kw;
         this.inSize = c * h * w;
         this.outSize = f * hw;
+        this.im2col = new Im2col(c, h, w, kh, kw, sh, sw, pt, pl, oh, ow);
         this.wT = new float[ck * f];
         this.ph = (oh - 1) * sh + kh;
         this.pw = (ow - 1) * sw + kw;
@@ -337,84 +339,11 @@ public final class Conv2d {
         }
     }
 
-    /** col[(c, ky, kx), (oy, ox)] of sample {@code i}. */
-    private void im2col(float[] x, int i, float[] dst) {
-        int base = i * inSize;
-        for (int ci = 0; ci < c; ci++) {
-            for (int ky = 0; ky < kh; ky++) {
-                for (int kx = 0; kx < kw; kx++) {
-                    int row = ((ci * kh + ky) * kw + kx) * hw;
-                    // the output columns whose input column lies inside: lo <= ox < hi
-                    int oxLo = Math.max(0, ceilDiv(pl - kx, sw));
-                    int oxHi = Math.min(ow, ceilDiv(w + pl - kx, sw));
-                    for (int oy = 0; oy < oh; oy++) {
-                        int iy = oy * sh - pt + ky;
-                        int d = row + oy * ow;
-                        if (iy < 0 || iy >= h || oxLo >= oxHi) {
-                            java.util.Arrays.fill(dst, d, d + ow, 0f);
-                            continue;
-                        }
-                        int src = base + (ci * h + iy) * w - pl + kx;
-                        for (int ox = 0; ox < oxLo; ox++) {
-                            dst[d + ox] = 0f;
-                        }
-                        if (sw == 1) {
-                            System.arraycopy(x, src + oxLo, dst, d + oxLo, oxHi - oxLo);
-                        } else {
-                            for (int ox = oxLo; ox < oxHi; ox++) {
-                                dst[d + ox] = x[src + ox * sw];
-                            }
-                        }
-                        for (int ox = oxHi; ox < ow; ox++) {
-                            dst[d + ox] = 0f;
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /** Adds col-shaped {@code src} back onto the input positions of sample {@code i} of gx. */
-    private void col2im(float[] src, float[] gx, int i) {
-        int base = i * inSize;
-        java.util.Arrays.fill(gx, base, base + inSize, 0f);
-        for (int ci = 0; ci < c; ci++) {
-            for (int ky = 0; ky < kh; ky++) {
-                for (int kx = 0; kx < kw; kx++) {
-                    int row = ((ci * kh + ky) * kw + kx) * hw;
-                    int oxLo = Math.max(0, ceilDiv(pl - kx, sw));
-                    int oxHi = Math.min(ow, ceilDiv(w + pl - kx, sw));
-                    for (int oy = 0; oy < oh; oy++) {
-                        int iy = oy * sh - pt + ky;
-                        if (iy < 0 || iy >= h) {
-                            continue;
-                        }
-                        int s = row + oy * ow;
-                        int d = base + (ci * h + iy) * w - pl + kx;
-                        if (sw == 1) { // a loop the JIT vectorizes
-                            for (int ox = oxLo; ox < oxHi; ox++) {
-                                gx[d + ox] += src[s + ox];
-                            }
-                        } else {
-                            for (int ox = oxLo; ox < oxHi; ox++) {
-                                gx[d + ox * sw] += src[s + ox];
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    private static int ceilDiv(int a, int b) {
-        return -Math.floorDiv(-a, b);
-    }
-
     private void forwardSamples(float[] x, int from, int to, float[] p, int wOff, int bOff,
             float[] z, float[] cols) {
         DenseKernels k = Kernels.dense();
         for (int i = from; i < to; i++) {
-            im2col(x, i, cols);
+            im2col.gather(x, i, cols);
             int zo = i * outSize;
             for (int j = 0; j < f; j++) {
                 java.util.Arrays.fill(z, zo + j * hw, zo + (j + 1) * hw,
@@ -498,7 +427,7 @@ public final class Conv2d {
                 kernels.convGradWide(gw, src, taps, f, spanV, accV[part]);
                 if (gx != null) {
                     kernels.gemm(wT, 0, f, gz, go, hw, cols, 0, hw, ck, hw, f, false);
-                    col2im(cols, gx, i);
+                    im2col.scatter(cols, gx, i);
                 }
                 continue;
             }
@@ -533,11 +462,11 @@ public final class Conv2d {
                 kernels.gemm(gz, go, hw, colsT, 0, ck, acc, 0, ck, f, ck, hw, true);
                 if (gx != null) {
                     kernels.gemm(wT, 0, f, gz, go, hw, cols, 0, hw, ck, hw, f, false);
-                    col2im(cols, gx, i);
+                    im2col.scatter(cols, gx, i);
                 }
                 continue;
             }
-            im2col(x, i, cols);
+            im2col.gather(x, i, cols);
             if (gradT) {
                 // dWᵀ += col · dZᵀ: [C·KH·KW, HW] · [HW, F], the same sums in the same order
                 for (int t = 0; t < hw; t++) {
@@ -558,7 +487,7 @@ public final class Conv2d {
             if (gx != null) {
                 // dcol = Wᵀ · dZ: [C·KH·KW, F] · [F, HW], into cols (no longer needed)
                 kernels.gemm(wT, 0, f, gz, go, hw, cols, 0, hw, ck, hw, f, false);
-                col2im(cols, gx, i);
+                im2col.scatter(cols, gx, i);
             }
         }
         if (gradWide()) {

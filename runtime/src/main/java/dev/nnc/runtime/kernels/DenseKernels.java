@@ -1,9 +1,16 @@
 package dev.nnc.runtime.kernels;
 
 /**
- * The three matrix products of a dense layer over a batch, for layers large enough that a kernel
- * beats the loops nnc emits inline. Rows are samples; W is stored [in, out] row-major at offset
- * {@code w} of the parameter array.
+ * The numeric operations of the layers large enough that a kernel beats the loops nnc emits
+ * inline: the three matrix products of a dense layer over a batch, a general product, the direct
+ * convolution and its weight gradient, max pooling and relu. Rows are samples; W is stored
+ * [in, out] row-major at offset {@code w} of the parameter array.
+ *
+ * <p>The plain Java forms — this interface's default methods and {@link ScalarDenseKernels} —
+ * are the reference of each operation. The Vector API forms, and the loops the compiler emits
+ * inline for small layers, are specializations of it, each held to it by a contract test
+ * ({@code KernelContractTest} here, {@code EmittedCodeContractTest} in the compiler): the same
+ * bits where a method says so, else within the bound of any summation order.
  *
  * <p>Each product is computed over a range of its outputs (rows of Z, rows k of dW, rows of dX),
  * so that {@link Kernels} can split one product across threads: every output is computed by one

@@ -1,6 +1,5 @@
 package dev.nnc.runtime.model;
 
-import dev.nnc.runtime.predict.Predictor;
 import java.util.List;
 
 /**
@@ -9,7 +8,7 @@ import java.util.List;
  * <p>Samples are rows: a batch of {@code n} samples is {@code n * inputSize()} floats, sample after
  * sample, each flattened in row-major order of {@link #inputShape()}. Inputs and outputs are in the
  * model's own space: feature normalization and label de-normalization are the caller's (see
- * {@link Predictor}).
+ * {@link dev.nnc.runtime.predict.Predictor}).
  *
  * <p>Instances keep their work buffers inside and are not safe for concurrent use; use one
  * instance per thread (they share nothing).

@@ -89,7 +89,7 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
      */
     public record TrainSpec(int epochs, int batch, boolean shuffle, StopCondition stop,
             double validation, int logEvery, Schedule schedule, double clipNorm, double clipValue,
-            Schedule.EarlyStopping earlyStopping) {
+            Schedule.EarlyStopping earlyStopping, boolean stratify) {
         public TrainSpec {
             if (epochs < 0) {
                 throw new IllegalArgumentException("epochs < 0: " + epochs);
@@ -105,6 +105,14 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
             }
         }
 
+        /** A random (not stratified) validation split. */
+        public TrainSpec(int epochs, int batch, boolean shuffle, StopCondition stop,
+                double validation, int logEvery, Schedule schedule, double clipNorm,
+                double clipValue, Schedule.EarlyStopping earlyStopping) {
+            this(epochs, batch, shuffle, stop, validation, logEvery, schedule, clipNorm,
+                    clipValue, earlyStopping, false);
+        }
+
         /** Settings without schedule, clipping or early stopping. */
         public TrainSpec(int epochs, int batch, boolean shuffle, StopCondition stop,
                 double validation, int logEvery) {
@@ -114,13 +122,22 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
         /** Returns a copy that runs at most {@code e} epochs. */
         public TrainSpec withEpochs(int e) {
             return new TrainSpec(e, batch, shuffle, stop, validation, logEvery, schedule,
-                    clipNorm, clipValue, earlyStopping);
+                    clipNorm, clipValue, earlyStopping, stratify);
         }
 
         /** Returns a copy that logs every {@code n} epochs (0: automatically). */
         public TrainSpec withLogEvery(int n) {
             return new TrainSpec(epochs, batch, shuffle, stop, validation, n, schedule,
-                    clipNorm, clipValue, earlyStopping);
+                    clipNorm, clipValue, earlyStopping, stratify);
+        }
+
+        /**
+         * Returns a copy whose validation split keeps each class's share of the training data
+         * ({@code split: stratified}) when {@code s}, else draws the samples at random.
+         */
+        public TrainSpec withStratify(boolean s) {
+            return new TrainSpec(epochs, batch, shuffle, stop, validation, logEvery, schedule,
+                    clipNorm, clipValue, earlyStopping, s);
         }
     }
 
@@ -148,153 +165,6 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
         /** No data named: the application supplies it. */
         public static DataSpec none() {
             return new DataSpec(null, null, Normalization.NONE, Normalization.NONE);
-        }
-    }
-
-    /**
-     * One data source of the {@code data { }} block: a CSV file, a pair of IDX files, an NPZ
-     * archive or a pair of NPY files, as written in the {@code .nn} file.
-     *
-     * <p>Examples, with the {@code .nn} text first:
-     * <pre>
-     * csv("data/xor.csv", label: last)      csv("data/xor.csv", List.of(), true)
-     * idx(images: "i.gz", labels: "l.gz")   idx("i.gz", "l.gz")
-     * npz("ch10.npz")                       npz("ch10.npz", "data", "label")
-     * npy(x: "x.npy", y: "y.npy")           npy("x.npy", "y.npy")
-     * </pre>
-     *
-     * @param format the reader: {@code csv}, {@code idx}, {@code npz} or {@code npy}
-     * @param path the file of the features (and, for CSV and NPZ, of the labels too)
-     * @param labels CSV: the label column names; empty when {@code labelLast}
-     * @param labelLast CSV: the last column is the label
-     * @param labelFile IDX and NPY: the file of the labels; else {@code null}
-     * @param xArray NPZ: the name of the features array; else {@code null}
-     * @param yArray NPZ: the name of the labels array; else {@code null}
-     * @param scale every feature value is divided by this as it is read (255 takes pixels
-     *     0..255 to [0, 1]); 1 leaves them as they are
-     * @param window windows: how the sliding windows are cut from the CSV file; else
-     *     {@code null} ({@code labels} then holds the target columns)
-     */
-    public record DataSource(String format, String path, List<String> labels, boolean labelLast,
-            String labelFile, String xArray, String yArray, double scale, Window window) {
-        /** The formats a data source can have. */
-        public static final List<String> FORMATS = List.of("csv", "idx", "npz", "npy",
-                "windows");
-        /** The array names {@code npz(...)} reads when none are given: the textbook's. */
-        public static final String NPZ_X = "data";
-        /** See {@link #NPZ_X}. */
-        public static final String NPZ_Y = "label";
-
-        public DataSource {
-            Objects.requireNonNull(format, "format");
-            Objects.requireNonNull(path, "path");
-            labels = List.copyOf(labels);
-            if (!(scale > 0) || Double.isInfinite(scale)) {
-                throw new IllegalArgumentException("scale not a positive number: " + scale);
-            }
-            if (format.equals("windows") != (window != null)) {
-                throw new IllegalArgumentException("a windows source needs its window, and only"
-                        + " it has one: " + format);
-            }
-        }
-
-        /** Every source but windows: no window. */
-        public DataSource(String format, String path, List<String> labels, boolean labelLast,
-                String labelFile, String xArray, String yArray, double scale) {
-            this(format, path, labels, labelLast, labelFile, xArray, yArray, scale, null);
-        }
-
-        /** A CSV source, unscaled: the form of the first version, kept for its callers. */
-        public DataSource(String format, String path, List<String> labels, boolean labelLast) {
-            this(format, path, labels, labelLast, null, null, null, 1);
-        }
-
-        /** {@code csv(path, label: ...)}. */
-        public static DataSource csv(String path, List<String> labels, boolean labelLast) {
-            return new DataSource("csv", path, labels, labelLast);
-        }
-
-        /** {@code idx(images: ..., labels: ...)}. */
-        public static DataSource idx(String images, String labels) {
-            return new DataSource("idx", images, List.of(), false,
-                    Objects.requireNonNull(labels, "labels"), null, null, 1);
-        }
-
-        /** {@code npz(path, x: ..., y: ...)}. */
-        public static DataSource npz(String path, String x, String y) {
-            return new DataSource("npz", path, List.of(), false, null,
-                    Objects.requireNonNull(x, "x"), Objects.requireNonNull(y, "y"), 1);
-        }
-
-        /** {@code npy(x: ..., y: ...)}. */
-        public static DataSource npy(String x, String y) {
-            return new DataSource("npy", x, List.of(), false, Objects.requireNonNull(y, "y"),
-                    null, null, 1);
-        }
-
-        /**
-         * {@code windows(path, window: ..., horizon: ..., features: ..., target: ..., time: ...,
-         * from: ..., to: ...)}: sliding windows over the time series of a CSV file.
-         */
-        public static DataSource windows(String path, Window w) {
-            return new DataSource("windows", path, w.targets(), false, null, null, null, 1,
-                    Objects.requireNonNull(w, "w"));
-        }
-
-        /** Returns a copy whose features are divided by {@code s} as they are read. */
-        public DataSource withScale(double s) {
-            return new DataSource(format, path, labels, labelLast, labelFile, xArray, yArray, s,
-                    window);
-        }
-
-        /** A copy that reads every window of the file (a windows source without its split). */
-        public DataSource withoutSplit() {
-            return window == null ? this : new DataSource(format, path, labels, labelLast,
-                    labelFile, xArray, yArray, scale, window.withoutSplit());
-        }
-
-        /** The files this source reads, as written: the path, then the label file if any. */
-        public List<String> files() {
-            return labelFile == null ? List.of(path) : List.of(path, labelFile);
-        }
-
-        /**
-         * Returns a copy whose relative paths are resolved against {@code baseDir}, the directory
-         * of the {@code .nn} file; {@code null} leaves them relative to the working directory.
-         */
-        public DataSource resolve(java.nio.file.Path baseDir) {
-            return new DataSource(format, resolve(baseDir, path), labels, labelLast,
-                    labelFile == null ? null : resolve(baseDir, labelFile), xArray, yArray, scale,
-                    window);
-        }
-
-        private static String resolve(java.nio.file.Path baseDir, String p) {
-            java.nio.file.Path q = java.nio.file.Path.of(p);
-            if (baseDir == null || q.isAbsolute()) {
-                return q.normalize().toString();
-            }
-            return baseDir.resolve(q).normalize().toString();
-        }
-
-        /** The source as a {@code .nn} file writes it, e.g. {@code idx(images: "a", labels: "b")}. */
-        public String describe() {
-            String args = switch (format) {
-                case "csv" -> quote(path) + ", label: " + (labelLast ? "last"
-                        : labels.size() == 1 ? quote(labels.get(0)) : labels.stream()
-                        .map(DataSource::quote).collect(java.util.stream.Collectors.joining(
-                                ", ", "[", "]")));
-                case "idx" -> "images: " + quote(path) + ", labels: " + quote(labelFile);
-                case "npz" -> quote(path) + ", x: " + quote(xArray) + ", y: " + quote(yArray);
-                case "npy" -> "x: " + quote(path) + ", y: " + quote(labelFile);
-                case "windows" -> quote(path) + ", " + window.describe();
-                default -> quote(path);
-            };
-            return format + "(" + args + ")" + (scale == 1 ? "" : " scaled by 1/"
-                    + ClassLabels.format(scale));
-        }
-
-        static String quote(String s) {
-            return "\"" + s + "\"";
         }
     }
 
@@ -342,7 +212,8 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
         /** The arguments as a {@code .nn} file writes them. */
         public String describe() {
             StringBuilder sb = new StringBuilder("window: " + length + ", horizon: " + horizon
-                    + ", features: " + list(features) + ", target: " + list(targets));
+                    + ", features: " + DataSource.quoteAll(features) + ", target: "
+                    + DataSource.quoteAll(targets));
             if (time != null) {
                 sb.append(", time: ").append(DataSource.quote(time));
             }
@@ -353,12 +224,6 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
                 sb.append(", to: ").append(ClassLabels.format(to));
             }
             return sb.toString();
-        }
-
-        private static String list(List<String> names) {
-            return names.size() == 1 ? DataSource.quote(names.get(0)) : names.stream()
-                    .map(DataSource::quote).collect(java.util.stream.Collectors.joining(", ",
-                            "[", "]"));
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.nnc.runtime.train;
 
 import dev.nnc.runtime.model.ModelSpec;
-import dev.nnc.runtime.model.TrainableModel;
 
 import java.util.Arrays;
 
@@ -117,7 +116,8 @@ public final class Metrics {
      * The loss as the model defines it, summed over the {@code n} samples: MSE
      * {@code sum((a - y)^2) / 2}, binary cross-entropy {@code -sum(y ln a + (1 - y) ln(1 - a))},
      * cross-entropy {@code -sum(y ln a)}. Divide by {@code n} for the mean. For models that are
-     * not trainable; a {@link TrainableModel} computes its own in {@code evaluate}.
+     * not trainable; a {@link dev.nnc.runtime.model.TrainableModel} computes its own in {@code
+     * evaluate}.
      */
     public static double loss(float[] out, float[] y, int n, int k, ModelSpec.Loss loss) {
         double s = 0;

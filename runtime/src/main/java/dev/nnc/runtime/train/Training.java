@@ -6,9 +6,10 @@ import dev.nnc.runtime.data.LoadedData;
 import dev.nnc.runtime.data.Normalizer;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.DataException;
-import dev.nnc.runtime.kernels.KernelContext;
 import dev.nnc.runtime.io.OutputFiles;
+import dev.nnc.runtime.kernels.KernelContext;
 import dev.nnc.runtime.model.ClassLabels;
+import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.Model;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.Rng;
@@ -233,10 +234,11 @@ public final class Training {
 
         Dataset all;
         ClassLabels classes = null;
+        List<String> inputNames = List.of();
         if (opts.train() != null) {
             all = opts.train().copy();
         } else {
-            ModelSpec.DataSource src = spec.data().train();
+            DataSource src = spec.data().train();
             if (src == null) {
                 throw new DataException("the model names no training data (add a data block, or"
                         + " pass the data in memory)");
@@ -246,14 +248,19 @@ public final class Training {
                     in, out, loss, null);
             all = ld.dataset();
             classes = ld.classes();
+            inputNames = Preprocessing.Fill.inputNames(src, ld);
         }
         checkShape(model, all, "training");
+        Preprocessing.Fill fill = Preprocessing.Fill.fit(spec.data().train(), all, inputNames);
+        if (fill != null) {
+            fill.apply(all.x(), all.size());
+        }
         Normalizer fx = fit(all.x(), all.size(), model.inputShape(), spec.data().features());
         Normalizer fy = loss == ModelSpec.Loss.MSE
                 ? fit(all.y(), all.size(), model.outputShape(), spec.data().labels())
                 : Normalizer.identity(out);
         Preprocessing prep = new Preprocessing(opts.train() != null || spec.data().train() == null
-                ? 1 : spec.data().train().scale(), fx, fy, classes);
+                ? 1 : spec.data().train().scale(), fx, fy, classes, fill);
 
         Dataset train = all;
         Dataset val = null;
@@ -261,6 +268,9 @@ public final class Training {
         if (nVal > 0) {
             int[] idx = identity(all.size());
             new Rng(seed ^ SPLIT_SALT).shuffle(idx, idx.length);
+            if (ts.stratify()) {
+                idx = ValidationSplit.stratified(idx, all, nVal);
+            }
             val = all.subset(idx, 0, nVal);
             train = all.subset(idx, nVal, all.size());
         }
@@ -325,7 +335,7 @@ public final class Training {
         if (opts.test() != null) {
             test = opts.test().copy();
         } else if (opts.train() == null && spec.data().test() != null) {
-            ModelSpec.DataSource src = spec.data().test();
+            DataSource src = spec.data().test();
             opts.listener().onStatus("loading " + src.path());
             test = DataLoader.load(resolve(baseDir, src.path()), src.resolve(baseDir), in, out,
                     loss, classes).dataset();
@@ -352,13 +362,13 @@ public final class Training {
      *     {@link #putMeasures}) without a prefix
      */
     public static Map<String, Object> evaluate(Model model, Preprocessing prep, Path csv,
-            ModelSpec.DataSource src) {
-        ModelSpec.DataSource s = src;
+            DataSource src) {
+        DataSource s = src;
         if (s == null) {
-            ModelSpec.DataSource t = model.spec().data().train();
-            s = t != null && t.format().equals("csv") ? t
-                    : t != null && t.window() != null ? t.withoutSplit()
-                    : ModelSpec.DataSource.csv(csv.toString(), List.of(), true);
+            DataSource t = model.spec().data().train();
+            s = t instanceof DataSource.Csv ? t
+                    : t instanceof DataSource.Windows ? t.withoutSplit()
+                    : DataSource.csv(csv.toString(), List.of(), true);
         }
         // The saved stage's scale, whatever the source says: the data is read as it was trained.
         s = s.withScale(prep.scale());
@@ -473,7 +483,7 @@ public final class Training {
     public static List<String> classNames(ClassLabels labels, int k) {
         List<String> l = new ArrayList<>();
         for (int i = 0; i < k; i++) {
-            l.add(labels != null && labels.size() == k ? ClassLabels.format(labels.label(i))
+            l.add(labels != null && labels.size() == k ? labels.name(i)
                     : Integer.toString(i));
         }
         return l;
@@ -501,7 +511,7 @@ public final class Training {
     }
 
     private static void normalize(Dataset d, Preprocessing prep) {
-        prep.features().apply(d.x(), d.size());
+        prep.features(d.x(), d.size());
         prep.labels().apply(d.y(), d.size());
     }
 

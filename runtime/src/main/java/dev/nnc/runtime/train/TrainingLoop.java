@@ -2,7 +2,6 @@ package dev.nnc.runtime.train;
 
 import dev.nnc.runtime.data.Dataset;
 import dev.nnc.runtime.io.OutputFiles;
-import dev.nnc.runtime.io.WeightsException;
 import dev.nnc.runtime.kernels.KernelContext;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.Rng;
@@ -175,7 +174,8 @@ public final class TrainingLoop {
      * {@code c.epoch() + 1} and reports the whole run, the saved epochs included. The model's
      * initial parameters and the trainer's {@code Rng} state do not matter then.
      *
-     * @throws WeightsException when {@code c} is of another model, architecture, optimizer or
+     * @throws dev.nnc.runtime.io.WeightsException when {@code c} is of another model,
+     *     architecture, optimizer or
      *     batch size
      */
     public TrainingLoop resume(Checkpoint c) {
@@ -302,7 +302,7 @@ public final class TrainingLoop {
         } else {
             startLoss = eval.loss(train, Math.min(size, START_LOSS_SAMPLES));
         }
-        Snapshot snapshot = interrupt != null ? new Snapshot(params, buffers) : null;
+        EpochSnapshot snapshot = interrupt != null ? new EpochSnapshot(params, buffers) : null;
         while (epoch < epochs && !stopped && !diverged && !interrupted) {
             if (snapshot != null) {
                 snapshot.take(optimizer, rng, model, perm);
@@ -456,64 +456,6 @@ public final class TrainingLoop {
         return new Checkpoint.Loop(epoch, stopped, checkpointEvery, spec.batch(), size, perm,
                 early, plateau, best, bestEpoch, (System.nanoTime() - start) * 1e-9,
                 batchNanos * 1e-9, samples, history, startLoss);
-    }
-
-    /**
-     * The state a run had after its last complete epoch: parameters, buffers, optimizer,
-     * generators and sample order; an interrupted epoch goes back to it.
-     */
-    private static final class Snapshot {
-        private final float[] params;
-        private final float[] buffers;
-        private final float[] savedParams;
-        private final float[] savedBuffers;
-        private List<float[]> optimizerState = List.of();
-        private long steps;
-        private double rate;
-        private long rngState;
-        private long maskState;
-        private int[] perm;
-
-        Snapshot(float[] params, float[] buffers) {
-            this.params = params;
-            this.buffers = buffers;
-            this.savedParams = new float[params.length];
-            this.savedBuffers = new float[buffers.length];
-        }
-
-        void take(Optimizer o, Rng rng, TrainableModel model, int[] order) {
-            System.arraycopy(params, 0, savedParams, 0, params.length);
-            System.arraycopy(buffers, 0, savedBuffers, 0, buffers.length);
-            List<float[]> live = o.state();
-            if (optimizerState.size() != live.size()) {
-                optimizerState = new ArrayList<>();
-                for (float[] a : live) {
-                    optimizerState.add(new float[a.length]);
-                }
-            }
-            for (int i = 0; i < live.size(); i++) {
-                System.arraycopy(live.get(i), 0, optimizerState.get(i), 0, live.get(i).length);
-            }
-            steps = o.steps();
-            rate = o.learningRate();
-            rngState = rng.state();
-            maskState = model.rngState();
-            if (perm == null) {
-                perm = order.clone();
-            } else {
-                System.arraycopy(order, 0, perm, 0, order.length);
-            }
-        }
-
-        void restore(Optimizer o, Rng rng, TrainableModel model, int[] order) {
-            System.arraycopy(savedParams, 0, params, 0, params.length);
-            System.arraycopy(savedBuffers, 0, buffers, 0, buffers.length);
-            o.restore(optimizerState, steps);
-            o.setLearningRate(rate);
-            rng.setState(rngState);
-            model.setRngState(maskState);
-            System.arraycopy(perm, 0, order, 0, order.length);
-        }
     }
 
     /**

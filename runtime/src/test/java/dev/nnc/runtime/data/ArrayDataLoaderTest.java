@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.runtime.io.DataException;
 import dev.nnc.runtime.model.ClassLabels;
-import dev.nnc.runtime.model.ModelSpec.DataSource;
+import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.ModelSpec.Loss;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,13 +98,14 @@ class ArrayDataLoaderTest {
             throw new AssertionError(e);
         }
         TestArrays.write(sub, "y.npy", TestArrays.npy("<f4", "(2,)", TestArrays.f32(5, 6)));
-        DataSource src = DataSource.npy("x.npy", "d/y.npy");
+        DataSource.Npy src = DataSource.npy("x.npy", "d/y.npy");
         LoadedData d = DataLoader.load(dir.resolve("x.npy"), src, 1, 1, Loss.MSE, null);
         assertArrayEquals(new float[] {5, 6}, d.dataset().y());
         LoadedData r = DataLoader.load(dir.resolve("x.npy"), src.resolve(dir), 1, 1, Loss.MSE,
                 null);
         assertArrayEquals(new float[] {5, 6}, r.dataset().y());
-        assertEquals(sub.resolve("y.npy"), DataLoader.companion(dir.resolve("x.npy"), src));
+        assertEquals(sub.resolve("y.npy"), ArrayLoader.companion(dir.resolve("x.npy"), src.path(),
+                src.labelFile()));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.nnc.runtime.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.runtime.io.DataException;
 import java.io.IOException;
@@ -57,9 +58,11 @@ class CsvReaderTest {
     void notANumberNamesFileLineAndColumn() throws IOException {
         assertEquals("F:3: column 'x2' (2): 'abc' is not a number",
                 error("x1,x2,y\n0,0,0\n0,abc,1\n"));
-        assertEquals("F:2: column 'y' (3): empty value, expected a number",
+        String hint = " (missing: in the data block drops or fills missing values)";
+        assertEquals("F:2: column 'y' (3): empty value, expected a number" + hint,
                 error("x1,x2,y\n0,0,\n"));
-        assertEquals("F:2: column 'x1' (1): 'NaN' is not a number", error("x1,y\nNaN,1\n"));
+        assertEquals("F:2: column 'x1' (1): 'NaN' is not a number" + hint,
+                error("x1,y\nNaN,1\n"));
         assertEquals("F:2: column 'x1' (1): '1e999' is out of the range of a 32-bit float"
                 + " (at most about 3.4e38)", error("x1,y\n1e999,1\n"));
     }
@@ -158,5 +161,56 @@ class CsvReaderTest {
     void badQuotes() throws IOException {
         assertEquals("F:2: column 2: quote opened but not closed", error("a,b\n1,\"2\n"));
         assertEquals("F:2: column 1: text after the closing quote", error("a,b\n\"1\"x,2\n"));
+    }
+
+    @Test
+    void quotedValuesMaySpanLinesAsRfc4180Allows() throws IOException {
+        CsvTable t = CsvReader.readAny(file("id,note,y\n1,\"two\nlines, and \"\"quotes\"\"\",3\n"
+                + "2,\"\",4\n"));
+        assertEquals(2, t.rowCount());
+        assertEquals("two\nlines, and \"quotes\"", t.text(0, 1));
+        assertEquals(2, t.line(0));
+        assertEquals(4, t.line(1));
+        assertEquals(4, t.value(1, 2));
+        assertEquals("F:2: column 2: quote opened but not closed",
+                error("a,b\n1,\"open\n2,3\n"));
+    }
+
+    @Test
+    void quotedNumbersMayHaveThousandsSeparators() throws IOException {
+        CsvTable t = CsvReader.read(file("income,y\n\"1,234,567.5\",1\n\"-12,000\",2\n"));
+        assertEquals(1234567.5, t.value(0, 0), 0.1);
+        assertEquals(-12000, t.value(1, 0));
+        assertEquals("F:2: column 'a' (1): '1,23' is not a number",
+                error("a,y\n\"1,23\",1\n"));
+    }
+
+    @Test
+    void textAndMissingValuesAreKeptAndFailOnlyWhereNumbersAreNeeded() throws IOException {
+        Path f = file("date,x,kind\n1958-03-29,1.5,setosa\n1958-04-05,NA,2\n1958-04-12,,virginica\n");
+        CsvTable t = CsvReader.readAny(f);
+        assertTrue(t.isText(0));
+        assertTrue(t.isText(2));
+        assertEquals("2", t.text(1, 2));
+        assertEquals("virginica", t.text(2, 2));
+        assertTrue(t.hasMissing(1));
+        assertTrue(Double.isNaN(t.column(1)[1]));
+        assertEquals(null, t.text(2, 1));
+        t.requireNumbers(1, true);
+        String msg = assertThrows(DataException.class, () -> t.requireNumbers(1)).getMessage();
+        assertEquals(f + ":3: column 'x' (2): 'NA' is not a number (missing: in the data block "
+                + "drops or fills missing values)", msg);
+        msg = assertThrows(DataException.class, () -> t.column(0)).getMessage();
+        assertEquals(f + ":2: column 'date' (1): '1958-03-29' is not a number", msg);
+        assertEquals("F:2: column 'date' (1): '1958-03-29' is not a number",
+                error("date,x,kind\n1958-03-29,1.5,setosa\n"));
+    }
+
+    @Test
+    void distinctGivesClassLabelsAsWrittenWithoutMissingOnes() throws IOException {
+        Path f = file("x,kind\n1,b\n2,a\n3,\n4,b\n");
+        assertEquals(List.of("a", "b"), CsvReader.distinct(f, "kind", 10));
+        Path g = file("x,k\n1,10\n2,2\n3,2.0\n");
+        assertEquals(List.of("2", "10"), CsvReader.distinct(g, "k", 10));
     }
 }

@@ -5,7 +5,7 @@ import dev.nnc.runtime.io.Weights;
 import dev.nnc.runtime.io.WeightsException;
 import dev.nnc.runtime.model.LinearTestModel;
 import dev.nnc.runtime.model.ModelSpec;
-import dev.nnc.runtime.model.ModelSpec.DataSource;
+import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.ModelSpec.Loss;
 import java.nio.file.Path;
 import java.util.List;

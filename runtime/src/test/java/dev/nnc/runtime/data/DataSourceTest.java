@@ -3,18 +3,25 @@ package dev.nnc.runtime.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.nnc.runtime.model.ModelSpec.DataSource;
+import dev.nnc.runtime.model.DataSource;
+import dev.nnc.runtime.model.ModelSpec;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DataSourceTest {
     @Test
-    void theFirstConstructorStillMakesAnUnscaledCsvSource() {
-        DataSource s = new DataSource("csv", "x.csv", List.of("y"), false);
-        assertEquals(DataSource.csv("x.csv", List.of("y"), false), s);
+    void eachKindOfSourceHoldsItsOwnArgumentsAndIsNamedAsTheNnFileCallsIt() {
+        DataSource.Csv s = DataSource.csv("x.csv", List.of("y"), false);
+        assertEquals(new DataSource.Csv("x.csv", List.of("y"), false, 1), s);
         assertEquals(1.0, s.scale());
         assertEquals(List.of("x.csv"), s.files());
+        List<DataSource> all = List.of(s, DataSource.idx("i", "l"), DataSource.npz("z", "a", "b"),
+                DataSource.npy("x", "y"), DataSource.windows("s.csv", new ModelSpec.Window(2, 1,
+                        List.of("v"), List.of("v"), null, null, null)));
+        assertEquals(DataSource.FORMATS, all.stream().map(DataSource::format).toList());
+        assertEquals(List.of("i", "l"), all.get(1).files());
+        assertEquals(List.of("x", "y"), all.get(3).files());
     }
 
     @Test
@@ -33,7 +40,7 @@ class DataSourceTest {
 
     @Test
     void resolveMakesRelativePathsAbsoluteAndKeepsAbsoluteOnes() {
-        DataSource s = DataSource.idx("d/../i.gz", "/data/l.gz").resolve(Path.of("/models"));
+        DataSource.Idx s = DataSource.idx("d/../i.gz", "/data/l.gz").resolve(Path.of("/models"));
         assertEquals("/models/i.gz", s.path());
         assertEquals("/data/l.gz", s.labelFile());
         assertEquals(List.of("/models/i.gz", "/data/l.gz"), s.files());

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.nnc.runtime.io.DataException;
 import dev.nnc.runtime.model.ModelSpec;
-import dev.nnc.runtime.model.ModelSpec.DataSource;
+import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.ModelSpec.Loss;
 import dev.nnc.runtime.model.ModelSpec.Window;
 import java.io.IOException;

@@ -8,9 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nnc.runtime.data.Normalizer;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.model.ClassLabels;
+import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.LinearTestModel;
-import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.ModelSpec.Loss;
+import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.Rng;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,7 +36,7 @@ class WeightsTest {
     private static LinearTestModel model(double scale, ModelSpec.Normalization features,
             ModelSpec.Normalization labels) {
         return model("Digits", 2, 1, new ModelSpec.DataSpec(
-                ModelSpec.DataSource.csv("d.csv", List.of(), true).withScale(scale), null,
+                DataSource.csv("d.csv", List.of(), true).withScale(scale), null,
                 features, labels));
     }
 

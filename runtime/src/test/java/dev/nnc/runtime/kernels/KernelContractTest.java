@@ -29,8 +29,15 @@ import org.junit.jupiter.api.Test;
  *     (matrix products over im2col columns, summed in another order) agrees within the bound of
  *     any summation order, for 1, 7, 8, 9 filters, output widths down to 1, strides and
  *     paddings, with ±0, NaN and ties among the inputs;
+ * <li>the direct convolution kernels ({@code convWide}, {@code convLanes}, {@code convGradWide}):
+ *     the bits of the plain loops of {@link DenseKernels}, their reference, for 1 to 24 filters,
+ *     1 to 9 taps and spans across the vector width;
+ * <li>the matrix product ({@code gemm}): within the bound of any summation order, every block
+ *     shape and leftover row and column, accumulating or not, and nothing written past n;
  * <li>the recurrent cells' element-wise steps (rnn, lstm, gru forward; lstm backward): the same
- *     bits for 1 to 65 units.
+ *     bits for 1 to 65 units; the recurrent layers' weight gradient ({@code
+ *     SequenceKernels.gradWeights}, blocks of rows): plain and vector forms within the bound of
+ *     any summation order, dB the same bits.
  * </ul>
  */
 class KernelContractTest {
@@ -368,6 +375,142 @@ class KernelContractTest {
                     : (float) (4 * rng.nextDouble() - 2);
         }
         return a;
+    }
+
+    @Test
+    void directConvolutionKernelsGiveTheBitsOfTheirReference() {
+        for (int f : new int[] {1, 2, 3, 4, 5, 7, 8, 9, 12, 16, 24}) {
+            for (int ck : new int[] {1, 3, 4, 9}) {
+                for (int span : new int[] {1, 6, 7, 8, 9, 17, 40}) {
+                    checkDirect(f, ck, span);
+                }
+            }
+        }
+    }
+
+    /**
+     * convWide, convLanes and convGradWide of the kernels in use against the interface's plain
+     * loops, their reference: the same bits (each output summed by fused multiply-adds in the
+     * same order), NaN and ±0 among the inputs.
+     */
+    private static void checkDirect(int f, int ck, int span) {
+        String at = f + " filters, " + ck + " taps, span " + span;
+        Rng rng = new Rng(f * 10000L + ck * 100L + span);
+        int[] taps = new int[ck];
+        for (int q = 0; q < ck; q++) {
+            taps[q] = q * 3 + q % 2;
+        }
+        int xo = 5;
+        float[] x = values(xo + taps[ck - 1] + 2 * span + 24, rng, true);
+        float[] p = values(2 + f * ck + f, rng, false);
+        int w = 2;
+        for (int b : new int[] {2 + f * ck, -1}) {
+            float[] want = new float[f * span + 16];
+            float[] got = new float[want.length];
+            SCALAR.convWide(x, xo, taps, p, w, b, f, span, want);
+            VECTOR.convWide(x, xo, taps, p, w, b, f, span, got);
+            bits(want, got, "convWide, " + at);
+        }
+        float[] wT = new float[ck * f];
+        for (int j = 0; j < f; j++) {
+            for (int q = 0; q < ck; q++) {
+                wT[q * f + j] = p[w + j * ck + q];
+            }
+        }
+        int[] pos = new int[span];
+        for (int t = 0; t < span; t++) {
+            pos[t] = t + t / 3;
+        }
+        for (int b : new int[] {2 + f * ck, -1}) {
+            float[] want = new float[span * f];
+            float[] got = new float[want.length];
+            SCALAR.convLanes(x, xo, taps, pos, wT, p, b, f, want);
+            VECTOR.convLanes(x, xo, taps, pos, wT, p, b, f, got);
+            bits(want, got, "convLanes, " + at);
+        }
+        int span8 = (span + 7) / 8 * 8;
+        float[] g = values(f * span8, rng, true);
+        float[] want = values(f * ck * 8, rng, false);
+        float[] got = want.clone();
+        SCALAR.convGradWide(g, x, taps, f, span8, want);
+        VECTOR.convGradWide(g, x, taps, f, span8, got);
+        bits(want, got, "convGradWide, " + at);
+    }
+
+    @Test
+    void matrixProductIsWithinTheBoundOfAnySummationOrder() {
+        for (int m : new int[] {1, 2, 3, 4, 5, 6, 7, 9, 10, 13}) {
+            for (int n : EDGE) {
+                for (int k : new int[] {1, 5, 16, 33}) {
+                    Rng rng = new Rng(m * 100000L + n * 100L + k);
+                    int lda = k + 1;
+                    int ldb = n + 2;
+                    int ldc = n + 3;
+                    float[] a = values(m * lda, rng, false);
+                    float[] b = values(k * ldb, rng, false);
+                    for (boolean accumulate : new boolean[] {false, true}) {
+                        float[] c0 = values(m * ldc, rng, false);
+                        float[] got = c0.clone();
+                        VECTOR.gemm(a, 0, lda, b, 0, ldb, got, 0, ldc, m, n, k, accumulate);
+                        for (int i = 0; i < m; i++) {
+                            for (int j = 0; j < n; j++) {
+                                double exact = accumulate ? c0[i * ldc + j] : 0;
+                                double abs = Math.abs(exact);
+                                for (int q = 0; q < k; q++) {
+                                    double t = (double) a[i * lda + q] * b[q * ldb + j];
+                                    exact += t;
+                                    abs += Math.abs(t);
+                                }
+                                within(exact, abs, k + 1, got[i * ldc + j], "gemm " + m + "x" + n
+                                        + "x" + k + " at " + i + "," + j);
+                            }
+                            for (int j = n; j < ldc; j++) {
+                                assertEquals(c0[i * ldc + j], got[i * ldc + j],
+                                        "gemm writes only its n columns");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void recurrentWeightGradientIsTheReferenceWithinTheBoundOfAnySummationOrder() {
+        SequenceKernels vector = SequenceKernels.get();
+        SequenceKernels plain = SequenceKernels.scalar();
+        assertTrue(vector != plain, "the vector sequence kernels are in use");
+        for (int rows : new int[] {1, 7, 64, 65, 130}) {
+            for (int in : new int[] {1, 2, 3, 9}) {
+                for (int out : new int[] {1, 8, 31, 32, 33, 97}) {
+                    Rng rng = new Rng(rows * 100000L + in * 1000L + out);
+                    float[] x = values(rows * in, rng, false);
+                    float[] g = values(rows * out, rng, false);
+                    int w = 3;
+                    int b = w + in * out;
+                    float[] want = new float[b + out + 2];
+                    float[] got = new float[want.length];
+                    plain.gradWeights(x, rows, in, g, out, want, w, b);
+                    vector.gradWeights(x, rows, in, g, out, got, w, b);
+                    for (int k = 0; k < in; k++) {
+                        for (int j = 0; j < out; j++) {
+                            double exact = 0;
+                            double abs = 0;
+                            for (int i = 0; i < rows; i++) {
+                                double t = (double) x[i * in + k] * g[i * out + j];
+                                exact += t;
+                                abs += Math.abs(t);
+                            }
+                            String at = rows + "x" + in + "x" + out + " dW at " + k + "," + j;
+                            within(exact, abs, rows, got[w + k * out + j], "vector " + at);
+                            within(exact, abs, rows, want[w + k * out + j], "plain " + at);
+                        }
+                    }
+                    bits(java.util.Arrays.copyOfRange(want, b, b + out),
+                            java.util.Arrays.copyOfRange(got, b, b + out), "dB");
+                }
+            }
+        }
     }
 
     /** The same bits, NaN's too (as {@link Float#floatToIntBits} sees them). */

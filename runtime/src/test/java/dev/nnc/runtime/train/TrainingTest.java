@@ -12,7 +12,7 @@ import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.DataException;
 import dev.nnc.runtime.model.ClassLabels;
 import dev.nnc.runtime.model.LinearTestModel;
-import dev.nnc.runtime.model.ModelSpec.DataSource;
+import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.ModelSpec.DataSpec;
 import dev.nnc.runtime.model.ModelSpec.Loss;
 import dev.nnc.runtime.model.ModelSpec.Normalization;
@@ -35,7 +35,7 @@ class TrainingTest {
     Path dir;
 
     private static DataSource csv(String path) {
-        return new DataSource("csv", path, List.of(), true);
+        return DataSource.csv(path, List.of(), true);
     }
 
     /** y = 3x + 100 with x in [0, 50]: raw units far from [0, 1]. */

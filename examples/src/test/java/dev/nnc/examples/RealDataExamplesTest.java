@@ -1,0 +1,92 @@
+package dev.nnc.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nnc.runtime.data.CsvReader;
+import dev.nnc.runtime.data.CsvTable;
+import dev.nnc.runtime.model.Missing;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The models of {@code 10-real-data}, each trained as {@code nnc train} trains it and measured
+ * against a simple baseline computed here from the same files.
+ */
+class RealDataExamplesTest {
+    private static final Path DIR = Path.of("10-real-data");
+
+    @Test
+    void co2ForecastBeatsNextWeekEqualsThisWeek() {
+        CsvTable t = CsvReader.readAny(DIR.resolve("co2.csv"));
+        double[] date = t.column(0);
+        double[] co2 = t.column(1);
+        int gaps = 0;
+        for (double v : co2) {
+            gaps += Double.isNaN(v) ? 1 : 0;
+        }
+        assertEquals(59, gaps);
+        Missing.interpolate(co2);
+        // "next week = this week" on the test targets (the weeks of 1996-2001)
+        double sse = 0;
+        double sum = 0;
+        int n = 0;
+        for (int r = 8; r < co2.length; r++) {
+            if (date[r] >= 19960101) {
+                sse += (co2[r] - co2[r - 1]) * (co2[r] - co2[r - 1]);
+                sum += co2[r];
+                n++;
+            }
+        }
+        double mean = sum / n;
+        double sst = 0;
+        for (int r = 8; r < co2.length; r++) {
+            if (date[r] >= 19960101) {
+                sst += (co2[r] - mean) * (co2[r] - mean);
+            }
+        }
+        double baselineRmse = Math.sqrt(sse / n);
+        double baselineR2 = 1 - sse / sst;
+        assertEquals(313, n);
+        assertEquals(0.489, baselineRmse, 0.001);
+        assertEquals(0.9806, baselineR2, 0.0001);
+
+        Example e = Example.train("10-real-data/co2.nn");
+        System.out.printf("co2: test RMSE %.3f ppm, R² %.4f; next week = this week: %.3f, "
+                + "%.4f%n", e.metric("test_rmse"), e.metric("test_r2"), baselineRmse,
+                baselineR2);
+        assertTrue(e.metric("test_rmse") < baselineRmse, e.metrics().toString());
+        assertTrue(e.metric("test_r2") > baselineR2, e.metrics().toString());
+    }
+
+    @Test
+    void housePriceBandsBeatTheMostFrequentBand() {
+        CsvTable train = CsvReader.readAny(DIR.resolve("houses-train.csv"));
+        CsvTable test = CsvReader.readAny(DIR.resolve("houses-test.csv"));
+        int band = train.indexOf("band");
+        Map<String, Integer> counts = new HashMap<>();
+        for (int r = 0; r < train.rowCount(); r++) {
+            counts.merge(train.text(r, band), 1, Integer::sum);
+        }
+        String majority = counts.entrySet().stream().max(Map.Entry.comparingByValue())
+                .orElseThrow().getKey();
+        int right = 0;
+        for (int r = 0; r < test.rowCount(); r++) {
+            right += test.text(r, band).equals(majority) ? 1 : 0;
+        }
+        double baseline = right / (double) test.rowCount();
+        assertEquals("dear", majority);
+        assertEquals(0.31, baseline, 0.01);
+
+        Example e = Example.train("10-real-data/houses.nn");
+        System.out.printf("houses: test accuracy %.3f; the most frequent band: %.3f%n",
+                e.metric("test_accuracy"), baseline);
+        assertEquals(List.of("cheap", "dear", "mid"),
+                e.result.preprocessing().classes().names());
+        assertTrue(e.metric("test_accuracy") >= 0.6, e.metrics().toString());
+        assertTrue(e.metric("test_accuracy") > baseline + 0.25, e.metrics().toString());
+    }
+}

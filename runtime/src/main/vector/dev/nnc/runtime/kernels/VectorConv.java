@@ -1,0 +1,511 @@
+package dev.nnc.runtime.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The convolution kernels on the Vector API: the direct convolution over wide output rows
+ * ({@link DenseKernels#convWide}), over lanes of positions ({@link DenseKernels#convLanes}), and
+ * the weight gradient over wide rows ({@link DenseKernels#convGradWide}).
+ */
+final class VectorConv {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    private static final int L = S.length();
+
+    private VectorConv() {
+    }
+
+    /**
+     * Blocks of 4 filters × 3 vectors of positions (12 sums in registers across the whole sum
+     * over the taps; each tap loads 3 vectors of input and broadcasts 4 weights), or of 3
+     * filters × 4 vectors when the filters are not a multiple of 4; the filters left over one
+     * at a time, the positions left over one vector, then one value at a
+     * time, all summing each output in the same order.
+     */
+    static void convWide(float[] x, int xo, int[] taps, float[] p, int w, int b, int f,
+            int span, float[] dst) {
+        int j = 0;
+        if (f % 4 != 0) {
+            for (; j + 3 <= f; j += 3) {
+                wide3(x, xo, taps, p, w, b, j, span, dst);
+            }
+        }
+        for (; j + 4 <= f; j += 4) {
+            wide4(x, xo, taps, p, w, b, j, span, dst);
+        }
+        for (; j < f; j++) {
+            wide1(x, xo, taps, p, w, b, j, span, dst);
+        }
+    }
+
+    private static float bias1(float[] p, int b, int j) {
+        return b < 0 ? 0f : p[b + j];
+    }
+
+    private static void wide4(float[] x, int xo, int[] taps, float[] p, int w, int b, int j,
+            int span, float[] dst) {
+        int ck = taps.length;
+        int w0 = w + j * ck;
+        int w1 = w0 + ck;
+        int w2 = w1 + ck;
+        int w3 = w2 + ck;
+        int d0 = j * span;
+        int d1 = d0 + span;
+        int d2 = d1 + span;
+        int d3 = d2 + span;
+        FloatVector b0 = FloatVector.broadcast(S, bias1(p, b, j));
+        FloatVector b1 = FloatVector.broadcast(S, bias1(p, b, j + 1));
+        FloatVector b2 = FloatVector.broadcast(S, bias1(p, b, j + 2));
+        FloatVector b3 = FloatVector.broadcast(S, bias1(p, b, j + 3));
+        int t = 0;
+        for (; t + 3 * L <= span; t += 3 * L) {
+            FloatVector a00 = b0;
+            FloatVector a01 = b0;
+            FloatVector a02 = b0;
+            FloatVector a10 = b1;
+            FloatVector a11 = b1;
+            FloatVector a12 = b1;
+            FloatVector a20 = b2;
+            FloatVector a21 = b2;
+            FloatVector a22 = b2;
+            FloatVector a30 = b3;
+            FloatVector a31 = b3;
+            FloatVector a32 = b3;
+            int xt = xo + t;
+            for (int q = 0; q < ck; q++) {
+                int s = xt + taps[q];
+                FloatVector x0 = FloatVector.fromArray(S, x, s);
+                FloatVector x1 = FloatVector.fromArray(S, x, s + L);
+                FloatVector x2 = FloatVector.fromArray(S, x, s + 2 * L);
+                FloatVector v = FloatVector.broadcast(S, p[w0 + q]);
+                a00 = x0.fma(v, a00);
+                a01 = x1.fma(v, a01);
+                a02 = x2.fma(v, a02);
+                v = FloatVector.broadcast(S, p[w1 + q]);
+                a10 = x0.fma(v, a10);
+                a11 = x1.fma(v, a11);
+                a12 = x2.fma(v, a12);
+                v = FloatVector.broadcast(S, p[w2 + q]);
+                a20 = x0.fma(v, a20);
+                a21 = x1.fma(v, a21);
+                a22 = x2.fma(v, a22);
+                v = FloatVector.broadcast(S, p[w3 + q]);
+                a30 = x0.fma(v, a30);
+                a31 = x1.fma(v, a31);
+                a32 = x2.fma(v, a32);
+            }
+            a00.intoArray(dst, d0 + t);
+            a01.intoArray(dst, d0 + t + L);
+            a02.intoArray(dst, d0 + t + 2 * L);
+            a10.intoArray(dst, d1 + t);
+            a11.intoArray(dst, d1 + t + L);
+            a12.intoArray(dst, d1 + t + 2 * L);
+            a20.intoArray(dst, d2 + t);
+            a21.intoArray(dst, d2 + t + L);
+            a22.intoArray(dst, d2 + t + 2 * L);
+            a30.intoArray(dst, d3 + t);
+            a31.intoArray(dst, d3 + t + L);
+            a32.intoArray(dst, d3 + t + 2 * L);
+        }
+        for (; t + L <= span; t += L) {
+            FloatVector a0 = b0;
+            FloatVector a1 = b1;
+            FloatVector a2 = b2;
+            FloatVector a3 = b3;
+            int xt = xo + t;
+            for (int q = 0; q < ck; q++) {
+                FloatVector x0 = FloatVector.fromArray(S, x, xt + taps[q]);
+                a0 = x0.fma(FloatVector.broadcast(S, p[w0 + q]), a0);
+                a1 = x0.fma(FloatVector.broadcast(S, p[w1 + q]), a1);
+                a2 = x0.fma(FloatVector.broadcast(S, p[w2 + q]), a2);
+                a3 = x0.fma(FloatVector.broadcast(S, p[w3 + q]), a3);
+            }
+            a0.intoArray(dst, d0 + t);
+            a1.intoArray(dst, d1 + t);
+            a2.intoArray(dst, d2 + t);
+            a3.intoArray(dst, d3 + t);
+        }
+        for (; t < span; t++) {
+            float s0 = bias1(p, b, j);
+            float s1 = bias1(p, b, j + 1);
+            float s2 = bias1(p, b, j + 2);
+            float s3 = bias1(p, b, j + 3);
+            int xt = xo + t;
+            for (int q = 0; q < ck; q++) {
+                float xv = x[xt + taps[q]];
+                s0 = Math.fma(p[w0 + q], xv, s0);
+                s1 = Math.fma(p[w1 + q], xv, s1);
+                s2 = Math.fma(p[w2 + q], xv, s2);
+                s3 = Math.fma(p[w3 + q], xv, s3);
+            }
+            dst[d0 + t] = s0;
+            dst[d1 + t] = s1;
+            dst[d2 + t] = s2;
+            dst[d3 + t] = s3;
+        }
+    }
+
+    private static void wide3(float[] x, int xo, int[] taps, float[] p, int w, int b, int j,
+            int span, float[] dst) {
+        int ck = taps.length;
+        int w0 = w + j * ck;
+        int w1 = w0 + ck;
+        int w2 = w1 + ck;
+        int d0 = j * span;
+        int d1 = d0 + span;
+        int d2 = d1 + span;
+        FloatVector b0 = FloatVector.broadcast(S, bias1(p, b, j));
+        FloatVector b1 = FloatVector.broadcast(S, bias1(p, b, j + 1));
+        FloatVector b2 = FloatVector.broadcast(S, bias1(p, b, j + 2));
+        int t = 0;
+        for (; t + 4 * L <= span; t += 4 * L) {
+            FloatVector a00 = b0;
+            FloatVector a01 = b0;
+            FloatVector a02 = b0;
+            FloatVector a03 = b0;
+            FloatVector a10 = b1;
+            FloatVector a11 = b1;
+            FloatVector a12 = b1;
+            FloatVector a13 = b1;
+            FloatVector a20 = b2;
+            FloatVector a21 = b2;
+            FloatVector a22 = b2;
+            FloatVector a23 = b2;
+            int xt = xo + t;
+            for (int q = 0; q < ck; q++) {
+                int s = xt + taps[q];
+                FloatVector x0 = FloatVector.fromArray(S, x, s);
+                FloatVector x1 = FloatVector.fromArray(S, x, s + L);
+                FloatVector x2 = FloatVector.fromArray(S, x, s + 2 * L);
+                FloatVector x3 = FloatVector.fromArray(S, x, s + 3 * L);
+                FloatVector v = FloatVector.broadcast(S, p[w0 + q]);
+                a00 = x0.fma(v, a00);
+                a01 = x1.fma(v, a01);
+                a02 = x2.fma(v, a02);
+                a03 = x3.fma(v, a03);
+                v = FloatVector.broadcast(S, p[w1 + q]);
+                a10 = x0.fma(v, a10);
+                a11 = x1.fma(v, a11);
+                a12 = x2.fma(v, a12);
+                a13 = x3.fma(v, a13);
+                v = FloatVector.broadcast(S, p[w2 + q]);
+                a20 = x0.fma(v, a20);
+                a21 = x1.fma(v, a21);
+                a22 = x2.fma(v, a22);
+                a23 = x3.fma(v, a23);
+            }
+            a00.intoArray(dst, d0 + t);
+            a01.intoArray(dst, d0 + t + L);
+            a02.intoArray(dst, d0 + t + 2 * L);
+            a03.intoArray(dst, d0 + t + 3 * L);
+            a10.intoArray(dst, d1 + t);
+            a11.intoArray(dst, d1 + t + L);
+            a12.intoArray(dst, d1 + t + 2 * L);
+            a13.intoArray(dst, d1 + t + 3 * L);
+            a20.intoArray(dst, d2 + t);
+            a21.intoArray(dst, d2 + t + L);
+            a22.intoArray(dst, d2 + t + 2 * L);
+            a23.intoArray(dst, d2 + t + 3 * L);
+        }
+        for (; t + L <= span; t += L) {
+            FloatVector a0 = b0;
+            FloatVector a1 = b1;
+            FloatVector a2 = b2;
+            int xt = xo + t;
+            for (int q = 0; q < ck; q++) {
+                FloatVector x0 = FloatVector.fromArray(S, x, xt + taps[q]);
+                a0 = x0.fma(FloatVector.broadcast(S, p[w0 + q]), a0);
+                a1 = x0.fma(FloatVector.broadcast(S, p[w1 + q]), a1);
+                a2 = x0.fma(FloatVector.broadcast(S, p[w2 + q]), a2);
+            }
+            a0.intoArray(dst, d0 + t);
+            a1.intoArray(dst, d1 + t);
+            a2.intoArray(dst, d2 + t);
+        }
+        for (; t < span; t++) {
+            float s0 = bias1(p, b, j);
+            float s1 = bias1(p, b, j + 1);
+            float s2 = bias1(p, b, j + 2);
+            int xt = xo + t;
+            for (int q = 0; q < ck; q++) {
+                float xv = x[xt + taps[q]];
+                s0 = Math.fma(p[w0 + q], xv, s0);
+                s1 = Math.fma(p[w1 + q], xv, s1);
+                s2 = Math.fma(p[w2 + q], xv, s2);
+            }
+            dst[d0 + t] = s0;
+            dst[d1 + t] = s1;
+            dst[d2 + t] = s2;
+        }
+    }
+
+    private static void wide1(float[] x, int xo, int[] taps, float[] p, int w, int b, int j,
+            int span, float[] dst) {
+        int ck = taps.length;
+        int w0 = w + j * ck;
+        int d0 = j * span;
+        FloatVector b0 = FloatVector.broadcast(S, bias1(p, b, j));
+        int t = 0;
+        for (; t + 4 * L <= span; t += 4 * L) {
+            FloatVector a0 = b0;
+            FloatVector a1 = b0;
+            FloatVector a2 = b0;
+            FloatVector a3 = b0;
+            int xt = xo + t;
+            for (int q = 0; q < ck; q++) {
+                int s = xt + taps[q];
+                FloatVector v = FloatVector.broadcast(S, p[w0 + q]);
+                a0 = FloatVector.fromArray(S, x, s).fma(v, a0);
+                a1 = FloatVector.fromArray(S, x, s + L).fma(v, a1);
+                a2 = FloatVector.fromArray(S, x, s + 2 * L).fma(v, a2);
+                a3 = FloatVector.fromArray(S, x, s + 3 * L).fma(v, a3);
+            }
+            a0.intoArray(dst, d0 + t);
+            a1.intoArray(dst, d0 + t + L);
+            a2.intoArray(dst, d0 + t + 2 * L);
+            a3.intoArray(dst, d0 + t + 3 * L);
+        }
+        for (; t + L <= span; t += L) {
+            FloatVector a0 = b0;
+            int xt = xo + t;
+            for (int q = 0; q < ck; q++) {
+                a0 = FloatVector.fromArray(S, x, xt + taps[q])
+                        .fma(FloatVector.broadcast(S, p[w0 + q]), a0);
+            }
+            a0.intoArray(dst, d0 + t);
+        }
+        for (; t < span; t++) {
+            float s0 = bias1(p, b, j);
+            int xt = xo + t;
+            for (int q = 0; q < ck; q++) {
+                s0 = Math.fma(p[w0 + q], x[xt + taps[q]], s0);
+            }
+            dst[d0 + t] = s0;
+        }
+    }
+
+    /**
+     * Blocks of 6 positions × 2 vectors of filters (12 sums in registers; each tap loads 2
+     * vectors of weights and broadcasts 6 inputs), then 6 positions × 1 vector; the last block
+     * of positions overlaps the one before rather than running short (its sums are recomputed
+     * to the same bits). Filters that do not fill a vector, or fewer than 6 positions: the
+     * plain loops.
+     */
+    static void convLanes(float[] x, int xo, int[] taps, int[] pos, float[] wT, float[] p,
+            int b, int f, float[] dst) {
+        int np = pos.length;
+        if (f % L != 0 || np < 6) {
+            Kernels.scalar().convLanes(x, xo, taps, pos, wT, p, b, f, dst);
+            return;
+        }
+        int j = 0;
+        for (; j + 2 * L <= f; j += 2 * L) {
+            for (int t = 0; t < np; t += 6) {
+                lanes6x2(x, xo, taps, pos, Math.min(t, np - 6), wT, p, b, f, j, dst);
+            }
+        }
+        for (; j < f; j += L) {
+            for (int t = 0; t < np; t += 6) {
+                lanes6x1(x, xo, taps, pos, Math.min(t, np - 6), wT, p, b, f, j, dst);
+            }
+        }
+    }
+
+    private static void lanes6x2(float[] x, int xo, int[] taps, int[] pos, int t, float[] wT,
+            float[] p, int b, int f, int j, float[] dst) {
+        int ck = taps.length;
+        int s0 = xo + pos[t];
+        int s1 = xo + pos[t + 1];
+        int s2 = xo + pos[t + 2];
+        int s3 = xo + pos[t + 3];
+        int s4 = xo + pos[t + 4];
+        int s5 = xo + pos[t + 5];
+        FloatVector bu = VectorDense.bias(p, b, j);
+        FloatVector bv = VectorDense.bias(p, b, j + L);
+        FloatVector u0 = bu;
+        FloatVector u1 = bu;
+        FloatVector u2 = bu;
+        FloatVector u3 = bu;
+        FloatVector u4 = bu;
+        FloatVector u5 = bu;
+        FloatVector v0 = bv;
+        FloatVector v1 = bv;
+        FloatVector v2 = bv;
+        FloatVector v3 = bv;
+        FloatVector v4 = bv;
+        FloatVector v5 = bv;
+        for (int q = 0; q < ck; q++) {
+            int wo = q * f + j;
+            FloatVector wu = FloatVector.fromArray(S, wT, wo);
+            FloatVector wv = FloatVector.fromArray(S, wT, wo + L);
+            int tq = taps[q];
+            FloatVector e = FloatVector.broadcast(S, x[s0 + tq]);
+            u0 = wu.fma(e, u0);
+            v0 = wv.fma(e, v0);
+            e = FloatVector.broadcast(S, x[s1 + tq]);
+            u1 = wu.fma(e, u1);
+            v1 = wv.fma(e, v1);
+            e = FloatVector.broadcast(S, x[s2 + tq]);
+            u2 = wu.fma(e, u2);
+            v2 = wv.fma(e, v2);
+            e = FloatVector.broadcast(S, x[s3 + tq]);
+            u3 = wu.fma(e, u3);
+            v3 = wv.fma(e, v3);
+            e = FloatVector.broadcast(S, x[s4 + tq]);
+            u4 = wu.fma(e, u4);
+            v4 = wv.fma(e, v4);
+            e = FloatVector.broadcast(S, x[s5 + tq]);
+            u5 = wu.fma(e, u5);
+            v5 = wv.fma(e, v5);
+        }
+        int d = t * f + j;
+        u0.intoArray(dst, d);
+        v0.intoArray(dst, d + L);
+        u1.intoArray(dst, d + f);
+        v1.intoArray(dst, d + f + L);
+        u2.intoArray(dst, d + 2 * f);
+        v2.intoArray(dst, d + 2 * f + L);
+        u3.intoArray(dst, d + 3 * f);
+        v3.intoArray(dst, d + 3 * f + L);
+        u4.intoArray(dst, d + 4 * f);
+        v4.intoArray(dst, d + 4 * f + L);
+        u5.intoArray(dst, d + 5 * f);
+        v5.intoArray(dst, d + 5 * f + L);
+    }
+
+    private static void lanes6x1(float[] x, int xo, int[] taps, int[] pos, int t, float[] wT,
+            float[] p, int b, int f, int j, float[] dst) {
+        int ck = taps.length;
+        int s0 = xo + pos[t];
+        int s1 = xo + pos[t + 1];
+        int s2 = xo + pos[t + 2];
+        int s3 = xo + pos[t + 3];
+        int s4 = xo + pos[t + 4];
+        int s5 = xo + pos[t + 5];
+        FloatVector bu = VectorDense.bias(p, b, j);
+        FloatVector u0 = bu;
+        FloatVector u1 = bu;
+        FloatVector u2 = bu;
+        FloatVector u3 = bu;
+        FloatVector u4 = bu;
+        FloatVector u5 = bu;
+        for (int q = 0; q < ck; q++) {
+            FloatVector wu = FloatVector.fromArray(S, wT, q * f + j);
+            int tq = taps[q];
+            u0 = wu.fma(FloatVector.broadcast(S, x[s0 + tq]), u0);
+            u1 = wu.fma(FloatVector.broadcast(S, x[s1 + tq]), u1);
+            u2 = wu.fma(FloatVector.broadcast(S, x[s2 + tq]), u2);
+            u3 = wu.fma(FloatVector.broadcast(S, x[s3 + tq]), u3);
+            u4 = wu.fma(FloatVector.broadcast(S, x[s4 + tq]), u4);
+            u5 = wu.fma(FloatVector.broadcast(S, x[s5 + tq]), u5);
+        }
+        int d = t * f + j;
+        u0.intoArray(dst, d);
+        u1.intoArray(dst, d + f);
+        u2.intoArray(dst, d + 2 * f);
+        u3.intoArray(dst, d + 3 * f);
+        u4.intoArray(dst, d + 4 * f);
+        u5.intoArray(dst, d + 5 * f);
+    }
+
+    /**
+     * Blocks of 3 filters × 4 taps (12 vectors of partial sums in registers over the whole
+     * sample; each step loads 3 vectors of dZ and 4 of input), the taps left over one at a time,
+     * the filters left over one at a time.
+     */
+    static void convGradWide(float[] g, float[] x, int[] taps, int f, int span, float[] acc) {
+        if (L != 8) {
+            Kernels.scalar().convGradWide(g, x, taps, f, span, acc);
+            return;
+        }
+        int ck = taps.length;
+        int j = 0;
+        for (; j + 3 <= f; j += 3) {
+            int q = 0;
+            for (; q + 4 <= ck; q += 4) {
+                grad3x4(g, x, taps, ck, j, q, span, acc);
+            }
+            for (; q < ck; q++) {
+                for (int jj = j; jj < j + 3; jj++) {
+                    grad1(g, x, taps, ck, jj, q, span, acc);
+                }
+            }
+        }
+        for (; j < f; j++) {
+            for (int q = 0; q < ck; q++) {
+                grad1(g, x, taps, ck, j, q, span, acc);
+            }
+        }
+    }
+
+    private static void grad3x4(float[] g, float[] x, int[] taps, int ck, int j, int q,
+            int span, float[] acc) {
+        int a0 = (j * ck + q) * L;
+        int a1 = a0 + ck * L;
+        int a2 = a1 + ck * L;
+        FloatVector s00 = FloatVector.fromArray(S, acc, a0);
+        FloatVector s01 = FloatVector.fromArray(S, acc, a0 + L);
+        FloatVector s02 = FloatVector.fromArray(S, acc, a0 + 2 * L);
+        FloatVector s03 = FloatVector.fromArray(S, acc, a0 + 3 * L);
+        FloatVector s10 = FloatVector.fromArray(S, acc, a1);
+        FloatVector s11 = FloatVector.fromArray(S, acc, a1 + L);
+        FloatVector s12 = FloatVector.fromArray(S, acc, a1 + 2 * L);
+        FloatVector s13 = FloatVector.fromArray(S, acc, a1 + 3 * L);
+        FloatVector s20 = FloatVector.fromArray(S, acc, a2);
+        FloatVector s21 = FloatVector.fromArray(S, acc, a2 + L);
+        FloatVector s22 = FloatVector.fromArray(S, acc, a2 + 2 * L);
+        FloatVector s23 = FloatVector.fromArray(S, acc, a2 + 3 * L);
+        int g0 = j * span;
+        int g1 = g0 + span;
+        int g2 = g1 + span;
+        int x0 = taps[q];
+        int x1 = taps[q + 1];
+        int x2 = taps[q + 2];
+        int x3 = taps[q + 3];
+        for (int t = 0; t < span; t += L) {
+            FloatVector u0 = FloatVector.fromArray(S, g, g0 + t);
+            FloatVector u1 = FloatVector.fromArray(S, g, g1 + t);
+            FloatVector u2 = FloatVector.fromArray(S, g, g2 + t);
+            FloatVector v = FloatVector.fromArray(S, x, x0 + t);
+            s00 = u0.fma(v, s00);
+            s10 = u1.fma(v, s10);
+            s20 = u2.fma(v, s20);
+            v = FloatVector.fromArray(S, x, x1 + t);
+            s01 = u0.fma(v, s01);
+            s11 = u1.fma(v, s11);
+            s21 = u2.fma(v, s21);
+            v = FloatVector.fromArray(S, x, x2 + t);
+            s02 = u0.fma(v, s02);
+            s12 = u1.fma(v, s12);
+            s22 = u2.fma(v, s22);
+            v = FloatVector.fromArray(S, x, x3 + t);
+            s03 = u0.fma(v, s03);
+            s13 = u1.fma(v, s13);
+            s23 = u2.fma(v, s23);
+        }
+        s00.intoArray(acc, a0);
+        s01.intoArray(acc, a0 + L);
+        s02.intoArray(acc, a0 + 2 * L);
+        s03.intoArray(acc, a0 + 3 * L);
+        s10.intoArray(acc, a1);
+        s11.intoArray(acc, a1 + L);
+        s12.intoArray(acc, a1 + 2 * L);
+        s13.intoArray(acc, a1 + 3 * L);
+        s20.intoArray(acc, a2);
+        s21.intoArray(acc, a2 + L);
+        s22.intoArray(acc, a2 + 2 * L);
+        s23.intoArray(acc, a2 + 3 * L);
+    }
+
+    private static void grad1(float[] g, float[] x, int[] taps, int ck, int j, int q, int span,
+            float[] acc) {
+        int a = (j * ck + q) * L;
+        FloatVector s = FloatVector.fromArray(S, acc, a);
+        int g0 = j * span;
+        int x0 = taps[q];
+        for (int t = 0; t < span; t += L) {
+            s = FloatVector.fromArray(S, g, g0 + t).fma(FloatVector.fromArray(S, x, x0 + t), s);
+        }
+        s.intoArray(acc, a);
+    }
+}

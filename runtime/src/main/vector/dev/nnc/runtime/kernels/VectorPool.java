@@ -1,0 +1,156 @@
+package dev.nnc.runtime.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Max pooling on the Vector API, see {@link DenseKernels#maxPool} and
+ * {@link DenseKernels#maxPoolArg}.
+ */
+final class VectorPool {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    private static final int L = S.length();
+
+    private VectorPool() {
+    }
+
+    // The even and odd lanes of a vector, in either half: [0, 2, 4, 6, 1, 3, 5, 7] and
+    // [1, 3, 5, 7, 0, 2, 4, 6] (single-vector shuffles, which the JIT compiles to one permute).
+    private static final VectorShuffle<Float> EVEN_ODD =
+            VectorShuffle.fromOp(S, l -> l < L / 2 ? 2 * l : 2 * (l - L / 2) + 1);
+    private static final VectorShuffle<Float> ODD_EVEN =
+            VectorShuffle.fromOp(S, l -> l < L / 2 ? 2 * l + 1 : 2 * (l - L / 2));
+    private static final VectorMask<Float> HIGH = VectorMask.fromLong(S, (1L << L) - (1L << L / 2));
+
+    /**
+     * 2×2 windows at stride 2: each vector of 8 outputs takes its windows' four values from two
+     * vectors of each input row, split into the even and the odd columns, and compares them in
+     * the order of the plain loops (a greater value replaces, a tie keeps the earlier). The last
+     * vector of a row overlaps the one before; a row shorter than a vector is computed whole,
+     * its extra lanes written over the next row's outputs before those are computed (the last
+     * rows, where the vector would pass the arrays' end, one value at a time). Other windows:
+     * the plain loops.
+     */
+    static void maxPool(float[] x, int n, int c, int h, int w, int kh, int kw, int sh, int sw,
+            int oh, int ow, float[] y) {
+        if (kh != 2 || kw != 2 || sh != 2 || sw != 2) {
+            Kernels.scalar().maxPool(x, n, c, h, w, kh, kw, sh, sw, oh, ow, y);
+            return;
+        }
+        int rows = n * c * oh;
+        int total = rows * ow;
+        for (int row = 0; row < rows; row++) {
+            int t = row * ow;
+            int r = (row / oh * h + 2 * (row % oh)) * w;
+            if (ow >= L) {
+                for (int ox = 0; ox < ow; ox += L) {
+                    int o = Math.min(ox, ow - L);
+                    pool2(x, r + 2 * o, w).intoArray(y, t + o);
+                }
+            } else if (t + L <= total && r + w + 2 * L <= x.length) {
+                pool2(x, r, w).intoArray(y, t);
+            } else {
+                for (int ox = 0; ox < ow; ox++) {
+                    int q = r + 2 * ox;
+                    float max = x[q];
+                    max = x[q + 1] > max ? x[q + 1] : max;
+                    max = x[q + w] > max ? x[q + w] : max;
+                    max = x[q + w + 1] > max ? x[q + w + 1] : max;
+                    y[t + ox] = max;
+                }
+            }
+        }
+    }
+
+    /** Int lanes as many as {@link #S}'s float lanes: the positions of the maxima. */
+    private static final VectorSpecies<Integer> SI = IntVector.SPECIES_256;
+
+    /** 0, 2, .., 14: the corners of 8 windows 2×2 side by side, from the first. */
+    private static final IntVector CORNERS = IntVector.fromArray(SI,
+            new int[] {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30}, 0);
+
+    /** {@link #maxPool}'s blocks, with the index of each maximum. */
+    static void maxPoolArg(float[] x, int n, int c, int h, int w, int kh, int kw, int sh,
+            int sw, int oh, int ow, float[] y, int[] arg) {
+        if (kh != 2 || kw != 2 || sh != 2 || sw != 2) {
+            Kernels.scalar().maxPoolArg(x, n, c, h, w, kh, kw, sh, sw, oh, ow, y, arg);
+            return;
+        }
+        int rows = n * c * oh;
+        int total = rows * ow;
+        for (int row = 0; row < rows; row++) {
+            int t = row * ow;
+            int r = (row / oh * h + 2 * (row % oh)) * w;
+            if (ow >= L) {
+                for (int ox = 0; ox < ow; ox += L) {
+                    int o = Math.min(ox, ow - L);
+                    pool2Arg(x, r + 2 * o, w, y, arg, t + o);
+                }
+            } else if (t + L <= total && r + w + 2 * L <= x.length) {
+                pool2Arg(x, r, w, y, arg, t);
+            } else {
+                for (int ox = 0; ox < ow; ox++) {
+                    int q = r + 2 * ox;
+                    int best = q;
+                    float max = x[q];
+                    if (x[q + 1] > max) {
+                        max = x[q + 1];
+                        best = q + 1;
+                    }
+                    if (x[q + w] > max) {
+                        max = x[q + w];
+                        best = q + w;
+                    }
+                    if (x[q + w + 1] > max) {
+                        max = x[q + w + 1];
+                        best = q + w + 1;
+                    }
+                    y[t + ox] = max;
+                    arg[t + ox] = best;
+                }
+            }
+        }
+    }
+
+    private static void pool2Arg(float[] x, int a, int w, float[] y, int[] arg, int t) {
+        IntVector at = CORNERS.add(a);
+        FloatVector u = FloatVector.fromArray(S, x, a);
+        FloatVector v = FloatVector.fromArray(S, x, a + L);
+        FloatVector max = u.rearrange(EVEN_ODD).blend(v.rearrange(ODD_EVEN), HIGH);
+        IntVector best = at;
+        FloatVector e = u.rearrange(ODD_EVEN).blend(v.rearrange(EVEN_ODD), HIGH);
+        VectorMask<Float> m = e.compare(VectorOperators.GT, max);
+        max = max.blend(e, m);
+        best = best.blend(at.add(1), m.cast(SI));
+        u = FloatVector.fromArray(S, x, a + w);
+        v = FloatVector.fromArray(S, x, a + w + L);
+        e = u.rearrange(EVEN_ODD).blend(v.rearrange(ODD_EVEN), HIGH);
+        m = e.compare(VectorOperators.GT, max);
+        max = max.blend(e, m);
+        best = best.blend(at.add(w), m.cast(SI));
+        e = u.rearrange(ODD_EVEN).blend(v.rearrange(EVEN_ODD), HIGH);
+        m = e.compare(VectorOperators.GT, max);
+        max.blend(e, m).intoArray(y, t);
+        best.blend(at.add(w + 1), m.cast(SI)).intoArray(arg, t);
+    }
+
+    /** The maxima of the 8 windows 2×2 whose top left corners are a, a + 2, .., a + 14. */
+    private static FloatVector pool2(float[] x, int a, int w) {
+        // row 0: the even columns of both vectors, then the odd ones
+        FloatVector u = FloatVector.fromArray(S, x, a);
+        FloatVector v = FloatVector.fromArray(S, x, a + L);
+        FloatVector max = u.rearrange(EVEN_ODD).blend(v.rearrange(ODD_EVEN), HIGH);
+        FloatVector e = u.rearrange(ODD_EVEN).blend(v.rearrange(EVEN_ODD), HIGH);
+        max = max.blend(e, e.compare(VectorOperators.GT, max));
+        u = FloatVector.fromArray(S, x, a + w);
+        v = FloatVector.fromArray(S, x, a + w + L);
+        e = u.rearrange(EVEN_ODD).blend(v.rearrange(ODD_EVEN), HIGH);
+        max = max.blend(e, e.compare(VectorOperators.GT, max));
+        e = u.rearrange(ODD_EVEN).blend(v.rearrange(EVEN_ODD), HIGH);
+        return max.blend(e, e.compare(VectorOperators.GT, max));
+    }
+}
