@@ -177,6 +177,44 @@ public final class CsvTable {
     }
 
     /**
+     * Turns text column {@code c} whose values are ISO dates or date-times into a number column
+     * of {@link IsoTime} seconds; nothing for a column that is not text or whose first value is
+     * not a date.
+     *
+     * @return whether the column now holds times
+     * @throws DataException naming file, line, column and value at a value that is not a date
+     *     in a column of dates
+     */
+    public boolean parseTimes(int c) {
+        if (!isText(c)) {
+            return false;
+        }
+        double[] v = new double[rows];
+        for (int r = 0; r < rows; r++) {
+            String s = text(r, c);
+            Double t = s == null ? null : IsoTime.parse(s);
+            if (t == null && s != null && r == 0) {
+                return false;
+            }
+            if (t == null) {
+                if (s == null) {
+                    v[r] = Double.NaN;
+                    continue;
+                }
+                throw new DataException(file + ":" + lines[r] + ": column '" + names.get(c)
+                        + "' (" + (c + 1) + "): '" + s + "' is not an ISO date (yyyy-mm-dd) or "
+                        + "date-time (yyyy-mm-ddThh:mm[:ss]) like the rows before it");
+            }
+            v[r] = t;
+        }
+        problems.words()[c] = null;
+        problems.firstText()[c] = -1;
+        problems.firstTextValue()[c] = null;
+        replaceColumn(c, v);
+        return true;
+    }
+
+    /**
      * Replaces the values of number column {@code c} by {@code values}, one per row (a
      * series' gaps filled); a value that is not NaN is no longer missing.
      */
