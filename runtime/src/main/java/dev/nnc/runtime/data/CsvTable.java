@@ -35,6 +35,7 @@ public final class CsvTable {
     private final int[] lines;
     private final int rows;
     private final Problems problems;
+    private final java.util.BitSet times = new java.util.BitSet();
 
     /** The words of a text column, in order of first appearance; a value's code is its index. */
     static final class Words {
@@ -211,7 +212,18 @@ public final class CsvTable {
         problems.firstText()[c] = -1;
         problems.firstTextValue()[c] = null;
         replaceColumn(c, v);
+        times.set(c);
         return true;
+    }
+
+    /** Whether column {@code c} holds ISO dates read by {@link #parseTimes} as seconds. */
+    public boolean isTime(int c) {
+        return c >= 0 && times.get(c);
+    }
+
+    /** Value {@code v} of column {@code c} as written: an ISO date for a time column. */
+    public String format(int c, double v) {
+        return isTime(c) ? IsoTime.format(v) : ClassLabels.format(v);
     }
 
     /**

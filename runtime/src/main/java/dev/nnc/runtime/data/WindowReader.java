@@ -1,7 +1,6 @@
 package dev.nnc.runtime.data;
 
 import dev.nnc.runtime.io.DataException;
-import dev.nnc.runtime.model.ClassLabels;
 import dev.nnc.runtime.model.ModelSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,13 +73,14 @@ public final class WindowReader {
                     + rows + " (the window is longer than the series)");
         }
         if (w.time() != null && count(t, w) == 0) {
-            double[] time = t.column(t.indexOf(w.time()));
+            int tc = t.indexOf(w.time());
+            double[] time = t.column(tc);
             double first = time[w.length() - 1 + w.horizon()];
             double last = time[rows - 1];
             return new Failure(Problem.NO_WINDOWS, null, "no window of " + name + " has its "
-                    + "target's " + w.time() + " in " + range(w) + "; the targets' "
-                    + w.time() + " runs from " + ClassLabels.format(first) + " to "
-                    + ClassLabels.format(last));
+                    + "target's " + w.time() + " in " + range(t, w) + "; the targets' "
+                    + w.time() + " runs from " + t.format(tc, first) + " to "
+                    + t.format(tc, last));
         }
         return null;
     }
@@ -169,15 +169,16 @@ public final class WindowReader {
         return (w.from() == null || v >= w.from()) && (w.to() == null || v <= w.to());
     }
 
-    private static String range(ModelSpec.Window w) {
+    private static String range(CsvTable t, ModelSpec.Window w) {
+        int c = t.indexOf(w.time());
         if (w.from() != null && w.to() != null) {
-            return "[" + ClassLabels.format(w.from()) + ", " + ClassLabels.format(w.to()) + "]";
+            return "[" + t.format(c, w.from()) + ", " + t.format(c, w.to()) + "]";
         }
         if (w.from() != null) {
-            return "[" + ClassLabels.format(w.from()) + ", ...)";
+            return "[" + t.format(c, w.from()) + ", ...)";
         }
         if (w.to() != null) {
-            return "(..., " + ClassLabels.format(w.to()) + "]";
+            return "(..., " + t.format(c, w.to()) + "]";
         }
         return "(..., ...)";
     }

@@ -80,4 +80,13 @@ class IsoTimeSeriesTest {
         assertTrue(e.getMessage().startsWith(f + ":4: column 't' (1): '1958-04-31' is not an "
                 + "ISO date"), e.getMessage());
     }
+
+    @Test
+    void anEmptyDateRangeIsNamedInDates() throws IOException {
+        Path f = file("t,v\n1958-03-29,1\n1958-04-05,2\n1958-04-12,3\n");
+        DataException e = assertThrows(DataException.class,
+                () -> load(f, IsoTime.parse("1960-01-01"), null));
+        assertTrue(e.getMessage().contains("in [1960-01-01, ...); the targets' t runs from "
+                + "1958-04-12 to 1958-04-12"), e.getMessage());
+    }
 }
