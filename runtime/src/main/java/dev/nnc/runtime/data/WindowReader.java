@@ -149,6 +149,31 @@ public final class WindowReader {
         return rows;
     }
 
+    /**
+     * The time each row of {@link #featureRows} forecasts: the time column's value at the row
+     * {@code horizon} steps after the window's last, as written (an ISO date for a date column);
+     * past the file's last row the last interval is carried on (a weekly series goes on weekly).
+     * {@code null} when the windows name no time column or {@code t} lacks it, or the series has
+     * fewer than two rows.
+     */
+    public static List<String> forecastTimes(CsvTable t, ModelSpec.Window w) {
+        int c = w.time() == null ? -1 : t.indexOf(w.time());
+        int rows = t.rowCount();
+        int n = rows - w.length() + 1;
+        if (c < 0 || rows < 2 || n < 1) {
+            return null;
+        }
+        double[] time = t.column(c);
+        double step = time[rows - 1] - time[rows - 2];
+        List<String> out = new ArrayList<>(n);
+        for (int s = 0; s < n; s++) {
+            int r = s + w.length() - 1 + w.horizon();
+            double v = r < rows ? time[r] : time[rows - 1] + (r - rows + 1) * step;
+            out.add(t.format(c, v));
+        }
+        return out;
+    }
+
     /** The number of windows of {@code t} whose target is in range. */
     private static int count(CsvTable t, ModelSpec.Window w) {
         int total = t.rowCount() - w.length() - w.horizon() + 1;
