@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
  * and ties among the values.
  *
  * <ul>
- * <li>dense inference ({@code infer}): the bits of the plain loops — the bias, then fused
- *     multiply-adds in ascending k — including where NaN and −0 fall;
+ * <li>dense inference ({@code infer}): the bits of its reference, {@link DenseReference#dense}
+ *     (itself checked against the plain expression: the bias, then fused multiply-adds in
+ *     ascending k), including where NaN and −0 fall; {@link DenseReference#denseRounded}
+ *     against {@code z += x·w} in ascending k;
  * <li>dense training ({@code forward}, {@code gradWeights}, {@code gradInput}): the vector
  *     kernels keep partial sums in registers and add them in another order, so they agree with
  *     the exact sum within the bound of any summation order, (terms + 1) · 2^−24 · Σ|term|,
@@ -71,12 +73,32 @@ class KernelContractTest {
                                 want[i * out + j] = s;
                             }
                         }
+                        float[] ref = new float[n * out];
+                        DenseReference.dense(x, 0, n, in, DenseReference.rows(p, 3, in, out),
+                                DenseReference.bias(p, b, out), out, ref, new float[out]);
+                        bits(want, ref, "DenseReference.dense n=" + n + " " + in + "→" + out
+                                + " bias " + b);
                         for (DenseKernels kern : new DenseKernels[] {VECTOR, SCALAR}) {
                             float[] z = new float[n * out];
                             kern.infer(x, 0, n, in, p, 3, b, out, z);
-                            bits(want, z, name(kern) + " infer n=" + n + " " + in + "→" + out
+                            bits(ref, z, name(kern) + " infer n=" + n + " " + in + "→" + out
                                     + " bias " + b);
                         }
+                        float[] rounded = new float[n * out];
+                        DenseReference.denseRounded(x, 0, n, in, DenseReference.rows(p, 3, in,
+                                out), DenseReference.bias(p, b, out), out, rounded,
+                                new float[out]);
+                        for (int i = 0; i < n; i++) {
+                            for (int j = 0; j < out; j++) {
+                                float s = b < 0 ? 0f : p[b + j];
+                                for (int k = 0; k < in; k++) {
+                                    s += x[i * in + k] * p[3 + k * out + j];
+                                }
+                                want[i * out + j] = s;
+                            }
+                        }
+                        bits(want, rounded, "DenseReference.denseRounded n=" + n + " " + in
+                                + "→" + out + " bias " + b);
                     }
                 }
             }
