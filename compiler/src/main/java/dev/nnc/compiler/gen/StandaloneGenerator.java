@@ -4,12 +4,14 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.nnc.compiler.ir.LayerIR;
 import dev.nnc.compiler.ir.ModelIR;
 import dev.nnc.compiler.ir.TensorIR;
-import dev.nnc.compiler.ops.ActivationFunctions;
 import dev.nnc.compiler.ops.EmitSite;
+import dev.nnc.compiler.ops.ReferenceSource;
+import dev.nnc.compiler.ops.StandaloneMembers;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.model.ClassLabels;
 import dev.nnc.runtime.model.ModelSpec;
@@ -17,7 +19,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -33,8 +38,10 @@ import javax.lang.model.element.Modifier;
  * double label = rings.predictClass(new float[] {0.1f, -0.3f});       // 1, 2 or 3
  * float[][] batch = rings.predict(new float[][] {row1, row2});
  * </pre>
- * Its layer methods are those of the generated model class ({@link ModelGenerator}), emitted by
- * the same layer kinds, so its outputs equal {@code nnc predict}'s bit for bit. The parameters and
+ * Its layer methods are emitted by the same layer kinds as the generated model class's
+ * ({@link ModelGenerator}); the operations they call (dense products, the recurrent cells' step,
+ * e^x, σ, tanh) are the runtime's reference code, carried verbatim ({@link ReferenceSource}),
+ * so its outputs equal {@code nnc predict}'s bit for bit. The parameters and
  * the buffers (batch norm's running statistics, which its inference form reads) are embedded as
  * Base64 text of their little-endian float bits (exact, and free of the 64 KiB limit on a
  * method's code that an array initializer would hit).
@@ -383,6 +390,7 @@ public final class StandaloneGenerator {
     }
 
     private void addLayerMethods(TypeSpec.Builder t) {
+        Members members = new Members(t);
         for (LayerIR l : m.layers()) {
             int[] offsets = l.params().stream().mapToInt(TensorIR::offset).toArray();
             int[] bufferOffsets = l.buffers().stream().mapToInt(TensorIR::offset).toArray();
@@ -393,11 +401,16 @@ public final class StandaloneGenerator {
             if (!l.buffers().isEmpty()) {
                 fwd.addStatement("final float[] buf = BUF");
             }
+            members.layer = method(l).substring(3).replaceAll("([a-z0-9])([A-Z])", "$1_$2")
+                    .toUpperCase(Locale.ROOT);
             l.kind().emitForward(EmitSite.forward(fwd, EmitSite.Mode.STANDALONE, "in", "out")
                     .shapes(l.in(), l.out()).args(l.args()).offsets(offsets)
-                    .bufferOffsets(bufferOffsets).build());
+                    .bufferOffsets(bufferOffsets).members(members).build());
+            if (l.kind().usesActivationFunctions()) {
+                members.use(ReferenceSource.ACTIVATIONS);
+            }
             t.addMethod(MethodSpec.methodBuilder(method(l))
-                    .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                    .addModifiers(Modifier.PRIVATE)
                     .addJavadoc("$L: $L $L → $L.\n", l.name(), l.kind().description(), l.in(),
                             l.out())
                     .addParameter(float[].class, "in", Modifier.FINAL)
@@ -405,9 +418,53 @@ public final class StandaloneGenerator {
                     .addParameter(int.class, "n", Modifier.FINAL)
                     .addCode(fwd.build()).build());
         }
-        if (m.layers().stream().anyMatch(l -> l.kind().usesActivationFunctions())) {
-            t.addFields(ActivationFunctions.fields());
-            t.addMethods(ActivationFunctions.methods());
+        if (members.scratch > 0) {
+            t.addField(FieldSpec.builder(float[].class, "scratch", Modifier.PRIVATE,
+                    Modifier.FINAL)
+                    .addJavadoc("Where the layers make their sums.\n")
+                    .initializer("new float[$L]", members.scratch).build());
+        }
+        // NOTE: in the order of the list, so that σ and tanh come before the cells that call them
+        for (ReferenceSource r : List.of(ReferenceSource.ACTIVATIONS, ReferenceSource.DENSE,
+                ReferenceSource.CELLS)) {
+            if (members.used.contains(r)) {
+                t.addFields(r.fields());
+                t.addMethods(r.methods());
+            }
+        }
+    }
+
+    /** The class members the layers' standalone code asks for. */
+    private static final class Members implements StandaloneMembers {
+        private final TypeSpec.Builder type;
+        private final Set<ReferenceSource> used = new HashSet<>();
+        private String layer;
+        private int scratch;
+
+        Members(TypeSpec.Builder type) {
+            this.type = type;
+        }
+
+        @Override
+        public String constant(String role, TypeName t, CodeBlock initializer) {
+            String name = layer + "_" + role;
+            type.addField(FieldSpec.builder(t, name, Modifier.PRIVATE, Modifier.STATIC,
+                    Modifier.FINAL).initializer(initializer).build());
+            return name;
+        }
+
+        @Override
+        public String scratch(int floats) {
+            scratch = Math.max(scratch, floats);
+            return "scratch";
+        }
+
+        @Override
+        public void use(ReferenceSource source) {
+            used.add(source);
+            if (source == ReferenceSource.CELLS) {
+                used.add(ReferenceSource.ACTIVATIONS);
+            }
         }
     }
 

@@ -1,7 +1,9 @@
 package dev.nnc.compiler.ops;
 
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.TypeName;
 import dev.nnc.compiler.onnx.OnnxGraph;
 import dev.nnc.runtime.kernels.Kernels;
 import dev.nnc.runtime.kernels.SequenceKernels;
@@ -322,7 +324,8 @@ public final class Recurrent implements LayerKind {
     /**
      * Direction {@code d}'s forward pass: on the sequence kernels (training steps), with the
      * products in the plain order on {@link Kernels#dense()}'s {@code infer} and the step on the
-     * sequence kernels (the model class's inference), or as {@link RecurrentLoops} (standalone).
+     * sequence kernels (the model class's inference), or by the reference the standalone class
+     * carries ({@code CellReference}).
      */
     private void forwardDirection(EmitSite s, Dims k, int d) {
         var c = s.code();
@@ -367,7 +370,21 @@ public final class Recurrent implements LayerKind {
             product(s, hT, "r0", "r0 + n", h, o[1], -1, k.gh, hu);
             c.endControlFlow();
             if (s.standalone()) {
-                RecurrentLoops.step(c, cell, h, k.gh, zx, hu, hT, cT, o[3]);
+                // the reference step, CellReference, which the standalone class carries
+                s.members().use(ReferenceSource.CELLS);
+                c.beginControlFlow("for (int i = 0; i < n; i++)");
+                CodeBlock z = CodeBlock.of("(r0 + i) * $L", k.gh);
+                CodeBlock hp = CodeBlock.of("(r0 + i) * $L", h);
+                CodeBlock hn = CodeBlock.of("(ns * n + i) * $L", h);
+                switch (cell) {
+                    case RNN -> c.addStatement("rnnRow($L)", args(zx, hu, z, h, hT, hn));
+                    case LSTM -> c.addStatement("lstmRow($L)", args(zx, hu, z, h, cT, hT, hp, hn,
+                            0));
+                    case GRU -> c.addStatement("gruRow($L)", args(zx, hu, z, h, "p", o[3], hT,
+                            hp, hn, 0));
+                    default -> throw new AssertionError(cell);
+                }
+                c.endControlFlow();
             } else {
                 // the model class outside training steps: the cells' element-wise step on the
                 // sequence kernels, whose bits are those of the standalone class's inlined step
@@ -395,7 +412,15 @@ public final class Recurrent implements LayerKind {
     private static void product(EmitSite s, String x, Object from, Object to, int in, int w,
             int b, int out, String z) {
         if (s.standalone()) {
-            RecurrentLoops.product(s.code(), x, from.toString(), to.toString(), in, w, b, out, z);
+            // the reference, DenseReference, which the standalone class carries; W as rows
+            StandaloneMembers c = s.members();
+            c.use(ReferenceSource.DENSE);
+            String rows = c.constant("W" + w, ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT)),
+                    CodeBlock.of("rows(P, $L, $L, $L)", w, in, out));
+            String bias = b < 0 ? "null" : c.constant("B" + b, ArrayTypeName.of(TypeName.FLOAT),
+                    CodeBlock.of("bias(P, $L, $L)", b, out));
+            s.code().addStatement("dense($L)", args(x, from, to, in, rows, bias, out, z,
+                    c.scratch(out)));
             return;
         }
         s.code().addStatement("$T.dense().infer($L)", Kernels.class,

@@ -1,0 +1,29 @@
+package dev.nnc.compiler.ops;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.TypeName;
+
+/**
+ * What a layer's standalone code ({@link EmitSite.Mode#STANDALONE}) may add to the standalone
+ * class besides its statements: constants made once when the class loads (a dense layer's W as
+ * rows), a scratch array of the instance, and the runtime reference sources it calls, which the
+ * class then carries verbatim ({@link ReferenceSource}).
+ *
+ * <p>For a dense layer {@code dense1}: {@code constant("W", float[][], rows(P, 0, 784, 128))}
+ * gives the name {@code DENSE1_W} of a {@code private static final float[][]} field, and
+ * {@code scratch(128)} the name of an instance array of at least 128 floats.
+ */
+public interface StandaloneMembers {
+
+    /**
+     * A private static final field of the class initialized by {@code initializer} (which may
+     * read {@code P}, the parameters); returns its name, unique to the layer and {@code role}.
+     */
+    String constant(String role, TypeName type, CodeBlock initializer);
+
+    /** The name of the instance's scratch array, which holds at least {@code floats} floats. */
+    String scratch(int floats);
+
+    /** The class carries {@code source}'s reference members (once, whoever asks). */
+    void use(ReferenceSource source);
+}
