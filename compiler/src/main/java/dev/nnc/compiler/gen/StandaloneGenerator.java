@@ -418,15 +418,17 @@ public final class StandaloneGenerator {
                     .addParameter(int.class, "n", Modifier.FINAL)
                     .addCode(fwd.build()).build());
         }
-        if (members.scratch > 0) {
-            t.addField(FieldSpec.builder(float[].class, "scratch", Modifier.PRIVATE,
-                    Modifier.FINAL)
-                    .addJavadoc("Where the layers make their sums.\n")
-                    .initializer("new float[$L]", members.scratch).build());
+        for (int i = 0; i < members.scratch.length; i++) {
+            if (members.scratch[i] > 0) {
+                t.addField(FieldSpec.builder(float[].class, "scratch" + i, Modifier.PRIVATE,
+                        Modifier.FINAL)
+                        .addJavadoc("Where the layers make their sums and gate values.\n")
+                        .initializer("new float[$L]", members.scratch[i]).build());
+            }
         }
         // NOTE: in the order of the list, so that σ and tanh come before the cells that call them
         for (ReferenceSource r : List.of(ReferenceSource.ACTIVATIONS, ReferenceSource.DENSE,
-                ReferenceSource.CELLS)) {
+                ReferenceSource.CONV, ReferenceSource.CELLS)) {
             if (members.used.contains(r)) {
                 t.addFields(r.fields());
                 t.addMethods(r.methods());
@@ -439,7 +441,7 @@ public final class StandaloneGenerator {
         private final TypeSpec.Builder type;
         private final Set<ReferenceSource> used = new HashSet<>();
         private String layer;
-        private int scratch;
+        private final int[] scratch = new int[2];
 
         Members(TypeSpec.Builder type) {
             this.type = type;
@@ -454,9 +456,17 @@ public final class StandaloneGenerator {
         }
 
         @Override
-        public String scratch(int floats) {
-            scratch = Math.max(scratch, floats);
-            return "scratch";
+        public String instanceField(String role, TypeName t, CodeBlock initializer) {
+            String name = layer.toLowerCase(Locale.ROOT) + role;
+            type.addField(FieldSpec.builder(t, name, Modifier.PRIVATE, Modifier.FINAL)
+                    .initializer(initializer).build());
+            return name;
+        }
+
+        @Override
+        public String scratch(int which, int floats) {
+            scratch[which] = Math.max(scratch[which], floats);
+            return "scratch" + which;
         }
 
         @Override
@@ -464,6 +474,9 @@ public final class StandaloneGenerator {
             used.add(source);
             if (source == ReferenceSource.CELLS) {
                 used.add(ReferenceSource.ACTIVATIONS);
+            }
+            if (source == ReferenceSource.CONV) {
+                used.add(ReferenceSource.DENSE);
             }
         }
     }

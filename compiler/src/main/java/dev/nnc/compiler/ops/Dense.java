@@ -185,7 +185,7 @@ public final class Dense implements LayerKind {
                 CodeBlock.of("bias(P, $L, $L)", z.b(), z.out()));
         s.code().addStatement("$L($L, 0, $L, $L, $L, $L, $L, $L, $L)",
                 kernel(s) ? "dense" : "denseRounded", s.in(), z.rows(), z.in(), w, b, z.out(),
-                s.out(), c.scratch(z.out()));
+                s.out(), c.scratch(0, z.out()));
     }
 
     /**

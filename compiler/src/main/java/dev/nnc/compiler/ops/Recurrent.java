@@ -1,9 +1,7 @@
 package dev.nnc.compiler.ops;
 
-import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
-import com.palantir.javapoet.TypeName;
 import dev.nnc.compiler.onnx.OnnxGraph;
 import dev.nnc.runtime.kernels.Kernels;
 import dev.nnc.runtime.kernels.SequenceKernels;
@@ -266,7 +264,7 @@ public final class Recurrent implements LayerKind {
     }
 
     /** Arguments of a call, each a {@code $L}, wrapped where the line gets long. */
-    private static CodeBlock args(Object... values) {
+    static CodeBlock args(Object... values) {
         List<CodeBlock> parts = new ArrayList<>();
         for (Object v : values) {
             parts.add(CodeBlock.of("$L", v == null ? "null" : v));
@@ -370,21 +368,7 @@ public final class Recurrent implements LayerKind {
             product(s, hT, "r0", "r0 + n", h, o[1], -1, k.gh, hu);
             c.endControlFlow();
             if (s.standalone()) {
-                // the reference step, CellReference, which the standalone class carries
-                s.members().use(ReferenceSource.CELLS);
-                c.beginControlFlow("for (int i = 0; i < n; i++)");
-                CodeBlock z = CodeBlock.of("(r0 + i) * $L", k.gh);
-                CodeBlock hp = CodeBlock.of("(r0 + i) * $L", h);
-                CodeBlock hn = CodeBlock.of("(ns * n + i) * $L", h);
-                switch (cell) {
-                    case RNN -> c.addStatement("rnnRow($L)", args(zx, hu, z, h, hT, hn));
-                    case LSTM -> c.addStatement("lstmRow($L)", args(zx, hu, z, h, cT, hT, hp, hn,
-                            0));
-                    case GRU -> c.addStatement("gruRow($L)", args(zx, hu, z, h, "p", o[3], hT,
-                            hp, hn, 0));
-                    default -> throw new AssertionError(cell);
-                }
-                c.endControlFlow();
+                RecurrentStandalone.step(s, cell, h, k.gh, zx, hu, hT, cT, o[3]);
             } else {
                 // the model class outside training steps: the cells' element-wise step on the
                 // sequence kernels, whose bits are those of the standalone class's inlined step
@@ -412,15 +396,7 @@ public final class Recurrent implements LayerKind {
     private static void product(EmitSite s, String x, Object from, Object to, int in, int w,
             int b, int out, String z) {
         if (s.standalone()) {
-            // the reference, DenseReference, which the standalone class carries; W as rows
-            StandaloneMembers c = s.members();
-            c.use(ReferenceSource.DENSE);
-            String rows = c.constant("W" + w, ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT)),
-                    CodeBlock.of("rows(P, $L, $L, $L)", w, in, out));
-            String bias = b < 0 ? "null" : c.constant("B" + b, ArrayTypeName.of(TypeName.FLOAT),
-                    CodeBlock.of("bias(P, $L, $L)", b, out));
-            s.code().addStatement("dense($L)", args(x, from, to, in, rows, bias, out, z,
-                    c.scratch(out)));
+            RecurrentStandalone.product(s, x, from, to, in, w, b, out, z);
             return;
         }
         s.code().addStatement("$T.dense().infer($L)", Kernels.class,

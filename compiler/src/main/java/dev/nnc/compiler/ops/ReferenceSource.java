@@ -7,6 +7,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import dev.nnc.runtime.kernels.Activations;
 import dev.nnc.runtime.kernels.CellReference;
+import dev.nnc.runtime.kernels.ConvReference;
 import dev.nnc.runtime.kernels.DenseReference;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,6 +42,8 @@ public final class ReferenceSource {
     public static final ReferenceSource ACTIVATIONS = new ReferenceSource(Activations.class);
     /** Dense inference, fused and rounded. */
     public static final ReferenceSource DENSE = new ReferenceSource(DenseReference.class);
+    /** Convolution at stride 1 (with {@link #DENSE}'s rows and bias for W and B). */
+    public static final ReferenceSource CONV = new ReferenceSource(ConvReference.class);
     /** The recurrent cells' step (calls σ and tanh of {@link #ACTIVATIONS}). */
     public static final ReferenceSource CELLS = new ReferenceSource(CellReference.class);
 

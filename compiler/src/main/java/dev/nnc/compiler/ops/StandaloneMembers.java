@@ -11,7 +11,7 @@ import com.palantir.javapoet.TypeName;
  *
  * <p>For a dense layer {@code dense1}: {@code constant("W", float[][], rows(P, 0, 784, 128))}
  * gives the name {@code DENSE1_W} of a {@code private static final float[][]} field, and
- * {@code scratch(128)} the name of an instance array of at least 128 floats.
+ * {@code scratch(0, 128)} the name of an instance array of at least 128 floats.
  */
 public interface StandaloneMembers {
 
@@ -21,8 +21,17 @@ public interface StandaloneMembers {
      */
     String constant(String role, TypeName type, CodeBlock initializer);
 
-    /** The name of the instance's scratch array, which holds at least {@code floats} floats. */
-    String scratch(int floats);
+    /**
+     * A private final field of each instance initialized by {@code initializer} (scratch of the
+     * layer's own); returns its name, unique to the layer and {@code role}.
+     */
+    String instanceField(String role, TypeName type, CodeBlock initializer);
+
+    /**
+     * The name of the instance's scratch array {@code which} (0 or 1), which holds at least
+     * {@code floats} floats.
+     */
+    String scratch(int which, int floats);
 
     /** The class carries {@code source}'s reference members (once, whoever asks). */
     void use(ReferenceSource source);

@@ -4,10 +4,15 @@ import static dev.nnc.runtime.kernels.Activations.sigmoid;
 import static dev.nnc.runtime.kernels.Activations.tanh;
 
 /**
- * The reference of the recurrent cells' element-wise step in inference, one sample's row at a
- * time: the gate inputs zx[z ...] (the input products, bias included; overwritten with the gate
- * values), the recurrent products hu[z ...], the previous states h and c at hT[hp ...] and
- * cT[hp ...], the new ones written at [hn ...], for the units [from, h).
+ * The reference of the recurrent cells' element-wise step, one sample's row at a time: the gate
+ * inputs zx[z ...] (the input products, bias included; overwritten with the gate values), the
+ * recurrent products hu[z ...], the previous states h and c at hT[hp ...] and cT[hp ...], the new
+ * ones written at [hn ...]. {@code g} and {@code s} are scratch rows of at least 5·h floats.
+ *
+ * <p>Each value is computed with the operations of the cell's formula, one by one, but in passes
+ * over the row: the gates' pre-activations into {@code g}, σ and tanh over ranges of {@code g}
+ * (the array forms of {@link Activations}, which the JIT vectorizes and which give the bits of
+ * the scalar functions), then the state.
  *
  * <p>The code between the {@code standalone: begin} and {@code standalone: end} comments is the
  * one source of these steps: the runtime jar carries this file, and the compiler copies that part
@@ -22,43 +27,52 @@ public final class CellReference {
 
     // standalone: begin
     /** rnn: h = tanh(zx + hu). */
-    public static void rnnRow(float[] zx, float[] hu, int z, int h, float[] hT, int hn) {
+    public static void rnnRow(float[] zx, float[] hu, int z, int h, float[] hT, int hn,
+            float[] g, float[] s) {
         for (int j = 0; j < h; j++) {
-            hT[hn + j] = tanh(zx[z + j] + hu[z + j]);
+            g[j] = zx[z + j] + hu[z + j];
         }
+        tanh(g, g, s, 0, h);
+        System.arraycopy(g, 0, hT, hn, h);
     }
 
     /** lstm, gates (i, o, f, c): c = f·c₋ + i·g, h = o·tanh(c). */
     public static void lstmRow(float[] zx, float[] hu, int z, int h, float[] cT, float[] hT,
-            int hp, int hn, int from) {
-        for (int j = from; j < h; j++) {
-            final float gi = sigmoid(zx[z + j] + hu[z + j]);
-            final float go = sigmoid(zx[z + h + j] + hu[z + h + j]);
-            final float gf = sigmoid(zx[z + 2 * h + j] + hu[z + 2 * h + j]);
-            final float gc = tanh(zx[z + 3 * h + j] + hu[z + 3 * h + j]);
-            zx[z + j] = gi;
-            zx[z + h + j] = go;
-            zx[z + 2 * h + j] = gf;
-            zx[z + 3 * h + j] = gc;
-            final float cv = gf * cT[hp + j] + gi * gc;
+            int hp, int hn, float[] g, float[] s) {
+        for (int j = 0; j < 4 * h; j++) {
+            g[j] = zx[z + j] + hu[z + j];
+        }
+        sigmoid(g, g, s, 0, 3 * h);
+        tanh(g, g, s, 3 * h, 4 * h);
+        System.arraycopy(g, 0, zx, z, 4 * h);
+        for (int j = 0; j < h; j++) {
+            final float cv = g[2 * h + j] * cT[hp + j] + g[j] * g[3 * h + j];
             cT[hn + j] = cv;
-            hT[hn + j] = go * (tanh(cv));
+            g[4 * h + j] = cv;
+        }
+        tanh(g, g, s, 4 * h, 5 * h);
+        for (int j = 0; j < h; j++) {
+            hT[hn + j] = g[h + j] * (g[4 * h + j]);
         }
     }
 
     /** gru, gates (z, r, h), reset after the recurrent product; bhn &lt; 0: no bias. */
     public static void gruRow(float[] zx, float[] hu, int z, int h, float[] p, int bhn,
-            float[] hT, int hp, int hn, int from) {
-        for (int j = from; j < h; j++) {
-            final float gz = sigmoid(zx[z + j] + hu[z + j]);
-            final float gr = sigmoid(zx[z + h + j] + hu[z + h + j]);
+            float[] hT, int hp, int hn, float[] g, float[] s) {
+        for (int j = 0; j < 2 * h; j++) {
+            g[j] = zx[z + j] + hu[z + j];
+        }
+        sigmoid(g, g, s, 0, 2 * h);
+        for (int j = 0; j < h; j++) {
             final float hv = bhn >= 0 ? hu[z + 2 * h + j] + p[bhn + j] : hu[z + 2 * h + j];
             hu[z + 2 * h + j] = hv;
-            final float gh = tanh(zx[z + 2 * h + j] + gr * hv);
-            zx[z + j] = gz;
-            zx[z + h + j] = gr;
-            zx[z + 2 * h + j] = gh;
-            hT[hn + j] = (1f - gz) * gh + gz * hT[hp + j];
+            g[2 * h + j] = zx[z + 2 * h + j] + g[h + j] * hv;
+        }
+        tanh(g, g, s, 2 * h, 3 * h);
+        System.arraycopy(g, 0, zx, z, 3 * h);
+        for (int j = 0; j < h; j++) {
+            final float gz = g[j];
+            hT[hn + j] = (1f - gz) * g[2 * h + j] + gz * hT[hp + j];
         }
     }
     // standalone: end

@@ -381,8 +381,10 @@ public abstract class SequenceKernels {
     /** rnn: h = tanh(zx + hu) ({@link CellReference#rnnRow}). */
     public void rnnForward(float[] zx, float[] hu, int z0, int rows, int h, float[] hT,
             int next) {
+        float[] g = new float[5 * h];
+        float[] s = new float[5 * h];
         for (int i = 0; i < rows; i++) {
-            CellReference.rnnRow(zx, hu, z0 + i * h, h, hT, next + i * h);
+            CellReference.rnnRow(zx, hu, z0 + i * h, h, hT, next + i * h, g, s);
         }
     }
 
@@ -394,10 +396,13 @@ public abstract class SequenceKernels {
         }
     }
 
-    /** One sample's lstm step: {@link CellReference#lstmRow}, or a specialization of it. */
+    /**
+     * One sample's lstm step: {@link CellReference#lstmRow} (the units from {@code from} = 0),
+     * or a specialization of it.
+     */
     protected void lstmForwardRow(float[] zx, float[] hu, int z, int h, float[] cT, float[] hT,
             int hp, int hn, int from) {
-        CellReference.lstmRow(zx, hu, z, h, cT, hT, hp, hn, from);
+        CellReference.lstmRow(zx, hu, z, h, cT, hT, hp, hn, new float[5 * h], new float[5 * h]);
     }
 
     /** gru, gates (z, r, h), reset after the recurrent product; bhn &lt; 0: no bias. */
@@ -408,10 +413,14 @@ public abstract class SequenceKernels {
         }
     }
 
-    /** One sample's gru step: {@link CellReference#gruRow}, or a specialization of it. */
+    /**
+     * One sample's gru step: {@link CellReference#gruRow} (the units from {@code from} = 0), or
+     * a specialization of it.
+     */
     protected void gruForwardRow(float[] zx, float[] hu, int z, int h, float[] p, int bhn,
             float[] hT, int hp, int hn, int from) {
-        CellReference.gruRow(zx, hu, z, h, p, bhn, hT, hp, hn, from);
+        CellReference.gruRow(zx, hu, z, h, p, bhn, hT, hp, hn, new float[5 * h],
+                new float[5 * h]);
     }
 
     /** Backward of {@link #rnnForward}. */
