@@ -1,7 +1,7 @@
 package dev.nnc.cli;
 
+import dev.nnc.compiler.gen.OnnxExporter;
 import dev.nnc.compiler.onnx.OnnxExportException;
-import dev.nnc.compiler.onnx.OnnxExporter;
 import dev.nnc.compiler.onnx.proto.Onnx.ModelProto;
 import java.io.IOException;
 import java.io.OutputStream;

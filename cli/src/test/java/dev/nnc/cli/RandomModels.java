@@ -1,13 +1,22 @@
 package dev.nnc.cli;
 
+import dev.nnc.compiler.ops.Activation;
+import dev.nnc.compiler.ops.ArgSpec;
+import dev.nnc.compiler.ops.Args;
+import dev.nnc.compiler.ops.LayerKind;
+import dev.nnc.compiler.ops.Registry;
+import dev.nnc.compiler.ops.Shape;
 import dev.nnc.runtime.model.Rng;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Draws valid {@code .nn} models from a seed, with the data they train on and raw inputs to
@@ -32,12 +41,26 @@ import java.util.Locale;
  * Fixtures — cases kept after a failure — are read back from the same three files.
  */
 final class RandomModels {
-    private static final String[] ACTIVATIONS = {"relu", "sigmoid", "tanh", "identity",
-        "leaky_relu(alpha: 0.1)"};
+    /**
+     * Every element-wise activation of the registry (the kinds extending {@link Activation}): a
+     * new one is drawn, and so checked in every deployment form, with no change here.
+     */
+    private static final List<LayerKind> ACTIVATIONS = Registry.standard().layerNames().stream()
+            .map(Registry.standard()::layer).filter(k -> k instanceof Activation).toList();
+    /** The layer kinds this class writes by name, where their input shapes are made. */
+    private static final Set<String> WRITTEN = Set.of("dense", "dropout", "batchnorm", "conv2d",
+            "maxpool", "avgpool", "flatten", "globalavgpool", "rnn", "lstm", "gru", "softmax");
+    /**
+     * Every other layer kind of the registry that takes a vector and gives one: drawn among the
+     * hidden layers of vector models, so a new small kind is checked in every deployment form
+     * with no change here (none today).
+     */
+    static final List<LayerKind> OTHER_VECTOR_KINDS = otherVectorKinds(Registry.standard()
+            .layerNames().stream().map(Registry.standard()::layer).toList());
     private static final String[] NORMALIZE = {"none", "minmax", "zscore"};
     private static final double[] SCALES = {1, 1, 1, 16, 255, 0.5};
     /** Every optimizer of the registry, with a small learning rate. */
-    private static final String[] OPTIMIZERS = dev.nnc.compiler.ops.Registry.standard()
+    private static final String[] OPTIMIZERS = Registry.standard()
             .optimizerNames().stream().sorted().map(o -> o + "(lr: 0.005)")
             .toArray(String[]::new);
     /** Rows of training data per case. */
@@ -123,12 +146,55 @@ final class RandomModels {
     private RandomModels() {
     }
 
+    /**
+     * The kinds of {@code kinds} that are neither activations nor written by name and give a
+     * vector for a vector of any size from 1 to 9, with their arguments at their defaults (and a
+     * required one at its smallest value).
+     */
+    static List<LayerKind> otherVectorKinds(List<LayerKind> kinds) {
+        List<LayerKind> other = new ArrayList<>();
+        for (LayerKind k : kinds) {
+            if (k instanceof Activation || WRITTEN.contains(k.name())) {
+                continue;
+            }
+            Map<String, Object> args = new LinkedHashMap<>();
+            boolean drawable = true;
+            for (ArgSpec a : k.args()) {
+                Object v = a.defaultValue();
+                if (v == null) {
+                    v = switch (a.type()) {
+                        case INT -> (int) Math.max(1, Math.ceil(a.min()));
+                        case NUMBER -> Double.isFinite(a.min()) && Double.isFinite(a.max())
+                                ? (a.min() + a.max()) / 2 : null;
+                        case BOOL -> false;
+                        default -> null;
+                    };
+                }
+                if (v == null) {
+                    drawable = false;
+                    break;
+                }
+                args.put(a.name(), v instanceof Double d && a.type() == ArgSpec.Type.INT
+                        ? (Integer) d.intValue() : v);
+            }
+            boolean vectors = drawable;
+            for (int n = 1; n <= 9 && vectors; n++) {
+                Shape out = k.outputShape(Shape.vector(n), new Args(args), (f, x) -> { });
+                vectors = out != null && out.kind() == Shape.Kind.VECTOR;
+            }
+            if (vectors) {
+                other.add(k);
+            }
+        }
+        return other;
+    }
+
     /** The case of {@code seed}, written into {@code dir}. */
     static Case draw(long seed, Path dir) {
         return new Builder(seed, dir).build();
     }
 
-    private static final class Builder {
+    static final class Builder {
         final long seed;
         final Path dir;
         final Rng rng;
@@ -174,7 +240,38 @@ final class RandomModels {
         }
 
         String act() {
-            return chance(0.25) ? "" : " -> " + pick(ACTIVATIONS);
+            return chance(0.25) ? "" : " -> " + activation();
+        }
+
+        /**
+         * An activation of the registry, each numeric argument either left to its default or
+         * drawn inside its range: {@code leaky_relu(alpha: 0.37)}.
+         */
+        String activation() {
+            return call(ACTIVATIONS.get(rng.nextInt(ACTIVATIONS.size())));
+        }
+
+        /**
+         * A call of {@code k}: each numeric argument in a finite range either left to its
+         * default or drawn inside the range, a required whole number drawn from its smallest
+         * value to 4 above.
+         */
+        String call(LayerKind k) {
+            List<String> args = new ArrayList<>();
+            for (ArgSpec a : k.args()) {
+                if (a.type() == ArgSpec.Type.NUMBER && Double.isFinite(a.min())
+                        && Double.isFinite(a.max()) && (a.required() || chance(0.5))) {
+                    // two decimals strictly inside the range
+                    double v = Math.round((a.min() + (0.05 + 0.9 * rng.nextDouble())
+                            * (a.max() - a.min())) * 100) / 100.0;
+                    args.add(a.name() + ": " + num(Math.min(Math.max(v, a.min() + 0.01),
+                            a.max() - 0.01)));
+                } else if (a.type() == ArgSpec.Type.INT && a.required()) {
+                    int lo = (int) Math.max(1, Math.ceil(a.min()));
+                    args.add(a.name() + ": " + between(lo, lo + 4));
+                }
+            }
+            return k.name() + (args.isEmpty() ? "" : "(" + String.join(", ", args) + ")");
         }
 
         Case build() {
@@ -210,11 +307,13 @@ final class RandomModels {
 
         void hidden(int count) {
             for (int k = 0; k < count; k++) {
-                switch (rng.nextInt(5)) {
+                switch (rng.nextInt(OTHER_VECTOR_KINDS.isEmpty() ? 5 : 6)) {
                     case 0, 1 -> line("dense(" + between(1, 9) + (chance(0.2) ? ", bias: false"
                             : "") + ")" + act());
-                    case 2 -> line(pick(ACTIVATIONS));
+                    case 2 -> line(activation());
                     case 3 -> line("dropout(" + pick(new String[] {"0.1", "0.25", "0.5"}) + ")");
+                    case 5 -> line(call(OTHER_VECTOR_KINDS.get(rng.nextInt(
+                            OTHER_VECTOR_KINDS.size()))) + act());
                     default -> line("batchnorm" + act());
                 }
             }

@@ -95,7 +95,8 @@ class GeneratedCodeInjectionPropertiesTest {
                 NnCompiler.Options.defaults());
         assertFalse(c.hasErrors(), c.renderDiagnostics());
         String src = c.javaSource();
-        assertTrue(src.contains("from a$b&#64;c.nn."), src.substring(0, 200));
+        String doc = src.replace("\n * ", " ");   // the class comment, its lines joined
+        assertTrue(doc.contains("from a$b&#64;c.nn."), src.substring(0, 400));
         assertFalse(src.contains("$$"), "no doubled $");
         assertFalse(src.contains("{@code a"), "character references are not shown raw");
     }

@@ -39,6 +39,7 @@ class GradientCheckTest {
         "dense(4) -> tanh\n dense(2)\n loss mse",
         "dense(4) -> relu\n dense(2)\n loss mse",
         "dense(4) -> leaky_relu(alpha: 0.2)\n dense(2)\n loss mse",
+        "dense(4) -> softplus\n dense(2)\n loss mse",
         "dense(4) -> softmax\n dense(2)\n loss mse",
         "dense(3) -> sigmoid\n loss mse",
         "dense(4) -> tanh\n dense(2) -> sigmoid\n loss binary_cross_entropy",

@@ -393,8 +393,9 @@ public final class StandaloneGenerator {
             if (!l.buffers().isEmpty()) {
                 fwd.addStatement("final float[] buf = BUF");
             }
-            l.kind().emitForward(new EmitSite(fwd, "in", "out", null, null, l.in(), l.out(),
-                    l.args(), offsets, bufferOffsets));
+            l.kind().emitForward(EmitSite.forward(fwd, EmitSite.Mode.STANDALONE, "in", "out")
+                    .shapes(l.in(), l.out()).args(l.args()).offsets(offsets)
+                    .bufferOffsets(bufferOffsets).build());
             t.addMethod(MethodSpec.methodBuilder(method(l))
                     .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                     .addJavadoc("$L: $L $L → $L.\n", l.name(), l.kind().description(), l.in(),

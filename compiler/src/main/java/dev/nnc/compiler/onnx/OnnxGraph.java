@@ -15,7 +15,7 @@ import java.util.Set;
 
 /**
  * An ONNX graph under construction: the nodes and constant tensors that layer kinds write through
- * {@link dev.nnc.compiler.ops.ExportSite}. Value names are unique in the graph.
+ * {@code ExportSite} (package {@code ops}). Value names are unique in the graph.
  *
  * <p>Example: {@code g.node("Gemm", List.of("input", g.floats("dense1.W", dims, w)), "dense1")}
  * adds the initializer {@code dense1.W} and the node {@code Gemm_1: input, dense1.W → dense1}.
@@ -25,7 +25,8 @@ public final class OnnxGraph {
     private final Set<String> names = new HashSet<>();
     private final Map<String, Integer> opCounts = new HashMap<>();
 
-    OnnxGraph(String name) {
+    /** An empty graph called {@code name}. */
+    public OnnxGraph(String name) {
         graph.setName(name);
     }
 
@@ -78,7 +79,7 @@ public final class OnnxGraph {
     }
 
     /** Reserves {@code name} (a graph input, or an output named in advance). */
-    void reserve(String name) {
+    public void reserve(String name) {
         if (!names.add(name)) {
             throw new IllegalStateException("value name used twice: " + name);
         }
@@ -161,7 +162,8 @@ public final class OnnxGraph {
         }
     }
 
-    GraphProto.Builder proto() {
+    /** The graph as built so far. */
+    public GraphProto.Builder proto() {
         return graph;
     }
 }

@@ -1,33 +1,37 @@
 package dev.nnc.compiler.ops;
 
+import com.palantir.javapoet.CodeBlock;
 import dev.nnc.compiler.onnx.OnnxGraph;
+import dev.nnc.runtime.kernels.Activations;
+import dev.nnc.runtime.kernels.Kernels;
 import java.util.List;
 
 /**
  * An element-wise activation function A = f(Z), as a layer. Subclasses give f and its derivative
- * as Java expressions; the loops are shared. Backward: dZ = dA ⊙ f'(Z), where f' may be written
+ * as Java expressions ({@link CodeBlock}s of the locals they are given); the loops are shared. Backward: dZ = dA ⊙ f'(Z), where f' may be written
  * in terms of the output A (sigmoid: A(1 − A)) or of the input Z. Each one's ONNX mapping is the
  * operator of the same name.
  */
 public abstract class Activation implements LayerKind {
 
-    /** The Java expression for f, given the name of a float local holding z. */
-    protected abstract String forward(String z, Args args);
+    /** The Java expression for f, given a float local holding z. */
+    protected abstract CodeBlock forward(CodeBlock z, Args args);
+
+    /** The Java expression for f'(z), given float locals holding z and a = f(z). */
+    protected abstract CodeBlock derivative(CodeBlock z, CodeBlock a, Args args);
 
     /**
-     * The Java expression for f'(z), given the names of float locals holding z and a = f(z).
-     */
-    protected abstract String derivative(String z, String a, Args args);
-
-    /**
-     * f'(z) written with the output alone, given the name of a float local holding a = f(z), or
+     * f'(z) written with the output alone, given a float local holding a = f(z), or
      * {@code null} when f' needs z. A layer after the activation that can take it
      * ({@link LayerKind#fusesInputDerivative}) multiplies its dLoss/dIn by it, and the
      * activation's own backward pass is left out: one pass over the batch fewer.
      */
-    public String outputDerivative(String a, Args args) {
+    public CodeBlock outputDerivative(CodeBlock a, Args args) {
         return null;
     }
+
+    private static final CodeBlock Z = CodeBlock.of("z");
+    private static final CodeBlock A = CodeBlock.of("a");
 
     /** Floating-point operations per element. */
     protected int cost() {
@@ -59,7 +63,7 @@ public abstract class Activation implements LayerKind {
         var c = s.code();
         c.beginControlFlow("for (int t = 0, e = n * $L; t < e; t++)", s.inSize());
         c.addStatement("final float z = $L[t]", s.in());
-        c.addStatement("$L[t] = $L", s.out(), forward("z", s.args()));
+        c.addStatement("$L[t] = $L", s.out(), forward(Z, s.args()));
         c.endControlFlow();
     }
 
@@ -72,7 +76,7 @@ public abstract class Activation implements LayerKind {
         c.beginControlFlow("for (int t = 0, e = n * $L; t < e; t++)", s.inSize());
         c.addStatement("final float z = $L[t]", s.in());
         c.addStatement("final float a = $L[t]", s.out());
-        c.addStatement("$L[t] = $L[t] * ($L)", s.gradIn(), s.gradOut(), derivative("z", "a", s.args()));
+        c.addStatement("$L[t] = $L[t] * ($L)", s.gradIn(), s.gradOut(), derivative(Z, A, s.args()));
         c.endControlFlow();
     }
 
@@ -89,13 +93,13 @@ public abstract class Activation implements LayerKind {
         }
 
         @Override
-        protected String forward(String z, Args args) {
+        protected CodeBlock forward(CodeBlock z, Args args) {
             return z;
         }
 
         @Override
-        protected String derivative(String z, String a, Args args) {
-            return "1f";
+        protected CodeBlock derivative(CodeBlock z, CodeBlock a, Args args) {
+            return CodeBlock.of("1f");
         }
 
         @Override
@@ -106,8 +110,8 @@ public abstract class Activation implements LayerKind {
 
     /**
      * sigmoid: A = 1 / (1 + e^−Z), dZ = dA · A(1 − A). Computed as {@link
-     * dev.nnc.runtime.kernels.Activations} computes it: in the model class by its array kernel
-     * (loops the JIT vectorizes, a work buffer holding the powers of two), in the standalone class by
+     * dev.nnc.runtime.kernels.Activations} computes it: in the model class by its array kernel (loops
+     * the JIT vectorizes, a work buffer holding the powers of two), in the standalone class by
      * its copy of the scalar function, to the same bits.
      */
     public static final class Sigmoid extends Activation {
@@ -127,18 +131,18 @@ public abstract class Activation implements LayerKind {
         }
 
         @Override
-        protected String forward(String z, Args args) {
-            return "sigmoid(" + z + ")";
+        protected CodeBlock forward(CodeBlock z, Args args) {
+            return CodeBlock.of("sigmoid($L)", z);
         }
 
         @Override
-        protected String derivative(String z, String a, Args args) {
+        protected CodeBlock derivative(CodeBlock z, CodeBlock a, Args args) {
             return outputDerivative(a, args);
         }
 
         @Override
-        public String outputDerivative(String a, Args args) {
-            return a + " * (1f - " + a + ")";
+        public CodeBlock outputDerivative(CodeBlock a, Args args) {
+            return CodeBlock.of("$L * (1f - $L)", a, a);
         }
 
         @Override
@@ -153,13 +157,12 @@ public abstract class Activation implements LayerKind {
 
         @Override
         public void emitForward(EmitSite s) {
-            if (s.inferenceOnly()) {
+            if (s.standalone()) {
                 super.emitForward(s);
                 return;
             }
-            s.code().addStatement("$T.sigmoid($L, $L, $L, n * $L)",
-                    dev.nnc.runtime.kernels.Activations.class, s.in(), s.out(), s.work(0),
-                    s.inSize());
+            s.code().addStatement("$T.sigmoid($L, $L, $L, n * $L)", Activations.class, s.in(),
+                    s.out(), s.work(0), s.inSize());
         }
 
         @Override
@@ -186,18 +189,18 @@ public abstract class Activation implements LayerKind {
         }
 
         @Override
-        protected String forward(String z, Args args) {
-            return "(float) Math.tanh(" + z + ")";
+        protected CodeBlock forward(CodeBlock z, Args args) {
+            return CodeBlock.of("(float) Math.tanh($L)", z);
         }
 
         @Override
-        protected String derivative(String z, String a, Args args) {
+        protected CodeBlock derivative(CodeBlock z, CodeBlock a, Args args) {
             return outputDerivative(a, args);
         }
 
         @Override
-        public String outputDerivative(String a, Args args) {
-            return "1f - " + a + " * " + a;
+        public CodeBlock outputDerivative(CodeBlock a, Args args) {
+            return CodeBlock.of("1f - $L * $L", a, a);
         }
 
         @Override
@@ -206,7 +209,12 @@ public abstract class Activation implements LayerKind {
         }
     }
 
-    /** relu: A = max(0, Z), dZ = dA where Z &gt; 0, else 0. */
+    /**
+     * relu: A = max(0, Z), dZ = dA where Z &gt; 0, else 0. The model class runs it on {@link
+     * Kernels#relu} and {@link Kernels#reluBackward}, the bits of the loops below without a
+     * data-dependent branch per value (which mispredicts on about half of them); the standalone
+     * class has the loops.
+     */
     public static final class Relu extends Activation {
         @Override
         public String name() {
@@ -219,19 +227,77 @@ public abstract class Activation implements LayerKind {
         }
 
         @Override
-        protected String forward(String z, Args args) {
-            return z + " > 0f ? " + z + " : 0f";
+        protected CodeBlock forward(CodeBlock z, Args args) {
+            return CodeBlock.of("$L > 0f ? $L : 0f", z, z);
         }
 
         @Override
-        protected String derivative(String z, String a, Args args) {
+        protected CodeBlock derivative(CodeBlock z, CodeBlock a, Args args) {
             // NOTE: the derivative at the kink Z = 0 is taken as 0, as PyTorch does.
-            return z + " > 0f ? 1f : 0f";
+            return CodeBlock.of("$L > 0f ? 1f : 0f", z);
+        }
+
+        @Override
+        public void emitForward(EmitSite s) {
+            if (s.standalone()) {
+                super.emitForward(s);
+                return;
+            }
+            s.code().addStatement("$T.relu($L, $L, n * $L)", Kernels.class, s.in(), s.out(),
+                    s.inSize());
+        }
+
+        @Override
+        public void emitBackward(EmitSite s) {
+            if (s.gradIn() == null) {
+                return;
+            }
+            s.code().addStatement("$T.reluBackward($L, $L, $L, n * $L)", Kernels.class, s.in(),
+                    s.gradOut(), s.gradIn(), s.inSize());
         }
 
         @Override
         public void exportOnnx(ExportSite s) {
             s.unary("Relu");
+        }
+    }
+
+    /**
+     * softplus: A = log(1 + e^Z), dZ = dA · σ(Z). NOTE: computed as max(Z, 0) + log1p(e^−|Z|)
+     * and σ(Z) as 1 / (1 + e^−Z), in double on {@link StrictMath}, so neither overflows (e^Z for
+     * a large Z) nor loses the small values (log(1 + tiny)), and every form computes the same
+     * bits.
+     */
+    public static final class Softplus extends Activation {
+        @Override
+        public String name() {
+            return "softplus";
+        }
+
+        @Override
+        public String description() {
+            return "A = log(1 + exp(Z))";
+        }
+
+        @Override
+        protected int cost() {
+            return 4;
+        }
+
+        @Override
+        protected CodeBlock forward(CodeBlock z, Args args) {
+            return CodeBlock.of("(float) ($T.max($L, 0f) + $T.log1p($T.exp(-$T.abs($L))))",
+                    Math.class, z, StrictMath.class, StrictMath.class, Math.class, z);
+        }
+
+        @Override
+        protected CodeBlock derivative(CodeBlock z, CodeBlock a, Args args) {
+            return CodeBlock.of("(float) (1.0 / (1.0 + $T.exp(-$L)))", StrictMath.class, z);
+        }
+
+        @Override
+        public void exportOnnx(ExportSite s) {
+            s.unary("Softplus");
         }
     }
 
@@ -253,14 +319,15 @@ public abstract class Activation implements LayerKind {
         }
 
         @Override
-        protected String forward(String z, Args args) {
-            return z + " > 0f ? " + z + " : " + EmitSite.f(args.number("alpha")) + " * " + z;
+        protected CodeBlock forward(CodeBlock z, Args args) {
+            return CodeBlock.of("$L > 0f ? $L : $L * $L", z, z, EmitSite.f(args.number("alpha")),
+                    z);
         }
 
         @Override
-        protected String derivative(String z, String a, Args args) {
+        protected CodeBlock derivative(CodeBlock z, CodeBlock a, Args args) {
             // NOTE: at Z = 0 the slope is alpha (the left side), matching relu's choice of 0.
-            return z + " > 0f ? 1f : " + EmitSite.f(args.number("alpha"));
+            return CodeBlock.of("$L > 0f ? 1f : $L", z, EmitSite.f(args.number("alpha")));
         }
 
         @Override

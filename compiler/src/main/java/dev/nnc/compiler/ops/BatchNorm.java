@@ -151,10 +151,9 @@ public final class BatchNorm implements LayerKind {
         int var = s.bufferOffset(1);
         String eps = EmitSite.f(s.args().number("eps"));
         var c = s.code();
-        if (!s.inferenceOnly()) {
+        if (s.training()) {
             String momentum = EmitSite.f(s.args().number("momentum"));
             String rest = EmitSite.f(1 - s.args().number("momentum"));
-            c.beginControlFlow("if ($L)", s.training());
             c.addStatement("final float[] xhat = $L", s.work(0));
             c.addStatement("final float[] inv = $L", s.work(1));
             addCount(s);
@@ -183,8 +182,7 @@ public final class BatchNorm implements LayerKind {
             c.addStatement("buf[$L + c] = $L * buf[$L + c] + $L * sigma2", var, momentum, var,
                     rest);
             c.endControlFlow();
-            c.addStatement("return");
-            c.endControlFlow();
+            return;
         }
         c.beginControlFlow("for (int c = 0; c < $L; c++)", channels);
         c.addStatement("final float mu = buf[$L + c]", mean);

@@ -107,17 +107,15 @@ public final class Conv implements LayerKind {
         var c = s.code();
         int wOff = s.offset(0);
         int bOff = s.args().bool("bias") ? s.offset(1) : -1;
-        if (!s.inferenceOnly()) {
-            c.beginControlFlow("if ($L)", s.training());
+        if (s.training()) {
             c.addStatement("$L.forward($L, n, p, $L, $L, $L)", s.helper(0), s.in(), wOff, bOff,
                     s.out());
-            c.addStatement("return");
-            c.endControlFlow();
+            return;
         }
         Shape in = s.inShape();
         Window w = window(in, s.args());
         if (w.sh() == 1 && w.sw() == 1) {
-            if (!s.inferenceOnly()) {
+            if (!s.standalone()) {
                 // the same sums as the loops of emitWide, in the runtime's kernels
                 c.addStatement("$L.infer($L, n, p, $L, $L, $L)", s.helper(0), s.in(), wOff, bOff,
                         s.out());

@@ -1,5 +1,6 @@
 package dev.nnc.compiler.ops;
 
+import com.palantir.javapoet.CodeBlock;
 import dev.nnc.runtime.kernels.Kernels;
 import java.util.List;
 
@@ -135,196 +136,54 @@ public final class Dense implements LayerKind {
         return (long) width(s) * units(s) >= KERNEL_MIN_WEIGHTS;
     }
 
+    /** The layer's matrix product as the inline loops see it. */
+    private static DenseLoops loops(EmitSite s) {
+        return new DenseLoops(rows(s), width(s), units(s), s.offset(0),
+                s.args().bool("bias") ? s.offset(1) : -1);
+    }
+
+    /**
+     * Forward: Z = X·W + B. From {@link #KERNEL_MIN_WEIGHTS} weights on, the model class calls
+     * the runtime's kernels; below it, and in the standalone class, the {@link DenseLoops}.
+     */
     @Override
     public void emitForward(EmitSite s) {
-        int in = width(s);
-        int out = units(s);
-        String rows = rows(s);
-        int w = s.offset(0);
-        boolean bias = s.args().bool("bias");
-        var c = s.code();
-        if (kernel(s) && !s.inferenceOnly()) {
+        DenseLoops z = loops(s);
+        if (kernel(s) && !s.standalone()) {
             // NOTE: inference always sums as the standalone class's loops do (Kernels.denseInfer:
             // ascending k, fused multiply-adds), so predictions do not depend on the JVM's
             // options and equal the standalone class's to the bit; training steps take the
             // fastest kernels.
-            c.beginControlFlow("if ($L)", s.training());
-            c.addStatement("$T.denseForward($L, $L, $L, p, $L, $L, $L, $L)", Kernels.class, s.in(),
-                    rows, in, w, bias ? s.offset(1) : -1, out, s.out());
-            c.nextControlFlow("else");
-            c.addStatement("$T.denseInfer($L, $L, $L, p, $L, $L, $L, $L)", Kernels.class,
-                    s.in(), rows, in, w, bias ? s.offset(1) : -1, out, s.out());
-            c.endControlFlow();
+            s.code().addStatement("$T.$L($L, $L, $L, p, $L, $L, $L, $L)", Kernels.class,
+                    s.training() ? "denseForward" : "denseInfer", s.in(), z.rows(), z.in(),
+                    z.w(), z.b(), z.out(), s.out());
             return;
         }
         // the standalone class's form of Kernels.denseInfer adds with one rounding per product
-        boolean fused = kernel(s);
-        c.beginControlFlow("for (int i = 0, m = $L; i < m; i++)", rows);
-        if (in > 1) {
-            c.addStatement("final int xo = i * $L", in);
-        }
-        c.addStatement("final int zo = i * $L", out);
-        // NOTE: one input (a textbook regression's x) has no loop over the inputs: the bias and
-        // the single product go in one statement per output.
-        if (out <= LOCAL_SUMS) {
-            // NOTE: a few outputs are summed in locals: in the array, each addition would wait
-            // for the store of the one before (the same operations, in the same order).
-            if (in == 1) {
-                c.addStatement("final float xv = $L[i]", s.in());
-            }
-            for (int j = 0; j < out; j++) {
-                String init = bias ? "p[" + (s.offset(1) + j) + "]" : "0f";
-                if (in > 1) {
-                    c.addStatement("float z$L = $L", j, init);
-                } else if (fused) {
-                    c.addStatement("final float z$L = Math.fma(xv, p[$L], $L)", j, w + j, init);
-                } else {
-                    c.addStatement("final float z$L = $L", j, bias ? init + " + xv * p[" + (w + j)
-                            + "]" : "xv * p[" + (w + j) + "]");
-                }
-            }
-            if (in > 1) {
-                c.beginControlFlow("for (int k = 0; k < $L; k++)", in);
-                c.addStatement("final float xv = $L[xo + k]", s.in());
-                c.addStatement("final int wo = $L + k * $L", w, out);
-                for (int j = 0; j < out; j++) {
-                    if (fused) {
-                        c.addStatement("z$L = Math.fma(xv, p[wo + $L], z$L)", j, j, j);
-                    } else {
-                        c.addStatement("z$L += xv * p[wo + $L]", j, j);
-                    }
-                }
-                c.endControlFlow();
-            }
-            for (int j = 0; j < out; j++) {
-                c.addStatement("$L[zo + $L] = z$L", s.out(), j, j);
-            }
-            c.endControlFlow();
-            return;
-        }
-        String init = bias ? "p[" + s.offset(1) + " + j]" : "0f";
-        if (in == 1) {
-            c.addStatement("final float xv = $L[i]", s.in());
-            c.beginControlFlow("for (int j = 0; j < $L; j++)", out);
-            if (fused) {
-                c.addStatement("$L[zo + j] = Math.fma(xv, p[$L + j], $L)", s.out(), w, init);
-            } else if (bias) {
-                c.addStatement("$L[zo + j] = $L + xv * p[$L + j]", s.out(), init, w);
-            } else {
-                c.addStatement("$L[zo + j] = xv * p[$L + j]", s.out(), w);
-            }
-            c.endControlFlow();
-            c.endControlFlow();
-            return;
-        }
-        c.beginControlFlow("for (int j = 0; j < $L; j++)", out);
-        c.addStatement("$L[zo + j] = $L", s.out(), init);
-        c.endControlFlow();
-        c.beginControlFlow("for (int k = 0; k < $L; k++)", in);
-        c.addStatement("final float xv = $L[xo + k]", s.in());
-        c.addStatement("final int wo = $L + k * $L", w, out);
-        c.beginControlFlow("for (int j = 0; j < $L; j++)", out);
-        if (fused) {
-            c.addStatement("$L[zo + j] = Math.fma(xv, p[wo + j], $L[zo + j])", s.out(), s.out());
-        } else {
-            c.addStatement("$L[zo + j] += xv * p[wo + j]", s.out());
-        }
-        c.endControlFlow();
-        c.endControlFlow();
-        c.endControlFlow();
+        z.forward(s.code(), s.in(), s.out(), kernel(s));
     }
 
+    /**
+     * Backward: dW = Xᵀ·dZ, dB = Σ_rows dZ, dX = dZ·Wᵀ (times the derivative of a fused
+     * activation before the layer), then the penalties' gradients.
+     */
     @Override
     public void emitBackward(EmitSite s) {
-        int in = width(s);
-        int out = units(s);
-        String rows = rows(s);
-        int w = s.offset(0);
-        boolean bias = s.args().bool("bias");
+        DenseLoops z = loops(s);
         var c = s.code();
         if (kernel(s)) {
             c.addStatement("$T.denseGradWeights($L, $L, $L, $L, $L, gp, $L, $L)", Kernels.class,
-                    s.in(), rows, in, s.gradOut(), out, w, bias ? s.offset(1) : -1);
+                    s.in(), z.rows(), z.in(), s.gradOut(), z.out(), z.w(), z.b());
             if (s.gradIn() != null) {
                 c.addStatement("$T.denseGradInput($L, $L, $L, p, $L, $L, $L)", Kernels.class,
-                        s.gradOut(), rows, out, w, in, s.gradIn());
-            }
-            emitPenaltyGradient(s, w, in * out);
-            return;
-        }
-        c.addStatement("$T.fill(gp, $L, $L, 0f)", java.util.Arrays.class, w, w + in * out);
-        if (bias) {
-            c.addStatement("$T.fill(gp, $L, $L, 0f)", java.util.Arrays.class, s.offset(1),
-                    s.offset(1) + out);
-        }
-        // dLoss/dIn, times the derivative of the activation before the layer when it is fused
-        // here (the same product the activation's own pass would take, to the bit)
-        String scale = s.gradInDerivative() == null ? "" : " * (" + s.gradInDerivative().apply("xv")
-                + ")";
-        boolean locals = out <= LOCAL_SUMS;
-        // NOTE: with one input there is no loop over the inputs, and the bias gradient is summed
-        // in the loop over the outputs (each gradient's additions in the same order).
-        boolean loop = in > 1;
-        c.beginControlFlow("for (int i = 0, m = $L; i < m; i++)", rows);
-        if (loop) {
-            c.addStatement("final int xo = i * $L", in);
-        }
-        c.addStatement("final int go = i * $L", out);
-        if (locals) {
-            for (int j = 0; j < out; j++) {
-                c.addStatement("final float g$L = $L[go + $L]", j, s.gradOut(), j);
-            }
-            if (bias) {
-                for (int j = 0; j < out; j++) {
-                    c.addStatement("gp[$L] += g$L", s.offset(1) + j, j);
-                }
-            }
-        } else if (bias && loop) {
-            c.beginControlFlow("for (int j = 0; j < $L; j++)", out);
-            c.addStatement("gp[$L + j] += $L[go + j]", s.offset(1), s.gradOut());
-            c.endControlFlow();
-        }
-        String x = loop ? "xo + k" : "i";
-        String wo = loop ? "wo" : String.valueOf(w);
-        if (loop) {
-            c.beginControlFlow("for (int k = 0; k < $L; k++)", in);
-            c.addStatement("final int wo = $L + k * $L", w, out);
-        }
-        c.addStatement("final float xv = $L[$L]", s.in(), x);
-        if (locals) {
-            StringBuilder sum = new StringBuilder();
-            for (int j = 0; j < out; j++) {
-                c.addStatement("gp[$L + $L] += xv * g$L", wo, j, j);
-                sum.append(j == 0 ? "" : " + ").append("g").append(j).append(" * p[").append(wo)
-                        .append(" + ").append(j).append("]");
-            }
-            if (s.gradIn() != null) {
-                c.addStatement("$L[$L] = $L$L", s.gradIn(), x,
-                        scale.isEmpty() ? sum : "(" + sum + ")", scale);
+                        s.gradOut(), z.rows(), z.out(), z.w(), z.in(), s.gradIn());
             }
         } else {
-            c.beginControlFlow("for (int j = 0; j < $L; j++)", out);
-            if (bias && !loop) {
-                c.addStatement("final float g = $L[go + j]", s.gradOut());
-                c.addStatement("gp[$L + j] += g", s.offset(1));
-                c.addStatement("gp[$L + j] += xv * g", wo);
-            } else {
-                c.addStatement("gp[$L + j] += xv * $L[go + j]", wo, s.gradOut());
-            }
-            c.endControlFlow();
-            if (s.gradIn() != null) {
-                c.addStatement("float sum = 0f");
-                c.beginControlFlow("for (int j = 0; j < $L; j++)", out);
-                c.addStatement("sum += $L[go + j] * p[$L + j]", s.gradOut(), wo);
-                c.endControlFlow();
-                c.addStatement("$L[$L] = sum$L", s.gradIn(), x, scale);
-            }
+            CodeBlock derivative = s.gradInDerivative() == null ? null
+                    : s.gradInDerivative().apply(CodeBlock.of("xv"));
+            z.backward(c, s.in(), s.gradOut(), s.gradIn(), derivative);
         }
-        if (loop) {
-            c.endControlFlow();
-        }
-        c.endControlFlow();
-        emitPenaltyGradient(s, w, in * out);
+        emitPenaltyGradient(s, z.w(), z.in() * z.out());
     }
 
     private static void emitPenaltyGradient(EmitSite s, int w, int size) {

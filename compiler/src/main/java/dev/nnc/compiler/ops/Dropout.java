@@ -54,9 +54,8 @@ public final class Dropout implements LayerKind {
     @Override
     public void emitForward(EmitSite s) {
         var c = s.code();
-        if (!s.inferenceOnly()) {
+        if (s.training()) {
             double rate = s.args().number("rate");
-            c.beginControlFlow("if ($L)", s.training());
             c.addStatement("final float[] mask = $L", s.work(0));
             c.beginControlFlow("for (int t = 0, e = n * $L; t < e; t++)", s.inSize());
             // NOTE: the comparison is made in double, so the keep probability is exactly 1 - rate.
@@ -65,8 +64,7 @@ public final class Dropout implements LayerKind {
             c.addStatement("mask[t] = m");
             c.addStatement("$L[t] = $L[t] * m", s.out(), s.in());
             c.endControlFlow();
-            c.addStatement("return");
-            c.endControlFlow();
+            return;
         }
         c.addStatement("$T.arraycopy($L, 0, $L, 0, n * $L)", System.class, s.in(), s.out(),
                 s.inSize());

@@ -2,98 +2,181 @@ package dev.nnc.compiler.ops;
 
 import com.palantir.javapoet.CodeBlock;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 /**
- * Where a layer's generated code goes and the names it may use there. Generated methods have these
- * locals: {@code n} (the batch size), {@code p} (parameters) and {@code gp} (their gradients), and
- * {@code buf} (the model's buffers, see {@link LayerKind#buffers}) in layers that own buffers;
- * buffers are sample-major, {@code n * size} floats.
+ * Where a layer's generated code goes, what it is for ({@link Mode}) and the names it may use
+ * there. Generated methods have these locals: {@code n} (the batch size), {@code p} (parameters)
+ * and {@code gp} (their gradients), and {@code buf} (the model's buffers, see
+ * {@link LayerKind#buffers}) in layers that own buffers; buffers are sample-major,
+ * {@code n * size} floats.
  *
- * @param code the method body being built
- * @param in the array holding the layer's input
- * @param out the array receiving the layer's output
- * @param gradIn the array receiving dLoss/dIn, or {@code null} when nothing needs it
- * @param gradOut the array holding dLoss/dOut
- * @param inShape the input shape of one sample
- * @param outShape the output shape of one sample
- * @param args the layer's checked arguments
- * @param offsets the offset of each of the layer's parameter tensors in {@code p}, in the order of
- *     {@link LayerKind#params}
- * @param training a boolean expression, true in a training step ({@code "false"} where the code
- *     only ever infers)
- * @param work the names of the layer's work buffers, in the order of
- *     {@link LayerKind#workBuffers} (empty where the code only ever infers)
- * @param rng the model's {@link dev.nnc.runtime.model.Rng} for random masks, or {@code null}
- * @param bufferOffsets the offset of each of the layer's buffer tensors in {@code buf}, in the
- *     order of {@link LayerKind#buffers}
- * @param helpers the names of the fields holding the layer's runtime helpers, in the order of
- *     {@link LayerKind#helpers} (empty where the code only ever infers)
- * @param gradInDerivative {@code null}, or, for a layer that
- *     {@linkplain LayerKind#fusesInputDerivative fuses} it: given the name of a float local
- *     holding one value of the layer's input, the Java expression dLoss/dIn is multiplied by (the
- *     derivative of the activation that produced the input); {@link #gradIn} then receives
- *     dLoss/dZ of that activation
+ * <p>Sites are built by the generators, a forward site per mode and one backward site:
+ * <pre>
+ * EmitSite.forward(code, Mode.TRAIN, "in", "out").shapes(l.in(), l.out()).args(l.args())
+ *         .offsets(offsets).work(work).helpers(helpers).build()
+ * EmitSite.backward(code, "in", "out", "gin", "gout").shapes(...)...build()
+ * </pre>
+ * A layer whose training forward differs from its inference emits each for its mode; the model
+ * class's generator puts the two under {@code if (training)} when they differ.
  */
-public record EmitSite(CodeBlock.Builder code, String in, String out, String gradIn,
-        String gradOut, Shape inShape, Shape outShape, Args args, int[] offsets,
-        String training, List<String> work, String rng, int[] bufferOffsets,
-        List<String> helpers, UnaryOperator<String> gradInDerivative) {
+public final class EmitSite {
 
-    public EmitSite {
-        offsets = offsets.clone();
-        work = List.copyOf(work);
-        bufferOffsets = bufferOffsets.clone();
-        helpers = List.copyOf(helpers);
+    /** What the emitted code is for. */
+    public enum Mode {
+        /**
+         * A training step of the model class: the forward pass that keeps what the backward pass
+         * needs (work buffers, masks, batch statistics), the backward pass, the penalties.
+         */
+        TRAIN,
+        /**
+         * The model class outside training steps ({@code predict}, {@code evaluate}): work
+         * buffers, helpers and the runtime's kernels are there; the answer must equal the
+         * standalone class's to the bit.
+         */
+        INFER,
+        /**
+         * The standalone class: inference on nothing but the JDK, in static methods, without
+         * work buffers, helpers or a random generator.
+         */
+        STANDALONE
     }
 
-    /** A site without a fused input derivative. */
-    public EmitSite(CodeBlock.Builder code, String in, String out, String gradIn,
-            String gradOut, Shape inShape, Shape outShape, Args args, int[] offsets,
-            String training, List<String> work, String rng, int[] bufferOffsets,
-            List<String> helpers) {
-        this(code, in, out, gradIn, gradOut, inShape, outShape, args, offsets, training, work,
-                rng, bufferOffsets, helpers, null);
+    private final CodeBlock.Builder code;
+    private final Mode mode;
+    private final String in;
+    private final String out;
+    private final String gradIn;
+    private final String gradOut;
+    private final Shape inShape;
+    private final Shape outShape;
+    private final Args args;
+    private final int[] offsets;
+    private final List<String> work;
+    private final String rng;
+    private final int[] bufferOffsets;
+    private final List<String> helpers;
+    private final UnaryOperator<CodeBlock> gradInDerivative;
+
+    private EmitSite(Builder b) {
+        this.code = Objects.requireNonNull(b.code, "code");
+        this.mode = Objects.requireNonNull(b.mode, "mode");
+        this.in = Objects.requireNonNull(b.in, "in");
+        this.out = Objects.requireNonNull(b.out, "out");
+        this.gradIn = b.gradIn;
+        this.gradOut = b.gradOut;
+        this.inShape = Objects.requireNonNull(b.inShape, "inShape");
+        this.outShape = Objects.requireNonNull(b.outShape, "outShape");
+        this.args = Objects.requireNonNull(b.args, "args");
+        this.offsets = b.offsets.clone();
+        this.work = List.copyOf(b.work);
+        this.rng = b.rng;
+        this.bufferOffsets = b.bufferOffsets.clone();
+        this.helpers = List.copyOf(b.helpers);
+        this.gradInDerivative = b.gradInDerivative;
+        if (mode == Mode.STANDALONE && (!work.isEmpty() || !helpers.isEmpty() || rng != null)) {
+            throw new IllegalStateException("standalone code has no work buffers, helpers or rng");
+        }
     }
 
-    /** This site with dLoss/dIn multiplied by {@code derivative} (see the record's doc). */
-    public EmitSite withGradInDerivative(UnaryOperator<String> derivative) {
-        return new EmitSite(code, in, out, gradIn, gradOut, inShape, outShape, args, offsets,
-                training, work, rng, bufferOffsets, helpers, derivative);
+    /** A forward site in {@code mode}: reads {@code in}, writes {@code out}. */
+    public static Builder forward(CodeBlock.Builder code, Mode mode, String in, String out) {
+        return new Builder(code, mode, in, out, null, null);
     }
 
-    /** A site without runtime helpers. */
-    public EmitSite(CodeBlock.Builder code, String in, String out, String gradIn,
-            String gradOut, Shape inShape, Shape outShape, Args args, int[] offsets,
-            String training, List<String> work, String rng, int[] bufferOffsets) {
-        this(code, in, out, gradIn, gradOut, inShape, outShape, args, offsets, training, work,
-                rng, bufferOffsets, List.of());
+    /**
+     * A backward site (always {@link Mode#TRAIN}): reads {@code gradOut}, writes {@code gradIn}
+     * unless it is {@code null}.
+     */
+    public static Builder backward(CodeBlock.Builder code, String in, String out, String gradIn,
+            String gradOut) {
+        return new Builder(code, Mode.TRAIN, in, out, gradIn, Objects.requireNonNull(gradOut));
+    }
+
+    /** The method body being built. */
+    public CodeBlock.Builder code() {
+        return code;
+    }
+
+    /** What the code is for. */
+    public Mode mode() {
+        return mode;
+    }
+
+    /** True in a training step's code. */
+    public boolean training() {
+        return mode == Mode.TRAIN;
+    }
+
+    /** True for the standalone class's code, which needs nothing but the JDK. */
+    public boolean standalone() {
+        return mode == Mode.STANDALONE;
+    }
+
+    /** The array holding the layer's input. */
+    public String in() {
+        return in;
+    }
+
+    /** The array receiving the layer's output. */
+    public String out() {
+        return out;
+    }
+
+    /** The array receiving dLoss/dIn, or {@code null} when nothing needs it. */
+    public String gradIn() {
+        return gradIn;
+    }
+
+    /** The array holding dLoss/dOut (backward sites). */
+    public String gradOut() {
+        return gradOut;
+    }
+
+    /** The input shape of one sample. */
+    public Shape inShape() {
+        return inShape;
+    }
+
+    /** The output shape of one sample. */
+    public Shape outShape() {
+        return outShape;
+    }
+
+    /** The layer's checked arguments. */
+    public Args args() {
+        return args;
+    }
+
+    /** The names of the layer's work buffers (empty in standalone code). */
+    public List<String> work() {
+        return work;
+    }
+
+    /** The model's {@link dev.nnc.runtime.model.Rng} for random masks, or {@code null}. */
+    public String rng() {
+        return rng;
+    }
+
+    /** The names of the fields holding the layer's runtime helpers. */
+    public List<String> helpers() {
+        return helpers;
+    }
+
+    /**
+     * {@code null}, or, for a layer that {@linkplain LayerKind#fusesInputDerivative fuses} it:
+     * given a float local holding one value of the layer's input, the expression dLoss/dIn is
+     * multiplied by (the derivative of the activation that produced the input);
+     * {@link #gradIn} then receives dLoss/dZ of that activation.
+     */
+    public UnaryOperator<CodeBlock> gradInDerivative() {
+        return gradInDerivative;
     }
 
     /** The name of the field holding runtime helper {@code i} of {@link LayerKind#helpers}. */
     public String helper(int i) {
         return helpers.get(i);
-    }
-
-    /**
-     * A site for inference-only code: {@link #training()} is the literal {@code false} and there
-     * are no work buffers or random generator.
-     */
-    public EmitSite(CodeBlock.Builder code, String in, String out, String gradIn, String gradOut,
-            Shape inShape, Shape outShape, Args args, int[] offsets, int[] bufferOffsets) {
-        this(code, in, out, gradIn, gradOut, inShape, outShape, args, offsets, "false", List.of(),
-                null, bufferOffsets);
-    }
-
-    /** An inference-only site of a layer without buffers. */
-    public EmitSite(CodeBlock.Builder code, String in, String out, String gradIn, String gradOut,
-            Shape inShape, Shape outShape, Args args, int[] offsets) {
-        this(code, in, out, gradIn, gradOut, inShape, outShape, args, offsets, new int[0]);
-    }
-
-    /** True when the code runs only for inference (a standalone predictor, an export). */
-    public boolean inferenceOnly() {
-        return training.equals("false");
     }
 
     public int inSize() {
@@ -104,13 +187,12 @@ public record EmitSite(CodeBlock.Builder code, String in, String out, String gra
         return outShape.size();
     }
 
+    /**
+     * The offset in {@code p} of parameter tensor {@code tensor}, in the order of
+     * {@link LayerKind#params}.
+     */
     public int offset(int tensor) {
         return offsets[tensor];
-    }
-
-    @Override
-    public int[] offsets() {
-        return offsets.clone();
     }
 
     /** The name of work buffer {@code i} of {@link LayerKind#workBuffers}. */
@@ -123,11 +205,6 @@ public record EmitSite(CodeBlock.Builder code, String in, String out, String gra
         return bufferOffsets[tensor];
     }
 
-    @Override
-    public int[] bufferOffsets() {
-        return bufferOffsets.clone();
-    }
-
     /** A float literal for Java source: {@code 0.5f}. */
     public static String f(double v) {
         float x = (float) v;
@@ -135,5 +212,86 @@ public record EmitSite(CodeBlock.Builder code, String in, String out, String gra
             throw new IllegalArgumentException("not a finite float: " + v);
         }
         return Float.toString(x) + "f";
+    }
+
+    /** Builds a site; shapes and arguments are required, everything else defaults to none. */
+    public static final class Builder {
+        private final CodeBlock.Builder code;
+        private final Mode mode;
+        private final String in;
+        private final String out;
+        private final String gradIn;
+        private final String gradOut;
+        private Shape inShape;
+        private Shape outShape;
+        private Args args;
+        private int[] offsets = new int[0];
+        private List<String> work = List.of();
+        private String rng;
+        private int[] bufferOffsets = new int[0];
+        private List<String> helpers = List.of();
+        private UnaryOperator<CodeBlock> gradInDerivative;
+
+        private Builder(CodeBlock.Builder code, Mode mode, String in, String out, String gradIn,
+                String gradOut) {
+            this.code = code;
+            this.mode = mode;
+            this.in = in;
+            this.out = out;
+            this.gradIn = gradIn;
+            this.gradOut = gradOut;
+        }
+
+        /** The input and output shapes of one sample. */
+        public Builder shapes(Shape inShape, Shape outShape) {
+            this.inShape = inShape;
+            this.outShape = outShape;
+            return this;
+        }
+
+        public Builder args(Args args) {
+            this.args = args;
+            return this;
+        }
+
+        /** The offset of each parameter tensor in {@code p}, in the order of the params. */
+        public Builder offsets(int[] offsets) {
+            this.offsets = offsets;
+            return this;
+        }
+
+        /** The offset of each buffer tensor in {@code buf}, in the order of the buffers. */
+        public Builder bufferOffsets(int[] bufferOffsets) {
+            this.bufferOffsets = bufferOffsets;
+            return this;
+        }
+
+        /** The names of the work buffers, in the order of {@link LayerKind#workBuffers}. */
+        public Builder work(List<String> work) {
+            this.work = work;
+            return this;
+        }
+
+        /** The name of the model's random generator, for layers that draw. */
+        public Builder rng(String rng) {
+            this.rng = rng;
+            return this;
+        }
+
+        /** The names of the helper fields, in the order of {@link LayerKind#helpers}. */
+        public Builder helpers(List<String> helpers) {
+            this.helpers = helpers;
+            return this;
+        }
+
+        /** The derivative dLoss/dIn is multiplied by (see {@link #gradInDerivative()}). */
+        public Builder gradInDerivative(UnaryOperator<CodeBlock> derivative) {
+            this.gradInDerivative = derivative;
+            return this;
+        }
+
+        public EmitSite build() {
+            return new EmitSite(this);
+        }
     }
 }

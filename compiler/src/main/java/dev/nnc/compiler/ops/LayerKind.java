@@ -75,7 +75,7 @@ public interface LayerKind {
     }
 
     /**
-     * True when the layer's inference-only code ({@link EmitSite#inferenceOnly()}) calls
+     * True when the layer's standalone code ({@link EmitSite.Mode#STANDALONE}) calls
      * {@code sigmoid(float)} or {@code tanh(float)}: the standalone class then defines them, as
      * copies of {@link dev.nnc.runtime.kernels.Activations}' (see {@link ActivationFunctions}).
      */
@@ -95,7 +95,13 @@ public interface LayerKind {
     /** Floating-point operations per sample in the forward pass (a multiply-add counts 2). */
     long flops(Shape in, Shape out, Args args);
 
-    /** Emits the forward pass: reads {@link EmitSite#in()}, writes {@link EmitSite#out()}. */
+    /**
+     * Emits the forward pass for the site's {@link EmitSite#mode()}: reads {@link EmitSite#in()},
+     * writes {@link EmitSite#out()}. A layer whose training step differs from its inference
+     * (dropout's mask, batch norm's batch statistics, a kernel that keeps what the backward pass
+     * needs) emits each for its mode, with no branch of its own: the model class's generator
+     * puts the two under {@code if (training)} when they differ.
+     */
     void emitForward(EmitSite s);
 
     /**

@@ -103,15 +103,15 @@ public abstract sealed class Pool implements LayerKind {
         public void emitForward(EmitSite s) {
             var c = s.code();
             Window w = window(s.inShape(), s.args());
-            if (!s.inferenceOnly()) {
-                c.beginControlFlow("if ($L)", s.training());
+            Shape in = s.inShape();
+            if (s.training()) {
                 // the same comparisons as the loops below, in the runtime's kernels
-                Shape in = s.inShape();
                 c.addStatement("$T.maxPoolArg($L, n, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)",
                         Kernels.class, s.in(), in.dim(0), in.dim(1), in.dim(2), w.kh(), w.kw(),
                         w.sh(), w.sw(), w.oh(), w.ow(), s.out(), s.work(0));
-                c.addStatement("return");
-                c.endControlFlow();
+                return;
+            }
+            if (!s.standalone()) {
                 c.addStatement("$T.maxPool($L, n, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)",
                         Kernels.class, s.in(), in.dim(0), in.dim(1), in.dim(2), w.kh(), w.kw(),
                         w.sh(), w.sw(), w.oh(), w.ow(), s.out());

@@ -1,10 +1,12 @@
 package dev.nnc.compiler.ops;
 
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import dev.nnc.compiler.onnx.OnnxGraph;
 import dev.nnc.runtime.kernels.Kernels;
 import dev.nnc.runtime.kernels.SequenceKernels;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -221,7 +223,7 @@ public final class Recurrent implements LayerKind {
             String name = e.getKey();
             boolean fwdNeeded = name.equals("xT") || name.startsWith("zx")
                     || name.startsWith("hu") || name.startsWith("hT") || name.startsWith("cT");
-            if (s.inferenceOnly()) {
+            if (s.standalone()) {
                 if (fwdNeeded) {
                     // NOTE: the standalone class's layer methods are static; they allocate their
                     // scratch once per call, never per step.
@@ -235,6 +237,9 @@ public final class Recurrent implements LayerKind {
     }
 
     // ---- emission helpers ------------------------------------------------------------------
+
+    private static final ClassName SEQUENCE_KERNELS = ClassName.get(SequenceKernels.class);
+    private static final ClassName BACKWARD = ClassName.get(SequenceKernels.Backward.class);
 
     private record Dims(int t, int f, int h, int g, int gh, int dirs, int width, boolean seq,
             boolean bias) {
@@ -258,62 +263,28 @@ public final class Recurrent implements LayerKind {
         return new int[] {w, u, b, bhn};
     }
 
-    private static void line(CodeBlock.Builder c, String statement) {
-        c.addStatement("$L", statement);
-    }
-
-    private static void open(CodeBlock.Builder c, String control) {
-        c.beginControlFlow("$L", control);
-    }
-
-    /**
-     * σ(x), by the standalone class's copy of {@link
-     * dev.nnc.runtime.kernels.Activations#sigmoid}.
-     */
-    private static String sigmoid(String x) {
-        return "sigmoid(" + x + ")";
-    }
-
-    /**
-     * tanh(x), by the standalone class's copy of {@link
-     * dev.nnc.runtime.kernels.Activations#tanh}.
-     */
-    private static String tanh(String x) {
-        return "tanh(" + x + ")";
-    }
-
-    /**
-     * z[r, :] = (b or 0) + x[r, :]·W for rows r in [from, to), W [in, out] at p[w], in the plain
-     * loops' order: the loops inline ({@code inline}, the standalone class), or the dense
-     * kernels' {@code infer}, which gives the same bits faster.
-     */
-    private static void product(EmitSite s, boolean inline, String x, String from, String to,
-            int in, int w, int b, int out, String z) {
-        var c = s.code();
-        if (!inline) {
-            c.addStatement("$T.dense().infer($L, $L, $L, $L, p, $L, $L, $L, $L)", Kernels.class,
-                    x, from, to, in, w, b, out, z);
-            return;
+    /** Arguments of a call, each a {@code $L}, wrapped where the line gets long. */
+    private static CodeBlock args(Object... values) {
+        List<CodeBlock> parts = new ArrayList<>();
+        for (Object v : values) {
+            parts.add(CodeBlock.of("$L", v == null ? "null" : v));
         }
-        open(c, "for (int r = " + from + "; r < " + to + "; r++)");
-        line(c, "final int xo = r * " + in);
-        line(c, "final int zo = r * " + out);
-        open(c, "for (int j = 0; j < " + out + "; j++)");
-        line(c, z + "[zo + j] = " + (b < 0 ? "0f" : "p[" + b + " + j]"));
-        c.endControlFlow();
-        open(c, "for (int k = 0; k < " + in + "; k++)");
-        line(c, "final float xv = " + x + "[xo + k]");
-        line(c, "final int wo = " + w + " + k * " + out);
-        open(c, "for (int j = 0; j < " + out + "; j++)");
-        line(c, z + "[zo + j] = Math.fma(xv, p[wo + j], " + z + "[zo + j])");
-        c.endControlFlow();
-        c.endControlFlow();
-        c.endControlFlow();
+        return CodeBlock.join(parts, ",$W");
     }
 
-    /** The runtime's code of the cell: {@code dev.nnc.runtime.kernels.SequenceKernels.LSTM}. */
-    private String cellCode() {
-        return SequenceKernels.class.getName() + "." + cell.name();
+    /** The runtime's constant of the cell: {@code SequenceKernels.Cell.LSTM}. */
+    private CodeBlock cellConstant() {
+        return CodeBlock.of("$T.$L", SequenceKernels.Cell.class, cell.name());
+    }
+
+    /** {@code t} of reading step {@code s}: forward s, backward T−1−s. */
+    private static CodeBlock stepTime(boolean rev, int t) {
+        return rev ? CodeBlock.of("$L - s", t - 1) : CodeBlock.of("s");
+    }
+
+    /** The slot of the state after step t: forward t + 1; backward t − 1, the final one in T. */
+    private static CodeBlock nextSlot(boolean rev, int t) {
+        return rev ? CodeBlock.of("t == 0 ? $L : t - 1", t) : CodeBlock.of("t + 1");
     }
 
     @Override
@@ -329,172 +300,126 @@ public final class Recurrent implements LayerKind {
         var c = s.code();
         declare(s, false);
         // the input, time-major: row t·n + i
-        open(c, "for (int i = 0; i < n; i++)");
-        open(c, "for (int t = 0; t < " + k.t + "; t++)");
+        c.beginControlFlow("for (int i = 0; i < n; i++)");
+        c.beginControlFlow("for (int t = 0; t < $L; t++)", k.t);
         c.addStatement("$T.arraycopy($L, (i * $L + t) * $L, xT, (t * n + i) * $L, $L)",
                 System.class, s.in(), k.t, k.f, k.f, k.f);
         c.endControlFlow();
         c.endControlFlow();
-        if (s.inferenceOnly()) {
-            for (int d = 0; d < k.dirs; d++) {
-                forwardDirection(s, k, d, false, true);
-            }
-            return;
-        }
         // NOTE: training steps take the fast kernels; inference computes exactly what the
         // standalone class computes (products in the plain loops' order on Kernels.dense().infer,
         // the cells' step on the sequence kernels, whose σ and tanh round as the standalone's
         // copies of Activations do), so predictions do not depend on the JVM's options and equal
         // the standalone class's to the bit, as for dense layers.
-        c.beginControlFlow("if ($L)", s.training());
-        c.addStatement("final $T seqk = $T.get()", SequenceKernels.class, SequenceKernels.class);
-        for (int d = 0; d < k.dirs; d++) {
-            forwardDirection(s, k, d, true, false);
+        if (s.training()) {
+            c.addStatement("final $T seqk = $T.get()", SEQUENCE_KERNELS, SEQUENCE_KERNELS);
         }
-        c.nextControlFlow("else");
         for (int d = 0; d < k.dirs; d++) {
-            forwardDirection(s, k, d, false, false);
+            forwardDirection(s, k, d);
         }
-        c.endControlFlow();
     }
 
     /**
-     * Direction {@code d}'s forward pass: on the sequence kernels ({@code fast}, training steps),
-     * or with the step inlined and the products in the plain order ({@code inline}: as loops, for
-     * the standalone class; otherwise on {@link Kernels#dense()}'s {@code infer}).
+     * Direction {@code d}'s forward pass: on the sequence kernels (training steps), with the
+     * products in the plain order on {@link Kernels#dense()}'s {@code infer} and the step on the
+     * sequence kernels (the model class's inference), or as {@link RecurrentLoops} (standalone).
      */
-    private void forwardDirection(EmitSite s, Dims k, int d, boolean fast, boolean inline) {
+    private void forwardDirection(EmitSite s, Dims k, int d) {
         var c = s.code();
         int[] o = offsets(s, d);
         boolean rev = d == 1;
         String zx = "zx" + d;
         String hu = "hu" + d;
         String hT = "hT" + d;
-        String cT = "cT" + d;
+        String cT = cell == Cell.LSTM ? "cT" + d : null;
         int h = k.h;
         c.add("// direction $L: $L\n", d, rev ? "t = T-1 ... 0" : "t = 0 ... T-1");
         c.add("{\n$>");
         // the input products of every step at once, bias included
-        if (!fast) {
-            product(s, inline, "xT", "0", "n * " + k.t, k.f, o[0], o[2], k.gh, zx);
-        } else {
+        CodeBlock rows = CodeBlock.of("n * $L", k.t);
+        if (s.training()) {
             c.addStatement("$T.denseForward(xT, n * $L, $L, p, $L, $L, $L, $L)", Kernels.class,
                     k.t, k.f, o[0], o[2], k.gh, zx);
+        } else {
+            product(s, "xT", "0", rows, k.f, o[0], o[2], k.gh, zx);
         }
         // the initial state (slot 0 forward, slot T−1 backward) is zero
         int init = rev ? k.t - 1 : 0;
-        c.addStatement("$T.fill($L, $L * n, $L * n, 0f)", java.util.Arrays.class, hT,
-                init * h, (init + 1) * h);
-        if (cell == Cell.LSTM) {
-            c.addStatement("$T.fill($L, $L * n, $L * n, 0f)", java.util.Arrays.class, cT,
-                    init * h, (init + 1) * h);
+        c.addStatement("$T.fill($L, $L * n, $L * n, 0f)", Arrays.class, hT, init * h,
+                (init + 1) * h);
+        if (cT != null) {
+            c.addStatement("$T.fill($L, $L * n, $L * n, 0f)", Arrays.class, cT, init * h,
+                    (init + 1) * h);
         }
-        open(c, "for (int s = 0; s < " + k.t + "; s++)");
-        line(c, "final int t = " + (rev ? (k.t - 1) + " - s" : "s"));
-        // slot of the state after step t: forward t + 1; backward t − 1, the final one in T
-        line(c, "final int ns = " + (rev ? "t == 0 ? " + k.t + " : t - 1" : "t + 1"));
-        line(c, "final int r0 = t * n");
-        if (fast) {
-            line(c, "seqk.forwardStep(" + cellCode() + ", " + hT + ", r0, n, " + h + ", p, "
-                    + o[1] + ", " + o[3] + ", " + hu + ", " + zx + ", "
-                    + (cell == Cell.LSTM ? cT : "null") + ", ns * n * " + h + ", s == 0)");
+        c.beginControlFlow("for (int s = 0; s < $L; s++)", k.t);
+        c.addStatement("final int t = $L", stepTime(rev, k.t));
+        c.addStatement("final int ns = $L", nextSlot(rev, k.t));
+        c.addStatement("final int r0 = t * n");
+        CodeBlock next = CodeBlock.of("ns * n * $L", h);
+        if (s.training()) {
+            c.addStatement("seqk.forwardStep($L)", args(cellConstant(), hT, "r0", "n", h, "p",
+                    o[1], o[3], hu, zx, cT, next, "s == 0"));
+        } else {
+            c.beginControlFlow("if (s == 0)");
+            c.addStatement("$T.fill($L, r0 * $L, (r0 + n) * $L, 0f)", Arrays.class, hu, k.gh,
+                    k.gh);
+            c.nextControlFlow("else");
+            product(s, hT, "r0", "r0 + n", h, o[1], -1, k.gh, hu);
             c.endControlFlow();
-            output(s, k, d);
-            c.add("$<}\n");
-            return;
-        }
-        open(c, "if (s == 0)");
-        c.addStatement("$T.fill($L, r0 * $L, (r0 + n) * $L, 0f)", java.util.Arrays.class, hu,
-                k.gh, k.gh);
-        c.nextControlFlow("else");
-        product(s, inline, hT, "r0", "r0 + n", h, o[1], -1, k.gh, hu);
-        c.endControlFlow();
-        if (!inline) {
-            // the model class outside training steps: the cells' element-wise step on the
-            // sequence kernels, whose bits are those of the standalone class's inlined step
-            String next = "ns * n * " + h;
-            String step = switch (cell) {
-                case RNN -> "rnnForward(" + zx + ", " + hu + ", r0 * " + k.gh + ", n, " + h
-                        + ", " + hT + ", " + next + ")";
-                case LSTM -> "lstmForward(" + zx + ", " + hu + ", r0 * " + k.gh + ", n, " + h
-                        + ", " + cT + ", " + hT + ", r0 * " + h + ", " + next + ")";
-                case GRU -> "gruForward(" + zx + ", " + hu + ", r0 * " + k.gh + ", n, " + h
-                        + ", p, " + o[3] + ", " + hT + ", r0 * " + h + ", " + next + ")";
-            };
-            c.addStatement("$T.get().$L", SequenceKernels.class, step);
-            c.endControlFlow();
-            output(s, k, d);
-            c.add("$<}\n");
-            return;
-        }
-        // the standalone class, which needs nothing but the JDK, inlines the step, with the
-        // expressions of SequenceKernels.scalar()
-        open(c, "for (int i = 0; i < n; i++)");
-        line(c, "final int z = (r0 + i) * " + k.gh);
-        line(c, "final int hp = (r0 + i) * " + h);
-        line(c, "final int hn = (ns * n + i) * " + h);
-        open(c, "for (int j = 0; j < " + h + "; j++)");
-        switch (cell) {
-            case RNN -> line(c, hT + "[hn + j] = " + tanh(zx + "[z + j] + " + hu + "[z + j]"));
-            case LSTM -> {
-                line(c, "final float gi = " + sigmoid(zx + "[z + j] + " + hu + "[z + j]"));
-                line(c, "final float go = " + sigmoid(zx + "[z + " + h + " + j] + " + hu
-                        + "[z + " + h + " + j]"));
-                line(c, "final float gf = " + sigmoid(zx + "[z + " + 2 * h + " + j] + " + hu
-                        + "[z + " + 2 * h + " + j]"));
-                line(c, "final float gc = " + tanh(zx + "[z + " + 3 * h + " + j] + " + hu
-                        + "[z + " + 3 * h + " + j]"));
-                line(c, zx + "[z + j] = gi");
-                line(c, zx + "[z + " + h + " + j] = go");
-                line(c, zx + "[z + " + 2 * h + " + j] = gf");
-                line(c, zx + "[z + " + 3 * h + " + j] = gc");
-                line(c, "final float cv = gf * " + cT + "[hp + j] + gi * gc");
-                line(c, cT + "[hn + j] = cv");
-                line(c, hT + "[hn + j] = go * (" + tanh("cv") + ")");
+            if (s.standalone()) {
+                RecurrentLoops.step(c, cell, h, k.gh, zx, hu, hT, cT, o[3]);
+            } else {
+                // the model class outside training steps: the cells' element-wise step on the
+                // sequence kernels, whose bits are those of the standalone class's inlined step
+                CodeBlock z0 = CodeBlock.of("r0 * $L", k.gh);
+                CodeBlock prev = CodeBlock.of("r0 * $L", h);
+                CodeBlock step = switch (cell) {
+                    case RNN -> CodeBlock.of("rnnForward($L)", args(zx, hu, z0, "n", h, hT, next));
+                    case LSTM -> CodeBlock.of("lstmForward($L)", args(zx, hu, z0, "n", h, cT, hT,
+                            prev, next));
+                    case GRU -> CodeBlock.of("gruForward($L)", args(zx, hu, z0, "n", h, "p", o[3],
+                            hT, prev, next));
+                };
+                c.addStatement("$T.get().$L", SEQUENCE_KERNELS, step);
             }
-            case GRU -> {
-                line(c, "final float gz = " + sigmoid(zx + "[z + j] + " + hu + "[z + j]"));
-                line(c, "final float gr = " + sigmoid(zx + "[z + " + h + " + j] + " + hu
-                        + "[z + " + h + " + j]"));
-                line(c, "final float hv = " + hu + "[z + " + 2 * h + " + j]"
-                        + (o[3] >= 0 ? " + p[" + o[3] + " + j]" : ""));
-                line(c, hu + "[z + " + 2 * h + " + j] = hv");
-                line(c, "final float gh = " + tanh(zx + "[z + " + 2 * h + " + j] + gr * hv"));
-                line(c, zx + "[z + j] = gz");
-                line(c, zx + "[z + " + h + " + j] = gr");
-                line(c, zx + "[z + " + 2 * h + " + j] = gh");
-                line(c, hT + "[hn + j] = (1f - gz) * gh + gz * " + hT + "[hp + j]");
-            }
-            default -> throw new AssertionError(cell);
         }
-        c.endControlFlow();
-        c.endControlFlow();
         c.endControlFlow();
         output(s, k, d);
         c.add("$<}\n");
     }
 
+    /**
+     * z[r, :] = (b or 0) + x[r, :]·W for rows r in [from, to), W [in, out] at p[w], in the plain
+     * loops' order: the dense kernels' {@code infer}, or the same loops inline (standalone).
+     */
+    private static void product(EmitSite s, String x, Object from, Object to, int in, int w,
+            int b, int out, String z) {
+        if (s.standalone()) {
+            RecurrentLoops.product(s.code(), x, from.toString(), to.toString(), in, w, b, out, z);
+            return;
+        }
+        s.code().addStatement("$T.dense().infer($L)", Kernels.class,
+                args(x, from, to, in, "p", w, b, out, z));
+    }
+
     /** Copies direction d's states to the output: every step's, or the final one. */
     private static void output(EmitSite s, Dims k, int d) {
         var c = s.code();
-        boolean rev = d == 1;
         String hT = "hT" + d;
         int h = k.h;
         int off = d * h;
+        c.beginControlFlow("for (int i = 0; i < n; i++)");
         if (k.seq) {
-            open(c, "for (int i = 0; i < n; i++)");
-            open(c, "for (int t = 0; t < " + k.t + "; t++)");
-            line(c, "final int ns = " + (rev ? "t == 0 ? " + k.t + " : t - 1" : "t + 1"));
+            c.beginControlFlow("for (int t = 0; t < $L; t++)", k.t);
+            c.addStatement("final int ns = $L", nextSlot(d == 1, k.t));
             c.addStatement("$T.arraycopy($L, (ns * n + i) * $L, $L, (i * $L + t) * $L + $L, $L)",
                     System.class, hT, h, s.out(), k.t, k.width, off, h);
             c.endControlFlow();
-            c.endControlFlow();
         } else {
-            open(c, "for (int i = 0; i < n; i++)");
             c.addStatement("$T.arraycopy($L, ($L * n + i) * $L, $L, i * $L + $L, $L)",
                     System.class, hT, k.t, h, s.out(), k.width, off, h);
-            c.endControlFlow();
         }
+        c.endControlFlow();
     }
 
     // ---- backward --------------------------------------------------------------------------
@@ -513,62 +438,61 @@ public final class Recurrent implements LayerKind {
         int[] o = offsets(s, d);
         boolean rev = d == 1;
         int h = k.h;
-        String zx = "zx" + d;
-        String hu = "hu" + d;
-        String hT = "hT" + d;
-        String cT = "cT" + d;
+        boolean gru = cell == Cell.GRU;
+        boolean lstm = cell == Cell.LSTM;
         String dz = "dz" + d;
-        String dzh = cell == Cell.GRU ? "dzh" + d : dz;
-        String dhp = "dhp" + d;
+        String dzh = gru ? "dzh" + d : dz;
+        String hT = "hT" + d;
         c.add("// direction $L, steps in reverse of its reading order\n", d);
         c.add("{\n$>");
-        c.addStatement("$T.transpose(p, $L, $L, $L, ut$L)", SequenceKernels.class, o[1], h, k.gh,
-                d);
+        c.addStatement("$T.transpose(p, $L, $L, $L, ut$L)", SEQUENCE_KERNELS, o[1], h, k.gh, d);
         if (s.gradIn() != null) {
-            c.addStatement("$T.transpose(p, $L, $L, $L, wt$L)", SequenceKernels.class, o[0], k.f,
+            c.addStatement("$T.transpose(p, $L, $L, $L, wt$L)", SEQUENCE_KERNELS, o[0], k.f,
                     k.gh, d);
         }
-        open(c, "for (int s = " + (k.t - 1) + "; s >= 0; s--)");
-        line(c, "final int t = " + (rev ? (k.t - 1) + " - s" : "s"));
-        line(c, "final int ns = " + (rev ? "t == 0 ? " + k.t + " : t - 1" : "t + 1"));
-        line(c, "final int r0 = t * n");
+        // the direction's buffers, named once for all its steps
+        String steps = "steps" + d;
+        c.addStatement("final $T $L = new $T($L)", BACKWARD, steps, BACKWARD, args(cellConstant(),
+                h, "zx" + d, gru ? "hu" + d : null, hT, lstm ? "cT" + d : null, "dhp" + d,
+                lstm ? "dc" + d : null, dz, gru ? dzh : null, gru ? "dhd" + d : null, "ut" + d));
+        c.beginControlFlow("for (int s = $L; s >= 0; s--)", k.t - 1);
+        c.addStatement("final int t = $L", stepTime(rev, k.t));
+        c.addStatement("final int ns = $L", nextSlot(rev, k.t));
+        c.addStatement("final int r0 = t * n");
         // rows of the step read after this one, whose dLoss/d(previous state) is this state's
-        line(c, "final int nr0 = " + (rev ? "(t - 1) * n" : "(t + 1) * n"));
-        line(c, "final boolean first = s == " + (k.t - 1));
-        String out = s.gradOut() + ", " + (k.seq ? "t * " + k.width + " + " + d * h + ", "
-                + k.t * k.width + ", true" : d * h + ", " + k.width + ", first");
+        c.addStatement("final int nr0 = $L", rev ? "(t - 1) * n" : "(t + 1) * n");
+        c.addStatement("final boolean first = s == $L", k.t - 1);
         // the cell's step backward, then dLoss/d(previous state) = dZ·Uᵀ unless the previous
         // state is the initial zero (s == 0)
-        c.addStatement("$T.get().backwardStep($L, $L, $L, $L, $L, r0, n, $L, ns * n * $L, $L, "
-                + "nr0, first, $L, $L, $L, $L, $L, ut$L, s == 0)", SequenceKernels.class,
-                cellCode(), zx, cell == Cell.GRU ? hu : "null", hT,
-                cell == Cell.LSTM ? cT : "null", h, h, dhp, out,
-                cell == Cell.LSTM ? "dc" + d : "null", dz, cell == Cell.GRU ? dzh : "null",
-                cell == Cell.GRU ? "dhd" + d : "null", d);
+        CodeBlock go = k.seq ? CodeBlock.of("t * $L + $L", k.width, d * h)
+                : CodeBlock.of("$L", d * h);
+        c.addStatement("$T.get().backwardStep($L)", SEQUENCE_KERNELS, args(steps, "r0", "n",
+                CodeBlock.of("ns * n * $L", h), "nr0", "first", s.gradOut(), go,
+                k.seq ? k.t * k.width : k.width, k.seq ? "true" : "first", "s == 0"));
         c.endControlFlow();
         // the weight gradients over all n·T rows at once
-        c.addStatement("$T.get().gradWeights(xT, n * $L, $L, $L, $L, gp, $L, $L)",
-                SequenceKernels.class, k.t, k.f, dz, k.gh, o[0], o[2]);
-        c.addStatement("$T.get().gradWeights($L, n * $L, $L, $L, $L, gp, $L, -1)",
-                SequenceKernels.class, hT, k.t, h, dzh, k.gh, o[1]);
+        c.addStatement("$T.get().gradWeights($L)", SEQUENCE_KERNELS,
+                args("xT", CodeBlock.of("n * $L", k.t), k.f, dz, k.gh, "gp", o[0], o[2]));
+        c.addStatement("$T.get().gradWeights($L)", SEQUENCE_KERNELS,
+                args(hT, CodeBlock.of("n * $L", k.t), h, dzh, k.gh, "gp", o[1], -1));
         if (o[3] >= 0) {
-            c.addStatement("$T.fill(gp, $L, $L, 0f)", java.util.Arrays.class, o[3], o[3] + h);
-            open(c, "for (int r = 0, e = n * " + k.t + "; r < e; r++)");
-            line(c, "final int z = r * " + k.gh + " + " + 2 * h);
-            open(c, "for (int j = 0; j < " + h + "; j++)");
-            line(c, "gp[" + o[3] + " + j] += " + dzh + "[z + j]");
+            c.addStatement("$T.fill(gp, $L, $L, 0f)", Arrays.class, o[3], o[3] + h);
+            c.beginControlFlow("for (int r = 0, e = n * $L; r < e; r++)", k.t);
+            c.addStatement("final int z = r * $L + $L", k.gh, 2 * h);
+            c.beginControlFlow("for (int j = 0; j < $L; j++)", h);
+            c.addStatement("gp[$L + j] += $L[z + j]", o[3], dzh);
             c.endControlFlow();
             c.endControlFlow();
         }
         if (s.gradIn() != null) {
             c.addStatement("$T.denseForward($L, n * $L, $L, wt$L, 0, -1, $L, dxT)", Kernels.class,
                     dz, k.t, k.gh, d, k.f);
-            open(c, "for (int i = 0; i < n; i++)");
-            open(c, "for (int t = 0; t < " + k.t + "; t++)");
-            line(c, "final int a = (i * " + k.t + " + t) * " + k.f);
-            line(c, "final int b = (t * n + i) * " + k.f);
-            open(c, "for (int q = 0; q < " + k.f + "; q++)");
-            line(c, s.gradIn() + "[a + q] " + (d == 0 ? "=" : "+=") + " dxT[b + q]");
+            c.beginControlFlow("for (int i = 0; i < n; i++)");
+            c.beginControlFlow("for (int t = 0; t < $L; t++)", k.t);
+            c.addStatement("final int a = (i * $L + t) * $L", k.t, k.f);
+            c.addStatement("final int b = (t * n + i) * $L", k.f);
+            c.beginControlFlow("for (int q = 0; q < $L; q++)", k.f);
+            c.addStatement("$L[a + q] $L dxT[b + q]", s.gradIn(), d == 0 ? "=" : "+=");
             c.endControlFlow();
             c.endControlFlow();
             c.endControlFlow();

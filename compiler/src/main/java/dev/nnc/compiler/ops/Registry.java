@@ -19,6 +19,7 @@ public final class Registry {
             .layer(new Activation.Tanh())
             .layer(new Activation.Relu())
             .layer(new Activation.LeakyRelu())
+            .layer(new Activation.Softplus())
             .layer(new Softmax())
             .layer(new Dropout())
             .layer(new BatchNorm())

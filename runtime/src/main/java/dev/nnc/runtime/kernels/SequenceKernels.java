@@ -124,13 +124,46 @@ public abstract class SequenceKernels {
         }
     }
 
-    /** The cells. */
-    public static final int RNN = 0;
-    public static final int LSTM = 1;
-    public static final int GRU = 2;
+    /** The cells, each with its number of gate blocks (G·h columns of the products). */
+    public enum Cell {
+        /** h_t = tanh(z): one block. */
+        RNN(1),
+        /** Gates i, o, f and the candidate c. */
+        LSTM(4),
+        /** Gates z, r and the candidate h. */
+        GRU(3);
 
-    private static int gates(int cell) {
-        return cell == RNN ? 1 : cell == LSTM ? 4 : 3;
+        private final int gates;
+
+        Cell(int gates) {
+            this.gates = gates;
+        }
+
+        /** The gate blocks: rnn 1, lstm 4, gru 3. */
+        public int gates() {
+            return gates;
+        }
+    }
+
+    /**
+     * One direction's buffers for its backward steps, each time-major (row t·n + i), made once
+     * per backward pass; {@code null} where the cell has none.
+     *
+     * @param cell the cell
+     * @param h the units
+     * @param zx the gate values of every step (the forward pass's)
+     * @param hu the recurrent products (gru)
+     * @param hT the states h, slot t holding h before step t
+     * @param cT the cell states c (lstm)
+     * @param dhp dLoss/d(previous state) of every step
+     * @param dc dLoss/dc carried to the step before (lstm), one row per sample
+     * @param dz dLoss/d(gate inputs)
+     * @param dzh dLoss/d(recurrent products) (gru)
+     * @param dhd the direct term of dLoss/d(previous state) (gru)
+     * @param ut U transposed, [h, G·h]
+     */
+    public record Backward(Cell cell, int h, float[] zx, float[] hu, float[] hT, float[] cT,
+            float[] dhp, float[] dc, float[] dz, float[] dzh, float[] dhd, float[] ut) {
     }
 
     /**
@@ -138,9 +171,9 @@ public abstract class SequenceKernels {
      * hu = h₋·U (zero on the first step) and the cell's element-wise step, the rows split
      * across threads.
      */
-    public void forwardStep(int cell, float[] hT, int r0, int n, int h, float[] p, int u,
+    public void forwardStep(Cell cell, float[] hT, int r0, int n, int h, float[] p, int u,
             int bhn, float[] hu, float[] zx, float[] cT, int next, boolean first) {
-        int gh = gates(cell) * h;
+        int gh = cell.gates() * h;
         KernelContext c = KernelContext.current();
         int t = c.parts((long) n * h * gh, n, PARALLEL_MIN_MACS);
         if (t > 1) {
@@ -151,9 +184,9 @@ public abstract class SequenceKernels {
         }
     }
 
-    void forwardRows(int cell, float[] hT, int r0, int from, int to, int h, float[] p, int u,
+    void forwardRows(Cell cell, float[] hT, int r0, int from, int to, int h, float[] p, int u,
             int bhn, float[] hu, float[] zx, float[] cT, int next, boolean first) {
-        int gh = gates(cell) * h;
+        int gh = cell.gates() * h;
         if (first) {
             java.util.Arrays.fill(hu, (r0 + from) * gh, (r0 + to) * gh, 0f);
         } else {
@@ -166,37 +199,53 @@ public abstract class SequenceKernels {
         switch (cell) {
             case RNN -> rnnForward(zx, hu, z0, rows, h, hT, nx);
             case LSTM -> lstmForward(zx, hu, z0, rows, h, cT, hT, prev, nx);
-            default -> gruForward(zx, hu, z0, rows, h, p, bhn, hT, prev, nx);
+            case GRU -> gruForward(zx, hu, z0, rows, h, p, bhn, hT, prev, nx);
+            default -> throw new AssertionError(cell);
         }
     }
 
     /**
-     * One backward step over the n rows of step rows r0 …: the cell's element-wise backward,
-     * then (unless the previous state is the initial zero, {@code last}) dLoss/d(previous state)
-     * = dZh·Uᵀ with {@code ut} = Uᵀ, plus the GRU's direct term; the rows split across threads.
+     * One backward step over the n rows of step rows r0 … of direction {@code b}: the cell's
+     * element-wise backward, then (unless the previous state is the initial zero, {@code last})
+     * dLoss/d(previous state) = dZh·Uᵀ, plus the GRU's direct term; the rows split across
+     * threads.
+     *
+     * @param next the offset in {@code hT} of the state after this step
+     * @param nr0 the first row of the step read after this one, whose dLoss/d(previous state)
+     *     is this step's
+     * @param first true for the first step of the backward sweep (nothing comes after it)
+     * @param gout dLoss/dOut of the layer, read at {@code go} with a stride of {@code gs} per
+     *     sample when {@code withOut}
      */
-    public void backwardStep(int cell, float[] zx, float[] hu, float[] hT, float[] cT, int r0,
-            int n, int h, int next, float[] dhp, int nr0, boolean first, float[] gout, int go,
-            int gs, boolean withOut, float[] dc, float[] dz, float[] dzh, float[] dhd,
-            float[] ut, boolean last) {
-        int gh = gates(cell) * h;
+    public void backwardStep(Backward b, int r0, int n, int next, int nr0, boolean first,
+            float[] gout, int go, int gs, boolean withOut, boolean last) {
+        int gh = b.cell().gates() * b.h();
         KernelContext c = KernelContext.current();
-        int t = c.parts((long) n * h * gh, n, PARALLEL_MIN_MACS);
+        int t = c.parts((long) n * b.h() * gh, n, PARALLEL_MIN_MACS);
         if (t > 1) {
-            c.sequenceStep.backward(this, cell, zx, hu, hT, cT, r0, n, h, next, dhp, nr0, first,
-                    gout, go, gs, withOut, dc, dz, dzh, dhd, ut, last);
+            c.sequenceStep.backward(this, b, r0, n, next, nr0, first, gout, go, gs, withOut,
+                    last);
             c.run(c.sequenceStep, t);
         } else {
-            backwardRows(cell, zx, hu, hT, cT, r0, 0, n, h, next, dhp, nr0, first, gout, go, gs,
-                    withOut, dc, dz, dzh, dhd, ut, last);
+            backwardRows(b, r0, 0, n, next, nr0, first, gout, go, gs, withOut, last);
         }
     }
 
-    void backwardRows(int cell, float[] zx, float[] hu, float[] hT, float[] cT, int r0,
-            int from, int to, int h, int next, float[] dhp, int nr0, boolean first,
-            float[] gout, int go, int gs, boolean withOut, float[] dc, float[] dz, float[] dzh,
-            float[] dhd, float[] ut, boolean last) {
-        int gh = gates(cell) * h;
+    void backwardRows(Backward b, int r0, int from, int to, int next, int nr0, boolean first,
+            float[] gout, int go, int gs, boolean withOut, boolean last) {
+        Cell cell = b.cell();
+        int h = b.h();
+        float[] zx = b.zx();
+        float[] hu = b.hu();
+        float[] hT = b.hT();
+        float[] cT = b.cT();
+        float[] dhp = b.dhp();
+        float[] dc = b.dc();
+        float[] dz = b.dz();
+        float[] dzh = b.dzh();
+        float[] dhd = b.dhd();
+        float[] ut = b.ut();
+        int gh = cell.gates() * h;
         int rows = to - from;
         int z0 = (r0 + from) * gh;
         int prev = (r0 + from) * h;
@@ -213,7 +262,7 @@ public abstract class SequenceKernels {
                             (from + i) * h, dz, 0);
                 }
             }
-            default -> {
+            case GRU -> {
                 for (int i = 0; i < rows; i++) {
                     gruBackwardRow(zx, hu, z0 + i * 3 * h, h, hT, prev + i * h, dhp,
                             nxr + i * h, first, gout, g0 + i * gs, withOut, dz, dzh, dhd,
@@ -224,9 +273,9 @@ public abstract class SequenceKernels {
         if (last) {
             return;
         }
-        float[] dzr = cell == GRU ? dzh : dz;
+        float[] dzr = cell == Cell.GRU ? dzh : dz;
         Kernels.dense().forward(dzr, r0 + from, r0 + to, gh, ut, 0, -1, h, dhp);
-        if (cell == GRU) {
+        if (cell == Cell.GRU) {
             int o = (r0 + from) * h;
             for (int q = from * h; q < to * h; q++) {
                 dhp[o - from * h + q] += dhd[q];
@@ -238,19 +287,14 @@ public abstract class SequenceKernels {
     static final class StepTask implements WorkerPool.Task {
         private SequenceKernels k;
         private boolean backward;
-        private int cell;
+        private Cell cell;
+        private Backward b;
         private float[] hT;
         private float[] p;
         private float[] hu;
         private float[] zx;
         private float[] cT;
-        private float[] dhp;
         private float[] gout;
-        private float[] dc;
-        private float[] dz;
-        private float[] dzh;
-        private float[] dhd;
-        private float[] ut;
         private int r0;
         private int n;
         private int h;
@@ -264,7 +308,7 @@ public abstract class SequenceKernels {
         private boolean withOut;
         private boolean last;
 
-        void forward(SequenceKernels k, int cell, float[] hT, int r0, int n, int h, float[] p,
+        void forward(SequenceKernels k, Cell cell, float[] hT, int r0, int n, int h, float[] p,
                 int u, int bhn, float[] hu, float[] zx, float[] cT, int next, boolean first) {
             this.k = k;
             this.backward = false;
@@ -283,33 +327,20 @@ public abstract class SequenceKernels {
             this.first = first;
         }
 
-        void backward(SequenceKernels k, int cell, float[] zx, float[] hu, float[] hT,
-                float[] cT, int r0, int n, int h, int next, float[] dhp, int nr0, boolean first,
-                float[] gout, int go, int gs, boolean withOut, float[] dc, float[] dz,
-                float[] dzh, float[] dhd, float[] ut, boolean last) {
+        void backward(SequenceKernels k, Backward b, int r0, int n, int next, int nr0,
+                boolean first, float[] gout, int go, int gs, boolean withOut, boolean last) {
             this.k = k;
             this.backward = true;
-            this.cell = cell;
-            this.zx = zx;
-            this.hu = hu;
-            this.hT = hT;
-            this.cT = cT;
+            this.b = b;
             this.r0 = r0;
             this.n = n;
-            this.h = h;
             this.next = next;
-            this.dhp = dhp;
             this.nr0 = nr0;
             this.first = first;
             this.gout = gout;
             this.go = go;
             this.gs = gs;
             this.withOut = withOut;
-            this.dc = dc;
-            this.dz = dz;
-            this.dzh = dzh;
-            this.dhd = dhd;
-            this.ut = ut;
             this.last = last;
         }
 
@@ -318,8 +349,7 @@ public abstract class SequenceKernels {
             int from = lo(n, index, parts);
             int to = lo(n, index + 1, parts);
             if (backward) {
-                k.backwardRows(cell, zx, hu, hT, cT, r0, from, to, h, next, dhp, nr0, first,
-                        gout, go, gs, withOut, dc, dz, dzh, dhd, ut, last);
+                k.backwardRows(b, r0, from, to, next, nr0, first, gout, go, gs, withOut, last);
             } else {
                 k.forwardRows(cell, hT, r0, from, to, h, p, u, bhn, hu, zx, cT, next, first);
             }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -87,9 +88,9 @@ class ActivationsTest {
         int h = 21;
         int rows = 3;
         Random r = new Random(5);
-        for (int cell : new int[] {SequenceKernels.LSTM, SequenceKernels.GRU,
-            SequenceKernels.RNN}) {
-            int g = cell == SequenceKernels.LSTM ? 4 : cell == SequenceKernels.GRU ? 3 : 1;
+        for (SequenceKernels.Cell cell : List.of(SequenceKernels.Cell.LSTM,
+                SequenceKernels.Cell.GRU, SequenceKernels.Cell.RNN)) {
+            int g = cell.gates();
             float[] zx = new float[rows * g * h];
             float[] hu = new float[rows * g * h];
             float[] st = new float[2 * rows * h];
@@ -108,9 +109,9 @@ class ActivationsTest {
                 float[] hT = st.clone();
                 float[] cT = st.clone();
                 switch (cell) {
-                    case SequenceKernels.LSTM -> sk.lstmForward(z, u, 0, rows, h, cT, hT, 0,
+                    case LSTM -> sk.lstmForward(z, u, 0, rows, h, cT, hT, 0,
                             rows * h);
-                    case SequenceKernels.GRU -> sk.gruForward(z, u, 0, rows, h, p, 0, hT, 0,
+                    case GRU -> sk.gruForward(z, u, 0, rows, h, p, 0, hT, 0,
                             rows * h);
                     default -> sk.rnnForward(z, u, 0, rows, h, hT, rows * h);
                 }

@@ -300,11 +300,9 @@ class KernelContractTest {
     void recurrentCellsGiveTheSameBitsForEveryWidth() {
         for (int h : new int[] {1, 7, 8, 9, 17, 65}) {
             for (int rows : new int[] {1, 2}) {
-                for (int cell : new int[] {SequenceKernels.RNN, SequenceKernels.LSTM,
-                    SequenceKernels.GRU}) {
-                    int gates = cell == SequenceKernels.LSTM ? 4
-                            : cell == SequenceKernels.GRU ? 3 : 1;
-                    Rng rng = new Rng(h * 100L + rows * 10L + cell);
+                for (SequenceKernels.Cell cell : SequenceKernels.Cell.values()) {
+                    int gates = cell.gates();
+                    Rng rng = new Rng(h * 100L + rows * 10L + cell.ordinal());
                     float[] zx = values(rows * gates * h, rng, true);
                     float[] hu = values(rows * gates * h, rng, false);
                     float[] st = values(2 * rows * h, rng, false);
@@ -318,9 +316,9 @@ class KernelContractTest {
                         float[] hT = st.clone();
                         float[] cT = st.clone();
                         switch (cell) {
-                            case SequenceKernels.LSTM -> sk.lstmForward(z, u, 0, rows, h, cT, hT,
+                            case LSTM -> sk.lstmForward(z, u, 0, rows, h, cT, hT,
                                     0, rows * h);
-                            case SequenceKernels.GRU -> sk.gruForward(z, u, 0, rows, h, p, 0, hT,
+                            case GRU -> sk.gruForward(z, u, 0, rows, h, p, 0, hT,
                                     0, rows * h);
                             default -> sk.rnnForward(z, u, 0, rows, h, hT, rows * h);
                         }

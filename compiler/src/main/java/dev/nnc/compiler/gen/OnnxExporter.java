@@ -1,8 +1,10 @@
-package dev.nnc.compiler.onnx;
+package dev.nnc.compiler.gen;
 
 import dev.nnc.compiler.ir.LayerIR;
 import dev.nnc.compiler.ir.ModelIR;
 import dev.nnc.compiler.ir.TensorIR;
+import dev.nnc.compiler.onnx.OnnxExportException;
+import dev.nnc.compiler.onnx.OnnxGraph;
 import dev.nnc.compiler.onnx.proto.Onnx.ModelProto;
 import dev.nnc.compiler.onnx.proto.Onnx.OperatorSetIdProto;
 import dev.nnc.compiler.onnx.proto.Onnx.StringStringEntryProto;
