@@ -120,6 +120,14 @@ final class PredictCommand implements Callable<Integer> {
                 lines.add(sb.toString());
             }
         }
+        List<String> times = DataLoader.forecastTimes(input, src, model.inputSize());
+        if (times != null && times.size() == lines.size() - 1) {
+            String name = ((DataSource.Windows) src).window().time();
+            lines.set(0, csvField(name) + "," + lines.get(0));
+            for (int i = 1; i < lines.size(); i++) {
+                lines.set(i, csvField(times.get(i - 1)) + "," + lines.get(i));
+            }
+        }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", model.name());
         json.put("count", rows.length);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.nnc.runtime.io.Json;
+import dev.nnc.runtime.model.ClassLabels;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.predict.Prediction;
 import java.io.OutputStream;
@@ -64,7 +65,10 @@ class DeployServeExamplesTest {
                 for (int i = from; i < to; i++) {
                     body.append(i == from ? "[" : ", [");
                     for (int j = 0; j < rows[i].length; j++) {
-                        body.append(j == 0 ? "" : ", ").append(Float.toString((float) rows[i][j]));
+                        // a missing value (NaN in the rows) is null in a request
+                        double v = rows[i][j];
+                        body.append(j == 0 ? "" : ", ")
+                                .append(Double.isNaN(v) ? "null" : Float.toString((float) v));
                     }
                     body.append(']');
                 }
@@ -77,7 +81,8 @@ class DeployServeExamplesTest {
                 assertEquals(200, r.statusCode(), e.name() + ": " + r.body());
                 Map<String, Object> answer = (Map<String, Object>) Json.parse(r.body());
                 List<List<Number>> outs = (List<List<Number>>) answer.get("outputs");
-                List<Number> classes = (List<Number>) answer.get("classes");
+                List<Object> classes = (List<Object>) answer.get("classes");
+                ClassLabels names = e.predictor().preprocessing().classes();
                 for (int i = from; i < to; i++) {
                     List<Number> got = outs.get(i - from);
                     assertEquals(expected[i].length, got.size(), e.name() + ": row " + i);
@@ -89,9 +94,12 @@ class DeployServeExamplesTest {
                                     + ", nnc predict " + want);
                         }
                     }
-                    if (classifier) {
+                    if (classifier && classes.get(i - from) instanceof String name) {
+                        assertEquals(names.name(preds.get(i).index()), name,
+                                e.name() + ": class of input " + i);
+                    } else if (classifier) {
                         assertEquals(preds.get(i).label(),
-                                classes.get(i - from).doubleValue(),
+                                ((Number) classes.get(i - from)).doubleValue(),
                                 e.name() + ": class of input " + i);
                     }
                 }

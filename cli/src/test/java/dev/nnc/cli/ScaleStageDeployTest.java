@@ -13,9 +13,7 @@ import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.Json;
 import dev.nnc.runtime.io.Weights;
 import dev.nnc.runtime.model.TrainableModel;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.URL;
@@ -23,7 +21,6 @@ import java.net.URLClassLoader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,10 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -214,29 +207,8 @@ class ScaleStageDeployTest {
 
     @Test
     void serveTakesRawPixelsAndEqualsPredictBitForBit() throws Exception {
-        Path stderr = dir.resolve("serve.err");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = System.getProperty("surefire.test.class.path",
-                System.getProperty("java.class.path"));
-        Process server = new ProcessBuilder(java, "-Dnnc.cache=off", "-cp", cp,
-                "dev.nnc.cli.Main", "serve", nn.toString(), "--weights", weights.toString(),
-                "--port", "0", "--threads", "1")
-                .redirectError(stderr.toFile()).start();
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(
-                    server.getInputStream(), StandardCharsets.UTF_8));
-            String line = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return out.readLine();
-                } catch (IOException e) {
-                    return null;
-                }
-            }).get(60, TimeUnit.SECONDS);
-            Matcher m = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)")
-                    .matcher(String.valueOf(line));
-            assertTrue(m.find(), "first line: " + line + "\nstderr: "
-                    + Files.readString(stderr));
-            URI base = URI.create("http://127.0.0.1:" + m.group(1));
+        try (ServeProcess serve = ServeProcess.start(nn, weights, dir.resolve("serve.err"))) {
+            URI base = serve.base();
             List<double[]> body = new ArrayList<>();
             for (float[] row : rows) {
                 double[] d = new double[row.length];
@@ -266,11 +238,6 @@ class ScaleStageDeployTest {
                     sameBits(predicted[i][j + 1], ((Number) outputs.get(i).get(j)).floatValue(),
                             "serve", i, j);
                 }
-            }
-        } finally {
-            server.destroy();
-            if (!server.waitFor(30, TimeUnit.SECONDS)) {
-                server.destroyForcibly();
             }
         }
     }

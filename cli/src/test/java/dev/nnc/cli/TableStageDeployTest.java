@@ -14,9 +14,7 @@ import dev.nnc.runtime.predict.Predictor;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.model.TrainableModel;
 import dev.nnc.runtime.io.Weights;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.URL;
@@ -24,7 +22,6 @@ import java.net.URLClassLoader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,10 +31,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -245,29 +238,8 @@ class TableStageDeployTest {
 
     @Test
     void serveTakesNullForAMissingValueAndEqualsPredictBitForBit() throws Exception {
-        Path stderr = dir.resolve("serve.err");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = System.getProperty("surefire.test.class.path",
-                System.getProperty("java.class.path"));
-        Process server = new ProcessBuilder(java, "-Dnnc.cache=off", "-cp", cp,
-                "dev.nnc.cli.Main", "serve", nn.toString(), "--weights", weights.toString(),
-                "--port", "0", "--threads", "1")
-                .redirectError(stderr.toFile()).start();
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(
-                    server.getInputStream(), StandardCharsets.UTF_8));
-            String line = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return out.readLine();
-                } catch (IOException e) {
-                    return null;
-                }
-            }).get(60, TimeUnit.SECONDS);
-            Matcher m = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)")
-                    .matcher(String.valueOf(line));
-            assertTrue(m.find(), "first line: " + line + "\nstderr: "
-                    + Files.readString(stderr));
-            URI base = URI.create("http://127.0.0.1:" + m.group(1));
+        try (ServeProcess serve = ServeProcess.start(nn, weights, dir.resolve("serve.err"))) {
+            URI base = serve.base();
             StringBuilder body = new StringBuilder("{\"rows\":[");
             for (int i = 0; i < rows.length; i++) {
                 body.append(i == 0 ? "[" : ",[");
@@ -304,11 +276,6 @@ class TableStageDeployTest {
                     HttpResponse.BodyHandlers.ofString());
             assertTrue(info.body().contains("\"classes\":[\"heron\",\"owl\",\"wren\"]"),
                     info.body());
-        } finally {
-            server.destroy();
-            if (!server.waitFor(30, TimeUnit.SECONDS)) {
-                server.destroyForcibly();
-            }
         }
     }
 

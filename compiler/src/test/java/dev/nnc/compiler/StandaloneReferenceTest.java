@@ -1,6 +1,7 @@
 package dev.nnc.compiler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.compiler.gen.StandaloneGenerator;
@@ -48,7 +49,10 @@ class StandaloneReferenceTest {
     /** The code lines (no comments, no blank lines) between the markers, stripped. */
     private static List<String> referenceCode() throws IOException {
         String text;
-        try (InputStream in = Activations.class.getResourceAsStream("Activations.java")) {
+        // not at its package path, where javac would find it and compile it beside a model class
+        assertNull(Activations.class.getResource("Activations.java"), "source at package path");
+        try (InputStream in = Activations.class.getResourceAsStream(
+                "/META-INF/nnc/reference/dev/nnc/runtime/kernels/Activations.java")) {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         List<String> out = new ArrayList<>();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.runtime.data.CsvReader;
 import dev.nnc.runtime.data.CsvTable;
+import dev.nnc.runtime.data.IsoTime;
 import dev.nnc.runtime.model.Missing;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -22,7 +23,11 @@ class RealDataExamplesTest {
     @Test
     void co2ForecastBeatsNextWeekEqualsThisWeek() {
         CsvTable t = CsvReader.readAny(DIR.resolve("co2.csv"));
-        double[] date = t.column(0);
+        double[] date = new double[t.rowCount()];
+        for (int r = 0; r < date.length; r++) {
+            date[r] = IsoTime.parse(t.text(r, 0));
+        }
+        double testFrom = IsoTime.parse("1996-01-01");
         double[] co2 = t.column(1);
         int gaps = 0;
         for (double v : co2) {
@@ -35,7 +40,7 @@ class RealDataExamplesTest {
         double sum = 0;
         int n = 0;
         for (int r = 8; r < co2.length; r++) {
-            if (date[r] >= 19960101) {
+            if (date[r] >= testFrom) {
                 sse += (co2[r] - co2[r - 1]) * (co2[r] - co2[r - 1]);
                 sum += co2[r];
                 n++;
@@ -44,7 +49,7 @@ class RealDataExamplesTest {
         double mean = sum / n;
         double sst = 0;
         for (int r = 8; r < co2.length; r++) {
-            if (date[r] >= 19960101) {
+            if (date[r] >= testFrom) {
                 sst += (co2[r] - mean) * (co2[r] - mean);
             }
         }

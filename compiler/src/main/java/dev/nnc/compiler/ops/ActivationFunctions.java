@@ -27,7 +27,8 @@ import javax.lang.model.element.Modifier;
  * primitive type and {@code static} methods of primitive parameters.
  */
 public final class ActivationFunctions {
-    private static final String SOURCE = "Activations.java";
+    private static final String SOURCE =
+            "/META-INF/nnc/reference/dev/nnc/runtime/kernels/Activations.java";
     private static final Pattern FIELD = Pattern.compile(
             "^ {4}(?:public |private )?static final (\\w+) (\\w+) = (.+);$");
     private static final Pattern METHOD = Pattern.compile(

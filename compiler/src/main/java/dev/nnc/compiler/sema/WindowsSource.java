@@ -6,6 +6,7 @@ import dev.nnc.compiler.ops.Loss;
 import dev.nnc.compiler.ops.Shape;
 import dev.nnc.runtime.data.CsvReader;
 import dev.nnc.runtime.data.CsvTable;
+import dev.nnc.runtime.data.IsoTime;
 import dev.nnc.runtime.data.DataLoader;
 import dev.nnc.runtime.io.DataException;
 import dev.nnc.runtime.model.DataSource;
@@ -121,6 +122,13 @@ final class WindowsSource extends SourceKind {
                 targets.stream().filter(x -> !used.contains(x)).forEach(used::add);
                 ctx.missing().checkColumns(t.names(), used, true, diags);
             }
+            int tc = time == null ? -1 : t.indexOf(time);
+            if (tc >= 0 && !features.contains(time) && !targets.contains(time)) {
+                boolean dates = t.isText(tc) && IsoTime.parse(t.text(0, tc)) != null;
+                if (!checkBoundKinds(args, dates, time, diags)) {
+                    return src;
+                }
+            }
             DataLoader.prepareSeries(t, DataSource.windows(path.value(), w)
                     .withMissing(ctx.missing().missing()));
         } catch (DataException e) {
@@ -186,9 +194,10 @@ final class WindowsSource extends SourceKind {
         if (v == null) {
             return null;
         }
-        if (!(v instanceof Value.Num n)) {
+        Double date = v instanceof Value.Str str ? IsoTime.parse(str.value()) : null;
+        if (!(v instanceof Value.Num) && date == null) {
             diags.report(Code.ARGUMENT_TYPE, v.span(), "%s is a value of the time column (e.g. "
-                    + "a year), not %s", name, v.describe());
+                    + "a year, or an ISO date \"1990-12-31\"), not %s", name, v.describe());
             return null;
         }
         if (time == null) {
@@ -197,7 +206,32 @@ final class WindowsSource extends SourceKind {
                     + "\"year\")", name);
             return null;
         }
-        return n.value();
+        return date != null ? date : ((Value.Num) v).value();
     }
 
+    /**
+     * Reports a {@code from}/{@code to} whose kind (number or ISO date) is not that of the time
+     * column: {@code dates} tells whether the column holds ISO dates.
+     *
+     * @return whether both fit
+     */
+    private static boolean checkBoundKinds(Map<String, Value> args, boolean dates, String time,
+            Diagnostics diags) {
+        boolean ok = true;
+        for (String name : List.of("from", "to")) {
+            Value v = args.get(name);
+            if (v == null) {
+                continue;
+            }
+            boolean date = v instanceof Value.Str;
+            if (date != dates) {
+                diags.report(Code.ARGUMENT_TYPE, v.span(), "%s is %s but the time column '%s' "
+                        + "holds %s", name, v.describe(), time, dates ? "ISO dates (write "
+                        + name + ": \"1990-12-31\")" : "numbers (write " + name
+                        + ": 1990, say)");
+                ok = false;
+            }
+        }
+        return ok;
+    }
 }

@@ -35,6 +35,7 @@ public final class CsvTable {
     private final int[] lines;
     private final int rows;
     private final Problems problems;
+    private final java.util.BitSet times = new java.util.BitSet();
 
     /** The words of a text column, in order of first appearance; a value's code is its index. */
     static final class Words {
@@ -174,6 +175,55 @@ public final class CsvTable {
         if (best >= 0) {
             requireNumbers(best);
         }
+    }
+
+    /**
+     * Turns text column {@code c} whose values are ISO dates or date-times into a number column
+     * of {@link IsoTime} seconds; nothing for a column that is not text or whose first value is
+     * not a date.
+     *
+     * @return whether the column now holds times
+     * @throws DataException naming file, line, column and value at a value that is not a date
+     *     in a column of dates
+     */
+    public boolean parseTimes(int c) {
+        if (!isText(c)) {
+            return false;
+        }
+        double[] v = new double[rows];
+        for (int r = 0; r < rows; r++) {
+            String s = text(r, c);
+            Double t = s == null ? null : IsoTime.parse(s);
+            if (t == null && s != null && r == 0) {
+                return false;
+            }
+            if (t == null) {
+                if (s == null) {
+                    v[r] = Double.NaN;
+                    continue;
+                }
+                throw new DataException(file + ":" + lines[r] + ": column '" + names.get(c)
+                        + "' (" + (c + 1) + "): '" + s + "' is not an ISO date (yyyy-mm-dd) or "
+                        + "date-time (yyyy-mm-ddThh:mm[:ss]) like the rows before it");
+            }
+            v[r] = t;
+        }
+        problems.words()[c] = null;
+        problems.firstText()[c] = -1;
+        problems.firstTextValue()[c] = null;
+        replaceColumn(c, v);
+        times.set(c);
+        return true;
+    }
+
+    /** Whether column {@code c} holds ISO dates read by {@link #parseTimes} as seconds. */
+    public boolean isTime(int c) {
+        return c >= 0 && times.get(c);
+    }
+
+    /** Value {@code v} of column {@code c} as written: an ISO date for a time column. */
+    public String format(int c, double v) {
+        return isTime(c) ? IsoTime.format(v) : ClassLabels.format(v);
     }
 
     /**

@@ -148,6 +148,22 @@ public final class DataLoader {
     }
 
     /**
+     * The time each row {@link #readFeatures} reads from {@code file} forecasts (see
+     * {@link WindowReader#forecastTimes}), or {@code null} when the model was not trained on a
+     * series with a time column, or the file is read one window per row or lacks that column.
+     */
+    public static List<String> forecastTimes(Path file, DataSource srcOrNull, int inputSize) {
+        if (!(srcOrNull instanceof DataSource.Windows w)) {
+            return null;
+        }
+        CsvTable t = CsvReader.readAny(file);
+        if (t.columnCount() == inputSize) {
+            return null;
+        }
+        return WindowReader.forecastTimes(WindowLoader.prepare(t, w), w.window());
+    }
+
+    /**
      * Reads only the features of the CSV {@code file}, for prediction, matching columns by name
      * when the file's header names the model's features: when {@code featureNames} (the feature
      * columns of the training data, in the order the model takes them) is not empty and the

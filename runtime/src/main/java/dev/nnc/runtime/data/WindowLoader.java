@@ -75,6 +75,10 @@ final class WindowLoader {
             if (c < 0) {
                 continue; // WindowReader names the missing column
             }
+            if (name.equals(win.time()) && !win.features().contains(name)
+                    && !win.targets().contains(name)) {
+                t.parseTimes(c);
+            }
             t.requireNumbers(c, missing.ruleFor(name) != null);
             if (missing.interpolates(name) && t.hasMissing(c)) {
                 double[] v = t.column(c);

@@ -1,7 +1,6 @@
 package dev.nnc.runtime.data;
 
 import dev.nnc.runtime.io.DataException;
-import dev.nnc.runtime.model.ClassLabels;
 import dev.nnc.runtime.model.ModelSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,13 +73,14 @@ public final class WindowReader {
                     + rows + " (the window is longer than the series)");
         }
         if (w.time() != null && count(t, w) == 0) {
-            double[] time = t.column(t.indexOf(w.time()));
+            int tc = t.indexOf(w.time());
+            double[] time = t.column(tc);
             double first = time[w.length() - 1 + w.horizon()];
             double last = time[rows - 1];
             return new Failure(Problem.NO_WINDOWS, null, "no window of " + name + " has its "
-                    + "target's " + w.time() + " in " + range(w) + "; the targets' "
-                    + w.time() + " runs from " + ClassLabels.format(first) + " to "
-                    + ClassLabels.format(last));
+                    + "target's " + w.time() + " in " + range(t, w) + "; the targets' "
+                    + w.time() + " runs from " + t.format(tc, first) + " to "
+                    + t.format(tc, last));
         }
         return null;
     }
@@ -149,6 +149,31 @@ public final class WindowReader {
         return rows;
     }
 
+    /**
+     * The time each row of {@link #featureRows} forecasts: the time column's value at the row
+     * {@code horizon} steps after the window's last, as written (an ISO date for a date column);
+     * past the file's last row the last interval is carried on (a weekly series goes on weekly).
+     * {@code null} when the windows name no time column or {@code t} lacks it, or the series has
+     * fewer than two rows.
+     */
+    public static List<String> forecastTimes(CsvTable t, ModelSpec.Window w) {
+        int c = w.time() == null ? -1 : t.indexOf(w.time());
+        int rows = t.rowCount();
+        int n = rows - w.length() + 1;
+        if (c < 0 || rows < 2 || n < 1) {
+            return null;
+        }
+        double[] time = t.column(c);
+        double step = time[rows - 1] - time[rows - 2];
+        List<String> out = new ArrayList<>(n);
+        for (int s = 0; s < n; s++) {
+            int r = s + w.length() - 1 + w.horizon();
+            double v = r < rows ? time[r] : time[rows - 1] + (r - rows + 1) * step;
+            out.add(t.format(c, v));
+        }
+        return out;
+    }
+
     /** The number of windows of {@code t} whose target is in range. */
     private static int count(CsvTable t, ModelSpec.Window w) {
         int total = t.rowCount() - w.length() - w.horizon() + 1;
@@ -169,15 +194,16 @@ public final class WindowReader {
         return (w.from() == null || v >= w.from()) && (w.to() == null || v <= w.to());
     }
 
-    private static String range(ModelSpec.Window w) {
+    private static String range(CsvTable t, ModelSpec.Window w) {
+        int c = t.indexOf(w.time());
         if (w.from() != null && w.to() != null) {
-            return "[" + ClassLabels.format(w.from()) + ", " + ClassLabels.format(w.to()) + "]";
+            return "[" + t.format(c, w.from()) + ", " + t.format(c, w.to()) + "]";
         }
         if (w.from() != null) {
-            return "[" + ClassLabels.format(w.from()) + ", ...)";
+            return "[" + t.format(c, w.from()) + ", ...)";
         }
         if (w.to() != null) {
-            return "(..., " + ClassLabels.format(w.to()) + "]";
+            return "(..., " + t.format(c, w.to()) + "]";
         }
         return "(..., ...)";
     }
