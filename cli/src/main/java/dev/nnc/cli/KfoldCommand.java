@@ -136,11 +136,15 @@ final class KfoldCommand implements Callable<Integer> {
 
     /**
      * <pre>
-     * Iris: 5 stratified folds of 150 samples
-     * fold  train  test     loss  accuracy  ...
-     * 1       120    30  0.08811    0.9667  ...
+     * LinearMulti: 5 stratified folds of 133 samples
+     * fold  train  test     loss  accuracy  precision_macro  recall_macro  f1_macro
+     * 1       106    27   0.2854         1                1             1         1
      * ...
-     * mean ± sd        0.1 ± 0.02  0.96 ± 0.0149
+     * -------------------------------------------------------------------------------
+     * mean                0.2787    0.9926           0.9933        0.9905    0.9914
+     * sd                 0.03233   0.01656          0.01491        0.0213   0.01931
+     *
+     * accuracy 0.9926 ± 0.01656 (mean ± sample sd over 5 folds)
      * </pre>
      */
     private static String text(TrainableModel model, int samples, CrossValidation.Result r) {
@@ -160,13 +164,19 @@ final class KfoldCommand implements Callable<Integer> {
             t.row(row.toArray());
         }
         t.rule();
-        List<Object> summary = new ArrayList<>(List.of("mean ± sd", "", ""));
-        for (String m : r.measures()) {
-            summary.add(Fmt.metric(r.mean().get(m)) + " ± " + Fmt.metric(r.sd().get(m)));
+        for (String what : List.of("mean", "sd")) {
+            List<Object> row = new ArrayList<>(List.of(what, "", ""));
+            for (String m : r.measures()) {
+                row.add(Fmt.metric((what.equals("mean") ? r.mean() : r.sd()).get(m)));
+            }
+            t.row(row.toArray());
         }
-        t.row(summary.toArray());
+        String key = r.measures().contains("accuracy") ? "accuracy"
+                : r.measures().contains("r2") ? "r2" : "loss";
         return model.name() + ": " + r.runs().size() + " " + r.folds().id() + " folds of "
-                + samples + " samples\n" + t;
+                + samples + " samples\n" + t + "\n" + key + " " + Fmt.metric(r.mean().get(key))
+                + " ± " + Fmt.metric(r.sd().get(key)) + " (mean ± sample sd over "
+                + r.runs().size() + " folds)\n";
     }
 
     private ParameterException usage(String option, String why) {

@@ -231,6 +231,14 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", model.name());
         json.putAll(r.metrics());
+        float[] classWeights = model.classWeights();
+        if (classWeights != null) {
+            List<Double> cw = new java.util.ArrayList<>();
+            for (float w : classWeights) {
+                cw.add((double) w);
+            }
+            json.put("class_weights", cw);
+        }
         json.put("threads", threads);
         json.put("weights", diverged ? null : weights.toString());
         output.print(io, () -> json, () -> table(r.metrics()));
@@ -249,7 +257,6 @@ final class TrainCommand implements Callable<Integer> {
         ModelSpec.TrainSpec ts = epochs != null ? model.spec().train().withEpochs(epochs)
                 : model.spec().train();
         meta.put(Reports.RUN, Reports.runRecord(r, threads, ts));
-        float[] classWeights = model.classWeights();
         if (classWeights != null) {
             meta.put(ClassWeights.METADATA, ClassWeights.format(classWeights));
         }

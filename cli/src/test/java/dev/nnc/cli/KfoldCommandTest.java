@@ -65,7 +65,10 @@ class KfoldCommandTest {
         assertEquals(List.of("fold", "train", "test", "loss", "accuracy", "precision_macro",
                 "recall_macro", "f1_macro"), List.of(text.out().lines().skip(1).findFirst()
                         .orElseThrow().trim().split("\\s+")), text.all());
-        assertTrue(text.out().contains("\nmean ± sd "), text.all());
+        assertTrue(text.out().contains("\nmean "), text.all());
+        assertTrue(text.out().contains("\nsd "), text.all());
+        assertTrue(text.out().matches("(?s).*\naccuracy \\S+ ± \\S+ \\(mean ± sample sd over 4 "
+                + "folds\\)\n"), text.all());
         assertTrue(text.err().contains("fold 4 of 4: 39 training samples, 13 test samples"),
                 text.all());
 
