@@ -125,6 +125,45 @@ class ClassWeightsTest {
         assertEquals(1.0 / 12, m.grads()[1], 1e-6);
     }
 
+    /**
+     * The training loop's losses agree with the model's: with a rate too small to move a
+     * parameter (1e-30), an epoch's training loss (its batches' weighted means of 3, 3 and 1
+     * samples, averaged by their weights) and the validation loss are the evaluated weighted
+     * means of their data. Averaging the batches by their sizes instead would be off by ~5 %.
+     */
+    @Test
+    void theTrainingLoopAveragesBatchesByTheirWeights() {
+        TrainableModel m = Models.load("model L {\n input [2]\n dense(3) -> softmax\n"
+                + " loss cross_entropy\n optimizer sgd(lr: 0.1)\n"
+                + " train { epochs: 1, batch: 3, shuffle: false, class_weights: [4, 1, 0.25] }\n"
+                + "}\n");
+        m.initParams(new Rng(9));
+        double[][] x = new double[7][];
+        double[][] y = new double[7][];
+        double[][] vx = {{0.3, -1}, {1, 1}, {-0.4, 0.2}};
+        double[][] vy = {{0, 0, 1}, {1, 0, 0}, {0, 1, 0}};
+        int[] classes = {0, 0, 0, 1, 2, 2, 1};
+        for (int i = 0; i < 7; i++) {
+            x[i] = new double[] {Math.sin(i), Math.cos(2 * i)};
+            y[i] = new double[3];
+            y[i][classes[i]] = 1;
+        }
+        Dataset train = Dataset.of(x, y);
+        Dataset val = Dataset.of(vx, vy);
+        var report = new dev.nnc.runtime.train.TrainingLoop(m, new dev.nnc.runtime.optim.Sgd(
+                1e-30), m.spec().train(), new Rng(1)).train(train, val);
+        Map<String, Double> epoch = report.history().get(0).metrics();
+        float[] w = {4f, 1f, 0.25f};
+        assertArrayEquals(w, m.classWeights(), 0f);
+        double trainLoss = m.evaluate(train.x(), train.y(), 7, null)
+                / ModelSpec.ClassWeighting.total(w, train.y(), 7, 3);
+        double valLoss = m.evaluate(val.x(), val.y(), 3, null)
+                / ModelSpec.ClassWeighting.total(w, val.y(), 3, 3);
+        assertEquals(trainLoss, epoch.get("train_loss"), 1e-6 * trainLoss);
+        assertEquals(trainLoss, epoch.get("loss"), 1e-6 * trainLoss);
+        assertEquals(valLoss, epoch.get("val_loss"), 1e-6 * valLoss);
+    }
+
     @Test
     void weightsThatDoNotFitAreRefused() {
         TrainableModel ce = Models.load("model R {\n input [2]\n dense(3) -> softmax\n"
