@@ -8,11 +8,13 @@ import dev.nnc.compiler.diag.SourceFile;
 import dev.nnc.runtime.model.Augmentation;
 import dev.nnc.runtime.model.Rng;
 import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.train.Checkpoint;
 import dev.nnc.runtime.train.Training;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The data block's {@code augment:} in training: the same seed gives the same weights bit for
@@ -44,8 +46,8 @@ class AugmentTrainingTest {
             AUGMENT    }
             }
             """;
-    private static final String AUGMENT =
-            "        augment: [rotate(10), zoom(0.8, 1.2), shift(2), flip(horizontal), noise(0.3)]\n";
+    private static final String AUGMENT = "        augment: [rotate(10), zoom(0.8, 1.2), "
+            + "shift(2), flip(horizontal), noise(0.3)]\n";
 
     private static TrainableModel model(boolean augment, String normalize) {
         Path nn = SUBSET.resolve("augment.nn");
@@ -78,6 +80,18 @@ class AugmentTrainingTest {
         assertFalse(Arrays.equals(one, train(model(true, "zscore"), 1, 4)), "seed 4 = seed 3");
         assertFalse(Arrays.equals(one, train(model(false, "zscore"), 1, 3)),
                 "the augmentation changed nothing");
+    }
+
+    @Test
+    void aResumedRunDrawsWhatTheUninterruptedRunDrew(@TempDir Path dir) {
+        float[] whole = train(model(true, "minmax"), 1, 5);
+        Path ckpt = dir.resolve("a.ckpt");
+        Training.run(model(true, "minmax"), SUBSET, Training.Options.defaults().withSeed(5L)
+                .withEpochs(2).withCheckpoints(new Training.Checkpoints(1, ckpt, null)));
+        TrainableModel resumed = model(true, "minmax");
+        Training.run(resumed, SUBSET, Training.Options.defaults().withCheckpoints(
+                new Training.Checkpoints(1, dir.resolve("b.ckpt"), Checkpoint.read(ckpt))));
+        assertArrayEquals(whole, resumed.params());
     }
 
     @Test
