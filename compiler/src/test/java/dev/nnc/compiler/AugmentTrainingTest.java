@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.nnc.compiler.diag.SourceFile;
+import dev.nnc.compiler.gen.OnnxExporter;
+import dev.nnc.compiler.gen.StandaloneGenerator;
 import dev.nnc.runtime.model.Augmentation;
 import dev.nnc.runtime.model.Rng;
 import dev.nnc.runtime.model.TrainableModel;
@@ -19,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The data block's {@code augment:} in training: the same seed gives the same weights bit for
  * bit whatever the thread count, the transforms change training and nothing else (measurements,
- * evaluation and the model's gradient see the samples as they are).
+ * evaluation, the deployment forms and the model's gradient see the samples as they are).
  */
 class AugmentTrainingTest {
     /** 50 training and 20 test samples of Fashion-MNIST; see the README there. */
@@ -49,13 +51,17 @@ class AugmentTrainingTest {
     private static final String AUGMENT = "        augment: [rotate(10), zoom(0.8, 1.2), "
             + "shift(2), flip(horizontal), noise(0.3)]\n";
 
-    private static TrainableModel model(boolean augment, String normalize) {
+    private static Compilation compile(boolean augment, String normalize) {
         Path nn = SUBSET.resolve("augment.nn");
         String src = MODEL.replace("NORM", normalize).replace("AUGMENT", augment ? AUGMENT : "");
         Compilation c = NnCompiler.compile(new SourceFile(nn, "augment.nn", src),
                 NnCompiler.Options.defaults());
         assertFalse(c.hasErrors(), c.renderDiagnostics());
-        return InMemoryJavac.load(c);
+        return c;
+    }
+
+    private static TrainableModel model(boolean augment, String normalize) {
+        return InMemoryJavac.load(compile(augment, normalize));
     }
 
     private static float[] train(TrainableModel m, int threads, long seed) {
@@ -114,6 +120,20 @@ class AugmentTrainingTest {
                 Path.of(train.path()), train);
         assertEquals(onTrain, Training.evaluate(augmented, r.preprocessing(),
                 Path.of(train.path()), train));
+    }
+
+    @Test
+    void theDeploymentFormsAreThoseOfThePlainModel() {
+        Compilation augmented = compile(true, "zscore");
+        TrainableModel m = InMemoryJavac.load(augmented);
+        Training.RunResult r = Training.run(m, SUBSET, Training.Options.defaults());
+        Compilation plain = compile(false, "zscore");
+        float[] p = m.params();
+        assertEquals(StandaloneGenerator.generate(plain.model(), p, r.preprocessing(), "w")
+                .toString(), StandaloneGenerator.generate(augmented.model(), p,
+                        r.preprocessing(), "w").toString());
+        assertEquals(OnnxExporter.export(plain.model(), p, r.preprocessing(), "test"),
+                OnnxExporter.export(augmented.model(), p, r.preprocessing(), "test"));
     }
 
     @Test
