@@ -49,6 +49,7 @@ public final class Augmenter {
     private final long seed;
     private final float[] raw;
     private final float[] moved;
+    private final Rng rng = new Rng(0);
 
     /**
      * @param shape the model's input shape, {@code [channels, height, width]}
@@ -79,7 +80,8 @@ public final class Augmenter {
         for (int i = 0; i < count; i++) {
             System.arraycopy(x, i * n, raw, 0, n);
             features.invert(raw, 1);
-            transform(raw, moved, new Rng(sampleSeed(seed, epoch, order[from + i])));
+            rng.setState(sampleSeed(seed, epoch, order[from + i]));
+            transform(raw, moved, rng);
             features.apply(moved, 1);
             System.arraycopy(moved, 0, x, i * n, n);
         }
@@ -87,8 +89,15 @@ public final class Augmenter {
 
     /** The seed of the draws for training sample {@code sample} in epoch {@code epoch}. */
     static long sampleSeed(long seed, int epoch, int sample) {
-        long s = new Rng(seed + EPOCH_MIX * epoch).nextLong();
-        return new Rng(s + SAMPLE_MIX * sample).nextLong();
+        return mix(mix(seed + EPOCH_MIX * epoch) + SAMPLE_MIX * sample);
+    }
+
+    /** SplitMix64's output function: what {@code new Rng(s).nextLong()} returns. */
+    private static long mix(long s) {
+        long z = s + 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /** Draws this sample's transforms from {@code rng}, and writes {@code src} moved to dst. */

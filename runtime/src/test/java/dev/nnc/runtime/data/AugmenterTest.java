@@ -146,6 +146,13 @@ class AugmenterTest {
     }
 
     @Test
+    void theSampleSeedIsSplitMixOfSeedEpochAndSample() {
+        long s = new Rng(7 + 0x632BE59BD9B4E019L * 3).nextLong();
+        assertEquals(new Rng(s + 0x9E3779B97F4A7C15L * 5).nextLong(),
+                Augmenter.sampleSeed(7, 3, 5));
+    }
+
+    @Test
     void normalizedBatchesAreTransformedAsRead() {
         // A shift of one pixel right or left or none, drawn; zscore-normalized input. The result
         // must be the normalized shift of the raw image, with 0 (raw) moved in.
