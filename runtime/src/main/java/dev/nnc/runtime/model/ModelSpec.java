@@ -45,9 +45,9 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
 
     /**
      * The {@code ensemble { }} block: {@code members} copies of the network, each trained with its
-     * own seed ({@code seed + i} for member i) on the whole training part ({@link Vary#SEEDS}) or
-     * on a bootstrap sample of it ({@link Vary#BOOTSTRAP}), answering together by {@code vote}
-     * (see {@link Ensemble}).
+     * own seed (derived from the model's seed and its index) on the whole training part
+     * ({@link Vary#SEEDS}) or on a bootstrap sample of it ({@link Vary#BOOTSTRAP}), answering
+     * together by {@code vote} (see {@link Ensemble}).
      */
     public record EnsembleSpec(int members, Vary vary, Vote vote) {
         public EnsembleSpec {

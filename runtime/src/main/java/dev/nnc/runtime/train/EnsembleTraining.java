@@ -18,21 +18,27 @@ import java.util.Map;
  * Trains the members of an {@link Ensemble}, one after the other, on data that {@link Training}
  * has loaded, normalized and split.
  *
- * <p>Member i (from 0) runs with seed {@code s + i}, where s is the run's seed: {@code new
- * Rng(s + i)} initializes it and shuffles its batches, as a single network's run does with its
- * seed. With {@code vary: bootstrap} it trains on a bootstrap sample of the training part: as
- * many samples as the part holds, drawn with replacement by {@code new Rng((s + i) ^
+ * <p>Member i (from 0) runs with seed {@code m = s + i · 0x9E3779B97F4A7C15} ({@link
+ * #memberSeed}), where s is the run's seed, so that runs of neighbouring seeds share no member:
+ * {@code new Rng(m)} initializes it and shuffles its batches, as a single network's run does
+ * with its seed; member 0 has the run's seed. With {@code vary: bootstrap} it trains on a bootstrap sample of the training part: as
+ * many samples as the part holds, drawn with replacement by {@code new Rng(m ^
  * BOOTSTRAP_SALT).nextInt(size)}; with {@code vary: seeds} on the whole part. Every member is
  * validated (and stopped early) on the same validation part, and has its own optimizer state.
  *
- * <p>Example: seed 1, three members, bootstrap: members with seeds 1, 2, 3, each on its own draw
- * of the 900 training samples (about 63% of them distinct).
+ * <p>Example: seed 1, three members, bootstrap: three members, each on its own draw of the 900
+ * training samples (about 63% of them distinct).
  */
 final class EnsembleTraining {
     /** Mixed into a member's seed for its bootstrap draw, so that it differs from its init. */
     static final long BOOTSTRAP_SALT = 0x5EED_B007_0000_0002L;
 
     private EnsembleTraining() {
+    }
+
+    /** The seed of member {@code i} of a run with seed {@code seed}. */
+    static long memberSeed(long seed, int i) {
+        return seed + i * 0x9E37_79B9_7F4A_7C15L;
     }
 
     /** Ensembles take no checkpoints: refuses a run that asks for one or resumes from one. */
@@ -79,7 +85,7 @@ final class EnsembleTraining {
         for (int i = 0; i < e.size(); i++) {
             opts.listener().onStatus("training member " + (i + 1) + " of " + e.size());
             TrainableModel m = (TrainableModel) e.member(i);
-            long s = seed + i;
+            long s = memberSeed(seed, i);
             Dataset data = bootstrap ? train.subset(bootstrap(s, train.size()), 0, train.size())
                     : train;
             Rng rng = new Rng(s);
