@@ -21,9 +21,10 @@ import java.util.Map;
  * <p>Member i (from 0) runs with seed {@code m = s + i · 0x9E3779B97F4A7C15} ({@link
  * #memberSeed}), where s is the run's seed, so that runs of neighbouring seeds share no member:
  * {@code new Rng(m)} initializes it and shuffles its batches, as a single network's run does
- * with its seed; member 0 has the run's seed. With {@code vary: bootstrap} it trains on a bootstrap sample of the training part: as
- * many samples as the part holds, drawn with replacement by {@code new Rng(m ^
- * BOOTSTRAP_SALT).nextInt(size)}; with {@code vary: seeds} on the whole part. Every member is
+ * with its seed; member 0 has the run's seed. With {@code vary: bootstrap} it trains on a
+ * bootstrap sample of the training part: as many samples as the part holds, drawn with
+ * replacement by {@code new Rng(m ^ BOOTSTRAP_SALT).nextInt(size)}; with {@code vary: seeds} on
+ * the whole part. Every member is
  * validated (and stopped early) on the same validation part, and has its own optimizer state.
  *
  * <p>Example: seed 1, three members, bootstrap: three members, each on its own draw of the 900

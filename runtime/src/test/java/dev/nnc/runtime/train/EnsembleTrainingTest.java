@@ -111,7 +111,8 @@ class EnsembleTrainingTest {
         Path w = dir.resolve("three.safetensors");
         Weights.save(e, w, Map.of());
         assertEquals(List.of("member0.dense1.W", "member0.dense1.B", "member1.dense1.W",
-                "member1.dense1.B", "member2.dense1.W", "member2.dense1.B"), e.paramTensors().stream().map(p -> p.name()).toList());
+                "member1.dense1.B", "member2.dense1.W", "member2.dense1.B"),
+                e.paramTensors().stream().map(p -> p.name()).toList());
         Ensemble loaded = ensemble(spec);
         Weights.load(loaded, w);
         Dataset d = classes(9, 7);
