@@ -13,6 +13,7 @@ import dev.nnc.runtime.model.Ensemble;
 import dev.nnc.runtime.model.Model;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.train.ClassWeights;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -174,6 +175,10 @@ final class Models {
             throw new CliException(w + ": is a directory, not a weights file");
         }
         Map<String, String> meta = Weights.load(model, w);
+        if (model instanceof TrainableModel tm) {
+            // NOTE: an ensemble's vote is measured unweighted; its members keep none
+            ClassWeights.restore(tm, meta);
+        }
         return Preprocessing.fromMetadata(meta, model);
     }
 

@@ -1,5 +1,6 @@
 package dev.nnc.runtime.train;
 
+import dev.nnc.runtime.data.Augmenter;
 import dev.nnc.runtime.data.Dataset;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.DataException;
@@ -73,7 +74,7 @@ final class EnsembleTraining {
      *     histories of the members one after the other
      */
     static TrainReport train(Ensemble e, Dataset train, Dataset val, ModelSpec.TrainSpec ts,
-            long seed, Training.Options opts, KernelContext kernels) {
+            long seed, Training.Options opts, KernelContext kernels, Preprocessing prep) {
         checkNoCheckpoints(opts.checkpoints());
         ModelSpec spec = e.spec();
         boolean bootstrap = e.settings().vary() == ModelSpec.Vary.BOOTSTRAP;
@@ -91,11 +92,16 @@ final class EnsembleTraining {
                     : train;
             Rng rng = new Rng(s);
             m.initParams(rng);
-            TrainReport r = new TrainingLoop(m, Optimizers.create(spec.optimizer()), ts, rng)
+            TrainingLoop loop = new TrainingLoop(m, Optimizers.create(spec.optimizer()), ts, rng)
                     .listener(opts.listener())
                     .kernels(kernels)
-                    .interruptWhen(opts.interrupt())
-                    .train(data, val);
+                    .interruptWhen(opts.interrupt());
+            if (!spec.data().augment().isNone()) {
+                // each member its own stream of transforms, as a network of its seed would have
+                loop.augment(new Augmenter(spec.data().augment(), m.inputShape(),
+                        prep.features(), s ^ Training.AUGMENT_SALT));
+            }
+            TrainReport r = loop.train(data, val);
             if (r.interrupted() || r.diverged()) {
                 return new TrainReport(r.interrupted() ? 0 : r.epochs(), false, r.diverged(),
                         seconds + r.seconds(), 0, history, train.size(), 0, r.interrupted(),

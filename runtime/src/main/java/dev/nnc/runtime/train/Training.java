@@ -4,6 +4,7 @@ import dev.nnc.runtime.data.DataLoader;
 import dev.nnc.runtime.data.Dataset;
 import dev.nnc.runtime.data.LoadedData;
 import dev.nnc.runtime.data.Normalizer;
+import dev.nnc.runtime.data.Augmenter;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.DataException;
 import dev.nnc.runtime.io.OutputFiles;
@@ -53,7 +54,9 @@ import java.util.function.BooleanSupplier;
  *     takes "the first tenth of the shuffled training data".
  * <li>Initialize with {@code model.initParams(new Rng(seed))}; the same {@code Rng} then shuffles
  *     the batches, so one seed fixes the whole run.
- * <li>Train with a {@link TrainingLoop}; then measure the final model (see {@link
+ * <li>Train with a {@link TrainingLoop}, which transforms the training batches with an
+ *     {@link Augmenter} seeded by {@code seed ^ AUGMENT_SALT} when the data block sets
+ *     {@code augment:}; then measure the final model (see {@link
  *     RunResult#metrics()}).
  * </ol>
  *
@@ -65,6 +68,8 @@ import java.util.function.BooleanSupplier;
 public final class Training {
     /** Mixed into the seed for the validation split, so that it differs from the init stream. */
     public static final long SPLIT_SALT = 0x5EED_5B1D_0000_0001L;
+    /** Mixed into the seed for augmentation, so that its draws differ from the other streams. */
+    public static final long AUGMENT_SALT = 0x5EED_A116_0000_0002L;
     private static final int CHUNK = 256;
 
     private Training() {
@@ -213,9 +218,8 @@ public final class Training {
     }
 
     /**
-     * Trains an ensemble as the other {@code run} trains one network, each member on its own
-     * ({@link EnsembleTraining}); the measures are the vote's, then each member's accuracy (or
-     * r2) on the test, else validation, else training data: {@code member_test_accuracy}, ….
+     * Trains an ensemble as the other {@code run} trains one network, member by member ({@link
+     * EnsembleTraining}); the measures are the vote's, then {@code member_test_accuracy}, ….
      */
     public static RunResult run(Ensemble ensemble, Path baseDir, Options opts) {
         return runModel(ensemble, baseDir, opts);
@@ -281,7 +285,7 @@ public final class Training {
         Dataset val = null;
         int nVal = validationCount(all.size(), ts.validation());
         if (nVal > 0) {
-            int[] idx = identity(all.size());
+            int[] idx = ValidationSplit.identity(all.size());
             new Rng(seed ^ SPLIT_SALT).shuffle(idx, idx.length);
             if (ts.stratify()) {
                 idx = ValidationSplit.stratified(idx, all, nVal);
@@ -307,7 +311,7 @@ public final class Training {
 
         TrainReport report;
         if (model instanceof Ensemble e) {
-            report = EnsembleTraining.train(e, train, val, ts, seed, opts, kernels);
+            report = EnsembleTraining.train(e, train, val, ts, seed, opts, kernels, prep);
         } else {
             TrainableModel tm = (TrainableModel) model;
             Rng rng = new Rng(seed);
@@ -318,6 +322,10 @@ public final class Training {
                     .kernels(kernels)
                     .interruptWhen(opts.interrupt())
                     .stageLastCheckpoint(opts.stage());
+            if (!spec.data().augment().isNone()) {
+                trainer.augment(new Augmenter(spec.data().augment(), model.inputShape(),
+                        prep.features(), seed ^ AUGMENT_SALT));
+            }
             checkpoints(trainer, opts.checkpoints(), seed, prep, train.size());
             report = trainer.train(train, val);
         }
@@ -549,14 +557,6 @@ public final class Training {
         }
     }
 
-    private static int[] identity(int n) {
-        int[] idx = new int[n];
-        for (int i = 0; i < n; i++) {
-            idx[i] = i;
-        }
-        return idx;
-    }
-
     /** The mean loss in the model's units and the other metrics in the labels' own units. */
     record Measure(double loss, Metrics.Accumulator acc) {
     }
@@ -593,6 +593,8 @@ public final class Training {
             }
             acc.add(ob, rb, n);
         }
-        return new Measure(lossSum / d.size(), acc);
+        float[] cw = model instanceof TrainableModel tm ? tm.classWeights() : null;
+        return new Measure(lossSum / ModelSpec.ClassWeighting.total(cw, d.y(), d.size(), out),
+                acc);
     }
 }
