@@ -199,9 +199,9 @@ public final class Conv implements LayerKind {
         int f = s.outShape().dim(0);
         int taps = channels * w.kh() * w.kw();
         String weights = m.constant("W", ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT)),
-                CodeBlock.of("rows(P, $L, $L, $L)", wOff, f, taps));
+                CodeBlock.of("rows($L, $L, $L, $L)", m.params(), wOff, f, taps));
         String bias = bOff < 0 ? "null" : m.constant("B", ArrayTypeName.of(TypeName.FLOAT),
-                CodeBlock.of("bias(P, $L, $L)", bOff, f));
+                CodeBlock.of("bias($L, $L, $L)", m.params(), bOff, f));
         int ph = in.dim(1) + w.pt() + w.pb();
         int pw = in.dim(2) + w.pl() + w.pr();
         String padded = m.instanceField("Padded", ArrayTypeName.of(TypeName.FLOAT),

@@ -180,9 +180,9 @@ public final class Dense implements LayerKind {
         StandaloneMembers c = s.members();
         c.use(ReferenceSource.DENSE);
         String w = c.constant("W", ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT)),
-                CodeBlock.of("rows(P, $L, $L, $L)", z.w(), z.in(), z.out()));
+                CodeBlock.of("rows($L, $L, $L, $L)", c.params(), z.w(), z.in(), z.out()));
         String b = z.b() < 0 ? "null" : c.constant("B", ArrayTypeName.of(TypeName.FLOAT),
-                CodeBlock.of("bias(P, $L, $L)", z.b(), z.out()));
+                CodeBlock.of("bias($L, $L, $L)", c.params(), z.b(), z.out()));
         s.code().addStatement("$L($L, 0, $L, $L, $L, $L, $L, $L, $L)",
                 kernel(s) ? "dense" : "denseRounded", s.in(), z.rows(), z.in(), w, b, z.out(),
                 s.out(), c.scratch(0, z.out()));

@@ -29,9 +29,9 @@ final class RecurrentStandalone {
         StandaloneMembers c = s.members();
         c.use(ReferenceSource.DENSE);
         String rows = c.constant("W" + w, ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT)),
-                CodeBlock.of("rows(P, $L, $L, $L)", w, in, out));
+                CodeBlock.of("rows($L, $L, $L, $L)", c.params(), w, in, out));
         String bias = b < 0 ? "null" : c.constant("B" + b, ArrayTypeName.of(TypeName.FLOAT),
-                CodeBlock.of("bias(P, $L, $L)", b, out));
+                CodeBlock.of("bias($L, $L, $L)", c.params(), b, out));
         s.code().addStatement("dense($L)", Recurrent.args(x, from, to, in, rows, bias, out, z,
                 c.scratch(0, out)));
     }

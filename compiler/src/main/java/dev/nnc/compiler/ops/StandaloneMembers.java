@@ -15,9 +15,14 @@ import com.palantir.javapoet.TypeName;
  */
 public interface StandaloneMembers {
 
+    /** The name of the array of the layer's parameters for {@link #constant}'s initializers. */
+    String params();
+
     /**
      * A private static final field of the class initialized by {@code initializer} (which may
-     * read {@code P}, the parameters); returns its name, unique to the layer and {@code role}.
+     * read the parameters by {@link #params}); returns its name, unique to the layer and
+     * {@code role}. In an ensemble, whose members share the layer methods, the initializer
+     * itself, evaluated in each call.
      */
     String constant(String role, TypeName type, CodeBlock initializer);
 
