@@ -102,6 +102,10 @@ public final class Vocabulary {
         DATA_KEYS.put("scale", "every feature value is divided by it as it is read (1)");
         DATA_KEYS.put("missing", "what to do with missing values: drop, mean, median, mode, "
                 + "interpolate or a number, per column or for all");
+        DATA_KEYS.put("categorical", "feature columns of categories, one-hot encoded with the "
+                + "training file's categories");
+        DATA_KEYS.put("unseen", "a category the training file lacks: error or other (an input "
+                + "of its own)");
     }
 
     private static final Vocabulary STANDARD = new Vocabulary(Registry.standard());
