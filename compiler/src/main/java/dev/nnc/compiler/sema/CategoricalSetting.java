@@ -18,13 +18,16 @@ import java.util.Locale;
  * @param categorical the setting
  * @param span where {@code categorical:}'s value is written, or {@code null}
  * @param unseenSpan where {@code unseen:}'s value is written, or {@code null}
+ * @param broken whether {@code unseen:} was reported wrong (the columns are still checked,
+ *     their inputs not counted)
  */
-record CategoricalSetting(Categorical categorical, Span span, Span unseenSpan) {
+record CategoricalSetting(Categorical categorical, Span span, Span unseenSpan, boolean broken) {
     /** The words of {@code unseen:}. */
     static final List<String> UNSEEN = List.of("error", "other");
 
     /** No setting. */
-    static final CategoricalSetting NONE = new CategoricalSetting(Categorical.NONE, null, null);
+    static final CategoricalSetting NONE = new CategoricalSetting(Categorical.NONE, null, null,
+            false);
 
     /**
      * The setting of the values {@code columns} and {@code unseen} (either {@code null} when not
@@ -32,6 +35,7 @@ record CategoricalSetting(Categorical categorical, Span span, Span unseenSpan) {
      */
     static CategoricalSetting parse(Value columns, Value unseen, Diagnostics diags) {
         Categorical.Unseen u = Categorical.Unseen.ERROR;
+        boolean broken = false;
         if (unseen != null) {
             if (unseen instanceof Value.Word w && UNSEEN.contains(w.name())) {
                 u = Categorical.Unseen.valueOf(w.name().toUpperCase(Locale.ROOT));
@@ -42,7 +46,7 @@ record CategoricalSetting(Categorical categorical, Span span, Span unseenSpan) {
                         + "the training file lacks is an error) or other (it goes to an input of "
                         + "its own), not %s%s", name, unseen instanceof Value.Word w
                         ? Names.suggestion(w.name(), UNSEEN) : "");
-                return null;
+                broken = true;
             }
             if (columns == null) {
                 diags.report(Code.DATA_COLUMN_CHOICE, unseen.span(), "unseen applies to "
@@ -59,7 +63,7 @@ record CategoricalSetting(Categorical categorical, Span span, Span unseenSpan) {
             return null;
         }
         return new CategoricalSetting(new Categorical(new ArrayList<>(names), u), columns.span(),
-                unseen == null ? null : unseen.span());
+                unseen == null ? null : unseen.span(), broken);
     }
 
     /**

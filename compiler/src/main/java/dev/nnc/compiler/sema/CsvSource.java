@@ -126,6 +126,8 @@ final class CsvSource extends SourceKind {
                             .map(header::get).toList(), features, ctx.missing(), diags)) {
                 // the test file is encoded with the training file's categories
                 featureCount = -1;
+            } else if (ctx.categorical().broken()) {
+                featureCount = -1;
             } else {
                 featureCount = oneHotWidth(src, p, pathV, features, ctx);
             }

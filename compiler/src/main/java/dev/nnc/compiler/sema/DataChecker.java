@@ -72,7 +72,7 @@ final class DataChecker {
             }
         }
         categorical = categorical(b, scope, eval);
-        ok &= categorical != null;
+        ok &= categorical != null && !categorical.broken();
         categorical = categorical == null ? CategoricalSetting.NONE : categorical;
         for (Ast.Entry e : b.entries()) {
             if (!KEYS.contains(e.key())) {
