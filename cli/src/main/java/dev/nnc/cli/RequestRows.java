@@ -1,6 +1,7 @@
 package dev.nnc.cli;
 
 import dev.nnc.runtime.data.OneHot;
+import dev.nnc.runtime.model.ClassLabels;
 import java.io.IOException;
 import java.util.Arrays;
 
@@ -396,8 +397,13 @@ final class RequestRows {
         }
         float f;
         if (category) {
-            f = RequestCategories.slot(oneHot, size % width, t.equals("null") ? null
-                    : dev.nnc.runtime.model.ClassLabels.format(JsonNumbers.finite(t, where)), where);
+            String name = null;
+            if (!t.equals("null")) {
+                JsonNumbers.finite(t, where); // refuses what is not a finite JSON number
+                // a number names its category in its short form (2.0 is 2), as in a CSV file
+                name = ClassLabels.format(Double.parseDouble(t));
+            }
+            f = RequestCategories.slot(oneHot, size % width, name, where);
         } else if (t.equals("null")) {
             int column = oneHot == null ? size % width : oneHot.offset(size % width);
             if (fill == null || Float.isNaN(fill[column])) {
