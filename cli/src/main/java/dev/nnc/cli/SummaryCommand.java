@@ -126,6 +126,9 @@ final class SummaryCommand implements Callable<Integer> {
         if (d.test() != null) {
             k.row(d.train() != null ? "" : "data", "test  " + source(d.test()));
         }
+        if (!d.augment().isNone()) {
+            k.row("augment", d.augment().describe() + ", training batches only");
+        }
         String prep = Preprocessing.describe(s, m.input().size(), m.output().size());
         if (!prep.equals("none")) {
             k.row("preprocessing", prep);

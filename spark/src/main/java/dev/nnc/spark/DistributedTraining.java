@@ -136,6 +136,11 @@ final class DistributedTraining {
         TrainableModel model = source.newModel();
         ModelSpec.TrainSpec ts = model.spec().train();
         refuseUnsupported(ts);
+        if (!model.spec().data().augment().isNone()) {
+            throw new IllegalArgumentException("the data block asks for augment: "
+                    + model.spec().data().augment().describe() + ", which distributed training"
+                    + " does not apply yet; remove it, or train with nnc train");
+        }
         TrainingData.Prepared data = TrainingData.prepare(df, features, label, model, scale);
         try {
             JavaRDD<TrainingData.Block> blocks = data.blocks();

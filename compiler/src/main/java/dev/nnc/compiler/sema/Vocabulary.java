@@ -102,6 +102,8 @@ public final class Vocabulary {
         DATA_KEYS.put("scale", "every feature value is divided by it as it is read (1)");
         DATA_KEYS.put("missing", "what to do with missing values: drop, mean, median, mode, "
                 + "interpolate or a number, per column or for all");
+        DATA_KEYS.put("augment", "random transforms of the training images each epoch: rotate, "
+                + "zoom, shift, flip, noise");
     }
 
     private static final Vocabulary STANDARD = new Vocabulary(Registry.standard());

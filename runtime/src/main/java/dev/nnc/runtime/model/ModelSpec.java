@@ -154,17 +154,31 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
      * @param test test data, or {@code null}
      * @param features normalization of the input features
      * @param labels normalization of regression labels (outputs are de-normalized at prediction)
+     * @param augment random transforms of the training images, {@link Augmentation#NONE} for
+     *     none; training batches only
      */
     public record DataSpec(DataSource train, DataSource test, Normalization features,
-            Normalization labels) {
+            Normalization labels, Augmentation augment) {
         public DataSpec {
             Objects.requireNonNull(features, "features");
             Objects.requireNonNull(labels, "labels");
+            Objects.requireNonNull(augment, "augment");
+        }
+
+        /** No augmentation. */
+        public DataSpec(DataSource train, DataSource test, Normalization features,
+                Normalization labels) {
+            this(train, test, features, labels, Augmentation.NONE);
         }
 
         /** No data named: the application supplies it. */
         public static DataSpec none() {
             return new DataSpec(null, null, Normalization.NONE, Normalization.NONE);
+        }
+
+        /** Returns a copy with the augmentation {@code a}. */
+        public DataSpec withAugment(Augmentation a) {
+            return new DataSpec(train, test, features, labels, a);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.nnc.runtime.train;
 
+import dev.nnc.runtime.data.Augmenter;
 import dev.nnc.runtime.data.Dataset;
 import dev.nnc.runtime.io.OutputFiles;
 import dev.nnc.runtime.kernels.KernelContext;
@@ -71,6 +72,7 @@ public final class TrainingLoop {
     private BooleanSupplier interrupt;
     private boolean checkpointOnlyIfInterrupted;
     private OutputFiles stageLast;
+    private Augmenter augmenter;
 
     /** A trainer of {@code model} with {@code optimizer} under {@code spec}, shuffling with rng. */
     public TrainingLoop(TrainableModel model, Optimizer optimizer, ModelSpec.TrainSpec spec,
@@ -184,6 +186,15 @@ public final class TrainingLoop {
         return this;
     }
 
+    /**
+     * Transforms every training batch with {@code a} before its step (the data block's
+     * {@code augment:}); measurements, validation included, see the samples as they are.
+     */
+    public TrainingLoop augment(Augmenter a) {
+        this.augmenter = a;
+        return this;
+    }
+
     /** The metric names of accuracy-like measures for this model: accuracy or r2. */
     static String qualityMetric(ModelSpec.Loss loss) {
         return loss.isClassification() ? "accuracy" : "r2";
@@ -267,7 +278,7 @@ public final class TrainingLoop {
         for (int i = 0; i < size; i++) {
             perm[i] = i;
         }
-        boolean direct = batch == size && !spec.shuffle();
+        boolean direct = batch == size && !spec.shuffle() && augmenter == null;
         float[] xb = direct ? train.x() : new float[batch * in];
         float[] yb = direct ? train.y() : new float[batch * out];
         Evaluator eval = new Evaluator(Math.max(batch, MIN_EVAL_CHUNK),
@@ -323,6 +334,9 @@ public final class TrainingLoop {
                 int count = Math.min(batch, size - from);
                 if (!direct) {
                     train.gather(perm, from, count, xb, yb);
+                }
+                if (augmenter != null) {
+                    augmenter.apply(xb, count, perm, from, epoch);
                 }
                 double l = model.trainStep(xb, yb, count);
                 clip(grads, spec);
