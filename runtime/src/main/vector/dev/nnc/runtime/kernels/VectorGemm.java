@@ -106,9 +106,9 @@ final class VectorGemm {
         }
         int kcMax = Math.min(k, KC);
         int ncMax = Math.min(roundUp(n, NR), NC);
-        // B in place when it has one panel of rows to serve and contiguous columns: packing
-        // would copy it to read it once
-        boolean packB = bcs != 1 || m > MR;
+        // B in place when its rows are contiguous and it has one panel of rows to serve (packing
+        // would copy it to read it once) or a block of it fits in L1 (32 KiB) as it is
+        boolean packB = bcs != 1 || m > MR && (long) kcMax * n > 8192;
         float[] bp = packB ? new float[kcMax * ncMax] : null;
         boolean packA = acs != 1;
         float[] ap = new float[(packA ? MC : MR) * kcMax];
@@ -136,7 +136,7 @@ final class VectorGemm {
                             bArr = bp;
                             bOff = jr * kc;
                             bStride = NR;
-                        } else if (nr == NR) {
+                        } else if (nr % L == 0) {
                             bArr = b;
                             bOff = bi + pc * brs + j;
                             bStride = brs;
