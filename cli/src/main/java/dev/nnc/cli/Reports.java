@@ -6,7 +6,7 @@ import dev.nnc.compiler.Compilation;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.Json;
 import dev.nnc.runtime.model.ModelSpec;
-import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.model.Model;
 import dev.nnc.runtime.train.LayerHistograms;
 import dev.nnc.runtime.train.TrainReport;
 import dev.nnc.runtime.train.Training;
@@ -99,6 +99,11 @@ final class Reports {
         s.put("optimizer", Fmt.call(spec.optimizer().name(), spec.optimizer().args()));
         s.put("learning rate", Fmt.sig(History.learningRate(spec.optimizer()), 4));
         s.put("loss", spec.loss().id());
+        if (t.classWeights() != null) {
+            s.put("class weights", t.classWeights().isBalanced() ? "balanced (on the training "
+                    + "split)" : t.classWeights().weights().stream().map(Fmt::literal).toList()
+                    .toString());
+        }
         if (t.validation() > 0) {
             s.put("validation", Fmt.literal(t.validation()));
         }
@@ -124,7 +129,7 @@ final class Reports {
      * Writes the report and returns its page; {@code layers} holds the layers' histograms taken
      * during training, or is {@code null}.
      */
-    static Path write(Compilation c, TrainableModel model, Preprocessing prep, History history,
+    static Path write(Compilation c, Model model, Preprocessing prep, History history,
             Map<String, String> metrics, Map<String, String> settings, Path dir,
             List<String> command, LayerHistograms layers) {
         Report.Output o = Report.write(new Report.Input(c.model(), model, prep, history, metrics,

@@ -40,8 +40,7 @@ final class WithSpec implements TrainableModel {
         ModelSpec s = model.spec();
         ModelSpec.TrainSpec t = s.train();
         if (batch != null) {
-            t = new ModelSpec.TrainSpec(t.epochs(), batch, t.shuffle(), t.stop(), t.validation(),
-                    t.logEvery(), t.schedule(), t.clipNorm(), t.clipValue(), t.earlyStopping());
+            t = t.withBatch(batch);
         }
         ModelSpec.OptimizerSpec o = s.optimizer();
         if (lr != null) {
@@ -49,7 +48,7 @@ final class WithSpec implements TrainableModel {
             args.put("lr", lr);
             o = new ModelSpec.OptimizerSpec(o.name(), args);
         }
-        return new WithSpec(model, new ModelSpec(s.loss(), o, s.seed(), t, s.data()));
+        return new WithSpec(model, s.withTrain(t).withOptimizer(o));
     }
 
     @Override
@@ -140,6 +139,16 @@ final class WithSpec implements TrainableModel {
     @Override
     public double evaluate(float[] x, float[] y, int n, float[] out) {
         return model.evaluate(x, y, n, out);
+    }
+
+    @Override
+    public void setClassWeights(float[] w) {
+        model.setClassWeights(w);
+    }
+
+    @Override
+    public float[] classWeights() {
+        return model.classWeights();
     }
 
     @Override

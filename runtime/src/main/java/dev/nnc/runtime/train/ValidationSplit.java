@@ -7,6 +7,15 @@ final class ValidationSplit {
     private ValidationSplit() {
     }
 
+    /** The indices 0, 1, …, n − 1. */
+    static int[] identity(int n) {
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        return idx;
+    }
+
     /**
      * The shuffled sample order {@code idx} rearranged so that its first {@code nVal} samples
      * hold each class in its share of {@code d} (largest remainders get the samples left over
@@ -20,16 +29,8 @@ final class ValidationSplit {
         int[] cls = new int[n];
         int classes = k == 1 ? 2 : k;
         int[] count = new int[classes];
-        float[] y = d.y();
         for (int s = 0; s < n; s++) {
-            int c = 0;
-            if (k == 1) {
-                c = y[s] >= 0.5f ? 1 : 0;
-            } else {
-                for (int j = 1; j < k; j++) {
-                    c = y[s * k + j] > y[s * k + c] ? j : c;
-                }
-            }
+            int c = ClassWeights.classOf(d, s);
             cls[s] = c;
             count[c]++;
         }
