@@ -112,6 +112,10 @@ public final class Vocabulary {
                 + "interpolate or a number, per column or for all");
         DATA_KEYS.put("augment", "random transforms of the training images each epoch: rotate, "
                 + "zoom, shift, flip, noise");
+        DATA_KEYS.put("categorical", "feature columns of categories, one-hot encoded with the "
+                + "training file's categories");
+        DATA_KEYS.put("unseen", "a category the training file lacks: error or other (an input "
+                + "of its own)");
     }
 
     private static final Vocabulary STANDARD = new Vocabulary(Registry.standard());
