@@ -56,8 +56,10 @@ class GeneratedSourceShapeTest {
             Compilation c = NnCompiler.compile(f, new NnCompiler.Options(base, "", true));
             assertFalse(c.hasErrors(), f + ": " + c.renderDiagnostics());
             ModelIR m = c.model();
-            String standalone = StandaloneGenerator.generate(m, new float[m.paramCount()],
-                    new float[m.bufferCount()], Preprocessing.identity(m.input().size(),
+            int members = m.spec().ensemble() == null ? 1 : m.spec().ensemble().members();
+            String standalone = StandaloneGenerator.generate(m,
+                    new float[m.paramCount() * members], new float[m.bufferCount() * members],
+                    Preprocessing.identity(m.input().size(),
                             m.output().size()), "weights.safetensors").toString();
             check(f + " (model class)", c.javaSource(), MAX_LINE, problems);
             check(f + " (standalone class)", standalone, Integer.MAX_VALUE, problems);

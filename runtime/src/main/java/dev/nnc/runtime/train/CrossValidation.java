@@ -78,7 +78,7 @@ public final class CrossValidation {
      *     {@code accuracy} and, with one class per sample, {@code precision_macro},
      *     {@code recall_macro}, {@code f1_macro} and for two classes {@code roc_auc}; for
      *     regression {@code rmse}, {@code r2}, {@code mae} (in the labels' own units; see
-     *     {@link Training#putMeasures})
+     *     {@link Measures#put})
      */
     public record Result(Folds folds, List<String> measures, List<Fold> runs,
             Map<String, Double> mean, Map<String, Double> sd) {

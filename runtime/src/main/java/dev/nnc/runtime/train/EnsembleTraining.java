@@ -135,7 +135,7 @@ final class EnsembleTraining {
         List<Double> values = new ArrayList<>();
         for (int i = 0; i < e.size(); i++) {
             Model member = e.member(i);
-            Training.Measure me = Training.measure(member, d, rawY, prep, loss);
+            Measures.Measure me = Measures.measure(member, d, rawY, prep, loss);
             values.add(loss.isClassification() ? me.acc().accuracy() : me.acc().r2());
         }
         m.put("member_" + name + (loss.isClassification() ? "_accuracy" : "_r2"), values);

@@ -71,7 +71,6 @@ public final class Training {
     public static final long SPLIT_SALT = 0x5EED_5B1D_0000_0001L;
     /** Mixed into the seed for augmentation, so that its draws differ from the other streams. */
     public static final long AUGMENT_SALT = 0x5EED_A116_0000_0002L;
-    private static final int CHUNK = 256;
 
     private Training() {
     }
@@ -196,7 +195,7 @@ public final class Training {
      *     {@code seed}; then for classifiers {@code train_accuracy}, for regression
      *     {@code train_mse} and {@code train_r2} (in the labels' own units); with validation data
      *     {@code val_loss} and {@code val_accuracy} or {@code val_r2}; with test data
-     *     {@code test_loss} and the test data's full measures (see {@link #putMeasures}); without
+     *     {@code test_loss} and the test data's full measures (see {@link Measures#put}); without
      *     test data the training data's full measures join {@code train_accuracy} or
      *     {@code train_mse} and {@code train_r2} instead
      */
@@ -336,8 +335,8 @@ public final class Training {
 
         opts.listener().onStatus("measuring the final model");
         Map<String, Object> m = new LinkedHashMap<>();
-        Measure trainM = measure(model, train, trainRawY, prep, loss);
-        m.put("final_loss", trainM.loss);
+        Measures.Measure trainM = Measures.measure(model, train, trainRawY, prep, loss);
+        m.put("final_loss", trainM.loss());
         m.put("epochs_run", report.epochs());
         m.put("train_seconds", report.seconds());
         m.put("samples_per_s", report.samplesPerSecond());
@@ -347,21 +346,21 @@ public final class Training {
         boolean testData = opts.test() != null
                 || opts.train() == null && spec.data().test() != null;
         if (loss.isClassification()) {
-            m.put("train_accuracy", trainM.acc.accuracy());
+            m.put("train_accuracy", trainM.acc().accuracy());
         } else {
-            m.put("train_mse", trainM.acc.mse());
-            m.put("train_r2", trainM.acc.r2());
+            m.put("train_mse", trainM.acc().mse());
+            m.put("train_r2", trainM.acc().r2());
         }
         if (!testData) {
-            putMeasures(m, "train_", trainM.acc, prep.classes(), Set.of("accuracy", "mse", "r2"));
+            Measures.put(m, "train_", trainM.acc(), prep.classes(), Set.of("accuracy", "mse", "r2"));
         }
         if (val != null) {
-            Measure valM = measure(model, val, valRawY, prep, loss);
-            m.put("val_loss", valM.loss);
+            Measures.Measure valM = Measures.measure(model, val, valRawY, prep, loss);
+            m.put("val_loss", valM.loss());
             if (loss.isClassification()) {
-                m.put("val_accuracy", valM.acc.accuracy());
+                m.put("val_accuracy", valM.acc().accuracy());
             } else {
-                m.put("val_r2", valM.acc.r2());
+                m.put("val_r2", valM.acc().r2());
             }
         }
         Dataset test = null;
@@ -378,9 +377,9 @@ public final class Training {
             checkShape(model, test, "test");
             testRawY = test.y().clone();
             normalize(test, prep);
-            Measure t = measure(model, test, testRawY, prep, loss);
-            m.put("test_loss", t.loss);
-            putMeasures(m, "test_", t.acc, prep.classes(), Set.of());
+            Measures.Measure t = Measures.measure(model, test, testRawY, prep, loss);
+            m.put("test_loss", t.loss());
+            Measures.put(m, "test_", t.acc(), prep.classes(), Set.of());
         }
         if (model instanceof Ensemble e) {
             EnsembleTraining.putMembers(m, e, prep, loss, Arrays.asList(test, val, train),
@@ -397,7 +396,7 @@ public final class Training {
      * normalized with the saved preprocessing and its class labels.
      *
      * @return {@code samples} and {@code loss}, then the full measures (see
-     *     {@link #putMeasures}) without a prefix
+     *     {@link Measures#put}) without a prefix
      */
     public static Map<String, Object> evaluate(Model model, Preprocessing prep, Path csv,
             DataSource src) {
@@ -415,11 +414,11 @@ public final class Training {
                 prep.classes(), prep.oneHot()).dataset();
         float[] rawY = d.y().clone();
         normalize(d, prep);
-        Measure me = measure(model, d, rawY, prep, loss);
+        Measures.Measure me = Measures.measure(model, d, rawY, prep, loss);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("samples", d.size());
-        m.put("loss", me.loss);
-        putMeasures(m, "", me.acc, prep.classes(), Set.of());
+        m.put("loss", me.loss());
+        Measures.put(m, "", me.acc(), prep.classes(), Set.of());
         return m;
     }
 
@@ -470,53 +469,6 @@ public final class Training {
         }
     }
 
-    /**
-     * Puts the full measures of {@code acc} under {@code prefix}, leaving out those named in
-     * {@code skip} (already there). For regression {@code mse}, {@code rmse}, {@code r2},
-     * {@code mae}, {@code mape} (in percent; see {@link Metrics#mape}), in the labels' own units.
-     * For a classifier {@code accuracy}; for a single-label one also {@code precision_macro},
-     * {@code recall_macro}, {@code f1_macro}, {@code precision_weighted},
-     * {@code recall_weighted}, {@code f1_weighted} (see {@link Confusion}), {@code roc_auc} for
-     * two classes (see {@link Metrics#rocAuc}; scored on the positive class, the second), then
-     * two structured values: {@code classes}, a list of one map per class ({@code class},
-     * {@code samples}, {@code predicted}, {@code precision}, {@code recall}, {@code f1}), and
-     * {@code confusion}, a map of {@code classes} (names) and {@code counts} (rows: the true
-     * class; columns: the class given).
-     */
-    static void putMeasures(Map<String, Object> m, String prefix, Metrics.Accumulator acc,
-            ClassLabels labels, Set<String> skip) {
-        Map<String, Object> all = new LinkedHashMap<>();
-        Confusion c = acc.confusion();
-        if (c == null && acc.loss() != ModelSpec.Loss.MSE) {
-            all.put("accuracy", acc.accuracy());
-        } else if (c == null) {
-            all.put("mse", acc.mse());
-            all.put("rmse", acc.rmse());
-            all.put("r2", acc.r2());
-            all.put("mae", acc.mae());
-            all.put("mape", acc.mape());
-        } else {
-            all.put("accuracy", c.accuracy());
-            all.put("precision_macro", c.macroPrecision());
-            all.put("recall_macro", c.macroRecall());
-            all.put("f1_macro", c.macroF1());
-            all.put("precision_weighted", c.weightedPrecision());
-            all.put("recall_weighted", c.weightedRecall());
-            all.put("f1_weighted", c.weightedF1());
-            if (c.classes() == 2) {
-                all.put("roc_auc", acc.rocAuc());
-            }
-            List<String> names = classNames(labels, c.classes());
-            all.put("classes", c.perClass(names));
-            all.put("confusion", c.toJson(names));
-        }
-        all.forEach((k, v) -> {
-            if (!skip.contains(k)) {
-                m.put(prefix + k, v);
-            }
-        });
-    }
-
     /** The names of a classifier's outputs: its class labels as the data writes them, or 0, 1… */
     public static List<String> classNames(ClassLabels labels, int k) {
         List<String> l = new ArrayList<>();
@@ -559,46 +511,5 @@ public final class Training {
                     + d.outputSize() + " outputs per sample, model " + model.name() + " has "
                     + model.inputSize() + " and " + model.outputSize());
         }
-    }
-
-    /** The mean loss in the model's units and the other metrics in the labels' own units. */
-    record Measure(double loss, Metrics.Accumulator acc) {
-    }
-
-    /**
-     * Runs {@code model} over normalized {@code d}; the loss compares with the normalized labels,
-     * the accumulator compares de-normalized outputs with {@code rawY}.
-     */
-    static Measure measure(Model model, Dataset d, float[] rawY, Preprocessing prep,
-            ModelSpec.Loss loss) {
-        int in = d.inputSize();
-        int out = d.outputSize();
-        int chunk = Math.max(1, Math.min(CHUNK, d.size()));
-        float[] xb = new float[chunk * in];
-        float[] yb = new float[chunk * out];
-        float[] rb = new float[chunk * out];
-        float[] ob = new float[chunk * out];
-        Metrics.Accumulator acc = new Metrics.Accumulator(loss, out,
-                Metrics.steps(model.outputShape())).keepScores();
-        double lossSum = 0;
-        for (int from = 0; from < d.size(); from += chunk) {
-            int n = Math.min(chunk, d.size() - from);
-            System.arraycopy(d.x(), from * in, xb, 0, n * in);
-            System.arraycopy(d.y(), from * out, yb, 0, n * out);
-            System.arraycopy(rawY, from * out, rb, 0, n * out);
-            if (model instanceof TrainableModel tm) {
-                lossSum += tm.evaluate(xb, yb, n, ob);
-            } else {
-                model.predict(xb, n, ob);
-                lossSum += Metrics.loss(ob, yb, n, out, loss);
-            }
-            if (loss == ModelSpec.Loss.MSE) {
-                prep.labels().invert(ob, n);
-            }
-            acc.add(ob, rb, n);
-        }
-        float[] cw = model instanceof TrainableModel tm ? tm.classWeights() : null;
-        return new Measure(lossSum / ModelSpec.ClassWeighting.total(cw, d.y(), d.size(), out),
-                acc);
     }
 }
