@@ -150,6 +150,10 @@ final class SummaryCommand implements Callable<Integer> {
             parts.add("validation " + Fmt.literal(t.validation())
                     + (t.stratify() ? " stratified" : ""));
         }
+        if (t.classWeights() != null) {
+            parts.add("class weights " + (t.classWeights().isBalanced() ? "balanced"
+                    : t.classWeights().weights().stream().map(Fmt::literal).toList()));
+        }
         if (t.stop() != null) {
             parts.add("stop when " + t.stop());
         }

@@ -232,6 +232,13 @@ final class DistributedTraining {
                     + " reads per-epoch metrics that distributed training does not measure yet;"
                     + " remove it, or train with nnc train");
         }
+        if (ts.classWeights() != null) {
+            // NOTE: a weighted mean's divisor is the weights of the whole batch, which the
+            // partitions' shares of a step do not know; the losses would disagree with nnc train.
+            throw new IllegalArgumentException("the train block sets class_weights, which "
+                    + "distributed training does not apply yet; remove it, or train with nnc "
+                    + "train");
+        }
     }
 
     /** A 64-bit mix of several numbers (SplitMix64's finalizer over each in turn). */

@@ -576,6 +576,8 @@ public final class Training {
             }
             acc.add(ob, rb, n);
         }
-        return new Measure(lossSum / d.size(), acc);
+        float[] cw = model instanceof TrainableModel tm ? tm.classWeights() : null;
+        return new Measure(lossSum / ModelSpec.ClassWeighting.total(cw, d.y(), d.size(), out),
+                acc);
     }
 }

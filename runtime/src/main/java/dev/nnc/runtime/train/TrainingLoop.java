@@ -292,6 +292,11 @@ public final class TrainingLoop {
                 Math.max(trainSize, validation == null ? 0 : validation.size()), in, out);
         float[] params = model.params();
         float[] grads = model.grads();
+        if (spec.classWeights() != null) {
+            // NOTE: balanced weights count the training split only, never the validation data.
+            model.setClassWeights(ClassWeights.of(spec.classWeights(), train));
+        }
+        float[] cw = model.classWeights();
 
         listener.onData(train, validation);
         listener.onStart(new TrainInfo(model.name(), params.length, epochs, size,
@@ -335,6 +340,7 @@ public final class TrainingLoop {
             }
             double rate = optimizer.learningRate();
             double lossSum = 0;
+            double weightSum = 0;
             long batchStart = System.nanoTime();
             for (int b = 0; b < batches; b++) {
                 int from = b * batch;
@@ -353,7 +359,10 @@ public final class TrainingLoop {
                 double l = model.trainStep(xb, yb, count);
                 clip(grads, spec);
                 optimizer.step(params, grads);
-                lossSum += l * count;
+                // a batch's loss is its weighted mean: the epoch's is their mean by weight
+                double w = ModelSpec.ClassWeighting.total(cw, yb, count, out);
+                lossSum += l * w;
+                weightSum += w;
                 listener.onBatch(epoch, b, batches, l);
                 if (interrupt != null && interrupt.getAsBoolean() && b < batches - 1) {
                     interrupted = true;
@@ -371,7 +380,7 @@ public final class TrainingLoop {
             batchNanos += System.nanoTime() - batchStart;
 
             Map<String, Double> m = new LinkedHashMap<>();
-            double trainLoss = lossSum / size;
+            double trainLoss = lossSum / weightSum;
             m.put("train_loss", trainLoss);
             m.put("lr", rate);
             // NOTE: an initial loss of 0 (or NaN, from a checkpoint of an older version) leaves
@@ -546,7 +555,7 @@ public final class TrainingLoop {
                 System.arraycopy(d.y(), from * out, yb, 0, count * out);
                 sum += model.evaluate(xb, yb, count, ob);
             }
-            return sum / n;
+            return sum / ModelSpec.ClassWeighting.total(model.classWeights(), d.y(), n, out);
         }
 
         void measure(Dataset d, String prefix, Map<String, Double> m) {
@@ -568,7 +577,8 @@ public final class TrainingLoop {
                     acc.add(ob, yb, count);
                 }
             }
-            m.put(prefix + "loss", lossSum / n);
+            m.put(prefix + "loss", lossSum
+                    / ModelSpec.ClassWeighting.total(model.classWeights(), d.y(), n, out));
             if (loss.isClassification()) {
                 m.put(prefix + "accuracy", acc.accuracy());
             } else {
