@@ -3,6 +3,7 @@ package dev.nnc.compiler;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.compiler.diag.SourceFile;
 import dev.nnc.compiler.gen.OnnxExporter;
@@ -51,9 +52,17 @@ class AugmentTrainingTest {
     private static final String AUGMENT = "        augment: [rotate(10), zoom(0.8, 1.2), "
             + "shift(2), flip(horizontal), noise(0.3)]\n";
 
+    /** The textbook's offline set made on the fly: one transform per view, two copies. */
+    private static final String ONE_OF = "        augment: one_of(rotate(10), zoom(0.8, 1.2), "
+            + "shift(2), flip(horizontal), noise(0.3))\n        augment_copies: 2\n";
+
     private static Compilation compile(boolean augment, String normalize) {
+        return compile(augment ? AUGMENT : "", normalize);
+    }
+
+    private static Compilation compile(String augment, String normalize) {
         Path nn = SUBSET.resolve("augment.nn");
-        String src = MODEL.replace("NORM", normalize).replace("AUGMENT", augment ? AUGMENT : "");
+        String src = MODEL.replace("NORM", normalize).replace("AUGMENT", augment);
         Compilation c = NnCompiler.compile(new SourceFile(nn, "augment.nn", src),
                 NnCompiler.Options.defaults());
         assertFalse(c.hasErrors(), c.renderDiagnostics());
@@ -62,6 +71,10 @@ class AugmentTrainingTest {
 
     private static TrainableModel model(boolean augment, String normalize) {
         return InMemoryJavac.load(compile(augment, normalize));
+    }
+
+    private static TrainableModel oneOf(String normalize) {
+        return InMemoryJavac.load(compile(ONE_OF, normalize));
     }
 
     private static float[] train(TrainableModel m, int threads, long seed) {
@@ -74,6 +87,46 @@ class AugmentTrainingTest {
         assertEquals(new Augmentation(10, 0.8, 1.2, 2, true, false, 0.3),
                 model(true, "none").spec().data().augment());
         assertEquals(Augmentation.NONE, model(false, "none").spec().data().augment());
+        assertEquals(new Augmentation(10, 0.8, 1.2, 2, true, false, 0.3, true, 2),
+                oneOf("none").spec().data().augment());
+    }
+
+    @Test
+    void oneOfWithCopiesIsTheSameWhateverTheThreadCountAndResumesExactly(@TempDir Path dir) {
+        float[] one = train(oneOf("none"), 1, 3);
+        assertArrayEquals(one, train(oneOf("none"), 2, 3));
+        assertFalse(Arrays.equals(one, train(model(true, "zscore"), 1, 3)),
+                "one_of with copies trained as all transforms without");
+        Path ckpt = dir.resolve("a.ckpt");
+        Training.run(oneOf("none"), SUBSET, Training.Options.defaults().withSeed(3L)
+                .withEpochs(2).withCheckpoints(new Training.Checkpoints(1, ckpt, null)));
+        TrainableModel resumed = oneOf("none");
+        Training.run(resumed, SUBSET, Training.Options.defaults().withCheckpoints(
+                new Training.Checkpoints(1, dir.resolve("b.ckpt"), Checkpoint.read(ckpt))));
+        assertArrayEquals(one, resumed.params());
+    }
+
+    @Test
+    void anEpochWithCopiesIsTheirNumberPlusOneTimesTheTrainingSplit() {
+        // 50 samples, validation 0.2: 40 trained on, 3 views each (the sample and 2 copies).
+        Training.RunResult r = Training.run(oneOf("none"), SUBSET, Training.Options.defaults());
+        assertEquals(120, r.report().trainSize());
+        Training.RunResult plain = Training.run(model(false, "none"), SUBSET,
+                Training.Options.defaults());
+        assertEquals(40, plain.report().trainSize());
+    }
+
+    @Test
+    void aBadSettingIsReportedAtItsPlaceInTheFile() {
+        Path nn = SUBSET.resolve("augment.nn");
+        String src = MODEL.replace("NORM", "none").replace("AUGMENT",
+                "        augment: one_of(rotate(10))\n        augment_copies: 2.5\n");
+        Compilation c = NnCompiler.compile(new SourceFile(nn, "augment.nn", src),
+                NnCompiler.Options.defaults());
+        String rendered = c.renderDiagnostics();
+        assertTrue(rendered.contains("augment.nn:18:25"), rendered);
+        assertTrue(rendered.contains("augment_copies must be a whole number in [0, 1000], not "
+                + "2.5"), rendered);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.nnc.examples;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.runtime.train.Training;
@@ -11,11 +12,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * examples/07-deep/augment: the textbook's 16.6 recipe on the first 1,000 Fashion-MNIST training
- * images, plain and with augmentation, for EPOCHS of the 200 epochs the files train (the full
- * runs' figures, over three seeds, are in the files' comments).
+ * images, plain and with augmentation (one transform per view, nine views of each image besides
+ * the image itself, as the book's offline set), for a short run with the same number of training
+ * steps: PLAIN_EPOCHS of plain.nn's 200 epochs and AUGMENTED_EPOCHS of augmented.nn's, whose
+ * epochs are ten times longer. The full runs' figures, over three seeds, are in the files'
+ * comments.
  */
 class AugmentExamplesTest {
-    private static final int EPOCHS = 20;
+    private static final int PLAIN_EPOCHS = 20;
+    private static final int AUGMENTED_EPOCHS = 2;
 
     @BeforeAll
     static void fashionMnist() {
@@ -24,22 +29,23 @@ class AugmentExamplesTest {
     }
 
     @Test
-    void bothLearnAndTheAugmentedModelFitsItsTrainingImagesLess() {
-        Training.Options o = Training.Options.defaults().withEpochs(EPOCHS);
-        Example plain = Example.train("07-deep/augment/plain.nn", o);
-        Example augmented = Example.train("07-deep/augment/augmented.nn", o);
+    void bothLearnAndAnAugmentedEpochIsTheSplitTenTimes() {
+        Example plain = Example.train("07-deep/augment/plain.nn",
+                Training.Options.defaults().withEpochs(PLAIN_EPOCHS));
+        Example augmented = Example.train("07-deep/augment/augmented.nn",
+                Training.Options.defaults().withEpochs(AUGMENTED_EPOCHS));
+        // 900 images trained on (validation 0.1 of 1,000); augment_copies: 9 makes an epoch of
+        // each image and nine views of it.
+        assertEquals(900, plain.result.report().trainSize());
+        assertEquals(9000, augmented.result.report().trainSize());
         double p = plain.metric("test_accuracy");
         double a = augmented.metric("test_accuracy");
-        // NOTE: measured after 20 epochs (nnc train --epochs 20, plain kernels) at the files'
-        // seed 1: plain 0.6398 (train accuracy 0.6833), augmented 0.6189 (train 0.6533); seeds 2
-        // and 3: plain 0.7217, 0.7339 (train 0.8000, 0.8000), augmented 0.6020, 0.6244 (train
-        // 0.6356, 0.6589). The floors leave room for the kernels' summation order.
+        // NOTE: measured (nnc train --epochs N --seed S, plain kernels), test accuracy at seeds
+        // 1/2/3: plain after 20 epochs 0.6398 / 0.7217 / 0.7339, augmented after 2 epochs (the
+        // same 180 steps) 0.6282 / 0.6262 / 0.6567. At this length the augmented model is not
+        // better: the spread of plain (0.094) is larger than any margin, so the test asserts that
+        // both learn, not which is better. The floors leave room for the kernels' summation order.
         assertTrue(p >= 0.60, "plain test accuracy " + p);
         assertTrue(a >= 0.58, "augmented test accuracy " + a);
-        // The training accuracy is measured on the images as they are: the augmented model,
-        // trained on transformed ones, fits them less closely.
-        double pt = plain.metric("train_accuracy");
-        double at = augmented.metric("train_accuracy");
-        assertTrue(at < pt, "train accuracy: augmented " + at + ", plain " + pt);
     }
 }

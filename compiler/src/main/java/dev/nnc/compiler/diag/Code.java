@@ -82,7 +82,10 @@ public enum Code {
     DATA_MISSING_VALUES(509, Severity.ERROR),
     /** csv(features:, ignore:): a column both feature and label, a range running backwards. */
     DATA_COLUMN_CHOICE(510, Severity.ERROR),
-    /** augment: on an input that is not an image, an unknown or repeated transform. */
+    /**
+     * augment: on an input that is not an image, an unknown or repeated transform;
+     * augment_copies without augment.
+     */
     DATA_AUGMENT(511, Severity.ERROR);
 
     private final int number;

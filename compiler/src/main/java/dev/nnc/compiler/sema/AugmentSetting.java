@@ -4,21 +4,26 @@ import dev.nnc.compiler.diag.Code;
 import dev.nnc.compiler.diag.Diagnostics;
 import dev.nnc.compiler.ops.Shape;
 import dev.nnc.runtime.model.Augmentation;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The {@code augment:} setting of the {@code data { }} block as written: one transform or a list
- * of them, checked against the model's input, which must be an image {@code [C,H,W]}.
+ * The {@code augment:} setting of the {@code data { }} block as written: one transform, a list
+ * of them (all on every view), or {@code one_of(...)} of them (one on each view), checked against
+ * the model's input, which must be an image {@code [C,H,W]}; and {@code augment_copies:}.
  *
  * <p>Example: {@code augment: [rotate(10), zoom(0.8, 1.2), shift(2), flip(horizontal),
  * noise(0.3)]} with {@code input [1, 28, 28]} is {@code new Augmentation(10, 0.8, 1.2, 2, true,
- * false, 0.3)}; with {@code input [784]} it is NN0511.
+ * false, 0.3)}; with {@code input [784]} it is NN0511. {@code augment: one_of(rotate(10),
+ * shift(2))} is {@code new Augmentation(10, 1, 1, 2, false, false, 0, true, 0)}.
  */
 final class AugmentSetting {
     /** The transforms, in the order the language documents them. */
     static final List<String> TRANSFORMS = List.of("rotate", "zoom", "shift", "flip", "noise");
+    /** The form that puts one transform on each view. */
+    static final String ONE_OF = "one_of";
     /** The arguments of flip. */
     static final List<String> FLIPS = List.of("horizontal", "vertical", "both");
 
@@ -36,8 +41,25 @@ final class AugmentSetting {
                     + "28] with flatten before the first dense layer", in);
             return null;
         }
-        List<Value> items = v instanceof Value.ListV l ? l.items() : List.of(v);
-        if (items.isEmpty()) {
+        boolean oneOf = v instanceof Value.Call call && call.name().equals(ONE_OF);
+        List<Value> items;
+        boolean ok = true;
+        if (oneOf) {
+            items = new ArrayList<>();
+            for (Value.Arg arg : ((Value.Call) v).args()) {
+                if (arg.name() != null) {
+                    diags.report(Code.UNKNOWN_ARGUMENT, arg.nameSpan(), "one_of takes "
+                            + "transforms, not named arguments, e.g. one_of(rotate(10), "
+                            + "shift(2))");
+                    ok = false;
+                } else {
+                    items.add(arg.value());
+                }
+            }
+        } else {
+            items = v instanceof Value.ListV l ? l.items() : List.of(v);
+        }
+        if (items.isEmpty() && ok) {
             diags.report(Code.DATA_AUGMENT, v.span(), "augment names no transform; e.g. "
                     + "augment: [rotate(10), shift(2)]");
             return null;
@@ -50,7 +72,6 @@ final class AugmentSetting {
         boolean flipV = false;
         double noise = 0;
         Set<String> seen = new HashSet<>();
-        boolean ok = true;
         for (Value item : items) {
             if (!(item instanceof Value.Call c) || !TRANSFORMS.contains(c.name())) {
                 String name = item instanceof Value.Call c ? c.name()
@@ -70,6 +91,14 @@ final class AugmentSetting {
             }
             List<Value> args = arguments(c, c.name().equals("zoom") ? 2 : 1, diags);
             if (args == null) {
+                ok = false;
+                continue;
+            }
+            if (oneOf && isIdentity(c.name(), args)) {
+                diags.report(Code.ARGUMENT_RANGE, c.span(), "%s leaves the image as it is: "
+                        + "the views one_of gives it would be plain copies; e.g. %s",
+                        c.name() + "(" + String.join(", ", args.stream().map(a -> Values.format(
+                                ((Value.Num) a).value())).toList()) + ")", example(c.name()));
                 ok = false;
                 continue;
             }
@@ -145,8 +174,39 @@ final class AugmentSetting {
                 default -> throw new AssertionError(c.name());
             }
         }
-        return ok ? new Augmentation(rotation, zoomMin, zoomMax, shift, flipH, flipV, noise)
-                : null;
+        return ok ? new Augmentation(rotation, zoomMin, zoomMax, shift, flipH, flipV, noise,
+                oneOf, 0) : null;
+    }
+
+    /** True when the transform {@code name} with the numbers {@code args} moves nothing. */
+    private static boolean isIdentity(String name, List<Value> args) {
+        for (Value a : args) {
+            if (!(a instanceof Value.Num n) || n.value() != (name.equals("zoom") ? 1 : 0)) {
+                return false;
+            }
+        }
+        return !name.equals("flip");
+    }
+
+    /**
+     * The {@code augment_copies:} setting: transformed views of each training image per epoch,
+     * besides the image as it is, a whole number in [0, {@value Augmentation#MAX_COPIES}]; or
+     * {@code null} after reporting.
+     */
+    static Integer copies(Value v, Diagnostics diags) {
+        if (!(v instanceof Value.Num n)) {
+            diags.report(Code.ARGUMENT_TYPE, v.span(), "augment_copies is the number of "
+                    + "transformed views of each training image an epoch adds, e.g. 9, not %s",
+                    v.describe());
+            return null;
+        }
+        double d = n.value();
+        if (d != Math.rint(d) || d < 0 || d > Augmentation.MAX_COPIES) {
+            diags.report(Code.ARGUMENT_RANGE, v.span(), "augment_copies must be a whole number "
+                    + "in [0, %d], not %s", Augmentation.MAX_COPIES, Values.format(d));
+            return null;
+        }
+        return (int) d;
     }
 
     /** The {@code n} positional arguments of {@code c}, or {@code null} after reporting. */

@@ -27,7 +27,7 @@ import java.util.Set;
  */
 final class DataChecker {
     static final List<String> KEYS = List.of("train", "test", "normalize",
-            "normalize_labels", "scale", "missing", "augment", "categorical",
+            "normalize_labels", "scale", "missing", "augment", "augment_copies", "categorical",
             "unseen");
     static final List<String> NORMALIZATIONS = List.of("none", "minmax", "zscore");
 
@@ -63,6 +63,8 @@ final class DataChecker {
         ModelSpec.Normalization labels = ModelSpec.Normalization.NONE;
         double scale = 1;
         Augmentation augment = Augmentation.NONE;
+        Integer copies = null;
+        Span copiesSpan = null;
         Set<String> seen = new HashSet<>();
         boolean ok = true;
         // NOTE: missing is read first, so that each source checks its rules' columns.
@@ -135,8 +137,21 @@ final class DataChecker {
                     ok &= a != null;
                     augment = a != null ? a : Augmentation.NONE;
                 }
+                case "augment_copies" -> {
+                    copies = AugmentSetting.copies(v, diags);
+                    ok &= copies != null;
+                    copiesSpan = e.keySpan();
+                }
                 default -> throw new AssertionError(e.key());
             }
+        }
+        if (copiesSpan != null && !seen.contains("augment")) {
+            diags.report(Code.DATA_AUGMENT, copiesSpan, "augment_copies adds transformed views "
+                    + "of the training images, and the data block sets no augment; e.g. "
+                    + "augment: one_of(rotate(10), shift(2))");
+            ok = false;
+        } else if (copies != null && !augment.isNone()) {
+            augment = augment.with(augment.oneOf(), copies);
         }
         if (scale != 1) {
             train = train == null ? null : train.withScale(scale);

@@ -111,7 +111,9 @@ public final class Vocabulary {
         DATA_KEYS.put("missing", "what to do with missing values: drop, mean, median, mode, "
                 + "interpolate or a number, per column or for all");
         DATA_KEYS.put("augment", "random transforms of the training images each epoch: rotate, "
-                + "zoom, shift, flip, noise");
+                + "zoom, shift, flip, noise; a list applies all, one_of(...) one per view");
+        DATA_KEYS.put("augment_copies", "transformed views of each training image an epoch "
+                + "adds to the image as it is (0: the image is replaced by one view)");
         DATA_KEYS.put("categorical", "feature columns of categories, one-hot encoded with the "
                 + "training file's categories");
         DATA_KEYS.put("unseen", "a category the training file lacks: error or other (an input "

@@ -7,7 +7,11 @@ import java.util.Objects;
 /**
  * Applies a data block's {@code augment:} setting to training batches: each sample of each epoch
  * gets its own random flip, zoom, rotation and shift (one resampling of the image), then Gaussian
- * noise. The one definition of every transform; nothing else in nnc moves pixels.
+ * noise; with {@code one_of(...)}, one of the set transforms instead, chosen with equal chances,
+ * its parameters drawn as when all are set (so a flip or a shift view may come out unmoved: a
+ * flip happens with probability 1/2, a shift may draw (0, 0)). With {@code augment_copies: n}
+ * the training loop feeds each sample n + 1 times an epoch; view 0 is left as it is, views 1 to n
+ * are transformed. The one definition of every transform; nothing else in nnc moves pixels.
  *
  * <p>Images are {@code [channels, height, width]}, row-major, the input shape of the model; every
  * channel gets the same transform. The transforms act on the values as read and scaled (before
@@ -27,14 +31,14 @@ import java.util.Objects;
  * <p>Randomness: rotation angle uniform in [−r, r], zoom uniform in [min, max], shifts whole
  * pixels uniform in {−s, …, s} along each axis, each flip with probability 1/2, noise N(0, σ²)
  * independently for every value (not clipped). The draws for a sample come from a generator
- * seeded by (seed, epoch, sample index in the training set) alone, so a run is the same bit for
- * bit whatever the thread count, and a run resumed from a checkpoint draws what the uninterrupted
- * run drew.
+ * seeded by (seed, epoch, view index) alone, the view index being copy × training-set size +
+ * sample index (copy 0 without {@code augment_copies}), so a run is the same bit for bit whatever
+ * the thread count, and a run resumed from a checkpoint draws what the uninterrupted run drew.
  *
  * <p>Example: {@code new Augmenter(new Augmentation(10, 0.8, 1.2, 2, false, false, 0.3),
- * new int[] {1, 28, 28}, normalizer, seed).apply(xb, count, perm, from, epoch)} transforms the
- * {@code count} samples of the batch {@code xb}, which are the training samples
- * {@code perm[from..from+count)}.
+ * new int[] {1, 28, 28}, normalizer, seed).apply(xb, count, perm, from, epoch, size)} transforms
+ * the {@code count} samples of the batch {@code xb}, which are the views
+ * {@code perm[from..from+count)} of a training set of {@code size} samples.
  */
 public final class Augmenter {
     private static final double SNAP = 1e-9;
@@ -50,6 +54,7 @@ public final class Augmenter {
     private final float[] raw;
     private final float[] moved;
     private final Rng rng = new Rng(0);
+    private final Augmentation[] singles;
 
     /**
      * @param shape the model's input shape, {@code [channels, height, width]}
@@ -69,15 +74,29 @@ public final class Augmenter {
         this.seed = seed;
         this.raw = new float[channels * height * width];
         this.moved = new float[raw.length];
+        this.singles = new Augmentation[a.oneOf() ? a.transforms() : 0];
+        for (int k = 0; k < singles.length; k++) {
+            singles[k] = chosen(a, k);
+        }
+    }
+
+    /** How many views of each training sample an epoch holds: {@code copies + 1}. */
+    public int views() {
+        return a.views();
     }
 
     /**
-     * Transforms the {@code count} samples of {@code x} in place; sample i is the training
-     * sample {@code order[from + i]} in epoch {@code epoch} (1-based), which fix its draws.
+     * Transforms the {@code count} samples of {@code x} in place; sample i is the view
+     * {@code v = order[from + i]} in epoch {@code epoch} (1-based), which fix its draws: view
+     * {@code v / size} of training sample {@code v % size} of a training set of {@code size}.
+     * With copies, view 0 is left as it is.
      */
-    public void apply(float[] x, int count, int[] order, int from, int epoch) {
+    public void apply(float[] x, int count, int[] order, int from, int epoch, int size) {
         int n = raw.length;
         for (int i = 0; i < count; i++) {
+            if (a.copies() > 0 && order[from + i] < size) {
+                continue;
+            }
             System.arraycopy(x, i * n, raw, 0, n);
             features.invert(raw, 1);
             rng.setState(sampleSeed(seed, epoch, order[from + i]));
@@ -87,9 +106,9 @@ public final class Augmenter {
         }
     }
 
-    /** The seed of the draws for training sample {@code sample} in epoch {@code epoch}. */
-    static long sampleSeed(long seed, int epoch, int sample) {
-        return mix(mix(seed + EPOCH_MIX * epoch) + SAMPLE_MIX * sample);
+    /** The seed of the draws for view {@code view} in epoch {@code epoch}. */
+    static long sampleSeed(long seed, int epoch, int view) {
+        return mix(mix(seed + EPOCH_MIX * epoch) + SAMPLE_MIX * view);
     }
 
     /** SplitMix64's output function: what {@code new Rng(s).nextLong()} returns. */
@@ -102,22 +121,47 @@ public final class Augmenter {
 
     /** Draws this sample's transforms from {@code rng}, and writes {@code src} moved to dst. */
     void transform(float[] src, float[] dst, Rng rng) {
-        if (a.isGeometric()) {
-            boolean fh = a.flipHorizontal() && rng.nextDouble() < 0.5;
-            boolean fv = a.flipVertical() && rng.nextDouble() < 0.5;
-            double z = a.zoomMin() + rng.nextDouble() * (a.zoomMax() - a.zoomMin());
-            double deg = a.rotation() > 0 ? (2 * rng.nextDouble() - 1) * a.rotation() : 0;
-            int dx = a.shift() > 0 ? rng.nextInt(2 * a.shift() + 1) - a.shift() : 0;
-            int dy = a.shift() > 0 ? rng.nextInt(2 * a.shift() + 1) - a.shift() : 0;
+        Augmentation t = a.oneOf() ? singles[rng.nextInt(singles.length)] : a;
+        if (t.isGeometric()) {
+            boolean fh = t.flipHorizontal() && rng.nextDouble() < 0.5;
+            boolean fv = t.flipVertical() && rng.nextDouble() < 0.5;
+            double z = t.zoomMin() + rng.nextDouble() * (t.zoomMax() - t.zoomMin());
+            double deg = t.rotation() > 0 ? (2 * rng.nextDouble() - 1) * t.rotation() : 0;
+            int dx = t.shift() > 0 ? rng.nextInt(2 * t.shift() + 1) - t.shift() : 0;
+            int dy = t.shift() > 0 ? rng.nextInt(2 * t.shift() + 1) - t.shift() : 0;
             double[] inverse = then(then(then(shift(dx, dy), rotation(deg)), zoom(z)),
                     flip(fh, fv));
             warp(src, dst, channels, height, width, inverse);
         } else {
             System.arraycopy(src, 0, dst, 0, src.length);
         }
-        if (a.noise() > 0) {
-            noise(dst, a.noise(), rng);
+        if (t.noise() > 0) {
+            noise(dst, t.noise(), rng);
         }
+    }
+
+    /**
+     * The {@code k}-th (0-based) transform set in {@code a}, alone, in the order rotate, zoom,
+     * shift, flip, noise.
+     */
+    static Augmentation chosen(Augmentation a, int k) {
+        int i = k;
+        if (a.rotation() > 0 && i-- == 0) {
+            return new Augmentation(a.rotation(), 1, 1, 0, false, false, 0);
+        }
+        if ((a.zoomMin() != 1 || a.zoomMax() != 1) && i-- == 0) {
+            return new Augmentation(0, a.zoomMin(), a.zoomMax(), 0, false, false, 0);
+        }
+        if (a.shift() > 0 && i-- == 0) {
+            return new Augmentation(0, 1, 1, a.shift(), false, false, 0);
+        }
+        if ((a.flipHorizontal() || a.flipVertical()) && i-- == 0) {
+            return new Augmentation(0, 1, 1, 0, a.flipHorizontal(), a.flipVertical(), 0);
+        }
+        if (a.noise() > 0 && i == 0) {
+            return new Augmentation(0, 1, 1, 0, false, false, a.noise());
+        }
+        throw new IllegalArgumentException("no transform " + k + " in " + a.describe());
     }
 
     // NOTE: each transform is the inverse map {m00, m01, m10, m11, tx, ty} of centred

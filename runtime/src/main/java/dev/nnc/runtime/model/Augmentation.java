@@ -4,13 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The data block's {@code augment:} setting: random transforms of the training images, drawn
- * anew for every sample in every epoch. The data package's {@code Augmenter} applies them to
+ * The data block's {@code augment:} and {@code augment_copies:} settings: random transforms of
+ * the training images, drawn anew for every sample in every epoch. The data package's {@code Augmenter} applies them to
  * training batches only; validation, test, {@code nnc eval}, {@code nnc predict} and every
  * deployment form see the images as they are.
  *
  * <p>Example: {@code augment: [rotate(10), zoom(0.8, 1.2), shift(2), noise(0.3)]} is
- * {@code new Augmentation(10, 0.8, 1.2, 2, false, false, 0.3)}.
+ * {@code new Augmentation(10, 0.8, 1.2, 2, false, false, 0.3)}: every sample gets all four,
+ * composed. {@code augment: one_of(rotate(10), zoom(0.8, 1.2), shift(2), noise(0.316))} with
+ * {@code augment_copies: 9} is {@code new Augmentation(10, 0.8, 1.2, 2, false, false, 0.316,
+ * true, 9)}: each epoch sees every training sample as it is and as 9 views, each view moved by
+ * one of the four transforms, drawn with equal chances (the textbook's offline set of 16.6).
  *
  * @param rotation the largest rotation in degrees, each way (0: none), in [0, 180]
  * @param zoomMin the smallest zoom factor (1: none), &gt; 0
@@ -19,13 +23,29 @@ import java.util.List;
  * @param flipHorizontal mirror left to right with probability 1/2
  * @param flipVertical mirror top to bottom with probability 1/2
  * @param noise the standard deviation of the Gaussian noise added to every value (0: none)
+ * @param oneOf each view gets one of the set transforms (flip counts as one), chosen with equal
+ *     chances, instead of all of them
+ * @param copies 0: each epoch sees every training sample once, transformed; n &gt; 0: each epoch
+ *     sees every training sample once as it is and n times transformed, (n + 1) times the
+ *     training set, in one shuffled order
  */
 public record Augmentation(double rotation, double zoomMin, double zoomMax, int shift,
-        boolean flipHorizontal, boolean flipVertical, double noise) {
+        boolean flipHorizontal, boolean flipVertical, double noise, boolean oneOf, int copies) {
     /** No augmentation. */
     public static final Augmentation NONE = new Augmentation(0, 1, 1, 0, false, false, 0);
+    /** The most copies {@code augment_copies:} may ask for. */
+    public static final int MAX_COPIES = 1000;
+
+    /** All the set transforms on every sample, no copies. */
+    public Augmentation(double rotation, double zoomMin, double zoomMax, int shift,
+            boolean flipHorizontal, boolean flipVertical, double noise) {
+        this(rotation, zoomMin, zoomMax, shift, flipHorizontal, flipVertical, noise, false, 0);
+    }
 
     public Augmentation {
+        if (copies < 0 || copies > MAX_COPIES) {
+            throw new IllegalArgumentException("copies not in 0.." + MAX_COPIES + ": " + copies);
+        }
         if (!(rotation >= 0 && rotation <= 180)) {
             throw new IllegalArgumentException("rotation not in [0, 180]: " + rotation);
         }
@@ -43,7 +63,25 @@ public record Augmentation(double rotation, double zoomMin, double zoomMax, int 
 
     /** True when no transform is set. */
     public boolean isNone() {
-        return equals(NONE);
+        return transforms() == 0;
+    }
+
+    /** The number of transforms set (flip in one or both directions counts as one). */
+    public int transforms() {
+        return (rotation > 0 ? 1 : 0) + (zoomMin != 1 || zoomMax != 1 ? 1 : 0)
+                + (shift > 0 ? 1 : 0) + (flipHorizontal || flipVertical ? 1 : 0)
+                + (noise > 0 ? 1 : 0);
+    }
+
+    /** How many times an epoch goes through the training set: {@code copies + 1}. */
+    public int views() {
+        return copies + 1;
+    }
+
+    /** The same transforms with {@code oneOf} and {@code copies} as given. */
+    public Augmentation with(boolean oneOf, int copies) {
+        return new Augmentation(rotation, zoomMin, zoomMax, shift, flipHorizontal, flipVertical,
+                noise, oneOf, copies);
     }
 
     /** True when a transform moves pixels (everything but noise). */
@@ -52,7 +90,10 @@ public record Augmentation(double rotation, double zoomMin, double zoomMax, int 
                 || flipVertical;
     }
 
-    /** The setting as a {@code .nn} file writes it, e.g. {@code [rotate(10), shift(2)]}. */
+    /**
+     * The setting as a {@code .nn} file writes it, e.g. {@code [rotate(10), shift(2)]} or
+     * {@code one_of(rotate(10), shift(2)), 9 copies}.
+     */
     public String describe() {
         List<String> parts = new ArrayList<>();
         if (rotation > 0) {
@@ -75,6 +116,8 @@ public record Augmentation(double rotation, double zoomMin, double zoomMax, int 
         if (noise > 0) {
             parts.add("noise(" + ClassLabels.format(noise) + ")");
         }
-        return "[" + String.join(", ", parts) + "]";
+        String list = oneOf ? "one_of(" + String.join(", ", parts) + ")"
+                : "[" + String.join(", ", parts) + "]";
+        return copies > 0 ? list + ", " + copies + (copies == 1 ? " copy" : " copies") : list;
     }
 }

@@ -223,7 +223,9 @@ public final class Checkpoint {
      * The loop state of a run after an epoch, as the trainer holds it.
      *
      * @param every the checkpoint interval (0: at the end only)
-     * @param perm the sample order the next epoch starts from (its first {@code trainSize})
+     * @param trainSize the samples of the training set
+     * @param perm the sample order the next epoch starts from: {@code trainSize} entries, or
+     *     (n + 1) times that many with {@code augment_copies: n}
      * @param early the early-stopping tracker, or {@code null}
      * @param plateau the plateau schedule's tracker, or {@code null}
      * @param best the restore-best snapshot, or {@code null}
@@ -255,7 +257,7 @@ public final class Checkpoint {
         }
         // NOTE: indices go in as the raw bits of floats: exact for every index below 2^31 - 2^23
         // (none of them is a NaN pattern), where a float value would be exact only below 2^24.
-        float[] perm = new float[loop.trainSize()];
+        float[] perm = new float[loop.perm().length];
         for (int i = 0; i < perm.length; i++) {
             perm[i] = Float.intBitsToFloat(loop.perm()[i]);
         }
@@ -315,10 +317,14 @@ public final class Checkpoint {
      */
     public void restore(TrainableModel model, Optimizer optimizer, Rng rng, int[] perm,
             Schedule.Tracker early, Schedule.Tracker plateau, float[] best) {
-        int size = trainSize();
-        if (perm.length != size) {
-            throw new WeightsException("checkpoint " + file + " was made with " + size
-                    + " training samples, the data now has " + perm.length);
+        int size = perm.length;
+        Tensor saved = contents.tensor(PERM);
+        if (saved != null && saved.data().length != size) {
+            throw new WeightsException("checkpoint " + file + " was made with "
+                    + (saved.data().length == trainSize() ? trainSize() + " training samples, "
+                    + "the data now has " + size : saved.data().length + " samples an epoch ("
+                    + trainSize() + " training samples and augment_copies' views), the run now "
+                    + "has " + size));
         }
         if ((best != null) != (contents.tensor(BEST) != null)
                 || (early != null) != (state.get("early") != null)

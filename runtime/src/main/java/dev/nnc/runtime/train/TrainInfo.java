@@ -8,7 +8,8 @@ import dev.nnc.runtime.model.StopCondition;
  * @param model the model's name
  * @param params number of trainable parameters
  * @param epochs the maximum number of epochs
- * @param trainSize training samples
+ * @param trainSize training samples of an epoch (with {@code augment_copies: n}, n + 1 times
+ *     the training set)
  * @param validationSize validation samples (0 for none)
  * @param batchSize samples per batch (the last batch of an epoch may be smaller)
  * @param batches batches per epoch

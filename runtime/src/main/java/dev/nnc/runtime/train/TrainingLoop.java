@@ -188,7 +188,10 @@ public final class TrainingLoop {
 
     /**
      * Transforms every training batch with {@code a} before its step (the data block's
-     * {@code augment:}); measurements, validation included, see the samples as they are.
+     * {@code augment:}); measurements, validation included, see the samples as they are. With
+     * {@code augment_copies: n} an epoch goes through (n + 1) times the training set in one
+     * shuffled order: entry v of the order is view v / size of training sample v % size, view 0
+     * the sample as it is.
      */
     public TrainingLoop augment(Augmenter a) {
         this.augmenter = a;
@@ -230,8 +233,8 @@ public final class TrainingLoop {
         if (validation != null) {
             checkShape(validation, "validation");
         }
-        int size = train.size();
-        if (size == 0) {
+        int trainSize = train.size();
+        if (trainSize == 0) {
             throw new IllegalArgumentException("no training samples");
         }
         Set<String> needed = new HashSet<>();
@@ -268,6 +271,9 @@ public final class TrainingLoop {
                 ? new float[model.params().length + buffers.length] : null;
         int bestEpoch = 0;
 
+        // NOTE: size counts the samples of an epoch, augment_copies' views included; the loss
+        // of the start and the measurements read the training set itself.
+        int size = trainSize * (augmenter == null ? 1 : augmenter.views());
         int batch = spec.batch() == 0 ? size : Math.min(spec.batch(), size);
         int batches = (size + batch - 1) / batch;
         int epochs = spec.epochs();
@@ -281,8 +287,9 @@ public final class TrainingLoop {
         boolean direct = batch == size && !spec.shuffle() && augmenter == null;
         float[] xb = direct ? train.x() : new float[batch * in];
         float[] yb = direct ? train.y() : new float[batch * out];
+        int[] rows = new int[batch];
         Evaluator eval = new Evaluator(Math.max(batch, MIN_EVAL_CHUNK),
-                Math.max(size, validation == null ? 0 : validation.size()), in, out);
+                Math.max(trainSize, validation == null ? 0 : validation.size()), in, out);
         float[] params = model.params();
         float[] grads = model.grads();
         if (spec.classWeights() != null) {
@@ -316,7 +323,7 @@ public final class TrainingLoop {
             batchNanos = (long) (resume.stepSeconds() * 1e9);
             startLoss = resume.startLoss();
         } else {
-            startLoss = eval.loss(train, Math.min(size, START_LOSS_SAMPLES));
+            startLoss = eval.loss(train, Math.min(trainSize, START_LOSS_SAMPLES));
         }
         EpochSnapshot snapshot = interrupt != null ? new EpochSnapshot(params, buffers) : null;
         while (epoch < epochs && !stopped && !diverged && !interrupted) {
@@ -338,11 +345,16 @@ public final class TrainingLoop {
             for (int b = 0; b < batches; b++) {
                 int from = b * batch;
                 int count = Math.min(batch, size - from);
-                if (!direct) {
+                if (size != trainSize) {
+                    for (int i = 0; i < count; i++) {
+                        rows[i] = perm[from + i] % trainSize;
+                    }
+                    train.gather(rows, 0, count, xb, yb);
+                } else if (!direct) {
                     train.gather(perm, from, count, xb, yb);
                 }
                 if (augmenter != null) {
-                    augmenter.apply(xb, count, perm, from, epoch);
+                    augmenter.apply(xb, count, perm, from, epoch, trainSize);
                 }
                 double l = model.trainStep(xb, yb, count);
                 clip(grads, spec);
@@ -439,7 +451,7 @@ public final class TrainingLoop {
             if (checkpointFile != null && !diverged && !last && checkpointEvery > 0
                     && epoch % checkpointEvery == 0) {
                 Checkpoint.write(checkpointFile, model, optimizer, rng, loop(epoch, stopped,
-                        size, perm, earlyTracker, plateauTracker, best, bestEpoch, start,
+                        trainSize, perm, earlyTracker, plateauTracker, best, bestEpoch, start,
                         batchNanos, samples, history, startLoss), checkpointMetadata);
             }
         }
@@ -447,7 +459,8 @@ public final class TrainingLoop {
                 && (resume == null || epoch > resume.epoch())
                 && (interrupted || !checkpointOnlyIfInterrupted)) {
             OutputFiles.Content c = Checkpoint.content(model, optimizer, rng, loop(epoch, stopped,
-                    size, perm, earlyTracker, plateauTracker, best, bestEpoch, start, batchNanos,
+                    trainSize, perm, earlyTracker, plateauTracker, best, bestEpoch, start,
+                    batchNanos,
                     samples, history, startLoss), checkpointMetadata);
             if (stageLast != null) {
                 stageLast.stage(checkpointFile, c);
@@ -472,11 +485,11 @@ public final class TrainingLoop {
         return report;
     }
 
-    private Checkpoint.Loop loop(int epoch, boolean stopped, int size, int[] perm,
+    private Checkpoint.Loop loop(int epoch, boolean stopped, int trainSize, int[] perm,
             Schedule.Tracker early, Schedule.Tracker plateau, float[] best, int bestEpoch,
             long start, long batchNanos, long samples, List<EpochRecord> history,
             double startLoss) {
-        return new Checkpoint.Loop(epoch, stopped, checkpointEvery, spec.batch(), size, perm,
+        return new Checkpoint.Loop(epoch, stopped, checkpointEvery, spec.batch(), trainSize, perm,
                 early, plateau, best, bestEpoch, (System.nanoTime() - start) * 1e-9,
                 batchNanos * 1e-9, samples, history, startLoss);
     }

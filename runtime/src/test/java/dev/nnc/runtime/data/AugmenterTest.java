@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nnc.runtime.model.Augmentation;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.Rng;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -128,20 +130,20 @@ class AugmenterTest {
         float[] x = batch(4);
         int[] order = {2, 0, 3, 1};
         float[] one = x.clone();
-        new Augmenter(a, new int[] {1, 3, 3}, id, 7).apply(one, 4, order, 0, 1);
+        new Augmenter(a, new int[] {1, 3, 3}, id, 7).apply(one, 4, order, 0, 1, 10);
         float[] again = x.clone();
-        new Augmenter(a, new int[] {1, 3, 3}, id, 7).apply(again, 4, order, 0, 1);
+        new Augmenter(a, new int[] {1, 3, 3}, id, 7).apply(again, 4, order, 0, 1, 10);
         assertArrayEquals(one, again);
         // The same sample at another place of another batch gets the same draws.
         float[] moved = new float[9];
         System.arraycopy(x, 9, moved, 0, 9);
-        new Augmenter(a, new int[] {1, 3, 3}, id, 7).apply(moved, 1, new int[] {5, 0}, 1, 1);
+        new Augmenter(a, new int[] {1, 3, 3}, id, 7).apply(moved, 1, new int[] {5, 0}, 1, 1, 10);
         assertArrayEquals(Arrays.copyOfRange(one, 9, 18), moved);
         float[] epoch2 = x.clone();
-        new Augmenter(a, new int[] {1, 3, 3}, id, 7).apply(epoch2, 4, order, 0, 2);
+        new Augmenter(a, new int[] {1, 3, 3}, id, 7).apply(epoch2, 4, order, 0, 2, 10);
         assertFalse(Arrays.equals(one, epoch2));
         float[] seed8 = x.clone();
-        new Augmenter(a, new int[] {1, 3, 3}, id, 8).apply(seed8, 4, order, 0, 1);
+        new Augmenter(a, new int[] {1, 3, 3}, id, 8).apply(seed8, 4, order, 0, 1, 10);
         assertFalse(Arrays.equals(one, seed8));
     }
 
@@ -161,7 +163,7 @@ class AugmenterTest {
         float[] x = raw.clone();
         z.apply(x, 1);
         Augmentation a = new Augmentation(0, 1, 1, 1, false, false, 0);
-        new Augmenter(a, new int[] {1, 3, 3}, z, 11).apply(x, 1, new int[] {0}, 0, 1);
+        new Augmenter(a, new int[] {1, 3, 3}, z, 11).apply(x, 1, new int[] {0}, 0, 1, 10);
         boolean matched = false;
         for (int dx = -1; dx <= 1; dx++) {
             for (int dy = -1; dy <= 1; dy++) {
@@ -195,5 +197,111 @@ class AugmenterTest {
         assertEquals("[rotate(10), zoom(0.8, 1.2), shift(2), flip(horizontal), noise(0.3)]",
                 new Augmentation(10, 0.8, 1.2, 2, true, false, 0.3).describe());
         assertTrue(Augmentation.NONE.isNone());
+    }
+
+    @Test
+    void oneOfPutsOneTransformOnEachView() {
+        // one_of(shift(1), flip(horizontal), noise(0.01)) on 1 2 3 / 4 5 6 / 7 8 9. A shift view
+        // is one of the nine whole-pixel shifts, e.g. one right: 0 1 2 / 0 4 5 / 0 7 8; a flip
+        // view is the image or its mirror 3 2 1 / 6 5 4 / 9 8 7; a noise view is the image with
+        // every value moved a little. Two transforms on one view (a mirrored shift such as
+        // 0 3 2 / 0 6 5 / 0 9 8, a shifted noisy image) are none of these.
+        Augmentation a = new Augmentation(0, 1, 1, 1, true, false, 0.01, true, 0);
+        assertArrayEquals(new float[] {0, 1, 2, 0, 4, 5, 0, 7, 8},
+                warp(IMAGE, Augmenter.shift(1, 0)));
+        assertArrayEquals(new float[] {3, 2, 1, 6, 5, 4, 9, 8, 7},
+                warp(IMAGE, Augmenter.flip(true, false)));
+        List<float[]> shifts = new ArrayList<>();
+        for (int dx = -1; dx <= 1; dx++) {
+            for (int dy = -1; dy <= 1; dy++) {
+                shifts.add(warp(IMAGE, Augmenter.shift(dx, dy)));
+            }
+        }
+        float[] mirror = warp(IMAGE, Augmenter.flip(true, false));
+        int views = 300;
+        float[] x = new float[views * 9];
+        int[] order = new int[views];
+        for (int i = 0; i < views; i++) {
+            System.arraycopy(IMAGE, 0, x, i * 9, 9);
+            order[i] = i;
+        }
+        new Augmenter(a, new int[] {1, 3, 3}, Normalizer.identity(9), 3)
+                .apply(x, views, order, 0, 1, views);
+        int shifted = 0;
+        int mirrored = 0;
+        int noisy = 0;
+        for (int i = 0; i < views; i++) {
+            float[] v = Arrays.copyOfRange(x, i * 9, i * 9 + 9);
+            boolean isShift = shifts.stream().anyMatch(s -> Arrays.equals(s, v));
+            boolean isMirror = Arrays.equals(mirror, v);
+            boolean isNoise = !Arrays.equals(IMAGE, v);
+            for (int k = 0; k < 9; k++) {
+                isNoise &= Math.abs(v[k] - IMAGE[k]) < 0.1;
+            }
+            assertTrue(isShift || isMirror || isNoise, "view " + i + ": " + Arrays.toString(v));
+            shifted += isShift && !Arrays.equals(IMAGE, v) ? 1 : 0;
+            mirrored += isMirror ? 1 : 0;
+            noisy += isNoise ? 1 : 0;
+        }
+        // A third of the views each, a flip view mirrored half the time: 100, 50, 100 expected.
+        assertTrue(shifted > 60 && mirrored > 25 && noisy > 60,
+                shifted + " shifted, " + mirrored + " mirrored, " + noisy + " noisy");
+    }
+
+    @Test
+    void oneOfPicksAmongTheSetTransformsInTheDocumentedOrder() {
+        Augmentation a = new Augmentation(10, 0.8, 1.2, 2, false, true, 0.3, true, 0);
+        assertEquals(5, a.transforms());
+        assertEquals(new Augmentation(10, 1, 1, 0, false, false, 0), Augmenter.chosen(a, 0));
+        assertEquals(new Augmentation(0, 0.8, 1.2, 0, false, false, 0), Augmenter.chosen(a, 1));
+        assertEquals(new Augmentation(0, 1, 1, 2, false, false, 0), Augmenter.chosen(a, 2));
+        assertEquals(new Augmentation(0, 1, 1, 0, false, true, 0), Augmenter.chosen(a, 3));
+        assertEquals(new Augmentation(0, 1, 1, 0, false, false, 0.3), Augmenter.chosen(a, 4));
+        Augmentation b = new Augmentation(0, 1, 1, 2, false, false, 0.3, true, 0);
+        assertEquals(new Augmentation(0, 1, 1, 0, false, false, 0.3), Augmenter.chosen(b, 1));
+        assertThrows(IllegalArgumentException.class, () -> Augmenter.chosen(b, 2));
+    }
+
+    @Test
+    void withCopiesViewZeroIsTheSampleAsItIsAndEachViewHasItsOwnDraws() {
+        // Three samples, two copies: views 0-2 are the samples as they are; view 3 + s and
+        // view 6 + s are two transformed views of sample s, each its own draws.
+        Augmentation a = new Augmentation(0, 1, 1, 0, false, false, 0.5, false, 2);
+        Normalizer id = Normalizer.identity(9);
+        float[] x = new float[9 * 9];
+        int[] order = {4, 1, 7, 0, 8, 3, 2, 5, 6};
+        for (int i = 0; i < 9; i++) {
+            System.arraycopy(batch(3), (order[i] % 3) * 9, x, i * 9, 9);
+        }
+        float[] in = x.clone();
+        new Augmenter(a, new int[] {1, 3, 3}, id, 5).apply(x, 9, order, 0, 1, 3);
+        for (int i = 0; i < 9; i++) {
+            float[] before = Arrays.copyOfRange(in, i * 9, i * 9 + 9);
+            float[] after = Arrays.copyOfRange(x, i * 9, i * 9 + 9);
+            assertEquals(order[i] < 3, Arrays.equals(before, after), "view " + order[i]);
+        }
+        // Views 3 and 6, the two copies of sample 0, at places 5 and 8 of the order, differ.
+        float[] v3 = Arrays.copyOfRange(x, 5 * 9, 6 * 9);
+        float[] v6 = Arrays.copyOfRange(x, 8 * 9, 9 * 9);
+        assertEquals(3, order[5]);
+        assertEquals(6, order[8]);
+        assertFalse(Arrays.equals(v3, v6));
+        // The same view in another batch gets the same draws.
+        float[] alone = Arrays.copyOfRange(in, 5 * 9, 6 * 9);
+        new Augmenter(a, new int[] {1, 3, 3}, id, 5).apply(alone, 1, new int[] {3}, 0, 1, 3);
+        assertArrayEquals(v3, alone);
+    }
+
+    @Test
+    void describesOneOfAndCopies() {
+        assertEquals("one_of(rotate(10), shift(2)), 9 copies",
+                new Augmentation(10, 1, 1, 2, false, false, 0, true, 9).describe());
+        assertEquals("[noise(0.1)], 1 copy",
+                new Augmentation(0, 1, 1, 0, false, false, 0.1, false, 1).describe());
+        assertTrue(new Augmentation(0, 1, 1, 0, false, false, 0, true, 3).isNone());
+        assertThrows(IllegalArgumentException.class,
+                () -> new Augmentation(0, 1, 1, 0, false, false, 0.1, true, -1));
+        assertThrows(IllegalArgumentException.class, () -> new Augmentation(0, 1, 1, 0, false,
+                false, 0.1, true, Augmentation.MAX_COPIES + 1));
     }
 }

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nnc.runtime.data.Augmenter;
 import dev.nnc.runtime.data.Dataset;
+import dev.nnc.runtime.data.Normalizer;
+import dev.nnc.runtime.model.Augmentation;
 import dev.nnc.runtime.model.LinearTestModel;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.ModelSpec.Loss;
@@ -17,8 +20,11 @@ import dev.nnc.runtime.model.Schedule;
 import dev.nnc.runtime.model.StopCondition;
 import dev.nnc.runtime.model.StopCondition.Compare;
 import dev.nnc.runtime.model.StopCondition.Op;
+import dev.nnc.runtime.model.TrainableModel;
 import dev.nnc.runtime.optim.Optimizers;
 import dev.nnc.runtime.optim.Sgd;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -282,5 +288,72 @@ class TrainingLoopTest {
             sq += d * d;
         }
         assertEquals(0.05, Math.sqrt(sq), 1e-6);
+    }
+
+    @Test
+    void augmentCopiesFeedEachSampleOnceAsItIsAndNTimesTransformedEachEpoch() {
+        // Five samples x = (10 i, 10 i + 1), "images" [1, 1, 2]; noise 0.1 with two copies: each
+        // epoch must step on 15 rows, 4 batches of 4, 4, 4 and 3, shuffled together: every sample
+        // once as it is and twice noisy (within 1 of it), with its own label every time.
+        int n = 5;
+        double[][] x = new double[n][];
+        double[][] y = new double[n][];
+        for (int i = 0; i < n; i++) {
+            x[i] = new double[] {10 * i, 10 * i + 1};
+            y[i] = new double[] {i};
+        }
+        Dataset train = Dataset.of(x, y);
+        LinearTestModel inner = linear(new TrainSpec(3, 4, true, null, 0, 0), 0.001);
+        List<float[]> fed = new ArrayList<>();
+        List<Integer> batches = new ArrayList<>();
+        TrainableModel recording = (TrainableModel) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {TrainableModel.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("trainStep")) {
+                        float[] xb = (float[]) args[0];
+                        float[] yb = (float[]) args[1];
+                        int count = (Integer) args[2];
+                        batches.add(count);
+                        for (int r = 0; r < count; r++) {
+                            fed.add(new float[] {xb[2 * r], xb[2 * r + 1], yb[r]});
+                        }
+                    }
+                    try {
+                        return method.invoke(inner, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        Augmentation a = new Augmentation(0, 1, 1, 0, false, false, 0.1, false, 2);
+        Rng rng = new Rng(4);
+        inner.initParams(rng);
+        TrainReport r = new TrainingLoop(recording, new Sgd(0.001), inner.spec().train(), rng)
+                .augment(new Augmenter(a, new int[] {1, 1, 2}, Normalizer.identity(2), 9))
+                .train(train, null);
+        assertEquals(15, r.trainSize());
+        assertEquals(List.of(4, 4, 4, 3, 4, 4, 4, 3, 4, 4, 4, 3), batches);
+        for (int e = 0; e < 3; e++) {
+            int[] plain = new int[n];
+            int[] moved = new int[n];
+            for (float[] row : fed.subList(15 * e, 15 * e + 15)) {
+                int s = Math.round(row[0] / 10);
+                assertEquals(s, row[2], "label of " + Arrays.toString(row));
+                if (row[0] == 10 * s && row[1] == 10 * s + 1) {
+                    plain[s]++;
+                } else {
+                    assertEquals(10 * s, row[0], 1);
+                    assertEquals(10 * s + 1, row[1], 1);
+                    moved[s]++;
+                }
+            }
+            assertArrayEquals(new int[] {1, 1, 1, 1, 1}, plain, "epoch " + (e + 1));
+            assertArrayEquals(new int[] {2, 2, 2, 2, 2}, moved, "epoch " + (e + 1));
+        }
+        // The originals are not fed in a block: the enlarged set is shuffled as one.
+        int plainInFirstFive = 0;
+        for (float[] row : fed.subList(0, 5)) {
+            plainInFirstFive += row[0] == Math.round(row[0] / 10) * 10 ? 1 : 0;
+        }
+        assertTrue(plainInFirstFive < 5, "the first five rows are the five originals");
     }
 }
