@@ -5,7 +5,16 @@
 # partition per round), beside single-process `nnc train --threads 1` and `--threads 2`.
 # Prints samples/s of training (Spark: the epochs' wall time on the driver, data already cached;
 # nnc: its training steps), the median of REPEATS runs (default 3) of EPOCHS epochs (default 2),
-# and the ratio of each to `nnc train --threads 1`.
+# and the ratio of each to `nnc train --threads 1`. Both figures count the JIT's warm-up of the
+# model and kernels (neither process trains before the clock starts); Spark's counts more than
+# nnc's: per round also the job's scheduling, the broadcast, the task results and the driver's
+# averaging, which nnc does not have; nnc's leaves out only its per-epoch loss evaluation.
+# The Spark JVM gets a fixed heap of SPARK_HEAP (default 3g; -Xms = -Xmx, as spark.driver.memory
+# would): with the JVM's small default start heap, the garbage of reading the Parquet file and
+# the growing heap set off concurrent marking cycles and long remark pauses during the timed
+# epochs, on the two cores training uses. It also gets the JIT setting the nnc launcher gives
+# `nnc train` (-XX:Tier4BackEdgeThreshold=1000000: a layer's short loops compiled once, whole,
+# not twice with an on-stack replacement first), so that both warm up alike.
 # SMOKE=1: one repeat of one epoch on the first 2,000 images (checks the script, measures
 # nothing). Needs dataset-fashion-mnist; Spark's jars come from Maven Central. Not part of CI.
 set -euo pipefail
@@ -22,6 +31,7 @@ trap 'rm -rf "$tmp"' EXIT
 cp=$("$root/examples/spark/classpath.sh")
 "$root/nnc" --version >/dev/null   # builds the CLI outside the timing
 local=(-Dspark.driver.host=127.0.0.1 -Dspark.driver.bindAddress=127.0.0.1 -Dspark.ui.enabled=false)
+heap=(-Xms"${SPARK_HEAP:-3g}" -Xmx"${SPARK_HEAP:-3g}" -XX:Tier4BackEdgeThreshold=1000000)
 javac -d "$tmp/classes" -cp "$cp" "$root/examples/spark/FashionParquet.java"
 java @"$root/spark/java17.args" "${local[@]}" -cp "$tmp/classes:$cp" FashionParquet "$tmp" \
     $limit >/dev/null 2>&1
@@ -39,7 +49,7 @@ run_nnc() {   # threads
 run_spark() {   # cores mode
   local runs=()
   for i in $(seq "$repeats"); do
-    java @"$root/spark/java17.args" "${local[@]}" -cp "$cp" dev.nnc.spark.Train \
+    java @"$root/spark/java17.args" "${heap[@]}" "${local[@]}" -cp "$cp" dev.nnc.spark.Train \
         --master "local[$1]" --partitions "$1" --model "$model" --data "$tmp/train.parquet" \
         --mode "$2" --epochs "$epochs" --average-every "${AVERAGE:-0}" >"$tmp/s.txt" 2>&1 \
       || { cat "$tmp/s.txt" >&2; exit 1; }

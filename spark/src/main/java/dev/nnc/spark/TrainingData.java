@@ -130,7 +130,9 @@ final class TrainingData {
 
     private static Block block(Raw r, Preprocessing prep, int out, ModelSpec.Loss loss) {
         ClassLabels classes = prep.classes();
-        float[] x = r.x().clone();
+        // NOTE: normalized in place: `raw` is not cached, so each Raw is read anew for this
+        // block alone (a copy would be one more array of the partition's size to collect).
+        float[] x = r.x();
         prep.features().apply(x, r.n());
         float[] y = new float[r.n() * out];
         double[] l = r.labels();
