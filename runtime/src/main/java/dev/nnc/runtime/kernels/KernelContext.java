@@ -130,7 +130,7 @@ public final class KernelContext implements AutoCloseable {
         return threads > 1 && macs >= minMacs ? Math.min(threads, units) : 1;
     }
 
-    /** Runs parts 0 .. parts − 1 of {@code task}, part 0 on the calling thread. */
+    /** Runs parts 0 .. parts − 1 of {@code task} on the calling thread and the workers. */
     void run(WorkerPool.Task task, int parts) {
         if (parts <= 1) {
             task.part(0, 1);

@@ -1,13 +1,17 @@
 package dev.nnc.runtime.kernels;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A few daemon threads that run the parts of one task beside the calling thread, allocating
- * nothing per task: the caller runs part 0, worker {@code i} part {@code i + 1}, and the caller
- * returns when all parts are done. One task at a time: a pool belongs to one {@link
- * KernelContext}, whose products run one after another.
+ * nothing per task. Parts are claimed, not assigned: the caller and every awake worker take the
+ * next unclaimed part until none is left, and the caller returns when all parts are done. A
+ * worker that the operating system has not scheduled (another process holds its core) therefore
+ * delays nothing: the caller runs its parts instead. Which thread runs a part never changes what
+ * the part computes. One task at a time: a pool belongs to one {@link KernelContext}, whose
+ * products run one after another.
  */
 final class WorkerPool {
 
@@ -16,8 +20,21 @@ final class WorkerPool {
         void part(int index, int parts);
     }
 
+    /**
+     * NOTE: how long an idle worker spins before it parks. The products of one training step come
+     * a few hundred microseconds apart; waking a parked thread costs tens of microseconds on a
+     * virtual machine (its idle CPU halts). A worker that has just finished a part spins through
+     * such a gap and parks once the products stop. The spin is short on purpose: while another
+     * process wants the core, a spinning worker takes CPU time from it and, through the
+     * scheduler, from the caller; a parked worker that wakes late costs only its share of the
+     * parts, since the caller claims them meanwhile.
+     */
+    private static final long SPIN_NANOS = 200_000;
+
     private final Thread[] workers;
-    private final AtomicInteger pending = new AtomicInteger();
+    /** The generation in the high 32 bits, the next unclaimed part in the low 32. */
+    private final AtomicLong ticket = new AtomicLong();
+    private final AtomicInteger done = new AtomicInteger();
     private volatile Task task;
     private volatile int parts;
     private volatile long generation;
@@ -28,15 +45,14 @@ final class WorkerPool {
     WorkerPool(int workerCount) {
         workers = new Thread[workerCount];
         for (int i = 0; i < workerCount; i++) {
-            int index = i + 1;
-            Thread t = new Thread(() -> loop(index), "nnc-kernel-" + index);
+            Thread t = new Thread(this::loop, "nnc-kernel-" + (i + 1));
             t.setDaemon(true);
             workers[i] = t;
             t.start();
         }
     }
 
-    /** Parts this pool can run at once (its workers and the caller). */
+    /** Threads that run parts at once (the workers and the caller). */
     int width() {
         return workers.length + 1;
     }
@@ -49,29 +65,36 @@ final class WorkerPool {
         }
     }
 
-    /** Runs parts 0 .. parts − 1 of {@code t}, part 0 on the calling thread. */
+    /** Runs parts 0 .. n − 1 of {@code t} on the calling thread and the workers. */
     void run(Task t, int n) {
-        if (n > width()) {
-            throw new IllegalArgumentException("parts > width: " + n);
+        if (n < 1) {
+            throw new IllegalArgumentException("parts < 1: " + n);
         }
+        long g = generation + 1;
+        // No part can be claimed while the fields change: a worker still in the last
+        // generation, or one that reads the new task before its generation, finds the ticket
+        // of another generation, or no part left in it.
+        ticket.set(g << 32 | Integer.MAX_VALUE);
         failure = null;
         task = t;
         parts = n;
         caller = Thread.currentThread();
-        pending.set(n - 1);
-        generation++; // publishes the fields above to the workers
-        for (int i = 0; i < n - 1; i++) {
+        done.set(0);
+        ticket.set(g << 32);
+        generation = g; // publishes the fields above to the workers
+        for (int i = 0, wake = Math.min(n - 1, workers.length); i < wake; i++) {
             LockSupport.unpark(workers[i]);
         }
-        t.part(0, n);
+        work(g, t, n);
         long waitSince = System.nanoTime();
-        while (pending.get() > 0) {
+        while (done.get() < n) {
             if (System.nanoTime() - waitSince < SPIN_NANOS) {
                 Thread.onSpinWait();
             } else {
                 LockSupport.parkNanos(this, 20_000);
             }
         }
+        task = null;
         Throwable f = failure;
         if (f != null) {
             if (f instanceof RuntimeException re) {
@@ -85,14 +108,31 @@ final class WorkerPool {
     }
 
     /**
-     * NOTE: how long an idle worker spins before it parks. The products of one training step come
-     * a few hundred microseconds apart; waking a parked thread costs tens of microseconds on a
-     * virtual machine (its idle CPU halts), which ate the second core's gain at batch 64. A worker
-     * that has just finished a part spins through the gap instead, and parks once the steps stop.
+     * Claims and runs parts of generation {@code g} until none is left; returns at once when the
+     * pool has moved on to another generation (a worker that woke late).
      */
-    private static final long SPIN_NANOS = 2_000_000;
+    private void work(long g, Task t, int n) {
+        while (true) {
+            long v = ticket.get();
+            int part = (int) v;
+            if (v >>> 32 != g || part >= n) {
+                return;
+            }
+            if (!ticket.compareAndSet(v, v + 1)) {
+                continue;
+            }
+            try {
+                t.part(part, n);
+            } catch (Throwable e) {
+                failure = e;
+            }
+            if (done.incrementAndGet() == n) {
+                LockSupport.unpark(caller);
+            }
+        }
+    }
 
-    private void loop(int index) {
+    private void loop() {
         long seen = 0;
         long idleSince = System.nanoTime();
         while (!closed) {
@@ -106,17 +146,12 @@ final class WorkerPool {
                 continue;
             }
             seen = g;
-            if (index < parts) {
-                try {
-                    task.part(index, parts);
-                } catch (Throwable e) {
-                    failure = e;
-                }
-                if (pending.decrementAndGet() == 0) {
-                    LockSupport.unpark(caller);
-                }
-                idleSince = System.nanoTime();
+            Task t = task;
+            int n = parts;
+            if (t != null) {
+                work(g, t, n);
             }
+            idleSince = System.nanoTime();
         }
     }
 }
