@@ -80,8 +80,11 @@ final class PredictCommand implements Callable<Integer> {
         TrainableModel model = loaded.model();
         Preprocessing prep = loaded.preprocessing();
         DataSource src = Models.trainSource(model);
-        double[][] rows = DataLoader.readFeatures(input, src, model.inputSize(),
-                trainingFeatures(c, src));
+        double[][] rows = src instanceof DataSource.Csv csv && csv.symbols() != null
+                && prep.symbols() != null
+                ? DataLoader.readSymbols(input, csv, prep.symbols(), model.inputSize())
+                : DataLoader.readFeatures(input, src, model.inputSize(),
+                        trainingFeatures(c, src));
         Predictor p = new Predictor(model, prep);
         List<String> lines = new ArrayList<>(rows.length + 1);
         ModelSpec.Loss loss = model.spec().loss();

@@ -45,9 +45,12 @@ import java.util.Objects;
  * @param labels the map of regression labels; identity for classifiers
  * @param classes the class labels of a classifier trained on a class column, else {@code null}
  * @param fill the fill value of each input for a missing value, else {@code null} (none)
+ * @param symbols the vocabulary of a model that reads a text as a sequence of symbol codes
+ *     ({@code csv(..., symbols: ...)}), else {@code null}: {@link #encode} turns a text into the
+ *     raw input row; saved under {@link Symbols#KEY}
  */
 public record Preprocessing(double scale, Normalizer features, Normalizer labels,
-        ClassLabels classes, Fill fill) {
+        ClassLabels classes, Fill fill, Symbols symbols) {
     /** Metadata key of the input scale. */
     public static final String SCALE = "nnc.norm.scale";
     /** Metadata key of the feature normalizer. */
@@ -72,6 +75,32 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
         if (fill != null && fill.isEmpty()) {
             fill = null;
         }
+    }
+
+    /** A stage without symbols. */
+    public Preprocessing(double scale, Normalizer features, Normalizer labels,
+            ClassLabels classes, Fill fill) {
+        this(scale, features, labels, classes, fill, null);
+    }
+
+    /** A copy that reads texts as symbols with {@code s} ({@code null}: no texts). */
+    public Preprocessing withSymbols(Symbols s) {
+        return new Preprocessing(scale, features, labels, classes, fill, s);
+    }
+
+    /**
+     * The raw input row of a text, for a model that reads symbols: the codes of its symbols
+     * padded to the model's {@code steps} (see {@link Symbols}); {@code where} prefixes an
+     * error's message ({@code "words.csv:3: "}).
+     *
+     * @throws IllegalStateException when the model does not read symbols
+     * @throws dev.nnc.runtime.io.DataException when the text is longer than {@code steps}
+     */
+    public double[] encode(String text, int steps, String where) {
+        if (symbols == null) {
+            throw new IllegalStateException("the model reads numbers, not texts of symbols");
+        }
+        return symbols.encode(text, steps, where);
     }
 
     /** A stage without fill values. */
@@ -195,7 +224,7 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
 
     /** A copy that fills missing inputs as {@code f} says ({@code null}: not at all). */
     public Preprocessing withFill(Fill f) {
-        return new Preprocessing(scale, features, labels, classes, f);
+        return new Preprocessing(scale, features, labels, classes, f, symbols);
     }
 
     /**
@@ -333,6 +362,9 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
         if (fill != null) {
             m.put(FILL, fill.encode());
         }
+        if (symbols != null) {
+            m.put(Symbols.KEY, symbols.encodeMetadata());
+        }
         return m;
     }
 
@@ -375,6 +407,13 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
             }
             s = "1";
         }
+        if (src instanceof DataSource.Csv csv && csv.symbols() != null
+                && !meta.containsKey(Symbols.KEY)) {
+            throw new WeightsException("the weights' metadata has no " + Symbols.KEY + " entry, "
+                    + "but model " + model.name() + " reads the column '" + csv.symbols()
+                    + "' as symbols; without the vocabulary its texts cannot be read: train the "
+                    + "model again");
+        }
         String f = needed(meta, FEATURES, spec.data().features(), model, "features",
                 model.inputSize());
         String l = needed(meta, LABELS, spec.loss() == ModelSpec.Loss.MSE
@@ -414,9 +453,11 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
             String c = meta.get(CLASSES);
             Normalizer fx = decode(FEATURES, f, inputs, "inputs");
             String fill = meta.get(FILL);
+            String sym = meta.get(Symbols.KEY);
             return new Preprocessing(scale, fx, decode(LABELS, l, outputs, "outputs"),
                     c == null ? null : ClassLabels.parse(c),
-                    fill == null ? null : Fill.decode(fill, fx.cols()));
+                    fill == null ? null : Fill.decode(fill, fx.cols()),
+                    sym == null ? null : Symbols.decodeMetadata(sym));
         } catch (IllegalArgumentException e) {
             throw new WeightsException("bad preprocessing metadata: " + e.getMessage(), e);
         }

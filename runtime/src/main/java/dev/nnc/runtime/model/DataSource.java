@@ -130,9 +130,12 @@ public sealed interface DataSource {
      *     label or ignored
      * @param ignore columns (names or ranges) that are neither features nor labels
      * @param missing what to do with missing values (the data block's {@code missing:})
+     * @param symbols the text column read as a sequence of symbols (its characters), the
+     *     model's only input, or {@code null}: see the data package's {@code Symbols}
      */
     record Csv(String path, List<String> labels, boolean labelLast, double scale,
-            List<String> features, List<String> ignore, Missing missing) implements DataSource {
+            List<String> features, List<String> ignore, Missing missing, String symbols)
+            implements DataSource {
         public Csv {
             Objects.requireNonNull(path, "path");
             labels = List.copyOf(labels);
@@ -144,7 +147,18 @@ public sealed interface DataSource {
 
         /** Every column but the labels a feature, no missing values. */
         public Csv(String path, List<String> labels, boolean labelLast, double scale) {
-            this(path, labels, labelLast, scale, List.of(), List.of(), Missing.NONE);
+            this(path, labels, labelLast, scale, List.of(), List.of(), Missing.NONE, null);
+        }
+
+        /** Without a column of symbols. */
+        public Csv(String path, List<String> labels, boolean labelLast, double scale,
+                List<String> features, List<String> ignore, Missing missing) {
+            this(path, labels, labelLast, scale, features, ignore, missing, null);
+        }
+
+        /** Returns a copy that reads column {@code column} as a sequence of symbols. */
+        public Csv withSymbols(String column) {
+            return new Csv(path, labels, labelLast, scale, features, ignore, missing, column);
         }
 
         @Override
@@ -159,17 +173,17 @@ public sealed interface DataSource {
 
         @Override
         public Csv withScale(double s) {
-            return new Csv(path, labels, labelLast, s, features, ignore, missing);
+            return new Csv(path, labels, labelLast, s, features, ignore, missing, symbols);
         }
 
         /** Returns a copy that takes the feature columns {@code f} and ignores {@code i}. */
         public Csv withColumns(List<String> f, List<String> i) {
-            return new Csv(path, labels, labelLast, scale, f, i, missing);
+            return new Csv(path, labels, labelLast, scale, f, i, missing, symbols);
         }
 
         /** Returns a copy that treats missing values as {@code m} says. */
         public Csv withMissing(Missing m) {
-            return new Csv(path, labels, labelLast, scale, features, ignore, m);
+            return new Csv(path, labels, labelLast, scale, features, ignore, m, symbols);
         }
 
         @Override
@@ -180,14 +194,16 @@ public sealed interface DataSource {
         @Override
         public Csv resolve(java.nio.file.Path baseDir) {
             return new Csv(resolvePath(baseDir, path), labels, labelLast, scale, features, ignore,
-                    missing);
+                    missing, symbols);
         }
 
         @Override
         public String arguments() {
             return quote(path) + ", label: " + (labelLast ? "last" : quoteAll(labels))
-                    + (features.isEmpty() ? "" : ", features: " + quoteAll(features))
-                    + (ignore.isEmpty() ? "" : ", ignore: " + quoteAll(ignore));
+                    + (features.isEmpty() || symbols != null ? ""
+                            : ", features: " + quoteAll(features))
+                    + (ignore.isEmpty() ? "" : ", ignore: " + quoteAll(ignore))
+                    + (symbols == null ? "" : ", symbols: " + quote(symbols));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.nnc.runtime.train;
 import dev.nnc.runtime.data.DataLoader;
 import dev.nnc.runtime.data.Dataset;
 import dev.nnc.runtime.data.LoadedData;
+import dev.nnc.runtime.data.Symbols;
 import dev.nnc.runtime.data.Normalizer;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.DataException;
@@ -234,6 +235,7 @@ public final class Training {
 
         Dataset all;
         ClassLabels classes = null;
+        Symbols symbols = null;
         List<String> inputNames = List.of();
         if (opts.train() != null) {
             all = opts.train().copy();
@@ -248,6 +250,7 @@ public final class Training {
                     in, out, loss, null);
             all = ld.dataset();
             classes = ld.classes();
+            symbols = ld.symbols();
             inputNames = Preprocessing.Fill.inputNames(src, ld);
         }
         checkShape(model, all, "training");
@@ -260,7 +263,7 @@ public final class Training {
                 ? fit(all.y(), all.size(), model.outputShape(), spec.data().labels())
                 : Normalizer.identity(out);
         Preprocessing prep = new Preprocessing(opts.train() != null || spec.data().train() == null
-                ? 1 : spec.data().train().scale(), fx, fy, classes, fill);
+                ? 1 : spec.data().train().scale(), fx, fy, classes, fill, symbols);
 
         Dataset train = all;
         Dataset val = null;
@@ -338,7 +341,7 @@ public final class Training {
             DataSource src = spec.data().test();
             opts.listener().onStatus("loading " + src.path());
             test = DataLoader.load(resolve(baseDir, src.path()), src.resolve(baseDir), in, out,
-                    loss, classes).dataset();
+                    loss, classes, symbols).dataset();
         }
         if (test != null) {
             checkShape(model, test, "test");
@@ -374,7 +377,7 @@ public final class Training {
         s = s.withScale(prep.scale());
         ModelSpec.Loss loss = model.spec().loss();
         Dataset d = DataLoader.load(csv, s, model.inputSize(), model.outputSize(), loss,
-                prep.classes()).dataset();
+                prep.classes(), prep.symbols()).dataset();
         float[] rawY = d.y().clone();
         normalize(d, prep);
         Measure me = measure(model, d, rawY, prep, loss);
