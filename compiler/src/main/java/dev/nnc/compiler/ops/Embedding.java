@@ -78,7 +78,7 @@ public final class Embedding implements LayerKind {
         c.addStatement("final float code = $L[r]", s.in());
         c.addStatement("final int k = (int) code");
         c.beginControlFlow("if (k != code || k < 0 || k >= $L)", v);
-        c.addStatement("throw new $T($S + code + $S)", IllegalArgumentException.class,
+        c.addStatement("throw new $T($S$W+ code$W+ $S)", IllegalArgumentException.class,
                 "embedding: symbol code ", " is not a whole number in [0, " + v + ")");
         c.endControlFlow();
         c.beginControlFlow("if (k == 0)");

@@ -77,14 +77,14 @@ final class RecurrentMask {
                     h, h);
         }
         c.beginControlFlow("if (s > 0)");
+        c.addStatement("final int to = (r0 + i) * $L", h);
+        c.addStatement("final int from = (nr0 + i) * $L", h);
         c.beginControlFlow("for (int j = 0; j < $L; j++)", h);
-        CodeBlock later = CodeBlock.of("(first ? 0f : $L[(nr0 + i) * $L + j])", dhp, h);
-        if (seq) {
-            c.addStatement("$L[(r0 + i) * $L + j] = $L", dhp, h, later);
-        } else {
-            c.addStatement("$L[(r0 + i) * $L + j] = $L + (first ? $L[i * $L + $L + j] : 0f)",
-                    dhp, h, later, gout, gs, go);
+        c.addStatement("float dh = first ? 0f : $L[from + j]", dhp);
+        if (!seq) {
+            c.addStatement("dh += first ? $L[i * $L + $L + j] : 0f", gout, gs, go);
         }
+        c.addStatement("$L[to + j] = dh", dhp);
         c.endControlFlow();
         c.endControlFlow();
         c.endControlFlow();

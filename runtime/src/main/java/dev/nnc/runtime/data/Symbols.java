@@ -1,6 +1,8 @@
 package dev.nnc.runtime.data;
 
 import dev.nnc.runtime.io.DataException;
+import dev.nnc.runtime.model.Model;
+import dev.nnc.runtime.model.ParamTensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -88,6 +90,24 @@ public record Symbols(int[] symbols) {
             d[i] = f[i];
         }
         return d;
+    }
+
+    /**
+     * Refuses, before the first training step, a model whose embedding takes fewer codes than
+     * this vocabulary has: its parameter {@code embeddingK.E} [vocab, dim] is too small.
+     *
+     * @throws DataException naming the layer and the {@code vocab} it needs
+     */
+    public void checkFits(Model model) {
+        for (ParamTensor t : model.paramTensors()) {
+            if (t.name().matches("(.*\\.)?embedding[0-9]+\\.E") && t.shape()[0] < codes()) {
+                throw new DataException("the training file has " + symbols.length
+                        + " distinct symbols, so its codes run from 0 (padding) and 1 (unknown) "
+                        + "to " + (codes() - 1) + ", but "
+                        + t.name().substring(0, t.name().length() - 2) + " takes " + t.shape()[0]
+                        + " codes: give it embedding(" + codes() + ", ...)");
+            }
+        }
     }
 
     /** The metadata form: {@code 97,98,99}. */

@@ -255,7 +255,7 @@ public final class Training {
         }
         checkShape(model, all, "training");
         if (symbols != null) {
-            checkVocabulary(model, symbols);
+            symbols.checkFits(model);
         }
         Preprocessing.Fill fill = Preprocessing.Fill.fit(spec.data().train(), all, inputNames);
         if (fill != null) {
@@ -355,23 +355,6 @@ public final class Training {
             putMeasures(m, "test_", t.acc, prep.classes(), Set.of());
         }
         return new RunResult(report, prep, m);
-    }
-
-    /**
-     * Refuses, before the first step, an embedding whose {@code vocab} is too small for the codes
-     * of the training file's symbols (its parameter {@code embeddingK.E} [vocab, dim]).
-     */
-    private static void checkVocabulary(Model model, Symbols symbols) {
-        for (var t : model.paramTensors()) {
-            if (t.name().matches("(.*\\.)?embedding[0-9]+\\.E")
-                    && t.shape()[0] < symbols.codes()) {
-                throw new DataException("the training file has " + (symbols.codes() - 2)
-                        + " distinct symbols, so its codes run from 0 (padding) and 1 (unknown) "
-                        + "to " + (symbols.codes() - 1) + ", but "
-                        + t.name().substring(0, t.name().length() - 2) + " takes " + t.shape()[0]
-                        + " codes: give it embedding(" + symbols.codes() + ", ...)");
-            }
-        }
     }
 
     /**
