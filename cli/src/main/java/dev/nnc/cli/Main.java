@@ -44,6 +44,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             CompileCommand.class,
             TrainCommand.class,
             EvalCommand.class,
+            KfoldCommand.class,
             PredictCommand.class,
             ExportCommand.class,
             ServeCommand.class,

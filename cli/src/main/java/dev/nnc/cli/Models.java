@@ -10,6 +10,7 @@ import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.Weights;
 import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.train.ClassWeights;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -149,6 +150,7 @@ final class Models {
             throw new CliException(w + ": is a directory, not a weights file");
         }
         Map<String, String> meta = Weights.load(model, w);
+        ClassWeights.restore(model, meta);
         return Preprocessing.fromMetadata(meta, model);
     }
 

@@ -99,6 +99,11 @@ final class Reports {
         s.put("optimizer", Fmt.call(spec.optimizer().name(), spec.optimizer().args()));
         s.put("learning rate", Fmt.sig(History.learningRate(spec.optimizer()), 4));
         s.put("loss", spec.loss().id());
+        if (t.classWeights() != null) {
+            s.put("class weights", t.classWeights().isBalanced() ? "balanced (on the training "
+                    + "split)" : t.classWeights().weights().stream().map(Fmt::literal).toList()
+                    .toString());
+        }
         if (t.validation() > 0) {
             s.put("validation", Fmt.literal(t.validation()));
         }

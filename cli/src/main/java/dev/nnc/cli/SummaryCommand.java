@@ -126,6 +126,9 @@ final class SummaryCommand implements Callable<Integer> {
         if (d.test() != null) {
             k.row(d.train() != null ? "" : "data", "test  " + source(d.test()));
         }
+        if (!d.augment().isNone()) {
+            k.row("augment", d.augment().describe() + ", training batches only");
+        }
         String prep = Preprocessing.describe(s, m.input().size(), m.output().size());
         if (!prep.equals("none")) {
             k.row("preprocessing", prep);
@@ -146,6 +149,10 @@ final class SummaryCommand implements Callable<Integer> {
         if (t.validation() > 0) {
             parts.add("validation " + Fmt.literal(t.validation())
                     + (t.stratify() ? " stratified" : ""));
+        }
+        if (t.classWeights() != null) {
+            parts.add("class weights " + (t.classWeights().isBalanced() ? "balanced"
+                    : t.classWeights().weights().stream().map(Fmt::literal).toList()));
         }
         if (t.stop() != null) {
             parts.add("stop when " + t.stop());

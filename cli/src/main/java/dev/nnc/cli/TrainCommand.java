@@ -8,6 +8,7 @@ import dev.nnc.runtime.io.Weights;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.TrainableModel;
 import dev.nnc.runtime.train.Checkpoint;
+import dev.nnc.runtime.train.ClassWeights;
 import dev.nnc.runtime.train.LayerHistograms;
 import dev.nnc.runtime.train.Progress;
 import dev.nnc.runtime.train.Training;
@@ -230,6 +231,14 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", model.name());
         json.putAll(r.metrics());
+        float[] classWeights = model.classWeights();
+        if (classWeights != null) {
+            List<Double> cw = new java.util.ArrayList<>();
+            for (float w : classWeights) {
+                cw.add((double) w);
+            }
+            json.put("class_weights", cw);
+        }
         json.put("threads", threads);
         json.put("weights", diverged ? null : weights.toString());
         output.print(io, () -> json, () -> table(r.metrics()));
@@ -248,6 +257,9 @@ final class TrainCommand implements Callable<Integer> {
         ModelSpec.TrainSpec ts = epochs != null ? model.spec().train().withEpochs(epochs)
                 : model.spec().train();
         meta.put(Reports.RUN, Reports.runRecord(r, threads, ts));
+        if (classWeights != null) {
+            meta.put(ClassWeights.METADATA, ClassWeights.format(classWeights));
+        }
         outputs.stage(weights, Weights.content(model, meta));
         History history = History.of(r.report().history(), model.spec());
         byte[] csv = history.toCsv().getBytes(StandardCharsets.UTF_8);

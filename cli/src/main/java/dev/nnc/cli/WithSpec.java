@@ -40,8 +40,7 @@ final class WithSpec implements TrainableModel {
         ModelSpec s = model.spec();
         ModelSpec.TrainSpec t = s.train();
         if (batch != null) {
-            t = new ModelSpec.TrainSpec(t.epochs(), batch, t.shuffle(), t.stop(), t.validation(),
-                    t.logEvery(), t.schedule(), t.clipNorm(), t.clipValue(), t.earlyStopping());
+            t = t.withBatch(batch);
         }
         ModelSpec.OptimizerSpec o = s.optimizer();
         if (lr != null) {
@@ -140,6 +139,16 @@ final class WithSpec implements TrainableModel {
     @Override
     public double evaluate(float[] x, float[] y, int n, float[] out) {
         return model.evaluate(x, y, n, out);
+    }
+
+    @Override
+    public void setClassWeights(float[] w) {
+        model.setClassWeights(w);
+    }
+
+    @Override
+    public float[] classWeights() {
+        return model.classWeights();
     }
 
     @Override

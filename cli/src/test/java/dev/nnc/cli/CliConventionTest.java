@@ -102,6 +102,7 @@ class CliConventionTest {
                 Map.entry("compile", List.of(none, "-o", out)),
                 Map.entry("train", List.of(none, "-o", out + ".safetensors")),
                 Map.entry("eval", List.of(none)),
+                Map.entry("kfold", List.of(none)),
                 Map.entry("predict", List.of(none, "-i", none)),
                 Map.entry("export", List.of(none, "-o", out + ".onnx")),
                 Map.entry("serve", List.of(none, "--port", "0")),
@@ -124,7 +125,7 @@ class CliConventionTest {
             assertEquals(1, fail.code(), name + ": " + fail.all());
             MainTest.assertNoStackTrace(fail);
         }
-        assertEquals(12 + 2, commands().size(), "a new command needs its failing case here");
+        assertEquals(13 + 2, commands().size(), "a new command needs its failing case here");
         assertEquals(0, nnc("check", res("xor.nn")).code());
     }
 
@@ -175,6 +176,7 @@ class CliConventionTest {
         ok.put("train", List.of(m, "--epochs", "5", "-o", dir.resolve("t.safetensors")
                 .toString()));
         ok.put("eval", List.of(m, "-w", w));
+        ok.put("kfold", List.of(m, "--folds", "2", "--epochs", "5"));
         ok.put("predict", List.of(m, "-w", w, "-i", dir.resolve("xor.csv").toString()));
         ok.put("export", List.of(m, "-w", w, "-o", dir.resolve("x.onnx").toString()));
         ok.put("params", List.of(m, "-w", w));

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DocOutputsTest {
     private static final Path CLI_MD = Path.of("..", "docs", "cli.md");
-    private static final Set<String> VERBS = Set.of("check", "summary", "compile", "graph");
+    private static final Set<String> VERBS = Set.of("check", "summary", "compile", "graph",
+            "kfold");
     /** {@code $ nnc ARGS}, its output, {@code [exit N]}. */
     private static final Pattern RUN = Pattern.compile(
             "(?m)^\\$ nnc (.*)\\n((?:(?!\\$ |\\[exit )[^\\n]*\\n)*?)\\[exit (\\d+)\\]$");

@@ -116,6 +116,28 @@ class SpecRoundTripTest {
         assertSame(want, InMemoryJavac.load(c).spec(), "EveryOption");
     }
 
+    /** The classifier options: a stratified split and class weights, explicit or balanced. */
+    @Test
+    void classWeightsComeBack() {
+        for (String weights : List.of("[1, 2.5, 4]", "balanced")) {
+            Compilation c = Models.compile("model Weighted {\n input [2]\n dense(3) -> softmax\n"
+                    + " loss cross_entropy\n optimizer sgd(lr: 0.1)\n train { validation: 0.2,"
+                    + " split: stratified, class_weights: " + weights + " }\n}\n");
+            assertFalse(c.hasErrors(), c.renderDiagnostics());
+            ModelSpec want = c.model().spec();
+            ModelSpec.ClassWeighting cw = want.train().classWeights();
+            assertTrue(want.train().stratify() && cw != null
+                    && cw.isBalanced() == weights.equals("balanced"), want.toString());
+            assertSame(want, InMemoryJavac.load(c).spec(), weights);
+        }
+        ModelSpec a = Models.compile("model A {\n input [2]\n dense(3) -> softmax\n"
+                + " loss cross_entropy\n optimizer sgd(lr: 0.1)\n train { class_weights: "
+                + "[1, 2.5, 4] }\n}\n").model().spec();
+        ModelSpec b = a.withTrain(a.train().withClassWeights(
+                new ModelSpec.ClassWeighting(List.of(1.0, 2.5, 5.0))));
+        assertFalse(same(a, b));
+    }
+
     @Test
     void theComparisonSeesADifferentComponent() throws IOException {
         ModelSpec a = everyOption().model().spec();

@@ -136,6 +136,11 @@ final class DistributedTraining {
         TrainableModel model = source.newModel();
         ModelSpec.TrainSpec ts = model.spec().train();
         refuseUnsupported(ts);
+        if (!model.spec().data().augment().isNone()) {
+            throw new IllegalArgumentException("the data block asks for augment: "
+                    + model.spec().data().augment().describe() + ", which distributed training"
+                    + " does not apply yet; remove it, or train with nnc train");
+        }
         TrainingData.Prepared data = TrainingData.prepare(df, features, label, model, scale);
         try {
             JavaRDD<TrainingData.Block> blocks = data.blocks();
@@ -226,6 +231,13 @@ final class DistributedTraining {
             throw new IllegalArgumentException("the train block asks for " + what + ", which"
                     + " reads per-epoch metrics that distributed training does not measure yet;"
                     + " remove it, or train with nnc train");
+        }
+        if (ts.classWeights() != null) {
+            // NOTE: a weighted mean's divisor is the weights of the whole batch, which the
+            // partitions' shares of a step do not know; the losses would disagree with nnc train.
+            throw new IllegalArgumentException("the train block sets class_weights, which "
+                    + "distributed training does not apply yet; remove it, or train with nnc "
+                    + "train");
         }
     }
 

@@ -81,7 +81,9 @@ public enum Code {
     /** missing: a rule that does not fit the data (an unknown column, a label, a source). */
     DATA_MISSING_VALUES(509, Severity.ERROR),
     /** csv(features:, ignore:): a column both feature and label, a range running backwards. */
-    DATA_COLUMN_CHOICE(510, Severity.ERROR);
+    DATA_COLUMN_CHOICE(510, Severity.ERROR),
+    /** augment: on an input that is not an image, an unknown or repeated transform. */
+    DATA_AUGMENT(511, Severity.ERROR);
 
     private final int number;
     private final Severity severity;

@@ -93,6 +93,9 @@ public final class ModelGenerator {
         addConstants(t);
         addFields(t);
         addAccessors(t);
+        if (weighted()) {
+            ClassWeightAccessors.add(t, m.output());
+        }
         addInitParams(t);
         addEnsureCapacity(t);
         addCheck(t);
@@ -432,15 +435,29 @@ public final class ModelGenerator {
                 .addStatement("check(x, n, INPUT_SIZE, $S)", "x")
                 .addStatement("check(y, n, OUTPUT_SIZE, $S)", "y")
                 .addStatement("ensureCapacity(n)")
-                .addStatement("forward(x, n, true)")
-                .addStatement("final float inv = 1f / n")
-                .addStatement("double loss = 0");
+                .addStatement("forward(x, n, true)");
+        if (weighted()) {
+            b.addStatement("final float[] cw = this.classWeights");
+            b.addStatement("final double wsum = $T.total(cw, y, n, OUTPUT_SIZE)",
+                    ModelSpec.ClassWeighting.class);
+            b.addStatement("final float inv = cw == null ? 1f / n : (float) (1 / wsum)");
+        } else {
+            b.addStatement("final float inv = 1f / n");
+        }
+        b.addStatement("double loss = 0");
         String grad = null;
         if (firstParam >= 0 && lastBackward >= firstParam) {
             grad = "g" + lastBackward;
             b.addStatement("final float[] $L = this.$L", grad, grad);
         }
         addLossCode(b, grad);
+        if (weighted()) {
+            // NOTE: the data term is a mean over the weights, the penalties a mean over n, as
+            // their gradients are: the method returns loss / n.
+            b.beginControlFlow("if (cw != null)")
+                    .addStatement("loss *= n / wsum")
+                    .endControlFlow();
+        }
         addPenalties(b);
         b.addStatement("backward(x, n)");
         b.addStatement("return loss / n");
@@ -456,8 +473,14 @@ public final class ModelGenerator {
         }
         CodeBlock.Builder c = CodeBlock.builder();
         Shape o = m.output();
-        m.loss().emit(c, "out", pre, grad, o.size(), o.kind() == Shape.Kind.SEQUENCE ? o.dim(0) : 1);
+        m.loss().emit(c, "out", pre, grad, o.size(), o.kind() == Shape.Kind.SEQUENCE ? o.dim(0) : 1,
+                weighted());
         b.addCode(c.build());
+    }
+
+    /** True when the model's loss can weight its classes: it then has class weights. */
+    private boolean weighted() {
+        return m.loss().weighsClasses(m.output());
     }
 
     /** Penalty terms (L1/L2) of the layers that have them, each in its own block. */
@@ -483,6 +506,9 @@ public final class ModelGenerator {
                 .addStatement("ensureCapacity(n)")
                 .addStatement("forward(x, n, false)")
                 .addStatement("double loss = 0");
+        if (weighted()) {
+            b.addStatement("final float[] cw = this.classWeights");
+        }
         addLossCode(b, null);
         b.beginControlFlow("if (result != null)")
                 .addStatement("check(result, n, OUTPUT_SIZE, $S)", "result")

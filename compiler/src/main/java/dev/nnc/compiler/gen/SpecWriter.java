@@ -20,7 +20,7 @@ import java.util.Map;
  *
  * <p>Example: {@code new TrainSpec(10, 32, true, null, ...)} is written as
  * <pre>
- * new ModelSpec.TrainSpec(10, 32, true, null, 0.0, 1, null, 0.0, 0.0, null)
+ * new ModelSpec.TrainSpec(10, 32, true, null, 0.0, 1, null, 0.0, 0.0, null, false, null)
  * </pre>
  */
 final class SpecWriter {

@@ -9,6 +9,12 @@ import java.util.List;
  * gradient that starts the backward pass. Generated code has the locals {@code n},
  * {@code y} (targets), {@code loss} (a double accumulating the summed loss) and {@code inv}
  * ({@code 1f / n}); gradients are of the mean loss, so they carry the factor {@code inv}.
+ *
+ * <p>With class weights (a loss that {@link #weighsClasses}, emitted {@code weighted}) the local
+ * {@code cw} holds the weights or is {@code null}; each sample's loss and gradient are multiplied
+ * by its weight wᵢ ({@link ModelSpec.ClassWeighting#sampleWeight}, 1 when {@code cw} is null), and
+ * {@code inv} is 1 / Σ wᵢ: L = Σ wᵢ·lᵢ / Σ wᵢ, dZᵢ = wᵢ·(Aᵢ − Yᵢ) / Σ wᵢ (PyTorch's weighted
+ * mean).
  */
 public abstract class Loss {
 
@@ -36,6 +42,15 @@ public abstract class Loss {
     public abstract boolean fused();
 
     /**
+     * True when the loss can weight the classes of a model with output {@code out}: a
+     * cross-entropy with one class per sample (not a sequence of them, not several sigmoid
+     * labels).
+     */
+    public boolean weighsClasses(Shape out) {
+        return false;
+    }
+
+    /**
      * Emits the loss over {@code n * size} values.
      *
      * @param out the model's output A
@@ -45,9 +60,17 @@ public abstract class Loss {
      * @param size the output values of one sample
      * @param steps the steps T of a sequence output [T,K], else 1: each step is a sample's
      *     prediction of its own, and the losses of its steps are summed (textbook 19.3)
+     * @param weighted weight each sample by the class weights in the local {@code cw} (only
+     *     when {@link #weighsClasses})
      */
     public abstract void emit(CodeBlock.Builder c, String out, String pre, String grad, int size,
-            int steps);
+            int steps, boolean weighted);
+
+    /** The statement that declares {@code s}, the weight of the sample whose targets are at o. */
+    static void sampleWeight(CodeBlock.Builder c, String o, int k) {
+        c.addStatement("final float s = cw == null ? 1f : $T.sampleWeight(cw, y, $L, $L)",
+                ModelSpec.ClassWeighting.class, o, k);
+    }
 
     /** mse: L = Σ(a − y)² / (2m) (the textbook's form); dA = (A − Y) / m. */
     public static final class Mse extends Loss {
@@ -73,7 +96,10 @@ public abstract class Loss {
 
         @Override
         public void emit(CodeBlock.Builder c, String out, String pre, String grad, int size,
-                int steps) {
+                int steps, boolean weighted) {
+            if (weighted) {
+                throw new IllegalArgumentException("mse has no classes to weight");
+            }
             c.addStatement("double sq = 0");
             c.beginControlFlow("for (int t = 0, e = n * $L; t < e; t++)", size);
             c.addStatement("final float d = $L[t] - y[t]", out);
@@ -89,6 +115,7 @@ public abstract class Loss {
     /**
      * binary_cross_entropy on sigmoid outputs: L = −Σ[y ln a + (1 − y) ln(1 − a)] / m, computed
      * from Z as max(z, 0) − z·y + ln(1 + e^−|z|), which never takes the log of 0; dZ = (A − Y)/m.
+     * Weighted (one output): wᵢ = w₀(1 − yᵢ) + w₁yᵢ, L = Σ wᵢ·lᵢ / Σ wᵢ, dZ = wᵢ(A − Y) / Σ wᵢ.
      */
     public static final class BinaryCrossEntropy extends Loss {
         @Override
@@ -122,21 +149,36 @@ public abstract class Loss {
 
         @Override
         public void emit(CodeBlock.Builder c, String out, String pre, String grad, int size,
-                int steps) {
+                int steps, boolean weighted) {
             c.beginControlFlow("for (int t = 0, e = n * $L; t < e; t++)", size);
             c.addStatement("final float z = $L[t]", pre);
-            c.addStatement("loss += Math.max(z, 0f) - z * y[t] + Math.log1p(Math.exp(-Math.abs(z)))");
-            if (grad != null) {
-                c.addStatement("$L[t] = ($L[t] - y[t]) * inv", grad, out);
+            if (!weighted) {
+                c.addStatement("loss += Math.max(z, 0f) - z * y[t] + Math.log1p(Math.exp(-Math.abs(z)))");
+                if (grad != null) {
+                    c.addStatement("$L[t] = ($L[t] - y[t]) * inv", grad, out);
+                }
+            } else {
+                sampleWeight(c, "t", 1);
+                c.addStatement("loss += s * (Math.max(z, 0f) - z * y[t] "
+                        + "+ Math.log1p(Math.exp(-Math.abs(z))))");
+                if (grad != null) {
+                    c.addStatement("$L[t] = ($L[t] - y[t]) * (s * inv)", grad, out);
+                }
             }
             c.endControlFlow();
+        }
+
+        @Override
+        public boolean weighsClasses(Shape out) {
+            return out.size() == 1;
         }
     }
 
     /**
      * cross_entropy on softmax outputs: L = −Σ y·ln a / m, computed from Z as
      * Σ y (logsumexp(Z) − z); dZ = (A − Y)/m. On a sequence output [T,K] (a softmax per step),
-     * the sum runs over the steps too.
+     * the sum runs over the steps too. Weighted (not a sequence): wᵢ = Σⱼ w_j·y_ij, the weight of
+     * the sample's class, L = Σ wᵢ·lᵢ / Σ wᵢ, dZ = wᵢ(A − Y) / Σ wᵢ.
      */
     public static final class CrossEntropy extends Loss {
         @Override
@@ -177,7 +219,7 @@ public abstract class Loss {
 
         @Override
         public void emit(CodeBlock.Builder c, String out, String pre, String grad, int size,
-                int steps) {
+                int steps, boolean weighted) {
             int k = size / steps;
             c.beginControlFlow("for (int i = 0, m = $L; i < m; i++)",
                     steps == 1 ? "n" : "n * " + steps);
@@ -191,16 +233,29 @@ public abstract class Loss {
             c.addStatement("se += Math.exp($L[o + j] - max)", pre);
             c.endControlFlow();
             c.addStatement("final double lse = max + Math.log(se)");
+            if (weighted) {
+                sampleWeight(c, "o", k);
+                if (grad != null) {
+                    c.addStatement("final float si = s * inv");
+                }
+            }
             c.beginControlFlow("for (int j = 0; j < $L; j++)", k);
             c.addStatement("final float yj = y[o + j]");
             c.beginControlFlow("if (yj != 0f)");
-            c.addStatement("loss += yj * (lse - $L[o + j])", pre);
+            c.addStatement(weighted ? "loss += s * (yj * (lse - $L[o + j]))"
+                    : "loss += yj * (lse - $L[o + j])", pre);
             c.endControlFlow();
             if (grad != null) {
-                c.addStatement("$L[o + j] = ($L[o + j] - yj) * inv", grad, out);
+                c.addStatement("$L[o + j] = ($L[o + j] - yj) * $L", grad, out,
+                        weighted ? "si" : "inv");
             }
             c.endControlFlow();
             c.endControlFlow();
+        }
+
+        @Override
+        public boolean weighsClasses(Shape out) {
+            return out.kind() != Shape.Kind.SEQUENCE;
         }
     }
 }

@@ -225,13 +225,16 @@ public final class Checker {
         Loss loss = loss(settings.get("loss"), scope, m, complete ? layers : List.of());
         ModelSpec.OptimizerSpec optimizer = optimizer(settings.get("optimizer"), scope, m);
         long seed = seed(settings.get("seed"), scope);
-        TrainChecker.Result trainResult = new TrainChecker(diags, eval)
-                .check(blocks.get("train"), scope, loss);
+        TrainChecker trainChecker = new TrainChecker(diags, eval);
+        TrainChecker.Result trainResult = trainChecker.check(blocks.get("train"), scope, loss);
         ModelSpec.TrainSpec train = trainResult == null ? null : trainResult.spec();
         if (trainResult != null) {
             layers = withPenalties(layers, trainResult.l1(), trainResult.l2());
         }
         Shape out = layers.isEmpty() || !complete ? null : layers.get(layers.size() - 1).out();
+        if (trainResult != null && !trainChecker.checkClassWeights(trainResult, loss, out)) {
+            train = null;
+        }
         // The layer that makes the outputs: the last one, or the layer an activation attaches to.
         Span outputLayer = null;
         if (out != null) {

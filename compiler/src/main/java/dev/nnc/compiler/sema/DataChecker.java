@@ -7,6 +7,7 @@ import dev.nnc.compiler.diag.SourceFile;
 import dev.nnc.compiler.diag.Span;
 import dev.nnc.compiler.ops.Loss;
 import dev.nnc.compiler.ops.Shape;
+import dev.nnc.runtime.model.Augmentation;
 import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.Missing;
 import dev.nnc.runtime.model.ModelSpec;
@@ -17,7 +18,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Checks the {@code data { }} block: data sources, scale, normalization. Each data source is
+ * Checks the {@code data { }} block: data sources, scale, normalization, augmentation
+ * ({@link AugmentSetting}). Each data source is
  * checked by its {@link SourceKind} (one class per kind: {@link CsvSource}, {@link ArraySource},
  * {@link NpzSource}, {@link WindowsSource}), which resolves its files against the directory of
  * the {@code .nn} file and reads their headers (never the data) so that a missing file, column or
@@ -25,7 +27,7 @@ import java.util.Set;
  */
 final class DataChecker {
     static final List<String> KEYS = List.of("train", "test", "normalize",
-            "normalize_labels", "scale", "missing");
+            "normalize_labels", "scale", "missing", "augment");
     static final List<String> NORMALIZATIONS = List.of("none", "minmax", "zscore");
 
     private final Diagnostics diags;
@@ -57,6 +59,7 @@ final class DataChecker {
         ModelSpec.Normalization features = ModelSpec.Normalization.NONE;
         ModelSpec.Normalization labels = ModelSpec.Normalization.NONE;
         double scale = 1;
+        Augmentation augment = Augmentation.NONE;
         Set<String> seen = new HashSet<>();
         boolean ok = true;
         // NOTE: missing is read first, so that each source checks its rules' columns.
@@ -120,6 +123,11 @@ final class DataChecker {
                     ok &= d != null;
                     scale = d != null ? d : 1;
                 }
+                case "augment" -> {
+                    Augmentation a = AugmentSetting.parse(v, in, diags);
+                    ok &= a != null;
+                    augment = a != null ? a : Augmentation.NONE;
+                }
                 default -> throw new AssertionError(e.key());
             }
         }
@@ -136,7 +144,7 @@ final class DataChecker {
                     + "but no training data (e.g. 'train: csv(...)')");
             ok = false;
         }
-        return ok ? new ModelSpec.DataSpec(train, test, features, labels) : null;
+        return ok ? new ModelSpec.DataSpec(train, test, features, labels, augment) : null;
     }
 
     /** {@code src} with the rules {@code m}; only CSV and windows sources have missing values. */

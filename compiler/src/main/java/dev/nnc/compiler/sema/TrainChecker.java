@@ -7,6 +7,7 @@ import dev.nnc.compiler.diag.Span;
 import dev.nnc.compiler.ops.ArgSpec;
 import dev.nnc.compiler.ops.Args;
 import dev.nnc.compiler.ops.Loss;
+import dev.nnc.compiler.ops.Shape;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.Schedule;
 import dev.nnc.runtime.model.StopCondition;
@@ -17,12 +18,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Checks the {@code train { }} block: epochs, batch, shuffling, validation split, stop condition,
- * learning-rate schedule, gradient clipping, early stopping and the model-wide L1/L2 penalties.
+ * Checks the {@code train { }} block: epochs, batch, shuffling, validation split, class weights,
+ * stop condition, learning-rate schedule, gradient clipping, early stopping and the model-wide
+ * L1/L2 penalties.
  *
  * <pre>
  * train {
- *     epochs: 100, batch: 64, validation: 0.1
+ *     epochs: 100, batch: 64, validation: 0.1, class_weights: balanced
  *     schedule: step(every: 10, gamma: 0.5)
  *     clip_norm: 5
  *     early_stopping: monitor(val_loss, patience: 8, restore_best: true)
@@ -32,8 +34,8 @@ import java.util.Set;
  */
 final class TrainChecker {
     static final List<String> KEYS = List.of("epochs", "batch", "shuffle", "validation", "split",
-            "stop", "log_every", "schedule", "clip_norm", "clip_value", "early_stopping", "l1",
-            "l2");
+            "class_weights", "stop", "log_every", "schedule", "clip_norm", "clip_value",
+            "early_stopping", "l1", "l2");
     /** The kinds of validation split. */
     static final List<String> SPLITS = List.of("random", "stratified");
     static final List<String> METRICS = List.of("loss", "accuracy", "r2", "val_loss",
@@ -58,8 +60,11 @@ final class TrainChecker {
             new ArgSpec("patience", ArgSpec.Type.INT, 5, 1, true, Double.POSITIVE_INFINITY, true),
             ArgSpec.bool("restore_best", true), nonNegative("min_delta", 0.0));
 
-    /** The checked block and the penalties dense layers take when they set none. */
-    record Result(ModelSpec.TrainSpec spec, double l1, double l2) {
+    /**
+     * The checked block and the penalties dense layers take when they set none; where
+     * {@code class_weights} is written, or {@code null}, for {@link #checkClassWeights}.
+     */
+    record Result(ModelSpec.TrainSpec spec, double l1, double l2, Span classWeightsSpan) {
     }
 
     private final Diagnostics diags;
@@ -91,10 +96,13 @@ final class TrainChecker {
         double clipNorm = 0;
         double clipValue = 0;
         Schedule.EarlyStopping early = null;
+        ModelSpec.ClassWeighting classWeights = null;
+        Span classWeightsSpan = null;
         double l1 = 0;
         double l2 = 0;
         if (b == null) {
-            return new Result(new ModelSpec.TrainSpec(epochs, batch, shuffle, null, 0, 0), 0, 0);
+            return new Result(new ModelSpec.TrainSpec(epochs, batch, shuffle, null, 0, 0), 0, 0,
+                    null);
         }
         Set<String> seen = new HashSet<>();
         boolean ok = true;
@@ -157,6 +165,11 @@ final class TrainChecker {
                                 ? Names.suggestion(w.name(), SPLITS) : "");
                         ok = false;
                     }
+                }
+                case "class_weights" -> {
+                    classWeights = classWeights(v, scope, loss);
+                    ok &= classWeights != null;
+                    classWeightsSpan = v.span();
                 }
                 case "shuffle" -> {
                     if (v instanceof Value.Bool bv) {
@@ -237,7 +250,71 @@ final class TrainChecker {
             return null;
         }
         return new Result(new ModelSpec.TrainSpec(epochs, batch, shuffle, stop, validation,
-                logEvery, schedule, clipNorm, clipValue, early, stratify), l1, l2);
+                logEvery, schedule, clipNorm, clipValue, early, stratify, classWeights), l1, l2,
+                classWeightsSpan);
+    }
+
+    /** {@code class_weights: balanced} or a list of weights > 0; {@code null} after errors. */
+    private ModelSpec.ClassWeighting classWeights(Value v, Scope scope, Loss loss) {
+        if (loss != null && !loss.runtime().isClassification()) {
+            diags.report(Code.ARGUMENT_TYPE, v.span(), "class_weights weights the classes of the "
+                    + "cross-entropies; this model's loss %s has no classes", loss.name());
+            return null;
+        }
+        if (v instanceof Value.Word w && w.name().equals("balanced")) {
+            return ModelSpec.ClassWeighting.balanced();
+        }
+        if (!(v instanceof Value.ListV l) || l.items().isEmpty()) {
+            String name = v instanceof Value.Word w ? "'" + w.name() + "'" : v.describe();
+            diags.report(Code.ARGUMENT_TYPE, v.span(), "class_weights is balanced or a list of "
+                    + "one weight per class such as [1, 3], not %s%s", name,
+                    v instanceof Value.Word w ? Names.suggestion(w.name(), List.of("balanced"))
+                            : "");
+            return null;
+        }
+        List<Double> weights = new ArrayList<>();
+        boolean ok = true;
+        for (Value item : l.items()) {
+            Double d = eval.number(item, scope, "a class weight");
+            if (d != null && !(d > 0 && d <= Float.MAX_VALUE)) {
+                diags.report(Code.ARGUMENT_RANGE, item.span(), "a class weight must be > 0 (and "
+                        + "at most %s), not %s", Float.MAX_VALUE, Values.format(d));
+                d = null;
+            }
+            ok &= d != null;
+            weights.add(d);
+        }
+        return ok ? new ModelSpec.ClassWeighting(weights) : null;
+    }
+
+    /**
+     * Checks the class weights of {@code r} against the model's output {@code out}: one weight
+     * per class (two for one sigmoid output), and one class per sample.
+     *
+     * @return false after reporting an error
+     */
+    boolean checkClassWeights(Result r, Loss loss, Shape out) {
+        ModelSpec.ClassWeighting cw = r.spec().classWeights();
+        if (cw == null || loss == null || out == null) {
+            return true;
+        }
+        if (!loss.weighsClasses(out)) {
+            diags.report(Code.ARGUMENT_TYPE, r.classWeightsSpan(), "class_weights needs one "
+                    + "class per sample, but the output %s is %s", out,
+                    out.kind() == Shape.Kind.SEQUENCE ? "a sequence of classes (one per step)"
+                            : out.size() + " sigmoid labels; weight them with one sigmoid output "
+                            + "or a softmax");
+            return false;
+        }
+        int classes = out.size() == 1 ? 2 : out.size();
+        if (!cw.isBalanced() && cw.weights().size() != classes) {
+            diags.report(Code.ARGUMENT_RANGE, r.classWeightsSpan(), "class_weights has %d %s, "
+                    + "but the model has %d classes (output %s%s); give one weight per class",
+                    cw.weights().size(), cw.weights().size() == 1 ? "weight" : "weights",
+                    classes, out, out.size() == 1 ? ": classes 0 and 1" : "");
+            return false;
+        }
+        return true;
     }
 
     private record Call(String name, Span nameSpan, List<Value.Arg> args, Span span) {

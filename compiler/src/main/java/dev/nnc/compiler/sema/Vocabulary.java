@@ -86,6 +86,8 @@ public final class Vocabulary {
         TRAIN_KEYS.put("shuffle", "reshuffle the training samples before every epoch (true)");
         TRAIN_KEYS.put("split", "how validation samples are drawn: random, or stratified "
                 + "(each class keeps its share)");
+        TRAIN_KEYS.put("class_weights", "weight each class in the cross-entropy: balanced, or "
+                + "one weight per class such as [1, 3]");
         TRAIN_KEYS.put("validation", "fraction of the training file held out for validation (0)");
         TRAIN_KEYS.put("stop", "end training early when this condition holds after an epoch");
         TRAIN_KEYS.put("log_every", "full metrics every this many epochs (automatic)");
@@ -102,6 +104,8 @@ public final class Vocabulary {
         DATA_KEYS.put("scale", "every feature value is divided by it as it is read (1)");
         DATA_KEYS.put("missing", "what to do with missing values: drop, mean, median, mode, "
                 + "interpolate or a number, per column or for all");
+        DATA_KEYS.put("augment", "random transforms of the training images each epoch: rotate, "
+                + "zoom, shift, flip, noise");
     }
 
     private static final Vocabulary STANDARD = new Vocabulary(Registry.standard());

@@ -86,10 +86,14 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
      * @param clipNorm rescale the gradient to at most this global L2 norm (0: no clipping)
      * @param clipValue clamp every gradient value to [-clipValue, clipValue] (0: no clipping)
      * @param earlyStopping early stopping, or {@code null}
+     * @param stratify the validation split keeps each class's share ({@code split: stratified})
+     * @param classWeights the weights of the classes in the cross-entropies
+     *     ({@code class_weights}), or {@code null}: every sample weighs 1
      */
     public record TrainSpec(int epochs, int batch, boolean shuffle, StopCondition stop,
             double validation, int logEvery, Schedule schedule, double clipNorm, double clipValue,
-            Schedule.EarlyStopping earlyStopping, boolean stratify) {
+            Schedule.EarlyStopping earlyStopping, boolean stratify,
+            ClassWeighting classWeights) {
         public TrainSpec {
             if (epochs < 0) {
                 throw new IllegalArgumentException("epochs < 0: " + epochs);
@@ -105,7 +109,15 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
             }
         }
 
-        /** A random (not stratified) validation split. */
+        /** Without class weights. */
+        public TrainSpec(int epochs, int batch, boolean shuffle, StopCondition stop,
+                double validation, int logEvery, Schedule schedule, double clipNorm,
+                double clipValue, Schedule.EarlyStopping earlyStopping, boolean stratify) {
+            this(epochs, batch, shuffle, stop, validation, logEvery, schedule, clipNorm,
+                    clipValue, earlyStopping, stratify, null);
+        }
+
+        /** A random (not stratified) validation split, no class weights. */
         public TrainSpec(int epochs, int batch, boolean shuffle, StopCondition stop,
                 double validation, int logEvery, Schedule schedule, double clipNorm,
                 double clipValue, Schedule.EarlyStopping earlyStopping) {
@@ -122,13 +134,13 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
         /** Returns a copy that runs at most {@code e} epochs. */
         public TrainSpec withEpochs(int e) {
             return new TrainSpec(e, batch, shuffle, stop, validation, logEvery, schedule,
-                    clipNorm, clipValue, earlyStopping, stratify);
+                    clipNorm, clipValue, earlyStopping, stratify, classWeights);
         }
 
         /** Returns a copy that logs every {@code n} epochs (0: automatically). */
         public TrainSpec withLogEvery(int n) {
             return new TrainSpec(epochs, batch, shuffle, stop, validation, n, schedule,
-                    clipNorm, clipValue, earlyStopping, stratify);
+                    clipNorm, clipValue, earlyStopping, stratify, classWeights);
         }
 
         /**
@@ -137,7 +149,86 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
          */
         public TrainSpec withStratify(boolean s) {
             return new TrainSpec(epochs, batch, shuffle, stop, validation, logEvery, schedule,
-                    clipNorm, clipValue, earlyStopping, s);
+                    clipNorm, clipValue, earlyStopping, s, classWeights);
+        }
+
+        /** Returns a copy with mini-batches of {@code b} samples (0: the whole set). */
+        public TrainSpec withBatch(int b) {
+            return new TrainSpec(epochs, b, shuffle, stop, validation, logEvery, schedule,
+                    clipNorm, clipValue, earlyStopping, stratify, classWeights);
+        }
+
+        /** Returns a copy with the class weights {@code w} ({@code null}: none). */
+        public TrainSpec withClassWeights(ClassWeighting w) {
+            return new TrainSpec(epochs, batch, shuffle, stop, validation, logEvery, schedule,
+                    clipNorm, clipValue, earlyStopping, stratify, w);
+        }
+    }
+
+    /**
+     * The {@code class_weights} of a train block: {@code balanced}, or one explicit weight per
+     * class. The weight of a sample is the weight of its class, read from its targets by
+     * {@link #sampleWeight}; the cross-entropies multiply each sample's loss by it and divide the
+     * sum by the sum of the weights (PyTorch's weighted mean): L = Σ w(yᵢ)·lᵢ / Σ w(yᵢ).
+     *
+     * <p>Example: {@code class_weights: [1, 3]} is {@code new ClassWeighting(List.of(1.0, 3.0))};
+     * {@code class_weights: balanced} is {@code new ClassWeighting(List.of())}.
+     *
+     * @param weights the weights of classes 0, 1, ... (each &gt; 0), or empty for
+     *     {@code balanced}: n / (classes × count of the class) on the training split
+     */
+    public record ClassWeighting(List<Double> weights) {
+        public ClassWeighting {
+            weights = List.copyOf(weights);
+            for (double w : weights) {
+                if (!(w > 0) || Double.isInfinite(w)) {
+                    throw new IllegalArgumentException("class weight not > 0: " + w);
+                }
+            }
+        }
+
+        /** {@code class_weights: balanced}. */
+        public static ClassWeighting balanced() {
+            return new ClassWeighting(List.of());
+        }
+
+        /** True for {@code balanced}, whose weights come from the training data. */
+        public boolean isBalanced() {
+            return weights.isEmpty();
+        }
+
+        /**
+         * The weight of the sample whose targets start at {@code y[o]}: for one output (a
+         * sigmoid, classes 0 and 1) w₀·(1 − y) + w₁·y; for {@code k} outputs (one-hot) Σⱼ wⱼ·yⱼ.
+         * For the 0/1 and one-hot targets the data gives, both are the weight of the sample's
+         * class. The one definition: generated training code calls it, and every mean of a
+         * weighted loss divides by {@link #total} of it.
+         */
+        public static float sampleWeight(float[] w, float[] y, int o, int k) {
+            if (k == 1) {
+                return w[0] + (w[1] - w[0]) * y[o];
+            }
+            float s = 0f;
+            for (int j = 0; j < k; j++) {
+                s += w[j] * y[o + j];
+            }
+            return s;
+        }
+
+        /**
+         * The sum of the weights of the first {@code n} samples of {@code y} ({@code k} targets
+         * each): what a weighted summed loss is divided by for its mean; {@code n} when
+         * {@code w} is {@code null} (no weights).
+         */
+        public static double total(float[] w, float[] y, int n, int k) {
+            if (w == null) {
+                return n;
+            }
+            double s = 0;
+            for (int i = 0; i < n; i++) {
+                s += sampleWeight(w, y, i * k, k);
+            }
+            return s;
         }
     }
 
@@ -154,17 +245,31 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
      * @param test test data, or {@code null}
      * @param features normalization of the input features
      * @param labels normalization of regression labels (outputs are de-normalized at prediction)
+     * @param augment random transforms of the training images, {@link Augmentation#NONE} for
+     *     none; training batches only
      */
     public record DataSpec(DataSource train, DataSource test, Normalization features,
-            Normalization labels) {
+            Normalization labels, Augmentation augment) {
         public DataSpec {
             Objects.requireNonNull(features, "features");
             Objects.requireNonNull(labels, "labels");
+            Objects.requireNonNull(augment, "augment");
+        }
+
+        /** No augmentation. */
+        public DataSpec(DataSource train, DataSource test, Normalization features,
+                Normalization labels) {
+            this(train, test, features, labels, Augmentation.NONE);
         }
 
         /** No data named: the application supplies it. */
         public static DataSpec none() {
             return new DataSpec(null, null, Normalization.NONE, Normalization.NONE);
+        }
+
+        /** Returns a copy with the augmentation {@code a}. */
+        public DataSpec withAugment(Augmentation a) {
+            return new DataSpec(train, test, features, labels, a);
         }
     }
 

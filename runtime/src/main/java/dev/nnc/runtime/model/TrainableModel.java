@@ -19,7 +19,9 @@ public interface TrainableModel extends Model {
      * Forward, loss and backward over the first {@code n} samples of {@code x} with targets
      * {@code y} ({@code n * outputSize()} floats). Overwrites {@link #grads()}.
      *
-     * @return the mean loss over the {@code n} samples, before the update
+     * @return the mean loss over the {@code n} samples, before the update; with
+     *     {@link #classWeights()} the weighted mean Σ wᵢ·lᵢ / Σ wᵢ (see
+     *     {@link ModelSpec.ClassWeighting})
      */
     double trainStep(float[] x, float[] y, int n);
 
@@ -27,9 +29,33 @@ public interface TrainableModel extends Model {
      * Inference forward pass and loss without gradients.
      *
      * @param out receives the {@code n * outputSize()} outputs, or is {@code null}
-     * @return the summed (not mean) loss over the {@code n} samples
+     * @return the summed (not mean) loss over the {@code n} samples; with
+     *     {@link #classWeights()} each sample's loss times its weight, to be divided by
+     *     {@link ModelSpec.ClassWeighting#total} for the mean
      */
     double evaluate(float[] x, float[] y, int n, float[] out);
+
+    /**
+     * Weights the cross-entropy of every sample by the weight of its class, in
+     * {@link #trainStep} and {@link #evaluate}, from now on: {@code w[c]} for class c, one per
+     * output (two for a single sigmoid output: classes 0 and 1); {@code null} weighs every
+     * sample 1.
+     *
+     * @throws IllegalArgumentException when the model's loss has no classes, or {@code w} has
+     *     the wrong length or a weight that is negative or not finite
+     */
+    default void setClassWeights(float[] w) {
+        if (w != null) {
+            throw new IllegalArgumentException("model " + name() + " (loss "
+                    + spec().loss().id() + ", output " + java.util.Arrays.toString(outputShape())
+                    + ") cannot weight classes");
+        }
+    }
+
+    /** The class weights set by {@link #setClassWeights} (a copy), or {@code null}. */
+    default float[] classWeights() {
+        return null;
+    }
 
     /**
      * The state of the generator that draws the model's random masks (dropout), so a checkpoint

@@ -5,6 +5,7 @@ import dev.nnc.runtime.data.Dataset;
 import dev.nnc.runtime.data.LoadedData;
 import dev.nnc.runtime.data.Symbols;
 import dev.nnc.runtime.data.Normalizer;
+import dev.nnc.runtime.data.Augmenter;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.DataException;
 import dev.nnc.runtime.io.OutputFiles;
@@ -52,7 +53,9 @@ import java.util.function.BooleanSupplier;
  *     takes "the first tenth of the shuffled training data".
  * <li>Initialize with {@code model.initParams(new Rng(seed))}; the same {@code Rng} then shuffles
  *     the batches, so one seed fixes the whole run.
- * <li>Train with a {@link TrainingLoop}; then measure the final model (see {@link
+ * <li>Train with a {@link TrainingLoop}, which transforms the training batches with an
+ *     {@link Augmenter} seeded by {@code seed ^ AUGMENT_SALT} when the data block sets
+ *     {@code augment:}; then measure the final model (see {@link
  *     RunResult#metrics()}).
  * </ol>
  *
@@ -64,6 +67,8 @@ import java.util.function.BooleanSupplier;
 public final class Training {
     /** Mixed into the seed for the validation split, so that it differs from the init stream. */
     public static final long SPLIT_SALT = 0x5EED_5B1D_0000_0001L;
+    /** Mixed into the seed for augmentation, so that its draws differ from the other streams. */
+    public static final long AUGMENT_SALT = 0x5EED_A116_0000_0002L;
     private static final int CHUNK = 256;
 
     private Training() {
@@ -304,6 +309,10 @@ public final class Training {
                 .kernels(kernels)
                 .interruptWhen(opts.interrupt())
                 .stageLastCheckpoint(opts.stage());
+        if (!spec.data().augment().isNone()) {
+            trainer.augment(new Augmenter(spec.data().augment(), model.inputShape(),
+                    prep.features(), seed ^ AUGMENT_SALT));
+        }
         checkpoints(trainer, opts.checkpoints(), seed, prep, train.size());
         TrainReport report = trainer.train(train, val);
 
@@ -573,6 +582,8 @@ public final class Training {
             }
             acc.add(ob, rb, n);
         }
-        return new Measure(lossSum / d.size(), acc);
+        float[] cw = model instanceof TrainableModel tm ? tm.classWeights() : null;
+        return new Measure(lossSum / ModelSpec.ClassWeighting.total(cw, d.y(), d.size(), out),
+                acc);
     }
 }

@@ -1,5 +1,6 @@
 package dev.nnc.runtime.train;
 
+import dev.nnc.runtime.data.Augmenter;
 import dev.nnc.runtime.data.Dataset;
 import dev.nnc.runtime.io.OutputFiles;
 import dev.nnc.runtime.kernels.KernelContext;
@@ -71,6 +72,7 @@ public final class TrainingLoop {
     private BooleanSupplier interrupt;
     private boolean checkpointOnlyIfInterrupted;
     private OutputFiles stageLast;
+    private Augmenter augmenter;
 
     /** A trainer of {@code model} with {@code optimizer} under {@code spec}, shuffling with rng. */
     public TrainingLoop(TrainableModel model, Optimizer optimizer, ModelSpec.TrainSpec spec,
@@ -184,6 +186,15 @@ public final class TrainingLoop {
         return this;
     }
 
+    /**
+     * Transforms every training batch with {@code a} before its step (the data block's
+     * {@code augment:}); measurements, validation included, see the samples as they are.
+     */
+    public TrainingLoop augment(Augmenter a) {
+        this.augmenter = a;
+        return this;
+    }
+
     /** The metric names of accuracy-like measures for this model: accuracy or r2. */
     static String qualityMetric(ModelSpec.Loss loss) {
         return loss.isClassification() ? "accuracy" : "r2";
@@ -267,13 +278,18 @@ public final class TrainingLoop {
         for (int i = 0; i < size; i++) {
             perm[i] = i;
         }
-        boolean direct = batch == size && !spec.shuffle();
+        boolean direct = batch == size && !spec.shuffle() && augmenter == null;
         float[] xb = direct ? train.x() : new float[batch * in];
         float[] yb = direct ? train.y() : new float[batch * out];
         Evaluator eval = new Evaluator(Math.max(batch, MIN_EVAL_CHUNK),
                 Math.max(size, validation == null ? 0 : validation.size()), in, out);
         float[] params = model.params();
         float[] grads = model.grads();
+        if (spec.classWeights() != null) {
+            // NOTE: balanced weights count the training split only, never the validation data.
+            model.setClassWeights(ClassWeights.of(spec.classWeights(), train));
+        }
+        float[] cw = model.classWeights();
 
         listener.onData(train, validation);
         listener.onStart(new TrainInfo(model.name(), params.length, epochs, size,
@@ -317,6 +333,7 @@ public final class TrainingLoop {
             }
             double rate = optimizer.learningRate();
             double lossSum = 0;
+            double weightSum = 0;
             long batchStart = System.nanoTime();
             for (int b = 0; b < batches; b++) {
                 int from = b * batch;
@@ -324,10 +341,16 @@ public final class TrainingLoop {
                 if (!direct) {
                     train.gather(perm, from, count, xb, yb);
                 }
+                if (augmenter != null) {
+                    augmenter.apply(xb, count, perm, from, epoch);
+                }
                 double l = model.trainStep(xb, yb, count);
                 clip(grads, spec);
                 optimizer.step(params, grads);
-                lossSum += l * count;
+                // a batch's loss is its weighted mean: the epoch's is their mean by weight
+                double w = ModelSpec.ClassWeighting.total(cw, yb, count, out);
+                lossSum += l * w;
+                weightSum += w;
                 listener.onBatch(epoch, b, batches, l);
                 if (interrupt != null && interrupt.getAsBoolean() && b < batches - 1) {
                     interrupted = true;
@@ -345,7 +368,7 @@ public final class TrainingLoop {
             batchNanos += System.nanoTime() - batchStart;
 
             Map<String, Double> m = new LinkedHashMap<>();
-            double trainLoss = lossSum / size;
+            double trainLoss = lossSum / weightSum;
             m.put("train_loss", trainLoss);
             m.put("lr", rate);
             // NOTE: an initial loss of 0 (or NaN, from a checkpoint of an older version) leaves
@@ -519,7 +542,7 @@ public final class TrainingLoop {
                 System.arraycopy(d.y(), from * out, yb, 0, count * out);
                 sum += model.evaluate(xb, yb, count, ob);
             }
-            return sum / n;
+            return sum / ModelSpec.ClassWeighting.total(model.classWeights(), d.y(), n, out);
         }
 
         void measure(Dataset d, String prefix, Map<String, Double> m) {
@@ -541,7 +564,8 @@ public final class TrainingLoop {
                     acc.add(ob, yb, count);
                 }
             }
-            m.put(prefix + "loss", lossSum / n);
+            m.put(prefix + "loss", lossSum
+                    / ModelSpec.ClassWeighting.total(model.classWeights(), d.y(), n, out));
             if (loss.isClassification()) {
                 m.put(prefix + "accuracy", acc.accuracy());
             } else {

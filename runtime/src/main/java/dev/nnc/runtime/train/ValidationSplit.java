@@ -20,16 +20,8 @@ final class ValidationSplit {
         int[] cls = new int[n];
         int classes = k == 1 ? 2 : k;
         int[] count = new int[classes];
-        float[] y = d.y();
         for (int s = 0; s < n; s++) {
-            int c = 0;
-            if (k == 1) {
-                c = y[s] >= 0.5f ? 1 : 0;
-            } else {
-                for (int j = 1; j < k; j++) {
-                    c = y[s * k + j] > y[s * k + c] ? j : c;
-                }
-            }
+            int c = ClassWeights.classOf(d, s);
             cls[s] = c;
             count[c]++;
         }
