@@ -82,5 +82,10 @@ class PredictSeriesTimesTest {
         assertTrue(flat.contains("\"columns\":[\"date\",\"v\"]"), json.out());
         assertTrue(flat.contains("[\"1958-06-07\"," + lines.get(8).split(",")[1] + "]"),
                 json.out());
+
+        // The summary writes the split's bound as the file does: a date, not seconds.
+        MainTest.Run summary = MainTest.nnc("summary", nn.toString());
+        assertEquals(0, summary.code(), summary.all());
+        assertTrue(summary.out().contains("to: \"1958-05-10\")"), summary.out());
     }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.runtime.data.CsvReader;
 import dev.nnc.runtime.data.CsvTable;
-import dev.nnc.runtime.data.IsoTime;
+import dev.nnc.runtime.model.IsoTime;
 import dev.nnc.runtime.model.Missing;
 import java.nio.file.Path;
 import java.util.HashMap;

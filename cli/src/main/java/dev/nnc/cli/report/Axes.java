@@ -4,14 +4,20 @@ import java.awt.Graphics2D;
 import java.awt.geom.Rectangle2D;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.text.DateFormat;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
 import java.text.FieldPosition;
 import java.text.NumberFormat;
 import java.text.ParsePosition;
+import java.text.SimpleDateFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.TimeZone;
+import org.jfree.chart.axis.DateAxis;
+import org.jfree.chart.axis.DateTickUnit;
+import org.jfree.chart.axis.DateTickUnitType;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTick;
@@ -133,6 +139,46 @@ final class Axes {
         }
         double m = (max - min) * 0.02;
         return new Range(min - m, max + m);
+    }
+
+    /**
+     * A time axis over {@code r} of {@link dev.nnc.runtime.model.IsoTime} seconds (a column of
+     * ISO dates), its ticks labelled as ISO dates in UTC: {@code 1990} at a step of years,
+     * {@code 1990-07} at months, {@code 1990-07-15} at days, {@code 1990-07-15 06:00} below. The
+     * axis's values are milliseconds, as JFreeChart counts time: plot {@code seconds * 1000}.
+     */
+    static DateAxis dates(String label, Range r) {
+        TimeZone utc = TimeZone.getTimeZone("UTC");
+        DateAxis a = new DateAxis(label, utc, Locale.ROOT);
+        TickUnits units = new TickUnits();
+        DateFormat year = iso("yyyy", utc);
+        DateFormat month = iso("yyyy-MM", utc);
+        DateFormat day = iso("yyyy-MM-dd", utc);
+        DateFormat time = iso("yyyy-MM-dd HH:mm", utc);
+        for (int n : new int[] {1, 5, 15, 30}) {
+            units.add(new DateTickUnit(DateTickUnitType.MINUTE, n, time));
+        }
+        for (int n : new int[] {1, 3, 6, 12}) {
+            units.add(new DateTickUnit(DateTickUnitType.HOUR, n, time));
+        }
+        for (int n : new int[] {1, 2, 7, 14}) {
+            units.add(new DateTickUnit(DateTickUnitType.DAY, n, day));
+        }
+        for (int n : new int[] {1, 2, 3, 6}) {
+            units.add(new DateTickUnit(DateTickUnitType.MONTH, n, month));
+        }
+        for (int n : new int[] {1, 2, 5, 10, 20, 50, 100, 200, 500}) {
+            units.add(new DateTickUnit(DateTickUnitType.YEAR, n, year));
+        }
+        a.setStandardTickUnits(units);
+        a.setRange(r.lower() * 1000, r.upper() * 1000);
+        return a;
+    }
+
+    private static DateFormat iso(String pattern, TimeZone zone) {
+        SimpleDateFormat f = new SimpleDateFormat(pattern, Locale.ROOT);
+        f.setTimeZone(zone);
+        return f;
     }
 
     /** Standard tick sizes 1, 2, 2.5, 5 × 10^k, each labelled as a plain number. */

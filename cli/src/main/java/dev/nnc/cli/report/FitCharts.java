@@ -6,7 +6,7 @@ import java.awt.Font;
 import java.util.ArrayList;
 import java.util.List;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.ui.RectangleAnchor;
@@ -99,11 +99,24 @@ final class FitCharts {
      * forecasts for the training windows and for the test windows as dots, and a vertical line
      * where the test part begins.
      *
+     * @param dates whether the times are ISO dates ({@link dev.nnc.runtime.model.IsoTime}
+     *     seconds), shown as dates on the time axis
      * @param boundary the time of the first test target, or NaN without test data
      */
-    static JFreeChart series(String title, String timeLabel, String valueLabel,
+    static JFreeChart series(String title, String timeLabel, String valueLabel, boolean dates,
             double[] time, double[] actual, double[] trainTime, double[] trainForecast,
             double[] testTime, double[] testForecast, double boundary) {
+        double[] tb = {Math.min(min(time), Math.min(min(trainTime), min(testTime))),
+            Math.max(max(time), Math.max(max(trainTime), max(testTime)))};
+        Axes.Range span = Axes.along(tb[0], tb[1]);
+        ValueAxis x = dates ? Axes.dates(timeLabel, span) : Axes.linear(timeLabel, span);
+        if (dates) {
+            // NOTE: JFreeChart counts time in milliseconds.
+            time = millis(time);
+            trainTime = millis(trainTime);
+            testTime = millis(testTime);
+            boundary *= 1000;
+        }
         List<Charts.Line> lines = new ArrayList<>();
         lines.add(new Charts.Line("actual", time, actual, new Color(0x555555), true, false,
                 1.2f));
@@ -114,9 +127,6 @@ final class FitCharts {
                     Charts.STRONG[1], true, false, 1.6f));
         }
         double[] b = Charts.yBounds(lines);
-        double t0 = Math.min(min(time), Math.min(min(trainTime), min(testTime)));
-        double t1 = Math.max(max(time), Math.max(max(trainTime), max(testTime)));
-        NumberAxis x = Axes.linear(timeLabel, Axes.along(t0, t1));
         JFreeChart c = Charts.lines(title, x, Axes.linear(valueLabel, Axes.along(b[0], b[1])),
                 lines);
         if (Double.isFinite(boundary)) {
@@ -131,6 +141,14 @@ final class FitCharts {
             c.getXYPlot().addDomainMarker(m);
         }
         return c;
+    }
+
+    private static double[] millis(double[] seconds) {
+        double[] m = new double[seconds.length];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = seconds[i] * 1000;
+        }
+        return m;
     }
 
     /** Output {@code j} of values stored {@code k} per sample. */

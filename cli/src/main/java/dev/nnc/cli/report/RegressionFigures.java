@@ -178,7 +178,7 @@ final class RegressionFigures {
                 test.time);
         Path p = dir.resolve("series.png");
         Charts.png(FitCharts.series("The series and the forecasts of " + target, time, target,
-                train.seriesTime, train.series, train.time, train.forecast, testTime,
+                train.dates, train.seriesTime, train.series, train.time, train.forecast, testTime,
                 testForecast, boundary), Report.W, Report.H, p);
         images.add(p);
         page.image("Series and forecasts", p, "The actual " + target + " over " + time
@@ -188,7 +188,8 @@ final class RegressionFigures {
     }
 
     /** A windows source cut as training did: the series, and each window's time and forecast. */
-    private record Cut(double[] seriesTime, double[] series, double[] time, double[] forecast) {
+    private record Cut(boolean dates, double[] seriesTime, double[] series, double[] time,
+            double[] forecast) {
     }
 
     private static Cut cut(Report.Input in, DataSource.Windows src) {
@@ -217,6 +218,7 @@ final class RegressionFigures {
             time[s] = seriesTime[win.targetRows()[s]];
             forecast[s] = pred[s][0];
         }
-        return new Cut(seriesTime, series, time, forecast);
+        return new Cut(w.time() != null && t.isTime(t.indexOf(w.time())), seriesTime, series,
+                time, forecast);
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nnc.runtime.model.IsoTime;
 import dev.nnc.runtime.model.ModelSpec;
 import java.awt.Graphics2D;
 import java.awt.geom.Rectangle2D;
@@ -295,7 +296,7 @@ class ChartsTest {
         for (int i = 0; i < 10; i++) {
             testF[i] = actual[i + 30] - 3;
         }
-        JFreeChart c = FitCharts.series("The series", "year", "level", time, actual, trainTime,
+        JFreeChart c = FitCharts.series("The series", "year", "level", false, time, actual, trainTime,
                 trainF, testTime, testF, 2000);
         drawn(c, Report.W, Report.H);
         XYPlot plot = c.getXYPlot();
@@ -313,6 +314,53 @@ class ChartsTest {
                 seriesNames(plot));
         List<String> years = tickLabels(plot.getDomainAxis(), RectangleEdge.BOTTOM);
         assertTrue(years.stream().allMatch(t -> t.matches("\\d{4}")), years.toString());
+    }
+
+    @Test
+    void aSeriesOverIsoDatesShowsDatesOnItsTimeAxis() throws IOException {
+        // weekly values from 1990-01-06 to 1999-12-25, the test part from 1998-01-03
+        double start = IsoTime.parse("1990-01-06");
+        int n = 521;
+        double[] time = new double[n];
+        double[] actual = new double[n];
+        for (int i = 0; i < n; i++) {
+            time[i] = start + i * 7 * 86400.0;
+            actual[i] = 350 + i * 0.03 + 3 * Math.sin(i * 2 * Math.PI / 52);
+        }
+        double boundary = IsoTime.parse("1998-01-03");
+        int cut = (int) ((boundary - start) / (7 * 86400.0));
+        double[] trainTime = java.util.Arrays.copyOfRange(time, 8, cut);
+        double[] trainF = java.util.Arrays.copyOfRange(actual, 8, cut);
+        double[] testTime = java.util.Arrays.copyOfRange(time, cut, n);
+        double[] testF = java.util.Arrays.copyOfRange(actual, cut, n);
+        JFreeChart c = FitCharts.series("The series", "date", "co2", true, time, actual,
+                trainTime, trainF, testTime, testF, boundary);
+        drawn(c, Report.W, Report.H);
+        XYPlot plot = c.getXYPlot();
+        List<String> labels = tickLabels(plot.getDomainAxis(), RectangleEdge.BOTTOM);
+        // years as the file's dates write them, not seconds since 1970 (631 584 000, ...)
+        assertTrue(labels.size() >= 4 && labels.stream().allMatch(t -> t.matches("\\d{4}")),
+                labels.toString());
+        assertTrue(labels.contains("1995"), labels.toString());
+        assertTrue(labels.stream().allMatch(t -> t.compareTo("1990") >= 0
+                && t.compareTo("2000") <= 0), labels.toString());
+        ValueMarker m = (ValueMarker) plot.getDomainMarkers(org.jfree.chart.ui.Layer.FOREGROUND)
+                .iterator().next();
+        assertEquals("1998-01-03", IsoTime.format(m.getValue() / 1000));
+
+        // two months of daily values: ticks are days, yyyy-mm-dd
+        double[] days = new double[60];
+        double[] v = new double[60];
+        for (int i = 0; i < 60; i++) {
+            days[i] = IsoTime.parse("2024-02-01") + i * 86400.0;
+            v[i] = i % 7;
+        }
+        JFreeChart d = FitCharts.series("Daily", "day", "v", true, days, v, days, v,
+                new double[0], new double[0], Double.NaN);
+        drawn(d, Report.W, Report.H);
+        List<String> dayLabels = tickLabels(d.getXYPlot().getDomainAxis(), RectangleEdge.BOTTOM);
+        assertTrue(dayLabels.size() >= 3 && dayLabels.stream().allMatch(
+                t -> t.matches("2024-0[234]-\\d{2}")), dayLabels.toString());
     }
 
     @Test

@@ -6,7 +6,7 @@ import dev.nnc.compiler.ops.Loss;
 import dev.nnc.compiler.ops.Shape;
 import dev.nnc.runtime.data.CsvReader;
 import dev.nnc.runtime.data.CsvTable;
-import dev.nnc.runtime.data.IsoTime;
+import dev.nnc.runtime.model.IsoTime;
 import dev.nnc.runtime.data.DataLoader;
 import dev.nnc.runtime.io.DataException;
 import dev.nnc.runtime.model.DataSource;
@@ -79,7 +79,8 @@ final class WindowsSource extends SourceKind {
         Double to = bound(args.get("to"), "to", time, ctx);
         if (from != null && to != null && from > to) {
             diags.report(Code.ARGUMENT_RANGE, args.get("to").span(), "to (%s) is before from "
-                    + "(%s): no window would be kept", Values.format(to), Values.format(from));
+                    + "(%s): no window would be kept", written(args.get("to"), to),
+                    written(args.get("from"), from));
             return null;
         }
         if (path == null || length == null || horizon == null || targets == null
@@ -87,8 +88,9 @@ final class WindowsSource extends SourceKind {
                 || args.containsKey("to") && to == null) {
             return null;
         }
+        boolean dated = isDate(args.get("from")) || isDate(args.get("to"));
         ModelSpec.Window w = new ModelSpec.Window(length, horizon, features, targets, time, from,
-                to);
+                to, dated);
         DataSource src = DataSource.windows(path.value(), w);
         if (in != null) {
             int f = features.size();
@@ -186,6 +188,16 @@ final class WindowsSource extends SourceKind {
             return null;
         }
         return (int) n.value();
+    }
+
+    /** A bound as the file writes it: the ISO date, or the number. */
+    private static String written(Value v, double bound) {
+        return isDate(v) ? ((Value.Str) v).value() : Values.format(bound);
+    }
+
+    /** Whether {@code v} is an ISO date, a {@code from}/{@code to} written as a date. */
+    private static boolean isDate(Value v) {
+        return v instanceof Value.Str str && IsoTime.parse(str.value()) != null;
     }
 
     /** The {@code from} or {@code to} bound: a number, given with a time column. */

@@ -2,6 +2,7 @@ package dev.nnc.runtime.data;
 
 import dev.nnc.runtime.io.DataException;
 import dev.nnc.runtime.model.ClassLabels;
+import dev.nnc.runtime.model.IsoTime;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -292,9 +292,17 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
      * @param time the column {@code from} and {@code to} compare with, or {@code null}
      * @param from keep only the windows whose target row has {@code time} ≥ this, or {@code null}
      * @param to keep only the windows whose target row has {@code time} ≤ this, or {@code null}
+     * @param dates whether {@code from} and {@code to} are ISO dates ({@link
+     *     IsoTime} seconds), written back as dates
      */
     public record Window(int length, int horizon, List<String> features, List<String> targets,
-            String time, Double from, Double to) {
+            String time, Double from, Double to, boolean dates) {
+        /** Windows whose {@code from} and {@code to}, if any, are plain numbers. */
+        public Window(int length, int horizon, List<String> features, List<String> targets,
+                String time, Double from, Double to) {
+            this(length, horizon, features, targets, time, from, to, false);
+        }
+
         public Window {
             if (length < 1 || horizon < 0) {
                 throw new IllegalArgumentException("window " + length + ", horizon " + horizon);
@@ -323,12 +331,18 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
                 sb.append(", time: ").append(DataSource.quote(time));
             }
             if (from != null) {
-                sb.append(", from: ").append(ClassLabels.format(from));
+                sb.append(", from: ").append(bound(from));
             }
             if (to != null) {
-                sb.append(", to: ").append(ClassLabels.format(to));
+                sb.append(", to: ").append(bound(to));
             }
             return sb.toString();
+        }
+
+        /** A {@code from}/{@code to} bound as written: {@code "1996-01-01"} or {@code 1920}. */
+        public String bound(double v) {
+            return dates ? DataSource.quote(IsoTime.format(v))
+                    : ClassLabels.format(v);
         }
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.runtime.io.DataException;
 import dev.nnc.runtime.model.DataSource;
+import dev.nnc.runtime.model.IsoTime;
 import dev.nnc.runtime.model.ModelSpec.Loss;
 import dev.nnc.runtime.model.ModelSpec.Window;
 import java.io.IOException;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.nnc.runtime.io.DataException;
+import dev.nnc.runtime.model.IsoTime;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.ModelSpec.Loss;
@@ -170,5 +171,11 @@ class WindowReaderTest {
                 List.of("v", "w"), "t", null, 1920.0));
         assertEquals("windows(\"s.csv\", window: 12, horizon: 1, features: \"v\", target: "
                 + "[\"v\", \"w\"], time: \"t\", to: 1920)", src.describe());
+        // bounds given as ISO dates are written back as dates, not as seconds since 1970
+        Window dated = new Window(8, 1, List.of("co2"), List.of("co2"), "date",
+                IsoTime.parse("1996-01-01"), IsoTime.parse("2001-06-30T12:00"), true);
+        assertEquals("window: 8, horizon: 1, features: \"co2\", target: \"co2\", time: "
+                + "\"date\", from: \"1996-01-01\", to: \"2001-06-30T12:00\"",
+                dated.describe());
     }
 }

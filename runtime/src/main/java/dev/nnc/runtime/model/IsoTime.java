@@ -1,4 +1,4 @@
-package dev.nnc.runtime.data;
+package dev.nnc.runtime.model;
 
 import java.time.LocalDate;
 import java.time.LocalDateTime;
