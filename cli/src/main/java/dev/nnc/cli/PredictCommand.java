@@ -8,7 +8,7 @@ import dev.nnc.runtime.io.DataException;
 import dev.nnc.runtime.model.ClassLabels;
 import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.ModelSpec;
-import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.model.Model;
 import dev.nnc.runtime.predict.Prediction;
 import dev.nnc.runtime.predict.Predictor;
 import java.io.BufferedWriter;
@@ -77,14 +77,14 @@ final class PredictCommand implements Callable<Integer> {
         Io io = options.io(main.io());
         TrainedModelArgs.Loaded loaded = args.load(io);
         Compilation c = loaded.compilation();
-        TrainableModel model = loaded.model();
+        Model model = loaded.model();
         Preprocessing prep = loaded.preprocessing();
         DataSource src = Models.trainSource(model);
         double[][] rows = src instanceof DataSource.Csv csv && csv.symbols() != null
                 && prep.symbols() != null
                 ? DataLoader.readSymbols(input, csv, prep.symbols(), model.inputSize())
                 : DataLoader.readFeatures(input, src, model.inputSize(),
-                        trainingFeatures(c, src));
+                        trainingFeatures(c, src), prep.oneHot());
         Predictor p = new Predictor(model, prep);
         List<String> lines = new ArrayList<>(rows.length + 1);
         ModelSpec.Loss loss = model.spec().loss();
@@ -203,7 +203,7 @@ final class PredictCommand implements Callable<Integer> {
      * The column names of regression outputs: the label names of the training data when the file
      * names them, or the header of its last column, else {@code y} / {@code y1..yk}.
      */
-    private static List<String> outputNames(Compilation c, TrainableModel model,
+    private static List<String> outputNames(Compilation c, Model model,
             DataSource src) {
         int k = model.outputSize();
         List<String> named = src instanceof DataSource.Csv csv && !csv.labelLast() ? csv.labels()

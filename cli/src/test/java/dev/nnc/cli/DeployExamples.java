@@ -4,14 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.nnc.compiler.Compilation;
-import dev.nnc.compiler.InMemoryJavac;
 import dev.nnc.compiler.NnCompiler;
 import dev.nnc.compiler.diag.Code;
 import dev.nnc.runtime.data.DataLoader;
 import dev.nnc.runtime.data.Dataset;
+import dev.nnc.runtime.data.OneHot;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.Weights;
-import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.model.Model;
 import dev.nnc.runtime.predict.Predictor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -112,18 +112,22 @@ final class DeployExamples {
         Run r = nnc("train", file.toString(), "--epochs", arrays ? "1" : "5", "--quiet",
                 "--out", w.toString());
         assertEquals(0, r.code(), name + "\n" + r.all());
-        TrainableModel m = InMemoryJavac.load(c);
+        // one network, or the ensemble of an example with an ensemble block
+        Model m = Models.loadModel(c);
         Map<String, String> meta = Weights.load(m, w);
         Predictor p = new Predictor(m, Preprocessing.fromMetadata(meta, m));
-        return new Trained(name, file, w, c, p, inputs(c, m, p.preprocessing().symbols()));
+        return new Trained(name, file, w, c, p, inputs(c, m, p.preprocessing().oneHot(),
+                p.preprocessing().symbols()));
     }
 
     /**
      * The first {@link #MAX_ROWS} training rows and 200 random rows spread over 1.5 times their
-     * range; for a model that reads texts as symbols, the codes of the training texts and 200
-     * random rows of codes (unknown symbols among them) of every length from 0 to T.
+     * range; with a one-hot stage the rows are encoded, and a random row has one random
+     * category of each categorical column. For a model that reads texts as symbols, the codes of
+     * the training texts and 200 random rows of codes (unknown symbols among them) of every
+     * length from 0 to T.
      */
-    private static double[][] inputs(Compilation c, TrainableModel m,
+    private static double[][] inputs(Compilation c, Model m, OneHot oneHot,
             dev.nnc.runtime.data.Symbols symbols) {
         var src = m.spec().data().train();
         double[][] data;
@@ -143,7 +147,8 @@ final class DeployExamples {
             return rows.toArray(new double[0][]);
         }
         if (src.format().equals("csv")) {
-            data = DataLoader.readFeatures(Models.resolve(c, src.path()), src, m.inputSize());
+            data = DataLoader.readFeatures(Models.resolve(c, src.path()), src, m.inputSize(),
+                    List.of(), oneHot);
         } else {
             Path base = c.model().source().path().toAbsolutePath().getParent();
             // Raw values, as a user has them (pixels 0..255): every form applies the scale.
@@ -176,6 +181,13 @@ final class DeployExamples {
             for (int j = 0; j < in; j++) {
                 double range = Math.max(max[j] - min[j], 1.0);
                 row[j] = min[j] - 0.25 * range + 1.5 * range * rnd.nextDouble();
+            }
+            for (int k = 0; oneHot != null && k < oneHot.columns().size(); k++) {
+                if (oneHot.isCategorical(k)) {
+                    java.util.Arrays.fill(row, oneHot.offset(k), oneHot.offset(k)
+                            + oneHot.slots(k), 0);
+                    row[oneHot.offset(k) + rnd.nextInt(oneHot.categories(k).size())] = 1;
+                }
             }
             rows.add(row);
         }

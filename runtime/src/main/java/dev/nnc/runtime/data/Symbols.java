@@ -98,7 +98,13 @@ public record Symbols(int[] symbols) {
      *
      * @throws DataException naming the layer and the {@code vocab} it needs
      */
-    public void checkFits(Model model) {
+    public static void checkFits(Symbols vocabulary, Model model) {
+        if (vocabulary != null) {
+            vocabulary.checkFits(model);
+        }
+    }
+
+    private void checkFits(Model model) {
         for (ParamTensor t : model.paramTensors()) {
             if (t.name().matches("(.*\\.)?embedding[0-9]+\\.E") && t.shape()[0] < codes()) {
                 throw new DataException("the training file has " + symbols.length

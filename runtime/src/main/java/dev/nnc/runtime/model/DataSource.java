@@ -130,35 +130,41 @@ public sealed interface DataSource {
      *     label or ignored
      * @param ignore columns (names or ranges) that are neither features nor labels
      * @param missing what to do with missing values (the data block's {@code missing:})
+     * @param categorical the feature columns one-hot encoded (the data block's
+     *     {@code categorical:} and {@code unseen:})
      * @param symbols the text column read as a sequence of symbols (its characters), the
      *     model's only input, or {@code null}: see the data package's {@code Symbols}
      */
     record Csv(String path, List<String> labels, boolean labelLast, double scale,
-            List<String> features, List<String> ignore, Missing missing, String symbols)
-            implements DataSource {
+            List<String> features, List<String> ignore, Missing missing,
+            Categorical categorical, String symbols) implements DataSource {
         public Csv {
             Objects.requireNonNull(path, "path");
             labels = List.copyOf(labels);
             features = List.copyOf(features);
             ignore = List.copyOf(ignore);
             Objects.requireNonNull(missing, "missing");
+            Objects.requireNonNull(categorical, "categorical");
             checkScale(scale);
         }
 
         /** Every column but the labels a feature, no missing values. */
         public Csv(String path, List<String> labels, boolean labelLast, double scale) {
-            this(path, labels, labelLast, scale, List.of(), List.of(), Missing.NONE, null);
+            this(path, labels, labelLast, scale, List.of(), List.of(), Missing.NONE,
+                    Categorical.NONE, null);
         }
 
         /** Without a column of symbols. */
         public Csv(String path, List<String> labels, boolean labelLast, double scale,
-                List<String> features, List<String> ignore, Missing missing) {
-            this(path, labels, labelLast, scale, features, ignore, missing, null);
+                List<String> features, List<String> ignore, Missing missing,
+                Categorical categorical) {
+            this(path, labels, labelLast, scale, features, ignore, missing, categorical, null);
         }
 
         /** Returns a copy that reads column {@code column} as a sequence of symbols. */
         public Csv withSymbols(String column) {
-            return new Csv(path, labels, labelLast, scale, features, ignore, missing, column);
+            return new Csv(path, labels, labelLast, scale, features, ignore, missing, categorical,
+                    column);
         }
 
         @Override
@@ -173,17 +179,25 @@ public sealed interface DataSource {
 
         @Override
         public Csv withScale(double s) {
-            return new Csv(path, labels, labelLast, s, features, ignore, missing, symbols);
+            return new Csv(path, labels, labelLast, s, features, ignore, missing, categorical,
+                    symbols);
         }
 
         /** Returns a copy that takes the feature columns {@code f} and ignores {@code i}. */
         public Csv withColumns(List<String> f, List<String> i) {
-            return new Csv(path, labels, labelLast, scale, f, i, missing, symbols);
+            return new Csv(path, labels, labelLast, scale, f, i, missing, categorical,
+                    symbols);
         }
 
         /** Returns a copy that treats missing values as {@code m} says. */
         public Csv withMissing(Missing m) {
-            return new Csv(path, labels, labelLast, scale, features, ignore, m, symbols);
+            return new Csv(path, labels, labelLast, scale, features, ignore, m, categorical,
+                    symbols);
+        }
+
+        /** Returns a copy that one-hot encodes the columns {@code c} names. */
+        public Csv withCategorical(Categorical c) {
+            return new Csv(path, labels, labelLast, scale, features, ignore, missing, c, symbols);
         }
 
         @Override
@@ -194,7 +208,7 @@ public sealed interface DataSource {
         @Override
         public Csv resolve(java.nio.file.Path baseDir) {
             return new Csv(resolvePath(baseDir, path), labels, labelLast, scale, features, ignore,
-                    missing, symbols);
+                    missing, categorical, symbols);
         }
 
         @Override

@@ -6,12 +6,14 @@ import dev.nnc.runtime.data.LoadedData;
 import dev.nnc.runtime.data.Symbols;
 import dev.nnc.runtime.data.Normalizer;
 import dev.nnc.runtime.data.Augmenter;
+import dev.nnc.runtime.data.OneHot;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.DataException;
 import dev.nnc.runtime.io.OutputFiles;
 import dev.nnc.runtime.kernels.KernelContext;
 import dev.nnc.runtime.model.ClassLabels;
 import dev.nnc.runtime.model.DataSource;
+import dev.nnc.runtime.model.Ensemble;
 import dev.nnc.runtime.model.Model;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.Rng;
@@ -20,6 +22,7 @@ import dev.nnc.runtime.optim.Optimizer;
 import dev.nnc.runtime.optim.Optimizers;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -213,6 +216,18 @@ public final class Training {
      * @throws DataException for missing or malformed data, or settings the data cannot satisfy
      */
     public static RunResult run(TrainableModel model, Path baseDir, Options opts) {
+        return runModel(model, baseDir, opts);
+    }
+
+    /**
+     * Trains an ensemble as the other {@code run} trains one network, member by member ({@link
+     * EnsembleTraining}); the measures are the vote's, then {@code member_test_accuracy}, ….
+     */
+    public static RunResult run(Ensemble ensemble, Path baseDir, Options opts) {
+        return runModel(ensemble, baseDir, opts);
+    }
+
+    private static RunResult runModel(Model model, Path baseDir, Options opts) {
         try (KernelContext k = KernelContext.open(opts.threads())) {
             KernelContext.Binding binding = k.bind();
             try {
@@ -224,7 +239,7 @@ public final class Training {
     }
 
     /** {@link #run(TrainableModel, Path, Options)} with the run's kernel context bound. */
-    private static RunResult run(TrainableModel model, Path baseDir, Options opts,
+    private static RunResult run(Model model, Path baseDir, Options opts,
             KernelContext kernels) {
         ModelSpec spec = model.spec();
         ModelSpec.Loss loss = spec.loss();
@@ -232,8 +247,8 @@ public final class Training {
         long seed = seed(spec, opts.seed(), resume);
         ModelSpec.TrainSpec ts = opts.epochs() != null
                 ? spec.train().withEpochs(opts.epochs()) : spec.train();
-        if (resume != null) {
-            resume.check(model, ts);
+        if (resume != null && model instanceof TrainableModel tm) {
+            resume.check(tm, ts);
         }
         int in = model.inputSize();
         int out = model.outputSize();
@@ -242,6 +257,7 @@ public final class Training {
         ClassLabels classes = null;
         Symbols symbols = null;
         List<String> inputNames = List.of();
+        OneHot oneHot = null;
         if (opts.train() != null) {
             all = opts.train().copy();
         } else {
@@ -257,12 +273,12 @@ public final class Training {
             classes = ld.classes();
             symbols = ld.symbols();
             inputNames = Preprocessing.Fill.inputNames(src, ld);
+            oneHot = ld.oneHot();
         }
         checkShape(model, all, "training");
-        if (symbols != null) {
-            symbols.checkFits(model);
-        }
-        Preprocessing.Fill fill = Preprocessing.Fill.fit(spec.data().train(), all, inputNames);
+        Symbols.checkFits(symbols, model);
+        Preprocessing.Fill fill = Preprocessing.Fill.fit(spec.data().train(), all, inputNames,
+                oneHot);
         if (fill != null) {
             fill.apply(all.x(), all.size());
         }
@@ -271,13 +287,13 @@ public final class Training {
                 ? fit(all.y(), all.size(), model.outputShape(), spec.data().labels())
                 : Normalizer.identity(out);
         Preprocessing prep = new Preprocessing(opts.train() != null || spec.data().train() == null
-                ? 1 : spec.data().train().scale(), fx, fy, classes, fill, symbols);
+                ? 1 : spec.data().train().scale(), fx, fy, classes, fill, oneHot, symbols);
 
         Dataset train = all;
         Dataset val = null;
         int nVal = validationCount(all.size(), ts.validation());
         if (nVal > 0) {
-            int[] idx = identity(all.size());
+            int[] idx = ValidationSplit.identity(all.size());
             new Rng(seed ^ SPLIT_SALT).shuffle(idx, idx.length);
             if (ts.stratify()) {
                 idx = ValidationSplit.stratified(idx, all, nVal);
@@ -301,20 +317,26 @@ public final class Training {
                     + " to the train block)");
         }
 
-        Rng rng = new Rng(seed);
-        model.initParams(rng);
-        Optimizer optimizer = Optimizers.create(spec.optimizer());
-        TrainingLoop trainer = new TrainingLoop(model, optimizer, ts, rng)
-                .listener(opts.listener())
-                .kernels(kernels)
-                .interruptWhen(opts.interrupt())
-                .stageLastCheckpoint(opts.stage());
-        if (!spec.data().augment().isNone()) {
-            trainer.augment(new Augmenter(spec.data().augment(), model.inputShape(),
-                    prep.features(), seed ^ AUGMENT_SALT));
+        TrainReport report;
+        if (model instanceof Ensemble e) {
+            report = EnsembleTraining.train(e, train, val, ts, seed, opts, kernels, prep);
+        } else {
+            TrainableModel tm = (TrainableModel) model;
+            Rng rng = new Rng(seed);
+            tm.initParams(rng);
+            Optimizer optimizer = Optimizers.create(spec.optimizer());
+            TrainingLoop trainer = new TrainingLoop(tm, optimizer, ts, rng)
+                    .listener(opts.listener())
+                    .kernels(kernels)
+                    .interruptWhen(opts.interrupt())
+                    .stageLastCheckpoint(opts.stage());
+            if (!spec.data().augment().isNone()) {
+                trainer.augment(new Augmenter(spec.data().augment(), model.inputShape(),
+                        prep.features(), seed ^ AUGMENT_SALT));
+            }
+            checkpoints(trainer, opts.checkpoints(), seed, prep, train.size());
+            report = trainer.train(train, val);
         }
-        checkpoints(trainer, opts.checkpoints(), seed, prep, train.size());
-        TrainReport report = trainer.train(train, val);
 
         opts.listener().onStatus("measuring the final model");
         Map<String, Object> m = new LinkedHashMap<>();
@@ -353,15 +375,20 @@ public final class Training {
             DataSource src = spec.data().test();
             opts.listener().onStatus("loading " + src.path());
             test = DataLoader.load(resolve(baseDir, src.path()), src.resolve(baseDir), in, out,
-                    loss, classes, symbols).dataset();
+                    loss, classes, oneHot, symbols).dataset();
         }
+        float[] testRawY = null;
         if (test != null) {
             checkShape(model, test, "test");
-            float[] testRawY = test.y().clone();
+            testRawY = test.y().clone();
             normalize(test, prep);
             Measure t = measure(model, test, testRawY, prep, loss);
             m.put("test_loss", t.loss);
             putMeasures(m, "test_", t.acc, prep.classes(), Set.of());
+        }
+        if (model instanceof Ensemble e) {
+            EnsembleTraining.putMembers(m, e, prep, loss, Arrays.asList(test, val, train),
+                    Arrays.asList(testRawY, valRawY, trainRawY));
         }
         return new RunResult(report, prep, m);
     }
@@ -389,7 +416,7 @@ public final class Training {
         s = s.withScale(prep.scale());
         ModelSpec.Loss loss = model.spec().loss();
         Dataset d = DataLoader.load(csv, s, model.inputSize(), model.outputSize(), loss,
-                prep.classes(), prep.symbols()).dataset();
+                prep.classes(), prep.oneHot(), prep.symbols()).dataset();
         float[] rawY = d.y().clone();
         normalize(d, prep);
         Measure me = measure(model, d, rawY, prep, loss);
@@ -538,23 +565,15 @@ public final class Training {
         }
     }
 
-    private static int[] identity(int n) {
-        int[] idx = new int[n];
-        for (int i = 0; i < n; i++) {
-            idx[i] = i;
-        }
-        return idx;
-    }
-
     /** The mean loss in the model's units and the other metrics in the labels' own units. */
-    private record Measure(double loss, Metrics.Accumulator acc) {
+    record Measure(double loss, Metrics.Accumulator acc) {
     }
 
     /**
      * Runs {@code model} over normalized {@code d}; the loss compares with the normalized labels,
      * the accumulator compares de-normalized outputs with {@code rawY}.
      */
-    private static Measure measure(Model model, Dataset d, float[] rawY, Preprocessing prep,
+    static Measure measure(Model model, Dataset d, float[] rawY, Preprocessing prep,
             ModelSpec.Loss loss) {
         int in = d.inputSize();
         int out = d.outputSize();

@@ -60,7 +60,7 @@ class SymbolsTest {
         assertArrayEquals(new float[] {2, 3, 0, 0, 3, 2, 0, 0, 2, 3, 4, 0},
                 ld.dataset().x());
         LoadedData t = DataLoader.load(test, src, 4, 2, ModelSpec.Loss.CROSS_ENTROPY,
-                ld.classes(), ld.symbols());
+                ld.classes(), null, ld.symbols());
         assertArrayEquals(new float[] {4, Symbols.UNKNOWN, 0, 0}, t.dataset().x());
         assertArrayEquals(new double[][] {{4, Symbols.UNKNOWN, 0, 0}},
                 DataLoader.readSymbols(test, src, ld.symbols(), 4));
