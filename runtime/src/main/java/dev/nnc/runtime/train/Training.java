@@ -275,7 +275,7 @@ public final class Training {
             inputNames = Preprocessing.Fill.inputNames(src, ld);
             oneHot = ld.oneHot();
         }
-        checkShape(model, all, "training");
+        all.checkShape(model, "training");
         Symbols.checkFits(symbols, model);
         Preprocessing.Fill fill = Preprocessing.Fill.fit(spec.data().train(), all, inputNames,
                 oneHot);
@@ -379,7 +379,7 @@ public final class Training {
         }
         float[] testRawY = null;
         if (test != null) {
-            checkShape(model, test, "test");
+            test.checkShape(model, "test");
             testRawY = test.y().clone();
             normalize(test, prep);
             Measure t = measure(model, test, testRawY, prep, loss);
@@ -555,14 +555,6 @@ public final class Training {
     private static void normalize(Dataset d, Preprocessing prep) {
         prep.features(d.x(), d.size());
         prep.labels().apply(d.y(), d.size());
-    }
-
-    private static void checkShape(Model model, Dataset d, String what) {
-        if (d.inputSize() != model.inputSize() || d.outputSize() != model.outputSize()) {
-            throw new DataException("the " + what + " data has " + d.inputSize() + " inputs and "
-                    + d.outputSize() + " outputs per sample, model " + model.name() + " has "
-                    + model.inputSize() + " and " + model.outputSize());
-        }
     }
 
     /** The mean loss in the model's units and the other metrics in the labels' own units. */
