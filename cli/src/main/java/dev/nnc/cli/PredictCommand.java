@@ -80,8 +80,11 @@ final class PredictCommand implements Callable<Integer> {
         Model model = loaded.model();
         Preprocessing prep = loaded.preprocessing();
         DataSource src = Models.trainSource(model);
-        double[][] rows = DataLoader.readFeatures(input, src, model.inputSize(),
-                trainingFeatures(c, src), prep.oneHot());
+        double[][] rows = src instanceof DataSource.Csv csv && csv.symbols() != null
+                && prep.symbols() != null
+                ? DataLoader.readSymbols(input, csv, prep.symbols(), model.inputSize())
+                : DataLoader.readFeatures(input, src, model.inputSize(),
+                        trainingFeatures(c, src), prep.oneHot());
         Predictor p = new Predictor(model, prep);
         List<String> lines = new ArrayList<>(rows.length + 1);
         ModelSpec.Loss loss = model.spec().loss();

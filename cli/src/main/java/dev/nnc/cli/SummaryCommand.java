@@ -225,7 +225,9 @@ final class SummaryCommand implements Callable<Integer> {
         }
         String label = c.labelLast() ? "last column" : String.join(", ", c.labels());
         return src.format() + " " + src.path() + " (label: " + label
-                + (c.features().isEmpty() ? "" : "; features: " + String.join(", ", c.features()))
+                + (c.symbols() != null ? "; symbols: " + c.symbols()
+                        : c.features().isEmpty() ? ""
+                        : "; features: " + String.join(", ", c.features()))
                 + (c.ignore().isEmpty() ? "" : "; ignore: " + String.join(", ", c.ignore()))
                 + ")";
     }

@@ -116,17 +116,36 @@ final class DeployExamples {
         Model m = Models.loadModel(c);
         Map<String, String> meta = Weights.load(m, w);
         Predictor p = new Predictor(m, Preprocessing.fromMetadata(meta, m));
-        return new Trained(name, file, w, c, p, inputs(c, m, p.preprocessing().oneHot()));
+        return new Trained(name, file, w, c, p, inputs(c, m, p.preprocessing().oneHot(),
+                p.preprocessing().symbols()));
     }
 
     /**
      * The first {@link #MAX_ROWS} training rows and 200 random rows spread over 1.5 times their
      * range; with a one-hot stage the rows are encoded, and a random row has one random
-     * category of each categorical column.
+     * category of each categorical column. For a model that reads texts as symbols, the codes of
+     * the training texts and 200 random rows of codes (unknown symbols among them) of every
+     * length from 0 to T.
      */
-    private static double[][] inputs(Compilation c, Model m, OneHot oneHot) {
+    private static double[][] inputs(Compilation c, Model m, OneHot oneHot,
+            dev.nnc.runtime.data.Symbols symbols) {
         var src = m.spec().data().train();
         double[][] data;
+        if (src instanceof dev.nnc.runtime.model.DataSource.Csv csv && csv.symbols() != null) {
+            data = DataLoader.readSymbols(Models.resolve(c, src.path()), csv, symbols,
+                    m.inputSize());
+            data = java.util.Arrays.copyOf(data, Math.min(MAX_ROWS, data.length));
+            Random rnd = new Random(7);
+            List<double[]> rows = new ArrayList<>(List.of(data));
+            for (int i = 0; i < 200; i++) {
+                double[] row = new double[m.inputSize()];
+                for (int t = 0, len = rnd.nextInt(m.inputSize() + 1); t < len; t++) {
+                    row[t] = 1 + rnd.nextInt(symbols.codes() - 1);
+                }
+                rows.add(row);
+            }
+            return rows.toArray(new double[0][]);
+        }
         if (src.format().equals("csv")) {
             data = DataLoader.readFeatures(Models.resolve(c, src.path()), src, m.inputSize(),
                     List.of(), oneHot);

@@ -130,9 +130,9 @@ class EquivalenceTest {
         }
         wanted.addAll(List.of("scale: ", "normalize: none", "normalize: minmax",
                 "normalize: zscore", "normalize_labels: minmax", "normalize_labels: zscore",
-                "windows(", "csv(", "sequence: true", "bidirectional: true", "padding: same",
-                "stride: 2", "bias: false", "vote: plurality", "vote: mean", "vary: seeds",
-                "vary: bootstrap"));
+                "windows(", "csv(", "sequence: true", "bidirectional: true", "mask: true",
+                "padding: same", "stride: 2", "bias: false", "vote: plurality", "vote: mean",
+                "vary: seeds", "vary: bootstrap"));
         StringBuilder all = new StringBuilder();
         for (RandomModels.Case c : cases) {
             // a layer without arguments ("relu") counts as "relu("

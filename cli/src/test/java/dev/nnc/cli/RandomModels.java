@@ -49,7 +49,8 @@ final class RandomModels {
             .map(Registry.standard()::layer).filter(k -> k instanceof Activation).toList();
     /** The layer kinds this class writes by name, where their input shapes are made. */
     private static final Set<String> WRITTEN = Set.of("dense", "dropout", "batchnorm", "conv2d",
-            "maxpool", "avgpool", "flatten", "globalavgpool", "rnn", "lstm", "gru", "softmax");
+            "maxpool", "avgpool", "flatten", "globalavgpool", "rnn", "lstm", "gru", "softmax",
+            "embedding");
     /**
      * Every other layer kind of the registry that takes a vector and gives one: drawn among the
      * hidden layers of vector models, so a new small kind is checked in every deployment form
@@ -230,6 +231,12 @@ final class RandomModels {
         boolean windows;
         int steps;
         int features;
+        /**
+         * Sequences of varying length: each row's steps after a drawn length are 0 (symbol
+         * codes in 1 … vocab − 1 before it when {@link #vocab} > 0, raw values otherwise).
+         */
+        boolean padded;
+        int vocab;
 
         Builder(long seed, Path dir) {
             this.seed = seed;
@@ -304,10 +311,11 @@ final class RandomModels {
                 normalizeLabels = pick(NORMALIZE);
             }
             classShift = rng.nextInt(outputs);
-            switch (rng.nextInt(4)) {
+            switch (rng.nextInt(5)) {
                 case 0 -> vectorLayers();
                 case 1 -> imageLayers();
                 case 2 -> sequenceLayers(false);
+                case 3 -> symbolLayers();
                 default -> sequenceLayers(true);
             }
             outputLayer();
@@ -398,16 +406,43 @@ final class RandomModels {
             features = between(1, 3);
             input = "[" + steps + ", " + features + "]";
             inputSize = steps * features;
+            if (!overWindows && chance(0.3)) {
+                padded = true;
+                normalize = "none";
+            }
+            recurrent();
+        }
+
+        /**
+         * Symbol codes [T] padded with 0 after each row's length, read by {@code embedding} and
+         * masked recurrent layers; codes are never normalized.
+         */
+        void symbolLayers() {
+            steps = between(2, 5);
+            features = 1;
+            vocab = between(2, 6);
+            padded = true;
+            normalize = "none";
+            scale = 1;
+            input = "[" + steps + "]";
+            inputSize = steps;
+            line("embedding(" + vocab + ", " + between(1, 3) + ")");
+            recurrent();
+        }
+
+        /** One recurrent layer, masked when the rows are {@link #padded}, and what follows it. */
+        void recurrent() {
+            String mask = padded ? ", mask: true" : "";
             String cell = pick(new String[] {"rnn", "lstm", "gru"});
             boolean bi = chance(0.3);
             boolean seq = chance(0.35);
             line(cell + "(" + between(1, 5) + (seq ? ", sequence: true" : "")
                     + (bi ? ", bidirectional: true" : "") + (chance(0.15) ? ", bias: false" : "")
-                    + ")");
+                    + mask + ")");
             if (seq) {
                 switch (rng.nextInt(3)) {
                     case 0 -> line(pick(new String[] {"rnn", "lstm", "gru"}) + "("
-                            + between(1, 4) + ")");
+                            + between(1, 4) + mask + ")");
                     case 1 -> line("flatten");
                     default -> {
                         line("dense(" + between(1, 4) + ")" + act());
@@ -424,6 +459,16 @@ final class RandomModels {
                 case "binary_cross_entropy" -> line("dense(1) -> sigmoid");
                 default -> line("dense(" + outputs + ")" + (chance(0.2) ? " -> tanh" : ""));
             }
+        }
+
+        /** One row of input values: raw, or padded after a drawn length (0 … steps). */
+        double[] sample() {
+            double[] row = new double[inputSize];
+            int end = padded ? between(0, steps) * (inputSize / steps) : inputSize;
+            for (int q = 0; q < end; q++) {
+                row[q] = vocab > 0 ? between(1, vocab - 1) : raw();
+            }
+            return row;
         }
 
         /** A raw feature value: around the scale, and off-centre so normalization matters. */
@@ -489,8 +534,8 @@ final class RandomModels {
                 train.add(String.join(",", head));
                 for (int r = 0; r < TRAIN_ROWS; r++) {
                     List<String> v = new ArrayList<>();
-                    for (int f = 0; f < inputSize; f++) {
-                        v.add(num(raw()));
+                    for (double x : sample()) {
+                        v.add(num(x));
                     }
                     for (int j = 0; j < labelCols; j++) {
                         v.add(num(label(j, r)));
@@ -527,11 +572,12 @@ final class RandomModels {
                 head.add("x" + f);
             }
             in.add(String.join(",", head));
-            for (double[] row : rows) {
+            for (int r = 0; r < rows.length; r++) {
+                double[] row = sample();
+                rows[r] = row;
                 List<String> v = new ArrayList<>();
-                for (int f = 0; f < inputSize; f++) {
-                    row[f] = raw();
-                    v.add(num(row[f]));
+                for (double x : row) {
+                    v.add(num(x));
                 }
                 in.add(String.join(",", v));
             }

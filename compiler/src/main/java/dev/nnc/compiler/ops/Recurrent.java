@@ -21,7 +21,9 @@ import java.util.Map;
  * step ([T,2·units]) or, with {@code sequence: false}, as each direction's final state (the
  * forward one after t = T−1, the backward one after t = 0: [2·units]); {@code init} (weights;
  * biases then start at 0) and {@code bias}. Without {@code init}, every weight and bias starts at
- * PyTorch's U(±1/√units), whatever the model's {@code init} setting.
+ * PyTorch's U(±1/√units), whatever the model's {@code init} setting. {@code mask: true} reads
+ * sequences of varying length padded with all-zero steps at their end: padded steps change
+ * neither the outputs nor the gradients (see {@link RecurrentMask}; ONNX: {@code sequence_lens}).
  *
  * <p>Forward, per direction, with h₋₁ = c₋₁ = 0, rows are samples, σ the logistic function:
  * <pre>
@@ -93,7 +95,7 @@ public final class Recurrent implements LayerKind {
     public List<ArgSpec> args() {
         return List.of(ArgSpec.positiveInt("units"), ArgSpec.bool("sequence", false),
                 ArgSpec.bool("bidirectional", false), ArgSpec.init("init"),
-                ArgSpec.bool("bias", true));
+                ArgSpec.bool("bias", true), ArgSpec.bool("mask", false));
     }
 
     @Override
@@ -212,6 +214,9 @@ public final class Recurrent implements LayerKind {
             w.add(e.getValue() > 0 ? WorkBuffer.perSample(what, e.getValue())
                     : WorkBuffer.fixed(what, -e.getValue()));
         }
+        if (args.bool("mask")) {
+            w.add(WorkBuffer.perSampleInts("the lengths of the sequences", 1));
+        }
         return w;
     }
 
@@ -234,6 +239,9 @@ public final class Recurrent implements LayerKind {
             }
             k++;
         }
+        if (s.args().bool("mask")) {
+            c.addStatement("final int[] len = $L", s.standalone() ? "new int[n]" : s.work(k));
+        }
     }
 
     // ---- emission helpers ------------------------------------------------------------------
@@ -242,14 +250,14 @@ public final class Recurrent implements LayerKind {
     private static final ClassName BACKWARD = ClassName.get(SequenceKernels.Backward.class);
 
     private record Dims(int t, int f, int h, int g, int gh, int dirs, int width, boolean seq,
-            boolean bias) {
+            boolean bias, boolean mask) {
         static Dims of(EmitSite s, Cell cell) {
             int t = s.inShape().dim(0);
             int f = s.inShape().dim(1);
             int h = s.args().integer("units");
             int d = Recurrent.dirs(s.args());
             return new Dims(t, f, h, cell.gates, cell.gates * h, d, d * h,
-                    s.args().bool("sequence"), s.args().bool("bias"));
+                    s.args().bool("sequence"), s.args().bool("bias"), s.args().bool("mask"));
         }
     }
 
@@ -306,6 +314,9 @@ public final class Recurrent implements LayerKind {
                 System.class, s.in(), k.t, k.f, k.f, k.f);
         c.endControlFlow();
         c.endControlFlow();
+        if (k.mask) {
+            RecurrentMask.lengths(c, s.in(), k.t, k.f);
+        }
         // NOTE: training steps take the fast kernels; inference computes exactly what the
         // standalone class computes (products in the plain loops' order on Kernels.dense().infer,
         // the cells' step on the sequence kernels, whose σ and tanh round as the standalone's
@@ -384,6 +395,9 @@ public final class Recurrent implements LayerKind {
                 c.addStatement("$T.get().$L", SEQUENCE_KERNELS, step);
             }
         }
+        if (k.mask) {
+            RecurrentMask.forwardStep(c, h, hT, cT);
+        }
         c.endControlFlow();
         output(s, k, d);
         c.add("$<}\n");
@@ -421,6 +435,9 @@ public final class Recurrent implements LayerKind {
                     System.class, hT, k.t, h, s.out(), k.width, off, h);
         }
         c.endControlFlow();
+        if (k.seq && k.mask) {
+            RecurrentMask.zeroPaddedOutput(c, s.out(), k.t, k.width, off, h);
+        }
     }
 
     // ---- backward --------------------------------------------------------------------------
@@ -470,6 +487,10 @@ public final class Recurrent implements LayerKind {
         c.addStatement("$T.get().backwardStep($L)", SEQUENCE_KERNELS, args(steps, "r0", "n",
                 CodeBlock.of("ns * n * $L", h), "nr0", "first", s.gradOut(), go,
                 k.seq ? k.t * k.width : k.width, k.seq ? "true" : "first", "s == 0"));
+        if (k.mask) {
+            RecurrentMask.backwardStep(c, h, k.gh, dz, gru ? dzh : null, lstm ? "dc" + d : null,
+                    "dhp" + d, s.gradOut(), go, k.width, k.seq);
+        }
         c.endControlFlow();
         // the weight gradients over all n·T rows at once
         c.addStatement("$T.get().gradWeights($L)", SEQUENCE_KERNELS,
@@ -544,9 +565,14 @@ public final class Recurrent implements LayerKind {
         OnnxGraph g = s.graph();
         String xt = g.fresh(s.layer() + ".x_tnf");
         g.node("Transpose", List.of(s.in()), xt, OnnxGraph.Attr.ints("perm", 1, 0, 2));
-        List<String> inputs = List.of(xt, s.constant("W", new int[] {dirs, gh, f}, w),
+        List<String> inputs = new ArrayList<>(List.of(xt,
+                s.constant("W", new int[] {dirs, gh, f}, w),
                 s.constant("R", new int[] {dirs, gh, h}, r),
-                s.constant("B", new int[] {dirs, 2 * gh}, b));
+                s.constant("B", new int[] {dirs, 2 * gh}, b)));
+        String[] lens = s.args().bool("mask") ? RecurrentMask.exportLengths(s, t) : null;
+        if (lens != null) {
+            inputs.add(lens[0]);
+        }
         boolean seq = s.args().bool("sequence");
         String y = g.fresh(s.layer() + (seq ? ".Y" : ".Y_h"));
         List<String> outputs = seq ? List.of(y) : List.of("", y);
@@ -556,12 +582,8 @@ public final class Recurrent implements LayerKind {
         if (cell == Cell.GRU) {
             attrs.add(OnnxGraph.Attr.i("linear_before_reset", 1));
         }
-        String op = switch (cell) {
-            case RNN -> "RNN";
-            case LSTM -> "LSTM";
-            case GRU -> "GRU";
-        };
-        g.node(op, inputs, outputs, attrs.toArray(new OnnxGraph.Attr[0]));
+        g.node(cell.name(), inputs, outputs, attrs.toArray(new OnnxGraph.Attr[0]));
+        y = lens == null ? y : RecurrentMask.exportZeroEmpty(s, y, lens[1], seq);
         String tr = g.fresh(s.layer() + ".transposed");
         if (seq) {
             g.node("Transpose", List.of(y), tr, OnnxGraph.Attr.ints("perm", 2, 0, 1, 3));

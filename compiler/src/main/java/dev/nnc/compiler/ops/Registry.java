@@ -31,6 +31,7 @@ public final class Registry {
             .layer(new Recurrent(Recurrent.Cell.RNN))
             .layer(new Recurrent(Recurrent.Cell.LSTM))
             .layer(new Recurrent(Recurrent.Cell.GRU))
+            .layer(new Embedding())
             .loss(new Loss.Mse())
             .loss(new Loss.BinaryCrossEntropy())
             .loss(new Loss.CrossEntropy())

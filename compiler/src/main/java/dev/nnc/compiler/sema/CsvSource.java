@@ -2,6 +2,7 @@ package dev.nnc.compiler.sema;
 
 import dev.nnc.compiler.diag.Code;
 import dev.nnc.compiler.diag.Diagnostics;
+import dev.nnc.compiler.ops.Shape;
 import dev.nnc.runtime.data.Columns;
 import dev.nnc.runtime.data.CsvReader;
 import dev.nnc.runtime.io.DataException;
@@ -26,7 +27,7 @@ final class CsvSource extends SourceKind {
 
     @Override
     List<String> params() {
-        return List.of("path", "label", "features", "ignore");
+        return List.of("path", "label", "features", "ignore", "symbols");
     }
 
     @Override
@@ -83,6 +84,30 @@ final class CsvSource extends SourceKind {
         DataSource.Csv src = DataSource.csv(path.value(), labels, last).withColumns(
                 features == null ? List.of() : features, ignore == null ? List.of() : ignore)
                 .withCategorical(ctx.categorical().categorical());
+        Value symbolsV = args.get("symbols");
+        if (symbolsV != null) {
+            if (!(symbolsV instanceof Value.Str col)) {
+                ctx.diags().report(Code.ARGUMENT_TYPE, symbolsV.span(), "symbols is the name "
+                        + "of the text column read as a sequence of symbols (\"word\"), not %s",
+                        symbolsV.describe());
+                return null;
+            }
+            if (args.containsKey("features")) {
+                ctx.diags().report(Code.DATA_COLUMN_CHOICE, args.get("features").span(),
+                        "with symbols: the column of symbols is the only input; leave out "
+                        + "features");
+                return null;
+            }
+            if (ctx.in() != null && ctx.in().kind() != Shape.Kind.VECTOR) {
+                ctx.diags().report(Code.DATA_COLUMNS_MISMATCH, symbolsV.span(), "symbols: "
+                        + "gives a sequence of symbol codes [T], but the input is %s %s; "
+                        + "declare 'input [T]' for up to T symbols and read it with "
+                        + "embedding(vocab, dim)", ctx.in(), ctx.in().kind().pattern());
+                return null;
+            }
+            src = src.withSymbols(col.value()).withColumns(List.of(col.value()),
+                    src.ignore());
+        }
         checkFile(src, path, args, ctx);
         return src;
     }
@@ -132,7 +157,8 @@ final class CsvSource extends SourceKind {
                 featureCount = oneHotWidth(src, p, pathV, features, ctx);
             }
         }
-        if (featureCount >= 0 && ctx.in() != null && featureCount != ctx.in().size()) {
+        if (featureCount >= 0 && ctx.in() != null && featureCount != ctx.in().size()
+                && src.symbols() == null) {
             diags.report(Code.DATA_COLUMNS_MISMATCH, pathV.span(), "\"%s\" has %s but the input "
                     + "%s takes %d values", src.path(), count(featureCount, "feature column"),
                     ctx.in(), ctx.in().size());

@@ -26,9 +26,13 @@ final class CsvLoader {
 
     static LoadedData load(Path file, DataSource.Csv src, int inputSize,
             int outputSize, ModelSpec.Loss loss, ClassLabels classesOrNull,
-            OneHot oneHotOrNull) {
+            OneHot oneHotOrNull, Symbols symbolsOrNull) {
         CsvTable t = CsvReader.readAny(file);
         try {
+            if (src.symbols() != null) {
+                return symbols(t, file, src, inputSize, outputSize, loss, classesOrNull,
+                        symbolsOrNull);
+            }
             return load(t, file, src, inputSize, outputSize, loss, classesOrNull, oneHotOrNull);
         } catch (OutOfMemoryError e) {
             long values = (long) t.rowCount() * t.columnCount();
@@ -157,6 +161,64 @@ final class CsvLoader {
         } catch (DataException e) {
             throw new DataException(t.file() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A file whose column {@code src.symbols()} is a text per row, read as the codes of its
+     * symbols padded to the model's input [T] (see {@link Symbols}), with {@code vocabulary}, or
+     * a vocabulary fitted on this file when it is {@code null}.
+     */
+    private static LoadedData symbols(CsvTable t, Path file, DataSource.Csv src, int steps,
+            int outputSize, ModelSpec.Loss loss, ClassLabels classesOrNull, Symbols vocabulary) {
+        int c = t.indexOf(src.symbols());
+        if (c < 0) {
+            throw new DataException("no column '" + src.symbols() + "' in " + t.file()
+                    + "; columns: " + String.join(", ", t.names()));
+        }
+        List<Integer> labelCols = labelColumns(t, src);
+        if (labelCols.contains(c)) {
+            throw new DataException(t.file() + ": column '" + src.symbols() + "' is both the "
+                    + "symbols and the label");
+        }
+        int n = t.rowCount();
+        List<String> texts = new ArrayList<>(n);
+        for (int r = 0; r < n; r++) {
+            String s = t.text(r, c);
+            if (s == null) {
+                throw new DataException(where(t, r, c) + "no text in the column of symbols");
+            }
+            texts.add(s);
+        }
+        Symbols v = vocabulary != null ? vocabulary : Symbols.fit(texts);
+        float[] x = new float[n * steps];
+        for (int r = 0; r < n; r++) {
+            v.encode(texts.get(r), steps, x, r * steps, where(t, r, c));
+        }
+        boolean classes = classes(loss, outputSize, labelCols.size());
+        if (!classes) {
+            for (int lc : labelCols) {
+                t.requireNumbers(lc, false);
+            }
+        }
+        int w = labelCols.size();
+        double[] labels = new double[classes ? 0 : n * w];
+        String[] names = classes ? new String[n] : null;
+        for (int r = 0; r < n; r++) {
+            for (int j = 0; j < w; j++) {
+                if (classes) {
+                    names[r] = t.text(r, labelCols.get(j));
+                } else {
+                    labels[r * w + j] = t.value(r, labelCols.get(j));
+                }
+            }
+        }
+        List<String> labelNames = names(t, labelCols);
+        Labels l = new Labels(labels, names, w, (r, j) -> where(t, r, labelCols.get(j)),
+                "column '" + (w == 1 ? labelNames.get(0) : "") + "' of " + t.file(),
+                file + " has " + count(w, "label column") + " (" + String.join(", ", labelNames)
+                        + ")");
+        return targets(x, n, steps, l, outputSize, loss, classesOrNull, List.of(src.symbols()),
+                labelNames).withSymbols(v);
     }
 
     /**

@@ -60,22 +60,35 @@ public final class DataLoader {
      */
     public static LoadedData load(Path file, DataSource src, int inputSize,
             int outputSize, ModelSpec.Loss loss, ClassLabels classesOrNull) {
-        return load(file, src, inputSize, outputSize, loss, classesOrNull, null);
+        return load(file, src, inputSize, outputSize, loss, classesOrNull, null, null);
+    }
+
+    /**
+     * As {@link #load(Path, DataSource, int, int, ModelSpec.Loss, ClassLabels, OneHot, Symbols)}
+     * without symbols.
+     */
+    public static LoadedData load(Path file, DataSource src, int inputSize,
+            int outputSize, ModelSpec.Loss loss, ClassLabels classesOrNull,
+            OneHot oneHotOrNull) {
+        return load(file, src, inputSize, outputSize, loss, classesOrNull, oneHotOrNull, null);
     }
 
     /**
      * As {@link #load(Path, DataSource, int, int, ModelSpec.Loss, ClassLabels)}, the categorical
      * columns of a CSV source encoded with {@code oneHotOrNull} (the training file's, when
-     * loading test data) or, when {@code null}, with an encoding fitted on this file.
+     * loading test data) or, when {@code null}, with an encoding fitted on this file; a CSV
+     * source with a column of symbols is encoded with {@code symbolsOrNull}, the training data's
+     * vocabulary when loading test data, or (when {@code null}) a vocabulary fitted on this file,
+     * given back in {@link LoadedData#symbols()}.
      */
     public static LoadedData load(Path file, DataSource src, int inputSize,
             int outputSize, ModelSpec.Loss loss, ClassLabels classesOrNull,
-            OneHot oneHotOrNull) {
+            OneHot oneHotOrNull, Symbols symbolsOrNull) {
         return src.accept(new DataSource.Visitor<LoadedData>() {
             @Override
             public LoadedData csv(DataSource.Csv s) {
                 return CsvLoader.load(file, s, inputSize, outputSize, loss, classesOrNull,
-                        oneHotOrNull);
+                        oneHotOrNull, symbolsOrNull);
             }
 
             @Override
@@ -157,6 +170,35 @@ public final class DataLoader {
     public static double[][] readFeatures(Path file, DataSource srcOrNull,
             int inputSize) {
         return readFeatures(file, srcOrNull, inputSize, List.of());
+    }
+
+    /**
+     * Reads the texts of column {@code src.symbols()} of the CSV {@code file}, for prediction, as
+     * raw input rows: the codes of each text's symbols under {@code vocabulary}, padded to
+     * {@code steps} (see {@link Symbols}); a symbol the training data did not have is code 1.
+     *
+     * @throws DataException when the file lacks the column, a row has no text, or a text is
+     *     longer than {@code steps}
+     */
+    public static double[][] readSymbols(Path file, DataSource.Csv src, Symbols vocabulary,
+            int steps) {
+        CsvTable t = CsvReader.readAny(file);
+        int c = t.indexOf(src.symbols());
+        if (c < 0) {
+            throw new DataException("no column '" + src.symbols() + "' in " + file
+                    + " (the model reads its texts as symbols); columns: "
+                    + String.join(", ", t.names()));
+        }
+        double[][] rows = new double[t.rowCount()][];
+        for (int r = 0; r < rows.length; r++) {
+            String s = t.text(r, c);
+            if (s == null) {
+                throw new DataException(Targets.where(t, r, c)
+                        + "no text in the column of symbols");
+            }
+            rows[r] = vocabulary.encode(s, steps, Targets.where(t, r, c));
+        }
+        return rows;
     }
 
     /**

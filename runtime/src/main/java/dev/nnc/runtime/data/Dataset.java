@@ -150,4 +150,16 @@ public final class Dataset {
     public String toString() {
         return "Dataset[" + size + " samples, " + inputSize + " -> " + outputSize + "]";
     }
+
+    /**
+     * Refuses data whose samples do not fit {@code model}'s input and output sizes; {@code what}
+     * names the data ({@code training}, {@code test}).
+     */
+    public void checkShape(dev.nnc.runtime.model.Model model, String what) {
+        if (inputSize() != model.inputSize() || outputSize() != model.outputSize()) {
+            throw new dev.nnc.runtime.io.DataException("the " + what + " data has " + inputSize()
+                    + " inputs and " + outputSize() + " outputs per sample, model "
+                    + model.name() + " has " + model.inputSize() + " and " + model.outputSize());
+        }
+    }
 }

@@ -13,9 +13,11 @@ import java.util.List;
  * @param labels the names of the label columns
  * @param oneHot the one-hot encoding of the categorical columns (fitted on this file when it is
  *     the training file), else {@code null}
+ * @param symbols the vocabulary of a column read as symbols ({@code csv(..., symbols: ...)}),
+ *     else {@code null}
  */
 public record LoadedData(Dataset dataset, ClassLabels classes, List<String> features,
-        List<String> labels, OneHot oneHot) {
+        List<String> labels, OneHot oneHot, Symbols symbols) {
     public LoadedData {
         features = List.copyOf(features);
         labels = List.copyOf(labels);
@@ -24,11 +26,16 @@ public record LoadedData(Dataset dataset, ClassLabels classes, List<String> feat
     /** Data without categorical columns. */
     public LoadedData(Dataset dataset, ClassLabels classes, List<String> features,
             List<String> labels) {
-        this(dataset, classes, features, labels, null);
+        this(dataset, classes, features, labels, null, null);
     }
 
     /** A copy with the one-hot encoding {@code h}, whose input names replace the features. */
     LoadedData withOneHot(OneHot h) {
-        return new LoadedData(dataset, classes, h.inputNames(), labels, h);
+        return new LoadedData(dataset, classes, h.inputNames(), labels, h, symbols);
+    }
+
+    /** A copy with the vocabulary {@code s}. */
+    public LoadedData withSymbols(Symbols s) {
+        return new LoadedData(dataset, classes, features, labels, oneHot, s);
     }
 }

@@ -53,9 +53,12 @@ import java.util.Objects;
  * @param fill the fill value of each input for a missing value, else {@code null} (none)
  * @param oneHot the one-hot encoding of categorical columns, before everything else, or
  *     {@code null} (none: a raw row is the model's inputs)
+ * @param symbols the vocabulary of a model that reads a text as a sequence of symbol codes
+ *     ({@code csv(..., symbols: ...)}), else {@code null}: {@link #encode} turns a text into the
+ *     raw input row; saved under {@link Symbols#KEY}
  */
 public record Preprocessing(double scale, Normalizer features, Normalizer labels,
-        ClassLabels classes, Fill fill, OneHot oneHot) {
+        ClassLabels classes, Fill fill, OneHot oneHot, Symbols symbols) {
     /** Metadata key of the input scale. */
     public static final String SCALE = "nnc.norm.scale";
     /** Metadata key of the feature normalizer. */
@@ -91,7 +94,33 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
     /** A stage without one-hot encoding. */
     public Preprocessing(double scale, Normalizer features, Normalizer labels,
             ClassLabels classes, Fill fill) {
-        this(scale, features, labels, classes, fill, null);
+        this(scale, features, labels, classes, fill, null, null);
+    }
+
+    /** A stage without symbols. */
+    public Preprocessing(double scale, Normalizer features, Normalizer labels,
+            ClassLabels classes, Fill fill, OneHot oneHot) {
+        this(scale, features, labels, classes, fill, oneHot, null);
+    }
+
+    /** A copy that reads texts as symbols with {@code s} ({@code null}: no texts). */
+    public Preprocessing withSymbols(Symbols s) {
+        return new Preprocessing(scale, features, labels, classes, fill, oneHot, s);
+    }
+
+    /**
+     * The raw input row of a text, for a model that reads symbols: the codes of its symbols
+     * padded to the model's {@code steps} (see {@link Symbols}); {@code where} prefixes an
+     * error's message ({@code "words.csv:3: "}).
+     *
+     * @throws IllegalStateException when the model does not read symbols
+     * @throws dev.nnc.runtime.io.DataException when the text is longer than {@code steps}
+     */
+    public double[] encode(String text, int steps, String where) {
+        if (symbols == null) {
+            throw new IllegalStateException("the model reads numbers, not texts of symbols");
+        }
+        return symbols.encode(text, steps, where);
     }
 
     /** A stage without fill values. */
@@ -233,12 +262,12 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
 
     /** A copy that fills missing inputs as {@code f} says ({@code null}: not at all). */
     public Preprocessing withFill(Fill f) {
-        return new Preprocessing(scale, features, labels, classes, f, oneHot);
+        return new Preprocessing(scale, features, labels, classes, f, oneHot, symbols);
     }
 
     /** A copy that one-hot encodes raw rows as {@code h} says ({@code null}: not at all). */
     public Preprocessing withOneHot(OneHot h) {
-        return new Preprocessing(scale, features, labels, classes, fill, h);
+        return new Preprocessing(scale, features, labels, classes, fill, h, symbols);
     }
 
     /**
@@ -385,6 +414,9 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
         if (oneHot != null) {
             m.put(ONE_HOT, oneHot.encode());
         }
+        if (symbols != null) {
+            m.put(Symbols.KEY, symbols.encodeMetadata());
+        }
         return m;
     }
 
@@ -426,6 +458,13 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
                         + " scale was saved with the weights: train the model again");
             }
             s = "1";
+        }
+        if (src instanceof DataSource.Csv csv && csv.symbols() != null
+                && !meta.containsKey(Symbols.KEY)) {
+            throw new WeightsException("the weights' metadata has no " + Symbols.KEY + " entry, "
+                    + "but model " + model.name() + " reads the column '" + csv.symbols()
+                    + "' as symbols; without the vocabulary its texts cannot be read: train the "
+                    + "model again");
         }
         String f = needed(meta, FEATURES, spec.data().features(), model, "features",
                 model.inputSize());
@@ -474,10 +513,12 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
             Normalizer fx = decode(FEATURES, f, inputs, "inputs");
             String fill = meta.get(FILL);
             String hot = meta.get(ONE_HOT);
+            String sym = meta.get(Symbols.KEY);
             return new Preprocessing(scale, fx, decode(LABELS, l, outputs, "outputs"),
                     c == null ? null : ClassLabels.parse(c),
                     fill == null ? null : Fill.decode(fill, fx.cols()),
-                    hot == null ? null : OneHot.decode(hot));
+                    hot == null ? null : OneHot.decode(hot),
+                    sym == null ? null : Symbols.decodeMetadata(sym));
         } catch (IllegalArgumentException e) {
             throw new WeightsException("bad preprocessing metadata: " + e.getMessage(), e);
         }

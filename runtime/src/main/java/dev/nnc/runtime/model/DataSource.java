@@ -132,10 +132,12 @@ public sealed interface DataSource {
      * @param missing what to do with missing values (the data block's {@code missing:})
      * @param categorical the feature columns one-hot encoded (the data block's
      *     {@code categorical:} and {@code unseen:})
+     * @param symbols the text column read as a sequence of symbols (its characters), the
+     *     model's only input, or {@code null}: see the data package's {@code Symbols}
      */
     record Csv(String path, List<String> labels, boolean labelLast, double scale,
             List<String> features, List<String> ignore, Missing missing,
-            Categorical categorical) implements DataSource {
+            Categorical categorical, String symbols) implements DataSource {
         public Csv {
             Objects.requireNonNull(path, "path");
             labels = List.copyOf(labels);
@@ -149,7 +151,20 @@ public sealed interface DataSource {
         /** Every column but the labels a feature, no missing values. */
         public Csv(String path, List<String> labels, boolean labelLast, double scale) {
             this(path, labels, labelLast, scale, List.of(), List.of(), Missing.NONE,
-                    Categorical.NONE);
+                    Categorical.NONE, null);
+        }
+
+        /** Without a column of symbols. */
+        public Csv(String path, List<String> labels, boolean labelLast, double scale,
+                List<String> features, List<String> ignore, Missing missing,
+                Categorical categorical) {
+            this(path, labels, labelLast, scale, features, ignore, missing, categorical, null);
+        }
+
+        /** Returns a copy that reads column {@code column} as a sequence of symbols. */
+        public Csv withSymbols(String column) {
+            return new Csv(path, labels, labelLast, scale, features, ignore, missing, categorical,
+                    column);
         }
 
         @Override
@@ -164,22 +179,25 @@ public sealed interface DataSource {
 
         @Override
         public Csv withScale(double s) {
-            return new Csv(path, labels, labelLast, s, features, ignore, missing, categorical);
+            return new Csv(path, labels, labelLast, s, features, ignore, missing, categorical,
+                    symbols);
         }
 
         /** Returns a copy that takes the feature columns {@code f} and ignores {@code i}. */
         public Csv withColumns(List<String> f, List<String> i) {
-            return new Csv(path, labels, labelLast, scale, f, i, missing, categorical);
+            return new Csv(path, labels, labelLast, scale, f, i, missing, categorical,
+                    symbols);
         }
 
         /** Returns a copy that treats missing values as {@code m} says. */
         public Csv withMissing(Missing m) {
-            return new Csv(path, labels, labelLast, scale, features, ignore, m, categorical);
+            return new Csv(path, labels, labelLast, scale, features, ignore, m, categorical,
+                    symbols);
         }
 
         /** Returns a copy that one-hot encodes the columns {@code c} names. */
         public Csv withCategorical(Categorical c) {
-            return new Csv(path, labels, labelLast, scale, features, ignore, missing, c);
+            return new Csv(path, labels, labelLast, scale, features, ignore, missing, c, symbols);
         }
 
         @Override
@@ -190,14 +208,16 @@ public sealed interface DataSource {
         @Override
         public Csv resolve(java.nio.file.Path baseDir) {
             return new Csv(resolvePath(baseDir, path), labels, labelLast, scale, features, ignore,
-                    missing, categorical);
+                    missing, categorical, symbols);
         }
 
         @Override
         public String arguments() {
             return quote(path) + ", label: " + (labelLast ? "last" : quoteAll(labels))
-                    + (features.isEmpty() ? "" : ", features: " + quoteAll(features))
-                    + (ignore.isEmpty() ? "" : ", ignore: " + quoteAll(ignore));
+                    + (features.isEmpty() || symbols != null ? ""
+                            : ", features: " + quoteAll(features))
+                    + (ignore.isEmpty() ? "" : ", ignore: " + quoteAll(ignore))
+                    + (symbols == null ? "" : ", symbols: " + quote(symbols));
         }
     }
 

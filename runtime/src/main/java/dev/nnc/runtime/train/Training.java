@@ -3,6 +3,7 @@ package dev.nnc.runtime.train;
 import dev.nnc.runtime.data.DataLoader;
 import dev.nnc.runtime.data.Dataset;
 import dev.nnc.runtime.data.LoadedData;
+import dev.nnc.runtime.data.Symbols;
 import dev.nnc.runtime.data.Normalizer;
 import dev.nnc.runtime.data.Augmenter;
 import dev.nnc.runtime.data.OneHot;
@@ -253,6 +254,7 @@ public final class Training {
 
         Dataset all;
         ClassLabels classes = null;
+        Symbols symbols = null;
         List<String> inputNames = List.of();
         OneHot oneHot = null;
         if (opts.train() != null) {
@@ -268,10 +270,12 @@ public final class Training {
                     in, out, loss, null);
             all = ld.dataset();
             classes = ld.classes();
+            symbols = ld.symbols();
             inputNames = Preprocessing.Fill.inputNames(src, ld);
             oneHot = ld.oneHot();
         }
-        checkShape(model, all, "training");
+        all.checkShape(model, "training");
+        Symbols.checkFits(symbols, model);
         Preprocessing.Fill fill = Preprocessing.Fill.fit(spec.data().train(), all, inputNames,
                 oneHot);
         if (fill != null) {
@@ -282,7 +286,7 @@ public final class Training {
                 ? fit(all.y(), all.size(), model.outputShape(), spec.data().labels())
                 : Normalizer.identity(out);
         Preprocessing prep = new Preprocessing(opts.train() != null || spec.data().train() == null
-                ? 1 : spec.data().train().scale(), fx, fy, classes, fill, oneHot);
+                ? 1 : spec.data().train().scale(), fx, fy, classes, fill, oneHot, symbols);
 
         Dataset train = all;
         Dataset val = null;
@@ -370,11 +374,11 @@ public final class Training {
             DataSource src = spec.data().test();
             opts.listener().onStatus("loading " + src.path());
             test = DataLoader.load(resolve(baseDir, src.path()), src.resolve(baseDir), in, out,
-                    loss, classes, oneHot).dataset();
+                    loss, classes, oneHot, symbols).dataset();
         }
         float[] testRawY = null;
         if (test != null) {
-            checkShape(model, test, "test");
+            test.checkShape(model, "test");
             testRawY = test.y().clone();
             normalize(test, prep);
             Measures.Measure t = Measures.measure(model, test, testRawY, prep, loss);
@@ -411,7 +415,7 @@ public final class Training {
         s = s.withScale(prep.scale());
         ModelSpec.Loss loss = model.spec().loss();
         Dataset d = DataLoader.load(csv, s, model.inputSize(), model.outputSize(), loss,
-                prep.classes(), prep.oneHot()).dataset();
+                prep.classes(), prep.oneHot(), prep.symbols()).dataset();
         float[] rawY = d.y().clone();
         normalize(d, prep);
         Measures.Measure me = Measures.measure(model, d, rawY, prep, loss);
@@ -503,13 +507,5 @@ public final class Training {
     private static void normalize(Dataset d, Preprocessing prep) {
         prep.features(d.x(), d.size());
         prep.labels().apply(d.y(), d.size());
-    }
-
-    private static void checkShape(Model model, Dataset d, String what) {
-        if (d.inputSize() != model.inputSize() || d.outputSize() != model.outputSize()) {
-            throw new DataException("the " + what + " data has " + d.inputSize() + " inputs and "
-                    + d.outputSize() + " outputs per sample, model " + model.name() + " has "
-                    + model.inputSize() + " and " + model.outputSize());
-        }
     }
 }
