@@ -27,7 +27,7 @@ import java.util.Set;
  */
 final class DataChecker {
     static final List<String> KEYS = List.of("train", "test", "normalize",
-            "normalize_labels", "scale", "missing", "augment");
+            "normalize_labels", "scale", "missing", "augment", "difference");
     static final List<String> NORMALIZATIONS = List.of("none", "minmax", "zscore");
 
     private final Diagnostics diags;
@@ -60,6 +60,8 @@ final class DataChecker {
         ModelSpec.Normalization labels = ModelSpec.Normalization.NONE;
         double scale = 1;
         Augmentation augment = Augmentation.NONE;
+        Integer difference = null;
+        Span differenceSpan = null;
         Set<String> seen = new HashSet<>();
         boolean ok = true;
         // NOTE: missing is read first, so that each source checks its rules' columns.
@@ -128,6 +130,11 @@ final class DataChecker {
                     ok &= a != null;
                     augment = a != null ? a : Augmentation.NONE;
                 }
+                case "difference" -> {
+                    difference = lag(v);
+                    differenceSpan = e.keySpan();
+                    ok &= difference != null;
+                }
                 default -> throw new AssertionError(e.key());
             }
         }
@@ -138,6 +145,20 @@ final class DataChecker {
         if (missing.missing().any()) {
             train = withMissing(train, missing.missing());
             test = withMissing(test, missing.missing());
+        }
+        if (difference != null) {
+            if (train != null && !(train instanceof DataSource.Windows)
+                    || test != null && !(test instanceof DataSource.Windows)) {
+                diags.report(Code.ARGUMENT_TYPE, differenceSpan, "difference applies to a series "
+                        + "read by windows(...); this data block reads %s",
+                        (train instanceof DataSource.Windows ? test : train).format() + "(...)");
+                ok = false;
+            } else {
+                train = train == null ? null : ((DataSource.Windows) train)
+                        .withDifference(difference);
+                test = test == null ? null : ((DataSource.Windows) test)
+                        .withDifference(difference);
+            }
         }
         if (test != null && train == null) {
             diags.report(Code.MISSING_ARGUMENT, b.nameSpan(), "the data block names test data "
@@ -166,6 +187,19 @@ final class DataChecker {
         String hint = v instanceof Value.Word w ? Names.suggestion(w.name(), NORMALIZATIONS) : "";
         diags.report(Code.ARGUMENT_TYPE, v.span(), "%s is one of %s, not %s%s", key,
                 String.join(", ", NORMALIZATIONS), name, hint);
+        return null;
+    }
+
+    /** {@code difference: 1}: the lag, an integer ≥ 1; or {@code null} after an error. */
+    private Integer lag(Value v) {
+        if (v instanceof Value.Num n && n.value() == Math.rint(n.value()) && n.value() >= 1
+                && n.value() <= Integer.MAX_VALUE) {
+            return (int) n.value();
+        }
+        diags.report(v instanceof Value.Num ? Code.ARGUMENT_RANGE : Code.ARGUMENT_TYPE, v.span(),
+                "difference is the lag in steps the series is differenced at, an integer ≥ 1 "
+                + "(1: change from the step before; 52: from the same week a year before), "
+                + "not %s", v.describe());
         return null;
     }
 

@@ -11,6 +11,7 @@ import dev.nnc.runtime.io.OutputFiles;
 import dev.nnc.runtime.kernels.KernelContext;
 import dev.nnc.runtime.model.ClassLabels;
 import dev.nnc.runtime.model.DataSource;
+import dev.nnc.runtime.model.Difference;
 import dev.nnc.runtime.model.Model;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.Rng;
@@ -573,6 +574,10 @@ public final class Training {
             }
             if (loss == ModelSpec.Loss.MSE) {
                 prep.labels().invert(ob, n);
+                if (d.base() != null) {
+                    Difference.invert(d.base(), from * out, ob, n * out);
+                    Difference.invert(d.base(), from * out, rb, n * out);
+                }
             }
             acc.add(ob, rb, n);
         }
