@@ -153,6 +153,19 @@ final class DataChecker {
                         + "read by windows(...); this data block reads %s",
                         (train instanceof DataSource.Windows ? test : train).format() + "(...)");
                 ok = false;
+            } else if (loss != null && loss.runtime().isClassification()) {
+                diags.report(Code.ARGUMENT_TYPE, differenceSpan, "difference applies to a series "
+                        + "of numbers forecast by regression; this model's loss is %s",
+                        loss.name());
+                ok = false;
+            } else if (train != null && ((DataSource.Windows) train).window().horizon()
+                    > difference) {
+                diags.report(Code.ARGUMENT_RANGE, differenceSpan, "difference: %d with horizon %d:"
+                        + " a forecast adds its difference to the value %d steps before its "
+                        + "target, which must be known when it is made (a difference ≥ the "
+                        + "horizon)", difference, ((DataSource.Windows) train).window().horizon(),
+                        difference);
+                ok = false;
             } else {
                 train = train == null ? null : ((DataSource.Windows) train)
                         .withDifference(difference);
