@@ -6,7 +6,7 @@ import dev.nnc.compiler.NnCompiler;
 import dev.nnc.compiler.gen.StandaloneGenerator;
 import dev.nnc.compiler.sema.Names;
 import dev.nnc.runtime.data.Preprocessing;
-import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.model.Model;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -143,7 +143,7 @@ final class CompileCommand implements Callable<Integer> {
 
     /** The standalone class of the model of {@code c} with its trained weights. */
     private JavaFile standalone(Compilation c, Path file) {
-        TrainableModel model = Models.load(c);
+        Model model = Models.loadModel(c);
         Preprocessing prep = Models.loadWeights(model, file, weights);
         Path w = weights != null ? weights : Models.defaultWeights(file);
         return StandaloneGenerator.generate(c.model(), model.params(), model.buffers(), prep,

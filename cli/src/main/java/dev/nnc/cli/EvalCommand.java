@@ -4,7 +4,7 @@ import dev.nnc.compiler.Compilation;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.ModelSpec;
-import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.model.Model;
 import dev.nnc.runtime.train.Training;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -58,7 +58,7 @@ final class EvalCommand implements Callable<Integer> {
         Io io = output.io(main.io());
         TrainedModelArgs.Loaded loaded = args.load(io);
         Compilation c = loaded.compilation();
-        TrainableModel model = loaded.model();
+        Model model = loaded.model();
         Preprocessing prep = loaded.preprocessing();
         ModelSpec.DataSpec d = model.spec().data();
         Path csv;

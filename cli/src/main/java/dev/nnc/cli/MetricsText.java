@@ -38,6 +38,12 @@ final class MetricsText {
     static String of(Map<String, Object> metrics, List<String> header) {
         Table t = header.isEmpty() ? new Table(List.of("", "")) : new Table(header, 1);
         for (Map.Entry<String, Object> e : metrics.entrySet()) {
+            if (e.getValue() instanceof List<?> l && !l.isEmpty()
+                    && l.stream().allMatch(x -> x instanceof Number)) {
+                // one figure per ensemble member, in member order
+                t.row(e.getKey(), String.join(" ", l.stream().map(Fmt::metric).toList()));
+                continue;
+            }
             if (!scalar(e.getValue())) {
                 continue;
             }

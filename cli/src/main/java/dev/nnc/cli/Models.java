@@ -9,14 +9,19 @@ import dev.nnc.compiler.diag.DiagnosticPrinter;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.Weights;
 import dev.nnc.runtime.model.DataSource;
+import dev.nnc.runtime.model.Ensemble;
+import dev.nnc.runtime.model.Model;
+import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.TrainableModel;
 import dev.nnc.runtime.train.ClassWeights;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /** What several commands do alike: compile a file, load its class, find and load weights. */
 final class Models {
@@ -96,6 +101,26 @@ final class Models {
     }
 
     /**
+     * The model of {@code c} as eval, predict, serve and export run it: one network, or for a
+     * file with an {@code ensemble { }} block the {@link Ensemble} of its members.
+     */
+    static Model loadModel(Compilation c) {
+        TrainableModel first = load(c);
+        ModelSpec.EnsembleSpec e = first.spec().ensemble();
+        return e == null ? first : ensemble(first, () -> load(c));
+    }
+
+    /** The ensemble of {@code first} and fresh networks from {@code more}, as many as it needs. */
+    static Ensemble ensemble(TrainableModel first, Supplier<TrainableModel> more) {
+        List<TrainableModel> members = new ArrayList<>();
+        members.add(first);
+        while (members.size() < first.spec().ensemble().members()) {
+            members.add(more.get());
+        }
+        return Ensemble.of(members);
+    }
+
+    /**
      * Makes {@link #load} answer the model of {@code source} with {@code cls}, compiled elsewhere
      * (with other models in one javac task, say) instead of compiling it again.
      */
@@ -136,7 +161,7 @@ final class Models {
      *
      * @param weightsOrNull the file given with {@code --weights}, or {@code null} for the default
      */
-    static Preprocessing loadWeights(TrainableModel model, Path nnFile, Path weightsOrNull) {
+    static Preprocessing loadWeights(Model model, Path nnFile, Path weightsOrNull) {
         Path w = weightsOrNull != null ? weightsOrNull : defaultWeights(nnFile);
         if (!Files.exists(w)) {
             if (weightsOrNull != null) {
@@ -150,12 +175,15 @@ final class Models {
             throw new CliException(w + ": is a directory, not a weights file");
         }
         Map<String, String> meta = Weights.load(model, w);
-        ClassWeights.restore(model, meta);
+        if (model instanceof TrainableModel tm) {
+            // NOTE: an ensemble's vote is measured unweighted; its members keep none
+            ClassWeights.restore(tm, meta);
+        }
         return Preprocessing.fromMetadata(meta, model);
     }
 
     /** The data source of the model's training data, or {@code null}. */
-    static DataSource trainSource(TrainableModel model) {
+    static DataSource trainSource(Model model) {
         return model.spec().data().train();
     }
 }

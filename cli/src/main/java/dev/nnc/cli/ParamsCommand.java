@@ -1,7 +1,7 @@
 package dev.nnc.cli;
 
 import dev.nnc.runtime.model.ParamTensor;
-import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.model.Model;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -61,7 +61,7 @@ final class ParamsCommand implements Callable<Integer> {
                     + "'--digits': " + digits + " is not between 1 and 9");
         }
         Io io = output.io(main.io());
-        TrainableModel model = args.load(io).model();
+        Model model = args.load(io).model();
         output.print(io, () -> json(model), () -> render(model, digits));
         return Main.OK;
     }
@@ -70,7 +70,7 @@ final class ParamsCommand implements Callable<Integer> {
      * {@code --json}: each tensor's name, shape, whether it is trained (buffers are not) and its
      * values in row-major order, as the floats they are.
      */
-    static Map<String, Object> json(TrainableModel model) {
+    static Map<String, Object> json(Model model) {
         List<Object> tensors = new ArrayList<>();
         int params = model.paramTensors().size();
         List<ParamTensor> all = new ArrayList<>(model.paramTensors());
@@ -92,7 +92,7 @@ final class ParamsCommand implements Callable<Integer> {
     }
 
     /** The parameter tensors, then the buffers (batch norm's running statistics). */
-    static String render(TrainableModel model, int digits) {
+    static String render(Model model, int digits) {
         StringBuilder sb = new StringBuilder();
         boolean first = true;
         List<ParamTensor> tensors = new ArrayList<>(model.paramTensors());

@@ -9,7 +9,7 @@ import dev.nnc.runtime.model.ClassLabels;
 import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.Difference;
 import dev.nnc.runtime.model.ModelSpec;
-import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.model.Model;
 import dev.nnc.runtime.predict.Prediction;
 import dev.nnc.runtime.predict.Predictor;
 import java.io.BufferedWriter;
@@ -78,7 +78,7 @@ final class PredictCommand implements Callable<Integer> {
         Io io = options.io(main.io());
         TrainedModelArgs.Loaded loaded = args.load(io);
         Compilation c = loaded.compilation();
-        TrainableModel model = loaded.model();
+        Model model = loaded.model();
         Preprocessing prep = loaded.preprocessing();
         DataSource src = Models.trainSource(model);
         double[][] rows = DataLoader.readFeatures(input, src, model.inputSize(),
@@ -210,7 +210,7 @@ final class PredictCommand implements Callable<Integer> {
      * The column names of regression outputs: the label names of the training data when the file
      * names them, or the header of its last column, else {@code y} / {@code y1..yk}.
      */
-    private static List<String> outputNames(Compilation c, TrainableModel model,
+    private static List<String> outputNames(Compilation c, Model model,
             DataSource src) {
         int k = model.outputSize();
         List<String> named = src instanceof DataSource.Csv csv && !csv.labelLast() ? csv.labels()

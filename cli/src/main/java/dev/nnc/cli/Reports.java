@@ -6,7 +6,7 @@ import dev.nnc.compiler.Compilation;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.Json;
 import dev.nnc.runtime.model.ModelSpec;
-import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.model.Model;
 import dev.nnc.runtime.train.LayerHistograms;
 import dev.nnc.runtime.train.TrainReport;
 import dev.nnc.runtime.train.Training;
@@ -129,7 +129,7 @@ final class Reports {
      * Writes the report and returns its page; {@code layers} holds the layers' histograms taken
      * during training, or is {@code null}.
      */
-    static Path write(Compilation c, TrainableModel model, Preprocessing prep, History history,
+    static Path write(Compilation c, Model model, Preprocessing prep, History history,
             Map<String, String> metrics, Map<String, String> settings, Path dir,
             List<String> command, LayerHistograms layers) {
         Report.Output o = Report.write(new Report.Input(c.model(), model, prep, history, metrics,

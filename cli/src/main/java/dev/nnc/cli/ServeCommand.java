@@ -1,7 +1,7 @@
 package dev.nnc.cli;
 
 import dev.nnc.runtime.io.Json;
-import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.model.Model;
 import dev.nnc.runtime.predict.Predictor;
 import dev.nnc.runtime.train.TrainingLoop;
 import java.io.IOException;
@@ -241,7 +241,7 @@ final class ServeCommand implements Callable<Integer> {
         String summary = SummaryCommand.render(loaded.compilation().model(),
                 loaded.compilation().className());
         return new ModelServer(host, port, limits, () -> {
-            TrainableModel m = Models.load(loaded.compilation());
+            Model m = Models.loadModel(loaded.compilation());
             System.arraycopy(params, 0, m.params(), 0, params.length);
             System.arraycopy(buffers, 0, m.buffers(), 0, buffers.length);
             return new Predictor(m, loaded.preprocessing());

@@ -84,6 +84,10 @@ final class SummaryCommand implements Callable<Integer> {
         opt.putAll(new TreeMap<>(s.optimizer().args()));
         o.put("optimizer", opt);
         o.put("seed", s.seed());
+        if (s.ensemble() != null) {
+            o.put("ensemble", Map.of("members", s.ensemble().members(), "vary",
+                    s.ensemble().vary().id(), "vote", s.ensemble().vote().id()));
+        }
         return o;
     }
 
@@ -132,6 +136,12 @@ final class SummaryCommand implements Callable<Integer> {
         String prep = Preprocessing.describe(s, m.input().size(), m.output().size());
         if (!prep.equals("none")) {
             k.row("preprocessing", prep);
+        }
+        ModelSpec.EnsembleSpec e = s.ensemble();
+        if (e != null) {
+            k.row("ensemble", e.members() + " members (" + Fmt.count((long) e.members()
+                    * m.paramCount()) + " parameters in all), " + e.vary().id() + ", "
+                    + e.vote().id() + " vote");
         }
         sb.append(k);
         return sb.toString();

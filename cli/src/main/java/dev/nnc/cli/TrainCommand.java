@@ -5,6 +5,7 @@ import dev.nnc.compiler.Compilation;
 import dev.nnc.runtime.io.Json;
 import dev.nnc.runtime.io.OutputFiles;
 import dev.nnc.runtime.io.Weights;
+import dev.nnc.runtime.model.Ensemble;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.TrainableModel;
 import dev.nnc.runtime.train.Checkpoint;
@@ -189,10 +190,11 @@ final class TrainCommand implements Callable<Integer> {
             listener.onStatus("compiling " + file);
         }
         Compilation c = Models.compileModel(io, file);
-        TrainableModel loaded = logEvery != null ? WithSpec.logEvery(Models.load(c), logEvery)
-                : Models.load(c);
-        TrainableModel model = batch != null || lr != null
-                ? WithSpec.overrides(loaded, batch, lr) : loaded;
+        TrainableModel model = network(c);
+        if (model.spec().ensemble() != null) {
+            return trainEnsemble(io, progress, stop, outputs, weights, historyFile,
+                    Models.ensemble(model, () -> network(c)), listener, c);
+        }
         Checkpoint from = resume == null ? null : Checkpoint.read(resume);
         Training.Checkpoints checkpoints = checkpoints(from, checkpointFile);
         if (from != null) {
@@ -299,6 +301,73 @@ final class TrainCommand implements Callable<Integer> {
                     + " --resume " + checkpoints.file());
             return stop.exitCode();
         }
+        return Main.OK;
+    }
+
+    /** One network of the file, with --log-every, --batch and --lr applied. */
+    private TrainableModel network(Compilation c) {
+        TrainableModel loaded = logEvery != null ? WithSpec.logEvery(Models.load(c), logEvery)
+                : Models.load(c);
+        return batch != null || lr != null ? WithSpec.overrides(loaded, batch, lr) : loaded;
+    }
+
+    /**
+     * Trains the members of an ensemble one after the other and saves them in one weights file.
+     * Ensembles take no checkpoints and no report; an interrupted run saves nothing.
+     */
+    private int trainEnsemble(Io io, Progress progress, Interrupts stop, OutputFiles outputs,
+            Path weights, Path historyFile, Ensemble model, TrainingListener listener,
+            Compilation c) {
+        for (String option : List.of("--checkpoint-every", "--checkpoint", "--resume",
+                "--report")) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw new CliException(option + " is not available for an ensemble (model "
+                        + model.name() + " has an ensemble block): its members are trained one "
+                        + "after the other, and an interrupted run saves nothing");
+            }
+        }
+        Training.Options opts = Training.Options.defaults().withEpochs(epochs).withSeed(seed)
+                .withThreads(threads).withListener(listener).withInterrupt(stop);
+        Training.RunResult r = Training.run(model, Models.baseDir(c), opts);
+        if (progress != null) {
+            progress.finish();
+        }
+        if (r.report().interrupted()) {
+            io.err().println("nnc: interrupted while training " + r.report().stopReason()
+                    .replaceFirst(":.*", "") + "; nothing saved, the previous files are as "
+                    + "they were");
+            return stop.exitCode();
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("model", model.name());
+        json.put("members", model.size());
+        json.putAll(r.metrics());
+        json.put("threads", threads);
+        boolean diverged = Boolean.TRUE.equals(r.metrics().get("diverged"));
+        json.put("weights", diverged ? null : weights.toString());
+        output.print(io, () -> json, () -> table(r.metrics()));
+        if (diverged) {
+            throw new CliException("training diverged (" + r.report().stopReason() + "); no "
+                    + "weights saved, " + weights + " is as it was. Try a smaller learning "
+                    + "rate or normalized data.");
+        }
+        Map<String, String> meta = new LinkedHashMap<>(r.preprocessing().toMetadata());
+        ModelSpec.TrainSpec ts = epochs != null ? model.spec().train().withEpochs(epochs)
+                : model.spec().train();
+        meta.put(Reports.RUN, Reports.runRecord(r, threads, ts));
+        outputs.stage(weights, Weights.content(model, meta));
+        byte[] csv = History.of(r.report().history(), model.spec()).toCsv()
+                .getBytes(StandardCharsets.UTF_8);
+        outputs.stage(historyFile, o -> o.write(csv));
+        if (metricsJson != null) {
+            byte[] text = (Json.pretty(json) + "\n").getBytes(StandardCharsets.UTF_8);
+            outputs.stage(metricsJson, o -> o.write(text));
+        }
+        outputs.commit();
+        PrintStream said = !output.json ? io.out() : io.quiet()
+                ? new PrintStream(OutputStream.nullOutputStream()) : io.err();
+        said.println("weights of " + model.size() + " members saved to " + weights);
+        said.println("history saved to " + historyFile);
         return Main.OK;
     }
 

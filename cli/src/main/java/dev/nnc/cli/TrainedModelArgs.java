@@ -2,7 +2,7 @@ package dev.nnc.cli;
 
 import dev.nnc.compiler.Compilation;
 import dev.nnc.runtime.data.Preprocessing;
-import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.model.Model;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -21,12 +21,12 @@ final class TrainedModelArgs {
     Path weights;
 
     /** A model compiled from FILE with the weights W loaded into it. */
-    record Loaded(Compilation compilation, TrainableModel model, Preprocessing preprocessing) {
+    record Loaded(Compilation compilation, Model model, Preprocessing preprocessing) {
     }
 
     Loaded load(Io io) {
         Compilation c = Models.compileModel(io, file);
-        TrainableModel model = Models.load(c);
+        Model model = Models.loadModel(c);
         Preprocessing prep = Models.loadWeights(model, file, weights);
         return new Loaded(c, model, prep);
     }

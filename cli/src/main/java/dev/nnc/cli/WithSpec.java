@@ -48,7 +48,7 @@ final class WithSpec implements TrainableModel {
             args.put("lr", lr);
             o = new ModelSpec.OptimizerSpec(o.name(), args);
         }
-        return new WithSpec(model, new ModelSpec(s.loss(), o, s.seed(), t, s.data()));
+        return new WithSpec(model, s.withTrain(t).withOptimizer(o));
     }
 
     @Override

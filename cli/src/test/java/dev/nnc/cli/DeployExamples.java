@@ -4,14 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.nnc.compiler.Compilation;
-import dev.nnc.compiler.InMemoryJavac;
 import dev.nnc.compiler.NnCompiler;
 import dev.nnc.compiler.diag.Code;
 import dev.nnc.runtime.data.DataLoader;
 import dev.nnc.runtime.data.Dataset;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.Weights;
-import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.model.Model;
 import dev.nnc.runtime.predict.Predictor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -112,7 +111,8 @@ final class DeployExamples {
         Run r = nnc("train", file.toString(), "--epochs", arrays ? "1" : "5", "--quiet",
                 "--out", w.toString());
         assertEquals(0, r.code(), name + "\n" + r.all());
-        TrainableModel m = InMemoryJavac.load(c);
+        // one network, or the ensemble of an example with an ensemble block
+        Model m = Models.loadModel(c);
         Map<String, String> meta = Weights.load(m, w);
         Predictor p = new Predictor(m, Preprocessing.fromMetadata(meta, m));
         return new Trained(name, file, w, c, p, inputs(c, m));
@@ -122,7 +122,7 @@ final class DeployExamples {
      * The first {@link #MAX_ROWS} training rows and 200 random rows spread over 1.5 times their
      * range.
      */
-    private static double[][] inputs(Compilation c, TrainableModel m) {
+    private static double[][] inputs(Compilation c, Model m) {
         var src = m.spec().data().train();
         double[][] data;
         if (src.format().equals("csv")) {

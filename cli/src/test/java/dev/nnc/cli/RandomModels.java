@@ -195,6 +195,23 @@ final class RandomModels {
     }
 
     static final class Builder {
+        /**
+         * An {@code ensemble { }} block for about one model in eight, else nothing: 2 or 3
+         * members, seeds or bootstrap, a plurality vote for classifiers half of the time, else
+         * the mean. Drawn from its own stream of the seed, so the other draws of a case stay
+         * those of the seed.
+         */
+        String ensemble() {
+            Rng own = new Rng(seed ^ 0xE45E_4B1EL);
+            if (own.nextDouble() >= 0.125) {
+                return "";
+            }
+            String vote = !loss.equals("mse") && own.nextDouble() < 0.5 ? "plurality" : "mean";
+            return "    ensemble {\n        members: " + (2 + own.nextInt(2)) + "\n"
+                    + "        vary: " + (own.nextDouble() < 0.5 ? "seeds" : "bootstrap") + "\n"
+                    + "        vote: " + vote + "\n    }\n";
+        }
+
         final long seed;
         final Path dir;
         final Rng rng;
@@ -502,7 +519,7 @@ final class RandomModels {
                     + "    seed " + between(1, 1000) + "\n"
                     + "    data {\n" + data + "    }\n"
                     + "    train {\n        epochs: 1\n        batch: " + between(1, 8)
-                    + "\n    }\n}\n";
+                    + "\n    }\n" + ensemble() + "}\n";
             double[][] rows = new double[INPUT_ROWS][inputSize];
             List<String> in = new ArrayList<>();
             List<String> head = new ArrayList<>();

@@ -57,8 +57,9 @@ final class Completions {
             constants(out, a);
             return new ArrayList<>(out.values());
         }
-        if (opener.equals("train") || opener.equals("data")) {
-            Kind keys = opener.equals("train") ? Kind.TRAIN_KEY : Kind.DATA_KEY;
+        if (opener.equals("train") || opener.equals("data") || opener.equals("ensemble")) {
+            Kind keys = opener.equals("train") ? Kind.TRAIN_KEY : opener.equals("data")
+                    ? Kind.DATA_KEY : Kind.ENSEMBLE_KEY;
             String key = entryKey(before);
             if (key == null) {
                 for (String k : vocabulary.names(keys)) {
@@ -93,7 +94,8 @@ final class Completions {
             groups(out, a);
             if (isModel(text, inner[1])) {
                 for (String s : vocabulary.names(Kind.SETTING)) {
-                    boolean block = s.equals("train") || s.equals("data");
+                    boolean block = s.equals("train") || s.equals("data")
+                            || s.equals("ensemble");
                     add(out, new Item(s, Kind.SETTING, vocabulary.describe(Kind.SETTING, s),
                             block ? s + " {\n}" : s + " "));
                 }

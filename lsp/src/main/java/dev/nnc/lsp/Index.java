@@ -139,7 +139,8 @@ final class Index {
             } else if (item instanceof Ast.BlockNode b) {
                 add(Role.BLOCK_NAME, b.name(), b.nameSpan(), Vocabulary.Kind.SETTING, null, b);
                 Vocabulary.Kind keys = b.name().equals("train") ? Vocabulary.Kind.TRAIN_KEY
-                        : b.name().equals("data") ? Vocabulary.Kind.DATA_KEY : null;
+                        : b.name().equals("data") ? Vocabulary.Kind.DATA_KEY
+                        : b.name().equals("ensemble") ? Vocabulary.Kind.ENSEMBLE_KEY : null;
                 for (Ast.Entry e : b.entries()) {
                     add(Role.ENTRY_KEY, e.key(), e.keySpan(), keys, null, e);
                     expr(e.value(), valueKind(keys, e.key()));

@@ -323,7 +323,7 @@ public final class NnLanguageServer implements LanguageServer, LanguageClientAwa
             case LAYER, ACTIVATION -> CompletionItemKind.Function;
             case LOSS, OPTIMIZER, INITIALIZER, SCHEDULE, DATA_SOURCE -> CompletionItemKind.Value;
             case SETTING -> CompletionItemKind.Keyword;
-            case TRAIN_KEY, DATA_KEY -> CompletionItemKind.Property;
+            case TRAIN_KEY, DATA_KEY, ENSEMBLE_KEY -> CompletionItemKind.Property;
         };
     }
 

@@ -17,6 +17,7 @@ import dev.nnc.compiler.ops.Shape;
 import dev.nnc.runtime.data.Normalizer;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.Weights;
+import dev.nnc.runtime.model.Ensemble;
 import dev.nnc.runtime.model.Model;
 import dev.nnc.runtime.model.ModelSpec;
 import java.util.ArrayList;
@@ -84,13 +85,15 @@ public final class OnnxExporter {
      */
     public static ModelProto export(ModelIR model, float[] params, float[] buffers,
             Preprocessing prep, String producerVersion) {
-        if (params.length != model.paramCount()) {
+        ModelSpec.EnsembleSpec ensemble = model.spec().ensemble();
+        int members = ensemble == null ? 1 : ensemble.members();
+        if (params.length != model.paramCount() * members) {
             throw new IllegalArgumentException(params.length + " parameters for model "
-                    + model.name() + ", which has " + model.paramCount());
+                    + model.name() + ", which has " + model.paramCount() * members);
         }
-        if (buffers.length != model.bufferCount()) {
+        if (buffers.length != model.bufferCount() * members) {
             throw new IllegalArgumentException(buffers.length + " buffer values for model "
-                    + model.name() + ", which has " + model.bufferCount());
+                    + model.name() + ", which has " + model.bufferCount() * members);
         }
         OnnxGraph g = new OnnxGraph(model.name());
         g.reserve(INPUT);
@@ -103,30 +106,24 @@ public final class OnnxExporter {
         }
         String x = preprocess(g, model.input(), prep);
         boolean denormalize = prep.denormalizes(model.spec().loss());
-        List<LayerIR> layers = model.layers();
-        for (LayerIR l : layers) {
-            boolean last = l.index() == layers.size() - 1;
-            String out = last && !denormalize ? OUTPUT : g.fresh(l.name());
-            List<float[]> values = new ArrayList<>();
-            for (TensorIR t : l.params()) {
-                values.add(Arrays.copyOfRange(params, t.offset(), t.offset() + t.def().size()));
+        String y;
+        if (ensemble == null) {
+            y = layers(g, model, x, params, buffers, "", denormalize ? null : OUTPUT);
+        } else {
+            List<String> outs = new ArrayList<>();
+            int p = model.paramCount();
+            int b = model.bufferCount();
+            for (int i = 0; i < members; i++) {
+                outs.add(layers(g, model, x, Arrays.copyOfRange(params, i * p, (i + 1) * p),
+                        Arrays.copyOfRange(buffers, i * b, (i + 1) * b),
+                        Ensemble.PREFIX + i + ".", null));
             }
-            List<float[]> state = new ArrayList<>();
-            for (TensorIR t : l.buffers()) {
-                state.add(Arrays.copyOfRange(buffers, t.offset(), t.offset() + t.def().size()));
-            }
-            try {
-                l.kind().exportOnnx(new ExportSite(g, l.name(), x, out, l.in(), l.out(),
-                        l.args(), values, state));
-            } catch (OnnxExportException e) {
-                throw new OnnxExportException("cannot export model " + model.name()
-                        + " to ONNX: layer " + l.name() + " (" + l.span() + "): "
-                        + e.getMessage());
-            }
-            x = out;
+            int[] dims = model.output().dims();
+            y = OnnxVote.vote(g, ensemble.vote(), model.spec().loss(), outs,
+                    dims[dims.length - 1], denormalize ? null : OUTPUT);
         }
         if (denormalize) {
-            denormalizeLabels(g, x, model.output(), prep.labels());
+            denormalizeLabels(g, y, model.output(), prep.labels());
         }
         g.proto().addInput(value(INPUT, model.input()));
         g.proto().addOutput(value(OUTPUT, model.output()));
@@ -139,12 +136,45 @@ public final class OnnxExporter {
                         + ", exported by nnc.")
                 .setGraph(g.proto());
         metadata(m, Weights.MODEL, model.name());
-        metadata(m, Weights.ARCH, model.archHash());
+        metadata(m, Weights.ARCH, ensemble == null ? model.archHash()
+                : Ensemble.architectureHash(model.archHash(), members));
         for (Map.Entry<String, String> e : prep.toMetadata().entrySet()) {
             metadata(m, e.getKey(), e.getValue());
         }
         metadata(m, PREPROCESSING, prep.describe(model.spec().loss()));
         return m.build();
+    }
+
+    /**
+     * The layers of one network (of an ensemble: of one member, its tensors named with
+     * {@code prefix}) on {@code x}; returns the name of the last layer's output, which is
+     * {@code out} when not {@code null}.
+     */
+    private static String layers(OnnxGraph g, ModelIR model, String x, float[] params,
+            float[] buffers, String prefix, String out) {
+        List<LayerIR> layers = model.layers();
+        for (LayerIR l : layers) {
+            boolean last = l.index() == layers.size() - 1;
+            String y = last && out != null ? out : g.fresh(prefix + l.name());
+            List<float[]> values = new ArrayList<>();
+            for (TensorIR t : l.params()) {
+                values.add(Arrays.copyOfRange(params, t.offset(), t.offset() + t.def().size()));
+            }
+            List<float[]> state = new ArrayList<>();
+            for (TensorIR t : l.buffers()) {
+                state.add(Arrays.copyOfRange(buffers, t.offset(), t.offset() + t.def().size()));
+            }
+            try {
+                l.kind().exportOnnx(new ExportSite(g, prefix + l.name(), x, y, l.in(), l.out(),
+                        l.args(), values, state));
+            } catch (OnnxExportException e) {
+                throw new OnnxExportException("cannot export model " + model.name()
+                        + " to ONNX: layer " + l.name() + " (" + l.span() + "): "
+                        + e.getMessage());
+            }
+            x = y;
+        }
+        return x;
     }
 
     /**

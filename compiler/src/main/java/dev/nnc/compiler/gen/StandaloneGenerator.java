@@ -54,6 +54,8 @@ public final class StandaloneGenerator {
     private final boolean features;
     private final boolean labels;
     private final boolean classifier;
+    /** The ensemble's settings, or {@code null} for one network. */
+    private final ModelSpec.EnsembleSpec ensemble;
 
     private StandaloneGenerator(ModelIR m, float[] params, float[] buffers, Preprocessing prep,
             String weightsName) {
@@ -68,6 +70,7 @@ public final class StandaloneGenerator {
         this.features = !prep.features().isIdentity();
         ModelSpec.Loss loss = m.spec().loss();
         this.labels = loss == ModelSpec.Loss.MSE && !prep.labels().isIdentity();
+        this.ensemble = m.spec().ensemble();
         int k = m.output().size();
         this.classifier = loss == ModelSpec.Loss.CROSS_ENTROPY && k > 1
                 || loss == ModelSpec.Loss.BINARY_CROSS_ENTROPY && k == 1;
@@ -93,13 +96,14 @@ public final class StandaloneGenerator {
      */
     public static JavaFile generate(ModelIR model, float[] params, float[] buffers,
             Preprocessing prep, String weightsName) {
-        if (params.length != model.paramCount()) {
+        int members = model.spec().ensemble() == null ? 1 : model.spec().ensemble().members();
+        if (params.length != model.paramCount() * members) {
             throw new IllegalArgumentException(params.length + " parameters for model "
-                    + model.name() + ", which has " + model.paramCount());
+                    + model.name() + ", which has " + model.paramCount() * members);
         }
-        if (buffers.length != model.bufferCount()) {
+        if (buffers.length != model.bufferCount() * members) {
             throw new IllegalArgumentException(buffers.length + " buffer values for model "
-                    + model.name() + ", which has " + model.bufferCount());
+                    + model.name() + ", which has " + model.bufferCount() * members);
         }
         if (prep.features().cols() != model.input().size()
                 || prep.labels().cols() != model.output().size()) {
@@ -131,6 +135,9 @@ public final class StandaloneGenerator {
         }
         addEnsureCapacity(t);
         addLayerMethods(t);
+        if (ensemble != null) {
+            StandaloneVote.addVote(t, ensemble, m.spec().loss(), m.output().dims());
+        }
         addDecoders(t);
         return JavaFile.builder(m.javaPackage(), t.build())
                 .skipJavaLangImports(true)
@@ -147,11 +154,15 @@ public final class StandaloneGenerator {
                 .initializer("$L", m.input().size()).build());
         t.addField(FieldSpec.builder(int.class, "OUTPUT_SIZE", pub)
                 .initializer("$L", m.output().size()).build());
-        t.addField(FieldSpec.builder(float[].class, "P", priv)
-                .addJavadoc("The $L trained parameters, laid out as in the weights file.\n",
-                        params.length)
-                .initializer("floats($L)", chunks(floatBytes(params))).build());
-        if (buffers.length > 0) {
+        if (ensemble != null) {
+            StandaloneVote.addConstants(t, ensemble, params, buffers);
+        } else {
+            t.addField(FieldSpec.builder(float[].class, "P", priv)
+                    .addJavadoc("The $L trained parameters, laid out as in the weights file.\n",
+                            params.length)
+                    .initializer("floats($L)", chunks(floatBytes(params))).build());
+        }
+        if (buffers.length > 0 && ensemble == null) {
             t.addField(FieldSpec.builder(float[].class, "BUF", priv)
                     .addJavadoc("The $L buffer values (batch norm's running statistics), laid out "
                             + "as in the weights file.\n", buffers.length)
@@ -209,6 +220,10 @@ public final class StandaloneGenerator {
 
     private void addFields(TypeSpec.Builder t) {
         t.addField(FieldSpec.builder(int.class, "capacity", Modifier.PRIVATE).build());
+        if (ensemble != null) {
+            t.addField(FieldSpec.builder(float[][].class, "votes", Modifier.PRIVATE)
+                    .addJavadoc("The outputs of each member, before the vote.\n").build());
+        }
         if (scaled || filled || features) {
             t.addField(FieldSpec.builder(float[].class, "xn", Modifier.PRIVATE)
                     .addJavadoc("The preprocessed input.\n").build());
@@ -300,11 +315,15 @@ public final class StandaloneGenerator {
             b.endControlFlow().endControlFlow();
             in = "xn";
         }
-        for (LayerIR l : m.layers()) {
-            b.addStatement("$L($L, a$L, n)", method(l), l.index() == 0 ? in
-                    : "a" + (l.index() - 1), l.index());
+        if (ensemble != null) {
+            StandaloneVote.addMembers(b, m, in);
+        } else {
+            for (LayerIR l : m.layers()) {
+                b.addStatement("$L($L, a$L, n)", method(l), l.index() == 0 ? in
+                        : "a" + (l.index() - 1), l.index());
+            }
+            b.addStatement("$T.arraycopy(a$L, 0, out, 0, n * OUTPUT_SIZE)", System.class, last);
         }
-        b.addStatement("$T.arraycopy(a$L, 0, out, 0, n * OUTPUT_SIZE)", System.class, last);
         if (labels) {
             // NOTE: the same double arithmetic as the runtime's Normalizer.invert.
             b.beginControlFlow("for (int r = 0; r < n; r++)")
@@ -378,6 +397,9 @@ public final class StandaloneGenerator {
         for (LayerIR l : m.layers()) {
             b.addStatement("a$L = new float[n * $L]", l.index(), l.out().size());
         }
+        if (ensemble != null) {
+            b.addStatement("votes = new float[$L][n * OUTPUT_SIZE]", ensemble.members());
+        }
         b.addStatement("capacity = n");
         t.addMethod(b.build());
     }
@@ -387,23 +409,28 @@ public final class StandaloneGenerator {
             int[] offsets = l.params().stream().mapToInt(TensorIR::offset).toArray();
             int[] bufferOffsets = l.buffers().stream().mapToInt(TensorIR::offset).toArray();
             CodeBlock.Builder fwd = CodeBlock.builder();
-            if (!l.params().isEmpty()) {
+            if (!l.params().isEmpty() && ensemble == null) {
                 fwd.addStatement("final float[] p = P");
             }
-            if (!l.buffers().isEmpty()) {
+            if (!l.buffers().isEmpty() && ensemble == null) {
                 fwd.addStatement("final float[] buf = BUF");
             }
             l.kind().emitForward(EmitSite.forward(fwd, EmitSite.Mode.STANDALONE, "in", "out")
                     .shapes(l.in(), l.out()).args(l.args()).offsets(offsets)
                     .bufferOffsets(bufferOffsets).build());
-            t.addMethod(MethodSpec.methodBuilder(method(l))
+            MethodSpec.Builder method = MethodSpec.methodBuilder(method(l))
                     .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                     .addJavadoc("$L: $L $L → $L.\n", l.name(), l.kind().description(), l.in(),
                             l.out())
                     .addParameter(float[].class, "in", Modifier.FINAL)
                     .addParameter(float[].class, "out", Modifier.FINAL)
-                    .addParameter(int.class, "n", Modifier.FINAL)
-                    .addCode(fwd.build()).build());
+                    .addParameter(int.class, "n", Modifier.FINAL);
+            if (ensemble != null) {
+                // NOTE: each member's parameters and buffers come in as arguments.
+                method.addParameter(float[].class, "p", Modifier.FINAL)
+                        .addParameter(float[].class, "buf", Modifier.FINAL);
+            }
+            t.addMethod(method.addCode(fwd.build()).build());
         }
         if (m.layers().stream().anyMatch(l -> l.kind().usesActivationFunctions())) {
             t.addFields(ActivationFunctions.fields());
@@ -439,7 +466,7 @@ public final class StandaloneGenerator {
                 .build());
     }
 
-    private static String method(LayerIR l) {
+    static String method(LayerIR l) {
         StringBuilder sb = new StringBuilder("fwd");
         boolean upper = true;
         for (char c : l.name().toCharArray()) {
@@ -453,7 +480,7 @@ public final class StandaloneGenerator {
         return sb.toString();
     }
 
-    private static byte[] floatBytes(float[] v) {
+    static byte[] floatBytes(float[] v) {
         ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
         for (float f : v) {
             b.putFloat(f);
@@ -470,7 +497,7 @@ public final class StandaloneGenerator {
     }
 
     /** The Base64 text of {@code bytes} as string literals of at most {@link #CHUNK} chars. */
-    private static CodeBlock chunks(byte[] bytes) {
+    static CodeBlock chunks(byte[] bytes) {
         String text = Base64.getEncoder().encodeToString(bytes);
         List<CodeBlock> parts = new ArrayList<>();
         for (int i = 0; i < text.length(); i += CHUNK) {

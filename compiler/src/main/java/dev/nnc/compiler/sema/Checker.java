@@ -38,7 +38,7 @@ import java.util.Set;
  * it finds; returns {@code null} when there were errors.
  */
 public final class Checker {
-    static final List<String> BLOCKS = List.of("train", "data");
+    static final List<String> BLOCKS = List.of("train", "data", "ensemble");
     private static final Set<String> JAVA_LANG_CLASHES = Set.of("Object", "String", "Math",
             "Float", "Double", "Integer", "Long", "System", "Override", "Arrays", "List", "Map",
             "Model", "TrainableModel", "ModelSpec", "ParamTensor", "Rng", "Init",
@@ -247,6 +247,8 @@ public final class Checker {
         ModelSpec.DataSpec dataSpec = data.check(blocks.get("data"), scope, eval, loss, inShape,
                 out, outputLayer, m.nameSpan().file());
 
+        ModelSpec.EnsembleSpec ensemble = new EnsembleChecker(diags, eval)
+                .check(blocks.get("ensemble"), scope, loss);
         if (diags.hasErrors() || inShape == null || layers.isEmpty() || loss == null
                 || optimizer == null || train == null || dataSpec == null) {
             return null;
@@ -257,8 +259,8 @@ public final class Checker {
         }
         String arch = architecture(inShape, layers);
         return new ModelIR(m.name(), pkg, className(m.name()), inShape, layers, paramCount, loss,
-                new ModelSpec(loss.runtime(), optimizer, seed, train, dataSpec), sha256(arch),
-                arch, m.nameSpan().file());
+                new ModelSpec(loss.runtime(), optimizer, seed, train, dataSpec, ensemble),
+                sha256(arch), arch, m.nameSpan().file());
     }
 
     private Shape inputShape(Ast.InputNode input, Scope scope) {

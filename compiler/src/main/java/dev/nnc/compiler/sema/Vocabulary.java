@@ -27,7 +27,8 @@ public final class Vocabulary {
     public enum Kind {
         LAYER("layer"), ACTIVATION("activation"), LOSS("loss"), OPTIMIZER("optimizer"),
         INITIALIZER("initializer"), SCHEDULE("schedule"), SETTING("setting"),
-        TRAIN_KEY("train setting"), DATA_KEY("data setting"), DATA_SOURCE("data source");
+        TRAIN_KEY("train setting"), DATA_KEY("data setting"), DATA_SOURCE("data source"),
+        ENSEMBLE_KEY("ensemble setting");
 
         private final String label;
 
@@ -73,6 +74,7 @@ public final class Vocabulary {
     private static final Map<String, String> SETTINGS = new LinkedHashMap<>();
     private static final Map<String, String> TRAIN_KEYS = new LinkedHashMap<>();
     private static final Map<String, String> DATA_KEYS = new LinkedHashMap<>();
+    private static final Map<String, String> ENSEMBLE_KEYS = new LinkedHashMap<>();
     static {
         SETTINGS.put("input", "the shape of one sample, e.g. input [1, 28, 28]");
         SETTINGS.put("loss", "the loss the model is trained on");
@@ -81,6 +83,10 @@ public final class Vocabulary {
         SETTINGS.put("seed", "the seed of initialization, shuffling and dropout");
         SETTINGS.put("train", "the training settings block");
         SETTINGS.put("data", "the data block: training and test files, normalization");
+        SETTINGS.put("ensemble", "several copies of the network, trained apart, voting together");
+        ENSEMBLE_KEYS.put("members", "how many copies of the network (2 to 100)");
+        ENSEMBLE_KEYS.put("vary", "how members differ: seeds, or bootstrap samples (bootstrap)");
+        ENSEMBLE_KEYS.put("vote", "how they answer: plurality (classifiers) or mean");
         TRAIN_KEYS.put("epochs", "maximum number of passes over the training data (100)");
         TRAIN_KEYS.put("batch", "samples per update, or full (32)");
         TRAIN_KEYS.put("shuffle", "reshuffle the training samples before every epoch (true)");
@@ -134,6 +140,7 @@ public final class Vocabulary {
             case SETTING -> List.copyOf(SETTINGS.keySet());
             case TRAIN_KEY -> TrainChecker.KEYS;
             case DATA_KEY -> DataChecker.KEYS;
+            case ENSEMBLE_KEY -> EnsembleChecker.KEYS;
             case DATA_SOURCE -> SourceKind.names().stream().sorted().toList();
         };
     }
@@ -152,6 +159,7 @@ public final class Vocabulary {
             case SETTING -> SETTINGS.get(name);
             case TRAIN_KEY -> TRAIN_KEYS.get(name);
             case DATA_KEY -> DATA_KEYS.get(name);
+            case ENSEMBLE_KEY -> ENSEMBLE_KEYS.get(name);
             case DATA_SOURCE -> SourceKind.named(name).description();
         };
     }

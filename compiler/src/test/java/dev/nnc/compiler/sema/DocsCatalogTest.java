@@ -244,6 +244,17 @@ class DocsCatalogTest {
     }
 
     @Test
+    void ensembleKeysAndWordsAreTheCheckers() throws IOException {
+        Table keys = find("| key | value | default | meaning |", "The ensemble block").get(0);
+        List<String> shown = new ArrayList<>();
+        keys.rows().forEach(r -> shown.addAll(names(r.get(0))));
+        assertSameNames(EnsembleChecker.KEYS, shown, "ensemble keys");
+        Map<String, List<String>> rows = keys.byName();
+        assertSameNames(EnsembleChecker.VARY, names(rows.get("vary").get(1)), "vary words");
+        assertSameNames(EnsembleChecker.VOTES, names(rows.get("vote").get(1)), "vote words");
+    }
+
+    @Test
     void dataKeysSourcesAndWindowArgumentsAreTheCheckers() throws IOException {
         Table keys = find("| key | value | meaning |", "The data block").get(0);
         List<String> shown = new ArrayList<>();
@@ -361,13 +372,16 @@ class DocsCatalogTest {
     void knownListsInTheDocsAreTheCheckersLists() throws IOException {
         Pattern known = Pattern.compile(
                 "unknown (layer|activation|loss|optimizer|initializer|train setting"
-                + "|data setting|block|data format|schedule) '[^']*'; known: ([^;`\\n]*)");
-        Map<String, Collection<String>> lists = Map.of("layer", REGISTRY.layerNames(),
+                + "|data setting|ensemble setting|block|data format|schedule) '[^']*'; known: "
+                + "([^;`\\n]*)");
+        Map<String, Collection<String>> lists = new java.util.HashMap<>(Map.of("layer",
+                REGISTRY.layerNames(),
                 "activation", REGISTRY.activationNames(), "loss", REGISTRY.lossNames(),
                 "optimizer", REGISTRY.optimizerNames(), "initializer", InitSpec.NAMES,
                 "train setting", TrainChecker.KEYS, "data setting", DataChecker.KEYS,
                 "block", Checker.BLOCKS, "data format", SourceKind.names(),
-                "schedule", TrainChecker.SCHEDULES.keySet());
+                "schedule", TrainChecker.SCHEDULES.keySet()));
+        lists.put("ensemble setting", EnsembleChecker.KEYS);
         List<Path> docs = new ArrayList<>();
         try (Stream<Path> s = Files.list(ROOT.resolve("docs"))) {
             s.filter(p -> p.toString().endsWith(".md")).sorted().forEach(docs::add);

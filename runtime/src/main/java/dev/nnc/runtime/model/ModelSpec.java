@@ -13,7 +13,7 @@ import java.util.Objects;
  * 10, true, null, 0, 0), data)}.
  */
 public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec train,
-        DataSpec data) {
+        DataSpec data, EnsembleSpec ensemble) {
 
     public ModelSpec {
         Objects.requireNonNull(loss, "loss");
@@ -22,14 +22,79 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
         Objects.requireNonNull(data, "data");
     }
 
+    /** The settings of a single network (no {@code ensemble { }} block). */
+    public ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec train,
+            DataSpec data) {
+        this(loss, optimizer, seed, train, data, null);
+    }
+
     /** Returns a copy with other training settings. */
     public ModelSpec withTrain(TrainSpec t) {
-        return new ModelSpec(loss, optimizer, seed, t, data);
+        return new ModelSpec(loss, optimizer, seed, t, data, ensemble);
     }
 
     /** Returns a copy with another seed. */
     public ModelSpec withSeed(long s) {
-        return new ModelSpec(loss, optimizer, s, train, data);
+        return new ModelSpec(loss, optimizer, s, train, data, ensemble);
+    }
+
+    /** Returns a copy with another optimizer. */
+    public ModelSpec withOptimizer(OptimizerSpec o) {
+        return new ModelSpec(loss, o, seed, train, data, ensemble);
+    }
+
+    /**
+     * The {@code ensemble { }} block: {@code members} copies of the network, each trained with its
+     * own seed (derived from the model's seed and its index) on the whole training part
+     * ({@link Vary#SEEDS}) or on a bootstrap sample of it ({@link Vary#BOOTSTRAP}), answering
+     * together by {@code vote} (see {@link Ensemble}).
+     */
+    public record EnsembleSpec(int members, Vary vary, Vote vote) {
+        public EnsembleSpec {
+            if (members < 2) {
+                throw new IllegalArgumentException("members < 2: " + members);
+            }
+            Objects.requireNonNull(vary, "vary");
+            Objects.requireNonNull(vote, "vote");
+        }
+    }
+
+    /** How the members of an ensemble differ. */
+    public enum Vary {
+        /** Each member its own seed (initialization, shuffling), all on the same data. */
+        SEEDS("seeds"),
+        /** Each member its own seed and its own bootstrap sample of the training part. */
+        BOOTSTRAP("bootstrap");
+
+        private final String id;
+
+        Vary(String id) {
+            this.id = id;
+        }
+
+        /** The word the {@code .nn} file writes. */
+        public String id() {
+            return id;
+        }
+    }
+
+    /** How the members of an ensemble answer together (see {@link Ensemble#vote}). */
+    public enum Vote {
+        /** Each member votes for its class; the output is each class's share of the votes. */
+        PLURALITY("plurality"),
+        /** The mean of the members' outputs (probabilities, or values for regression). */
+        MEAN("mean");
+
+        private final String id;
+
+        Vote(String id) {
+            this.id = id;
+        }
+
+        /** The word the {@code .nn} file writes. */
+        public String id() {
+            return id;
+        }
     }
 
     /** The loss functions and the kind of task each one implies. */

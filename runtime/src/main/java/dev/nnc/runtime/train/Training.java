@@ -11,7 +11,7 @@ import dev.nnc.runtime.io.OutputFiles;
 import dev.nnc.runtime.kernels.KernelContext;
 import dev.nnc.runtime.model.ClassLabels;
 import dev.nnc.runtime.model.DataSource;
-import dev.nnc.runtime.model.Difference;
+import dev.nnc.runtime.model.Ensemble;
 import dev.nnc.runtime.model.Model;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.Rng;
@@ -20,6 +20,7 @@ import dev.nnc.runtime.optim.Optimizer;
 import dev.nnc.runtime.optim.Optimizers;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -69,7 +70,7 @@ public final class Training {
     public static final long SPLIT_SALT = 0x5EED_5B1D_0000_0001L;
     /** Mixed into the seed for augmentation, so that its draws differ from the other streams. */
     public static final long AUGMENT_SALT = 0x5EED_A116_0000_0002L;
-    private static final int CHUNK = 256;
+    static final int CHUNK = 256;
 
     private Training() {
     }
@@ -213,6 +214,18 @@ public final class Training {
      * @throws DataException for missing or malformed data, or settings the data cannot satisfy
      */
     public static RunResult run(TrainableModel model, Path baseDir, Options opts) {
+        return runModel(model, baseDir, opts);
+    }
+
+    /**
+     * Trains an ensemble as the other {@code run} trains one network, member by member ({@link
+     * EnsembleTraining}); the measures are the vote's, then {@code member_test_accuracy}, ….
+     */
+    public static RunResult run(Ensemble ensemble, Path baseDir, Options opts) {
+        return runModel(ensemble, baseDir, opts);
+    }
+
+    private static RunResult runModel(Model model, Path baseDir, Options opts) {
         try (KernelContext k = KernelContext.open(opts.threads())) {
             KernelContext.Binding binding = k.bind();
             try {
@@ -224,7 +237,7 @@ public final class Training {
     }
 
     /** {@link #run(TrainableModel, Path, Options)} with the run's kernel context bound. */
-    private static RunResult run(TrainableModel model, Path baseDir, Options opts,
+    private static RunResult run(Model model, Path baseDir, Options opts,
             KernelContext kernels) {
         ModelSpec spec = model.spec();
         ModelSpec.Loss loss = spec.loss();
@@ -232,8 +245,8 @@ public final class Training {
         long seed = seed(spec, opts.seed(), resume);
         ModelSpec.TrainSpec ts = opts.epochs() != null
                 ? spec.train().withEpochs(opts.epochs()) : spec.train();
-        if (resume != null) {
-            resume.check(model, ts);
+        if (resume != null && model instanceof TrainableModel tm) {
+            resume.check(tm, ts);
         }
         int in = model.inputSize();
         int out = model.outputSize();
@@ -272,7 +285,7 @@ public final class Training {
         Dataset val = null;
         int nVal = validationCount(all.size(), ts.validation());
         if (nVal > 0) {
-            int[] idx = identity(all.size());
+            int[] idx = ValidationSplit.identity(all.size());
             new Rng(seed ^ SPLIT_SALT).shuffle(idx, idx.length);
             if (ts.stratify()) {
                 idx = ValidationSplit.stratified(idx, all, nVal);
@@ -296,25 +309,31 @@ public final class Training {
                     + " to the train block)");
         }
 
-        Rng rng = new Rng(seed);
-        model.initParams(rng);
-        Optimizer optimizer = Optimizers.create(spec.optimizer());
-        TrainingLoop trainer = new TrainingLoop(model, optimizer, ts, rng)
-                .listener(opts.listener())
-                .kernels(kernels)
-                .interruptWhen(opts.interrupt())
-                .stageLastCheckpoint(opts.stage());
-        if (!spec.data().augment().isNone()) {
-            trainer.augment(new Augmenter(spec.data().augment(), model.inputShape(),
-                    prep.features(), seed ^ AUGMENT_SALT));
+        TrainReport report;
+        if (model instanceof Ensemble e) {
+            report = EnsembleTraining.train(e, train, val, ts, seed, opts, kernels, prep);
+        } else {
+            TrainableModel tm = (TrainableModel) model;
+            Rng rng = new Rng(seed);
+            tm.initParams(rng);
+            Optimizer optimizer = Optimizers.create(spec.optimizer());
+            TrainingLoop trainer = new TrainingLoop(tm, optimizer, ts, rng)
+                    .listener(opts.listener())
+                    .kernels(kernels)
+                    .interruptWhen(opts.interrupt())
+                    .stageLastCheckpoint(opts.stage());
+            if (!spec.data().augment().isNone()) {
+                trainer.augment(new Augmenter(spec.data().augment(), model.inputShape(),
+                        prep.features(), seed ^ AUGMENT_SALT));
+            }
+            checkpoints(trainer, opts.checkpoints(), seed, prep, train.size());
+            report = trainer.train(train, val);
         }
-        checkpoints(trainer, opts.checkpoints(), seed, prep, train.size());
-        TrainReport report = trainer.train(train, val);
 
         opts.listener().onStatus("measuring the final model");
         Map<String, Object> m = new LinkedHashMap<>();
-        Measure trainM = measure(model, train, trainRawY, prep, loss);
-        m.put("final_loss", trainM.loss);
+        Measure trainM = Measure.of(model, train, trainRawY, prep, loss);
+        m.put("final_loss", trainM.loss());
         m.put("epochs_run", report.epochs());
         m.put("train_seconds", report.seconds());
         m.put("samples_per_s", report.samplesPerSecond());
@@ -324,21 +343,21 @@ public final class Training {
         boolean testData = opts.test() != null
                 || opts.train() == null && spec.data().test() != null;
         if (loss.isClassification()) {
-            m.put("train_accuracy", trainM.acc.accuracy());
+            m.put("train_accuracy", trainM.acc().accuracy());
         } else {
-            m.put("train_mse", trainM.acc.mse());
-            m.put("train_r2", trainM.acc.r2());
+            m.put("train_mse", trainM.acc().mse());
+            m.put("train_r2", trainM.acc().r2());
         }
         if (!testData) {
-            putMeasures(m, "train_", trainM.acc, prep.classes(), Set.of("accuracy", "mse", "r2"));
+            putMeasures(m, "train_", trainM.acc(), prep.classes(), Set.of("accuracy", "mse", "r2"));
         }
         if (val != null) {
-            Measure valM = measure(model, val, valRawY, prep, loss);
-            m.put("val_loss", valM.loss);
+            Measure valM = Measure.of(model, val, valRawY, prep, loss);
+            m.put("val_loss", valM.loss());
             if (loss.isClassification()) {
-                m.put("val_accuracy", valM.acc.accuracy());
+                m.put("val_accuracy", valM.acc().accuracy());
             } else {
-                m.put("val_r2", valM.acc.r2());
+                m.put("val_r2", valM.acc().r2());
             }
         }
         Dataset test = null;
@@ -350,13 +369,18 @@ public final class Training {
             test = DataLoader.load(resolve(baseDir, src.path()), src.resolve(baseDir), in, out,
                     loss, classes).dataset();
         }
+        float[] testRawY = null;
         if (test != null) {
             checkShape(model, test, "test");
-            float[] testRawY = test.y().clone();
+            testRawY = test.y().clone();
             normalize(test, prep);
-            Measure t = measure(model, test, testRawY, prep, loss);
-            m.put("test_loss", t.loss);
-            putMeasures(m, "test_", t.acc, prep.classes(), Set.of());
+            Measure t = Measure.of(model, test, testRawY, prep, loss);
+            m.put("test_loss", t.loss());
+            putMeasures(m, "test_", t.acc(), prep.classes(), Set.of());
+        }
+        if (model instanceof Ensemble e) {
+            EnsembleTraining.putMembers(m, e, prep, loss, Arrays.asList(test, val, train),
+                    Arrays.asList(testRawY, valRawY, trainRawY));
         }
         return new RunResult(report, prep, m);
     }
@@ -387,11 +411,11 @@ public final class Training {
                 prep.classes()).dataset();
         float[] rawY = d.y().clone();
         normalize(d, prep);
-        Measure me = measure(model, d, rawY, prep, loss);
+        Measure me = Measure.of(model, d, rawY, prep, loss);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("samples", d.size());
-        m.put("loss", me.loss);
-        putMeasures(m, "", me.acc, prep.classes(), Set.of());
+        m.put("loss", me.loss());
+        putMeasures(m, "", me.acc(), prep.classes(), Set.of());
         return m;
     }
 
@@ -531,58 +555,5 @@ public final class Training {
                     + d.outputSize() + " outputs per sample, model " + model.name() + " has "
                     + model.inputSize() + " and " + model.outputSize());
         }
-    }
-
-    private static int[] identity(int n) {
-        int[] idx = new int[n];
-        for (int i = 0; i < n; i++) {
-            idx[i] = i;
-        }
-        return idx;
-    }
-
-    /** The mean loss in the model's units and the other metrics in the labels' own units. */
-    private record Measure(double loss, Metrics.Accumulator acc) {
-    }
-
-    /**
-     * Runs {@code model} over normalized {@code d}; the loss compares with the normalized labels,
-     * the accumulator compares de-normalized outputs with {@code rawY}.
-     */
-    private static Measure measure(Model model, Dataset d, float[] rawY, Preprocessing prep,
-            ModelSpec.Loss loss) {
-        int in = d.inputSize();
-        int out = d.outputSize();
-        int chunk = Math.max(1, Math.min(CHUNK, d.size()));
-        float[] xb = new float[chunk * in];
-        float[] yb = new float[chunk * out];
-        float[] rb = new float[chunk * out];
-        float[] ob = new float[chunk * out];
-        Metrics.Accumulator acc = new Metrics.Accumulator(loss, out,
-                Metrics.steps(model.outputShape())).keepScores();
-        double lossSum = 0;
-        for (int from = 0; from < d.size(); from += chunk) {
-            int n = Math.min(chunk, d.size() - from);
-            System.arraycopy(d.x(), from * in, xb, 0, n * in);
-            System.arraycopy(d.y(), from * out, yb, 0, n * out);
-            System.arraycopy(rawY, from * out, rb, 0, n * out);
-            if (model instanceof TrainableModel tm) {
-                lossSum += tm.evaluate(xb, yb, n, ob);
-            } else {
-                model.predict(xb, n, ob);
-                lossSum += Metrics.loss(ob, yb, n, out, loss);
-            }
-            if (loss == ModelSpec.Loss.MSE) {
-                prep.labels().invert(ob, n);
-                if (d.base() != null) {
-                    Difference.invert(d.base(), from * out, ob, n * out);
-                    Difference.invert(d.base(), from * out, rb, n * out);
-                }
-            }
-            acc.add(ob, rb, n);
-        }
-        float[] cw = model instanceof TrainableModel tm ? tm.classWeights() : null;
-        return new Measure(lossSum / ModelSpec.ClassWeighting.total(cw, d.y(), d.size(), out),
-                acc);
     }
 }

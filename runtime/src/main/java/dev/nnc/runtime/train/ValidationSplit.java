@@ -7,6 +7,15 @@ final class ValidationSplit {
     private ValidationSplit() {
     }
 
+    /** The indices 0, 1, …, n − 1. */
+    static int[] identity(int n) {
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        return idx;
+    }
+
     /**
      * The shuffled sample order {@code idx} rearranged so that its first {@code nVal} samples
      * hold each class in its share of {@code d} (largest remainders get the samples left over
