@@ -54,8 +54,12 @@ class DifferencedSeriesTest {
         Path nn = dir.resolve("steps.nn");
         Files.writeString(nn, MODEL);
         Path w = dir.resolve("steps.safetensors");
-        MainTest.Run r = MainTest.nnc("train", nn.toString(), "--quiet", "--out", w.toString());
+        Path rep = dir.resolve("report");
+        MainTest.Run r = MainTest.nnc("train", nn.toString(), "--quiet", "--out", w.toString(),
+                "--report", rep.toString());
         assertEquals(0, r.code(), r.all());
+        assertTrue(Files.size(rep.resolve("series.png")) > 1000, r.all());
+        assertTrue(Files.size(rep.resolve("predicted.png")) > 1000, r.all());
 
         r = MainTest.nnc("predict", nn.toString(), "-w", w.toString(), "-i",
                 dir.resolve("steps.csv").toString());
