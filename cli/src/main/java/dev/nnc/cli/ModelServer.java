@@ -5,6 +5,7 @@ import static dev.nnc.cli.HttpWire.errorJson;
 import static dev.nnc.cli.HttpWire.response;
 
 import dev.nnc.cli.HttpWire.Bytes;
+import dev.nnc.runtime.data.OneHot;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.Json;
 import dev.nnc.runtime.model.ClassLabels;
@@ -88,6 +89,8 @@ final class ModelServer {
     final int[] inputShape;
     /** The fill value of each input for a missing value (a null in a request), or null. */
     final float[] fill;
+    /** The one-hot encoding of a model with categorical columns (rows are then raw), or null. */
+    final OneHot oneHot;
     private final boolean classifier;
     final String modelJson;
     final Set<ServeConnection> connections = ConcurrentHashMap.newKeySet();
@@ -110,7 +113,9 @@ final class ModelServer {
         this.limits = limits;
         Predictor first = factory.get();
         this.model = first.model();
-        this.inputShape = model.inputShape();
+        this.oneHot = first.preprocessing().oneHot();
+        this.inputShape = oneHot == null ? model.inputShape()
+                : new int[] {oneHot.columns().size()};
         ModelSpec.Loss loss = model.spec().loss();
         int k = model.outputSize();
         this.classifier = loss == ModelSpec.Loss.CROSS_ENTROPY && k > 1
@@ -320,7 +325,7 @@ final class ModelServer {
             int m = Math.min(chunk, n - from);
             double[][] x = new double[m][];
             for (int r = 0; r < m; r++) {
-                x[r] = rows.row(from + r);
+                x[r] = oneHot == null ? rows.row(from + r) : oneHot.expand(rows.row(from + r));
             }
             if (classifier) {
                 List<Prediction> preds = p.classify(x);

@@ -82,7 +82,7 @@ final class PredictCommand implements Callable<Integer> {
         Preprocessing prep = loaded.preprocessing();
         DataSource src = Models.trainSource(model);
         double[][] rows = DataLoader.readFeatures(input, src, model.inputSize(),
-                trainingFeatures(c, src));
+                trainingFeatures(c, src), prep.oneHot());
         Predictor p = new Predictor(model, prep);
         List<String> lines = new ArrayList<>(rows.length + 1);
         ModelSpec.Loss loss = model.spec().loss();

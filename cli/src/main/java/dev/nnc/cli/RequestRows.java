@@ -1,5 +1,7 @@
 package dev.nnc.cli;
 
+import dev.nnc.runtime.data.OneHot;
+import dev.nnc.runtime.model.ClassLabels;
 import java.io.IOException;
 import java.util.Arrays;
 
@@ -75,10 +77,13 @@ final class RequestRows {
     private int rows;
     /** The model's fill value of each input for a missing value (JSON null), or null: none. */
     private final float[] fill;
+    /** The model's one-hot encoding (a row is then one value per column), or null. */
+    private final OneHot oneHot;
 
     private RequestRows(Source in, int[] shape, int maxRows, long bodyBytes, String modelName,
-            float[] fill) {
+            float[] fill, OneHot oneHot) {
         this.fill = fill;
+        this.oneHot = oneHot;
         this.in = in;
         this.shape = shape.clone();
         int w = 1;
@@ -109,7 +114,18 @@ final class RequestRows {
      */
     static Rows parse(Source in, int[] shape, int maxRows, long bodyBytes, String modelName,
             float[] fill) throws IOException, Rejected {
-        return new RequestRows(in, shape, maxRows, bodyBytes, modelName, fill).parse();
+        return parse(in, shape, maxRows, bodyBytes, modelName, fill, null);
+    }
+
+    /**
+     * As {@link #parse(Source, int[], int, long, String, float[])} for a model with the one-hot
+     * encoding {@code oneHot} (or null): {@code shape} is then one value per feature column, a
+     * categorical column's value is text, a number or null ({@link RequestCategories}), and the
+     * row keeps the index of the input it sets.
+     */
+    static Rows parse(Source in, int[] shape, int maxRows, long bodyBytes, String modelName,
+            float[] fill, OneHot oneHot) throws IOException, Rejected {
+        return new RequestRows(in, shape, maxRows, bodyBytes, modelName, fill, oneHot).parse();
     }
 
     private Rows parse() throws IOException, Rejected {
@@ -360,6 +376,12 @@ final class RequestRows {
 
     private void number() throws IOException, Rejected {
         String where = where();
+        boolean category = oneHot != null && oneHot.isCategorical(size % width);
+        if (category && peek() == '"') {
+            add(RequestCategories.slot(oneHot, size % width,
+                    RequestCategories.string(this::next, where), where));
+            return;
+        }
         StringBuilder sb = new StringBuilder(24);
         for (int c = peek(); c >= 0 && isTokenChar(c); c = peek()) {
             if (sb.length() == MAX_NUMBER) {
@@ -374,16 +396,28 @@ final class RequestRows {
             throw new Rejected(400, where + "not a number: " + token());
         }
         float f;
-        if (t.equals("null")) {
-            int column = size % width;
+        if (category) {
+            String name = null;
+            if (!t.equals("null")) {
+                JsonNumbers.finite(t, where); // refuses what is not a finite JSON number
+                // a number names its category in its short form (2.0 is 2), as in a CSV file
+                name = ClassLabels.format(Double.parseDouble(t));
+            }
+            f = RequestCategories.slot(oneHot, size % width, name, where);
+        } else if (t.equals("null")) {
+            int column = oneHot == null ? size % width : oneHot.offset(size % width);
             if (fill == null || Float.isNaN(fill[column])) {
                 throw new Rejected(400, where + "null (a missing value), but model " + modelName
                         + " fills no missing value of input " + (column + 1) + "; send a number");
             }
             f = Float.NaN;
         } else {
-            f = finite(t, where);
+            f = JsonNumbers.finite(t, where);
         }
+        add(f);
+    }
+
+    private void add(float f) throws Rejected {
         if (size == data.length) {
             long grow = Math.min(Math.max(64, (long) size * 2), Math.max(maxFloats, size + 1L));
             if (grow > Integer.MAX_VALUE - 16) {
@@ -394,72 +428,9 @@ final class RequestRows {
         data[size++] = f;
     }
 
-    /** The float of the JSON number {@code t}, finite and within the float range. */
-    private static float finite(String t, String where) throws Rejected {
-        String bare = t.startsWith("-") || t.startsWith("+") ? t.substring(1) : t;
-        if (bare.equalsIgnoreCase("NaN") || bare.equalsIgnoreCase("Infinity")
-                || bare.equalsIgnoreCase("inf")) {
-            throw new Rejected(400, where + t + " is not a finite number");
-        }
-        if (!isJsonNumber(t)) {
-            throw new Rejected(400, where + "not a number: " + t);
-        }
-        float f = (float) Double.parseDouble(t);
-        if (!Float.isFinite(f)) {
-            throw new Rejected(400, where + t + " is outside the float range (magnitude at "
-                    + "most " + Float.MAX_VALUE + ")");
-        }
-        return f;
-    }
-
     private static boolean isTokenChar(int c) {
         return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
                 || c == '-' || c == '+' || c == '.';
-    }
-
-    /** {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?} */
-    static boolean isJsonNumber(String s) {
-        int i = 0;
-        int n = s.length();
-        if (i < n && s.charAt(i) == '-') {
-            i++;
-        }
-        if (i == n) {
-            return false;
-        }
-        if (s.charAt(i) == '0') {
-            i++;
-        } else if (Character.isDigit(s.charAt(i))) {
-            while (i < n && Character.isDigit(s.charAt(i))) {
-                i++;
-            }
-        } else {
-            return false;
-        }
-        if (i < n && s.charAt(i) == '.') {
-            i++;
-            int start = i;
-            while (i < n && Character.isDigit(s.charAt(i))) {
-                i++;
-            }
-            if (i == start) {
-                return false;
-            }
-        }
-        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
-            i++;
-            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-                i++;
-            }
-            int start = i;
-            while (i < n && Character.isDigit(s.charAt(i))) {
-                i++;
-            }
-            if (i == start) {
-                return false;
-            }
-        }
-        return i == n;
     }
 
     /** A short description of the value starting at the next byte, for messages. */
@@ -548,7 +519,7 @@ final class RequestRows {
             }
             String t = sb.toString();
             if (!t.equals("true") && !t.equals("false") && !t.equals("null")
-                    && !isJsonNumber(t)) {
+                    && !JsonNumbers.isJsonNumber(t)) {
                 throw bad("not a JSON value");
             }
         }

@@ -8,6 +8,7 @@ import dev.nnc.compiler.NnCompiler;
 import dev.nnc.compiler.diag.Code;
 import dev.nnc.runtime.data.DataLoader;
 import dev.nnc.runtime.data.Dataset;
+import dev.nnc.runtime.data.OneHot;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.Weights;
 import dev.nnc.runtime.model.Model;
@@ -115,18 +116,20 @@ final class DeployExamples {
         Model m = Models.loadModel(c);
         Map<String, String> meta = Weights.load(m, w);
         Predictor p = new Predictor(m, Preprocessing.fromMetadata(meta, m));
-        return new Trained(name, file, w, c, p, inputs(c, m));
+        return new Trained(name, file, w, c, p, inputs(c, m, p.preprocessing().oneHot()));
     }
 
     /**
      * The first {@link #MAX_ROWS} training rows and 200 random rows spread over 1.5 times their
-     * range.
+     * range; with a one-hot stage the rows are encoded, and a random row has one random
+     * category of each categorical column.
      */
-    private static double[][] inputs(Compilation c, Model m) {
+    private static double[][] inputs(Compilation c, Model m, OneHot oneHot) {
         var src = m.spec().data().train();
         double[][] data;
         if (src.format().equals("csv")) {
-            data = DataLoader.readFeatures(Models.resolve(c, src.path()), src, m.inputSize());
+            data = DataLoader.readFeatures(Models.resolve(c, src.path()), src, m.inputSize(),
+                    List.of(), oneHot);
         } else {
             Path base = c.model().source().path().toAbsolutePath().getParent();
             // Raw values, as a user has them (pixels 0..255): every form applies the scale.
@@ -159,6 +162,13 @@ final class DeployExamples {
             for (int j = 0; j < in; j++) {
                 double range = Math.max(max[j] - min[j], 1.0);
                 row[j] = min[j] - 0.25 * range + 1.5 * range * rnd.nextDouble();
+            }
+            for (int k = 0; oneHot != null && k < oneHot.columns().size(); k++) {
+                if (oneHot.isCategorical(k)) {
+                    java.util.Arrays.fill(row, oneHot.offset(k), oneHot.offset(k)
+                            + oneHot.slots(k), 0);
+                    row[oneHot.offset(k) + rnd.nextInt(oneHot.categories(k).size())] = 1;
+                }
             }
             rows.add(row);
         }

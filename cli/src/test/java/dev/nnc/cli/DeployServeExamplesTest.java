@@ -3,6 +3,7 @@ package dev.nnc.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.nnc.runtime.data.OneHot;
 import dev.nnc.runtime.io.Json;
 import dev.nnc.runtime.model.ClassLabels;
 import dev.nnc.runtime.model.ModelSpec;
@@ -62,8 +63,13 @@ class DeployServeExamplesTest {
             for (int from = 0; from < rows.length; from += CHUNK) {
                 int to = Math.min(rows.length, from + CHUNK);
                 StringBuilder body = new StringBuilder("{\"rows\": [");
+                OneHot hot = e.predictor().preprocessing().oneHot();
                 for (int i = from; i < to; i++) {
                     body.append(i == from ? "[" : ", [");
+                    if (hot != null) {
+                        body.append(rawRow(hot, rows[i])).append(']');
+                        continue;
+                    }
                     for (int j = 0; j < rows[i].length; j++) {
                         // a missing value (NaN in the rows) is null in a request
                         double v = rows[i][j];
@@ -107,5 +113,27 @@ class DeployServeExamplesTest {
         } finally {
             server.stop(0);
         }
+    }
+
+    /**
+     * The raw JSON row (a categorical column's value as its category's name) of the encoded row
+     * {@code x}, whose categorical inputs are one-hot.
+     */
+    static String rawRow(OneHot hot, double[] x) {
+        StringBuilder sb = new StringBuilder();
+        for (int j = 0; j < hot.columns().size(); j++) {
+            sb.append(j == 0 ? "" : ", ");
+            int at = hot.offset(j);
+            if (!hot.isCategorical(j)) {
+                sb.append(Double.isNaN(x[at]) ? "null" : Float.toString((float) x[at]));
+                continue;
+            }
+            int k = 0;
+            while (x[at + k] != 1) {
+                k++;
+            }
+            sb.append(Json.write(hot.categories(j).get(k)));
+        }
+        return sb.toString();
     }
 }

@@ -11,6 +11,7 @@ import dev.nnc.compiler.NnCompiler;
 import dev.nnc.runtime.io.Json;
 import dev.nnc.runtime.predict.Prediction;
 import dev.nnc.runtime.predict.Predictor;
+import dev.nnc.runtime.data.OneHot;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.model.TrainableModel;
 import dev.nnc.runtime.io.Weights;
@@ -38,14 +39,23 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A table as it comes: an id column and a free-text note (ignored), three number columns with
  * missing values (written empty, {@code NA} or {@code ?}; filled with the median, a constant and
- * the mean of the training data), incomes with thousands separators in quotes, and text class
- * labels. Given the same raw rows with the same values missing, the model class, the standalone
- * class and {@code nnc serve} answer exactly like {@code nnc predict}, and ONNX Runtime within
- * 1e-5; every form names the classes as the data does. The data is drawn here, deterministically.
+ * the mean of the training data), incomes with thousands separators in quotes, a categorical
+ * column (the habitat, text, one-hot with an {@code (other)} input for a habitat the training
+ * file lacks, a missing one filled with the most frequent), and text class labels. Given the
+ * same raw rows with the same values missing, the model class, the standalone class and
+ * {@code nnc serve} answer exactly like {@code nnc predict}, and ONNX Runtime within 1e-5; every
+ * form names the classes as the data does. The forms that take raw rows ({@code nnc predict},
+ * {@code nnc serve} with text values) encode the habitat with the saved stage; the model class,
+ * the standalone class and ONNX take the rows encoded by the runtime's {@link OneHot}, the one
+ * definition of the encoding. The data is drawn here, deterministically.
  */
 class TableStageDeployTest {
     static final double TOLERANCE = 1e-5;
     static final List<String> KINDS = List.of("heron", "owl", "wren");
+    /** The habitats of the training file; the test file also has one it lacks, "marsh". */
+    static final List<String> HABITATS = List.of("field", "forest", "lake", "reed");
+    /** The model's inputs: a, four habitats and (other), b, income. */
+    static final int INPUTS = 8;
 
     @TempDir
     static Path dir;
@@ -53,7 +63,9 @@ class TableStageDeployTest {
     static Path nn;
     static Path weights;
     static Path test;
-    /** The test rows' features (a, b, income) as the forms take them; NaN where missing. */
+    /** The test rows' raw features (a, habitat, b, income); null where missing. */
+    static Object[][] raw;
+    /** The test rows encoded by the saved stage's one-hot step; NaN where a number is missing. */
     static double[][] rows;
     /** The test rows' classes. */
     static List<String> truth;
@@ -66,16 +78,16 @@ class TableStageDeployTest {
     static void trainAndPredict() throws IOException {
         Random rnd = new Random(18);
         Files.writeString(dir.resolve("birds.csv"), table(600, rnd, null));
-        List<double[]> testRows = new ArrayList<>();
+        List<Object[]> testRows = new ArrayList<>();
         String testCsv = table(150, rnd, testRows);
         test = dir.resolve("birds-test.csv");
         Files.writeString(test, testCsv);
-        rows = testRows.toArray(new double[0][]);
+        raw = testRows.toArray(new Object[0][]);
         truth = testCsv.lines().skip(1).map(l -> l.substring(l.lastIndexOf(',') + 1)).toList();
         nn = dir.resolve("birds.nn");
         Files.writeString(nn, String.join("\n",
                 "model Birds {",
-                "    input [3]",
+                "    input [" + INPUTS + "]",
                 "    dense(8) -> tanh",
                 "    dense(3) -> softmax",
                 "    loss cross_entropy",
@@ -84,7 +96,9 @@ class TableStageDeployTest {
                 "    data {",
                 "        train: csv(\"birds.csv\", label: \"kind\", ignore: [\"id\", \"note\"])",
                 "        test: csv(\"birds-test.csv\", label: \"kind\", ignore: [\"id\", \"note\"])",
-                "        missing: [median(\"a\"), fill(-1, \"b\"), mean]",
+                "        categorical: \"habitat\"",
+                "        unseen: other",
+                "        missing: [median(\"a\"), fill(-1, \"b\"), mode(\"habitat\"), mean]",
                 "        normalize: zscore",
                 "    }",
                 "    train { epochs: 20, batch: 16 }",
@@ -93,6 +107,14 @@ class TableStageDeployTest {
         DeployExamples.Run t = DeployExamples.nnc("train", nn.toString(), "--quiet", "--out",
                 weights.toString());
         assertEquals(0, t.code(), t.all());
+        OneHot hot = Preprocessing.fromMetadata(Weights.load(InMemoryJavac.load(NnCompiler.compile(
+                nn, NnCompiler.Options.defaults())), weights)).oneHot();
+        assertEquals(List.of("a", "habitat=field", "habitat=forest", "habitat=lake",
+                "habitat=reed", "habitat=(other)", "b", "income"), hot.inputNames());
+        rows = new double[raw.length][];
+        for (int i = 0; i < raw.length; i++) {
+            rows[i] = hot.encode(raw[i]);
+        }
         DeployExamples.Run p = DeployExamples.nnc("predict", nn.toString(), "-w",
                 weights.toString(), "--input", test.toString());
         assertEquals(0, p.code(), p.all());
@@ -115,23 +137,26 @@ class TableStageDeployTest {
     }
 
     /**
-     * {@code n} rows {@code id,a,b,income,note,kind}: a, b and income depend on the kind; about
-     * one value in eight is missing. The features as the forms take them go to {@code features}.
+     * {@code n} rows {@code id,a,habitat,b,income,note,kind}: a, the habitat, b and income depend
+     * on the kind; about one value in eight is missing. The raw features as the forms take them
+     * go to {@code features} (a test file, which also has the habitat "marsh" now and then).
      */
-    private static String table(int n, Random rnd, List<double[]> features) {
-        StringBuilder sb = new StringBuilder("id,a,b,income,note,kind\n");
+    private static String table(int n, Random rnd, List<Object[]> features) {
+        StringBuilder sb = new StringBuilder("id,a,habitat,b,income,note,kind\n");
         String[] missing = {"", "NA", "?"};
         for (int i = 0; i < n; i++) {
             int k = rnd.nextInt(3);
             double a = Math.round((1 + 2 * k + rnd.nextGaussian() * 0.5) * 100) / 100.0;
             double b = Math.round((3 - k + rnd.nextGaussian() * 0.5) * 100) / 100.0;
             long income = Math.round(40000 + 15000 * ((k * 2) % 3) + rnd.nextGaussian() * 4000);
-            double[] f = {a, b, income};
-            String[] text = {Double.toString(a), Double.toString(b),
+            String habitat = features != null && rnd.nextInt(10) == 0 ? "marsh"
+                    : HABITATS.get(rnd.nextInt(3) == 0 ? rnd.nextInt(4) : k + 1);
+            Object[] f = {a, habitat, b, (double) income};
+            String[] text = {Double.toString(a), habitat, Double.toString(b),
                     "\"" + String.format(Locale.ROOT, "%,d", income) + "\""};
-            for (int j = 0; j < 3; j++) {
+            for (int j = 0; j < 4; j++) {
                 if (rnd.nextInt(8) == 0) {
-                    f[j] = Double.NaN;
+                    f[j] = null;
                     text[j] = missing[rnd.nextInt(missing.length)];
                 }
             }
@@ -208,7 +233,7 @@ class TableStageDeployTest {
         DeployExamples.Run r = DeployExamples.nnc("export", nn.toString(), "--weights",
                 weights.toString(), "--onnx", onnx.toString());
         assertEquals(0, r.code(), r.all());
-        float[][] got = DeployOnnxTest.run(onnx, rows, new int[] {3});
+        float[][] got = DeployOnnxTest.run(onnx, rows, new int[] {INPUTS});
         double worst = 0;
         for (int i = 0; i < rows.length; i++) {
             int best = 0;
@@ -231,21 +256,25 @@ class TableStageDeployTest {
             Map<String, String> meta = o.getMetadata().getCustomMetadata();
             assertEquals("\"heron\",\"owl\",\"wren\"", meta.get(Preprocessing.CLASSES));
             assertTrue(meta.containsKey(Preprocessing.FILL), meta.toString());
+            assertEquals(OneHot.decode(Weights.load(InMemoryJavac.load(NnCompiler.compile(nn,
+                    NnCompiler.Options.defaults())), weights).get(Preprocessing.ONE_HOT)),
+                    OneHot.decode(meta.get(Preprocessing.ONE_HOT)));
         }
         System.out.printf("missing values filled: %d test rows, ONNX Runtime vs nnc predict: "
                 + "largest difference %.2e%n", rows.length, worst);
     }
 
     @Test
-    void serveTakesNullForAMissingValueAndEqualsPredictBitForBit() throws Exception {
+    void serveTakesTextCategoriesAndNullForAMissingValueAndEqualsPredictBitForBit()
+            throws Exception {
         try (ServeProcess serve = ServeProcess.start(nn, weights, dir.resolve("serve.err"))) {
             URI base = serve.base();
             StringBuilder body = new StringBuilder("{\"rows\":[");
-            for (int i = 0; i < rows.length; i++) {
+            for (int i = 0; i < raw.length; i++) {
                 body.append(i == 0 ? "[" : ",[");
-                for (int j = 0; j < 3; j++) {
-                    body.append(j == 0 ? "" : ",").append(Double.isNaN(rows[i][j]) ? "null"
-                            : Json.write(rows[i][j]));
+                for (int j = 0; j < raw[i].length; j++) {
+                    body.append(j == 0 ? "" : ",").append(raw[i][j] == null ? "null"
+                            : Json.write(raw[i][j]));
                 }
                 body.append(']');
             }
@@ -276,6 +305,12 @@ class TableStageDeployTest {
                     HttpResponse.BodyHandlers.ofString());
             assertTrue(info.body().contains("\"classes\":[\"heron\",\"owl\",\"wren\"]"),
                     info.body());
+            HttpResponse<String> bad = http.send(HttpRequest.newBuilder(base.resolve("/predict"))
+                    .timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString("[[1, \"lake\", \"x\", 2]]"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, bad.statusCode(), bad.body());
+            assertTrue(bad.body().contains("row 1, column 3: not a number"), bad.body());
         }
     }
 
@@ -284,7 +319,9 @@ class TableStageDeployTest {
         DeployExamples.Run s = DeployExamples.nnc("summary", nn.toString());
         assertEquals(0, s.code(), s.all());
         assertTrue(s.out().contains("ignore: id, note"), s.out());
-        assertTrue(s.out().contains("missing: [median(\"a\"), fill(-1, \"b\"), mean]"), s.out());
+        assertTrue(s.out().contains("missing: [median(\"a\"), fill(-1, \"b\"), "
+                + "mode(\"habitat\"), mean]"), s.out());
+        assertTrue(s.out().contains("categorical: \"habitat\", unseen: other"), s.out());
         DeployExamples.Run e = DeployExamples.nnc("eval", nn.toString(), "-w",
                 weights.toString());
         assertEquals(0, e.code(), e.all());
@@ -303,7 +340,7 @@ class TableStageDeployTest {
     private static void sameBits(float want, float got, String form, int row, int j) {
         if (Float.floatToRawIntBits(want) != Float.floatToRawIntBits(got)) {
             fail("test row " + row + " output " + j + ": " + form + " " + got + ", nnc predict "
-                    + want + " (row " + Arrays.toString(rows[row]) + ")");
+                    + want + " (row " + Arrays.toString(raw[row]) + ")");
         }
     }
 }

@@ -297,6 +297,13 @@ public final class NncEstimator extends Estimator<NncModel> implements DefaultPa
         TrainableModel probeModel = s.newModel();
         ModelSpec spec = probeModel.spec();
         DataSource src = spec.data().train();
+        if (src instanceof DataSource.Csv csv && csv.categorical().any()) {
+            throw new IllegalArgumentException("model " + probeModel.name() + " one-hot encodes"
+                    + " the columns " + String.join(", ", csv.categorical().columns())
+                    + " (categorical: in its data block), but NncEstimator trains on a features"
+                    + " vector: encode the categories before it (e.g. with OneHotEncoder) and"
+                    + " leave categorical: out of the .nn file, or train with nnc train");
+        }
         double sc = isSet(scale) ? (Double) getOrDefault(scale) : src == null ? 1 : src.scale();
         int e = isSet(epochs) ? (Integer) getOrDefault(epochs) : spec.train().epochs();
         int b = isSet(batchSize) ? (Integer) getOrDefault(batchSize) : spec.train().batch();

@@ -3,6 +3,7 @@ package dev.nnc.spark;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.predict.Prediction;
 import dev.nnc.runtime.predict.Predictor;
+import dev.nnc.runtime.data.OneHot;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.model.TrainableModel;
 import java.util.ArrayList;
@@ -36,6 +37,12 @@ import org.apache.spark.sql.types.StructType;
  * output index) and {@code probability} a vector of each class's probability; for regression
  * {@code prediction} is the output in the labels' units (a number for one output, a vector for
  * several).
+ *
+ * <p>{@code write().save(dir)} writes Spark ML's metadata, the weights as
+ * <p>A model trained on a table with categorical columns ({@code categorical:} in its data
+ * block) takes raw rows instead of a features vector: the feature columns its stage names (the
+ * training file's, e.g. {@code district} as a string and {@code area} as a number, null where
+ * missing), one-hot encoded by the stage's {@link OneHot}, as {@code nnc predict} encodes them.
  *
  * <p>{@code write().save(dir)} writes Spark ML's metadata, the weights as
  * {@code dir/nnc/weights.safetensors} (with the preprocessing stage in its metadata, as
@@ -153,9 +160,27 @@ public final class NncModel extends Model<NncModel> implements MLWritable {
                 || loss == ModelSpec.Loss.BINARY_CROSS_ENTROPY && m.outputSize() == 1;
     }
 
+    /** The one-hot encoding of the saved stage, or null: rows are then a features vector. */
+    private OneHot oneHot() {
+        String h = preprocessing.get(Preprocessing.ONE_HOT);
+        return h == null ? null : OneHot.decode(h);
+    }
+
     @Override
     public StructType transformSchema(StructType schema) {
-        Columns.checkFeatures(schema, getOrDefault(featuresCol));
+        OneHot h = oneHot();
+        if (h == null) {
+            Columns.checkFeatures(schema, getOrDefault(featuresCol));
+        } else {
+            for (String c : h.columns()) {
+                if (!java.util.Arrays.asList(schema.fieldNames()).contains(c)) {
+                    throw new IllegalArgumentException("no column '" + c + "': the model takes "
+                            + "the raw columns " + String.join(", ", h.columns())
+                            + " (categorical columns one-hot encoded); the columns are "
+                            + String.join(", ", schema.fieldNames()));
+                }
+            }
+        }
         return outputSchema(schema, source.newModel(), getOrDefault(predictionCol),
                 getOrDefault(probabilityCol));
     }
@@ -176,14 +201,17 @@ public final class NncModel extends Model<NncModel> implements MLWritable {
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType outSchema = transformSchema(dataset.schema());
         Dataset<Row> df = dataset.toDF();
-        int col = df.schema().fieldIndex(getOrDefault(featuresCol));
+        OneHot h = oneHot();
+        int col = h != null ? -1 : df.schema().fieldIndex(getOrDefault(featuresCol));
         String colName = getOrDefault(featuresCol);
+        int[] raw = h == null ? null
+                : h.columns().stream().mapToInt(df.schema()::fieldIndex).toArray();
         SparkSession spark = df.sparkSession();
         Broadcast<Weights> w = new org.apache.spark.api.java.JavaSparkContext(
                 spark.sparkContext()).broadcast(new Weights(params, buffers, preprocessing));
         ModelSource s = source;
         JavaRDD<Row> rows = df.javaRDD().mapPartitions(
-                it -> score(it, s, w.value(), col, colName));
+                it -> score(it, s, w.value(), col, colName, raw));
         return spark.createDataFrame(rows, outSchema);
     }
 
@@ -193,10 +221,11 @@ public final class NncModel extends Model<NncModel> implements MLWritable {
     }
 
     private static Iterator<Row> score(Iterator<Row> it, ModelSource source, Weights w, int col,
-            String colName) {
+            String colName, int[] raw) {
         TrainableModel m = source.newModel();
         load(m, w.params(), w.buffers());
         Predictor p = new Predictor(m, Preprocessing.fromMetadata(w.preprocessing(), m));
+        OneHot h = p.preprocessing().oneHot();
         boolean classify = classifies(m);
         int in = m.inputSize();
         return new Iterator<>() {
@@ -220,7 +249,15 @@ public final class NncModel extends Model<NncModel> implements MLWritable {
                 }
                 double[][] x = new double[pending.size()][in];
                 for (int r = 0; r < x.length; r++) {
-                    Columns.values(pending.get(r), col, colName, in, x[r], 0);
+                    if (h != null) {
+                        Object[] values = new Object[raw.length];
+                        for (int j = 0; j < raw.length; j++) {
+                            values[j] = pending.get(r).get(raw[j]);
+                        }
+                        x[r] = h.encode(values);
+                    } else {
+                        Columns.values(pending.get(r), col, colName, in, x[r], 0);
+                    }
                 }
                 if (classify) {
                     List<Prediction> preds = p.classify(x);

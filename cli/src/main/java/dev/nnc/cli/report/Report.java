@@ -150,7 +150,7 @@ public final class Report {
         // Raw values, as the data holds them: the predictor applies the model's scale.
         return DataLoader.load(file, src.resolve(in.baseDir()).withScale(1),
                 in.model().inputSize(), in.model().outputSize(), in.model().spec().loss(),
-                in.prep().classes());
+                in.prep().classes(), in.prep().oneHot());
     }
 
     private static void curves(History h, ModelSpec spec, Path dir, Page page,

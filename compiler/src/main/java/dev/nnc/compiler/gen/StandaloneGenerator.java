@@ -122,11 +122,19 @@ public final class StandaloneGenerator {
                         JavaText.doc(m.source().displayName()), JavaText.doc(weightsName))
                 .addJavadoc("\n<p>Standalone: it needs only the JDK. Inputs are raw, as for "
                         + "{@code nnc predict}; the preprocessing stage inside is: $L. Outputs "
-                        + "are $L.\n", prep.describe(m.spec().loss()),
+                        + "are $L.\n", prep.withOneHot(null).describe(
+                                m.spec().loss()),
                         classifier ? "class probabilities" : labels
                                 ? "de-normalized into the labels' units" : "the model's outputs")
                 .addJavadoc("\n<p>Not safe for concurrent use (it keeps work buffers): use one "
                         + "instance per thread; instances share the parameters.\n");
+        if (prep.oneHot() != null) {
+            t.addJavadoc("\n<p>The categorical columns are one-hot encoded before this class: its"
+                    + " inputs are, in order, $L (the runtime's {@code OneHot.encode} of a raw"
+                    + " row gives them; the weights' metadata {@code nnc.onehot} holds the"
+                    + " encoding).\n", JavaText.doc(String.join(", ",
+                            prep.oneHot().inputNames())));
+        }
         addConstants(t);
         addFields(t);
         addPredict(t);

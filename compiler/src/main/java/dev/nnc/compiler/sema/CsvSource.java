@@ -81,7 +81,8 @@ final class CsvSource extends SourceKind {
             return null;
         }
         DataSource.Csv src = DataSource.csv(path.value(), labels, last).withColumns(
-                features == null ? List.of() : features, ignore == null ? List.of() : ignore);
+                features == null ? List.of() : features, ignore == null ? List.of() : ignore)
+                .withCategorical(ctx.categorical().categorical());
         checkFile(src, path, args, ctx);
         return src;
     }
@@ -118,7 +119,20 @@ final class CsvSource extends SourceKind {
             ctx.missing().checkColumns(header, features, false, diags);
         }
         int featureCount = features.size();
-        if (ctx.in() != null && featureCount != ctx.in().size()) {
+        if (src.categorical().any()) {
+            if (!ctx.training() || !ctx.categorical().checkColumns(header, src.labelLast()
+                    ? List.of(header.get(header.size() - 1)) : src.labels(),
+                    Columns.select(header, src.ignore(), "ignore", Path.of(src.path())).stream()
+                            .map(header::get).toList(), features, ctx.missing(), diags)) {
+                // the test file is encoded with the training file's categories
+                featureCount = -1;
+            } else if (ctx.categorical().broken()) {
+                featureCount = -1;
+            } else {
+                featureCount = oneHotWidth(src, p, pathV, features, ctx);
+            }
+        }
+        if (featureCount >= 0 && ctx.in() != null && featureCount != ctx.in().size()) {
             diags.report(Code.DATA_COLUMNS_MISMATCH, pathV.span(), "\"%s\" has %s but the input "
                     + "%s takes %d values", src.path(), count(featureCount, "feature column"),
                     ctx.in(), ctx.in().size());
@@ -145,6 +159,45 @@ final class CsvSource extends SourceKind {
             DataFiles.classCount(found, "column '" + column + "' of \"" + src.path() + "\"",
                     ctx.out(), ctx.output(), diags);
         }
+    }
+
+    /**
+     * The number of inputs the feature columns {@code features} of the training file {@code p}
+     * give with their categorical columns one-hot encoded (one per distinct value, missing values
+     * left out, plus one with {@code unseen: other}), reported as NN0504 when it is not the
+     * model's input size; -1 when it is reported or the file cannot be read.
+     */
+    private static int oneHotWidth(DataSource.Csv src, Path p, Value.Str pathV,
+            List<String> features, Context ctx) {
+        int width = 0;
+        List<String> parts = new ArrayList<>();
+        int numbers = 0;
+        for (String f : features) {
+            if (!src.categorical().columns().contains(f)) {
+                width++;
+                numbers++;
+                continue;
+            }
+            List<String> found;
+            try {
+                found = CsvReader.distinct(p, f, DataFiles.MAX_CLASSES);
+            } catch (DataException e) {
+                unreadable(e, pathV, p, ctx.diags());
+                return -1;
+            }
+            int k = found.size() + (src.categorical().unseen()
+                    == dev.nnc.runtime.model.Categorical.Unseen.OTHER ? 1 : 0);
+            width += k;
+            parts.add(f + " one-hot " + k);
+        }
+        if (ctx.in() != null && width != ctx.in().size()) {
+            ctx.diags().report(Code.DATA_COLUMNS_MISMATCH, pathV.span(), "\"%s\" gives %d inputs "
+                    + "(%s, %s) but the input %s takes %d values; write input [%d]", src.path(),
+                    width, count(numbers, "number column"), String.join(", ", parts), ctx.in(),
+                    ctx.in().size(), width);
+            return -1;
+        }
+        return width;
     }
 
     /**

@@ -27,7 +27,8 @@ import java.util.Set;
  */
 final class DataChecker {
     static final List<String> KEYS = List.of("train", "test", "normalize",
-            "normalize_labels", "scale", "missing", "augment", "difference");
+            "normalize_labels", "scale", "missing", "augment", "categorical",
+            "unseen", "difference");
     static final List<String> NORMALIZATIONS = List.of("none", "minmax", "zscore");
 
     private final Diagnostics diags;
@@ -37,6 +38,8 @@ final class DataChecker {
     private boolean training;
     /** The data block's missing setting, which each source checks against its columns. */
     private MissingSetting missing = MissingSetting.NONE;
+    /** The data block's categorical setting, which a CSV source checks against its columns. */
+    private CategoricalSetting categorical = CategoricalSetting.NONE;
 
     DataChecker(Diagnostics diags) {
         this.diags = diags;
@@ -74,6 +77,9 @@ final class DataChecker {
                 missing = missing == null ? MissingSetting.NONE : missing;
             }
         }
+        categorical = categorical(b, scope, eval);
+        ok &= categorical != null && !categorical.broken();
+        categorical = categorical == null ? CategoricalSetting.NONE : categorical;
         for (Ast.Entry e : b.entries()) {
             if (!KEYS.contains(e.key())) {
                 diags.report(Code.UNKNOWN_SETTING, e.keySpan(), "unknown data setting '%s'%s",
@@ -86,7 +92,8 @@ final class DataChecker {
                 ok = false;
                 continue;
             }
-            if (e.key().equals("missing")) {
+            if (e.key().equals("missing") || e.key().equals("categorical")
+                    || e.key().equals("unseen")) {
                 continue;
             }
             Value v = eval.eval(e.value(), scope);
@@ -173,12 +180,43 @@ final class DataChecker {
                         .withDifference(difference);
             }
         }
+        if (categorical.categorical().any() && train != null
+                && !(train instanceof DataSource.Csv)) {
+            diags.report(Code.DATA_COLUMN_CHOICE, categorical.span(), "categorical applies to "
+                    + "the columns of a csv source; %s(...) has none", train.format());
+            ok = false;
+        }
         if (test != null && train == null) {
             diags.report(Code.MISSING_ARGUMENT, b.nameSpan(), "the data block names test data "
                     + "but no training data (e.g. 'train: csv(...)')");
             ok = false;
         }
         return ok ? new ModelSpec.DataSpec(train, test, features, labels, augment) : null;
+    }
+
+    /**
+     * The {@code categorical:} and {@code unseen:} settings of block {@code b}, {@code NONE}
+     * without them, or {@code null} after errors.
+     */
+    private CategoricalSetting categorical(Ast.BlockNode b, Scope scope, Evaluator eval) {
+        Value columns = null;
+        Value unseen = null;
+        for (Ast.Entry e : b.entries()) {
+            boolean cat = e.key().equals("categorical");
+            if (!cat && !e.key().equals("unseen") || (cat ? columns : unseen) != null) {
+                continue;
+            }
+            Value v = eval.eval(e.value(), scope);
+            if (v == null) {
+                return null;
+            }
+            if (cat) {
+                columns = v;
+            } else {
+                unseen = v;
+            }
+        }
+        return CategoricalSetting.parse(columns, unseen, diags);
     }
 
     /** {@code src} with the rules {@code m}; only CSV and windows sources have missing values. */
@@ -249,7 +287,7 @@ final class DataChecker {
             return null;
         }
         return kind.check(c, args, new SourceKind.Context(diags, loss, in, out, output, training,
-                file, missing));
+                file, missing, categorical));
     }
 
     /** "csv(...), idx(...), npz(...), npy(...) or windows(...)". */

@@ -72,9 +72,12 @@ abstract class SourceKind {
      * @param training whether the source is the training data (its labels define the classes)
      * @param file the {@code .nn} file, whose directory relative paths are resolved against
      * @param missing the data block's {@code missing:} setting, whose columns the source checks
+     * @param categorical the data block's {@code categorical:} setting, whose columns a CSV
+     *     source checks
      */
     record Context(Diagnostics diags, Loss loss, Shape in, Shape out, Span output,
-            boolean training, SourceFile file, MissingSetting missing) {
+            boolean training, SourceFile file, MissingSetting missing,
+            CategoricalSetting categorical) {
         /** Whether the training labels are to be counted as classes against {@code out}. */
         boolean needsClassCount() {
             return training && output != null && out != null && out.size() > 1;

@@ -114,6 +114,10 @@ public final class Vocabulary {
                 + "a weekly series' yearly change); forecasts are on the series' own scale");
         DATA_KEYS.put("augment", "random transforms of the training images each epoch: rotate, "
                 + "zoom, shift, flip, noise");
+        DATA_KEYS.put("categorical", "feature columns of categories, one-hot encoded with the "
+                + "training file's categories");
+        DATA_KEYS.put("unseen", "a category the training file lacks: error or other (an input "
+                + "of its own)");
     }
 
     private static final Vocabulary STANDARD = new Vocabulary(Registry.standard());

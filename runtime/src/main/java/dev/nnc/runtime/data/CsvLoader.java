@@ -25,10 +25,11 @@ final class CsvLoader {
     }
 
     static LoadedData load(Path file, DataSource.Csv src, int inputSize,
-            int outputSize, ModelSpec.Loss loss, ClassLabels classesOrNull) {
+            int outputSize, ModelSpec.Loss loss, ClassLabels classesOrNull,
+            OneHot oneHotOrNull) {
         CsvTable t = CsvReader.readAny(file);
         try {
-            return load(t, file, src, inputSize, outputSize, loss, classesOrNull);
+            return load(t, file, src, inputSize, outputSize, loss, classesOrNull, oneHotOrNull);
         } catch (OutOfMemoryError e) {
             long values = (long) t.rowCount() * t.columnCount();
             t = null; // NOTE: lets the table go before the message is built
@@ -42,21 +43,19 @@ final class CsvLoader {
     }
 
     private static LoadedData load(CsvTable t, Path file, DataSource.Csv src,
-            int inputSize, int outputSize, ModelSpec.Loss loss, ClassLabels classesOrNull) {
+            int inputSize, int outputSize, ModelSpec.Loss loss, ClassLabels classesOrNull,
+            OneHot given) {
         List<Integer> labelCols = labelColumns(t, src);
         List<Integer> featureCols = featureColumns(t, src, labelCols);
         List<String> featureNames = names(t, featureCols);
         List<String> labelNames = names(t, labelCols);
-        if (featureCols.size() != inputSize) {
-            throw new DataException(file + " has " + count(featureCols.size(), "feature column")
-                    + " (" + String.join(", ", featureNames) + ") but the model has "
-                    + count(inputSize, "input") + "; label " + plural(labelCols.size(), "column")
-                    + ": " + String.join(", ", labelNames));
-        }
         Missing missing = src.missing();
+        List<String> categorical = src.categorical().columns();
         boolean classes = classes(loss, outputSize, labelCols.size());
         for (int c : featureCols) {
-            t.requireNumbers(c, missing.ruleFor(t.names().get(c)) != null);
+            if (!categorical.contains(t.names().get(c))) {
+                t.requireNumbers(c, missing.ruleFor(t.names().get(c)) != null);
+            }
         }
         if (!classes) {
             for (int c : labelCols) {
@@ -69,19 +68,42 @@ final class CsvLoader {
             throw new DataException(file + ": every row has a missing value that 'missing: "
                     + missing.describe() + "' drops");
         }
+        OneHot hot = categorical.isEmpty() ? null : given != null ? given
+                : fit(t, src, featureCols);
+        int width = hot == null ? featureCols.size() : hot.inputSize();
+        if (width != inputSize) {
+            throw new DataException(file + " has " + count(featureCols.size(), "feature column")
+                    + " (" + String.join(", ", featureNames) + ")"
+                    + (hot == null ? "" : ", " + count(width, "input") + " with "
+                            + hot.describe())
+                    + " but the model has " + count(inputSize, "input") + "; label "
+                    + plural(labelCols.size(), "column") + ": " + String.join(", ", labelNames));
+        }
         if ((long) n * inputSize > Integer.MAX_VALUE - 8) {
             throw new DataException(file + ": " + n + " rows of " + inputSize + " features are "
                     + "more values than one array holds (" + (Integer.MAX_VALUE - 8) + ")");
         }
         float[] x = new float[n * inputSize];
         boolean all = n == t.rowCount();
-        for (int j = 0; j < inputSize; j++) {
+        for (int j = 0; j < featureCols.size(); j++) {
             int c = featureCols.get(j);
-            if (all) {
-                t.copyFloats(c, src.scale(), x, j, inputSize);
+            int at = hot == null ? j : hot.offset(j);
+            if (hot != null && hot.isCategorical(j)) {
+                for (int i = 0; i < n; i++) {
+                    int slot;
+                    try {
+                        slot = hot.slot(j, t.text(rows[i], c));
+                    } catch (DataException e) {
+                        throw new DataException(where(t, rows[i], c) + e.getMessage(), e);
+                    }
+                    // NOTE: the one-hot input is scaled as every input is (1 / scale)
+                    x[i * inputSize + at + slot] = Preprocessing.scale(1, src.scale());
+                }
+            } else if (all) {
+                t.copyFloats(c, src.scale(), x, at, inputSize);
             } else {
                 for (int i = 0; i < n; i++) {
-                    x[i * inputSize + j] = Preprocessing.scale(t.value(rows[i], c), src.scale());
+                    x[i * inputSize + at] = Preprocessing.scale(t.value(rows[i], c), src.scale());
                 }
             }
         }
@@ -101,15 +123,47 @@ final class CsvLoader {
                 "column '" + (w == 1 ? labelNames.get(0) : "") + "' of " + t.file(),
                 file + " has " + count(w, "label column") + " (" + String.join(", ", labelNames)
                         + ")");
-        return targets(x, n, inputSize, l, outputSize, loss, classesOrNull, featureNames,
-                labelNames);
+        LoadedData ld = targets(x, n, inputSize, l, outputSize, loss, classesOrNull,
+                featureNames, labelNames);
+        return hot == null ? ld : ld.withOneHot(hot);
+    }
+
+    /**
+     * The one-hot encoding of {@code src}'s categorical columns fitted on every row of the
+     * training table {@code t} (as the checker counts them, dropped rows included): its
+     * categories, and the most frequent one of a column whose {@code missing:} rule is
+     * {@code mode}.
+     */
+    private static OneHot fit(CsvTable t, DataSource.Csv src, List<Integer> featureCols) {
+        java.util.Map<String, List<String>> values = new java.util.LinkedHashMap<>();
+        List<String> mode = new ArrayList<>();
+        for (int c : featureCols) {
+            String name = t.names().get(c);
+            if (!src.categorical().columns().contains(name)) {
+                continue;
+            }
+            List<String> v = new ArrayList<>(t.rowCount());
+            for (int r = 0; r < t.rowCount(); r++) {
+                v.add(t.text(r, c));
+            }
+            values.put(name, v);
+            Missing.Rule rule = src.missing().ruleFor(name);
+            if (rule != null && rule.strategy() == Missing.Strategy.MODE) {
+                mode.add(name);
+            }
+        }
+        try {
+            return OneHot.fit(names(t, featureCols), values, mode, src.categorical().unseen());
+        } catch (DataException e) {
+            throw new DataException(t.file() + ": " + e.getMessage(), e);
+        }
     }
 
     /**
      * The data rows to keep: all, but with missing values allowed, those without a missing label
      * and without a missing value in a column that {@code missing} drops.
      */
-    private static int[] keptRows(CsvTable t, List<Integer> featureCols, List<Integer> labelCols,
+    static int[] keptRows(CsvTable t, List<Integer> featureCols, List<Integer> labelCols,
             Missing missing, boolean classes) {
         int n = t.rowCount();
         List<Integer> check = new ArrayList<>();

@@ -60,10 +60,22 @@ public final class DataLoader {
      */
     public static LoadedData load(Path file, DataSource src, int inputSize,
             int outputSize, ModelSpec.Loss loss, ClassLabels classesOrNull) {
+        return load(file, src, inputSize, outputSize, loss, classesOrNull, null);
+    }
+
+    /**
+     * As {@link #load(Path, DataSource, int, int, ModelSpec.Loss, ClassLabels)}, the categorical
+     * columns of a CSV source encoded with {@code oneHotOrNull} (the training file's, when
+     * loading test data) or, when {@code null}, with an encoding fitted on this file.
+     */
+    public static LoadedData load(Path file, DataSource src, int inputSize,
+            int outputSize, ModelSpec.Loss loss, ClassLabels classesOrNull,
+            OneHot oneHotOrNull) {
         return src.accept(new DataSource.Visitor<LoadedData>() {
             @Override
             public LoadedData csv(DataSource.Csv s) {
-                return CsvLoader.load(file, s, inputSize, outputSize, loss, classesOrNull);
+                return CsvLoader.load(file, s, inputSize, outputSize, loss, classesOrNull,
+                        oneHotOrNull);
             }
 
             @Override
@@ -191,7 +203,21 @@ public final class DataLoader {
      */
     public static double[][] readFeatures(Path file, DataSource srcOrNull,
             int inputSize, List<String> featureNames) {
+        return readFeatures(file, srcOrNull, inputSize, featureNames, null);
+    }
+
+    /**
+     * As {@link #readFeatures(Path, DataSource, int, List)}; with {@code oneHotOrNull} (the
+     * saved stage's encoding of a model with categorical columns) the file's feature columns
+     * are those it names, by name when the header has them (else the file's columns but the
+     * labels, in order), and each row is encoded by it into the model's raw inputs.
+     */
+    public static double[][] readFeatures(Path file, DataSource srcOrNull,
+            int inputSize, List<String> featureNames, OneHot oneHotOrNull) {
         CsvTable t = CsvReader.readAny(file);
+        if (oneHotOrNull != null) {
+            return encodeRows(t, srcOrNull, oneHotOrNull);
+        }
         if (srcOrNull instanceof DataSource.Windows w && t.columnCount() != inputSize) {
             // A time series, as the model was trained on: every complete window of it.
             return WindowReader.featureRows(WindowLoader.prepare(t, w), w.window(), 1);
@@ -232,6 +258,49 @@ public final class DataLoader {
             t = null; // NOTE: lets the table go before the message is built
             throw CsvReader.tooLarge(file, values, e);
         }
+    }
+
+    /** The raw feature rows of {@code t} encoded by {@code h} (see {@link #readFeatures}). */
+    private static double[][] encodeRows(CsvTable t, DataSource srcOrNull, OneHot h) {
+        int k = h.columns().size();
+        List<Integer> cols = byName(t, h.columns(), k);
+        if (cols == null) {
+            cols = t.columnCount() == k || !(srcOrNull instanceof DataSource.Csv csv)
+                    ? new ArrayList<>(java.util.stream.IntStream.range(0, t.columnCount())
+                            .boxed().toList())
+                    : CsvLoader.featureColumns(t, csv, CsvLoader.presentLabelColumns(t, csv));
+        }
+        if (cols.size() != k) {
+            throw new DataException(t.file() + " has " + count(cols.size(), "feature column")
+                    + " (" + String.join(", ", names(t, cols)) + ") but the model takes "
+                    + count(k, "column") + " (" + String.join(", ", h.columns()) + ")");
+        }
+        Missing missing = srcOrNull == null ? Missing.NONE : srcOrNull.missingValues();
+        for (int j = 0; j < k; j++) {
+            if (!h.isCategorical(j)) {
+                Missing.Rule rule = missing.ruleFor(h.columns().get(j));
+                t.requireNumbers(cols.get(j), rule != null
+                        && rule.strategy() != Missing.Strategy.DROP);
+            }
+        }
+        double[][] rows = new double[t.rowCount()][];
+        double[] codes = new double[k];
+        for (int r = 0; r < rows.length; r++) {
+            for (int j = 0; j < k; j++) {
+                int c = cols.get(j);
+                if (h.isCategorical(j)) {
+                    try {
+                        codes[j] = h.slot(j, t.text(r, c));
+                    } catch (DataException e) {
+                        throw new DataException(Targets.where(t, r, c) + e.getMessage(), e);
+                    }
+                } else {
+                    codes[j] = t.value(r, c);
+                }
+            }
+            rows[r] = h.expand(codes);
+        }
+        return rows;
     }
 
     /**

@@ -19,6 +19,12 @@ import java.util.Objects;
  * {@link dev.nnc.runtime.predict.Predictor}, the standalone class, the ONNX graph, {@code nnc
  * serve}).
  *
+ * <p>A table with categorical columns first goes through their one-hot encoding ({@link
+ * OneHot}): a raw row of one value per feature column (text or number) becomes the model's raw
+ * inputs, a category one input per category. The forms that take raw rows ({@code Predictor}
+ * callers: {@code nnc predict}, {@code nnc serve}, Spark's {@code NncModel}) encode them; the
+ * standalone class and the ONNX graph take the encoded inputs.
+ *
  * <p>In order, for each input value {@code v} of column {@code c}:
  * <ol>
  *   <li>scale: {@code x = (float) ((float) v / scale)} (the {@code data { scale: 255 }} setting;
@@ -45,9 +51,11 @@ import java.util.Objects;
  * @param labels the map of regression labels; identity for classifiers
  * @param classes the class labels of a classifier trained on a class column, else {@code null}
  * @param fill the fill value of each input for a missing value, else {@code null} (none)
+ * @param oneHot the one-hot encoding of categorical columns, before everything else, or
+ *     {@code null} (none: a raw row is the model's inputs)
  */
 public record Preprocessing(double scale, Normalizer features, Normalizer labels,
-        ClassLabels classes, Fill fill) {
+        ClassLabels classes, Fill fill, OneHot oneHot) {
     /** Metadata key of the input scale. */
     public static final String SCALE = "nnc.norm.scale";
     /** Metadata key of the feature normalizer. */
@@ -58,6 +66,8 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
     public static final String CLASSES = "nnc.classes";
     /** Metadata key of the fill values of missing inputs. */
     public static final String FILL = "nnc.missing.fill";
+    /** Metadata key of the one-hot encoding of categorical columns. */
+    public static final String ONE_HOT = "nnc.onehot";
 
     public Preprocessing {
         Objects.requireNonNull(features, "features");
@@ -72,6 +82,16 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
         if (fill != null && fill.isEmpty()) {
             fill = null;
         }
+        if (oneHot != null && oneHot.inputSize() != features.cols()) {
+            throw new IllegalArgumentException("one-hot encoding to " + oneHot.inputSize()
+                    + " inputs, normalizer of " + features.cols());
+        }
+    }
+
+    /** A stage without one-hot encoding. */
+    public Preprocessing(double scale, Normalizer features, Normalizer labels,
+            ClassLabels classes, Fill fill) {
+        this(scale, features, labels, classes, fill, null);
     }
 
     /** A stage without fill values. */
@@ -110,10 +130,28 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
          * on it as its {@code missing:} rules say, or {@code null} when nothing is filled.
          */
         public static Fill fit(DataSource src, Dataset all, List<String> names) {
+            return fit(src, all, names, null);
+        }
+
+        /**
+         * As {@link #fit(DataSource, Dataset, List)}; the inputs of {@code oneHotOrNull}'s
+         * categorical columns get no fill value (their missing values are filled by the
+         * encoding, before).
+         */
+        public static Fill fit(DataSource src, Dataset all, List<String> names,
+                OneHot oneHotOrNull) {
             if (src == null || !src.missingValues().any() || names.size() != all.inputSize()) {
                 return null;
             }
             Fill f = new Fill(src.missingValues().fit(all.x(), all.size(), names));
+            if (oneHotOrNull != null) {
+                for (int j = 0; j < oneHotOrNull.columns().size(); j++) {
+                    if (oneHotOrNull.isCategorical(j)) {
+                        java.util.Arrays.fill(f.values, oneHotOrNull.offset(j),
+                                oneHotOrNull.offset(j) + oneHotOrNull.slots(j), Float.NaN);
+                    }
+                }
+            }
             return f.isEmpty() ? null : f;
         }
 
@@ -195,7 +233,12 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
 
     /** A copy that fills missing inputs as {@code f} says ({@code null}: not at all). */
     public Preprocessing withFill(Fill f) {
-        return new Preprocessing(scale, features, labels, classes, f);
+        return new Preprocessing(scale, features, labels, classes, f, oneHot);
+    }
+
+    /** A copy that one-hot encodes raw rows as {@code h} says ({@code null}: not at all). */
+    public Preprocessing withOneHot(OneHot h) {
+        return new Preprocessing(scale, features, labels, classes, fill, h);
     }
 
     /**
@@ -275,6 +318,9 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
             s = (s.equals("none") ? "" : s + "; ") + "missing values filled in " + k
                     + (k == 1 ? " input" : " inputs") + " (before normalization)";
         }
+        if (oneHot != null) {
+            s = oneHot.describe() + (s.equals("none") ? "" : "; " + s);
+        }
         if (classes != null && loss.isClassification()) {
             s = (s.equals("none") ? "" : s + "; ") + "classes " + classes.display();
         }
@@ -292,6 +338,9 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
                         : ModelSpec.Normalization.NONE, inputSize, outputSize);
         if (src != null && src.missingValues().any()) {
             s = (s.equals("none") ? "" : s + "; ") + "missing: " + src.missingValues().describe();
+        }
+        if (src instanceof DataSource.Csv c && c.categorical().any()) {
+            s = "categorical: " + c.categorical().describe() + (s.equals("none") ? "" : "; " + s);
         }
         return s;
     }
@@ -332,6 +381,9 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
         }
         if (fill != null) {
             m.put(FILL, fill.encode());
+        }
+        if (oneHot != null) {
+            m.put(ONE_HOT, oneHot.encode());
         }
         return m;
     }
@@ -380,6 +432,13 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
         String l = needed(meta, LABELS, spec.loss() == ModelSpec.Loss.MSE
                 ? spec.data().labels() : ModelSpec.Normalization.NONE, model, "labels",
                 model.outputSize());
+        if (src instanceof DataSource.Csv csv && csv.categorical().any()
+                && !meta.containsKey(ONE_HOT)) {
+            throw new WeightsException("the weights' metadata has no " + ONE_HOT + " entry, but"
+                    + " model " + model.name() + " one-hot encodes the columns "
+                    + String.join(", ", csv.categorical().columns()) + "; without it the"
+                    + " categories cannot be told apart: train the model again");
+        }
         return parse(meta, s, f, l, model.inputSize(), model.outputSize());
     }
 
@@ -414,9 +473,11 @@ public record Preprocessing(double scale, Normalizer features, Normalizer labels
             String c = meta.get(CLASSES);
             Normalizer fx = decode(FEATURES, f, inputs, "inputs");
             String fill = meta.get(FILL);
+            String hot = meta.get(ONE_HOT);
             return new Preprocessing(scale, fx, decode(LABELS, l, outputs, "outputs"),
                     c == null ? null : ClassLabels.parse(c),
-                    fill == null ? null : Fill.decode(fill, fx.cols()));
+                    fill == null ? null : Fill.decode(fill, fx.cols()),
+                    hot == null ? null : OneHot.decode(hot));
         } catch (IllegalArgumentException e) {
             throw new WeightsException("bad preprocessing metadata: " + e.getMessage(), e);
         }

@@ -130,21 +130,26 @@ public sealed interface DataSource {
      *     label or ignored
      * @param ignore columns (names or ranges) that are neither features nor labels
      * @param missing what to do with missing values (the data block's {@code missing:})
+     * @param categorical the feature columns one-hot encoded (the data block's
+     *     {@code categorical:} and {@code unseen:})
      */
     record Csv(String path, List<String> labels, boolean labelLast, double scale,
-            List<String> features, List<String> ignore, Missing missing) implements DataSource {
+            List<String> features, List<String> ignore, Missing missing,
+            Categorical categorical) implements DataSource {
         public Csv {
             Objects.requireNonNull(path, "path");
             labels = List.copyOf(labels);
             features = List.copyOf(features);
             ignore = List.copyOf(ignore);
             Objects.requireNonNull(missing, "missing");
+            Objects.requireNonNull(categorical, "categorical");
             checkScale(scale);
         }
 
         /** Every column but the labels a feature, no missing values. */
         public Csv(String path, List<String> labels, boolean labelLast, double scale) {
-            this(path, labels, labelLast, scale, List.of(), List.of(), Missing.NONE);
+            this(path, labels, labelLast, scale, List.of(), List.of(), Missing.NONE,
+                    Categorical.NONE);
         }
 
         @Override
@@ -159,17 +164,22 @@ public sealed interface DataSource {
 
         @Override
         public Csv withScale(double s) {
-            return new Csv(path, labels, labelLast, s, features, ignore, missing);
+            return new Csv(path, labels, labelLast, s, features, ignore, missing, categorical);
         }
 
         /** Returns a copy that takes the feature columns {@code f} and ignores {@code i}. */
         public Csv withColumns(List<String> f, List<String> i) {
-            return new Csv(path, labels, labelLast, scale, f, i, missing);
+            return new Csv(path, labels, labelLast, scale, f, i, missing, categorical);
         }
 
         /** Returns a copy that treats missing values as {@code m} says. */
         public Csv withMissing(Missing m) {
-            return new Csv(path, labels, labelLast, scale, features, ignore, m);
+            return new Csv(path, labels, labelLast, scale, features, ignore, m, categorical);
+        }
+
+        /** Returns a copy that one-hot encodes the columns {@code c} names. */
+        public Csv withCategorical(Categorical c) {
+            return new Csv(path, labels, labelLast, scale, features, ignore, missing, c);
         }
 
         @Override
@@ -180,7 +190,7 @@ public sealed interface DataSource {
         @Override
         public Csv resolve(java.nio.file.Path baseDir) {
             return new Csv(resolvePath(baseDir, path), labels, labelLast, scale, features, ignore,
-                    missing);
+                    missing, categorical);
         }
 
         @Override

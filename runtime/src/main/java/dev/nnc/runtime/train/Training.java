@@ -5,6 +5,7 @@ import dev.nnc.runtime.data.Dataset;
 import dev.nnc.runtime.data.LoadedData;
 import dev.nnc.runtime.data.Normalizer;
 import dev.nnc.runtime.data.Augmenter;
+import dev.nnc.runtime.data.OneHot;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.DataException;
 import dev.nnc.runtime.io.OutputFiles;
@@ -254,6 +255,7 @@ public final class Training {
         Dataset all;
         ClassLabels classes = null;
         List<String> inputNames = List.of();
+        OneHot oneHot = null;
         if (opts.train() != null) {
             all = opts.train().copy();
         } else {
@@ -268,9 +270,11 @@ public final class Training {
             all = ld.dataset();
             classes = ld.classes();
             inputNames = Preprocessing.Fill.inputNames(src, ld);
+            oneHot = ld.oneHot();
         }
         checkShape(model, all, "training");
-        Preprocessing.Fill fill = Preprocessing.Fill.fit(spec.data().train(), all, inputNames);
+        Preprocessing.Fill fill = Preprocessing.Fill.fit(spec.data().train(), all, inputNames,
+                oneHot);
         if (fill != null) {
             fill.apply(all.x(), all.size());
         }
@@ -279,7 +283,7 @@ public final class Training {
                 ? fit(all.y(), all.size(), model.outputShape(), spec.data().labels())
                 : Normalizer.identity(out);
         Preprocessing prep = new Preprocessing(opts.train() != null || spec.data().train() == null
-                ? 1 : spec.data().train().scale(), fx, fy, classes, fill);
+                ? 1 : spec.data().train().scale(), fx, fy, classes, fill, oneHot);
 
         Dataset train = all;
         Dataset val = null;
@@ -367,7 +371,7 @@ public final class Training {
             DataSource src = spec.data().test();
             opts.listener().onStatus("loading " + src.path());
             test = DataLoader.load(resolve(baseDir, src.path()), src.resolve(baseDir), in, out,
-                    loss, classes).dataset();
+                    loss, classes, oneHot).dataset();
         }
         float[] testRawY = null;
         if (test != null) {
@@ -408,7 +412,7 @@ public final class Training {
         s = s.withScale(prep.scale());
         ModelSpec.Loss loss = model.spec().loss();
         Dataset d = DataLoader.load(csv, s, model.inputSize(), model.outputSize(), loss,
-                prep.classes()).dataset();
+                prep.classes(), prep.oneHot()).dataset();
         float[] rawY = d.y().clone();
         normalize(d, prep);
         Measure me = Measure.of(model, d, rawY, prep, loss);
