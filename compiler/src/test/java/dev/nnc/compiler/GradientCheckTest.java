@@ -7,10 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nnc.compiler.ops.Registry;
 import dev.nnc.runtime.model.Rng;
 import dev.nnc.runtime.model.TrainableModel;
+import java.util.Arrays;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -30,8 +34,12 @@ class GradientCheckTest {
     private static final String HEAD = "model G {\n input [3]\n";
     private static final String TAIL = "\n optimizer sgd(lr: 0.1)\n seed 7\n}\n";
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {
+    /**
+     * The models checked: a line per layer kind and activation (an activation's line is
+     * {@code "dense(4) -> NAME\n dense(2)\n loss mse"}; {@link #everyActivationHasItsCase}
+     * fails while one has none), then losses and loop shapes.
+     */
+    private static final String[] CASES = {
         "dense(4)\n dense(2)\n loss mse",
         "dense(4, bias: false)\n dense(2, bias: false)\n loss mse",
         "dense(4) -> identity\n dense(2)\n loss mse",
@@ -50,7 +58,23 @@ class GradientCheckTest {
         "dense(1) -> tanh\n dense(5) -> sigmoid\n dense(1)\n loss mse",
         "dense(5) -> tanh\n dense(6, bias: false) -> sigmoid\n dense(2)\n loss mse",
         "dense(1, bias: false) -> sigmoid\n dense(6, bias: false)\n dense(2)\n loss mse",
-    })
+    };
+
+    static Stream<String> cases() {
+        return Arrays.stream(CASES);
+    }
+
+    @Test
+    void everyActivationHasItsCase() {
+        for (String name : Registry.standard().activationNames()) {
+            assertTrue(Arrays.stream(CASES).anyMatch(c -> c.matches("(?s).*-> " + name
+                    + "\\b.*")), "GradientCheckTest has no case for the activation " + name
+                    + ": add \"dense(4) -> " + name + "\\n dense(2)\\n loss mse\" to CASES");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
     void backwardMatchesFiniteDifferences(String body) {
         TrainableModel m = Models.load(HEAD + body + TAIL);
         Rng rng = new Rng(11);

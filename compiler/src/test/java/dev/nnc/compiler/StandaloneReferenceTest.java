@@ -7,57 +7,119 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nnc.compiler.gen.StandaloneGenerator;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.kernels.Activations;
+import dev.nnc.runtime.kernels.CellReference;
+import dev.nnc.runtime.kernels.ConvReference;
+import dev.nnc.runtime.kernels.DenseReference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The standalone class carries the runtime's reference functions as written: every line of
- * code between the {@code standalone} markers of {@code Activations.java} (the copy the runtime
- * jar carries) appears in the standalone source in the same order, {@code public} made
- * {@code private}, and nothing else defines {@code exp}, {@code sigmoid} or {@code tanh} there.
+ * The standalone class carries the runtime's reference code as written: for each reference class
+ * ({@code Activations}, {@code DenseReference}, {@code ConvReference},
+ * {@code CellReference}), every line of code between
+ * the {@code standalone} markers of its source (the copy the runtime jar carries) appears in the
+ * standalone source in the same order, {@code public} made {@code private}, and nothing else
+ * defines a method of the same name there. So the standalone class and the runtime's references
+ * cannot drift apart: a change to either side that is not the other's fails here.
  */
 class StandaloneReferenceTest {
+    private static final Map<Class<?>, List<String>> METHODS = Map.of(
+            Activations.class, List.of("exp", "sigmoid", "tanh"),
+            DenseReference.class, List.of("rows", "bias", "dense", "denseRounded"),
+            CellReference.class, List.of("rnnRow", "lstmRow", "gruRow"),
+            ConvReference.class, List.of("conv", "cols"));
 
     @Test
     void theStandaloneClassCarriesTheReferenceSourceVerbatim() throws IOException {
-        Compilation c = Models.compile("model S {\n input [3]\n dense(4) -> sigmoid\n"
-                + " dense(2) -> tanh\n loss mse\n optimizer sgd(lr: 0.1)\n}\n");
-        assertTrue(!c.hasErrors(), c.renderDiagnostics());
-        String standalone = StandaloneGenerator.generate(c.model(),
-                new float[c.model().paramCount()], Preprocessing.identity(3, 2), "w").toString();
-        List<String> generated = standalone.lines().map(String::strip).toList();
-        int at = 0;
-        List<String> reference = referenceCode();
-        assertTrue(reference.size() > 20, "reference lines: " + reference.size());
-        for (String line : reference) {
-            String want = line.replaceFirst("^public ", "private ");
-            int found = generated.subList(at, generated.size()).indexOf(want);
-            assertTrue(found >= 0, "not in the standalone class (in order): " + want
-                    + "\n" + standalone);
-            at += found + 1;
+        // dense 70 → 60 has 4200 weights: the kernels' form (fused); the others the loops' form
+        String dense = standalone("model S {\n input [70]\n dense(60) -> sigmoid\n"
+                + " dense(4) -> tanh\n dense(2)\n loss mse\n optimizer sgd(lr: 0.1)\n}\n", 70, 2);
+        assertCarries(dense, Activations.class);
+        assertCarries(dense, DenseReference.class);
+        assertTrue(dense.contains(" dense(in, 0, n, 70, "), "fused form called\n" + dense);
+        assertTrue(dense.contains(" denseRounded(in, 0, n, 60, "), "rounded form called");
+        String conv = standalone("model C {\n input [2, 6, 6]\n conv2d(3, 3, padding: 1)\n"
+                + " conv2d(2, 2, stride: 2)\n flatten\n dense(2)\n loss mse\n"
+                + " optimizer sgd(lr: 0.1)\n}\n", 72, 2);
+        assertCarries(conv, DenseReference.class);
+        assertCarries(conv, ConvReference.class);
+        assertTrue(conv.contains(" conv(in, n, 2, 6, 6, "), "conv called at stride 1\n" + conv);
+        String cells = standalone("model R {\n input [5, 3]\n lstm(4, sequence: true)\n"
+                + " gru(3, sequence: true)\n rnn(2)\n dense(2)\n loss mse\n"
+                + " optimizer sgd(lr: 0.1)\n}\n", 15, 2);
+        for (Class<?> c : List.of(Activations.class, DenseReference.class,
+                CellReference.class)) {
+            assertCarries(cells, c);
         }
-        for (String f : List.of("float exp(", "float sigmoid(", "float tanh(")) {
-            assertEquals(1, standalone.split(java.util.regex.Pattern.quote(f), -1).length - 1,
-                    "definitions of " + f);
+        for (String f : List.of("lstmRow(", "gruRow(", "rnnRow(")) {
+            assertTrue(cells.split(Pattern.quote(f), -1).length - 1 >= 2, "calls of " + f);
         }
     }
 
-    /** The code lines (no comments, no blank lines) between the markers, stripped. */
-    private static List<String> referenceCode() throws IOException {
+    private static String standalone(String source, int in, int out) {
+        Compilation c = Models.compile(source);
+        assertTrue(!c.hasErrors(), c.renderDiagnostics());
+        return StandaloneGenerator.generate(c.model(), new float[c.model().paramCount()],
+                Preprocessing.identity(in, out), "w").toString();
+    }
+
+    /**
+     * The reference lines of {@code owner} appear in order (whitespace aside: JavaPoet wraps a
+     * long parameter list); its methods are defined once.
+     */
+    private static void assertCarries(String standalone, Class<?> owner) throws IOException {
+        String generated = standalone.replaceAll("\\s+", " ");
+        int at = 0;
+        List<String> reference = referenceCode(owner);
+        assertTrue(reference.size() > 10, owner.getSimpleName() + " lines: " + reference.size());
+        for (String line : reference) {
+            String want = line.replaceFirst("^public ", "private ").replaceAll("\\s+", " ");
+            int found = generated.indexOf(want, at);
+            assertTrue(found >= 0, "not in the standalone class (in order, from "
+                    + owner.getSimpleName() + "): " + want);
+            at = found + want.length();
+        }
+        String source = String.join("\n", reference);
+        for (String f : METHODS.get(owner)) {
+            Pattern definition = Pattern.compile("\\bstatic [\\w\\[\\]]+ " + f + "\\(");
+            int defined = count(definition, source);
+            assertTrue(defined >= 1, "the reference defines " + f);
+            assertEquals(defined, count(definition, standalone), "definitions of " + f);
+        }
+    }
+
+    private static int count(Pattern p, String text) {
+        Matcher m = p.matcher(text);
+        int count = 0;
+        while (m.find()) {
+            count++;
+        }
+        return count;
+    }
+
+    /**
+     * The code lines (no comments, no blank lines) between the markers of {@code owner}'s source
+     * in the runtime jar, stripped; a signature wrapped over lines is joined as JavaPoet writes it.
+     */
+    private static List<String> referenceCode(Class<?> owner) throws IOException {
         String text;
         // not at its package path, where javac would find it and compile it beside a model class
-        assertNull(Activations.class.getResource("Activations.java"), "source at package path");
-        try (InputStream in = Activations.class.getResourceAsStream(
-                "/META-INF/nnc/reference/dev/nnc/runtime/kernels/Activations.java")) {
+        assertNull(owner.getResource(owner.getSimpleName() + ".java"), "source at package path");
+        try (InputStream in = owner.getResourceAsStream("/META-INF/nnc/reference/"
+                + owner.getName().replace('.', '/') + ".java")) {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         List<String> out = new ArrayList<>();
         boolean inside = false;
         boolean comment = false;
+        String pending = null;
         for (String l : text.lines().toList()) {
             String s = l.strip();
             if (s.equals("// standalone: begin")) {
@@ -69,6 +131,15 @@ class StandaloneReferenceTest {
                     comment = !s.endsWith("*/");
                 } else if (comment) {
                     comment = !s.endsWith("*/");
+                } else if (s.startsWith("public static") && s.contains("(") && !s.endsWith("{")
+                        && !s.endsWith(";")) {
+                    pending = s;
+                } else if (pending != null) {
+                    pending = pending + " " + s;
+                    if (s.endsWith("{")) {
+                        out.add(pending);
+                        pending = null;
+                    }
                 } else if (!s.isEmpty() && !s.startsWith("//")) {
                     out.add(s);
                 }

@@ -23,9 +23,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The house rules read from the sources: no package cycle in the main sources of any module of
- * the project, the runtime uses nothing outside the JDK, no source file of the runtime is over
- * 600 lines, and CONTRIBUTING.md's module map names every runtime package. A package uses another when one of its files imports a class of it or names
- * one by its full name.
+ * the project, the runtime uses nothing outside the JDK, no main source file of any module
+ * (runtime, compiler, cli, lsp, maven-plugin, spark, …) is over 600 lines, and CONTRIBUTING.md's
+ * module map names every runtime package. A package uses another when one of its files imports a
+ * class of it or names one by its full name.
  *
  * <p>Example of a failure: {@code compiler: package cycle dev.nnc.compiler.a -> dev.nnc.compiler.b
  * -> dev.nnc.compiler.a (a/X.java uses dev.nnc.compiler.b, b/Y.java uses dev.nnc.compiler.a)}.
@@ -99,18 +100,25 @@ class ArchitectureTest {
     }
 
     @Test
-    void noRuntimeSourceIsOver600Lines() throws IOException {
+    void noMainSourceOfAnyModuleIsOver600Lines() throws IOException {
         Map<String, Integer> over = new TreeMap<>();
-        for (Path src : List.of(ROOT.resolve("runtime/src/main/java"),
-                ROOT.resolve("runtime/src/main/vector"))) {
-            for (Path f : javaFiles(src)) {
-                int lines = Files.readAllLines(f).size();
-                if (lines > 600) {
-                    over.put(ROOT.relativize(f).toString(), lines);
+        Set<String> checked = new TreeSet<>();
+        for (Path module : modules()) {
+            for (Path src : List.of(module.resolve("src/main/java"),
+                    module.resolve("src/main/vector"))) {
+                for (Path f : javaFiles(src)) {
+                    checked.add(ROOT.relativize(module).toString());
+                    int lines = Files.readAllLines(f).size();
+                    if (lines > 600) {
+                        over.put(ROOT.relativize(f).toString(), lines);
+                    }
                 }
             }
         }
-        assertEquals(Map.of(), over);
+        // generated code (the ANTLR parser, the model classes) lies under target/, not src/main
+        assertTrue(checked.containsAll(List.of("runtime", "compiler", "cli", "lsp",
+                "maven-plugin", "spark")), "modules checked: " + checked);
+        assertEquals(Map.of(), over, "main sources over 600 lines");
     }
 
     @Test

@@ -8,8 +8,8 @@ import com.palantir.javapoet.TypeSpec;
 import dev.nnc.compiler.ir.LayerIR;
 import dev.nnc.compiler.ir.ModelIR;
 import dev.nnc.compiler.ir.TensorIR;
-import dev.nnc.compiler.ops.ActivationFunctions;
 import dev.nnc.compiler.ops.EmitSite;
+import dev.nnc.compiler.ops.ReferenceSource;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.model.ClassLabels;
 import dev.nnc.runtime.model.ModelSpec;
@@ -18,6 +18,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -33,8 +34,10 @@ import javax.lang.model.element.Modifier;
  * double label = rings.predictClass(new float[] {0.1f, -0.3f});       // 1, 2 or 3
  * float[][] batch = rings.predict(new float[][] {row1, row2});
  * </pre>
- * Its layer methods are those of the generated model class ({@link ModelGenerator}), emitted by
- * the same layer kinds, so its outputs equal {@code nnc predict}'s bit for bit. The parameters and
+ * Its layer methods are emitted by the same layer kinds as the generated model class's
+ * ({@link ModelGenerator}); the operations they call (dense products, the recurrent cells' step,
+ * e^x, σ, tanh) are the runtime's reference code, carried verbatim ({@link ReferenceSource}),
+ * so its outputs equal {@code nnc predict}'s bit for bit. The parameters and
  * the buffers (batch norm's running statistics, which its inference form reads) are embedded as
  * Base64 text of their little-endian float bits (exact, and free of the 64 KiB limit on a
  * method's code that an array initializer would hit).
@@ -413,6 +416,7 @@ public final class StandaloneGenerator {
     }
 
     private void addLayerMethods(TypeSpec.Builder t) {
+        Members members = new Members(t, ensemble != null);
         for (LayerIR l : m.layers()) {
             int[] offsets = l.params().stream().mapToInt(TensorIR::offset).toArray();
             int[] bufferOffsets = l.buffers().stream().mapToInt(TensorIR::offset).toArray();
@@ -423,11 +427,16 @@ public final class StandaloneGenerator {
             if (!l.buffers().isEmpty() && ensemble == null) {
                 fwd.addStatement("final float[] buf = BUF");
             }
+            members.layer = method(l).substring(3).replaceAll("([a-z0-9])([A-Z])", "$1_$2")
+                    .toUpperCase(Locale.ROOT);
             l.kind().emitForward(EmitSite.forward(fwd, EmitSite.Mode.STANDALONE, "in", "out")
                     .shapes(l.in(), l.out()).args(l.args()).offsets(offsets)
-                    .bufferOffsets(bufferOffsets).build());
+                    .bufferOffsets(bufferOffsets).members(members).build());
+            if (l.kind().usesActivationFunctions()) {
+                members.use(ReferenceSource.ACTIVATIONS);
+            }
             MethodSpec.Builder method = MethodSpec.methodBuilder(method(l))
-                    .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                    .addModifiers(Modifier.PRIVATE)
                     .addJavadoc("$L: $L $L → $L.\n", l.name(), l.kind().description(), l.in(),
                             l.out())
                     .addParameter(float[].class, "in", Modifier.FINAL)
@@ -440,9 +449,21 @@ public final class StandaloneGenerator {
             }
             t.addMethod(method.addCode(fwd.build()).build());
         }
-        if (m.layers().stream().anyMatch(l -> l.kind().usesActivationFunctions())) {
-            t.addFields(ActivationFunctions.fields());
-            t.addMethods(ActivationFunctions.methods());
+        for (int i = 0; i < members.scratch.length; i++) {
+            if (members.scratch[i] > 0) {
+                t.addField(FieldSpec.builder(float[].class, "scratch" + i, Modifier.PRIVATE,
+                        Modifier.FINAL)
+                        .addJavadoc("Where the layers make their sums and gate values.\n")
+                        .initializer("new float[$L]", members.scratch[i]).build());
+            }
+        }
+        // NOTE: in the order of the list, so that σ and tanh come before the cells that call them
+        for (ReferenceSource r : List.of(ReferenceSource.ACTIVATIONS, ReferenceSource.DENSE,
+                ReferenceSource.CONV, ReferenceSource.CELLS)) {
+            if (members.used.contains(r)) {
+                t.addFields(r.fields());
+                t.addMethods(r.methods());
+            }
         }
     }
 

@@ -1,8 +1,11 @@
 package dev.nnc.compiler.ops;
 
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.TypeName;
 import dev.nnc.compiler.onnx.OnnxGraph;
 import dev.nnc.runtime.kernels.Conv2d;
+import dev.nnc.runtime.kernels.ConvReference;
 import java.util.List;
 
 /**
@@ -116,12 +119,12 @@ public final class Conv implements LayerKind {
         Window w = window(in, s.args());
         if (w.sh() == 1 && w.sw() == 1) {
             if (!s.standalone()) {
-                // the same sums as the loops of emitWide, in the runtime's kernels
+                // the sums of the reference the standalone class carries (ConvReference)
                 c.addStatement("$L.infer($L, n, p, $L, $L, $L)", s.helper(0), s.in(), wOff, bOff,
                         s.out());
                 return;
             }
-            emitWide(s, w, wOff, bOff);
+            emitStandalone(s, w, wOff, bOff);
             return;
         }
         int channels = in.dim(0);
@@ -183,71 +186,33 @@ public final class Conv implements LayerKind {
         c.endControlFlow();
     }
 
-    /** Values of the "wide" output rows of one filter: OH − 1 rows of PW, then OW. */
-    private static int span(Window w, Shape in) {
-        return (w.oh() - 1) * (in.dim(2) + w.pl() + w.pr()) + w.ow();
-    }
-
     /**
-     * Inference at stride 1: with the input padded (into a scratch image whose border stays 0),
-     * the output rows of one filter are computed "wide", PW values a row instead of OW, so that
-     * for every weight the positions it touches form one contiguous range of
-     * (OH − 1)·PW + OW values in the output and in the input: one long loop the JIT vectorizes.
-     * The PW − OW extra values a row are dropped when the rows are copied out. Every output sums
-     * b, then (c, ky, kx) in ascending order by fused multiply-adds (padding adds zeros), as
-     * {@link Conv2d#infer} does.
+     * The standalone class at stride 1 calls the reference it carries, {@link ConvReference}
+     * (the sums of {@link Conv2d#infer}), on W as rows of its filters made when the class loads
+     * and scratch of the instance's.
      */
-    private static void emitWide(EmitSite s, Window w, int wOff, int bOff) {
-        var c = s.code();
+    private static void emitStandalone(EmitSite s, Window w, int wOff, int bOff) {
+        StandaloneMembers m = s.members();
+        m.use(ReferenceSource.CONV);
         Shape in = s.inShape();
         int channels = in.dim(0);
-        int h = in.dim(1);
-        int width = in.dim(2);
-        int ph = h + w.pt() + w.pb();
-        int pw = width + w.pl() + w.pr();
         int f = s.outShape().dim(0);
-        int span = span(w, in);
-        c.addStatement("final float[] wide = new float[$L]", span);
-        if (w.padded()) {
-            c.addStatement("final float[] padded = new float[$L]", channels * ph * pw);
-        }
-        c.beginControlFlow("for (int i = 0; i < n; i++)");
-        if (w.padded()) {
-            c.beginControlFlow("for (int c = 0; c < $L; c++)", channels);
-            c.beginControlFlow("for (int y = 0; y < $L; y++)", h);
-            c.addStatement("$T.arraycopy($L, i * $L + (c * $L + y) * $L, padded, (c * $L + y + $L) "
-                    + "* $L + $L, $L)", System.class, s.in(), s.inSize(), h, width, ph, w.pt(),
-                    pw, w.pl(), width);
-            c.endControlFlow();
-            c.endControlFlow();
-            c.addStatement("final float[] src = padded");
-            c.addStatement("final int xo = 0");
-        } else {
-            c.addStatement("final float[] src = $L", s.in());
-            c.addStatement("final int xo = i * $L", s.inSize());
-        }
-        c.beginControlFlow("for (int f = 0; f < $L; f++)", f);
-        c.addStatement("$T.fill(wide, $L)", java.util.Arrays.class,
-                bOff < 0 ? "0f" : "p[" + bOff + " + f]");
-        c.addStatement("final int wf = $L + f * $L", wOff, channels * w.kh() * w.kw());
-        c.beginControlFlow("for (int c = 0; c < $L; c++)", channels);
-        c.beginControlFlow("for (int ky = 0; ky < $L; ky++)", w.kh());
-        c.beginControlFlow("for (int kx = 0; kx < $L; kx++)", w.kw());
-        c.addStatement("final float wv = p[wf + (c * $L + ky) * $L + kx]", w.kh(), w.kw());
-        c.addStatement("final int base = xo + (c * $L + ky) * $L + kx", ph, pw);
-        c.beginControlFlow("for (int t = 0; t < $L; t++)", span);
-        c.addStatement("wide[t] = Math.fma(wv, src[base + t], wide[t])");
-        c.endControlFlow();
-        c.endControlFlow();
-        c.endControlFlow();
-        c.endControlFlow();
-        c.addStatement("final int zf = i * $L + f * $L", s.outSize(), w.oh() * w.ow());
-        c.beginControlFlow("for (int oy = 0; oy < $L; oy++)", w.oh());
-        c.addStatement("$T.arraycopy(wide, oy * $L, $L, zf + oy * $L, $L)", System.class, pw,
-                s.out(), w.ow(), w.ow());
-        c.endControlFlow();
-        c.endControlFlow();
-        c.endControlFlow();
+        int taps = channels * w.kh() * w.kw();
+        String weights = m.constant("W", ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT)),
+                CodeBlock.of("rows($L, $L, $L, $L)", m.params(), wOff, f, taps));
+        String bias = bOff < 0 ? "null" : m.constant("B", ArrayTypeName.of(TypeName.FLOAT),
+                CodeBlock.of("bias($L, $L, $L)", m.params(), bOff, f));
+        int ph = in.dim(1) + w.pt() + w.pb();
+        int pw = in.dim(2) + w.pl() + w.pr();
+        String padded = m.instanceField("Padded", ArrayTypeName.of(TypeName.FLOAT),
+                CodeBlock.of("new float[$L]", channels * ph * pw));
+        String cols = m.instanceField("Cols", ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT)),
+                CodeBlock.of("cols($L, $L, $L, $L, $L)", channels, w.kh(), w.kw(), w.oh(),
+                        w.ow()));
+        String acc = m.scratch(0, (w.oh() - 1) * pw + w.ow());
+        s.code().addStatement("conv($L, n, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, "
+                + "$L, $L, $L)", s.in(), channels, in.dim(1), in.dim(2), weights, bias, f,
+                w.kh(), w.kw(), w.pt(), w.pl(), w.oh(), w.ow(), s.out(), padded, cols, acc);
     }
 
     @Override

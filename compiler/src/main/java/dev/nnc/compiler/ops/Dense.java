@@ -1,6 +1,9 @@
 package dev.nnc.compiler.ops;
 
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.TypeName;
+import dev.nnc.runtime.kernels.DenseReference;
 import dev.nnc.runtime.kernels.Kernels;
 import java.util.List;
 
@@ -118,8 +121,8 @@ public final class Dense implements LayerKind {
     /**
      * NOTE: from this many weights on, the layer calls the runtime's dense kernels (vectorized
      * when the JVM offers the Vector API) instead of emitting its loops inline; below it, the
-     * inline loops with constant bounds are as fast. Inference-only code (the standalone class)
-     * always emits the loops, since it depends on nothing but the JDK.
+     * inline loops with constant bounds are as fast. The standalone class, which depends on
+     * nothing but the JDK, calls the reference it carries (of the kernels' or the loops' form).
      */
     static final int KERNEL_MIN_WEIGHTS = 4096;
 
@@ -144,7 +147,8 @@ public final class Dense implements LayerKind {
 
     /**
      * Forward: Z = X·W + B. From {@link #KERNEL_MIN_WEIGHTS} weights on, the model class calls
-     * the runtime's kernels; below it, and in the standalone class, the {@link DenseLoops}.
+     * the runtime's kernels; below it the {@link DenseLoops}; the standalone class calls the
+     * reference it carries, {@link DenseReference}.
      */
     @Override
     public void emitForward(EmitSite s) {
@@ -159,8 +163,29 @@ public final class Dense implements LayerKind {
                     z.w(), z.b(), z.out(), s.out());
             return;
         }
-        // the standalone class's form of Kernels.denseInfer adds with one rounding per product
-        z.forward(s.code(), s.in(), s.out(), kernel(s));
+        if (s.standalone()) {
+            emitStandalone(s, z);
+            return;
+        }
+        z.forward(s.code(), s.in(), s.out());
+    }
+
+    /**
+     * The standalone class calls the reference, {@link DenseReference}, which it carries: the
+     * form of {@code Kernels.denseInfer} (one rounding per product) where the model class calls
+     * that, else the form of the inline loops (each product and sum rounded). W is made into rows
+     * once, when the class loads.
+     */
+    private static void emitStandalone(EmitSite s, DenseLoops z) {
+        StandaloneMembers c = s.members();
+        c.use(ReferenceSource.DENSE);
+        String w = c.constant("W", ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT)),
+                CodeBlock.of("rows($L, $L, $L, $L)", c.params(), z.w(), z.in(), z.out()));
+        String b = z.b() < 0 ? "null" : c.constant("B", ArrayTypeName.of(TypeName.FLOAT),
+                CodeBlock.of("bias($L, $L, $L)", c.params(), z.b(), z.out()));
+        s.code().addStatement("$L($L, 0, $L, $L, $L, $L, $L, $L, $L)",
+                kernel(s) ? "dense" : "denseRounded", s.in(), z.rows(), z.in(), w, b, z.out(),
+                s.out(), c.scratch(0, z.out()));
     }
 
     /**

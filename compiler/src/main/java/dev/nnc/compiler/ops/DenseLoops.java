@@ -4,18 +4,16 @@ import com.palantir.javapoet.CodeBlock;
 import java.util.Arrays;
 
 /**
- * The inline loops of a small dense layer ({@link Dense} below
- * {@link Dense#KERNEL_MIN_WEIGHTS}, and every dense layer of the standalone class): Z = X·W + B
- * and its gradients, written out for the layer's constant sizes. They are specializations of the
- * runtime's dense kernels (each sum in the kernels' order, by the kernels' operation), held to
- * them by {@code EmittedCodeContractTest}.
+ * The inline loops of a small dense layer of the model class ({@link Dense} below
+ * {@link Dense#KERNEL_MIN_WEIGHTS}): Z = X·W + B and its gradients, written out for the layer's
+ * constant sizes. Forward they are a specialization of the runtime's reference,
+ * {@code DenseReference.denseRounded} (each sum in its order, by its operations), which the
+ * standalone class carries; {@code EmittedCodeContractTest} holds them to it.
  *
  * <p>Three shapes of loop, chosen by the sizes: a few outputs ({@link Dense#LOCAL_SUMS} or
  * fewer) are summed in locals, since in the array each addition would wait for the store of the
  * one before; one input has no loop over the inputs; otherwise a loop over the outputs inside the
- * loop over the inputs. Forward, for {@code fused} (the standalone class's form of a layer the
- * model class runs on {@code Kernels.denseInfer}) each product is added by {@link Math#fma}, with
- * one rounding; otherwise as {@code z += x * w}.
+ * loop over the inputs. Forward, each product is added as {@code z += x * w}.
  *
  * <p>For a layer 2 → 3 with bias, the forward loop is
  * <pre>
@@ -49,17 +47,15 @@ record DenseLoops(String rows, int in, int out, int w, int b) {
         return bias() ? "p[" + b + " + " + j + "]" : "0f";
     }
 
-    /** {@code acc + x·w}, rounded once ({@code fused}) or twice; {@code x·w} when acc is 0f. */
-    private static CodeBlock madd(boolean fused, String x, String w, String acc) {
-        if (fused) {
-            return CodeBlock.of("Math.fma($L, $L, $L)", x, w, acc);
-        }
-        return acc.equals("0f") ? CodeBlock.of("$L * $L", x, w)
-                : CodeBlock.of("$L + $L * $L", acc, x, w);
+    /** {@code acc + x·w}, the product and the sum each rounded. */
+    private static CodeBlock madd(String x, String w, String acc) {
+        // NOTE: 0f + x·w, not x·w: a −0 product gives +0, as the reference's sum from 0
+        // (DenseReference.denseRounded) does
+        return CodeBlock.of("$L + $L * $L", acc, x, w);
     }
 
     /** Z = X·W + B from {@code x} to {@code z}. */
-    void forward(CodeBlock.Builder c, String x, String z, boolean fused) {
+    void forward(CodeBlock.Builder c, String x, String z) {
         c.beginControlFlow("for (int i = 0, m = $L; i < m; i++)", rows);
         if (in > 1) {
             c.addStatement("final int xo = i * $L", in);
@@ -68,11 +64,11 @@ record DenseLoops(String rows, int in, int out, int w, int b) {
         // NOTE: one input (a textbook regression's x) has no loop over the inputs: the bias and
         // the single product go in one statement per output.
         if (out <= Dense.LOCAL_SUMS) {
-            forwardInLocals(c, x, z, fused);
+            forwardInLocals(c, x, z);
         } else if (in == 1) {
             c.addStatement("final float xv = $L[i]", x);
             c.beginControlFlow("for (int j = 0; j < $L; j++)", out);
-            c.addStatement("$L[zo + j] = $L", z, madd(fused, "xv", "p[" + w + " + j]",
+            c.addStatement("$L[zo + j] = $L", z, madd("xv", "p[" + w + " + j]",
                     init("j")));
             c.endControlFlow();
         } else {
@@ -83,7 +79,7 @@ record DenseLoops(String rows, int in, int out, int w, int b) {
             c.addStatement("final float xv = $L[xo + k]", x);
             c.addStatement("final int wo = $L + k * $L", w, out);
             c.beginControlFlow("for (int j = 0; j < $L; j++)", out);
-            addProduct(c, fused, z + "[zo + j]", "p[wo + j]");
+            addProduct(c, z + "[zo + j]", "p[wo + j]");
             c.endControlFlow();
             c.endControlFlow();
         }
@@ -91,19 +87,15 @@ record DenseLoops(String rows, int in, int out, int w, int b) {
     }
 
     /** {@code acc += xv·w} as a statement, in the form of {@link #madd}. */
-    private static void addProduct(CodeBlock.Builder c, boolean fused, String acc, String w) {
-        if (fused) {
-            c.addStatement("$L = Math.fma(xv, $L, $L)", acc, w, acc);
-        } else {
-            c.addStatement("$L += xv * $L", acc, w);
-        }
+    private static void addProduct(CodeBlock.Builder c, String acc, String w) {
+        c.addStatement("$L += xv * $L", acc, w);
     }
 
     /**
      * NOTE: a few outputs are summed in locals: in the array, each addition would wait for the
      * store of the one before (the same operations, in the same order).
      */
-    private void forwardInLocals(CodeBlock.Builder c, String x, String z, boolean fused) {
+    private void forwardInLocals(CodeBlock.Builder c, String x, String z) {
         if (in == 1) {
             c.addStatement("final float xv = $L[i]", x);
         }
@@ -112,7 +104,7 @@ record DenseLoops(String rows, int in, int out, int w, int b) {
             if (in > 1) {
                 c.addStatement("float z$L = $L", j, init);
             } else {
-                c.addStatement("final float z$L = $L", j, madd(fused, "xv", "p[" + (w + j) + "]",
+                c.addStatement("final float z$L = $L", j, madd("xv", "p[" + (w + j) + "]",
                         init));
             }
         }
@@ -121,7 +113,7 @@ record DenseLoops(String rows, int in, int out, int w, int b) {
             c.addStatement("final float xv = $L[xo + k]", x);
             c.addStatement("final int wo = $L + k * $L", w, out);
             for (int j = 0; j < out; j++) {
-                addProduct(c, fused, "z" + j, "p[wo + " + j + "]");
+                addProduct(c, "z" + j, "p[wo + " + j + "]");
             }
             c.endControlFlow();
         }

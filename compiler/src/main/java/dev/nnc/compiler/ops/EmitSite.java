@@ -58,6 +58,7 @@ public final class EmitSite {
     private final int[] bufferOffsets;
     private final List<String> helpers;
     private final UnaryOperator<CodeBlock> gradInDerivative;
+    private final StandaloneMembers members;
 
     private EmitSite(Builder b) {
         this.code = Objects.requireNonNull(b.code, "code");
@@ -75,6 +76,10 @@ public final class EmitSite {
         this.bufferOffsets = b.bufferOffsets.clone();
         this.helpers = List.copyOf(b.helpers);
         this.gradInDerivative = b.gradInDerivative;
+        this.members = b.members;
+        if (mode == Mode.STANDALONE && members == null) {
+            throw new IllegalStateException("standalone code needs the class's members");
+        }
         if (mode == Mode.STANDALONE && (!work.isEmpty() || !helpers.isEmpty() || rng != null)) {
             throw new IllegalStateException("standalone code has no work buffers, helpers or rng");
         }
@@ -174,6 +179,16 @@ public final class EmitSite {
         return gradInDerivative;
     }
 
+    /**
+     * The standalone class's constants, scratch and reference sources (standalone sites only).
+     */
+    public StandaloneMembers members() {
+        if (members == null) {
+            throw new IllegalStateException("only standalone code has the class's members");
+        }
+        return members;
+    }
+
     /** The name of the field holding runtime helper {@code i} of {@link LayerKind#helpers}. */
     public String helper(int i) {
         return helpers.get(i);
@@ -231,6 +246,7 @@ public final class EmitSite {
         private int[] bufferOffsets = new int[0];
         private List<String> helpers = List.of();
         private UnaryOperator<CodeBlock> gradInDerivative;
+        private StandaloneMembers members;
 
         private Builder(CodeBlock.Builder code, Mode mode, String in, String out, String gradIn,
                 String gradOut) {
@@ -287,6 +303,12 @@ public final class EmitSite {
         /** The derivative dLoss/dIn is multiplied by (see {@link #gradInDerivative()}). */
         public Builder gradInDerivative(UnaryOperator<CodeBlock> derivative) {
             this.gradInDerivative = derivative;
+            return this;
+        }
+
+        /** The standalone class's members (standalone sites). */
+        public Builder members(StandaloneMembers members) {
+            this.members = members;
             return this;
         }
 

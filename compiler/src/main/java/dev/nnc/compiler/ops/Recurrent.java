@@ -264,7 +264,7 @@ public final class Recurrent implements LayerKind {
     }
 
     /** Arguments of a call, each a {@code $L}, wrapped where the line gets long. */
-    private static CodeBlock args(Object... values) {
+    static CodeBlock args(Object... values) {
         List<CodeBlock> parts = new ArrayList<>();
         for (Object v : values) {
             parts.add(CodeBlock.of("$L", v == null ? "null" : v));
@@ -322,7 +322,8 @@ public final class Recurrent implements LayerKind {
     /**
      * Direction {@code d}'s forward pass: on the sequence kernels (training steps), with the
      * products in the plain order on {@link Kernels#dense()}'s {@code infer} and the step on the
-     * sequence kernels (the model class's inference), or as {@link RecurrentLoops} (standalone).
+     * sequence kernels (the model class's inference), or by the reference the standalone class
+     * carries ({@code CellReference}).
      */
     private void forwardDirection(EmitSite s, Dims k, int d) {
         var c = s.code();
@@ -367,7 +368,7 @@ public final class Recurrent implements LayerKind {
             product(s, hT, "r0", "r0 + n", h, o[1], -1, k.gh, hu);
             c.endControlFlow();
             if (s.standalone()) {
-                RecurrentLoops.step(c, cell, h, k.gh, zx, hu, hT, cT, o[3]);
+                RecurrentStandalone.step(s, cell, h, k.gh, zx, hu, hT, cT, o[3]);
             } else {
                 // the model class outside training steps: the cells' element-wise step on the
                 // sequence kernels, whose bits are those of the standalone class's inlined step
@@ -395,7 +396,7 @@ public final class Recurrent implements LayerKind {
     private static void product(EmitSite s, String x, Object from, Object to, int in, int w,
             int b, int out, String z) {
         if (s.standalone()) {
-            RecurrentLoops.product(s.code(), x, from.toString(), to.toString(), in, w, b, out, z);
+            RecurrentStandalone.product(s, x, from, to, in, w, b, out, z);
             return;
         }
         s.code().addStatement("$T.dense().infer($L)", Kernels.class,

@@ -14,8 +14,8 @@ package dev.nnc.runtime.kernels;
  * <p>The reference functions, between the {@code standalone: begin} and {@code standalone: end}
  * comments, are the one source of e^x, σ and tanh: the runtime jar carries this file, and the
  * compiler copies that part of it verbatim into every standalone class that needs it (as
- * private members), so the two cannot drift apart. The array form below is a specialization,
- * held to them bit for bit by {@code ActivationsTest}.
+ * private members), so the two cannot drift apart. The array forms, which the JIT vectorizes,
+ * are specializations held to them bit for bit by {@code ActivationsTest}.
  */
 public final class Activations {
     private Activations() {
@@ -68,26 +68,50 @@ public final class Activations {
     public static float tanh(float x) {
         return 2f / (exp(x * -2f) + 1f) - 1f;
     }
-    // standalone: end
 
     /**
-     * out[i] = σ(in[i]) for i in [0, len), bit for bit {@link #sigmoid(float)}: three passes, each
-     * a loop the JIT turns into vector instructions (the bit moves between float and int go
+     * out[i] = σ(in[i]) for i in [from, to), bit for bit {@link #sigmoid(float)}: three passes,
+     * each a loop the JIT turns into vector instructions (the bit moves between float and int go
      * through memory, as it vectorizes them only there). {@code scratch} holds at least
-     * {@code len} floats; {@code out} may be {@code in}.
+     * {@code to} floats; {@code out} may be {@code in}.
      */
-    public static void sigmoid(float[] in, float[] out, float[] scratch, int len) {
-        for (int i = 0; i < len; i++) {
+    public static void sigmoid(float[] in, float[] out, float[] scratch, int from, int to) {
+        for (int i = from; i < to; i++) {
             float x = Math.min(Math.max(-in[i], EXP_MIN), EXP_MAX);
             out[i] = x;
             scratch[i] = x * LOG2E + ROUND;
         }
-        for (int i = 0; i < len; i++) {
+        for (int i = from; i < to; i++) {
             scratch[i] = Float.intBitsToFloat((Float.floatToRawIntBits(scratch[i]) - BIAS) << 23);
         }
-        for (int i = 0; i < len; i++) {
+        for (int i = from; i < to; i++) {
             float x = out[i];
             out[i] = 1f / (poly(x, x * LOG2E + ROUND) * scratch[i] + 1f);
         }
+    }
+
+    /**
+     * out[i] = tanh(in[i]) for i in [from, to), bit for bit {@link #tanh(float)}, in passes as
+     * {@link #sigmoid(float[], float[], float[], int, int)}.
+     */
+    public static void tanh(float[] in, float[] out, float[] scratch, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float x = Math.min(Math.max(in[i] * -2f, EXP_MIN), EXP_MAX);
+            out[i] = x;
+            scratch[i] = x * LOG2E + ROUND;
+        }
+        for (int i = from; i < to; i++) {
+            scratch[i] = Float.intBitsToFloat((Float.floatToRawIntBits(scratch[i]) - BIAS) << 23);
+        }
+        for (int i = from; i < to; i++) {
+            float x = out[i];
+            out[i] = 2f / (poly(x, x * LOG2E + ROUND) * scratch[i] + 1f) - 1f;
+        }
+    }
+    // standalone: end
+
+    /** out[i] = σ(in[i]) for i in [0, len), as {@code sigmoid(in, out, scratch, 0, len)}. */
+    public static void sigmoid(float[] in, float[] out, float[] scratch, int len) {
+        sigmoid(in, out, scratch, 0, len);
     }
 }

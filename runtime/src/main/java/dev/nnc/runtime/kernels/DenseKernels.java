@@ -18,8 +18,11 @@ package dev.nnc.runtime.kernels;
  *
  * <p>Two implementations: {@link Kernels#scalar()} in plain Java, and a vectorized one on the
  * JDK's incubating Vector API, used when the JVM runs with
- * {@code --add-modules jdk.incubator.vector} (see {@link Kernels}). Each is deterministic; the two
- * sum in different orders, so their results differ in the last bits.
+ * {@code --add-modules jdk.incubator.vector} (see {@link Kernels}). Each is deterministic. The
+ * vector forward pass sums as the plain one does (the bias, then fused multiply-adds in ascending
+ * k) and gives its bits; the vector dW, dX and {@link #gemm} add each product with one rounding
+ * where the plain loops round twice (and dX, dW in another order), so they differ in the last
+ * bits.
  */
 public interface DenseKernels {
 

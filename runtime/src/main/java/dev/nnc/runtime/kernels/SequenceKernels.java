@@ -378,15 +378,13 @@ public abstract class SequenceKernels {
     // Backward: dh = dhp[nx + i·h + j] (unless first) + gout[go + i·gs + j] (when withOut); the
     // gradients of the gate inputs go to dz (and for the gru to dzh, with dh·z to dhd).
 
-    /** rnn: h = tanh(zx + hu). */
+    /** rnn: h = tanh(zx + hu) ({@link CellReference#rnnRow}). */
     public void rnnForward(float[] zx, float[] hu, int z0, int rows, int h, float[] hT,
             int next) {
+        float[] g = new float[5 * h];
+        float[] s = new float[5 * h];
         for (int i = 0; i < rows; i++) {
-            int z = z0 + i * h;
-            int hn = next + i * h;
-            for (int j = 0; j < h; j++) {
-                hT[hn + j] = Activations.tanh(zx[z + j] + hu[z + j]);
-            }
+            CellReference.rnnRow(zx, hu, z0 + i * h, h, hT, next + i * h, g, s);
         }
     }
 
@@ -398,21 +396,13 @@ public abstract class SequenceKernels {
         }
     }
 
+    /**
+     * One sample's lstm step: {@link CellReference#lstmRow} (the units from {@code from} = 0),
+     * or a specialization of it.
+     */
     protected void lstmForwardRow(float[] zx, float[] hu, int z, int h, float[] cT, float[] hT,
             int hp, int hn, int from) {
-        for (int j = from; j < h; j++) {
-            final float gi = Activations.sigmoid(zx[z + j] + hu[z + j]);
-            final float go = Activations.sigmoid(zx[z + h + j] + hu[z + h + j]);
-            final float gf = Activations.sigmoid(zx[z + 2 * h + j] + hu[z + 2 * h + j]);
-            final float gc = Activations.tanh(zx[z + 3 * h + j] + hu[z + 3 * h + j]);
-            zx[z + j] = gi;
-            zx[z + h + j] = go;
-            zx[z + 2 * h + j] = gf;
-            zx[z + 3 * h + j] = gc;
-            final float cv = gf * cT[hp + j] + gi * gc;
-            cT[hn + j] = cv;
-            hT[hn + j] = go * (Activations.tanh(cv));
-        }
+        CellReference.lstmRow(zx, hu, z, h, cT, hT, hp, hn, new float[5 * h], new float[5 * h]);
     }
 
     /** gru, gates (z, r, h), reset after the recurrent product; bhn &lt; 0: no bias. */
@@ -423,19 +413,14 @@ public abstract class SequenceKernels {
         }
     }
 
+    /**
+     * One sample's gru step: {@link CellReference#gruRow} (the units from {@code from} = 0), or
+     * a specialization of it.
+     */
     protected void gruForwardRow(float[] zx, float[] hu, int z, int h, float[] p, int bhn,
             float[] hT, int hp, int hn, int from) {
-        for (int j = from; j < h; j++) {
-            final float gz = Activations.sigmoid(zx[z + j] + hu[z + j]);
-            final float gr = Activations.sigmoid(zx[z + h + j] + hu[z + h + j]);
-            final float hv = bhn >= 0 ? hu[z + 2 * h + j] + p[bhn + j] : hu[z + 2 * h + j];
-            hu[z + 2 * h + j] = hv;
-            final float gh = Activations.tanh(zx[z + 2 * h + j] + gr * hv);
-            zx[z + j] = gz;
-            zx[z + h + j] = gr;
-            zx[z + 2 * h + j] = gh;
-            hT[hn + j] = (1f - gz) * gh + gz * hT[hp + j];
-        }
+        CellReference.gruRow(zx, hu, z, h, p, bhn, hT, hp, hn, new float[5 * h],
+                new float[5 * h]);
     }
 
     /** Backward of {@link #rnnForward}. */

@@ -4,255 +4,291 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The general matrix product C (+)= A·B on the Vector API, see {@link DenseKernels#gemm}.
+ * The matrix product C = init + A·B on the Vector API, for every product of the dense layer and
+ * the convolution: operands addressed by strides, so that a transposed operand (Wᵀ in dX, Xᵀ in
+ * dW) is read as it is stored and rearranged once, when it is packed.
+ *
+ * <p>The blocking is the usual one of a fast matrix product: B is packed, {@link #KC} rows by
+ * {@link #NC} columns at a time, into panels of {@link #NR} columns laid out in the order the
+ * micro-kernel reads them (read in place instead when only one panel of rows uses it); A is read
+ * in place when its rows are contiguous and packed into panels of {@link #MR} rows otherwise (and
+ * for the last, short panel, padded with zeros); the micro-kernel ({@link VectorGemmMicro}) keeps
+ * an MR × NR block of C in vector registers over KC steps. {@link #MC} rows of A are swept against
+ * one packed block of B while it sits in the cache. The starting values (0 or the bias) are
+ * written into C first; every block then goes on from C.
+ *
+ * <p>Summation order: every element of C starts from its initial value (C itself, 0 or the bias)
+ * and adds its products a·b in ascending k, each with one rounding (a fused multiply-add); when
+ * the sum over k is split into blocks, the partial sum is stored in C and the next block goes on
+ * from it. The result is therefore that of the plain loop {@code c = Math.fma(a[i,q], b[q,j], c)}
+ * for q = 0 .. k − 1, whatever the blocking, the vector width or the thread that computes it.
+ *
+ * <p>NOTE: the species is 256 bits (8 lanes), that of every other vector kernel of the runtime,
+ * even on AVX-512: on JDK 17, once one JVM has run 256-bit and 512-bit vectors through the same
+ * Vector API methods, C2 compiles the later-compiled kernels with their vectors boxed (measured
+ * on an AVX-512 Xeon: a 512-bit product fell from 140 to 2.7 GFLOP/s after the 256-bit relu and
+ * dB kernels had run). {@code -Dnnc.gemm.bits=512} selects 512 bits (16 lanes) where nothing else
+ * runs vectors, as in the JMH benchmark. The block is 8 rows × 3 vectors where the machine has 32
+ * vector registers (AVX-512), 6 × 2 where it has 16 (AVX2); {@code -Dnnc.gemm.block=6x2|8x3}
+ * chooses it (the tests run every species and block).
  */
 final class VectorGemm {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    static final VectorSpecies<Float> S = species();
     private static final int L = S.length();
+    /** The micro-kernel's block: 8 rows × 3 vectors (24 sums, AVX-512), else 6 × 2 (AVX2). */
+    private static final boolean WIDE = System.getProperty("nnc.gemm.block", "").isEmpty()
+            ? FloatVector.SPECIES_PREFERRED.length() >= 16
+            : System.getProperty("nnc.gemm.block").trim().equals("8x3");
+    /** Rows of C in one micro-kernel block. */
+    static final int MR = WIDE ? 8 : 6;
+    /** Columns of C in one micro-kernel block. */
+    static final int NR = (WIDE ? 3 : 2) * L;
+    /** Steps of k per block: a packed panel of B (KC × NR floats) stays in L1. */
+    static final int KC = 256;
+    /** Columns of B packed at a time: a block of KC × NC floats (about 512 KiB) stays in L2. */
+    static final int NC = 131072 / KC / NR * NR;
+    /** Rows of A swept against one packed block of B. */
+    static final int MC = 24 * MR;
+
+    /** Where each element of C starts: its own value, zero, or the bias of its column. */
+    static final int FROM_C = 0;
+    static final int FROM_ZERO = 1;
+    static final int FROM_BIAS = 2;
 
     private VectorGemm() {
     }
 
-    /**
-     * Blocks of 4 rows × 2 vectors of C in registers across the whole sum over k (8
-     * accumulators; each step loads 2 vectors of B and broadcasts 4 values of A); the rows left
-     * over go one at a time, the columns left over in plain fused multiply-adds, or, when C is
-     * overwritten rather than added to, in one more vector overlapping the one before.
-     */
+    private static VectorSpecies<Float> species() {
+        String bits = System.getProperty("nnc.gemm.bits");
+        if (bits != null && bits.trim().equals("512")) {
+            return FloatVector.SPECIES_512;
+        }
+        return FloatVector.SPECIES_256;
+    }
+
+    /** The lanes of the species in use. */
+    static int lanes() {
+        return L;
+    }
+
+    /** {@link DenseKernels#gemm}: row-major A and B with leading dimensions. */
     static void gemm(float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c, int ci,
             int ldc, int m, int n, int k, boolean accumulate) {
-        int i = 0;
-        while (m - i >= 6 && (m - i) % 4 != 0) {
-            gemmRows6(a, ai + i * lda, lda, b, bi, ldb, c, ci + i * ldc, ldc, n, k, accumulate);
-            i += 6;
-        }
-        for (; i + 4 <= m; i += 4) {
-            gemmRows4(a, ai + i * lda, lda, b, bi, ldb, c, ci + i * ldc, ldc, n, k, accumulate);
-        }
-        for (; i < m; i++) {
-            gemmRow(a, ai + i * lda, b, bi, ldb, c, ci + i * ldc, n, k, accumulate);
-        }
-    }
-
-    private static FloatVector start(float[] c, int at, boolean accumulate) {
-        return accumulate ? FloatVector.fromArray(S, c, at) : FloatVector.zero(S);
+        product(m, n, k, a, ai, lda, 1, b, bi, ldb, 1, c, ci, ldc,
+                accumulate ? FROM_C : FROM_ZERO, null, 0);
     }
 
     /**
-     * 6 rows × 2 vectors of columns (12 sums in registers), for row counts that 4 leaves a
-     * remainder of (a short, long product such as a 6-filter convolution's dW, where the rows
-     * left over one at a time would each wait on one chain of additions); the columns left over
-     * go through {@link #gemmRows4}'s and {@link #gemmRow}'s paths, which sum alike.
+     * C[i, j] = init + Σ_q A[i, q]·B[q, j] for i &lt; m, j &lt; n, with A[i, q] = {@code a[ai +
+     * i·ars + q·acs]}, B[q, j] = {@code b[bi + q·brs + j·bcs]}, C[i, j] = {@code c[ci + i·ldc +
+     * j]}; init is C[i, j] ({@link #FROM_C}), 0 ({@link #FROM_ZERO}) or {@code bias[bo + j]}
+     * ({@link #FROM_BIAS}).
      */
-    private static void gemmRows6(float[] a, int a0, int lda, float[] b, int bi, int ldb,
-            float[] c, int c0, int ldc, int n, int k, boolean accumulate) {
-        int a1 = a0 + lda;
-        int a2 = a1 + lda;
-        int a3 = a2 + lda;
-        int a4 = a3 + lda;
-        int a5 = a4 + lda;
-        int c1 = c0 + ldc;
-        int c2 = c1 + ldc;
-        int c3 = c2 + ldc;
-        int c4 = c3 + ldc;
-        int c5 = c4 + ldc;
-        int j = 0;
-        for (; j + 2 * L <= n; j += 2 * L) {
-            FloatVector x0 = start(c, c0 + j, accumulate);
-            FloatVector y0 = start(c, c0 + j + L, accumulate);
-            FloatVector x1 = start(c, c1 + j, accumulate);
-            FloatVector y1 = start(c, c1 + j + L, accumulate);
-            FloatVector x2 = start(c, c2 + j, accumulate);
-            FloatVector y2 = start(c, c2 + j + L, accumulate);
-            FloatVector x3 = start(c, c3 + j, accumulate);
-            FloatVector y3 = start(c, c3 + j + L, accumulate);
-            FloatVector x4 = start(c, c4 + j, accumulate);
-            FloatVector y4 = start(c, c4 + j + L, accumulate);
-            FloatVector x5 = start(c, c5 + j, accumulate);
-            FloatVector y5 = start(c, c5 + j + L, accumulate);
-            for (int q = 0; q < k; q++) {
-                int bo = bi + q * ldb + j;
-                FloatVector u = FloatVector.fromArray(S, b, bo);
-                FloatVector v = FloatVector.fromArray(S, b, bo + L);
-                FloatVector s = FloatVector.broadcast(S, a[a0 + q]);
-                x0 = u.fma(s, x0);
-                y0 = v.fma(s, y0);
-                s = FloatVector.broadcast(S, a[a1 + q]);
-                x1 = u.fma(s, x1);
-                y1 = v.fma(s, y1);
-                s = FloatVector.broadcast(S, a[a2 + q]);
-                x2 = u.fma(s, x2);
-                y2 = v.fma(s, y2);
-                s = FloatVector.broadcast(S, a[a3 + q]);
-                x3 = u.fma(s, x3);
-                y3 = v.fma(s, y3);
-                s = FloatVector.broadcast(S, a[a4 + q]);
-                x4 = u.fma(s, x4);
-                y4 = v.fma(s, y4);
-                s = FloatVector.broadcast(S, a[a5 + q]);
-                x5 = u.fma(s, x5);
-                y5 = v.fma(s, y5);
-            }
-            x0.intoArray(c, c0 + j);
-            y0.intoArray(c, c0 + j + L);
-            x1.intoArray(c, c1 + j);
-            y1.intoArray(c, c1 + j + L);
-            x2.intoArray(c, c2 + j);
-            y2.intoArray(c, c2 + j + L);
-            x3.intoArray(c, c3 + j);
-            y3.intoArray(c, c3 + j + L);
-            x4.intoArray(c, c4 + j);
-            y4.intoArray(c, c4 + j + L);
-            x5.intoArray(c, c5 + j);
-            y5.intoArray(c, c5 + j + L);
+    static void product(int m, int n, int k, float[] a, int ai, int ars, int acs, float[] b,
+            int bi, int brs, int bcs, float[] c, int ci, int ldc, int init, float[] bias,
+            int bo) {
+        if (m <= 0 || n <= 0) {
+            return;
         }
-        if (j < n) {
-            // the columns left: 4 rows, then 2 one at a time, each alike
-            gemmRows4(a, a0, lda, b, bi + j, ldb, c, c0 + j, ldc, n - j, k, accumulate);
-            gemmRow(a, a4, b, bi + j, ldb, c, c4 + j, n - j, k, accumulate);
-            gemmRow(a, a5, b, bi + j, ldb, c, c5 + j, n - j, k, accumulate);
+        if (init != FROM_C) {
+            // the starting values in place; every block then goes on from C
+            for (int i = 0; i < m; i++) {
+                int at = ci + i * ldc;
+                if (init == FROM_ZERO) {
+                    java.util.Arrays.fill(c, at, at + n, 0f);
+                } else {
+                    System.arraycopy(bias, bo, c, at, n);
+                }
+            }
+        }
+        if (k <= 0) {
+            return;
+        }
+        int kcMax = Math.min(k, KC);
+        int ncMax = Math.min(roundUp(n, NR), NC);
+        // B in place when its rows are contiguous and it has one panel of rows to serve (packing
+        // would copy it to read it once) or a block of it fits in L1 (32 KiB) as it is
+        boolean packB = bcs != 1 || m > MR && (long) kcMax * n > 8192;
+        float[] bp = packB ? new float[kcMax * ncMax] : null;
+        boolean packA = acs != 1;
+        float[] ap = new float[(packA ? MC : MR) * kcMax];
+        float[] tile = new float[MR * NR];
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                if (packB) {
+                    packB(b, bi + pc * brs + jc * bcs, brs, bcs, kc, nc, bp);
+                }
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    int aBase = ai + ic * ars + pc * acs;
+                    if (packA) {
+                        packA(a, aBase, ars, acs, mc, kc, ap);
+                    }
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int j = jc + jr;
+                        float[] bArr;
+                        int bOff;
+                        int bStride;
+                        if (packB) {
+                            bArr = bp;
+                            bOff = jr * kc;
+                            bStride = NR;
+                        } else if (nr % L == 0) {
+                            bArr = b;
+                            bOff = bi + pc * brs + j;
+                            bStride = brs;
+                        } else {
+                            bArr = packTail(b, bi + pc * brs + j, brs, kc, nr);
+                            bOff = 0;
+                            bStride = NR;
+                        }
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            float[] aArr;
+                            int aOff;
+                            int aRow;
+                            int aStep;
+                            if (packA) {
+                                aArr = ap;
+                                aOff = ir * kc;
+                                aRow = 1;
+                                aStep = MR;
+                            } else if (mr == MR) {
+                                aArr = a;
+                                aOff = aBase + ir * ars;
+                                aRow = ars;
+                                aStep = 1;
+                            } else {
+                                packA(a, aBase + ir * ars, ars, acs, mr, kc, ap);
+                                aArr = ap;
+                                aOff = 0;
+                                aRow = 1;
+                                aStep = MR;
+                            }
+                            int co = ci + (ic + ir) * ldc + j;
+                            if (mr == MR && nr % L == 0) {
+                                micro(nr / L, kc, aArr, aOff, aRow, aStep, bArr, bOff, bStride, c, co,
+                                        ldc);
+                            } else {
+                                for (int r = 0; r < MR; r++) {
+                                    for (int t = 0; t < NR; t++) {
+                                        tile[r * NR + t] = r >= mr || t >= nr ? 0f
+                                                : c[co + r * ldc + t];
+                                    }
+                                }
+                                micro((nr + L - 1) / L, kc, aArr, aOff, aRow, aStep, bArr, bOff,
+                                        bStride, tile, 0, NR);
+                                for (int r = 0; r < mr; r++) {
+                                    System.arraycopy(tile, r * NR, c, co + r * ldc, nr);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 
-    private static void gemmRows4(float[] a, int a0, int lda, float[] b, int bi, int ldb,
-            float[] c, int c0, int ldc, int n, int k, boolean accumulate) {
-        int a1 = a0 + lda;
-        int a2 = a1 + lda;
-        int a3 = a2 + lda;
-        int c1 = c0 + ldc;
-        int c2 = c1 + ldc;
-        int c3 = c2 + ldc;
-        int j = 0;
-        for (; j + 2 * L <= n; j += 2 * L) {
-            FloatVector x0 = start(c, c0 + j, accumulate);
-            FloatVector y0 = start(c, c0 + j + L, accumulate);
-            FloatVector x1 = start(c, c1 + j, accumulate);
-            FloatVector y1 = start(c, c1 + j + L, accumulate);
-            FloatVector x2 = start(c, c2 + j, accumulate);
-            FloatVector y2 = start(c, c2 + j + L, accumulate);
-            FloatVector x3 = start(c, c3 + j, accumulate);
-            FloatVector y3 = start(c, c3 + j + L, accumulate);
-            for (int q = 0; q < k; q++) {
-                int bo = bi + q * ldb + j;
-                FloatVector u = FloatVector.fromArray(S, b, bo);
-                FloatVector v = FloatVector.fromArray(S, b, bo + L);
-                FloatVector s0 = FloatVector.broadcast(S, a[a0 + q]);
-                FloatVector s1 = FloatVector.broadcast(S, a[a1 + q]);
-                FloatVector s2 = FloatVector.broadcast(S, a[a2 + q]);
-                FloatVector s3 = FloatVector.broadcast(S, a[a3 + q]);
-                x0 = u.fma(s0, x0);
-                y0 = v.fma(s0, y0);
-                x1 = u.fma(s1, x1);
-                y1 = v.fma(s1, y1);
-                x2 = u.fma(s2, x2);
-                y2 = v.fma(s2, y2);
-                x3 = u.fma(s3, x3);
-                y3 = v.fma(s3, y3);
+    private static int roundUp(int v, int to) {
+        return (v + to - 1) / to * to;
+    }
+
+    /**
+     * Packs kc × nc of B (element (q, j) at {@code b[bo + q·rs + j·cs]}) into panels of NR
+     * columns, each kc rows of NR floats; columns past nc are 0.
+     */
+    private static void packB(float[] b, int bo, int rs, int cs, int kc, int nc, float[] bp) {
+        int d = 0;
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int col = bo + jr * cs;
+            if (cs == 1 && nr == NR) {
+                for (int q = 0; q < kc; q++) {
+                    System.arraycopy(b, col + q * rs, bp, d, NR);
+                    d += NR;
+                }
+            } else if (cs == 1) {
+                for (int q = 0; q < kc; q++) {
+                    System.arraycopy(b, col + q * rs, bp, d, nr);
+                    java.util.Arrays.fill(bp, d + nr, d + NR, 0f);
+                    d += NR;
+                }
+            } else {
+                // a transposed B: each column is contiguous in k (rs == 1 in the dense dX)
+                for (int t = 0; t < nr; t++) {
+                    int s = col + t * cs;
+                    for (int q = 0; q < kc; q++) {
+                        bp[d + q * NR + t] = b[s + q * rs];
+                    }
+                }
+                for (int t = nr; t < NR; t++) {
+                    for (int q = 0; q < kc; q++) {
+                        bp[d + q * NR + t] = 0f;
+                    }
+                }
+                d += kc * NR;
             }
-            x0.intoArray(c, c0 + j);
-            y0.intoArray(c, c0 + j + L);
-            x1.intoArray(c, c1 + j);
-            y1.intoArray(c, c1 + j + L);
-            x2.intoArray(c, c2 + j);
-            y2.intoArray(c, c2 + j + L);
-            x3.intoArray(c, c3 + j);
-            y3.intoArray(c, c3 + j + L);
-        }
-        for (; j + L <= n; j += L) {
-            FloatVector x0 = start(c, c0 + j, accumulate);
-            FloatVector x1 = start(c, c1 + j, accumulate);
-            FloatVector x2 = start(c, c2 + j, accumulate);
-            FloatVector x3 = start(c, c3 + j, accumulate);
-            for (int q = 0; q < k; q++) {
-                FloatVector u = FloatVector.fromArray(S, b, bi + q * ldb + j);
-                x0 = u.fma(FloatVector.broadcast(S, a[a0 + q]), x0);
-                x1 = u.fma(FloatVector.broadcast(S, a[a1 + q]), x1);
-                x2 = u.fma(FloatVector.broadcast(S, a[a2 + q]), x2);
-                x3 = u.fma(FloatVector.broadcast(S, a[a3 + q]), x3);
-            }
-            x0.intoArray(c, c0 + j);
-            x1.intoArray(c, c1 + j);
-            x2.intoArray(c, c2 + j);
-            x3.intoArray(c, c3 + j);
-        }
-        if (j < n && !accumulate && n >= L) {
-            // the last vector of columns, overlapping the one before (recomputed to the same bits)
-            j = n - L;
-            FloatVector x0 = FloatVector.zero(S);
-            FloatVector x1 = x0;
-            FloatVector x2 = x0;
-            FloatVector x3 = x0;
-            for (int q = 0; q < k; q++) {
-                FloatVector u = FloatVector.fromArray(S, b, bi + q * ldb + j);
-                x0 = u.fma(FloatVector.broadcast(S, a[a0 + q]), x0);
-                x1 = u.fma(FloatVector.broadcast(S, a[a1 + q]), x1);
-                x2 = u.fma(FloatVector.broadcast(S, a[a2 + q]), x2);
-                x3 = u.fma(FloatVector.broadcast(S, a[a3 + q]), x3);
-            }
-            x0.intoArray(c, c0 + j);
-            x1.intoArray(c, c1 + j);
-            x2.intoArray(c, c2 + j);
-            x3.intoArray(c, c3 + j);
-            return;
-        }
-        for (; j < n; j++) {
-            float s0 = accumulate ? c[c0 + j] : 0f;
-            float s1 = accumulate ? c[c1 + j] : 0f;
-            float s2 = accumulate ? c[c2 + j] : 0f;
-            float s3 = accumulate ? c[c3 + j] : 0f;
-            for (int q = 0; q < k; q++) {
-                float bv = b[bi + q * ldb + j];
-                s0 = Math.fma(a[a0 + q], bv, s0);
-                s1 = Math.fma(a[a1 + q], bv, s1);
-                s2 = Math.fma(a[a2 + q], bv, s2);
-                s3 = Math.fma(a[a3 + q], bv, s3);
-            }
-            c[c0 + j] = s0;
-            c[c1 + j] = s1;
-            c[c2 + j] = s2;
-            c[c3 + j] = s3;
         }
     }
 
-    private static void gemmRow(float[] a, int a0, float[] b, int bi, int ldb, float[] c,
-            int c0, int n, int k, boolean accumulate) {
-        int j = 0;
-        for (; j + 2 * L <= n; j += 2 * L) {
-            FloatVector x = start(c, c0 + j, accumulate);
-            FloatVector y = start(c, c0 + j + L, accumulate);
-            for (int q = 0; q < k; q++) {
-                int bo = bi + q * ldb + j;
-                FloatVector s = FloatVector.broadcast(S, a[a0 + q]);
-                x = FloatVector.fromArray(S, b, bo).fma(s, x);
-                y = FloatVector.fromArray(S, b, bo + L).fma(s, y);
-            }
-            x.intoArray(c, c0 + j);
-            y.intoArray(c, c0 + j + L);
+    /** The last, narrow panel of a B read in place, packed and padded with zeros. */
+    private static float[] packTail(float[] b, int bo, int rs, int kc, int nr) {
+        float[] bp = new float[kc * NR];
+        for (int q = 0; q < kc; q++) {
+            System.arraycopy(b, bo + q * rs, bp, q * NR, nr);
         }
-        for (; j + L <= n; j += L) {
-            FloatVector x = start(c, c0 + j, accumulate);
-            for (int q = 0; q < k; q++) {
-                x = FloatVector.fromArray(S, b, bi + q * ldb + j)
-                        .fma(FloatVector.broadcast(S, a[a0 + q]), x);
+        return bp;
+    }
+
+    /**
+     * Packs mc × kc of A (element (i, q) at {@code a[ao + i·rs + q·cs]}) into panels of MR rows,
+     * each kc steps of MR floats; rows past mc are 0.
+     */
+    private static void packA(float[] a, int ao, int rs, int cs, int mc, int kc, float[] ap) {
+        int d = 0;
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int row = ao + ir * rs;
+            if (rs == 1 && mr == MR) {
+                // a transposed A (Xᵀ in dW): the MR rows of one step are contiguous
+                for (int q = 0; q < kc; q++) {
+                    System.arraycopy(a, row + q * cs, ap, d + q * MR, MR);
+                }
+            } else {
+                for (int q = 0; q < kc; q++) {
+                    int s = row + q * cs;
+                    int o = d + q * MR;
+                    for (int r = 0; r < MR; r++) {
+                        ap[o + r] = r < mr ? a[s + r * rs] : 0f;
+                    }
+                }
             }
-            x.intoArray(c, c0 + j);
+            d += kc * MR;
         }
-        if (j < n && !accumulate && n >= L) {
-            j = n - L;
-            FloatVector x = FloatVector.zero(S);
-            for (int q = 0; q < k; q++) {
-                x = FloatVector.fromArray(S, b, bi + q * ldb + j)
-                        .fma(FloatVector.broadcast(S, a[a0 + q]), x);
+    }
+
+    /**
+     * The micro-kernel of {@code vectors} vectors of columns: C[0..MR, ·] at {@code c[co + r·ldc]}
+     * += Σ_q A[r, q]·B[q, ·] for q &lt; kc, with A[r, q] = {@code a[ao + r·ars + q·acs]} and
+     * B[q, ·] at {@code b[bo + q·brs]}.
+     */
+    private static void micro(int vectors, int kc, float[] a, int ao, int ars, int acs,
+            float[] b, int bo, int brs, float[] c, int co, int ldc) {
+        if (WIDE) {
+            if (vectors == 3) {
+                VectorGemmMicro.micro83(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc);
+            } else if (vectors == 2) {
+                VectorGemmMicro.micro82(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc);
+            } else {
+                VectorGemmMicro.micro81(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc);
             }
-            x.intoArray(c, c0 + j);
-            return;
-        }
-        for (; j < n; j++) {
-            float s = accumulate ? c[c0 + j] : 0f;
-            for (int q = 0; q < k; q++) {
-                s = Math.fma(a[a0 + q], b[bi + q * ldb + j], s);
-            }
-            c[c0 + j] = s;
+        } else if (vectors == 2) {
+            VectorGemmMicro.micro62(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc);
+        } else {
+            VectorGemmMicro.micro61(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc);
         }
     }
 }

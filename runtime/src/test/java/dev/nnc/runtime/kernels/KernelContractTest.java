@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
  * and ties among the values.
  *
  * <ul>
- * <li>dense inference ({@code infer}): the bits of the plain loops — the bias, then fused
- *     multiply-adds in ascending k — including where NaN and −0 fall;
+ * <li>dense inference ({@code infer}): the bits of its reference, {@link DenseReference#dense}
+ *     (itself checked against the plain expression: the bias, then fused multiply-adds in
+ *     ascending k), including where NaN and −0 fall; {@link DenseReference#denseRounded}
+ *     against {@code z += x·w} in ascending k;
  * <li>dense training ({@code forward}, {@code gradWeights}, {@code gradInput}): the vector
  *     kernels keep partial sums in registers and add them in another order, so they agree with
  *     the exact sum within the bound of any summation order, (terms + 1) · 2^−24 · Σ|term|,
@@ -24,8 +26,9 @@ import org.junit.jupiter.api.Test;
  *     {@code g * (z > 0f ? 1f : 0f)};
  * <li>max pooling with the positions of the maxima: the same outputs and positions (the first
  *     of tied values) for every output width of 1 to 18 windows;
- * <li>convolution: inference at stride 1 ({@link Conv2d#infer}) gives the bits of the plain loops (the
- *     bias, then fused multiply-adds in ascending c, ky, kx), and the training forward pass
+ * <li>convolution: inference at stride 1 ({@link Conv2d#infer}) gives the bits of its reference,
+ *     {@link ConvReference#conv}, itself checked against the plain loops (the bias, then fused
+ *     multiply-adds in ascending c, ky, kx), and the training forward pass
  *     (matrix products over im2col columns, summed in another order) agrees within the bound of
  *     any summation order, for 1, 7, 8, 9 filters, output widths down to 1, strides and
  *     paddings, with ±0, NaN and ties among the inputs;
@@ -71,12 +74,32 @@ class KernelContractTest {
                                 want[i * out + j] = s;
                             }
                         }
+                        float[] ref = new float[n * out];
+                        DenseReference.dense(x, 0, n, in, DenseReference.rows(p, 3, in, out),
+                                DenseReference.bias(p, b, out), out, ref, new float[out]);
+                        bits(want, ref, "DenseReference.dense n=" + n + " " + in + "→" + out
+                                + " bias " + b);
                         for (DenseKernels kern : new DenseKernels[] {VECTOR, SCALAR}) {
                             float[] z = new float[n * out];
                             kern.infer(x, 0, n, in, p, 3, b, out, z);
-                            bits(want, z, name(kern) + " infer n=" + n + " " + in + "→" + out
+                            bits(ref, z, name(kern) + " infer n=" + n + " " + in + "→" + out
                                     + " bias " + b);
                         }
+                        float[] rounded = new float[n * out];
+                        DenseReference.denseRounded(x, 0, n, in, DenseReference.rows(p, 3, in,
+                                out), DenseReference.bias(p, b, out), out, rounded,
+                                new float[out]);
+                        for (int i = 0; i < n; i++) {
+                            for (int j = 0; j < out; j++) {
+                                float s = b < 0 ? 0f : p[b + j];
+                                for (int k = 0; k < in; k++) {
+                                    s += x[i * in + k] * p[3 + k * out + j];
+                                }
+                                want[i * out + j] = s;
+                            }
+                        }
+                        bits(want, rounded, "DenseReference.denseRounded n=" + n + " " + in
+                                + "→" + out + " bias " + b);
                     }
                 }
             }
@@ -280,9 +303,16 @@ class KernelContractTest {
             String what = "conv " + Arrays.toString(g);
             Conv2d conv = new Conv2d(c, h, w, f, kh, kw, st, st, pad, pad, oh, ow);
             if (st == 1) { // strided inference is emitted loops (EmittedCodeContractTest)
+                float[] ref = new float[want.length];
+                float[] padded = new float[c * (h + 2 * pad) * (w + 2 * pad)];
+                float[][] cols = ConvReference.cols(c, kh, kw, oh, ow);
+                ConvReference.conv(x, n, c, h, w, DenseReference.rows(p, wOff, f, c * kh * kw),
+                        DenseReference.bias(p, bOff, f), f, kh, kw, pad, pad, oh, ow, ref,
+                        padded, cols, new float[cols[0].length]);
+                bits(want, ref, what + " ConvReference.conv");
                 float[] z = new float[want.length];
                 conv.infer(x, n, p, wOff, bOff, z);
-                bits(want, z, what + " infer");
+                bits(ref, z, what + " infer");
             }
             float[] zt = new float[want.length];
             conv.forward(x, n, p, wOff, bOff, zt);

@@ -1,0 +1,43 @@
+package dev.nnc.compiler.ops;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.TypeName;
+
+/**
+ * What a layer's standalone code ({@link EmitSite.Mode#STANDALONE}) may add to the standalone
+ * class besides its statements: constants made once when the class loads (a dense layer's W as
+ * rows), a scratch array of the instance, and the runtime reference sources it calls, which the
+ * class then carries verbatim ({@link ReferenceSource}).
+ *
+ * <p>For a dense layer {@code dense1}: {@code constant("W", float[][], rows(P, 0, 784, 128))}
+ * gives the name {@code DENSE1_W} of a {@code private static final float[][]} field, and
+ * {@code scratch(0, 128)} the name of an instance array of at least 128 floats.
+ */
+public interface StandaloneMembers {
+
+    /** The name of the array of the layer's parameters for {@link #constant}'s initializers. */
+    String params();
+
+    /**
+     * A private static final field of the class initialized by {@code initializer} (which may
+     * read the parameters by {@link #params}); returns its name, unique to the layer and
+     * {@code role}. In an ensemble, whose members share the layer methods, the initializer
+     * itself, evaluated in each call.
+     */
+    String constant(String role, TypeName type, CodeBlock initializer);
+
+    /**
+     * A private final field of each instance initialized by {@code initializer} (scratch of the
+     * layer's own); returns its name, unique to the layer and {@code role}.
+     */
+    String instanceField(String role, TypeName type, CodeBlock initializer);
+
+    /**
+     * The name of the instance's scratch array {@code which} (0 or 1), which holds at least
+     * {@code floats} floats.
+     */
+    String scratch(int which, int floats);
+
+    /** The class carries {@code source}'s reference members (once, whoever asks). */
+    void use(ReferenceSource source);
+}

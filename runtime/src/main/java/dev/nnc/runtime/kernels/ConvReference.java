@@ -1,0 +1,96 @@
+package dev.nnc.runtime.kernels;
+
+/**
+ * The reference of a convolution's inference at stride 1, Z[f] = B[f] + Σ W[f, c, ky, kx] ·
+ * X[c, y + ky − PT, x + kx − PL], in plain Java: for each output the bias first (0 without
+ * one), then each product added in ascending (c, ky, kx) with one rounding ({@code Math.fma}),
+ * a padded position adding a product with 0, as {@link Conv2d#infer} does.
+ *
+ * <p>The output rows of one filter are computed "wide", PW values a row instead of OW (PW the
+ * padded width), so that for every weight the inputs it meets form one contiguous range of
+ * (OH − 1)·PW + OW values of the padded image: that range is copied into its own row of
+ * {@code cols} (one per (c, ky, kx)), and the sums run over rows that all start at index 0, a
+ * loop the JIT vectorizes (see {@link DenseReference}). The PW − OW extra values a row are
+ * dropped when the rows are copied out.
+ *
+ * <p>The code between the {@code standalone: begin} and {@code standalone: end} comments is the
+ * one source of this operation: the runtime jar carries this file, and the compiler copies that
+ * part verbatim into every standalone class with a convolution at stride 1 (as private members).
+ * {@link Conv2d#infer} and the Vector API's are specializations of it, held to it bit for bit by
+ * {@code KernelContractTest}.
+ */
+public final class ConvReference {
+    private ConvReference() {
+    }
+
+    // standalone: begin
+    /**
+     * Z = conv(X, W) + B at stride 1 for the n samples of x [n, c, h, w] into z [n, f, oh, ow];
+     * wf[f] holds filter f's c·kh·kw weights (in (c, ky, kx) order), b is null without a bias;
+     * padded holds c·(h + pt + pb)·(w + pl + pr) floats whose border stays 0, cols c·kh·kw
+     * rows of (oh − 1)·pw + ow floats, acc as many.
+     */
+    public static void conv(float[] x, int n, int c, int h, int w, float[][] wf, float[] b,
+            int f, int kh, int kw, int pt, int pl, int oh, int ow, float[] z, float[] padded,
+            float[][] cols, float[] acc) {
+        final int ph = oh + kh - 1;
+        final int pw = ow + kw - 1;
+        final int span = (oh - 1) * pw + ow;
+        final int taps = c * kh * kw;
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int y = 0; y < h; y++) {
+                    System.arraycopy(x, ((i * c + ch) * h + y) * w, padded,
+                            (ch * ph + y + pt) * pw + pl, w);
+                }
+            }
+            for (int ch = 0; ch < c; ch++) {
+                for (int ky = 0; ky < kh; ky++) {
+                    for (int kx = 0; kx < kw; kx++) {
+                        System.arraycopy(padded, (ch * ph + ky) * pw + kx,
+                                cols[(ch * kh + ky) * kw + kx], 0, span);
+                    }
+                }
+            }
+            for (int fi = 0; fi < f; fi++) {
+                final float[] wv = wf[fi];
+                final float bv = b == null ? 0f : b[fi];
+                for (int t = 0; t < span; t++) {
+                    acc[t] = bv;
+                }
+                int q = 0;
+                for (; q + 4 <= taps; q += 4) {
+                    final float w0 = wv[q];
+                    final float w1 = wv[q + 1];
+                    final float w2 = wv[q + 2];
+                    final float w3 = wv[q + 3];
+                    final float[] c0 = cols[q];
+                    final float[] c1 = cols[q + 1];
+                    final float[] c2 = cols[q + 2];
+                    final float[] c3 = cols[q + 3];
+                    for (int t = 0; t < span; t++) {
+                        acc[t] = Math.fma(w3, c3[t], Math.fma(w2, c2[t],
+                                Math.fma(w1, c1[t], Math.fma(w0, c0[t], acc[t]))));
+                    }
+                }
+                for (; q < taps; q++) {
+                    final float w0 = wv[q];
+                    final float[] c0 = cols[q];
+                    for (int t = 0; t < span; t++) {
+                        acc[t] = Math.fma(w0, c0[t], acc[t]);
+                    }
+                }
+                final int zf = (i * f + fi) * oh * ow;
+                for (int oy = 0; oy < oh; oy++) {
+                    System.arraycopy(acc, oy * pw, z, zf + oy * ow, ow);
+                }
+            }
+        }
+    }
+
+    /** The rows of the scratch {@link #conv} takes: c·kh·kw rows of (oh − 1)·pw + ow floats. */
+    public static float[][] cols(int c, int kh, int kw, int oh, int ow) {
+        return new float[c * kh * kw][(oh - 1) * (ow + kw - 1) + ow];
+    }
+    // standalone: end
+}
