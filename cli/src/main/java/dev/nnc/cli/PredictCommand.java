@@ -7,6 +7,7 @@ import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.DataException;
 import dev.nnc.runtime.model.ClassLabels;
 import dev.nnc.runtime.model.DataSource;
+import dev.nnc.runtime.model.Difference;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.Model;
 import dev.nnc.runtime.predict.Prediction;
@@ -111,6 +112,15 @@ final class PredictCommand implements Callable<Integer> {
             }
         } else {
             double[][] outs = p.predict(rows);
+            double[][] bases = DataLoader.forecastBases(input, src, model.inputSize());
+            if (bases != null) {
+                // a differenced series: the forecast is the last real value plus the difference
+                for (int i = 0; i < outs.length; i++) {
+                    for (int j = 0; j < outs[i].length; j++) {
+                        outs[i][j] = Difference.invert(bases[i][j], outs[i][j]);
+                    }
+                }
+            }
             lines.add(String.join(",", outputNames(c, model, src)));
             for (double[] o : outs) {
                 StringBuilder sb = new StringBuilder();

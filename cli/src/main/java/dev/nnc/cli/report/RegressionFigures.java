@@ -7,6 +7,7 @@ import dev.nnc.runtime.data.Dataset;
 import dev.nnc.runtime.data.LoadedData;
 import dev.nnc.runtime.data.WindowReader;
 import dev.nnc.runtime.model.DataSource;
+import dev.nnc.runtime.model.Difference;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.predict.Predictor;
 import java.awt.Color;
@@ -46,8 +47,10 @@ final class RegressionFigures {
         double[] predicted = new double[d.size() * k];
         for (int s = 0; s < d.size(); s++) {
             for (int j = 0; j < k; j++) {
-                actual[s * k + j] = d.y()[s * k + j];
-                predicted[s * k + j] = p[s][j];
+                // a differenced series: both on the series' own scale
+                double base = d.base() == null ? 0 : d.base()[s * k + j];
+                actual[s * k + j] = Difference.invert(base, d.y()[s * k + j]);
+                predicted[s * k + j] = Difference.invert(base, p[s][j]);
             }
         }
         List<String> names = new ArrayList<>();
@@ -216,7 +219,8 @@ final class RegressionFigures {
         double[] forecast = new double[win.n()];
         for (int s = 0; s < win.n(); s++) {
             time[s] = seriesTime[win.targetRows()[s]];
-            forecast[s] = pred[s][0];
+            forecast[s] = win.base() == null ? pred[s][0]
+                    : Difference.invert(win.base()[s * win.targets()], pred[s][0]);
         }
         return new Cut(w.time() != null && t.isTime(t.indexOf(w.time())), seriesTime, series,
                 time, forecast);

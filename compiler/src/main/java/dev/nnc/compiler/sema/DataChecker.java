@@ -28,7 +28,7 @@ import java.util.Set;
 final class DataChecker {
     static final List<String> KEYS = List.of("train", "test", "normalize",
             "normalize_labels", "scale", "missing", "augment", "augment_copies", "categorical",
-            "unseen");
+            "unseen", "difference");
     static final List<String> NORMALIZATIONS = List.of("none", "minmax", "zscore");
 
     private final Diagnostics diags;
@@ -65,6 +65,8 @@ final class DataChecker {
         Augmentation augment = Augmentation.NONE;
         Integer copies = null;
         Span copiesSpan = null;
+        Integer difference = null;
+        Span differenceSpan = null;
         Set<String> seen = new HashSet<>();
         boolean ok = true;
         // NOTE: missing is read first, so that each source checks its rules' columns.
@@ -142,6 +144,11 @@ final class DataChecker {
                     ok &= copies != null;
                     copiesSpan = e.keySpan();
                 }
+                case "difference" -> {
+                    difference = lag(v);
+                    differenceSpan = e.keySpan();
+                    ok &= difference != null;
+                }
                 default -> throw new AssertionError(e.key());
             }
         }
@@ -160,6 +167,33 @@ final class DataChecker {
         if (missing.missing().any()) {
             train = withMissing(train, missing.missing());
             test = withMissing(test, missing.missing());
+        }
+        if (difference != null) {
+            if (train != null && !(train instanceof DataSource.Windows)
+                    || test != null && !(test instanceof DataSource.Windows)) {
+                diags.report(Code.ARGUMENT_TYPE, differenceSpan, "difference applies to a series "
+                        + "read by windows(...); this data block reads %s",
+                        (train instanceof DataSource.Windows ? test : train).format() + "(...)");
+                ok = false;
+            } else if (loss != null && loss.runtime().isClassification()) {
+                diags.report(Code.ARGUMENT_TYPE, differenceSpan, "difference applies to a series "
+                        + "of numbers forecast by regression; this model's loss is %s",
+                        loss.name());
+                ok = false;
+            } else if (train != null && ((DataSource.Windows) train).window().horizon()
+                    > difference) {
+                diags.report(Code.ARGUMENT_RANGE, differenceSpan, "difference: %d with horizon %d:"
+                        + " a forecast adds its difference to the value %d steps before its "
+                        + "target, which must be known when it is made (a difference ≥ the "
+                        + "horizon)", difference, ((DataSource.Windows) train).window().horizon(),
+                        difference);
+                ok = false;
+            } else {
+                train = train == null ? null : ((DataSource.Windows) train)
+                        .withDifference(difference);
+                test = test == null ? null : ((DataSource.Windows) test)
+                        .withDifference(difference);
+            }
         }
         if (categorical.categorical().any() && train != null
                 && !(train instanceof DataSource.Csv)) {
@@ -219,6 +253,19 @@ final class DataChecker {
         String hint = v instanceof Value.Word w ? Names.suggestion(w.name(), NORMALIZATIONS) : "";
         diags.report(Code.ARGUMENT_TYPE, v.span(), "%s is one of %s, not %s%s", key,
                 String.join(", ", NORMALIZATIONS), name, hint);
+        return null;
+    }
+
+    /** {@code difference: 1}: the lag, an integer ≥ 1; or {@code null} after an error. */
+    private Integer lag(Value v) {
+        if (v instanceof Value.Num n && n.value() == Math.rint(n.value()) && n.value() >= 1
+                && n.value() <= Integer.MAX_VALUE) {
+            return (int) n.value();
+        }
+        diags.report(v instanceof Value.Num ? Code.ARGUMENT_RANGE : Code.ARGUMENT_TYPE, v.span(),
+                "difference is the lag in steps the series is differenced at, an integer ≥ 1 "
+                + "(1: change from the step before; 52: from the same week a year before), "
+                + "not %s", v.describe());
         return null;
     }
 

@@ -110,6 +110,8 @@ public final class Vocabulary {
         DATA_KEYS.put("scale", "every feature value is divided by it as it is read (1)");
         DATA_KEYS.put("missing", "what to do with missing values: drop, mean, median, mode, "
                 + "interpolate or a number, per column or for all");
+        DATA_KEYS.put("difference", "the lag a windows series is differenced at (1, or 52 for "
+                + "a weekly series' yearly change); forecasts are on the series' own scale");
         DATA_KEYS.put("augment", "random transforms of the training images each epoch: rotate, "
                 + "zoom, shift, flip, noise; a list applies all, one_of(...) one per view");
         DATA_KEYS.put("augment_copies", "transformed views of each training image an epoch "

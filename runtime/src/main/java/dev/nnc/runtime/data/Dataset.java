@@ -18,6 +18,7 @@ public final class Dataset {
     private final int size;
     private final int inputSize;
     private final int outputSize;
+    private float[] base;
 
     /**
      * A dataset of {@code size} samples over the first {@code size * inputSize} floats of
@@ -98,10 +99,30 @@ public final class Dataset {
         return outputSize;
     }
 
+    /**
+     * The values a differenced series adds back to each target (see
+     * {@link dev.nnc.runtime.model.Difference}): {@code size * outputSize} floats, or
+     * {@code null} when the targets are the data's own values.
+     */
+    public float[] base() {
+        return base;
+    }
+
+    /** Sets {@link #base()} ({@code size * outputSize} floats) and returns this dataset. */
+    public Dataset withBase(float[] b) {
+        if (b != null && b.length < size * outputSize) {
+            throw new IllegalArgumentException("base has " + b.length + " floats, need "
+                    + size * outputSize);
+        }
+        this.base = b;
+        return this;
+    }
+
     /** A deep copy, trimmed to {@code size} samples. */
     public Dataset copy() {
         return new Dataset(Arrays.copyOf(x, size * inputSize), Arrays.copyOf(y, size * outputSize),
-                size, inputSize, outputSize);
+                size, inputSize, outputSize).withBase(base == null ? null
+                        : Arrays.copyOf(base, size * outputSize));
     }
 
     /** A new dataset holding copies of the samples {@code indices[from..to)}, in that order. */
@@ -114,7 +135,15 @@ public final class Dataset {
         float[] sx = new float[n * inputSize];
         float[] sy = new float[n * outputSize];
         gather(indices, from, n, sx, sy);
-        return new Dataset(sx, sy, n, inputSize, outputSize);
+        float[] sb = null;
+        if (base != null) {
+            sb = new float[n * outputSize];
+            for (int j = 0; j < n; j++) {
+                System.arraycopy(base, indices[from + j] * outputSize, sb, j * outputSize,
+                        outputSize);
+            }
+        }
+        return new Dataset(sx, sy, n, inputSize, outputSize).withBase(sb);
     }
 
     /**

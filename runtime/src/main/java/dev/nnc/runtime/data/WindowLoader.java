@@ -48,8 +48,16 @@ final class WindowLoader {
                 "column '" + (k == 1 ? win.targets().get(0) : "") + "' of " + t.file(),
                 file + " has " + count(k, "target column") + " (" + String.join(", ",
                         win.targets()) + ")");
-        return targets(w.x(), w.n(), inputSize, l, outputSize, loss, classesOrNull, List.of(),
-                win.targets());
+        LoadedData d = targets(w.x(), w.n(), inputSize, l, outputSize, loss, classesOrNull,
+                List.of(), win.targets());
+        if (w.base() != null) {
+            float[] base = new float[w.base().length];
+            for (int i = 0; i < base.length; i++) {
+                base[i] = (float) w.base()[i];
+            }
+            d.dataset().withBase(base);
+        }
+        return d;
     }
 
 

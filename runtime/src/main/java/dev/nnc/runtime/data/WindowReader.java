@@ -1,6 +1,7 @@
 package dev.nnc.runtime.data;
 
 import dev.nnc.runtime.io.DataException;
+import dev.nnc.runtime.model.Difference;
 import dev.nnc.runtime.model.ModelSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,9 +43,12 @@ public final class WindowReader {
      * @param x {@code n} samples of {@code width = window * features} values, step-major
      * @param y {@code n} rows of {@code targets} values
      * @param targetRows the row index (0-based, after the header) of each sample's target
+     * @param base for a differenced series, {@code n} rows of the targets' real values
+     *     {@code difference} steps before each target ({@link Difference#invert}); else
+     *     {@code null}
      */
     public record Windows(float[] x, double[] y, int n, int width, int targets,
-            int[] targetRows) {
+            int[] targetRows, double[] base) {
     }
 
     /**
@@ -64,7 +68,7 @@ public final class WindowReader {
                         + "'; its columns: " + String.join(", ", t.names()));
             }
         }
-        int need = w.length() + w.horizon();
+        int need = w.length() + w.horizon() + w.difference();
         int rows = t.rowCount();
         if (rows < need) {
             return new Failure(Problem.TOO_SHORT, null, "a window of " + steps(w.length())
@@ -99,54 +103,101 @@ public final class WindowReader {
         int[] tc = columns(t, w.targets());
         double[] time = w.time() == null ? null : t.column(t.indexOf(w.time()));
         int total = t.rowCount() - w.length() - w.horizon() + 1;
+        int lag = w.difference();
         int n = count(t, w);
         int width = w.length() * fc.length;
         float[] x = new float[n * width];
         double[] y = new double[n * tc.length];
         int[] targetRows = new int[n];
+        double[] base = lag > 0 ? new double[n * tc.length] : null;
+        double[][] fd = lag > 0 ? differenced(t, fc, lag) : null;
+        double[][] td = lag > 0 ? differenced(t, tc, lag) : null;
         int k = 0;
-        for (int s = 0; s < total; s++) {
+        for (int s = lag; s < total; s++) {
             int target = s + w.length() - 1 + w.horizon();
             if (time != null && !inRange(time[target], w)) {
                 continue;
             }
             for (int step = 0; step < w.length(); step++) {
                 for (int j = 0; j < fc.length; j++) {
-                    x[k * width + step * fc.length + j] =
-                            Preprocessing.scale(t.floatValue(s + step, fc[j]), scale);
+                    x[k * width + step * fc.length + j] = lag > 0
+                            ? (float) (fd[j][s + step] / scale)
+                            : Preprocessing.scale(t.floatValue(s + step, fc[j]), scale);
                 }
             }
             for (int j = 0; j < tc.length; j++) {
-                y[k * tc.length + j] = t.value(target, tc[j]);
+                y[k * tc.length + j] = lag > 0 ? td[j][target] : t.value(target, tc[j]);
+                if (lag > 0) {
+                    base[k * tc.length + j] = t.value(target - lag, tc[j]);
+                }
             }
             targetRows[k] = target;
             k++;
         }
-        return new Windows(x, y, n, width, tc.length, targetRows);
+        return new Windows(x, y, n, width, tc.length, targetRows, base);
+    }
+
+    /** The columns {@code cols} of {@code t} differenced at {@code lag} ({@link Difference}). */
+    private static double[][] differenced(CsvTable t, int[] cols, int lag) {
+        double[][] d = new double[cols.length][];
+        for (int j = 0; j < cols.length; j++) {
+            d[j] = Difference.apply(t.column(cols[j]), lag);
+        }
+        return d;
     }
 
     /**
      * Every complete window of the feature columns of {@code t}, for prediction: row {@code i}
      * holds the rows {@code i .. i + window - 1}, so the last row is the window that ends at the
-     * file's last row. Targets, horizon and the time range play no part.
+     * file's last row. Targets, horizon and the time range play no part. For a differenced
+     * series ({@code difference: lag}) the rows hold differences ({@link Difference}) and start
+     * at the file's row {@code lag}, the first with a value {@code lag} steps back.
      */
     public static double[][] featureRows(CsvTable t, ModelSpec.Window w, double scale) {
         int[] fc = columns(t, w.features());
-        int n = t.rowCount() - w.length() + 1;
+        int lag = w.difference();
+        int n = t.rowCount() - w.length() + 1 - lag;
         if (n < 1) {
-            throw new DataException("a window of " + steps(w.length()) + " needs a series of at "
-                    + "least " + w.length() + " rows, but " + t.file() + " has " + t.rowCount()
-                    + " (the window is longer than the series)");
+            throw new DataException("a window of " + steps(w.length())
+                    + (lag > 0 ? " of differences at lag " + lag : "") + " needs a series of at "
+                    + "least " + (w.length() + lag) + " rows, but " + t.file() + " has "
+                    + t.rowCount() + " (the window is longer than the series)");
         }
+        double[][] fd = lag > 0 ? differenced(t, fc, lag) : null;
         double[][] rows = new double[n][w.length() * fc.length];
-        for (int s = 0; s < n; s++) {
+        for (int i = 0; i < n; i++) {
+            int s = i + lag;
             for (int step = 0; step < w.length(); step++) {
                 for (int j = 0; j < fc.length; j++) {
-                    rows[s][step * fc.length + j] = t.value(s + step, fc[j]) / scale;
+                    double v = lag > 0 ? fd[j][s + step] : t.value(s + step, fc[j]);
+                    rows[i][step * fc.length + j] = v / scale;
                 }
             }
         }
         return rows;
+    }
+
+    /**
+     * For a differenced series, what each row of {@link #featureRows} adds back to its
+     * forecast ({@link Difference#invert}): the targets' real values {@code difference} steps
+     * before the row's target; {@code null} when the series is not differenced. The checker
+     * keeps {@code horizon ≤ difference}, so that row lies in the file.
+     */
+    public static double[][] bases(CsvTable t, ModelSpec.Window w) {
+        int lag = w.difference();
+        if (lag == 0) {
+            return null;
+        }
+        int[] tc = columns(t, w.targets());
+        int n = Math.max(0, t.rowCount() - w.length() + 1 - lag);
+        double[][] b = new double[n][tc.length];
+        for (int i = 0; i < n; i++) {
+            int target = i + lag + w.length() - 1 + w.horizon();
+            for (int j = 0; j < tc.length; j++) {
+                b[i][j] = target - lag < t.rowCount() ? t.value(target - lag, tc[j]) : Double.NaN;
+            }
+        }
+        return b;
     }
 
     /**
@@ -166,7 +217,7 @@ public final class WindowReader {
         double[] time = t.column(c);
         double step = time[rows - 1] - time[rows - 2];
         List<String> out = new ArrayList<>(n);
-        for (int s = 0; s < n; s++) {
+        for (int s = w.difference(); s < n; s++) {
             int r = s + w.length() - 1 + w.horizon();
             double v = r < rows ? time[r] : time[rows - 1] + (r - rows + 1) * step;
             out.add(t.format(c, v));
@@ -178,11 +229,11 @@ public final class WindowReader {
     private static int count(CsvTable t, ModelSpec.Window w) {
         int total = t.rowCount() - w.length() - w.horizon() + 1;
         if (w.time() == null) {
-            return Math.max(0, total);
+            return Math.max(0, total - w.difference());
         }
         double[] time = t.column(t.indexOf(w.time()));
         int n = 0;
-        for (int s = 0; s < total; s++) {
+        for (int s = w.difference(); s < total; s++) {
             if (inRange(time[s + w.length() - 1 + w.horizon()], w)) {
                 n++;
             }

@@ -394,6 +394,11 @@ public sealed interface DataSource {
             return new Windows(path, window, s, missing);
         }
 
+        /** Returns a copy whose series is differenced at {@code lag} ({@link Difference}). */
+        public Windows withDifference(int lag) {
+            return new Windows(path, window.withDifference(lag), scale, missing);
+        }
+
         /** Returns a copy that treats missing values as {@code m} says. */
         public Windows withMissing(Missing m) {
             return new Windows(path, window, scale, m);

@@ -359,9 +359,16 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
      * @param to keep only the windows whose target row has {@code time} ≤ this, or {@code null}
      * @param dates whether {@code from} and {@code to} are ISO dates ({@link
      *     IsoTime} seconds), written back as dates
+     * @param difference the lag the series is differenced at ({@link Difference}), or 0 for none
      */
     public record Window(int length, int horizon, List<String> features, List<String> targets,
-            String time, Double from, Double to, boolean dates) {
+            String time, Double from, Double to, boolean dates, int difference) {
+        /** Windows of the series itself, not differenced. */
+        public Window(int length, int horizon, List<String> features, List<String> targets,
+                String time, Double from, Double to, boolean dates) {
+            this(length, horizon, features, targets, time, from, to, dates, 0);
+        }
+
         /** Windows whose {@code from} and {@code to}, if any, are plain numbers. */
         public Window(int length, int horizon, List<String> features, List<String> targets,
                 String time, Double from, Double to) {
@@ -369,7 +376,7 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
         }
 
         public Window {
-            if (length < 1 || horizon < 0) {
+            if (length < 1 || horizon < 0 || difference < 0) {
                 throw new IllegalArgumentException("window " + length + ", horizon " + horizon);
             }
             features = List.copyOf(features);
@@ -382,9 +389,15 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
             }
         }
 
+        /** The same windows, their series differenced at {@code lag} (0: not differenced). */
+        public Window withDifference(int lag) {
+            return new Window(length, horizon, features, targets, time, from, to, dates, lag);
+        }
+
         /** The same windows without {@code time}, {@code from} and {@code to}: all of them. */
         public Window withoutSplit() {
-            return new Window(length, horizon, features, targets, null, null, null);
+            return new Window(length, horizon, features, targets, null, null, null, false,
+                    difference);
         }
 
         /** The arguments as a {@code .nn} file writes them. */

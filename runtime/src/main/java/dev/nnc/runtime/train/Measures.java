@@ -3,6 +3,7 @@ package dev.nnc.runtime.train;
 import dev.nnc.runtime.data.Dataset;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.model.ClassLabels;
+import dev.nnc.runtime.model.Difference;
 import dev.nnc.runtime.model.Model;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.TrainableModel;
@@ -12,7 +13,9 @@ import java.util.Map;
 import java.util.Set;
 /**
  * The measures of a model over a data set, as training, evaluation and cross-validation report
- * them.
+ * them: the mean loss in the model's units and the other metrics in the labels' own units
+ * (de-normalized; for a differenced series, forecasts on the series' own scale, see
+ * {@link Difference}).
  */
 final class Measures {
     private static final int CHUNK = 256;
@@ -100,6 +103,11 @@ final class Measures {
             }
             if (loss == ModelSpec.Loss.MSE) {
                 prep.labels().invert(ob, n);
+                if (d.base() != null) {
+                    // a differenced series: forecasts and labels on the series' own scale
+                    Difference.invert(d.base(), from * out, ob, n * out);
+                    Difference.invert(d.base(), from * out, rb, n * out);
+                }
             }
             acc.add(ob, rb, n);
         }

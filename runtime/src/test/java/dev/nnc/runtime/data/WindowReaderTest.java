@@ -49,6 +49,42 @@ class WindowReaderTest {
     }
 
     @Test
+    void aDifferencedSeriesGivesWindowsOfDifferencesAndTheValuesToAddBack()
+            throws IOException {
+        // v = 10, 11, 13, 16, 20, 25: differences (lag 1) -, 1, 2, 3, 4, 5
+        Path f = file("t,v\n1,10\n2,11\n3,13\n4,16\n5,20\n6,25\n");
+        Window w = window(2, 1, List.of("v"), List.of("v")).withDifference(1);
+        LoadedData d = DataLoader.load(f, DataSource.windows("s.csv", w), 2, 1, Loss.MSE, null);
+        // the first window starts at row 1, the first with a value one step back
+        assertEquals(3, d.dataset().size());
+        assertArrayEquals(new float[] {1, 2, 2, 3, 3, 4}, d.dataset().x());
+        assertArrayEquals(new float[] {3, 4, 5}, d.dataset().y());
+        // the forecast of row 3 (16) is row 2's value (13) plus the difference 3
+        assertArrayEquals(new float[] {13, 16, 20}, d.dataset().base());
+        // subsets keep each sample's base
+        assertArrayEquals(new float[] {20, 13},
+                d.dataset().subset(new int[] {2, 0}, 0, 2).base());
+
+        // for prediction: every window of differences, and what each forecast adds back
+        CsvTable t = CsvReader.readAny(f);
+        double[][] rows = WindowReader.featureRows(t, w, 1);
+        assertEquals(4, rows.length);
+        assertArrayEquals(new double[] {4, 5}, rows[3]);
+        double[][] bases = WindowReader.bases(t, w);
+        assertEquals(4, bases.length);
+        assertArrayEquals(new double[] {13}, bases[0]);
+        assertArrayEquals(new double[] {25}, bases[3]); // the window past the file's end
+
+        // seasonal: lag 2, differences -, -, 3, 5, 7, 9
+        Window w2 = window(2, 1, List.of("v"), List.of("v")).withDifference(2);
+        LoadedData d2 = DataLoader.load(f, DataSource.windows("s.csv", w2), 2, 1, Loss.MSE,
+                null);
+        assertArrayEquals(new float[] {3, 5, 5, 7}, d2.dataset().x());
+        assertArrayEquals(new float[] {7, 9}, d2.dataset().y());
+        assertArrayEquals(new float[] {13, 16}, d2.dataset().base());
+    }
+
+    @Test
     void severalFeaturesAreStepMajor() throws IOException {
         // input [2,2]: step 0's v and w, then step 1's; the target two rows after the window.
         Path f = file(SERIES);
