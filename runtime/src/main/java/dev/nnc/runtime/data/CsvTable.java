@@ -217,6 +217,11 @@ public final class CsvTable {
         return true;
     }
 
+    /** Marks number column {@code c} as holding {@link IsoTime} seconds (a derived time). */
+    void markTime(int c) {
+        times.set(c);
+    }
+
     /** Whether column {@code c} holds ISO dates read by {@link #parseTimes} as seconds. */
     public boolean isTime(int c) {
         return c >= 0 && times.get(c);

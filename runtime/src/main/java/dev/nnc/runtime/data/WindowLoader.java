@@ -62,12 +62,16 @@ final class WindowLoader {
 
 
     /**
-     * The series {@code t} ready to be cut: the gaps of the columns {@code missing: interpolate}
+     * The series {@code t} ready to be cut: a wide table read in long form ({@link
+     * WideSeries}); the gaps of the columns {@code missing: interpolate}
      * covers filled; the columns the windows read checked to be numbers (features may be missing
      * where a rule fills them; targets and the time column only when interpolated).
      */
     static CsvTable prepare(CsvTable t, DataSource.Windows src) {
         ModelSpec.Window win = src.window();
+        if (win.wide() != null) {
+            t = WideSeries.melt(t, win.time(), List.of(win.wide()), win.wide());
+        }
         Missing missing = src.missing();
         List<String> used = new ArrayList<>(win.features());
         for (String c : win.targets()) {

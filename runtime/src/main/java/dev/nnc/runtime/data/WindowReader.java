@@ -203,7 +203,8 @@ public final class WindowReader {
     /**
      * The time each row of {@link #featureRows} forecasts: the time column's value at the row
      * {@code horizon} steps after the window's last, as written (an ISO date for a date column);
-     * past the file's last row the last interval is carried on (a weekly series goes on weekly).
+     * past the file's last row the last interval is carried on (a weekly series goes on weekly;
+     * a wide table's series by its calendar sub-periods, {@link WideSeries#after}).
      * {@code null} when the windows name no time column or {@code t} lacks it, or the series has
      * fewer than two rows.
      */
@@ -219,7 +220,9 @@ public final class WindowReader {
         List<String> out = new ArrayList<>(n);
         for (int s = w.difference(); s < n; s++) {
             int r = s + w.length() - 1 + w.horizon();
-            double v = r < rows ? time[r] : time[rows - 1] + (r - rows + 1) * step;
+            double v = r < rows ? time[r] : w.wide() != null
+                    ? WideSeries.after(time[rows - 2], time[rows - 1], r - rows + 1)
+                    : time[rows - 1] + (r - rows + 1) * step;
             out.add(t.format(c, v));
         }
         return out;

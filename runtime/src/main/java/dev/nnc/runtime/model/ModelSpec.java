@@ -360,9 +360,20 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
      * @param dates whether {@code from} and {@code to} are ISO dates ({@link
      *     IsoTime} seconds), written back as dates
      * @param difference the lag the series is differenced at ({@link Difference}), or 0 for none
+     * @param wide for a table in wide form (one row a year, one column a sub-period), the
+     *     columns that hold the series, a range such as {@code "jan..dec"}; the series then goes
+     *     by that name in {@code features} and {@code targets} and its times are derived from
+     *     {@code time} (see the runtime's {@code data.WideSeries}); {@code null} for a series in
+     *     long form
      */
     public record Window(int length, int horizon, List<String> features, List<String> targets,
-            String time, Double from, Double to, boolean dates, int difference) {
+            String time, Double from, Double to, boolean dates, int difference, String wide) {
+        /** Windows of a series in long form, one row per step. */
+        public Window(int length, int horizon, List<String> features, List<String> targets,
+                String time, Double from, Double to, boolean dates, int difference) {
+            this(length, horizon, features, targets, time, from, to, dates, difference, null);
+        }
+
         /** Windows of the series itself, not differenced. */
         public Window(int length, int horizon, List<String> features, List<String> targets,
                 String time, Double from, Double to, boolean dates) {
@@ -387,17 +398,30 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
             if (time == null && (from != null || to != null)) {
                 throw new IllegalArgumentException("from/to without a time column");
             }
+            if (wide != null && time == null) {
+                throw new IllegalArgumentException("wide without a time column");
+            }
         }
 
         /** The same windows, their series differenced at {@code lag} (0: not differenced). */
         public Window withDifference(int lag) {
-            return new Window(length, horizon, features, targets, time, from, to, dates, lag);
+            return new Window(length, horizon, features, targets, time, from, to, dates, lag,
+                    wide);
         }
 
-        /** The same windows without {@code time}, {@code from} and {@code to}: all of them. */
+        /** The same windows over the wide columns {@code range} ({@code null}: long form). */
+        public Window withWide(String range) {
+            return new Window(length, horizon, features, targets, time, from, to, dates,
+                    difference, range);
+        }
+
+        /**
+         * The same windows without {@code from} and {@code to}: all of them ({@code time} is
+         * kept for a wide table, whose times it derives).
+         */
         public Window withoutSplit() {
-            return new Window(length, horizon, features, targets, null, null, null, false,
-                    difference);
+            return new Window(length, horizon, features, targets, wide == null ? null : time,
+                    null, null, false, difference, wide);
         }
 
         /** The arguments as a {@code .nn} file writes them. */
@@ -407,6 +431,9 @@ public record ModelSpec(Loss loss, OptimizerSpec optimizer, long seed, TrainSpec
                     + DataSource.quoteAll(targets));
             if (time != null) {
                 sb.append(", time: ").append(DataSource.quote(time));
+            }
+            if (wide != null) {
+                sb.append(", wide: ").append(DataSource.quote(wide));
             }
             if (from != null) {
                 sb.append(", from: ").append(bound(from));
