@@ -4,6 +4,7 @@ import dev.nnc.compiler.diag.Code;
 import dev.nnc.compiler.diag.Diagnostics;
 import dev.nnc.compiler.ops.Loss;
 import dev.nnc.compiler.ops.Shape;
+import dev.nnc.runtime.data.Columns;
 import dev.nnc.runtime.data.CsvReader;
 import dev.nnc.runtime.data.CsvTable;
 import dev.nnc.runtime.model.IsoTime;
@@ -11,6 +12,7 @@ import dev.nnc.runtime.data.DataLoader;
 import dev.nnc.runtime.io.DataException;
 import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.ModelSpec;
+import dev.nnc.runtime.data.WideSeries;
 import dev.nnc.runtime.data.WindowReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +31,8 @@ final class WindowsSource extends SourceKind {
 
     @Override
     List<String> params() {
-        return List.of("path", "window", "horizon", "features", "target", "time", "from", "to");
+        return List.of("path", "window", "horizon", "features", "target", "time", "from", "to",
+                "wide");
     }
 
     @Override
@@ -88,9 +91,13 @@ final class WindowsSource extends SourceKind {
                 || args.containsKey("to") && to == null) {
             return null;
         }
+        String wide = wide(c, args, time, features, targets, ctx);
+        if (args.containsKey("wide") && wide == null) {
+            return null;
+        }
         boolean dated = isDate(args.get("from")) || isDate(args.get("to"));
         ModelSpec.Window w = new ModelSpec.Window(length, horizon, features, targets, time, from,
-                to, dated);
+                to, dated).withWide(wide);
         DataSource src = DataSource.windows(path.value(), w);
         if (in != null) {
             int f = features.size();
@@ -119,6 +126,13 @@ final class WindowsSource extends SourceKind {
         CsvTable t;
         try {
             t = CsvReader.readAny(p);
+            if (wide != null) {
+                if (!checkWideColumns(t, "\"" + path.value() + "\"", args, wide, time, diags)) {
+                    return src;
+                }
+                t = DataLoader.prepareSeries(t, DataSource.windows(path.value(), w)
+                        .withMissing(ctx.missing().missing()));
+            }
             if (ctx.training()) {
                 List<String> used = new ArrayList<>(features);
                 targets.stream().filter(x -> !used.contains(x)).forEach(used::add);
@@ -126,13 +140,16 @@ final class WindowsSource extends SourceKind {
             }
             int tc = time == null ? -1 : t.indexOf(time);
             if (tc >= 0 && !features.contains(time) && !targets.contains(time)) {
-                boolean dates = t.isText(tc) && IsoTime.parse(t.text(0, tc)) != null;
+                boolean dates = t.isTime(tc)
+                        || t.isText(tc) && IsoTime.parse(t.text(0, tc)) != null;
                 if (!checkBoundKinds(args, dates, time, diags)) {
                     return src;
                 }
             }
-            DataLoader.prepareSeries(t, DataSource.windows(path.value(), w)
-                    .withMissing(ctx.missing().missing()));
+            if (wide == null) {
+                t = DataLoader.prepareSeries(t, DataSource.windows(path.value(), w)
+                        .withMissing(ctx.missing().missing()));
+            }
         } catch (DataException e) {
             unreadable(e, path, p, ctx.diags());
             return src;
@@ -188,6 +205,74 @@ final class WindowsSource extends SourceKind {
             return null;
         }
         return (int) n.value();
+    }
+
+    /**
+     * The {@code wide} argument: a string naming the columns of a wide table (a range
+     * {@code "jan..dec"}); it needs {@code time} (the year column) and is the one series that
+     * {@code target} (and {@code features}, if given) name. {@code null} when absent or wrong
+     * (then reported).
+     */
+    private static String wide(Value.Call c, Map<String, Value> args, String time,
+            List<String> features, List<String> targets, Context ctx) {
+        Diagnostics diags = ctx.diags();
+        Value v = args.get("wide");
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Value.Str s)) {
+            diags.report(Code.ARGUMENT_TYPE, v.span(), "wide is the range of columns that hold "
+                    + "one row's sub-periods in order, a string such as \"jan..dec\", not %s",
+                    v.describe());
+            return null;
+        }
+        if (time == null) {
+            diags.report(Code.MISSING_ARGUMENT, v.span(), "wide derives each value's time from "
+                    + "the row's year, but windows names no time column (add time: \"year\")");
+            return null;
+        }
+        List<String> series = List.of(s.value());
+        for (String key : List.of("target", "features")) {
+            List<String> named = key.equals("target") ? targets : features;
+            Value at = args.get(key);
+            if (at != null && named != null && !named.equals(series)) {
+                diags.report(Code.DATA_COLUMNS_MISMATCH, at.span(), "with wide: \"%s\" the "
+                        + "series is one column named \"%s\"; %s must name it (%s: \"%s\"), "
+                        + "not %s", s.value(), s.value(), key, key, s.value(), at.describe());
+                return null;
+            }
+        }
+        return s.value();
+    }
+
+    /**
+     * Reports a {@code wide} range or {@code time} column the file lacks (NN0502), or a range
+     * of other than 12, 4 or 52 columns.
+     *
+     * @return whether the table fits
+     */
+    private static boolean checkWideColumns(CsvTable t, String name, Map<String, Value> args,
+            String wide, String time, Diagnostics diags) {
+        String missing = Columns.missing(t.names(), wide);
+        if (missing == null && t.indexOf(time) < 0) {
+            missing = time;
+        }
+        if (missing != null) {
+            Value at = args.get(missing.equals(time) ? "time" : "wide");
+            diags.report(Code.DATA_COLUMN_NOT_FOUND, at.span(), "%s has no column '%s'; its "
+                    + "columns: %s%s", name, missing,
+                    String.join(", ", t.names()),
+                    DataException.printable(Names.suggestion(missing, t.names())));
+            return false;
+        }
+        int k = Columns.select(t.names(), List.of(wide), "wide", t.file()).size();
+        if (!WideSeries.PERIODS.contains(k)) {
+            diags.report(Code.ARGUMENT_RANGE, args.get("wide").span(), "wide: \"%s\" names "
+                    + "%d column%s, but a wide row holds a year's 12 months, 4 quarters or 52 "
+                    + "weeks", wide, k, k == 1 ? "" : "s");
+            return false;
+        }
+        return true;
     }
 
     /** A bound as the file writes it: the ISO date, or the number. */
