@@ -69,6 +69,30 @@ class RealDataExamplesTest {
     }
 
     @Test
+    void monthlyCo2InWideFormBeatsNextMonthIsThisMonth() {
+        // "next month = this month" over 1996-2001, read from the wide table directly
+        CsvTable t = CsvReader.readAny(DIR.resolve("co2-monthly.csv"));
+        double sse = 0;
+        int n = 0;
+        for (int r = 0; r < t.rowCount(); r++) {
+            for (int m = 1; m <= 12 && t.value(r, 0) >= 1996; m++) {
+                double prev = m > 1 ? t.value(r, m - 1) : t.value(r - 1, 12);
+                double d = t.value(r, m) - prev;
+                sse += d * d;
+                n++;
+            }
+        }
+        double baselineRmse = Math.sqrt(sse / n);
+        assertEquals(72, n);
+        assertEquals(1.252, baselineRmse, 0.001);
+
+        Example e = Example.train("10-real-data/co2-monthly.nn");
+        System.out.printf("co2-monthly: test RMSE %.3f ppm, R² %.4f; next month = this month: "
+                + "%.3f%n", e.metric("test_rmse"), e.metric("test_r2"), baselineRmse);
+        assertTrue(e.metric("test_rmse") < baselineRmse, e.metrics().toString());
+    }
+
+    @Test
     void differencedCo2ForecastIsMeasuredOnTheSeriesOwnScale() {
         CsvTable t = CsvReader.readAny(DIR.resolve("co2.csv"));
         double testFrom = IsoTime.parse("1996-01-01");
