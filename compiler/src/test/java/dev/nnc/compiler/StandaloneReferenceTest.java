@@ -35,7 +35,7 @@ class StandaloneReferenceTest {
             Activations.class, List.of("exp", "sigmoid", "tanh"),
             DenseReference.class, List.of("rows", "bias", "dense", "denseRounded"),
             CellReference.class, List.of("rnnRow", "lstmRow", "gruRow"),
-            ConvReference.class, List.of("conv", "cols"),
+            ConvReference.class, List.of("conv", "cols", "convStrided"),
             PoolReference.class, List.of("maxPool", "avgPool"));
 
     @Test
@@ -53,6 +53,7 @@ class StandaloneReferenceTest {
         assertCarries(conv, DenseReference.class);
         assertCarries(conv, ConvReference.class);
         assertTrue(conv.contains(" conv(in, n, 2, 6, 6, "), "conv called at stride 1\n" + conv);
+        assertTrue(conv.contains(" convStrided("), "convStrided called at stride 2");
         String pool = standalone("model P {\n input [2, 8, 8]\n maxpool(2)\n"
                 + " avgpool(2, stride: 1)\n flatten\n dense(2)\n loss mse\n"
                 + " optimizer sgd(lr: 0.1)\n}\n", 128, 2);
