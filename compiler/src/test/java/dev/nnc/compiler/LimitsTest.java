@@ -9,6 +9,7 @@ import dev.nnc.compiler.diag.Code;
 import dev.nnc.compiler.diag.Diagnostic;
 import dev.nnc.compiler.diag.DiagnosticPrinter;
 import dev.nnc.compiler.diag.Diagnostics;
+import dev.nnc.compiler.diag.SourceFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,6 +99,17 @@ class LimitsTest {
                         .withRequireModel(false)));
         assertEquals(1, c.diagnostics().size(), c.diagnostics().toString());
         assertEquals(Code.IMPORTS_TOO_DEEP, c.diagnostics().get(0).code());
+    }
+
+    @Test
+    void anImportPathThatNoFileSystemTakesIsAnErrorNotACrash(@TempDir Path dir) {
+        SourceFile file = new SourceFile(dir.resolve("m.nn"), "m.nn",
+                "import \"..\u0000common/layers.nn\"\nlet c = 1\n");
+        Compilation c = NnCompiler.compile(file, NnCompiler.Options.defaults()
+                .withRequireModel(false));
+        assertEquals(1, c.diagnostics().size(), c.diagnostics().toString());
+        assertEquals(Code.FILE_NOT_FOUND, c.diagnostics().get(0).code());
+        assertTrue(c.renderDiagnostics().contains("m.nn:1:8"), c.renderDiagnostics());
     }
 
     @Test

@@ -122,7 +122,12 @@ public final class Checker {
         fileScopes.put(key, scope); // cycles were reported by the loader; this stops recursion
         Path dir = key.getParent();
         for (Ast.ImportNode imp : file.imports()) {
-            FileNode imported = files.get(dir.resolve(imp.path()).toAbsolutePath().normalize());
+            FileNode imported;
+            try {
+                imported = files.get(dir.resolve(imp.path()).toAbsolutePath().normalize());
+            } catch (java.nio.file.InvalidPathException e) {
+                continue; // reported by the loader
+            }
             if (imported != null && imported != file) {
                 scope.importFrom(fileScope(imported, files), diags, imp.span());
             }

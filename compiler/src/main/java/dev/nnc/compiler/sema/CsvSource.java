@@ -236,16 +236,20 @@ final class CsvSource extends SourceKind {
         boolean ok = true;
         for (String arg : List.of("features", "ignore")) {
             List<String> choices = arg.equals("features") ? src.features() : src.ignore();
+            // the argument that chose the columns: features/ignore, or symbols, which sets
+            // the features to its one column
+            String by = args.containsKey(arg) || !args.containsKey("symbols") ? arg : "symbols";
+            Value named = args.containsKey(by) ? args.get(by) : args.get("path");
             for (String choice : choices) {
                 String lacking = Columns.missing(header, choice);
                 if (lacking != null) {
-                    diags.report(Code.DATA_COLUMN_NOT_FOUND, args.get(arg).span(), "\"%s\" has "
+                    diags.report(Code.DATA_COLUMN_NOT_FOUND, named.span(), "\"%s\" has "
                             + "no column '%s' (named in %s); its columns: %s%s", src.path(),
-                            lacking, arg, DataException.printable(String.join(", ", header)),
+                            lacking, by, DataException.printable(String.join(", ", header)),
                             DataException.printable(Names.suggestion(lacking, header)));
                     ok = false;
                 } else if (Columns.backwards(header, choice)) {
-                    diags.report(Code.DATA_COLUMN_CHOICE, args.get(arg).span(), "the range "
+                    diags.report(Code.DATA_COLUMN_CHOICE, named.span(), "the range "
                             + "'%s' of %s runs backwards: its last column comes before its "
                             + "first in \"%s\"", choice, arg, src.path());
                     ok = false;
