@@ -40,10 +40,11 @@ import org.junit.jupiter.api.Test;
  *     the runtime's kernels above) on values where every sum is exact in float (integers in
  *     [−1, 1], a batch of 4): forward, loss gradient, dW, dB and dX in any order of summation
  *     give the exact gradients, so each layout, loop bound and edge size is checked to the bit;
- * <li>a generated class's max and average pooling (its emitted loops in inference) against the
- *     runtime's {@link Kernels#maxPool} and a plain average, with ties, ±0 and NaN;
+ * <li>a generated class's max and average pooling in inference (the runtime's
+ *     {@link Kernels#maxPool} and {@code PoolReference.avgPool}) against the runtime's
+ *     {@link Kernels#maxPool} and a plain average, with ties, ±0 and NaN;
  * <li>a generated class's convolution in inference (the runtime's {@code Conv2d.infer} at
- *     stride 1, emitted loops at other strides) against the plain loops: the bias, then fused
+ *     stride 1, {@code ConvReference.convStrided} at other strides) against the plain loops: the bias, then fused
  *     multiply-adds in ascending (c, ky, kx), for 1, 7, 9 filters, paddings and strides, with
  *     ±0 and NaN among the inputs.
  * </ul>

@@ -10,6 +10,7 @@ import dev.nnc.runtime.kernels.Activations;
 import dev.nnc.runtime.kernels.CellReference;
 import dev.nnc.runtime.kernels.ConvReference;
 import dev.nnc.runtime.kernels.DenseReference;
+import dev.nnc.runtime.kernels.PoolReference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The standalone class carries the runtime's reference code as written: for each reference class
  * ({@code Activations}, {@code DenseReference}, {@code ConvReference},
- * {@code CellReference}), every line of code between
+ * {@code PoolReference}, {@code CellReference}), every line of code between
  * the {@code standalone} markers of its source (the copy the runtime jar carries) appears in the
  * standalone source in the same order, {@code public} made {@code private}, and nothing else
  * defines a method of the same name there. So the standalone class and the runtime's references
@@ -34,7 +35,8 @@ class StandaloneReferenceTest {
             Activations.class, List.of("exp", "sigmoid", "tanh"),
             DenseReference.class, List.of("rows", "bias", "dense", "denseRounded"),
             CellReference.class, List.of("rnnRow", "lstmRow", "gruRow"),
-            ConvReference.class, List.of("conv", "cols"));
+            ConvReference.class, List.of("conv", "cols", "convStrided"),
+            PoolReference.class, List.of("maxPool", "avgPool"));
 
     @Test
     void theStandaloneClassCarriesTheReferenceSourceVerbatim() throws IOException {
@@ -51,6 +53,14 @@ class StandaloneReferenceTest {
         assertCarries(conv, DenseReference.class);
         assertCarries(conv, ConvReference.class);
         assertTrue(conv.contains(" conv(in, n, 2, 6, 6, "), "conv called at stride 1\n" + conv);
+        assertTrue(conv.contains(" convStrided("), "convStrided called at stride 2");
+        String pool = standalone("model P {\n input [2, 8, 8]\n maxpool(2)\n"
+                + " avgpool(2, stride: 1)\n flatten\n dense(2)\n loss mse\n"
+                + " optimizer sgd(lr: 0.1)\n}\n", 128, 2);
+        assertCarries(pool, PoolReference.class);
+        assertTrue(pool.contains(" maxPool(in, n, 2, 8, 8, 2, 2, 2, 2, 4, 4, "), "maxPool called\n"
+                + pool);
+        assertTrue(pool.contains(" avgPool("), "avgPool called");
         String cells = standalone("model R {\n input [5, 3]\n lstm(4, sequence: true)\n"
                 + " gru(3, sequence: true)\n rnn(2)\n dense(2)\n loss mse\n"
                 + " optimizer sgd(lr: 0.1)\n}\n", 15, 2);

@@ -459,7 +459,7 @@ public final class StandaloneGenerator {
         }
         // NOTE: in the order of the list, so that σ and tanh come before the cells that call them
         for (ReferenceSource r : List.of(ReferenceSource.ACTIVATIONS, ReferenceSource.DENSE,
-                ReferenceSource.CONV, ReferenceSource.CELLS)) {
+                ReferenceSource.CONV, ReferenceSource.POOL, ReferenceSource.CELLS)) {
             if (members.used.contains(r)) {
                 t.addFields(r.fields());
                 t.addMethods(r.methods());

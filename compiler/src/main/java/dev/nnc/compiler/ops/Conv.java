@@ -32,9 +32,10 @@ import java.util.List;
  * <p>NOTE: training steps call the runtime's {@link Conv2d} (im2col, then matrix products, the
  * batch split across the kernel threads). Inference in the generated class calls
  * {@link Conv2d#infer} at stride 1 (direct convolution with the sums kept in vector registers
- * over all taps, no im2col) and emits direct loops at other strides; the standalone class, which
- * depends on nothing but the JDK, emits the loops. All of them sum every output in the same
- * order, b then (c, ky, kx) ascending, by fused multiply-adds ({@link Math#fma}), so the
+ * over all taps, no im2col) and {@link ConvReference#convStrided} at other strides; the
+ * standalone class, which depends on nothing but the JDK, carries {@link ConvReference}
+ * verbatim and calls its {@code conv} at stride 1 and {@code convStrided} at other strides.
+ * All of them sum every output in the same order, b then (c, ky, kx) ascending, by fused multiply-adds ({@link Math#fma}), so the
  * generated class predicts the standalone class's bits whichever kernels are in use (and the
  * vectorized training kernels', which fuse in the same order).
  */
@@ -127,63 +128,22 @@ public final class Conv implements LayerKind {
             emitStandalone(s, w, wOff, bOff);
             return;
         }
-        int channels = in.dim(0);
-        int h = in.dim(1);
-        int width = in.dim(2);
-        int f = s.outShape().dim(0);
-        int hw = w.oh() * w.ow();
-        // Each weight times a row of the input, added to a row of the output: the inner loop
-        // runs over contiguous outputs, which the JIT vectorizes. Every output still sums b,
-        // then (c, ky, kx) in ascending order, by fused multiply-adds.
-        c.beginControlFlow("for (int i = 0; i < n; i++)");
-        c.addStatement("final int xo = i * $L", s.inSize());
-        c.beginControlFlow("for (int f = 0; f < $L; f++)", f);
-        c.addStatement("final int zf = i * $L + f * $L", s.outSize(), hw);
-        c.addStatement("$T.fill($L, zf, zf + $L, $L)", java.util.Arrays.class, s.out(), hw,
-                bOff < 0 ? "0f" : "p[" + bOff + " + f]");
-        c.addStatement("final int wf = $L + f * $L", wOff, channels * w.kh() * w.kw());
-        c.beginControlFlow("for (int c = 0; c < $L; c++)", channels);
-        c.beginControlFlow("for (int ky = 0; ky < $L; ky++)", w.kh());
-        if (w.pt() > 0 || w.pb() > 0) {
-            // output rows whose input row lies inside: ⌈(PT − ky)/SH⌉ <= oy < ⌈(H + PT − ky)/SH⌉
-            c.addStatement("final int oyLo = Math.max(0, Math.floorDiv($L - ky + $L, $L))",
-                    w.pt(), w.sh() - 1, w.sh());
-            c.addStatement("final int oyHi = Math.min($L, Math.floorDiv($L - ky + $L, $L))",
-                    w.oh(), h + w.pt(), w.sh() - 1, w.sh());
+        // the reference the standalone class carries, called by both
+        String call = "convStrided($L, n, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, "
+                + "$L, $L)";
+        Object[] a = {s.in(), in.dim(0), in.dim(1), in.dim(2), "p", wOff, bOff,
+            s.outShape().dim(0), w.kh(), w.kw(), w.sh(), w.sw(), w.pt(), w.pl(), w.oh(), w.ow(),
+            s.out()};
+        if (s.standalone()) {
+            s.members().use(ReferenceSource.CONV);
+            a[4] = s.members().params();
+            c.addStatement(call, a);
+            return;
         }
-        c.beginControlFlow("for (int kx = 0; kx < $L; kx++)", w.kw());
-        c.addStatement("final float wv = p[wf + (c * $L + ky) * $L + kx]", w.kh(), w.kw());
-        String oxLo = "0";
-        String oxHi = Integer.toString(w.ow());
-        if (w.pl() > 0 || w.pr() > 0) {
-            c.addStatement("final int oxLo = Math.max(0, Math.floorDiv($L - kx + $L, $L))",
-                    w.pl(), w.sw() - 1, w.sw());
-            c.addStatement("final int oxHi = Math.min($L, Math.floorDiv($L - kx + $L, $L))",
-                    w.ow(), width + w.pl(), w.sw() - 1, w.sw());
-            oxLo = "oxLo";
-            oxHi = "oxHi";
-        }
-        boolean rowsPadded = w.pt() > 0 || w.pb() > 0;
-        c.beginControlFlow("for (int oy = $L; oy < $L; oy++)", rowsPadded ? "oyLo" : "0",
-                rowsPadded ? "oyHi" : Integer.toString(w.oh()));
-        c.addStatement("final int xr = xo + (c * $L + oy * $L + ky - $L) * $L + kx - $L", h,
-                w.sh(), w.pt(), width, w.pl());
-        c.addStatement("final int zr = zf + oy * $L", w.ow());
-        c.beginControlFlow("for (int ox = $L; ox < $L; ox++)", oxLo, oxHi);
-        if (w.sw() == 1) {
-            c.addStatement("$L[zr + ox] = Math.fma(wv, $L[xr + ox], $L[zr + ox])", s.out(),
-                    s.in(), s.out());
-        } else {
-            c.addStatement("$L[zr + ox] = Math.fma(wv, $L[xr + ox * $L], $L[zr + ox])",
-                    s.out(), s.in(), w.sw(), s.out());
-        }
-        c.endControlFlow();
-        c.endControlFlow();
-        c.endControlFlow();
-        c.endControlFlow();
-        c.endControlFlow();
-        c.endControlFlow();
-        c.endControlFlow();
+        Object[] b = new Object[a.length + 1];
+        b[0] = ConvReference.class;
+        System.arraycopy(a, 0, b, 1, a.length);
+        c.addStatement("$T." + call, b);
     }
 
     /**

@@ -1,7 +1,9 @@
 package dev.nnc.compiler.ops;
 
+import com.palantir.javapoet.CodeBlock;
 import dev.nnc.compiler.onnx.OnnxGraph;
 import dev.nnc.runtime.kernels.Kernels;
+import dev.nnc.runtime.kernels.PoolReference;
 import java.util.List;
 
 /**
@@ -16,9 +18,10 @@ import java.util.List;
  *
  * <p>Average pooling: Y = Σ window / (KH·KW); backward spreads dY / (KH·KW) over the window.
  *
- * <p>Inference of max pooling in the generated class calls the runtime's
- * {@link Kernels#maxPool} (vectorized for 2×2 windows at stride 2), which compares in the
- * order of the loops the standalone class emits and so gives their bits.
+ * <p>The forward passes are the runtime's {@link PoolReference}, which the standalone class
+ * carries verbatim: inference of max pooling in the generated class calls {@link Kernels#maxPool}
+ * (vectorized for 2×2 windows at stride 2), held to {@link PoolReference#maxPool} bit for bit;
+ * average pooling calls {@link PoolReference#avgPool} itself.
  *
  * <p>ONNX: {@code MaxPool} / {@code AveragePool} with {@code kernel_shape} and {@code strides}.
  */
@@ -66,6 +69,13 @@ public abstract sealed class Pool implements LayerKind {
                 w.ow());
         c.addStatement("final int corner = xo + (c * $L + oy * $L) * $L + ox * $L", in.dim(1),
                 w.sh(), in.dim(2), w.sw());
+    }
+
+    /** The arguments of a call of the runtime's pooling: x, n, c, h, w, window, y. */
+    static CodeBlock call(EmitSite s, Window w) {
+        Shape in = s.inShape();
+        return CodeBlock.of("$L, n, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L", s.in(), in.dim(0),
+                in.dim(1), in.dim(2), w.kh(), w.kw(), w.sh(), w.sw(), w.oh(), w.ow(), s.out());
     }
 
     static void closeLoops(EmitSite s) {
@@ -117,24 +127,8 @@ public abstract sealed class Pool implements LayerKind {
                         w.sh(), w.sw(), w.oh(), w.ow(), s.out());
                 return;
             }
-            emitMax(s, w);
-        }
-
-        private void emitMax(EmitSite s, Window w) {
-            var c = s.code();
-            int width = s.inShape().dim(2);
-            openLoops(s, w);
-            c.addStatement("float max = $L[corner]", s.in());
-            c.beginControlFlow("for (int ky = 0; ky < $L; ky++)", w.kh());
-            c.beginControlFlow("for (int kx = 0; kx < $L; kx++)", w.kw());
-            c.addStatement("final float v = $L[corner + ky * $L + kx]", s.in(), width);
-            c.beginControlFlow("if (v > max)");
-            c.addStatement("max = v");
-            c.endControlFlow();
-            c.endControlFlow();
-            c.endControlFlow();
-            c.addStatement("$L[t] = max", s.out());
-            closeLoops(s);
+            s.members().use(ReferenceSource.POOL);
+            c.addStatement("maxPool($L)", call(s, w));
         }
 
         @Override
@@ -171,17 +165,13 @@ public abstract sealed class Pool implements LayerKind {
 
         @Override
         public void emitForward(EmitSite s) {
-            var c = s.code();
             Window w = window(s.inShape(), s.args());
-            openLoops(s, w);
-            c.addStatement("float sum = 0f");
-            c.beginControlFlow("for (int ky = 0; ky < $L; ky++)", w.kh());
-            c.beginControlFlow("for (int kx = 0; kx < $L; kx++)", w.kw());
-            c.addStatement("sum += $L[corner + ky * $L + kx]", s.in(), s.inShape().dim(2));
-            c.endControlFlow();
-            c.endControlFlow();
-            c.addStatement("$L[t] = sum * $L", s.out(), EmitSite.f(1.0 / (w.kh() * w.kw())));
-            closeLoops(s);
+            if (s.standalone()) {
+                s.members().use(ReferenceSource.POOL);
+                s.code().addStatement("avgPool($L)", call(s, w));
+                return;
+            }
+            s.code().addStatement("$T.avgPool($L)", PoolReference.class, call(s, w));
         }
 
         @Override

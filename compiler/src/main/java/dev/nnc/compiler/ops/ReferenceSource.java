@@ -9,6 +9,7 @@ import dev.nnc.runtime.kernels.Activations;
 import dev.nnc.runtime.kernels.CellReference;
 import dev.nnc.runtime.kernels.ConvReference;
 import dev.nnc.runtime.kernels.DenseReference;
+import dev.nnc.runtime.kernels.PoolReference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -44,6 +45,8 @@ public final class ReferenceSource {
     public static final ReferenceSource DENSE = new ReferenceSource(DenseReference.class);
     /** Convolution at stride 1 (with {@link #DENSE}'s rows and bias for W and B). */
     public static final ReferenceSource CONV = new ReferenceSource(ConvReference.class);
+    /** Max and average pooling. */
+    public static final ReferenceSource POOL = new ReferenceSource(PoolReference.class);
     /** The recurrent cells' step (calls σ and tanh of {@link #ACTIVATIONS}). */
     public static final ReferenceSource CELLS = new ReferenceSource(CellReference.class);
 

@@ -138,7 +138,7 @@ final class AugmentSetting {
                         diags.report(Code.ARGUMENT_RANGE, args.get(0).span(), "shift takes a "
                                 + "whole number of pixels >= 0, not %s", Values.format(d));
                         d = null;
-                    } else if (d != null && d >= side) {
+                    } else if (d != null && in != null && d >= side) {
                         diags.report(Code.ARGUMENT_RANGE, args.get(0).span(), "shift %s moves "
                                 + "an image of %d x %d pixels out of sight; it must be below %d",
                                 Values.format(d), in.dim(1), in.dim(2), side);

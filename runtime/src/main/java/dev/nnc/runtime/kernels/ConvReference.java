@@ -15,7 +15,8 @@ package dev.nnc.runtime.kernels;
  *
  * <p>The code between the {@code standalone: begin} and {@code standalone: end} comments is the
  * one source of this operation: the runtime jar carries this file, and the compiler copies that
- * part verbatim into every standalone class with a convolution at stride 1 (as private members).
+ * part verbatim into every standalone class with a convolution (as private members); at a
+ * stride other than 1 the generated class calls {@link #convStrided} itself.
  * {@link Conv2d#infer} and the Vector API's are specializations of it, held to it bit for bit by
  * {@code KernelContractTest}.
  */
@@ -91,6 +92,49 @@ public final class ConvReference {
     /** The rows of the scratch {@link #conv} takes: c·kh·kw rows of (oh − 1)·pw + ow floats. */
     public static float[][] cols(int c, int kh, int kw, int oh, int ow) {
         return new float[c * kh * kw][(oh - 1) * (ow + kw - 1) + ow];
+    }
+
+    /**
+     * Z = conv(X, W) + B at any stride for the n samples of x [n, c, h, w] into z [n, f, oh, ow]:
+     * filter fi's c·kh·kw weights at p[wOff + fi·c·kh·kw] (in (c, ky, kx) order), its bias at
+     * p[bOff + fi] (none where bOff &lt; 0). Each output is its bias (or 0), then each product
+     * with an input inside the image added in ascending (c, ky, kx) with one rounding; a product
+     * with a padded position is left out. The inner loop runs over a row of outputs.
+     */
+    public static void convStrided(float[] x, int n, int c, int h, int w, float[] p, int wOff,
+            int bOff, int f, int kh, int kw, int sh, int sw, int pt, int pl, int oh, int ow,
+            float[] z) {
+        final int taps = c * kh * kw;
+        for (int i = 0; i < n; i++) {
+            final int xo = i * c * h * w;
+            for (int fi = 0; fi < f; fi++) {
+                final int zf = (i * f + fi) * oh * ow;
+                final float bv = bOff < 0 ? 0f : p[bOff + fi];
+                for (int t = 0; t < oh * ow; t++) {
+                    z[zf + t] = bv;
+                }
+                final int wf = wOff + fi * taps;
+                for (int ch = 0; ch < c; ch++) {
+                    for (int ky = 0; ky < kh; ky++) {
+                        // the output rows whose input row lies inside the image
+                        final int oyLo = Math.max(0, Math.floorDiv(pt - ky + sh - 1, sh));
+                        final int oyHi = Math.min(oh, Math.floorDiv(h + pt - ky + sh - 1, sh));
+                        for (int kx = 0; kx < kw; kx++) {
+                            final float wv = p[wf + (ch * kh + ky) * kw + kx];
+                            final int oxLo = Math.max(0, Math.floorDiv(pl - kx + sw - 1, sw));
+                            final int oxHi = Math.min(ow, Math.floorDiv(w + pl - kx + sw - 1, sw));
+                            for (int oy = oyLo; oy < oyHi; oy++) {
+                                final int xr = xo + (ch * h + oy * sh + ky - pt) * w + kx - pl;
+                                final int zr = zf + oy * ow;
+                                for (int ox = oxLo; ox < oxHi; ox++) {
+                                    z[zr + ox] = Math.fma(wv, x[xr + ox * sw], z[zr + ox]);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
     // standalone: end
 }

@@ -128,12 +128,12 @@ public interface DenseKernels {
     /**
      * Max pooling for inference, without padding, of {@code n} samples of [c, h, w] into
      * [c, oh, ow]: each output is the first value of its window, replaced by each later value
-     * (row-major) that is greater ({@code v > max}), as the loops nnc emits do; every
-     * implementation gives the same bits.
+     * (row-major) that is greater ({@code v > max}): the bits of its reference,
+     * {@link PoolReference#maxPool}, which the plain kernels call.
      */
     default void maxPool(float[] x, int n, int c, int h, int w, int kh, int kw, int sh, int sw,
             int oh, int ow, float[] y) {
-        maxPoolLoops(x, n, c, h, w, kh, kw, sh, sw, oh, ow, y, null);
+        PoolReference.maxPool(x, n, c, h, w, kh, kw, sh, sw, oh, ow, y);
     }
 
     /**

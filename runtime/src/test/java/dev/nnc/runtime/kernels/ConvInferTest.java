@@ -76,6 +76,88 @@ class ConvInferTest {
         }
     }
 
+    /**
+     * {@link ConvReference#convStrided}, the inference at strides above 1: the bits of the plain
+     * loops (bias, then ascending (c, ky, kx) by fused multiply-adds over the inputs inside the
+     * image), and within the bound of any summation order of the training forward pass
+     * ({@link Conv2d#forward}, im2col and matrix products).
+     */
+    @Test
+    void stridedInferenceGivesTheBitsOfThePlainLoopsAndAgreesWithTraining() {
+        // c, h, w, f, kh, kw, sh, sw, pt, pl, pb, pr
+        int[][] geometries = {{1, 28, 28, 6, 5, 5, 2, 2, 2, 2, 1, 1}, {3, 9, 11, 8, 3, 3, 2, 3, 1,
+            1, 1, 1}, {2, 7, 6, 5, 3, 2, 3, 2, 0, 1, 0, 0}, {4, 8, 8, 9, 2, 2, 2, 2, 0, 0, 0, 0},
+            {2, 5, 5, 1, 1, 1, 2, 2, 0, 0, 0, 0}, {2, 6, 6, 3, 3, 3, 1, 1, 1, 1, 1, 1}};
+        for (int[] g : geometries) {
+            int c = g[0];
+            int h = g[1];
+            int w = g[2];
+            int f = g[3];
+            int kh = g[4];
+            int kw = g[5];
+            int sh = g[6];
+            int sw = g[7];
+            int pt = g[8];
+            int pl = g[9];
+            int oh = (h + pt + g[10] - kh) / sh + 1;
+            int ow = (w + pl + g[11] - kw) / sw + 1;
+            int n = 2;
+            Rng rng = new Rng(c * 1000L + h * 10L + f + sh);
+            float[] p = new float[3 + f * c * kh * kw + f];
+            float[] x = new float[n * c * h * w];
+            fill(p, rng);
+            fill(x, rng);
+            int wOff = 3;
+            for (int bOff : new int[] {3 + f * c * kh * kw, -1}) {
+                float[] want = new float[n * f * oh * ow];
+                float[] bound = new float[want.length];
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < f; j++) {
+                        for (int oy = 0; oy < oh; oy++) {
+                            for (int ox = 0; ox < ow; ox++) {
+                                float s = bOff < 0 ? 0f : p[bOff + j];
+                                double abs = Math.abs(s);
+                                for (int ci = 0; ci < c; ci++) {
+                                    for (int ky = 0; ky < kh; ky++) {
+                                        for (int kx = 0; kx < kw; kx++) {
+                                            int iy = oy * sh - pt + ky;
+                                            int ix = ox * sw - pl + kx;
+                                            if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+                                                continue;
+                                            }
+                                            float wv = p[wOff + ((j * c + ci) * kh + ky) * kw
+                                                    + kx];
+                                            float xv = x[((i * c + ci) * h + iy) * w + ix];
+                                            s = Math.fma(wv, xv, s);
+                                            abs += Math.abs((double) wv * xv);
+                                        }
+                                    }
+                                }
+                                int t = ((i * f + j) * oh + oy) * ow + ox;
+                                want[t] = s;
+                                bound[t] = (float) ((c * kh * kw + 2) * 0x1p-23 * abs);
+                            }
+                        }
+                    }
+                }
+                String what = java.util.Arrays.toString(g) + " bias " + bOff;
+                float[] z = new float[want.length];
+                ConvReference.convStrided(x, n, c, h, w, p, wOff, bOff, f, kh, kw, sh, sw, pt, pl,
+                        oh, ow, z);
+                assertArrayEquals(want, z, what);
+                Conv2d conv = new Conv2d(c, h, w, f, kh, kw, sh, sw, pt, pl, oh, ow);
+                float[] zt = new float[want.length];
+                conv.forward(x, n, p, wOff, bOff, zt);
+                for (int t = 0; t < want.length; t++) {
+                    if (Math.abs(zt[t] - want[t]) > bound[t]) {
+                        throw new AssertionError("training forward " + what + " at " + t + ": "
+                                + zt[t] + " vs " + want[t]);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void wideRowsAndLanesGiveTheSameBitsInEveryKernel() {
         int c = 3;

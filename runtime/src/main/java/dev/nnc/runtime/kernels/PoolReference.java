@@ -1,0 +1,75 @@
+package dev.nnc.runtime.kernels;
+
+/**
+ * The reference of pooling's forward pass in plain Java, over windows of kh × kw moved by
+ * (sh, sw) without padding (the windows lie inside the image: (oh − 1)·sh + kh ≤ h and
+ * (ow − 1)·sw + kw ≤ w), each channel of each sample on its own.
+ *
+ * <ul>
+ * <li>max pooling: the window's first value (its top-left corner), then each value in row-major
+ *     order replaces the maximum when {@code v > max}: of tied values the first stays (the
+ *     position {@link DenseKernels#maxPoolArg} records), a NaN at the corner stays, a NaN
+ *     elsewhere is passed over, and of 0 and −0 the first seen stays;
+ * <li>average pooling: the window's values added one by one from 0 in row-major order, the
+ *     sum times the float nearest 1/(kh·kw).
+ * </ul>
+ *
+ * <p>The code between the {@code standalone: begin} and {@code standalone: end} comments is the
+ * one source of these operations: the runtime jar carries this file, and the compiler copies that
+ * part verbatim into every standalone class with a pooling layer (as private members); the
+ * generated class calls {@link #avgPool} itself and {@link Kernels#maxPool}, whose kernels
+ * ({@link DenseKernels#maxPool} and the Vector API's 2×2 form) are held to {@link #maxPool} bit
+ * for bit by {@code PoolReferenceTest}.
+ */
+public final class PoolReference {
+    private PoolReference() {
+    }
+
+    // standalone: begin
+    /** Max pooling of x [n, c, h, w] into y [n, c, oh, ow]. */
+    public static void maxPool(float[] x, int n, int c, int h, int w, int kh, int kw, int sh,
+            int sw, int oh, int ow, float[] y) {
+        for (int i = 0; i < n * c; i++) {
+            for (int oy = 0; oy < oh; oy++) {
+                final int t = (i * oh + oy) * ow;
+                final int r = (i * h + oy * sh) * w;
+                for (int ox = 0; ox < ow; ox++) {
+                    final int corner = r + ox * sw;
+                    float max = x[corner];
+                    for (int ky = 0; ky < kh; ky++) {
+                        for (int kx = 0; kx < kw; kx++) {
+                            final float v = x[corner + ky * w + kx];
+                            if (v > max) {
+                                max = v;
+                            }
+                        }
+                    }
+                    y[t + ox] = max;
+                }
+            }
+        }
+    }
+
+    /** Average pooling of x [n, c, h, w] into y [n, c, oh, ow]. */
+    public static void avgPool(float[] x, int n, int c, int h, int w, int kh, int kw, int sh,
+            int sw, int oh, int ow, float[] y) {
+        final float scale = (float) (1.0 / (kh * kw));
+        for (int i = 0; i < n * c; i++) {
+            for (int oy = 0; oy < oh; oy++) {
+                final int t = (i * oh + oy) * ow;
+                final int r = (i * h + oy * sh) * w;
+                for (int ox = 0; ox < ow; ox++) {
+                    final int corner = r + ox * sw;
+                    float sum = 0f;
+                    for (int ky = 0; ky < kh; ky++) {
+                        for (int kx = 0; kx < kw; kx++) {
+                            sum += x[corner + ky * w + kx];
+                        }
+                    }
+                    y[t + ox] = sum * scale;
+                }
+            }
+        }
+    }
+    // standalone: end
+}
