@@ -101,10 +101,25 @@ public final class KernelContext implements AutoCloseable {
         return CURRENT.get();
     }
 
-    /** Keeps {@code b} among {@link #backwards}, in place of the oldest. */
-    void keep(SequenceKernels.Backward b) {
+    /**
+     * The record of {@link #backwards} for these very arrays, or a new one, kept in place of
+     * the oldest.
+     */
+    SequenceKernels.Backward backward(SequenceKernels.Cell cell, int h, float[] zx, float[] hu,
+            float[] hT, float[] cT, float[] dhp, float[] dc, float[] dz, float[] dzh,
+            float[] dhd, float[] ut) {
+        for (SequenceKernels.Backward b : backwards) {
+            if (b != null && b.cell() == cell && b.h() == h && b.zx() == zx && b.hu() == hu
+                    && b.hT() == hT && b.cT() == cT && b.dhp() == dhp && b.dc() == dc
+                    && b.dz() == dz && b.dzh() == dzh && b.dhd() == dhd && b.ut() == ut) {
+                return b;
+            }
+        }
+        SequenceKernels.Backward b = new SequenceKernels.Backward(cell, h, zx, hu, hT, cT, dhp,
+                dc, dz, dzh, dhd, ut);
         backwards[nextBackward] = b;
         nextBackward = (nextBackward + 1) % backwards.length;
+        return b;
     }
 
     /** The threads this context's kernels may use, the calling one included. */

@@ -174,20 +174,8 @@ public abstract class SequenceKernels {
                 float[] cT, float[] dhp, float[] dc, float[] dz, float[] dzh, float[] dhd,
                 float[] ut) {
             KernelContext c = KernelContext.bound();
-            if (c != null) {
-                for (Backward b : c.backwards) {
-                    if (b != null && b.cell == cell && b.h == h && b.zx == zx && b.hu == hu
-                            && b.hT == hT && b.cT == cT && b.dhp == dhp && b.dc == dc
-                            && b.dz == dz && b.dzh == dzh && b.dhd == dhd && b.ut == ut) {
-                        return b;
-                    }
-                }
-            }
-            Backward b = new Backward(cell, h, zx, hu, hT, cT, dhp, dc, dz, dzh, dhd, ut);
-            if (c != null) {
-                c.keep(b);
-            }
-            return b;
+            return c != null ? c.backward(cell, h, zx, hu, hT, cT, dhp, dc, dz, dzh, dhd, ut)
+                    : new Backward(cell, h, zx, hu, hT, cT, dhp, dc, dz, dzh, dhd, ut);
         }
     }
 

@@ -37,7 +37,8 @@ class PreparedWeightsTest {
                         b.close();
                     }
                     for (int i = 0; i < want.size(); i++) {
-                        bits(want.get(i), got.get(i), at + " on " + threads + " threads, array " + i);
+                        bits(want.get(i), got.get(i),
+                                at + " on " + threads + " threads, array " + i);
                     }
                 }
             }
