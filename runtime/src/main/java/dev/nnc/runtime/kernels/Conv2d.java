@@ -23,9 +23,9 @@ package dev.nnc.runtime.kernels;
  *
  * <p>NOTE: at stride 1 with the vectorized kernels nothing is laid out as col: Z is the direct
  * convolution of {@link #infer} (the same sums), and dW is summed over the "wide" rows of dZ and
- * the padded input in 8 partial sums per weight ({@link DenseKernels#convGradWide}), added in
- * lane order at the end of each part; im2col and the transposes cost more than the products at
- * LeNet's sizes. dX stays col2im(Wᵀ · dZ).
+ * the padded input in 16 partial sums per weight ({@link DenseKernels#convGradWide}, the same
+ * bits at every vector width), added in order at the end of each part; im2col and the
+ * transposes cost more than the products at LeNet's sizes. dX stays col2im(Wᵀ · dZ).
  *
  * <p>Threads: the samples of a batch are split into parts (as many as the calling thread's
  * {@link KernelContext} has threads, for a batch large enough); every output
@@ -35,6 +35,8 @@ package dev.nnc.runtime.kernels;
  * first grows, never per step.
  */
 public final class Conv2d {
+    private static final int SUMS = DenseKernels.CONV_GRAD_SUMS;
+
     private final int c;
     private final int h;
     private final int w;
@@ -72,8 +74,8 @@ public final class Conv2d {
      */
     private final boolean gradT;
     /**
-     * At stride 1 with the vectorized kernels, dW as 8 partial sums per weight over
-     * the wide rows of dZ and the padded input ({@link DenseKernels#convGradWide}), added in lane
+     * At stride 1 with the vectorized kernels, dW as 16 partial sums per weight over
+     * the wide rows of dZ and the padded input ({@link DenseKernels#convGradWide}), added in
      * order per part: no im2col at all. Per part: dZ in wide rows (their gaps stay 0), the sums.
      */
     private final int spanV;
@@ -82,7 +84,7 @@ public final class Conv2d {
     /** Per part: the padded input of one sample, the outputs of one sample (wide or transposed). */
     private float[][] padded = new float[0][];
     private float[][] wide = new float[0][];
-    /** The filters in the lanes (F a multiple of 8): each output position's offset, Wᵀ. */
+    /** The filters in the lanes (F a multiple of the lanes): each output position's offset, Wᵀ. */
     private final boolean lanes;
     private final int[] positions;
     private float[] wTi;
@@ -140,11 +142,11 @@ public final class Conv2d {
         // rows also compute the PW − OW values past each row's end; the lanes cost a transposed
         // copy of W and of the output, worth it when the rows are short.
         // (the plain-Java kernels vectorize only the wide rows' loops)
-        this.lanes = f % 8 == 0 && hw >= 6 && (long) 4 * f * hw < (long) 3 * f * span
-                && Kernels.dense() != Kernels.scalar();
+        this.lanes = f % Kernels.dense().lanes() == 0 && hw >= 6
+                && (long) 4 * f * hw < (long) 3 * f * span && Kernels.dense() != Kernels.scalar();
         this.pad = ph != h || pw != w || pt != 0 || pl != 0;
         this.gradT = f % 8 == 0;
-        this.spanV = (span + 7) / 8 * 8;
+        this.spanV = (span + SUMS - 1) / SUMS * SUMS;
         this.positions = new int[lanes ? hw : 0];
         for (int t = 0; t < positions.length; t++) {
             positions[t] = t / ow * pw + t % ow;
@@ -227,10 +229,10 @@ public final class Conv2d {
         float[][] av = new float[parts][];
         for (int i = 0; i < parts; i++) {
             a[i] = new float[f * Math.max(span, hw)];
-            // 8 floats past the end: the partial sums' last vector reads there (times 0)
-            b[i] = new float[c * ph * pw + 8];
+            // SUMS floats past the end: the partial sums' last vector reads there (times 0)
+            b[i] = new float[c * ph * pw + SUMS];
             gw[i] = new float[f * spanV];
-            av[i] = new float[f * ck * 8];
+            av[i] = new float[f * ck * SUMS];
         }
         wide = a;
         padded = b;
@@ -494,8 +496,8 @@ public final class Conv2d {
             float[] av = accV[part];
             for (int k = 0; k < f * ck; k++) {
                 float sum = 0f;
-                for (int l = 0; l < 8; l++) {
-                    sum += av[k * 8 + l];
+                for (int l = 0; l < SUMS; l++) {
+                    sum += av[k * SUMS + l];
                 }
                 acc[k] = sum;
             }

@@ -201,26 +201,41 @@ public interface DenseKernels {
     }
 
     /**
-     * Adds one sample's weight gradient of a stride-1 convolution in 8 partial sums per weight:
-     * for each filter j, tap q and lane l &lt; 8,
+     * The partial sums per weight of {@link #convGradWide}: a multiple of the lanes of every
+     * vector width up to 512 bits, so that every width gives the same bits.
+     */
+    int CONV_GRAD_SUMS = 16;
+
+    /**
+     * Adds one sample's weight gradient of a stride-1 convolution in {@link #CONV_GRAD_SUMS}
+     * (16) partial sums per weight: for each filter j, tap q and l &lt; 16,
      * <pre>
-     * acc[(j·ck + q)·8 + l] += Σ_{t ≡ l mod 8} g[j·span + t] · x[taps[q] + t]     (t &lt; span)
+     * acc[(j·ck + q)·16 + l] += Σ_{t ≡ l mod 16} g[j·span + t] · x[taps[q] + t]     (t &lt; span)
      * </pre>
      * by fused multiply-adds in ascending t, with ck = {@code taps.length}, {@code g} dZ in wide
-     * rows (0 past each row's end), {@code x} the padded input and {@code span} a multiple of 8.
-     * The caller adds the 8 partial sums in lane order at the end; every implementation gives the
-     * same bits.
+     * rows (0 past each row's end), {@code x} the padded input and {@code span} a multiple of
+     * 16. The caller adds the 16 partial sums in order at the end; every implementation, at
+     * every vector width, gives the same bits.
      */
     default void convGradWide(float[] g, float[] x, int[] taps, int f, int span, float[] acc) {
         int ck = taps.length;
         for (int j = 0; j < f; j++) {
             for (int q = 0; q < ck; q++) {
-                int a = (j * ck + q) * 8;
+                int a = (j * ck + q) * CONV_GRAD_SUMS;
                 for (int t = 0; t < span; t++) {
-                    acc[a + (t & 7)] = Math.fma(g[j * span + t], x[taps[q] + t], acc[a + (t & 7)]);
+                    int l = a + t % CONV_GRAD_SUMS;
+                    acc[l] = Math.fma(g[j * span + t], x[taps[q] + t], acc[l]);
                 }
             }
         }
+    }
+
+    /**
+     * The float lanes of the kernels' vectors: 1 for the plain-Java kernels, 8 or 16 for the
+     * Vector API ones (256 or 512 bits, see {@code VectorWidth}).
+     */
+    default int lanes() {
+        return 1;
     }
 
     /** {@link #forward} over all {@code n} rows. */
