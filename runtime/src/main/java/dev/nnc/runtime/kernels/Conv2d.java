@@ -23,8 +23,8 @@ package dev.nnc.runtime.kernels;
  *
  * <p>NOTE: at stride 1 with the vectorized kernels nothing is laid out as col: Z is the direct
  * convolution of {@link #infer} (the same sums), and dW is summed over the "wide" rows of dZ and
- * the padded input in 16 partial sums per weight ({@link DenseKernels#convGradWide}, the same
- * bits at every vector width), added in order at the end of each part; im2col and the
+ * the padded input in one vector of partial sums per weight ({@link DenseKernels#convGradWide},
+ * 8 or 16 by the vector width), added in order at the end of each part; im2col and the
  * transposes cost more than the products at LeNet's sizes. dX stays col2im(Wᵀ · dZ).
  *
  * <p>Threads: the samples of a batch are split into parts (as many as the calling thread's
@@ -35,8 +35,6 @@ package dev.nnc.runtime.kernels;
  * first grows, never per step.
  */
 public final class Conv2d {
-    private static final int SUMS = DenseKernels.CONV_GRAD_SUMS;
-
     private final int c;
     private final int h;
     private final int w;
@@ -74,11 +72,13 @@ public final class Conv2d {
      */
     private final boolean gradT;
     /**
-     * At stride 1 with the vectorized kernels, dW as 16 partial sums per weight over
+     * At stride 1 with the vectorized kernels, dW as {@link #sums} partial sums per weight over
      * the wide rows of dZ and the padded input ({@link DenseKernels#convGradWide}), added in
      * order per part: no im2col at all. Per part: dZ in wide rows (their gaps stay 0), the sums.
      */
     private final int spanV;
+    /** The partial sums per weight of the wide rows' dW: the kernels' lanes. */
+    private final int sums;
     private float[][] gWide = new float[0][];
     private float[][] accV = new float[0][];
     /** Per part: the padded input of one sample, the outputs of one sample (wide or transposed). */
@@ -146,7 +146,8 @@ public final class Conv2d {
                 && (long) 4 * f * hw < (long) 3 * f * span && Kernels.dense() != Kernels.scalar();
         this.pad = ph != h || pw != w || pt != 0 || pl != 0;
         this.gradT = f % 8 == 0;
-        this.spanV = (span + SUMS - 1) / SUMS * SUMS;
+        this.sums = Kernels.dense().lanes();
+        this.spanV = (span + sums - 1) / sums * sums;
         this.positions = new int[lanes ? hw : 0];
         for (int t = 0; t < positions.length; t++) {
             positions[t] = t / ow * pw + t % ow;
@@ -229,10 +230,10 @@ public final class Conv2d {
         float[][] av = new float[parts][];
         for (int i = 0; i < parts; i++) {
             a[i] = new float[f * Math.max(span, hw)];
-            // SUMS floats past the end: the partial sums' last vector reads there (times 0)
-            b[i] = new float[c * ph * pw + SUMS];
+            // sums floats past the end: the partial sums' last vector reads there (times 0)
+            b[i] = new float[c * ph * pw + sums];
             gw[i] = new float[f * spanV];
-            av[i] = new float[f * ck * SUMS];
+            av[i] = new float[f * ck * sums];
         }
         wide = a;
         padded = b;
@@ -426,7 +427,7 @@ public final class Conv2d {
                                 ow);
                     }
                 }
-                kernels.convGradWide(gw, src, taps, f, spanV, accV[part]);
+                kernels.convGradWide(gw, src, taps, f, spanV, sums, accV[part]);
                 if (gx != null) {
                     kernels.gemm(wT, 0, f, gz, go, hw, cols, 0, hw, ck, hw, f, false);
                     im2col.scatter(cols, gx, i);
@@ -496,8 +497,8 @@ public final class Conv2d {
             float[] av = accV[part];
             for (int k = 0; k < f * ck; k++) {
                 float sum = 0f;
-                for (int l = 0; l < SUMS; l++) {
-                    sum += av[k * SUMS + l];
+                for (int l = 0; l < sums; l++) {
+                    sum += av[k * sums + l];
                 }
                 acc[k] = sum;
             }

@@ -408,26 +408,24 @@ final class VectorConv {
         u5.intoArray(dst, d + 5 * f);
     }
 
-    /** The partial sums per weight of {@link DenseKernels#convGradWide}. */
-    private static final int SUMS = DenseKernels.CONV_GRAD_SUMS;
-
     /**
      * Blocks of 3 filters × 4 taps (12 vectors of partial sums in registers over the whole
      * sample; each step loads 3 vectors of dZ and 4 of input), the taps left over one at a time,
-     * the filters left over one at a time. Each weight's {@link #SUMS} partial sums are
-     * {@code SUMS / L} vectors (1 at 16 lanes, 2 at 8), each summed in its own pass over the
-     * positions t ≡ its lanes mod {@link #SUMS}: every width adds the same products in the same
-     * order.
+     * the filters left over one at a time. The partial sums of a weight are one vector: other
+     * counts of them (not the lanes, which Conv2d passes), the plain loops.
      */
-    static void convGradWide(float[] g, float[] x, int[] taps, int f, int span, float[] acc) {
+    static void convGradWide(float[] g, float[] x, int[] taps, int f, int span, int sums,
+            float[] acc) {
+        if (sums != L) {
+            Kernels.scalar().convGradWide(g, x, taps, f, span, sums, acc);
+            return;
+        }
         int ck = taps.length;
         int j = 0;
         for (; j + 3 <= f; j += 3) {
             int q = 0;
             for (; q + 4 <= ck; q += 4) {
-                for (int h = 0; h < SUMS; h += L) {
-                    grad3x4(g, x, taps, ck, j, q, h, span, acc);
-                }
+                grad3x4(g, x, taps, ck, j, q, span, acc);
             }
             for (; q < ck; q++) {
                 for (int jj = j; jj < j + 3; jj++) {
@@ -442,24 +440,23 @@ final class VectorConv {
         }
     }
 
-    /** The partial sums h .. h + L − 1 of filters j .. j + 2 and taps q .. q + 3. */
-    private static void grad3x4(float[] g, float[] x, int[] taps, int ck, int j, int q, int h,
+    private static void grad3x4(float[] g, float[] x, int[] taps, int ck, int j, int q,
             int span, float[] acc) {
-        int a0 = (j * ck + q) * SUMS + h;
-        int a1 = a0 + ck * SUMS;
-        int a2 = a1 + ck * SUMS;
+        int a0 = (j * ck + q) * L;
+        int a1 = a0 + ck * L;
+        int a2 = a1 + ck * L;
         FloatVector s00 = FloatVector.fromArray(S, acc, a0);
-        FloatVector s01 = FloatVector.fromArray(S, acc, a0 + SUMS);
-        FloatVector s02 = FloatVector.fromArray(S, acc, a0 + 2 * SUMS);
-        FloatVector s03 = FloatVector.fromArray(S, acc, a0 + 3 * SUMS);
+        FloatVector s01 = FloatVector.fromArray(S, acc, a0 + L);
+        FloatVector s02 = FloatVector.fromArray(S, acc, a0 + 2 * L);
+        FloatVector s03 = FloatVector.fromArray(S, acc, a0 + 3 * L);
         FloatVector s10 = FloatVector.fromArray(S, acc, a1);
-        FloatVector s11 = FloatVector.fromArray(S, acc, a1 + SUMS);
-        FloatVector s12 = FloatVector.fromArray(S, acc, a1 + 2 * SUMS);
-        FloatVector s13 = FloatVector.fromArray(S, acc, a1 + 3 * SUMS);
+        FloatVector s11 = FloatVector.fromArray(S, acc, a1 + L);
+        FloatVector s12 = FloatVector.fromArray(S, acc, a1 + 2 * L);
+        FloatVector s13 = FloatVector.fromArray(S, acc, a1 + 3 * L);
         FloatVector s20 = FloatVector.fromArray(S, acc, a2);
-        FloatVector s21 = FloatVector.fromArray(S, acc, a2 + SUMS);
-        FloatVector s22 = FloatVector.fromArray(S, acc, a2 + 2 * SUMS);
-        FloatVector s23 = FloatVector.fromArray(S, acc, a2 + 3 * SUMS);
+        FloatVector s21 = FloatVector.fromArray(S, acc, a2 + L);
+        FloatVector s22 = FloatVector.fromArray(S, acc, a2 + 2 * L);
+        FloatVector s23 = FloatVector.fromArray(S, acc, a2 + 3 * L);
         int g0 = j * span;
         int g1 = g0 + span;
         int g2 = g1 + span;
@@ -467,7 +464,7 @@ final class VectorConv {
         int x1 = taps[q + 1];
         int x2 = taps[q + 2];
         int x3 = taps[q + 3];
-        for (int t = h; t < span; t += SUMS) {
+        for (int t = 0; t < span; t += L) {
             FloatVector u0 = FloatVector.fromArray(S, g, g0 + t);
             FloatVector u1 = FloatVector.fromArray(S, g, g1 + t);
             FloatVector u2 = FloatVector.fromArray(S, g, g2 + t);
@@ -489,32 +486,28 @@ final class VectorConv {
             s23 = u2.fma(v, s23);
         }
         s00.intoArray(acc, a0);
-        s01.intoArray(acc, a0 + SUMS);
-        s02.intoArray(acc, a0 + 2 * SUMS);
-        s03.intoArray(acc, a0 + 3 * SUMS);
+        s01.intoArray(acc, a0 + L);
+        s02.intoArray(acc, a0 + 2 * L);
+        s03.intoArray(acc, a0 + 3 * L);
         s10.intoArray(acc, a1);
-        s11.intoArray(acc, a1 + SUMS);
-        s12.intoArray(acc, a1 + 2 * SUMS);
-        s13.intoArray(acc, a1 + 3 * SUMS);
+        s11.intoArray(acc, a1 + L);
+        s12.intoArray(acc, a1 + 2 * L);
+        s13.intoArray(acc, a1 + 3 * L);
         s20.intoArray(acc, a2);
-        s21.intoArray(acc, a2 + SUMS);
-        s22.intoArray(acc, a2 + 2 * SUMS);
-        s23.intoArray(acc, a2 + 3 * SUMS);
+        s21.intoArray(acc, a2 + L);
+        s22.intoArray(acc, a2 + 2 * L);
+        s23.intoArray(acc, a2 + 3 * L);
     }
 
-    /** All {@link #SUMS} partial sums of filter j and tap q, a vector of them at a time. */
     private static void grad1(float[] g, float[] x, int[] taps, int ck, int j, int q, int span,
             float[] acc) {
+        int a = (j * ck + q) * L;
+        FloatVector s = FloatVector.fromArray(S, acc, a);
         int g0 = j * span;
         int x0 = taps[q];
-        for (int h = 0; h < SUMS; h += L) {
-            int a = (j * ck + q) * SUMS + h;
-            FloatVector s = FloatVector.fromArray(S, acc, a);
-            for (int t = h; t < span; t += SUMS) {
-                s = FloatVector.fromArray(S, g, g0 + t).fma(FloatVector.fromArray(S, x, x0 + t),
-                        s);
-            }
-            s.intoArray(acc, a);
+        for (int t = 0; t < span; t += L) {
+            s = FloatVector.fromArray(S, g, g0 + t).fma(FloatVector.fromArray(S, x, x0 + t), s);
         }
+        s.intoArray(acc, a);
     }
 }

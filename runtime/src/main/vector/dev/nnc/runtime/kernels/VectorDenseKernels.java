@@ -78,7 +78,8 @@ final class VectorDenseKernels implements DenseKernels {
     }
 
     @Override
-    public void convGradWide(float[] g, float[] x, int[] taps, int f, int span, float[] acc) {
-        VectorConv.convGradWide(g, x, taps, f, span, acc);
+    public void convGradWide(float[] g, float[] x, int[] taps, int f, int span, int sums,
+            float[] acc) {
+        VectorConv.convGradWide(g, x, taps, f, span, sums, acc);
     }
 }

@@ -458,14 +458,16 @@ class KernelContractTest {
             VECTOR.convLanes(x, xo, taps, pos, wT, p, b, f, got);
             bits(want, got, "convLanes, " + at);
         }
-        int sums = DenseKernels.CONV_GRAD_SUMS;
-        int spanV = (span + sums - 1) / sums * sums;
-        float[] g = values(f * spanV, rng, true);
-        float[] want = values(f * ck * sums, rng, false);
-        float[] got = want.clone();
-        SCALAR.convGradWide(g, x, taps, f, spanV, want);
-        VECTOR.convGradWide(g, x, taps, f, spanV, got);
-        bits(want, got, "convGradWide, " + at);
+        // the partial sums Conv2d passes (the lanes), and the other width's
+        for (int sums : new int[] {VECTOR.lanes(), 8, 16}) {
+            int spanV = (span + sums - 1) / sums * sums;
+            float[] g = values(f * spanV, rng, true);
+            float[] want = values(f * ck * sums, rng, false);
+            float[] got = want.clone();
+            SCALAR.convGradWide(g, x, taps, f, spanV, sums, want);
+            VECTOR.convGradWide(g, x, taps, f, spanV, sums, got);
+            bits(want, got, "convGradWide in " + sums + " sums, " + at);
+        }
     }
 
     @Test
