@@ -27,15 +27,16 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Generates the Java class of a checked model: one class implementing {@link TrainableModel},
- * every shape a literal, one private method per layer and direction, buffers allocated once per
- * batch size, parameters and gradients each in one flat {@code float[]}.
+ * every shape a literal, one private method per layer and direction (a small model's training
+ * step has its layers' code in two, {@link InlinedStep}), buffers allocated once per batch size,
+ * parameters and gradients each in one flat {@code float[]}.
  *
  * <p>For a model {@code Xor} (2 → dense 2 → sigmoid → dense 1 → sigmoid) it writes
  * {@code fwdDense1(x, a0, n); fwdSigmoid1(a0, a1, n); ...} in {@code forward}, the fused
- * sigmoid + binary cross-entropy gradient dZ = (A − Y)/m in {@code trainStep}, and
- * {@code bwdDense2(a1, a2, g0, g2, n); bwdDense1(x, a0, null, g0, n);} in {@code backward}:
- * the second dense layer multiplies its input gradient by the hidden sigmoid's derivative
- * A(1 − A), so that sigmoid has no backward pass of its own.
+ * sigmoid + binary cross-entropy gradient dZ = (A − Y)/m in {@code trainStep}, and the backward
+ * code of dense2 then dense1 in {@code backward}: the second dense layer multiplies its input
+ * gradient by the hidden sigmoid's derivative A(1 − A), so that sigmoid has no backward pass of
+ * its own.
  */
 public final class ModelGenerator {
     private static final ClassName SPEC = ClassName.get(ModelSpec.class);
