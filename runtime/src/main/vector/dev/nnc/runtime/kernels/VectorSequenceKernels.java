@@ -83,6 +83,17 @@ final class VectorSequenceKernels extends SequenceKernels {
         gp[w + k * out + j] = s;
     }
 
+    @Override
+    protected void packRecurrent(float[] p, int u, int h, int gh, float[] up) {
+        VectorRecurrent.pack(p, u, h, gh, up);
+    }
+
+    @Override
+    protected void recurrentProduct(float[] hT, int r0, int n, int h, float[] p, int u, int gh,
+            float[] hu, float[] up, boolean odd) {
+        VectorRecurrent.product(hT, r0, n, h, p, u, gh, hu, up, odd);
+    }
+
     // ---- the cells' element-wise step: σ and tanh on whole vectors --------------------------
 
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
