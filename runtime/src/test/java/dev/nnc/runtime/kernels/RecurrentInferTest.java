@@ -25,7 +25,7 @@ class RecurrentInferTest {
 
     @Test
     void inferenceStepsGiveTheBitsOfThePlainKernels() {
-        for (int h : new int[] {1, 3, 7, 8, 9, 16, 17, 33, 64, 65}) {
+        for (int h : new int[] {1, 3, 7, 8, 9, 16, 17, 32, 33, 64, 65}) {
             for (int n : new int[] {1, 3}) {
                 for (SequenceKernels.Cell cell : SequenceKernels.Cell.values()) {
                     for (boolean special : new boolean[] {false, true}) {
