@@ -220,6 +220,49 @@ public abstract class SequenceKernels {
     }
 
     /**
+     * One step of the model class's inference over the n rows of step rows r0 …: the recurrent
+     * product hu = h₋·U (zero on the first step), each output summed as
+     * {@link DenseKernels#infer} sums it (from zero, fused multiply-adds in ascending k), then the
+     * cell's element-wise step: the bits of the standalone class's step, on one thread.
+     *
+     * <p>{@code up} is a scratch of at least h·G·h floats: the vector kernels copy U into it on the
+     * first step in the order they read it, so that each step streams U from contiguous memory,
+     * and read it on the others; U must not change between the steps of one sequence.
+     */
+    public void inferStep(Cell cell, float[] hT, int r0, int n, int h, float[] p, int u,
+            int bhn, float[] hu, float[] zx, float[] cT, int next, boolean first, float[] up) {
+        int gh = cell.gates() * h;
+        int z0 = r0 * gh;
+        if (first) {
+            java.util.Arrays.fill(hu, z0, z0 + n * gh, 0f);
+            packRecurrent(p, u, h, gh, up);
+        } else {
+            recurrentProduct(hT, r0, n, h, p, u, gh, hu, up, (r0 / n & 1) != 0);
+        }
+        switch (cell) {
+            case RNN -> rnnForward(zx, hu, z0, n, h, hT, next);
+            case LSTM -> lstmForward(zx, hu, z0, n, h, cT, hT, r0 * h, next);
+            case GRU -> gruForward(zx, hu, z0, n, h, p, bhn, hT, r0 * h, next);
+            default -> throw new AssertionError(cell);
+        }
+    }
+
+    /** Copies U ([h, gh] at {@code p[u]}) into {@code up} as {@link #recurrentProduct} reads it. */
+    protected void packRecurrent(float[] p, int u, int h, int gh, float[] up) {
+    }
+
+    /**
+     * hu[r, :] = h₋[r, :]·U for the n rows r of step rows r0 …, each output from zero by fused
+     * multiply-adds in ascending k; {@code up} as {@link #packRecurrent} left it. {@code odd}
+     * alternates from step to step: an implementation may walk the outputs in the other order
+     * on odd steps, so that a step starts on the part of U the step before read last.
+     */
+    protected void recurrentProduct(float[] hT, int r0, int n, int h, float[] p, int u, int gh,
+            float[] hu, float[] up, boolean odd) {
+        Kernels.dense().infer(hT, r0, r0 + n, h, p, u, -1, gh, hu);
+    }
+
+    /**
      * One backward step over the n rows of step rows r0 … of direction {@code b}: the cell's
      * element-wise backward, then (unless the previous state is the initial zero, {@code last})
      * dLoss/d(previous state) = dZh·Uᵀ, plus the GRU's direct term; the rows split across
