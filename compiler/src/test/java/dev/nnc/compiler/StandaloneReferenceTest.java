@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class StandaloneReferenceTest {
     private static final Map<Class<?>, List<String>> METHODS = Map.of(
-            Activations.class, List.of("exp", "sigmoid", "tanh"),
+            Activations.class, List.of("exp", "sigmoid", "tanh", "relu"),
             DenseReference.class, List.of("rows", "bias", "dense", "denseRounded"),
             CellReference.class, List.of("rnnRow", "lstmRow", "gruRow"),
             ConvReference.class, List.of("conv", "cols", "convStrided"),
@@ -60,6 +60,10 @@ class StandaloneReferenceTest {
                 + " avgpool(2, stride: 1)\n flatten\n dense(2)\n loss mse\n"
                 + " optimizer sgd(lr: 0.1)\n}\n", 128, 2);
         assertCarries(pool, PoolReference.class);
+        String relu = standalone("model A {\n input [6]\n dense(3) -> relu\n dense(2)\n"
+                + " loss mse\n optimizer sgd(lr: 0.1)\n}\n", 6, 2);
+        assertCarries(relu, Activations.class);
+        assertTrue(relu.contains(" relu(in, out, n * 3);"), "relu called\n" + relu);
         assertTrue(pool.contains(" maxPool(in, n, 2, 8, 8, 2, 2, 2, 2, 4, 4, "), "maxPool called\n"
                 + pool);
         assertTrue(pool.contains(" avgPool("), "avgPool called");
