@@ -27,6 +27,8 @@ final class Members implements StandaloneMembers {
      * {@code p} and its index as {@code member}; 0 for one network.
      */
     private final int members;
+    /** The statements that make each member's constants from its {@code p}. */
+    private final CodeBlock.Builder perMember = CodeBlock.builder();
 
     Members(TypeSpec.Builder type, int members) {
         this.type = type;
@@ -47,16 +49,27 @@ final class Members implements StandaloneMembers {
             type.addField(FieldSpec.builder(ArrayTypeName.of(t), name, Modifier.PRIVATE,
                     Modifier.STATIC, Modifier.FINAL).initializer("new $T[$L]$L",
                             base(t), members, "[]".repeat(dimensions(t))).build());
-            type.addStaticBlock(CodeBlock.builder()
-                    .beginControlFlow("for (int member = 0; member < $L; member++)", members)
-                    .addStatement("final float[] p = MEMBER_P[member]")
-                    .addStatement("$L[member] = $L", name, initializer)
-                    .endControlFlow().build());
+            perMember.addStatement("$L[member] = $L", name, initializer);
             return name + "[member]";
         }
         type.addField(FieldSpec.builder(t, name, Modifier.PRIVATE, Modifier.STATIC,
                 Modifier.FINAL).initializer(initializer).build());
         return name;
+    }
+
+    /**
+     * The static block that makes the ensemble members' constants, each member's in turn:
+     * {@code for (int member = 0; ...) { final float[] p = MEMBER_P[member]; DENSE1_W[member] =
+     * rows(p, ...); ... }}; nothing for one network or when no layer asked for a constant.
+     */
+    void addStaticBlock() {
+        if (members > 0 && !perMember.isEmpty()) {
+            type.addStaticBlock(CodeBlock.builder()
+                    .beginControlFlow("for (int member = 0; member < $L; member++)", members)
+                    .addStatement("final float[] p = MEMBER_P[member]")
+                    .add(perMember.build())
+                    .endControlFlow().build());
+        }
     }
 
     private static TypeName base(TypeName t) {

@@ -464,6 +464,7 @@ public final class StandaloneGenerator {
 
     /** The scratch rows the layers asked for and the reference sources they call. */
     private static void addReferences(TypeSpec.Builder t, Members members) {
+        members.addStaticBlock();
         for (int i = 0; i < members.scratch.length; i++) {
             if (members.scratch[i] > 0) {
                 t.addField(FieldSpec.builder(float[].class, "scratch" + i, Modifier.PRIVATE,
