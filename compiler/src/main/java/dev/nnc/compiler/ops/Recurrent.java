@@ -222,7 +222,7 @@ public final class Recurrent implements LayerKind {
         return w;
     }
 
-    /** Declares locals naming the work buffers (or, in inference-only code, allocates them). */
+    /** Declares locals naming the work buffers (the standalone class: the instance's arrays). */
     private void declare(EmitSite s, boolean backward) {
         var c = s.code();
         int k = 0;
@@ -232,10 +232,9 @@ public final class Recurrent implements LayerKind {
                     || name.startsWith("hu") || name.startsWith("hT") || name.startsWith("cT")
                     || name.startsWith("up") && !s.standalone();
             if (s.standalone()) {
-                if (fwdNeeded) {
-                    // NOTE: the standalone class's layer methods are static; they allocate their
-                    // scratch once per call, never per step.
-                    c.addStatement("final float[] $L = new float[n * $L]", name, e.getValue());
+                if (fwdNeeded) { // arrays of the instance, grown with the batch
+                    c.addStatement("final float[] $L = $L", name,
+                            s.members().perSample(name, e.getValue(), false));
                 }
             } else if (backward || fwdNeeded) {
                 c.addStatement("final float[] $L = $L", name, s.work(k));
@@ -243,7 +242,8 @@ public final class Recurrent implements LayerKind {
             k++;
         }
         if (s.args().bool("mask")) {
-            c.addStatement("final int[] len = $L", s.standalone() ? "new int[n]" : s.work(k));
+            c.addStatement("final int[] len = $L", s.standalone()
+                    ? s.members().perSample("Len", 1, true) : s.work(k));
         }
     }
 
