@@ -43,8 +43,8 @@ public final class KernelContext implements AutoCloseable {
     final Kernels.Forward denseForward = new Kernels.Forward();
     final Kernels.GradWeights denseGradWeights = new Kernels.GradWeights();
     final Kernels.GradInput denseGradInput = new Kernels.GradInput();
-    final SequenceKernels.GradTask sequenceGrad = new SequenceKernels.GradTask();
-    final SequenceKernels.StepTask sequenceStep = new SequenceKernels.StepTask();
+    final SequenceGradTask sequenceGrad = new SequenceGradTask();
+    final SequenceStepTask sequenceStep = new SequenceStepTask();
 
     /** The working arrays of the kernels on the thread this context is bound to. */
     private final Scratch scratch = new Scratch();

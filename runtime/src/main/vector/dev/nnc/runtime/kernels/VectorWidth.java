@@ -17,12 +17,12 @@ import jdk.incubator.vector.VectorSpecies;
  * 140 to 2.7 GFLOP/s after 256-bit relu and bias kernels had run). Every kernel takes its species
  * from here; {@code ArchitectureTest} holds the vector sources to it.
  */
-final class VectorWidth {
+public final class VectorWidth {
     /** The system property that overrides the width: 128, 256 or 512 (bits). */
     static final String PROPERTY = "nnc.vector.bits";
 
     /** The float species of every kernel. */
-    static final VectorSpecies<Float> FLOAT = VectorSpecies.of(float.class,
+    public static final VectorSpecies<Float> FLOAT = VectorSpecies.of(float.class,
             VectorShape.forBitSize(chosen()));
     /** The int species of as many lanes (the positions of pooling's maxima). */
     static final VectorSpecies<Integer> INT = VectorSpecies.of(int.class, FLOAT.vectorShape());

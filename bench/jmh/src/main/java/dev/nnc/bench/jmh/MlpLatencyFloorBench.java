@@ -2,6 +2,7 @@ package dev.nnc.bench.jmh;
 
 import dev.nnc.runtime.kernels.DenseKernels;
 import dev.nnc.runtime.kernels.Kernels;
+import dev.nnc.runtime.kernels.VectorWidth;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.FloatVector;
@@ -21,13 +22,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * The floor under the batch-1 latency of the Fashion-MNIST MLP (784 → 128 relu → 64 relu → 10
  * softmax, bench/models/fmnist_mlp_infer.nn): its weights, 401 KB for the first layer and 33 KB
  * for the second, do not fit in L1, so every prediction reads them from L2 at least once.
- * {@code read} sums the same 109,386 floats with the widest vectors in eight independent sums
- * (no product, no dependence longer than one addition per eight vectors): the time of reading
+ * {@code read} sums the same 109,386 floats with vectors of the kernels' width in eight
+ * independent sums (no product, no dependence longer than one addition per eight vectors): the time of reading
  * them, the best any kernel can do at one thread. {@code readFirstLayer} reads the first layer's
  * weights alone. {@code inferFirstLayer} and {@code inferLayers} run the products as the model
  * class does at batch 1 ({@link DenseKernels#infer}, relu, the last layer's plain loops and
- * softmax), for comparison with the read in the same run. Each JMH benchmark runs in its own JVM,
- * so the read's vector width does not touch the kernels'.
+ * softmax), for comparison with the read in the same run.
  *
  * <p>Run: {@code java -jar bench/jmh/target/benchmarks.jar MlpLatencyFloorBench}.
  */
@@ -38,7 +38,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class MlpLatencyFloorBench {
-    private static final VectorSpecies<Float> WIDEST = FloatVector.SPECIES_PREFERRED;
+    /** The kernels' own width: a second width in one JVM would box the vectors. */
+    private static final VectorSpecies<Float> WIDEST = VectorWidth.FLOAT;
     private static final int IN = 784;
     private static final int H1 = 128;
     private static final int H2 = 64;
