@@ -31,6 +31,24 @@ final class WorkerPool {
      */
     private static final long SPIN_NANOS = 200_000;
 
+    /**
+     * NOTE: a spinning worker that sees a gap this long between two looks at the clock was taken
+     * off its core: another thread (another process, most likely) wants it. It then parks at
+     * once after each task for {@link #CONTENDED_NANOS}, so that its spin takes no time from the
+     * other thread, and the scheduler, which counts the time a thread has run, does not hold the
+     * worker back later, in the middle of a part the caller waits for.
+     */
+    private static final long PREEMPTED_NANOS = 50_000;
+
+    /** How long a worker parks at once after each task once it has been taken off its core. */
+    private static final long CONTENDED_NANOS = 50_000_000;
+
+    /**
+     * How long the caller spins on the last parts before it yields its core between looks: the
+     * thread that runs them may be waiting for that very core.
+     */
+    private static final long CALLER_SPIN_NANOS = 20_000;
+
     private final Thread[] workers;
     /** The generation in the high 32 bits, the next unclaimed part in the low 32. */
     private final AtomicLong ticket = new AtomicLong();
@@ -88,8 +106,11 @@ final class WorkerPool {
         work(g, t, n);
         long waitSince = System.nanoTime();
         while (done.get() < n) {
-            if (System.nanoTime() - waitSince < SPIN_NANOS) {
+            long waited = System.nanoTime() - waitSince;
+            if (waited < CALLER_SPIN_NANOS) {
                 Thread.onSpinWait();
+            } else if (waited < SPIN_NANOS) {
+                Thread.yield();
             } else {
                 LockSupport.parkNanos(this, 20_000);
             }
@@ -135,13 +156,21 @@ final class WorkerPool {
     private void loop() {
         long seen = 0;
         long idleSince = System.nanoTime();
+        long last = idleSince;
+        long contendedUntil = idleSince;
         while (!closed) {
             long g = generation;
             if (g == seen) {
-                if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                long now = System.nanoTime();
+                if (now - last > PREEMPTED_NANOS) {
+                    contendedUntil = now + CONTENDED_NANOS;
+                }
+                last = now;
+                if (now - idleSince < SPIN_NANOS && now - contendedUntil > 0) {
                     Thread.onSpinWait();
                 } else {
                     LockSupport.park(this);
+                    last = System.nanoTime();
                 }
                 continue;
             }
@@ -152,6 +181,7 @@ final class WorkerPool {
                 work(g, t, n);
             }
             idleSince = System.nanoTime();
+            last = idleSince;
         }
     }
 }
