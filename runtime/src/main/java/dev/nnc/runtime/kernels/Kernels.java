@@ -79,7 +79,7 @@ public final class Kernels {
     /** Parameters below which one thread runs an optimizer step. */
     static final int OPTIMIZER_PARALLEL_MIN = 1 << 14;
     /** The parameters of an optimizer step are split at multiples of this (whole vectors). */
-    static final int OPTIMIZER_BLOCK = 256;
+    static final int OPTIMIZER_BLOCK = 1024;
 
     /** See {@link DenseKernels#forward}. */
     public static void denseForward(float[] x, int n, int in, float[] p, int w, int b, int out,
@@ -170,12 +170,27 @@ public final class Kernels {
         int t = c.split(size, (size + OPTIMIZER_BLOCK - 1) / OPTIMIZER_BLOCK,
                 OPTIMIZER_PARALLEL_MIN);
         if (t <= 1) {
-            DENSE.adam(p, g, m, v, 0, size, b1, b2, step, e, shrink);
+            adam(p, g, m, v, 0, size, b1, b2, step, e, shrink);
             return;
         }
         c.adam.set(p, g, m, v, b1, b2, step, e, shrink);
         c.run(c.adam, t);
         c.adam.set(null, null, null, null, 0f, 0f, 0f, 0f, 1f);
+    }
+
+    /**
+     * NOTE: the kernel is called on blocks of {@link #OPTIMIZER_BLOCK} parameters, not on the
+     * whole range at once. The optimizing JIT compiles a method once it has been called often
+     * enough (a few hundred times); the launcher's {@code -XX:Tier4BackEdgeThreshold} keeps it from
+     * compiling a long loop where it runs. Called once a step on 109k parameters, the vector
+     * kernel ran its first several hundred steps unoptimized, its vectors boxed, far slower than
+     * the plain loop; called per block, it is compiled within the first steps.
+     */
+    private static void adam(float[] p, float[] g, float[] m, float[] v, int from, int to,
+            float b1, float b2, float step, float e, float shrink) {
+        for (int i = from; i < to; i += OPTIMIZER_BLOCK) {
+            DENSE.adam(p, g, m, v, i, Math.min(to, i + OPTIMIZER_BLOCK), b1, b2, step, e, shrink);
+        }
     }
 
     /** Ranges of the parameters of an Adam step split across threads. */
@@ -206,7 +221,7 @@ public final class Kernels {
         @Override
         public void part(int index, int parts) {
             int n = p.length;
-            DENSE.adam(p, g, m, v, KernelContext.lo(n, index, parts, OPTIMIZER_BLOCK),
+            adam(p, g, m, v, KernelContext.lo(n, index, parts, OPTIMIZER_BLOCK),
                     KernelContext.lo(n, index + 1, parts, OPTIMIZER_BLOCK), b1, b2, step, e,
                     shrink);
         }
