@@ -19,7 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
  * and keeps the other lanes.
  */
 final class VectorAdam {
-    private static final VectorSpecies<Float> S = VectorGemm.S;
+    private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
     private static final int L = S.length();
 
     private VectorAdam() {
