@@ -43,12 +43,6 @@ final class WorkerPool {
     /** How long a worker parks at once after each task once it has been taken off its core. */
     private static final long CONTENDED_NANOS = 50_000_000;
 
-    /**
-     * How long the caller spins on the last parts before it yields its core between looks: the
-     * thread that runs them may be waiting for that very core.
-     */
-    private static final long CALLER_SPIN_NANOS = 20_000;
-
     private final Thread[] workers;
     /** The generation in the high 32 bits, the next unclaimed part in the low 32. */
     private final AtomicLong ticket = new AtomicLong();
@@ -106,11 +100,8 @@ final class WorkerPool {
         work(g, t, n);
         long waitSince = System.nanoTime();
         while (done.get() < n) {
-            long waited = System.nanoTime() - waitSince;
-            if (waited < CALLER_SPIN_NANOS) {
+            if (System.nanoTime() - waitSince < SPIN_NANOS) {
                 Thread.onSpinWait();
-            } else if (waited < SPIN_NANOS) {
-                Thread.yield();
             } else {
                 LockSupport.parkNanos(this, 20_000);
             }
