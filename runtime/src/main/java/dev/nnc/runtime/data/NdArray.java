@@ -176,7 +176,20 @@ public final class NdArray {
      */
     public float[] toFloats(double divisor) {
         float[] out = new float[(int) count()];
-        boolean check = !header.type().isInteger();
+        Type type = header.type();
+        if (type == Type.UINT8 || type == Type.INT8) {
+            // NOTE: a byte has 256 values: each is scaled once, with the same function, and the
+            // elements are looked up (an image set is tens of millions of bytes)
+            float[] scaled = new float[256];
+            for (int b = 0; b < 256; b++) {
+                scaled[b] = Preprocessing.scale(type == Type.UINT8 ? b : (byte) b, divisor);
+            }
+            for (int i = 0; i < out.length; i++) {
+                out[i] = scaled[data.get(i) & 0xFF];
+            }
+            return out;
+        }
+        boolean check = !type.isInteger();
         for (int i = 0; i < out.length; i++) {
             double v = get(i);
             if (check && !(Math.abs(v) <= Float.MAX_VALUE)) {

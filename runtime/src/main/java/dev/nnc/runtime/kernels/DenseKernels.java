@@ -230,6 +230,38 @@ public interface DenseKernels {
     }
 
     /**
+     * One Adam step over the parameters [from, to) ({@link dev.nnc.runtime.optim.Adam} holds the
+     * rule and folds the bias corrections into {@code step} and {@code e}): with {@code a1 = 1 −
+     * b1} and {@code a2 = 1 − b2}, {@code m = b1·m + a1·g}, {@code v = b2·v + (a2·g)·g}, {@code p
+     * = p·shrink − (step·m) / (sqrt(v) + e)} (the shrink only when it is not 1), every operation
+     * rounded to float in this order, none fused, the square root correctly rounded. Every
+     * implementation gives these bits, whatever range it is given.
+     */
+    default void adam(float[] p, float[] g, float[] m, float[] v, int from, int to, float b1,
+            float b2, float step, float e, float shrink) {
+        float a1 = 1 - b1;
+        float a2 = 1 - b2;
+        for (int i = from; i < to; i++) {
+            float gi = g[i];
+            float mi = b1 * m[i] + a1 * gi;
+            float vi = b2 * v[i] + a2 * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            float pi = shrink != 1f ? p[i] * shrink : p[i];
+            p[i] = pi - step * mi / ((float) Math.sqrt(vi) + e);
+        }
+    }
+
+    /**
+     * The rows of an output block of the products ({@link #forward}, {@link #gradWeights},
+     * {@link #gradInput}): a split of a product into parts at multiples of it computes no row
+     * twice and pads no block. 1 in the plain kernels.
+     */
+    default int rowBlock() {
+        return 1;
+    }
+
+    /**
      * The float lanes of the kernels' vectors: 1 for the plain-Java kernels, 8 or 16 for the
      * Vector API ones (256 or 512 bits, see {@code VectorWidth}).
      */

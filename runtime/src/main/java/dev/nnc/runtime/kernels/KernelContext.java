@@ -30,10 +30,19 @@ package dev.nnc.runtime.kernels;
  * stopped by {@link #close()}.
  */
 public final class KernelContext implements AutoCloseable {
-    private static final KernelContext SERIAL = new KernelContext(1);
+    private static final KernelContext SERIAL = new KernelContext(1, 1);
     private static final ThreadLocal<KernelContext> CURRENT = new ThreadLocal<>();
 
+    /**
+     * NOTE: a product split over its outputs is cut into this many parts per thread, claimed one
+     * at a time: while another process holds a core and a worker waits for it (or wakes late),
+     * the running threads take the parts it has not claimed, and what the caller may wait for at
+     * the end is one small part, not half the product.
+     */
+    static final int PARTS_PER_THREAD = 4;
+
     private final int threads;
+    private final int partsPerThread;
     private WorkerPool pool;
     private Thread owner;
     private int depth;
@@ -45,6 +54,7 @@ public final class KernelContext implements AutoCloseable {
     final Kernels.GradInput denseGradInput = new Kernels.GradInput();
     final SequenceGradTask sequenceGrad = new SequenceGradTask();
     final SequenceStepTask sequenceStep = new SequenceStepTask();
+    final Kernels.Adam adam = new Kernels.Adam();
 
     /** The working arrays of the kernels on the thread this context is bound to. */
     private final Scratch scratch = new Scratch();
@@ -62,8 +72,9 @@ public final class KernelContext implements AutoCloseable {
     final SequenceKernels.Backward[] backwards = new SequenceKernels.Backward[8];
     private int nextBackward;
 
-    private KernelContext(int threads) {
+    private KernelContext(int threads, int partsPerThread) {
         this.threads = threads;
+        this.partsPerThread = partsPerThread;
     }
 
     /**
@@ -75,7 +86,24 @@ public final class KernelContext implements AutoCloseable {
         if (threads < 1) {
             throw new IllegalArgumentException("threads < 1: " + threads);
         }
-        return new KernelContext(threads);
+        return new KernelContext(threads, PARTS_PER_THREAD);
+    }
+
+    /**
+     * A context for {@code threads} threads that cuts a product split over its outputs into
+     * {@code partsPerThread} parts per thread (at most): the results are the same bits whatever
+     * the count, which only changes how the work is shared.
+     *
+     * @throws IllegalArgumentException when {@code threads < 1} or {@code partsPerThread < 1}
+     */
+    public static KernelContext open(int threads, int partsPerThread) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads < 1: " + threads);
+        }
+        if (partsPerThread < 1) {
+            throw new IllegalArgumentException("parts per thread < 1: " + partsPerThread);
+        }
+        return new KernelContext(threads, partsPerThread);
     }
 
     /**
@@ -181,6 +209,16 @@ public final class KernelContext implements AutoCloseable {
         return threads > 1 && macs >= minMacs ? Math.min(threads, units) : 1;
     }
 
+    /**
+     * How many parts a task of {@code work} over {@code units} independent blocks of outputs is
+     * split into: {@link #PARTS_PER_THREAD} (or the count the context was opened with) per
+     * thread, at most {@code units}, from {@code minWork} on; else 1. Only for tasks whose
+     * results do not depend on the split.
+     */
+    int split(long work, int units, long minWork) {
+        return threads > 1 && work >= minWork ? Math.min(threads * partsPerThread, units) : 1;
+    }
+
     /** Runs parts 0 .. parts − 1 of {@code task} on the calling thread and the workers. */
     void run(WorkerPool.Task task, int parts) {
         if (parts <= 1) {
@@ -202,6 +240,15 @@ public final class KernelContext implements AutoCloseable {
     /** The row {@code part} of {@code parts} starts at, of {@code n} rows. */
     static int lo(int n, int part, int parts) {
         return (int) ((long) n * part / parts);
+    }
+
+    /**
+     * The row {@code part} of {@code parts} starts at, of {@code n} rows split at multiples of
+     * {@code block} (part {@code parts} starts at {@code n}).
+     */
+    static int lo(int n, int part, int parts, int block) {
+        int blocks = (n + block - 1) / block;
+        return Math.min(n, (int) ((long) blocks * part / parts) * block);
     }
 
     /** A context bound to a thread; closing it restores the thread's previous context. */

@@ -65,15 +65,30 @@ public final class Kernels {
         return KernelContext.current().threads();
     }
 
+    /**
+     * The first of {@code n} rows of part {@code part} of {@code parts}, at a multiple of the
+     * kernels' row block (the last part ends at {@code n}).
+     */
     private static int lo(int n, int part, int parts) {
-        return KernelContext.lo(n, part, parts);
+        return KernelContext.lo(n, part, parts, DENSE.rowBlock());
     }
+
+    /** Blocks of the kernels' rows that {@code n} rows make. */
+    private static int blocks(int n) {
+        int r = DENSE.rowBlock();
+        return (n + r - 1) / r;
+    }
+
+    /** Parameters below which one thread runs an optimizer step. */
+    static final int OPTIMIZER_PARALLEL_MIN = 1 << 14;
+    /** The parameters of an optimizer step are split at multiples of this (whole vectors). */
+    static final int OPTIMIZER_BLOCK = 1024;
 
     /** See {@link DenseKernels#forward}. */
     public static void denseForward(float[] x, int n, int in, float[] p, int w, int b, int out,
             float[] z) {
         KernelContext c = KernelContext.current();
-        int t = c.parts((long) n * in * out, n, PARALLEL_MIN_MACS);
+        int t = c.split((long) n * in * out, blocks(n), PARALLEL_MIN_MACS);
         if (t <= 1) {
             DENSE.forward(x, 0, n, in, p, w, b, out, z);
             return;
@@ -118,7 +133,7 @@ public final class Kernels {
     public static void denseGradWeights(float[] x, int n, int in, float[] g, int out, float[] gp,
             int w, int b) {
         KernelContext c = KernelContext.current();
-        int t = c.parts((long) n * in * out, in, PARALLEL_MIN_MACS);
+        int t = c.split((long) n * in * out, blocks(in), PARALLEL_MIN_MACS);
         if (t <= 1) {
             DENSE.gradWeights(x, n, in, g, out, gp, w, b, 0, in);
             return;
@@ -132,7 +147,7 @@ public final class Kernels {
     public static void denseGradInput(float[] g, int n, int out, float[] p, int w, int in,
             float[] gx) {
         KernelContext c = KernelContext.current();
-        int t = c.parts((long) n * in * out, n, PARALLEL_MIN_MACS);
+        int t = c.split((long) n * in * out, blocks(n), PARALLEL_MIN_MACS);
         if (t <= 1) {
             DENSE.gradInput(g, 0, n, out, p, w, in, gx);
             return;
@@ -140,6 +155,79 @@ public final class Kernels {
         c.denseGradInput.set(g, n, out, p, w, in, gx);
         c.run(c.denseGradInput, t);
         c.denseGradInput.set(null, 0, 0, null, 0, 0, null);
+    }
+
+    /**
+     * See {@link DenseKernels#adam}, over all parameters: split across the calling thread's
+     * {@link KernelContext} when there are enough of them (each element's operations are the
+     * same on any thread, so the bits do not depend on the split).
+     */
+    public static void adam(float[] p, float[] g, float[] m, float[] v, float b1, float b2,
+            float step, float e, float shrink) {
+        int size = p.length;
+        if (g.length != size || m.length != size || v.length != size) {
+            throw new IllegalArgumentException("adam: " + size + " parameters, " + g.length
+                    + " gradients, state of " + m.length + " and " + v.length);
+        }
+        KernelContext c = KernelContext.current();
+        int t = c.split(size, (size + OPTIMIZER_BLOCK - 1) / OPTIMIZER_BLOCK,
+                OPTIMIZER_PARALLEL_MIN);
+        if (t <= 1) {
+            adam(p, g, m, v, 0, size, b1, b2, step, e, shrink);
+            return;
+        }
+        c.adam.set(p, g, m, v, b1, b2, step, e, shrink);
+        c.run(c.adam, t);
+        c.adam.set(null, null, null, null, 0f, 0f, 0f, 0f, 1f);
+    }
+
+    /**
+     * NOTE: the kernel is called on blocks of {@link #OPTIMIZER_BLOCK} parameters, not on the
+     * whole range at once. The optimizing JIT compiles a method once it has been called often
+     * enough (a few hundred times); the launcher's {@code -XX:Tier4BackEdgeThreshold} keeps it from
+     * compiling a long loop where it runs. Called once a step on 109k parameters, the vector
+     * kernel ran its first several hundred steps unoptimized, its vectors boxed, far slower than
+     * the plain loop; called per block, it is compiled within the first steps.
+     */
+    private static void adam(float[] p, float[] g, float[] m, float[] v, int from, int to,
+            float b1, float b2, float step, float e, float shrink) {
+        for (int i = from; i < to; i += OPTIMIZER_BLOCK) {
+            DENSE.adam(p, g, m, v, i, Math.min(to, i + OPTIMIZER_BLOCK), b1, b2, step, e, shrink);
+        }
+    }
+
+    /** Ranges of the parameters of an Adam step split across threads. */
+    static final class Adam implements WorkerPool.Task {
+        private float[] p;
+        private float[] g;
+        private float[] m;
+        private float[] v;
+        private float b1;
+        private float b2;
+        private float step;
+        private float e;
+        private float shrink;
+
+        void set(float[] p, float[] g, float[] m, float[] v, float b1, float b2, float step,
+                float e, float shrink) {
+            this.p = p;
+            this.g = g;
+            this.m = m;
+            this.v = v;
+            this.b1 = b1;
+            this.b2 = b2;
+            this.step = step;
+            this.e = e;
+            this.shrink = shrink;
+        }
+
+        @Override
+        public void part(int index, int parts) {
+            int n = p.length;
+            adam(p, g, m, v, KernelContext.lo(n, index, parts, OPTIMIZER_BLOCK),
+                    KernelContext.lo(n, index + 1, parts, OPTIMIZER_BLOCK), b1, b2, step, e,
+                    shrink);
+        }
     }
 
     /** Rows of Z split across threads. */

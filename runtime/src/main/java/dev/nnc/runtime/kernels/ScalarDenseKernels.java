@@ -72,4 +72,10 @@ final class ScalarDenseKernels implements DenseKernels {
             }
         }
     }
+
+    @Override
+    public void adam(float[] p, float[] g, float[] m, float[] v, int from, int to, float b1,
+            float b2, float step, float e, float shrink) {
+        AdamLanes.adam(p, g, m, v, from, to, b1, b2, step, e, shrink);
+    }
 }

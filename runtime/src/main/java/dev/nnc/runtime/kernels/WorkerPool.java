@@ -31,6 +31,18 @@ final class WorkerPool {
      */
     private static final long SPIN_NANOS = 200_000;
 
+    /**
+     * NOTE: a spinning worker that sees a gap this long between two looks at the clock was taken
+     * off its core: another thread (another process, most likely) wants it. It then parks at
+     * once after each task for {@link #CONTENDED_NANOS}, so that its spin takes no time from the
+     * other thread, and the scheduler, which counts the time a thread has run, does not hold the
+     * worker back later, in the middle of a part the caller waits for.
+     */
+    private static final long PREEMPTED_NANOS = 50_000;
+
+    /** How long a worker parks at once after each task once it has been taken off its core. */
+    private static final long CONTENDED_NANOS = 50_000_000;
+
     private final Thread[] workers;
     /** The generation in the high 32 bits, the next unclaimed part in the low 32. */
     private final AtomicLong ticket = new AtomicLong();
@@ -144,13 +156,21 @@ final class WorkerPool {
     private void loop() {
         long seen = 0;
         long idleSince = System.nanoTime();
+        long last = idleSince;
+        long contendedUntil = idleSince;
         while (!closed) {
             long g = generation;
             if (g == seen) {
-                if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                long now = System.nanoTime();
+                if (now - last > PREEMPTED_NANOS) {
+                    contendedUntil = now + CONTENDED_NANOS;
+                }
+                last = now;
+                if (now - idleSince < SPIN_NANOS && now - contendedUntil > 0) {
                     Thread.onSpinWait();
                 } else {
                     LockSupport.park(this);
+                    last = System.nanoTime();
                 }
                 continue;
             }
@@ -161,6 +181,7 @@ final class WorkerPool {
                 work(g, t, n);
             }
             idleSince = System.nanoTime();
+            last = idleSince;
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.nnc.runtime.optim;
 
+import dev.nnc.runtime.kernels.Kernels;
+
 /**
  * Adam with bias correction: {@code m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g²;
  * p -= lr m̂ / (sqrt(v̂) + eps)} with {@code m̂ = m / (1 - b1^t)}, {@code v̂ = v / (1 - b2^t)}.
@@ -40,18 +42,8 @@ public final class Adam extends BaseOptimizer {
         float step = (float) (lr * c2 / (1 - Math.pow(beta1, t)));
         float e = (float) (eps * c2);
         float shrink = (float) (1 - lr * weightDecay);
-        float b1 = (float) beta1;
-        float b2 = (float) beta2;
-        float a1 = 1 - b1;
-        float a2 = 1 - b2;
-        for (int i = 0; i < params.length; i++) {
-            float g = grads[i];
-            float mi = b1 * m[i] + a1 * g;
-            float vi = b2 * v[i] + a2 * g * g;
-            m[i] = mi;
-            v[i] = vi;
-            float p = weightDecay > 0 ? params[i] * shrink : params[i];
-            params[i] = p - step * mi / ((float) Math.sqrt(vi) + e);
-        }
+        // NOTE: without weight decay the shrink is 1 and the kernel skips it; with a decay so
+        // small that it rounds to 1, skipping it gives the same bits.
+        Kernels.adam(params, grads, m, v, (float) beta1, (float) beta2, step, e, shrink);
     }
 }

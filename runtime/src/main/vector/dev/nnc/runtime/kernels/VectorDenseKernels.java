@@ -5,7 +5,8 @@ package dev.nnc.runtime.kernels;
  * stay in vector registers across the whole reduction, which the JIT's automatic vectorization
  * cannot do. Loaded by {@link Kernels} only when the module is present. One class per concern:
  * {@link VectorDense} (the dense layer's products), {@link VectorGemm}, {@link VectorConv},
- * {@link VectorPool}, {@link VectorRelu}; all on the vectors of {@link VectorWidth}.
+ * {@link VectorPool}, {@link VectorRelu}, {@link VectorAdam}; all on the vectors of
+ * {@link VectorWidth}.
  */
 final class VectorDenseKernels implements DenseKernels {
     @Override
@@ -75,6 +76,17 @@ final class VectorDenseKernels implements DenseKernels {
     @Override
     public void reluBackward(float[] z, float[] g, float[] gx, int size) {
         VectorRelu.reluBackward(z, g, gx, size);
+    }
+
+    @Override
+    public void adam(float[] p, float[] g, float[] m, float[] v, int from, int to, float b1,
+            float b2, float step, float e, float shrink) {
+        VectorAdam.adam(p, g, m, v, from, to, b1, b2, step, e, shrink);
+    }
+
+    @Override
+    public int rowBlock() {
+        return VectorGemm.MR;
     }
 
     @Override

@@ -22,6 +22,27 @@ class IdxReaderTest {
                 .replace(f.toString(), "F");
     }
 
+    /** Bytes are converted through a table: the bits of scaling each element as a double. */
+    @Test
+    void byteArraysConvertAsEachElementScaled() {
+        byte[] all = new byte[300];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = (byte) (i * 7);
+        }
+        for (NdArray.Type type : new NdArray.Type[] {NdArray.Type.UINT8, NdArray.Type.INT8}) {
+            NdArray a = new NdArray(new NdArray.Header("t", type, new int[] {300}),
+                    ByteBuffer.wrap(all));
+            for (double divisor : new double[] {1, 255, 3, 0.7, -2}) {
+                float[] got = a.toFloats(divisor);
+                for (int i = 0; i < all.length; i++) {
+                    assertEquals(Float.floatToIntBits(Preprocessing.scale(a.get(i), divisor)),
+                            Float.floatToIntBits(got[i]), type + " element " + i + " / "
+                                    + divisor);
+                }
+            }
+        }
+    }
+
     @Test
     void readsPlainUnsignedBytes() {
         Path f = TestArrays.write(dir, "images-idx3-ubyte",

@@ -147,22 +147,27 @@ class KernelsTest {
         fill(p, rng);
         fill(x, rng);
         fill(g, rng);
-        float[][] one = products(1, x, n, in, p, out, g);
-        float[][] two = products(2, x, n, in, p, out, g);
-        float[][] three = products(3, x, n, in, p, out, g);
-        for (int i = 0; i < one.length; i++) {
-            assertArrayEquals(one[i], two[i], "product " + i);
-            assertArrayEquals(one[i], three[i], "product " + i);
+        float[][] one = products(1, 1, x, n, in, p, out, g);
+        // rows 64 and 300 in blocks of the kernels' rows, cut into 1 to 24 parts
+        for (int threads : new int[] {2, 3}) {
+            for (int perThread : new int[] {1, 3, 4, 8}) {
+                float[][] got = products(threads, perThread, x, n, in, p, out, g);
+                for (int i = 0; i < one.length; i++) {
+                    assertArrayEquals(one[i], got[i], "product " + i + ", " + threads
+                            + " threads, " + perThread + " parts each");
+                }
+            }
         }
     }
 
     @SuppressWarnings("try") // the binding scopes the kernel context
-    private static float[][] products(int threads, float[] x, int n, int in, float[] p, int out,
-            float[] g) {
+    private static float[][] products(int threads, int perThread, float[] x, int n, int in,
+            float[] p, int out, float[] g) {
         float[] z = new float[n * out];
         float[] gp = new float[p.length];
         float[] gx = new float[n * in];
-        try (KernelContext k = KernelContext.open(threads); KernelContext.Binding b = k.bind()) {
+        try (KernelContext k = KernelContext.open(threads, perThread);
+                KernelContext.Binding b = k.bind()) {
             assertEquals(threads, Kernels.threads());
             for (int rep = 0; rep < 3; rep++) {
                 Kernels.denseForward(x, n, in, p, 0, in * out, out, z);

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
@@ -85,6 +88,64 @@ class WorkerPoolTest {
             }
         } finally {
             pool.close();
+        }
+    }
+
+    /**
+     * A worker held up inside a part (as when another process holds its core) costs the caller
+     * that one part: the caller claims every other part meanwhile. The worker's part here waits
+     * until all the others are done, which only the caller can then have run.
+     */
+    @Test
+    void aWorkerHeldUpInOnePartLeavesEveryOtherPartToTheCaller() throws Exception {
+        WorkerPool pool = new WorkerPool(1);
+        try {
+            String caller = Thread.currentThread().getName();
+            int n = 16;
+            int byWorker = 0;
+            for (int repeat = 0; repeat < 500 && byWorker == 0; repeat++) {
+                AtomicInteger callerParts = new AtomicInteger();
+                AtomicInteger workerParts = new AtomicInteger();
+                CountDownLatch othersDone = new CountDownLatch(n - 1);
+                pool.run((index, parts) -> {
+                    if (Thread.currentThread().getName().equals(caller)) {
+                        callerParts.incrementAndGet();
+                        othersDone.countDown();
+                        return;
+                    }
+                    workerParts.incrementAndGet();
+                    try {
+                        othersDone.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, n);
+                byWorker = workerParts.get();
+                assertTrue(byWorker <= 1, byWorker + " parts by the held-up worker");
+                assertEquals(n, callerParts.get() + byWorker);
+            }
+            assertEquals(1, byWorker, "the worker never claimed a part");
+        } finally {
+            pool.close();
+        }
+    }
+
+    @Test
+    void blockAlignedPartsCoverTheRowsOnceAndStartAtBlocks() {
+        for (int n : new int[] {1, 5, 8, 63, 64, 65, 784}) {
+            for (int block : new int[] {1, 6, 8, 256}) {
+                int blocks = (n + block - 1) / block;
+                for (int parts = 1; parts <= Math.min(blocks, 24); parts++) {
+                    assertEquals(0, KernelContext.lo(n, 0, parts, block));
+                    assertEquals(n, KernelContext.lo(n, parts, parts, block));
+                    for (int i = 0; i < parts; i++) {
+                        int lo = KernelContext.lo(n, i, parts, block);
+                        int hi = KernelContext.lo(n, i + 1, parts, block);
+                        assertTrue(lo < hi, "empty part " + i + " of " + parts + ", n " + n);
+                        assertEquals(0, lo % block, "part " + i + " starts at " + lo);
+                    }
+                }
+            }
         }
     }
 }

@@ -1,0 +1,195 @@
+package dev.nnc.runtime.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.nnc.runtime.model.Rng;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Adam step's kernels ({@link DenseKernels#adam}, vector and plain, and {@link Kernels#adam}
+ * split across threads) give the bits of the plain expression, element by element: {@code m =
+ * b1·m + (1 − b1)·g}, {@code v = b2·v + (1 − b2)·g·g}, {@code p = p·shrink − step·m / (sqrt(v) +
+ * e)}, for sizes across the vector width, any sub-range, with and without weight decay, with ±0,
+ * NaN, huge and tiny values among the inputs; and the split does not change a bit whatever the
+ * thread and part count.
+ */
+class AdamKernelTest {
+    private static final float B1 = 0.9f;
+    private static final float B2 = 0.999f;
+    private static final float[] SPECIAL = {0f, -0f, Float.NaN, 1e30f, -1e-30f, 1f,
+        Float.MIN_VALUE};
+
+    @Test
+    void vectorAndPlainKernelsGiveTheBitsOfTheExpression() {
+        for (int size : new int[] {1, 7, 8, 9, 15, 16, 17, 31, 33, 100}) {
+            for (float shrink : new float[] {1f, 0.9995f}) {
+                for (int from : new int[] {0, 1, size / 2}) {
+                    int to = size - (from == 1 ? 1 : 0);
+                    if (to < from) {
+                        continue;
+                    }
+                    State s = new State(size, size * 7L + from);
+                    State want = s.copy();
+                    want.expression(from, to, 1e-3f, 1e-8f, shrink);
+                    for (DenseKernels kern : new DenseKernels[] {Kernels.dense(),
+                        Kernels.scalar()}) {
+                        State got = s.copy();
+                        kern.adam(got.p, got.g, got.m, got.v, from, to, B1, B2, 1e-3f, 1e-8f,
+                                shrink);
+                        got.assertBits(want, kern.getClass().getSimpleName() + " size " + size
+                                + " [" + from + ", " + to + ") shrink " + shrink);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Subnormal first moments with zero gradients (a parameter that has stopped learning), which
+     * the kernels step without subnormal arithmetic: every significand size, both signs, betas
+     * and step sizes where the products fall on a half, and lanes beside them in every state.
+     */
+    @Test
+    void subnormalFirstMomentsGiveTheBitsOfTheExpression() {
+        float[] betas = {0.9f, 0.5f, 0.75f, 0.875f, 0.99f, 0.3f, 0f};
+        float[] steps = {1e-3f, 0.25f, 0.5f, 0.125f, 1f / 3, 1e-9f, 0f};
+        for (int round = 0; round < 100; round++) {
+            Rng rng = new Rng(1000 + round);
+            int size = 1 + rng.nextInt(70);
+            State s = new State(size, round);
+            for (int i = 0; i < size; i++) {
+                if (rng.nextInt(3) > 0) {
+                    // odd rounds: small significands and zero gradients only, so that whole
+                    // vectors take the kernels' subnormal path, products on halves included
+                    int sig = switch (round % 2 == 1 ? 0 : rng.nextInt(4)) {
+                        case 0 -> 1 + rng.nextInt(8);
+                        case 1 -> 1 + rng.nextInt(4096);
+                        default -> 1 + rng.nextInt(0x7fffff);
+                    };
+                    s.m[i] = Float.intBitsToFloat((rng.nextInt(2) << 31) | sig);
+                    s.g[i] = round % 2 == 0 && rng.nextInt(6) == 0 ? s.g[i]
+                            : rng.nextInt(2) == 0 ? 0f : -0f;
+                }
+            }
+            float b1 = betas[round % betas.length];
+            float step = steps[round / betas.length % steps.length];
+            for (float shrink : new float[] {1f, 0.999f}) {
+                State want = s.copy();
+                want.expression(0, size, b1, step, 1e-8f, shrink);
+                for (DenseKernels kern : new DenseKernels[] {Kernels.dense(),
+                    Kernels.scalar()}) {
+                    State got = s.copy();
+                    kern.adam(got.p, got.g, got.m, got.v, 0, size, b1, B2, step, 1e-8f, shrink);
+                    got.assertBits(want, kern.getClass().getSimpleName() + " round " + round
+                            + " b1 " + b1 + " step " + step);
+                }
+            }
+        }
+    }
+
+    @Test
+    @SuppressWarnings("try") // the binding scopes the kernel context
+    void theSplitAcrossThreadsChangesNoBit() {
+        int size = 3 * Kernels.OPTIMIZER_PARALLEL_MIN + 77;
+        State s = new State(size, 11);
+        State want = s.copy();
+        for (int step = 0; step < 3; step++) {
+            want.expression(0, size, 1e-3f, 1e-8f, 1f);
+        }
+        for (int threads : new int[] {1, 2, 3}) {
+            for (int perThread : new int[] {1, 3, 8}) {
+                State got = s.copy();
+                try (KernelContext k = KernelContext.open(threads, perThread);
+                        KernelContext.Binding b = k.bind()) {
+                    for (int step = 0; step < 3; step++) {
+                        Kernels.adam(got.p, got.g, got.m, got.v, B1, B2, 1e-3f, 1e-8f, 1f);
+                    }
+                }
+                got.assertBits(want, threads + " threads, " + perThread + " parts each");
+            }
+        }
+    }
+
+    @Test
+    void arraysOfOtherLengthsAreRefused() {
+        float[] a = new float[4];
+        assertThrows(IllegalArgumentException.class,
+                () -> Kernels.adam(a, new float[3], a.clone(), a.clone(), B1, B2, 1f, 1f, 1f));
+    }
+
+    /** Parameters, gradients and both moments, with special values among them. */
+    private static final class State {
+        final float[] p;
+        final float[] g;
+        final float[] m;
+        final float[] v;
+
+        State(int size, long seed) {
+            Rng rng = new Rng(seed);
+            p = values(size, rng);
+            g = values(size, rng);
+            m = values(size, rng);
+            v = values(size, rng);
+            for (int i = 0; i < size; i++) {
+                v[i] = Math.abs(v[i]); // a second moment is not negative
+            }
+        }
+
+        private State(float[] p, float[] g, float[] m, float[] v) {
+            this.p = p;
+            this.g = g;
+            this.m = m;
+            this.v = v;
+        }
+
+        State copy() {
+            return new State(p.clone(), g.clone(), m.clone(), v.clone());
+        }
+
+        /** The step as Adam wrote it in plain Java before it had a kernel. */
+        void expression(int from, int to, float step, float e, float shrink) {
+            expression(from, to, B1, step, e, shrink);
+        }
+
+        void expression(int from, int to, float b1, float step, float e, float shrink) {
+            float a1 = 1 - b1;
+            float a2 = 1 - B2;
+            boolean decay = shrink != 1f;
+            for (int i = from; i < to; i++) {
+                float gi = g[i];
+                float mi = b1 * m[i] + a1 * gi;
+                float vi = B2 * v[i] + a2 * gi * gi;
+                m[i] = mi;
+                v[i] = vi;
+                float pi = decay ? p[i] * shrink : p[i];
+                p[i] = pi - step * mi / ((float) Math.sqrt(vi) + e);
+            }
+        }
+
+        void assertBits(State want, String what) {
+            bits(want.p, p, what + ": p");
+            bits(want.m, m, what + ": m");
+            bits(want.v, v, what + ": v");
+            bits(want.g, g, what + ": g");
+        }
+    }
+
+    private static float[] values(int size, Rng rng) {
+        float[] a = new float[size];
+        for (int i = 0; i < size; i++) {
+            a[i] = rng.nextInt(5) == 0 ? SPECIAL[rng.nextInt(SPECIAL.length)]
+                    : (float) (4 * rng.nextDouble() - 2);
+        }
+        return a;
+    }
+
+    private static void bits(float[] want, float[] got, String what) {
+        assertEquals(want.length, got.length, what);
+        for (int i = 0; i < want.length; i++) {
+            if (Float.floatToIntBits(want[i]) != Float.floatToIntBits(got[i])) {
+                throw new AssertionError(what + " at " + i + ": " + got[i] + ", want " + want[i]);
+            }
+        }
+    }
+}
