@@ -10,6 +10,7 @@ import dev.nnc.runtime.kernels.CellReference;
 import dev.nnc.runtime.kernels.ConvReference;
 import dev.nnc.runtime.kernels.DenseReference;
 import dev.nnc.runtime.kernels.PoolReference;
+import dev.nnc.runtime.model.Difference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -49,6 +50,8 @@ public final class ReferenceSource {
     public static final ReferenceSource POOL = new ReferenceSource(PoolReference.class);
     /** The recurrent cells' step (calls σ and tanh of {@link #ACTIVATIONS}). */
     public static final ReferenceSource CELLS = new ReferenceSource(CellReference.class);
+    /** Differencing of a series' raw window and its inverse (a differenced series' forecasts). */
+    public static final ReferenceSource DIFFERENCE = new ReferenceSource(Difference.class);
 
     private static final Pattern FIELD = Pattern.compile(
             "^ {4}(?:public |private )?static final (\\w+) (\\w+) = (.+);$");
