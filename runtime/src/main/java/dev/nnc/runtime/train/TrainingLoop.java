@@ -5,7 +5,6 @@ import dev.nnc.runtime.data.Dataset;
 import dev.nnc.runtime.data.Normalizer;
 import dev.nnc.runtime.io.OutputFiles;
 import dev.nnc.runtime.kernels.KernelContext;
-import dev.nnc.runtime.model.Difference;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.Rng;
 import dev.nnc.runtime.model.Schedule;
@@ -87,13 +86,7 @@ public final class TrainingLoop {
         this.loss = model.spec().loss();
     }
 
-    /**
-     * Sets the label normalization of the data, so that the metrics of a differenced series
-     * (a data set with {@link Dataset#base()}) are measured as the final ones are: the outputs
-     * and labels de-normalized, their bases added back ({@link Difference}), on the series' own
-     * scale. Without it (or for other data) they are measured on the labels as the model sees
-     * them. The loss is the model's in either case.
-     */
+    /** Sets the label normalization: a differenced series' metrics are on its own scale. */
     public TrainingLoop labels(Normalizer n) {
         this.labels = n;
         return this;
@@ -580,9 +573,7 @@ public final class TrainingLoop {
             Metrics.Accumulator acc = new Metrics.Accumulator(loss, out,
                 Metrics.steps(model.outputShape()));
             double lossSum = 0;
-            // a differenced series: measured on the series' own scale, as the final measures
-            boolean series = d.base() != null && labels != null && !loss.isClassification();
-            if (n <= chunk && !series) {
+            if (n <= chunk && (d.base() == null || labels == null)) {
                 lossSum = model.evaluate(d.x(), d.y(), n, ob);
                 acc.add(ob, d.y(), n);
             } else {
@@ -591,11 +582,8 @@ public final class TrainingLoop {
                     System.arraycopy(d.x(), from * in, xb, 0, count * in);
                     System.arraycopy(d.y(), from * out, yb, 0, count * out);
                     lossSum += model.evaluate(xb, yb, count, ob);
-                    if (series) {
-                        labels.invert(ob, count);
-                        labels.invert(yb, count);
-                        Difference.invert(d.base(), from * out, ob, count * out);
-                        Difference.invert(d.base(), from * out, yb, count * out);
+                    if (d.base() != null && labels != null) { // a differenced series
+                        Measures.onSeriesScale(labels, d, from, count, ob, yb);
                     }
                     acc.add(ob, yb, count);
                 }
