@@ -99,6 +99,37 @@ class ArchitectureTest {
         assertEquals(Set.of(), outside);
     }
 
+    /**
+     * One vector width for the whole JVM ({@code VectorWidth}, see its NOTE on JDK 17's boxed
+     * vectors): no main source of any module, nor the benchmarks, names a species or a shape of
+     * its own, in code or in the code it generates (string literals count).
+     */
+    @Test
+    void onlyVectorWidthChoosesAVectorSpecies() throws IOException {
+        Pattern species = Pattern.compile(
+                "SPECIES_\\w+|VectorSpecies\\.of|VectorShape\\.|\\.withShape\\(|\\.withLanes\\(");
+        List<Path> dirs = new ArrayList<>(List.of(ROOT.resolve("bench")));
+        for (Path module : modules()) {
+            dirs.add(module.resolve("src/main/java"));
+            dirs.add(module.resolve("src/main/vector"));
+        }
+        Set<String> found = new TreeSet<>();
+        int files = 0;
+        for (Path dir : dirs) {
+            for (Path f : javaFiles(dir)) {
+                files++;
+                String src = Files.readString(f).replaceAll("(?s)/\\*.*?\\*/", " ")
+                        .replaceAll("(?m)^\\s*//[^\\n]*", " ");
+                Matcher m = species.matcher(src);
+                if (m.find() && !f.endsWith(Path.of("dev/nnc/runtime/kernels/VectorWidth.java"))) {
+                    found.add(ROOT.relativize(f) + ": " + m.group());
+                }
+            }
+        }
+        assertTrue(files > 100, "sources read: " + files);
+        assertEquals(Set.of(), found, "vector species chosen outside VectorWidth");
+    }
+
     @Test
     void noMainSourceOfAnyModuleIsOver600Lines() throws IOException {
         Map<String, Integer> over = new TreeMap<>();

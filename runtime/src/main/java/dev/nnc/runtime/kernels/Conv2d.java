@@ -23,9 +23,9 @@ package dev.nnc.runtime.kernels;
  *
  * <p>NOTE: at stride 1 with the vectorized kernels nothing is laid out as col: Z is the direct
  * convolution of {@link #infer} (the same sums), and dW is summed over the "wide" rows of dZ and
- * the padded input in 8 partial sums per weight ({@link DenseKernels#convGradWide}), added in
- * lane order at the end of each part; im2col and the transposes cost more than the products at
- * LeNet's sizes. dX stays col2im(Wᵀ · dZ).
+ * the padded input in one vector of partial sums per weight ({@link DenseKernels#convGradWide},
+ * 8 or 16 by the vector width), added in order at the end of each part; im2col and the
+ * transposes cost more than the products at LeNet's sizes. dX stays col2im(Wᵀ · dZ).
  *
  * <p>Threads: the samples of a batch are split into parts (as many as the calling thread's
  * {@link KernelContext} has threads, for a batch large enough); every output
@@ -72,17 +72,19 @@ public final class Conv2d {
      */
     private final boolean gradT;
     /**
-     * At stride 1 with the vectorized kernels, dW as 8 partial sums per weight over
-     * the wide rows of dZ and the padded input ({@link DenseKernels#convGradWide}), added in lane
+     * At stride 1 with the vectorized kernels, dW as {@link #sums} partial sums per weight over
+     * the wide rows of dZ and the padded input ({@link DenseKernels#convGradWide}), added in
      * order per part: no im2col at all. Per part: dZ in wide rows (their gaps stay 0), the sums.
      */
     private final int spanV;
+    /** The partial sums per weight of the wide rows' dW: the kernels' lanes. */
+    private final int sums;
     private float[][] gWide = new float[0][];
     private float[][] accV = new float[0][];
     /** Per part: the padded input of one sample, the outputs of one sample (wide or transposed). */
     private float[][] padded = new float[0][];
     private float[][] wide = new float[0][];
-    /** The filters in the lanes (F a multiple of 8): each output position's offset, Wᵀ. */
+    /** The filters in the lanes (F a multiple of the lanes): each output position's offset, Wᵀ. */
     private final boolean lanes;
     private final int[] positions;
     private float[] wTi;
@@ -140,11 +142,12 @@ public final class Conv2d {
         // rows also compute the PW − OW values past each row's end; the lanes cost a transposed
         // copy of W and of the output, worth it when the rows are short.
         // (the plain-Java kernels vectorize only the wide rows' loops)
-        this.lanes = f % 8 == 0 && hw >= 6 && (long) 4 * f * hw < (long) 3 * f * span
-                && Kernels.dense() != Kernels.scalar();
+        this.lanes = f % Kernels.dense().lanes() == 0 && hw >= 6
+                && (long) 4 * f * hw < (long) 3 * f * span && Kernels.dense() != Kernels.scalar();
         this.pad = ph != h || pw != w || pt != 0 || pl != 0;
         this.gradT = f % 8 == 0;
-        this.spanV = (span + 7) / 8 * 8;
+        this.sums = Kernels.dense().lanes();
+        this.spanV = (span + sums - 1) / sums * sums;
         this.positions = new int[lanes ? hw : 0];
         for (int t = 0; t < positions.length; t++) {
             positions[t] = t / ow * pw + t % ow;
@@ -227,10 +230,10 @@ public final class Conv2d {
         float[][] av = new float[parts][];
         for (int i = 0; i < parts; i++) {
             a[i] = new float[f * Math.max(span, hw)];
-            // 8 floats past the end: the partial sums' last vector reads there (times 0)
-            b[i] = new float[c * ph * pw + 8];
+            // sums floats past the end: the partial sums' last vector reads there (times 0)
+            b[i] = new float[c * ph * pw + sums];
             gw[i] = new float[f * spanV];
-            av[i] = new float[f * ck * 8];
+            av[i] = new float[f * ck * sums];
         }
         wide = a;
         padded = b;
@@ -424,7 +427,7 @@ public final class Conv2d {
                                 ow);
                     }
                 }
-                kernels.convGradWide(gw, src, taps, f, spanV, accV[part]);
+                kernels.convGradWide(gw, src, taps, f, spanV, sums, accV[part]);
                 if (gx != null) {
                     kernels.gemm(wT, 0, f, gz, go, hw, cols, 0, hw, ck, hw, f, false);
                     im2col.scatter(cols, gx, i);
@@ -494,8 +497,8 @@ public final class Conv2d {
             float[] av = accV[part];
             for (int k = 0; k < f * ck; k++) {
                 float sum = 0f;
-                for (int l = 0; l < 8; l++) {
-                    sum += av[k * 8 + l];
+                for (int l = 0; l < sums; l++) {
+                    sum += av[k * sums + l];
                 }
                 acc[k] = sum;
             }

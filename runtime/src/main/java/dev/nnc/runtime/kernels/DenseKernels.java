@@ -201,26 +201,43 @@ public interface DenseKernels {
     }
 
     /**
-     * Adds one sample's weight gradient of a stride-1 convolution in 8 partial sums per weight:
-     * for each filter j, tap q and lane l &lt; 8,
+     * Adds one sample's weight gradient of a stride-1 convolution in {@code sums} partial sums
+     * per weight: for each filter j, tap q and lane l &lt; sums,
      * <pre>
-     * acc[(j·ck + q)·8 + l] += Σ_{t ≡ l mod 8} g[j·span + t] · x[taps[q] + t]     (t &lt; span)
+     * acc[(j·ck + q)·sums + l] += Σ_{t ≡ l mod sums} g[j·span + t] · x[taps[q] + t]   (t &lt; span)
      * </pre>
      * by fused multiply-adds in ascending t, with ck = {@code taps.length}, {@code g} dZ in wide
-     * rows (0 past each row's end), {@code x} the padded input and {@code span} a multiple of 8.
-     * The caller adds the 8 partial sums in lane order at the end; every implementation gives the
-     * same bits.
+     * rows (0 past each row's end), {@code x} the padded input and {@code span} a multiple of
+     * {@code sums}. The caller adds the partial sums in order at the end; every implementation
+     * gives the same bits for the same {@code sums}.
+     *
+     * <p>NOTE: Conv2d passes the kernels' {@link #lanes()} (8 at 256 bits, 16 at 512), one
+     * vector of partial sums per weight: the dW of a convolution therefore depends on the vector
+     * width in its last bits (within the bound of any summation order, as the contract tests
+     * check), not on the thread count. A fixed 16 at both widths would give the same bits
+     * everywhere but cost 256-bit vectors two passes of half the length (measured 0.6–0.9× the
+     * speed on LeNet's rows).
      */
-    default void convGradWide(float[] g, float[] x, int[] taps, int f, int span, float[] acc) {
+    default void convGradWide(float[] g, float[] x, int[] taps, int f, int span, int sums,
+            float[] acc) {
         int ck = taps.length;
         for (int j = 0; j < f; j++) {
             for (int q = 0; q < ck; q++) {
-                int a = (j * ck + q) * 8;
+                int a = (j * ck + q) * sums;
                 for (int t = 0; t < span; t++) {
-                    acc[a + (t & 7)] = Math.fma(g[j * span + t], x[taps[q] + t], acc[a + (t & 7)]);
+                    int l = a + t % sums;
+                    acc[l] = Math.fma(g[j * span + t], x[taps[q] + t], acc[l]);
                 }
             }
         }
+    }
+
+    /**
+     * The float lanes of the kernels' vectors: 1 for the plain-Java kernels, 8 or 16 for the
+     * Vector API ones (256 or 512 bits, see {@code VectorWidth}).
+     */
+    default int lanes() {
+        return 1;
     }
 
     /** {@link #forward} over all {@code n} rows. */

@@ -8,11 +8,11 @@ package dev.nnc.runtime.kernels;
  * <p>NOTE: C2's automatic vectorization of the plain loops reaches about 6–10 GFLOP/s on the
  * machines measured (it cannot keep partial sums in registers across k); explicit vectors with
  * the sums in registers reach about 38 (bench/RESULTS.md), and the blocked product with packed
- * panels (VectorGemm, bench/run-gemm.sh) more. The vector species is 256 bits wide, in every
- * kernel: on JDK 17, once one JVM has run both 256-bit and 512-bit vectors through the Vector
- * API, kernels compiled afterwards keep their vectors boxed (a 512-bit product measured 140
- * GFLOP/s alone and 2.7 after the 256-bit kernels had run on an AVX-512 Xeon), which may also
- * be why 512-bit vectors once measured ten times slower on an AMD EPYC guest.
+ * panels (VectorGemm, bench/run-gemm.sh) more. Every vector kernel runs at one width, the
+ * machine's widest up to 512 bits ({@code VectorWidth}; {@code -Dnnc.vector.bits=256|512}
+ * chooses it): on JDK 17, once one JVM has run both 256-bit and 512-bit vectors through the
+ * Vector API, kernels compiled afterwards keep their vectors boxed (a 512-bit product measured
+ * 140 GFLOP/s alone and 2.7 after 256-bit kernels had run on an AVX-512 Xeon).
  */
 public final class Kernels {
     private static final DenseKernels SCALAR = new ScalarDenseKernels();
@@ -44,9 +44,12 @@ public final class Kernels {
         return SCALAR;
     }
 
-    /** A short name of the kernels in use: {@code vector-256} or {@code scalar}. */
+    /**
+     * A short name of the kernels in use: {@code vector-512}, {@code vector-256} (the width of
+     * their vectors in bits) or {@code scalar}.
+     */
     public static String name() {
-        return DENSE == SCALAR ? "scalar" : "vector-256";
+        return DENSE == SCALAR ? "scalar" : "vector-" + DENSE.lanes() * Float.SIZE;
     }
 
     // Threads: one product is split across the calling thread's KernelContext when it is large

@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the weight gradient over wide rows ({@link DenseKernels#convGradWide}).
  */
 final class VectorConv {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-    private static final int L = S.length();
+    private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
+    private static final int L = VectorWidth.LANES;
 
     private VectorConv() {
     }
@@ -411,11 +411,13 @@ final class VectorConv {
     /**
      * Blocks of 3 filters × 4 taps (12 vectors of partial sums in registers over the whole
      * sample; each step loads 3 vectors of dZ and 4 of input), the taps left over one at a time,
-     * the filters left over one at a time.
+     * the filters left over one at a time. The partial sums of a weight are one vector: other
+     * counts of them (not the lanes, which Conv2d passes), the plain loops.
      */
-    static void convGradWide(float[] g, float[] x, int[] taps, int f, int span, float[] acc) {
-        if (L != 8) {
-            Kernels.scalar().convGradWide(g, x, taps, f, span, acc);
+    static void convGradWide(float[] g, float[] x, int[] taps, int f, int span, int sums,
+            float[] acc) {
+        if (sums != L) {
+            Kernels.scalar().convGradWide(g, x, taps, f, span, sums, acc);
             return;
         }
         int ck = taps.length;

@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
  * dW = Xᵀ·dZ with dB, and dX = dZ·Wᵀ; see {@link DenseKernels}.
  */
 final class VectorDense {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-    private static final int L = S.length();
+    private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
+    private static final int L = VectorWidth.LANES;
 
     private VectorDense() {
     }
@@ -27,9 +27,11 @@ final class VectorDense {
 
     /**
      * NOTE: a single sample's product is bound by the latency of the additions into one
-     * accumulator, so a block of eight vectors (64 outputs) is summed at once: eight independent
-     * chains keep both vector units busy. Each product is added with one rounding (a fused
-     * multiply-add), as {@code Math.fma} in the plain loops, so the bits equal theirs.
+     * accumulator, so a block of eight vectors (64 outputs at 8 lanes, 128 at 16) is summed at
+     * once: eight independent chains keep both vector units busy; then blocks of four, two and
+     * one vector (the MLP's 64 outputs are four vectors at 16 lanes). Each product is added
+     * with one rounding (a fused multiply-add), as {@code Math.fma} in the plain loops, so the
+     * bits equal theirs.
      */
     static void infer(float[] x, int from, int to, int in, float[] p, int w, int b, int out,
             float[] z) {
@@ -66,6 +68,24 @@ final class VectorDense {
                 a5.intoArray(z, za + j + 5 * L);
                 a6.intoArray(z, za + j + 6 * L);
                 a7.intoArray(z, za + j + 7 * L);
+            }
+            for (; j + 4 * L <= out; j += 4 * L) {
+                FloatVector a0 = bias(p, b, j);
+                FloatVector a1 = bias(p, b, j + L);
+                FloatVector a2 = bias(p, b, j + 2 * L);
+                FloatVector a3 = bias(p, b, j + 3 * L);
+                for (int k = 0; k < in; k++) {
+                    int wo = w + k * out + j;
+                    FloatVector v = FloatVector.broadcast(S, x[xa + k]);
+                    a0 = FloatVector.fromArray(S, p, wo).fma(v, a0);
+                    a1 = FloatVector.fromArray(S, p, wo + L).fma(v, a1);
+                    a2 = FloatVector.fromArray(S, p, wo + 2 * L).fma(v, a2);
+                    a3 = FloatVector.fromArray(S, p, wo + 3 * L).fma(v, a3);
+                }
+                a0.intoArray(z, za + j);
+                a1.intoArray(z, za + j + L);
+                a2.intoArray(z, za + j + 2 * L);
+                a3.intoArray(z, za + j + 3 * L);
             }
             for (; j + 2 * L <= out; j += 2 * L) {
                 FloatVector a0 = bias(p, b, j);

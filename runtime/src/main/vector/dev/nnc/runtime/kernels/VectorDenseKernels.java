@@ -5,9 +5,14 @@ package dev.nnc.runtime.kernels;
  * stay in vector registers across the whole reduction, which the JIT's automatic vectorization
  * cannot do. Loaded by {@link Kernels} only when the module is present. One class per concern:
  * {@link VectorDense} (the dense layer's products), {@link VectorGemm}, {@link VectorConv},
- * {@link VectorPool}, {@link VectorRelu}.
+ * {@link VectorPool}, {@link VectorRelu}; all on the vectors of {@link VectorWidth}.
  */
 final class VectorDenseKernels implements DenseKernels {
+    @Override
+    public int lanes() {
+        return VectorWidth.LANES;
+    }
+
     @Override
     public void forward(float[] x, int from, int to, int in, float[] p, int w, int b, int out,
             float[] z) {
@@ -73,7 +78,8 @@ final class VectorDenseKernels implements DenseKernels {
     }
 
     @Override
-    public void convGradWide(float[] g, float[] x, int[] taps, int f, int span, float[] acc) {
-        VectorConv.convGradWide(g, x, taps, f, span, acc);
+    public void convGradWide(float[] g, float[] x, int[] taps, int f, int span, int sums,
+            float[] acc) {
+        VectorConv.convGradWide(g, x, taps, f, span, sums, acc);
     }
 }

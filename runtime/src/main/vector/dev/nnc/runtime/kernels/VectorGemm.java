@@ -1,6 +1,5 @@
 package dev.nnc.runtime.kernels;
 
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -23,21 +22,17 @@ import jdk.incubator.vector.VectorSpecies;
  * from it. The result is therefore that of the plain loop {@code c = Math.fma(a[i,q], b[q,j], c)}
  * for q = 0 .. k − 1, whatever the blocking, the vector width or the thread that computes it.
  *
- * <p>NOTE: the species is 256 bits (8 lanes), that of every other vector kernel of the runtime,
- * even on AVX-512: on JDK 17, once one JVM has run 256-bit and 512-bit vectors through the same
- * Vector API methods, C2 compiles the later-compiled kernels with their vectors boxed (measured
- * on an AVX-512 Xeon: a 512-bit product fell from 140 to 2.7 GFLOP/s after the 256-bit relu and
- * dB kernels had run). {@code -Dnnc.gemm.bits=512} selects 512 bits (16 lanes) where nothing else
- * runs vectors, as in the JMH benchmark. The block is 8 rows × 3 vectors where the machine has 32
- * vector registers (AVX-512), 6 × 2 where it has 16 (AVX2); {@code -Dnnc.gemm.block=6x2|8x3}
- * chooses it (the tests run every species and block).
+ * <p>The vectors are those of every kernel ({@link VectorWidth}: 16 lanes on AVX-512, 8 on
+ * AVX2). The block is 8 rows × 3 vectors where the machine has 32 vector registers (AVX-512),
+ * 6 × 2 where it has 16 (AVX2); {@code -Dnnc.gemm.block=6x2|8x3} chooses it (the tests run both
+ * blocks).
  */
 final class VectorGemm {
-    static final VectorSpecies<Float> S = species();
-    private static final int L = S.length();
+    static final VectorSpecies<Float> S = VectorWidth.FLOAT;
+    private static final int L = VectorWidth.LANES;
     /** The micro-kernel's block: 8 rows × 3 vectors (24 sums, AVX-512), else 6 × 2 (AVX2). */
     private static final boolean WIDE = System.getProperty("nnc.gemm.block", "").isEmpty()
-            ? FloatVector.SPECIES_PREFERRED.length() >= 16
+            ? VectorWidth.REGISTERS >= 32
             : System.getProperty("nnc.gemm.block").trim().equals("8x3");
     /** Rows of C in one micro-kernel block. */
     static final int MR = WIDE ? 8 : 6;
@@ -56,14 +51,6 @@ final class VectorGemm {
     static final int FROM_BIAS = 2;
 
     private VectorGemm() {
-    }
-
-    private static VectorSpecies<Float> species() {
-        String bits = System.getProperty("nnc.gemm.bits");
-        if (bits != null && bits.trim().equals("512")) {
-            return FloatVector.SPECIES_512;
-        }
-        return FloatVector.SPECIES_256;
     }
 
     /** The lanes of the species in use. */

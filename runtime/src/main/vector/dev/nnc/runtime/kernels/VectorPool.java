@@ -12,14 +12,15 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link DenseKernels#maxPoolArg}.
  */
 final class VectorPool {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-    private static final int L = S.length();
+    private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
+    private static final int L = VectorWidth.LANES;
 
     private VectorPool() {
     }
 
     // The even and odd lanes of a vector, in either half: [0, 2, 4, 6, 1, 3, 5, 7] and
-    // [1, 3, 5, 7, 0, 2, 4, 6] (single-vector shuffles, which the JIT compiles to one permute).
+    // [1, 3, 5, 7, 0, 2, 4, 6] at 8 lanes, likewise at 16 (single-vector shuffles, which the JIT
+    // compiles to one permute).
     private static final VectorShuffle<Float> EVEN_ODD =
             VectorShuffle.fromOp(S, l -> l < L / 2 ? 2 * l : 2 * (l - L / 2) + 1);
     private static final VectorShuffle<Float> ODD_EVEN =
@@ -27,7 +28,7 @@ final class VectorPool {
     private static final VectorMask<Float> HIGH = VectorMask.fromLong(S, (1L << L) - (1L << L / 2));
 
     /**
-     * 2×2 windows at stride 2: each vector of 8 outputs takes its windows' four values from two
+     * 2×2 windows at stride 2: each vector of L outputs takes its windows' four values from two
      * vectors of each input row, split into the even and the odd columns, and compares them in
      * the order of the plain loops (a greater value replaces, a tie keeps the earlier). The last
      * vector of a row overlaps the one before; a row shorter than a vector is computed whole,
@@ -67,11 +68,11 @@ final class VectorPool {
     }
 
     /** Int lanes as many as {@link #S}'s float lanes: the positions of the maxima. */
-    private static final VectorSpecies<Integer> SI = IntVector.SPECIES_256;
+    private static final VectorSpecies<Integer> SI = VectorWidth.INT;
 
-    /** 0, 2, .., 14: the corners of 8 windows 2×2 side by side, from the first. */
+    /** 0, 2, .., 2·(L − 1): the corners of L windows 2×2 side by side, from the first. */
     private static final IntVector CORNERS = IntVector.fromArray(SI,
-            new int[] {0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30}, 0);
+            java.util.stream.IntStream.range(0, L).map(l -> 2 * l).toArray(), 0);
 
     /** {@link #maxPool}'s blocks, with the index of each maximum. */
     static void maxPoolArg(float[] x, int n, int c, int h, int w, int kh, int kw, int sh,
@@ -138,7 +139,7 @@ final class VectorPool {
         best.blend(at.add(w + 1), m.cast(SI)).intoArray(arg, t);
     }
 
-    /** The maxima of the 8 windows 2×2 whose top left corners are a, a + 2, .., a + 14. */
+    /** The maxima of the L windows 2×2 whose top left corners are a, a + 2, .., a + 2·(L − 1). */
     private static FloatVector pool2(float[] x, int a, int w) {
         // row 0: the even columns of both vectors, then the odd ones
         FloatVector u = FloatVector.fromArray(S, x, a);

@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
  * relu and its backward pass on the Vector API, see {@link DenseKernels#relu}.
  */
 final class VectorRelu {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-    private static final int L = S.length();
+    private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
+    private static final int L = VectorWidth.LANES;
 
     private VectorRelu() {
     }

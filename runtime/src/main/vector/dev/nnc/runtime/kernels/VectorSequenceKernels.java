@@ -11,8 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link SequenceKernels} only when the module is present.
  */
 final class VectorSequenceKernels extends SequenceKernels {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-    private static final int L = S.length();
+    private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
+    private static final int L = VectorWidth.LANES;
 
     @Override
     protected void accumulate(float[] x, int from, int to, int in, int kFrom, int kTo,

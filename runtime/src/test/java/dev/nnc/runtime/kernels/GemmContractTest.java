@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
  * block edge (the micro-kernel's rows and vectors, KC = 256 steps of k, NC columns of a packed
  * block, MC rows), with ±0 and NaN among the inputs, and the same bits on 1 and 3 threads.
  *
- * <p>The build runs this class three times: with the default species and block, and with
- * {@code nnc.gemm.bits=512} (16 lanes) and {@code nnc.gemm.block=6x2} (the AVX2 block), so both
- * vector widths and both micro-kernels are checked on any machine that runs them.
+ * <p>The build runs this class with the kernels' other contract tests once per vector width,
+ * {@code nnc.vector.bits=256} with the AVX2 block ({@code nnc.gemm.block=6x2}) and {@code 512}
+ * with the AVX-512 one ({@code 8x3}), so both widths and both micro-kernels are checked on any
+ * machine that runs them.
  */
 class GemmContractTest {
     private static final DenseKernels VECTOR = Kernels.dense();
@@ -34,7 +35,7 @@ class GemmContractTest {
         Class<?> gemm = Class.forName("dev.nnc.runtime.kernels.VectorGemm");
         java.lang.reflect.Method lanes = gemm.getDeclaredMethod("lanes");
         lanes.setAccessible(true);
-        int want = "512".equals(System.getProperty("nnc.gemm.bits")) ? 16 : 8;
+        int want = VectorWidthTest.expectedBits() / 32;
         assertEquals(want, lanes.invoke(null), "lanes of the product");
         java.lang.reflect.Field mr = gemm.getDeclaredField("MR");
         mr.setAccessible(true);

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One contract per runtime operation with several implementations: the kernels in use (the
- * Vector API ones in this test JVM, 8 float lanes) against the plain ones and the reference
- * expression, on edge sizes (1, lanes − 1, lanes, lanes + 1, odd, several blocks) with ±0, NaN
- * and ties among the values.
+ * Vector API ones in this test JVM, 16 or 8 float lanes; the build runs this class at both)
+ * against the plain ones and the reference expression, on edge sizes (1, lanes − 1, lanes,
+ * lanes + 1 at both widths, odd, several blocks) with ±0, NaN and ties among the values.
  *
  * <ul>
  * <li>dense inference ({@code infer}): the bits of its reference, {@link DenseReference#dense}
@@ -51,8 +51,8 @@ class KernelContractTest {
     private static final DenseKernels SCALAR = Kernels.scalar();
 
     @Test
-    void theKernelsInUseAreTheVectorOnes() {
-        assertEquals("vector-256", Kernels.name());
+    void theKernelsInUseAreTheVectorOnes() throws ReflectiveOperationException {
+        assertEquals("vector-" + VectorWidthTest.expectedBits(), Kernels.name());
     }
 
     @Test
@@ -409,9 +409,9 @@ class KernelContractTest {
 
     @Test
     void directConvolutionKernelsGiveTheBitsOfTheirReference() {
-        for (int f : new int[] {1, 2, 3, 4, 5, 7, 8, 9, 12, 16, 24}) {
+        for (int f : new int[] {1, 2, 3, 4, 5, 7, 8, 9, 12, 16, 24, 32}) {
             for (int ck : new int[] {1, 3, 4, 9}) {
-                for (int span : new int[] {1, 6, 7, 8, 9, 17, 40}) {
+                for (int span : new int[] {1, 6, 7, 8, 9, 15, 16, 17, 33, 40}) {
                     checkDirect(f, ck, span);
                 }
             }
@@ -458,13 +458,16 @@ class KernelContractTest {
             VECTOR.convLanes(x, xo, taps, pos, wT, p, b, f, got);
             bits(want, got, "convLanes, " + at);
         }
-        int span8 = (span + 7) / 8 * 8;
-        float[] g = values(f * span8, rng, true);
-        float[] want = values(f * ck * 8, rng, false);
-        float[] got = want.clone();
-        SCALAR.convGradWide(g, x, taps, f, span8, want);
-        VECTOR.convGradWide(g, x, taps, f, span8, got);
-        bits(want, got, "convGradWide, " + at);
+        // the partial sums Conv2d passes (the lanes), and the other width's
+        for (int sums : new int[] {VECTOR.lanes(), 8, 16}) {
+            int spanV = (span + sums - 1) / sums * sums;
+            float[] g = values(f * spanV, rng, true);
+            float[] want = values(f * ck * sums, rng, false);
+            float[] got = want.clone();
+            SCALAR.convGradWide(g, x, taps, f, spanV, sums, want);
+            VECTOR.convGradWide(g, x, taps, f, spanV, sums, got);
+            bits(want, got, "convGradWide in " + sums + " sums, " + at);
+        }
     }
 
     @Test

@@ -23,7 +23,7 @@ class PoolReferenceTest {
         for (int kh = 1; kh <= 3; kh++) {
             for (int kw = 1; kw <= 3; kw++) {
                 for (int s = 1; s <= 3; s++) {
-                    for (int ow : new int[] {1, 7, 8, 9, 17}) {
+                    for (int ow : new int[] {1, 7, 8, 9, 15, 16, 17, 33}) {
                         check(kh, kw, s, s, 3, ow, kh * 31 + kw * 7 + s * 3 + ow);
                         cases++;
                     }
@@ -32,7 +32,7 @@ class PoolReferenceTest {
         }
         check(2, 2, 2, 2, 5, 12, 99);
         check(2, 3, 1, 2, 4, 6, 98);
-        assertEquals(9 * 3 * 5, cases);
+        assertEquals(9 * 3 * 8, cases);
     }
 
     private static void check(int kh, int kw, int sh, int sw, int oh, int ow, long seed) {
