@@ -114,7 +114,8 @@ final class ModelServer {
         Predictor first = factory.get();
         this.model = first.model();
         this.oneHot = first.preprocessing().oneHot();
-        this.inputShape = oneHot == null ? model.inputShape()
+        // a differenced series: a row is a raw window, longer than the model's input
+        this.inputShape = oneHot == null ? first.inputShape()
                 : new int[] {oneHot.columns().size()};
         ModelSpec.Loss loss = model.spec().loss();
         int k = model.outputSize();
@@ -122,7 +123,9 @@ final class ModelServer {
                 || loss == ModelSpec.Loss.BINARY_CROSS_ENTROPY && k == 1;
         this.predictors = ThreadLocal.withInitial(factory);
         Preprocessing.Fill f = first.preprocessing().fill();
-        this.fill = f == null ? null : f.values();
+        // NOTE: a raw window of a differenced series has no missing values to fill: the fill
+        // values are those of the differences
+        this.fill = f == null || first.inputSize() != model.inputSize() ? null : f.values();
         this.modelJson = Json.write(describe(first, summary));
         this.pool = new ThreadPoolExecutor(limits.threads(), limits.threads(), 0,
                 TimeUnit.MILLISECONDS, limits.queue() == 0 ? new SynchronousQueue<>()
@@ -395,9 +398,9 @@ final class ModelServer {
     private Map<String, Object> describe(Predictor p, String summary) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", model.name());
-        m.put("input_shape", model.inputShape());
+        m.put("input_shape", p.inputShape());
         m.put("output_shape", model.outputShape());
-        m.put("input_size", model.inputSize());
+        m.put("input_size", p.inputSize());
         m.put("output_size", model.outputSize());
         m.put("loss", model.spec().loss().id());
         m.put("classifier", classifier);

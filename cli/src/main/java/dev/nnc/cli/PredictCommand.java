@@ -7,7 +7,6 @@ import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.DataException;
 import dev.nnc.runtime.model.ClassLabels;
 import dev.nnc.runtime.model.DataSource;
-import dev.nnc.runtime.model.Difference;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.Model;
 import dev.nnc.runtime.predict.Prediction;
@@ -81,12 +80,12 @@ final class PredictCommand implements Callable<Integer> {
         Model model = loaded.model();
         Preprocessing prep = loaded.preprocessing();
         DataSource src = Models.trainSource(model);
+        Predictor p = new Predictor(model, prep);
         double[][] rows = src instanceof DataSource.Csv csv && csv.symbols() != null
                 && prep.symbols() != null
                 ? DataLoader.readSymbols(input, csv, prep.symbols(), model.inputSize())
-                : DataLoader.readFeatures(input, src, model.inputSize(),
+                : DataLoader.readFeatures(input, src, p.inputSize(),
                         trainingFeatures(c, src), prep.oneHot());
-        Predictor p = new Predictor(model, prep);
         List<String> lines = new ArrayList<>(rows.length + 1);
         ModelSpec.Loss loss = model.spec().loss();
         boolean classify = loss == ModelSpec.Loss.CROSS_ENTROPY && model.outputSize() > 1
@@ -111,16 +110,8 @@ final class PredictCommand implements Callable<Integer> {
                 lines.add(sb.toString());
             }
         } else {
+            // a differenced series: the predictor answers on the series' own scale
             double[][] outs = p.predict(rows);
-            double[][] bases = DataLoader.forecastBases(input, src, model.inputSize());
-            if (bases != null) {
-                // a differenced series: the forecast is the last real value plus the difference
-                for (int i = 0; i < outs.length; i++) {
-                    for (int j = 0; j < outs[i].length; j++) {
-                        outs[i][j] = Difference.invert(bases[i][j], outs[i][j]);
-                    }
-                }
-            }
             lines.add(String.join(",", outputNames(c, model, src)));
             for (double[] o : outs) {
                 StringBuilder sb = new StringBuilder();
@@ -133,7 +124,7 @@ final class PredictCommand implements Callable<Integer> {
                 lines.add(sb.toString());
             }
         }
-        List<String> times = DataLoader.forecastTimes(input, src, model.inputSize());
+        List<String> times = DataLoader.forecastTimes(input, src, p.inputSize());
         if (times != null && times.size() == lines.size() - 1) {
             String name = ((DataSource.Windows) src).window().time();
             lines.set(0, csvField(name) + "," + lines.get(0));

@@ -146,7 +146,12 @@ final class DeployExamples {
             }
             return rows.toArray(new double[0][]);
         }
-        if (src.format().equals("csv")) {
+        if (dev.nnc.runtime.model.Difference.of(m.spec()) != null) {
+            // a differenced series: its raw windows, as nnc predict cuts them from the file
+            data = DataLoader.readFeatures(Models.resolve(c, src.path()), src,
+                    dev.nnc.runtime.model.Difference.rawSize(
+                            dev.nnc.runtime.model.Difference.of(m.spec())));
+        } else if (src.format().equals("csv")) {
             data = DataLoader.readFeatures(Models.resolve(c, src.path()), src, m.inputSize(),
                     List.of(), oneHot);
         } else {
@@ -163,7 +168,7 @@ final class DeployExamples {
             }
         }
         data = java.util.Arrays.copyOf(data, Math.min(MAX_ROWS, data.length));
-        int in = m.inputSize();
+        int in = data[0].length;
         double[] min = new double[in];
         double[] max = new double[in];
         java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);

@@ -58,7 +58,7 @@ class DeployOnnxTest {
         double[][] rows = e.inputs();
         assertTrue(rows.length >= 100, e.name() + ": " + rows.length + " inputs");
         double[][] expected = e.predictor().predict(rows);
-        float[][] got = run(onnx, rows, e.predictor().model().inputShape());
+        float[][] got = run(onnx, rows, e.predictor().inputShape());
         assertEquals(rows.length, got.length);
         // The network computes in its normalized units: float rounding there is relative to 1,
         // and de-normalizing multiplies it by the labels' scale (sunspots: about 200).

@@ -75,8 +75,8 @@ class DifferencedSeriesTest {
             int target = i + 4;
             double forecast = Double.parseDouble(lines.get(i).split(",")[1]);
             // the one definition: the last real value plus the change the pattern gives
-            double expected = Difference.invert(value(target - 1),
-                    value(target) - value(target - 1));
+            double expected = Difference.invert((float) value(target - 1),
+                    (float) (value(target) - value(target - 1)));
             assertEquals(expected, forecast, 0.05, lines.get(i));
         }
 

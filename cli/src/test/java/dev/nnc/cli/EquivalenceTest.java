@@ -9,6 +9,7 @@ import dev.nnc.compiler.NnCompiler;
 import dev.nnc.compiler.ops.Registry;
 import dev.nnc.runtime.io.Json;
 import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.predict.Predictor;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -114,7 +115,8 @@ class EquivalenceTest {
 
     /**
      * The drawn models use every layer kind, activation, loss and optimizer of the registry and
-     * every preprocessing option, so that a new one cannot go unchecked.
+     * every preprocessing option, so that a new one cannot go unchecked; a differenced series
+     * ({@code difference:}) comes from the kept cases {@code DiffDense} and {@code DiffGru}.
      */
     private static void assertCoversEverything(List<RandomModels.Case> cases) {
         Registry r = Registry.standard();
@@ -132,7 +134,7 @@ class EquivalenceTest {
                 "normalize: zscore", "normalize_labels: minmax", "normalize_labels: zscore",
                 "windows(", "csv(", "sequence: true", "bidirectional: true", "mask: true",
                 "padding: same", "stride: 2", "bias: false", "vote: plurality", "vote: mean",
-                "vary: seeds", "vary: bootstrap"));
+                "vary: seeds", "vary: bootstrap", "difference: "));
         StringBuilder all = new StringBuilder();
         for (RandomModels.Case c : cases) {
             // a layer without arguments ("relu") counts as "relu("
@@ -448,7 +450,9 @@ class EquivalenceTest {
         // ONNX Runtime on the exported graph; the network computes in its normalized units, so
         // float rounding there is relative to 1 times the labels' de-normalization scale
         var labels = loaded.preprocessing().labels();
-        float[][] onnx = DeployOnnxTest.run(p.onnx(), c.rows(), loaded.model().inputShape());
+        // a raw input row (for a differenced series a raw window, longer than the network's)
+        float[][] onnx = DeployOnnxTest.run(p.onnx(), c.rows(),
+                new Predictor(loaded.model(), loaded.preprocessing()).inputShape());
         double unit = 1;
         if (!labels.isIdentity()) {
             for (double s : labels.scale()) {

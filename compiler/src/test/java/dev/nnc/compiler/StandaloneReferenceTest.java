@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nnc.compiler.diag.SourceFile;
 import dev.nnc.compiler.gen.StandaloneGenerator;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.kernels.Activations;
@@ -11,21 +12,26 @@ import dev.nnc.runtime.kernels.CellReference;
 import dev.nnc.runtime.kernels.ConvReference;
 import dev.nnc.runtime.kernels.DenseReference;
 import dev.nnc.runtime.kernels.PoolReference;
+import dev.nnc.runtime.model.Difference;
 import dev.nnc.runtime.model.Ensemble;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The standalone class carries the runtime's reference code as written: for each reference class
  * ({@code Activations}, {@code DenseReference}, {@code ConvReference},
- * {@code PoolReference}, {@code CellReference}, and the vote of {@code Ensemble}), every line of code between
+ * {@code PoolReference}, {@code CellReference}, the vote of {@code Ensemble}, and
+ * {@code Difference} of a differenced series), every line of code between
  * the {@code standalone} markers of its source (the copy the runtime jar carries) appears in the
  * standalone source in the same order, {@code public} made {@code private}, and nothing else
  * defines a method of the same name there. So the standalone class and the runtime's references
@@ -38,7 +44,11 @@ class StandaloneReferenceTest {
             CellReference.class, List.of("rnnRow", "lstmRow", "gruRow"),
             ConvReference.class, List.of("conv", "cols", "convStrided"),
             PoolReference.class, List.of("maxPool", "avgPool"),
-            Ensemble.class, List.of("voteMean", "voteOnes", "votePlurality"));
+            Ensemble.class, List.of("voteMean", "voteOnes", "votePlurality"),
+            Difference.class, List.of("difference", "window", "invert", "invertRow"));
+
+    @TempDir
+    Path dir;
 
     @Test
     void theStandaloneClassCarriesTheReferenceSourceVerbatim() throws IOException {
@@ -77,6 +87,23 @@ class StandaloneReferenceTest {
         for (String f : List.of("lstmRow(", "gruRow(", "rnnRow(")) {
             assertTrue(cells.split(Pattern.quote(f), -1).length - 1 >= 2, "calls of " + f);
         }
+        // a differenced series: raw windows of 3 + 2 steps of a, b; the forecast of b adds back
+        // b at the window's step 3 (its value 2 steps before the target, 1 after the window)
+        Files.writeString(dir.resolve("s.csv"), "a,b\n1,2\n3,5\n4,7\n6,8\n7,9\n9,11\n");
+        Compilation d = NnCompiler.compile(new SourceFile(dir.resolve("d.nn"), "d.nn",
+                "model D {\n input [3, 2]\n gru(4)\n dense(1)\n loss mse\n"
+                + " optimizer sgd(lr: 0.1)\n data {\n train: windows(\"s.csv\", window: 3,"
+                + " features: [\"a\", \"b\"], target: \"b\")\n difference: 2\n }\n}\n"),
+                NnCompiler.Options.defaults());
+        assertTrue(!d.hasErrors(), d.renderDiagnostics());
+        String diff = StandaloneGenerator.generate(d.model(), new float[d.model().paramCount()],
+                Preprocessing.identity(6, 1), "w").toString();
+        assertCarries(diff, Difference.class);
+        assertTrue(diff.contains("INPUT_SIZE = 10;"), "a raw window of 5 steps\n" + diff);
+        assertTrue(diff.contains("BASE_AT = {7};"), "b at step 3");
+        assertTrue(diff.contains(" window(x, r * INPUT_SIZE, 3, 2, 2, dx, "), "window called");
+        assertTrue(diff.contains(" invertRow(x, r * INPUT_SIZE, BASE_AT, out, "), "invertRow");
+        assertTrue(!dense.contains("invertRow"), "not differenced: no differencing");
     }
 
     @Test
@@ -104,6 +131,7 @@ class StandaloneReferenceTest {
     private static String standalone(String source, int in, int out) {
         Compilation c = Models.compile(source);
         assertTrue(!c.hasErrors(), c.renderDiagnostics());
+        assertEquals(in, c.model().input().size());
         int members = c.model().spec().ensemble() == null ? 1
                 : c.model().spec().ensemble().members();
         return StandaloneGenerator.generate(c.model(),

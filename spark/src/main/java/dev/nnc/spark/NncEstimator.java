@@ -1,6 +1,7 @@
 package dev.nnc.spark;
 
 import dev.nnc.runtime.model.DataSource;
+import dev.nnc.runtime.model.Difference;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.TrainableModel;
 import java.nio.file.Path;
@@ -290,6 +291,22 @@ public final class NncEstimator extends Estimator<NncModel> implements DefaultPa
                 + " (a generated class)");
     }
 
+    /**
+     * Refuses a model trained on a differenced series ({@code difference:} in its data block):
+     * Spark trains and scores rows of a features vector, not series; it would neither difference
+     * the windows nor add the last values back.
+     */
+    static void refuseDifferenced(TrainableModel m) {
+        ModelSpec.Window w = Difference.of(m.spec());
+        if (w != null) {
+            throw new IllegalArgumentException("model " + m.name() + " forecasts a differenced "
+                    + "series (difference: " + w.difference() + " in its data block), but "
+                    + "nnc-spark trains and scores rows of a features vector, not series: it "
+                    + "would neither difference the windows nor add the last values back; train "
+                    + "and predict with nnc train and nnc predict, or nnc serve");
+        }
+    }
+
     @Override
     public NncModel fit(Dataset<?> dataset) {
         transformSchema(dataset.schema());
@@ -304,6 +321,7 @@ public final class NncEstimator extends Estimator<NncModel> implements DefaultPa
                     + " vector: encode the categories before it (e.g. with OneHotEncoder) and"
                     + " leave categorical: out of the .nn file, or train with nnc train");
         }
+        refuseDifferenced(probeModel);
         double sc = isSet(scale) ? (Double) getOrDefault(scale) : src == null ? 1 : src.scale();
         int e = isSet(epochs) ? (Integer) getOrDefault(epochs) : spec.train().epochs();
         int b = isSet(batchSize) ? (Integer) getOrDefault(batchSize) : spec.train().batch();

@@ -168,6 +168,7 @@ public final class NncModel extends Model<NncModel> implements MLWritable {
 
     @Override
     public StructType transformSchema(StructType schema) {
+        NncEstimator.refuseDifferenced(source.newModel());
         OneHot h = oneHot();
         if (h == null) {
             Columns.checkFeatures(schema, getOrDefault(featuresCol));

@@ -42,15 +42,17 @@ final class RegressionFigures {
                 rows[s][j] = d.x()[s * w + j];
             }
         }
-        double[][] p = new Predictor(in.model(), in.prep()).predict(rows);
+        // the rows are windows of differences for a differenced series, as the data set holds
+        double[][] p = new Predictor(in.model(), in.prep()).predictDifferences(rows);
         double[] actual = new double[d.size() * k];
         double[] predicted = new double[d.size() * k];
         for (int s = 0; s < d.size(); s++) {
             for (int j = 0; j < k; j++) {
                 // a differenced series: both on the series' own scale
-                double base = d.base() == null ? 0 : d.base()[s * k + j];
-                actual[s * k + j] = Difference.invert(base, d.y()[s * k + j]);
-                predicted[s * k + j] = Difference.invert(base, p[s][j]);
+                actual[s * k + j] = d.base() == null ? d.y()[s * k + j]
+                        : Difference.invert(d.base()[s * k + j], d.y()[s * k + j]);
+                predicted[s * k + j] = d.base() == null ? p[s][j]
+                        : Difference.invert(d.base()[s * k + j], (float) p[s][j]);
             }
         }
         List<String> names = new ArrayList<>();
@@ -110,7 +112,7 @@ final class RegressionFigures {
             gx[i] = lo + (hi - lo) * i / (n - 1);
             rows[i][0] = gx[i];
         }
-        double[] gy = first(pr.predict(rows));
+        double[] gy = first(pr.predictDifferences(rows));
         String xName = Report.name(train.features(), 0, "x");
         String yName = Report.name(train.labels(), 0, "y");
         Path p = dir.resolve("fit.png");
@@ -129,7 +131,7 @@ final class RegressionFigures {
             for (int i = 0; i < sx.length; i++) {
                 srows[i][0] = sx[i];
             }
-            double[] sp = first(pr.predict(srows));
+            double[] sp = first(pr.predictDifferences(srows));
             int[] order = order(sx);
             Path tp = dir.resolve("test.png");
             Charts.png(Charts.xy("Model on the test data", xName, yName, List.of(
@@ -214,13 +216,14 @@ final class RegressionFigures {
                 rows[s][j] = win.x()[s * win.width() + j];
             }
         }
-        double[][] pred = new Predictor(in.model(), in.prep()).predict(rows);
+        double[][] pred = new Predictor(in.model(), in.prep()).predictDifferences(rows);
         double[] time = new double[win.n()];
         double[] forecast = new double[win.n()];
         for (int s = 0; s < win.n(); s++) {
             time[s] = seriesTime[win.targetRows()[s]];
             forecast[s] = win.base() == null ? pred[s][0]
-                    : Difference.invert(win.base()[s * win.targets()], pred[s][0]);
+                    : Difference.invert((float) win.base()[s * win.targets()],
+                            (float) pred[s][0]);
         }
         return new Cut(w.time() != null && t.isTime(t.indexOf(w.time())), seriesTime, series,
                 time, forecast);

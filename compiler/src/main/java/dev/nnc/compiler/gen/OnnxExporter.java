@@ -17,6 +17,7 @@ import dev.nnc.compiler.ops.Shape;
 import dev.nnc.runtime.data.Normalizer;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.Weights;
+import dev.nnc.runtime.model.Difference;
 import dev.nnc.runtime.model.Ensemble;
 import dev.nnc.runtime.model.Model;
 import dev.nnc.runtime.model.ModelSpec;
@@ -41,7 +42,8 @@ import java.util.Map;
  * and a model with {@code data { scale: 16 }} starts with {@code Cast(double) → Div(16) →
  * Cast(float)}. Each step is computed in double precision and rounded to float once, in the
  * order of {@link Preprocessing#input} and {@link Normalizer}, so it gives the runtime's values
- * bit for bit.
+ * bit for bit. A model of a differenced series takes raw windows: their differences come first
+ * and the forecasts' bases are added last ({@link OnnxDifference}).
  *
  * <p>The file is a {@code ModelProto} of IR version 8 importing the default opset
  * {@value #OPSET}; its metadata holds the model's name, architecture hash, scale, normalizers and
@@ -104,11 +106,16 @@ public final class OnnxExporter {
                     + " inputs and " + prep.labels().cols() + " outputs, model " + model.name()
                     + " has " + model.input().size() + " and " + model.output().size());
         }
-        String x = preprocess(g, model.input(), prep);
+        ModelSpec.Window diff = Difference.of(model.spec());
+        String flat = diff == null ? null : OnnxDifference.flat(g, INPUT, diff);
+        String x = preprocess(g, diff == null ? INPUT
+                : OnnxDifference.differences(g, flat, diff, model.input()), model.input(), prep);
         boolean denormalize = prep.denormalizes(model.spec().loss());
+        // a differenced series: the network's answer is a difference, the base added after
+        String last = diff == null ? OUTPUT : g.fresh("difference.forecast");
         String y;
         if (ensemble == null) {
-            y = layers(g, model, x, params, buffers, "", denormalize ? null : OUTPUT);
+            y = layers(g, model, x, params, buffers, "", denormalize ? null : last);
         } else {
             List<String> outs = new ArrayList<>();
             int p = model.paramCount();
@@ -120,12 +127,16 @@ public final class OnnxExporter {
             }
             int[] dims = model.output().dims();
             y = OnnxVote.vote(g, ensemble.vote(), model.spec().loss(), outs,
-                    dims[dims.length - 1], denormalize ? null : OUTPUT);
+                    dims[dims.length - 1], denormalize ? null : last);
         }
         if (denormalize) {
-            denormalizeLabels(g, y, model.output(), prep.labels());
+            denormalizeLabels(g, y, model.output(), prep.labels(), last);
         }
-        g.proto().addInput(value(INPUT, model.input()));
+        if (diff != null) {
+            OnnxDifference.invert(g, last, flat, diff, model.output(), OUTPUT);
+        }
+        g.proto().addInput(value(INPUT, diff == null ? model.input()
+                : Shape.of(Difference.rawShape(model.input().dims(), diff))));
         g.proto().addOutput(value(OUTPUT, model.output()));
         ModelProto.Builder m = ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
@@ -182,8 +193,7 @@ public final class OnnxExporter {
      * in double rounded to float, a missing input (NaN) replaced by its fill value, then
      * {@code (x − shift) / range} in double rounded to float; nothing for steps that do nothing.
      */
-    private static String preprocess(OnnxGraph g, Shape input, Preprocessing prep) {
-        String x = INPUT;
+    private static String preprocess(OnnxGraph g, String x, Shape input, Preprocessing prep) {
         if (prep.scale() != 1) {
             String wide = cast(g, x, "input.double", TensorProto.DataType.DOUBLE);
             String scale = g.doubles("input.scale", new int[0], new double[] {prep.scale()});
@@ -219,8 +229,9 @@ public final class OnnxExporter {
         return cast(g, scaled, "features.normalized", TensorProto.DataType.FLOAT);
     }
 
-    /** {@code y = y' · scale + shift} in double, rounded to float, into {@link #OUTPUT}. */
-    private static void denormalizeLabels(OnnxGraph g, String y, Shape output, Normalizer n) {
+    /** {@code y = y' · scale + shift} in double, rounded to float, into {@code out}. */
+    private static void denormalizeLabels(OnnxGraph g, String y, Shape output, Normalizer n,
+            String out) {
         int[] dims = output.dims();
         String wide = cast(g, y, "labels.double", TensorProto.DataType.DOUBLE);
         String scale = g.doubles("labels.scale", dims, n.scale());
@@ -229,7 +240,7 @@ public final class OnnxExporter {
         g.node("Mul", List.of(wide, scale), scaled);
         String shifted = g.fresh("labels.shifted");
         g.node("Add", List.of(scaled, shift), shifted);
-        g.node("Cast", List.of(shifted), OUTPUT,
+        g.node("Cast", List.of(shifted), out,
                 OnnxGraph.Attr.i("to", TensorProto.DataType.FLOAT.getNumber()));
     }
 

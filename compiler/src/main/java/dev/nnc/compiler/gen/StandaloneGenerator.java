@@ -12,6 +12,7 @@ import dev.nnc.compiler.ops.EmitSite;
 import dev.nnc.compiler.ops.ReferenceSource;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.model.ClassLabels;
+import dev.nnc.runtime.model.Difference;
 import dev.nnc.runtime.model.ModelSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -59,6 +60,10 @@ public final class StandaloneGenerator {
     private final boolean classifier;
     /** The ensemble's settings, or {@code null} for one network. */
     private final ModelSpec.EnsembleSpec ensemble;
+    /** The windows of a differenced series ({@link StandaloneDifference}), else {@code null}. */
+    private final ModelSpec.Window diff;
+    /** The constant of the network's input size ({@code INPUT_SIZE} but for differences). */
+    private final String netIn;
 
     private StandaloneGenerator(ModelIR m, float[] params, float[] buffers, Preprocessing prep,
             String weightsName) {
@@ -74,6 +79,8 @@ public final class StandaloneGenerator {
         ModelSpec.Loss loss = m.spec().loss();
         this.labels = loss == ModelSpec.Loss.MSE && !prep.labels().isIdentity();
         this.ensemble = m.spec().ensemble();
+        this.diff = Difference.of(m.spec());
+        this.netIn = diff == null ? "INPUT_SIZE" : StandaloneDifference.NET_INPUT_SIZE;
         int k = m.output().size();
         this.classifier = loss == ModelSpec.Loss.CROSS_ENTROPY && k > 1
                 || loss == ModelSpec.Loss.BINARY_CROSS_ENTROPY && k == 1;
@@ -141,6 +148,9 @@ public final class StandaloneGenerator {
         addConstants(t);
         addFields(t);
         addPredict(t);
+        if (diff != null) {
+            StandaloneDifference.add(t, diff, m.input().size());
+        }
         if (classifier) {
             addClassify(t);
         }
@@ -165,7 +175,8 @@ public final class StandaloneGenerator {
         t.addField(FieldSpec.builder(String.class, "NAME", pub).initializer("$S", m.name())
                 .build());
         t.addField(FieldSpec.builder(int.class, "INPUT_SIZE", pub)
-                .initializer("$L", m.input().size()).build());
+                .initializer("$L", diff == null ? m.input().size() : Difference.rawSize(diff))
+                .build());
         t.addField(FieldSpec.builder(int.class, "OUTPUT_SIZE", pub)
                 .initializer("$L", m.output().size()).build());
         if (ensemble != null) {
@@ -285,18 +296,22 @@ public final class StandaloneGenerator {
                 .endControlFlow()
                 .addStatement("return result")
                 .build());
-        MethodSpec.Builder b = MethodSpec.methodBuilder("predict").addModifiers(Modifier.PUBLIC)
-                .addJavadoc("The batch form: {@code n} raw rows in {@code x}, sample after sample; "
-                        + "writes {@code n * OUTPUT_SIZE} outputs into {@code out}. {@code x} is "
-                        + "not changed.\n")
+        // a differenced series: this is the network's batch form, behind the raw windows' one
+        MethodSpec.Builder b = MethodSpec.methodBuilder(diff == null ? "predict"
+                : StandaloneDifference.NETWORK)
+                .addModifiers(diff == null ? Modifier.PUBLIC : Modifier.PRIVATE)
+                .addJavadoc(diff == null ? "The batch form: {@code n} raw rows in {@code x}, "
+                        + "sample after sample; writes {@code n * OUTPUT_SIZE} outputs into "
+                        + "{@code out}. {@code x} is not changed.\n" : "The network and its "
+                        + "stage on {@code n} windows of differences.\n")
                 .addParameter(float[].class, "x").addParameter(int.class, "n")
                 .addParameter(float[].class, "out")
                 .beginControlFlow("if (n < 1)")
                 .addStatement("throw new $T($S + n)", IllegalArgumentException.class,
                         "batch size < 1: ")
                 .endControlFlow()
-                .beginControlFlow("if (x.length < (long) n * INPUT_SIZE "
-                        + "|| out.length < (long) n * OUTPUT_SIZE)")
+                .beginControlFlow("if (x.length < (long) n * $L "
+                        + "|| out.length < (long) n * OUTPUT_SIZE)", netIn)
                 .addStatement("throw new $T($S + n + $S + x.length + $S + out.length)",
                         IllegalArgumentException.class, "arrays too short for ",
                         " samples: x has ", ", out has ")
@@ -308,8 +323,8 @@ public final class StandaloneGenerator {
             // fill of a missing value, then Normalizer.apply, each in double and rounded to
             // float once.
             b.beginControlFlow("for (int r = 0; r < n; r++)")
-                    .addStatement("final int base = r * INPUT_SIZE")
-                    .beginControlFlow("for (int c = 0; c < INPUT_SIZE; c++)");
+                    .addStatement("final int base = r * $L", netIn)
+                    .beginControlFlow("for (int c = 0; c < $L; c++)", netIn);
             String v = "x[base + c]";
             if (scaled) {
                 b.addStatement("float v = (float) ($L / SCALE)", v);
@@ -407,7 +422,7 @@ public final class StandaloneGenerator {
                 .addModifiers(Modifier.PRIVATE).addParameter(int.class, "n")
                 .beginControlFlow("if (n <= capacity)").addStatement("return").endControlFlow();
         if (scaled || filled || features) {
-            b.addStatement("xn = new float[n * INPUT_SIZE]");
+            b.addStatement("xn = new float[n * $L]", netIn);
         }
         for (LayerIR l : m.layers()) {
             b.addStatement("a$L = new float[n * $L]", l.index(), l.out().size());

@@ -188,6 +188,14 @@ final class DataChecker {
                         + "horizon)", difference, ((DataSource.Windows) train).window().horizon(),
                         difference);
                 ok = false;
+            } else if (train != null && !((DataSource.Windows) train).window().features()
+                    .containsAll(((DataSource.Windows) train).window().targets())) {
+                ModelSpec.Window w = ((DataSource.Windows) train).window();
+                diags.report(Code.ARGUMENT_TYPE, differenceSpan, "difference: a forecast adds "
+                        + "its difference to its target's value %d steps before, which the "
+                        + "window must hold: the targets %s must be among the features %s",
+                        difference, w.targets(), w.features());
+                ok = false;
             } else {
                 train = train == null ? null : ((DataSource.Windows) train)
                         .withDifference(difference);

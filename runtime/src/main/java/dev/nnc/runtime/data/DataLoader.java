@@ -218,24 +218,6 @@ public final class DataLoader {
     }
 
     /**
-     * For a model trained on a differenced series ({@code difference: lag}), what each row
-     * {@link #readFeatures} reads from {@code file} adds back to the model's output to make it a
-     * forecast on the series' own scale (see {@link WindowReader#bases} and
-     * {@link dev.nnc.runtime.model.Difference#invert}); {@code null} when the series is not
-     * differenced or the file is read one window (of differences) per row.
-     */
-    public static double[][] forecastBases(Path file, DataSource srcOrNull, int inputSize) {
-        if (!(srcOrNull instanceof DataSource.Windows w) || w.window().difference() == 0) {
-            return null;
-        }
-        CsvTable t = CsvReader.readAny(file);
-        if (t.columnCount() == inputSize) {
-            return null;
-        }
-        return WindowReader.bases(WindowLoader.prepare(t, w), w.window());
-    }
-
-    /**
      * Reads only the features of the CSV {@code file}, for prediction, matching columns by name
      * when the file's header names the model's features: when {@code featureNames} (the feature
      * columns of the training data, in the order the model takes them) is not empty and the

@@ -150,54 +150,30 @@ public final class WindowReader {
      * Every complete window of the feature columns of {@code t}, for prediction: row {@code i}
      * holds the rows {@code i .. i + window - 1}, so the last row is the window that ends at the
      * file's last row. Targets, horizon and the time range play no part. For a differenced
-     * series ({@code difference: lag}) the rows hold differences ({@link Difference}) and start
-     * at the file's row {@code lag}, the first with a value {@code lag} steps back.
+     * series ({@code difference: lag}) each row is a raw window ({@link Difference#rawSize}):
+     * the {@code window + lag} rows ending at the same row, whose differences the model reads
+     * and whose values its forecasts add back (the predictor applies both).
      */
     public static double[][] featureRows(CsvTable t, ModelSpec.Window w, double scale) {
         int[] fc = columns(t, w.features());
         int lag = w.difference();
-        int n = t.rowCount() - w.length() + 1 - lag;
+        int steps = w.length() + lag;
+        int n = t.rowCount() - steps + 1;
         if (n < 1) {
             throw new DataException("a window of " + steps(w.length())
                     + (lag > 0 ? " of differences at lag " + lag : "") + " needs a series of at "
-                    + "least " + (w.length() + lag) + " rows, but " + t.file() + " has "
+                    + "least " + steps + " rows, but " + t.file() + " has "
                     + t.rowCount() + " (the window is longer than the series)");
         }
-        double[][] fd = lag > 0 ? differenced(t, fc, lag) : null;
-        double[][] rows = new double[n][w.length() * fc.length];
+        double[][] rows = new double[n][steps * fc.length];
         for (int i = 0; i < n; i++) {
-            int s = i + lag;
-            for (int step = 0; step < w.length(); step++) {
+            for (int step = 0; step < steps; step++) {
                 for (int j = 0; j < fc.length; j++) {
-                    double v = lag > 0 ? fd[j][s + step] : t.value(s + step, fc[j]);
-                    rows[i][step * fc.length + j] = v / scale;
+                    rows[i][step * fc.length + j] = t.value(i + step, fc[j]) / scale;
                 }
             }
         }
         return rows;
-    }
-
-    /**
-     * For a differenced series, what each row of {@link #featureRows} adds back to its
-     * forecast ({@link Difference#invert}): the targets' real values {@code difference} steps
-     * before the row's target; {@code null} when the series is not differenced. The checker
-     * keeps {@code horizon ≤ difference}, so that row lies in the file.
-     */
-    public static double[][] bases(CsvTable t, ModelSpec.Window w) {
-        int lag = w.difference();
-        if (lag == 0) {
-            return null;
-        }
-        int[] tc = columns(t, w.targets());
-        int n = Math.max(0, t.rowCount() - w.length() + 1 - lag);
-        double[][] b = new double[n][tc.length];
-        for (int i = 0; i < n; i++) {
-            int target = i + lag + w.length() - 1 + w.horizon();
-            for (int j = 0; j < tc.length; j++) {
-                b[i][j] = target - lag < t.rowCount() ? t.value(target - lag, tc[j]) : Double.NaN;
-            }
-        }
-        return b;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.nnc.runtime.predict;
 
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.model.ClassLabels;
+import dev.nnc.runtime.model.Difference;
 import dev.nnc.runtime.model.Model;
 import dev.nnc.runtime.model.ModelSpec;
 import java.util.ArrayList;
@@ -20,6 +21,11 @@ import java.util.List;
  * //     gives Prediction[label=1, index=0, probabilities=[0.97, 0.02, 0.01]]
  * }</pre>
  *
+ * <p>A model trained on a differenced series ({@code difference: lag}, see {@link Difference})
+ * takes raw windows: each row is the last {@code window + lag} steps of the series
+ * ({@link #inputSize()}); the predictor differences them, runs the stage and the model, and adds
+ * each forecast's base back, so that it answers on the series' own scale.
+ *
  * <p>Not safe for concurrent use (neither is the model).
  */
 public final class Predictor {
@@ -28,8 +34,13 @@ public final class Predictor {
     private final Model model;
     private final Preprocessing prep;
     private final ModelSpec.Loss loss;
+    /** The windows of a differenced series, else {@code null}. */
+    private final ModelSpec.Window diff;
+    /** Where each output's base lies in a raw window (differenced series only). */
+    private final int[] baseAt;
     private float[] xb;
     private float[] ob;
+    private float[] raw;
 
     /** A predictor over {@code model} with the preprocessing it was trained with. */
     public Predictor(Model model, Preprocessing prep) {
@@ -42,6 +53,8 @@ public final class Predictor {
         this.model = model;
         this.prep = prep;
         this.loss = model.spec().loss();
+        this.diff = Difference.of(model.spec());
+        this.baseAt = diff == null ? null : Difference.baseOffsets(diff);
     }
 
     /** The model. */
@@ -52,6 +65,19 @@ public final class Predictor {
     /** The preprocessing. */
     public Preprocessing preprocessing() {
         return prep;
+    }
+
+    /**
+     * The values of a raw input row: the model's input size, or for a differenced series the
+     * size of a raw window ({@link Difference#rawSize}).
+     */
+    public int inputSize() {
+        return diff == null ? model.inputSize() : Difference.rawSize(diff);
+    }
+
+    /** The shape of a raw input row (see {@link #inputSize()}). */
+    public int[] inputShape() {
+        return diff == null ? model.inputShape() : Difference.rawShape(model.inputShape(), diff);
     }
 
     /** The model's outputs for one raw input row, de-normalized for regression. */
@@ -66,13 +92,29 @@ public final class Predictor {
      * @throws IllegalArgumentException when a row's length is not the model's input size
      */
     public double[][] predict(double[][] rows) {
+        return predict(rows, diff);
+    }
+
+    /**
+     * For a model trained on a differenced series: the predicted differences, de-normalized,
+     * of rows that are already windows of differences (as the training data holds them),
+     * nothing added back; for other models as {@link #predict(double[][])}.
+     */
+    public double[][] predictDifferences(double[][] rows) {
+        return predict(rows, null);
+    }
+
+    private double[][] predict(double[][] rows, ModelSpec.Window diff) {
         int in = model.inputSize();
         int out = model.outputSize();
+        int rawIn = diff == null ? in : Difference.rawSize(diff);
         for (int r = 0; r < rows.length; r++) {
-            if (rows[r].length != in) {
+            if (rows[r].length != rawIn) {
                 throw new IllegalArgumentException("row " + (r + 1) + " has " + rows[r].length
                         + (rows[r].length == 1 ? " value" : " values") + ", model "
-                        + model.name() + " takes " + in);
+                        + model.name() + " takes " + rawIn + (diff == null ? ""
+                                : " (a raw window of " + (diff.length() + diff.difference())
+                                + " steps)"));
             }
         }
         int chunk = Math.max(1, Math.min(CHUNK, rows.length));
@@ -80,12 +122,24 @@ public final class Predictor {
             xb = new float[chunk * in];
             ob = new float[chunk * out];
         }
+        if (diff != null && (raw == null || raw.length < chunk * rawIn)) {
+            raw = new float[chunk * rawIn];
+        }
         double[][] result = new double[rows.length][out];
         for (int from = 0; from < rows.length; from += chunk) {
             int n = Math.min(chunk, rows.length - from);
-            prep.input(rows, from, n, xb);
+            if (diff == null) {
+                prep.input(rows, from, n, xb);
+            } else {
+                differences(rows, from, n, rawIn, in, diff);
+            }
             model.predict(xb, n, ob);
             prep.output(ob, n, loss);
+            if (diff != null) {
+                for (int r = 0; r < n; r++) {
+                    Difference.invertRow(raw, r * rawIn, baseAt, ob, r * out);
+                }
+            }
             for (int r = 0; r < n; r++) {
                 for (int j = 0; j < out; j++) {
                     result[from + r][j] = ob[r * out + j];
@@ -93,6 +147,28 @@ public final class Predictor {
             }
         }
         return result;
+    }
+
+    /**
+     * The input side for {@code n} raw windows {@code rows[from..]}: each as float32 into
+     * {@link #raw}, differenced, then the stage from its scale on into {@link #xb}.
+     */
+    private void differences(double[][] rows, int from, int n, int rawIn, int in,
+            ModelSpec.Window diff) {
+        double[][] d = new double[n][in];
+        float[] one = new float[in];
+        for (int r = 0; r < n; r++) {
+            double[] row = rows[from + r];
+            for (int j = 0; j < rawIn; j++) {
+                raw[r * rawIn + j] = (float) row[j];
+            }
+            Difference.window(raw, r * rawIn, diff.length(), diff.features().size(),
+                    diff.difference(), one, 0);
+            for (int j = 0; j < in; j++) {
+                d[r][j] = one[j];
+            }
+        }
+        prep.input(d, 0, n, xb);
     }
 
     /** The class of one raw input row. */

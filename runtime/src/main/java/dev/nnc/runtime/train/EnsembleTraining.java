@@ -93,6 +93,7 @@ final class EnsembleTraining {
             Rng rng = new Rng(s);
             m.initParams(rng);
             TrainingLoop loop = new TrainingLoop(m, Optimizers.create(spec.optimizer()), ts, rng)
+                    .labels(prep.labels())
                     .listener(opts.listener())
                     .kernels(kernels)
                     .interruptWhen(opts.interrupt());

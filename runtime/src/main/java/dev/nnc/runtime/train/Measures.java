@@ -1,6 +1,7 @@
 package dev.nnc.runtime.train;
 
 import dev.nnc.runtime.data.Dataset;
+import dev.nnc.runtime.data.Normalizer;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.model.ClassLabels;
 import dev.nnc.runtime.model.Difference;
@@ -68,6 +69,21 @@ final class Measures {
                 m.put(prefix + k, v);
             }
         });
+    }
+
+    /**
+     * A differenced series' outputs {@code ob} and normalized labels {@code yb} of the
+     * {@code n} samples of {@code d} from {@code from}, in place: de-normalized by
+     * {@code labels}, then each sample's base added back ({@link Difference}), so that they are
+     * on the series' own scale, as the final measures compare them.
+     */
+    static void onSeriesScale(Normalizer labels, Dataset d, int from, int n, float[] ob,
+            float[] yb) {
+        int out = d.outputSize();
+        labels.invert(ob, n);
+        labels.invert(yb, n);
+        Difference.invert(d.base(), from * out, ob, n * out);
+        Difference.invert(d.base(), from * out, yb, n * out);
     }
 
     /** The mean loss in the model's units and the other metrics in the labels' own units. */

@@ -325,6 +325,7 @@ public final class Training {
             tm.initParams(rng);
             Optimizer optimizer = Optimizers.create(spec.optimizer());
             TrainingLoop trainer = new TrainingLoop(tm, optimizer, ts, rng)
+                    .labels(prep.labels())
                     .listener(opts.listener())
                     .kernels(kernels)
                     .interruptWhen(opts.interrupt())

@@ -2,6 +2,7 @@ package dev.nnc.runtime.train;
 
 import dev.nnc.runtime.data.Augmenter;
 import dev.nnc.runtime.data.Dataset;
+import dev.nnc.runtime.data.Normalizer;
 import dev.nnc.runtime.io.OutputFiles;
 import dev.nnc.runtime.kernels.KernelContext;
 import dev.nnc.runtime.model.ModelSpec;
@@ -73,6 +74,7 @@ public final class TrainingLoop {
     private boolean checkpointOnlyIfInterrupted;
     private OutputFiles stageLast;
     private Augmenter augmenter;
+    private Normalizer labels;
 
     /** A trainer of {@code model} with {@code optimizer} under {@code spec}, shuffling with rng. */
     public TrainingLoop(TrainableModel model, Optimizer optimizer, ModelSpec.TrainSpec spec,
@@ -82,6 +84,12 @@ public final class TrainingLoop {
         this.spec = spec;
         this.rng = rng;
         this.loss = model.spec().loss();
+    }
+
+    /** Sets the label normalization: a differenced series' metrics are on its own scale. */
+    public TrainingLoop labels(Normalizer n) {
+        this.labels = n;
+        return this;
     }
 
     /** Sets the listener (default: none). */
@@ -546,7 +554,7 @@ public final class TrainingLoop {
             Metrics.Accumulator acc = new Metrics.Accumulator(loss, out,
                 Metrics.steps(model.outputShape()));
             double lossSum = 0;
-            if (n <= chunk) {
+            if (n <= chunk && (d.base() == null || labels == null)) {
                 lossSum = model.evaluate(d.x(), d.y(), n, ob);
                 acc.add(ob, d.y(), n);
             } else {
@@ -555,6 +563,9 @@ public final class TrainingLoop {
                     System.arraycopy(d.x(), from * in, xb, 0, count * in);
                     System.arraycopy(d.y(), from * out, yb, 0, count * out);
                     lossSum += model.evaluate(xb, yb, count, ob);
+                    if (d.base() != null && labels != null) { // a differenced series
+                        Measures.onSeriesScale(labels, d, from, count, ob, yb);
+                    }
                     acc.add(ob, yb, count);
                 }
             }

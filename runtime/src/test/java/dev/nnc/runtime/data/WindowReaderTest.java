@@ -9,6 +9,7 @@ import dev.nnc.runtime.io.DataException;
 import dev.nnc.runtime.model.IsoTime;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.DataSource;
+import dev.nnc.runtime.model.Difference;
 import dev.nnc.runtime.model.ModelSpec.Loss;
 import dev.nnc.runtime.model.ModelSpec.Window;
 import java.io.IOException;
@@ -65,15 +66,15 @@ class WindowReaderTest {
         assertArrayEquals(new float[] {20, 13},
                 d.dataset().subset(new int[] {2, 0}, 0, 2).base());
 
-        // for prediction: every window of differences, and what each forecast adds back
+        // for prediction: every raw window, the 3 rows whose 2 differences the model reads
+        // and whose last value a forecast adds back
         CsvTable t = CsvReader.readAny(f);
         double[][] rows = WindowReader.featureRows(t, w, 1);
         assertEquals(4, rows.length);
-        assertArrayEquals(new double[] {4, 5}, rows[3]);
-        double[][] bases = WindowReader.bases(t, w);
-        assertEquals(4, bases.length);
-        assertArrayEquals(new double[] {13}, bases[0]);
-        assertArrayEquals(new double[] {25}, bases[3]); // the window past the file's end
+        assertArrayEquals(new double[] {10, 11, 13}, rows[0]);
+        assertArrayEquals(new double[] {16, 20, 25}, rows[3]); // the window past the file's end
+        assertEquals(3, Difference.rawSize(w));
+        assertArrayEquals(new int[] {2}, Difference.baseOffsets(w));
 
         // seasonal: lag 2, differences -, -, 3, 5, 7, 9
         Window w2 = window(2, 1, List.of("v"), List.of("v")).withDifference(2);
