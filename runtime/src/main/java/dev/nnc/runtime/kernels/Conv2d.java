@@ -11,7 +11,7 @@ package dev.nnc.runtime.kernels;
  * x[c, oy·SH − PT + ky, ox·SW − PL + kx] (0 in the padding):
  * <pre>
  * Z  = W · col + B                  [F, OH·OW]
- * dW = Σ_samples dZ · colᵀ           (per part, then summed over the parts in order)
+ * dW = Σ_samples dZ · colᵀ           (per chunk of samples, then over the chunks in order)
  * dB = Σ_samples Σ_positions dZ
  * dX = col2im(Wᵀ · dZ)
  * </pre>
@@ -24,17 +24,27 @@ package dev.nnc.runtime.kernels;
  * <p>NOTE: at stride 1 with the vectorized kernels nothing is laid out as col: Z is the direct
  * convolution of {@link #infer} (the same sums), and dW is summed over the "wide" rows of dZ and
  * the padded input in one vector of partial sums per weight ({@link DenseKernels#convGradWide},
- * 8 or 16 by the vector width), added in order at the end of each part; im2col and the
- * transposes cost more than the products at LeNet's sizes. dX stays col2im(Wᵀ · dZ).
+ * 8 or 16 by the vector width), added in order at the end of each chunk; and dX is the
+ * transposed convolution of those wide rows of dZ (each filter's row times each weight, added at
+ * the tap's offset in the padded input): im2col, col2im and the transposes cost more than the
+ * products at LeNet's sizes. Elsewhere dX = col2im(Wᵀ · dZ).
  *
  * <p>Threads: the samples of a batch are split into parts (as many as the calling thread's
- * {@link KernelContext} has threads, for a batch large enough); every output
- * and every partial weight gradient is computed by one thread, and the partial gradients are
- * added in part order, so the result depends on the thread count but not on the scheduling. The
- * scratch memory (im2col rows, partial gradients) is allocated per part once, when the part count
- * first grows, never per step.
+ * {@link KernelContext} has threads, for a batch large enough); every output is computed by one
+ * thread. The weight gradient is summed per chunk of {@link #CHUNK} consecutive samples (the
+ * chunks depend on the batch size only; a part takes whole chunks), and the chunks' gradients are
+ * added in chunk order: the bits depend neither on the thread count nor on the scheduling. The
+ * scratch memory (im2col rows per part, partial gradients per chunk) is allocated once, when the
+ * part or chunk count first grows, never per step.
  */
 public final class Conv2d {
+    /**
+     * Samples per partial weight gradient: small enough that a batch of 64 splits evenly over
+     * 1, 2, 4 or 8 threads (and within one chunk of it over 3), large enough that adding the
+     * chunks' gradients costs little next to computing them.
+     */
+    static final int CHUNK = 8;
+
     private final int c;
     private final int h;
     private final int w;
@@ -84,6 +94,8 @@ public final class Conv2d {
     /** Per part: the padded input of one sample, the outputs of one sample (wide or transposed). */
     private float[][] padded = new float[0][];
     private float[][] wide = new float[0][];
+    /** Per part: dX of one sample in the padded input's layout (when there is padding). */
+    private float[][] dxPadded = new float[0][];
     /** The filters in the lanes (F a multiple of the lanes): each output position's offset, Wᵀ. */
     private final boolean lanes;
     private final int[] positions;
@@ -160,14 +172,22 @@ public final class Conv2d {
         }
         float[][] a = new float[parts][];
         float[][] b = new float[parts][];
-        float[][] q = new float[parts][];
         for (int i = 0; i < parts; i++) {
             a[i] = new float[ck * hw];
             b[i] = new float[Math.max(ck, f) * hw];
-            q[i] = new float[f * ck + f];
         }
         col = a;
         colT = b;
+    }
+
+    private void ensureChunks(int chunks) {
+        if (partial.length >= chunks) {
+            return;
+        }
+        float[][] q = new float[chunks][];
+        for (int i = 0; i < chunks; i++) {
+            q[i] = new float[f * ck + f];
+        }
         partial = q;
     }
 
@@ -228,7 +248,9 @@ public final class Conv2d {
         float[][] b = new float[parts][];
         float[][] gw = new float[parts][];
         float[][] av = new float[parts][];
+        float[][] dp = new float[parts][];
         for (int i = 0; i < parts; i++) {
+            dp[i] = new float[pad ? c * ph * pw : 0];
             a[i] = new float[f * Math.max(span, hw)];
             // sums floats past the end: the partial sums' last vector reads there (times 0)
             b[i] = new float[c * ph * pw + sums];
@@ -239,6 +261,7 @@ public final class Conv2d {
         padded = b;
         gWide = gw;
         accV = av;
+        dxPadded = dp;
         if (lanes && wTi == null) {
             wTi = new float[ck * f];
         }
@@ -297,7 +320,9 @@ public final class Conv2d {
      */
     public void backward(float[] x, float[] gz, int n, float[] p, int wOff, int bOff, float[] gp,
             float[] gx) {
-        int parts = parts(n);
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        int parts = Math.min(parts(n), chunks);
+        ensureChunks(chunks);
         if (sh == 1 && sw == 1) {
             ensureDirect(parts);
         }
@@ -316,7 +341,7 @@ public final class Conv2d {
             for (int j = 0; j < f; j++) {
                 for (int k = 0; k < ck; k++) {
                     float s = 0f;
-                    for (int q = 0; q < parts; q++) {
+                    for (int q = 0; q < chunks; q++) {
                         s += partial[q][k * f + j];
                     }
                     gp[wOff + j * ck + k] = s;
@@ -325,7 +350,7 @@ public final class Conv2d {
         } else {
             for (int k = 0; k < size; k++) {
                 float s = 0f;
-                for (int q = 0; q < parts; q++) {
+                for (int q = 0; q < chunks; q++) {
                     s += partial[q][k];
                 }
                 gp[wOff + k] = s;
@@ -334,7 +359,7 @@ public final class Conv2d {
         if (bOff >= 0) {
             for (int j = 0; j < f; j++) {
                 float s = 0f;
-                for (int q = 0; q < parts; q++) {
+                for (int q = 0; q < chunks; q++) {
                     s += partial[q][size + j];
                 }
                 gp[bOff + j] = s;
@@ -357,11 +382,11 @@ public final class Conv2d {
     }
 
     private void backwardSamples(float[] x, float[] gz, int from, int to, float[] p, int wOff,
-            float[] gx, int part) {
+            float[] gx, int part, int chunk) {
         DenseKernels kernels = Kernels.dense();
         float[] cols = col[part];
         float[] colsT = colT[part];
-        float[] acc = partial[part];
+        float[] acc = partial[chunk];
         java.util.Arrays.fill(acc, 0f);
         if (gradWide()) {
             java.util.Arrays.fill(accV[part], 0f);
@@ -429,8 +454,7 @@ public final class Conv2d {
                 }
                 kernels.convGradWide(gw, src, taps, f, spanV, sums, accV[part]);
                 if (gx != null) {
-                    kernels.gemm(wT, 0, f, gz, go, hw, cols, 0, hw, ck, hw, f, false);
-                    im2col.scatter(cols, gx, i);
+                    gradInputWide(gw, p, wOff, gx, i, part);
                 }
                 continue;
             }
@@ -505,6 +529,57 @@ public final class Conv2d {
         }
     }
 
+    /**
+     * dX of sample {@code i} from dZ in wide rows {@code gw} (their gaps 0): for each tap
+     * (c, ky, kx) ascending, each filter's wide row times its weight, added at the tap's offset
+     * in the (padded) input, four filters at a time; the padding is then cut off. Long loops the
+     * JIT vectorizes, instead of the products into col and its scatter's rows of OW.
+     */
+    private void gradInputWide(float[] gw, float[] p, int wOff, float[] gx, int i, int part) {
+        float[] dst = gx;
+        int base = i * inSize;
+        if (pad) {
+            dst = dxPadded[part];
+            base = 0;
+            java.util.Arrays.fill(dst, 0f);
+        } else {
+            java.util.Arrays.fill(gx, base, base + inSize, 0f);
+        }
+        for (int q = 0; q < ck; q++) {
+            int d = base + taps[q];
+            int j = 0;
+            for (; j + 4 <= f; j += 4) {
+                float w0 = p[wOff + j * ck + q];
+                float w1 = p[wOff + (j + 1) * ck + q];
+                float w2 = p[wOff + (j + 2) * ck + q];
+                float w3 = p[wOff + (j + 3) * ck + q];
+                int g0 = j * spanV;
+                int g1 = g0 + spanV;
+                int g2 = g1 + spanV;
+                int g3 = g2 + spanV;
+                for (int t = 0; t < span; t++) {
+                    dst[d + t] += w0 * gw[g0 + t] + w1 * gw[g1 + t] + w2 * gw[g2 + t]
+                            + w3 * gw[g3 + t];
+                }
+            }
+            for (; j < f; j++) {
+                float w0 = p[wOff + j * ck + q];
+                int g0 = j * spanV;
+                for (int t = 0; t < span; t++) {
+                    dst[d + t] += w0 * gw[g0 + t];
+                }
+            }
+        }
+        if (pad) {
+            for (int ci = 0; ci < c; ci++) {
+                for (int y = 0; y < h; y++) {
+                    System.arraycopy(dst, (ci * ph + y + pt) * pw + pl, gx,
+                            i * inSize + (ci * h + y) * w, w);
+                }
+            }
+        }
+    }
+
     private boolean gradWide() {
         return sh == 1 && sw == 1 && Kernels.dense() != Kernels.scalar();
     }
@@ -558,8 +633,11 @@ public final class Conv2d {
 
         @Override
         public void part(int index, int parts) {
-            backwardSamples(x, gz, lo(n, index, parts), lo(n, index + 1, parts), p, wOff, gx,
-                    index);
+            int chunks = (n + CHUNK - 1) / CHUNK;
+            for (int q = lo(chunks, index, parts), e = lo(chunks, index + 1, parts); q < e; q++) {
+                backwardSamples(x, gz, q * CHUNK, Math.min(n, (q + 1) * CHUNK), p, wOff, gx,
+                        index, q);
+            }
         }
     }
 }
