@@ -24,10 +24,8 @@ package dev.nnc.runtime.kernels;
  * <p>NOTE: at stride 1 with the vectorized kernels nothing is laid out as col: Z is the direct
  * convolution of {@link #infer} (the same sums), and dW is summed over the "wide" rows of dZ and
  * the padded input in one vector of partial sums per weight ({@link DenseKernels#convGradWide},
- * 8 or 16 by the vector width), added in order at the end of each chunk; and dX is the
- * transposed convolution of those wide rows of dZ (each filter's row times each weight, added at
- * the tap's offset in the padded input): im2col, col2im and the transposes cost more than the
- * products at LeNet's sizes. Elsewhere dX = col2im(Wᵀ · dZ).
+ * 8 or 16 by the vector width), added in order at the end of each chunk; im2col and the
+ * transposes cost more than the products at LeNet's sizes. dX stays col2im(Wᵀ · dZ).
  *
  * <p>Threads: the samples of a batch are split into parts (as many as the calling thread's
  * {@link KernelContext} has threads, for a batch large enough); every output is computed by one
@@ -94,8 +92,6 @@ public final class Conv2d {
     /** Per part: the padded input of one sample, the outputs of one sample (wide or transposed). */
     private float[][] padded = new float[0][];
     private float[][] wide = new float[0][];
-    /** Per part: dX of one sample in the padded input's layout (when there is padding). */
-    private float[][] dxPadded = new float[0][];
     /** The filters in the lanes (F a multiple of the lanes): each output position's offset, Wᵀ. */
     private final boolean lanes;
     private final int[] positions;
@@ -248,9 +244,7 @@ public final class Conv2d {
         float[][] b = new float[parts][];
         float[][] gw = new float[parts][];
         float[][] av = new float[parts][];
-        float[][] dp = new float[parts][];
         for (int i = 0; i < parts; i++) {
-            dp[i] = new float[pad ? c * ph * pw : 0];
             a[i] = new float[f * Math.max(span, hw)];
             // sums floats past the end: the partial sums' last vector reads there (times 0)
             b[i] = new float[c * ph * pw + sums];
@@ -261,7 +255,6 @@ public final class Conv2d {
         padded = b;
         gWide = gw;
         accV = av;
-        dxPadded = dp;
         if (lanes && wTi == null) {
             wTi = new float[ck * f];
         }
@@ -454,7 +447,8 @@ public final class Conv2d {
                 }
                 kernels.convGradWide(gw, src, taps, f, spanV, sums, accV[part]);
                 if (gx != null) {
-                    gradInputWide(gw, p, wOff, gx, i, part);
+                    kernels.gemm(wT, 0, f, gz, go, hw, cols, 0, hw, ck, hw, f, false);
+                    im2col.scatter(cols, gx, i);
                 }
                 continue;
             }
@@ -525,57 +519,6 @@ public final class Conv2d {
                     sum += av[k * sums + l];
                 }
                 acc[k] = sum;
-            }
-        }
-    }
-
-    /**
-     * dX of sample {@code i} from dZ in wide rows {@code gw} (their gaps 0): for each tap
-     * (c, ky, kx) ascending, each filter's wide row times its weight, added at the tap's offset
-     * in the (padded) input, four filters at a time; the padding is then cut off. Long loops the
-     * JIT vectorizes, instead of the products into col and its scatter's rows of OW.
-     */
-    private void gradInputWide(float[] gw, float[] p, int wOff, float[] gx, int i, int part) {
-        float[] dst = gx;
-        int base = i * inSize;
-        if (pad) {
-            dst = dxPadded[part];
-            base = 0;
-            java.util.Arrays.fill(dst, 0f);
-        } else {
-            java.util.Arrays.fill(gx, base, base + inSize, 0f);
-        }
-        for (int q = 0; q < ck; q++) {
-            int d = base + taps[q];
-            int j = 0;
-            for (; j + 4 <= f; j += 4) {
-                float w0 = p[wOff + j * ck + q];
-                float w1 = p[wOff + (j + 1) * ck + q];
-                float w2 = p[wOff + (j + 2) * ck + q];
-                float w3 = p[wOff + (j + 3) * ck + q];
-                int g0 = j * spanV;
-                int g1 = g0 + spanV;
-                int g2 = g1 + spanV;
-                int g3 = g2 + spanV;
-                for (int t = 0; t < span; t++) {
-                    dst[d + t] += w0 * gw[g0 + t] + w1 * gw[g1 + t] + w2 * gw[g2 + t]
-                            + w3 * gw[g3 + t];
-                }
-            }
-            for (; j < f; j++) {
-                float w0 = p[wOff + j * ck + q];
-                int g0 = j * spanV;
-                for (int t = 0; t < span; t++) {
-                    dst[d + t] += w0 * gw[g0 + t];
-                }
-            }
-        }
-        if (pad) {
-            for (int ci = 0; ci < c; ci++) {
-                for (int y = 0; y < h; y++) {
-                    System.arraycopy(dst, (ci * ph + y + pt) * pw + pl, gx,
-                            i * inSize + (ci * h + y) * w, w);
-                }
             }
         }
     }
