@@ -470,7 +470,7 @@ public final class Recurrent implements LayerKind {
         }
         // the direction's buffers, named once for all its steps
         String steps = "steps" + d;
-        c.addStatement("final $T $L = new $T($L)", BACKWARD, steps, BACKWARD, args(cellConstant(),
+        c.addStatement("final $T $L = $T.of($L)", BACKWARD, steps, BACKWARD, args(cellConstant(),
                 h, "zx" + d, gru ? "hu" + d : null, hT, lstm ? "cT" + d : null, "dhp" + d,
                 lstm ? "dc" + d : null, dz, gru ? dzh : null, gru ? "dhd" + d : null, "ut" + d));
         c.beginControlFlow("for (int s = $L; s >= 0; s--)", k.t - 1);

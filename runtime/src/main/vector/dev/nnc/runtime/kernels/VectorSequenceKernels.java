@@ -14,6 +14,23 @@ final class VectorSequenceKernels extends SequenceKernels {
     private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
     private static final int L = VectorWidth.LANES;
 
+    /** Packs B once into the panels {@link VectorGemm} reads, for every step's product. */
+    @Override
+    void prepare(float[] b, int off, int k, int n, Prepared into) {
+        VectorGemm.prepare(b, off, n, k, n, into);
+    }
+
+    @Override
+    void product(float[] a, int from, int to, int k, float[] b, int off, int n, float[] c,
+            Prepared pb) {
+        if (pb == null) {
+            super.product(a, from, to, k, b, off, n, c, null);
+            return;
+        }
+        VectorGemm.product(to - from, n, k, a, from * k, k, 1, pb, c, from * n, n,
+                VectorGemm.FROM_ZERO, null, 0);
+    }
+
     @Override
     protected void accumulate(float[] x, int from, int to, int in, int kFrom, int kTo,
             float[] g, int out, float[] gp, int w) {
