@@ -11,7 +11,7 @@ package dev.nnc.runtime.kernels;
  * x[c, oy·SH − PT + ky, ox·SW − PL + kx] (0 in the padding):
  * <pre>
  * Z  = W · col + B                  [F, OH·OW]
- * dW = Σ_samples dZ · colᵀ           (per part, then summed over the parts in order)
+ * dW = Σ_samples dZ · colᵀ           (per chunk of samples, then over the chunks in order)
  * dB = Σ_samples Σ_positions dZ
  * dX = col2im(Wᵀ · dZ)
  * </pre>
@@ -24,17 +24,25 @@ package dev.nnc.runtime.kernels;
  * <p>NOTE: at stride 1 with the vectorized kernels nothing is laid out as col: Z is the direct
  * convolution of {@link #infer} (the same sums), and dW is summed over the "wide" rows of dZ and
  * the padded input in one vector of partial sums per weight ({@link DenseKernels#convGradWide},
- * 8 or 16 by the vector width), added in order at the end of each part; im2col and the
+ * 8 or 16 by the vector width), added in order at the end of each chunk; im2col and the
  * transposes cost more than the products at LeNet's sizes. dX stays col2im(Wᵀ · dZ).
  *
  * <p>Threads: the samples of a batch are split into parts (as many as the calling thread's
- * {@link KernelContext} has threads, for a batch large enough); every output
- * and every partial weight gradient is computed by one thread, and the partial gradients are
- * added in part order, so the result depends on the thread count but not on the scheduling. The
- * scratch memory (im2col rows, partial gradients) is allocated per part once, when the part count
- * first grows, never per step.
+ * {@link KernelContext} has threads, for a batch large enough); every output is computed by one
+ * thread. The weight gradient is summed per chunk of {@link #CHUNK} consecutive samples (the
+ * chunks depend on the batch size only; a part takes whole chunks), and the chunks' gradients are
+ * added in chunk order: the bits depend neither on the thread count nor on the scheduling. The
+ * scratch memory (im2col rows per part, partial gradients per chunk) is allocated once, when the
+ * part or chunk count first grows, never per step.
  */
 public final class Conv2d {
+    /**
+     * Samples per partial weight gradient: small enough that a batch of 64 splits evenly over
+     * 1, 2, 4 or 8 threads (and within one chunk of it over 3), large enough that adding the
+     * chunks' gradients costs little next to computing them.
+     */
+    static final int CHUNK = 8;
+
     private final int c;
     private final int h;
     private final int w;
@@ -160,14 +168,22 @@ public final class Conv2d {
         }
         float[][] a = new float[parts][];
         float[][] b = new float[parts][];
-        float[][] q = new float[parts][];
         for (int i = 0; i < parts; i++) {
             a[i] = new float[ck * hw];
             b[i] = new float[Math.max(ck, f) * hw];
-            q[i] = new float[f * ck + f];
         }
         col = a;
         colT = b;
+    }
+
+    private void ensureChunks(int chunks) {
+        if (partial.length >= chunks) {
+            return;
+        }
+        float[][] q = new float[chunks][];
+        for (int i = 0; i < chunks; i++) {
+            q[i] = new float[f * ck + f];
+        }
         partial = q;
     }
 
@@ -297,7 +313,9 @@ public final class Conv2d {
      */
     public void backward(float[] x, float[] gz, int n, float[] p, int wOff, int bOff, float[] gp,
             float[] gx) {
-        int parts = parts(n);
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        int parts = Math.min(parts(n), chunks);
+        ensureChunks(chunks);
         if (sh == 1 && sw == 1) {
             ensureDirect(parts);
         }
@@ -316,7 +334,7 @@ public final class Conv2d {
             for (int j = 0; j < f; j++) {
                 for (int k = 0; k < ck; k++) {
                     float s = 0f;
-                    for (int q = 0; q < parts; q++) {
+                    for (int q = 0; q < chunks; q++) {
                         s += partial[q][k * f + j];
                     }
                     gp[wOff + j * ck + k] = s;
@@ -325,7 +343,7 @@ public final class Conv2d {
         } else {
             for (int k = 0; k < size; k++) {
                 float s = 0f;
-                for (int q = 0; q < parts; q++) {
+                for (int q = 0; q < chunks; q++) {
                     s += partial[q][k];
                 }
                 gp[wOff + k] = s;
@@ -334,7 +352,7 @@ public final class Conv2d {
         if (bOff >= 0) {
             for (int j = 0; j < f; j++) {
                 float s = 0f;
-                for (int q = 0; q < parts; q++) {
+                for (int q = 0; q < chunks; q++) {
                     s += partial[q][size + j];
                 }
                 gp[bOff + j] = s;
@@ -357,11 +375,11 @@ public final class Conv2d {
     }
 
     private void backwardSamples(float[] x, float[] gz, int from, int to, float[] p, int wOff,
-            float[] gx, int part) {
+            float[] gx, int part, int chunk) {
         DenseKernels kernels = Kernels.dense();
         float[] cols = col[part];
         float[] colsT = colT[part];
-        float[] acc = partial[part];
+        float[] acc = partial[chunk];
         java.util.Arrays.fill(acc, 0f);
         if (gradWide()) {
             java.util.Arrays.fill(accV[part], 0f);
@@ -558,8 +576,11 @@ public final class Conv2d {
 
         @Override
         public void part(int index, int parts) {
-            backwardSamples(x, gz, lo(n, index, parts), lo(n, index + 1, parts), p, wOff, gx,
-                    index);
+            int chunks = (n + CHUNK - 1) / CHUNK;
+            for (int q = lo(chunks, index, parts), e = lo(chunks, index + 1, parts); q < e; q++) {
+                backwardSamples(x, gz, q * CHUNK, Math.min(n, (q + 1) * CHUNK), p, wOff, gx,
+                        index, q);
+            }
         }
     }
 }
