@@ -191,22 +191,27 @@ final class TrainingData {
             if (rows == 0) {
                 return m;
             }
-            for (int c = 0; c < cols; c++) {
-                double sum = 0;
-                for (int r = 0; r < rows; r++) {
-                    double v = data[r * cols + c];
+            // NOTE: row after row, all columns at once (the data is row-major); each column's
+            // sums still run over the rows in ascending order, as Normalizer.fit's do.
+            double[] sum = new double[cols];
+            for (int r = 0; r < rows; r++) {
+                int at = r * cols;
+                for (int c = 0; c < cols; c++) {
+                    double v = data[at + c];
                     m.min[c] = Math.min(m.min[c], v);
                     m.max[c] = Math.max(m.max[c], v);
-                    sum += v;
+                    sum[c] += v;
                 }
-                double mean = sum / rows;
-                double ss = 0;
-                for (int r = 0; r < rows; r++) {
-                    double d = data[r * cols + c] - mean;
-                    ss += d * d;
+            }
+            for (int c = 0; c < cols; c++) {
+                m.mean[c] = sum[c] / rows;
+            }
+            for (int r = 0; r < rows; r++) {
+                int at = r * cols;
+                for (int c = 0; c < cols; c++) {
+                    double d = data[at + c] - m.mean[c];
+                    m.m2[c] += d * d;
                 }
-                m.mean[c] = mean;
-                m.m2[c] = ss;
             }
             return m;
         }
