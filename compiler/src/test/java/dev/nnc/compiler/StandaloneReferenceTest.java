@@ -11,6 +11,7 @@ import dev.nnc.runtime.kernels.CellReference;
 import dev.nnc.runtime.kernels.ConvReference;
 import dev.nnc.runtime.kernels.DenseReference;
 import dev.nnc.runtime.kernels.PoolReference;
+import dev.nnc.runtime.model.Ensemble;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The standalone class carries the runtime's reference code as written: for each reference class
  * ({@code Activations}, {@code DenseReference}, {@code ConvReference},
- * {@code PoolReference}, {@code CellReference}), every line of code between
+ * {@code PoolReference}, {@code CellReference}, and the vote of {@code Ensemble}), every line of code between
  * the {@code standalone} markers of its source (the copy the runtime jar carries) appears in the
  * standalone source in the same order, {@code public} made {@code private}, and nothing else
  * defines a method of the same name there. So the standalone class and the runtime's references
@@ -32,11 +33,12 @@ import org.junit.jupiter.api.Test;
  */
 class StandaloneReferenceTest {
     private static final Map<Class<?>, List<String>> METHODS = Map.of(
-            Activations.class, List.of("exp", "sigmoid", "tanh"),
+            Activations.class, List.of("exp", "sigmoid", "tanh", "relu"),
             DenseReference.class, List.of("rows", "bias", "dense", "denseRounded"),
             CellReference.class, List.of("rnnRow", "lstmRow", "gruRow"),
             ConvReference.class, List.of("conv", "cols", "convStrided"),
-            PoolReference.class, List.of("maxPool", "avgPool"));
+            PoolReference.class, List.of("maxPool", "avgPool"),
+            Ensemble.class, List.of("voteMean", "voteOnes", "votePlurality"));
 
     @Test
     void theStandaloneClassCarriesTheReferenceSourceVerbatim() throws IOException {
@@ -58,6 +60,10 @@ class StandaloneReferenceTest {
                 + " avgpool(2, stride: 1)\n flatten\n dense(2)\n loss mse\n"
                 + " optimizer sgd(lr: 0.1)\n}\n", 128, 2);
         assertCarries(pool, PoolReference.class);
+        String relu = standalone("model A {\n input [6]\n dense(3) -> relu\n dense(2)\n"
+                + " loss mse\n optimizer sgd(lr: 0.1)\n}\n", 6, 2);
+        assertCarries(relu, Activations.class);
+        assertTrue(relu.contains(" relu(in, out, n * 3);"), "relu called\n" + relu);
         assertTrue(pool.contains(" maxPool(in, n, 2, 8, 8, 2, 2, 2, 2, 4, 4, "), "maxPool called\n"
                 + pool);
         assertTrue(pool.contains(" avgPool("), "avgPool called");
@@ -73,11 +79,36 @@ class StandaloneReferenceTest {
         }
     }
 
+    @Test
+    void anEnsemblesStandaloneClassCarriesTheRuntimesVote() throws IOException {
+        for (String[] v : new String[][] {{"plurality", "softmax", "cross_entropy", "3",
+            "votePlurality(votes, n * OUTPUT_SIZE / 3, 3, out, classVotes)"},
+            {"plurality", "sigmoid", "binary_cross_entropy", "1",
+                "voteOnes(votes, n * OUTPUT_SIZE / 1, 1, out)"},
+            {"mean", "softmax", "cross_entropy", "3",
+                "voteMean(votes, n * OUTPUT_SIZE / 3, 3, out)"}}) {
+            String e = standalone("model E {\n input [4]\n dense(70) -> relu\n dense(" + v[3]
+                    + ") -> " + v[1] + "\n loss " + v[2] + "\n optimizer sgd(lr: 0.1)\n"
+                    + " ensemble { members: 3, vary: seeds, vote: " + v[0] + " }\n}\n", 4,
+                    Integer.parseInt(v[3]));
+            assertCarries(e, Ensemble.class);
+            assertCarries(e, DenseReference.class);
+            assertTrue(e.contains(v[4]), "vote called: " + v[4] + "\n" + e);
+            // each member's W rows are made once, when the class loads, not in a call
+            assertTrue(e.contains("DENSE1_W[member] = rows(p, "), "rows made per member\n" + e);
+            assertTrue(e.contains("(in, 0, n, 4, DENSE1_W[member], DENSE1_B[member], "),
+                    "the rows of the member used");
+        }
+    }
+
     private static String standalone(String source, int in, int out) {
         Compilation c = Models.compile(source);
         assertTrue(!c.hasErrors(), c.renderDiagnostics());
-        return StandaloneGenerator.generate(c.model(), new float[c.model().paramCount()],
-                Preprocessing.identity(in, out), "w").toString();
+        int members = c.model().spec().ensemble() == null ? 1
+                : c.model().spec().ensemble().members();
+        return StandaloneGenerator.generate(c.model(),
+                new float[c.model().paramCount() * members], Preprocessing.identity(in, out),
+                "w").toString();
     }
 
     /**

@@ -1,12 +1,15 @@
 package dev.nnc.compiler.gen;
 
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.nnc.compiler.ops.ReferenceSource;
 import dev.nnc.compiler.ops.StandaloneMembers;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import javax.lang.model.element.Modifier;
@@ -17,30 +20,64 @@ final class Members implements StandaloneMembers {
     final Set<ReferenceSource> used = new HashSet<>();
     String layer;
     final int[] scratch = new int[2];
-    /** An ensemble's layer methods take each member's parameters as {@code p}. */
-    private final boolean perCall;
+    /** The arrays grown with the batch: name, elements a sample, ints or floats. */
+    final List<PerSample> perSample = new ArrayList<>();
+    /**
+     * The number of an ensemble's members, whose layer methods take each member's parameters as
+     * {@code p} and its index as {@code member}; 0 for one network.
+     */
+    private final int members;
+    /** The statements that make each member's constants from its {@code p}. */
+    private final CodeBlock.Builder perMember = CodeBlock.builder();
 
-    Members(TypeSpec.Builder type, boolean perCall) {
+    Members(TypeSpec.Builder type, int members) {
         this.type = type;
-        this.perCall = perCall;
+        this.members = members;
     }
 
     @Override
     public String params() {
-        return perCall ? "p" : "P";
+        return members > 0 ? "p" : "P";
     }
 
     @Override
     public String constant(String role, TypeName t, CodeBlock initializer) {
-        if (perCall) {
-            // NOTE: the members of an ensemble share the layer methods, so what is made of
-            // a member's parameters is made in the call, from the p it is given
-            return "(" + initializer + ")";
-        }
         String name = layer + "_" + role;
+        if (members > 0) {
+            // NOTE: the members of an ensemble share the layer methods: one value a member,
+            // made when the class loads from that member's parameters, picked by the index
+            type.addField(FieldSpec.builder(ArrayTypeName.of(t), name, Modifier.PRIVATE,
+                    Modifier.STATIC, Modifier.FINAL).initializer("new $T[$L]$L",
+                            base(t), members, "[]".repeat(dimensions(t))).build());
+            perMember.addStatement("$L[member] = $L", name, initializer);
+            return name + "[member]";
+        }
         type.addField(FieldSpec.builder(t, name, Modifier.PRIVATE, Modifier.STATIC,
                 Modifier.FINAL).initializer(initializer).build());
         return name;
+    }
+
+    /**
+     * The static block that makes the ensemble members' constants, each member's in turn:
+     * {@code for (int member = 0; ...) { final float[] p = MEMBER_P[member]; DENSE1_W[member] =
+     * rows(p, ...); ... }}; nothing for one network or when no layer asked for a constant.
+     */
+    void addStaticBlock() {
+        if (members > 0 && !perMember.isEmpty()) {
+            type.addStaticBlock(CodeBlock.builder()
+                    .beginControlFlow("for (int member = 0; member < $L; member++)", members)
+                    .addStatement("final float[] p = MEMBER_P[member]")
+                    .add(perMember.build())
+                    .endControlFlow().build());
+        }
+    }
+
+    private static TypeName base(TypeName t) {
+        return t instanceof ArrayTypeName a ? base(a.componentType()) : t;
+    }
+
+    private static int dimensions(TypeName t) {
+        return t instanceof ArrayTypeName a ? 1 + dimensions(a.componentType()) : 0;
     }
 
     @Override
@@ -49,6 +86,19 @@ final class Members implements StandaloneMembers {
         type.addField(FieldSpec.builder(t, name, Modifier.PRIVATE, Modifier.FINAL)
                 .initializer(initializer).build());
         return name;
+    }
+
+    @Override
+    public String perSample(String role, int size, boolean ints) {
+        String name = layer.toLowerCase(Locale.ROOT) + role;
+        type.addField(FieldSpec.builder(ints ? int[].class : float[].class, name,
+                Modifier.PRIVATE).build());
+        perSample.add(new PerSample(name, size, ints));
+        return name;
+    }
+
+    /** An instance array of {@code size} elements a sample. */
+    record PerSample(String name, int size, boolean ints) {
     }
 
     @Override

@@ -27,19 +27,19 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Generates the Java class of a checked model: one class implementing {@link TrainableModel},
- * every shape a literal, one private method per layer and direction, buffers allocated once per
- * batch size, parameters and gradients each in one flat {@code float[]}.
+ * every shape a literal, one private method per layer and direction (a small model's training
+ * step has its layers' code in two, {@link InlinedStep}), buffers allocated once per batch size,
+ * parameters and gradients each in one flat {@code float[]}.
  *
  * <p>For a model {@code Xor} (2 → dense 2 → sigmoid → dense 1 → sigmoid) it writes
  * {@code fwdDense1(x, a0, n); fwdSigmoid1(a0, a1, n); ...} in {@code forward}, the fused
- * sigmoid + binary cross-entropy gradient dZ = (A − Y)/m in {@code trainStep}, and
- * {@code bwdDense2(a1, a2, g0, g2, n); bwdDense1(x, a0, null, g0, n);} in {@code backward}:
- * the second dense layer multiplies its input gradient by the hidden sigmoid's derivative
- * A(1 − A), so that sigmoid has no backward pass of its own.
+ * sigmoid + binary cross-entropy gradient dZ = (A − Y)/m in {@code trainStep}, and the backward
+ * code of dense2 then dense1 in {@code backward}: the second dense layer multiplies its input
+ * gradient by the hidden sigmoid's derivative A(1 − A), so that sigmoid has no backward pass of
+ * its own.
  */
 public final class ModelGenerator {
     private static final ClassName SPEC = ClassName.get(ModelSpec.class);
-    private static final Modifier[] CONST = {Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL};
 
     private final ModelIR m;
     private final List<LayerIR> layers;
@@ -54,6 +54,11 @@ public final class ModelGenerator {
      * and no gradient buffer.
      */
     private final boolean[] fusedBackward;
+    /** Per layer: its training forward code and its backward code (null: none). */
+    private final CodeBlock[] trainCode;
+    private final CodeBlock[] backwardCode;
+    /** True when the training step's layers are written in two methods ({@link InlinedStep}). */
+    private final boolean inlined;
 
     private ModelGenerator(ModelIR m) {
         this.m = m;
@@ -75,6 +80,17 @@ public final class ModelGenerator {
                     && a.outputDerivative(CodeBlock.of("a"), layers.get(i - 1).args()) != null
                     && l.kind().fusesInputDerivative(l.in(), l.out(), l.args());
         }
+        this.trainCode = new CodeBlock[layers.size()];
+        this.backwardCode = new CodeBlock[layers.size()];
+        List<CodeBlock> all = new ArrayList<>();
+        for (LayerIR l : layers) {
+            layerCode(l, null);
+            all.add(trainCode[l.index()]);
+            if (backwardCode[l.index()] != null) {
+                all.add(backwardCode[l.index()]);
+            }
+        }
+        this.inlined = InlinedStep.fits(all);
     }
 
     /** The generated source file for {@code model}. */
@@ -90,7 +106,7 @@ public final class ModelGenerator {
                         JavaText.doc(m.name()), JavaText.doc(m.source().displayName()))
                 .addJavadoc("\n<p>Input $L, output $L, $L parameters.\n", m.input(), m.output(),
                         m.paramCount());
-        addConstants(t);
+        ModelConstants.add(t, m);
         addFields(t);
         addAccessors(t);
         if (weighted()) {
@@ -116,63 +132,6 @@ public final class ModelGenerator {
         // g_i = dLoss/dA_i is needed when a layer at or before i owns parameters, unless the
         // layer after i takes over i's backward pass (it then writes g_(i-1) directly).
         return firstParam >= 0 && i >= firstParam && i <= lastBackward && !fusedBackward[i];
-    }
-
-    private void addConstants(TypeSpec.Builder t) {
-        t.addField(FieldSpec.builder(String.class, "NAME", Modifier.PUBLIC, Modifier.STATIC,
-                Modifier.FINAL).initializer("$S", m.name()).build());
-        t.addField(FieldSpec.builder(String.class, "ARCHITECTURE_HASH", Modifier.PUBLIC,
-                Modifier.STATIC, Modifier.FINAL).initializer("$S", m.archHash()).build());
-        t.addField(FieldSpec.builder(int.class, "INPUT_SIZE", Modifier.PUBLIC, Modifier.STATIC,
-                Modifier.FINAL).initializer("$L", m.input().size()).build());
-        t.addField(FieldSpec.builder(int.class, "OUTPUT_SIZE", Modifier.PUBLIC, Modifier.STATIC,
-                Modifier.FINAL).initializer("$L", m.output().size()).build());
-        t.addField(FieldSpec.builder(int.class, "PARAM_COUNT", Modifier.PUBLIC, Modifier.STATIC,
-                Modifier.FINAL).initializer("$L", m.paramCount()).build());
-        t.addField(FieldSpec.builder(int[].class, "INPUT_SHAPE", CONST)
-                .initializer("$L", intArray(m.input())).build());
-        t.addField(FieldSpec.builder(int[].class, "OUTPUT_SHAPE", CONST)
-                .initializer("$L", intArray(m.output())).build());
-        CodeBlock.Builder tensors = CodeBlock.builder().add("$T.of(", List.class);
-        boolean first = true;
-        for (LayerIR l : layers) {
-            for (TensorIR p : l.params()) {
-                tensors.add(first ? "\n" : ",\n");
-                tensors.add("new $T($S, new int[] {$L}, $L)", ParamTensor.class, p.name(),
-                        joined(p.def().shape()), p.offset());
-                first = false;
-            }
-        }
-        tensors.add(")");
-        t.addField(FieldSpec.builder(ParameterizedTypeName.get(List.class, ParamTensor.class),
-                "PARAM_TENSORS", CONST).initializer(tensors.build()).build());
-        if (m.bufferCount() > 0) {
-            t.addField(FieldSpec.builder(int.class, "BUFFER_COUNT", Modifier.PUBLIC,
-                    Modifier.STATIC, Modifier.FINAL).initializer("$L", m.bufferCount()).build());
-            CodeBlock.Builder bufs = CodeBlock.builder().add("$T.of(", List.class);
-            first = true;
-            for (LayerIR l : layers) {
-                for (TensorIR b : l.buffers()) {
-                    bufs.add(first ? "\n" : ",\n");
-                    bufs.add("new $T($S, new int[] {$L}, $L)", ParamTensor.class, b.name(),
-                            joined(b.def().shape()), b.offset());
-                    first = false;
-                }
-            }
-            bufs.add(")");
-            t.addField(FieldSpec.builder(ParameterizedTypeName.get(List.class,
-                    ParamTensor.class), "BUFFER_TENSORS", CONST).initializer(bufs.build())
-                    .build());
-        }
-        t.addField(FieldSpec.builder(SPEC, "SPEC", CONST).initializer(SpecWriter.write(m.spec())).build());
-    }
-
-    private static String intArray(Shape s) {
-        return "new int[] {" + joined(s.dims()) + "}";
-    }
-
-    private static String joined(int[] a) {
-        return String.join(", ", Arrays.stream(a).mapToObj(Integer::toString).toList());
     }
 
     private static String doubleLit(double v) {
@@ -399,6 +358,15 @@ public final class ModelGenerator {
                     l.index());
         }
         t.addMethod(b.build());
+        if (inlined) {
+            MethodSpec.Builder f = MethodSpec.methodBuilder("forwardTrain")
+                    .addModifiers(Modifier.PRIVATE).addParameter(float[].class, "x")
+                    .addParameter(int.class, "n");
+            for (LayerIR l : layers) {
+                InlinedStep.forward(f, l, in(l.index()), "a" + l.index(), trainCode[l.index()]);
+            }
+            t.addMethod(f.build());
+        }
     }
 
     private void addBackward(TypeSpec.Builder t) {
@@ -411,7 +379,11 @@ public final class ModelGenerator {
             }
             String gradIn = i <= firstParam ? "null" : fusedBackward[i - 1] ? "g" + (i - 2)
                     : "g" + (i - 1);
-            b.addStatement("$L($L, a$L, $L, g$L, n)", method("bwd", l), in(i), i, gradIn, i);
+            if (inlined) {
+                InlinedStep.backward(b, l, in(i), "a" + i, gradIn, "g" + i, backwardCode[i]);
+            } else {
+                b.addStatement("$L($L, a$L, $L, g$L, n)", method("bwd", l), in(i), i, gradIn, i);
+            }
         }
         t.addMethod(b.build());
     }
@@ -435,7 +407,7 @@ public final class ModelGenerator {
                 .addStatement("check(x, n, INPUT_SIZE, $S)", "x")
                 .addStatement("check(y, n, OUTPUT_SIZE, $S)", "y")
                 .addStatement("ensureCapacity(n)")
-                .addStatement("forward(x, n, true)");
+                .addStatement(inlined ? "forwardTrain(x, n)" : "forward(x, n, true)");
         if (weighted()) {
             b.addStatement("final float[] cw = this.classWeights");
             b.addStatement("final double wsum = $T.total(cw, y, n, OUTPUT_SIZE)",
@@ -520,40 +492,53 @@ public final class ModelGenerator {
 
     private void addLayerMethods(TypeSpec.Builder t) {
         for (LayerIR l : layers) {
-            int[] offsets = l.params().stream().mapToInt(TensorIR::offset).toArray();
-            int[] bufferOffsets = l.buffers().stream().mapToInt(TensorIR::offset).toArray();
-            CodeBlock.Builder fwd = CodeBlock.builder();
-            if (!l.params().isEmpty()) {
-                fwd.addStatement("final float[] p = this.p");
-            }
-            if (!l.buffers().isEmpty()) {
-                fwd.addStatement("final float[] buf = this.buf");
-            }
-            List<String> work = new ArrayList<>();
-            for (int k = 0; k < workBuffers(l).size(); k++) {
-                work.add(workName(l, k));
-            }
-            String rng = l.kind().usesRng() ? "maskRng" : null;
-            List<String> helperNames = new ArrayList<>();
-            for (int k = 0; k < helpers(l).size(); k++) {
-                helperNames.add(helperName(l, k));
-            }
-            CodeBlock.Builder train = CodeBlock.builder();
-            CodeBlock.Builder infer = CodeBlock.builder();
-            for (EmitSite.Mode mode : List.of(EmitSite.Mode.TRAIN, EmitSite.Mode.INFER)) {
-                l.kind().emitForward(EmitSite.forward(mode == EmitSite.Mode.TRAIN ? train : infer,
-                        mode, "in", "out").shapes(l.in(), l.out()).args(l.args())
-                        .offsets(offsets).bufferOffsets(bufferOffsets).work(work).rng(rng)
-                        .helpers(helperNames).build());
-            }
-            CodeBlock trainCode = train.build();
-            CodeBlock inferCode = infer.build();
-            if (trainCode.equals(inferCode)) {
-                fwd.add(trainCode);
-            } else {
-                fwd.beginControlFlow("if (training)").add(trainCode).nextControlFlow("else")
-                        .add(inferCode).endControlFlow();
-            }
+            layerCode(l, t);
+        }
+    }
+
+    /**
+     * Writes layer {@code l}'s training forward and backward code into {@link #trainCode} and
+     * {@link #backwardCode}; with {@code t}, also adds its layer methods to it (the backward one
+     * unless the step is {@link #inlined}).
+     */
+    private void layerCode(LayerIR l, TypeSpec.Builder t) {
+        int[] offsets = l.params().stream().mapToInt(TensorIR::offset).toArray();
+        int[] bufferOffsets = l.buffers().stream().mapToInt(TensorIR::offset).toArray();
+        CodeBlock.Builder prelude = CodeBlock.builder();
+        if (!l.params().isEmpty()) {
+            prelude.addStatement("final float[] p = this.p");
+        }
+        if (!l.buffers().isEmpty()) {
+            prelude.addStatement("final float[] buf = this.buf");
+        }
+        List<String> work = new ArrayList<>();
+        for (int k = 0; k < workBuffers(l).size(); k++) {
+            work.add(workName(l, k));
+        }
+        String rng = l.kind().usesRng() ? "maskRng" : null;
+        List<String> helperNames = new ArrayList<>();
+        for (int k = 0; k < helpers(l).size(); k++) {
+            helperNames.add(helperName(l, k));
+        }
+        CodeBlock.Builder train = CodeBlock.builder();
+        CodeBlock.Builder infer = CodeBlock.builder();
+        for (EmitSite.Mode mode : List.of(EmitSite.Mode.TRAIN, EmitSite.Mode.INFER)) {
+            l.kind().emitForward(EmitSite.forward(mode == EmitSite.Mode.TRAIN ? train : infer,
+                    mode, "in", "out").shapes(l.in(), l.out()).args(l.args())
+                    .offsets(offsets).bufferOffsets(bufferOffsets).work(work).rng(rng)
+                    .helpers(helperNames).build());
+        }
+        CodeBlock trainBody = train.build();
+        CodeBlock inferBody = infer.build();
+        trainCode[l.index()] = prelude.build().toBuilder().add(trainBody).build();
+        CodeBlock.Builder fwd = prelude.build().toBuilder();
+        if (trainBody.equals(inferBody)) {
+            fwd.add(trainBody);
+        } else {
+            fwd.beginControlFlow("if (training)").add(trainBody).nextControlFlow("else")
+                    .add(inferBody).endControlFlow();
+        }
+        if (t != null) {
             t.addMethod(MethodSpec.methodBuilder(method("fwd", l))
                     .addModifiers(Modifier.PRIVATE)
                     .addJavadoc("$L: $L $L → $L.\n", l.name(), l.kind().description(), l.in(),
@@ -563,32 +548,36 @@ public final class ModelGenerator {
                     .addParameter(int.class, "n", Modifier.FINAL)
                     .addParameter(boolean.class, "training", Modifier.FINAL)
                     .addCode(fwd.build()).build());
-            if (gradBuffer(l.index())) {
-                CodeBlock.Builder bwd = CodeBlock.builder();
-                if (!l.params().isEmpty()) {
-                    bwd.addStatement("final float[] p = this.p");
-                    bwd.addStatement("final float[] gp = this.gp");
-                }
-                String gradIn = l.index() > firstParam ? "gin" : null;
-                EmitSite.Builder site = EmitSite.backward(bwd, "in", "out", gradIn, "gout")
-                        .shapes(l.in(), l.out()).args(l.args()).offsets(offsets)
-                        .bufferOffsets(bufferOffsets).work(work).rng(rng).helpers(helperNames);
-                if (l.index() > 0 && fusedBackward[l.index() - 1]) {
-                    LayerIR act = layers.get(l.index() - 1);
-                    site.gradInDerivative(
-                            a -> ((Activation) act.kind()).outputDerivative(a, act.args()));
-                }
-                l.kind().emitBackward(site.build());
-                t.addMethod(MethodSpec.methodBuilder(method("bwd", l))
-                        .addModifiers(Modifier.PRIVATE)
-                        .addJavadoc("Backward of $L.\n", l.name())
-                        .addParameter(float[].class, "in", Modifier.FINAL)
-                        .addParameter(float[].class, "out", Modifier.FINAL)
-                        .addParameter(float[].class, "gin", Modifier.FINAL)
-                        .addParameter(float[].class, "gout", Modifier.FINAL)
-                        .addParameter(int.class, "n", Modifier.FINAL)
-                        .addCode(bwd.build()).build());
-            }
+        }
+        if (!gradBuffer(l.index())) {
+            return;
+        }
+        CodeBlock.Builder bwd = CodeBlock.builder();
+        if (!l.params().isEmpty()) {
+            bwd.addStatement("final float[] p = this.p");
+            bwd.addStatement("final float[] gp = this.gp");
+        }
+        String gradIn = l.index() > firstParam ? "gin" : null;
+        EmitSite.Builder site = EmitSite.backward(bwd, "in", "out", gradIn, "gout")
+                .shapes(l.in(), l.out()).args(l.args()).offsets(offsets)
+                .bufferOffsets(bufferOffsets).work(work).rng(rng).helpers(helperNames);
+        if (l.index() > 0 && fusedBackward[l.index() - 1]) {
+            LayerIR act = layers.get(l.index() - 1);
+            site.gradInDerivative(
+                    a -> ((Activation) act.kind()).outputDerivative(a, act.args()));
+        }
+        l.kind().emitBackward(site.build());
+        backwardCode[l.index()] = bwd.build();
+        if (t != null && !inlined) {
+            t.addMethod(MethodSpec.methodBuilder(method("bwd", l))
+                    .addModifiers(Modifier.PRIVATE)
+                    .addJavadoc("Backward of $L.\n", l.name())
+                    .addParameter(float[].class, "in", Modifier.FINAL)
+                    .addParameter(float[].class, "out", Modifier.FINAL)
+                    .addParameter(float[].class, "gin", Modifier.FINAL)
+                    .addParameter(float[].class, "gout", Modifier.FINAL)
+                    .addParameter(int.class, "n", Modifier.FINAL)
+                    .addCode(backwardCode[l.index()]).build());
         }
     }
 }

@@ -144,11 +144,14 @@ public final class StandaloneGenerator {
         if (classifier) {
             addClassify(t);
         }
-        addEnsureCapacity(t);
-        addLayerMethods(t);
+        Members members = new Members(t, ensemble == null ? 0 : ensemble.members());
+        List<MethodSpec> layers = layerMethods(t, members);
         if (ensemble != null) {
-            StandaloneVote.addVote(t, ensemble, m.spec().loss(), m.output().dims());
+            members.use(ReferenceSource.VOTE);
         }
+        addEnsureCapacity(t, members);
+        t.addMethods(layers);
+        addReferences(t, members);
         addDecoders(t);
         return JavaFile.builder(m.javaPackage(), t.build())
                 .skipJavaLangImports(true)
@@ -234,6 +237,7 @@ public final class StandaloneGenerator {
         if (ensemble != null) {
             t.addField(FieldSpec.builder(float[][].class, "votes", Modifier.PRIVATE)
                     .addJavadoc("The outputs of each member, before the vote.\n").build());
+            StandaloneVote.addFields(t, m);
         }
         if (scaled || filled || features) {
             t.addField(FieldSpec.builder(float[].class, "xn", Modifier.PRIVATE)
@@ -398,7 +402,7 @@ public final class StandaloneGenerator {
                 .returns(double[].class).addStatement("return CLASSES.clone()").build());
     }
 
-    private void addEnsureCapacity(TypeSpec.Builder t) {
+    private void addEnsureCapacity(TypeSpec.Builder t, Members members) {
         MethodSpec.Builder b = MethodSpec.methodBuilder("ensureCapacity")
                 .addModifiers(Modifier.PRIVATE).addParameter(int.class, "n")
                 .beginControlFlow("if (n <= capacity)").addStatement("return").endControlFlow();
@@ -408,6 +412,10 @@ public final class StandaloneGenerator {
         for (LayerIR l : m.layers()) {
             b.addStatement("a$L = new float[n * $L]", l.index(), l.out().size());
         }
+        for (Members.PerSample a : members.perSample) {
+            b.addStatement("$L = new $L[n * $L]", a.name(), a.ints() ? "int" : "float",
+                    a.size());
+        }
         if (ensemble != null) {
             b.addStatement("votes = new float[$L][n * OUTPUT_SIZE]", ensemble.members());
         }
@@ -415,8 +423,9 @@ public final class StandaloneGenerator {
         t.addMethod(b.build());
     }
 
-    private void addLayerMethods(TypeSpec.Builder t) {
-        Members members = new Members(t, ensemble != null);
+    /** The layer methods; the fields they ask for are added to {@code t} on the way. */
+    private List<MethodSpec> layerMethods(TypeSpec.Builder t, Members members) {
+        List<MethodSpec> methods = new ArrayList<>();
         for (LayerIR l : m.layers()) {
             int[] offsets = l.params().stream().mapToInt(TensorIR::offset).toArray();
             int[] bufferOffsets = l.buffers().stream().mapToInt(TensorIR::offset).toArray();
@@ -443,12 +452,19 @@ public final class StandaloneGenerator {
                     .addParameter(float[].class, "out", Modifier.FINAL)
                     .addParameter(int.class, "n", Modifier.FINAL);
             if (ensemble != null) {
-                // NOTE: each member's parameters and buffers come in as arguments.
+                // NOTE: each member's parameters, buffers and index come in as arguments.
                 method.addParameter(float[].class, "p", Modifier.FINAL)
-                        .addParameter(float[].class, "buf", Modifier.FINAL);
+                        .addParameter(float[].class, "buf", Modifier.FINAL)
+                        .addParameter(int.class, "member", Modifier.FINAL);
             }
-            t.addMethod(method.addCode(fwd.build()).build());
+            methods.add(method.addCode(fwd.build()).build());
         }
+        return methods;
+    }
+
+    /** The scratch rows the layers asked for and the reference sources they call. */
+    private static void addReferences(TypeSpec.Builder t, Members members) {
+        members.addStaticBlock();
         for (int i = 0; i < members.scratch.length; i++) {
             if (members.scratch[i] > 0) {
                 t.addField(FieldSpec.builder(float[].class, "scratch" + i, Modifier.PRIVATE,
@@ -459,7 +475,8 @@ public final class StandaloneGenerator {
         }
         // NOTE: in the order of the list, so that σ and tanh come before the cells that call them
         for (ReferenceSource r : List.of(ReferenceSource.ACTIVATIONS, ReferenceSource.DENSE,
-                ReferenceSource.CONV, ReferenceSource.POOL, ReferenceSource.CELLS)) {
+                ReferenceSource.CONV, ReferenceSource.POOL, ReferenceSource.CELLS,
+                ReferenceSource.VOTE)) {
             if (members.used.contains(r)) {
                 t.addFields(r.fields());
                 t.addMethods(r.methods());

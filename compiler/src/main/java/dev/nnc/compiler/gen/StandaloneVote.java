@@ -14,19 +14,21 @@ import javax.lang.model.element.Modifier;
 
 /**
  * The ensemble part of a standalone class ({@link StandaloneGenerator}): each member's parameters,
- * the loop that runs the members' layers with them, and the vote, written statement for statement
- * as {@link dev.nnc.runtime.model.Ensemble#vote} computes it (the equivalence suite holds the two
- * to the same floats).
+ * the loop that runs the members' layers with them (what a layer makes of a member's parameters,
+ * such as W's rows, made once per member when the class loads), and the call of the vote, whose
+ * code is the runtime's own ({@link dev.nnc.runtime.model.Ensemble#voteMean} and its siblings,
+ * carried verbatim: {@link dev.nnc.compiler.ops.ReferenceSource#VOTE}).
  *
- * <p>For three members the class holds {@code MEMBER_P = {floats(...), floats(...),
- * floats(...)}}, its predict runs
+ * <p>For three members of a softmax classifier with a plurality vote the class holds
+ * {@code MEMBER_P = {floats(...), floats(...), floats(...)}}, {@code DENSE1_W} (the rows of each
+ * member's W), and its predict runs
  * <pre>
  * for (int i = 0; i &lt; 3; i++) {
- *     fwdDense1(xn, a0, n, MEMBER_P[i], MEMBER_BUF[i]);
+ *     fwdDense1(xn, a0, n, MEMBER_P[i], MEMBER_BUF[i], i);
  *     ...
  *     System.arraycopy(a3, 0, votes[i], 0, n * OUTPUT_SIZE);
  * }
- * vote(votes, n * OUTPUT_SIZE / 10, out);
+ * votePlurality(votes, n * OUTPUT_SIZE / 10, 10, out, classVotes);
  * </pre>
  */
 final class StandaloneVote {
@@ -67,67 +69,33 @@ final class StandaloneVote {
         int last = m.layers().size() - 1;
         b.beginControlFlow("for (int i = 0; i < $L; i++)", members);
         for (LayerIR l : m.layers()) {
-            b.addStatement("$L($L, a$L, n, MEMBER_P[i], $L)", StandaloneGenerator.method(l),
+            b.addStatement("$L($L, a$L, n, MEMBER_P[i], $L, i)", StandaloneGenerator.method(l),
                     l.index() == 0 ? in : "a" + (l.index() - 1), l.index(), buf);
         }
         b.addStatement("$T.arraycopy(a$L, 0, votes[i], 0, n * OUTPUT_SIZE)", System.class, last)
                 .endControlFlow();
         int[] dims = m.output().dims();
-        b.addStatement("vote(votes, n * OUTPUT_SIZE / $L, out)", dims[dims.length - 1]);
+        int k = dims[dims.length - 1];
+        ModelSpec.Vote vote = m.spec().ensemble().vote();
+        if (vote == ModelSpec.Vote.MEAN) {
+            b.addStatement("voteMean(votes, n * OUTPUT_SIZE / $L, $L, out)", k, k);
+        } else if (m.spec().loss() == ModelSpec.Loss.BINARY_CROSS_ENTROPY) {
+            b.addStatement("voteOnes(votes, n * OUTPUT_SIZE / $L, $L, out)", k, k);
+        } else {
+            b.addStatement("votePlurality(votes, n * OUTPUT_SIZE / $L, $L, out, classVotes)", k,
+                    k);
+        }
     }
 
-    /** {@code vote(outs, rows, out)} for this ensemble's vote and loss. */
-    static void addVote(TypeSpec.Builder t, ModelSpec.EnsembleSpec e, ModelSpec.Loss loss,
-            int[] outputDims) {
-        int k = outputDims[outputDims.length - 1];
-        MethodSpec.Builder b = MethodSpec.methodBuilder("vote")
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addParameter(float[][].class, "outs", Modifier.FINAL)
-                .addParameter(int.class, "rows", Modifier.FINAL)
-                .addParameter(float[].class, "out", Modifier.FINAL)
-                .addStatement("final int members = outs.length");
-        if (e.vote() == ModelSpec.Vote.MEAN) {
-            b.addJavadoc("The mean of the members' outputs, summed in member order.\n")
-                    .addStatement("final int len = rows * $L", k)
-                    .beginControlFlow("for (int j = 0; j < len; j++)")
-                    .addStatement("float s = 0")
-                    .beginControlFlow("for (float[] o : outs)")
-                    .addStatement("s += o[j]")
-                    .endControlFlow()
-                    .addStatement("out[j] = s / members")
-                    .endControlFlow();
-        } else if (loss == ModelSpec.Loss.BINARY_CROSS_ENTROPY) {
-            b.addJavadoc("Each output: the share of members whose output is at least 0.5.\n")
-                    .addStatement("final int len = rows * $L", k)
-                    .beginControlFlow("for (int j = 0; j < len; j++)")
-                    .addStatement("int ones = 0")
-                    .beginControlFlow("for (float[] o : outs)")
-                    .beginControlFlow("if (o[j] >= 0.5f)")
-                    .addStatement("ones++")
-                    .endControlFlow()
-                    .endControlFlow()
-                    .addStatement("out[j] = (float) ones / members")
-                    .endControlFlow();
-        } else {
-            b.addJavadoc("Each class's share of the members' votes; a member votes for its "
-                    + "largest output, the lowest index among equal ones.\n")
-                    .addStatement("int[] votes = new int[$L]", k)
-                    .beginControlFlow("for (int r = 0; r < rows; r++)")
-                    .addStatement("$T.fill(votes, 0)", Arrays.class)
-                    .beginControlFlow("for (float[] o : outs)")
-                    .addStatement("int best = r * $L", k)
-                    .beginControlFlow("for (int c = r * $L + 1; c < r * $L + $L; c++)", k, k, k)
-                    .beginControlFlow("if (o[c] > o[best])")
-                    .addStatement("best = c")
-                    .endControlFlow()
-                    .endControlFlow()
-                    .addStatement("votes[best - r * $L]++", k)
-                    .endControlFlow()
-                    .beginControlFlow("for (int c = 0; c < $L; c++)", k)
-                    .addStatement("out[r * $L + c] = (float) votes[c] / members", k)
-                    .endControlFlow()
-                    .endControlFlow();
+    /** The instance's scratch of the vote: the votes of each class of a row. */
+    static void addFields(TypeSpec.Builder t, ModelIR m) {
+        ModelSpec.EnsembleSpec e = m.spec().ensemble();
+        if (e.vote() != ModelSpec.Vote.MEAN
+                && m.spec().loss() != ModelSpec.Loss.BINARY_CROSS_ENTROPY) {
+            int[] dims = m.output().dims();
+            t.addField(FieldSpec.builder(int[].class, "classVotes", Modifier.PRIVATE,
+                    Modifier.FINAL).addJavadoc("The members' votes for each class of a row.\n")
+                    .initializer("new int[$L]", dims[dims.length - 1]).build());
         }
-        t.addMethod(b.build());
     }
 }

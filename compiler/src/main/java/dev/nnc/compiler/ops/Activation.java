@@ -211,9 +211,9 @@ public abstract class Activation implements LayerKind {
 
     /**
      * relu: A = max(0, Z), dZ = dA where Z &gt; 0, else 0. The model class runs it on {@link
-     * Kernels#relu} and {@link Kernels#reluBackward}, the bits of the loops below without a
+     * Kernels#relu} and {@link Kernels#reluBackward}, the bits of the expressions below without a
      * data-dependent branch per value (which mispredicts on about half of them); the standalone
-     * class has the loops.
+     * class calls the reference it carries, {@code Activations.relu}.
      */
     public static final class Relu extends Activation {
         @Override
@@ -240,7 +240,9 @@ public abstract class Activation implements LayerKind {
         @Override
         public void emitForward(EmitSite s) {
             if (s.standalone()) {
-                super.emitForward(s);
+                // the reference the standalone class carries (Activations.relu)
+                s.members().use(ReferenceSource.ACTIVATIONS);
+                s.code().addStatement("relu($L, $L, n * $L)", s.in(), s.out(), s.inSize());
                 return;
             }
             s.code().addStatement("$T.relu($L, $L, n * $L)", Kernels.class, s.in(), s.out(),

@@ -187,6 +187,7 @@ public final class Recurrent implements LayerKind {
             m.put("dhp" + d, t * h);
             m.put("ut" + d, -gh * h);
             m.put("wt" + d, -gh * f);
+            m.put("up" + d, -gh * h);
         }
         m.put("dxT", t * f);
         return m;
@@ -203,6 +204,7 @@ public final class Recurrent implements LayerKind {
             Map.entry("dhp", "dLoss/d(previous state)"),
             Map.entry("dxT", "dLoss/dX, time-major"),
             Map.entry("ut", "U transposed"),
+            Map.entry("up", "U packed for the inference steps"),
             Map.entry("wt", "W transposed"));
 
     @Override
@@ -220,19 +222,19 @@ public final class Recurrent implements LayerKind {
         return w;
     }
 
-    /** Declares locals naming the work buffers (or, in inference-only code, allocates them). */
+    /** Declares locals naming the work buffers (the standalone class: the instance's arrays). */
     private void declare(EmitSite s, boolean backward) {
         var c = s.code();
         int k = 0;
         for (Map.Entry<String, Integer> e : layout(s.inShape(), s.args()).entrySet()) {
             String name = e.getKey();
             boolean fwdNeeded = name.equals("xT") || name.startsWith("zx")
-                    || name.startsWith("hu") || name.startsWith("hT") || name.startsWith("cT");
+                    || name.startsWith("hu") || name.startsWith("hT") || name.startsWith("cT")
+                    || name.startsWith("up") && !s.standalone();
             if (s.standalone()) {
-                if (fwdNeeded) {
-                    // NOTE: the standalone class's layer methods are static; they allocate their
-                    // scratch once per call, never per step.
-                    c.addStatement("final float[] $L = new float[n * $L]", name, e.getValue());
+                if (fwdNeeded) { // arrays of the instance, grown with the batch
+                    c.addStatement("final float[] $L = $L", name,
+                            s.members().perSample(name, e.getValue(), false));
                 }
             } else if (backward || fwdNeeded) {
                 c.addStatement("final float[] $L = $L", name, s.work(k));
@@ -240,7 +242,8 @@ public final class Recurrent implements LayerKind {
             k++;
         }
         if (s.args().bool("mask")) {
-            c.addStatement("final int[] len = $L", s.standalone() ? "new int[n]" : s.work(k));
+            c.addStatement("final int[] len = $L", s.standalone()
+                    ? s.members().perSample("Len", 1, true) : s.work(k));
         }
     }
 
@@ -371,29 +374,19 @@ public final class Recurrent implements LayerKind {
         if (s.training()) {
             c.addStatement("seqk.forwardStep($L)", args(cellConstant(), hT, "r0", "n", h, "p",
                     o[1], o[3], hu, zx, cT, next, "s == 0"));
-        } else {
+        } else if (s.standalone()) {
             c.beginControlFlow("if (s == 0)");
             c.addStatement("$T.fill($L, r0 * $L, (r0 + n) * $L, 0f)", Arrays.class, hu, k.gh,
                     k.gh);
             c.nextControlFlow("else");
             product(s, hT, "r0", "r0 + n", h, o[1], -1, k.gh, hu);
             c.endControlFlow();
-            if (s.standalone()) {
-                RecurrentStandalone.step(s, cell, h, k.gh, zx, hu, hT, cT, o[3]);
-            } else {
-                // the model class outside training steps: the cells' element-wise step on the
-                // sequence kernels, whose bits are those of the standalone class's inlined step
-                CodeBlock z0 = CodeBlock.of("r0 * $L", k.gh);
-                CodeBlock prev = CodeBlock.of("r0 * $L", h);
-                CodeBlock step = switch (cell) {
-                    case RNN -> CodeBlock.of("rnnForward($L)", args(zx, hu, z0, "n", h, hT, next));
-                    case LSTM -> CodeBlock.of("lstmForward($L)", args(zx, hu, z0, "n", h, cT, hT,
-                            prev, next));
-                    case GRU -> CodeBlock.of("gruForward($L)", args(zx, hu, z0, "n", h, "p", o[3],
-                            hT, prev, next));
-                };
-                c.addStatement("$T.get().$L", SEQUENCE_KERNELS, step);
-            }
+            RecurrentStandalone.step(s, cell, h, k.gh, zx, hu, hT, cT, o[3]);
+        } else {
+            // the model class outside training steps: the recurrent product in the order of the
+            // standalone class's and the cell's step, on the sequence kernels (same bits)
+            c.addStatement("$T.get().inferStep($L)", SEQUENCE_KERNELS, args(cellConstant(), hT,
+                    "r0", "n", h, "p", o[1], o[3], hu, zx, cT, next, "s == 0", "up" + d));
         }
         if (k.mask) {
             RecurrentMask.forwardStep(c, h, hT, cT);
@@ -470,7 +463,7 @@ public final class Recurrent implements LayerKind {
         }
         // the direction's buffers, named once for all its steps
         String steps = "steps" + d;
-        c.addStatement("final $T $L = new $T($L)", BACKWARD, steps, BACKWARD, args(cellConstant(),
+        c.addStatement("final $T $L = $T.of($L)", BACKWARD, steps, BACKWARD, args(cellConstant(),
                 h, "zx" + d, gru ? "hu" + d : null, hT, lstm ? "cT" + d : null, "dhp" + d,
                 lstm ? "dc" + d : null, dz, gru ? dzh : null, gru ? "dhd" + d : null, "ut" + d));
         c.beginControlFlow("for (int s = $L; s >= 0; s--)", k.t - 1);

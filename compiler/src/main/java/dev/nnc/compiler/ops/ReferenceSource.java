@@ -10,6 +10,7 @@ import dev.nnc.runtime.kernels.CellReference;
 import dev.nnc.runtime.kernels.ConvReference;
 import dev.nnc.runtime.kernels.DenseReference;
 import dev.nnc.runtime.kernels.PoolReference;
+import dev.nnc.runtime.model.Ensemble;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -49,6 +50,8 @@ public final class ReferenceSource {
     public static final ReferenceSource POOL = new ReferenceSource(PoolReference.class);
     /** The recurrent cells' step (calls σ and tanh of {@link #ACTIVATIONS}). */
     public static final ReferenceSource CELLS = new ReferenceSource(CellReference.class);
+    /** An ensemble's vote: mean, plurality of sigmoid outputs, plurality of softmax outputs. */
+    public static final ReferenceSource VOTE = new ReferenceSource(Ensemble.class);
 
     private static final Pattern FIELD = Pattern.compile(
             "^ {4}(?:public |private )?static final (\\w+) (\\w+) = (.+);$");

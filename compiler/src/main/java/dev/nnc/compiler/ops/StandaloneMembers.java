@@ -6,7 +6,7 @@ import com.palantir.javapoet.TypeName;
 /**
  * What a layer's standalone code ({@link EmitSite.Mode#STANDALONE}) may add to the standalone
  * class besides its statements: constants made once when the class loads (a dense layer's W as
- * rows), a scratch array of the instance, and the runtime reference sources it calls, which the
+ * rows), scratch arrays of the instance (of a fixed size, or grown with the batch), and the runtime reference sources it calls, which the
  * class then carries verbatim ({@link ReferenceSource}).
  *
  * <p>For a dense layer {@code dense1}: {@code constant("W", float[][], rows(P, 0, 784, 128))}
@@ -31,6 +31,14 @@ public interface StandaloneMembers {
      * layer's own); returns its name, unique to the layer and {@code role}.
      */
     String instanceField(String role, TypeName type, CodeBlock initializer);
+
+    /**
+     * A private field of each instance holding {@code size} elements a sample (floats, or ints
+     * when {@code ints}), allocated for the batch size with the layers' outputs and kept between
+     * calls (what it holds is left from the last call); returns its name, unique to the layer
+     * and {@code role}. A layer's per-call work arrays live here, so a call allocates nothing.
+     */
+    String perSample(String role, int size, boolean ints);
 
     /**
      * The name of the instance's scratch array {@code which} (0 or 1), which holds at least

@@ -1,7 +1,7 @@
 package dev.nnc.runtime.kernels;
 
 /**
- * e^x, σ and tanh in float, computed with the same operations everywhere nnc computes them: here
+ * e^x, σ and tanh in float (and relu, {@link #relu}), computed with the same operations everywhere nnc computes them: here
  * one value at a time, in {@link #sigmoid(float[], float[], float[], int)} over arrays in loops
  * the JIT vectorizes, in the Vector API kernels lane by lane, and in the standalone classes the
  * compiler writes. Each operation rounds the same in each of them, so a prediction has the same
@@ -106,6 +106,19 @@ public final class Activations {
         for (int i = from; i < to; i++) {
             float x = out[i];
             out[i] = 2f / (poly(x, x * LOG2E + ROUND) * scratch[i] + 1f) - 1f;
+        }
+    }
+
+    /**
+     * relu: out[t] = in[t] &gt; 0 ? in[t] : 0 for t in [0, size), NaN and −0 giving +0, without a
+     * branch (one that depends on the data mispredicts on about half the values): the bits of a
+     * float as an int i lie in (0, 0x7f800000], the bits of +∞, exactly when the float is &gt; 0;
+     * the mask ~((0x7f800000 − i | i) &gt;&gt; 31) keeps those bits and clears the others.
+     */
+    public static void relu(float[] in, float[] out, int size) {
+        for (int t = 0; t < size; t++) {
+            final int i = Float.floatToRawIntBits(in[t]);
+            out[t] = Float.intBitsToFloat(i & ~((0x7f800000 - i | i) >> 31));
         }
     }
     // standalone: end

@@ -137,15 +137,12 @@ public interface DenseKernels {
     }
 
     /**
-     * relu: {@code y[t] = x[t] > 0f ? x[t] : 0f} for t &lt; {@code size}, the
-     * expression nnc emits (NaN and −0 give +0), without a branch per value where the kernels
-     * are vectorized (a data-dependent branch mispredicts on about half the values).
+     * relu: {@code y[t] = x[t] > 0f ? x[t] : 0f} for t &lt; {@code size} (NaN and −0 give +0),
+     * without a branch per value (a data-dependent branch mispredicts on about half the values):
+     * here its reference, {@link Activations#relu}, which the standalone class carries.
      */
     default void relu(float[] x, float[] y, int size) {
-        for (int t = 0; t < size; t++) {
-            float z = x[t];
-            y[t] = z > 0f ? z : 0f;
-        }
+        Activations.relu(x, y, size);
     }
 
     /**

@@ -46,6 +46,22 @@ public final class KernelContext implements AutoCloseable {
     final SequenceKernels.GradTask sequenceGrad = new SequenceKernels.GradTask();
     final SequenceKernels.StepTask sequenceStep = new SequenceKernels.StepTask();
 
+    /** The working arrays of the kernels on the thread this context is bound to. */
+    private final Scratch scratch = new Scratch();
+    /**
+     * The recurrent weights of the step loop under way, packed once for all its steps' products
+     * (see {@link SequenceKernels}); the bound thread writes it before a step's parts run.
+     */
+    final Prepared recurrent = new Prepared();
+
+    /**
+     * The records of the recurrent layers' backward passes made under this context, the oldest
+     * replaced first: a model's buffers are the same from batch to batch, so each pass finds its
+     * record here ({@link SequenceKernels.Backward#of}).
+     */
+    final SequenceKernels.Backward[] backwards = new SequenceKernels.Backward[8];
+    private int nextBackward;
+
     private KernelContext(int threads) {
         this.threads = threads;
     }
@@ -69,6 +85,41 @@ public final class KernelContext implements AutoCloseable {
     public static KernelContext current() {
         KernelContext c = CURRENT.get();
         return c == null ? SERIAL : c;
+    }
+
+    /**
+     * The scratch of the context bound to the calling thread, or null when none is (the
+     * single-threaded context is shared by every unbound thread and has none).
+     */
+    static Scratch boundScratch() {
+        KernelContext c = CURRENT.get();
+        return c == null ? null : c.scratch;
+    }
+
+    /** The context bound to the calling thread, or null when none is. */
+    static KernelContext bound() {
+        return CURRENT.get();
+    }
+
+    /**
+     * The record of {@link #backwards} for these very arrays, or a new one, kept in place of
+     * the oldest.
+     */
+    SequenceKernels.Backward backward(SequenceKernels.Cell cell, int h, float[] zx, float[] hu,
+            float[] hT, float[] cT, float[] dhp, float[] dc, float[] dz, float[] dzh,
+            float[] dhd, float[] ut) {
+        for (SequenceKernels.Backward b : backwards) {
+            if (b != null && b.cell() == cell && b.h() == h && b.zx() == zx && b.hu() == hu
+                    && b.hT() == hT && b.cT() == cT && b.dhp() == dhp && b.dc() == dc
+                    && b.dz() == dz && b.dzh() == dzh && b.dhd() == dhd && b.ut() == ut) {
+                return b;
+            }
+        }
+        SequenceKernels.Backward b = new SequenceKernels.Backward(cell, h, zx, hu, hT, cT, dhp,
+                dc, dz, dzh, dhd, ut);
+        backwards[nextBackward] = b;
+        nextBackward = (nextBackward + 1) % backwards.length;
+        return b;
     }
 
     /** The threads this context's kernels may use, the calling one included. */

@@ -164,6 +164,19 @@ public abstract class SequenceKernels {
      */
     public record Backward(Cell cell, int h, float[] zx, float[] hu, float[] hT, float[] cT,
             float[] dhp, float[] dc, float[] dz, float[] dzh, float[] dhd, float[] ut) {
+
+        /**
+         * The buffers of one direction's backward pass, as {@code new Backward(...)}; where a
+         * context is bound, the record it gave for the very same arrays before (a training step
+         * then makes none: a model's buffers stay the same from batch to batch).
+         */
+        public static Backward of(Cell cell, int h, float[] zx, float[] hu, float[] hT,
+                float[] cT, float[] dhp, float[] dc, float[] dz, float[] dzh, float[] dhd,
+                float[] ut) {
+            KernelContext c = KernelContext.bound();
+            return c != null ? c.backward(cell, h, zx, hu, hT, cT, dhp, dc, dz, dzh, dhd, ut)
+                    : new Backward(cell, h, zx, hu, hT, cT, dhp, dc, dz, dzh, dhd, ut);
+        }
     }
 
     /**
@@ -175,22 +188,24 @@ public abstract class SequenceKernels {
             int bhn, float[] hu, float[] zx, float[] cT, int next, boolean first) {
         int gh = cell.gates() * h;
         KernelContext c = KernelContext.current();
+        Prepared pu = recurrent(first, p, u, h, gh);
         int t = c.parts((long) n * h * gh, n, PARALLEL_MIN_MACS);
         if (t > 1) {
-            c.sequenceStep.forward(this, cell, hT, r0, n, h, p, u, bhn, hu, zx, cT, next, first);
+            c.sequenceStep.forward(this, cell, hT, r0, n, h, p, u, bhn, hu, zx, cT, next, first,
+                    pu);
             c.run(c.sequenceStep, t);
         } else {
-            forwardRows(cell, hT, r0, 0, n, h, p, u, bhn, hu, zx, cT, next, first);
+            forwardRows(cell, hT, r0, 0, n, h, p, u, bhn, hu, zx, cT, next, first, pu);
         }
     }
 
     void forwardRows(Cell cell, float[] hT, int r0, int from, int to, int h, float[] p, int u,
-            int bhn, float[] hu, float[] zx, float[] cT, int next, boolean first) {
+            int bhn, float[] hu, float[] zx, float[] cT, int next, boolean first, Prepared pu) {
         int gh = cell.gates() * h;
         if (first) {
             java.util.Arrays.fill(hu, (r0 + from) * gh, (r0 + to) * gh, 0f);
         } else {
-            Kernels.dense().forward(hT, r0 + from, r0 + to, h, p, u, -1, gh, hu);
+            product(hT, r0 + from, r0 + to, h, p, u, gh, hu, pu);
         }
         int rows = to - from;
         int z0 = (r0 + from) * gh;
@@ -202,6 +217,49 @@ public abstract class SequenceKernels {
             case GRU -> gruForward(zx, hu, z0, rows, h, p, bhn, hT, prev, nx);
             default -> throw new AssertionError(cell);
         }
+    }
+
+    /**
+     * One step of the model class's inference over the n rows of step rows r0 …: the recurrent
+     * product hu = h₋·U (zero on the first step), each output summed as
+     * {@link DenseKernels#infer} sums it (from zero, fused multiply-adds in ascending k), then the
+     * cell's element-wise step: the bits of the standalone class's step, on one thread.
+     *
+     * <p>{@code up} is a scratch of at least h·G·h floats: the vector kernels copy U into it on the
+     * first step in the order they read it, so that each step streams U from contiguous memory,
+     * and read it on the others; U must not change between the steps of one sequence.
+     */
+    public void inferStep(Cell cell, float[] hT, int r0, int n, int h, float[] p, int u,
+            int bhn, float[] hu, float[] zx, float[] cT, int next, boolean first, float[] up) {
+        int gh = cell.gates() * h;
+        int z0 = r0 * gh;
+        if (first) {
+            java.util.Arrays.fill(hu, z0, z0 + n * gh, 0f);
+            packRecurrent(p, u, h, gh, up);
+        } else {
+            recurrentProduct(hT, r0, n, h, p, u, gh, hu, up, (r0 / n & 1) != 0);
+        }
+        switch (cell) {
+            case RNN -> rnnForward(zx, hu, z0, n, h, hT, next);
+            case LSTM -> lstmForward(zx, hu, z0, n, h, cT, hT, r0 * h, next);
+            case GRU -> gruForward(zx, hu, z0, n, h, p, bhn, hT, r0 * h, next);
+            default -> throw new AssertionError(cell);
+        }
+    }
+
+    /** Copies U ([h, gh] at {@code p[u]}) into {@code up} as {@link #recurrentProduct} reads it. */
+    protected void packRecurrent(float[] p, int u, int h, int gh, float[] up) {
+    }
+
+    /**
+     * hu[r, :] = h₋[r, :]·U for the n rows r of step rows r0 …, each output from zero by fused
+     * multiply-adds in ascending k; {@code up} as {@link #packRecurrent} left it. {@code odd}
+     * alternates from step to step: an implementation may walk the outputs in the other order
+     * on odd steps, so that a step starts on the part of U the step before read last.
+     */
+    protected void recurrentProduct(float[] hT, int r0, int n, int h, float[] p, int u, int gh,
+            float[] hu, float[] up, boolean odd) {
+        Kernels.dense().infer(hT, r0, r0 + n, h, p, u, -1, gh, hu);
     }
 
     /**
@@ -221,18 +279,19 @@ public abstract class SequenceKernels {
             float[] gout, int go, int gs, boolean withOut, boolean last) {
         int gh = b.cell().gates() * b.h();
         KernelContext c = KernelContext.current();
+        Prepared put = recurrent(first, b.ut(), 0, gh, b.h());
         int t = c.parts((long) n * b.h() * gh, n, PARALLEL_MIN_MACS);
         if (t > 1) {
             c.sequenceStep.backward(this, b, r0, n, next, nr0, first, gout, go, gs, withOut,
-                    last);
+                    last, put);
             c.run(c.sequenceStep, t);
         } else {
-            backwardRows(b, r0, 0, n, next, nr0, first, gout, go, gs, withOut, last);
+            backwardRows(b, r0, 0, n, next, nr0, first, gout, go, gs, withOut, last, put);
         }
     }
 
     void backwardRows(Backward b, int r0, int from, int to, int next, int nr0, boolean first,
-            float[] gout, int go, int gs, boolean withOut, boolean last) {
+            float[] gout, int go, int gs, boolean withOut, boolean last, Prepared put) {
         Cell cell = b.cell();
         int h = b.h();
         float[] zx = b.zx();
@@ -274,13 +333,52 @@ public abstract class SequenceKernels {
             return;
         }
         float[] dzr = cell == Cell.GRU ? dzh : dz;
-        Kernels.dense().forward(dzr, r0 + from, r0 + to, gh, ut, 0, -1, h, dhp);
+        product(dzr, r0 + from, r0 + to, gh, ut, 0, h, dhp, put);
         if (cell == Cell.GRU) {
             int o = (r0 + from) * h;
             for (int q = from * h; q < to * h; q++) {
                 dhp[o - from * h + q] += dhd[q];
             }
         }
+    }
+
+    /**
+     * The recurrent weights B [k, n] at {@code b[off]} (U forward, Uᵀ backward) as the bound
+     * context holds them for the step loop under way: made ready ({@link #prepare}) at the
+     * loop's first step, where the weights may have changed since the last loop, and read by
+     * every later step's product. Null where there is nothing to hold (no context bound: the
+     * single-threaded context is shared by every unbound thread; the plain kernels, which read
+     * B in place) or the context holds another matrix; the product then reads B itself.
+     */
+    private Prepared recurrent(boolean first, float[] b, int off, int k, int n) {
+        KernelContext bound = KernelContext.bound();
+        if (bound == null) {
+            return null;
+        }
+        Prepared r = bound.recurrent;
+        if (first) {
+            r.clear();
+            prepare(b, off, k, n, r);
+        }
+        return r.holds(b, off, k, n) ? r : null;
+    }
+
+    /**
+     * Makes {@code into} ready for products with B [k, n] at {@code b[off]} (row-major), or
+     * leaves it cleared where the kernels gain nothing from it (the plain ones).
+     */
+    void prepare(float[] b, int off, int k, int n, Prepared into) {
+    }
+
+    /**
+     * C = A·B for the rows [from, to) of A [·, k] and of C [·, n], B [k, n] at {@code b[off]}:
+     * the dense forward product without bias ({@link DenseKernels#forward}), with B read from
+     * {@code pb} where it is not null (made ready by {@link #prepare} from that B). The bits are
+     * the dense forward's either way.
+     */
+    void product(float[] a, int from, int to, int k, float[] b, int off, int n, float[] c,
+            Prepared pb) {
+        Kernels.dense().forward(a, from, to, k, b, off, -1, n, c);
     }
 
     /** One step's rows split across threads, forward or backward. */
@@ -307,10 +405,13 @@ public abstract class SequenceKernels {
         private boolean first;
         private boolean withOut;
         private boolean last;
+        private Prepared prepared;
 
         void forward(SequenceKernels k, Cell cell, float[] hT, int r0, int n, int h, float[] p,
-                int u, int bhn, float[] hu, float[] zx, float[] cT, int next, boolean first) {
+                int u, int bhn, float[] hu, float[] zx, float[] cT, int next, boolean first,
+                Prepared pu) {
             this.k = k;
+            this.prepared = pu;
             this.backward = false;
             this.cell = cell;
             this.hT = hT;
@@ -328,8 +429,10 @@ public abstract class SequenceKernels {
         }
 
         void backward(SequenceKernels k, Backward b, int r0, int n, int next, int nr0,
-                boolean first, float[] gout, int go, int gs, boolean withOut, boolean last) {
+                boolean first, float[] gout, int go, int gs, boolean withOut, boolean last,
+                Prepared put) {
             this.k = k;
+            this.prepared = put;
             this.backward = true;
             this.b = b;
             this.r0 = r0;
@@ -349,9 +452,11 @@ public abstract class SequenceKernels {
             int from = lo(n, index, parts);
             int to = lo(n, index + 1, parts);
             if (backward) {
-                k.backwardRows(b, r0, from, to, next, nr0, first, gout, go, gs, withOut, last);
+                k.backwardRows(b, r0, from, to, next, nr0, first, gout, go, gs, withOut, last,
+                        prepared);
             } else {
-                k.forwardRows(cell, hT, r0, from, to, h, p, u, bhn, hu, zx, cT, next, first);
+                k.forwardRows(cell, hT, r0, from, to, h, p, u, bhn, hu, zx, cT, next, first,
+                        prepared);
             }
         }
     }
@@ -381,8 +486,9 @@ public abstract class SequenceKernels {
     /** rnn: h = tanh(zx + hu) ({@link CellReference#rnnRow}). */
     public void rnnForward(float[] zx, float[] hu, int z0, int rows, int h, float[] hT,
             int next) {
-        float[] g = new float[5 * h];
-        float[] s = new float[5 * h];
+        Scratch sc = Scratch.current();
+        float[] g = sc.floats(Scratch.CELL_G, 5 * h);
+        float[] s = sc.floats(Scratch.CELL_S, 5 * h);
         for (int i = 0; i < rows; i++) {
             CellReference.rnnRow(zx, hu, z0 + i * h, h, hT, next + i * h, g, s);
         }
@@ -402,7 +508,9 @@ public abstract class SequenceKernels {
      */
     protected void lstmForwardRow(float[] zx, float[] hu, int z, int h, float[] cT, float[] hT,
             int hp, int hn, int from) {
-        CellReference.lstmRow(zx, hu, z, h, cT, hT, hp, hn, new float[5 * h], new float[5 * h]);
+        Scratch sc = Scratch.current();
+        CellReference.lstmRow(zx, hu, z, h, cT, hT, hp, hn, sc.floats(Scratch.CELL_G, 5 * h),
+                sc.floats(Scratch.CELL_S, 5 * h));
     }
 
     /** gru, gates (z, r, h), reset after the recurrent product; bhn &lt; 0: no bias. */
@@ -419,8 +527,9 @@ public abstract class SequenceKernels {
      */
     protected void gruForwardRow(float[] zx, float[] hu, int z, int h, float[] p, int bhn,
             float[] hT, int hp, int hn, int from) {
-        CellReference.gruRow(zx, hu, z, h, p, bhn, hT, hp, hn, new float[5 * h],
-                new float[5 * h]);
+        Scratch sc = Scratch.current();
+        CellReference.gruRow(zx, hu, z, h, p, bhn, hT, hp, hn, sc.floats(Scratch.CELL_G, 5 * h),
+                sc.floats(Scratch.CELL_S, 5 * h));
     }
 
     /** Backward of {@link #rnnForward}. */

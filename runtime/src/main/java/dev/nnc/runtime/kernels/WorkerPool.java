@@ -45,10 +45,19 @@ final class WorkerPool {
     WorkerPool(int workerCount) {
         workers = new Thread[workerCount];
         for (int i = 0; i < workerCount; i++) {
-            Thread t = new Thread(this::loop, "nnc-kernel-" + (i + 1));
+            Thread t = new Worker(this::loop, "nnc-kernel-" + (i + 1));
             t.setDaemon(true);
             workers[i] = t;
             t.start();
+        }
+    }
+
+    /** A worker thread, with the working arrays of the kernels it runs. */
+    static final class Worker extends Thread {
+        final Scratch scratch = new Scratch();
+
+        Worker(Runnable body, String name) {
+            super(body, name);
         }
     }
 

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -231,37 +230,59 @@ public final class Ensemble implements Model {
      */
     public static void vote(ModelSpec.Vote vote, ModelSpec.Loss loss, float[][] outs, int rows,
             int k, float[] out) {
-        int n = outs.length;
-        int len = rows * k;
         if (vote == ModelSpec.Vote.MEAN) {
-            for (int j = 0; j < len; j++) {
-                float s = 0;
-                for (float[] o : outs) {
-                    s += o[j];
-                }
-                out[j] = s / n;
-            }
-            return;
-        }
-        if (loss == ModelSpec.Loss.MSE) {
+            voteMean(outs, rows, k, out);
+        } else if (loss == ModelSpec.Loss.MSE) {
             throw new IllegalArgumentException("a plurality vote needs classes, not regression");
+        } else if (loss == ModelSpec.Loss.BINARY_CROSS_ENTROPY) {
+            voteOnes(outs, rows, k, out);
+        } else {
+            votePlurality(outs, rows, k, out, new int[k]);
         }
-        if (loss == ModelSpec.Loss.BINARY_CROSS_ENTROPY) {
-            for (int j = 0; j < len; j++) {
-                int ones = 0;
-                for (float[] o : outs) {
-                    if (o[j] >= 0.5f) {
-                        ones++;
-                    }
-                }
-                out[j] = (float) ones / n;
+    }
+
+    // NOTE: the code between the standalone markers is the one source of the vote: the runtime
+    // jar carries this file, and the compiler copies that part verbatim into the standalone class
+    // of every ensemble (dev.nnc.compiler.ops.ReferenceSource; StandaloneReferenceTest).
+    // standalone: begin
+    /** The mean vote: the members' outputs summed in float in member order, divided by n. */
+    public static void voteMean(float[][] outs, int rows, int k, float[] out) {
+        final int n = outs.length;
+        final int len = rows * k;
+        for (int j = 0; j < len; j++) {
+            float s = 0;
+            for (float[] o : outs) {
+                s += o[j];
             }
-            return;
+            out[j] = s / n;
         }
-        Arrays.fill(out, 0, len, 0f);
-        int[] votes = new int[k];
+    }
+
+    /** A plurality of sigmoid outputs: each output the share of members whose output is ≥ 0.5. */
+    public static void voteOnes(float[][] outs, int rows, int k, float[] out) {
+        final int n = outs.length;
+        final int len = rows * k;
+        for (int j = 0; j < len; j++) {
+            int ones = 0;
+            for (float[] o : outs) {
+                if (o[j] >= 0.5f) {
+                    ones++;
+                }
+            }
+            out[j] = (float) ones / n;
+        }
+    }
+
+    /**
+     * A plurality of softmax outputs: each class's share of the members' votes, a member voting
+     * for the largest entry of its row, the lowest index among equal ones; votes holds k ints.
+     */
+    public static void votePlurality(float[][] outs, int rows, int k, float[] out, int[] votes) {
+        final int n = outs.length;
         for (int r = 0; r < rows; r++) {
-            Arrays.fill(votes, 0);
+            for (int c = 0; c < k; c++) {
+                votes[c] = 0;
+            }
             for (float[] o : outs) {
                 int best = r * k;
                 for (int c = r * k + 1; c < r * k + k; c++) {
@@ -276,4 +297,5 @@ public final class Ensemble implements Model {
             }
         }
     }
+    // standalone: end
 }

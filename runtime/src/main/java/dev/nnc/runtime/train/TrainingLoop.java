@@ -291,12 +291,13 @@ public final class TrainingLoop {
         Evaluator eval = new Evaluator(Math.max(batch, MIN_EVAL_CHUNK),
                 Math.max(trainSize, validation == null ? 0 : validation.size()), in, out);
         float[] params = model.params();
-        float[] grads = model.grads();
         if (spec.classWeights() != null) {
             // NOTE: balanced weights count the training split only, never the validation data.
             model.setClassWeights(ClassWeights.of(spec.classWeights(), train));
         }
         float[] cw = model.classWeights();
+        BatchStep steps = new BatchStep(model, optimizer, spec, train, augmenter, size, batch,
+                perm, rows, xb, yb, cw, direct);
 
         listener.onData(train, validation);
         listener.onStart(new TrainInfo(model.name(), params.length, epochs, size,
@@ -339,30 +340,10 @@ public final class TrainingLoop {
                 optimizer.setLearningRate(spec.schedule().rate(baseRate, epoch - 1));
             }
             double rate = optimizer.learningRate();
-            double lossSum = 0;
-            double weightSum = 0;
+            steps.startEpoch();
             long batchStart = System.nanoTime();
             for (int b = 0; b < batches; b++) {
-                int from = b * batch;
-                int count = Math.min(batch, size - from);
-                if (size != trainSize) {
-                    for (int i = 0; i < count; i++) {
-                        rows[i] = perm[from + i] % trainSize;
-                    }
-                    train.gather(rows, 0, count, xb, yb);
-                } else if (!direct) {
-                    train.gather(perm, from, count, xb, yb);
-                }
-                if (augmenter != null) {
-                    augmenter.apply(xb, count, perm, from, epoch, trainSize);
-                }
-                double l = model.trainStep(xb, yb, count);
-                clip(grads, spec);
-                optimizer.step(params, grads);
-                // a batch's loss is its weighted mean: the epoch's is their mean by weight
-                double w = ModelSpec.ClassWeighting.total(cw, yb, count, out);
-                lossSum += l * w;
-                weightSum += w;
+                double l = steps.step(epoch, b);
                 listener.onBatch(epoch, b, batches, l);
                 if (interrupt != null && interrupt.getAsBoolean() && b < batches - 1) {
                     interrupted = true;
@@ -380,7 +361,7 @@ public final class TrainingLoop {
             batchNanos += System.nanoTime() - batchStart;
 
             Map<String, Double> m = new LinkedHashMap<>();
-            double trainLoss = lossSum / weightSum;
+            double trainLoss = steps.lossSum / steps.weightSum;
             m.put("train_loss", trainLoss);
             m.put("lr", rate);
             // NOTE: an initial loss of 0 (or NaN, from a checkpoint of an older version) leaves

@@ -16,6 +16,11 @@ import jdk.incubator.vector.VectorSpecies;
  * one packed block of B while it sits in the cache. The starting values (0 or the bias) are
  * written into C first; every block then goes on from C.
  *
+ * <p>The panels live in the calling thread's {@link Scratch}, grown to the largest size needed
+ * and reused, so a product allocates nothing once its sizes have been seen. A B that serves many
+ * products in a row (the recurrent weights, at every step of a sequence) is packed once into a
+ * {@link Prepared} ({@link #prepare}) and read from it by each product.
+ *
  * <p>Summation order: every element of C starts from its initial value (C itself, 0 or the bias)
  * and adds its products a·b in ascending k, each with one rounding (a fused multiply-add); when
  * the sum over k is split into blocks, the partial sum is stored in C and the next block goes on
@@ -77,36 +82,89 @@ final class VectorGemm {
         if (m <= 0 || n <= 0) {
             return;
         }
-        if (init != FROM_C) {
-            // the starting values in place; every block then goes on from C
-            for (int i = 0; i < m; i++) {
-                int at = ci + i * ldc;
-                if (init == FROM_ZERO) {
-                    java.util.Arrays.fill(c, at, at + n, 0f);
-                } else {
-                    System.arraycopy(bias, bo, c, at, n);
-                }
-            }
-        }
+        // the starting values in place; every block then goes on from C
+        start(m, n, c, ci, ldc, init, bias, bo);
         if (k <= 0) {
             return;
         }
+        blocks(m, n, k, a, ai, ars, acs, b, bi, brs, bcs, null, c, ci, ldc);
+    }
+
+    /**
+     * {@link #product} with B [k, n] made ready by {@link #prepare}: its panels are read as they
+     * were packed then, not packed again. The bits are those of {@link #product} on the matrix
+     * {@code pb} was made from.
+     */
+    static void product(int m, int n, int k, float[] a, int ai, int ars, int acs, Prepared pb,
+            float[] c, int ci, int ldc, int init, float[] bias, int bo) {
+        if (m <= 0 || n <= 0) {
+            return;
+        }
+        start(m, n, c, ci, ldc, init, bias, bo);
+        if (k > 0) {
+            blocks(m, n, k, a, ai, ars, acs, null, 0, 0, 0, pb, c, ci, ldc);
+        }
+    }
+
+    /**
+     * Packs B [k, n] (element (q, j) at {@code b[bi + q·brs + j]}) into {@code into} as
+     * {@link #product} packs it, block by block: the block of columns from jc and of steps from
+     * pc at {@code jc·k + pc·roundUp(nc, NR)}, nc the block's columns.
+     */
+    static void prepare(float[] b, int bi, int brs, int k, int n, Prepared into) {
+        float[] d = into.data(k * roundUp(n, NR));
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                packB(b, bi + pc * brs + jc, brs, 1, kc, nc, d,
+                        jc * k + pc * roundUp(nc, NR));
+            }
+        }
+        into.made(b, bi, k, n);
+    }
+
+    /** Writes the starting values of C: zero or the bias ({@link #FROM_C}: nothing). */
+    private static void start(int m, int n, float[] c, int ci, int ldc, int init, float[] bias,
+            int bo) {
+        if (init == FROM_C) {
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            int at = ci + i * ldc;
+            if (init == FROM_ZERO) {
+                java.util.Arrays.fill(c, at, at + n, 0f);
+            } else {
+                System.arraycopy(bias, bo, c, at, n);
+            }
+        }
+    }
+
+    /**
+     * C += A·B block by block, B from {@code b} (packed here when that pays) or, when
+     * {@code pb} is not null, from its panels. The panels live in the calling thread's
+     * {@link Scratch}.
+     */
+    private static void blocks(int m, int n, int k, float[] a, int ai, int ars, int acs,
+            float[] b, int bi, int brs, int bcs, Prepared pb, float[] c, int ci, int ldc) {
+        Scratch s = Scratch.current();
         int kcMax = Math.min(k, KC);
         int ncMax = Math.min(roundUp(n, NR), NC);
         // B in place when its rows are contiguous and it has one panel of rows to serve (packing
         // would copy it to read it once) or a block of it fits in L1 (32 KiB) as it is
-        boolean packB = bcs != 1 || m > MR && (long) kcMax * n > 8192;
-        float[] bp = packB ? new float[kcMax * ncMax] : null;
+        boolean packB = pb == null && (bcs != 1 || m > MR && (long) kcMax * n > 8192);
+        float[] bp = packB ? s.floats(Scratch.GEMM_B, kcMax * ncMax) : null;
         boolean packA = acs != 1;
-        float[] ap = new float[(packA ? MC : MR) * kcMax];
-        float[] tile = new float[MR * NR];
+        float[] ap = s.floats(Scratch.GEMM_A, (packA ? MC : MR) * kcMax);
+        float[] tile = s.floats(Scratch.GEMM_TILE, MR * NR);
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 if (packB) {
-                    packB(b, bi + pc * brs + jc * bcs, brs, bcs, kc, nc, bp);
+                    packB(b, bi + pc * brs + jc * bcs, brs, bcs, kc, nc, bp, 0);
                 }
+                int prepared = pb == null ? 0 : jc * k + pc * roundUp(nc, NR);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     int aBase = ai + ic * ars + pc * acs;
@@ -119,7 +177,11 @@ final class VectorGemm {
                         float[] bArr;
                         int bOff;
                         int bStride;
-                        if (packB) {
+                        if (pb != null) {
+                            bArr = pb.data;
+                            bOff = prepared + jr * kc;
+                            bStride = NR;
+                        } else if (packB) {
                             bArr = bp;
                             bOff = jr * kc;
                             bStride = NR;
@@ -128,7 +190,8 @@ final class VectorGemm {
                             bOff = bi + pc * brs + j;
                             bStride = brs;
                         } else {
-                            bArr = packTail(b, bi + pc * brs + j, brs, kc, nr);
+                            bArr = s.floats(Scratch.GEMM_TAIL, KC * NR);
+                            packTail(b, bi + pc * brs + j, brs, kc, nr, bArr);
                             bOff = 0;
                             bStride = NR;
                         }
@@ -187,8 +250,9 @@ final class VectorGemm {
      * Packs kc × nc of B (element (q, j) at {@code b[bo + q·rs + j·cs]}) into panels of NR
      * columns, each kc rows of NR floats; columns past nc are 0.
      */
-    private static void packB(float[] b, int bo, int rs, int cs, int kc, int nc, float[] bp) {
-        int d = 0;
+    private static void packB(float[] b, int bo, int rs, int cs, int kc, int nc, float[] bp,
+            int at) {
+        int d = at;
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int col = bo + jr * cs;
@@ -221,13 +285,12 @@ final class VectorGemm {
         }
     }
 
-    /** The last, narrow panel of a B read in place, packed and padded with zeros. */
-    private static float[] packTail(float[] b, int bo, int rs, int kc, int nr) {
-        float[] bp = new float[kc * NR];
+    /** The last, narrow panel of a B read in place, packed into bp and padded with zeros. */
+    private static void packTail(float[] b, int bo, int rs, int kc, int nr, float[] bp) {
         for (int q = 0; q < kc; q++) {
             System.arraycopy(b, bo + q * rs, bp, q * NR, nr);
+            java.util.Arrays.fill(bp, q * NR + nr, (q + 1) * NR, 0f);
         }
-        return bp;
     }
 
     /**

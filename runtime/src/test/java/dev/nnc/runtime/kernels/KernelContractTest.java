@@ -57,9 +57,10 @@ class KernelContractTest {
 
     @Test
     void denseInferenceGivesTheBitsOfThePlainLoops() {
-        for (int n : new int[] {1, 2, 3}) {
+        // widths past 4 vectors of 8 or 16 lanes, and 4 rows or more: the blocks of four rows
+        for (int n : new int[] {1, 2, 3, 4, 9}) {
             for (int in : EDGE) {
-                for (int out : EDGE) {
+                for (int out : new int[] {1, 7, 8, 9, 15, 16, 17, 33, 65, 129}) {
                     Rng rng = new Rng(n * 10000L + in * 100L + out);
                     float[] x = values(n * in, rng, true);
                     float[] p = values(3 + in * out + out, rng, false);

@@ -1,6 +1,7 @@
 package dev.nnc.bench.jmh;
 
 import dev.nnc.runtime.kernels.DenseKernels;
+import dev.nnc.runtime.kernels.KernelContext;
 import dev.nnc.runtime.kernels.Kernels;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +15,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -21,7 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@code forward}), dX = dZ·Wᵀ ({@code gradInput}) and dW = Xᵀ·dZ ({@code gradWeights}), for
  * X [m, k] and W [k, n]. Each operation is 2·m·k·n floating-point operations, so GFLOP/s = that ×
  * the operations per second JMH reports / 10⁹ ({@code bench/run-gemm.sh} prints it beside the
- * peer's sgemm_1024).
+ * peer's sgemm_1024). The products run under a bound kernel context of one thread, as in
+ * training, which keeps their packed panels from call to call.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -44,6 +47,8 @@ public class GemmBench {
     private float[] g;
     private float[] gx;
     private float[] gp;
+    private KernelContext context;
+    private KernelContext.Binding binding;
 
     @Setup
     public void setUp() {
@@ -62,6 +67,14 @@ public class GemmBench {
         z = new float[m * n];
         gx = new float[m * k];
         gp = new float[p.length];
+        context = KernelContext.open(1);
+        binding = context.bind();
+    }
+
+    @TearDown
+    public void tearDown() {
+        binding.close();
+        context.close();
     }
 
     private static float[] fill(float[] a, Random r) {
