@@ -17,7 +17,9 @@
 # file and the growing heap set off concurrent marking cycles during the timed epochs; nnc gets it
 # too so that neither side has a heap the other has not. The Spark JVM gets in addition only what
 # Spark needs on Java 17 (spark/java17.args: --add-opens/--add-exports of java.base) and the
-# loopback binding.
+# loopback binding. One difference remains: the launcher also gives `nnc train` its class-data
+# archive (AppCDS, NNC_CDS=off turns it off), which the Spark JVM has no counterpart of; it saves
+# class loading, also of the runtime's kernel classes the Spark task loads in its first round.
 # SMOKE=1: one repeat of one epoch on the first 2,000 images (checks the script, measures
 # nothing). Needs dataset-fashion-mnist; Spark's jars come from Maven Central. Not part of CI.
 set -euo pipefail
