@@ -4,9 +4,13 @@ import java.util.List;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.SpecializedGetters;
+import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -90,6 +94,70 @@ final class Columns {
                 dst[from + j] = ((Number) e).doubleValue();
             }
         }
+    }
+
+    /**
+     * {@link #values(Row, int, String, int, double[], int)} on Spark's internal form of a row, of
+     * the column's {@code type}: the same values and errors, read where Spark holds them, with no
+     * external row, boxed number or per-row array made on the way (training reads every row so).
+     * A vector is the internal struct of Spark ML's vector type: (kind 0 sparse / 1 dense, size,
+     * indices, values).
+     */
+    static void values(InternalRow row, int col, DataType type, String name, int size,
+            double[] dst, int from) {
+        if (row.isNullAt(col)) {
+            throw new IllegalArgumentException("column '" + name + "' is null in a row");
+        }
+        if (isVector(type)) {
+            InternalRow v = row.getStruct(col, 4);
+            ArrayData vals = v.getArray(3);
+            if (v.getByte(0) == 1) {
+                check(vals.numElements(), size, name);
+                for (int j = 0; j < size; j++) {
+                    dst[from + j] = vals.getDouble(j);
+                }
+            } else {
+                check(v.getInt(1), size, name);
+                java.util.Arrays.fill(dst, from, from + size, 0.0);
+                ArrayData idx = v.getArray(2);
+                for (int k = 0; k < vals.numElements(); k++) {
+                    dst[from + idx.getInt(k)] = vals.getDouble(k);
+                }
+            }
+        } else if (type instanceof NumericType) {
+            check(1, size, name);
+            dst[from] = number(row, col, type);
+        } else {
+            DataType e = ((ArrayType) type).elementType();
+            ArrayData a = row.getArray(col);
+            check(a.numElements(), size, name);
+            for (int j = 0; j < size; j++) {
+                if (a.isNullAt(j)) {
+                    throw new IllegalArgumentException("column '" + name + "' holds a null");
+                }
+                dst[from + j] = number(a, j, e);
+            }
+        }
+    }
+
+    /** Element {@code i} of an internal row or array of the numeric {@code type}, as a double. */
+    private static double number(SpecializedGetters g, int i, DataType type) {
+        if (type.equals(DataTypes.DoubleType)) {
+            return g.getDouble(i);
+        } else if (type.equals(DataTypes.FloatType)) {
+            return g.getFloat(i);
+        } else if (type.equals(DataTypes.IntegerType)) {
+            return g.getInt(i);
+        } else if (type.equals(DataTypes.LongType)) {
+            return g.getLong(i);
+        } else if (type.equals(DataTypes.ShortType)) {
+            return g.getShort(i);
+        } else if (type.equals(DataTypes.ByteType)) {
+            return g.getByte(i);
+        } else if (type instanceof DecimalType d) {
+            return g.getDecimal(i, d.precision(), d.scale()).toJavaBigDecimal().doubleValue();
+        }
+        throw new IllegalArgumentException("not a number type: " + type.simpleString());
     }
 
     private static void check(int got, int want, String name) {

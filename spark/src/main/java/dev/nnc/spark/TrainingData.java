@@ -15,6 +15,8 @@ import java.util.TreeSet;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.storage.StorageLevel;
 
@@ -67,8 +69,13 @@ final class TrainingData {
         boolean oneLabel = df.schema().apply(label).dataType() instanceof NumericType;
         boolean classes = loss == ModelSpec.Loss.CROSS_ENTROPY && out > 1 && oneLabel;
         int labelWidth = classes ? 1 : out;
-        JavaRDD<Raw> raw = df.select(features, label).javaRDD().mapPartitions(
-                rows -> List.of(read(rows, features, label, in, labelWidth, scale)).iterator());
+        // Spark's internal rows: no external Row, boxed value or per-row array is made.
+        Dataset<Row> cols = df.select(features, label);
+        DataType ft = cols.schema().fields()[0].dataType();
+        DataType lt = cols.schema().fields()[1].dataType();
+        JavaRDD<Raw> raw = cols.queryExecution().toRdd().toJavaRDD().mapPartitions(
+                rows -> List.of(read(rows, features, ft, label, lt, in, labelWidth, scale))
+                        .iterator());
         int[] inShape = model.inputShape();
         int[] outShape = model.outputShape();
         ModelSpec.Normalization fk = model.spec().data().features();
@@ -104,24 +111,24 @@ final class TrainingData {
         return new Prepared(blocks, prep, all.rows);
     }
 
-    private static Raw read(Iterator<Row> rows, String features, String label, int in,
-            int labelWidth, double scale) {
+    private static Raw read(Iterator<InternalRow> rows, String features, DataType ft,
+            String label, DataType lt, int in, int labelWidth, double scale) {
         double[] xs = new double[in];
         float[] x = new float[0];
         double[] l = new double[0];
         int n = 0;
         while (rows.hasNext()) {
-            Row row = rows.next();
+            InternalRow row = rows.next();
             if (n * in >= x.length) {
                 int cap = Math.max(16, n * 2);
                 x = Arrays.copyOf(x, Math.multiplyExact(cap, in));
                 l = Arrays.copyOf(l, Math.multiplyExact(cap, labelWidth));
             }
-            Columns.values(row, 0, features, in, xs, 0);
+            Columns.values(row, 0, ft, features, in, xs, 0);
             for (int j = 0; j < in; j++) {
                 x[n * in + j] = Preprocessing.scale(xs[j], scale);
             }
-            Columns.values(row, 1, label, labelWidth, l, n * labelWidth);
+            Columns.values(row, 1, lt, label, labelWidth, l, n * labelWidth);
             n++;
         }
         return new Raw(n, Arrays.copyOf(x, n * in), Arrays.copyOf(l, n * labelWidth),
@@ -184,22 +191,27 @@ final class TrainingData {
             if (rows == 0) {
                 return m;
             }
-            for (int c = 0; c < cols; c++) {
-                double sum = 0;
-                for (int r = 0; r < rows; r++) {
-                    double v = data[r * cols + c];
+            // NOTE: row after row, all columns at once (the data is row-major); each column's
+            // sums still run over the rows in ascending order, as Normalizer.fit's do.
+            double[] sum = new double[cols];
+            for (int r = 0; r < rows; r++) {
+                int at = r * cols;
+                for (int c = 0; c < cols; c++) {
+                    double v = data[at + c];
                     m.min[c] = Math.min(m.min[c], v);
                     m.max[c] = Math.max(m.max[c], v);
-                    sum += v;
+                    sum[c] += v;
                 }
-                double mean = sum / rows;
-                double ss = 0;
-                for (int r = 0; r < rows; r++) {
-                    double d = data[r * cols + c] - mean;
-                    ss += d * d;
+            }
+            for (int c = 0; c < cols; c++) {
+                m.mean[c] = sum[c] / rows;
+            }
+            for (int r = 0; r < rows; r++) {
+                int at = r * cols;
+                for (int c = 0; c < cols; c++) {
+                    double d = data[at + c] - m.mean[c];
+                    m.m2[c] += d * d;
                 }
-                m.mean[c] = mean;
-                m.m2[c] = ss;
             }
             return m;
         }
