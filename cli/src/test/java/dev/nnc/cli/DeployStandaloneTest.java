@@ -118,6 +118,31 @@ class DeployStandaloneTest {
         return out;
     }
 
+    /**
+     * The standalone class of {@code nn} with {@code weights}: written by {@code nnc compile
+     * --standalone} under {@code dir}, compiled alone ({@link #javacAlone}) and loaded as
+     * {@code name} in a class loader of its own, which closing the result closes.
+     */
+    static Loaded standalone(Path nn, Path weights, Path dir, String name)
+            throws IOException, ClassNotFoundException {
+        DeployExamples.Run r = DeployExamples.nnc("compile", nn.toString(), "--weights",
+                weights.toString(), "--standalone", "-d", dir.resolve("standalone-src")
+                        .toString());
+        assertEquals(0, r.code(), r.all());
+        Path classes = javacAlone(Path.of(r.out().strip()), dir.resolve("standalone-classes"));
+        URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
+                ClassLoader.getPlatformClassLoader());
+        return new Loaded(loader, loader.loadClass(name));
+    }
+
+    /** A standalone class and the loader that holds it. */
+    record Loaded(URLClassLoader loader, Class<?> type) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            loader.close();
+        }
+    }
+
     @Test
     void standaloneWithoutWeightsIsAClearError(@TempDir Path tmp) {
         DeployExamples.Run r = DeployExamples.nnc("compile", DeployExamples.files().get(0)

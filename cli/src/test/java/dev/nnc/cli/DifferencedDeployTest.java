@@ -11,8 +11,6 @@ import dev.nnc.runtime.io.Json;
 import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.Difference;
 import java.lang.reflect.Method;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -132,15 +130,9 @@ class DifferencedDeployTest {
 
     @Test
     void theStandaloneClassTakesRawWindowsAndEqualsPredictBitForBit() throws Exception {
-        Path src = dir.resolve("standalone-src");
-        DeployExamples.Run r = DeployExamples.nnc("compile", nn.toString(), "--weights",
-                weights.toString(), "--standalone", "-d", src.toString());
-        assertEquals(0, r.code(), r.all());
-        Path classes = DeployStandaloneTest.javacAlone(Path.of(r.out().strip()),
-                dir.resolve("standalone-classes"));
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
-                ClassLoader.getPlatformClassLoader())) {
-            Class<?> cls = loader.loadClass("Co2Diff");
+        try (DeployStandaloneTest.Loaded standalone = DeployStandaloneTest.standalone(nn,
+                weights, dir, "Co2Diff")) {
+            Class<?> cls = standalone.type();
             assertEquals(9, cls.getField("INPUT_SIZE").getInt(null));
             Object model = cls.getDeclaredConstructor().newInstance();
             Method batch = cls.getMethod("predict", float[][].class);

@@ -16,8 +16,6 @@ import dev.nnc.runtime.model.TrainableModel;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.net.URI;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -149,15 +147,9 @@ class ScaleStageDeployTest {
 
     @Test
     void standaloneClassTakesRawPixelsAndEqualsPredictBitForBit() throws Exception {
-        Path src = dir.resolve("standalone-src");
-        DeployExamples.Run r = DeployExamples.nnc("compile", nn.toString(), "--weights",
-                weights.toString(), "--standalone", "-d", src.toString());
-        assertEquals(0, r.code(), r.all());
-        Path classes = DeployStandaloneTest.javacAlone(Path.of(r.out().strip()),
-                dir.resolve("standalone-classes"));
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
-                ClassLoader.getPlatformClassLoader())) {
-            Class<?> cls = loader.loadClass("Digits");
+        try (DeployStandaloneTest.Loaded standalone = DeployStandaloneTest.standalone(nn,
+                weights, dir, "Digits")) {
+            Class<?> cls = standalone.type();
             Object model = cls.getDeclaredConstructor().newInstance();
             Method predict = cls.getMethod("predict", float[][].class);
             Method label = cls.getMethod("predictClass", float[].class);

@@ -18,8 +18,6 @@ import dev.nnc.runtime.io.Weights;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.net.URI;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -201,15 +199,9 @@ class TableStageDeployTest {
 
     @Test
     void standaloneClassFillsMissingInputsAndEqualsPredictBitForBit() throws Exception {
-        Path src = dir.resolve("standalone-src");
-        DeployExamples.Run r = DeployExamples.nnc("compile", nn.toString(), "--weights",
-                weights.toString(), "--standalone", "-d", src.toString());
-        assertEquals(0, r.code(), r.all());
-        Path classes = DeployStandaloneTest.javacAlone(Path.of(r.out().strip()),
-                dir.resolve("standalone-classes"));
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
-                ClassLoader.getPlatformClassLoader())) {
-            Class<?> cls = loader.loadClass("Birds");
+        try (DeployStandaloneTest.Loaded standalone = DeployStandaloneTest.standalone(nn,
+                weights, dir, "Birds")) {
+            Class<?> cls = standalone.type();
             Object model = cls.getDeclaredConstructor().newInstance();
             Method predict = cls.getMethod("predict", float[][].class);
             Method name = cls.getMethod("predictClassName", float[].class);
