@@ -384,7 +384,8 @@ class KernelContractTest {
         return kern.getClass().getSimpleName();
     }
 
-    private static float[] concat(float[]... parts) {
+    /** The arrays one after another. */
+    static float[] concat(float[]... parts) {
         int size = 0;
         for (float[] a : parts) {
             size += a.length;

@@ -57,7 +57,7 @@ class RecurrentInferTest {
                 sk.inferStep(cell, hT, s * n, n, h, p, u, bhn, hu, z, cT, (s + 1) * n * h,
                         s == 0, up);
             }
-            results[k++] = concat(z, hu, hT, cT);
+            results[k++] = KernelContractTest.concat(z, hu, hT, cT);
         }
         assertArrayEquals(results[1], results[0],
                 cell + " h=" + h + " n=" + n + (special ? " with ±0, NaN" : ""));
@@ -70,19 +70,5 @@ class RecurrentInferTest {
                     : (float) ((2 * rng.nextDouble() - 1) * scale);
         }
         return a;
-    }
-
-    private static float[] concat(float[]... parts) {
-        int size = 0;
-        for (float[] a : parts) {
-            size += a.length;
-        }
-        float[] all = new float[size];
-        int at = 0;
-        for (float[] a : parts) {
-            System.arraycopy(a, 0, all, at, a.length);
-            at += a.length;
-        }
-        return all;
     }
 }
