@@ -95,6 +95,7 @@ class TrainSafetyTest {
         final Process process;
         final List<String> err = new ArrayList<>();
         final StringBuilder out = new StringBuilder();
+        private String sig;
 
         Child(Path workDir, String... args) throws IOException {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -147,7 +148,7 @@ class TrainSafetyTest {
          * that. Returns the exit status to expect.
          */
         int interrupt() throws IOException, InterruptedException {
-            String sig = sigintIgnored() ? "TERM" : "INT";
+            sig = sigintIgnored() ? "TERM" : "INT";
             Process kill = new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid()))
                     .inheritIO().start();
             assertTrue(kill.waitFor(10, TimeUnit.SECONDS));
@@ -166,6 +167,11 @@ class TrainSafetyTest {
                 }
             }
             return false;
+        }
+
+        /** How nnc names the signal {@link #interrupt} sent: "interrupted" or "terminated". */
+        String stopped() {
+            return "INT".equals(sig) ? "interrupted" : "terminated";
         }
 
         int waitFor() throws InterruptedException {
@@ -202,8 +208,8 @@ class TrainSafetyTest {
 
         int k = Checkpoint.read(ckpt).epoch();
         assertTrue(k >= 100 && k < 3000, "saved epoch " + k + "\n" + all);
-        assertTrue(all.contains("nnc: interrupted; saving the last complete epoch after this"
-                + " batch"), all);
+        assertTrue(all.contains("nnc: " + c.stopped() + "; saving the last complete epoch after"
+                + " this batch"), all);
         assertTrue(all.contains("interrupted after epoch " + k + ", the last complete one"), all);
         assertTrue(all.contains("nnc: interrupted; saved epoch " + k), all);
         assertTrue(all.contains("--resume " + ckpt), all);
@@ -241,7 +247,7 @@ class TrainSafetyTest {
                 "100", "--report", report.toString());
         c.awaitErr("epoch  100/3000");
         int expected = c.interrupt();
-        c.awaitErr("nnc: interrupted; saving");
+        c.awaitErr("nnc: " + c.stopped() + "; saving");
         c.interrupt();
         assertEquals(expected, c.waitFor(), c.all());
         assertTrue(c.all().contains("nnc: stopped at once; the outputs of this run are not saved,"
