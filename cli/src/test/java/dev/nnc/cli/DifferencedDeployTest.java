@@ -137,7 +137,7 @@ class DifferencedDeployTest {
             Object model = cls.getDeclaredConstructor().newInstance();
             Method batch = cls.getMethod("predict", float[][].class);
             Method one = cls.getMethod("predict", float[].class);
-            float[][] x = floats(raw);
+            float[][] x = TableStageDeployTest.floats(raw);
             float[][] got = (float[][]) batch.invoke(model, (Object) x);
             for (int i = 0; i < x.length; i++) {
                 sameBits(predicted[i], got[i][0], "standalone", i);
@@ -202,17 +202,6 @@ class DifferencedDeployTest {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(400, bad.statusCode(), bad.body());
         }
-    }
-
-    private static float[][] floats(double[][] rows) {
-        float[][] x = new float[rows.length][];
-        for (int i = 0; i < rows.length; i++) {
-            x[i] = new float[rows[i].length];
-            for (int j = 0; j < x[i].length; j++) {
-                x[i][j] = (float) rows[i][j];
-            }
-        }
-        return x;
     }
 
     private static void sameBits(float want, float got, String form, int row) {

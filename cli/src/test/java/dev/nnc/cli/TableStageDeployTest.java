@@ -168,7 +168,8 @@ class TableStageDeployTest {
         return sb.toString();
     }
 
-    private static float[][] floats(double[][] d) {
+    /** The rows as floats. */
+    static float[][] floats(double[][] d) {
         float[][] f = new float[d.length][];
         for (int i = 0; i < d.length; i++) {
             f[i] = new float[d[i].length];
