@@ -116,7 +116,12 @@ public final class Activations {
      * the mask ~((0x7f800000 − i | i) &gt;&gt; 31) keeps those bits and clears the others.
      */
     public static void relu(float[] in, float[] out, int size) {
-        for (int t = 0; t < size; t++) {
+        relu(in, out, 0, size);
+    }
+
+    /** relu for t in [from, to) only. */
+    public static void relu(float[] in, float[] out, int from, int to) {
+        for (int t = from; t < to; t++) {
             final int i = Float.floatToRawIntBits(in[t]);
             out[t] = Float.intBitsToFloat(i & ~((0x7f800000 - i | i) >> 31));
         }

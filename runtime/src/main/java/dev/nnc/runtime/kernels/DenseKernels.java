@@ -142,7 +142,12 @@ public interface DenseKernels {
      * here its reference, {@link Activations#relu}, which the standalone class carries.
      */
     default void relu(float[] x, float[] y, int size) {
-        Activations.relu(x, y, size);
+        relu(x, y, 0, size);
+    }
+
+    /** {@link #relu(float[], float[], int)} for t in [from, to) only. */
+    default void relu(float[] x, float[] y, int from, int to) {
+        Activations.relu(x, y, from, to);
     }
 
     /**
@@ -151,7 +156,12 @@ public interface DenseKernels {
      * vectorized.
      */
     default void reluBackward(float[] z, float[] g, float[] gx, int size) {
-        for (int t = 0; t < size; t++) {
+        reluBackward(z, g, gx, 0, size);
+    }
+
+    /** {@link #reluBackward(float[], float[], float[], int)} for t in [from, to) only. */
+    default void reluBackward(float[] z, float[] g, float[] gx, int from, int to) {
+        for (int t = from; t < to; t++) {
             gx[t] = g[t] * (z[t] > 0f ? 1f : 0f);
         }
     }
@@ -162,13 +172,22 @@ public interface DenseKernels {
      */
     default void maxPoolArg(float[] x, int n, int c, int h, int w, int kh, int kw, int sh,
             int sw, int oh, int ow, float[] y, int[] arg) {
-        maxPoolLoops(x, n, c, h, w, kh, kw, sh, sw, oh, ow, y, arg);
+        maxPoolArgSamples(x, 0, n, c, h, w, kh, kw, sh, sw, oh, ow, y, arg);
+    }
+
+    /**
+     * {@link #maxPoolArg} of the samples [from, to) only: writes no output (and no index) of
+     * another sample, so that parts of a batch may run at once.
+     */
+    default void maxPoolArgSamples(float[] x, int from, int to, int c, int h, int w, int kh,
+            int kw, int sh, int sw, int oh, int ow, float[] y, int[] arg) {
+        maxPoolLoops(x, from, to, c, h, w, kh, kw, sh, sw, oh, ow, y, arg);
     }
 
     /** The plain loops of {@link #maxPool} and, with {@code arg}, of {@link #maxPoolArg}. */
-    private void maxPoolLoops(float[] x, int n, int c, int h, int w, int kh, int kw, int sh,
-            int sw, int oh, int ow, float[] y, int[] arg) {
-        for (int i = 0; i < n; i++) {
+    private void maxPoolLoops(float[] x, int from, int to, int c, int h, int w, int kh, int kw,
+            int sh, int sw, int oh, int ow, float[] y, int[] arg) {
+        for (int i = from; i < to; i++) {
             for (int ci = 0; ci < c; ci++) {
                 for (int oy = 0; oy < oh; oy++) {
                     int t = ((i * c + ci) * oh + oy) * ow;

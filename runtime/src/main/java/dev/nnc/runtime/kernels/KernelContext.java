@@ -55,6 +55,8 @@ public final class KernelContext implements AutoCloseable {
     final SequenceGradTask sequenceGrad = new SequenceGradTask();
     final SequenceStepTask sequenceStep = new SequenceStepTask();
     final Kernels.Adam adam = new Kernels.Adam();
+    final Kernels.Relu relu = new Kernels.Relu();
+    final Kernels.MaxPoolArg maxPoolArg = new Kernels.MaxPoolArg();
 
     /** The working arrays of the kernels on the thread this context is bound to. */
     private final Scratch scratch = new Scratch();

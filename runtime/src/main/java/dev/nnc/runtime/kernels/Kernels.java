@@ -113,20 +113,142 @@ public final class Kernels {
         DENSE.maxPool(x, n, c, h, w, kh, kw, sh, sw, oh, ow, y);
     }
 
-    /** See {@link DenseKernels#reluBackward}: the same bits whichever kernels are in use. */
+    /**
+     * See {@link DenseKernels#reluBackward}: the same bits whichever kernels are in use, split
+     * across the calling thread's {@link KernelContext} when there are enough values (each value
+     * is computed alone, so the bits do not depend on the split).
+     */
     public static void reluBackward(float[] z, float[] g, float[] gx, int size) {
-        DENSE.reluBackward(z, g, gx, size);
+        relu(null, z, g, gx, size);
     }
 
-    /** See {@link DenseKernels#maxPoolArg}: the same bits whichever kernels are in use. */
+    /**
+     * See {@link DenseKernels#maxPoolArg}: the same bits whichever kernels are in use, the
+     * samples split across the calling thread's {@link KernelContext} when there are enough
+     * outputs (each sample's outputs and indices are its own).
+     */
     public static void maxPoolArg(float[] x, int n, int c, int h, int w, int kh, int kw, int sh,
             int sw, int oh, int ow, float[] y, int[] arg) {
-        DENSE.maxPoolArg(x, n, c, h, w, kh, kw, sh, sw, oh, ow, y, arg);
+        KernelContext k = KernelContext.current();
+        int size = c * oh * ow;
+        int t = k.split((long) n * size, n, ELEMENTWISE_PARALLEL_MIN);
+        if (t <= 1) {
+            maxPoolArg(x, 0, n, c, h, w, kh, kw, sh, sw, oh, ow, y, arg);
+            return;
+        }
+        k.maxPoolArg.set(x, n, c, h, w, kh, kw, sh, sw, oh, ow, y, arg);
+        k.run(k.maxPoolArg, t);
+        k.maxPoolArg.set(null, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null);
     }
 
-    /** See {@link DenseKernels#relu}: the same bits whichever kernels are in use. */
+    /** The samples [from, to) of {@link #maxPoolArg}, a few at a time (see {@link #relu}). */
+    static void maxPoolArg(float[] x, int from, int to, int c, int h, int w, int kh, int kw,
+            int sh, int sw, int oh, int ow, float[] y, int[] arg) {
+        int step = Math.max(1, ELEMENTWISE_BLOCK / (c * oh * ow));
+        for (int i = from; i < to; i += step) {
+            DENSE.maxPoolArgSamples(x, i, Math.min(to, i + step), c, h, w, kh, kw, sh, sw, oh, ow,
+                    y, arg);
+        }
+    }
+
+    /**
+     * See {@link DenseKernels#relu}: the same bits whichever kernels are in use, split across
+     * the calling thread's {@link KernelContext} as {@link #reluBackward} is.
+     */
     public static void relu(float[] x, float[] y, int size) {
-        DENSE.relu(x, y, size);
+        relu(x, null, null, y, size);
+    }
+
+    /** relu of x into y (x not null), or its backward pass from z and g into y. */
+    private static void relu(float[] x, float[] z, float[] g, float[] y, int size) {
+        KernelContext k = KernelContext.current();
+        int t = k.split(size, (size + ELEMENTWISE_BLOCK - 1) / ELEMENTWISE_BLOCK,
+                ELEMENTWISE_PARALLEL_MIN);
+        if (t <= 1) {
+            relu(x, z, g, y, 0, size);
+            return;
+        }
+        k.relu.set(x, z, g, y, size);
+        k.run(k.relu, t);
+        k.relu.set(null, null, null, null, 0);
+    }
+
+    /**
+     * NOTE: the kernels are called on blocks of {@link #ELEMENTWISE_BLOCK} values, as the
+     * optimizer's are (see {@link #adam}): called once per step on a whole batch, the vector
+     * relu ran the first hundreds of a training run's steps unoptimized, its vectors boxed.
+     */
+    private static void relu(float[] x, float[] z, float[] g, float[] y, int from, int to) {
+        for (int i = from; i < to; i += ELEMENTWISE_BLOCK) {
+            int e = Math.min(to, i + ELEMENTWISE_BLOCK);
+            if (x != null) {
+                DENSE.relu(x, y, i, e);
+            } else {
+                DENSE.reluBackward(z, g, y, i, e);
+            }
+        }
+    }
+
+    /** Values below which one thread runs an elementwise kernel (relu, pooling). */
+    static final int ELEMENTWISE_PARALLEL_MIN = 1 << 15;
+    /** Elementwise kernels are split at multiples of this many values (whole vectors). */
+    static final int ELEMENTWISE_BLOCK = 4096;
+
+    /** Blocks of relu or of its backward pass split across threads. */
+    static final class Relu implements WorkerPool.Task {
+        private float[] x;
+        private float[] z;
+        private float[] g;
+        private float[] y;
+        private int size;
+
+        void set(float[] x, float[] z, float[] g, float[] y, int size) {
+            this.x = x;
+            this.z = z;
+            this.g = g;
+            this.y = y;
+            this.size = size;
+        }
+
+        @Override
+        public void part(int index, int parts) {
+            relu(x, z, g, y, KernelContext.lo(size, index, parts, ELEMENTWISE_BLOCK),
+                    KernelContext.lo(size, index + 1, parts, ELEMENTWISE_BLOCK));
+        }
+    }
+
+    /** Samples of max pooling (with the maxima's indices) split across threads. */
+    static final class MaxPoolArg implements WorkerPool.Task {
+        private float[] x;
+        private float[] y;
+        private int[] arg;
+        private final int[] geometry = new int[10];
+
+        void set(float[] x, int n, int c, int h, int w, int kh, int kw, int sh, int sw, int oh,
+                int ow, float[] y, int[] arg) {
+            this.x = x;
+            this.y = y;
+            this.arg = arg;
+            int[] q = geometry;
+            q[0] = n;
+            q[1] = c;
+            q[2] = h;
+            q[3] = w;
+            q[4] = kh;
+            q[5] = kw;
+            q[6] = sh;
+            q[7] = sw;
+            q[8] = oh;
+            q[9] = ow;
+        }
+
+        @Override
+        public void part(int index, int parts) {
+            int[] q = geometry;
+            maxPoolArg(x, KernelContext.lo(q[0], index, parts),
+                    KernelContext.lo(q[0], index + 1, parts), q[1], q[2], q[3], q[4], q[5], q[6],
+                    q[7], q[8], q[9], y, arg);
+        }
     }
 
     /** See {@link DenseKernels#gradWeights}. */

@@ -63,19 +63,19 @@ final class VectorDenseKernels implements DenseKernels {
     }
 
     @Override
-    public void maxPoolArg(float[] x, int n, int c, int h, int w, int kh, int kw, int sh,
-            int sw, int oh, int ow, float[] y, int[] arg) {
-        VectorPool.maxPoolArg(x, n, c, h, w, kh, kw, sh, sw, oh, ow, y, arg);
+    public void maxPoolArgSamples(float[] x, int from, int to, int c, int h, int w, int kh,
+            int kw, int sh, int sw, int oh, int ow, float[] y, int[] arg) {
+        VectorPool.maxPoolArg(x, from, to, c, h, w, kh, kw, sh, sw, oh, ow, y, arg);
     }
 
     @Override
-    public void relu(float[] x, float[] y, int size) {
-        VectorRelu.relu(x, y, size);
+    public void relu(float[] x, float[] y, int from, int to) {
+        VectorRelu.relu(x, y, from, to);
     }
 
     @Override
-    public void reluBackward(float[] z, float[] g, float[] gx, int size) {
-        VectorRelu.reluBackward(z, g, gx, size);
+    public void reluBackward(float[] z, float[] g, float[] gx, int from, int to) {
+        VectorRelu.reluBackward(z, g, gx, from, to);
     }
 
     @Override

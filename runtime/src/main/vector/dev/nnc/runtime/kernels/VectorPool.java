@@ -74,16 +74,21 @@ final class VectorPool {
     private static final IntVector CORNERS = IntVector.fromArray(SI,
             java.util.stream.IntStream.range(0, L).map(l -> 2 * l).toArray(), 0);
 
-    /** {@link #maxPool}'s blocks, with the index of each maximum. */
-    static void maxPoolArg(float[] x, int n, int c, int h, int w, int kh, int kw, int sh,
-            int sw, int oh, int ow, float[] y, int[] arg) {
+    /**
+     * {@link #maxPool}'s blocks, with the index of each maximum, for the samples [from, to):
+     * a row's vector passes the part's last output only where the next row is the part's own
+     * (else the plain loop), so that parts of a batch may run at once.
+     */
+    static void maxPoolArg(float[] x, int from, int to, int c, int h, int w, int kh, int kw,
+            int sh, int sw, int oh, int ow, float[] y, int[] arg) {
         if (kh != 2 || kw != 2 || sh != 2 || sw != 2) {
-            Kernels.scalar().maxPoolArg(x, n, c, h, w, kh, kw, sh, sw, oh, ow, y, arg);
+            Kernels.scalar().maxPoolArgSamples(x, from, to, c, h, w, kh, kw, sh, sw, oh, ow, y,
+                    arg);
             return;
         }
-        int rows = n * c * oh;
+        int rows = to * c * oh;
         int total = rows * ow;
-        for (int row = 0; row < rows; row++) {
+        for (int row = from * c * oh; row < rows; row++) {
             int t = row * ow;
             int r = (row / oh * h + 2 * (row % oh)) * w;
             if (ow >= L) {

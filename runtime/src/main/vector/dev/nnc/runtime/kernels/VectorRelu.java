@@ -14,29 +14,29 @@ final class VectorRelu {
     private VectorRelu() {
     }
 
-    static void relu(float[] x, float[] y, int size) {
+    static void relu(float[] x, float[] y, int from, int to) {
         FloatVector zero = FloatVector.zero(S);
-        int t = 0;
-        for (; t + L <= size; t += L) {
+        int t = from;
+        for (; t + L <= to; t += L) {
             FloatVector v = FloatVector.fromArray(S, x, t);
             zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, t);
         }
-        for (; t < size; t++) {
+        for (; t < to; t++) {
             float z = x[t];
             y[t] = z > 0f ? z : 0f;
         }
     }
 
-    static void reluBackward(float[] z, float[] g, float[] gx, int size) {
+    static void reluBackward(float[] z, float[] g, float[] gx, int from, int to) {
         FloatVector zero = FloatVector.zero(S);
         FloatVector one = FloatVector.broadcast(S, 1f);
-        int t = 0;
-        for (; t + L <= size; t += L) {
+        int t = from;
+        for (; t + L <= to; t += L) {
             FloatVector v = FloatVector.fromArray(S, z, t);
             FloatVector slope = zero.blend(one, v.compare(VectorOperators.GT, 0f));
             FloatVector.fromArray(S, g, t).mul(slope).intoArray(gx, t);
         }
-        for (; t < size; t++) {
+        for (; t < to; t++) {
             gx[t] = g[t] * (z[t] > 0f ? 1f : 0f);
         }
     }

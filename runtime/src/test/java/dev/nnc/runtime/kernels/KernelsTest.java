@@ -177,4 +177,64 @@ class KernelsTest {
         }
         return new float[][] {z, gp, gx};
     }
+
+    /**
+     * relu, its backward pass and max pooling split over the threads give the bits of one
+     * thread, at sizes with ragged blocks and with pooled rows shorter than a vector (whose
+     * vectors write past a row's end, never into another part's outputs).
+     */
+    @Test
+    void reluAndPoolingDoNotDependOnTheThreadCount() {
+        // samples, channels, input side (the output is side / 2)
+        int[][] shapes = {{64, 6, 28}, {37, 16, 10}, {9, 3, 6}, {50, 2, 34}};
+        for (int[] s : shapes) {
+            int n = s[0];
+            int c = s[1];
+            int side = s[2];
+            int o = side / 2;
+            Rng rng = new Rng(s[0] * 31 + s[2]);
+            float[] x = new float[n * c * side * side];
+            float[] g = new float[x.length];
+            fill(x, rng);
+            fill(g, rng);
+            x[5] = -0f;
+            x[6] = Float.NaN;
+            float[][] one = elementwise(1, 1, x, g, n, c, side, o);
+            for (int threads : new int[] {2, 3}) {
+                for (int perThread : new int[] {1, 4}) {
+                    float[][] got = elementwise(threads, perThread, x, g, n, c, side, o);
+                    for (int i = 0; i < one.length; i++) {
+                        assertArrayEquals(one[i], got[i], "output " + i + " of " + n + "x" + c
+                                + "x" + side + ", " + threads + " threads, " + perThread
+                                + " parts each");
+                    }
+                }
+            }
+            // and the kernels' own single call
+            float[] y = new float[n * c * o * o];
+            int[] arg = new int[y.length];
+            Kernels.dense().maxPoolArg(one[0], n, c, side, side, 2, 2, 2, 2, o, o, y, arg);
+            assertArrayEquals(y, one[2]);
+        }
+    }
+
+    @SuppressWarnings("try") // the binding scopes the kernel context
+    private static float[][] elementwise(int threads, int perThread, float[] x, float[] g, int n,
+            int c, int side, int o) {
+        float[] y = new float[x.length];
+        float[] gx = new float[x.length];
+        float[] pooled = new float[n * c * o * o];
+        int[] arg = new int[pooled.length];
+        try (KernelContext k = KernelContext.open(threads, perThread);
+                KernelContext.Binding b = k.bind()) {
+            Kernels.relu(x, y, x.length);
+            Kernels.reluBackward(x, g, gx, x.length);
+            Kernels.maxPoolArg(y, n, c, side, side, 2, 2, 2, 2, o, o, pooled, arg);
+        }
+        float[] args = new float[arg.length];
+        for (int i = 0; i < arg.length; i++) {
+            args[i] = arg[i];
+        }
+        return new float[][] {y, gx, pooled, args};
+    }
 }
