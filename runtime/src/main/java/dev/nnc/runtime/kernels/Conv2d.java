@@ -25,7 +25,10 @@ package dev.nnc.runtime.kernels;
  * convolution of {@link #infer} (the same sums), and dW is summed over the "wide" rows of dZ and
  * the padded input in one vector of partial sums per weight ({@link DenseKernels#convGradWide},
  * 8 or 16 by the vector width), added in order at the end of each chunk; im2col and the
- * transposes cost more than the products at LeNet's sizes. dX stays col2im(Wᵀ · dZ).
+ * transposes cost more than the products at LeNet's sizes. dX stays col2im(Wᵀ · dZ), the
+ * product taken over the same wide rows of dZ (0 in their gaps) and col2im adding each tap's
+ * whole wide row at its offset in the padded input ({@link Im2col#scatterWide}): the same sums
+ * in the same order as over im2col's rows, in runs of the wide rows' length instead of OW.
  *
  * <p>Threads: the samples of a batch are split into parts (as many as the calling thread's
  * {@link KernelContext} has threads, for a batch large enough); every output is computed by one
@@ -92,6 +95,9 @@ public final class Conv2d {
     /** Per part: the padded input of one sample, the outputs of one sample (wide or transposed). */
     private float[][] padded = new float[0][];
     private float[][] wide = new float[0][];
+    /** Per part, for dX at stride 1: Wᵀ · dZ over the wide rows [C·KH·KW, spanV], dX padded. */
+    private float[][] colWide = new float[0][];
+    private float[][] gxPadded = new float[0][];
     /** The filters in the lanes (F a multiple of the lanes): each output position's offset, Wᵀ. */
     private final boolean lanes;
     private final int[] positions;
@@ -278,14 +284,8 @@ public final class Conv2d {
         float[] src = x;
         int xo = i * inSize;
         if (pad) {
-            // rows past the input (pb, pr) stay 0: only [pt, pt + h) × [pl, pl + w) is written
             src = padded[part];
-            for (int ci = 0; ci < c; ci++) {
-                for (int y = 0; y < h; y++) {
-                    System.arraycopy(x, xo + (ci * h + y) * w, src, (ci * ph + y + pt) * pw + pl,
-                            w);
-                }
-            }
+            im2col.pad(x, xo, src);
             xo = 0;
         }
         int zo = i * outSize;
@@ -318,6 +318,16 @@ public final class Conv2d {
         ensureChunks(chunks);
         if (sh == 1 && sw == 1) {
             ensureDirect(parts);
+            if (gx != null && gradWide() && colWide.length < parts) {
+                float[][] a = new float[parts][];
+                float[][] b = new float[parts][];
+                for (int i = 0; i < parts; i++) {
+                    a[i] = new float[ck * spanV];
+                    b[i] = new float[pad ? c * ph * pw : 0];
+                }
+                colWide = a;
+                gxPadded = b;
+            }
         }
         if (gx != null) {
             for (int j = 0; j < f; j++) {
@@ -427,16 +437,10 @@ public final class Conv2d {
             }
             if (gradWide()) {
                 float[] src = padded[part];
-                int xo = i * inSize;
                 if (pad) {
-                    for (int ci = 0; ci < c; ci++) {
-                        for (int y = 0; y < h; y++) {
-                            System.arraycopy(x, xo + (ci * h + y) * w, src,
-                                    (ci * ph + y + pt) * pw + pl, w);
-                        }
-                    }
+                    im2col.pad(x, i * inSize, src);
                 } else {
-                    System.arraycopy(x, xo, src, 0, inSize);
+                    System.arraycopy(x, i * inSize, src, 0, inSize);
                 }
                 float[] gw = gWide[part];
                 for (int jj = 0; jj < f; jj++) {
@@ -447,8 +451,17 @@ public final class Conv2d {
                 }
                 kernels.convGradWide(gw, src, taps, f, spanV, sums, accV[part]);
                 if (gx != null) {
-                    kernels.gemm(wT, 0, f, gz, go, hw, cols, 0, hw, ck, hw, f, false);
-                    im2col.scatter(cols, gx, i);
+                    // dcol = Wᵀ · dZ over the wide rows (0 in their gaps), then each tap's row
+                    // added to the input at its offset in one run: the sums of col2im, in its
+                    // order (tap by tap), without its short rows
+                    float[] dcol = colWide[part];
+                    kernels.gemm(wT, 0, f, gw, 0, spanV, dcol, 0, spanV, ck, spanV, f, false);
+                    if (pad) {
+                        im2col.scatterWide(dcol, spanV, taps, span, gxPadded[part], 0);
+                        im2col.unpad(gxPadded[part], gx, i * inSize);
+                    } else {
+                        im2col.scatterWide(dcol, spanV, taps, span, gx, i * inSize);
+                    }
                 }
                 continue;
             }
@@ -458,12 +471,7 @@ public final class Conv2d {
                 int xo = i * inSize;
                 if (pad) {
                     src = padded[part];
-                    for (int ci = 0; ci < c; ci++) {
-                        for (int y = 0; y < h; y++) {
-                            System.arraycopy(x, xo + (ci * h + y) * w, src,
-                                    (ci * ph + y + pt) * pw + pl, w);
-                        }
-                    }
+                    im2col.pad(x, xo, src);
                     xo = 0;
                 }
                 int d = 0;

@@ -110,6 +110,50 @@ final class Im2col {
         }
     }
 
+    /**
+     * col2im over the "wide" rows of a stride-1 convolution into the padded [C, PH, PW] sample
+     * at {@code off} of {@code dst} (PH = OH − 1 + KH, PW = OW − 1 + KW): each input position
+     * the sum of the rows q of {@code src} [C·KH·KW, ld] at the tap offsets {@code taps[q]}
+     * (t &lt; {@code span}), added in ascending q as {@link #scatter} adds them. The values of
+     * src in the gaps past each output row's end must be 0: they land on other positions.
+     */
+    void scatterWide(float[] src, int ld, int[] taps, int span, float[] dst, int off) {
+        int pw = ow - 1 + kw;
+        java.util.Arrays.fill(dst, off, off + c * (oh - 1 + kh) * pw, 0f);
+        for (int q = 0; q < taps.length; q++) {
+            int s = q * ld;
+            int d = off + taps[q];
+            for (int t = 0; t < span; t++) { // a loop the JIT vectorizes
+                dst[d + t] += src[s + t];
+            }
+        }
+    }
+
+    /**
+     * The sample at {@code xo} of {@code x} into the padded [C, PH, PW] {@code dst}: only [pt,
+     * pt + h) × [pl, pl + w) is written, the rows and columns past the input stay 0.
+     */
+    void pad(float[] x, int xo, float[] dst) {
+        int ph = (oh - 1) * sh + kh;
+        int pw = (ow - 1) * sw + kw;
+        for (int ci = 0; ci < c; ci++) {
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(x, xo + (ci * h + y) * w, dst, (ci * ph + y + pt) * pw + pl, w);
+            }
+        }
+    }
+
+    /** The inside of the padded {@code src} (see {@link #pad}) into the sample at xo of x. */
+    void unpad(float[] src, float[] x, int xo) {
+        int ph = (oh - 1) * sh + kh;
+        int pw = (ow - 1) * sw + kw;
+        for (int ci = 0; ci < c; ci++) {
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(src, (ci * ph + y + pt) * pw + pl, x, xo + (ci * h + y) * w, w);
+            }
+        }
+    }
+
     private static int ceilDiv(int a, int b) {
         return -Math.floorDiv(-a, b);
     }
