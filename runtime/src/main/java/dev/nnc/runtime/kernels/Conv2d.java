@@ -27,7 +27,7 @@ package dev.nnc.runtime.kernels;
  * 8 or 16 by the vector width), added in order at the end of each chunk; im2col and the
  * transposes cost more than the products at LeNet's sizes. dX stays col2im(Wᵀ · dZ), the
  * product taken over the same wide rows of dZ (0 in their gaps) and col2im adding each tap's
- * whole wide row at its offset in the padded input ({@link Im2col#scatterWide}): the same sums
+ * whole wide row at its offset in the padded input ({@link DenseKernels#col2imWide}): the same sums
  * in the same order as over im2col's rows, in runs of the wide rows' length instead of OW.
  *
  * <p>Threads: the samples of a batch are split into parts (as many as the calling thread's
@@ -323,7 +323,7 @@ public final class Conv2d {
                 float[][] b = new float[parts][];
                 for (int i = 0; i < parts; i++) {
                     a[i] = new float[ck * spanV];
-                    b[i] = new float[pad ? c * ph * pw : 0];
+                    b[i] = new float[c * ph * pw + sums];
                 }
                 colWide = a;
                 gxPadded = b;
@@ -456,11 +456,13 @@ public final class Conv2d {
                     // order (tap by tap), without its short rows
                     float[] dcol = colWide[part];
                     kernels.gemm(wT, 0, f, gw, 0, spanV, dcol, 0, spanV, ck, spanV, f, false);
+                    // (over whole vectors, spanV, into a copy with room past its end)
+                    float[] gxp = gxPadded[part];
+                    kernels.col2imWide(dcol, spanV, taps, spanV, gxp, 0, c * ph * pw);
                     if (pad) {
-                        im2col.scatterWide(dcol, spanV, taps, span, gxPadded[part], 0);
-                        im2col.unpad(gxPadded[part], gx, i * inSize);
+                        im2col.unpad(gxp, gx, i * inSize);
                     } else {
-                        im2col.scatterWide(dcol, spanV, taps, span, gx, i * inSize);
+                        System.arraycopy(gxp, 0, gx, i * inSize, inSize);
                     }
                 }
                 continue;

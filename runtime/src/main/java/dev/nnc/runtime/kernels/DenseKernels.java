@@ -249,6 +249,26 @@ public interface DenseKernels {
     }
 
     /**
+     * col2im over the "wide" rows of a stride-1 convolution (see {@link #convGradWide}): the
+     * padded [C, PH, PW] sample of {@code size} values at {@code off} of {@code dst}, each value
+     * the sum of the rows q of {@code src} [C·KH·KW, ld] at the tap offsets {@code taps[q]}
+     * (t &lt; {@code span}), added in ascending q from 0, as im2col's col2im adds them. The
+     * values of src in the gaps past each output row's end must be 0: they land on other
+     * positions. Every implementation gives the same bits.
+     */
+    default void col2imWide(float[] src, int ld, int[] taps, int span, float[] dst, int off,
+            int size) {
+        java.util.Arrays.fill(dst, off, off + size, 0f);
+        for (int q = 0; q < taps.length; q++) {
+            int s = q * ld;
+            int d = off + taps[q];
+            for (int t = 0; t < span; t++) {
+                dst[d + t] += src[s + t];
+            }
+        }
+    }
+
+    /**
      * One Adam step over the parameters [from, to) ({@link dev.nnc.runtime.optim.Adam} holds the
      * rule and folds the bias corrections into {@code step} and {@code e}): with {@code a1 = 1 −
      * b1} and {@code a2 = 1 − b2}, {@code m = b1·m + a1·g}, {@code v = b2·v + (a2·g)·g}, {@code p

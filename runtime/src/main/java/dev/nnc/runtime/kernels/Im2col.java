@@ -4,8 +4,8 @@ package dev.nnc.runtime.kernels;
  * The im2col copy of a convolution of fixed geometry and its inverse: {@link #gather} lays out
  * the input values each output position sees as the columns of a [C·KH·KW, OH·OW] matrix (zeros
  * where the window passes the padding); {@link #scatter} writes one sample's input positions as
- * the sums of such a matrix's values that came from them (col2im, for dX). Used by {@link
- * Conv2d}.
+ * the sums of such a matrix's values that came from them (col2im, for dX; at stride 1 with
+ * the vector kernels {@link DenseKernels#col2imWide} instead). Used by {@link Conv2d}.
  */
 final class Im2col {
     private final int c;
@@ -106,25 +106,6 @@ final class Im2col {
                         }
                     }
                 }
-            }
-        }
-    }
-
-    /**
-     * col2im over the "wide" rows of a stride-1 convolution into the padded [C, PH, PW] sample
-     * at {@code off} of {@code dst} (PH = OH − 1 + KH, PW = OW − 1 + KW): each input position
-     * the sum of the rows q of {@code src} [C·KH·KW, ld] at the tap offsets {@code taps[q]}
-     * (t &lt; {@code span}), added in ascending q as {@link #scatter} adds them. The values of
-     * src in the gaps past each output row's end must be 0: they land on other positions.
-     */
-    void scatterWide(float[] src, int ld, int[] taps, int span, float[] dst, int off) {
-        int pw = ow - 1 + kw;
-        java.util.Arrays.fill(dst, off, off + c * (oh - 1 + kh) * pw, 0f);
-        for (int q = 0; q < taps.length; q++) {
-            int s = q * ld;
-            int d = off + taps[q];
-            for (int t = 0; t < span; t++) { // a loop the JIT vectorizes
-                dst[d + t] += src[s + t];
             }
         }
     }

@@ -1,12 +1,14 @@
 package dev.nnc.runtime.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The convolution kernels on the Vector API: the direct convolution over wide output rows
  * ({@link DenseKernels#convWide}), over lanes of positions ({@link DenseKernels#convLanes}), and
- * the weight gradient over wide rows ({@link DenseKernels#convGradWide}).
+ * the weight gradient over wide rows ({@link DenseKernels#convGradWide}) and col2im over them
+ * ({@link DenseKernels#col2imWide}).
  */
 final class VectorConv {
     private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
@@ -406,6 +408,30 @@ final class VectorConv {
         u3.intoArray(dst, d + 3 * f);
         u4.intoArray(dst, d + 4 * f);
         u5.intoArray(dst, d + 5 * f);
+    }
+
+    /**
+     * Each tap's wide row added in whole vectors, the last one masked (not the plain loop's
+     * scalar head and tail, which on rows of LeNet's length cost more than its vectors).
+     */
+    static void col2imWide(float[] src, int ld, int[] taps, int span, float[] dst, int off,
+            int size) {
+        java.util.Arrays.fill(dst, off, off + size, 0f);
+        int body = span - span % L;
+        VectorMask<Float> last = S.indexInRange(body, span);
+        for (int q = 0; q < taps.length; q++) {
+            int s = q * ld;
+            int d = off + taps[q];
+            for (int t = 0; t < body; t += L) {
+                FloatVector.fromArray(S, dst, d + t).add(FloatVector.fromArray(S, src, s + t))
+                        .intoArray(dst, d + t);
+            }
+            if (body < span) {
+                FloatVector.fromArray(S, dst, d + body, last)
+                        .add(FloatVector.fromArray(S, src, s + body, last))
+                        .intoArray(dst, d + body, last);
+            }
+        }
     }
 
     /**

@@ -90,6 +90,12 @@ final class VectorDenseKernels implements DenseKernels {
     }
 
     @Override
+    public void col2imWide(float[] src, int ld, int[] taps, int span, float[] dst, int off,
+            int size) {
+        VectorConv.col2imWide(src, ld, taps, span, dst, off, size);
+    }
+
+    @Override
     public void convGradWide(float[] g, float[] x, int[] taps, int f, int span, int sums,
             float[] acc) {
         VectorConv.convGradWide(g, x, taps, f, span, sums, acc);

@@ -421,9 +421,9 @@ class KernelContractTest {
     }
 
     /**
-     * convWide, convLanes and convGradWide of the kernels in use against the interface's plain
-     * loops, their reference: the same bits (each output summed by fused multiply-adds in the
-     * same order), NaN and ±0 among the inputs.
+     * convWide, convLanes, convGradWide and col2imWide of the kernels in use against the
+     * interface's plain loops, their reference: the same bits (each output summed by fused
+     * multiply-adds, or added, in the same order), NaN and ±0 among the inputs.
      */
     private static void checkDirect(int f, int ck, int span) {
         String at = f + " filters, " + ck + " taps, span " + span;
@@ -470,6 +470,17 @@ class KernelContractTest {
             VECTOR.convGradWide(g, x, taps, f, spanV, sums, got);
             bits(want, got, "convGradWide in " + sums + " sums, " + at);
         }
+        // col2im over wide rows: rows of ld ≥ span, into a destination with values before and
+        // after the sample that must stay as they are
+        int ld = span + 3;
+        float[] src = values(ck * ld, rng, true);
+        int off = 7;
+        int size = taps[ck - 1] + span;
+        float[] want = values(off + size + 9, rng, false);
+        float[] got = want.clone();
+        SCALAR.col2imWide(src, ld, taps, span, want, off, size);
+        VECTOR.col2imWide(src, ld, taps, span, got, off, size);
+        bits(want, got, "col2imWide, " + at);
     }
 
     @Test
