@@ -136,13 +136,8 @@ public abstract sealed class Pool implements LayerKind {
             if (s.gradIn() == null) {
                 return;
             }
-            var c = s.code();
-            c.addStatement("final int[] arg = $L", s.work(0));
-            c.addStatement("$T.fill($L, 0, n * $L, 0f)", java.util.Arrays.class, s.gradIn(),
-                    s.inSize());
-            c.beginControlFlow("for (int t = 0, e = n * $L; t < e; t++)", s.outSize());
-            c.addStatement("$L[arg[t]] += $L[t]", s.gradIn(), s.gradOut());
-            c.endControlFlow();
+            s.code().addStatement("$T.maxPoolBackward($L, $L, n, $L, $L, $L)", Kernels.class,
+                    s.gradOut(), s.work(0), s.inSize(), s.outSize(), s.gradIn());
         }
 
         @Override

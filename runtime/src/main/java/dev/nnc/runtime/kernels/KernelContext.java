@@ -57,6 +57,7 @@ public final class KernelContext implements AutoCloseable {
     final Kernels.Adam adam = new Kernels.Adam();
     final Kernels.Relu relu = new Kernels.Relu();
     final Kernels.MaxPoolArg maxPoolArg = new Kernels.MaxPoolArg();
+    final Kernels.MaxPoolBackward maxPoolBackward = new Kernels.MaxPoolBackward();
 
     /** The working arrays of the kernels on the thread this context is bound to. */
     private final Scratch scratch = new Scratch();

@@ -141,6 +141,59 @@ public final class Kernels {
         k.maxPoolArg.set(null, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null);
     }
 
+    /**
+     * The backward pass of max pooling: dX of {@code n} samples of {@code inSize} values, each
+     * the sum of the dY of the outputs whose maximum it was ({@code arg}, from {@link
+     * #maxPoolArg}), added in output order from 0; the samples split across the calling
+     * thread's {@link KernelContext} as {@link #maxPoolArg}'s are (each sample's maxima lie in
+     * its own input), the same bits for any split.
+     */
+    public static void maxPoolBackward(float[] gy, int[] arg, int n, int inSize, int outSize,
+            float[] gx) {
+        KernelContext k = KernelContext.current();
+        int t = k.split((long) n * inSize, n, ELEMENTWISE_PARALLEL_MIN);
+        if (t <= 1) {
+            maxPoolBackward(gy, arg, 0, n, inSize, outSize, gx);
+            return;
+        }
+        k.maxPoolBackward.set(gy, arg, n, inSize, outSize, gx);
+        k.run(k.maxPoolBackward, t);
+        k.maxPoolBackward.set(null, null, 0, 0, 0, null);
+    }
+
+    private static void maxPoolBackward(float[] gy, int[] arg, int from, int to, int inSize,
+            int outSize, float[] gx) {
+        java.util.Arrays.fill(gx, from * inSize, to * inSize, 0f);
+        for (int t = from * outSize, e = to * outSize; t < e; t++) {
+            gx[arg[t]] += gy[t];
+        }
+    }
+
+    /** Samples of max pooling's backward pass split across threads. */
+    static final class MaxPoolBackward implements WorkerPool.Task {
+        private float[] gy;
+        private int[] arg;
+        private float[] gx;
+        private int n;
+        private int inSize;
+        private int outSize;
+
+        void set(float[] gy, int[] arg, int n, int inSize, int outSize, float[] gx) {
+            this.gy = gy;
+            this.arg = arg;
+            this.n = n;
+            this.inSize = inSize;
+            this.outSize = outSize;
+            this.gx = gx;
+        }
+
+        @Override
+        public void part(int index, int parts) {
+            maxPoolBackward(gy, arg, KernelContext.lo(n, index, parts),
+                    KernelContext.lo(n, index + 1, parts), inSize, outSize, gx);
+        }
+    }
+
     /** The samples [from, to) of {@link #maxPoolArg}, a few at a time (see {@link #relu}). */
     static void maxPoolArg(float[] x, int from, int to, int c, int h, int w, int kh, int kw,
             int sh, int sw, int oh, int ow, float[] y, int[] arg) {

@@ -418,7 +418,8 @@ final class VectorConv {
             int size) {
         java.util.Arrays.fill(dst, off, off + size, 0f);
         int body = span - span % L;
-        VectorMask<Float> last = S.indexInRange(body, span);
+        // (the mask only where there is a tail: a mask made per call allocates)
+        VectorMask<Float> last = body < span ? S.indexInRange(body, span) : null;
         for (int q = 0; q < taps.length; q++) {
             int s = q * ld;
             int d = off + taps[q];
@@ -426,7 +427,7 @@ final class VectorConv {
                 FloatVector.fromArray(S, dst, d + t).add(FloatVector.fromArray(S, src, s + t))
                         .intoArray(dst, d + t);
             }
-            if (body < span) {
+            if (last != null) {
                 FloatVector.fromArray(S, dst, d + body, last)
                         .add(FloatVector.fromArray(S, src, s + body, last))
                         .intoArray(dst, d + body, last);

@@ -210,11 +210,16 @@ class KernelsTest {
                     }
                 }
             }
-            // and the kernels' own single call
+            // and the kernels' own single call, and the definition of the backward pass
             float[] y = new float[n * c * o * o];
             int[] arg = new int[y.length];
             Kernels.dense().maxPoolArg(one[0], n, c, side, side, 2, 2, 2, 2, o, o, y, arg);
             assertArrayEquals(y, one[2]);
+            float[] gpool = new float[x.length];
+            for (int t = 0; t < y.length; t++) {
+                gpool[arg[t]] += g[t];
+            }
+            assertArrayEquals(gpool, one[4]);
         }
     }
 
@@ -225,16 +230,20 @@ class KernelsTest {
         float[] gx = new float[x.length];
         float[] pooled = new float[n * c * o * o];
         int[] arg = new int[pooled.length];
+        float[] gpool = new float[x.length];
+        java.util.Arrays.fill(gpool, Float.NaN);
         try (KernelContext k = KernelContext.open(threads, perThread);
                 KernelContext.Binding b = k.bind()) {
             Kernels.relu(x, y, x.length);
             Kernels.reluBackward(x, g, gx, x.length);
             Kernels.maxPoolArg(y, n, c, side, side, 2, 2, 2, 2, o, o, pooled, arg);
+            // the backward pass of the pooling, dY from the first values of g
+            Kernels.maxPoolBackward(g, arg, n, c * side * side, c * o * o, gpool);
         }
         float[] args = new float[arg.length];
         for (int i = 0; i < arg.length; i++) {
             args[i] = arg[i];
         }
-        return new float[][] {y, gx, pooled, args};
+        return new float[][] {y, gx, pooled, args, gpool};
     }
 }
