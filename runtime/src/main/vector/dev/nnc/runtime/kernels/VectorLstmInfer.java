@@ -1,91 +1,46 @@
 package dev.nnc.runtime.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The lstm's inference step ({@link SequenceKernels#inferStep}) on the Vector API, the recurrent
- * product and the cell fused: for a group of units, the four gates' products h₋·U are summed in
- * registers, then the cell's step runs on them while they are there (σ and tanh of the gates,
- * c = f·c₋ + i·g, h = o·tanh(c)), each value with the operations of {@link CellReference#lstmRow}
- * in its order and each product summed from zero by fused multiply-adds in ascending k, as
- * {@link DenseKernels#infer} sums it: the bits of the plain kernels. For h units, a whole number
- * of vectors.
+ * The recurrent product of the lstm's inference step ({@link SequenceKernels#inferStep}) on the
+ * Vector API where the lstm has four vectors of units (64 with 512-bit vectors, 32 with 256):
+ * U [h, 4·h] is then read in place, row after row, each row's four gates' columns summed into
+ * sixteen vectors held in registers (sixteen independent sums keep both fused multiply-add units
+ * busy; each is summed from zero by fused multiply-adds in ascending k, as
+ * {@link DenseKernels#infer} sums it: the bits of the plain kernels). U is not copied for the
+ * sequence: its rows are contiguous, so the step streams it from contiguous memory as a copy
+ * would.
  *
- * <p>U [h, 4·h] is read in groups of units: a group of w units reads, for each k, the w columns
- * of each gate, [i | o | f | c], 4·w floats. A group of {@link #W} units (four vectors of each
- * gate: sixteen independent sums, which keep both fused multiply-add units busy) where they
- * remain, then of one vector. Where h is {@link #W}, that is U's own row-major layout and U is
- * read in place: each step streams it whole, row after row, from contiguous memory (no copy per
- * sequence). Otherwise U is first copied in that order ({@link #pack}).
- *
- * <p>NOTE: the activations are written out here rather than called through
- * {@code VectorSequenceKernels}' array passes: the gate sums never go through memory but for
- * {@code hu}, which the step still writes (the recurrent products, as the plain step leaves
- * them).
+ * <p>NOTE: at batch 1 this product is bound by its loads of U (one per multiply-add), and a
+ * 512-bit load that is not 64-byte aligned spans two cache lines: with U at the one aligned
+ * offset of eight the product of a 28-step sequence of 64 units measured 0.7 times as long as at
+ * the other seven. The JVM aligns float arrays' contents to 8 bytes only, and U sits where the
+ * parameters put it, so which case a run gets is chance (as it is for any copy into a float[]).
  */
 final class VectorLstmInfer {
     private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
     private static final int L = VectorWidth.LANES;
-    /** Units of a wide group: four vectors. */
+    /** Units served: four vectors. */
     private static final int W = 4 * L;
-    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
-    private static final FloatVector TWO = FloatVector.broadcast(S, 2f);
 
     private VectorLstmInfer() {
     }
 
-    /** Whether the fused step serves an lstm of h units: a whole number of vectors. */
+    /** Whether the product serves an lstm of h units: four vectors. */
     static boolean serves(int h) {
-        return h % L == 0;
+        return h == W;
     }
 
-    /** Copies U into {@code up} in the groups' order, unless they read U in place. */
-    static void pack(float[] p, int u, int h, float[] up) {
-        if (h == W) {
-            return;
-        }
-        int gh = 4 * h;
-        int j0 = 0;
-        for (; j0 + W <= h; j0 += W) {
-            copy(p, u, h, gh, j0, W, up);
-        }
-        for (; j0 < h; j0 += L) {
-            copy(p, u, h, gh, j0, L, up);
-        }
-    }
-
-    /** The group of units [j0, j0 + w): row k from up[4·j0·h + k·4·w], gates i, o, f, c. */
-    private static void copy(float[] p, int u, int h, int gh, int j0, int w, float[] up) {
-        int g = 4 * j0 * h;
-        for (int k = 0; k < h; k++) {
-            for (int gate = 0; gate < 4; gate++) {
-                System.arraycopy(p, u + k * gh + gate * h + j0, up, g + k * 4 * w + gate * w, w);
-            }
-        }
-    }
-
-    /** hu = h₋·U for the n rows of step rows r0 …, h₋ at hT[r0·h]. */
-    static void product(float[] hT, int r0, int n, int h, float[] p, int u, float[] hu,
-            float[] up) {
-        float[] b = h == W ? p : up;
-        int b0 = h == W ? u : 0;
+    /** hu = h₋·U for the n rows of step rows r0 …, h₋ at hT[r0·h], U at p[u]. */
+    static void product(float[] hT, int r0, int n, int h, float[] p, int u, float[] hu) {
         for (int i = 0; i < n; i++) {
-            int xa = (r0 + i) * h;
-            int za = (r0 + i) * 4 * h;
-            int j0 = 0;
-            for (; j0 + W <= h; j0 += W) {
-                wide(hT, xa, h, b, b0 + 4 * j0 * h, hu, za + j0);
-            }
-            for (; j0 < h; j0 += L) {
-                narrow(hT, xa, h, b, b0 + 4 * j0 * h, hu, za + j0);
-            }
+            wide(hT, (r0 + i) * h, h, p, u, hu, (r0 + i) * 4 * h);
         }
     }
 
-    /** hu = h₋·U for the four gates' columns of the W units of one group. */
+    /** hu = h₋·U for one row: U's row k is [i | o | f | c], four vectors each. */
     private static void wide(float[] x, int xa, int h, float[] b, int g, float[] hu, int za) {
         FloatVector i0 = FloatVector.zero(S);
         FloatVector i1 = i0;
@@ -141,23 +96,4 @@ final class VectorLstmInfer {
         c3.intoArray(hu, za + 3 * h + 3 * L);
     }
 
-    /** hu = h₋·U for the four gates' columns of the L units of one group. */
-    private static void narrow(float[] x, int xa, int h, float[] b, int g, float[] hu, int za) {
-        FloatVector a0 = FloatVector.zero(S);
-        FloatVector a1 = a0;
-        FloatVector a2 = a0;
-        FloatVector a3 = a0;
-        for (int k = 0; k < h; k++) {
-            int o = g + k * 4 * L;
-            FloatVector v = FloatVector.broadcast(S, x[xa + k]);
-            a0 = FloatVector.fromArray(S, b, o).fma(v, a0);
-            a1 = FloatVector.fromArray(S, b, o + L).fma(v, a1);
-            a2 = FloatVector.fromArray(S, b, o + 2 * L).fma(v, a2);
-            a3 = FloatVector.fromArray(S, b, o + 3 * L).fma(v, a3);
-        }
-        a0.intoArray(hu, za);
-        a1.intoArray(hu, za + h);
-        a2.intoArray(hu, za + 2 * h);
-        a3.intoArray(hu, za + 3 * h);
-    }
 }

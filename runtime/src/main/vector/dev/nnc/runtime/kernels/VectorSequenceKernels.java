@@ -100,21 +100,21 @@ final class VectorSequenceKernels extends SequenceKernels {
         gp[w + k * out + j] = s;
     }
 
-    /** The lstm's steps where its units are whole vectors: {@link VectorLstmInfer}. */
+    /** The lstm's steps of four vectors of units: U read in place ({@link VectorLstmInfer}). */
     @Override
     public void inferStep(Cell cell, float[] hT, int r0, int n, int h, float[] p, int u,
             int bhn, float[] hu, float[] zx, float[] cT, int next, boolean first, float[] up) {
         if (cell != Cell.LSTM || !VectorLstmInfer.serves(h)) {
             super.inferStep(cell, hT, r0, n, h, p, u, bhn, hu, zx, cT, next, first, up);
-        } else if (first) {
-            int z0 = r0 * 4 * h;
-            java.util.Arrays.fill(hu, z0, z0 + n * 4 * h, 0f);
-            VectorLstmInfer.pack(p, u, h, up);
-            lstmForward(zx, hu, z0, n, h, cT, hT, r0 * h, next);
-        } else {
-            VectorLstmInfer.product(hT, r0, n, h, p, u, hu, up);
-            lstmForward(zx, hu, r0 * 4 * h, n, h, cT, hT, r0 * h, next);
+            return;
         }
+        int z0 = r0 * 4 * h;
+        if (first) {
+            java.util.Arrays.fill(hu, z0, z0 + n * 4 * h, 0f);
+        } else {
+            VectorLstmInfer.product(hT, r0, n, h, p, u, hu);
+        }
+        lstmForward(zx, hu, z0, n, h, cT, hT, r0 * h, next);
     }
 
     @Override
