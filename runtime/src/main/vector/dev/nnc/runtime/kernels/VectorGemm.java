@@ -1,5 +1,6 @@
 package dev.nnc.runtime.kernels;
 
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -118,7 +119,7 @@ final class VectorGemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 packB(b, bi + pc * brs + jc, brs, 1, kc, nc, d,
-                        jc * k + pc * roundUp(nc, NR));
+                        jc * k + pc * roundUp(nc, NR), null);
             }
         }
         into.made(b, bi, k, n);
@@ -162,7 +163,7 @@ final class VectorGemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 if (packB) {
-                    packB(b, bi + pc * brs + jc * bcs, brs, bcs, kc, nc, bp, 0);
+                    packB(b, bi + pc * brs + jc * bcs, brs, bcs, kc, nc, bp, 0, s);
                 }
                 int prepared = pb == null ? 0 : jc * k + pc * roundUp(nc, NR);
                 for (int ic = 0; ic < m; ic += MC) {
@@ -251,7 +252,15 @@ final class VectorGemm {
      * columns, each kc rows of NR floats; columns past nc are 0.
      */
     private static void packB(float[] b, int bo, int rs, int cs, int kc, int nc, float[] bp,
-            int at) {
+            int at, Scratch s) {
+        int[] index = null;
+        if (cs != 1) {
+            // a transposed B (Wᵀ in the dense dX, rs == 1): L columns of a step by one gather
+            index = s.ints(L);
+            for (int t = 0; t < L; t++) {
+                index[t] = t * cs;
+            }
+        }
         int d = at;
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
@@ -268,14 +277,21 @@ final class VectorGemm {
                     d += NR;
                 }
             } else {
-                // a transposed B: each column is contiguous in k (rs == 1 in the dense dX)
-                for (int t = 0; t < nr; t++) {
-                    int s = col + t * cs;
+                int t = 0;
+                for (; t + L <= nr; t += L) {
+                    int from = col + t * cs;
                     for (int q = 0; q < kc; q++) {
-                        bp[d + q * NR + t] = b[s + q * rs];
+                        FloatVector.fromArray(S, b, from + q * rs, index, 0)
+                                .intoArray(bp, d + q * NR + t);
                     }
                 }
-                for (int t = nr; t < NR; t++) {
+                for (; t < nr; t++) {
+                    int from = col + t * cs;
+                    for (int q = 0; q < kc; q++) {
+                        bp[d + q * NR + t] = b[from + q * rs];
+                    }
+                }
+                for (; t < NR; t++) {
                     for (int q = 0; q < kc; q++) {
                         bp[d + q * NR + t] = 0f;
                     }
