@@ -10,9 +10,12 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The blocking is the usual one of a fast matrix product: B is packed, {@link #KC} rows by
  * {@link #NC} columns at a time, into panels of {@link #NR} columns laid out in the order the
- * micro-kernel reads them (read in place instead when only one panel of rows uses it); A is read
- * in place when its rows are contiguous and packed into panels of {@link #MR} rows otherwise (and
- * for the last, short panel, padded with zeros); the micro-kernel ({@link VectorGemmMicro}) keeps
+ * micro-kernel reads them (read in place instead when only one panel of rows uses it; a
+ * transposed B, Wᵀ in dX, by gathers of a vector of columns); A is read in place when its rows
+ * are contiguous, or when it is transposed and a block of it spans at most {@link #A_IN_PLACE}
+ * floats (Xᵀ in dW: the MR values of a step are contiguous and the block stays in L2), and is
+ * packed into panels of {@link #MR} rows otherwise (and for the last, short panel, padded with
+ * zeros); the micro-kernel ({@link VectorGemmMicro}) keeps
  * an MR × NR block of C in vector registers over KC steps. {@link #MC} rows of A are swept against
  * one packed block of B while it sits in the cache. The starting values (0 or the bias) are
  * written into C first; every block then goes on from C.
@@ -50,6 +53,9 @@ final class VectorGemm {
     static final int NC = 131072 / KC / NR * NR;
     /** Rows of A swept against one packed block of B. */
     static final int MC = 24 * MR;
+
+    /** The most floats a block of KC steps of a transposed A may span to be read in place. */
+    static final int A_IN_PLACE = 65536;
 
     /** Where each element of C starts: its own value, zero, or the bias of its column. */
     static final int FROM_C = 0;
@@ -155,7 +161,9 @@ final class VectorGemm {
         // would copy it to read it once) or a block of it fits in L1 (32 KiB) as it is
         boolean packB = pb == null && (bcs != 1 || m > MR && (long) kcMax * n > 8192);
         float[] bp = packB ? s.floats(Scratch.GEMM_B, kcMax * ncMax) : null;
-        boolean packA = acs != 1;
+        // A in place when its rows are contiguous, or when it is transposed (Xᵀ in dW: the MR
+        // values of a step are contiguous) and a block of its steps fits in L2 as it is
+        boolean packA = acs != 1 && (ars != 1 || (long) kcMax * acs > A_IN_PLACE);
         float[] ap = s.floats(Scratch.GEMM_A, (packA ? MC : MR) * kcMax);
         float[] tile = s.floats(Scratch.GEMM_TILE, MR * NR);
         for (int jc = 0; jc < n; jc += NC) {
@@ -211,7 +219,7 @@ final class VectorGemm {
                                 aArr = a;
                                 aOff = aBase + ir * ars;
                                 aRow = ars;
-                                aStep = 1;
+                                aStep = acs;
                             } else {
                                 packA(a, aBase + ir * ars, ars, acs, mr, kc, ap);
                                 aArr = ap;
