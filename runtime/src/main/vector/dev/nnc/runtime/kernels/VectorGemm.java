@@ -15,10 +15,11 @@ import jdk.incubator.vector.VectorSpecies;
  * are contiguous, or when it is transposed and a block of it spans at most {@link #A_IN_PLACE}
  * floats (Xᵀ in dW: the MR values of a step are contiguous and the block stays in L2), and is
  * packed into panels of {@link #MR} rows otherwise (and for the last, short panel, padded with
- * zeros); the micro-kernel ({@link VectorGemmMicro}) keeps
- * an MR × NR block of C in vector registers over KC steps. {@link #MC} rows of A are swept against
- * one packed block of B while it sits in the cache. The starting values (0 or the bias) are
- * written into C first; every block then goes on from C.
+ * zeros); the micro-kernel ({@link VectorGemmMicro}) keeps an MR × NR block of C in vector
+ * registers over KC steps. {@link #MC} rows of A are swept against one packed block of B while it
+ * sits in the cache. The starting values (the bias, or C itself) are in C first and every block
+ * goes on from C; a product from 0 starts the sums of its first block of steps from zero in the
+ * registers instead of writing zeros into C and reading them back.
  *
  * <p>The panels live in the calling thread's {@link Scratch}, grown to the largest size needed
  * and reused, so a product allocates nothing once its sizes have been seen. A B that serves many
@@ -89,12 +90,15 @@ final class VectorGemm {
         if (m <= 0 || n <= 0) {
             return;
         }
-        // the starting values in place; every block then goes on from C
-        start(m, n, c, ci, ldc, init, bias, bo);
-        if (k <= 0) {
-            return;
+        if (k <= 0 || init != FROM_ZERO) {
+            // the starting values in place; every block then goes on from C
+            start(m, n, c, ci, ldc, init, bias, bo);
         }
-        blocks(m, n, k, a, ai, ars, acs, b, bi, brs, bcs, null, c, ci, ldc);
+        if (k > 0) {
+            // from zero: the first block of steps starts its sums from zero, not from C
+            blocks(m, n, k, a, ai, ars, acs, b, bi, brs, bcs, null, c, ci, ldc,
+                    init == FROM_ZERO);
+        }
     }
 
     /**
@@ -107,9 +111,11 @@ final class VectorGemm {
         if (m <= 0 || n <= 0) {
             return;
         }
-        start(m, n, c, ci, ldc, init, bias, bo);
+        if (k <= 0 || init != FROM_ZERO) {
+            start(m, n, c, ci, ldc, init, bias, bo);
+        }
         if (k > 0) {
-            blocks(m, n, k, a, ai, ars, acs, null, 0, 0, 0, pb, c, ci, ldc);
+            blocks(m, n, k, a, ai, ars, acs, null, 0, 0, 0, pb, c, ci, ldc, init == FROM_ZERO);
         }
     }
 
@@ -148,12 +154,14 @@ final class VectorGemm {
     }
 
     /**
-     * C += A·B block by block, B from {@code b} (packed here when that pays) or, when
+     * C += A·B block by block (C = A·B when {@code fromZero}: the first block of steps starts
+     * from zero and only writes C), B from {@code b} (packed here when that pays) or, when
      * {@code pb} is not null, from its panels. The panels live in the calling thread's
      * {@link Scratch}.
      */
     private static void blocks(int m, int n, int k, float[] a, int ai, int ars, int acs,
-            float[] b, int bi, int brs, int bcs, Prepared pb, float[] c, int ci, int ldc) {
+            float[] b, int bi, int brs, int bcs, Prepared pb, float[] c, int ci, int ldc,
+            boolean fromZero) {
         Scratch s = Scratch.current();
         int kcMax = Math.min(k, KC);
         int ncMax = Math.min(roundUp(n, NR), NC);
@@ -170,6 +178,7 @@ final class VectorGemm {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
+                boolean zero = fromZero && pc == 0;
                 if (packB) {
                     packB(b, bi + pc * brs + jc * bcs, brs, bcs, kc, nc, bp, 0, s);
                 }
@@ -230,16 +239,16 @@ final class VectorGemm {
                             int co = ci + (ic + ir) * ldc + j;
                             if (mr == MR && nr % L == 0) {
                                 micro(nr / L, kc, aArr, aOff, aRow, aStep, bArr, bOff, bStride, c, co,
-                                        ldc);
+                                        ldc, zero);
                             } else {
                                 for (int r = 0; r < MR; r++) {
                                     for (int t = 0; t < NR; t++) {
-                                        tile[r * NR + t] = r >= mr || t >= nr ? 0f
+                                        tile[r * NR + t] = zero || r >= mr || t >= nr ? 0f
                                                 : c[co + r * ldc + t];
                                     }
                                 }
                                 micro((nr + L - 1) / L, kc, aArr, aOff, aRow, aStep, bArr, bOff,
-                                        bStride, tile, 0, NR);
+                                        bStride, tile, 0, NR, false);
                                 for (int r = 0; r < mr; r++) {
                                     System.arraycopy(tile, r * NR, c, co + r * ldc, nr);
                                 }
@@ -350,19 +359,19 @@ final class VectorGemm {
      * B[q, ·] at {@code b[bo + q·brs]}.
      */
     private static void micro(int vectors, int kc, float[] a, int ao, int ars, int acs,
-            float[] b, int bo, int brs, float[] c, int co, int ldc) {
+            float[] b, int bo, int brs, float[] c, int co, int ldc, boolean zero) {
         if (WIDE) {
             if (vectors == 3) {
-                VectorGemmMicro.micro83(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc);
+                VectorGemmMicro.micro83(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc, zero);
             } else if (vectors == 2) {
-                VectorGemmMicro.micro82(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc);
+                VectorGemmMicro.micro82(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc, zero);
             } else {
-                VectorGemmMicro.micro81(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc);
+                VectorGemmMicro.micro81(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc, zero);
             }
         } else if (vectors == 2) {
-            VectorGemmMicro.micro62(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc);
+            VectorGemmMicro.micro62(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc, zero);
         } else {
-            VectorGemmMicro.micro61(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc);
+            VectorGemmMicro.micro61(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc, zero);
         }
     }
 }
