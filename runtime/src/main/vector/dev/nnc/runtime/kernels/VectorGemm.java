@@ -241,14 +241,14 @@ final class VectorGemm {
                                 micro(nr / L, kc, aArr, aOff, aRow, aStep, bArr, bOff, bStride, c, co,
                                         ldc, zero);
                             } else {
-                                for (int r = 0; r < MR; r++) {
-                                    for (int t = 0; t < NR; t++) {
-                                        tile[r * NR + t] = zero || r >= mr || t >= nr ? 0f
-                                                : c[co + r * ldc + t];
-                                    }
+                                // a ragged block in a tile: its sums start from C's mr × nr
+                                // (or zero); the tile's other places hold values of no use,
+                                // each lane summed on its own and never copied out
+                                for (int r = 0; r < mr && !zero; r++) {
+                                    System.arraycopy(c, co + r * ldc, tile, r * NR, nr);
                                 }
                                 micro((nr + L - 1) / L, kc, aArr, aOff, aRow, aStep, bArr, bOff,
-                                        bStride, tile, 0, NR, false);
+                                        bStride, tile, 0, NR, zero);
                                 for (int r = 0; r < mr; r++) {
                                     System.arraycopy(tile, r * NR, c, co + r * ldc, nr);
                                 }
