@@ -152,7 +152,7 @@ final class DistributedTraining {
             model.initParams(rng);
             Optimizer opt = Optimizers.create(model.spec().optimizer());
             double baseRate = opt.learningRate();
-            Steps steps = new Steps(source, s, ts, sizes, jsc, blocks);
+            Steps steps = new Steps(source, s, ts, sizes, jsc, blocks, data.stage());
             List<EpochRecord> history = new ArrayList<>();
             int first = 1;
             if (ck.resume() != null) {
@@ -282,16 +282,6 @@ final class DistributedTraining {
             }
             return new Part(v, a.loss() + b.loss(), a.rows() + b.rows(),
                     Math.max(a.steps(), b.steps()));
-        }
-    }
-
-    /** Gathers rows {@code perm[from..from+count)} of {@code b} into the buffers. */
-    static void gather(TrainingData.Block b, int[] perm, int from, int count, int in, int out,
-            float[] xb, float[] yb) {
-        for (int r = 0; r < count; r++) {
-            int i = perm[from + r];
-            System.arraycopy(b.x(), i * in, xb, r * in, in);
-            System.arraycopy(b.y(), i * out, yb, r * out, out);
         }
     }
 
