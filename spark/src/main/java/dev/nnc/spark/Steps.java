@@ -71,7 +71,8 @@ final class Steps {
             }
             Broadcast<State> b = jsc.broadcast(new State(params, buffers, List.of(), 0, 0));
             Part total = FixedOrderTree.reduce(blocks.mapPartitionsWithIndex(
-                    exactTask(source, stage, settings, b, epoch, step, stepsPerEpoch, global), true),
+                    exactTask(source, stage, settings, b, epoch, step, stepsPerEpoch, global),
+                    true),
                     Part::sum);
             b.destroy();
             float[] v = total.v();
@@ -91,7 +92,8 @@ final class Steps {
 
     private static org.apache.spark.api.java.function.Function2<Integer,
             Iterator<TrainingData.Block>, Iterator<Indexed<Part>>> exactTask(ModelSource source,
-            TreeMap<String, String> stage, DistributedTraining.Settings s, Broadcast<State> state, int epoch, int step,
+            TreeMap<String, String> stage, DistributedTraining.Settings s,
+            Broadcast<State> state, int epoch, int step,
             int stepsPerEpoch, long global) {
         return (p, it) -> {
             TrainingData.Block blk = it.next();
@@ -109,7 +111,7 @@ final class Steps {
                 load(m, state.value());
                 int in = m.inputSize();
                 int o = m.outputSize();
-                int[] perm = DistributedTraining.order(blk.n(), m.spec().train().shuffle(),
+                int[] perm = DistributedTraining.sharedOrder(blk.n(), m.spec().train().shuffle(),
                         s.seed(), epoch, p);
                 float[] xb = new float[count * in];
                 float[] yb = new float[count * o];
@@ -156,7 +158,8 @@ final class Steps {
             Broadcast<State> b = jsc.broadcast(new State(params, buffers, optState, opt.steps(),
                     opt.learningRate()));
             Part total = FixedOrderTree.reduce(blocks.mapPartitionsWithIndex(
-                    fastTask(source, stage, settings, b, epoch, round, every, roundRows), true), Part::sum);
+                    fastTask(source, stage, settings, b, epoch, round, every, roundRows), true),
+                    Part::sum);
             b.destroy();
             if (total == null) {
                 continue;
@@ -200,7 +203,8 @@ final class Steps {
 
     private static org.apache.spark.api.java.function.Function2<Integer,
             Iterator<TrainingData.Block>, Iterator<Indexed<Part>>> fastTask(ModelSource source,
-            TreeMap<String, String> stage, DistributedTraining.Settings s, Broadcast<State> state, int epoch, int round,
+            TreeMap<String, String> stage, DistributedTraining.Settings s,
+            Broadcast<State> state, int epoch, int round,
             int every, long roundRows) {
         return (p, it) -> {
             TrainingData.Block blk = it.next();
@@ -225,7 +229,7 @@ final class Steps {
                 opt.setLearningRate(sent.rate());
                 int in = m.inputSize();
                 int o = m.outputSize();
-                int[] perm = DistributedTraining.order(n, ts.shuffle(), s.seed(), epoch, p);
+                int[] perm = DistributedTraining.sharedOrder(n, ts.shuffle(), s.seed(), epoch, p);
                 float[] xb = new float[Math.min(batch, n) * in];
                 float[] yb = new float[Math.min(batch, n) * o];
                 m.setRngState(DistributedTraining.mix(s.seed(), epoch, round, p));

@@ -81,9 +81,27 @@ final class TrainingData {
      * The stage as a task applies it to a batch: decoded once per task from its metadata text,
      * which is exact to the bit ({@code Normalizer.encode}).
      */
-    record Stage(Preprocessing prep, int out, ModelSpec.Loss loss) {
+    record Stage(Preprocessing prep, int out, boolean denseClasses) {
         static Stage of(Map<String, String> stage, TrainableModel m) {
-            return new Stage(Preprocessing.fromMetadata(stage), m.outputSize(), m.spec().loss());
+            Preprocessing p = Preprocessing.fromMetadata(stage);
+            boolean dense = p.classes() != null;
+            if (dense) {
+                double[] v = p.classes().values();
+                for (int i = 0; i < v.length; i++) {
+                    dense &= v[i] == i;
+                }
+            }
+            return new Stage(p, m.outputSize(), dense);
+        }
+
+        /** The output index of class {@code label} (the classes' own rule), or -1. */
+        int classIndex(double label) {
+            // NOTE: classes 0..k-1 (the usual label column) are their own index: no search.
+            int k = (int) label;
+            if (denseClasses && k == label && k >= 0 && k < out) {
+                return k;
+            }
+            return prep.classes().index(label);
         }
     }
 
@@ -207,7 +225,7 @@ final class TrainingData {
             System.arraycopy(b.x()[c], at * in, xb, r * in, in);
             double[] l = b.labels()[c];
             if (classes != null) {
-                int k = classes.index(l[at]);
+                int k = st.classIndex(l[at]);
                 if (k < 0) {
                     throw new IllegalArgumentException("class " + ClassLabels.format(l[at])
                             + " is not one of the training classes (" + classes.display() + ")");
