@@ -15,6 +15,7 @@ import dev.nnc.runtime.train.Progress;
 import dev.nnc.runtime.train.Training;
 import dev.nnc.runtime.train.TrainingListener;
 import dev.nnc.runtime.train.TrainingLoop;
+import dev.nnc.runtime.train.Warmup;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -217,7 +218,17 @@ final class TrainCommand implements Callable<Integer> {
                 .withCheckpoints(checkpoints)
                 .withInterrupt(stop)
                 .withStage(outputs);
-        Training.RunResult r = Training.run(model, Models.baseDir(c), opts);
+        // NOTE: a copy of the model warms the JIT up while the data loads (see Warmup); the
+        // trainer's first call ends it, before the first step.
+        Warmup warmup = "off".equals(io.env().get("NNC_WARMUP")) ? Warmup.none()
+                : Warmup.start(() -> network(c));
+        Training.RunResult r;
+        try {
+            r = Training.run(model, Models.baseDir(c),
+                    opts.withListener(TrainingListener.both(warmup, opts.listener())));
+        } finally {
+            warmup.close();
+        }
         if (progress != null) {
             progress.finish();
         }

@@ -1,5 +1,6 @@
 package dev.nnc.runtime.kernels;
 
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -9,12 +10,16 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The blocking is the usual one of a fast matrix product: B is packed, {@link #KC} rows by
  * {@link #NC} columns at a time, into panels of {@link #NR} columns laid out in the order the
- * micro-kernel reads them (read in place instead when only one panel of rows uses it); A is read
- * in place when its rows are contiguous and packed into panels of {@link #MR} rows otherwise (and
- * for the last, short panel, padded with zeros); the micro-kernel ({@link VectorGemmMicro}) keeps
- * an MR × NR block of C in vector registers over KC steps. {@link #MC} rows of A are swept against
- * one packed block of B while it sits in the cache. The starting values (0 or the bias) are
- * written into C first; every block then goes on from C.
+ * micro-kernel reads them (read in place instead when only one panel of rows uses it; a
+ * transposed B, Wᵀ in dX, by gathers of a vector of columns); A is read in place when its rows
+ * are contiguous, or when it is transposed and a block of it spans at most {@link #A_IN_PLACE}
+ * floats (Xᵀ in dW: the MR values of a step are contiguous and the block stays in L2), and is
+ * packed into panels of {@link #MR} rows otherwise (and for the last, short panel, padded with
+ * zeros); the micro-kernel ({@link VectorGemmMicro}) keeps an MR × NR block of C in vector
+ * registers over KC steps. {@link #MC} rows of A are swept against one packed block of B while it
+ * sits in the cache. The starting values (the bias, or C itself) are in C first and every block
+ * goes on from C; a product from 0 starts the sums of its first block of steps from zero in the
+ * registers instead of writing zeros into C and reading them back.
  *
  * <p>The panels live in the calling thread's {@link Scratch}, grown to the largest size needed
  * and reused, so a product allocates nothing once its sizes have been seen. A B that serves many
@@ -50,6 +55,9 @@ final class VectorGemm {
     /** Rows of A swept against one packed block of B. */
     static final int MC = 24 * MR;
 
+    /** The most floats a block of KC steps of a transposed A may span to be read in place. */
+    static final int A_IN_PLACE = 65536;
+
     /** Where each element of C starts: its own value, zero, or the bias of its column. */
     static final int FROM_C = 0;
     static final int FROM_ZERO = 1;
@@ -82,12 +90,15 @@ final class VectorGemm {
         if (m <= 0 || n <= 0) {
             return;
         }
-        // the starting values in place; every block then goes on from C
-        start(m, n, c, ci, ldc, init, bias, bo);
-        if (k <= 0) {
-            return;
+        if (k <= 0 || init != FROM_ZERO) {
+            // the starting values in place; every block then goes on from C
+            start(m, n, c, ci, ldc, init, bias, bo);
         }
-        blocks(m, n, k, a, ai, ars, acs, b, bi, brs, bcs, null, c, ci, ldc);
+        if (k > 0) {
+            // from zero: the first block of steps starts its sums from zero, not from C
+            blocks(m, n, k, a, ai, ars, acs, b, bi, brs, bcs, null, c, ci, ldc,
+                    init == FROM_ZERO);
+        }
     }
 
     /**
@@ -100,9 +111,11 @@ final class VectorGemm {
         if (m <= 0 || n <= 0) {
             return;
         }
-        start(m, n, c, ci, ldc, init, bias, bo);
+        if (k <= 0 || init != FROM_ZERO) {
+            start(m, n, c, ci, ldc, init, bias, bo);
+        }
         if (k > 0) {
-            blocks(m, n, k, a, ai, ars, acs, null, 0, 0, 0, pb, c, ci, ldc);
+            blocks(m, n, k, a, ai, ars, acs, null, 0, 0, 0, pb, c, ci, ldc, init == FROM_ZERO);
         }
     }
 
@@ -118,7 +131,7 @@ final class VectorGemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 packB(b, bi + pc * brs + jc, brs, 1, kc, nc, d,
-                        jc * k + pc * roundUp(nc, NR));
+                        jc * k + pc * roundUp(nc, NR), null);
             }
         }
         into.made(b, bi, k, n);
@@ -141,12 +154,14 @@ final class VectorGemm {
     }
 
     /**
-     * C += A·B block by block, B from {@code b} (packed here when that pays) or, when
+     * C += A·B block by block (C = A·B when {@code fromZero}: the first block of steps starts
+     * from zero and only writes C), B from {@code b} (packed here when that pays) or, when
      * {@code pb} is not null, from its panels. The panels live in the calling thread's
      * {@link Scratch}.
      */
     private static void blocks(int m, int n, int k, float[] a, int ai, int ars, int acs,
-            float[] b, int bi, int brs, int bcs, Prepared pb, float[] c, int ci, int ldc) {
+            float[] b, int bi, int brs, int bcs, Prepared pb, float[] c, int ci, int ldc,
+            boolean fromZero) {
         Scratch s = Scratch.current();
         int kcMax = Math.min(k, KC);
         int ncMax = Math.min(roundUp(n, NR), NC);
@@ -154,15 +169,18 @@ final class VectorGemm {
         // would copy it to read it once) or a block of it fits in L1 (32 KiB) as it is
         boolean packB = pb == null && (bcs != 1 || m > MR && (long) kcMax * n > 8192);
         float[] bp = packB ? s.floats(Scratch.GEMM_B, kcMax * ncMax) : null;
-        boolean packA = acs != 1;
+        // A in place when its rows are contiguous, or when it is transposed (Xᵀ in dW: the MR
+        // values of a step are contiguous) and a block of its steps fits in L2 as it is
+        boolean packA = acs != 1 && (ars != 1 || (long) kcMax * acs > A_IN_PLACE);
         float[] ap = s.floats(Scratch.GEMM_A, (packA ? MC : MR) * kcMax);
         float[] tile = s.floats(Scratch.GEMM_TILE, MR * NR);
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
+                boolean zero = fromZero && pc == 0;
                 if (packB) {
-                    packB(b, bi + pc * brs + jc * bcs, brs, bcs, kc, nc, bp, 0);
+                    packB(b, bi + pc * brs + jc * bcs, brs, bcs, kc, nc, bp, 0, s);
                 }
                 int prepared = pb == null ? 0 : jc * k + pc * roundUp(nc, NR);
                 for (int ic = 0; ic < m; ic += MC) {
@@ -210,7 +228,7 @@ final class VectorGemm {
                                 aArr = a;
                                 aOff = aBase + ir * ars;
                                 aRow = ars;
-                                aStep = 1;
+                                aStep = acs;
                             } else {
                                 packA(a, aBase + ir * ars, ars, acs, mr, kc, ap);
                                 aArr = ap;
@@ -221,16 +239,16 @@ final class VectorGemm {
                             int co = ci + (ic + ir) * ldc + j;
                             if (mr == MR && nr % L == 0) {
                                 micro(nr / L, kc, aArr, aOff, aRow, aStep, bArr, bOff, bStride, c, co,
-                                        ldc);
+                                        ldc, zero);
                             } else {
-                                for (int r = 0; r < MR; r++) {
-                                    for (int t = 0; t < NR; t++) {
-                                        tile[r * NR + t] = r >= mr || t >= nr ? 0f
-                                                : c[co + r * ldc + t];
-                                    }
+                                // a ragged block in a tile: its sums start from C's mr × nr
+                                // (or zero); the tile's other places hold values of no use,
+                                // each lane summed on its own and never copied out
+                                for (int r = 0; r < mr && !zero; r++) {
+                                    System.arraycopy(c, co + r * ldc, tile, r * NR, nr);
                                 }
                                 micro((nr + L - 1) / L, kc, aArr, aOff, aRow, aStep, bArr, bOff,
-                                        bStride, tile, 0, NR);
+                                        bStride, tile, 0, NR, zero);
                                 for (int r = 0; r < mr; r++) {
                                     System.arraycopy(tile, r * NR, c, co + r * ldc, nr);
                                 }
@@ -251,7 +269,15 @@ final class VectorGemm {
      * columns, each kc rows of NR floats; columns past nc are 0.
      */
     private static void packB(float[] b, int bo, int rs, int cs, int kc, int nc, float[] bp,
-            int at) {
+            int at, Scratch s) {
+        int[] index = null;
+        if (cs != 1) {
+            // a transposed B (Wᵀ in the dense dX, rs == 1): L columns of a step by one gather
+            index = s.ints(L);
+            for (int t = 0; t < L; t++) {
+                index[t] = t * cs;
+            }
+        }
         int d = at;
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
@@ -268,14 +294,21 @@ final class VectorGemm {
                     d += NR;
                 }
             } else {
-                // a transposed B: each column is contiguous in k (rs == 1 in the dense dX)
-                for (int t = 0; t < nr; t++) {
-                    int s = col + t * cs;
+                int t = 0;
+                for (; t + L <= nr; t += L) {
+                    int from = col + t * cs;
                     for (int q = 0; q < kc; q++) {
-                        bp[d + q * NR + t] = b[s + q * rs];
+                        FloatVector.fromArray(S, b, from + q * rs, index, 0)
+                                .intoArray(bp, d + q * NR + t);
                     }
                 }
-                for (int t = nr; t < NR; t++) {
+                for (; t < nr; t++) {
+                    int from = col + t * cs;
+                    for (int q = 0; q < kc; q++) {
+                        bp[d + q * NR + t] = b[from + q * rs];
+                    }
+                }
+                for (; t < NR; t++) {
                     for (int q = 0; q < kc; q++) {
                         bp[d + q * NR + t] = 0f;
                     }
@@ -326,19 +359,19 @@ final class VectorGemm {
      * B[q, ·] at {@code b[bo + q·brs]}.
      */
     private static void micro(int vectors, int kc, float[] a, int ao, int ars, int acs,
-            float[] b, int bo, int brs, float[] c, int co, int ldc) {
+            float[] b, int bo, int brs, float[] c, int co, int ldc, boolean zero) {
         if (WIDE) {
             if (vectors == 3) {
-                VectorGemmMicro.micro83(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc);
+                VectorGemmMicro.micro83(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc, zero);
             } else if (vectors == 2) {
-                VectorGemmMicro.micro82(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc);
+                VectorGemmMicro.micro82(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc, zero);
             } else {
-                VectorGemmMicro.micro81(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc);
+                VectorGemmMicro.micro81(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc, zero);
             }
         } else if (vectors == 2) {
-            VectorGemmMicro.micro62(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc);
+            VectorGemmMicro.micro62(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc, zero);
         } else {
-            VectorGemmMicro.micro61(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc);
+            VectorGemmMicro.micro61(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc, zero);
         }
     }
 }

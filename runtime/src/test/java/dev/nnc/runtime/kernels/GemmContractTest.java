@@ -25,10 +25,13 @@ class GemmContractTest {
     private static final float[] SPECIAL = {0f, -0f, 1f, -1f};
 
     // m, k, n: edges of the 6- and 8-row blocks, of 8/16-lane vectors and 2- and 3-vector
-    // panels, of KC (256) and of NC (480..504 columns), and the MLP's shapes
+    // panels, of KC (256) and of NC (480..504 columns), and the MLP's shapes; in dW, Xᵀ is read
+    // in place up to 64 Ki floats a block of samples (VectorGemm.A_IN_PLACE) and packed past it
+    // (300 × 260: a block of 256 samples spans 66 560 floats)
     private static final int[][] SHAPES = {{1, 1, 1}, {1, 7, 9}, {5, 3, 17}, {6, 16, 16},
         {7, 33, 24}, {8, 255, 47}, {9, 256, 48}, {13, 257, 49}, {17, 300, 23}, {64, 784, 128},
-        {64, 128, 64}, {64, 64, 10}, {3, 520, 530}, {200, 40, 33}, {7, 2, 1030}};
+        {64, 128, 64}, {64, 64, 10}, {3, 520, 530}, {200, 40, 33}, {7, 2, 1030},
+        {300, 260, 17}};
 
     @Test
     void theSpeciesAndBlockAreTheOnesAskedFor() throws ReflectiveOperationException {
