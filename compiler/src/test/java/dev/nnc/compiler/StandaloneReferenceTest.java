@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StandaloneReferenceTest {
     private static final Map<Class<?>, List<String>> METHODS = Map.of(
-            Activations.class, List.of("exp", "sigmoid", "tanh", "relu"),
+            Activations.class, List.of("exp", "sigmoid", "tanh", "sigmoidTanh", "relu"),
             DenseReference.class, List.of("rows", "bias", "dense", "denseRounded"),
             CellReference.class, List.of("rnnRow", "lstmRow", "gruRow"),
             ConvReference.class, List.of("conv", "cols", "convStrided"),

@@ -23,8 +23,9 @@ final class Scratch {
     /** The cells' per-row temporaries (the plain-Java step). */
     static final int CELL_G = 4;
     static final int CELL_S = 5;
+    static final int CELL_K = 6;
 
-    private final float[][] floats = new float[6][];
+    private final float[][] floats = new float[7][];
     private int[] ints;
 
     /** The array of {@code slot}, at least {@code size} long; its contents are undefined. */

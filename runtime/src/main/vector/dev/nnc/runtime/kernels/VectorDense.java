@@ -28,8 +28,9 @@ final class VectorDense {
     /**
      * NOTE: a single sample's product is bound by the latency of the additions into one
      * accumulator, so a block of eight vectors (64 outputs at 8 lanes, 128 at 16) is summed at
-     * once: eight independent chains keep both vector units busy; then blocks of four, two and
-     * one vector (the MLP's 64 outputs are four vectors at 16 lanes). Each product is added
+     * once: eight independent chains keep both vector units busy; the columns left go in one
+     * block of one, two, four or eight vectors ({@link #inferRows}; the MLP's 64 outputs are
+     * four vectors at 16 lanes, LeNet's 120 eight, the last overlapping). Each product is added
      * with one rounding (a fused multiply-add), as {@code Math.fma} in the plain loops, so the
      * bits equal theirs. Four rows or more (a sequence's input products, a batch) go four at a
      * time ({@link #fourRows}).
@@ -122,89 +123,149 @@ final class VectorDense {
         e3.intoArray(z, za + 3 * L);
     }
 
-    /** {@link #infer} of the rows [from, to), the columns from j0 on, a row at a time. */
+    /**
+     * {@link #infer} of the rows [from, to), the columns from j0 on, a row at a time: blocks of
+     * eight vectors, then one block of one, two, four or eight vectors for the columns left,
+     * its last vector ending at the last column (the vectors past the columns left overlap
+     * columns already summed, recomputed to the same bits and stored again). Fewer columns than
+     * a vector: the plain loop.
+     *
+     * <p>NOTE: each block is a method of its own. As one method of all the blocks (1200 bytes of
+     * bytecode) C2 stopped inlining at its node limit before the last block's bias: that block's
+     * sums were boxed vectors, one allocation per input (a 400→120 layer at 8 lanes took twice
+     * as long). And the columns left after the vectors (8 of 120 at 16 lanes) ran one plain
+     * chain of 400 fused multiply-adds each, bound by their latency; the overlapping vector sums
+     * them with the others.
+     */
     private static void inferRows(float[] x, int from, int to, int in, float[] p, int w, int b,
             int out, float[] z, int j0) {
+        if (out < L) {
+            for (int i = from; i < to; i++) {
+                plainColumns(x, i * in, in, p, w, b, out, z, i * out, j0);
+            }
+            return;
+        }
+        int last = out - L;
         for (int i = from; i < to; i++) {
             int xa = i * in;
             int za = i * out;
             int j = j0;
             for (; j + 8 * L <= out; j += 8 * L) {
-                FloatVector a0 = bias(p, b, j);
-                FloatVector a1 = bias(p, b, j + L);
-                FloatVector a2 = bias(p, b, j + 2 * L);
-                FloatVector a3 = bias(p, b, j + 3 * L);
-                FloatVector a4 = bias(p, b, j + 4 * L);
-                FloatVector a5 = bias(p, b, j + 5 * L);
-                FloatVector a6 = bias(p, b, j + 6 * L);
-                FloatVector a7 = bias(p, b, j + 7 * L);
-                for (int k = 0; k < in; k++) {
-                    int wo = w + k * out + j;
-                    FloatVector v = FloatVector.broadcast(S, x[xa + k]);
-                    a0 = FloatVector.fromArray(S, p, wo).fma(v, a0);
-                    a1 = FloatVector.fromArray(S, p, wo + L).fma(v, a1);
-                    a2 = FloatVector.fromArray(S, p, wo + 2 * L).fma(v, a2);
-                    a3 = FloatVector.fromArray(S, p, wo + 3 * L).fma(v, a3);
-                    a4 = FloatVector.fromArray(S, p, wo + 4 * L).fma(v, a4);
-                    a5 = FloatVector.fromArray(S, p, wo + 5 * L).fma(v, a5);
-                    a6 = FloatVector.fromArray(S, p, wo + 6 * L).fma(v, a6);
-                    a7 = FloatVector.fromArray(S, p, wo + 7 * L).fma(v, a7);
-                }
-                a0.intoArray(z, za + j);
-                a1.intoArray(z, za + j + L);
-                a2.intoArray(z, za + j + 2 * L);
-                a3.intoArray(z, za + j + 3 * L);
-                a4.intoArray(z, za + j + 4 * L);
-                a5.intoArray(z, za + j + 5 * L);
-                a6.intoArray(z, za + j + 6 * L);
-                a7.intoArray(z, za + j + 7 * L);
+                block8(x, xa, in, p, w, b, out, z, za, j, j + 7 * L);
             }
-            for (; j + 4 * L <= out; j += 4 * L) {
-                FloatVector a0 = bias(p, b, j);
-                FloatVector a1 = bias(p, b, j + L);
-                FloatVector a2 = bias(p, b, j + 2 * L);
-                FloatVector a3 = bias(p, b, j + 3 * L);
-                for (int k = 0; k < in; k++) {
-                    int wo = w + k * out + j;
-                    FloatVector v = FloatVector.broadcast(S, x[xa + k]);
-                    a0 = FloatVector.fromArray(S, p, wo).fma(v, a0);
-                    a1 = FloatVector.fromArray(S, p, wo + L).fma(v, a1);
-                    a2 = FloatVector.fromArray(S, p, wo + 2 * L).fma(v, a2);
-                    a3 = FloatVector.fromArray(S, p, wo + 3 * L).fma(v, a3);
-                }
-                a0.intoArray(z, za + j);
-                a1.intoArray(z, za + j + L);
-                a2.intoArray(z, za + j + 2 * L);
-                a3.intoArray(z, za + j + 3 * L);
-            }
-            for (; j + 2 * L <= out; j += 2 * L) {
-                FloatVector a0 = bias(p, b, j);
-                FloatVector a1 = bias(p, b, j + L);
-                for (int k = 0; k < in; k++) {
-                    int wo = w + k * out + j;
-                    FloatVector v = FloatVector.broadcast(S, x[xa + k]);
-                    a0 = FloatVector.fromArray(S, p, wo).fma(v, a0);
-                    a1 = FloatVector.fromArray(S, p, wo + L).fma(v, a1);
-                }
-                a0.intoArray(z, za + j);
-                a1.intoArray(z, za + j + L);
-            }
-            for (; j + L <= out; j += L) {
-                FloatVector a = bias(p, b, j);
-                for (int k = 0; k < in; k++) {
-                    a = FloatVector.fromArray(S, p, w + k * out + j)
-                            .fma(FloatVector.broadcast(S, x[xa + k]), a);
-                }
-                a.intoArray(z, za + j);
-            }
-            for (; j < out; j++) {
-                float s = b < 0 ? 0f : p[b + j];
-                for (int k = 0; k < in; k++) {
-                    s = Math.fma(x[xa + k], p[w + k * out + j], s);
-                }
-                z[za + j] = s;
+            int vectors = (out - j + L - 1) / L;
+            if (vectors > 4) {
+                block8(x, xa, in, p, w, b, out, z, za, j, last);
+            } else if (vectors > 2) {
+                block4(x, xa, in, p, w, b, out, z, za, j, last);
+            } else if (vectors == 2) {
+                block2(x, xa, in, p, w, b, out, z, za, j, last);
+            } else if (vectors == 1) {
+                block1(x, xa, in, p, w, b, out, z, za, last);
             }
         }
+    }
+
+    /** The columns from j of one row (fewer than a vector), one plain chain each. */
+    private static void plainColumns(float[] x, int xa, int in, float[] p, int w, int b, int out,
+            float[] z, int za, int j) {
+        for (; j < out; j++) {
+            float s = b < 0 ? 0f : p[b + j];
+            for (int k = 0; k < in; k++) {
+                s = Math.fma(x[xa + k], p[w + k * out + j], s);
+            }
+            z[za + j] = s;
+        }
+    }
+
+    /** Eight vectors of columns from j, each at most at {@code last}, of the row at xa. */
+    private static void block8(float[] x, int xa, int in, float[] p, int w, int b, int out,
+            float[] z, int za, int j, int last) {
+        int j1 = Math.min(j + L, last);
+        int j2 = Math.min(j + 2 * L, last);
+        int j3 = Math.min(j + 3 * L, last);
+        int j4 = Math.min(j + 4 * L, last);
+        int j5 = Math.min(j + 5 * L, last);
+        int j6 = Math.min(j + 6 * L, last);
+        int j7 = Math.min(j + 7 * L, last);
+        FloatVector a0 = bias(p, b, j);
+        FloatVector a1 = bias(p, b, j1);
+        FloatVector a2 = bias(p, b, j2);
+        FloatVector a3 = bias(p, b, j3);
+        FloatVector a4 = bias(p, b, j4);
+        FloatVector a5 = bias(p, b, j5);
+        FloatVector a6 = bias(p, b, j6);
+        FloatVector a7 = bias(p, b, j7);
+        for (int k = 0; k < in; k++) {
+            int wo = w + k * out;
+            FloatVector v = FloatVector.broadcast(S, x[xa + k]);
+            a0 = FloatVector.fromArray(S, p, wo + j).fma(v, a0);
+            a1 = FloatVector.fromArray(S, p, wo + j1).fma(v, a1);
+            a2 = FloatVector.fromArray(S, p, wo + j2).fma(v, a2);
+            a3 = FloatVector.fromArray(S, p, wo + j3).fma(v, a3);
+            a4 = FloatVector.fromArray(S, p, wo + j4).fma(v, a4);
+            a5 = FloatVector.fromArray(S, p, wo + j5).fma(v, a5);
+            a6 = FloatVector.fromArray(S, p, wo + j6).fma(v, a6);
+            a7 = FloatVector.fromArray(S, p, wo + j7).fma(v, a7);
+        }
+        a0.intoArray(z, za + j);
+        a1.intoArray(z, za + j1);
+        a2.intoArray(z, za + j2);
+        a3.intoArray(z, za + j3);
+        a4.intoArray(z, za + j4);
+        a5.intoArray(z, za + j5);
+        a6.intoArray(z, za + j6);
+        a7.intoArray(z, za + j7);
+    }
+
+    /** Four vectors of columns from j, each at most at {@code last}, of the row at xa. */
+    private static void block4(float[] x, int xa, int in, float[] p, int w, int b, int out,
+            float[] z, int za, int j, int last) {
+        int j1 = Math.min(j + L, last);
+        int j2 = Math.min(j + 2 * L, last);
+        int j3 = Math.min(j + 3 * L, last);
+        FloatVector a0 = bias(p, b, j);
+        FloatVector a1 = bias(p, b, j1);
+        FloatVector a2 = bias(p, b, j2);
+        FloatVector a3 = bias(p, b, j3);
+        for (int k = 0; k < in; k++) {
+            int wo = w + k * out;
+            FloatVector v = FloatVector.broadcast(S, x[xa + k]);
+            a0 = FloatVector.fromArray(S, p, wo + j).fma(v, a0);
+            a1 = FloatVector.fromArray(S, p, wo + j1).fma(v, a1);
+            a2 = FloatVector.fromArray(S, p, wo + j2).fma(v, a2);
+            a3 = FloatVector.fromArray(S, p, wo + j3).fma(v, a3);
+        }
+        a0.intoArray(z, za + j);
+        a1.intoArray(z, za + j1);
+        a2.intoArray(z, za + j2);
+        a3.intoArray(z, za + j3);
+    }
+
+    /** Two vectors of columns, from j and from {@code last}, of the row at xa. */
+    private static void block2(float[] x, int xa, int in, float[] p, int w, int b, int out,
+            float[] z, int za, int j, int last) {
+        FloatVector a0 = bias(p, b, j);
+        FloatVector a1 = bias(p, b, last);
+        for (int k = 0; k < in; k++) {
+            int wo = w + k * out;
+            FloatVector v = FloatVector.broadcast(S, x[xa + k]);
+            a0 = FloatVector.fromArray(S, p, wo + j).fma(v, a0);
+            a1 = FloatVector.fromArray(S, p, wo + last).fma(v, a1);
+        }
+        a0.intoArray(z, za + j);
+        a1.intoArray(z, za + last);
+    }
+
+    /** One vector of columns from j of the row at xa. */
+    private static void block1(float[] x, int xa, int in, float[] p, int w, int b, int out,
+            float[] z, int za, int j) {
+        FloatVector a = bias(p, b, j);
+        for (int k = 0; k < in; k++) {
+            a = FloatVector.fromArray(S, p, w + k * out + j)
+                    .fma(FloatVector.broadcast(S, x[xa + k]), a);
+        }
+        a.intoArray(z, za + j);
     }
 
     /**

@@ -100,6 +100,23 @@ final class VectorSequenceKernels extends SequenceKernels {
         gp[w + k * out + j] = s;
     }
 
+    /** The lstm's steps of four vectors of units: U read in place ({@link VectorLstmInfer}). */
+    @Override
+    public void inferStep(Cell cell, float[] hT, int r0, int n, int h, float[] p, int u,
+            int bhn, float[] hu, float[] zx, float[] cT, int next, boolean first, float[] up) {
+        if (cell != Cell.LSTM || !VectorLstmInfer.serves(h)) {
+            super.inferStep(cell, hT, r0, n, h, p, u, bhn, hu, zx, cT, next, first, up);
+            return;
+        }
+        int z0 = r0 * 4 * h;
+        if (first) {
+            java.util.Arrays.fill(hu, z0, z0 + n * 4 * h, 0f);
+        } else {
+            VectorLstmInfer.product(hT, r0, n, h, p, u, hu);
+        }
+        lstmForward(zx, hu, z0, n, h, cT, hT, r0 * h, next);
+    }
+
     @Override
     protected void packRecurrent(float[] p, int u, int h, int gh, float[] up) {
         pack(p, u, h, gh, up);

@@ -79,6 +79,38 @@ class ActivationsTest {
         }
     }
 
+    @Test
+    void theMixedArrayKernelGivesTheBitsOfTheScalarSigmoidAndTanh() {
+        for (int[] r : new int[][] {{0, 0, 1}, {0, 3, 4}, {0, 192, 256}, {5, 101, 300}}) {
+            int from = r[0];
+            int split = r[1];
+            int to = r[2];
+            float[] in = inputs(to + 3, to);
+            // the edge cases at the start of each part
+            System.arraycopy(in, 0, in, split, Math.min(18, to - split));
+            in[(from + split) / 2] = Float.NaN;
+            in[(split + to) / 2] = Float.NaN;
+            float[] out = new float[to + 3];
+            Activations.sigmoidTanh(in, out, new float[to], new float[to], from, split, to);
+            for (int i = from; i < to; i++) {
+                float want = i < split ? Activations.sigmoid(in[i]) : Activations.tanh(in[i]);
+                assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(out[i]),
+                        (i < split ? "sigmoid(" : "tanh(") + in[i] + ") at " + i);
+            }
+            assertEquals(0f, out[to], "wrote past to");
+            // in place, after the JIT has had the loops for a while
+            float[] again = in.clone();
+            for (int rep = 0; rep < 2000; rep++) {
+                again = in.clone();
+                Activations.sigmoidTanh(again, again, new float[to], new float[to], from, split,
+                        to);
+            }
+            for (int i = from; i < to; i++) {
+                assertEquals(Float.floatToRawIntBits(out[i]), Float.floatToRawIntBits(again[i]));
+            }
+        }
+    }
+
     /**
      * The recurrent cells' element-wise steps give the same bits in the kernels in use (the
      * Vector API ones when the JVM has the module, as under these tests) and in the plain ones.

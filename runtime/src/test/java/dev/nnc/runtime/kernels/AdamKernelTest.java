@@ -88,6 +88,56 @@ class AdamKernelTest {
         }
     }
 
+    /**
+     * Small first moments of every kind the vector kernel scales by 2^149 — subnormal, and normal
+     * below 2^−100 with products that are subnormal, on the boundary or normal — with zero
+     * gradients, beside parameters that are large, tiny, subnormal or zero, second moments from 0
+     * to infinity and NaN, and step sizes and epsilons on both sides of the kernel's bounds.
+     */
+    @Test
+    void smallFirstMomentsOfEveryKindGiveTheBitsOfTheExpression() {
+        float[] betas = {0.9f, 0.5f, 0.999f, 0.3f, 0f};
+        float[] steps = {1e-3f, 0.5f, 1f, 1e-9f, 0f, 3f, 1000f, 2000f};
+        float[] epsilons = {1e-8f, 1e-3f, 1e-30f};
+        float[] params = {0.01f, -0.5f, 0f, -0f, 1e-35f, -0x1p-100f, 0x1p-101f,
+            Float.MIN_VALUE, 3e38f};
+        float[] seconds = {0f, 1e-8f, 1e-12f, 0.25f, 1e30f, Float.POSITIVE_INFINITY, Float.NaN,
+            Float.MIN_VALUE};
+        for (int round = 0; round < 240; round++) {
+            Rng rng = new Rng(5000 + round);
+            int size = 1 + rng.nextInt(70);
+            State s = new State(size, round);
+            for (int i = 0; i < size; i++) {
+                if (rng.nextInt(4) > 0) {
+                    int bits = switch (rng.nextInt(4)) {
+                        case 0 -> 1 + rng.nextInt(0x7fffff); // subnormal
+                        case 1 -> 1 + rng.nextInt(2048);
+                        // normal, from 2^-126 to 2^-99
+                        default -> (1 + rng.nextInt(27)) << 23 | rng.nextInt(0x800000);
+                    };
+                    s.m[i] = Float.intBitsToFloat((rng.nextInt(2) << 31) | bits);
+                    s.g[i] = rng.nextInt(8) == 0 ? s.g[i] : rng.nextInt(2) == 0 ? 0f : -0f;
+                    s.p[i] = rng.nextInt(2) == 0 ? s.p[i] : params[rng.nextInt(params.length)];
+                    s.v[i] = rng.nextInt(2) == 0 ? s.v[i] : seconds[rng.nextInt(seconds.length)];
+                }
+            }
+            float b1 = betas[round % betas.length];
+            float step = steps[round / betas.length % steps.length];
+            float e = epsilons[round / (betas.length * steps.length) % epsilons.length];
+            for (float shrink : new float[] {1f, 0.999f}) {
+                State want = s.copy();
+                want.expression(0, size, b1, step, e, shrink);
+                for (DenseKernels kern : new DenseKernels[] {Kernels.dense(),
+                    Kernels.scalar()}) {
+                    State got = s.copy();
+                    kern.adam(got.p, got.g, got.m, got.v, 0, size, b1, B2, step, e, shrink);
+                    got.assertBits(want, kern.getClass().getSimpleName() + " round " + round
+                            + " b1 " + b1 + " step " + step + " e " + e + " shrink " + shrink);
+                }
+            }
+        }
+    }
+
     @Test
     @SuppressWarnings("try") // the binding scopes the kernel context
     void theSplitAcrossThreadsChangesNoBit() {

@@ -57,10 +57,12 @@ class KernelContractTest {
 
     @Test
     void denseInferenceGivesTheBitsOfThePlainLoops() {
-        // widths past 4 vectors of 8 or 16 lanes, and 4 rows or more: the blocks of four rows
+        // widths past 4 vectors of 8 or 16 lanes, and 4 rows or more: the blocks of four rows;
+        // widths that leave 3, 5 to 7 vectors or part of one after the blocks of eight (20, 40,
+        // 50, 100, 120 at 8 and 16 lanes): the last block's vectors overlapping
         for (int n : new int[] {1, 2, 3, 4, 9}) {
             for (int in : EDGE) {
-                for (int out : new int[] {1, 7, 8, 9, 15, 16, 17, 33, 65, 129}) {
+                for (int out : new int[] {1, 7, 8, 9, 15, 16, 17, 20, 33, 40, 50, 65, 100, 120, 129}) {
                     Rng rng = new Rng(n * 10000L + in * 100L + out);
                     float[] x = values(n * in, rng, true);
                     float[] p = values(3 + in * out + out, rng, false);

@@ -1,0 +1,99 @@
+package dev.nnc.runtime.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The recurrent product of the lstm's inference step ({@link SequenceKernels#inferStep}) on the
+ * Vector API where the lstm has four vectors of units (64 with 512-bit vectors, 32 with 256):
+ * U [h, 4·h] is then read in place, row after row, each row's four gates' columns summed into
+ * sixteen vectors held in registers (sixteen independent sums keep both fused multiply-add units
+ * busy; each is summed from zero by fused multiply-adds in ascending k, as
+ * {@link DenseKernels#infer} sums it: the bits of the plain kernels). U is not copied for the
+ * sequence: its rows are contiguous, so the step streams it from contiguous memory as a copy
+ * would.
+ *
+ * <p>NOTE: at batch 1 this product is bound by its loads of U (one per multiply-add), and a
+ * 512-bit load that is not 64-byte aligned spans two cache lines: with U at the one aligned
+ * offset of eight the product of a 28-step sequence of 64 units measured 0.7 times as long as at
+ * the other seven. The JVM aligns float arrays' contents to 8 bytes only, and U sits where the
+ * parameters put it, so which case a run gets is chance (as it is for any copy into a float[]).
+ */
+final class VectorLstmInfer {
+    private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
+    private static final int L = VectorWidth.LANES;
+    /** Units served: four vectors. */
+    private static final int W = 4 * L;
+
+    private VectorLstmInfer() {
+    }
+
+    /** Whether the product serves an lstm of h units: four vectors. */
+    static boolean serves(int h) {
+        return h == W;
+    }
+
+    /** hu = h₋·U for the n rows of step rows r0 …, h₋ at hT[r0·h], U at p[u]. */
+    static void product(float[] hT, int r0, int n, int h, float[] p, int u, float[] hu) {
+        for (int i = 0; i < n; i++) {
+            wide(hT, (r0 + i) * h, h, p, u, hu, (r0 + i) * 4 * h);
+        }
+    }
+
+    /** hu = h₋·U for one row: U's row k is [i | o | f | c], four vectors each. */
+    private static void wide(float[] x, int xa, int h, float[] b, int g, float[] hu, int za) {
+        FloatVector i0 = FloatVector.zero(S);
+        FloatVector i1 = i0;
+        FloatVector i2 = i0;
+        FloatVector i3 = i0;
+        FloatVector o0 = i0;
+        FloatVector o1 = i0;
+        FloatVector o2 = i0;
+        FloatVector o3 = i0;
+        FloatVector f0 = i0;
+        FloatVector f1 = i0;
+        FloatVector f2 = i0;
+        FloatVector f3 = i0;
+        FloatVector c0 = i0;
+        FloatVector c1 = i0;
+        FloatVector c2 = i0;
+        FloatVector c3 = i0;
+        for (int k = 0; k < h; k++) {
+            int o = g + k * 16 * L;
+            FloatVector v = FloatVector.broadcast(S, x[xa + k]);
+            i0 = FloatVector.fromArray(S, b, o).fma(v, i0);
+            i1 = FloatVector.fromArray(S, b, o + L).fma(v, i1);
+            i2 = FloatVector.fromArray(S, b, o + 2 * L).fma(v, i2);
+            i3 = FloatVector.fromArray(S, b, o + 3 * L).fma(v, i3);
+            o0 = FloatVector.fromArray(S, b, o + 4 * L).fma(v, o0);
+            o1 = FloatVector.fromArray(S, b, o + 5 * L).fma(v, o1);
+            o2 = FloatVector.fromArray(S, b, o + 6 * L).fma(v, o2);
+            o3 = FloatVector.fromArray(S, b, o + 7 * L).fma(v, o3);
+            f0 = FloatVector.fromArray(S, b, o + 8 * L).fma(v, f0);
+            f1 = FloatVector.fromArray(S, b, o + 9 * L).fma(v, f1);
+            f2 = FloatVector.fromArray(S, b, o + 10 * L).fma(v, f2);
+            f3 = FloatVector.fromArray(S, b, o + 11 * L).fma(v, f3);
+            c0 = FloatVector.fromArray(S, b, o + 12 * L).fma(v, c0);
+            c1 = FloatVector.fromArray(S, b, o + 13 * L).fma(v, c1);
+            c2 = FloatVector.fromArray(S, b, o + 14 * L).fma(v, c2);
+            c3 = FloatVector.fromArray(S, b, o + 15 * L).fma(v, c3);
+        }
+        i0.intoArray(hu, za);
+        i1.intoArray(hu, za + L);
+        i2.intoArray(hu, za + 2 * L);
+        i3.intoArray(hu, za + 3 * L);
+        o0.intoArray(hu, za + h);
+        o1.intoArray(hu, za + h + L);
+        o2.intoArray(hu, za + h + 2 * L);
+        o3.intoArray(hu, za + h + 3 * L);
+        f0.intoArray(hu, za + 2 * h);
+        f1.intoArray(hu, za + 2 * h + L);
+        f2.intoArray(hu, za + 2 * h + 2 * L);
+        f3.intoArray(hu, za + 2 * h + 3 * L);
+        c0.intoArray(hu, za + 3 * h);
+        c1.intoArray(hu, za + 3 * h + L);
+        c2.intoArray(hu, za + 3 * h + 2 * L);
+        c3.intoArray(hu, za + 3 * h + 3 * L);
+    }
+
+}
