@@ -152,7 +152,7 @@ final class DistributedTraining {
             model.initParams(rng);
             Optimizer opt = Optimizers.create(model.spec().optimizer());
             double baseRate = opt.learningRate();
-            Steps steps = new Steps(source, s, ts, sizes, jsc, blocks);
+            Steps steps = new Steps(source, s, ts, sizes, jsc, blocks, data.stage());
             List<EpochRecord> history = new ArrayList<>();
             int first = 1;
             if (ck.resume() != null) {
@@ -265,6 +265,40 @@ final class DistributedTraining {
         return perm;
     }
 
+    /**
+     * The row orders the tasks of this JVM used last, by (rows, shuffle, seed, epoch,
+     * partition), which define an order: a partition's tasks of the later steps (exact) or rounds
+     * (fast) of an epoch read its order here instead of shuffling all its rows again. At most
+     * {@link #ORDERS_KEPT}, the least recently used dropped first; never written after they are
+     * made.
+     */
+    private static final Map<List<Long>, int[]> ORDERS = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<Long>, int[]> eldest) {
+            return size() > ORDERS_KEPT;
+        }
+    };
+    private static final int ORDERS_KEPT = 8;
+
+    /** {@link #order}, shared by the tasks of this JVM: the caller must not change it. */
+    static int[] sharedOrder(int n, boolean shuffle, long seed, int epoch, int partition) {
+        List<Long> key = List.of((long) n, shuffle ? 1L : 0L, seed, (long) epoch,
+                (long) partition);
+        synchronized (ORDERS) {
+            int[] perm = ORDERS.get(key);
+            if (perm != null) {
+                return perm;
+            }
+        }
+        int[] perm = order(n, shuffle, seed, epoch, partition);
+        synchronized (ORDERS) {
+            ORDERS.put(key, perm);
+        }
+        return perm;
+    }
+
     /** Writes {@code w · src} into {@code dst} from index {@code at}, rounded to float once. */
     static void addScaled(float[] dst, int at, float[] src, double w) {
         for (int i = 0; i < src.length; i++) {
@@ -282,16 +316,6 @@ final class DistributedTraining {
             }
             return new Part(v, a.loss() + b.loss(), a.rows() + b.rows(),
                     Math.max(a.steps(), b.steps()));
-        }
-    }
-
-    /** Gathers rows {@code perm[from..from+count)} of {@code b} into the buffers. */
-    static void gather(TrainingData.Block b, int[] perm, int from, int count, int in, int out,
-            float[] xb, float[] yb) {
-        for (int r = 0; r < count; r++) {
-            int i = perm[from + r];
-            System.arraycopy(b.x(), i * in, xb, r * in, in);
-            System.arraycopy(b.y(), i * out, yb, r * out, out);
         }
     }
 

@@ -9,6 +9,7 @@ import dev.nnc.spark.FixedOrderTree.Indexed;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.TreeMap;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -27,9 +28,11 @@ final class Steps {
     private final long rows;
     private final JavaSparkContext jsc;
     private final JavaRDD<TrainingData.Block> blocks;
+    private final TreeMap<String, String> stage;
 
     Steps(ModelSource source, DistributedTraining.Settings settings, ModelSpec.TrainSpec spec,
-            int[] sizes, JavaSparkContext jsc, JavaRDD<TrainingData.Block> blocks) {
+            int[] sizes, JavaSparkContext jsc, JavaRDD<TrainingData.Block> blocks,
+            TreeMap<String, String> stage) {
         this.source = source;
         this.settings = settings;
         this.spec = spec;
@@ -41,6 +44,7 @@ final class Steps {
         this.rows = n;
         this.jsc = jsc;
         this.blocks = blocks;
+        this.stage = stage;
     }
 
     /** The state sent to the tasks of one job. */
@@ -67,7 +71,8 @@ final class Steps {
             }
             Broadcast<State> b = jsc.broadcast(new State(params, buffers, List.of(), 0, 0));
             Part total = FixedOrderTree.reduce(blocks.mapPartitionsWithIndex(
-                    exactTask(source, settings, b, epoch, step, stepsPerEpoch, global), true),
+                    exactTask(source, stage, settings, b, epoch, step, stepsPerEpoch, global),
+                    true),
                     Part::sum);
             b.destroy();
             float[] v = total.v();
@@ -87,7 +92,8 @@ final class Steps {
 
     private static org.apache.spark.api.java.function.Function2<Integer,
             Iterator<TrainingData.Block>, Iterator<Indexed<Part>>> exactTask(ModelSource source,
-            DistributedTraining.Settings s, Broadcast<State> state, int epoch, int step,
+            TreeMap<String, String> stage, DistributedTraining.Settings s,
+            Broadcast<State> state, int epoch, int step,
             int stepsPerEpoch, long global) {
         return (p, it) -> {
             TrainingData.Block blk = it.next();
@@ -101,15 +107,15 @@ final class Steps {
             TrainableModel m = source.borrow();
             TaskKernels.Scope kernels = TaskKernels.forTask();
             try {
-                State st = state.value();
-                load(m, st);
+                TrainingData.Stage st = TrainingData.Stage.of(stage, m);
+                load(m, state.value());
                 int in = m.inputSize();
                 int o = m.outputSize();
-                int[] perm = DistributedTraining.order(blk.n(), m.spec().train().shuffle(),
+                int[] perm = DistributedTraining.sharedOrder(blk.n(), m.spec().train().shuffle(),
                         s.seed(), epoch, p);
                 float[] xb = new float[count * in];
                 float[] yb = new float[count * o];
-                DistributedTraining.gather(blk, perm, from, count, in, o, xb, yb);
+                TrainingData.gather(blk, st, perm, from, count, xb, yb);
                 m.setRngState(DistributedTraining.mix(s.seed(), epoch, step, p));
                 double loss = m.trainStep(xb, yb, count);
                 double w = (double) count / global;
@@ -119,6 +125,7 @@ final class Steps {
                 DistributedTraining.addScaled(v, 0, g, w);
                 DistributedTraining.addScaled(v, g.length, buf, w);
                 out.add(new Indexed<>(p, new Part(v, loss * count, count, 1)));
+                kernels.finished();
                 return out.iterator();
             } finally {
                 kernels.close();
@@ -151,7 +158,8 @@ final class Steps {
             Broadcast<State> b = jsc.broadcast(new State(params, buffers, optState, opt.steps(),
                     opt.learningRate()));
             Part total = FixedOrderTree.reduce(blocks.mapPartitionsWithIndex(
-                    fastTask(source, settings, b, epoch, round, every, roundRows), true), Part::sum);
+                    fastTask(source, stage, settings, b, epoch, round, every, roundRows), true),
+                    Part::sum);
             b.destroy();
             if (total == null) {
                 continue;
@@ -195,7 +203,8 @@ final class Steps {
 
     private static org.apache.spark.api.java.function.Function2<Integer,
             Iterator<TrainingData.Block>, Iterator<Indexed<Part>>> fastTask(ModelSource source,
-            DistributedTraining.Settings s, Broadcast<State> state, int epoch, int round,
+            TreeMap<String, String> stage, DistributedTraining.Settings s,
+            Broadcast<State> state, int epoch, int round,
             int every, long roundRows) {
         return (p, it) -> {
             TrainingData.Block blk = it.next();
@@ -211,15 +220,16 @@ final class Steps {
             TrainableModel m = source.borrow();
             TaskKernels.Scope kernels = TaskKernels.forTask();
             try {
-                State st = state.value();
-                load(m, st);
+                State sent = state.value();
+                load(m, sent);
+                TrainingData.Stage st = TrainingData.Stage.of(stage, m);
                 ModelSpec.TrainSpec ts = m.spec().train();
                 Optimizer opt = Optimizers.create(m.spec().optimizer());
-                opt.restore(st.optimizer(), st.steps());
-                opt.setLearningRate(st.rate());
+                opt.restore(sent.optimizer(), sent.steps());
+                opt.setLearningRate(sent.rate());
                 int in = m.inputSize();
                 int o = m.outputSize();
-                int[] perm = DistributedTraining.order(n, ts.shuffle(), s.seed(), epoch, p);
+                int[] perm = DistributedTraining.sharedOrder(n, ts.shuffle(), s.seed(), epoch, p);
                 float[] xb = new float[Math.min(batch, n) * in];
                 float[] yb = new float[Math.min(batch, n) * o];
                 m.setRngState(DistributedTraining.mix(s.seed(), epoch, round, p));
@@ -230,7 +240,7 @@ final class Steps {
                 for (int bi = first; bi < last; bi++) {
                     int from = bi * batch;
                     int count = Math.min(batch, n - from);
-                    DistributedTraining.gather(blk, perm, from, count, in, o, xb, yb);
+                    TrainingData.gather(blk, st, perm, from, count, xb, yb);
                     loss += m.trainStep(xb, yb, count) * count;
                     DistributedTraining.clip(grads, ts);
                     opt.step(params, grads);
@@ -238,6 +248,7 @@ final class Steps {
                 }
                 double w = (double) trained / roundRows;
                 out.add(new Indexed<>(p, weighted(m, opt, loss, w, last - first)));
+                kernels.finished();
                 return out.iterator();
             } finally {
                 kernels.close();

@@ -11,6 +11,8 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
@@ -22,12 +24,18 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * The training data of a distributed run: each partition's rows read once into one packed
- * block, the preprocessing stage fitted over all partitions in one aggregation pass, and the
- * normalized blocks cached on the executors.
+ * block, cached on the executors, and the preprocessing stage fitted over the cached blocks in
+ * one aggregation pass.
  *
  * <p>Nothing but the fitted statistics (a few numbers per column and the class labels) reaches
- * the driver. A cached block holds 4 bytes × (inputs + outputs) per row; Spark keeps it in memory
- * and spills it to disk when memory is short ({@code MEMORY_AND_DISK}).
+ * the driver. A cached block holds the scaled inputs (4 bytes × inputs per row) and the labels as
+ * the column holds them (8 bytes × label values per row), in chunks of at most
+ * {@link #CHUNK_FLOATS} inputs, filled as the rows arrive: reading allocates the block once, with
+ * no growing copy. Spark keeps the blocks in memory and spills them to disk when memory is short
+ * ({@code MEMORY_AND_DISK}). The rest of the stage (normalization, one-hot targets, label
+ * normalization), which needs the statistics of all partitions, is applied to each batch as it is
+ * gathered ({@link #gather}): value by value, so a batch gets the bits a normalized copy of the
+ * block would give it.
  *
  * <p>The stage is the one {@code nnc train} fits (see {@code Training.run}): each value scaled
  * ({@link Preprocessing#scale}), min-max or z-score statistics per column (per feature over all
@@ -37,26 +45,68 @@ import org.apache.spark.storage.StorageLevel;
  * last bits may differ from one pass over all rows; with one partition they are the same.
  */
 final class TrainingData {
+    /** The most input values one chunk of a block holds (a chunk holds at least one row). */
+    static final int CHUNK_FLOATS = 1 << 17;
+
     private TrainingData() {
     }
 
-    /** One partition's samples, row after row: inputs and targets as the model takes them. */
-    record Block(int n, float[] x, float[] y) implements Serializable {
+    /**
+     * One partition's samples, row after row in chunks of {@code 2^shift} rows (the last one
+     * shorter): inputs scaled, {@code in} values a row; labels as the column holds them,
+     * {@code labelWidth} values a row.
+     */
+    record Block(int n, int in, int labelWidth, int shift, float[][] x, double[][] labels)
+            implements Serializable {
+        /** The chunk of row {@code i}. */
+        int chunk(int i) {
+            return i >>> shift;
+        }
+
+        /** Row {@code i}'s place in its chunk, in rows. */
+        int offset(int i) {
+            return i & ((1 << shift) - 1);
+        }
     }
 
-    /** One partition's raw samples: scaled inputs, and labels as the column holds them. */
-    record Raw(int n, float[] x, double[] labels, int labelWidth) implements Serializable {
-    }
-
-    /** The cached blocks and the fitted stage. */
-    record Prepared(JavaRDD<Block> blocks, Preprocessing preprocessing, long rows) {
+    /** The cached blocks, the fitted stage, and the stage as metadata text for the tasks. */
+    record Prepared(JavaRDD<Block> blocks, Preprocessing preprocessing, long rows,
+            TreeMap<String, String> stage) {
         void release() {
             blocks.unpersist(false);
         }
     }
 
     /**
-     * Reads, fits and caches the columns {@code features} and {@code label} of {@code df} for
+     * The stage as a task applies it to a batch: decoded once per task from its metadata text,
+     * which is exact to the bit ({@code Normalizer.encode}).
+     */
+    record Stage(Preprocessing prep, int out, boolean denseClasses) {
+        static Stage of(Map<String, String> stage, TrainableModel m) {
+            Preprocessing p = Preprocessing.fromMetadata(stage);
+            boolean dense = p.classes() != null;
+            if (dense) {
+                double[] v = p.classes().values();
+                for (int i = 0; i < v.length; i++) {
+                    dense &= v[i] == i;
+                }
+            }
+            return new Stage(p, m.outputSize(), dense);
+        }
+
+        /** The output index of class {@code label} (the classes' own rule), or -1. */
+        int classIndex(double label) {
+            // NOTE: classes 0..k-1 (the usual label column) are their own index: no search.
+            int k = (int) label;
+            if (denseClasses && k == label && k >= 0 && k < out) {
+                return k;
+            }
+            return prep.classes().index(label);
+        }
+    }
+
+    /**
+     * Reads, caches and fits the columns {@code features} and {@code label} of {@code df} for
      * {@code model}, scaling inputs by {@code scale}.
      */
     static Prepared prepare(Dataset<Row> df, String features, String label,
@@ -73,97 +123,123 @@ final class TrainingData {
         Dataset<Row> cols = df.select(features, label);
         DataType ft = cols.schema().fields()[0].dataType();
         DataType lt = cols.schema().fields()[1].dataType();
-        JavaRDD<Raw> raw = cols.queryExecution().toRdd().toJavaRDD().mapPartitions(
+        JavaRDD<Block> blocks = cols.queryExecution().toRdd().toJavaRDD().mapPartitions(
                 rows -> List.of(read(rows, features, ft, label, lt, in, labelWidth, scale))
-                        .iterator());
+                        .iterator())
+                .persist(StorageLevel.MEMORY_AND_DISK());
         int[] inShape = model.inputShape();
         int[] outShape = model.outputShape();
         ModelSpec.Normalization fk = model.spec().data().features();
         ModelSpec.Normalization lk = loss == ModelSpec.Loss.MSE ? model.spec().data().labels()
                 : ModelSpec.Normalization.NONE;
-        Stats all = FixedOrderTree.reduce(raw.mapPartitionsWithIndex((i, it) -> {
-            List<FixedOrderTree.Indexed<Stats>> one = new ArrayList<>();
-            Raw r = it.next();
-            one.add(new FixedOrderTree.Indexed<>(i, Stats.of(r, inShape, outShape, classes,
-                    loss == ModelSpec.Loss.MSE)));
-            return one.iterator();
-        }, true), Stats::merge);
-        if (all == null || all.rows == 0) {
-            throw new IllegalArgumentException("no training rows");
-        }
-        ClassLabels cl = null;
-        if (classes) {
-            cl = ClassLabels.of(all.classes.stream().mapToDouble(Double::doubleValue).toArray());
-            if (cl.size() != out) {
-                throw new IllegalArgumentException("found " + cl.size() + " classes ("
-                        + cl.display() + ") in column '" + label + "' but the model has " + out
-                        + " outputs");
+        boolean binary = loss == ModelSpec.Loss.BINARY_CROSS_ENTROPY && !classes;
+        try {
+            // The statistics pass reads the rows and caches the blocks: the one read of the data.
+            Stats all = FixedOrderTree.reduce(blocks.mapPartitionsWithIndex((i, it) -> {
+                List<FixedOrderTree.Indexed<Stats>> one = new ArrayList<>();
+                Block b = it.next();
+                one.add(new FixedOrderTree.Indexed<>(i, Stats.of(b, inShape, outShape, classes,
+                        loss == ModelSpec.Loss.MSE, binary)));
+                return one.iterator();
+            }, true), Stats::merge);
+            if (all == null || all.rows == 0) {
+                throw new IllegalArgumentException("no training rows");
             }
+            ClassLabels cl = null;
+            if (classes) {
+                cl = ClassLabels.of(all.classes.stream().mapToDouble(Double::doubleValue)
+                        .toArray());
+                if (cl.size() != out) {
+                    throw new IllegalArgumentException("found " + cl.size() + " classes ("
+                            + cl.display() + ") in column '" + label + "' but the model has "
+                            + out + " outputs");
+                }
+            }
+            Preprocessing prep = new Preprocessing(scale, all.x.normalizer(fk, inShape, in),
+                    loss == ModelSpec.Loss.MSE ? all.y.normalizer(lk, outShape, out)
+                            : Normalizer.identity(out), cl);
+            return new Prepared(blocks, prep, all.rows, new TreeMap<>(prep.toMetadata()));
+        } catch (RuntimeException e) {
+            blocks.unpersist(false);
+            throw e;
         }
-        Preprocessing prep = new Preprocessing(scale, all.x.normalizer(fk, inShape, in),
-                loss == ModelSpec.Loss.MSE ? all.y.normalizer(lk, outShape, out)
-                        : Normalizer.identity(out), cl);
-        // The stage travels as its metadata text, exact to the bit (Normalizer.encode).
-        java.util.TreeMap<String, String> meta = new java.util.TreeMap<>(prep.toMetadata());
-        JavaRDD<Block> blocks = raw.map(r -> block(r, Preprocessing.fromMetadata(meta), out,
-                loss))
-                .persist(StorageLevel.MEMORY_AND_DISK());
-        return new Prepared(blocks, prep, all.rows);
     }
 
-    private static Raw read(Iterator<InternalRow> rows, String features, DataType ft,
+    /** The rows of a chunk: as many as fit {@link #CHUNK_FLOATS} inputs, a power of two. */
+    static int chunkShift(int in, int labelWidth) {
+        int per = Math.max(1, CHUNK_FLOATS / Math.max(1, Math.max(in, labelWidth)));
+        return 31 - Integer.numberOfLeadingZeros(per);
+    }
+
+    private static Block read(Iterator<InternalRow> rows, String features, DataType ft,
             String label, DataType lt, int in, int labelWidth, double scale) {
-        double[] xs = new double[in];
-        float[] x = new float[0];
-        double[] l = new double[0];
+        int shift = chunkShift(in, labelWidth);
+        int per = 1 << shift;
+        List<float[]> xs = new ArrayList<>();
+        List<double[]> ls = new ArrayList<>();
+        double[] v = new double[in];
+        float[] x = null;
+        double[] l = null;
         int n = 0;
         while (rows.hasNext()) {
             InternalRow row = rows.next();
-            if (n * in >= x.length) {
-                int cap = Math.max(16, n * 2);
-                x = Arrays.copyOf(x, Math.multiplyExact(cap, in));
-                l = Arrays.copyOf(l, Math.multiplyExact(cap, labelWidth));
+            int at = n & (per - 1);
+            if (at == 0) {
+                x = new float[per * in];
+                l = new double[per * labelWidth];
+                xs.add(x);
+                ls.add(l);
             }
-            Columns.values(row, 0, ft, features, in, xs, 0);
+            Columns.values(row, 0, ft, features, in, v, 0);
             for (int j = 0; j < in; j++) {
-                x[n * in + j] = Preprocessing.scale(xs[j], scale);
+                x[at * in + j] = Preprocessing.scale(v[j], scale);
             }
-            Columns.values(row, 1, lt, label, labelWidth, l, n * labelWidth);
-            n++;
+            Columns.values(row, 1, lt, label, labelWidth, l, at * labelWidth);
+            n = Math.addExact(n, 1);
         }
-        return new Raw(n, Arrays.copyOf(x, n * in), Arrays.copyOf(l, n * labelWidth),
-                labelWidth);
+        int tail = n & (per - 1);
+        if (tail != 0) {
+            // The last chunk holds its rows only: a block's chunks give its rows by their length.
+            xs.set(xs.size() - 1, Arrays.copyOf(x, tail * in));
+            ls.set(ls.size() - 1, Arrays.copyOf(l, tail * labelWidth));
+        }
+        return new Block(n, in, labelWidth, shift, xs.toArray(new float[0][]),
+                ls.toArray(new double[0][]));
     }
 
-    private static Block block(Raw r, Preprocessing prep, int out, ModelSpec.Loss loss) {
-        ClassLabels classes = prep.classes();
-        // NOTE: normalized in place: `raw` is not cached, so each Raw is read anew for this
-        // block alone (a copy would be one more array of the partition's size to collect).
-        float[] x = r.x();
-        prep.features().apply(x, r.n());
-        float[] y = new float[r.n() * out];
-        double[] l = r.labels();
-        for (int i = 0; i < r.n(); i++) {
+    /**
+     * Gathers rows {@code perm[from..from+count)} of {@code b} into {@code xb} and {@code yb} as
+     * the model takes them: inputs normalized, labels as targets (one-hot classes, or values
+     * normalized), with the stage {@code st}.
+     */
+    static void gather(Block b, Stage st, int[] perm, int from, int count, float[] xb,
+            float[] yb) {
+        int in = b.in();
+        int lw = b.labelWidth();
+        int out = st.out();
+        ClassLabels classes = st.prep().classes();
+        for (int r = 0; r < count; r++) {
+            int i = perm[from + r];
+            int c = b.chunk(i);
+            int at = b.offset(i);
+            System.arraycopy(b.x()[c], at * in, xb, r * in, in);
+            double[] l = b.labels()[c];
             if (classes != null) {
-                int c = classes.index(l[i]);
-                if (c < 0) {
-                    throw new IllegalArgumentException("class " + ClassLabels.format(l[i])
+                int k = st.classIndex(l[at]);
+                if (k < 0) {
+                    throw new IllegalArgumentException("class " + ClassLabels.format(l[at])
                             + " is not one of the training classes (" + classes.display() + ")");
                 }
-                y[i * out + c] = 1f;
-                continue;
-            }
-            for (int j = 0; j < out; j++) {
-                double v = l[i * out + j];
-                if (loss == ModelSpec.Loss.BINARY_CROSS_ENTROPY && v != 0 && v != 1) {
-                    throw new IllegalArgumentException("label " + ClassLabels.format(v)
-                            + " is not 0 or 1 (binary cross-entropy needs 0/1 labels)");
+                java.util.Arrays.fill(yb, r * out, (r + 1) * out, 0f);
+                yb[r * out + k] = 1f;
+            } else {
+                for (int j = 0; j < out; j++) {
+                    yb[r * out + j] = (float) l[at * lw + j];
                 }
-                y[i * out + j] = (float) v;
             }
         }
-        prep.labels().apply(y, r.n());
-        return new Block(r.n(), x, y);
+        st.prep().features().apply(xb, count);
+        st.prep().labels().apply(yb, count);
     }
 
     /** Per-column statistics of a set of rows: count, min, max, mean and squared deviations. */
@@ -184,9 +260,16 @@ final class TrainingData {
             Arrays.fill(max, Double.NEGATIVE_INFINITY);
         }
 
-        /** Two passes over {@code rows} rows of {@code cols} columns, as Normalizer.fit does. */
-        static Moments of(float[] data, int rows, int cols) {
+        /**
+         * Two passes over the rows of {@code chunks} (each holds whole rows of {@code cols}
+         * columns), as Normalizer.fit does over one array.
+         */
+        static Moments of(float[][] chunks, int cols) {
             Moments m = new Moments(cols);
+            long rows = 0;
+            for (float[] c : chunks) {
+                rows += c.length / cols;
+            }
             m.n = rows;
             if (rows == 0) {
                 return m;
@@ -194,23 +277,25 @@ final class TrainingData {
             // NOTE: row after row, all columns at once (the data is row-major); each column's
             // sums still run over the rows in ascending order, as Normalizer.fit's do.
             double[] sum = new double[cols];
-            for (int r = 0; r < rows; r++) {
-                int at = r * cols;
-                for (int c = 0; c < cols; c++) {
-                    double v = data[at + c];
-                    m.min[c] = Math.min(m.min[c], v);
-                    m.max[c] = Math.max(m.max[c], v);
-                    sum[c] += v;
+            for (float[] data : chunks) {
+                for (int at = 0; at + cols <= data.length; at += cols) {
+                    for (int c = 0; c < cols; c++) {
+                        double v = data[at + c];
+                        m.min[c] = Math.min(m.min[c], v);
+                        m.max[c] = Math.max(m.max[c], v);
+                        sum[c] += v;
+                    }
                 }
             }
             for (int c = 0; c < cols; c++) {
                 m.mean[c] = sum[c] / rows;
             }
-            for (int r = 0; r < rows; r++) {
-                int at = r * cols;
-                for (int c = 0; c < cols; c++) {
-                    double d = data[at + c] - m.mean[c];
-                    m.m2[c] += d * d;
+            for (float[] data : chunks) {
+                for (int at = 0; at + cols <= data.length; at += cols) {
+                    for (int c = 0; c < cols; c++) {
+                        double d = data[at + c] - m.mean[c];
+                        m.m2[c] += d * d;
+                    }
                 }
             }
             return m;
@@ -284,34 +369,47 @@ final class TrainingData {
         Moments y;
         TreeSet<Double> classes = new TreeSet<>();
 
-        static Stats of(Raw r, int[] inShape, int[] outShape, boolean classes, boolean labels) {
+        /**
+         * The statistics of block {@code b}; {@code binary}: the labels must be 0 or 1 (binary
+         * cross-entropy), checked here, before any training.
+         */
+        static Stats of(Block b, int[] inShape, int[] outShape, boolean classes, boolean labels,
+                boolean binary) {
             Stats s = new Stats();
-            s.rows = r.n();
-            int fx = inShape.length == 2 ? inShape[1] : r.x().length / Math.max(1, r.n());
-            s.x = statCols(r.x(), r.n(), inShape, fx);
+            s.rows = b.n();
+            int fx = inShape.length == 2 ? inShape[1] : b.in();
+            s.x = statCols(b.x(), b.n(), inShape, fx);
             if (labels) {
-                float[] y = new float[r.labels().length];
-                for (int i = 0; i < y.length; i++) {
-                    y[i] = (float) r.labels()[i];
-                }
-                int fy = outShape.length == 2 ? outShape[1] : r.labelWidth();
-                s.y = statCols(y, r.n(), outShape, fy);
-            }
-            if (classes) {
-                for (double v : r.labels()) {
-                    if (!Double.isFinite(v)) {
-                        throw new IllegalArgumentException("class label not finite: " + v);
+                float[][] y = new float[b.labels().length][];
+                for (int c = 0; c < y.length; c++) {
+                    double[] l = b.labels()[c];
+                    y[c] = new float[l.length];
+                    for (int i = 0; i < l.length; i++) {
+                        y[c][i] = (float) l[i];
                     }
-                    if (s.classes.size() < MAX_CLASSES) {
-                        s.classes.add(v == 0 ? 0.0 : v);
+                }
+                int fy = outShape.length == 2 ? outShape[1] : b.labelWidth();
+                s.y = statCols(y, b.n(), outShape, fy);
+            }
+            for (double[] l : b.labels()) {
+                for (double v : l) {
+                    if (classes) {
+                        if (!Double.isFinite(v)) {
+                            throw new IllegalArgumentException("class label not finite: " + v);
+                        }
+                        if (s.classes.size() < MAX_CLASSES) {
+                            s.classes.add(v == 0 ? 0.0 : v);
+                        }
+                    } else if (binary && v != 0 && v != 1) {
+                        throw new IllegalArgumentException("label " + ClassLabels.format(v)
+                                + " is not 0 or 1 (binary cross-entropy needs 0/1 labels)");
                     }
                 }
             }
             return s;
         }
 
-        private static Moments statCols(float[] data, int rows, int[] shape, int cols) {
-            int steps = shape.length == 2 ? shape[0] : 1;
+        private static Moments statCols(float[][] data, int rows, int[] shape, int cols) {
             if (rows == 0) {
                 int size = 1;
                 for (int d : shape) {
@@ -319,7 +417,7 @@ final class TrainingData {
                 }
                 return new Moments(shape.length == 2 ? shape[1] : size);
             }
-            return Moments.of(data, rows * steps, cols);
+            return Moments.of(data, cols);
         }
 
         static Stats merge(Stats a, Stats b) {
