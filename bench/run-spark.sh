@@ -13,8 +13,7 @@
 # averaging, which nnc does not have; nnc's leaves out only its per-epoch loss evaluation.
 # Both sides run with the same JVM options: what the `nnc` launcher gives `nnc train`
 # (--add-modules jdk.incubator.vector, -XX:Tier4BackEdgeThreshold=1000000: a layer's short
-# loops compiled once, whole, not twice with an on-stack replacement first, and the kernels'
-# CompileThresholdScaling of 0.1: see the launcher) and the same fixed
+# loops compiled once, whole, not twice with an on-stack replacement first) and the same fixed
 # heap of HEAP (default 3g, -Xms = -Xmx; to `nnc train` through NNC_JAVA_OPTS). The fixed heap is
 # for Spark's sake: with the JVM's small default start heap the garbage of reading the Parquet
 # file and the growing heap set off concurrent marking cycles during the timed epochs; nnc gets it
@@ -41,9 +40,7 @@ cp=$("$root/examples/spark/classpath.sh")
 local=(-Dspark.driver.host=127.0.0.1 -Dspark.driver.bindAddress=127.0.0.1 -Dspark.ui.enabled=false)
 # the JVM options of both sides (the launcher adds the same JIT flag and the vector module to nnc)
 heap="${HEAP:-${SPARK_HEAP:-3g}}"
-jit=(-XX:Tier4BackEdgeThreshold=1000000 -XX:CompileCommand=quiet
-    "-XX:CompileCommand=CompileThresholdScaling,dev.nnc.runtime.kernels.*::*,0.1")
-jvm=(-Xms"$heap" -Xmx"$heap" "${jit[@]}")
+jvm=(-Xms"$heap" -Xmx"$heap" -XX:Tier4BackEdgeThreshold=1000000)
 javac -d "$tmp/classes" -cp "$cp" "$root/examples/spark/FashionParquet.java"
 java @"$root/spark/java17.args" "${local[@]}" -cp "$tmp/classes:$cp" FashionParquet "$tmp" \
     $limit >/dev/null 2>&1
@@ -89,9 +86,8 @@ for r in sys.argv[5:]:
 base = rows_out[0][1]
 print(f"fmnist_mlp, {epochs} epoch(s); Spark on the first {rows} images, fast mode averaging"
       f" every {avg} batches (0: one pass per partition)")
-print(f"both sides: -Xms{heap} -Xmx{heap} -XX:Tier4BackEdgeThreshold=1000000, the kernels'"
-      " CompileThresholdScaling 0.1, --add-modules jdk.incubator.vector;"
-      " Spark also spark/java17.args")
+print(f"both sides: -Xms{heap} -Xmx{heap} -XX:Tier4BackEdgeThreshold=1000000"
+      " --add-modules jdk.incubator.vector; Spark also spark/java17.args")
 print(f"{'run':<28} {'samples/s':>12} {'vs nnc 1 thread':>16}  runs")
 for name, med, v in rows_out:
     print(f"{name:<28} {med:>12,.0f} {med / base:>15.2f}x  {', '.join(f'{x:,.0f}' for x in v)}")
