@@ -28,7 +28,12 @@ public final class PoolReference {
     }
 
     // standalone: begin
-    /** Max pooling of x [n, c, h, w] into y [n, c, oh, ow]. */
+    /**
+     * Max pooling of x [n, c, h, w] into y [n, c, oh, ow]. A row of outputs at a time: each
+     * output first takes its window's corner, then every further position of the window, in
+     * row-major order, is compared for the whole row (the outputs' comparisons are independent,
+     * so they overlap, where one window's chain of comparisons would wait on each one before).
+     */
     public static void maxPool(float[] x, int n, int c, int h, int w, int kh, int kw, int sh,
             int sw, int oh, int ow, float[] y) {
         for (int i = 0; i < n * c; i++) {
@@ -36,18 +41,20 @@ public final class PoolReference {
                 final int t = (i * oh + oy) * ow;
                 final int r = (i * h + oy * sh) * w;
                 for (int ox = 0; ox < ow; ox++) {
-                    final int corner = r + ox * sw;
-                    float max = x[corner];
-                    for (int ky = 0; ky < kh; ky++) {
-                        for (int kx = 0; kx < kw; kx++) {
-                            final float v = x[corner + ky * w + kx];
-                            // max = v > max ? v : max, without a branch on the data
+                    y[t + ox] = x[r + ox * sw];
+                }
+                for (int ky = 0; ky < kh; ky++) {
+                    for (int kx = ky == 0 ? 1 : 0; kx < kw; kx++) {
+                        final int s = r + ky * w + kx;
+                        for (int ox = 0; ox < ow; ox++) {
+                            final float v = x[s + ox * sw];
+                            final float max = y[t + ox];
+                            // y = v > max ? v : max, without a branch on the data
                             final int m = v > max ? -1 : 0;
-                            max = Float.intBitsToFloat(Float.floatToRawIntBits(v) & m
+                            y[t + ox] = Float.intBitsToFloat(Float.floatToRawIntBits(v) & m
                                     | Float.floatToRawIntBits(max) & ~m);
                         }
                     }
-                    y[t + ox] = max;
                 }
             }
         }
