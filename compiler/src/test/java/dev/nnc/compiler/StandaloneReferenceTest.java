@@ -42,7 +42,7 @@ class StandaloneReferenceTest {
             Activations.class, List.of("exp", "sigmoid", "tanh", "sigmoidTanh", "relu"),
             DenseReference.class, List.of("rows", "bias", "dense", "denseRounded"),
             CellReference.class, List.of("rnnRow", "lstmRow", "gruRow"),
-            ConvReference.class, List.of("conv", "cols", "convStrided"),
+            ConvReference.class, List.of("conv", "cols", "sums", "convStrided"),
             PoolReference.class, List.of("maxPool", "avgPool"),
             Ensemble.class, List.of("voteMean", "voteOnes", "votePlurality"),
             Difference.class, List.of("difference", "window", "invert", "invertRow"));

@@ -149,7 +149,7 @@ public final class Conv implements LayerKind {
     /**
      * The standalone class at stride 1 calls the reference it carries, {@link ConvReference}
      * (the sums of {@link Conv2d#infer}), on W as rows of its filters made when the class loads
-     * and scratch of the instance's.
+     * and scratch of the instance's (the padded input, its rows for each tap, each filter's sums).
      */
     private static void emitStandalone(EmitSite s, Window w, int wOff, int bOff) {
         StandaloneMembers m = s.members();
@@ -169,10 +169,11 @@ public final class Conv implements LayerKind {
         String cols = m.instanceField("Cols", ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT)),
                 CodeBlock.of("cols($L, $L, $L, $L, $L)", channels, w.kh(), w.kw(), w.oh(),
                         w.ow()));
-        String acc = m.scratch(0, (w.oh() - 1) * pw + w.ow());
+        String sums = m.instanceField("Sums", ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT)),
+                CodeBlock.of("sums($L, $L, $L, $L)", f, w.kw(), w.oh(), w.ow()));
         s.code().addStatement("conv($L, n, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, "
                 + "$L, $L, $L)", s.in(), channels, in.dim(1), in.dim(2), weights, bias, f,
-                w.kh(), w.kw(), w.pt(), w.pl(), w.oh(), w.ow(), s.out(), padded, cols, acc);
+                w.kh(), w.kw(), w.pt(), w.pl(), w.oh(), w.ow(), s.out(), padded, cols, sums);
     }
 
     @Override

@@ -11,7 +11,10 @@ package dev.nnc.runtime.kernels;
  * (OH − 1)·PW + OW values of the padded image: that range is copied into its own row of
  * {@code cols} (one per (c, ky, kx)), and the sums run over rows that all start at index 0, a
  * loop the JIT vectorizes (see {@link DenseReference}). The PW − OW extra values a row are
- * dropped when the rows are copied out.
+ * dropped when the rows are copied out. Each filter's sums have a row of their own, and the
+ * loops take five taps for every filter before the next five: the five rows of {@code cols}
+ * stay in the cache for all the filters (read filter by filter, all c·kh·kw rows, larger than
+ * the cache at LeNet's sizes, would be read again for each filter).
  *
  * <p>The code between the {@code standalone: begin} and {@code standalone: end} comments is the
  * one source of this operation: the runtime jar carries this file, and the compiler copies that
@@ -29,11 +32,11 @@ public final class ConvReference {
      * Z = conv(X, W) + B at stride 1 for the n samples of x [n, c, h, w] into z [n, f, oh, ow];
      * wf[f] holds filter f's c·kh·kw weights (in (c, ky, kx) order), b is null without a bias;
      * padded holds c·(h + pt + pb)·(w + pl + pr) floats whose border stays 0, cols c·kh·kw
-     * rows of (oh − 1)·pw + ow floats, acc as many.
+     * rows of (oh − 1)·pw + ow floats, sums f rows as long ({@link #cols}, {@link #sums}).
      */
     public static void conv(float[] x, int n, int c, int h, int w, float[][] wf, float[] b,
             int f, int kh, int kw, int pt, int pl, int oh, int ow, float[] z, float[] padded,
-            float[][] cols, float[] acc) {
+            float[][] cols, float[][] sums) {
         final int ph = oh + kh - 1;
         final int pw = ow + kw - 1;
         final int span = (oh - 1) * pw + ow;
@@ -54,44 +57,61 @@ public final class ConvReference {
                 }
             }
             for (int fi = 0; fi < f; fi++) {
-                final float[] wv = wf[fi];
+                final float[] acc = sums[fi];
                 final float bv = b == null ? 0f : b[fi];
                 for (int t = 0; t < span; t++) {
                     acc[t] = bv;
                 }
-                int q = 0;
-                for (; q + 4 <= taps; q += 4) {
+            }
+            // five taps at a time, for every filter while their rows are in the cache
+            int q = 0;
+            for (; q + 5 <= taps; q += 5) {
+                final float[] c0 = cols[q];
+                final float[] c1 = cols[q + 1];
+                final float[] c2 = cols[q + 2];
+                final float[] c3 = cols[q + 3];
+                final float[] c4 = cols[q + 4];
+                for (int fi = 0; fi < f; fi++) {
+                    final float[] wv = wf[fi];
+                    final float[] acc = sums[fi];
                     final float w0 = wv[q];
                     final float w1 = wv[q + 1];
                     final float w2 = wv[q + 2];
                     final float w3 = wv[q + 3];
-                    final float[] c0 = cols[q];
-                    final float[] c1 = cols[q + 1];
-                    final float[] c2 = cols[q + 2];
-                    final float[] c3 = cols[q + 3];
+                    final float w4 = wv[q + 4];
                     for (int t = 0; t < span; t++) {
-                        acc[t] = Math.fma(w3, c3[t], Math.fma(w2, c2[t],
-                                Math.fma(w1, c1[t], Math.fma(w0, c0[t], acc[t]))));
+                        acc[t] = Math.fma(w4, c4[t], Math.fma(w3, c3[t], Math.fma(w2, c2[t],
+                                Math.fma(w1, c1[t], Math.fma(w0, c0[t], acc[t])))));
                     }
                 }
-                for (; q < taps; q++) {
-                    final float w0 = wv[q];
-                    final float[] c0 = cols[q];
+            }
+            for (; q < taps; q++) {
+                final float[] c0 = cols[q];
+                for (int fi = 0; fi < f; fi++) {
+                    final float w0 = wf[fi][q];
+                    final float[] acc = sums[fi];
                     for (int t = 0; t < span; t++) {
                         acc[t] = Math.fma(w0, c0[t], acc[t]);
                     }
                 }
+            }
+            for (int fi = 0; fi < f; fi++) {
                 final int zf = (i * f + fi) * oh * ow;
                 for (int oy = 0; oy < oh; oy++) {
-                    System.arraycopy(acc, oy * pw, z, zf + oy * ow, ow);
+                    System.arraycopy(sums[fi], oy * pw, z, zf + oy * ow, ow);
                 }
             }
         }
     }
 
-    /** The rows of the scratch {@link #conv} takes: c·kh·kw rows of (oh − 1)·pw + ow floats. */
+    /** The rows {@link #conv} copies the input into: c·kh·kw rows of (oh − 1)·pw + ow. */
     public static float[][] cols(int c, int kh, int kw, int oh, int ow) {
         return new float[c * kh * kw][(oh - 1) * (ow + kw - 1) + ow];
+    }
+
+    /** The rows of the sums {@link #conv} takes: f rows of (oh − 1)·pw + ow floats. */
+    public static float[][] sums(int f, int kw, int oh, int ow) {
+        return new float[f][(oh - 1) * (ow + kw - 1) + ow];
     }
 
     /**
