@@ -97,19 +97,18 @@ public final class CellReference {
             }
         }
         System.arraycopy(s, 0, hu, z + 2 * h, h);
-        // its input, zx + r·hu (r·hu in k, zx in s), into s and its tanh into g
+        // the gates z and r to zx; the new gate's input, zx + r·hu (zx in g, r in k), into s,
+        // in one loop, and its tanh
+        System.arraycopy(g, 0, zx, z, 2 * h);
         System.arraycopy(g, h, k, 0, h);
+        System.arraycopy(zx, z + 2 * h, g, 0, h);
         for (int j = 0; j < h; j++) {
-            k[j] = k[j] * s[j];
-        }
-        System.arraycopy(zx, z + 2 * h, s, 0, h);
-        for (int j = 0; j < h; j++) {
-            s[j] = s[j] + k[j];
+            s[j] = g[j] + k[j] * s[j];
         }
         tanh(s, s, k, 0, h);
-        System.arraycopy(s, 0, g, 2 * h, h);
-        System.arraycopy(g, 0, zx, z, 3 * h);
-        // h = (1 − z)·n + z·h₋ (n in s, h₋ in k)
+        System.arraycopy(s, 0, zx, z + 2 * h, h);
+        // h = (1 − z)·n + z·h₋ (z in g, n in s, h₋ in k)
+        System.arraycopy(zx, z, g, 0, h);
         System.arraycopy(hT, hp, k, 0, h);
         for (int j = 0; j < h; j++) {
             final float gz = g[j];
