@@ -81,9 +81,11 @@ final class DistributedTraining {
      * @param batch the global batch (exact) or each partition's batch (fast); 0: all rows
      * @param seed initializes the parameters and seeds the orders and masks
      * @param averageEvery fast mode: local batches between averages; 0: one pass per round
+     * @param warmup whether each executor warms the JIT up on a copy of the model while it reads
+     *     its partitions ({@link ExecutorWarmup})
      */
     record Settings(Mode mode, int epochs, int batch, long seed, int averageEvery,
-            TaskProbe probe) implements Serializable {
+            boolean warmup, TaskProbe probe) implements Serializable {
         Settings {
             if (epochs < 0 || batch < 0 || averageEvery < 0) {
                 throw new IllegalArgumentException("epochs, batch and averageEvery must be >= 0: "
@@ -103,12 +105,18 @@ final class DistributedTraining {
         static final Checkpoints NONE = new Checkpoints(0, null, null);
     }
 
-    /** A finished run: the trained model, its stage, and the mean training loss per epoch. */
+    /**
+     * A finished run: the trained model, its stage, the mean training loss per epoch (those of a
+     * resumed checkpoint first), and the epochs this run trained in {@code seconds}.
+     */
     record Result(TrainableModel model, Preprocessing preprocessing, List<Double> losses,
-            long rows, double seconds) {
-        /** Training samples per second over the whole run. */
+            long rows, int epochsTrained, double seconds) {
+        /**
+         * Training samples per second of this run: the epochs it trained, not those of the
+         * checkpoint it resumed, over its own time.
+         */
         double samplesPerSecond() {
-            return seconds > 0 ? rows * losses.size() / seconds : 0;
+            return seconds > 0 ? (double) rows * epochsTrained / seconds : 0;
         }
     }
 
@@ -141,13 +149,25 @@ final class DistributedTraining {
                     + model.spec().data().augment().describe() + ", which distributed training"
                     + " does not apply yet; remove it, or train with nnc train");
         }
-        TrainingData.Prepared data = TrainingData.prepare(df, features, label, model, scale);
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(df.sparkSession()
+                .sparkContext());
+        if (s.warmup() && jsc.isLocal()) {
+            // NOTE: in local mode this JVM is the executor: warm up from the start, while the
+            // input is read and (re)partitioned, not only while the blocks are built.
+            ExecutorWarmup.start(source);
+        }
+        TrainingData.Prepared data;
+        try {
+            data = TrainingData.prepare(df, features, label, model, scale,
+                    s.warmup() ? source : null);
+        } catch (RuntimeException e) {
+            ExecutorWarmup.end(source);
+            throw e;
+        }
         try {
             JavaRDD<TrainingData.Block> blocks = data.blocks();
             int[] sizes = blocks.map(TrainingData.Block::n).collect().stream()
                     .mapToInt(Integer::intValue).toArray();
-            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(df.sparkSession()
-                    .sparkContext());
             Rng rng = new Rng(s.seed());
             model.initParams(rng);
             Optimizer opt = Optimizers.create(model.spec().optimizer());
@@ -189,8 +209,9 @@ final class DistributedTraining {
                 }
             }
             return new Result(model, data.preprocessing(), losses, data.rows(),
-                    (System.nanoTime() - start) * 1e-9);
+                    Math.max(0, s.epochs() - first + 1), (System.nanoTime() - start) * 1e-9);
         } finally {
+            ExecutorWarmup.end(source);
             data.release();
         }
     }
