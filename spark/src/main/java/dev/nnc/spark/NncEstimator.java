@@ -31,7 +31,7 @@ import org.apache.spark.sql.types.StructType;
  *         .setModelFile("fashion-mlp.nn")      // compiled on the driver; or setModelClass(...)
  *         .setFeaturesCol("pixels")            // a Spark ML vector or array<float> column
  *         .setLabelCol("label")
- *         .setMode("fast").setAverageEvery(8);
+ *         .setMode("fast");                   // averages every 128 batches
  * NncModel model = est.fit(train);             // also a stage of a Pipeline
  * model.transform(test).select("prediction", "probability").show();
  * }</pre>
@@ -105,7 +105,7 @@ public final class NncEstimator extends Estimator<NncModel> implements DefaultPa
         setDefault(predictionCol, "prediction");
         setDefault(probabilityCol, "probability");
         setDefault(mode, "exact");
-        setDefault(averageEvery, 8);
+        setDefault(averageEvery, DistributedTraining.AVERAGE_EVERY);
         setDefault(warmup, true);
     }
 

@@ -38,7 +38,7 @@ public final class Train {
             "  --mode exact|fast      synchronous SGD or parameter averaging (default: exact)",
             "  --epochs N             epochs (default: the .nn file's)",
             "  --batch N              global (exact) or per-partition (fast) batch",
-            "  --average-every K      fast mode: local batches between averages (default: 8)",
+            "  --average-every K      fast mode: local batches between averages (default: 128)",
             "  --seed S               seed (default: the .nn file's)",
             "  --warmup on|off        warm the JIT up while the data is read (default: on)",
             "  --partitions N         repartition the training data into N partitions first",
@@ -95,8 +95,8 @@ public final class Train {
 
     private static final List<String> KNOWN = List.of("--model", "--model-class", "--data",
             "--test", "--features", "--label", "--mode", "--epochs", "--batch",
-            "--average-every", "--seed", "--warmup", "--partitions", "--checkpoint", "--checkpoint-every",
-            "--resume", "--master", "--output");
+            "--average-every", "--seed", "--warmup", "--partitions", "--checkpoint",
+            "--checkpoint-every", "--resume", "--master", "--output");
 
     private static int train(SparkSession spark, Map<String, String> o, PrintStream out) {
         String label = o.getOrDefault("label", "label");
