@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * decays by b1 at every step into the subnormal floats, where it stays; after the first epoch of
  * the Fashion-MNIST MLP about half its vectors of 16 lanes hold one. Arithmetic that reads or
  * writes a subnormal takes a microcode assist on x86, for the whole vector. A vector that holds
- * one is therefore stepped by {@link #subnormal}, which works the usual case out as {@link
+ * one is therefore stepped by a method of its own, which works the usual case out as {@link
  * AdamLanes} does, on the significand M (g = ±0; b1·m is {@code rint(b1·M)} units of 2^−149,
  * and step·m a zero of m's sign when {@code step·rint(b1·M) < 1/2}), in vector arithmetic on
  * normal floats: b1·M rounded to 24 bits, then to an integer by adding 2^23, is {@code
