@@ -5,10 +5,10 @@
 # partition per round), beside single-process `nnc train --threads 1` and `--threads 2`.
 # Prints samples/s of training (Spark: the epochs' wall time on the driver, data already cached;
 # nnc: its training steps), the median of REPEATS runs (default 3) of EPOCHS epochs (default 2),
-# and the ratio of each to `nnc train --threads 1`. Both figures count the JIT's warm-up of the
-# model and kernels (neither trains the real model before its clock starts; `nnc train` warms a
-# copy of the model on synthetic batches while its data loads, which a Spark task has no
-# counterpart of, so the comparison leans towards nnc); Spark's counts more than
+# and the ratio of each to `nnc train --threads 1`. Neither side trains the real model before its
+# clock starts; both warm the JIT up on a copy of the model on synthetic batches while the data
+# loads (`nnc train` while it reads the IDX files, the Spark executor while it reads its
+# partitions; WARMUP=off turns the Spark one off). Spark's figure counts more than
 # nnc's: per round also the job's scheduling, the broadcast, the task results and the driver's
 # averaging, which nnc does not have; nnc's leaves out only its per-epoch loss evaluation.
 # Both sides run with the same JVM options: what the `nnc` launcher gives `nnc train`
@@ -61,7 +61,8 @@ run_spark() {   # cores mode
   for i in $(seq "$repeats"); do
     java @"$root/spark/java17.args" "${jvm[@]}" "${local[@]}" -cp "$cp" dev.nnc.spark.Train \
         --master "local[$1]" --partitions "$1" --model "$model" --data "$tmp/train.parquet" \
-        --mode "$2" --epochs "$epochs" --average-every "${AVERAGE:-0}" >"$tmp/s.txt" 2>&1 \
+        --mode "$2" --epochs "$epochs" --average-every "${AVERAGE:-0}" \
+        --warmup "${WARMUP:-on}" >"$tmp/s.txt" 2>&1 \
       || { cat "$tmp/s.txt" >&2; exit 1; }
     runs+=("$(sed -n 's/^trained in [a-z]* mode: \([0-9.]*\) samples\/s$/\1/p' "$tmp/s.txt")")
   done

@@ -84,6 +84,11 @@ public final class ModelSource implements Serializable {
         return className;
     }
 
+    /** The class name and a digest of its bytecode: the same key for the same model class. */
+    String key() {
+        return key;
+    }
+
     /** The shipped bytecode by class name; empty for a class on the classpath. */
     public Map<String, byte[]> bytecode() {
         return java.util.Collections.unmodifiableMap(bytecode);

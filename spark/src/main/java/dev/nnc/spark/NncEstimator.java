@@ -7,6 +7,7 @@ import dev.nnc.runtime.model.TrainableModel;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
@@ -30,7 +31,7 @@ import org.apache.spark.sql.types.StructType;
  *         .setModelFile("fashion-mlp.nn")      // compiled on the driver; or setModelClass(...)
  *         .setFeaturesCol("pixels")            // a Spark ML vector or array<float> column
  *         .setLabelCol("label")
- *         .setMode("fast").setAverageEvery(8);
+ *         .setMode("fast");                   // averages every 128 batches
  * NncModel model = est.fit(train);             // also a stage of a Pipeline
  * model.transform(test).select("prediction", "probability").show();
  * }</pre>
@@ -52,6 +53,7 @@ public final class NncEstimator extends Estimator<NncModel> implements DefaultPa
     private final IntParam epochs;
     private final IntParam batchSize;
     private final IntParam averageEvery;
+    private final BooleanParam warmup;
     private final LongParam seed;
     private final DoubleParam scale;
     private final IntParam checkpointEvery;
@@ -82,6 +84,8 @@ public final class NncEstimator extends Estimator<NncModel> implements DefaultPa
                 + " batch (fast); 0: all rows (default: the .nn file's)");
         averageEvery = new IntParam(this, "averageEvery",
                 "fast mode: local batches between two averages; 0: one pass over the partition");
+        warmup = new BooleanParam(this, "warmup", "each executor warms the JIT up on a copy of"
+                + " the model while it reads its partitions");
         seed = new LongParam(this, "seed", "seed of initialization, orders and masks (default:"
                 + " the .nn file's)");
         scale = new DoubleParam(this, "scale", "every raw input is divided by this first"
@@ -101,7 +105,8 @@ public final class NncEstimator extends Estimator<NncModel> implements DefaultPa
         setDefault(predictionCol, "prediction");
         setDefault(probabilityCol, "probability");
         setDefault(mode, "exact");
-        setDefault(averageEvery, 8);
+        setDefault(averageEvery, DistributedTraining.AVERAGE_EVERY);
+        setDefault(warmup, true);
     }
 
     @Override
@@ -147,6 +152,10 @@ public final class NncEstimator extends Estimator<NncModel> implements DefaultPa
 
     public IntParam averageEvery() {
         return averageEvery;
+    }
+
+    public BooleanParam warmup() {
+        return warmup;
     }
 
     public LongParam seed() {
@@ -240,6 +249,15 @@ public final class NncEstimator extends Estimator<NncModel> implements DefaultPa
         return this;
     }
 
+    /**
+     * Whether each executor warms the JIT up on a copy of the model while it reads its
+     * partitions (default true); the trained weights are the same either way.
+     */
+    public NncEstimator setWarmup(boolean on) {
+        set(warmup, on);
+        return this;
+    }
+
     public NncEstimator setSeed(long s) {
         set(seed, s);
         return this;
@@ -328,7 +346,7 @@ public final class NncEstimator extends Estimator<NncModel> implements DefaultPa
         long sd = isSet(seed) ? (Long) getOrDefault(seed) : spec.seed();
         DistributedTraining.Settings settings = new DistributedTraining.Settings(
                 DistributedTraining.Mode.parse(getOrDefault(mode)), e, b, sd,
-                (Integer) getOrDefault(averageEvery), probe);
+                (Integer) getOrDefault(averageEvery), (Boolean) getOrDefault(warmup), probe);
         Dataset<Row> df = dataset.toDF();
         String ckFile = getOrDefault(checkpointFile);
         String resume = getOrDefault(resumeFrom);

@@ -97,6 +97,7 @@ final class Steps {
             int stepsPerEpoch, long global) {
         return (p, it) -> {
             TrainingData.Block blk = it.next();
+            ExecutorWarmup.end(source);
             probe(s, epoch, step, p);
             int from = slice(blk.n(), stepsPerEpoch, step);
             int count = slice(blk.n(), stepsPerEpoch, step + 1) - from;
@@ -208,6 +209,7 @@ final class Steps {
             int every, long roundRows) {
         return (p, it) -> {
             TrainingData.Block blk = it.next();
+            ExecutorWarmup.end(source);
             probe(s, epoch, round, p);
             int n = blk.n();
             int batch = s.batch() == 0 ? Math.max(1, n) : s.batch();

@@ -38,8 +38,9 @@ public final class Train {
             "  --mode exact|fast      synchronous SGD or parameter averaging (default: exact)",
             "  --epochs N             epochs (default: the .nn file's)",
             "  --batch N              global (exact) or per-partition (fast) batch",
-            "  --average-every K      fast mode: local batches between averages (default: 8)",
+            "  --average-every K      fast mode: local batches between averages (default: 128)",
             "  --seed S               seed (default: the .nn file's)",
+            "  --warmup on|off        warm the JIT up while the data is read (default: on)",
             "  --partitions N         repartition the training data into N partitions first",
             "  --checkpoint FILE      write nnc checkpoints there (on the driver's disk)",
             "  --checkpoint-every N   after every N epochs and after the last (default: 1)",
@@ -94,8 +95,8 @@ public final class Train {
 
     private static final List<String> KNOWN = List.of("--model", "--model-class", "--data",
             "--test", "--features", "--label", "--mode", "--epochs", "--batch",
-            "--average-every", "--seed", "--partitions", "--checkpoint", "--checkpoint-every",
-            "--resume", "--master", "--output");
+            "--average-every", "--seed", "--warmup", "--partitions", "--checkpoint",
+            "--checkpoint-every", "--resume", "--master", "--output");
 
     private static int train(SparkSession spark, Map<String, String> o, PrintStream out) {
         String label = o.getOrDefault("label", "label");
@@ -120,6 +121,13 @@ public final class Train {
         }
         if (o.containsKey("average-every")) {
             est.setAverageEvery(number(o, "average-every"));
+        }
+        if (o.containsKey("warmup")) {
+            String w = o.get("warmup");
+            if (!w.equals("on") && !w.equals("off")) {
+                throw new IllegalArgumentException("--warmup takes on or off, not '" + w + "'");
+            }
+            est.setWarmup(w.equals("on"));
         }
         if (o.containsKey("seed")) {
             est.setSeed(Long.parseLong(o.get("seed")));

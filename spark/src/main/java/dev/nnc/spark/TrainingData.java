@@ -108,9 +108,12 @@ final class TrainingData {
     /**
      * Reads, caches and fits the columns {@code features} and {@code label} of {@code df} for
      * {@code model}, scaling inputs by {@code scale}.
+     *
+     * @param warmup the model each executor warms the JIT up for while it reads its partitions
+     *     ({@link ExecutorWarmup}), or {@code null}
      */
     static Prepared prepare(Dataset<Row> df, String features, String label,
-            TrainableModel model, double scale) {
+            TrainableModel model, double scale, ModelSource warmup) {
         Columns.checkFeatures(df.schema(), features);
         Columns.checkLabel(df.schema(), label);
         ModelSpec.Loss loss = model.spec().loss();
@@ -124,8 +127,13 @@ final class TrainingData {
         DataType ft = cols.schema().fields()[0].dataType();
         DataType lt = cols.schema().fields()[1].dataType();
         JavaRDD<Block> blocks = cols.queryExecution().toRdd().toJavaRDD().mapPartitions(
-                rows -> List.of(read(rows, features, ft, label, lt, in, labelWidth, scale))
-                        .iterator())
+                rows -> {
+                    if (warmup != null) {
+                        ExecutorWarmup.start(warmup);
+                    }
+                    return List.of(read(rows, features, ft, label, lt, in, labelWidth, scale))
+                            .iterator();
+                })
                 .persist(StorageLevel.MEMORY_AND_DISK());
         int[] inShape = model.inputShape();
         int[] outShape = model.outputShape();
