@@ -1,6 +1,7 @@
 package dev.nnc.runtime.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -11,16 +12,26 @@ import jdk.incubator.vector.VectorSpecies;
  * root is correctly rounded, as {@code (float) Math.sqrt} of a float is), so the bits equal the
  * plain loop's.
  *
- * <p>Subnormal first moments (see {@link AdamLanes}) are common — about one parameter in eight of
- * the Fashion-MNIST MLP, spread over most vectors, since a unit relu has switched off owns a
- * column of W — and one subnormal lane costs every vector operation that reads it a microcode
- * assist. The lanes that hold one are stepped one by one by {@link AdamLanes} (which works the
- * usual such case out on the significand), and the vector computes with zeros in their place
- * and keeps the other lanes.
+ * <p>NOTE: subnormal floats (see {@link AdamLanes}). A first moment m whose gradient stays 0
+ * decays by b1 at every step into the subnormal floats, where it stays; after the first epoch of
+ * the Fashion-MNIST MLP about half its vectors of 16 lanes hold one. Arithmetic that reads or
+ * writes a subnormal takes a microcode assist on x86, for the whole vector. A vector that holds
+ * one is therefore stepped by a method of its own, which works the usual case out as {@link
+ * AdamLanes} does, on the significand M (g = ±0; b1·m is {@code rint(b1·M)} units of 2^−149,
+ * and step·m a zero of m's sign when {@code step·rint(b1·M) < 1/2}), in vector arithmetic on
+ * normal floats: b1·M rounded to 24 bits, then to an integer by adding 2^23, is {@code
+ * rint(b1·M)} unless the 24-bit product is a half (rounding to nearest is monotone and the halves
+ * below 2^23 are floats), and a 24-bit product step·r below 1/2 means an exact one below 1/2.
+ * The other lanes of such a vector, and these when a condition fails (a half, a new moment of 0,
+ * a larger step·m, a denominator that is not positive), take the plain expression, with its
+ * assists.
  */
 final class VectorAdam {
     private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
     private static final int L = S.length();
+    /** 2^23: the floats in [2^23, 2^24) are the integers. */
+    private static final float TWO23 = 0x1p23f;
+    private static final int TWO23_BITS = Float.floatToRawIntBits(TWO23);
 
     private VectorAdam() {
     }
@@ -29,43 +40,78 @@ final class VectorAdam {
             float b2, float step, float e, float shrink) {
         float a1 = 1 - b1;
         float a2 = 1 - b2;
-        boolean decay = shrink != 1f;
-        FloatVector zero = FloatVector.zero(S);
+        // the bounds under which the significand's products stay below 2^23 and a zero
+        // numerator has m's sign (Adam's always hold)
+        boolean exact = b1 >= 0 && b1 < 1 && Float.floatToRawIntBits(step) >= 0 && step < 1;
         int i = from;
         for (; i + L <= to; i += L) {
-            FloatVector m0 = FloatVector.fromArray(S, m, i);
-            // the subnormal lanes: |m| below the least normal float, not 0 (comparisons and the
-            // absolute value take no assist)
-            VectorMask<Float> sub = m0.abs().compare(VectorOperators.LT, Float.MIN_NORMAL)
-                    .and(m0.compare(VectorOperators.NE, 0f));
-            FloatVector gi = FloatVector.fromArray(S, g, i);
-            FloatVector v0 = FloatVector.fromArray(S, v, i);
-            FloatVector p0 = FloatVector.fromArray(S, p, i);
-            boolean any = sub.anyTrue();
-            if (any) {
-                // those lanes first, one by one; the vector then computes with 0 in their place
-                for (int q = i; q < i + L; q++) {
-                    if (AdamLanes.subnormal(Float.floatToRawIntBits(m[q]))) {
-                        AdamLanes.one(p, g, m, v, q, b1, a1, b2, a2, step, e, shrink);
-                    }
-                }
-                m0 = m0.blend(zero, sub);
+            // NOTE: no vector lives across this branch or leaves it (each side loads and stores
+            // its own), and each side is a small method: C2 compiled a vector chosen in two
+            // branches, or one passed to a call it did not inline, into code that boxed the
+            // vectors on the heap (megabytes a step).
+            FloatVector abs = FloatVector.fromArray(S, m, i).abs();
+            if (abs.compare(VectorOperators.LT, Float.MIN_NORMAL)
+                    .and(abs.compare(VectorOperators.NE, 0f)).anyTrue()) {
+                subnormal(p, g, m, v, i, b1, a1, b2, a2, step, e, shrink, exact);
+            } else {
+                plain(p, g, m, v, i, b1, a1, b2, a2, step, e, shrink);
             }
-            FloatVector mi = m0.mul(b1).add(gi.mul(a1));
-            FloatVector vi = v0.mul(b2).add(gi.mul(a2).mul(gi));
-            FloatVector pi = decay ? p0.mul(shrink) : p0;
-            FloatVector pn = pi.sub(mi.mul(step).div(vi.lanewise(VectorOperators.SQRT).add(e)));
-            if (any) {
-                mi = mi.blend(FloatVector.fromArray(S, m, i), sub);
-                vi = vi.blend(FloatVector.fromArray(S, v, i), sub);
-                pn = pn.blend(FloatVector.fromArray(S, p, i), sub);
-            }
-            mi.intoArray(m, i);
-            vi.intoArray(v, i);
-            pn.intoArray(p, i);
         }
         for (; i < to; i++) {
             AdamLanes.one(p, g, m, v, i, b1, a1, b2, a2, step, e, shrink);
         }
+    }
+
+    /** The lanes [i, i + L), none with a subnormal first moment: the plain expression. */
+    private static void plain(float[] p, float[] g, float[] m, float[] v, int i, float b1,
+            float a1, float b2, float a2, float step, float e, float shrink) {
+        FloatVector gi = FloatVector.fromArray(S, g, i);
+        // without weight decay a multiply by 1, the same bits
+        FloatVector pi = FloatVector.fromArray(S, p, i).mul(shrink);
+        FloatVector mi = FloatVector.fromArray(S, m, i).mul(b1).add(gi.mul(a1));
+        FloatVector vi = FloatVector.fromArray(S, v, i).mul(b2).add(gi.mul(a2).mul(gi));
+        FloatVector pn = pi.sub(mi.mul(step).div(vi.lanewise(VectorOperators.SQRT).add(e)));
+        mi.intoArray(m, i);
+        vi.intoArray(v, i);
+        pn.intoArray(p, i);
+    }
+
+    /**
+     * The lanes [i, i + L), some with a subnormal first moment: those with g = ±0 worked out on
+     * the significand (when {@code exact}, the bounds that keep the scaled values finite, holds
+     * and no condition of the class comment fails), the others the plain expression.
+     */
+    private static void subnormal(float[] p, float[] g, float[] m, float[] v, int i, float b1,
+            float a1, float b2, float a2, float step, float e, float shrink, boolean exact) {
+        FloatVector m0 = FloatVector.fromArray(S, m, i);
+        FloatVector gi = FloatVector.fromArray(S, g, i);
+        FloatVector pi = FloatVector.fromArray(S, p, i).mul(shrink);
+        FloatVector vi = FloatVector.fromArray(S, v, i).mul(b2).add(gi.mul(a2).mul(gi));
+        FloatVector d = vi.lanewise(VectorOperators.SQRT).add(e);
+        // comparisons, the absolute value and bit operations take no assist
+        FloatVector abs = m0.abs();
+        IntVector sign = m0.reinterpretAsInts().and(0x80000000);
+        // M, the significand as a float (a normal lane's low bits, unused), and b1·M rounded to
+        // 24 bits, then to an integer by adding 2^23
+        FloatVector x = abs.reinterpretAsInts().and(0x007fffff).or(TWO23_BITS)
+                .reinterpretAsFloats().sub(TWO23).mul(b1);
+        FloatVector xr = x.add(TWO23);
+        FloatVector r = xr.sub(TWO23);
+        VectorMask<Float> own = abs.compare(VectorOperators.LT, Float.MIN_NORMAL)
+                .and(abs.compare(VectorOperators.NE, 0f))
+                .and(gi.compare(VectorOperators.EQ, 0f)).and(S.maskAll(exact))
+                .and(r.compare(VectorOperators.GE, 1f))
+                .and(x.sub(r).abs().compare(VectorOperators.NE, 0.5f))
+                .and(r.mul(step).compare(VectorOperators.LT, 0.5f))
+                .and(d.compare(VectorOperators.GT, 0f));
+        // the other lanes: the plain expression, with 0 for m in the own lanes; the own lanes'
+        // step·m is a zero of m's sign, and so is its quotient
+        FloatVector mi = m0.blend(0f, own).mul(b1).add(gi.mul(a1));
+        FloatVector pn = pi.sub(mi.mul(step).blend(sign.reinterpretAsFloats(), own).div(d));
+        // the new moment r·2^−149 with m's sign: the bits of r + 2^23 less 2^23's
+        mi.blend(sign.or(xr.reinterpretAsInts().sub(TWO23_BITS)).reinterpretAsFloats(), own)
+                .intoArray(m, i);
+        vi.intoArray(v, i);
+        pn.intoArray(p, i);
     }
 }
