@@ -18,8 +18,9 @@ import jdk.incubator.vector.VectorSpecies;
  * zeros); the micro-kernel ({@link VectorGemmMicro}) keeps an MR × NR block of C in vector
  * registers over KC steps. {@link #MC} rows of A are swept against one packed block of B while it
  * sits in the cache. The starting values (the bias, or C itself) are in C first and every block
- * goes on from C; a product from 0 starts the sums of its first block of steps from zero in the
- * registers instead of writing zeros into C and reading them back.
+ * goes on from C; a product from 0 starts the sums of its first block of steps from a row of
+ * zeros ({@link #ZEROS}, the same in L1 for every block) instead of writing zeros into C and
+ * reading them back.
  *
  * <p>The panels live in the calling thread's {@link Scratch}, grown to the largest size needed
  * and reused, so a product allocates nothing once its sizes have been seen. A B that serves many
@@ -54,6 +55,12 @@ final class VectorGemm {
     static final int NC = 131072 / KC / NR * NR;
     /** Rows of A swept against one packed block of B. */
     static final int MC = 24 * MR;
+
+    /**
+     * The starting sums of a block whose product starts from zero: NR zeros, read as every row
+     * (never written).
+     */
+    private static final float[] ZEROS = new float[NR];
 
     /** The most floats a block of KC steps of a transposed A may span to be read in place. */
     static final int A_IN_PLACE = 65536;
@@ -239,7 +246,8 @@ final class VectorGemm {
                             int co = ci + (ic + ir) * ldc + j;
                             if (mr == MR && nr % L == 0) {
                                 micro(nr / L, kc, aArr, aOff, aRow, aStep, bArr, bOff, bStride, c, co,
-                                        ldc, zero);
+                                        ldc, zero ? ZEROS : c, zero ? 0 : co,
+                                        zero ? 0 : ldc);
                             } else {
                                 // a ragged block in a tile: its sums start from C's mr × nr
                                 // (or zero); the tile's other places hold values of no use,
@@ -248,7 +256,8 @@ final class VectorGemm {
                                     System.arraycopy(c, co + r * ldc, tile, r * NR, nr);
                                 }
                                 micro((nr + L - 1) / L, kc, aArr, aOff, aRow, aStep, bArr, bOff,
-                                        bStride, tile, 0, NR, zero);
+                                        bStride, tile, 0, NR, zero ? ZEROS : tile, 0,
+                                        zero ? 0 : NR);
                                 for (int r = 0; r < mr; r++) {
                                     System.arraycopy(tile, r * NR, c, co + r * ldc, nr);
                                 }
@@ -356,22 +365,23 @@ final class VectorGemm {
     /**
      * The micro-kernel of {@code vectors} vectors of columns: C[0..MR, ·] at {@code c[co + r·ldc]}
      * += Σ_q A[r, q]·B[q, ·] for q &lt; kc, with A[r, q] = {@code a[ao + r·ars + q·acs]} and
-     * B[q, ·] at {@code b[bo + q·brs]}.
+     * B[q, ·] at {@code b[bo + q·brs]}, the sums started from {@code s[so + r·lds]} (C itself,
+     * or {@link #ZEROS} with {@code lds} 0).
      */
     private static void micro(int vectors, int kc, float[] a, int ao, int ars, int acs,
-            float[] b, int bo, int brs, float[] c, int co, int ldc, boolean zero) {
+            float[] b, int bo, int brs, float[] c, int co, int ldc, float[] s, int so, int lds) {
         if (WIDE) {
             if (vectors == 3) {
-                VectorGemmMicro.micro83(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc, zero);
+                VectorGemmMicro.micro83(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc, s, so, lds);
             } else if (vectors == 2) {
-                VectorGemmMicro.micro82(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc, zero);
+                VectorGemmMicro.micro82(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc, s, so, lds);
             } else {
-                VectorGemmMicro.micro81(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc, zero);
+                VectorGemmMicro.micro81(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc, s, so, lds);
             }
         } else if (vectors == 2) {
-            VectorGemmMicro.micro62(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc, zero);
+            VectorGemmMicro.micro62(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc, s, so, lds);
         } else {
-            VectorGemmMicro.micro61(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc, zero);
+            VectorGemmMicro.micro61(kc, a, ao, ars, acs, b, bo, brs, c, co, ldc, s, so, lds);
         }
     }
 }

@@ -10,8 +10,15 @@ import jdk.incubator.vector.FloatVector;
  * values of a column of A, and adds each product to its sum with one rounding (a fused
  * multiply-add), so every element of C sums its products in ascending k. C[r, ·] is at {@code
  * c[co + r·ldc]}, A[r, q] at {@code a[ao + r·ars + q·acs]}, B[q, ·] at {@code b[bo + q·brs]};
- * the sums start from C, or from zero when {@code zero} (C is then only written). No branch but
- * the loop and the start: a kernel's compiled code serves every call.
+ * the sums start from the values at {@code s[so + r·lds]}: C itself, or a row of zeros
+ * ({@code lds} 0) when C is only written. No branch but the loop: a kernel's compiled code serves
+ * every call.
+ *
+ * <p>NOTE: no helper method that returns a vector and no vector chosen by a branch (the sums once
+ * started from {@code zero ? FloatVector.zero(S) : FloatVector.fromArray(...)} in a small
+ * method): on JDK 17 a vector that crosses a call C2 did not inline, or that merges two branches,
+ * is an object on the heap, and the loop's 24 sums then were allocated at every step (seen at
+ * 512 bits, VectorKernelAllocationTest).
  */
 final class VectorGemmMicro {
     private static final int L = S.length();
@@ -19,14 +26,9 @@ final class VectorGemmMicro {
     private VectorGemmMicro() {
     }
 
-    /** A sum's start: C's vector at {@code at}, or zero (the same bits as a C of +0). */
-    private static FloatVector start(float[] c, int at, boolean zero) {
-        return zero ? FloatVector.zero(S) : FloatVector.fromArray(S, c, at);
-    }
-
     /** 8 rows × 3 vectors: 24 sums, 3 loads and 8 broadcasts a step (AVX-512's 32 registers). */
     static void micro83(int kc, float[] a, int ao, int ars, int acs, float[] b, int bo,
-            int brs, float[] c, int co, int ldc, boolean zero) {
+            int brs, float[] c, int co, int ldc, float[] s, int so, int lds) {
         int c0 = co;
         int c1 = co + ldc;
         int c2 = co + 2 * ldc;
@@ -35,30 +37,38 @@ final class VectorGemmMicro {
         int c5 = co + 5 * ldc;
         int c6 = co + 6 * ldc;
         int c7 = co + 7 * ldc;
-        FloatVector x00 = start(c, c0, zero);
-        FloatVector x01 = start(c, c0 + L, zero);
-        FloatVector x02 = start(c, c0 + 2 * L, zero);
-        FloatVector x10 = start(c, c1, zero);
-        FloatVector x11 = start(c, c1 + L, zero);
-        FloatVector x12 = start(c, c1 + 2 * L, zero);
-        FloatVector x20 = start(c, c2, zero);
-        FloatVector x21 = start(c, c2 + L, zero);
-        FloatVector x22 = start(c, c2 + 2 * L, zero);
-        FloatVector x30 = start(c, c3, zero);
-        FloatVector x31 = start(c, c3 + L, zero);
-        FloatVector x32 = start(c, c3 + 2 * L, zero);
-        FloatVector x40 = start(c, c4, zero);
-        FloatVector x41 = start(c, c4 + L, zero);
-        FloatVector x42 = start(c, c4 + 2 * L, zero);
-        FloatVector x50 = start(c, c5, zero);
-        FloatVector x51 = start(c, c5 + L, zero);
-        FloatVector x52 = start(c, c5 + 2 * L, zero);
-        FloatVector x60 = start(c, c6, zero);
-        FloatVector x61 = start(c, c6 + L, zero);
-        FloatVector x62 = start(c, c6 + 2 * L, zero);
-        FloatVector x70 = start(c, c7, zero);
-        FloatVector x71 = start(c, c7 + L, zero);
-        FloatVector x72 = start(c, c7 + 2 * L, zero);
+        int s0 = so;
+        int s1 = so + lds;
+        int s2 = so + 2 * lds;
+        int s3 = so + 3 * lds;
+        int s4 = so + 4 * lds;
+        int s5 = so + 5 * lds;
+        int s6 = so + 6 * lds;
+        int s7 = so + 7 * lds;
+        FloatVector x00 = FloatVector.fromArray(S, s, s0);
+        FloatVector x01 = FloatVector.fromArray(S, s, s0 + L);
+        FloatVector x02 = FloatVector.fromArray(S, s, s0 + 2 * L);
+        FloatVector x10 = FloatVector.fromArray(S, s, s1);
+        FloatVector x11 = FloatVector.fromArray(S, s, s1 + L);
+        FloatVector x12 = FloatVector.fromArray(S, s, s1 + 2 * L);
+        FloatVector x20 = FloatVector.fromArray(S, s, s2);
+        FloatVector x21 = FloatVector.fromArray(S, s, s2 + L);
+        FloatVector x22 = FloatVector.fromArray(S, s, s2 + 2 * L);
+        FloatVector x30 = FloatVector.fromArray(S, s, s3);
+        FloatVector x31 = FloatVector.fromArray(S, s, s3 + L);
+        FloatVector x32 = FloatVector.fromArray(S, s, s3 + 2 * L);
+        FloatVector x40 = FloatVector.fromArray(S, s, s4);
+        FloatVector x41 = FloatVector.fromArray(S, s, s4 + L);
+        FloatVector x42 = FloatVector.fromArray(S, s, s4 + 2 * L);
+        FloatVector x50 = FloatVector.fromArray(S, s, s5);
+        FloatVector x51 = FloatVector.fromArray(S, s, s5 + L);
+        FloatVector x52 = FloatVector.fromArray(S, s, s5 + 2 * L);
+        FloatVector x60 = FloatVector.fromArray(S, s, s6);
+        FloatVector x61 = FloatVector.fromArray(S, s, s6 + L);
+        FloatVector x62 = FloatVector.fromArray(S, s, s6 + 2 * L);
+        FloatVector x70 = FloatVector.fromArray(S, s, s7);
+        FloatVector x71 = FloatVector.fromArray(S, s, s7 + L);
+        FloatVector x72 = FloatVector.fromArray(S, s, s7 + 2 * L);
         int a0 = ao;
         int a1 = ao + ars;
         int a2 = ao + 2 * ars;
@@ -134,7 +144,7 @@ final class VectorGemmMicro {
 
     /** 8 rows × 2 vectors, for the last columns of {@link #micro83}'s panels. */
     static void micro82(int kc, float[] a, int ao, int ars, int acs, float[] b, int bo,
-            int brs, float[] c, int co, int ldc, boolean zero) {
+            int brs, float[] c, int co, int ldc, float[] s, int so, int lds) {
         int c0 = co;
         int c1 = co + ldc;
         int c2 = co + 2 * ldc;
@@ -143,22 +153,30 @@ final class VectorGemmMicro {
         int c5 = co + 5 * ldc;
         int c6 = co + 6 * ldc;
         int c7 = co + 7 * ldc;
-        FloatVector x00 = start(c, c0, zero);
-        FloatVector x01 = start(c, c0 + L, zero);
-        FloatVector x10 = start(c, c1, zero);
-        FloatVector x11 = start(c, c1 + L, zero);
-        FloatVector x20 = start(c, c2, zero);
-        FloatVector x21 = start(c, c2 + L, zero);
-        FloatVector x30 = start(c, c3, zero);
-        FloatVector x31 = start(c, c3 + L, zero);
-        FloatVector x40 = start(c, c4, zero);
-        FloatVector x41 = start(c, c4 + L, zero);
-        FloatVector x50 = start(c, c5, zero);
-        FloatVector x51 = start(c, c5 + L, zero);
-        FloatVector x60 = start(c, c6, zero);
-        FloatVector x61 = start(c, c6 + L, zero);
-        FloatVector x70 = start(c, c7, zero);
-        FloatVector x71 = start(c, c7 + L, zero);
+        int s0 = so;
+        int s1 = so + lds;
+        int s2 = so + 2 * lds;
+        int s3 = so + 3 * lds;
+        int s4 = so + 4 * lds;
+        int s5 = so + 5 * lds;
+        int s6 = so + 6 * lds;
+        int s7 = so + 7 * lds;
+        FloatVector x00 = FloatVector.fromArray(S, s, s0);
+        FloatVector x01 = FloatVector.fromArray(S, s, s0 + L);
+        FloatVector x10 = FloatVector.fromArray(S, s, s1);
+        FloatVector x11 = FloatVector.fromArray(S, s, s1 + L);
+        FloatVector x20 = FloatVector.fromArray(S, s, s2);
+        FloatVector x21 = FloatVector.fromArray(S, s, s2 + L);
+        FloatVector x30 = FloatVector.fromArray(S, s, s3);
+        FloatVector x31 = FloatVector.fromArray(S, s, s3 + L);
+        FloatVector x40 = FloatVector.fromArray(S, s, s4);
+        FloatVector x41 = FloatVector.fromArray(S, s, s4 + L);
+        FloatVector x50 = FloatVector.fromArray(S, s, s5);
+        FloatVector x51 = FloatVector.fromArray(S, s, s5 + L);
+        FloatVector x60 = FloatVector.fromArray(S, s, s6);
+        FloatVector x61 = FloatVector.fromArray(S, s, s6 + L);
+        FloatVector x70 = FloatVector.fromArray(S, s, s7);
+        FloatVector x71 = FloatVector.fromArray(S, s, s7 + L);
         int a0 = ao;
         int a1 = ao + ars;
         int a2 = ao + 2 * ars;
@@ -217,7 +235,7 @@ final class VectorGemmMicro {
 
     /** 8 rows × 1 vector, for the last columns of {@link #micro83}'s panels. */
     static void micro81(int kc, float[] a, int ao, int ars, int acs, float[] b, int bo,
-            int brs, float[] c, int co, int ldc, boolean zero) {
+            int brs, float[] c, int co, int ldc, float[] s, int so, int lds) {
         int c0 = co;
         int c1 = co + ldc;
         int c2 = co + 2 * ldc;
@@ -226,14 +244,22 @@ final class VectorGemmMicro {
         int c5 = co + 5 * ldc;
         int c6 = co + 6 * ldc;
         int c7 = co + 7 * ldc;
-        FloatVector x00 = start(c, c0, zero);
-        FloatVector x10 = start(c, c1, zero);
-        FloatVector x20 = start(c, c2, zero);
-        FloatVector x30 = start(c, c3, zero);
-        FloatVector x40 = start(c, c4, zero);
-        FloatVector x50 = start(c, c5, zero);
-        FloatVector x60 = start(c, c6, zero);
-        FloatVector x70 = start(c, c7, zero);
+        int s0 = so;
+        int s1 = so + lds;
+        int s2 = so + 2 * lds;
+        int s3 = so + 3 * lds;
+        int s4 = so + 4 * lds;
+        int s5 = so + 5 * lds;
+        int s6 = so + 6 * lds;
+        int s7 = so + 7 * lds;
+        FloatVector x00 = FloatVector.fromArray(S, s, s0);
+        FloatVector x10 = FloatVector.fromArray(S, s, s1);
+        FloatVector x20 = FloatVector.fromArray(S, s, s2);
+        FloatVector x30 = FloatVector.fromArray(S, s, s3);
+        FloatVector x40 = FloatVector.fromArray(S, s, s4);
+        FloatVector x50 = FloatVector.fromArray(S, s, s5);
+        FloatVector x60 = FloatVector.fromArray(S, s, s6);
+        FloatVector x70 = FloatVector.fromArray(S, s, s7);
         int a0 = ao;
         int a1 = ao + ars;
         int a2 = ao + 2 * ars;
@@ -275,25 +301,31 @@ final class VectorGemmMicro {
 
     /** 6 rows × 2 vectors: 12 sums, 2 loads and 6 broadcasts a step (AVX2's 16 registers). */
     static void micro62(int kc, float[] a, int ao, int ars, int acs, float[] b, int bo,
-            int brs, float[] c, int co, int ldc, boolean zero) {
+            int brs, float[] c, int co, int ldc, float[] s, int so, int lds) {
         int c0 = co;
         int c1 = co + ldc;
         int c2 = co + 2 * ldc;
         int c3 = co + 3 * ldc;
         int c4 = co + 4 * ldc;
         int c5 = co + 5 * ldc;
-        FloatVector x00 = start(c, c0, zero);
-        FloatVector x01 = start(c, c0 + L, zero);
-        FloatVector x10 = start(c, c1, zero);
-        FloatVector x11 = start(c, c1 + L, zero);
-        FloatVector x20 = start(c, c2, zero);
-        FloatVector x21 = start(c, c2 + L, zero);
-        FloatVector x30 = start(c, c3, zero);
-        FloatVector x31 = start(c, c3 + L, zero);
-        FloatVector x40 = start(c, c4, zero);
-        FloatVector x41 = start(c, c4 + L, zero);
-        FloatVector x50 = start(c, c5, zero);
-        FloatVector x51 = start(c, c5 + L, zero);
+        int s0 = so;
+        int s1 = so + lds;
+        int s2 = so + 2 * lds;
+        int s3 = so + 3 * lds;
+        int s4 = so + 4 * lds;
+        int s5 = so + 5 * lds;
+        FloatVector x00 = FloatVector.fromArray(S, s, s0);
+        FloatVector x01 = FloatVector.fromArray(S, s, s0 + L);
+        FloatVector x10 = FloatVector.fromArray(S, s, s1);
+        FloatVector x11 = FloatVector.fromArray(S, s, s1 + L);
+        FloatVector x20 = FloatVector.fromArray(S, s, s2);
+        FloatVector x21 = FloatVector.fromArray(S, s, s2 + L);
+        FloatVector x30 = FloatVector.fromArray(S, s, s3);
+        FloatVector x31 = FloatVector.fromArray(S, s, s3 + L);
+        FloatVector x40 = FloatVector.fromArray(S, s, s4);
+        FloatVector x41 = FloatVector.fromArray(S, s, s4 + L);
+        FloatVector x50 = FloatVector.fromArray(S, s, s5);
+        FloatVector x51 = FloatVector.fromArray(S, s, s5 + L);
         int a0 = ao;
         int a1 = ao + ars;
         int a2 = ao + 2 * ars;
@@ -340,19 +372,25 @@ final class VectorGemmMicro {
 
     /** 6 rows × 1 vector, for the last columns of {@link #micro62}'s panels. */
     static void micro61(int kc, float[] a, int ao, int ars, int acs, float[] b, int bo,
-            int brs, float[] c, int co, int ldc, boolean zero) {
+            int brs, float[] c, int co, int ldc, float[] s, int so, int lds) {
         int c0 = co;
         int c1 = co + ldc;
         int c2 = co + 2 * ldc;
         int c3 = co + 3 * ldc;
         int c4 = co + 4 * ldc;
         int c5 = co + 5 * ldc;
-        FloatVector x00 = start(c, c0, zero);
-        FloatVector x10 = start(c, c1, zero);
-        FloatVector x20 = start(c, c2, zero);
-        FloatVector x30 = start(c, c3, zero);
-        FloatVector x40 = start(c, c4, zero);
-        FloatVector x50 = start(c, c5, zero);
+        int s0 = so;
+        int s1 = so + lds;
+        int s2 = so + 2 * lds;
+        int s3 = so + 3 * lds;
+        int s4 = so + 4 * lds;
+        int s5 = so + 5 * lds;
+        FloatVector x00 = FloatVector.fromArray(S, s, s0);
+        FloatVector x10 = FloatVector.fromArray(S, s, s1);
+        FloatVector x20 = FloatVector.fromArray(S, s, s2);
+        FloatVector x30 = FloatVector.fromArray(S, s, s3);
+        FloatVector x40 = FloatVector.fromArray(S, s, s4);
+        FloatVector x50 = FloatVector.fromArray(S, s, s5);
         int a0 = ao;
         int a1 = ao + ars;
         int a2 = ao + 2 * ars;

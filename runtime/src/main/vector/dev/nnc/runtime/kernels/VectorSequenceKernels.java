@@ -1,5 +1,7 @@
 package dev.nnc.runtime.kernels;
 
+import static jdk.incubator.vector.FloatVector.fromArray;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
@@ -56,20 +58,20 @@ final class VectorSequenceKernels extends SequenceKernels {
             float[] gp, int w, int j) {
         int wa = w + k * out + j;
         int wb = wa + out;
-        FloatVector a0 = FloatVector.fromArray(S, gp, wa);
-        FloatVector a1 = FloatVector.fromArray(S, gp, wa + L);
-        FloatVector a2 = FloatVector.fromArray(S, gp, wa + 2 * L);
-        FloatVector a3 = FloatVector.fromArray(S, gp, wa + 3 * L);
-        FloatVector b0 = FloatVector.fromArray(S, gp, wb);
-        FloatVector b1 = FloatVector.fromArray(S, gp, wb + L);
-        FloatVector b2 = FloatVector.fromArray(S, gp, wb + 2 * L);
-        FloatVector b3 = FloatVector.fromArray(S, gp, wb + 3 * L);
+        FloatVector a0 = fromArray(S, gp, wa);
+        FloatVector a1 = fromArray(S, gp, wa + L);
+        FloatVector a2 = fromArray(S, gp, wa + 2 * L);
+        FloatVector a3 = fromArray(S, gp, wa + 3 * L);
+        FloatVector b0 = fromArray(S, gp, wb);
+        FloatVector b1 = fromArray(S, gp, wb + L);
+        FloatVector b2 = fromArray(S, gp, wb + 2 * L);
+        FloatVector b3 = fromArray(S, gp, wb + 3 * L);
         for (int i = from; i < to; i++) {
             int go = i * out + j;
-            FloatVector g0 = FloatVector.fromArray(S, g, go);
-            FloatVector g1 = FloatVector.fromArray(S, g, go + L);
-            FloatVector g2 = FloatVector.fromArray(S, g, go + 2 * L);
-            FloatVector g3 = FloatVector.fromArray(S, g, go + 3 * L);
+            FloatVector g0 = fromArray(S, g, go);
+            FloatVector g1 = fromArray(S, g, go + L);
+            FloatVector g2 = fromArray(S, g, go + 2 * L);
+            FloatVector g3 = fromArray(S, g, go + 3 * L);
             FloatVector va = FloatVector.broadcast(S, x[i * in + k]);
             FloatVector vb = FloatVector.broadcast(S, x[i * in + k + 1]);
             a0 = g0.fma(va, a0);
@@ -230,14 +232,14 @@ final class VectorSequenceKernels extends SequenceKernels {
         for (int k = 0; k < h; k++) {
             int o = g + k * 8 * L;
             FloatVector v = FloatVector.broadcast(S, x[xa + k]);
-            a0 = FloatVector.fromArray(S, up, o).fma(v, a0);
-            a1 = FloatVector.fromArray(S, up, o + L).fma(v, a1);
-            a2 = FloatVector.fromArray(S, up, o + 2 * L).fma(v, a2);
-            a3 = FloatVector.fromArray(S, up, o + 3 * L).fma(v, a3);
-            a4 = FloatVector.fromArray(S, up, o + 4 * L).fma(v, a4);
-            a5 = FloatVector.fromArray(S, up, o + 5 * L).fma(v, a5);
-            a6 = FloatVector.fromArray(S, up, o + 6 * L).fma(v, a6);
-            a7 = FloatVector.fromArray(S, up, o + 7 * L).fma(v, a7);
+            a0 = fromArray(S, up, o).fma(v, a0);
+            a1 = fromArray(S, up, o + L).fma(v, a1);
+            a2 = fromArray(S, up, o + 2 * L).fma(v, a2);
+            a3 = fromArray(S, up, o + 3 * L).fma(v, a3);
+            a4 = fromArray(S, up, o + 4 * L).fma(v, a4);
+            a5 = fromArray(S, up, o + 5 * L).fma(v, a5);
+            a6 = fromArray(S, up, o + 6 * L).fma(v, a6);
+            a7 = fromArray(S, up, o + 7 * L).fma(v, a7);
         }
         a0.intoArray(z, za);
         a1.intoArray(z, za + L);
@@ -257,10 +259,10 @@ final class VectorSequenceKernels extends SequenceKernels {
         for (int k = 0; k < h; k++) {
             int o = g + k * 4 * L;
             FloatVector v = FloatVector.broadcast(S, x[xa + k]);
-            a0 = FloatVector.fromArray(S, up, o).fma(v, a0);
-            a1 = FloatVector.fromArray(S, up, o + L).fma(v, a1);
-            a2 = FloatVector.fromArray(S, up, o + 2 * L).fma(v, a2);
-            a3 = FloatVector.fromArray(S, up, o + 3 * L).fma(v, a3);
+            a0 = fromArray(S, up, o).fma(v, a0);
+            a1 = fromArray(S, up, o + L).fma(v, a1);
+            a2 = fromArray(S, up, o + 2 * L).fma(v, a2);
+            a3 = fromArray(S, up, o + 3 * L).fma(v, a3);
         }
         a0.intoArray(z, za);
         a1.intoArray(z, za + L);
@@ -271,7 +273,7 @@ final class VectorSequenceKernels extends SequenceKernels {
     private static void one(float[] x, int xa, int h, float[] up, int g, float[] z, int za) {
         FloatVector a = FloatVector.zero(S);
         for (int k = 0; k < h; k++) {
-            a = FloatVector.fromArray(S, up, g + k * L).fma(FloatVector.broadcast(S, x[xa + k]),
+            a = fromArray(S, up, g + k * L).fma(FloatVector.broadcast(S, x[xa + k]),
                     a);
         }
         a.intoArray(z, za);
@@ -281,18 +283,41 @@ final class VectorSequenceKernels extends SequenceKernels {
 
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
     private static final FloatVector TWO = FloatVector.broadcast(S, 2f);
+    /** Rows of +0 and of −0 that the backward steps read in place of an absent term. */
+    private static final Row ZEROS = new Row(0f);
+    private static final Row MINUS_ZEROS = new Row(-0f);
 
-    private static FloatVector at(float[] a, int o) {
-        return FloatVector.fromArray(S, a, o);
+    /**
+     * A row of one value, at least as long as asked: made anew only when a longer one is asked
+     * for (a model's units stay the same), read and never written, shared by every thread.
+     */
+    private static final class Row {
+        private final float value;
+        private volatile float[] row = new float[0];
+
+        Row(float value) {
+            this.value = value;
+        }
+
+        float[] at(int length) {
+            float[] r = row;
+            if (r.length < length) {
+                r = new float[length];
+                java.util.Arrays.fill(r, value);
+                row = r;
+            }
+            return r;
+        }
     }
 
-    // The element-wise steps run as passes over whole gate blocks, σ and tanh in activate.
+    // The element-wise steps run as passes over whole gate blocks.
 
     /** a[o + j] += b[ob + j] for j &lt; len. */
     private static void addTo(float[] a, int o, float[] b, int ob, int len) {
         int j = 0;
         for (; j + L <= len; j += L) {
-            at(a, o + j).add(at(b, ob + j)).intoArray(a, o + j);
+            fromArray(S, a, o + j).add(fromArray(S, b, ob + j))
+                    .intoArray(a, o + j);
         }
         for (; j < len; j++) {
             a[o + j] += b[ob + j];
@@ -320,11 +345,17 @@ final class VectorSequenceKernels extends SequenceKernels {
      * while the interpreter and C1 fall back to another algorithm, so its last bits depend on
      * when a method gets compiled, and training would not repeat. The operations here round the
      * same in every mode.
+     *
+     * <p>NOTE: one loop for both, σ or tanh chosen by the flag at each vector: written as two
+     * loops without that choice (in this method, or in one method each), C2 compiled the loops
+     * with their vectors on the heap in most JVMs (the LSTM's and GRU's steps then allocated tens
+     * of megabytes a call at 512 bits, VectorKernelAllocationTest), where this form allocates
+     * nothing.
      */
     private static void activate(float[] a, int o, float[] d, int od, int len, boolean tanh) {
         int j = 0;
         for (; j + L <= len; j += L) {
-            FloatVector v = at(a, o + j);
+            FloatVector v = fromArray(S, a, o + j);
             // e^x as Activations.exp computes it, operation for operation
             FloatVector x = (tanh ? v.mul(-2f) : v.neg())
                     .max(Activations.EXP_MIN).min(Activations.EXP_MAX);
@@ -356,8 +387,9 @@ final class VectorSequenceKernels extends SequenceKernels {
         tanhTo(zx, z + 3 * h, zx, z + 3 * h, h);
         int j = 0;
         for (; j + L <= h; j += L) {
-            at(zx, z + 2 * h + j).mul(at(cT, hp + j))
-                    .add(at(zx, z + j).mul(at(zx, z + 3 * h + j))).intoArray(cT, hn + j);
+            fromArray(S, zx, z + 2 * h + j).mul(fromArray(S, cT, hp + j))
+                    .add(fromArray(S, zx, z + j).mul(fromArray(S, zx, z + 3 * h + j)))
+                    .intoArray(cT, hn + j);
         }
         for (; j < h; j++) {
             cT[hn + j] = zx[z + 2 * h + j] * cT[hp + j] + zx[z + j] * zx[z + 3 * h + j];
@@ -365,7 +397,7 @@ final class VectorSequenceKernels extends SequenceKernels {
         tanhTo(cT, hn, hT, hn, h);
         j = 0;
         for (; j + L <= h; j += L) {
-            at(zx, z + h + j).mul(at(hT, hn + j)).intoArray(hT, hn + j);
+            fromArray(S, zx, z + h + j).mul(fromArray(S, hT, hn + j)).intoArray(hT, hn + j);
         }
         for (; j < h; j++) {
             hT[hn + j] = zx[z + h + j] * hT[hn + j];
@@ -383,7 +415,8 @@ final class VectorSequenceKernels extends SequenceKernels {
         }
         int j = 0;
         for (; j + L <= h; j += L) {
-            at(zx, oh + j).add(at(zx, z + h + j).mul(at(hu, oh + j))).intoArray(zx, oh + j);
+            fromArray(S, zx, oh + j).add(fromArray(S, zx, z + h + j).mul(fromArray(S, hu, oh + j)))
+                    .intoArray(zx, oh + j);
         }
         for (; j < h; j++) {
             zx[oh + j] = zx[oh + j] + zx[z + h + j] * hu[oh + j];
@@ -391,8 +424,9 @@ final class VectorSequenceKernels extends SequenceKernels {
         tanhTo(zx, oh, zx, oh, h);
         j = 0;
         for (; j + L <= h; j += L) {
-            FloatVector gz = at(zx, z + j);
-            ONE.sub(gz).mul(at(zx, oh + j)).add(gz.mul(at(hT, hp + j))).intoArray(hT, hn + j);
+            FloatVector gz = fromArray(S, zx, z + j);
+            ONE.sub(gz).mul(fromArray(S, zx, oh + j)).add(gz.mul(fromArray(S, hT, hp + j)))
+                    .intoArray(hT, hn + j);
         }
         for (; j < h; j++) {
             float gz = zx[z + j];
@@ -406,24 +440,28 @@ final class VectorSequenceKernels extends SequenceKernels {
             float[] dc, int co, float[] dz, int from) {
         int end = h - h % L;
         // tanh(c) first, into dz's block of the c gate, which each j reads before it writes it
-        activate(cT, hn, dz, z + 3 * h, end, true);
+        tanhTo(cT, hn, dz, z + 3 * h, end);
+        // dh = (first ? 0 : dhp) + (withOut ? gout : −0), d + (first ? 0 : dc): the sums of
+        // the plain loop (−0 adds nothing, not even to −0), from arrays chosen before the loop
+        float[] dhs = first ? ZEROS.at(h) : dhp;
+        int dho = first ? 0 : nx;
+        float[] outs = withOut ? gout : MINUS_ZEROS.at(h);
+        int outo = withOut ? go : 0;
+        float[] dcs = first ? ZEROS.at(h) : dc;
+        int dco = first ? 0 : co;
         for (int j = 0; j < end; j += L) {
-            FloatVector dh = first ? FloatVector.zero(S) : at(dhp, nx + j);
-            if (withOut) {
-                dh = dh.add(at(gout, go + j));
-            }
-            FloatVector gi = at(zx, z + j);
-            FloatVector go2 = at(zx, z + h + j);
-            FloatVector gf = at(zx, z + 2 * h + j);
-            FloatVector gc = at(zx, z + 3 * h + j);
-            FloatVector tc = at(dz, z + 3 * h + j);
-            FloatVector d = dh.mul(go2).mul(ONE.sub(tc.mul(tc)));
-            if (!first) {
-                d = d.add(at(dc, co + j));
-            }
+            FloatVector dh = fromArray(S, dhs, dho + j)
+                    .add(fromArray(S, outs, outo + j));
+            FloatVector gi = fromArray(S, zx, z + j);
+            FloatVector go2 = fromArray(S, zx, z + h + j);
+            FloatVector gf = fromArray(S, zx, z + 2 * h + j);
+            FloatVector gc = fromArray(S, zx, z + 3 * h + j);
+            FloatVector tc = fromArray(S, dz, z + 3 * h + j);
+            FloatVector d = dh.mul(go2).mul(ONE.sub(tc.mul(tc)))
+                    .add(fromArray(S, dcs, dco + j));
             d.mul(gc).mul(gi).mul(ONE.sub(gi)).intoArray(dz, z + j);
             dh.mul(tc).mul(go2).mul(ONE.sub(go2)).intoArray(dz, z + h + j);
-            d.mul(at(cT, hp + j)).mul(gf).mul(ONE.sub(gf)).intoArray(dz, z + 2 * h + j);
+            d.mul(fromArray(S, cT, hp + j)).mul(gf).mul(ONE.sub(gf)).intoArray(dz, z + 2 * h + j);
             d.mul(gi).mul(ONE.sub(gc.mul(gc))).intoArray(dz, z + 3 * h + j);
             d.mul(gf).intoArray(dc, co + j);
         }
@@ -436,17 +474,21 @@ final class VectorSequenceKernels extends SequenceKernels {
             float[] dhp, int nx, boolean first, float[] gout, int go, boolean withOut,
             float[] dz, float[] dzh, float[] dhd, int ho, int from) {
         int end = h - h % L;
+        // dh = (first ? 0 : dhp) + (withOut ? gout : −0): the plain loop's sum (−0 adds
+        // nothing, not even to −0), from arrays chosen before the loop
+        float[] dhs = first ? ZEROS.at(h) : dhp;
+        int dho = first ? 0 : nx;
+        float[] outs = withOut ? gout : MINUS_ZEROS.at(h);
+        int outo = withOut ? go : 0;
         for (int j = 0; j < end; j += L) {
-            FloatVector dh = first ? FloatVector.zero(S) : at(dhp, nx + j);
-            if (withOut) {
-                dh = dh.add(at(gout, go + j));
-            }
-            FloatVector gz = at(zx, z + j);
-            FloatVector gr = at(zx, z + h + j);
-            FloatVector gh = at(zx, z + 2 * h + j);
-            FloatVector hv = at(hu, z + 2 * h + j);
+            FloatVector dh = fromArray(S, dhs, dho + j)
+                    .add(fromArray(S, outs, outo + j));
+            FloatVector gz = fromArray(S, zx, z + j);
+            FloatVector gr = fromArray(S, zx, z + h + j);
+            FloatVector gh = fromArray(S, zx, z + 2 * h + j);
+            FloatVector hv = fromArray(S, hu, z + 2 * h + j);
             FloatVector dan = dh.mul(ONE.sub(gz)).mul(ONE.sub(gh.mul(gh)));
-            FloatVector daz = dh.mul(at(hT, hp + j).sub(gh)).mul(gz).mul(ONE.sub(gz));
+            FloatVector daz = dh.mul(fromArray(S, hT, hp + j).sub(gh)).mul(gz).mul(ONE.sub(gz));
             FloatVector dar = dan.mul(hv).mul(gr).mul(ONE.sub(gr));
             daz.intoArray(dz, z + j);
             dar.intoArray(dz, z + h + j);
