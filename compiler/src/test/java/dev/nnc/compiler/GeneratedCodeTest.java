@@ -112,6 +112,18 @@ class GeneratedCodeTest {
     }
 
     @Test
+    void aBatchTooLargeForALayerBufferIsRefusedWithTheLayerAndTheLargestBatch() {
+        // 21,475 samples of dense(100_000) need 2,147,500,000 floats: more than an array holds
+        TrainableModel m = Models.load("model Wide {\n input [1]\n dense(100_000) -> relu\n"
+                + " dense(1)\n loss mse\n optimizer sgd(lr: 0.1)\n}\n");
+        int n = 21_475;
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> m.predict(new float[n], n, new float[n]));
+        assertTrue(e.getMessage().contains("21475 samples") && e.getMessage().contains("dense1")
+                && e.getMessage().contains("at most 21474 samples"), e.getMessage());
+    }
+
+    @Test
     void packageWithKeywordIsADiagnostic() {
         Compilation c = Models.compile("package com.new.models\nmodel M {\n input [1]\n"
                 + " dense(1)\n loss mse\n optimizer sgd(lr: 0.1)\n}\n");

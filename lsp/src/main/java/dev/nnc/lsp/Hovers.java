@@ -229,10 +229,7 @@ final class Hovers {
     }
 
     private static String text(Ast.Expr e) {
-        String line = e.span().file().line(e.span().line());
-        int from = Math.min(line.length(), e.span().column() - 1);
-        int to = Math.min(line.length(), from + e.span().length());
-        return line.substring(from, to);
+        return Positions.text(e.span());
     }
 
     static String count(long n) {

@@ -112,6 +112,7 @@ public final class NnLanguageServer implements LanguageServer, LanguageClientAwa
     @Override
     public CompletableFuture<InitializeResult> initialize(InitializeParams params) {
         ServerCapabilities c = new ServerCapabilities();
+        c.setPositionEncoding(Positions.ENCODING);
         c.setTextDocumentSync(TextDocumentSyncKind.Incremental);
         c.setHoverProvider(true);
         c.setCompletionProvider(new CompletionOptions(false, List.of("(", ",", ":", " ", ">")));
@@ -268,7 +269,7 @@ public final class NnLanguageServer implements LanguageServer, LanguageClientAwa
     }
 
     private static Index.Occurrence at(Analysis a, Position p) {
-        return a.index.at(a.path, p.getLine() + 1, p.getCharacter() + 1);
+        return a.index.at(a.path, p.getLine() + 1, Positions.column(a.text, p));
     }
 
     @Override

@@ -6,8 +6,12 @@ import org.eclipse.lsp4j.Position;
 import org.eclipse.lsp4j.Range;
 
 /**
- * Between the compiler's places (1-based line and column, a length on the line) and the
- * protocol's (0-based line and character). Out-of-range positions are clamped, never thrown on.
+ * Between the compiler's places (1-based line and column, a length on the line, counted in code
+ * points as ANTLR counts them) and the protocol's (0-based line and character, counted in UTF-16
+ * code units: the position encoding the server announces, LSP's default). The two differ on a
+ * line holding a character outside the Basic Multilingual Plane, e.g. an emoji in a comment:
+ * one code point, two code units. Every conversion between them goes through here. Out-of-range
+ * positions are clamped, never thrown on.
  */
 final class Positions {
     /** The words of the grammar, which no constant or group can be called. */
@@ -17,9 +21,51 @@ final class Positions {
     private Positions() {
     }
 
+    /** The encoding of {@link Position#getCharacter()} the server announces. */
+    static final String ENCODING = "utf-16";
+
+    /** The protocol's range of a compiler's span. */
     static Range range(Span s) {
-        return new Range(new Position(s.line() - 1, s.column() - 1),
-                new Position(s.line() - 1, s.column() - 1 + s.length()));
+        String line = s.file().line(s.line());
+        int from = s.column() - 1;
+        return new Range(new Position(s.line() - 1, units(line, from)),
+                new Position(s.line() - 1, units(line, from + s.length())));
+    }
+
+    /** The source text a span covers (within its line). */
+    static String text(Span s) {
+        String line = s.file().line(s.line());
+        int from = Math.min(line.length(), units(line, s.column() - 1));
+        int to = Math.min(line.length(), units(line, s.column() - 1 + s.length()));
+        return line.substring(from, to);
+    }
+
+    /** The compiler's 1-based column (code points) of a position on its line of {@code text}. */
+    static int column(String text, Position p) {
+        int start = 0;
+        for (int l = 0; l < p.getLine(); l++) {
+            int nl = text.indexOf('\n', start);
+            if (nl < 0) {
+                return 1 + Math.max(0, p.getCharacter());
+            }
+            start = nl + 1;
+        }
+        int end = text.indexOf('\n', start);
+        String line = text.substring(start, end < 0 ? text.length() : end);
+        return 1 + codePoints(line, Math.max(0, p.getCharacter()));
+    }
+
+    /** UTF-16 code units before code point {@code cps} of {@code line}; one each past its end. */
+    static int units(String line, int cps) {
+        int n = line.codePointCount(0, line.length());
+        return cps >= n ? line.length() + (cps - n) : line.offsetByCodePoints(0, Math.max(0, cps));
+    }
+
+    /** Code points before UTF-16 index {@code units} of {@code line}; one each past its end. */
+    static int codePoints(String line, int units) {
+        return units >= line.length()
+                ? line.codePointCount(0, line.length()) + (units - line.length())
+                : line.codePointCount(0, units);
     }
 
     /** The offset in {@code text} of a position, clamped to the text. */

@@ -118,6 +118,46 @@ class LspServerTest {
         assertTrue(client.diagnostics(f, List::isEmpty).isEmpty());
     }
 
+    /** An index in {@code text} as the protocol's default position: UTF-16 code units. */
+    private static Position utf16(String text, int index) {
+        int line = (int) text.substring(0, index).chars().filter(ch -> ch == '\n').count();
+        return new Position(line, index - (text.lastIndexOf('\n', index - 1) + 1));
+    }
+
+    @Test
+    void positionsAreUtf16CodeUnitsPastCharactersOutsideTheBasicPlane() throws Exception {
+        // each emoji is one code point and two UTF-16 code units
+        String text = """
+                let /* \uD83D\uDE00\uD83D\uDE00 */ w = 2
+                model Xor {
+                    input [2]
+                    /* \uD83D\uDE42\uD83D\uDE42 */ desne(w) -> sigmoid
+                    dense(1) -> sigmoid
+                    loss mse
+                    optimizer sgd(lr: 0.5)
+                }
+                """;
+        Path f = dir.resolve("emoji.nn");
+        client.open(f, text);
+        List<Diagnostic> d = client.diagnostics(f, l -> !l.isEmpty());
+        assertEquals(1, d.size(), d.toString());
+        int typo = text.indexOf("desne");
+        assertEquals(new Range(utf16(text, typo), utf16(text, typo + 5)), d.get(0).getRange());
+
+        // a request at the use of w (UTF-16) finds w's definition, given back in UTF-16
+        int use = text.indexOf("desne(w") + 6;
+        int def = text.indexOf("w = 2");
+        List<? extends Location> at = get(docs.definition(new DefinitionParams(
+                LspClient.doc(f), utf16(text, use)))).getLeft();
+        assertEquals(List.of(new Location(LspClient.uri(f), new Range(utf16(text, def),
+                utf16(text, def + 1)))), at);
+        Hover h = get(docs.hover(new HoverParams(LspClient.doc(f), utf16(text, use))));
+        assertNotNull(h);
+        assertTrue(h.getContents().getRight().getValue().contains("= `2`"),
+                h.getContents().getRight().getValue());
+        client.close(f);
+    }
+
     @Test
     void typingIsCheckedOnceItPauses() throws Exception {
         Path f = dir.resolve("typing.nn");

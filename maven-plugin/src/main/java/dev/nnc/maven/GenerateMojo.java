@@ -19,7 +19,7 @@ import org.apache.maven.project.MavenProject;
 
 /**
  * Compiles the project's {@code .nn} model files into Java classes and adds them to the
- * compile sources. Only models whose file, imports or data headers changed are compiled again;
+ * compile sources. Only models whose file, imports or data files changed are compiled again;
  * the classes of deleted files are removed. Diagnostics go to the build log as the {@code nnc}
  * command prints them, {@code src/main/nn/xor.nn:4:5: error[NN0201]: …}, and an error fails
  * the build.

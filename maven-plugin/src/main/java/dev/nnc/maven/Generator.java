@@ -33,8 +33,8 @@ import java.util.stream.Stream;
  * stale ones. The Maven goal is a thin shell around it; it needs no Maven to run or test.
  *
  * <p>A state file remembers, for each {@code .nn} file, a fingerprint of everything its class
- * depends on — the contents of every file the compilation read (the file, its imports, the
- * headers of its data files), the plugin version and the default package — and the class it
+ * depends on — the contents of every file the compilation read (the file, its imports, every
+ * data file its sources name), the plugin version and the default package — and the class it
  * produced:
  * <pre>
  * xor.nn.fingerprint=3f1c…
@@ -270,17 +270,19 @@ public final class Generator {
     }
 
     /**
-     * The data files the model names, whose headers the compiler checked. NOTE:
-     * {@link Compilation#inputs()} holds the {@code .nn} files only, so they are added here;
-     * paths resolve against the {@code .nn} file's directory, as the compiler resolves them.
+     * Every data file the model names, which the compiler read: each file of the training and
+     * the test source (both of {@code idx(images:, labels:)} and {@code npy(x:, y:)}). NOTE:
+     * {@link Compilation#inputs()} holds the {@code .nn} files only (the file and its imports),
+     * so they are added here; paths resolve against the {@code .nn} file's directory, as the
+     * compiler resolves them.
      */
     private static List<Path> dataFiles(Compilation c, Path nn) {
         List<Path> files = new ArrayList<>();
         ModelSpec.DataSpec data = c.model().spec().data();
         for (DataSource src : Arrays.asList(data.train(), data.test())) {
-            if (src != null) {
+            for (String f : src == null ? List.<String>of() : src.files()) {
                 try {
-                    files.add(nn.toAbsolutePath().getParent().resolve(src.path()).normalize());
+                    files.add(nn.toAbsolutePath().getParent().resolve(f).normalize());
                 } catch (InvalidPathException e) {
                     // the compiler reported it; nothing to watch
                 }

@@ -216,6 +216,55 @@ class GeneratorTest {
         assertEquals(1, r.generated().size() + r.unchanged().size());
     }
 
+    /** A NumPy {@code .npy} file of little-endian doubles of shape {@code shape}. */
+    private static void writeNpy(Path p, int[] shape, double... values) throws IOException {
+        String dims = java.util.Arrays.stream(shape).mapToObj(Integer::toString)
+                .collect(Collectors.joining(", ", "(", shape.length == 1 ? ",)" : ")"));
+        StringBuilder header = new StringBuilder("{'descr': '<f8', 'fortran_order': False, "
+                + "'shape': " + dims + ", }");
+        while ((10 + header.length() + 1) % 64 != 0) {
+            header.append(' ');
+        }
+        header.append('\n');
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(10 + header.length()
+                + 8 * values.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 0x93).put("NUMPY".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .put((byte) 1).put((byte) 0).putShort((short) header.length())
+                .put(header.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        for (double v : values) {
+            b.putDouble(v);
+        }
+        Files.write(p, b.array());
+    }
+
+    @Test
+    void changingTheLabelFileOfATwoFileSourceRecompilesTheModel() throws IOException {
+        // npy(x:, y:) and idx(images:, labels:) read two files; the labels one must be watched
+        Files.writeString(src.resolve("pairs.nn"), """
+                model Pairs {
+                    input [2]
+                    dense(2) -> softmax
+                    loss cross_entropy
+                    optimizer sgd(lr: 0.1)
+                    data { train: npy(x: "x.npy", y: "y.npy") }
+                    train { epochs: 1, batch: 1 }
+                }
+                """);
+        writeNpy(src.resolve("x.npy"), new int[] {2, 2}, 0, 1, 1, 0);
+        writeNpy(src.resolve("y.npy"), new int[] {2}, 0, 1);
+        Generator.Result first = generate();
+        assertEquals(0, first.errorCount(), first.diagnostics().toString());
+        assertTrue(generate().upToDate().contains("pairs.nn"));
+
+        writeNpy(src.resolve("y.npy"), new int[] {3}, 0, 1, 1);   // one label too many
+        Generator.Result r = generate();
+
+        assertFalse(r.upToDate().contains("pairs.nn"), r.upToDate().toString());
+        assertEquals(1, r.errorCount(), r.diagnostics().toString());
+        assertTrue(r.diagnostics().get(0).toString().contains("pairs.nn"),
+                r.diagnostics().toString());
+    }
+
     @Test
     void deletingOneModelRemovesItsClass() throws IOException {
         generate();

@@ -17,7 +17,8 @@ import java.util.List;
 
 /**
  * The figures of a regression in a report: for one input and one output {@code fit.png} and
- * {@code test.png} (the model's curve); for any number of inputs and outputs
+ * {@code test.png} (the model's curve; for a differenced series its forecasts in the series' own
+ * units); for any number of inputs and outputs
  * {@code predicted.png} (predicted against actual) and {@code residuals.png} on the test data
  * (the training data when the model names none), and for a model trained on
  * {@code windows(...)} of a series, {@code series.png}: the series and the model's forecasts over
@@ -94,6 +95,10 @@ final class RegressionFigures {
      */
     static void curve(Report.Input in, LoadedData train, LoadedData test, Path dir,
             Report.Page page, List<Path> images) {
+        if (Difference.of(in.model().spec()) != null) {
+            levelCurves(in, train, test, dir, page, images);
+            return;
+        }
         Predictor pr = new Predictor(in.model(), in.prep());
         Dataset d = train.dataset();
         double[] tx = Report.column(d.x(), d.size(), 1, 0);
@@ -143,6 +148,61 @@ final class RegressionFigures {
             page.image("Test curve", tp, "The model's answers at the " + t.size()
                     + " test inputs, against the test labels.");
         }
+    }
+
+    /**
+     * {@code fit.png} and {@code test.png} of a differenced series, in the series' own units:
+     * a forecast depends on the level it starts from as well as on the difference the network
+     * reads, so there is no curve over a grid of inputs; each sample is drawn at that level.
+     */
+    private static void levelCurves(Report.Input in, LoadedData train, LoadedData test, Path dir,
+            Report.Page page, List<Path> images) {
+        int lag = Difference.of(in.model().spec()).difference();
+        String yName = Report.name(train.labels(), 0, "y");
+        String xName = yName + " " + lag + (lag == 1 ? " step" : " steps") + " before";
+        for (LoadedData data : test == null ? List.of(train) : List.of(train, test)) {
+            boolean isTrain = data == train;
+            Path p = dir.resolve(isTrain ? "fit.png" : "test.png");
+            Charts.png(Charts.xy(isTrain ? "Forecasts over the training data"
+                    : "Model on the test data", xName, yName, levelLines(in, data,
+                            isTrain ? "training samples" : "test samples")),
+                    Report.W, Report.H, p);
+            images.add(p);
+            page.image(isTrain ? "Fitted curve" : "Test curve", p, "Each " + (isTrain
+                    ? "training" : "test") + " window's target and the model's forecast of it, "
+                    + "in the series' own units (the forecast difference added back), against "
+                    + "the value " + lag + (lag == 1 ? " step" : " steps") + " before the "
+                    + "target it is added to.");
+        }
+    }
+
+    /**
+     * The samples and the model's forecasts of a differenced series in levels: at x, the value
+     * each forecast is added to ({@link Difference#invert}'s base), the target and the forecast
+     * as {@link #answers} gives them.
+     */
+    static List<Charts.Line> levelLines(Report.Input in, LoadedData data, String samples) {
+        Answers a = answers(in, data);
+        Dataset d = data.dataset();
+        int k = d.outputSize();
+        double[] x = new double[d.size()];
+        for (int s = 0; s < x.length; s++) {
+            x[s] = d.base()[s * k];
+        }
+        int[] order = order(x);
+        double[] sx = pick(x, order);
+        return List.of(new Charts.Line(samples, sx, pick(first(a.actual(), k), order),
+                        new Color(0x7f7f7f), false, true, 1f),
+                new Charts.Line("model", sx, pick(first(a.predicted(), k), order),
+                        Charts.STRONG[1], false, true, 1f));
+    }
+
+    private static double[] first(double[] values, int k) {
+        double[] c = new double[values.length / k];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = values[i * k];
+        }
+        return c;
     }
 
     private static double[] first(double[][] rows) {

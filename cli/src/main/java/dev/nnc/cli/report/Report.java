@@ -141,7 +141,7 @@ public final class Report {
                 || loss == ModelSpec.Loss.BINARY_CROSS_ENTROPY && m.outputSize() == 1;
     }
 
-    private static LoadedData load(Input in, DataSource src) {
+    static LoadedData load(Input in, DataSource src) {
         if (src == null) {
             return null;
         }

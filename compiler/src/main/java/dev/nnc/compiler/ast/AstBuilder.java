@@ -156,7 +156,8 @@ public final class AstBuilder {
     }
 
     private Span span(Token t) {
-        int len = t.getType() == Token.EOF ? 1 : Math.max(1, t.getText().length());
+        String text = t.getType() == Token.EOF ? " " : t.getText();
+        int len = Math.max(1, text.codePointCount(0, text.length()));
         return new Span(source, Math.max(1, t.getLine()), t.getCharPositionInLine() + 1, len);
     }
 

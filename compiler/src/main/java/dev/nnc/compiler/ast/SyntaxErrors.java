@@ -52,7 +52,8 @@ public final class SyntaxErrors extends BaseErrorListener {
             return;
         }
         Span span = new Span(source, Math.max(1, line), col,
-                token.getType() == Token.EOF ? 1 : token.getText().length());
+                token.getType() == Token.EOF ? 1
+                        : token.getText().codePointCount(0, token.getText().length()));
         String found = describe(token);
         IntervalSet expected = recognizer instanceof Parser p ? safeExpected(p) : null;
         String want = expected == null ? "" : expectation(expected);

@@ -80,7 +80,10 @@ public enum Code {
     DATA_CLASS_COUNT(508, Severity.ERROR),
     /** missing: a rule that does not fit the data (an unknown column, a label, a source). */
     DATA_MISSING_VALUES(509, Severity.ERROR),
-    /** csv(features:, ignore:): a column both feature and label, a range running backwards. */
+    /**
+     * csv(features:, ignore:): a column both feature and label, a range running backwards; a
+     * categorical column that is not a feature; normalize of csv(symbols:)' codes.
+     */
     DATA_COLUMN_CHOICE(510, Severity.ERROR),
     /**
      * augment: on an input that is not an image, an unknown or repeated transform;

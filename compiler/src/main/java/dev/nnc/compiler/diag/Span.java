@@ -2,7 +2,7 @@ package dev.nnc.compiler.diag;
 
 /**
  * A place in a source file: 1-based line and column of the first character and the length in
- * characters on that line (at least 1). A span that is not {@code positioned} stands for the file
+ * characters on that line (at least 1), both counted in code points as the lexer counts them. A span that is not {@code positioned} stands for the file
  * as a whole (one that does not exist or cannot be read): it is shown as the file's name alone,
  * with no line and column to point at.
  */

@@ -297,6 +297,23 @@ public final class ModelGenerator {
                 .addJavadoc("Allocates the work buffers for batches of up to {@code n} samples, "
                         + "once per new maximum.\n")
                 .beginControlFlow("if (n <= capacity)").addStatement("return").endControlFlow();
+        int most = 0;   // NOTE: n * most must fit an int; a larger batch is refused by name
+        String widest = "";
+        for (LayerIR l : layers) {
+            List<WorkBuffer> all = new ArrayList<>(workBuffers(l));
+            all.add(WorkBuffer.perSample("output", l.out().size()));
+            for (WorkBuffer w : all) {
+                if (w.perSample() && w.size() > most) {
+                    most = w.size();
+                    widest = "layer " + l.name() + "'s " + w.name();
+                }
+            }
+        }
+        int max = (Integer.MAX_VALUE - 8) / most;
+        b.beginControlFlow("if (n > $L)", max).addStatement("throw new $T($S + n + $S)",
+                IllegalArgumentException.class, "a batch of ", " samples is too large: "
+                + widest + " (" + most + " values a sample) would not fit a Java array; pass at"
+                + " most " + max + " samples at a time").endControlFlow();
         for (LayerIR l : layers) {
             b.addStatement("a$L = new float[n * $L]", l.index(), l.out().size());
             List<WorkBuffer> work = workBuffers(l);

@@ -61,6 +61,7 @@ final class DataChecker {
         DataSource test = null;
         ModelSpec.Normalization features = ModelSpec.Normalization.NONE;
         ModelSpec.Normalization labels = ModelSpec.Normalization.NONE;
+        Span normalizeSpan = null;
         double scale = 1;
         Augmentation augment = Augmentation.NONE;
         Integer copies = null;
@@ -119,6 +120,7 @@ final class DataChecker {
                     ok &= n != null;
                     if (n != null && e.key().equals("normalize")) {
                         features = n;
+                        normalizeSpan = v.span();
                     } else if (n != null) {
                         if (loss != null && loss.runtime().isClassification()
                                 && n != ModelSpec.Normalization.NONE) {
@@ -202,6 +204,14 @@ final class DataChecker {
                 test = test == null ? null : ((DataSource.Windows) test)
                         .withDifference(difference);
             }
+        }
+        if (train instanceof DataSource.Csv csv && csv.symbols() != null
+                && features != ModelSpec.Normalization.NONE) {
+            diags.report(Code.DATA_COLUMN_CHOICE, normalizeSpan, "normalize shifts and scales "
+                    + "numbers, but with symbols: \"%s\" the input is the codes of its symbols, "
+                    + "which an embedding takes as they are; leave normalize out",
+                    csv.symbols());
+            ok = false;
         }
         if (categorical.categorical().any() && train != null
                 && !(train instanceof DataSource.Csv)) {

@@ -71,13 +71,18 @@ public final class Json {
             }
             close(sb, first, indent, level, '}');
         } else if (v instanceof Iterable<?> it) {
+            // NOTE: pretty keeps an array of scalars on one line: a vector, a shape, a row of a
+            // confusion matrix (so a matrix shows a row a line), not one number a line
+            boolean inline = indent >= 0 && scalars(it);
+            int inner = inline ? -1 : indent;
             sb.append('[');
             boolean first = true;
             for (Object o : it) {
-                first = separator(sb, first, indent, level + 1);
-                write(sb, o, indent, level + 1);
+                sb.append(inline && !first ? ", " : "");
+                first = separator(sb, first || inline, inner, level + 1);
+                write(sb, o, inner, level + 1);
             }
-            close(sb, first, indent, level, ']');
+            close(sb, first, inner, level, ']');
         } else if (v.getClass().isArray()) {
             List<Object> list = new ArrayList<>();
             int n = java.lang.reflect.Array.getLength(v);
@@ -89,6 +94,17 @@ public final class Json {
             throw new IllegalArgumentException("cannot write " + v.getClass().getName()
                     + " as JSON");
         }
+    }
+
+    /** Whether every element is a scalar: no object, array or list among them. */
+    private static boolean scalars(Iterable<?> it) {
+        for (Object o : it) {
+            if (o instanceof Map<?, ?> || o instanceof Iterable<?>
+                    || (o != null && o.getClass().isArray())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean separator(StringBuilder sb, boolean first, int indent, int level) {

@@ -36,6 +36,22 @@ class JsonTest {
     }
 
     @Test
+    void prettyPrintsAnArrayOfScalarsOnOneLineSoAMatrixShowsARowALine() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("classes", List.of("cat", "dog"));
+        m.put("confusion", new long[][] {{5, 0}, {1, 4}});
+        m.put("empty", List.of(List.of()));
+        String text = Json.pretty(m);
+        assertEquals("{\n  \"classes\": [\"cat\", \"dog\"],\n  \"confusion\": [\n    [5, 0],\n"
+                + "    [1, 4]\n  ],\n  \"empty\": [\n    []\n  ]\n}", text);
+        Map<String, Object> back = new LinkedHashMap<>();
+        back.put("classes", List.of("cat", "dog"));
+        back.put("confusion", List.of(List.of(5L, 0L), List.of(1L, 4L)));
+        back.put("empty", List.of(List.of()));
+        assertEquals(back, Json.parse(text));
+    }
+
+    @Test
     void parsesAllKinds() {
         Object v = Json.parse(
                 " {\"a\": [1, -2.5e3, true, false, null, \"\\u00e9\\t\"], \"b\": {}} ");
