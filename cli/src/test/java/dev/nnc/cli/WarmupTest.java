@@ -77,6 +77,7 @@ class WarmupTest {
             Thread.sleep(10);
         }
         assertTrue(w.steps() >= 20, "synthetic steps: " + w.steps());
+        assertTrue(w.evaluations() >= 1, "evaluations: " + w.evaluations());
         AtomicBoolean endedFirst = new AtomicBoolean();
         TrainingListener watch = new TrainingListener() {
             @Override

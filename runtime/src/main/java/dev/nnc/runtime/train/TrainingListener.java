@@ -25,7 +25,10 @@ public interface TrainingListener {
     default void onData(Dataset train, Dataset validation) {
     }
 
-    /** Called once before the first epoch. */
+    /**
+     * Called once before the first epoch, after the initial model's loss is measured (a fresh
+     * run's first evaluation).
+     */
     default void onStart(TrainInfo info) {
     }
 

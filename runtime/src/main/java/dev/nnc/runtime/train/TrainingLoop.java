@@ -49,7 +49,7 @@ import java.util.function.BooleanSupplier;
 public final class TrainingLoop {
     // NOTE: evaluation runs in chunks of at least this many samples, so that small training
     // batches do not make evaluation slow; the model grows its buffers once for this size.
-    private static final int MIN_EVAL_CHUNK = 256;
+    static final int MIN_EVAL_CHUNK = 256;
     /**
      * Training has diverged when its loss exceeds this many times the initial model's loss (or
      * becomes NaN or infinite).
@@ -308,6 +308,12 @@ public final class TrainingLoop {
                 perm, rows, xb, yb, cw, direct);
 
         listener.onData(train, validation);
+        long start = System.nanoTime();
+        // NOTE: the initial model's loss is measured before onStart, not after it: a JIT
+        // warm-up (Warmup, nnc train) goes on until onStart, on its own core, while this first
+        // evaluation runs cold here; the loss is the same either way.
+        double startLoss = resume != null ? 0
+                : eval.loss(train, Math.min(trainSize, START_LOSS_SAMPLES));
         listener.onStart(new TrainInfo(model.name(), params.length, epochs, size,
                 validation == null ? 0 : validation.size(), batch, batches, logEvery, spec.stop(),
                 threads));
@@ -318,9 +324,7 @@ public final class TrainingLoop {
         String reason = null;
         long samples = 0;
         long batchNanos = 0;
-        long start = System.nanoTime();
         int epoch = 0;
-        double startLoss;
         if (resume != null) {
             resume.restore(model, optimizer, rng, perm, earlyTracker, plateauTracker, best);
             history.addAll(resume.history());
@@ -331,8 +335,6 @@ public final class TrainingLoop {
             start -= (long) (resume.seconds() * 1e9);
             batchNanos = (long) (resume.stepSeconds() * 1e9);
             startLoss = resume.startLoss();
-        } else {
-            startLoss = eval.loss(train, Math.min(trainSize, START_LOSS_SAMPLES));
         }
         EpochSnapshot snapshot = interrupt != null ? new EpochSnapshot(params, buffers) : null;
         while (epoch < epochs && !stopped && !diverged && !interrupted) {

@@ -11,8 +11,11 @@ import java.util.function.Supplier;
 
 /**
  * Trains a throw-away copy of a model on synthetic batches, on a thread of its own, while a run
- * loads its data: by the run's first step the JIT has compiled the kernels and the step at the
- * run's batch size, instead of running them unoptimized during the first epoch.
+ * loads its data and measures its initial model's loss: by the run's first step the JIT has
+ * compiled (or is compiling) the kernels and the step at the run's batch size, instead of running
+ * them unoptimized during the first epoch. While the data loads, every {@link #EVAL_EVERY} steps
+ * the copy also evaluates a chunk of samples of the size the run's evaluations take, so that the
+ * measurements (the initial loss, those after each epoch) find their kernels compiled too.
  *
  * <p>Example ({@code nnc train} does this):
  * <pre>{@code
@@ -21,32 +24,44 @@ import java.util.function.Supplier;
  * }
  * }</pre>
  *
- * <p>The warm-up ends when the trainer starts ({@link #onData}, its first call, after the data is
- * loaded and before the first step), waiting for the synthetic step under way, or after
- * {@link #MAX_STEPS} steps, or at {@link #close}. It never overlaps the run's training: it only
- * uses a core the loading leaves idle. It works on its own model instance, optimizer, kernel
- * context and buffers, and never touches the run's model, random generators or data, so the run
- * trains to the same bits with or without it ({@code WarmupTest}). Any failure of the copy ends
- * the warm-up quietly: it is an optimization, never a cause of a failed run.
+ * <p>The warm-up ends when the trainer starts ({@link #onStart}, after the data is loaded and
+ * the initial loss measured, before the first step), waiting for the synthetic step under way,
+ * or after {@link #MAX_STEPS} steps, or at {@link #close}. It never overlaps the run's training:
+ * it only uses a core that the loading and the first, cold evaluation leave idle. It works on its
+ * own model instance, optimizer, kernel context and buffers, and never touches the run's model,
+ * random generators or data, so the run trains to the same bits with or without it
+ * ({@code WarmupTest}). Any failure of the copy ends the warm-up quietly: it is an optimization,
+ * never a cause of a failed run.
  *
  * <p>NOTE: why. The vector kernels (jdk.incubator.vector) run with their vectors boxed, 10 to 100
  * times slower than compiled, until the optimizing JIT (C2) has compiled them: the interpreter and
  * the first JIT tier do not turn Vector API calls into instructions. On fmnist_mlp the first 100
  * steps took about 15 times the CPU time of 100 steady steps and allocated 2 GB of boxed vectors
  * (thread CPU time and allocated bytes); the data (unzipping and parsing) loads on one core, and
- * on the other the copy's steps get the same methods compiled at the same batch size. With the
- * launcher's threshold for the kernels, the first 100 steps took 0.4–0.6 of the CPU time without
- * the warm-up, after only 3 to 6 synthetic steps on a busy 2-core machine.
+ * on the other the copy's steps get the same methods compiled at the same batch size. A small
+ * data set (shapes.nn: 5000 images of 28×28) loads before the copy's first, interpreted step is
+ * done; going on while the trainer measures the initial loss (1024 samples, as cold), it took 8
+ * to 10 steps before the first real one on a busy 2-core machine, where it had taken 1 (and the
+ * trainer waited for it).
  */
 public final class Warmup implements TrainingListener, AutoCloseable {
     /** Synthetic steps after which the warm-up ends by itself (compilation is long done). */
     static final int MAX_STEPS = 1000;
+    /**
+     * One evaluation of a chunk of samples (the path of the run's evaluations: the initial
+     * model's loss and the measures after each epoch) per this many steps, the first after half
+     * as many.
+     */
+    static final int EVAL_EVERY = 16;
     /** Models with more parameters than this get no copy (the memory it would take). */
     static final int MAX_PARAMS = 1 << 24;
 
     private final Thread thread;
     private volatile boolean stop;
     private volatile int steps;
+    private volatile int evaluations;
+    /** Whether the run is still loading its data (after that, it evaluates cold itself). */
+    private volatile boolean loading = true;
 
     private Warmup(Supplier<? extends TrainableModel> copy) {
         thread = copy == null ? null : new Thread(() -> run(copy), "nnc-warmup");
@@ -73,6 +88,11 @@ public final class Warmup implements TrainingListener, AutoCloseable {
     /** The synthetic steps taken so far. */
     public int steps() {
         return steps;
+    }
+
+    /** The evaluations of a chunk taken so far. */
+    public int evaluations() {
+        return evaluations;
     }
 
     /** Whether the warm-up's thread has ended (or there was none). */
@@ -115,16 +135,46 @@ public final class Warmup implements TrainingListener, AutoCloseable {
         Optimizer optimizer = Optimizers.create(spec.optimizer());
         float[] params = m.params();
         float[] grads = m.grads();
+        // The evaluation between epochs: its chunks, at least as large as TrainingLoop's
+        int chunk = Math.max(batch, TrainingLoop.MIN_EVAL_CHUNK);
+        float[] xe = null;
+        float[] ye = null;
+        float[] oe = null;
         while (!stop && steps < MAX_STEPS) {
             m.trainStep(x, y, batch);
             optimizer.step(params, grads);
             steps++;
+            if (steps % EVAL_EVERY == EVAL_EVERY / 2 && loading && !stop) {
+                if (xe == null) {
+                    xe = new float[chunk * in];
+                    ye = new float[chunk * out];
+                    oe = new float[chunk * out];
+                    for (int i = 0; i < chunk; i++) {
+                        System.arraycopy(x, i % batch * in, xe, i * in, in);
+                        System.arraycopy(y, i % batch * out, ye, i * out, out);
+                    }
+                }
+                m.evaluate(xe, ye, chunk, oe);
+                evaluations++;
+            }
         }
     }
 
-    /** Ends the warm-up: the trainer is about to take its first step. */
+    /**
+     * The data is loaded: the copy takes no more evaluations, as the trainer now measures the
+     * initial model's loss, on the evaluation path, while the copy goes on training.
+     */
     @Override
     public void onData(Dataset train, Dataset validation) {
+        loading = false;
+    }
+
+    /**
+     * Ends the warm-up: the trainer is about to take its first step (it has loaded the data and
+     * measured the initial model's loss).
+     */
+    @Override
+    public void onStart(TrainInfo info) {
         close();
     }
 
