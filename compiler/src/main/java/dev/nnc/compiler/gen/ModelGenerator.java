@@ -309,11 +309,11 @@ public final class ModelGenerator {
                 }
             }
         }
-        int max = (Integer.MAX_VALUE - 8) / most;
-        b.beginControlFlow("if (n > $L)", max).addStatement("throw new $T($S + n + $S)",
-                IllegalArgumentException.class, "a batch of ", " samples is too large: "
-                + widest + " (" + most + " values a sample) would not fit a Java array; pass at"
-                + " most " + max + " samples at a time").endControlFlow();
+        int max = (Integer.MAX_VALUE - 8) / most;   // the message in pieces: short lines
+        b.beginControlFlow("if (n > $L)", max).addStatement("throw new $T($S + n + $S$W+ $S$W+ $S)",
+                IllegalArgumentException.class, "a batch of ", " samples is too large: ", widest,
+                " (" + most + " values a sample) would not fit a Java array; pass at most " + max
+                + " samples at a time").endControlFlow();
         for (LayerIR l : layers) {
             b.addStatement("a$L = new float[n * $L]", l.index(), l.out().size());
             List<WorkBuffer> work = workBuffers(l);
