@@ -19,6 +19,8 @@ final class Members implements StandaloneMembers {
     private final TypeSpec.Builder type;
     final Set<ReferenceSource> used = new HashSet<>();
     String layer;
+    /** The layer being written takes the relu before it in (see {@link #reluIn()}). */
+    boolean reluIn;
     final int[] scratch = new int[3];
     /** The arrays grown with the batch: name, elements a sample, ints or floats. */
     final List<PerSample> perSample = new ArrayList<>();
@@ -116,5 +118,10 @@ final class Members implements StandaloneMembers {
         if (source == ReferenceSource.CONV) {
             used.add(ReferenceSource.DENSE);
         }
+    }
+
+    @Override
+    public boolean reluIn() {
+        return reluIn;
     }
 }

@@ -128,6 +128,12 @@ public abstract sealed class Pool implements LayerKind {
                 return;
             }
             s.members().use(ReferenceSource.POOL);
+            if (s.members().reluIn()) {
+                // relu and the pooling in one pass (the relu layer before leaves it to this one)
+                s.members().use(ReferenceSource.ACTIVATIONS);
+                c.addStatement("maxPoolRelu($L)", call(s, w));
+                return;
+            }
             c.addStatement("maxPool($L)", call(s, w));
         }
 

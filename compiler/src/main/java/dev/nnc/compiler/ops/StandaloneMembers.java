@@ -48,4 +48,13 @@ public interface StandaloneMembers {
 
     /** The class carries {@code source}'s reference members (once, whoever asks). */
     void use(ReferenceSource source);
+
+    /**
+     * Whether the layer's input is the input of a relu layer just before it, which the
+     * standalone class leaves for this layer to apply in its own pass (max pooling takes relu
+     * in: {@code PoolReference.maxPoolRelu}); false for every other layer.
+     */
+    default boolean reluIn() {
+        return false;
+    }
 }

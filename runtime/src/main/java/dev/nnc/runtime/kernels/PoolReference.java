@@ -1,5 +1,7 @@
 package dev.nnc.runtime.kernels;
 
+import static dev.nnc.runtime.kernels.Activations.reluBits;
+
 /**
  * The reference of pooling's forward pass in plain Java, over windows of kh × kw moved by
  * (sh, sw) without padding (the windows lie inside the image: (oh − 1)·sh + kh ≤ h and
@@ -55,6 +57,34 @@ public final class PoolReference {
                                     | Float.floatToRawIntBits(max) & ~m);
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * Max pooling of relu(x), x [n, c, h, w] into y [n, c, oh, ow]: the bits of {@link #maxPool}
+     * of {@link Activations#relu}'s output, in one pass over x (the standalone class runs it for
+     * a relu followed by max pooling). relu's values are &ge; +0 and not NaN (never −0), and of
+     * those {@code v > max} holds exactly when v's bits are the larger int: the maximum of the
+     * window's relu bits is the value {@link #maxPool} keeps, whose ties all have the same bits.
+     */
+    public static void maxPoolRelu(float[] x, int n, int c, int h, int w, int kh, int kw,
+            int sh, int sw, int oh, int ow, float[] y) {
+        for (int i = 0; i < n * c; i++) {
+            for (int oy = 0; oy < oh; oy++) {
+                final int t = (i * oh + oy) * ow;
+                final int r = (i * h + oy * sh) * w;
+                for (int ox = 0; ox < ow; ox++) {
+                    final int corner = r + ox * sw;
+                    int max = 0;
+                    for (int ky = 0; ky < kh; ky++) {
+                        for (int kx = 0; kx < kw; kx++) {
+                            max = Math.max(max, reluBits(Float.floatToRawIntBits(
+                                    x[corner + ky * w + kx])));
+                        }
+                    }
+                    y[t + ox] = Float.intBitsToFloat(max);
                 }
             }
         }

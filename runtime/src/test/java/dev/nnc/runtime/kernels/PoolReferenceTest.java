@@ -12,10 +12,17 @@ import org.junit.jupiter.api.Test;
  * the bits of {@link PoolReference#maxPool} for windows 1×1 to 3×3, strides 1 to 3 and output
  * widths across the vector width, with ±0, NaN and ties among the values; the reference's
  * maximum is the value at the position the training kernel records (the first of ties).
+ * {@link PoolReference#maxPoolRelu} gives the bits of {@link PoolReference#maxPool} of
+ * {@link Activations#relu}'s output, with ±0, ±∞, NaNs of either sign, subnormals and ties.
  * {@link PoolReference#avgPool} is the exact mean within the bound of a float sum.
  */
 class PoolReferenceTest {
     private static final float[] SPECIAL = {0f, -0f, Float.NaN, 1f, 1f, -1f, 2.5f};
+    /** Values relu treats apart: NaNs of both signs, ±∞, ±0, subnormals, ties. */
+    private static final float[] RELU_SPECIAL = {0f, -0f, Float.NaN,
+        Float.intBitsToFloat(0xffc00001), Float.intBitsToFloat(0x7f800001),
+        Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE, -Float.MIN_VALUE,
+        Float.MAX_VALUE, 1f, 1f, -1f, 2.5f, -2.5f};
 
     @Test
     void theKernelsGiveTheBitsOfTheReference() {
@@ -61,6 +68,18 @@ class PoolReferenceTest {
                         "position of the maximum " + what);
             }
         }
+        float[] xr = new float[x.length];
+        for (int t = 0; t < xr.length; t++) {
+            xr[t] = rng.nextInt(4) == 0 ? RELU_SPECIAL[rng.nextInt(RELU_SPECIAL.length)]
+                    : (float) rng.nextGaussian();
+        }
+        float[] relu = new float[xr.length];
+        Activations.relu(xr, relu, xr.length);
+        float[] pooled = new float[want.length];
+        PoolReference.maxPool(relu, n, c, h, w, kh, kw, sh, sw, oh, ow, pooled);
+        float[] fused = new float[want.length];
+        PoolReference.maxPoolRelu(xr, n, c, h, w, kh, kw, sh, sw, oh, ow, fused);
+        bits(pooled, fused, "maxPoolRelu " + what);
         float[] avg = new float[want.length];
         float[] v = new float[x.length];
         for (int t = 0; t < v.length; t++) {
@@ -98,6 +117,12 @@ class PoolReferenceTest {
         PoolReference.maxPool(new float[] {Float.NaN, 1f, 3f, 2f}, 1, 1, 2, 2, 2, 2, 2, 2, 1, 1,
                 y);
         assertTrue(Float.isNaN(y[0]), "a NaN at the corner stays");
+        PoolReference.maxPoolRelu(new float[] {Float.NaN, 1f, 3f, 2f}, 1, 1, 2, 2, 2, 2, 2, 2,
+                1, 1, y);
+        assertEquals(3f, y[0], "relu makes a NaN at the corner +0, passed over");
+        PoolReference.maxPoolRelu(new float[] {Float.NaN, -0f, -1f, Float.NEGATIVE_INFINITY}, 1,
+                1, 2, 2, 2, 2, 2, 2, 1, 1, y);
+        assertEquals(0, Float.floatToRawIntBits(y[0]), "+0 where relu leaves no positive value");
         PoolReference.avgPool(new float[] {1f, 2f, 3f, 4f, 5f, 6f}, 1, 1, 2, 3, 2, 1, 1, 1, 1, 3,
                 y = new float[3]);
         assertEquals(2.5f, y[0]);
