@@ -130,7 +130,6 @@ public abstract sealed class Pool implements LayerKind {
             s.members().use(ReferenceSource.POOL);
             if (s.members().reluIn()) {
                 // relu and the pooling in one pass (the relu layer before leaves it to this one)
-                s.members().use(ReferenceSource.ACTIVATIONS);
                 c.addStatement("maxPoolRelu($L)", call(s, w));
                 return;
             }

@@ -155,18 +155,9 @@ public final class Activations {
     /** relu for t in [from, to) only. */
     public static void relu(float[] in, float[] out, int from, int to) {
         for (int t = from; t < to; t++) {
-            out[t] = Float.intBitsToFloat(reluBits(Float.floatToRawIntBits(in[t])));
+            final int i = Float.floatToRawIntBits(in[t]);
+            out[t] = Float.intBitsToFloat(i & ~((0x7f800000 - i | i) >> 31));
         }
-    }
-
-    /**
-     * The bits of relu(v) for the bits {@code i} of v ({@link #relu(float[], float[], int)}):
-     * {@code i} where v &gt; 0, else 0, the bits of +0. As signed ints, the bits of floats
-     * &ge; +0 (and not NaN) are in the floats' order, so the largest of them is the largest of
-     * those floats.
-     */
-    public static int reluBits(int i) {
-        return i & ~((0x7f800000 - i | i) >> 31);
     }
     // standalone: end
 

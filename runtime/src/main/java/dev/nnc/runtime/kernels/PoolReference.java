@@ -1,7 +1,5 @@
 package dev.nnc.runtime.kernels;
 
-import static dev.nnc.runtime.kernels.Activations.reluBits;
-
 /**
  * The reference of pooling's forward pass in plain Java, over windows of kh × kw moved by
  * (sh, sw) without padding (the windows lie inside the image: (oh − 1)·sh + kh ≤ h and
@@ -65,9 +63,11 @@ public final class PoolReference {
     /**
      * Max pooling of relu(x), x [n, c, h, w] into y [n, c, oh, ow]: the bits of {@link #maxPool}
      * of {@link Activations#relu}'s output, in one pass over x (the standalone class runs it for
-     * a relu followed by max pooling). relu's values are &ge; +0 and not NaN (never −0), and of
-     * those {@code v > max} holds exactly when v's bits are the larger int: the maximum of the
-     * window's relu bits is the value {@link #maxPool} keeps, whose ties all have the same bits.
+     * a relu followed by max pooling). Each value's bits i become relu's, i &amp; ~((0x7f800000 −
+     * i | i) &gt;&gt; 31) as in {@link Activations#relu}: those of floats &ge; +0 and not NaN
+     * (never −0), of which {@code v > max} holds exactly when v's bits are the larger int, so
+     * the maximum of the window's relu bits is the value {@link #maxPool} keeps (its ties all
+     * have the same bits).
      */
     public static void maxPoolRelu(float[] x, int n, int c, int h, int w, int kh, int kw,
             int sh, int sw, int oh, int ow, float[] y) {
@@ -80,8 +80,8 @@ public final class PoolReference {
                     int max = 0;
                     for (int ky = 0; ky < kh; ky++) {
                         for (int kx = 0; kx < kw; kx++) {
-                            max = Math.max(max, reluBits(Float.floatToRawIntBits(
-                                    x[corner + ky * w + kx])));
+                            final int b = Float.floatToRawIntBits(x[corner + ky * w + kx]);
+                            max = Math.max(max, b & ~((0x7f800000 - b | b) >> 31));
                         }
                     }
                     y[t + ox] = Float.intBitsToFloat(max);
