@@ -19,7 +19,7 @@ final class Members implements StandaloneMembers {
     private final TypeSpec.Builder type;
     final Set<ReferenceSource> used = new HashSet<>();
     String layer;
-    final int[] scratch = new int[3];
+    final int[] scratch = new int[4];
     /** The arrays grown with the batch: name, elements a sample, ints or floats. */
     final List<PerSample> perSample = new ArrayList<>();
     /**
