@@ -39,7 +39,6 @@ import org.apache.spark.sql.types.StructType;
  * {@code prediction} is the output in the labels' units (a number for one output, a vector for
  * several).
  *
- * <p>{@code write().save(dir)} writes Spark ML's metadata, the weights as
  * <p>A model trained on a table with categorical columns ({@code categorical:} in its data
  * block) takes raw rows instead of a features vector: the feature columns its stage names (the
  * training file's, e.g. {@code district} as a string and {@code area} as a number, null where

@@ -41,7 +41,8 @@ class FaultToleranceTest {
         // Partition 2 fails on its first attempt at step (or round) 2 of 0..3 of epoch 2 of 2:
         // after an epoch of optimizer state and shuffling, and before a further step of its epoch.
         NncModel failed = new NncEstimator().setModelSource(source).setMode(mode)
-                .setBatchSize(batch).setAverageEvery(4).setTaskProbe((epoch, step, partition, attempt) -> {
+                .setBatchSize(batch).setAverageEvery(4)
+                .setTaskProbe((epoch, step, partition, attempt) -> {
                     if (epoch == 2 && step == 2 && partition == 2 && attempt == 0) {
                         THROWN.incrementAndGet();
                         throw new IllegalStateException("injected failure");
