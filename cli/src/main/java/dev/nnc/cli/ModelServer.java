@@ -89,6 +89,8 @@ final class ModelServer {
     final int[] inputShape;
     /** The fill value of each input for a missing value (a null in a request), or null. */
     final float[] fill;
+    /** A request's row is a raw window of a differenced series, longer than the input. */
+    final boolean rawWindows;
     /** The one-hot encoding of a model with categorical columns (rows are then raw), or null. */
     final OneHot oneHot;
     private final boolean classifier;
@@ -125,7 +127,8 @@ final class ModelServer {
         Preprocessing.Fill f = first.preprocessing().fill();
         // NOTE: a raw window of a differenced series has no missing values to fill: the fill
         // values are those of the differences
-        this.fill = f == null || first.inputSize() != model.inputSize() ? null : f.values();
+        this.rawWindows = first.inputSize() != model.inputSize();
+        this.fill = f == null || rawWindows ? null : f.values();
         this.modelJson = Json.write(describe(first, summary));
         this.pool = new ThreadPoolExecutor(limits.threads(), limits.threads(), 0,
                 TimeUnit.MILLISECONDS, limits.queue() == 0 ? new SynchronousQueue<>()

@@ -79,10 +79,13 @@ final class RequestRows {
     private final float[] fill;
     /** The model's one-hot encoding (a row is then one value per column), or null. */
     private final OneHot oneHot;
+    /** A row is a raw window of a differenced series (which takes no missing value). */
+    private final boolean rawWindows;
 
     private RequestRows(Source in, int[] shape, int maxRows, long bodyBytes, String modelName,
-            float[] fill, OneHot oneHot) {
+            float[] fill, OneHot oneHot, boolean rawWindows) {
         this.fill = fill;
+        this.rawWindows = rawWindows;
         this.oneHot = oneHot;
         this.in = in;
         this.shape = shape.clone();
@@ -125,7 +128,18 @@ final class RequestRows {
      */
     static Rows parse(Source in, int[] shape, int maxRows, long bodyBytes, String modelName,
             float[] fill, OneHot oneHot) throws IOException, Rejected {
-        return new RequestRows(in, shape, maxRows, bodyBytes, modelName, fill, oneHot).parse();
+        return parse(in, shape, maxRows, bodyBytes, modelName, fill, oneHot, false);
+    }
+
+    /**
+     * As {@link #parse(Source, int[], int, long, String, float[], OneHot)}; with
+     * {@code rawWindows} a row is a raw window of a differenced series, where a null is refused
+     * for what it is.
+     */
+    static Rows parse(Source in, int[] shape, int maxRows, long bodyBytes, String modelName,
+            float[] fill, OneHot oneHot, boolean rawWindows) throws IOException, Rejected {
+        return new RequestRows(in, shape, maxRows, bodyBytes, modelName, fill, oneHot,
+                rawWindows).parse();
     }
 
     private Rows parse() throws IOException, Rejected {
@@ -406,6 +420,13 @@ final class RequestRows {
             f = RequestCategories.slot(oneHot, size % width, name, where);
         } else if (t.equals("null")) {
             int column = oneHot == null ? size % width : oneHot.offset(size % width);
+            if (rawWindows) {
+                // NOTE: the model's fill values, if any, are those of the differences
+                throw new Rejected(400, where + "null (a missing value), but a row of model "
+                        + modelName + " is a raw window of a differenced series, whose values "
+                        + "are differenced as they are: it takes no missing value; send a "
+                        + "number");
+            }
             if (fill == null || Float.isNaN(fill[column])) {
                 throw new Rejected(400, where + "null (a missing value), but model " + modelName
                         + " fills no missing value of input " + (column + 1) + "; send a number");

@@ -28,8 +28,9 @@ final class TrainHeader implements TrainingListener {
         this.progress = progress;
     }
 
+    /** The header, as soon as the run is planned: before the initial loss is measured. */
     @Override
-    public void onStart(TrainInfo i) {
+    public void onPlan(TrainInfo i) {
         StringBuilder sb = new StringBuilder("training ").append(i.model()).append(" (")
                 .append(file).append("): ").append(Fmt.count(i.params())).append(" parameters, ")
                 .append(Fmt.count(i.trainSize())).append(" training samples");
@@ -48,6 +49,10 @@ final class TrainHeader implements TrainingListener {
         progress.finish();
         err.println(sb);
         err.flush();
+    }
+
+    @Override
+    public void onStart(TrainInfo i) {
         progress.onStart(i);
     }
 

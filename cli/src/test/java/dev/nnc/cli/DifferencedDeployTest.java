@@ -201,6 +201,21 @@ class DifferencedDeployTest {
                             List.of(Arrays.copyOf(raw[0], 8)))))).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(400, bad.statusCode(), bad.body());
+            // a raw window is differenced as it is: a missing value is refused for that reason
+            List<Object> gap = new ArrayList<>();
+            for (double v : raw[0]) {
+                gap.add(gap.size() == 4 ? null : v);
+            }
+            HttpResponse<String> missing = http.send(HttpRequest.newBuilder(serve.base()
+                    .resolve("/predict")).timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("rows",
+                            List.of(gap))))).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, missing.statusCode(), missing.body());
+            assertTrue(missing.body().contains("null (a missing value), but a row of model"),
+                    missing.body());
+            assertTrue(missing.body().contains(" is a raw window of a differenced series, whose "
+                    + "values are differenced as they are: it takes no missing value; send a "
+                    + "number"), missing.body());
         }
     }
 

@@ -183,6 +183,29 @@ class MainTest {
     }
 
     @Test
+    void checkPutsTheCaretUnderItsTextPastAnEmojiAndATab(@TempDir Path dir) throws IOException {
+        // 😀 is one code point (one column, as the compiler counts) and two UTF-16 chars; the
+        // comment makes the line longer than the echo's limit in chars, not in code points
+        Path f = dir.resolve("emoji.nn");
+        Files.writeString(f, "model M {\n    input [2]\n\t/* " + "\uD83D\uDE00".repeat(60)
+                + " */\tdesne(2)\n    loss mse\n}\n", StandardCharsets.UTF_8);
+        Run r = nnc("check", f.toString());
+        assertEquals(1, r.code, r.all());
+        assertTrue(r.err.contains("emoji.nn:3:69: error[NN0201]: unknown layer 'desne'"), r.err);
+        String[] lines = r.err.split("\n");
+        int echo = 1;
+        while (!lines[echo - 1].contains("error[NN0201]")) {
+            echo++;
+        }
+        int caret = lines[echo + 1].indexOf('^');
+        int[] shown = lines[echo].codePoints().toArray();
+        assertEquals("desne", new String(shown, caret, 5), r.err);
+        assertTrue(lines[echo + 1].startsWith("    \t") && lines[echo].startsWith("    \t/* "),
+                r.err);
+        assertNoStackTrace(r);
+    }
+
+    @Test
     void checkPassesCleanFilesAndLibraries() {
         Run r = nnc("check", res("xor.nn"), res("lib.nn"));
         assertEquals(0, r.code, r.all());

@@ -2,16 +2,22 @@ package dev.nnc.compiler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.compiler.diag.SourceFile;
+import dev.nnc.compiler.gen.StandaloneGenerator;
+import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.Rng;
 import dev.nnc.runtime.model.TrainableModel;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The generated class compiles without javac warnings, runs, and cannot be injected into. */
@@ -121,6 +127,40 @@ class GeneratedCodeTest {
                 IllegalArgumentException.class, () -> m.predict(new float[n], n, new float[n]));
         assertTrue(e.getMessage().contains("21475 samples") && e.getMessage().contains("dense1")
                 && e.getMessage().contains("at most 21474 samples"), e.getMessage());
+    }
+
+    @Test
+    void theStandaloneClassRefusesABatchTooLargeForALayerBufferAsTheModelClassDoes()
+            throws ReflectiveOperationException {
+        Compilation c = Models.compile("model Wide {\n input [1]\n dense(100_000) -> relu\n"
+                + " dense(1)\n loss mse\n optimizer sgd(lr: 0.1)\n}\n");
+        assertFalse(c.hasErrors(), c.renderDiagnostics());
+        String source = StandaloneGenerator.generate(c.model(), new float[c.model().paramCount()],
+                Preprocessing.identity(1, 1), "w").toString();
+        InMemoryJavac.Result r = InMemoryJavac.compile(c.className(), source);
+        assertTrue(r.warnings().isEmpty(), r.warnings().toString());
+        Class<?> cls = new ClassLoader(getClass().getClassLoader()) {
+            @Override
+            protected Class<?> findClass(String name) throws ClassNotFoundException {
+                byte[] b = r.classes().get(name);
+                if (b == null) {
+                    throw new ClassNotFoundException(name);
+                }
+                return defineClass(name, b, 0, b.length);
+            }
+        }.loadClass(c.className());
+        Object standalone = cls.getDeclaredConstructor().newInstance();
+        Method batch = cls.getMethod("predict", float[].class, int.class, float[].class);
+        Method rows = cls.getMethod("predict", float[][].class);
+        int n = 21_475;
+        for (Executable call : new Executable[] {
+            () -> batch.invoke(standalone, new float[n], n, new float[n]),
+            () -> rows.invoke(standalone, (Object) new float[n][1])}) {
+            Throwable e = assertThrows(InvocationTargetException.class, call).getCause();
+            assertTrue(e instanceof IllegalArgumentException && e.getMessage().contains(
+                    "21475 samples") && e.getMessage().contains("dense1")
+                    && e.getMessage().contains("at most 21474 samples"), e.toString());
+        }
     }
 
     @Test

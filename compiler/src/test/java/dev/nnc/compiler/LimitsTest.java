@@ -9,6 +9,7 @@ import dev.nnc.compiler.diag.Code;
 import dev.nnc.compiler.diag.Diagnostic;
 import dev.nnc.compiler.diag.DiagnosticPrinter;
 import dev.nnc.compiler.diag.Diagnostics;
+import dev.nnc.compiler.diag.Limits;
 import dev.nnc.compiler.diag.SourceFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -149,5 +150,39 @@ class LimitsTest {
         String shown = c.renderDiagnostics();
         assertFalse(shown.contains("\u001b") || shown.contains("\u0007"), shown);
         assertTrue(shown.contains("\\x1b[31m\\x07"), shown);
+    }
+
+    @Test
+    void theCaretStaysUnderItsTextPastCharactersOutsideTheBasicPlaneAndTabs() {
+        // 𝑥 and 😀 are one code point each (the compiler's column) and two UTF-16 chars; the
+        // line is 98 code points, short enough to be echoed whole
+        String line = "\t/* \u0007 " + "\uD835\uDC65\uD83D\uDE00".repeat(40) + " */\tdesne(2)";
+        String[] lines = caretAtDesne(line, 91);
+        assertFalse(lines[1].contains("..."), lines[1]);
+        assertTrue(lines[1].startsWith("    \t/* \\x07 \uD835\uDC65"), lines[1]);
+        // a tab stays a tab, under it as above it
+        assertTrue(lines[2].startsWith("    \t") && lines[2].indexOf('\t', 5) > 0, lines[2]);
+        // a long one is clipped around the caret, in code points, never inside a character
+        lines = caretAtDesne("    dense(1) /* " + "\uD83D\uDE00".repeat(1000) + " */ desne(2) // "
+                + "\uD835\uDC65".repeat(1000), 1021);
+        assertTrue(lines[1].codePointCount(0, lines[1].length()) <= 4 + Limits.LINE_ECHO + 6,
+                lines[1]);
+        assertTrue(lines[1].matches("    \\.\\.\\.(\uD83D\uDE00)+ \\*/ desne\\(2\\) // "
+                + "(\uD835\uDC65)+\\.\\.\\."), lines[1]);
+    }
+
+    /** The echo and caret lines of the diagnostic at 'desne' on line 3, column {@code column}. */
+    private static String[] caretAtDesne(String line, int column) {
+        Compilation c = Models.compile("model M {\n    input [2]\n" + line + "\n    loss mse\n}\n");
+        Diagnostic d = c.diagnostics().stream().filter(x -> x.message().contains("'desne'"))
+                .findFirst().orElseThrow(() -> new AssertionError(c.renderDiagnostics()));
+        String[] lines = DiagnosticPrinter.render(d).split("\n");
+        assertTrue(lines[0].startsWith("inline.nn:3:" + column + ": "), lines[0]);
+        int caret = lines[2].indexOf('^');
+        assertEquals("^~~~~", lines[2].substring(caret), lines[2]);
+        // the echoed line as a terminal shows it, a column a code point
+        int[] shown = lines[1].codePoints().toArray();
+        assertEquals("desne", new String(shown, caret, 5), String.join("\n", lines));
+        return lines;
     }
 }

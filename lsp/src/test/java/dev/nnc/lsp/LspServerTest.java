@@ -159,6 +159,34 @@ class LspServerTest {
     }
 
     @Test
+    void hoverNamesPlacesInTheCompilersCodePointColumnsPastAnEmoji() throws Exception {
+        // the use of the group is at code point 14 of its line, UTF-16 code unit 16
+        String text = """
+                group block(units) { dense(units) -> relu }
+                model M {
+                    input [2]
+                    /* \uD83D\uDE00\uD83D\uDE00 */ block(3)
+                    dense(1) -> sigmoid
+                    loss mse
+                    optimizer sgd(lr: 0.5)
+                }
+                """;
+        Path f = dir.resolve("places.nn");
+        client.open(f, text);
+        assertTrue(client.diagnostics(f, l -> true).isEmpty());
+        Hover h = get(docs.hover(new HoverParams(LspClient.doc(f),
+                utf16(text, text.indexOf("units")))));
+        assertNotNull(h);
+        String shown = h.getContents().getRight().getValue();
+        assertTrue(shown.contains("values at the uses of the group:\n- `3` at places.nn:4:14"),
+                shown);
+        int use = text.indexOf("block(3)");
+        assertEquals(14, 1 + text.codePointCount(text.lastIndexOf('\n', use) + 1, use));
+        assertEquals(16, utf16(text, use).getCharacter() + 1);
+        client.close(f);
+    }
+
+    @Test
     void typingIsCheckedOnceItPauses() throws Exception {
         Path f = dir.resolve("typing.nn");
         String target = XOR.replace("desne", "dense");

@@ -4,7 +4,10 @@ import java.util.List;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.expressions.SpecializedGetters;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.ArrayType;
@@ -165,6 +168,31 @@ final class Columns {
             throw new IllegalArgumentException("column '" + name + "' holds " + got
                     + (got == 1 ? " value" : " values") + " in a row; the model needs " + want);
         }
+    }
+
+    /**
+     * Spark's internal form of a dense Spark ML vector of {@code values} (the struct
+     * {@link #values(InternalRow, int, DataType, String, int, double[], int)} reads): kind 1,
+     * no size or indices, the values.
+     */
+    static InternalRow vector(double[] values) {
+        GenericInternalRow v = new GenericInternalRow(4);
+        v.setByte(0, (byte) 1);
+        v.update(3, UnsafeArrayData.fromPrimitiveArray(values));
+        return v;
+    }
+
+    /**
+     * The values of columns {@code cols} (of {@code types}) of an internal row as an external
+     * row holds them: text as a {@code String}, a number as a boxed number, null as null.
+     */
+    static Object[] external(InternalRow row, int[] cols, DataType[] types) {
+        Object[] v = new Object[cols.length];
+        for (int j = 0; j < cols.length; j++) {
+            v[j] = row.isNullAt(cols[j]) ? null
+                    : CatalystTypeConverters.convertToScala(row.get(cols[j], types[j]), types[j]);
+        }
+        return v;
     }
 
     /** The Spark type of a probability or multi-output column. */

@@ -6,7 +6,6 @@ import dev.nnc.runtime.predict.Predictor;
 import dev.nnc.runtime.data.OneHot;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.model.TrainableModel;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +13,6 @@ import java.util.TreeMap;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
-import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
@@ -22,8 +20,11 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -38,7 +39,6 @@ import org.apache.spark.sql.types.StructType;
  * {@code prediction} is the output in the labels' units (a number for one output, a vector for
  * several).
  *
- * <p>{@code write().save(dir)} writes Spark ML's metadata, the weights as
  * <p>A model trained on a table with categorical columns ({@code categorical:} in its data
  * block) takes raw rows instead of a features vector: the feature columns its stage names (the
  * training file's, e.g. {@code district} as a string and {@code area} as a number, null where
@@ -202,18 +202,26 @@ public final class NncModel extends Model<NncModel> implements MLWritable {
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType outSchema = transformSchema(dataset.schema());
         Dataset<Row> df = dataset.toDF();
+        StructType schema = df.schema();
         OneHot h = oneHot();
-        int col = h != null ? -1 : df.schema().fieldIndex(getOrDefault(featuresCol));
         String colName = getOrDefault(featuresCol);
-        int[] raw = h == null ? null
-                : h.columns().stream().mapToInt(df.schema()::fieldIndex).toArray();
+        int[] cols = h == null ? new int[] {schema.fieldIndex(colName)}
+                : h.columns().stream().mapToInt(schema::fieldIndex).toArray();
+        DataType[] types = new DataType[cols.length];
+        for (int j = 0; j < cols.length; j++) {
+            types[j] = schema.fields()[cols[j]].dataType();
+        }
+        StructType added = new StructType(java.util.Arrays.copyOfRange(outSchema.fields(),
+                schema.size(), outSchema.size()));
         SparkSession spark = df.sparkSession();
         Broadcast<Weights> w = new org.apache.spark.api.java.JavaSparkContext(
                 spark.sparkContext()).broadcast(new Weights(params, buffers, preprocessing));
         ModelSource s = source;
-        JavaRDD<Row> rows = df.javaRDD().mapPartitions(
-                it -> score(it, s, w.value(), col, colName, raw));
-        return spark.createDataFrame(rows, outSchema);
+        // Spark's internal rows both ways: no external Row, boxed value or converted column.
+        JavaRDD<InternalRow> rows = df.queryExecution().toRdd().toJavaRDD().mapPartitions(
+                it -> new Scoring(it, s, w.value(), cols, types, colName, added));
+        return ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(
+                rows.rdd(), outSchema, false);
     }
 
     /** What executors need to score: the trained arrays and the stage. */
@@ -221,80 +229,93 @@ public final class NncModel extends Model<NncModel> implements MLWritable {
             implements java.io.Serializable {
     }
 
-    private static Iterator<Row> score(Iterator<Row> it, ModelSource source, Weights w, int col,
-            String colName, int[] raw) {
-        TrainableModel m = source.newModel();
-        load(m, w.params(), w.buffers());
-        Predictor p = new Predictor(m, Preprocessing.fromMetadata(w.preprocessing(), m));
-        OneHot h = p.preprocessing().oneHot();
-        boolean classify = classifies(m);
-        int in = m.inputSize();
-        return new Iterator<>() {
-            private final List<Row> pending = new ArrayList<>(CHUNK);
-            private final List<Row> ready = new ArrayList<>(CHUNK);
-            private int next;
+    /**
+     * The scored rows of a partition: its rows in blocks of {@link #CHUNK}, each block's inputs
+     * read from Spark's internal rows and predicted at once by {@link Predictor} (each row gets
+     * the bits it gets alone), each row given back joined to its added columns.
+     */
+    private static final class Scoring implements Iterator<InternalRow> {
+        private final Iterator<InternalRow> it;
+        private final Predictor p;
+        private final OneHot h;
+        private final boolean classify;
+        private final int[] cols;
+        private final DataType[] types;
+        private final String colName;
+        private final double[][] x;
+        private final InternalRow[] pending = new InternalRow[CHUNK];
+        private final SpecificInternalRow extra;
+        private final JoinedRow joined = new JoinedRow();
+        private List<Prediction> classes;
+        private double[][] outs;
+        private int count;
+        private int next;
 
-            @Override
-            public boolean hasNext() {
-                if (next < ready.size()) {
-                    return true;
-                }
-                ready.clear();
-                next = 0;
-                pending.clear();
-                while (pending.size() < CHUNK && it.hasNext()) {
-                    pending.add(it.next());
-                }
-                if (pending.isEmpty()) {
-                    return false;
-                }
-                double[][] x = new double[pending.size()][in];
-                for (int r = 0; r < x.length; r++) {
-                    if (h != null) {
-                        Object[] values = new Object[raw.length];
-                        for (int j = 0; j < raw.length; j++) {
-                            values[j] = pending.get(r).get(raw[j]);
-                        }
-                        x[r] = h.encode(values);
-                    } else {
-                        Columns.values(pending.get(r), col, colName, in, x[r], 0);
-                    }
-                }
-                if (classify) {
-                    List<Prediction> preds = p.classify(x);
-                    for (int r = 0; r < x.length; r++) {
-                        Prediction pr = preds.get(r);
-                        ready.add(append(pending.get(r), pr.label(),
-                                Vectors.dense(pr.probabilities())));
-                    }
-                } else {
-                    double[][] outs = p.predict(x);
-                    for (int r = 0; r < x.length; r++) {
-                        Object v = outs[r].length == 1 ? (Object) outs[r][0]
-                                : Vectors.dense(outs[r]);
-                        ready.add(append(pending.get(r), v));
-                    }
-                }
+        Scoring(Iterator<InternalRow> it, ModelSource source, Weights w, int[] cols,
+                DataType[] types, String colName, StructType added) {
+            TrainableModel m = source.newModel();
+            load(m, w.params(), w.buffers());
+            this.it = it;
+            this.p = new Predictor(m, Preprocessing.fromMetadata(w.preprocessing(), m));
+            this.h = p.preprocessing().oneHot();
+            this.classify = classifies(m);
+            this.cols = cols;
+            this.types = types;
+            this.colName = colName;
+            this.x = h != null ? new double[CHUNK][] : new double[CHUNK][m.inputSize()];
+            this.extra = new SpecificInternalRow(added);
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next < count) {
                 return true;
             }
-
-            @Override
-            public Row next() {
-                if (!hasNext()) {
-                    throw new java.util.NoSuchElementException();
+            next = 0;
+            count = 0;
+            while (count < CHUNK && it.hasNext()) {
+                // the rows of a block are kept until it is predicted: copies, as Spark reuses
+                InternalRow row = it.next().copy();
+                pending[count] = row;
+                if (h != null) {
+                    x[count] = h.encode(Columns.external(row, cols, types));
+                } else {
+                    Columns.values(row, cols[0], types[0], colName, x[count].length,
+                            x[count], 0);
                 }
-                return ready.get(next++);
+                count++;
             }
-        };
-    }
-
-    private static Row append(Row row, Object... extra) {
-        Object[] v = new Object[row.length() + extra.length];
-        for (int i = 0; i < row.length(); i++) {
-            v[i] = row.get(i);
+            if (count == 0) {
+                return false;
+            }
+            double[][] in = count == CHUNK ? x : java.util.Arrays.copyOf(x, count);
+            if (classify) {
+                classes = p.classify(in);
+            } else {
+                outs = p.predict(in);
+            }
+            return true;
         }
-        System.arraycopy(extra, 0, v, row.length(), extra.length);
-        return RowFactory.create(v);
+
+        @Override
+        public InternalRow next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException();
+            }
+            int r = next++;
+            if (classify) {
+                Prediction pr = classes.get(r);
+                extra.setDouble(0, pr.label());
+                extra.update(1, Columns.vector(pr.probabilities()));
+            } else if (outs[r].length == 1) {
+                extra.setDouble(0, outs[r][0]);
+            } else {
+                extra.update(0, Columns.vector(outs[r]));
+            }
+            InternalRow row = pending[r];
+            pending[r] = null;
+            return joined.apply(row, extra);
+        }
     }
 
     @Override

@@ -32,15 +32,18 @@ class FaultToleranceTest {
         Dataset<Row> df = TestSpark.frame(x, ExactModeTest.labels(x), ExactModeTest.IN, 4)
                 .cache();
         ModelSource source = ModelSource.compile(file);
-        // fast: 16 batches of 64 per partition and epoch, averaged every 2: 8 rounds an epoch
-        int batch = mode.equals("fast") ? 64 : 512;
+        // Four steps (exact: global batches of 1024 of the 4096 rows) or rounds (fast: 16 batches
+        // of 64 per partition and epoch, averaged every 4) an epoch: each is one Spark job.
+        int batch = mode.equals("fast") ? 64 : 1024;
         NncModel clean = new NncEstimator().setModelSource(source).setMode(mode)
-                .setBatchSize(batch).setAverageEvery(2).fit(df);
+                .setBatchSize(batch).setAverageEvery(4).fit(df);
         int before = THROWN.get();
-        // Partition 2 fails on its first attempt at step (or round) 3 of epoch 2.
+        // Partition 2 fails on its first attempt at step (or round) 2 of 0..3 of epoch 2 of 2:
+        // after an epoch of optimizer state and shuffling, and before a further step of its epoch.
         NncModel failed = new NncEstimator().setModelSource(source).setMode(mode)
-                .setBatchSize(batch).setAverageEvery(2).setTaskProbe((epoch, step, partition, attempt) -> {
-                    if (epoch == 2 && step == 3 && partition == 2 && attempt == 0) {
+                .setBatchSize(batch).setAverageEvery(4)
+                .setTaskProbe((epoch, step, partition, attempt) -> {
+                    if (epoch == 2 && step == 2 && partition == 2 && attempt == 0) {
                         THROWN.incrementAndGet();
                         throw new IllegalStateException("injected failure");
                     }

@@ -3,6 +3,12 @@ package dev.nnc.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.nnc.cli.Main;
+import dev.nnc.runtime.data.Normalizer;
+import dev.nnc.runtime.data.Preprocessing;
+import dev.nnc.runtime.model.Rng;
+import dev.nnc.runtime.model.TrainableModel;
+import dev.nnc.runtime.predict.Prediction;
+import dev.nnc.runtime.predict.Predictor;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -104,6 +110,57 @@ class ScoringTest {
             assertEquals(Float.floatToIntBits(Float.parseFloat(expected.get(i + 1)[0])),
                     Float.floatToIntBits((float) got.get(i).getDouble(0)),
                     "output of row " + (i + 1));
+        }
+    }
+
+    /**
+     * {@code transform} predicts the rows of a partition in blocks (here 256, 256 and 38 rows of
+     * each of two partitions): the outputs of a row in a block are the bits of the row predicted
+     * alone, through convolution, pooling and dense layers.
+     */
+    @Test
+    void eachRowOfABlockHasTheBitsOfItsOwnPredict() {
+        Path file = TestSpark.nn(dir, "patches", """
+                model Patches {
+                    input [1, 8, 8]
+                    conv2d(4, 3) -> relu
+                    maxpool(2)
+                    flatten
+                    dense(40) -> relu
+                    dense(3) -> softmax
+                    loss cross_entropy
+                    optimizer sgd(lr: 0.1)
+                    seed 4
+                }
+                """);
+        ModelSource source = ModelSource.compile(file);
+        TrainableModel m = source.newModel();
+        m.initParams(new Rng(4));
+        Preprocessing prep = new Preprocessing(1, Normalizer.identity(64), Normalizer.identity(3),
+                null);
+        NncModel model = new NncModel("patches", source, m.params().clone(),
+                m.buffers().clone(), prep.toMetadata());
+        int n = 1100;
+        float[] x = new float[n * 64];
+        Rng r = new Rng(6);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (r.nextGaussian() * 2);
+        }
+        List<Row> got = model.transform(TestSpark.frame(x, new double[n], 64, 2))
+                .select("prediction", "probability").collectAsList();
+        Predictor alone = new Predictor(model.instance(), prep);
+        for (int i = 0; i < n; i++) {
+            double[] row = new double[64];
+            for (int j = 0; j < 64; j++) {
+                row[j] = x[i * 64 + j];
+            }
+            Prediction want = alone.classify(row);
+            assertEquals(want.label(), got.get(i).getDouble(0), "class of row " + (i + 1));
+            double[] p = ((Vector) got.get(i).get(1)).toArray();
+            for (int j = 0; j < 3; j++) {
+                assertEquals(Double.doubleToLongBits(want.probabilities()[j]),
+                        Double.doubleToLongBits(p[j]), "probability " + j + " of row " + (i + 1));
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
@@ -50,20 +51,34 @@ final class TestSpark {
      * A DataFrame of {@code features: array<float>} and {@code label: double} in
      * {@code partitions} partitions of consecutive rows (row i in partition
      * {@code i * partitions / n}, as {@code parallelize} slices a list).
+     *
+     * <p>The rows are made on the executors from the arrays (sent once per job, as the job's
+     * closure): a partition of {@code parallelize}d rows would carry them in every task of every
+     * job of a training run, serialized as objects, a boxed number each.
      */
     static Dataset<Row> frame(float[] x, double[] labels, int in, int partitions) {
-        List<Row> rows = new ArrayList<>();
-        for (int i = 0; i < labels.length; i++) {
-            Float[] f = new Float[in];
-            for (int j = 0; j < in; j++) {
-                f[j] = x[i * in + j];
-            }
-            rows.add(RowFactory.create(f, labels[i]));
+        int n = labels.length;
+        List<Integer> parts = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            parts.add(p);
         }
+        JavaRDD<Row> rows = jsc().parallelize(parts, partitions).flatMap(p -> {
+            int from = (int) ((long) n * p / partitions);
+            int to = (int) ((long) n * (p + 1) / partitions);
+            List<Row> part = new ArrayList<>(to - from);
+            for (int i = from; i < to; i++) {
+                Float[] f = new Float[in];
+                for (int j = 0; j < in; j++) {
+                    f[j] = x[i * in + j];
+                }
+                part.add(RowFactory.create(f, labels[i]));
+            }
+            return part.iterator();
+        });
         StructType schema = new StructType()
                 .add("features", DataTypes.createArrayType(DataTypes.FloatType, false), false)
                 .add("label", DataTypes.DoubleType, false);
-        return session().createDataFrame(jsc().parallelize(rows, partitions), schema);
+        return session().createDataFrame(rows, schema);
     }
 
     /** Writes {@code text} to a new {@code .nn} file under {@code dir}. */

@@ -11,7 +11,9 @@ import java.util.List;
  * </pre>
  * Control characters (ESC, BEL, ...) and bidirectional overrides in file names, messages and
  * source lines are shown escaped ({@code \x1b}), never sent to the terminal; a long line is
- * clipped to {@link Limits#LINE_ECHO} characters around the caret.
+ * clipped to {@link Limits#LINE_ECHO} characters around the caret. Columns are code points, as
+ * the compiler counts them (an emoji or {@code 𝑥} is one; a tab is one, and stays a tab in the
+ * echoed line and the caret line below it).
  */
 public final class DiagnosticPrinter {
     private DiagnosticPrinter() {
@@ -26,40 +28,52 @@ public final class DiagnosticPrinter {
         if (line.isBlank()) {
             return sb.toString();
         }
-        int from = Math.min(s.column() - 1, line.length());
-        int to = Math.max(from + 1, Math.min(line.length(), s.column() - 1 + s.length()));
+        // NOTE: the span counts code points, as the lexer does, and so does the caret line: one
+        // column a code point (a character outside the Basic Multilingual Plane is two chars)
+        int[] cps = line.codePoints().toArray();
+        int from = Math.min(s.column() - 1, cps.length);
+        int to = Math.max(from + 1, Math.min(cps.length, s.column() - 1 + s.length()));
         int start = 0;
-        int end = line.length();
+        int end = cps.length;
         if (end - start > Limits.LINE_ECHO) {
             start = Math.max(0, Math.min(from - Limits.LINE_ECHO / 3, end - Limits.LINE_ECHO));
             end = Math.min(end, start + Limits.LINE_ECHO);
             to = Math.min(to, end);
         }
         StringBuilder echo = new StringBuilder(start > 0 ? "..." : "");
+        // what goes before the caret: a tab where the echo has one, so a terminal lines them up
+        StringBuilder pad = new StringBuilder(" ".repeat(echo.length()));
+        int columns = echo.length();
         int caretAt = -1;
         int caretEnd = -1;
         for (int i = start; i <= end; i++) {
             if (i == from) {
-                caretAt = echo.length();
+                caretAt = columns;
             }
             if (i == to) {
-                caretEnd = echo.length();
+                caretEnd = columns;
             }
             if (i < end) {
-                char c = line.charAt(i);
-                echo.append(c == '\t' ? " " : printable(String.valueOf(c)));
+                String shown = cps[i] == '\t' ? "\t" : printable(Character.toString(cps[i]));
+                int width = shown.codePointCount(0, shown.length());
+                echo.append(shown);
+                if (i < from) {
+                    pad.append(cps[i] == '\t' ? "\t" : " ".repeat(width));
+                }
+                columns += width;
             }
         }
-        if (end < line.length()) {
+        if (end < cps.length) {
             echo.append("...");
+            columns += 3;
         }
         if (caretAt < 0) {
-            caretAt = echo.length();
+            caretAt = columns;
+            pad.append(" ".repeat(caretAt - pad.length()));
         }
-        int len = Math.max(1, (caretEnd < 0 ? echo.length() : caretEnd) - caretAt);
+        int len = Math.max(1, (caretEnd < 0 ? columns : caretEnd) - caretAt);
         sb.append("    ").append(echo).append('\n');
-        sb.append("    ").append(" ".repeat(caretAt)).append('^').append("~".repeat(len - 1))
-                .append('\n');
+        sb.append("    ").append(pad).append('^').append("~".repeat(len - 1)).append('\n');
         return sb.toString();
     }
 

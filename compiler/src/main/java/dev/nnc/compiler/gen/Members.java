@@ -21,7 +21,7 @@ final class Members implements StandaloneMembers {
     String layer;
     /** The layer being written takes the relu before it in (see {@link #reluIn()}). */
     boolean reluIn;
-    final int[] scratch = new int[3];
+    final int[] scratch = new int[4];
     /** The arrays grown with the batch: name, elements a sample, ints or floats. */
     final List<PerSample> perSample = new ArrayList<>();
     /**

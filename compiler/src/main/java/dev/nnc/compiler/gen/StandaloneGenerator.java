@@ -280,6 +280,7 @@ public final class StandaloneGenerator {
                 .addStatement("int n = rows.length")
                 .addStatement("float[][] result = new float[n][OUTPUT_SIZE]")
                 .beginControlFlow("if (n == 0)").addStatement("return result").endControlFlow()
+                .addStatement("ensureCapacity(n)")
                 .addStatement("float[] x = new float[n * INPUT_SIZE]")
                 .beginControlFlow("for (int r = 0; r < n; r++)")
                 .beginControlFlow("if (rows[r].length != INPUT_SIZE)")
@@ -424,6 +425,27 @@ public final class StandaloneGenerator {
         MethodSpec.Builder b = MethodSpec.methodBuilder("ensureCapacity")
                 .addModifiers(Modifier.PRIVATE).addParameter(int.class, "n")
                 .beginControlFlow("if (n <= capacity)").addStatement("return").endControlFlow();
+        // NOTE: n * most must fit an int (the rows' form copies them into n * INPUT_SIZE); a
+        // larger batch is refused by name, as the model class does
+        int most = diff == null ? m.input().size() : Difference.rawSize(diff);
+        String widest = "the input";
+        for (LayerIR l : m.layers()) {
+            if (l.out().size() > most) {
+                most = l.out().size();
+                widest = "layer " + l.name() + "'s output";
+            }
+        }
+        for (Members.PerSample a : members.perSample) {
+            if (a.size() > most) {
+                most = a.size();
+                widest = "the work array " + a.name();
+            }
+        }
+        int max = (Integer.MAX_VALUE - 8) / most;   // the message in pieces: short lines
+        b.beginControlFlow("if (n > $L)", max).addStatement("throw new $T($S + n + $S$W+ $S$W+ $S)",
+                IllegalArgumentException.class, "a batch of ", " samples is too large: ", widest,
+                " (" + most + " values a sample) would not fit a Java array; pass at most " + max
+                + " samples at a time").endControlFlow();
         if (scaled || filled || features) {
             b.addStatement("xn = new float[n * $L]", netIn);
         }

@@ -12,7 +12,7 @@ import com.palantir.javapoet.TypeName;
  * <pre>
  * for (int i = 0; i &lt; n; i++) {
  *   lstmRow(zx0, hu0, (r0 + i) * 16, 4, cT0, hT0, (r0 + i) * 4, (ns * n + i) * 4, scratch0,
- *       scratch1, scratch2);
+ *       scratch1, scratch2, scratch3);
  * }
  * </pre>
  */
@@ -55,9 +55,9 @@ final class RecurrentStandalone {
         switch (cell) {
             case RNN -> c.addStatement("rnnRow($L)", Recurrent.args(zx, hu, z, h, hT, hn, g, t));
             case LSTM -> c.addStatement("lstmRow($L)", Recurrent.args(zx, hu, z, h, cT, hT, hp,
-                    hn, g, t, s.members().scratch(2, 4 * h)));
+                    hn, g, t, s.members().scratch(2, 4 * h), s.members().scratch(3, h)));
             case GRU -> c.addStatement("gruRow($L)", Recurrent.args(zx, hu, z, h, "p", bhn, hT,
-                    hp, hn, g, t, s.members().scratch(2, h)));
+                    hp, hn, g, t, s.members().scratch(2, h), s.members().scratch(3, h)));
             default -> throw new AssertionError(cell);
         }
         c.endControlFlow();

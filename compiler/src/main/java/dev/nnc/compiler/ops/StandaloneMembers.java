@@ -41,7 +41,7 @@ public interface StandaloneMembers {
     String perSample(String role, int size, boolean ints);
 
     /**
-     * The name of the instance's scratch array {@code which} (0, 1 or 2), which holds at least
+     * The name of the instance's scratch array {@code which} (0 to 3), which holds at least
      * {@code floats} floats.
      */
     String scratch(int which, int floats);

@@ -89,16 +89,25 @@ final class CsvLoader {
         }
         float[] x = new float[n * inputSize];
         boolean all = n == t.rowCount();
+        // the categories as read, before a missing one is filled, when fitted here (for k-fold)
+        int[][] codes = hot != null && given == null ? new int[featureCols.size()][] : null;
         for (int j = 0; j < featureCols.size(); j++) {
             int c = featureCols.get(j);
             int at = hot == null ? j : hot.offset(j);
             if (hot != null && hot.isCategorical(j)) {
+                if (codes != null) {
+                    codes[j] = new int[n];
+                }
                 for (int i = 0; i < n; i++) {
                     int slot;
+                    String text = t.text(rows[i], c);
                     try {
-                        slot = hot.slot(j, t.text(rows[i], c));
+                        slot = hot.slot(j, text);
                     } catch (DataException e) {
                         throw new DataException(where(t, rows[i], c) + e.getMessage(), e);
+                    }
+                    if (codes != null) {
+                        codes[j][i] = text == null ? -1 : slot;
                     }
                     // NOTE: the one-hot input is scaled as every input is (1 / scale)
                     x[i * inputSize + at + slot] = Preprocessing.scale(1, src.scale());
@@ -129,7 +138,8 @@ final class CsvLoader {
                         + ")");
         LoadedData ld = targets(x, n, inputSize, l, outputSize, loss, classesOrNull,
                 featureNames, labelNames);
-        return hot == null ? ld : ld.withOneHot(hot);
+        return hot == null ? ld : ld.withOneHot(hot, codes == null ? null
+                : new CategoryCodes(hot, codes, Preprocessing.scale(1, src.scale())));
     }
 
     /**

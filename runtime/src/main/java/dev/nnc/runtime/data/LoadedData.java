@@ -15,9 +15,11 @@ import java.util.List;
  *     the training file), else {@code null}
  * @param symbols the vocabulary of a column read as symbols ({@code csv(..., symbols: ...)}),
  *     else {@code null}
+ * @param categoryCodes each sample's category of the categorical columns as read, before a
+ *     missing one is filled, when {@code oneHot} was fitted on this file, else {@code null}
  */
 public record LoadedData(Dataset dataset, ClassLabels classes, List<String> features,
-        List<String> labels, OneHot oneHot, Symbols symbols) {
+        List<String> labels, OneHot oneHot, Symbols symbols, CategoryCodes categoryCodes) {
     public LoadedData {
         features = List.copyOf(features);
         labels = List.copyOf(labels);
@@ -26,16 +28,19 @@ public record LoadedData(Dataset dataset, ClassLabels classes, List<String> feat
     /** Data without categorical columns. */
     public LoadedData(Dataset dataset, ClassLabels classes, List<String> features,
             List<String> labels) {
-        this(dataset, classes, features, labels, null, null);
+        this(dataset, classes, features, labels, null, null, null);
     }
 
-    /** A copy with the one-hot encoding {@code h}, whose input names replace the features. */
-    LoadedData withOneHot(OneHot h) {
-        return new LoadedData(dataset, classes, h.inputNames(), labels, h, symbols);
+    /**
+     * A copy with the one-hot encoding {@code h}, whose input names replace the features, and
+     * the categories it was fitted on ({@code null} when it was given).
+     */
+    LoadedData withOneHot(OneHot h, CategoryCodes codes) {
+        return new LoadedData(dataset, classes, h.inputNames(), labels, h, symbols, codes);
     }
 
     /** A copy with the vocabulary {@code s}. */
     public LoadedData withSymbols(Symbols s) {
-        return new LoadedData(dataset, classes, features, labels, oneHot, s);
+        return new LoadedData(dataset, classes, features, labels, oneHot, s, categoryCodes);
     }
 }

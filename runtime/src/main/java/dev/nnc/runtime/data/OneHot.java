@@ -176,6 +176,11 @@ public final class OneHot {
         return categories.get(j);
     }
 
+    /** The category a missing value of feature column {@code j} takes, or {@code null}. */
+    String fill(int j) {
+        return fill[j];
+    }
+
     /** The first input of feature column {@code j}. */
     public int offset(int j) {
         return offset[j];

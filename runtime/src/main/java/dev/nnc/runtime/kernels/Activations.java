@@ -48,7 +48,7 @@ public final class Activations {
     }
 
     /** e^r for x = n·ln 2 + r, where t = x·log₂e + ROUND holds n. */
-    private static float poly(float x, float t) {
+    static float poly(float x, float t) {
         float n = t - ROUND;
         float r = x - n * LN2_HI - n * LN2_LO;
         float p = r * P0 + P1;

@@ -1,7 +1,11 @@
 package dev.nnc.runtime.kernels;
 
-import static dev.nnc.runtime.kernels.Activations.sigmoid;
-import static dev.nnc.runtime.kernels.Activations.sigmoidTanh;
+import static dev.nnc.runtime.kernels.Activations.BIAS;
+import static dev.nnc.runtime.kernels.Activations.EXP_MAX;
+import static dev.nnc.runtime.kernels.Activations.EXP_MIN;
+import static dev.nnc.runtime.kernels.Activations.LOG2E;
+import static dev.nnc.runtime.kernels.Activations.ROUND;
+import static dev.nnc.runtime.kernels.Activations.poly;
 import static dev.nnc.runtime.kernels.Activations.tanh;
 
 /**
@@ -9,15 +13,20 @@ import static dev.nnc.runtime.kernels.Activations.tanh;
  * inputs zx[z ...] (the input products, bias included; overwritten with the gate values), the
  * recurrent products hu[z ...], the previous states h and c at hT[hp ...] and cT[hp ...], the new
  * ones written at [hn ...]. {@code g} and {@code s} are scratch rows of at least 5·h floats,
- * {@code k} (lstm, gru) one of 4·h.
+ * {@code k} (lstm) one of 4·h, (gru) of h, {@code q} (lstm, gru) one of h.
  *
  * <p>Each value is computed with the operations of the cell's formula, one by one, but in passes
- * over the row: the gates' pre-activations into {@code g}, σ and tanh over ranges of {@code g}
- * (the array forms of {@link Activations}, which the JIT vectorizes and which give the bits of
- * the scalar functions), then the state. Every loop reads and writes its arrays from index 0 at
- * the same index, the operands copied there first ({@code System.arraycopy}): JDK 17's JIT does
- * not vectorize a loop whose arrays are read at different offsets, such as {@code zx[z + j]}
- * beside {@code g[j]}, and runs it one value at a time.
+ * over the row: σ and tanh in the passes of their array forms in {@link Activations} (which the
+ * JIT vectorizes and which give the bits of the scalar functions), the first pass fused with the
+ * sum or product that makes its input and the last with the product that uses its output, where
+ * one loop can hold both, then the state. Each loop is one of the row's scalar lead-ins and tails
+ * (the JIT's pre- and post-loops, a short row's larger part), so the rows run as few as they
+ * can. Every loop reads and writes its arrays from index 0 at the same index, the operands
+ * copied there first ({@code System.arraycopy}), and loads what an iteration reads before it
+ * stores: JDK 17's JIT does not vectorize a loop whose arrays are read at different offsets,
+ * such as {@code zx[z + j]} beside {@code g[j]}, nor one whose iteration stores before a load
+ * (the arrays may be one), and runs it one value at a time. {@code CellReferenceTest} holds the
+ * rows to the formula computed value by value.
  *
  * <p>The code between the {@code standalone: begin} and {@code standalone: end} comments is the
  * one source of these steps: the runtime jar carries this file, and the compiler copies that part
@@ -45,76 +54,118 @@ public final class CellReference {
 
     /**
      * lstm, gates (i, o, f, c): c = f·c₋ + i·g, h = o·tanh(c); k a scratch row of at least 4·h
-     * floats (σ of the first three gates and tanh of the fourth are one call).
+     * floats, q one of at least h (σ of the first three gates and tanh of the fourth are one
+     * pass, as in {@code sigmoidTanh}, its first loops on the sum zx + hu).
      */
     public static void lstmRow(float[] zx, float[] hu, int z, int h, float[] cT, float[] hT,
-            int hp, int hn, float[] g, float[] s, float[] k) {
+            int hp, int hn, float[] g, float[] s, float[] k, float[] q) {
         System.arraycopy(zx, z, g, 0, 4 * h);
         System.arraycopy(hu, z, s, 0, 4 * h);
-        for (int j = 0; j < 4 * h; j++) {
-            g[j] = g[j] + s[j];
+        for (int j = 0; j < 3 * h; j++) {
+            final float x = Math.min(Math.max(-(g[j] + s[j]), EXP_MIN), EXP_MAX);
+            g[j] = x;
+            s[j] = x * LOG2E + ROUND;
+            k[j] = 0f;
         }
-        sigmoidTanh(g, g, s, k, 0, 3 * h, 4 * h);
+        for (int j = 3 * h; j < 4 * h; j++) {
+            final float x = Math.min(Math.max((g[j] + s[j]) * -2f, EXP_MIN), EXP_MAX);
+            g[j] = x;
+            s[j] = x * LOG2E + ROUND;
+            k[j] = 1f;
+        }
+        for (int j = 0; j < 4 * h; j++) {
+            s[j] = Float.intBitsToFloat((Float.floatToRawIntBits(s[j]) - BIAS) << 23);
+        }
+        for (int j = 0; j < 4 * h; j++) {
+            final float x = g[j];
+            g[j] = (1f + k[j]) / (poly(x, x * LOG2E + ROUND) * s[j] + 1f) - k[j];
+        }
         System.arraycopy(g, 0, zx, z, 4 * h);
-        // c = f·c₋ (f in s, c₋ in k), then + i·g (i in g, g in s), into k
+        // c = f·c₋ + i·g (i in g, f in s, c₋ in k, g in q) and tanh's first pass on c
         System.arraycopy(g, 2 * h, s, 0, h);
         System.arraycopy(cT, hp, k, 0, h);
+        System.arraycopy(g, 3 * h, q, 0, h);
         for (int j = 0; j < h; j++) {
-            k[j] = s[j] * k[j];
-        }
-        System.arraycopy(g, 3 * h, s, 0, h);
-        for (int j = 0; j < h; j++) {
-            k[j] = k[j] + g[j] * s[j];
+            final float c = s[j] * k[j] + g[j] * q[j];
+            k[j] = c;
+            final float x = Math.min(Math.max(c * -2f, EXP_MIN), EXP_MAX);
+            s[j] = x;
+            q[j] = x * LOG2E + ROUND;
         }
         System.arraycopy(k, 0, cT, hn, h);
-        // h = o·tanh(c) (o in s, tanh(c) in k)
-        tanh(k, k, s, 0, h);
-        System.arraycopy(g, h, s, 0, h);
         for (int j = 0; j < h; j++) {
-            s[j] = s[j] * k[j];
+            q[j] = Float.intBitsToFloat((Float.floatToRawIntBits(q[j]) - BIAS) << 23);
         }
-        System.arraycopy(s, 0, hT, hn, h);
+        // tanh's last pass and h = o·tanh(c) (o in g), in one loop
+        System.arraycopy(g, h, g, 0, h);
+        for (int j = 0; j < h; j++) {
+            final float x = s[j];
+            g[j] = g[j] * (2f / (poly(x, x * LOG2E + ROUND) * q[j] + 1f) - 1f);
+        }
+        System.arraycopy(g, 0, hT, hn, h);
     }
 
     /**
-     * gru, gates (z, r, h), reset after the recurrent product; bhn &lt; 0: no bias; k a scratch
-     * row of at least h floats.
+     * gru, gates (z, r, h), reset after the recurrent product; bhn &lt; 0: no bias; k and q
+     * scratch rows of at least h floats.
      */
     public static void gruRow(float[] zx, float[] hu, int z, int h, float[] p, int bhn,
-            float[] hT, int hp, int hn, float[] g, float[] s, float[] k) {
+            float[] hT, int hp, int hn, float[] g, float[] s, float[] k, float[] q) {
+        // σ of the gates z and r, its first pass on the sum zx + hu
         System.arraycopy(zx, z, g, 0, 2 * h);
         System.arraycopy(hu, z, s, 0, 2 * h);
         for (int j = 0; j < 2 * h; j++) {
-            g[j] = g[j] + s[j];
+            final float x = Math.min(Math.max(-(g[j] + s[j]), EXP_MIN), EXP_MAX);
+            g[j] = x;
+            s[j] = x * LOG2E + ROUND;
         }
-        sigmoid(g, g, s, 0, 2 * h);
-        // the recurrent product of the new gate, bias included, in s and back in hu
-        System.arraycopy(hu, z + 2 * h, s, 0, h);
+        for (int j = 0; j < 2 * h; j++) {
+            s[j] = Float.intBitsToFloat((Float.floatToRawIntBits(s[j]) - BIAS) << 23);
+        }
+        for (int j = 0; j < 2 * h; j++) {
+            final float x = g[j];
+            g[j] = 1f / (poly(x, x * LOG2E + ROUND) * s[j] + 1f);
+        }
+        System.arraycopy(g, 0, zx, z, 2 * h);
+        // the new gate's input zx + r·u, u the recurrent product with its bias (zx in s, r in
+        // k, the product in g, the bias in q; u back to hu), and tanh's first pass on it
+        System.arraycopy(g, h, k, 0, h);
+        System.arraycopy(hu, z + 2 * h, g, 0, h);
+        System.arraycopy(zx, z + 2 * h, s, 0, h);
         if (bhn >= 0) {
-            System.arraycopy(p, bhn, k, 0, h);
+            System.arraycopy(p, bhn, q, 0, h);
             for (int j = 0; j < h; j++) {
-                s[j] = s[j] + k[j];
+                final float u = g[j] + q[j];
+                final float x = Math.min(Math.max((s[j] + k[j] * u) * -2f, EXP_MIN), EXP_MAX);
+                g[j] = u;
+                s[j] = x;
+                k[j] = x * LOG2E + ROUND;
+            }
+            System.arraycopy(g, 0, hu, z + 2 * h, h);
+        } else {
+            for (int j = 0; j < h; j++) {
+                final float x = Math.min(Math.max((s[j] + k[j] * g[j]) * -2f, EXP_MIN),
+                        EXP_MAX);
+                s[j] = x;
+                k[j] = x * LOG2E + ROUND;
             }
         }
-        System.arraycopy(s, 0, hu, z + 2 * h, h);
-        // the gates z and r to zx; the new gate's input, zx + r·hu (zx in g, r in k), into s,
-        // in one loop, and its tanh
-        System.arraycopy(g, 0, zx, z, 2 * h);
-        System.arraycopy(g, h, k, 0, h);
-        System.arraycopy(zx, z + 2 * h, g, 0, h);
         for (int j = 0; j < h; j++) {
-            s[j] = g[j] + k[j] * s[j];
+            k[j] = Float.intBitsToFloat((Float.floatToRawIntBits(k[j]) - BIAS) << 23);
         }
-        tanh(s, s, k, 0, h);
+        for (int j = 0; j < h; j++) {
+            final float x = s[j];
+            s[j] = 2f / (poly(x, x * LOG2E + ROUND) * k[j] + 1f) - 1f;
+        }
         System.arraycopy(s, 0, zx, z + 2 * h, h);
-        // h = (1 − z)·n + z·h₋ (z in g, n in s, h₋ in k)
+        // h = (1 − z)·n + z·h₋ (z in g, n in s, h₋ in q)
         System.arraycopy(zx, z, g, 0, h);
-        System.arraycopy(hT, hp, k, 0, h);
+        System.arraycopy(hT, hp, q, 0, h);
         for (int j = 0; j < h; j++) {
             final float gz = g[j];
-            k[j] = (1f - gz) * s[j] + gz * k[j];
+            q[j] = (1f - gz) * s[j] + gz * q[j];
         }
-        System.arraycopy(k, 0, hT, hn, h);
+        System.arraycopy(q, 0, hT, hn, h);
     }
     // standalone: end
 }

@@ -24,8 +24,9 @@ final class Scratch {
     static final int CELL_G = 4;
     static final int CELL_S = 5;
     static final int CELL_K = 6;
+    static final int CELL_Q = 7;
 
-    private final float[][] floats = new float[7][];
+    private final float[][] floats = new float[8][];
     private int[] ints;
 
     /** The array of {@code slot}, at least {@code size} long; its contents are undefined. */

@@ -396,7 +396,8 @@ public abstract class SequenceKernels {
             int hp, int hn, int from) {
         Scratch sc = Scratch.current();
         CellReference.lstmRow(zx, hu, z, h, cT, hT, hp, hn, sc.floats(Scratch.CELL_G, 5 * h),
-                sc.floats(Scratch.CELL_S, 5 * h), sc.floats(Scratch.CELL_K, 4 * h));
+                sc.floats(Scratch.CELL_S, 5 * h), sc.floats(Scratch.CELL_K, 4 * h),
+                sc.floats(Scratch.CELL_Q, h));
     }
 
     /** gru, gates (z, r, h), reset after the recurrent product; bhn &lt; 0: no bias. */
@@ -415,7 +416,8 @@ public abstract class SequenceKernels {
             float[] hT, int hp, int hn, int from) {
         Scratch sc = Scratch.current();
         CellReference.gruRow(zx, hu, z, h, p, bhn, hT, hp, hn, sc.floats(Scratch.CELL_G, 5 * h),
-                sc.floats(Scratch.CELL_S, 5 * h), sc.floats(Scratch.CELL_K, 4 * h));
+                sc.floats(Scratch.CELL_S, 5 * h), sc.floats(Scratch.CELL_K, 4 * h),
+                sc.floats(Scratch.CELL_Q, h));
     }
 
     /** Backward of {@link #rnnForward}. */

@@ -1,5 +1,6 @@
 package dev.nnc.runtime.train;
 
+import dev.nnc.runtime.data.CategoryCodes;
 import dev.nnc.runtime.data.DataLoader;
 import dev.nnc.runtime.data.Dataset;
 import dev.nnc.runtime.data.LoadedData;
@@ -123,27 +124,9 @@ public final class CrossValidation {
         List<Fold> runs = new ArrayList<>();
         List<String> measures = null;
         for (int f = 0; f < k; f++) {
-            int[] order = new int[n];
-            int nTrain = 0;
-            for (int i = 0; i < n; i++) {
-                if (foldOf[i] != f) {
-                    order[nTrain++] = i;
-                }
-            }
-            for (int i = 0, t = nTrain; i < n; i++) {
-                if (foldOf[i] == f) {
-                    order[t++] = i;
-                }
-            }
-            Dataset train = all.subset(order, 0, nTrain);
-            Dataset test = all.subset(order, nTrain, n);
-            // NOTE: missing values are filled from the training folds alone, here, as the run
-            // below cannot see the columns of data given in memory.
-            Preprocessing.Fill fill = Preprocessing.Fill.fit(src, train, names);
-            if (fill != null) {
-                fill.apply(train.x(), train.size());
-                fill.apply(test.x(), test.size());
-            }
+            Dataset[] folds = split(ld, src, names, foldOf, f, "fold " + (f + 1) + " of " + k);
+            Dataset train = folds[0];
+            Dataset test = folds[1];
             note.accept("fold " + (f + 1) + " of " + k + ": " + train.size()
                     + " training samples, " + test.size() + " test samples");
             Map<String, Object> m = Training.run(model, baseDir, opts.withData(train, test)
@@ -171,6 +154,45 @@ public final class CrossValidation {
             sd.put(name, sd(v));
         }
         return new Result(kind, measures, runs, mean, sd);
+    }
+
+    /**
+     * The training folds (every sample not in fold {@code f}) and the held-out fold {@code f}
+     * of {@code ld}, in their order in the file, with what is fitted to data before training
+     * fitted on the training folds alone: the fill values of missing numbers, and the mode and
+     * the categories of one-hot columns ({@link CategoryCodes#refit}; a category of the held-out
+     * fold alone is unseen).
+     */
+    static Dataset[] split(LoadedData ld, DataSource src, List<String> names, int[] foldOf,
+            int f, String where) {
+        Dataset all = ld.dataset();
+        int n = all.size();
+        int[] order = new int[n];
+        int nTrain = 0;
+        for (int i = 0; i < n; i++) {
+            if (foldOf[i] != f) {
+                order[nTrain++] = i;
+            }
+        }
+        for (int i = 0, t = nTrain; i < n; i++) {
+            if (foldOf[i] == f) {
+                order[t++] = i;
+            }
+        }
+        Dataset train = all.subset(order, 0, nTrain);
+        Dataset test = all.subset(order, nTrain, n);
+        if (ld.categoryCodes() != null) {
+            // the mode and the categories of a one-hot column too
+            ld.categoryCodes().refit(order, nTrain, train, test, where);
+        }
+        // NOTE: missing values are filled from the training folds alone, here, as the run
+        // below cannot see the columns of data given in memory.
+        Preprocessing.Fill fill = Preprocessing.Fill.fit(src, train, names);
+        if (fill != null) {
+            fill.apply(train.x(), train.size());
+            fill.apply(test.x(), test.size());
+        }
+        return new Dataset[] {train, test};
     }
 
     /** One class per sample: a softmax over k > 1 outputs, or one sigmoid output. */

@@ -1,5 +1,6 @@
 package dev.nnc.runtime.train;
 
+import dev.nnc.runtime.io.DataException;
 import dev.nnc.runtime.model.ModelSpec;
 
 import java.util.Arrays;
@@ -28,6 +29,8 @@ public final class Metrics {
     // NOTE: probabilities are clamped to [EPS, 1 - EPS] before a log, so a confident wrong answer
     // costs about 16 rather than infinity.
     private static final double EPS = 1e-7;
+    /** The most scores {@link Accumulator#keepScores()} keeps: the longest array a JVM makes. */
+    static final int MAX_SCORES = Integer.MAX_VALUE - 8;
 
     private Metrics() {
     }
@@ -86,7 +89,7 @@ public final class Metrics {
                 j++;
             }
             // ranks i+1 .. j+1 share their mean
-            double rank = (i + j + 2) / 2.0;
+            double rank = meanRank(i, j);
             for (int q = i; q <= j; q++) {
                 if (positive[idx[q]]) {
                     pos++;
@@ -100,6 +103,24 @@ public final class Metrics {
             return Double.NaN;
         }
         return (rankSum - pos * (pos + 1) / 2.0) / ((double) pos * neg);
+    }
+
+    /** The mean of the ranks {@code i + 1 .. j + 1} (in long: past 2^30 samples i + j wraps). */
+    static double meanRank(int i, int j) {
+        return ((long) i + j + 2) / 2.0;
+    }
+
+    /**
+     * The length the score arrays of {@code length} elements grow to: twice as long, at most
+     * {@link #MAX_SCORES}; past that, ROC AUC is refused with the limit.
+     */
+    static int grownLength(int length) {
+        if (length >= MAX_SCORES) {
+            throw new DataException("ROC AUC keeps the score of every sample measured, and a "
+                    + "Java array holds at most " + MAX_SCORES + " of them: measure fewer "
+                    + "samples at a time");
+        }
+        return (int) Math.min(2L * length, MAX_SCORES);
     }
 
     /** The steps of an output of shape {@code shape}: T for a sequence [T,K], else 1. */
@@ -306,8 +327,8 @@ public final class Metrics {
                 confusion.add(truth, predicted);
                 if (scores != null) {
                     if (scored == scores.length) {
-                        scores = Arrays.copyOf(scores, scored * 2);
-                        positives = Arrays.copyOf(positives, scored * 2);
+                        scores = Arrays.copyOf(scores, grownLength(scored));
+                        positives = Arrays.copyOf(positives, grownLength(scored));
                     }
                     scores[scored] = score;
                     positives[scored] = truth == 1;

@@ -26,6 +26,14 @@ public interface TrainingListener {
     }
 
     /**
+     * Called once after {@link #onData}, before the initial model's loss is measured (which
+     * takes a while on a large training set), with what {@link #onStart} will be given: what is
+     * about to run, for a header a user sees at once.
+     */
+    default void onPlan(TrainInfo info) {
+    }
+
+    /**
      * Called once before the first epoch, after the initial model's loss is measured (a fresh
      * run's first evaluation).
      */
@@ -66,6 +74,12 @@ public interface TrainingListener {
             public void onData(Dataset train, Dataset validation) {
                 first.onData(train, validation);
                 second.onData(train, validation);
+            }
+
+            @Override
+            public void onPlan(TrainInfo info) {
+                first.onPlan(info);
+                second.onPlan(info);
             }
 
             @Override

@@ -308,15 +308,18 @@ public final class TrainingLoop {
                 perm, rows, xb, yb, cw, direct);
 
         listener.onData(train, validation);
+        TrainInfo info = new TrainInfo(model.name(), params.length, epochs, size,
+                validation == null ? 0 : validation.size(), batch, batches, logEvery, spec.stop(),
+                threads);
+        listener.onPlan(info);
         long start = System.nanoTime();
         // NOTE: the initial model's loss is measured before onStart, not after it: a JIT
         // warm-up (Warmup, nnc train) goes on until onStart, on its own core, while this first
-        // evaluation runs cold here; the loss is the same either way.
+        // evaluation runs cold here; the loss is the same either way. What is about to run is
+        // told before it (onPlan): a user sees the header at once.
         double startLoss = resume != null ? 0
                 : eval.loss(train, Math.min(trainSize, START_LOSS_SAMPLES));
-        listener.onStart(new TrainInfo(model.name(), params.length, epochs, size,
-                validation == null ? 0 : validation.size(), batch, batches, logEvery, spec.stop(),
-                threads));
+        listener.onStart(info);
         List<EpochRecord> history = new ArrayList<>();
         boolean stopped = false;
         boolean diverged = false;

@@ -19,6 +19,8 @@ public final class LinearTestModel implements TrainableModel {
     private float[] a = new float[0];
     /** The batch size of every training step, for tests of the loop. */
     public final List<Integer> steps = new ArrayList<>();
+    /** The number of calls of {@link #evaluate}, for tests of the loop. */
+    public int evaluations;
 
     public LinearTestModel(String name, int in, int out, ModelSpec spec) {
         this.name = name;
@@ -154,6 +156,7 @@ public final class LinearTestModel implements TrainableModel {
 
     @Override
     public double evaluate(float[] x, float[] y, int n, float[] dst) {
+        evaluations++;
         forward(x, n);
         if (dst != null) {
             System.arraycopy(a, 0, dst, 0, n * out);

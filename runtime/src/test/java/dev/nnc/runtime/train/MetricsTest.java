@@ -1,8 +1,10 @@
 package dev.nnc.runtime.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nnc.runtime.io.DataException;
 import dev.nnc.runtime.model.ModelSpec.Loss;
 import org.junit.jupiter.api.Test;
 
@@ -160,5 +162,19 @@ class MetricsTest {
         assertTrue(Double.isNaN(t.rocAuc()));
         // regression: none
         assertEquals(null, new Metrics.Accumulator(Loss.MSE, 1).confusion());
+    }
+
+    @Test
+    void theScoresOfRocAucGrowPastTwoToThe30SamplesAndStopClearlyAtTheLargestArray() {
+        int largest = Integer.MAX_VALUE - 8;
+        assertEquals(128, Metrics.grownLength(64));
+        assertEquals(largest, Metrics.grownLength(1 << 30));
+        assertEquals(largest, Metrics.grownLength(largest - 1));
+        DataException e = assertThrows(DataException.class, () -> Metrics.grownLength(largest));
+        assertTrue(e.getMessage().contains("ROC AUC") && e.getMessage().contains("2147483639"),
+                e.getMessage());
+        // ranks past 2^30: the mean of ranks 2^30 + 1 and 2^30 + 2
+        assertEquals((1 << 30) + 1.5, Metrics.meanRank(1 << 30, (1 << 30) + 1), 0);
+        assertEquals(largest, Metrics.meanRank(largest - 1, largest - 1), 0);
     }
 }

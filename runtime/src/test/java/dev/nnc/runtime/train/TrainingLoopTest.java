@@ -71,6 +71,29 @@ class TrainingLoopTest {
     }
 
     @Test
+    void whatIsAboutToRunIsToldBeforeTheInitialLossIsMeasured() {
+        LinearTestModel m = linear(new TrainSpec(2, 10, true, null, 0, 0), 0.5);
+        List<String> calls = new ArrayList<>();
+        TrainingListener l = new TrainingListener() {
+            @Override
+            public void onPlan(TrainInfo i) {
+                calls.add("plan " + i.trainSize() + " after " + m.evaluations + " evaluations");
+            }
+
+            @Override
+            public void onStart(TrainInfo i) {
+                calls.add("start " + i.trainSize() + " after " + m.evaluations + " evaluations");
+            }
+        };
+        Rng rng = new Rng(1);
+        m.initParams(rng);
+        new TrainingLoop(m, Optimizers.create(m.spec().optimizer()), m.spec().train(), rng)
+                .listener(l).train(plane(100), null);
+        assertEquals(List.of("plan 100 after 0 evaluations", "start 100 after 1 evaluations"),
+                calls);
+    }
+
+    @Test
     void sameSeedGivesBitIdenticalParameters() {
         TrainSpec t = new TrainSpec(20, 7, true, null, 0, 0);
         LinearTestModel a = linear(t, 0.3);

@@ -1,0 +1,106 @@
+package dev.nnc.runtime.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cells' reference rows, whose loops fuse the passes of σ and tanh with the sums and
+ * products around them, give the bits of the cell's formula computed one value at a time with
+ * the scalar {@link Activations#sigmoid(float)} and {@link Activations#tanh(float)}: the gate
+ * values in zx, the GRU's recurrent product with its bias in hu, the new states.
+ */
+class CellReferenceTest {
+    private static final int[] UNITS = {1, 7, 16, 17, 64};
+
+    @Test
+    void lstmRowIsTheFormulaValueByValue() {
+        for (int h : UNITS) {
+            Random r = new Random(h);
+            int z = 3 * 4 * h;
+            float[] zx = values(r, z + 4 * h + 5);
+            float[] hu = values(r, zx.length);
+            float[] cT = values(r, 3 * h);
+            float[] hT = values(r, 3 * h);
+            float[] wantZx = zx.clone();
+            float[] wantC = cT.clone();
+            float[] wantH = hT.clone();
+            for (int j = 0; j < h; j++) {
+                float i = Activations.sigmoid(zx[z + j] + hu[z + j]);
+                float o = Activations.sigmoid(zx[z + h + j] + hu[z + h + j]);
+                float f = Activations.sigmoid(zx[z + 2 * h + j] + hu[z + 2 * h + j]);
+                float g = Activations.tanh(zx[z + 3 * h + j] + hu[z + 3 * h + j]);
+                float c = f * cT[h + j] + i * g;
+                wantZx[z + j] = i;
+                wantZx[z + h + j] = o;
+                wantZx[z + 2 * h + j] = f;
+                wantZx[z + 3 * h + j] = g;
+                wantC[2 * h + j] = c;
+                wantH[2 * h + j] = o * Activations.tanh(c);
+            }
+            CellReference.lstmRow(zx, hu, z, h, cT, hT, h, 2 * h, new float[5 * h],
+                    new float[5 * h], new float[4 * h], new float[h]);
+            bits(wantZx, zx, "lstm zx, h=" + h);
+            bits(wantC, cT, "lstm c, h=" + h);
+            bits(wantH, hT, "lstm h, h=" + h);
+        }
+    }
+
+    @Test
+    void gruRowIsTheFormulaValueByValueWithAndWithoutBias() {
+        for (int h : UNITS) {
+            for (boolean bias : new boolean[] {true, false}) {
+                Random r = new Random(h * 2 + (bias ? 1 : 0));
+                int z = 2 * 3 * h;
+                float[] zx = values(r, z + 3 * h + 5);
+                float[] hu = values(r, zx.length);
+                float[] hT = values(r, 3 * h);
+                float[] p = values(r, h + 4);
+                int bhn = bias ? 3 : -1;
+                float[] wantZx = zx.clone();
+                float[] wantHu = hu.clone();
+                float[] wantH = hT.clone();
+                for (int j = 0; j < h; j++) {
+                    float zg = Activations.sigmoid(zx[z + j] + hu[z + j]);
+                    float rg = Activations.sigmoid(zx[z + h + j] + hu[z + h + j]);
+                    float u = bias ? hu[z + 2 * h + j] + p[bhn + j] : hu[z + 2 * h + j];
+                    float n = Activations.tanh(zx[z + 2 * h + j] + rg * u);
+                    wantZx[z + j] = zg;
+                    wantZx[z + h + j] = rg;
+                    wantZx[z + 2 * h + j] = n;
+                    wantHu[z + 2 * h + j] = u;
+                    wantH[2 * h + j] = (1f - zg) * n + zg * hT[h + j];
+                }
+                CellReference.gruRow(zx, hu, z, h, p, bhn, hT, h, 2 * h, new float[5 * h],
+                        new float[5 * h], new float[h], new float[h]);
+                String what = "gru, h=" + h + ", bias " + bias;
+                bits(wantZx, zx, what + ": zx");
+                bits(wantHu, hu, what + ": hu");
+                bits(wantH, hT, what + ": h");
+            }
+        }
+    }
+
+    /** Values over σ's and tanh's whole range: small, large, zeros of both signs, NaN (any NaN). */
+    private static float[] values(Random r, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = switch (r.nextInt(12)) {
+                case 0 -> 0f;
+                case 1 -> -0f;
+                case 2 -> (float) (r.nextGaussian() * 60);
+                case 3 -> i % 5 == 0 ? Float.NaN : 1e-30f;
+                default -> (float) (r.nextGaussian() * 3);
+            };
+        }
+        return v;
+    }
+
+    private static void bits(float[] want, float[] got, String what) {
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(got[i]),
+                    what + " at " + i + ": " + want[i] + " vs " + got[i]);
+        }
+    }
+}
