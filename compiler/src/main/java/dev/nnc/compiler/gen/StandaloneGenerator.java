@@ -8,9 +8,7 @@ import com.palantir.javapoet.TypeSpec;
 import dev.nnc.compiler.ir.LayerIR;
 import dev.nnc.compiler.ir.ModelIR;
 import dev.nnc.compiler.ir.TensorIR;
-import dev.nnc.compiler.ops.Activation;
 import dev.nnc.compiler.ops.EmitSite;
-import dev.nnc.compiler.ops.Pool;
 import dev.nnc.compiler.ops.ReferenceSource;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.model.ClassLabels;
@@ -256,7 +254,7 @@ public final class StandaloneGenerator {
             t.addField(FieldSpec.builder(float[].class, "xn", Modifier.PRIVATE)
                     .addJavadoc("The preprocessed input.\n").build());
         }
-        for (LayerIR l : computed()) {
+        for (LayerIR l : ReluIntoPooling.computed(m)) {
             t.addField(FieldSpec.builder(float[].class, "a" + l.index(), Modifier.PRIVATE)
                     .addJavadoc("Output of $L $L.\n", l.name(), l.out()).build());
         }
@@ -351,8 +349,8 @@ public final class StandaloneGenerator {
         if (ensemble != null) {
             StandaloneVote.addMembers(b, m, in);
         } else {
-            for (LayerIR l : computed()) {
-                int from = l.index() - (takesReluIn(l) ? 2 : 1);
+            for (LayerIR l : ReluIntoPooling.computed(m)) {
+                int from = l.index() - (ReluIntoPooling.takes(m, l) ? 2 : 1);
                 b.addStatement("$L($L, a$L, n)", method(l), from < 0 ? in : "a" + from,
                         l.index());
             }
@@ -449,7 +447,7 @@ public final class StandaloneGenerator {
         if (scaled || filled || features) {
             b.addStatement("xn = new float[n * $L]", netIn);
         }
-        for (LayerIR l : computed()) {
+        for (LayerIR l : ReluIntoPooling.computed(m)) {
             b.addStatement("a$L = new float[n * $L]", l.index(), l.out().size());
         }
         for (Members.PerSample a : members.perSample) {
@@ -466,7 +464,7 @@ public final class StandaloneGenerator {
     /** The layer methods; the fields they ask for are added to {@code t} on the way. */
     private List<MethodSpec> layerMethods(TypeSpec.Builder t, Members members) {
         List<MethodSpec> methods = new ArrayList<>();
-        for (LayerIR l : computed()) {
+        for (LayerIR l : ReluIntoPooling.computed(m)) {
             int[] offsets = l.params().stream().mapToInt(TensorIR::offset).toArray();
             int[] bufferOffsets = l.buffers().stream().mapToInt(TensorIR::offset).toArray();
             CodeBlock.Builder fwd = CodeBlock.builder();
@@ -478,7 +476,7 @@ public final class StandaloneGenerator {
             }
             members.layer = method(l).substring(3).replaceAll("([a-z0-9])([A-Z])", "$1_$2")
                     .toUpperCase(Locale.ROOT);
-            members.reluIn = takesReluIn(l);
+            members.reluIn = ReluIntoPooling.takes(m, l);
             l.kind().emitForward(EmitSite.forward(fwd, EmitSite.Mode.STANDALONE, "in", "out")
                     .shapes(l.in(), l.out()).args(l.args()).offsets(offsets)
                     .bufferOffsets(bufferOffsets).members(members).build());
@@ -502,25 +500,6 @@ public final class StandaloneGenerator {
             methods.add(method.addCode(fwd.build()).build());
         }
         return methods;
-    }
-
-    /**
-     * Whether {@code l} is a relu that the max pooling right after it applies in its own pass
-     * ({@code PoolReference.maxPoolRelu}, the same bits), so it has no method or array of its
-     * own (one network only); {@link #takesReluIn}: whether {@code l} is that pooling.
-     */
-    private boolean reluTakenIn(LayerIR l) {
-        return ensemble == null && l.kind() instanceof Activation.Relu && l.index() < last
-                && m.layers().get(l.index() + 1).kind() instanceof Pool.Max;
-    }
-
-    private boolean takesReluIn(LayerIR l) {
-        return l.index() > 0 && reluTakenIn(m.layers().get(l.index() - 1));
-    }
-
-    /** The layers the class computes, each with its method and array. */
-    private List<LayerIR> computed() {
-        return m.layers().stream().filter(l -> !reluTakenIn(l)).toList();
     }
 
     /** The scratch rows the layers asked for and the reference sources they call. */
