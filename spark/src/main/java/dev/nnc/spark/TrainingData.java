@@ -45,8 +45,14 @@ import org.apache.spark.storage.StorageLevel;
  * last bits may differ from one pass over all rows; with one partition they are the same.
  */
 final class TrainingData {
-    /** The most input values one chunk of a block holds (a chunk holds at least one row). */
-    static final int CHUNK_FLOATS = 1 << 17;
+    /**
+     * The most input values one chunk of a block holds (a chunk holds at least one row).
+     * NOTE: 256 KB, below half of G1's smallest region (1 MB): a larger array is a humongous
+     * object, allocated in regions of its own straight into the old generation, and each such
+     * allocation may start a concurrent marking cycle, whose thread then takes CPU time from
+     * the tasks.
+     */
+    static final int CHUNK_FLOATS = 1 << 16;
 
     private TrainingData() {
     }
@@ -128,11 +134,16 @@ final class TrainingData {
         DataType lt = cols.schema().fields()[1].dataType();
         JavaRDD<Block> blocks = cols.queryExecution().toRdd().toJavaRDD().mapPartitions(
                 rows -> {
-                    if (warmup != null) {
-                        ExecutorWarmup.start(warmup);
+                    if (warmup == null) {
+                        return List.of(read(rows, features, ft, label, lt, in, labelWidth,
+                                scale)).iterator();
                     }
-                    return List.of(read(rows, features, ft, label, lt, in, labelWidth, scale))
-                            .iterator();
+                    ExecutorWarmup.start(warmup);
+                    try (TaskKernels.Scope k = ExecutorWarmup.prime(warmup)) {
+                        Block b = read(rows, features, ft, label, lt, in, labelWidth, scale);
+                        k.finished();
+                        return List.of(b).iterator();
+                    }
                 })
                 .persist(StorageLevel.MEMORY_AND_DISK());
         int[] inShape = model.inputShape();
