@@ -50,6 +50,21 @@ final class Steps {
     /** The state sent to the tasks of one job. */
     record State(float[] params, float[] buffers, List<float[]> optimizer, long steps,
             double rate) implements java.io.Serializable {
+        /** Sent as {@link DistributedTraining.Wire}: the arrays as one byte array. */
+        private Object writeReplace() {
+            List<float[]> all = new ArrayList<>(optimizer.size() + 2);
+            all.add(params);
+            all.add(buffers);
+            all.addAll(optimizer);
+            return new DistributedTraining.Wire(DistributedTraining.Wire.pack(all),
+                    new long[] {steps, Double.doubleToRawLongBits(rate)}, false);
+        }
+
+        static State of(DistributedTraining.Wire w) {
+            List<float[]> all = w.arrays();
+            return new State(all.get(0), all.get(1), List.copyOf(all.subList(2, all.size())),
+                    w.scalar(0), Double.longBitsToDouble(w.scalar(1)));
+        }
     }
 
     /** One exact epoch; returns its mean training loss. */
@@ -70,9 +85,8 @@ final class Steps {
                 continue;
             }
             Broadcast<State> b = jsc.broadcast(new State(params, buffers, List.of(), 0, 0));
-            Part total = FixedOrderTree.reduce(blocks.mapPartitionsWithIndex(
+            Part total = FixedOrderTree.reduce(blocks,
                     exactTask(source, stage, settings, b, epoch, step, stepsPerEpoch, global),
-                    true),
                     Part::sum);
             b.destroy();
             float[] v = total.v();
@@ -158,8 +172,8 @@ final class Steps {
             List<float[]> optState = opt.state();
             Broadcast<State> b = jsc.broadcast(new State(params, buffers, optState, opt.steps(),
                     opt.learningRate()));
-            Part total = FixedOrderTree.reduce(blocks.mapPartitionsWithIndex(
-                    fastTask(source, stage, settings, b, epoch, round, every, roundRows), true),
+            Part total = FixedOrderTree.reduce(blocks,
+                    fastTask(source, stage, settings, b, epoch, round, every, roundRows),
                     Part::sum);
             b.destroy();
             if (total == null) {
