@@ -235,12 +235,14 @@ final class Steps {
             }
             TrainableModel m = source.borrow();
             TaskKernels.Scope kernels = TaskKernels.forTask();
+            Optimizer opt = null;
+            boolean done = false;
             try {
                 State sent = state.value();
                 load(m, sent);
                 TrainingData.Stage st = TrainingData.Stage.of(stage, m);
                 ModelSpec.TrainSpec ts = m.spec().train();
-                Optimizer opt = Optimizers.create(m.spec().optimizer());
+                opt = borrowOptimizer(source, m);
                 opt.restore(sent.optimizer(), sent.steps());
                 opt.setLearningRate(sent.rate());
                 int in = m.inputSize();
@@ -265,12 +267,38 @@ final class Steps {
                 double w = (double) trained / roundRows;
                 out.add(new Indexed<>(p, weighted(m, opt, loss, w, last - first)));
                 kernels.finished();
+                done = true;
                 return out.iterator();
             } finally {
                 kernels.close();
                 source.giveBack(m);
+                if (done) {
+                    giveBackOptimizer(source, opt);
+                }
             }
         };
+    }
+
+    /**
+     * The optimizers fast-mode tasks of this JVM have given back, by model: a task restores one
+     * from the broadcast state (its arrays, step count and, after, its learning rate: all an
+     * optimizer holds), so an optimizer of an earlier round, or of a task that a retry replaces,
+     * steps as a new one would. At most one per task the executor runs at once.
+     */
+    private static final java.util.Map<String, java.util.concurrent.ConcurrentLinkedQueue<
+            Optimizer>> OPTIMIZERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static Optimizer borrowOptimizer(ModelSource source, TrainableModel m) {
+        Optimizer o = OPTIMIZERS.computeIfAbsent(source.key(),
+                k -> new java.util.concurrent.ConcurrentLinkedQueue<>()).poll();
+        return o != null ? o : Optimizers.create(m.spec().optimizer());
+    }
+
+    private static void giveBackOptimizer(ModelSource source, Optimizer o) {
+        if (o != null) {
+            OPTIMIZERS.computeIfAbsent(source.key(),
+                    k -> new java.util.concurrent.ConcurrentLinkedQueue<>()).offer(o);
+        }
     }
 
     /**

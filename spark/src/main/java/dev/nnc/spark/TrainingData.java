@@ -84,12 +84,37 @@ final class TrainingData {
     }
 
     /**
-     * The stage as a task applies it to a batch: decoded once per task from its metadata text,
-     * which is exact to the bit ({@code Normalizer.encode}).
+     * The stages the tasks of this JVM decoded last, by their metadata text: the later tasks of
+     * a run (every step or round) take the decoded stage from here. At most 4, the least
+     * recently used dropped first; a decoded stage is never changed after it is made.
+     */
+    private static final Map<Map<String, String>, Preprocessing> DECODED =
+            new java.util.LinkedHashMap<>(8, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(
+                        Map.Entry<Map<String, String>, Preprocessing> eldest) {
+                    return size() > 4;
+                }
+            };
+
+    /**
+     * The stage as a task applies it to a batch: decoded from its metadata text, which is exact
+     * to the bit ({@code Normalizer.encode}), once per JVM and stage.
      */
     record Stage(Preprocessing prep, int out, boolean denseClasses) {
         static Stage of(Map<String, String> stage, TrainableModel m) {
-            Preprocessing p = Preprocessing.fromMetadata(stage);
+            Preprocessing p;
+            synchronized (DECODED) {
+                p = DECODED.get(stage);
+            }
+            if (p == null) {
+                p = Preprocessing.fromMetadata(stage);
+                synchronized (DECODED) {
+                    DECODED.put(stage, p);
+                }
+            }
             boolean dense = p.classes() != null;
             if (dense) {
                 double[] v = p.classes().values();
