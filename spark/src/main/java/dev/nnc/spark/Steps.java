@@ -86,7 +86,8 @@ final class Steps {
             }
             Broadcast<State> b = jsc.broadcast(new State(params, buffers, List.of(), 0, 0));
             Part total = FixedOrderTree.reduce(blocks,
-                    exactTask(source, stage, settings, b, epoch, step, stepsPerEpoch, global),
+                    new ExactTask(source, stage, settings, b, epoch, step, stepsPerEpoch,
+                            global),
                     Part::sum);
             b.destroy();
             float[] v = total.v();
@@ -104,12 +105,20 @@ final class Steps {
         return (int) ((long) n * s / steps);
     }
 
-    private static org.apache.spark.api.java.function.Function2<Integer,
-            Iterator<TrainingData.Block>, Iterator<Indexed<Part>>> exactTask(ModelSource source,
-            TreeMap<String, String> stage, DistributedTraining.Settings s,
-            Broadcast<State> state, int epoch, int step,
-            int stepsPerEpoch, long global) {
-        return (p, it) -> {
+    /**
+     * The task of one step of exact mode (see {@link #exactEpoch}).
+     * NOTE: a named class, not a lambda: Spark deserializes it in every task of every job
+     * as a plain object, without the serialized-lambda machinery.
+     */
+    private record ExactTask(ModelSource source, TreeMap<String, String> stage,
+            DistributedTraining.Settings s, Broadcast<State> state, int epoch, int step,
+            int stepsPerEpoch, long global) implements
+            org.apache.spark.api.java.function.Function2<Integer,
+            Iterator<TrainingData.Block>, Iterator<Indexed<Part>>> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Iterator<Indexed<Part>> call(Integer p, Iterator<TrainingData.Block> it) {
             TrainingData.Block blk = it.next();
             ExecutorWarmup.end(source);
             probe(s, epoch, step, p);
@@ -146,7 +155,7 @@ final class Steps {
                 kernels.close();
                 source.giveBack(m);
             }
-        };
+        }
     }
 
     /** One fast epoch (one or more averaging rounds); returns its mean training loss. */
@@ -173,7 +182,7 @@ final class Steps {
             Broadcast<State> b = jsc.broadcast(new State(params, buffers, optState, opt.steps(),
                     opt.learningRate()));
             Part total = FixedOrderTree.reduce(blocks,
-                    fastTask(source, stage, settings, b, epoch, round, every, roundRows),
+                    new FastTask(source, stage, settings, b, epoch, round, every, roundRows),
                     Part::sum);
             b.destroy();
             if (total == null) {
@@ -216,12 +225,20 @@ final class Steps {
         return batch == 0 ? 1 : (n + batch - 1) / batch;
     }
 
-    private static org.apache.spark.api.java.function.Function2<Integer,
-            Iterator<TrainingData.Block>, Iterator<Indexed<Part>>> fastTask(ModelSource source,
-            TreeMap<String, String> stage, DistributedTraining.Settings s,
-            Broadcast<State> state, int epoch, int round,
-            int every, long roundRows) {
-        return (p, it) -> {
+    /**
+     * The task of one round of fast mode (see {@link #fastEpoch}).
+     * NOTE: a named class, not a lambda: Spark deserializes it in every task of every job
+     * as a plain object, without the serialized-lambda machinery.
+     */
+    private record FastTask(ModelSource source, TreeMap<String, String> stage,
+            DistributedTraining.Settings s, Broadcast<State> state, int epoch, int round,
+            int every, long roundRows) implements
+            org.apache.spark.api.java.function.Function2<Integer,
+            Iterator<TrainingData.Block>, Iterator<Indexed<Part>>> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Iterator<Indexed<Part>> call(Integer p, Iterator<TrainingData.Block> it) {
             TrainingData.Block blk = it.next();
             ExecutorWarmup.end(source);
             probe(s, epoch, round, p);
@@ -276,7 +293,7 @@ final class Steps {
                     giveBackOptimizer(source, opt);
                 }
             }
-        };
+        }
     }
 
     /**
