@@ -29,6 +29,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorAdam {
     private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
     private static final int L = S.length();
+    /** Vectors are stored through this class's cast (see {@link VectorWidth#VECTOR}). */
+    private static final Class<? extends FloatVector> V = VectorWidth.VECTOR;
     /** 2^23: the floats in [2^23, 2^24) are the integers. */
     private static final float TWO23 = 0x1p23f;
     private static final int TWO23_BITS = Float.floatToRawIntBits(TWO23);
@@ -71,9 +73,9 @@ final class VectorAdam {
         FloatVector mi = FloatVector.fromArray(S, m, i).mul(b1).add(gi.mul(a1));
         FloatVector vi = FloatVector.fromArray(S, v, i).mul(b2).add(gi.mul(a2).mul(gi));
         FloatVector pn = pi.sub(mi.mul(step).div(vi.lanewise(VectorOperators.SQRT).add(e)));
-        mi.intoArray(m, i);
-        vi.intoArray(v, i);
-        pn.intoArray(p, i);
+        V.cast(mi).intoArray(m, i);
+        V.cast(vi).intoArray(v, i);
+        V.cast(pn).intoArray(p, i);
     }
 
     /**
@@ -111,7 +113,7 @@ final class VectorAdam {
         // the new moment r·2^−149 with m's sign: the bits of r + 2^23 less 2^23's
         mi.blend(sign.or(xr.reinterpretAsInts().sub(TWO23_BITS)).reinterpretAsFloats(), own)
                 .intoArray(m, i);
-        vi.intoArray(v, i);
-        pn.intoArray(p, i);
+        V.cast(vi).intoArray(v, i);
+        V.cast(pn).intoArray(p, i);
     }
 }

@@ -13,6 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorConv {
     private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
     private static final int L = VectorWidth.LANES;
+    /** Vectors are stored through this class's cast (see {@link VectorWidth#VECTOR}). */
+    private static final Class<? extends FloatVector> V = VectorWidth.VECTOR;
 
     private VectorConv() {
     }
@@ -96,18 +98,18 @@ final class VectorConv {
                 a31 = x1.fma(v, a31);
                 a32 = x2.fma(v, a32);
             }
-            a00.intoArray(dst, d0 + t);
-            a01.intoArray(dst, d0 + t + L);
-            a02.intoArray(dst, d0 + t + 2 * L);
-            a10.intoArray(dst, d1 + t);
-            a11.intoArray(dst, d1 + t + L);
-            a12.intoArray(dst, d1 + t + 2 * L);
-            a20.intoArray(dst, d2 + t);
-            a21.intoArray(dst, d2 + t + L);
-            a22.intoArray(dst, d2 + t + 2 * L);
-            a30.intoArray(dst, d3 + t);
-            a31.intoArray(dst, d3 + t + L);
-            a32.intoArray(dst, d3 + t + 2 * L);
+            V.cast(a00).intoArray(dst, d0 + t);
+            V.cast(a01).intoArray(dst, d0 + t + L);
+            V.cast(a02).intoArray(dst, d0 + t + 2 * L);
+            V.cast(a10).intoArray(dst, d1 + t);
+            V.cast(a11).intoArray(dst, d1 + t + L);
+            V.cast(a12).intoArray(dst, d1 + t + 2 * L);
+            V.cast(a20).intoArray(dst, d2 + t);
+            V.cast(a21).intoArray(dst, d2 + t + L);
+            V.cast(a22).intoArray(dst, d2 + t + 2 * L);
+            V.cast(a30).intoArray(dst, d3 + t);
+            V.cast(a31).intoArray(dst, d3 + t + L);
+            V.cast(a32).intoArray(dst, d3 + t + 2 * L);
         }
         for (; t + L <= span; t += L) {
             FloatVector a0 = b0;
@@ -122,10 +124,10 @@ final class VectorConv {
                 a2 = x0.fma(FloatVector.broadcast(S, p[w2 + q]), a2);
                 a3 = x0.fma(FloatVector.broadcast(S, p[w3 + q]), a3);
             }
-            a0.intoArray(dst, d0 + t);
-            a1.intoArray(dst, d1 + t);
-            a2.intoArray(dst, d2 + t);
-            a3.intoArray(dst, d3 + t);
+            V.cast(a0).intoArray(dst, d0 + t);
+            V.cast(a1).intoArray(dst, d1 + t);
+            V.cast(a2).intoArray(dst, d2 + t);
+            V.cast(a3).intoArray(dst, d3 + t);
         }
         for (; t < span; t++) {
             float s0 = bias1(p, b, j);
@@ -196,18 +198,18 @@ final class VectorConv {
                 a22 = x2.fma(v, a22);
                 a23 = x3.fma(v, a23);
             }
-            a00.intoArray(dst, d0 + t);
-            a01.intoArray(dst, d0 + t + L);
-            a02.intoArray(dst, d0 + t + 2 * L);
-            a03.intoArray(dst, d0 + t + 3 * L);
-            a10.intoArray(dst, d1 + t);
-            a11.intoArray(dst, d1 + t + L);
-            a12.intoArray(dst, d1 + t + 2 * L);
-            a13.intoArray(dst, d1 + t + 3 * L);
-            a20.intoArray(dst, d2 + t);
-            a21.intoArray(dst, d2 + t + L);
-            a22.intoArray(dst, d2 + t + 2 * L);
-            a23.intoArray(dst, d2 + t + 3 * L);
+            V.cast(a00).intoArray(dst, d0 + t);
+            V.cast(a01).intoArray(dst, d0 + t + L);
+            V.cast(a02).intoArray(dst, d0 + t + 2 * L);
+            V.cast(a03).intoArray(dst, d0 + t + 3 * L);
+            V.cast(a10).intoArray(dst, d1 + t);
+            V.cast(a11).intoArray(dst, d1 + t + L);
+            V.cast(a12).intoArray(dst, d1 + t + 2 * L);
+            V.cast(a13).intoArray(dst, d1 + t + 3 * L);
+            V.cast(a20).intoArray(dst, d2 + t);
+            V.cast(a21).intoArray(dst, d2 + t + L);
+            V.cast(a22).intoArray(dst, d2 + t + 2 * L);
+            V.cast(a23).intoArray(dst, d2 + t + 3 * L);
         }
         for (; t + L <= span; t += L) {
             FloatVector a0 = b0;
@@ -220,9 +222,9 @@ final class VectorConv {
                 a1 = x0.fma(FloatVector.broadcast(S, p[w1 + q]), a1);
                 a2 = x0.fma(FloatVector.broadcast(S, p[w2 + q]), a2);
             }
-            a0.intoArray(dst, d0 + t);
-            a1.intoArray(dst, d1 + t);
-            a2.intoArray(dst, d2 + t);
+            V.cast(a0).intoArray(dst, d0 + t);
+            V.cast(a1).intoArray(dst, d1 + t);
+            V.cast(a2).intoArray(dst, d2 + t);
         }
         for (; t < span; t++) {
             float s0 = bias1(p, b, j);
@@ -262,10 +264,10 @@ final class VectorConv {
                 a2 = FloatVector.fromArray(S, x, s + 2 * L).fma(v, a2);
                 a3 = FloatVector.fromArray(S, x, s + 3 * L).fma(v, a3);
             }
-            a0.intoArray(dst, d0 + t);
-            a1.intoArray(dst, d0 + t + L);
-            a2.intoArray(dst, d0 + t + 2 * L);
-            a3.intoArray(dst, d0 + t + 3 * L);
+            V.cast(a0).intoArray(dst, d0 + t);
+            V.cast(a1).intoArray(dst, d0 + t + L);
+            V.cast(a2).intoArray(dst, d0 + t + 2 * L);
+            V.cast(a3).intoArray(dst, d0 + t + 3 * L);
         }
         for (; t + L <= span; t += L) {
             FloatVector a0 = b0;
@@ -274,7 +276,7 @@ final class VectorConv {
                 a0 = FloatVector.fromArray(S, x, xt + taps[q])
                         .fma(FloatVector.broadcast(S, p[w0 + q]), a0);
             }
-            a0.intoArray(dst, d0 + t);
+            V.cast(a0).intoArray(dst, d0 + t);
         }
         for (; t < span; t++) {
             float s0 = bias1(p, b, j);
@@ -361,18 +363,18 @@ final class VectorConv {
             v5 = wv.fma(e, v5);
         }
         int d = t * f + j;
-        u0.intoArray(dst, d);
-        v0.intoArray(dst, d + L);
-        u1.intoArray(dst, d + f);
-        v1.intoArray(dst, d + f + L);
-        u2.intoArray(dst, d + 2 * f);
-        v2.intoArray(dst, d + 2 * f + L);
-        u3.intoArray(dst, d + 3 * f);
-        v3.intoArray(dst, d + 3 * f + L);
-        u4.intoArray(dst, d + 4 * f);
-        v4.intoArray(dst, d + 4 * f + L);
-        u5.intoArray(dst, d + 5 * f);
-        v5.intoArray(dst, d + 5 * f + L);
+        V.cast(u0).intoArray(dst, d);
+        V.cast(v0).intoArray(dst, d + L);
+        V.cast(u1).intoArray(dst, d + f);
+        V.cast(v1).intoArray(dst, d + f + L);
+        V.cast(u2).intoArray(dst, d + 2 * f);
+        V.cast(v2).intoArray(dst, d + 2 * f + L);
+        V.cast(u3).intoArray(dst, d + 3 * f);
+        V.cast(v3).intoArray(dst, d + 3 * f + L);
+        V.cast(u4).intoArray(dst, d + 4 * f);
+        V.cast(v4).intoArray(dst, d + 4 * f + L);
+        V.cast(u5).intoArray(dst, d + 5 * f);
+        V.cast(v5).intoArray(dst, d + 5 * f + L);
     }
 
     private static void lanes6x1(float[] x, int xo, int[] taps, int[] pos, int t, float[] wT,
@@ -402,12 +404,12 @@ final class VectorConv {
             u5 = wu.fma(FloatVector.broadcast(S, x[s5 + tq]), u5);
         }
         int d = t * f + j;
-        u0.intoArray(dst, d);
-        u1.intoArray(dst, d + f);
-        u2.intoArray(dst, d + 2 * f);
-        u3.intoArray(dst, d + 3 * f);
-        u4.intoArray(dst, d + 4 * f);
-        u5.intoArray(dst, d + 5 * f);
+        V.cast(u0).intoArray(dst, d);
+        V.cast(u1).intoArray(dst, d + f);
+        V.cast(u2).intoArray(dst, d + 2 * f);
+        V.cast(u3).intoArray(dst, d + 3 * f);
+        V.cast(u4).intoArray(dst, d + 4 * f);
+        V.cast(u5).intoArray(dst, d + 5 * f);
     }
 
     /**
@@ -512,18 +514,18 @@ final class VectorConv {
             s13 = u1.fma(v, s13);
             s23 = u2.fma(v, s23);
         }
-        s00.intoArray(acc, a0);
-        s01.intoArray(acc, a0 + L);
-        s02.intoArray(acc, a0 + 2 * L);
-        s03.intoArray(acc, a0 + 3 * L);
-        s10.intoArray(acc, a1);
-        s11.intoArray(acc, a1 + L);
-        s12.intoArray(acc, a1 + 2 * L);
-        s13.intoArray(acc, a1 + 3 * L);
-        s20.intoArray(acc, a2);
-        s21.intoArray(acc, a2 + L);
-        s22.intoArray(acc, a2 + 2 * L);
-        s23.intoArray(acc, a2 + 3 * L);
+        V.cast(s00).intoArray(acc, a0);
+        V.cast(s01).intoArray(acc, a0 + L);
+        V.cast(s02).intoArray(acc, a0 + 2 * L);
+        V.cast(s03).intoArray(acc, a0 + 3 * L);
+        V.cast(s10).intoArray(acc, a1);
+        V.cast(s11).intoArray(acc, a1 + L);
+        V.cast(s12).intoArray(acc, a1 + 2 * L);
+        V.cast(s13).intoArray(acc, a1 + 3 * L);
+        V.cast(s20).intoArray(acc, a2);
+        V.cast(s21).intoArray(acc, a2 + L);
+        V.cast(s22).intoArray(acc, a2 + 2 * L);
+        V.cast(s23).intoArray(acc, a2 + 3 * L);
     }
 
     private static void grad1(float[] g, float[] x, int[] taps, int ck, int j, int q, int span,
@@ -535,6 +537,6 @@ final class VectorConv {
         for (int t = 0; t < span; t += L) {
             s = FloatVector.fromArray(S, g, g0 + t).fma(FloatVector.fromArray(S, x, x0 + t), s);
         }
-        s.intoArray(acc, a);
+        V.cast(s).intoArray(acc, a);
     }
 }

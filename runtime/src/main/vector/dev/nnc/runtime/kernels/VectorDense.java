@@ -10,6 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorDense {
     private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
     private static final int L = VectorWidth.LANES;
+    /** Vectors are stored through this class's cast (see {@link VectorWidth#VECTOR}). */
+    private static final Class<? extends FloatVector> V = VectorWidth.VECTOR;
 
     private VectorDense() {
     }
@@ -21,8 +23,14 @@ final class VectorDense {
                 out, b < 0 ? VectorGemm.FROM_ZERO : VectorGemm.FROM_BIAS, p, b);
     }
 
+    /**
+     * The bias of the columns from j, or zeros when there is none (b &lt; 0). NOTE: returned
+     * through the cast of {@link VectorWidth#VECTOR}: the two branches' vectors merge, and the
+     * sums that start from it are then used as vectors of the species' class without a guess
+     * from the profile.
+     */
     static FloatVector bias(float[] p, int b, int j) {
-        return b < 0 ? FloatVector.zero(S) : FloatVector.fromArray(S, p, b + j);
+        return V.cast(b < 0 ? FloatVector.zero(S) : FloatVector.fromArray(S, p, b + j));
     }
 
     /**
@@ -102,25 +110,25 @@ final class VectorDense {
             e3 = w3.fma(v, e3);
         }
         int za = i * out + j;
-        a0.intoArray(z, za);
-        a1.intoArray(z, za + L);
-        a2.intoArray(z, za + 2 * L);
-        a3.intoArray(z, za + 3 * L);
+        V.cast(a0).intoArray(z, za);
+        V.cast(a1).intoArray(z, za + L);
+        V.cast(a2).intoArray(z, za + 2 * L);
+        V.cast(a3).intoArray(z, za + 3 * L);
         za += out;
-        c0.intoArray(z, za);
-        c1.intoArray(z, za + L);
-        c2.intoArray(z, za + 2 * L);
-        c3.intoArray(z, za + 3 * L);
+        V.cast(c0).intoArray(z, za);
+        V.cast(c1).intoArray(z, za + L);
+        V.cast(c2).intoArray(z, za + 2 * L);
+        V.cast(c3).intoArray(z, za + 3 * L);
         za += out;
-        d0.intoArray(z, za);
-        d1.intoArray(z, za + L);
-        d2.intoArray(z, za + 2 * L);
-        d3.intoArray(z, za + 3 * L);
+        V.cast(d0).intoArray(z, za);
+        V.cast(d1).intoArray(z, za + L);
+        V.cast(d2).intoArray(z, za + 2 * L);
+        V.cast(d3).intoArray(z, za + 3 * L);
         za += out;
-        e0.intoArray(z, za);
-        e1.intoArray(z, za + L);
-        e2.intoArray(z, za + 2 * L);
-        e3.intoArray(z, za + 3 * L);
+        V.cast(e0).intoArray(z, za);
+        V.cast(e1).intoArray(z, za + L);
+        V.cast(e2).intoArray(z, za + 2 * L);
+        V.cast(e3).intoArray(z, za + 3 * L);
     }
 
     /**
@@ -208,14 +216,14 @@ final class VectorDense {
             a6 = FloatVector.fromArray(S, p, wo + j6).fma(v, a6);
             a7 = FloatVector.fromArray(S, p, wo + j7).fma(v, a7);
         }
-        a0.intoArray(z, za + j);
-        a1.intoArray(z, za + j1);
-        a2.intoArray(z, za + j2);
-        a3.intoArray(z, za + j3);
-        a4.intoArray(z, za + j4);
-        a5.intoArray(z, za + j5);
-        a6.intoArray(z, za + j6);
-        a7.intoArray(z, za + j7);
+        V.cast(a0).intoArray(z, za + j);
+        V.cast(a1).intoArray(z, za + j1);
+        V.cast(a2).intoArray(z, za + j2);
+        V.cast(a3).intoArray(z, za + j3);
+        V.cast(a4).intoArray(z, za + j4);
+        V.cast(a5).intoArray(z, za + j5);
+        V.cast(a6).intoArray(z, za + j6);
+        V.cast(a7).intoArray(z, za + j7);
     }
 
     /** Four vectors of columns from j, each at most at {@code last}, of the row at xa. */
@@ -236,10 +244,10 @@ final class VectorDense {
             a2 = FloatVector.fromArray(S, p, wo + j2).fma(v, a2);
             a3 = FloatVector.fromArray(S, p, wo + j3).fma(v, a3);
         }
-        a0.intoArray(z, za + j);
-        a1.intoArray(z, za + j1);
-        a2.intoArray(z, za + j2);
-        a3.intoArray(z, za + j3);
+        V.cast(a0).intoArray(z, za + j);
+        V.cast(a1).intoArray(z, za + j1);
+        V.cast(a2).intoArray(z, za + j2);
+        V.cast(a3).intoArray(z, za + j3);
     }
 
     /** Two vectors of columns, from j and from {@code last}, of the row at xa. */
@@ -253,8 +261,8 @@ final class VectorDense {
             a0 = FloatVector.fromArray(S, p, wo + j).fma(v, a0);
             a1 = FloatVector.fromArray(S, p, wo + last).fma(v, a1);
         }
-        a0.intoArray(z, za + j);
-        a1.intoArray(z, za + last);
+        V.cast(a0).intoArray(z, za + j);
+        V.cast(a1).intoArray(z, za + last);
     }
 
     /** One vector of columns from j of the row at xa. */
@@ -265,7 +273,7 @@ final class VectorDense {
             a = FloatVector.fromArray(S, p, w + k * out + j)
                     .fma(FloatVector.broadcast(S, x[xa + k]), a);
         }
-        a.intoArray(z, za + j);
+        V.cast(a).intoArray(z, za + j);
     }
 
     /**
@@ -282,9 +290,9 @@ final class VectorDense {
             for (; j + L <= out; j += L) {
                 FloatVector a = FloatVector.zero(S);
                 for (int i = 0; i < n; i++) {
-                    a = a.add(FloatVector.fromArray(S, g, i * out + j));
+                    a = V.cast(a).add(FloatVector.fromArray(S, g, i * out + j));
                 }
-                a.intoArray(gp, b + j);
+                V.cast(a).intoArray(gp, b + j);
             }
             for (; j < out; j++) {
                 float s = 0f;

@@ -22,6 +22,8 @@ import jdk.incubator.vector.FloatVector;
  */
 final class VectorGemmMicro {
     private static final int L = S.length();
+    /** The sums are stored through this class's cast (see {@link VectorWidth#VECTOR}). */
+    private static final Class<? extends FloatVector> V = VectorWidth.VECTOR;
 
     private VectorGemmMicro() {
     }
@@ -116,30 +118,30 @@ final class VectorGemmMicro {
             x71 = b1.fma(v, x71);
             x72 = b2.fma(v, x72);
         }
-        x00.intoArray(c, c0);
-        x01.intoArray(c, c0 + L);
-        x02.intoArray(c, c0 + 2 * L);
-        x10.intoArray(c, c1);
-        x11.intoArray(c, c1 + L);
-        x12.intoArray(c, c1 + 2 * L);
-        x20.intoArray(c, c2);
-        x21.intoArray(c, c2 + L);
-        x22.intoArray(c, c2 + 2 * L);
-        x30.intoArray(c, c3);
-        x31.intoArray(c, c3 + L);
-        x32.intoArray(c, c3 + 2 * L);
-        x40.intoArray(c, c4);
-        x41.intoArray(c, c4 + L);
-        x42.intoArray(c, c4 + 2 * L);
-        x50.intoArray(c, c5);
-        x51.intoArray(c, c5 + L);
-        x52.intoArray(c, c5 + 2 * L);
-        x60.intoArray(c, c6);
-        x61.intoArray(c, c6 + L);
-        x62.intoArray(c, c6 + 2 * L);
-        x70.intoArray(c, c7);
-        x71.intoArray(c, c7 + L);
-        x72.intoArray(c, c7 + 2 * L);
+        V.cast(x00).intoArray(c, c0);
+        V.cast(x01).intoArray(c, c0 + L);
+        V.cast(x02).intoArray(c, c0 + 2 * L);
+        V.cast(x10).intoArray(c, c1);
+        V.cast(x11).intoArray(c, c1 + L);
+        V.cast(x12).intoArray(c, c1 + 2 * L);
+        V.cast(x20).intoArray(c, c2);
+        V.cast(x21).intoArray(c, c2 + L);
+        V.cast(x22).intoArray(c, c2 + 2 * L);
+        V.cast(x30).intoArray(c, c3);
+        V.cast(x31).intoArray(c, c3 + L);
+        V.cast(x32).intoArray(c, c3 + 2 * L);
+        V.cast(x40).intoArray(c, c4);
+        V.cast(x41).intoArray(c, c4 + L);
+        V.cast(x42).intoArray(c, c4 + 2 * L);
+        V.cast(x50).intoArray(c, c5);
+        V.cast(x51).intoArray(c, c5 + L);
+        V.cast(x52).intoArray(c, c5 + 2 * L);
+        V.cast(x60).intoArray(c, c6);
+        V.cast(x61).intoArray(c, c6 + L);
+        V.cast(x62).intoArray(c, c6 + 2 * L);
+        V.cast(x70).intoArray(c, c7);
+        V.cast(x71).intoArray(c, c7 + L);
+        V.cast(x72).intoArray(c, c7 + 2 * L);
     }
 
     /** 8 rows × 2 vectors, for the last columns of {@link #micro83}'s panels. */
@@ -215,22 +217,22 @@ final class VectorGemmMicro {
             x70 = b0.fma(v, x70);
             x71 = b1.fma(v, x71);
         }
-        x00.intoArray(c, c0);
-        x01.intoArray(c, c0 + L);
-        x10.intoArray(c, c1);
-        x11.intoArray(c, c1 + L);
-        x20.intoArray(c, c2);
-        x21.intoArray(c, c2 + L);
-        x30.intoArray(c, c3);
-        x31.intoArray(c, c3 + L);
-        x40.intoArray(c, c4);
-        x41.intoArray(c, c4 + L);
-        x50.intoArray(c, c5);
-        x51.intoArray(c, c5 + L);
-        x60.intoArray(c, c6);
-        x61.intoArray(c, c6 + L);
-        x70.intoArray(c, c7);
-        x71.intoArray(c, c7 + L);
+        V.cast(x00).intoArray(c, c0);
+        V.cast(x01).intoArray(c, c0 + L);
+        V.cast(x10).intoArray(c, c1);
+        V.cast(x11).intoArray(c, c1 + L);
+        V.cast(x20).intoArray(c, c2);
+        V.cast(x21).intoArray(c, c2 + L);
+        V.cast(x30).intoArray(c, c3);
+        V.cast(x31).intoArray(c, c3 + L);
+        V.cast(x40).intoArray(c, c4);
+        V.cast(x41).intoArray(c, c4 + L);
+        V.cast(x50).intoArray(c, c5);
+        V.cast(x51).intoArray(c, c5 + L);
+        V.cast(x60).intoArray(c, c6);
+        V.cast(x61).intoArray(c, c6 + L);
+        V.cast(x70).intoArray(c, c7);
+        V.cast(x71).intoArray(c, c7 + L);
     }
 
     /** 8 rows × 1 vector, for the last columns of {@link #micro83}'s panels. */
@@ -289,14 +291,14 @@ final class VectorGemmMicro {
             v = FloatVector.broadcast(S, a[a7 + aq]);
             x70 = b0.fma(v, x70);
         }
-        x00.intoArray(c, c0);
-        x10.intoArray(c, c1);
-        x20.intoArray(c, c2);
-        x30.intoArray(c, c3);
-        x40.intoArray(c, c4);
-        x50.intoArray(c, c5);
-        x60.intoArray(c, c6);
-        x70.intoArray(c, c7);
+        V.cast(x00).intoArray(c, c0);
+        V.cast(x10).intoArray(c, c1);
+        V.cast(x20).intoArray(c, c2);
+        V.cast(x30).intoArray(c, c3);
+        V.cast(x40).intoArray(c, c4);
+        V.cast(x50).intoArray(c, c5);
+        V.cast(x60).intoArray(c, c6);
+        V.cast(x70).intoArray(c, c7);
     }
 
     /** 6 rows × 2 vectors: 12 sums, 2 loads and 6 broadcasts a step (AVX2's 16 registers). */
@@ -356,18 +358,18 @@ final class VectorGemmMicro {
             x50 = b0.fma(v, x50);
             x51 = b1.fma(v, x51);
         }
-        x00.intoArray(c, c0);
-        x01.intoArray(c, c0 + L);
-        x10.intoArray(c, c1);
-        x11.intoArray(c, c1 + L);
-        x20.intoArray(c, c2);
-        x21.intoArray(c, c2 + L);
-        x30.intoArray(c, c3);
-        x31.intoArray(c, c3 + L);
-        x40.intoArray(c, c4);
-        x41.intoArray(c, c4 + L);
-        x50.intoArray(c, c5);
-        x51.intoArray(c, c5 + L);
+        V.cast(x00).intoArray(c, c0);
+        V.cast(x01).intoArray(c, c0 + L);
+        V.cast(x10).intoArray(c, c1);
+        V.cast(x11).intoArray(c, c1 + L);
+        V.cast(x20).intoArray(c, c2);
+        V.cast(x21).intoArray(c, c2 + L);
+        V.cast(x30).intoArray(c, c3);
+        V.cast(x31).intoArray(c, c3 + L);
+        V.cast(x40).intoArray(c, c4);
+        V.cast(x41).intoArray(c, c4 + L);
+        V.cast(x50).intoArray(c, c5);
+        V.cast(x51).intoArray(c, c5 + L);
     }
 
     /** 6 rows × 1 vector, for the last columns of {@link #micro62}'s panels. */
@@ -414,11 +416,11 @@ final class VectorGemmMicro {
             v = FloatVector.broadcast(S, a[a5 + aq]);
             x50 = b0.fma(v, x50);
         }
-        x00.intoArray(c, c0);
-        x10.intoArray(c, c1);
-        x20.intoArray(c, c2);
-        x30.intoArray(c, c3);
-        x40.intoArray(c, c4);
-        x50.intoArray(c, c5);
+        V.cast(x00).intoArray(c, c0);
+        V.cast(x10).intoArray(c, c1);
+        V.cast(x20).intoArray(c, c2);
+        V.cast(x30).intoArray(c, c3);
+        V.cast(x40).intoArray(c, c4);
+        V.cast(x50).intoArray(c, c5);
     }
 }

@@ -22,6 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorLstmInfer {
     private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
     private static final int L = VectorWidth.LANES;
+    /** Vectors are stored through this class's cast (see {@link VectorWidth#VECTOR}). */
+    private static final Class<? extends FloatVector> V = VectorWidth.VECTOR;
     /** Units served: four vectors. */
     private static final int W = 4 * L;
 
@@ -78,22 +80,22 @@ final class VectorLstmInfer {
             c2 = FloatVector.fromArray(S, b, o + 14 * L).fma(v, c2);
             c3 = FloatVector.fromArray(S, b, o + 15 * L).fma(v, c3);
         }
-        i0.intoArray(hu, za);
-        i1.intoArray(hu, za + L);
-        i2.intoArray(hu, za + 2 * L);
-        i3.intoArray(hu, za + 3 * L);
-        o0.intoArray(hu, za + h);
-        o1.intoArray(hu, za + h + L);
-        o2.intoArray(hu, za + h + 2 * L);
-        o3.intoArray(hu, za + h + 3 * L);
-        f0.intoArray(hu, za + 2 * h);
-        f1.intoArray(hu, za + 2 * h + L);
-        f2.intoArray(hu, za + 2 * h + 2 * L);
-        f3.intoArray(hu, za + 2 * h + 3 * L);
-        c0.intoArray(hu, za + 3 * h);
-        c1.intoArray(hu, za + 3 * h + L);
-        c2.intoArray(hu, za + 3 * h + 2 * L);
-        c3.intoArray(hu, za + 3 * h + 3 * L);
+        V.cast(i0).intoArray(hu, za);
+        V.cast(i1).intoArray(hu, za + L);
+        V.cast(i2).intoArray(hu, za + 2 * L);
+        V.cast(i3).intoArray(hu, za + 3 * L);
+        V.cast(o0).intoArray(hu, za + h);
+        V.cast(o1).intoArray(hu, za + h + L);
+        V.cast(o2).intoArray(hu, za + h + 2 * L);
+        V.cast(o3).intoArray(hu, za + h + 3 * L);
+        V.cast(f0).intoArray(hu, za + 2 * h);
+        V.cast(f1).intoArray(hu, za + 2 * h + L);
+        V.cast(f2).intoArray(hu, za + 2 * h + 2 * L);
+        V.cast(f3).intoArray(hu, za + 2 * h + 3 * L);
+        V.cast(c0).intoArray(hu, za + 3 * h);
+        V.cast(c1).intoArray(hu, za + 3 * h + L);
+        V.cast(c2).intoArray(hu, za + 3 * h + 2 * L);
+        V.cast(c3).intoArray(hu, za + 3 * h + 3 * L);
     }
 
 }

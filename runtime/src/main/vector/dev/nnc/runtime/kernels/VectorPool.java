@@ -55,12 +55,12 @@ final class VectorPool {
             if (ow >= L) {
                 for (int ox = 0; ox < ow; ox += L) {
                     int o = Math.min(ox, ow - L);
-                    pool2(x, r + 2 * o, w).intoArray(y, t + o);
+                    pool2(x, r + 2 * o, w, y, t + o);
                 }
             } else if (2 * ow <= L && t + L <= total && r + w + L <= x.length) {
-                pool2Half(x, r, w).intoArray(y, t);
+                pool2Half(x, r, w, y, t);
             } else if (2 * ow > L && t + L <= total && r + w + 2 * L <= x.length) {
-                pool2(x, r, w).intoArray(y, t);
+                pool2(x, r, w, y, t);
             } else {
                 for (int ox = 0; ox < ow; ox++) {
                     int q = r + 2 * ox;
@@ -154,9 +154,10 @@ final class VectorPool {
     /**
      * The maxima of the L/2 windows 2×2 whose top left corners are a, a + 2, .., a + L − 2, in
      * the first L/2 lanes (the others hold maxima of no window), from one vector of each row:
-     * its even columns in the first half, its odd ones, compared in {@link #pool2}'s order.
+     * its even columns in the first half, its odd ones, compared in {@link #pool2}'s order;
+     * stored at y[t].
      */
-    private static FloatVector pool2Half(float[] x, int a, int w) {
+    private static void pool2Half(float[] x, int a, int w, float[] y, int t) {
         FloatVector u = FloatVector.fromArray(S, x, a);
         FloatVector max = u.rearrange(EVEN_ODD);
         FloatVector e = u.rearrange(ODD_EVEN);
@@ -165,11 +166,16 @@ final class VectorPool {
         e = u.rearrange(EVEN_ODD);
         max = max.blend(e, e.compare(VectorOperators.GT, max));
         e = u.rearrange(ODD_EVEN);
-        return max.blend(e, e.compare(VectorOperators.GT, max));
+        max.blend(e, e.compare(VectorOperators.GT, max)).intoArray(y, t);
     }
 
-    /** The maxima of the L windows 2×2 whose top left corners are a, a + 2, .., a + 2·(L − 1). */
-    private static FloatVector pool2(float[] x, int a, int w) {
+    /**
+     * The maxima of the L windows 2×2 whose top left corners are a, a + 2, .., a + 2·(L − 1),
+     * stored at y[t]. NOTE: stored here, not returned: a vector returned from a method C2 has
+     * compiled on its own (this one is hot enough to be) and not inlined is an object on the
+     * heap; at 8 lanes max pooling allocated 327 KB a call in some fresh JVMs.
+     */
+    private static void pool2(float[] x, int a, int w, float[] y, int t) {
         // row 0: the even columns of both vectors, then the odd ones
         FloatVector u = FloatVector.fromArray(S, x, a);
         FloatVector v = FloatVector.fromArray(S, x, a + L);
@@ -181,6 +187,6 @@ final class VectorPool {
         e = u.rearrange(EVEN_ODD).blend(v.rearrange(ODD_EVEN), HIGH);
         max = max.blend(e, e.compare(VectorOperators.GT, max));
         e = u.rearrange(ODD_EVEN).blend(v.rearrange(EVEN_ODD), HIGH);
-        return max.blend(e, e.compare(VectorOperators.GT, max));
+        max.blend(e, e.compare(VectorOperators.GT, max)).intoArray(y, t);
     }
 }

@@ -15,6 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorSequenceKernels extends SequenceKernels {
     private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
     private static final int L = VectorWidth.LANES;
+    /** Vectors are stored through this class's cast (see {@link VectorWidth#VECTOR}). */
+    private static final Class<? extends FloatVector> V = VectorWidth.VECTOR;
 
     /** Packs B once into the panels {@link VectorGemm} reads, for every step's product. */
     @Override
@@ -83,14 +85,14 @@ final class VectorSequenceKernels extends SequenceKernels {
             b2 = g2.fma(vb, b2);
             b3 = g3.fma(vb, b3);
         }
-        a0.intoArray(gp, wa);
-        a1.intoArray(gp, wa + L);
-        a2.intoArray(gp, wa + 2 * L);
-        a3.intoArray(gp, wa + 3 * L);
-        b0.intoArray(gp, wb);
-        b1.intoArray(gp, wb + L);
-        b2.intoArray(gp, wb + 2 * L);
-        b3.intoArray(gp, wb + 3 * L);
+        V.cast(a0).intoArray(gp, wa);
+        V.cast(a1).intoArray(gp, wa + L);
+        V.cast(a2).intoArray(gp, wa + 2 * L);
+        V.cast(a3).intoArray(gp, wa + 3 * L);
+        V.cast(b0).intoArray(gp, wb);
+        V.cast(b1).intoArray(gp, wb + L);
+        V.cast(b2).intoArray(gp, wb + 2 * L);
+        V.cast(b3).intoArray(gp, wb + 3 * L);
     }
 
     private static void rest(float[] x, int from, int to, int in, int k, float[] g, int out,
@@ -241,14 +243,14 @@ final class VectorSequenceKernels extends SequenceKernels {
             a6 = fromArray(S, up, o + 6 * L).fma(v, a6);
             a7 = fromArray(S, up, o + 7 * L).fma(v, a7);
         }
-        a0.intoArray(z, za);
-        a1.intoArray(z, za + L);
-        a2.intoArray(z, za + 2 * L);
-        a3.intoArray(z, za + 3 * L);
-        a4.intoArray(z, za + 4 * L);
-        a5.intoArray(z, za + 5 * L);
-        a6.intoArray(z, za + 6 * L);
-        a7.intoArray(z, za + 7 * L);
+        V.cast(a0).intoArray(z, za);
+        V.cast(a1).intoArray(z, za + L);
+        V.cast(a2).intoArray(z, za + 2 * L);
+        V.cast(a3).intoArray(z, za + 3 * L);
+        V.cast(a4).intoArray(z, za + 4 * L);
+        V.cast(a5).intoArray(z, za + 5 * L);
+        V.cast(a6).intoArray(z, za + 6 * L);
+        V.cast(a7).intoArray(z, za + 7 * L);
     }
 
     private static void four(float[] x, int xa, int h, float[] up, int g, float[] z, int za) {
@@ -264,10 +266,10 @@ final class VectorSequenceKernels extends SequenceKernels {
             a2 = fromArray(S, up, o + 2 * L).fma(v, a2);
             a3 = fromArray(S, up, o + 3 * L).fma(v, a3);
         }
-        a0.intoArray(z, za);
-        a1.intoArray(z, za + L);
-        a2.intoArray(z, za + 2 * L);
-        a3.intoArray(z, za + 3 * L);
+        V.cast(a0).intoArray(z, za);
+        V.cast(a1).intoArray(z, za + L);
+        V.cast(a2).intoArray(z, za + 2 * L);
+        V.cast(a3).intoArray(z, za + 3 * L);
     }
 
     private static void one(float[] x, int xa, int h, float[] up, int g, float[] z, int za) {
@@ -276,7 +278,7 @@ final class VectorSequenceKernels extends SequenceKernels {
             a = fromArray(S, up, g + k * L).fma(FloatVector.broadcast(S, x[xa + k]),
                     a);
         }
-        a.intoArray(z, za);
+        V.cast(a).intoArray(z, za);
     }
 
     // ---- the cells' element-wise step: σ and tanh on whole vectors --------------------------
@@ -357,7 +359,9 @@ final class VectorSequenceKernels extends SequenceKernels {
         for (; j + L <= len; j += L) {
             FloatVector v = fromArray(S, a, o + j);
             // e^x as Activations.exp computes it, operation for operation
-            FloatVector x = (tanh ? v.mul(-2f) : v.neg())
+            // V.cast: the vector chosen by the flag is used as a vector of the species' class
+            // without a guess from the profile (see VectorWidth.VECTOR)
+            FloatVector x = V.cast(tanh ? v.mul(-2f) : v.neg())
                     .max(Activations.EXP_MIN).min(Activations.EXP_MAX);
             FloatVector t = x.mul(Activations.LOG2E).add(Activations.ROUND);
             FloatVector n = t.sub(Activations.ROUND);
@@ -372,7 +376,7 @@ final class VectorSequenceKernels extends SequenceKernels {
             IntVector bits = t.reinterpretAsInts().sub(Activations.BIAS).lanewise(
                     VectorOperators.LSHL, 23);
             FloatVector e1 = p.mul(bits.reinterpretAsFloats()).add(ONE);
-            (tanh ? TWO.div(e1).sub(ONE) : ONE.div(e1)).intoArray(d, od + j);
+            V.cast(tanh ? TWO.div(e1).sub(ONE) : ONE.div(e1)).intoArray(d, od + j);
         }
         for (; j < len; j++) {
             d[od + j] = tanh ? Activations.tanh(a[o + j]) : Activations.sigmoid(a[o + j]);
@@ -490,11 +494,11 @@ final class VectorSequenceKernels extends SequenceKernels {
             FloatVector dan = dh.mul(ONE.sub(gz)).mul(ONE.sub(gh.mul(gh)));
             FloatVector daz = dh.mul(fromArray(S, hT, hp + j).sub(gh)).mul(gz).mul(ONE.sub(gz));
             FloatVector dar = dan.mul(hv).mul(gr).mul(ONE.sub(gr));
-            daz.intoArray(dz, z + j);
-            dar.intoArray(dz, z + h + j);
-            dan.intoArray(dz, z + 2 * h + j);
-            daz.intoArray(dzh, z + j);
-            dar.intoArray(dzh, z + h + j);
+            V.cast(daz).intoArray(dz, z + j);
+            V.cast(dar).intoArray(dz, z + h + j);
+            V.cast(dan).intoArray(dz, z + 2 * h + j);
+            V.cast(daz).intoArray(dzh, z + j);
+            V.cast(dar).intoArray(dzh, z + h + j);
             dan.mul(gr).intoArray(dzh, z + 2 * h + j);
             dh.mul(gz).intoArray(dhd, ho + j);
         }

@@ -26,6 +26,24 @@ public final class VectorWidth {
             VectorShape.forBitSize(chosen()));
     /** The int species of as many lanes (the positions of pooling's maxima). */
     static final VectorSpecies<Integer> INT = VectorSpecies.of(int.class, FLOAT.vectorShape());
+    /**
+     * The class of {@link #FLOAT}'s vectors. NOTE: a kernel calls a vector's methods through
+     * {@code VECTOR.cast(v)} where {@code v} is a loop's running sum (or any vector of a type C2
+     * does not know exactly): {@code sum.intoArray(..)} after a loop otherwise leaves C2 to guess
+     * the vector's class from the profile, a guess it only makes while the compiled method's
+     * budget of type-check traps lasts. That budget (PerMethodTrapLimit, 100) is shared by every
+     * method inlined into the kernel: once the Vector API's own VectorOperators.opCode has
+     * trapped on an operator of another kind (it does when the kernels start late, after the
+     * JIT compiled opCode alone, e.g. beside a busy process), each of the kernel's vector
+     * operations counts its traps again, and a kernel of 24 multiply-adds ran out of it: its last
+     * sums were boxed objects, allocated on every call, for the whole run (fmnist_mlp at 4-5k
+     * samples/s instead of 16-25k beside a busy loop, 12 GB allocated in one epoch). The cast,
+     * to the species' final class, is an intrinsic that makes the type exact without a guess;
+     * VectorKernelAllocationTest runs the kernels with no trap budget at all to hold them to it.
+     */
+    @SuppressWarnings("unchecked")
+    static final Class<? extends FloatVector> VECTOR =
+            (Class<? extends FloatVector>) FLOAT.vectorType();
     /** The float lanes of {@link #FLOAT}. */
     static final int LANES = FLOAT.length();
     /**

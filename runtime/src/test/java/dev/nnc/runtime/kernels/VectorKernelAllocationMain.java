@@ -36,8 +36,13 @@ final class VectorKernelAllocationMain {
     private static final int WARMUP = 30;
     /** Calls of a kernel per measured window. */
     private static final int WINDOW = 10;
-    /** Windows measured at most per kernel, until one allocates nothing. */
-    private static final int WINDOWS = 40;
+    /**
+     * Windows measured at most per kernel, until one allocates nothing. NOTE: the dense layers'
+     * inference at 16 lanes is compiled late (its methods go through C1's tier without profiles
+     * first while C2 is busy): it allocated nothing only from the 38th or 39th window in most
+     * JVMs, which 40 windows once left to chance.
+     */
+    private static final int WINDOWS = 100;
 
     private VectorKernelAllocationMain() {
     }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The vector kernels of the matrix product (VectorGemm and its micro-kernels), the convolution
  * (VectorConv), the recurrent layers (VectorSequenceKernels, VectorLstmInfer), relu
- * (VectorRelu) and Adam (VectorAdam) allocate nothing once C2 has compiled them, on the benchmarks' shapes
+ * (VectorRelu), the dense layers' inference (VectorDense), max pooling (VectorPool) and Adam
+ * (VectorAdam) allocate nothing once C2 has compiled them, on the benchmarks' shapes
  * ({@link VectorKernelAllocationMain}). On JDK 17 the Vector API's vectors are objects on the
  * heap wherever C2 does not inline its calls into one compiled method (a method past C2's
  * inlining limits, a callee taking or returning a vector left out of line, a vector variable
@@ -23,21 +24,47 @@ import org.junit.jupiter.api.Test;
  * compiled): a kernel then runs 3–10 times slower for the whole run, and allocates on every
  * call, which this test sees. It fails with each kernel's bytes per call.
  *
+ * <p>Twice: as the JVM compiles them by default, and with a tenth of C2's budget of traps per
+ * compiled method ({@code -XX:PerMethodTrapLimit=10}; the default is 100). A kernel that calls a
+ * vector's methods where C2 does not know the vector's class exactly (a loop's running sum, a
+ * vector chosen by a branch) gets them inlined only by a guess from the profile, which C2 stops
+ * making once the traps counted in the methods it inlines reach the budget: beside a busy
+ * process the Vector API's own operator dispatch (VectorOperators.opCode) was compiled early
+ * and trapped five times, every multiply-add inlined counted those five again, and the matrix
+ * product's micro-kernel (24 of them) kept its last five sums boxed for the whole run
+ * (fmnist_mlp training at a quarter of its speed). With the small budget such a kernel fails
+ * here in every JVM, not in one of three; the kernels cast those vectors to their class instead
+ * ({@code VectorWidth.VECTOR}).
+ *
  * <p>Run in a fresh JVM (the kernels' first compilation is the one that matters), once per
  * vector width with the kernels' contract tests (the module's pom), each width only where the
  * machine has it (a wider one runs in plain Java, its vectors always objects).
  */
 class VectorKernelAllocationTest {
-    /**
-     * The kernels measured here; the others of {@link VectorKernelAllocationMain#NAMES} are not
-     * yet: a batch's dense inference at 16 lanes (VectorDense.fourRows) and max pooling at 8
-     * lanes still stay boxed in some fresh JVMs.
-     */
-    private static final List<String> KERNELS = List.of("gemm", "relu", "conv", "conv-infer",
-            "lstm", "gru", "lstm-infer", "gru-infer", "adam");
+    /** The kernels measured here: all of them. */
+    private static final List<String> KERNELS = VectorKernelAllocationMain.NAMES;
 
     @Test
     void theVectorKernelsAllocateNothingOnceCompiled() throws Exception {
+        allocateNothing(List.of());
+    }
+
+    /**
+     * Max pooling is left out here: at 8 lanes it allocated 2.4 MB a call in one JVM of about ten
+     * with the small budget (its cause not found yet); with the default budget it is held above.
+     */
+    @Test
+    void theVectorKernelsAllocateNothingWithLittleBudgetForTraps() throws Exception {
+        allocateNothing(List.of("-XX:PerMethodTrapLimit=10"), KERNELS.stream()
+                .filter(k -> !k.equals("pool")).toList());
+    }
+
+    private static void allocateNothing(List<String> jvmOptions) throws Exception {
+        allocateNothing(jvmOptions, KERNELS);
+    }
+
+    private static void allocateNothing(List<String> jvmOptions, List<String> kernels)
+            throws Exception {
         assumeTrue(Kernels.name().startsWith("vector-"), "no vector kernels: " + Kernels.name());
         int bits = Kernels.dense().lanes() * Float.SIZE;
         assumeTrue(bits <= preferredBits(), "the machine's vectors are narrower than " + bits
@@ -46,31 +73,32 @@ class VectorKernelAllocationTest {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "-Xmx256m", "-XX:+UseSerialGC",
                 "-Dnnc.vector.bits=" + bits));
+        cmd.addAll(jvmOptions);
         String block = System.getProperty("nnc.gemm.block");
         if (block != null) {
             cmd.add("-Dnnc.gemm.block=" + block);
         }
         cmd.addAll(List.of("-cp", classPath(), VectorKernelAllocationMain.class.getName()));
-        cmd.addAll(KERNELS);
+        cmd.addAll(kernels);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), out);
+        assertTrue(p.waitFor(180, TimeUnit.SECONDS), out);
         assertEquals(0, p.exitValue(), out);
         List<String> allocating = new ArrayList<>();
         int seen = 0;
         for (String line : out.strip().split("\n")) {
             String[] f = line.strip().split(" ");
-            if (f.length == 3 && KERNELS.contains(f[0])) {
+            if (f.length == 3 && kernels.contains(f[0])) {
                 seen++;
                 if (Long.parseLong(f[1]) != 0) {
                     allocating.add(f[0] + ": " + f[1] + " bytes a call");
                 }
             }
         }
-        System.out.println(out.strip());
-        assertEquals(KERNELS.size(), seen, out);
-        assertTrue(allocating.isEmpty(), "allocating at " + bits
-                + " bits: " + allocating + "\n" + out);
+        System.out.println(jvmOptions + " " + out.strip());
+        assertEquals(kernels.size(), seen, out);
+        assertTrue(allocating.isEmpty(), "allocating at " + bits + " bits " + jvmOptions + ": "
+                + allocating + "\n" + out);
     }
 
     /** The machine's preferred vector width (the module is not on the tests' compile path). */
