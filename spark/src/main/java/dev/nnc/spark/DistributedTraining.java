@@ -340,6 +340,12 @@ final class DistributedTraining {
 
     /** One partition's contribution: a weighted vector, its loss sum and sample count. */
     record Part(float[] v, double loss, long rows, long steps) implements Serializable {
+        /** Sent as {@link Wire}: the vector as one byte array, copied in bulk. */
+        private Object writeReplace() {
+            return new Wire(Wire.pack(List.of(v)), new long[] {Double.doubleToRawLongBits(loss),
+                rows, steps}, true);
+        }
+
         static Part sum(Part a, Part b) {
             float[] v = a.v();
             float[] w = b.v();
@@ -348,6 +354,77 @@ final class DistributedTraining {
             }
             return new Part(v, a.loss() + b.loss(), a.rows() + b.rows(),
                     Math.max(a.steps(), b.steps()));
+        }
+    }
+
+    /**
+     * The serial form of the vectors a job sends (the state of a round, a partition's part):
+     * their floats as one byte array, which Java serialization writes and reads in bulk, where it
+     * would write a {@code float[]} value by value. The bits of every value are kept.
+     *
+     * <p>NOTE: why. Spark serializes a round's broadcast and each task's result with Java
+     * serialization; the value-by-value path of a {@code float[]} of a million floats cost CPU
+     * time on the driver and the executors, and the JIT compiled those loops during the first
+     * epochs, on the cores the tasks train on.
+     */
+    static final class Wire implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final byte[] floats;
+        private final long[] scalars;
+        private final int[] lengths;
+        private final boolean part;
+
+        /** {@code part}: a {@link Part}, else a {@link Steps.State}. */
+        Wire(Packed p, long[] scalars, boolean part) {
+            this.floats = p.bytes();
+            this.lengths = p.lengths();
+            this.scalars = scalars;
+            this.part = part;
+        }
+
+        /** Several float arrays packed: their values in order, and each one's length. */
+        record Packed(byte[] bytes, int[] lengths) {
+        }
+
+        static Packed pack(List<float[]> arrays) {
+            int total = 0;
+            int[] lengths = new int[arrays.size()];
+            for (int i = 0; i < lengths.length; i++) {
+                lengths[i] = arrays.get(i).length;
+                total = Math.addExact(total, lengths[i]);
+            }
+            byte[] b = new byte[Math.multiplyExact(total, Float.BYTES)];
+            java.nio.FloatBuffer f = java.nio.ByteBuffer.wrap(b)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            for (float[] a : arrays) {
+                f.put(a);
+            }
+            return new Packed(b, lengths);
+        }
+
+        /** The float arrays packed here, in order. */
+        List<float[]> arrays() {
+            java.nio.FloatBuffer f = java.nio.ByteBuffer.wrap(floats)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            List<float[]> out = new ArrayList<>(lengths.length);
+            for (int n : lengths) {
+                float[] a = new float[n];
+                f.get(a);
+                out.add(a);
+            }
+            return out;
+        }
+
+        long scalar(int i) {
+            return scalars[i];
+        }
+
+        private Object readResolve() {
+            if (part) {
+                return new Part(arrays().get(0), Double.longBitsToDouble(scalars[0]),
+                        scalars[1], scalars[2]);
+            }
+            return Steps.State.of(this);
         }
     }
 

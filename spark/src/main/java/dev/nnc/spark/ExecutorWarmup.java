@@ -1,5 +1,6 @@
 package dev.nnc.spark;
 
+import dev.nnc.runtime.model.TrainableModel;
 import dev.nnc.runtime.train.Warmup;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,6 +31,33 @@ final class ExecutorWarmup {
     /** Starts warming up for {@code source}, unless this JVM already did. */
     static void start(ModelSource source) {
         STARTED.computeIfAbsent(source.key(), k -> Warmup.start(source::newModel));
+    }
+
+    /**
+     * The kernel context of a task that reads a partition, bound to its thread for the read: a
+     * context this executor's training tasks will borrow ({@link TaskKernels}), whose working
+     * arrays one step of a throw-away copy of the model has grown to the model's products when
+     * the context is new. The caller closes it, after {@link TaskKernels.Scope#finished}.
+     *
+     * <p>NOTE: why. The compiled matrix product takes a thread's working arrays as present; the
+     * JIT compiled it during the warm-up, whose arrays had been made before, so the first step
+     * of a task with a new context found them missing, fell back to the interpreter, and the
+     * product was compiled again while the first round trained, on the cores of the tasks (on
+     * {@code local[2]} both of them). A read task holds its context for the whole read, so an
+     * executor ends the read with one ready context per task it ran at once. A working array's
+     * contents are never read before they are written, so training gives the same bits.
+     */
+    static TaskKernels.Scope prime(ModelSource source) {
+        TaskKernels.Scope k = TaskKernels.forTask();
+        if (k.fresh()) {
+            TrainableModel m = source.newModel();
+            int batch = m.spec().train().batch();
+            if (batch > 0) {
+                m.trainStep(new float[batch * m.inputSize()], new float[batch * m.outputSize()],
+                        batch);
+            }
+        }
+        return k;
     }
 
     /** Ends the warm-up of {@code source} in this JVM, waiting for its step under way. */

@@ -43,6 +43,102 @@ final class FixedOrderTree<T> implements Serializable {
         return all.result(combine);
     }
 
+    /**
+     * Runs {@code task} on every partition of {@code input} and combines the values it yields
+     * (at most one per partition, tagged with the partition's index) with {@code combine}, as
+     * {@link #reduce(JavaRDD, Combine)} of {@code input.mapPartitionsWithIndex(task)} does;
+     * {@code null} when no partition yields one.
+     *
+     * <p>Up to {@link #DIRECT_PARTITIONS} partitions, one job whose tasks send their values
+     * straight to the driver, which adds each to the tree as it arrives: what
+     * {@code treeAggregate} of depth 2 does for so few partitions too, without the closures of
+     * {@code mapPartitionsWithIndex} and {@code treeAggregate}, which Spark's closure cleaner
+     * reads from their class files (with ASM) for every job. NOTE: fast mode runs a job per
+     * round and exact mode one per step; on {@code local[2]} the cleaning, and the JIT
+     * compiling it while the first epochs trained, took CPU time from the two tasks. More
+     * partitions go through {@code treeAggregate}, which sums on the executors.
+     */
+    static <B, T> T reduce(JavaRDD<B> input, org.apache.spark.api.java.function.Function2<
+            Integer, java.util.Iterator<B>, java.util.Iterator<Indexed<T>>> task,
+            Combine<T> combine) {
+        int parts = input.getNumPartitions();
+        if (parts > DIRECT_PARTITIONS) {
+            return reduce(input.mapPartitionsWithIndex(task, true), combine);
+        }
+        FixedOrderTree<T> tree = new FixedOrderTree<>();
+        java.util.List<Object> all = new java.util.ArrayList<>(parts);
+        for (int i = 0; i < parts; i++) {
+            all.add(i);
+        }
+        input.context().runJob(input.rdd(), new RunTask<B, T>(task),
+                scala.jdk.javaapi.CollectionConverters.asScala(all).toSeq(),
+                new AddToTree<T>(tree, combine),
+                scala.reflect.ClassTag$.MODULE$.apply(java.util.ArrayList.class));
+        return tree.result(combine);
+    }
+
+    /**
+     * The most partitions {@link #reduce(JavaRDD, org.apache.spark.api.java.function.Function2,
+     * Combine)} collects on the driver directly: {@code treeAggregate} of depth 2 adds a level on
+     * the executors from 6 partitions on.
+     */
+    static final int DIRECT_PARTITIONS = 5;
+
+    /**
+     * A task of the direct job: the partition's values as a list. A named class, not a lambda,
+     * so that Spark's closure cleaner leaves it alone.
+     */
+    private static final class RunTask<B, T> extends scala.runtime.AbstractFunction2<
+            org.apache.spark.TaskContext, scala.collection.Iterator<B>,
+            java.util.ArrayList<Indexed<T>>> implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final org.apache.spark.api.java.function.Function2<Integer,
+                java.util.Iterator<B>, java.util.Iterator<Indexed<T>>> task;
+
+        RunTask(org.apache.spark.api.java.function.Function2<Integer, java.util.Iterator<B>,
+                java.util.Iterator<Indexed<T>>> task) {
+            this.task = task;
+        }
+
+        @Override
+        public java.util.ArrayList<Indexed<T>> apply(org.apache.spark.TaskContext tc,
+                scala.collection.Iterator<B> it) {
+            java.util.ArrayList<Indexed<T>> out = new java.util.ArrayList<>(1);
+            try {
+                task.call(tc.partitionId(), scala.jdk.javaapi.CollectionConverters.asJava(it))
+                        .forEachRemaining(out::add);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return out;
+        }
+    }
+
+    /** Adds each task's values to the tree on the driver, as the task's result arrives. */
+    private static final class AddToTree<T> extends scala.runtime.AbstractFunction2<Object,
+            java.util.ArrayList<Indexed<T>>, scala.runtime.BoxedUnit> {
+        private final FixedOrderTree<T> tree;
+        private final Combine<T> combine;
+
+        AddToTree(FixedOrderTree<T> tree, Combine<T> combine) {
+            this.tree = tree;
+            this.combine = combine;
+        }
+
+        @Override
+        public scala.runtime.BoxedUnit apply(Object partition,
+                java.util.ArrayList<Indexed<T>> values) {
+            synchronized (tree) {
+                for (Indexed<T> v : values) {
+                    tree.add(0, v.index(), v.value(), combine);
+                }
+            }
+            return scala.runtime.BoxedUnit.UNIT;
+        }
+    }
+
     /** A partition's value with the partition's index. */
     record Indexed<T>(int index, T value) implements Serializable {
     }

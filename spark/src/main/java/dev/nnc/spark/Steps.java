@@ -50,6 +50,21 @@ final class Steps {
     /** The state sent to the tasks of one job. */
     record State(float[] params, float[] buffers, List<float[]> optimizer, long steps,
             double rate) implements java.io.Serializable {
+        /** Sent as {@link DistributedTraining.Wire}: the arrays as one byte array. */
+        private Object writeReplace() {
+            List<float[]> all = new ArrayList<>(optimizer.size() + 2);
+            all.add(params);
+            all.add(buffers);
+            all.addAll(optimizer);
+            return new DistributedTraining.Wire(DistributedTraining.Wire.pack(all),
+                    new long[] {steps, Double.doubleToRawLongBits(rate)}, false);
+        }
+
+        static State of(DistributedTraining.Wire w) {
+            List<float[]> all = w.arrays();
+            return new State(all.get(0), all.get(1), List.copyOf(all.subList(2, all.size())),
+                    w.scalar(0), Double.longBitsToDouble(w.scalar(1)));
+        }
     }
 
     /** One exact epoch; returns its mean training loss. */
@@ -70,9 +85,9 @@ final class Steps {
                 continue;
             }
             Broadcast<State> b = jsc.broadcast(new State(params, buffers, List.of(), 0, 0));
-            Part total = FixedOrderTree.reduce(blocks.mapPartitionsWithIndex(
-                    exactTask(source, stage, settings, b, epoch, step, stepsPerEpoch, global),
-                    true),
+            Part total = FixedOrderTree.reduce(blocks,
+                    new ExactTask(source, stage, settings, b, epoch, step, stepsPerEpoch,
+                            global),
                     Part::sum);
             b.destroy();
             float[] v = total.v();
@@ -90,12 +105,20 @@ final class Steps {
         return (int) ((long) n * s / steps);
     }
 
-    private static org.apache.spark.api.java.function.Function2<Integer,
-            Iterator<TrainingData.Block>, Iterator<Indexed<Part>>> exactTask(ModelSource source,
-            TreeMap<String, String> stage, DistributedTraining.Settings s,
-            Broadcast<State> state, int epoch, int step,
-            int stepsPerEpoch, long global) {
-        return (p, it) -> {
+    /**
+     * The task of one step of exact mode (see {@link #exactEpoch}).
+     * NOTE: a named class, not a lambda: Spark deserializes it in every task of every job
+     * as a plain object, without the serialized-lambda machinery.
+     */
+    private record ExactTask(ModelSource source, TreeMap<String, String> stage,
+            DistributedTraining.Settings s, Broadcast<State> state, int epoch, int step,
+            int stepsPerEpoch, long global) implements
+            org.apache.spark.api.java.function.Function2<Integer,
+            Iterator<TrainingData.Block>, Iterator<Indexed<Part>>> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Iterator<Indexed<Part>> call(Integer p, Iterator<TrainingData.Block> it) {
             TrainingData.Block blk = it.next();
             ExecutorWarmup.end(source);
             probe(s, epoch, step, p);
@@ -132,7 +155,7 @@ final class Steps {
                 kernels.close();
                 source.giveBack(m);
             }
-        };
+        }
     }
 
     /** One fast epoch (one or more averaging rounds); returns its mean training loss. */
@@ -158,8 +181,8 @@ final class Steps {
             List<float[]> optState = opt.state();
             Broadcast<State> b = jsc.broadcast(new State(params, buffers, optState, opt.steps(),
                     opt.learningRate()));
-            Part total = FixedOrderTree.reduce(blocks.mapPartitionsWithIndex(
-                    fastTask(source, stage, settings, b, epoch, round, every, roundRows), true),
+            Part total = FixedOrderTree.reduce(blocks,
+                    new FastTask(source, stage, settings, b, epoch, round, every, roundRows),
                     Part::sum);
             b.destroy();
             if (total == null) {
@@ -202,12 +225,20 @@ final class Steps {
         return batch == 0 ? 1 : (n + batch - 1) / batch;
     }
 
-    private static org.apache.spark.api.java.function.Function2<Integer,
-            Iterator<TrainingData.Block>, Iterator<Indexed<Part>>> fastTask(ModelSource source,
-            TreeMap<String, String> stage, DistributedTraining.Settings s,
-            Broadcast<State> state, int epoch, int round,
-            int every, long roundRows) {
-        return (p, it) -> {
+    /**
+     * The task of one round of fast mode (see {@link #fastEpoch}).
+     * NOTE: a named class, not a lambda: Spark deserializes it in every task of every job
+     * as a plain object, without the serialized-lambda machinery.
+     */
+    private record FastTask(ModelSource source, TreeMap<String, String> stage,
+            DistributedTraining.Settings s, Broadcast<State> state, int epoch, int round,
+            int every, long roundRows) implements
+            org.apache.spark.api.java.function.Function2<Integer,
+            Iterator<TrainingData.Block>, Iterator<Indexed<Part>>> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Iterator<Indexed<Part>> call(Integer p, Iterator<TrainingData.Block> it) {
             TrainingData.Block blk = it.next();
             ExecutorWarmup.end(source);
             probe(s, epoch, round, p);
@@ -221,12 +252,14 @@ final class Steps {
             }
             TrainableModel m = source.borrow();
             TaskKernels.Scope kernels = TaskKernels.forTask();
+            Optimizer opt = null;
+            boolean done = false;
             try {
                 State sent = state.value();
                 load(m, sent);
                 TrainingData.Stage st = TrainingData.Stage.of(stage, m);
                 ModelSpec.TrainSpec ts = m.spec().train();
-                Optimizer opt = Optimizers.create(m.spec().optimizer());
+                opt = borrowOptimizer(source, m);
                 opt.restore(sent.optimizer(), sent.steps());
                 opt.setLearningRate(sent.rate());
                 int in = m.inputSize();
@@ -251,12 +284,38 @@ final class Steps {
                 double w = (double) trained / roundRows;
                 out.add(new Indexed<>(p, weighted(m, opt, loss, w, last - first)));
                 kernels.finished();
+                done = true;
                 return out.iterator();
             } finally {
                 kernels.close();
                 source.giveBack(m);
+                if (done) {
+                    giveBackOptimizer(source, opt);
+                }
             }
-        };
+        }
+    }
+
+    /**
+     * The optimizers fast-mode tasks of this JVM have given back, by model: a task restores one
+     * from the broadcast state (its arrays, step count and, after, its learning rate: all an
+     * optimizer holds), so an optimizer of an earlier round, or of a task that a retry replaces,
+     * steps as a new one would. At most one per task the executor runs at once.
+     */
+    private static final java.util.Map<String, java.util.concurrent.ConcurrentLinkedQueue<
+            Optimizer>> OPTIMIZERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static Optimizer borrowOptimizer(ModelSource source, TrainableModel m) {
+        Optimizer o = OPTIMIZERS.computeIfAbsent(source.key(),
+                k -> new java.util.concurrent.ConcurrentLinkedQueue<>()).poll();
+        return o != null ? o : Optimizers.create(m.spec().optimizer());
+    }
+
+    private static void giveBackOptimizer(ModelSource source, Optimizer o) {
+        if (o != null) {
+            OPTIMIZERS.computeIfAbsent(source.key(),
+                    k -> new java.util.concurrent.ConcurrentLinkedQueue<>()).offer(o);
+        }
     }
 
     /**

@@ -42,11 +42,18 @@ final class TaskKernels {
     static final class Scope implements AutoCloseable {
         private final KernelContext context;
         private final KernelContext.Binding binding;
+        private final boolean fresh;
         private boolean reusable;
 
-        private Scope(KernelContext context) {
+        private Scope(KernelContext context, boolean fresh) {
             this.context = context;
             this.binding = context.bind();
+            this.fresh = fresh;
+        }
+
+        /** Whether the context was opened for this scope (no earlier task has used it). */
+        boolean fresh() {
+            return fresh;
         }
 
         /** The task's work ended normally: the context may serve a later task. */
@@ -80,6 +87,6 @@ final class TaskKernels {
     static Scope forThreads(int threads) {
         KernelContext k = IDLE.computeIfAbsent(threads, t -> new ConcurrentLinkedQueue<>())
                 .poll();
-        return new Scope(k != null ? k : KernelContext.open(threads));
+        return k != null ? new Scope(k, false) : new Scope(KernelContext.open(threads), true);
     }
 }

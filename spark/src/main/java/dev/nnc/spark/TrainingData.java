@@ -45,8 +45,14 @@ import org.apache.spark.storage.StorageLevel;
  * last bits may differ from one pass over all rows; with one partition they are the same.
  */
 final class TrainingData {
-    /** The most input values one chunk of a block holds (a chunk holds at least one row). */
-    static final int CHUNK_FLOATS = 1 << 17;
+    /**
+     * The most input values one chunk of a block holds (a chunk holds at least one row).
+     * NOTE: 256 KB, below half of G1's smallest region (1 MB): a larger array is a humongous
+     * object, allocated in regions of its own straight into the old generation, and each such
+     * allocation may start a concurrent marking cycle, whose thread then takes CPU time from
+     * the tasks.
+     */
+    static final int CHUNK_FLOATS = 1 << 16;
 
     private TrainingData() {
     }
@@ -78,12 +84,37 @@ final class TrainingData {
     }
 
     /**
-     * The stage as a task applies it to a batch: decoded once per task from its metadata text,
-     * which is exact to the bit ({@code Normalizer.encode}).
+     * The stages the tasks of this JVM decoded last, by their metadata text: the later tasks of
+     * a run (every step or round) take the decoded stage from here. At most 4, the least
+     * recently used dropped first; a decoded stage is never changed after it is made.
+     */
+    private static final Map<Map<String, String>, Preprocessing> DECODED =
+            new java.util.LinkedHashMap<>(8, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(
+                        Map.Entry<Map<String, String>, Preprocessing> eldest) {
+                    return size() > 4;
+                }
+            };
+
+    /**
+     * The stage as a task applies it to a batch: decoded from its metadata text, which is exact
+     * to the bit ({@code Normalizer.encode}), once per JVM and stage.
      */
     record Stage(Preprocessing prep, int out, boolean denseClasses) {
         static Stage of(Map<String, String> stage, TrainableModel m) {
-            Preprocessing p = Preprocessing.fromMetadata(stage);
+            Preprocessing p;
+            synchronized (DECODED) {
+                p = DECODED.get(stage);
+            }
+            if (p == null) {
+                p = Preprocessing.fromMetadata(stage);
+                synchronized (DECODED) {
+                    DECODED.put(stage, p);
+                }
+            }
             boolean dense = p.classes() != null;
             if (dense) {
                 double[] v = p.classes().values();
@@ -128,11 +159,16 @@ final class TrainingData {
         DataType lt = cols.schema().fields()[1].dataType();
         JavaRDD<Block> blocks = cols.queryExecution().toRdd().toJavaRDD().mapPartitions(
                 rows -> {
-                    if (warmup != null) {
-                        ExecutorWarmup.start(warmup);
+                    if (warmup == null) {
+                        return List.of(read(rows, features, ft, label, lt, in, labelWidth,
+                                scale)).iterator();
                     }
-                    return List.of(read(rows, features, ft, label, lt, in, labelWidth, scale))
-                            .iterator();
+                    ExecutorWarmup.start(warmup);
+                    try (TaskKernels.Scope k = ExecutorWarmup.prime(warmup)) {
+                        Block b = read(rows, features, ft, label, lt, in, labelWidth, scale);
+                        k.finished();
+                        return List.of(b).iterator();
+                    }
                 })
                 .persist(StorageLevel.MEMORY_AND_DISK());
         int[] inShape = model.inputShape();

@@ -62,6 +62,25 @@ class FixedOrderTreeTest {
         }
     }
 
+    @Test
+    void aJobGivesTheFixedShapeWithFewAndManyPartitions() {
+        // up to DIRECT_PARTITIONS straight to the driver, more through treeAggregate
+        for (int parts : new int[] {1, 3, FixedOrderTree.DIRECT_PARTITIONS,
+            FixedOrderTree.DIRECT_PARTITIONS + 2}) {
+            List<Integer> rows = new ArrayList<>();
+            for (int i = 0; i < parts; i++) {
+                rows.add(i);
+            }
+            String got = FixedOrderTree.reduce(TestSpark.jsc().parallelize(rows, parts),
+                    (p, it) -> {
+                        List<FixedOrderTree.Indexed<String>> one = new ArrayList<>();
+                        one.add(new FixedOrderTree.Indexed<>(p, Integer.toString(it.next())));
+                        return one.iterator();
+                    }, SHAPE);
+            assertEquals(combine(parts, new Random(parts)), got, parts + " partitions");
+        }
+    }
+
     private static String combine(int n, Random order) {
         List<Integer> idx = new ArrayList<>();
         for (int i = 0; i < n; i++) {
