@@ -39,7 +39,8 @@ public final class VectorWidth {
      * sums were boxed objects, allocated on every call, for the whole run (fmnist_mlp at 4-5k
      * samples/s instead of 16-25k beside a busy loop, 12 GB allocated in one epoch). The cast,
      * to the species' final class, is an intrinsic that makes the type exact without a guess;
-     * VectorKernelAllocationTest runs the kernels with no trap budget at all to hold them to it.
+     * VectorKernelAllocationTest runs the kernels again with a tenth of the budget
+     * ({@code -XX:PerMethodTrapLimit=10}) to hold them to it.
      */
     @SuppressWarnings("unchecked")
     static final Class<? extends FloatVector> VECTOR =
