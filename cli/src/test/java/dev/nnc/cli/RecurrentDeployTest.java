@@ -76,17 +76,7 @@ class RecurrentDeployTest {
                 .toString();
         InMemoryJavac.Result r = InMemoryJavac.compile(c.className(), source);
         assertTrue(r.warnings().isEmpty(), r.warnings().toString());
-        ClassLoader loader = new ClassLoader(getClass().getClassLoader()) {
-            @Override
-            protected Class<?> findClass(String name) throws ClassNotFoundException {
-                byte[] b = r.classes().get(name);
-                if (b == null) {
-                    throw new ClassNotFoundException(name);
-                }
-                return defineClass(name, b, 0, b.length);
-            }
-        };
-        Class<?> cls = loader.loadClass(c.className());
+        Class<?> cls = InMemoryJavac.define(c.className(), r.classes());
         Object standalone = cls.getDeclaredConstructor().newInstance();
         Method predict = cls.getMethod("predict", float[].class, int.class, float[].class);
         float[] got = new float[expected.length];

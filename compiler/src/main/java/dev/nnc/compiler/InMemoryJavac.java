@@ -137,6 +137,21 @@ public final class InMemoryJavac {
      * @throws JavacException when the class cannot be loaded or is not a model
      */
     public static TrainableModel instantiate(String className, Map<String, byte[]> classes) {
+        try {
+            Class<?> cls = define(className, classes);
+            return (TrainableModel) cls.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new JavacException("cannot load " + className + ": " + e);
+        }
+    }
+
+    /**
+     * Defines {@code classes} (bytecode by class name) in a new class loader and returns the
+     * class {@code className} of them (a model class, or a standalone class, which is no
+     * {@link TrainableModel}).
+     */
+    public static Class<?> define(String className, Map<String, byte[]> classes)
+            throws ClassNotFoundException {
         ClassLoader loader = new ClassLoader(TrainableModel.class.getClassLoader()) {
             @Override
             protected Class<?> findClass(String name) throws ClassNotFoundException {
@@ -147,11 +162,6 @@ public final class InMemoryJavac {
                 return defineClass(name, b, 0, b.length);
             }
         };
-        try {
-            Class<?> cls = loader.loadClass(className);
-            return (TrainableModel) cls.getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | ClassCastException e) {
-            throw new JavacException("cannot load " + className + ": " + e);
-        }
+        return loader.loadClass(className);
     }
 }

@@ -139,16 +139,7 @@ class GeneratedCodeTest {
                 Preprocessing.identity(1, 1), "w").toString();
         InMemoryJavac.Result r = InMemoryJavac.compile(c.className(), source);
         assertTrue(r.warnings().isEmpty(), r.warnings().toString());
-        Class<?> cls = new ClassLoader(getClass().getClassLoader()) {
-            @Override
-            protected Class<?> findClass(String name) throws ClassNotFoundException {
-                byte[] b = r.classes().get(name);
-                if (b == null) {
-                    throw new ClassNotFoundException(name);
-                }
-                return defineClass(name, b, 0, b.length);
-            }
-        }.loadClass(c.className());
+        Class<?> cls = InMemoryJavac.define(c.className(), r.classes());
         Object standalone = cls.getDeclaredConstructor().newInstance();
         Method batch = cls.getMethod("predict", float[].class, int.class, float[].class);
         Method rows = cls.getMethod("predict", float[][].class);
