@@ -94,7 +94,11 @@ class WorkerPoolTest {
     /**
      * A worker held up inside a part (as when another process holds its core) costs the caller
      * that one part: the caller claims every other part meanwhile. The worker's part here waits
-     * until all the others are done, which only the caller can then have run.
+     * until all the others are done, which only the caller can then have run. The caller's
+     * first part waits (at most 100 ms) for the worker to claim one: a worker that parks after
+     * each task (it does once it has seen itself taken off its core, as in a JVM still compiling
+     * at start) wakes tens of microseconds after the task starts, after the caller would have
+     * run all sixteen empty parts.
      */
     @Test
     void aWorkerHeldUpInOnePartLeavesEveryOtherPartToTheCaller() throws Exception {
@@ -107,13 +111,21 @@ class WorkerPoolTest {
                 AtomicInteger callerParts = new AtomicInteger();
                 AtomicInteger workerParts = new AtomicInteger();
                 CountDownLatch othersDone = new CountDownLatch(n - 1);
+                CountDownLatch workerClaimed = new CountDownLatch(1);
                 pool.run((index, parts) -> {
                     if (Thread.currentThread().getName().equals(caller)) {
-                        callerParts.incrementAndGet();
+                        if (callerParts.incrementAndGet() == 1) {
+                            try {
+                                workerClaimed.await(100, TimeUnit.MILLISECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }
                         othersDone.countDown();
                         return;
                     }
                     workerParts.incrementAndGet();
+                    workerClaimed.countDown();
                     try {
                         othersDone.await(30, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
