@@ -6,7 +6,6 @@ import static dev.nnc.cli.HttpWire.response;
 
 import dev.nnc.cli.HttpWire.Bytes;
 import dev.nnc.runtime.data.OneHot;
-import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.Json;
 import dev.nnc.runtime.model.ClassLabels;
 import dev.nnc.runtime.model.Model;
@@ -32,6 +31,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
@@ -87,10 +87,8 @@ final class ModelServer {
     private final ThreadLocal<Predictor> predictors;
     final Model model;
     final int[] inputShape;
-    /** The fill value of each input for a missing value (a null in a request), or null. */
-    final float[] fill;
-    /** A request's row is a raw window of a differenced series, longer than the input. */
-    final boolean rawWindows;
+    /** Why a null (a missing value) at each input is refused, null where the model fills it. */
+    final IntFunction<String> missing;
     /** The one-hot encoding of a model with categorical columns (rows are then raw), or null. */
     final OneHot oneHot;
     private final boolean classifier;
@@ -124,11 +122,7 @@ final class ModelServer {
         this.classifier = loss == ModelSpec.Loss.CROSS_ENTROPY && k > 1
                 || loss == ModelSpec.Loss.BINARY_CROSS_ENTROPY && k == 1;
         this.predictors = ThreadLocal.withInitial(factory);
-        Preprocessing.Fill f = first.preprocessing().fill();
-        // NOTE: a raw window of a differenced series has no missing values to fill: the fill
-        // values are those of the differences
-        this.rawWindows = first.inputSize() != model.inputSize();
-        this.fill = f == null || rawWindows ? null : f.values();
+        this.missing = first::missingRefusal;
         this.modelJson = Json.write(describe(first, summary));
         this.pool = new ThreadPoolExecutor(limits.threads(), limits.threads(), 0,
                 TimeUnit.MILLISECONDS, limits.queue() == 0 ? new SynchronousQueue<>()

@@ -85,7 +85,7 @@ final class PredictCommand implements Callable<Integer> {
                 && prep.symbols() != null
                 ? DataLoader.readSymbols(input, csv, prep.symbols(), model.inputSize())
                 : DataLoader.readFeatures(input, src, p.inputSize(),
-                        trainingFeatures(c, src), prep.oneHot());
+                        trainingFeatures(c, src), prep.oneHot(), p::missingRefusal);
         List<String> lines = new ArrayList<>(rows.length + 1);
         ModelSpec.Loss loss = model.spec().loss();
         boolean classify = loss == ModelSpec.Loss.CROSS_ENTROPY && model.outputSize() > 1

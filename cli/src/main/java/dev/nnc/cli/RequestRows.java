@@ -4,6 +4,7 @@ import dev.nnc.runtime.data.OneHot;
 import dev.nnc.runtime.model.ClassLabels;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.function.IntFunction;
 
 /**
  * The rows of a {@code POST /predict} body, parsed as the bytes arrive straight into one float
@@ -75,17 +76,17 @@ final class RequestRows {
     private float[] data = new float[64];
     private int size;
     private int rows;
-    /** The model's fill value of each input for a missing value (JSON null), or null: none. */
-    private final float[] fill;
+    /**
+     * Why a null (a missing value) at each input of the model is refused, null where the model
+     * fills it ({@link dev.nnc.runtime.predict.Predictor#missingRefusal}); null: refused everywhere.
+     */
+    private final IntFunction<String> missing;
     /** The model's one-hot encoding (a row is then one value per column), or null. */
     private final OneHot oneHot;
-    /** A row is a raw window of a differenced series (which takes no missing value). */
-    private final boolean rawWindows;
 
     private RequestRows(Source in, int[] shape, int maxRows, long bodyBytes, String modelName,
-            float[] fill, OneHot oneHot, boolean rawWindows) {
-        this.fill = fill;
-        this.rawWindows = rawWindows;
+            IntFunction<String> missing, OneHot oneHot) {
+        this.missing = missing;
         this.oneHot = oneHot;
         this.in = in;
         this.shape = shape.clone();
@@ -107,39 +108,22 @@ final class RequestRows {
      */
     static Rows parse(Source in, int[] shape, int maxRows, long bodyBytes, String modelName)
             throws IOException, Rejected {
-        return parse(in, shape, maxRows, bodyBytes, modelName, null);
+        return parse(in, shape, maxRows, bodyBytes, modelName, null, null);
     }
 
     /**
      * As {@link #parse(Source, int[], int, long, String)}, where a {@code null} stands for a
-     * missing value (NaN, which the model's preprocessing fills) at every input whose
-     * {@code fill} value is not NaN.
+     * missing value (NaN, which the model's preprocessing fills) at every input for which
+     * {@code missing} answers {@code null}; at any other input it is refused for the reason
+     * {@code missing} gives ({@link dev.nnc.runtime.predict.Predictor#missingRefusal}). For a
+     * model with the one-hot encoding {@code oneHot} (or null), {@code shape} is one value per
+     * feature column, a categorical column's value is text, a number or null
+     * ({@link RequestCategories}), and the row keeps the index of the input it sets.
      */
     static Rows parse(Source in, int[] shape, int maxRows, long bodyBytes, String modelName,
-            float[] fill) throws IOException, Rejected {
-        return parse(in, shape, maxRows, bodyBytes, modelName, fill, null);
-    }
-
-    /**
-     * As {@link #parse(Source, int[], int, long, String, float[])} for a model with the one-hot
-     * encoding {@code oneHot} (or null): {@code shape} is then one value per feature column, a
-     * categorical column's value is text, a number or null ({@link RequestCategories}), and the
-     * row keeps the index of the input it sets.
-     */
-    static Rows parse(Source in, int[] shape, int maxRows, long bodyBytes, String modelName,
-            float[] fill, OneHot oneHot) throws IOException, Rejected {
-        return parse(in, shape, maxRows, bodyBytes, modelName, fill, oneHot, false);
-    }
-
-    /**
-     * As {@link #parse(Source, int[], int, long, String, float[], OneHot)}; with
-     * {@code rawWindows} a row is a raw window of a differenced series, where a null is refused
-     * for what it is.
-     */
-    static Rows parse(Source in, int[] shape, int maxRows, long bodyBytes, String modelName,
-            float[] fill, OneHot oneHot, boolean rawWindows) throws IOException, Rejected {
-        return new RequestRows(in, shape, maxRows, bodyBytes, modelName, fill, oneHot,
-                rawWindows).parse();
+            IntFunction<String> missing, OneHot oneHot) throws IOException, Rejected {
+        return new RequestRows(in, shape, maxRows, bodyBytes, modelName, missing, oneHot)
+                .parse();
     }
 
     private Rows parse() throws IOException, Rejected {
@@ -420,16 +404,11 @@ final class RequestRows {
             f = RequestCategories.slot(oneHot, size % width, name, where);
         } else if (t.equals("null")) {
             int column = oneHot == null ? size % width : oneHot.offset(size % width);
-            if (rawWindows) {
-                // NOTE: the model's fill values, if any, are those of the differences
-                throw new Rejected(400, where + "null (a missing value), but a row of model "
-                        + modelName + " is a raw window of a differenced series, whose values "
-                        + "are differenced as they are: it takes no missing value; send a "
-                        + "number");
-            }
-            if (fill == null || Float.isNaN(fill[column])) {
-                throw new Rejected(400, where + "null (a missing value), but model " + modelName
-                        + " fills no missing value of input " + (column + 1) + "; send a number");
+            String refused = missing == null ? "model " + modelName + " fills no missing value"
+                    + " of input " + (column + 1) : missing.apply(column);
+            if (refused != null) {
+                throw new Rejected(400, where + "null (a missing value), but " + refused
+                        + "; send a number");
             }
             f = Float.NaN;
         } else {

@@ -232,8 +232,7 @@ final class ServeConnection {
         RequestRows.Rows rows;
         try {
             rows = RequestRows.parse(src, server.inputShape, server.limits.maxRows(),
-                    req.contentLength(), server.model.name(), server.fill, server.oneHot,
-                    server.rawWindows);
+                    req.contentLength(), server.model.name(), server.missing, server.oneHot);
             unread = false;
         } catch (RequestRows.Rejected e) {
             // NOTE: read the rest of the body (bytes are dropped, not kept) so that the

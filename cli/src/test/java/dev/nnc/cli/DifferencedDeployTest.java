@@ -129,6 +129,28 @@ class DifferencedDeployTest {
     }
 
     @Test
+    void predictRefusesAMissingValueInARawWindowAsServeDoes() throws Exception {
+        // a raw window is differenced as it is: a gap in it would make its forecast NaN
+        StringBuilder sb = new StringBuilder("w0,w1,w2,w3,w4,w5,w6,w7,w8\n");
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 9; j++) {
+                sb.append(j == 0 ? "" : ",").append(i == 1 && j == 4 ? "NaN" : raw[i][j]);
+            }
+            sb.append('\n');
+        }
+        Path windows = dir.resolve("gap.csv");
+        Files.writeString(windows, sb.toString());
+        DeployExamples.Run p = DeployExamples.nnc("predict", nn.toString(), "-w",
+                weights.toString(), "-i", windows.toString());
+        assertEquals(1, p.code(), p.all());
+        assertEquals("", p.out());
+        assertTrue(p.err().contains(windows + ":3: column 'w4' (5): 'NaN' (a missing value), but"
+                + " a row of model Co2Diff is a raw window of a differenced series, whose values"
+                + " are differenced as they are: it takes no missing value"), p.err());
+        assertTrue(!p.err().contains("\tat "), p.err());
+    }
+
+    @Test
     void theStandaloneClassTakesRawWindowsAndEqualsPredictBitForBit() throws Exception {
         try (DeployStandaloneTest.Loaded standalone = DeployStandaloneTest.standalone(nn,
                 weights, dir, "Co2Diff")) {

@@ -576,6 +576,38 @@ class MainTest {
     }
 
     @Test
+    void predictRefusesAMissingValueTheModelDoesNotFillNamingWhy(@TempDir Path dir)
+            throws IOException {
+        // a series model: missing: interpolate fills gaps in the series it trains on, but a
+        // window given one per row has no neighbours to interpolate from and no fill value
+        StringBuilder series = new StringBuilder("y\n");
+        for (int i = 0; i < 64; i++) {
+            series.append(Math.sin(i * 0.3)).append('\n');
+        }
+        Files.writeString(dir.resolve("s.csv"), series.toString());
+        Path nn = dir.resolve("win.nn");
+        Files.writeString(nn, "model Win {\n    input [4]\n    dense(1)\n    loss mse\n"
+                + "    optimizer sgd(lr: 0.05)\n    data {\n"
+                + "        train: windows(\"s.csv\", window: 4, target: \"y\")\n"
+                + "        missing: interpolate\n    }\n    train {\n        epochs: 2\n"
+                + "        batch: 8\n    }\n}\n");
+        Path w = dir.resolve("win.safetensors");
+        Run t = nnc("train", nn.toString(), "--quiet", "--out", w.toString());
+        assertEquals(0, t.code, t.all());
+        Path rows = dir.resolve("rows.csv");
+        Files.writeString(rows, "a,b,c,d\n0.1,0.2,0.3,0.4\n0.1,,0.3,0.4\n");
+        Run r = nnc("predict", nn.toString(), "-w", w.toString(), "-i", rows.toString());
+        assertEquals(1, r.code, r.all());
+        assertEquals("", r.out);
+        assertTrue(r.err.contains(rows + ":3: column 'b' (2): empty value (a missing value), but"
+                + " model Win fills no missing value of input 2"), r.err);
+        assertNoStackTrace(r);
+        Files.writeString(rows, "a,b,c,d\n0.1,0.2,0.3,0.4\n");
+        r = nnc("predict", nn.toString(), "-w", w.toString(), "-i", rows.toString());
+        assertEquals(0, r.code, r.all());
+    }
+
+    @Test
     void predictRefusesBadBytesHugeValuesAndEscapesControlCharacters(@TempDir Path dir)
             throws IOException {
         Path latin1 = dir.resolve("latin1.csv");

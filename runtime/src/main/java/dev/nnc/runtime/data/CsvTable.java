@@ -155,6 +155,23 @@ public final class CsvTable {
                 : "'" + v + "' is not a number") + hint);
     }
 
+    /**
+     * As {@link #requireNumbers(int, boolean)} for values read to predict on: a missing value in
+     * column {@code c} is refused, for the reason {@code missingRefusal} gives, unless that is
+     * {@code null} (the model fills it).
+     */
+    public void requireNumbers(int c, String missingRefusal) {
+        int t = problems.firstText()[c];
+        int m = missingRefusal == null ? -1 : problems.firstMissing()[c];
+        if (m >= 0 && (t < 0 || m < t)) {
+            String v = problems.firstMissingValue()[c];
+            throw new DataException(file + ":" + lines[m] + ": column '" + names.get(c) + "' ("
+                    + (c + 1) + "): " + (v.isEmpty() ? "empty value" : "'" + v + "'")
+                    + " (a missing value), but " + missingRefusal);
+        }
+        requireNumbers(c, true);
+    }
+
     /** {@link #requireNumbers(int, boolean)} with missing values not allowed. */
     public void requireNumbers(int c) {
         requireNumbers(c, false);

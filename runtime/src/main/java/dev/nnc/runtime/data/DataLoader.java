@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * The loader that turns a data source named in a {@code .nn} file into a {@link Dataset} of the
@@ -238,6 +239,20 @@ public final class DataLoader {
      */
     public static double[][] readFeatures(Path file, DataSource srcOrNull,
             int inputSize, List<String> featureNames, OneHot oneHotOrNull) {
+        return readFeatures(file, srcOrNull, inputSize, featureNames, oneHotOrNull, null);
+    }
+
+    /**
+     * As {@link #readFeatures(Path, DataSource, int, List, OneHot)}, for a trained model:
+     * a missing value in the column of input {@code j} (one window per row, or a file of
+     * feature columns) is refused for the reason {@code missingRefusal.apply(j)} gives, where
+     * that is not null (the predictor's {@code missingRefusal}: the one rule of which input takes
+     * a missing value). With {@code missingRefusal} null, a column takes missing values where
+     * the data block's {@code missing:} rule fills them, as in training data.
+     */
+    public static double[][] readFeatures(Path file, DataSource srcOrNull,
+            int inputSize, List<String> featureNames, OneHot oneHotOrNull,
+            IntFunction<String> missingRefusal) {
         CsvTable t = CsvReader.readAny(file);
         if (oneHotOrNull != null) {
             return encodeRows(t, srcOrNull, oneHotOrNull);
@@ -264,9 +279,14 @@ public final class DataLoader {
                     + count(inputSize, "input"));
         }
         Missing missing = srcOrNull == null ? Missing.NONE : srcOrNull.missingValues();
-        for (int c : cols) {
-            Missing.Rule rule = missing.ruleFor(t.names().get(c));
-            t.requireNumbers(c, rule != null && rule.strategy() != Missing.Strategy.DROP);
+        for (int j = 0; j < inputSize; j++) {
+            int c = cols.get(j);
+            if (missingRefusal != null) {
+                t.requireNumbers(c, missingRefusal.apply(j));
+            } else {
+                Missing.Rule rule = missing.ruleFor(t.names().get(c));
+                t.requireNumbers(c, rule != null && rule.strategy() != Missing.Strategy.DROP);
+            }
         }
         try {
             double[][] rows = new double[t.rowCount()][inputSize];

@@ -80,6 +80,27 @@ public final class Predictor {
         return diff == null ? model.inputShape() : Difference.rawShape(model.inputShape(), diff);
     }
 
+    /**
+     * Why a missing value (NaN) at input {@code input} of a row cannot be predicted on, or
+     * {@code null} when the saved preprocessing fills it: the one rule of every form that reads
+     * raw rows with missing values ({@code nnc predict}'s CSV file, {@code nnc serve}'s nulls).
+     * A raw window of a differenced series takes none: it is differenced as it is, and the
+     * model's fill values, if any, are those of the differences. Otherwise an input takes one
+     * where the stage has a fill value for it ({@code missing:} fills that column). For a model
+     * with categorical columns {@code input} is the model's input the value sets.
+     */
+    public String missingRefusal(int input) {
+        if (diff != null) {
+            return "a row of model " + model.name() + " is a raw window of a differenced series,"
+                    + " whose values are differenced as they are: it takes no missing value";
+        }
+        Preprocessing.Fill f = prep.fill();
+        if (f == null || Float.isNaN(f.values()[input])) {
+            return "model " + model.name() + " fills no missing value of input " + (input + 1);
+        }
+        return null;
+    }
+
     /** The model's outputs for one raw input row, de-normalized for regression. */
     public double[] predict(double... row) {
         return predict(new double[][] {row})[0];
