@@ -283,6 +283,7 @@ public final class NncModel extends Model<NncModel> implements MLWritable {
                     Columns.values(row, cols[0], types[0], colName, x[count].length,
                             x[count], 0);
                 }
+                refuseMissing(x[count]);
                 count++;
             }
             if (count == 0) {
@@ -295,6 +296,23 @@ public final class NncModel extends Model<NncModel> implements MLWritable {
                 outs = p.predict(in);
             }
             return true;
+        }
+
+        /**
+         * Refuses a row with a missing value (NaN) at an input the saved stage does not fill, for
+         * the reason {@code nnc predict} and {@code nnc serve} give
+         * ({@link Predictor#missingRefusal}), rather than scoring it NaN.
+         */
+        private void refuseMissing(double[] in) {
+            for (int j = 0; j < in.length; j++) {
+                if (Double.isNaN(in[j])) {
+                    String refused = p.missingRefusal(j);
+                    if (refused != null) {
+                        throw new IllegalArgumentException("a row to score has a missing value"
+                                + " (NaN) at input " + (j + 1) + ", but " + refused);
+                    }
+                }
+            }
         }
 
         @Override

@@ -1,6 +1,8 @@
 package dev.nnc.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.cli.Main;
 import dev.nnc.runtime.data.Normalizer;
@@ -111,6 +113,36 @@ class ScoringTest {
                     Float.floatToIntBits((float) got.get(i).getDouble(0)),
                     "output of row " + (i + 1));
         }
+    }
+
+    /**
+     * A row with a missing value (NaN) at an input the model does not fill is refused for the
+     * reason {@code nnc predict} and {@code nnc serve} give, not scored NaN.
+     */
+    @Test
+    void aMissingValueTheModelDoesNotFillIsRefusedAsPredictRefusesIt() throws Exception {
+        Path file = TestSpark.nn(dir, "plain", """
+                model Plain {
+                    input [2]
+                    dense(1)
+                    loss mse
+                    optimizer sgd(lr: 0.1)
+                }
+                """);
+        ModelSource source = ModelSource.compile(file);
+        dev.nnc.runtime.model.TrainableModel m = source.newModel();
+        NncModel model = new NncModel("plain", source, m.params().clone(), m.buffers().clone(),
+                java.util.Map.of());
+        Dataset<Row> df = TestSpark.frame(new float[] {1, 2, 3, Float.NaN}, new double[] {0, 0},
+                2, 1);
+        Exception e = assertThrows(Exception.class,
+                () -> model.transform(df).collectAsList());
+        String all = "";
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            all += t.getMessage() + "\n";
+        }
+        assertTrue(all.contains("a row to score has a missing value (NaN) at input 2, but model"
+                + " Plain fills no missing value of input 2"), all);
     }
 
     /**
