@@ -6,6 +6,7 @@ import static dev.nnc.cli.HttpWire.response;
 
 import dev.nnc.cli.HttpWire.Bytes;
 import dev.nnc.runtime.data.OneHot;
+import dev.nnc.runtime.data.Symbols;
 import dev.nnc.runtime.io.Json;
 import dev.nnc.runtime.model.ClassLabels;
 import dev.nnc.runtime.model.Model;
@@ -91,6 +92,8 @@ final class ModelServer {
     final IntFunction<String> missing;
     /** The one-hot encoding of a model with categorical columns (rows are then raw), or null. */
     final OneHot oneHot;
+    /** The vocabulary of a model that reads texts as symbols (a row may be a text), or null. */
+    final Symbols symbols;
     private final boolean classifier;
     final String modelJson;
     final Set<ServeConnection> connections = ConcurrentHashMap.newKeySet();
@@ -114,6 +117,7 @@ final class ModelServer {
         Predictor first = factory.get();
         this.model = first.model();
         this.oneHot = first.preprocessing().oneHot();
+        this.symbols = first.preprocessing().symbols();
         // a differenced series: a row is a raw window, longer than the model's input
         this.inputShape = oneHot == null ? first.inputShape()
                 : new int[] {oneHot.columns().size()};
@@ -401,6 +405,9 @@ final class ModelServer {
         m.put("output_size", model.outputSize());
         m.put("loss", model.spec().loss().id());
         m.put("classifier", classifier);
+        if (p.preprocessing().symbols() != null) {
+            m.put("text_rows", true);
+        }
         if (classifier) {
             m.put("classes", labels(p));
         }

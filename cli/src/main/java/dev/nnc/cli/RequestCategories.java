@@ -34,19 +34,34 @@ final class RequestCategories {
      */
     static String string(RequestRows.Source src, String where) throws IOException,
             RequestRows.Rejected {
+        return string(src, where, MAX_TEXT, "a category");
+    }
+
+    /**
+     * As {@link #string(RequestRows.Source, String)}, for a string of at most {@code maxBytes}
+     * bytes of UTF-8; {@code what} names it in the message of a longer one ("a category"). A
+     * character beyond the 16-bit range may come escaped as its surrogate pair
+     * ({@code "\\ud83d\\ude00"}); a lone surrogate is refused.
+     */
+    static String string(RequestRows.Source src, String where, int maxBytes, String what)
+            throws IOException, RequestRows.Rejected {
         src.read(); // the opening quote
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        char high = 0; // an escaped high surrogate, waiting for its low half
         while (true) {
             int c = src.read();
             if (c < 0) {
                 throw new RequestRows.Rejected(400, where + "unterminated string");
             }
+            if (high != 0 && c != '\\') {
+                throw loneSurrogate(high, where);
+            }
             if (c == '"') {
                 break;
             }
-            if (bytes.size() >= MAX_TEXT) {
-                throw new RequestRows.Rejected(400, where + "a category longer than "
-                        + MAX_TEXT + " bytes");
+            if (bytes.size() >= maxBytes) {
+                throw new RequestRows.Rejected(400, where + what + " longer than " + maxBytes
+                        + " bytes");
             }
             if (c != '\\') {
                 bytes.write(c);
@@ -63,7 +78,19 @@ final class RequestCategories {
                 case 'u' -> unicode(src, where);
                 default -> throw new RequestRows.Rejected(400, where + "bad escape in a string");
             };
-            bytes.writeBytes(String.valueOf(ch).getBytes(StandardCharsets.UTF_8));
+            if (high != 0 && !Character.isLowSurrogate(ch)) {
+                throw loneSurrogate(high, where);
+            }
+            if (Character.isHighSurrogate(ch)) {
+                high = ch;
+                continue;
+            }
+            if (Character.isLowSurrogate(ch) && high == 0) {
+                throw loneSurrogate(ch, where);
+            }
+            String text = high != 0 ? new String(new char[] {high, ch}) : String.valueOf(ch);
+            high = 0;
+            bytes.writeBytes(text.getBytes(StandardCharsets.UTF_8));
         }
         try {
             return StandardCharsets.UTF_8.newDecoder()
@@ -73,6 +100,11 @@ final class RequestCategories {
         } catch (CharacterCodingException e) {
             throw new RequestRows.Rejected(400, where + "a string that is not UTF-8");
         }
+    }
+
+    private static RequestRows.Rejected loneSurrogate(char c, String where) {
+        return new RequestRows.Rejected(400, where + String.format("a lone surrogate \\u%04x in"
+                + " a string (a character beyond U+FFFF is escaped as a pair)", (int) c));
     }
 
     private static char unicode(RequestRows.Source src, String where) throws IOException,

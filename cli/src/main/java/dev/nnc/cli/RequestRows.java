@@ -1,6 +1,8 @@
 package dev.nnc.cli;
 
 import dev.nnc.runtime.data.OneHot;
+import dev.nnc.runtime.data.Symbols;
+import dev.nnc.runtime.io.DataException;
 import dev.nnc.runtime.model.ClassLabels;
 import java.io.IOException;
 import java.util.Arrays;
@@ -83,10 +85,16 @@ final class RequestRows {
     private final IntFunction<String> missing;
     /** The model's one-hot encoding (a row is then one value per column), or null. */
     private final OneHot oneHot;
+    /**
+     * The vocabulary of a model that reads texts as symbols, or null: a row may then be a text
+     * (a JSON string), encoded into the codes of its symbols by it, the one definition.
+     */
+    private final Symbols symbols;
 
     private RequestRows(Source in, int[] shape, int maxRows, long bodyBytes, String modelName,
-            IntFunction<String> missing, OneHot oneHot) {
+            IntFunction<String> missing, OneHot oneHot, Symbols symbols) {
         this.missing = missing;
+        this.symbols = symbols;
         this.oneHot = oneHot;
         this.in = in;
         this.shape = shape.clone();
@@ -97,8 +105,10 @@ final class RequestRows {
         this.width = w;
         this.maxRows = maxRows;
         this.modelName = modelName;
-        // a number and its separator take at least two bytes
-        this.maxFloats = Math.min((long) maxRows * w, bodyBytes / 2 + 1);
+        // a number and its separator take at least two bytes; a text of two bytes ("") may
+        // stand for a whole row
+        this.maxFloats = symbols != null ? (long) maxRows * w
+                : Math.min((long) maxRows * w, bodyBytes / 2 + 1);
         this.counts = new int[shape.length + 3];
     }
 
@@ -122,8 +132,21 @@ final class RequestRows {
      */
     static Rows parse(Source in, int[] shape, int maxRows, long bodyBytes, String modelName,
             IntFunction<String> missing, OneHot oneHot) throws IOException, Rejected {
-        return new RequestRows(in, shape, maxRows, bodyBytes, modelName, missing, oneHot)
-                .parse();
+        return parse(in, shape, maxRows, bodyBytes, modelName, missing, oneHot, null);
+    }
+
+    /**
+     * As {@link #parse(Source, int[], int, long, String, IntFunction, OneHot)} for a model that
+     * reads texts as symbols under the vocabulary {@code symbols} (or null): a row is then also
+     * a text, {@code {"rows": ["text", ...]}}, {@code ["text", ...]} or one bare
+     * {@code "text"}, which becomes the codes of its symbols padded to the input's steps, as
+     * {@code nnc predict} encodes the texts of its input file.
+     */
+    static Rows parse(Source in, int[] shape, int maxRows, long bodyBytes, String modelName,
+            IntFunction<String> missing, OneHot oneHot, Symbols symbols)
+            throws IOException, Rejected {
+        return new RequestRows(in, shape, maxRows, bodyBytes, modelName, missing, oneHot,
+                symbols).parse();
     }
 
     private Rows parse() throws IOException, Rejected {
@@ -169,6 +192,13 @@ final class RequestRows {
             }
         } else if (c == '[') {
             value(false);
+        } else if (c == '"' && symbols != null) {
+            decided = true;
+            manyRows = false;
+            rowKnown = true;
+            rowDepth = 1;
+            rows = 1;
+            text();
         } else if (c < 0) {
             throw new Rejected(400, "bad JSON: the body is empty; expected {\"rows\": [[...], "
                     + "...]}, an array of rows, or one row [...]");
@@ -203,22 +233,19 @@ final class RequestRows {
                 }
                 continue;
             }
-            // an element that is not an array: it must be a number in a row's innermost array
-            if (!decided) {
-                decide(depth, explicitRows);
-            } else if (!rowKnown) {
-                // each row of many may be flat or shaped
-                int levels = depth - rowBase();
-                if (levels != 1 && levels != shape.length) {
-                    throw new Rejected(400, "row " + rows + ": " + forms());
+            if (symbols != null && depth == 1 && peek() == '"' && (!decided || manyRows)) {
+                // a text row in the array of rows
+                if (!decided) {
+                    decided = true;
+                    manyRows = true;
+                    rowDepth = 1;
                 }
-                rowDepth = levels;
+                startRow();
                 rowKnown = true;
+                text();
+            } else {
+                element(depth, explicitRows);
             }
-            if (depth != rowBase() + rowDepth) {
-                throw new Rejected(400, where() + "expected an array, found " + token());
-            }
-            number();
             // the element at `depth` is complete: a ',' goes on, a ']' completes its array,
             // which is an element one level up
             while (true) {
@@ -239,6 +266,42 @@ final class RequestRows {
                     return;
                 }
             }
+        }
+    }
+
+    /** An element that is not an array: it must be a number in a row's innermost array. */
+    private void element(int depth, boolean explicitRows) throws IOException, Rejected {
+        if (!decided) {
+            decide(depth, explicitRows);
+        } else if (!rowKnown) {
+            // each row of many may be flat or shaped
+            int levels = depth - rowBase();
+            if (levels != 1 && levels != shape.length) {
+                throw new Rejected(400, "row " + rows + ": " + forms());
+            }
+            rowDepth = levels;
+            rowKnown = true;
+        }
+        if (depth != rowBase() + rowDepth) {
+            throw new Rejected(400, where() + "expected an array, found " + token());
+        }
+        number();
+    }
+
+    /** A text row (its opening quote next): the codes of its symbols, padded to the steps. */
+    private void text() throws IOException, Rejected {
+        String where = "row " + rows + ": ";
+        // NOTE: a text longer than the input's steps is refused by the encoding, which names
+        // its length; this bound only stops reading a body's worth of one string
+        String t = RequestCategories.string(this::next, where, 4 * width + 64, "a text");
+        float[] codes = new float[width];
+        try {
+            symbols.encode(t, width, codes, 0, where);
+        } catch (DataException e) {
+            throw new Rejected(400, e.getMessage());
+        }
+        for (float f : codes) {
+            add(f);
         }
     }
 
@@ -359,7 +422,8 @@ final class RequestRows {
 
     private String forms() {
         if (shape.length == 1) {
-            return "a row is an array of " + width + " numbers";
+            return "a row is an array of " + width + " numbers"
+                    + (symbols != null ? " (the codes of its symbols) or a text" : "");
         }
         return "a row is a flat array of " + width + " numbers or nested arrays of shape "
                 + Arrays.toString(shape);

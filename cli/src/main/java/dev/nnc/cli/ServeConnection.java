@@ -232,7 +232,8 @@ final class ServeConnection {
         RequestRows.Rows rows;
         try {
             rows = RequestRows.parse(src, server.inputShape, server.limits.maxRows(),
-                    req.contentLength(), server.model.name(), server.missing, server.oneHot);
+                    req.contentLength(), server.model.name(), server.missing, server.oneHot,
+                    server.symbols);
             unread = false;
         } catch (RequestRows.Rejected e) {
             // NOTE: read the rest of the body (bytes are dropped, not kept) so that the

@@ -3,9 +3,13 @@ package dev.nnc.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.nnc.runtime.data.CsvReader;
+import dev.nnc.runtime.data.CsvTable;
 import dev.nnc.runtime.data.OneHot;
+import dev.nnc.runtime.data.Symbols;
 import dev.nnc.runtime.io.Json;
 import dev.nnc.runtime.model.ClassLabels;
+import dev.nnc.runtime.model.DataSource;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.predict.Prediction;
 import java.io.OutputStream;
@@ -16,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -110,8 +115,55 @@ class DeployServeExamplesTest {
                     }
                 }
             }
+            Symbols symbols = e.predictor().preprocessing().symbols();
+            if (symbols != null) {
+                textsEqualPredict(e, server, symbols);
+            }
         } finally {
             server.stop(0);
+        }
+    }
+
+    /**
+     * A model that reads texts as symbols takes a row as its text too: the server answers the
+     * training file's first texts and texts with symbols it never saw with the outputs of
+     * {@code nnc predict}'s encoding of them, bit for bit.
+     */
+    @SuppressWarnings("unchecked") // the JSON answer of serve
+    private void textsEqualPredict(DeployExamples.Trained e, ModelServer server, Symbols symbols)
+            throws Exception {
+        var src = (DataSource.Csv) e.predictor().model().spec().data().train();
+        CsvTable t = CsvReader.readAny(Models.resolve(e.compilation(), src.path()));
+        int col = t.indexOf(src.symbols());
+        int steps = e.predictor().inputSize();
+        List<String> texts = new ArrayList<>();
+        for (int r = 0; r < Math.min(CHUNK, t.rowCount()); r++) {
+            texts.add(t.text(r, col));
+        }
+        texts.addAll(List.of("", "\u00e6\u00f8\u00e5", "\uD83D\uDE00x", "q".repeat(steps)));
+        double[][] codes = new double[texts.size()][];
+        for (int i = 0; i < codes.length; i++) {
+            codes[i] = symbols.encode(texts.get(i), steps, "");
+        }
+        double[][] expected = e.predictor().predict(codes);
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + server.port() + "/predict"))
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("rows", texts))))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), e.name() + ": " + r.body());
+        List<List<Number>> outs = (List<List<Number>>) ((Map<String, Object>) Json.parse(
+                r.body())).get("outputs");
+        assertEquals(texts.size(), outs.size());
+        for (int i = 0; i < texts.size(); i++) {
+            for (int j = 0; j < expected[i].length; j++) {
+                float want = (float) expected[i][j];
+                float g = outs.get(i).get(j).floatValue();
+                if (Float.floatToRawIntBits(g) != Float.floatToRawIntBits(want)) {
+                    fail(e.name() + ": text '" + texts.get(i) + "' output " + j + ": serve " + g
+                            + ", nnc predict " + want);
+                }
+            }
         }
     }
 
