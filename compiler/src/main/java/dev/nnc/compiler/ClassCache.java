@@ -10,8 +10,11 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -35,13 +38,30 @@ import java.util.stream.Stream;
  * (a JRE) it compiles in memory. Entries are written to a temporary directory and renamed, so
  * concurrent runs and interrupted ones leave no half entries; an entry that cannot be read is
  * compiled again.
+ *
+ * <p>The cache keeps the {@link #MAX_ENTRIES} entries used last: a run that loads an entry marks
+ * it used (its time), and a run that stores one removes the entries used least recently beyond
+ * that number, and temporary directories an interrupted run left over an hour ago. Each rebuild of
+ * nnc makes new keys for every model, so without this the entries of old builds would pile up.
  */
 public final class ClassCache {
+    /** How many entries the cache keeps (a small model's entry is ~20 KB). */
+    static final int MAX_ENTRIES = 256;
+    /** A temporary directory older than this was left by a run that was killed. */
+    private static final Duration STALE_TMP = Duration.ofHours(1);
+
     /** The directory holding the entries. */
     private final Path dir;
+    private final int maxEntries;
 
     public ClassCache(Path dir) {
+        this(dir, MAX_ENTRIES);
+    }
+
+    /** A cache in {@code dir} that keeps the {@code maxEntries} entries used last. */
+    ClassCache(Path dir, int maxEntries) {
         this.dir = dir;
+        this.maxEntries = maxEntries;
     }
 
     /**
@@ -79,7 +99,9 @@ public final class ClassCache {
         Map<String, byte[]> classes = read(entry);
         if (classes != null) {
             try {
-                return InMemoryJavac.instantiate(c.className(), classes);
+                TrainableModel m = InMemoryJavac.instantiate(c.className(), classes);
+                touch(entry);
+                return m;
             } catch (InMemoryJavac.JavacException | LinkageError e) {
                 // NOTE: a damaged entry: compiled again below, and replaced
             }
@@ -97,6 +119,52 @@ public final class ClassCache {
             return InMemoryJavac.instantiate(c.className(), classes);
         } finally {
             deleteTree(tmp);
+            prune(entry);
+        }
+    }
+
+    /** Marks an entry used now; best effort (a read-only cache is still read). */
+    private static void touch(Path entry) {
+        try {
+            Files.setLastModifiedTime(entry, FileTime.from(Instant.now()));
+        } catch (IOException | UnsupportedOperationException e) {
+            // NOTE: the entry may then be pruned before others used less recently; harmless
+        }
+    }
+
+    /**
+     * Removes the entries used least recently beyond {@link #maxEntries} (never {@code keep},
+     * the one just stored) and temporary directories older than {@link #STALE_TMP}. Best
+     * effort: another run may be pruning, or reading an entry, at the same time (a removed
+     * entry is compiled again by whoever needs it).
+     */
+    void prune(Path keep) {
+        List<Path> entries = new ArrayList<>();
+        Map<Path, Long> used = new HashMap<>();
+        long now = System.currentTimeMillis();
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                long t = modified(p);
+                String name = p.getFileName().toString();
+                if (name.startsWith("tmp-")) {
+                    if (t >= 0 && now - t > STALE_TMP.toMillis()) {
+                        deleteTree(p);
+                    }
+                } else if (Files.isDirectory(p) && !p.equals(keep)) {
+                    entries.add(p);
+                    used.put(p, t);
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            return;
+        }
+        int room = Files.isDirectory(keep) ? maxEntries - 1 : maxEntries;
+        if (entries.size() <= room) {
+            return;
+        }
+        entries.sort(Comparator.comparing((Path p) -> used.get(p)).reversed());
+        for (Path p : entries.subList(Math.max(0, room), entries.size())) {
+            deleteTree(p);
         }
     }
 

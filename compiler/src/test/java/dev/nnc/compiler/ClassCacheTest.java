@@ -14,6 +14,7 @@ import dev.nnc.runtime.model.TrainableModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -78,6 +79,33 @@ class ClassCacheTest {
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         assertEquals(21, cache.load(small).params().length);
         assertNotEquals(cache.entry(small), cache.entry(large));
+    }
+
+    @Test
+    void keepsTheEntriesUsedLastAndRemovesLeftoverTemporaryDirectories() throws IOException {
+        Path dir = tmp.resolve("cache");
+        ClassCache cache = new ClassCache(dir, 2);
+        Compilation a = compile(SMALL);
+        Compilation b = compile(LARGE);
+        Compilation c = compile(SMALL.replace("dense(3)", "dense(7)"));
+        cache.load(a);
+        cache.load(b);
+        long now = System.currentTimeMillis();
+        Files.setLastModifiedTime(cache.entry(a), FileTime.fromMillis(now - 20_000));
+        Files.setLastModifiedTime(cache.entry(b), FileTime.fromMillis(now - 10_000));
+        Path killed = Files.createDirectory(dir.resolve("tmp-killed"));
+        Files.setLastModifiedTime(killed, FileTime.fromMillis(now - 2 * 3600_000));
+        Path running = Files.createDirectory(dir.resolve("tmp-running"));
+        // a hit marks a used now: b is then the entry used least recently
+        assertEquals(13, cache.load(a).params().length);
+        assertTrue(Files.getLastModifiedTime(cache.entry(a)).toMillis() >= now);
+        assertEquals(29, cache.load(c).params().length);
+        assertEquals(List.of(cache.entry(a), cache.entry(c), running).stream().sorted().toList(),
+                entries(dir));
+        // b is compiled again when needed
+        assertEquals(21, cache.load(b).params().length);
+        assertTrue(Files.isDirectory(cache.entry(b)));
+        assertEquals(3, entries(dir).size(), "two entries and the running run's directory");
     }
 
     @Test
