@@ -6,9 +6,10 @@ import com.palantir.javapoet.TypeName;
 
 /**
  * The standalone class's form of a recurrent layer's inference: calls of the runtime references
- * the class carries, {@code DenseReference.dense} for the products (W made into rows when the
- * class loads) and {@code CellReference}'s rows for the cell's step. For an lstm of 4 units the
- * step over the n samples of one time step reads
+ * the class carries, {@code CellReference.gateProduct} for the products (the bits of
+ * {@code DenseReference.dense}, in passes of six k; W made into rows by
+ * {@code DenseReference.rows} when the class loads) and {@code CellReference}'s rows for the
+ * cell's step. For an lstm of 4 units the step over the n samples of one time step reads
  * <pre>
  * for (int i = 0; i &lt; n; i++) {
  *   lstmRow(zx0, hu0, (r0 + i) * 16, 4, cT0, hT0, (r0 + i) * 4, (ns * n + i) * 4, scratch0,
@@ -22,18 +23,19 @@ final class RecurrentStandalone {
 
     /**
      * z[r, :] = (b or 0) + x[r, :]·W for rows r in [from, to), W [in, out] at p[w], by the
-     * reference (the order of the model class's {@code Kernels.dense().infer}).
+     * reference's gate products (the order of the model class's {@code Kernels.dense().infer}).
      */
     static void product(EmitSite s, String x, Object from, Object to, int in, int w, int b,
             int out, String z) {
         StandaloneMembers c = s.members();
         c.use(ReferenceSource.DENSE);
+        c.use(ReferenceSource.CELLS);
         String rows = c.constant("W" + w, ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT)),
                 CodeBlock.of("rows($L, $L, $L, $L)", c.params(), w, in, out));
         String bias = b < 0 ? "null" : c.constant("B" + b, ArrayTypeName.of(TypeName.FLOAT),
                 CodeBlock.of("bias($L, $L, $L)", c.params(), b, out));
-        s.code().addStatement("dense($L)", Recurrent.args(x, from, to, in, rows, bias, out, z,
-                c.scratch(0, out)));
+        s.code().addStatement("gateProduct($L)", Recurrent.args(x, from, to, in, rows, bias, out,
+                z, c.scratch(0, out)));
     }
 
     /**

@@ -40,6 +40,73 @@ public final class CellReference {
     }
 
     // standalone: begin
+    /**
+     * The gate inputs' products, Z = X·W + B for the rows [from, to) of x [·, in] into z
+     * [·, out] (the input products of every step, the recurrent product of one): the bits of
+     * {@code DenseReference.dense}, each output its bias (0 without) and then each product
+     * {@code x[i, k] · W[k, j]} added by a fused multiply-add in ascending k, with W as rows
+     * ({@code DenseReference.rows}) and the sums in the scratch row acc (at least out floats).
+     * Six k at a time in a pass (then four, then one), so a pass over the row reads and writes
+     * acc once for six products: the JIT still vectorizes a loop of six rows beside acc (not
+     * one of seven), and the wide rows of the gates take fewer passes than in fours.
+     */
+    public static void gateProduct(float[] x, int from, int to, int in, float[][] w, float[] b,
+            int out, float[] z, float[] acc) {
+        for (int i = from; i < to; i++) {
+            final int xo = i * in;
+            if (b == null) {
+                for (int j = 0; j < out; j++) {
+                    acc[j] = 0f;
+                }
+            } else {
+                System.arraycopy(b, 0, acc, 0, out);
+            }
+            int k = 0;
+            for (; k + 6 <= in; k += 6) {
+                final float x0 = x[xo + k];
+                final float x1 = x[xo + k + 1];
+                final float x2 = x[xo + k + 2];
+                final float x3 = x[xo + k + 3];
+                final float x4 = x[xo + k + 4];
+                final float x5 = x[xo + k + 5];
+                final float[] w0 = w[k];
+                final float[] w1 = w[k + 1];
+                final float[] w2 = w[k + 2];
+                final float[] w3 = w[k + 3];
+                final float[] w4 = w[k + 4];
+                final float[] w5 = w[k + 5];
+                for (int j = 0; j < out; j++) {
+                    acc[j] = Math.fma(x5, w5[j], Math.fma(x4, w4[j], Math.fma(x3, w3[j],
+                            Math.fma(x2, w2[j], Math.fma(x1, w1[j],
+                                    Math.fma(x0, w0[j], acc[j]))))));
+                }
+            }
+            if (k + 4 <= in) {
+                final float x0 = x[xo + k];
+                final float x1 = x[xo + k + 1];
+                final float x2 = x[xo + k + 2];
+                final float x3 = x[xo + k + 3];
+                final float[] w0 = w[k];
+                final float[] w1 = w[k + 1];
+                final float[] w2 = w[k + 2];
+                final float[] w3 = w[k + 3];
+                for (int j = 0; j < out; j++) {
+                    acc[j] = Math.fma(x3, w3[j], Math.fma(x2, w2[j],
+                            Math.fma(x1, w1[j], Math.fma(x0, w0[j], acc[j]))));
+                }
+                k += 4;
+            }
+            for (; k < in; k++) {
+                final float xv = x[xo + k];
+                final float[] wk = w[k];
+                for (int j = 0; j < out; j++) {
+                    acc[j] = Math.fma(xv, wk[j], acc[j]);
+                }
+            }
+            System.arraycopy(acc, 0, z, i * out, out);
+        }
+    }
+
     /** rnn: h = tanh(zx + hu). */
     public static void rnnRow(float[] zx, float[] hu, int z, int h, float[] hT, int hn,
             float[] g, float[] s) {
