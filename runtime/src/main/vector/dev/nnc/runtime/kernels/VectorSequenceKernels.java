@@ -155,6 +155,18 @@ final class VectorSequenceKernels extends SequenceKernels {
     // with 256-bit vectors), minima of alternating runs, the first step's copy of U included:
     // eight independent sums keep both fused multiply-add units busy where four leave them half
     // idle, and that outweighs the groups the other order finds still in L1.
+    //
+    // NOTE: the packed copy sits where the JVM put up, whose contents are aligned to 8 bytes only,
+    // and a 512-bit load that is not 64-byte aligned spans two cache lines. On the Zen 5 host the
+    // 28 steps of an lstm of 64 units took 0.8 times as long with up's copy 64-byte aligned as
+    // at the other offsets (a GRU's 0.75; forced with -XX:ObjectAlignmentInBytes=64 and an
+    // offset into up), so which case a JVM gets is chance: fmnist_lstm's batch-1 latency over 16
+    // fresh JVMs measured 17.6 / 20.5 / 26.2 µs (min / median / max), against 23.1 / 24.1 / 25.7
+    // with U read in place (VectorLstmInfer), which L2 bounds whatever its placement. A copy
+    // off the heap, aligned (ByteBuffer.allocateDirect(…).alignedSlice(64)), would not depend on
+    // chance, but on JDK 17 FloatVector.fromByteBuffer measured twice as long as fromArray in
+    // this product (27 steps 20 µs against 10, aligned or not, the buffer in a static final
+    // field or not).
 
     /** The bytes of U a group of eight vectors of columns spans at most. */
     private static final int GROUP_BYTES = 64 << 10;
