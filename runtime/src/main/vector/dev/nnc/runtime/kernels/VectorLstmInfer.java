@@ -5,19 +5,27 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The recurrent product of the lstm's inference step ({@link SequenceKernels#inferStep}) on the
- * Vector API where the lstm has four vectors of units (64 with 512-bit vectors, 32 with 256):
- * U [h, 4·h] is then read in place, row after row, each row's four gates' columns summed into
- * sixteen vectors held in registers (sixteen independent sums keep both fused multiply-add units
- * busy; each is summed from zero by fused multiply-adds in ascending k, as
- * {@link DenseKernels#infer} sums it: the bits of the plain kernels). U is not copied for the
- * sequence: its rows are contiguous, so the step streams it from contiguous memory as a copy
- * would.
+ * Vector API where the lstm has four vectors of units and U [h, 4·h] fits in the L1 cache whole
+ * (at most {@link #IN_PLACE_BYTES}: 32 units with 256-bit vectors): U is then read in place, row
+ * after row, each row's four gates' columns summed into sixteen vectors held in registers
+ * (sixteen independent sums keep both fused multiply-add units busy; each is summed from zero by
+ * fused multiply-adds in ascending k, as {@link DenseKernels#infer} sums it: the bits of the
+ * plain kernels). U is not copied for the sequence: its rows are contiguous, so the step streams
+ * it from contiguous memory as a copy would.
  *
- * <p>NOTE: at batch 1 this product is bound by its loads of U (one per multiply-add), and a
- * 512-bit load that is not 64-byte aligned spans two cache lines: with U at the one aligned
- * offset of eight the product of a 28-step sequence of 64 units measured 0.7 times as long as at
- * the other seven. The JVM aligns float arrays' contents to 8 bytes only, and U sits where the
- * parameters put it, so which case a run gets is chance (as it is for any copy into a float[]).
+ * <p>NOTE: not where U is larger than the L1 cache (64 units with 512-bit vectors, 64 KiB): U is
+ * then packed (VectorSequenceKernels), whose groups of eight vectors walked in alternating order
+ * measured 0.83 times as long per sequence as this, copy included, on a 48 KiB L1 (Zen 5). Where
+ * U fits (32 units with 256-bit vectors, 16 KiB), this measured 0.6 to 0.95 times as long as the
+ * packed groups, which copy U at every sequence's first step and sum eight vectors at once.
+ *
+ * <p>NOTE: at batch 1 the product is bound by its loads of U (one per multiply-add), and a vector
+ * load that is not aligned to its own width spans two cache lines at some offsets: with 256-bit
+ * vectors (32 units) the product at the two offsets of eight that are 32-byte aligned measured
+ * 0.9 times as long as at the other six (Zen 5; on an Intel host, 512-bit loads of 64 units
+ * measured 0.7 times as long at the one aligned offset). The JVM aligns float arrays' contents to
+ * 8 bytes only, and U sits where the parameters put it, so which case a run gets is chance (as it
+ * is for any copy into a float[]).
  */
 final class VectorLstmInfer {
     private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
@@ -26,13 +34,15 @@ final class VectorLstmInfer {
     private static final Class<? extends FloatVector> V = VectorWidth.VECTOR;
     /** Units served: four vectors. */
     private static final int W = 4 * L;
+    /** The bytes of U read in place at most: well within the L1 cache. */
+    static final int IN_PLACE_BYTES = 16 << 10;
 
     private VectorLstmInfer() {
     }
 
-    /** Whether the product serves an lstm of h units: four vectors. */
+    /** Whether the product serves an lstm of h units: four vectors, U within the L1 cache. */
     static boolean serves(int h) {
-        return h == W;
+        return h == W && 4L * h * h * Float.BYTES <= IN_PLACE_BYTES;
     }
 
     /** hu = h₋·U for the n rows of step rows r0 …, h₋ at hT[r0·h], U at p[u]. */

@@ -104,7 +104,10 @@ final class VectorSequenceKernels extends SequenceKernels {
         gp[w + k * out + j] = s;
     }
 
-    /** The lstm's steps of four vectors of units: U read in place ({@link VectorLstmInfer}). */
+    /**
+     * The lstm's steps of four vectors of units where U fits in the L1 cache whole: U read in
+     * place ({@link VectorLstmInfer}); the other cells and sizes through U packed.
+     */
     @Override
     public void inferStep(Cell cell, float[] hT, int r0, int n, int h, float[] p, int u,
             int bhn, float[] hu, float[] zx, float[] cT, int next, boolean first, float[] up) {
@@ -144,9 +147,29 @@ final class VectorSequenceKernels extends SequenceKernels {
     // units measured 13.5 µs per sequence packed, 18 in place, 12.3 with U wholly in L1). Each
     // output is still summed from zero by fused multiply-adds in ascending k: the bits of
     // DenseKernels.infer.
+    //
+    // NOTE: groups of eight vectors up to 64 KiB, more than the L1 cache holds: on the Zen 5 host
+    // (512-bit vectors, 48 KiB L1) the 28 inference steps of an lstm of 64 units took 0.83 times
+    // as long as with the four gates' sixteen vectors read in place (VectorLstmInfer, which also
+    // copies nothing), and of 128 units 0.8 times as long as with groups of four vectors (0.9
+    // with 256-bit vectors), minima of alternating runs, the first step's copy of U included:
+    // eight independent sums keep both fused multiply-add units busy where four leave them half
+    // idle, and that outweighs the groups the other order finds still in L1.
+    //
+    // NOTE: the packed copy sits where the JVM put up, whose contents are aligned to 8 bytes only,
+    // and a 512-bit load that is not 64-byte aligned spans two cache lines. On the Zen 5 host the
+    // 28 steps of an lstm of 64 units took 0.8 times as long with up's copy 64-byte aligned as
+    // at the other offsets (a GRU's 0.75; forced with -XX:ObjectAlignmentInBytes=64 and an
+    // offset into up), so which case a JVM gets is chance: fmnist_lstm's batch-1 latency over 16
+    // fresh JVMs measured 17.6 / 20.5 / 26.2 µs (min / median / max), against 23.1 / 24.1 / 25.7
+    // with U read in place (VectorLstmInfer), which L2 bounds whatever its placement. A copy
+    // off the heap, aligned (ByteBuffer.allocateDirect(…).alignedSlice(64)), would not depend on
+    // chance, but on JDK 17 FloatVector.fromByteBuffer measured twice as long as fromArray in
+    // this product (27 steps 20 µs against 10, aligned or not, the buffer in a static final
+    // field or not).
 
-    /** The bytes of U a group of columns spans at most, where it can. */
-    private static final int GROUP_BYTES = 16 << 10;
+    /** The bytes of U a group of eight vectors of columns spans at most. */
+    private static final int GROUP_BYTES = 64 << 10;
 
     /**
      * Vectors per group of columns: 8 (eight independent sums keep both fused multiply-add units
@@ -157,19 +180,33 @@ final class VectorSequenceKernels extends SequenceKernels {
     }
 
     /**
-     * Copies U into {@code up}: the columns in groups of {@link #vectors} vectors, then of one
-     * vector; the group of columns [j, j + w) holds its rows one after another from
-     * {@code up[j·h]}. Columns past the last whole vector are read from {@code p}.
+     * Copies U into {@code up}: the columns in groups of {@link #vectors} vectors, then (after
+     * groups of eight) one group of four where four vectors are left, then groups of one vector;
+     * the group of columns [j, j + w) holds its rows one after another from {@code up[j·h]}.
+     * Columns past the last whole vector are read from {@code p}.
      */
     private static void pack(float[] p, int u, int h, int gh, float[] up) {
         int w = vectors(h) * L;
-        int j = 0;
-        for (; j + w <= gh; j += w) {
+        int full = gh / w * w;
+        int fours = fourEnd(h, gh, full);
+        for (int j = 0; j < full; j += w) {
             copy(p, u, h, gh, j, w, up);
         }
-        for (; j + L <= gh; j += L) {
+        if (fours > full) {
+            copy(p, u, h, gh, full, 4 * L, up);
+        }
+        for (int j = fours; j + L <= gh; j += L) {
             copy(p, u, h, gh, j, L, up);
         }
+    }
+
+    /**
+     * The end of the group of four vectors after the groups of eight that end at {@code full}
+     * ({@code full} itself where there is none): the four sums keep the multiply-add units
+     * busier than four groups of one (the GRU's 3·h columns leave four vectors after its eights).
+     */
+    private static int fourEnd(int h, int gh, int full) {
+        return vectors(h) == 8 && gh - full >= 4 * L ? full + 4 * L : full;
     }
 
     private static void copy(float[] p, int u, int h, int gh, int j, int w, float[] up) {
@@ -179,18 +216,22 @@ final class VectorSequenceKernels extends SequenceKernels {
     }
 
     /** hu = h₋·U for the n rows of step rows r0 …, the groups in reverse when {@code odd}. */
-    private static void product(float[] hT, int r0, int n, int h, float[] p, int u, int gh, float[] hu,
-            float[] up, boolean odd) {
+    private static void product(float[] hT, int r0, int n, int h, float[] p, int u, int gh,
+            float[] hu, float[] up, boolean odd) {
         int v = vectors(h);
         int w = v * L;
         int full = gh / w * w;
-        int vec = full + (gh - full) / L * L;
+        int fours = fourEnd(h, gh, full);
+        int vec = fours + (gh - fours) / L * L;
         for (int i = r0; i < r0 + n; i++) {
             int xa = i * h;
             int za = i * gh;
             if (odd) {
-                for (int j = vec - L; j >= full; j -= L) {
+                for (int j = vec - L; j >= fours; j -= L) {
                     one(hT, xa, h, up, j * h, hu, za + j);
+                }
+                if (fours > full) {
+                    four(hT, xa, h, up, full * h, hu, za + full);
                 }
                 for (int j = full - w; j >= 0; j -= w) {
                     group(v, hT, xa, h, up, j * h, hu, za + j);
@@ -199,7 +240,10 @@ final class VectorSequenceKernels extends SequenceKernels {
                 for (int j = 0; j < full; j += w) {
                     group(v, hT, xa, h, up, j * h, hu, za + j);
                 }
-                for (int j = full; j < vec; j += L) {
+                if (fours > full) {
+                    four(hT, xa, h, up, full * h, hu, za + full);
+                }
+                for (int j = fours; j < vec; j += L) {
                     one(hT, xa, h, up, j * h, hu, za + j);
                 }
             }

@@ -9,10 +9,12 @@ import org.junit.jupiter.api.Test;
 /**
  * The model class's inference step ({@link SequenceKernels#inferStep}): the kernels in use (the
  * Vector API ones under these tests, U packed and its column groups walked in the other order on
- * odd steps) give the bits of the plain kernels (the recurrent product by
- * {@link DenseKernels#infer}, then the cell's reference step) over whole sequences, for every
- * cell, widths across the vector and group sizes with leftover columns, one and several rows,
- * with ±0 and NaN among the weights and inputs.
+ * odd steps, or the lstm's U of four vectors of units read in place where it fits in the L1
+ * cache) give the bits of the plain kernels (the recurrent product by {@link DenseKernels#infer},
+ * then the cell's reference step) over whole sequences, for every cell, widths across the vector
+ * and both group sizes (eight vectors, and four past 64 KiB a group: 129 units with 512-bit
+ * vectors, 257 with 256) with leftover columns, one and several rows, with ±0 and NaN among the
+ * weights and inputs.
  */
 class RecurrentInferTest {
     private static final int STEPS = 5;
@@ -25,7 +27,7 @@ class RecurrentInferTest {
 
     @Test
     void inferenceStepsGiveTheBitsOfThePlainKernels() {
-        for (int h : new int[] {1, 3, 7, 8, 9, 16, 17, 32, 33, 64, 65}) {
+        for (int h : new int[] {1, 3, 7, 8, 9, 16, 17, 32, 33, 64, 65, 129, 257}) {
             for (int n : new int[] {1, 3}) {
                 for (SequenceKernels.Cell cell : SequenceKernels.Cell.values()) {
                     for (boolean special : new boolean[] {false, true}) {
