@@ -231,9 +231,9 @@ public final class Kernels {
      * optimizer's are (see {@link #adam}): called once per step on a whole batch, the vector
      * relu ran the first hundreds of a training run's steps unoptimized, its vectors boxed. The
      * forward and backward blocks are separate loops: in one loop that chose between them on
-     * each block, C2 hoisted the forward kernel's range checks on x above the loop (x was not
-     * null in half the calls), so every backward call (x null) failed the check, and the
-     * method was deoptimized and compiled again, repeatedly, while training.
+     * each block, C2 hoisted a check above the loop on the word of the profile, which had seen
+     * both kernels (a profile predicate, -XX:+LogCompilation), the calls of the other kernel
+     * failed it, and the method was deoptimized and compiled again while training.
      */
     private static void relu(float[] x, float[] z, float[] g, float[] y, int from, int to) {
         if (x != null) {
