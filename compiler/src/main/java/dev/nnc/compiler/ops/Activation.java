@@ -110,8 +110,8 @@ public abstract class Activation implements LayerKind {
 
     /**
      * sigmoid: A = 1 / (1 + e^−Z), dZ = dA · A(1 − A). Computed as {@link
-     * dev.nnc.runtime.kernels.Activations} computes it: in the model class by its array kernel (loops
-     * the JIT vectorizes, a work buffer holding the powers of two), in the standalone class by
+     * dev.nnc.runtime.kernels.Activations} computes it: in the model class by its array kernel (passes
+     * of loops, a work buffer holding the powers of two), in the standalone class by
      * its copy of the scalar function, to the same bits.
      */
     public static final class Sigmoid extends Activation {

@@ -2,10 +2,10 @@ package dev.nnc.runtime.kernels;
 
 /**
  * e^x, σ and tanh in float (and relu, {@link #relu}), computed with the same operations everywhere nnc computes them: here
- * one value at a time, in {@link #sigmoid(float[], float[], float[], int)} over arrays in loops
- * the JIT vectorizes, in the Vector API kernels lane by lane, and in the standalone classes the
- * compiler writes. Each operation rounds the same in each of them, so a prediction has the same
- * bits whichever computes it.
+ * one value at a time, in {@link #sigmoid(float[], float[], float[], int)} over arrays in passes
+ * (see there which of them the JIT vectorizes), in the Vector API kernels lane by lane, and in
+ * the standalone classes the compiler writes. Each operation rounds the same in each of them,
+ * so a prediction has the same bits whichever computes it.
  *
  * <p>e^x: Cody–Waite range reduction x = n·ln 2 + r and Cephes' degree-6 polynomial for e^r, 2 ulp
  * at most against {@code Math.exp}; inputs are clamped to [−87.3, 88.3], where e^x is a normal
@@ -14,8 +14,15 @@ package dev.nnc.runtime.kernels;
  * <p>The reference functions, between the {@code standalone: begin} and {@code standalone: end}
  * comments, are the one source of e^x, σ and tanh: the runtime jar carries this file, and the
  * compiler copies that part of it verbatim into every standalone class that needs it (as
- * private members), so the two cannot drift apart. The array forms, which the JIT vectorizes,
- * are specializations held to them bit for bit by {@code ActivationsTest}.
+ * private members), so the two cannot drift apart. The array forms are specializations held to
+ * them bit for bit by {@code ActivationsTest}.
+ *
+ * <p>NOTE: JDK 17's C2 does not vectorize a loop that moves bits between float and int
+ * ({@code Float.floatToRawIntBits}, {@code Float.intBitsToFloat}), whether the bits come from
+ * and go to memory or not: relu below over 4,704 values took 15 to 30 times as long as a
+ * multiply loop over them, and the same integer operations on an int array about as long as
+ * the multiply (JDK 17.0.15, AVX-512). Loops of float arithmetic alone, as the array forms'
+ * last pass, it vectorizes.
  */
 public final class Activations {
     private Activations() {
@@ -71,9 +78,10 @@ public final class Activations {
 
     /**
      * out[i] = σ(in[i]) for i in [from, to), bit for bit {@link #sigmoid(float)}: three passes,
-     * each a loop the JIT turns into vector instructions (the bit moves between float and int go
-     * through memory, as it vectorizes them only there). {@code scratch} holds at least
-     * {@code to} floats; {@code out} may be {@code in}.
+     * the float arithmetic before and after the bit moves between float and int in loops of its
+     * own, which the JIT can vectorize; the middle pass, the bit moves, it runs a value at a
+     * time (see the class comment). {@code scratch} holds at least {@code to} floats;
+     * {@code out} may be {@code in}.
      */
     public static void sigmoid(float[] in, float[] out, float[] scratch, int from, int to) {
         for (int i = from; i < to; i++) {
@@ -147,6 +155,12 @@ public final class Activations {
      * branch (one that depends on the data mispredicts on about half the values): the bits of a
      * float as an int i lie in (0, 0x7f800000], the bits of +∞, exactly when the float is &gt; 0;
      * the mask ~((0x7f800000 − i | i) &gt;&gt; 31) keeps those bits and clears the others.
+     *
+     * <p>NOTE: the JIT runs this loop a value at a time (see the class comment), and no other
+     * plain-Java form tried with these bits does better: {@code Math.max(x, 0f)}, which it
+     * vectorizes, keeps a NaN, and the comparison's form ({@code x > 0f ? x : 0f}) it does not
+     * vectorize either. The Vector API kernels apply the same mask to a vector's lanes
+     * ({@code VectorRelu}); this loop is the plain kernels' relu and the standalone classes'.
      */
     public static void relu(float[] in, float[] out, int size) {
         relu(in, out, 0, size);

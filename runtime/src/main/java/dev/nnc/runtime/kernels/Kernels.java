@@ -229,16 +229,31 @@ public final class Kernels {
     /**
      * NOTE: the kernels are called on blocks of {@link #ELEMENTWISE_BLOCK} values, as the
      * optimizer's are (see {@link #adam}): called once per step on a whole batch, the vector
-     * relu ran the first hundreds of a training run's steps unoptimized, its vectors boxed.
+     * relu ran the first hundreds of a training run's steps unoptimized, its vectors boxed. The
+     * forward and backward blocks are separate loops: in one loop that chose between them on
+     * each block, C2 hoisted a check above the loop on the word of the profile, which had seen
+     * both kernels (a profile predicate, -XX:+LogCompilation), the calls of the other kernel
+     * failed it, and the method was deoptimized and compiled again while training.
      */
     private static void relu(float[] x, float[] z, float[] g, float[] y, int from, int to) {
+        if (x != null) {
+            reluBlocks(x, y, from, to);
+        } else {
+            reluBackwardBlocks(z, g, y, from, to);
+        }
+    }
+
+    /** relu of x into y over [from, to), a block at a time. */
+    private static void reluBlocks(float[] x, float[] y, int from, int to) {
         for (int i = from; i < to; i += ELEMENTWISE_BLOCK) {
-            int e = Math.min(to, i + ELEMENTWISE_BLOCK);
-            if (x != null) {
-                DENSE.relu(x, y, i, e);
-            } else {
-                DENSE.reluBackward(z, g, y, i, e);
-            }
+            DENSE.relu(x, y, i, Math.min(to, i + ELEMENTWISE_BLOCK));
+        }
+    }
+
+    /** relu's backward pass from z and g into y over [from, to), a block at a time. */
+    private static void reluBackwardBlocks(float[] z, float[] g, float[] y, int from, int to) {
+        for (int i = from; i < to; i += ELEMENTWISE_BLOCK) {
+            DENSE.reluBackward(z, g, y, i, Math.min(to, i + ELEMENTWISE_BLOCK));
         }
     }
 

@@ -215,6 +215,42 @@ class KernelContractTest {
         }
     }
 
+    /**
+     * relu on every kind of float, in the vector loop and its tail: NaNs of both signs and with
+     * payloads, ±∞, ±0, subnormals of both signs, the largest and smallest normals.
+     */
+    @Test
+    void reluGivesTheEmittedExpressionsBitsOnEveryKindOfFloat() {
+        float[] kinds = {Float.NaN, Float.intBitsToFloat(0xffc00000),
+                Float.intBitsToFloat(0x7f800001), Float.intBitsToFloat(0xff800001),
+                Float.intBitsToFloat(0x7fffffff), Float.intBitsToFloat(0xffffffff),
+                Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f,
+                Float.MIN_VALUE, -Float.MIN_VALUE, Float.intBitsToFloat(0x007fffff),
+                Float.intBitsToFloat(0x807fffff), Float.MIN_NORMAL, -Float.MIN_NORMAL,
+                Float.MAX_VALUE, -Float.MAX_VALUE, 1f, -1f};
+        for (int size = 0; size <= 3 * kinds.length; size++) {
+            float[] z = new float[size];
+            for (int t = 0; t < size; t++) {
+                z[t] = kinds[(7 * t + size) % kinds.length];
+            }
+            float[] want = new float[size];
+            for (int t = 0; t < size; t++) {
+                want[t] = z[t] > 0f ? z[t] : 0f;
+            }
+            float[] ref = new float[size];
+            Activations.relu(z, ref, size);
+            bits(want, ref, "Activations.relu size " + size);
+            for (DenseKernels kern : new DenseKernels[] {VECTOR, SCALAR}) {
+                float[] y = new float[size];
+                kern.relu(z, y, size);
+                bits(want, y, name(kern) + " relu size " + size);
+                float[] same = z.clone();
+                kern.relu(same, same, size);
+                bits(want, same, name(kern) + " relu in place size " + size);
+            }
+        }
+    }
+
     @Test
     void maxPoolingGivesTheSameMaximaAndPositionsForEveryWidth() {
         for (int ow = 1; ow <= 18; ow++) {
