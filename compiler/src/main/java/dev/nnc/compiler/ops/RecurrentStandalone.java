@@ -6,8 +6,7 @@ import com.palantir.javapoet.TypeName;
 
 /**
  * The standalone class's form of a recurrent layer's inference: calls of the runtime references
- * the class carries, {@code CellReference.gateProduct} for the products (the bits of
- * {@code DenseReference.dense}, in passes of six k; W made into rows by
+ * the class carries, {@code DenseReference.dense} for the products (W made into rows by
  * {@code DenseReference.rows} when the class loads) and {@code CellReference}'s rows for the
  * cell's step. For an lstm of 4 units the step over the n samples of one time step reads
  * <pre>
@@ -23,7 +22,7 @@ final class RecurrentStandalone {
 
     /**
      * z[r, :] = (b or 0) + x[r, :]·W for rows r in [from, to), W [in, out] at p[w], by the
-     * reference's gate products (the order of the model class's {@code Kernels.dense().infer}).
+     * reference's dense product (the order of the model class's {@code Kernels.dense().infer}).
      */
     static void product(EmitSite s, String x, Object from, Object to, int in, int w, int b,
             int out, String z) {
@@ -34,7 +33,7 @@ final class RecurrentStandalone {
                 CodeBlock.of("rows($L, $L, $L, $L)", c.params(), w, in, out));
         String bias = b < 0 ? "null" : c.constant("B" + b, ArrayTypeName.of(TypeName.FLOAT),
                 CodeBlock.of("bias($L, $L, $L)", c.params(), b, out));
-        s.code().addStatement("gateProduct($L)", Recurrent.args(x, from, to, in, rows, bias, out,
+        s.code().addStatement("dense($L)", Recurrent.args(x, from, to, in, rows, bias, out,
                 z, c.scratch(0, out)));
     }
 

@@ -46,18 +46,45 @@ public final class DenseReference {
     }
 
     /**
-     * Z = X·W + B for the rows [from, to) of x [·, in] into z [·, out], by fused multiply-adds;
-     * b may be null; acc holds at least out floats.
+     * Z = X·W + B for the rows [from, to) of x [·, in] into z [·, out]: each output its bias (0
+     * when b is null) and then each product {@code x[i, k] · W[k, j]} added by a fused
+     * multiply-add in ascending k, with W as rows ({@link #rows}) and the sums in the scratch row
+     * acc (at least out floats). Six k at a time in a pass (then four, then one), so a pass over
+     * the row reads and writes acc once for six products: the JIT still vectorizes a loop of six
+     * rows beside acc (not one of seven), and wide rows take fewer passes than in fours.
      */
     public static void dense(float[] x, int from, int to, int in, float[][] w, float[] b,
             int out, float[] z, float[] acc) {
         for (int i = from; i < to; i++) {
             final int xo = i * in;
-            for (int j = 0; j < out; j++) {
-                acc[j] = b == null ? 0f : b[j];
+            if (b == null) {
+                for (int j = 0; j < out; j++) {
+                    acc[j] = 0f;
+                }
+            } else {
+                System.arraycopy(b, 0, acc, 0, out);
             }
             int k = 0;
-            for (; k + 4 <= in; k += 4) {
+            for (; k + 6 <= in; k += 6) {
+                final float x0 = x[xo + k];
+                final float x1 = x[xo + k + 1];
+                final float x2 = x[xo + k + 2];
+                final float x3 = x[xo + k + 3];
+                final float x4 = x[xo + k + 4];
+                final float x5 = x[xo + k + 5];
+                final float[] w0 = w[k];
+                final float[] w1 = w[k + 1];
+                final float[] w2 = w[k + 2];
+                final float[] w3 = w[k + 3];
+                final float[] w4 = w[k + 4];
+                final float[] w5 = w[k + 5];
+                for (int j = 0; j < out; j++) {
+                    acc[j] = Math.fma(x5, w5[j], Math.fma(x4, w4[j], Math.fma(x3, w3[j],
+                            Math.fma(x2, w2[j], Math.fma(x1, w1[j],
+                                    Math.fma(x0, w0[j], acc[j]))))));
+                }
+            }
+            if (k + 4 <= in) {
                 final float x0 = x[xo + k];
                 final float x1 = x[xo + k + 1];
                 final float x2 = x[xo + k + 2];
@@ -70,6 +97,7 @@ public final class DenseReference {
                     acc[j] = Math.fma(x3, w3[j], Math.fma(x2, w2[j],
                             Math.fma(x1, w1[j], Math.fma(x0, w0[j], acc[j]))));
                 }
+                k += 4;
             }
             for (; k < in; k++) {
                 final float xv = x[xo + k];
