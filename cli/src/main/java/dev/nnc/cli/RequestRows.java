@@ -2,7 +2,6 @@ package dev.nnc.cli;
 
 import dev.nnc.runtime.data.OneHot;
 import dev.nnc.runtime.data.Symbols;
-import dev.nnc.runtime.io.DataException;
 import dev.nnc.runtime.model.ClassLabels;
 import java.io.IOException;
 import java.util.Arrays;
@@ -118,7 +117,7 @@ final class RequestRows {
      */
     static Rows parse(Source in, int[] shape, int maxRows, long bodyBytes, String modelName)
             throws IOException, Rejected {
-        return parse(in, shape, maxRows, bodyBytes, modelName, null, null);
+        return parse(in, shape, maxRows, bodyBytes, modelName, null, null, null);
     }
 
     /**
@@ -128,16 +127,8 @@ final class RequestRows {
      * {@code missing} gives ({@link dev.nnc.runtime.predict.Predictor#missingRefusal}). For a
      * model with the one-hot encoding {@code oneHot} (or null), {@code shape} is one value per
      * feature column, a categorical column's value is text, a number or null
-     * ({@link RequestCategories}), and the row keeps the index of the input it sets.
-     */
-    static Rows parse(Source in, int[] shape, int maxRows, long bodyBytes, String modelName,
-            IntFunction<String> missing, OneHot oneHot) throws IOException, Rejected {
-        return parse(in, shape, maxRows, bodyBytes, modelName, missing, oneHot, null);
-    }
-
-    /**
-     * As {@link #parse(Source, int[], int, long, String, IntFunction, OneHot)} for a model that
-     * reads texts as symbols under the vocabulary {@code symbols} (or null): a row is then also
+     * ({@link RequestCategories}), and the row keeps the index of the input it sets. For a model
+     * that reads texts as symbols under the vocabulary {@code symbols} (or null) a row is also
      * a text, {@code {"rows": ["text", ...]}}, {@code ["text", ...]} or one bare
      * {@code "text"}, which becomes the codes of its symbols padded to the input's steps, as
      * {@code nnc predict} encodes the texts of its input file.
@@ -193,11 +184,8 @@ final class RequestRows {
         } else if (c == '[') {
             value(false);
         } else if (c == '"' && symbols != null) {
-            decided = true;
-            manyRows = false;
-            rowKnown = true;
-            rowDepth = 1;
-            rows = 1;
+            decided = rowKnown = true; // one bare text row
+            rowDepth = rows = 1;
             text();
         } else if (c < 0) {
             throw new Rejected(400, "bad JSON: the body is empty; expected {\"rows\": [[...], "
@@ -290,17 +278,7 @@ final class RequestRows {
 
     /** A text row (its opening quote next): the codes of its symbols, padded to the steps. */
     private void text() throws IOException, Rejected {
-        String where = "row " + rows + ": ";
-        // NOTE: a text longer than the input's steps is refused by the encoding, which names
-        // its length; this bound only stops reading a body's worth of one string
-        String t = RequestCategories.string(this::next, where, 4 * width + 64, "a text");
-        float[] codes = new float[width];
-        try {
-            symbols.encode(t, width, codes, 0, where);
-        } catch (DataException e) {
-            throw new Rejected(400, e.getMessage());
-        }
-        for (float f : codes) {
+        for (float f : RequestTexts.codes(this::next, symbols, width, "row " + rows + ": ")) {
             add(f);
         }
     }

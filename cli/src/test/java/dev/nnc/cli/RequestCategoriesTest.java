@@ -26,7 +26,8 @@ class RequestCategoriesTest {
     private static RequestRows.Rows parse(String body) throws Exception {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         ByteArrayInputStream in = new ByteArrayInputStream(bytes);
-        return RequestRows.parse(in::read, new int[] {2}, 100, bytes.length, "M", null, CITY);
+        return RequestRows.parse(in::read, new int[] {2}, 100, bytes.length, "M", null, CITY,
+                null);
     }
 
     @Test
