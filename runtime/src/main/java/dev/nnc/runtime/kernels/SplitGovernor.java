@@ -16,7 +16,8 @@ package dev.nnc.runtime.kernels;
  * alone (the next probe the other way round), so that a load that grows or fades during a probe
  * favours neither way. A phase lasts at least {@link #PHASE_NANOS} and {@link #PHASE_CALLS}
  * products and ends where it began in the cycle of a training step's products: at a product of
- * the task the probe began with. The probe's evidence is the logarithm of the ratio of the time
+ * the task the probe began with (a probe whose task does not come again within {@link
+ * #MAX_PHASE_CALLS} products starts over). The probe's evidence is the logarithm of the ratio of the time
  * per product split to the time alone, averaged with the earlier probes' (each probe counting as
  * much as all before it), since one probe on a loaded machine is noisy. The governor changes the
  * way only when that average favours the other by more than {@link #MARGIN}, and probes again
@@ -41,6 +42,13 @@ final class SplitGovernor {
 
     /** The fewest products a phase of a probe counts. */
     static final int PHASE_CALLS = 8;
+
+    /**
+     * The most products a phase counts waiting for a product of the task the probe began with:
+     * a probe that began with a product that comes once in a while (at the short last batch of
+     * an epoch) starts over at the product then under way.
+     */
+    static final int MAX_PHASE_CALLS = 64 * PHASE_CALLS;
 
     /** The phases of a probe. */
     static final int PHASES = 8;
@@ -112,6 +120,10 @@ final class SplitGovernor {
             return phaseSplits();
         }
         phaseCalls++;
+        if (phaseCalls > MAX_PHASE_CALLS) {
+            startProbe(now, task);
+            return phaseSplits();
+        }
         if (task != anchor || phaseCalls <= PHASE_CALLS || now - phaseStart < PHASE_NANOS) {
             return phaseSplits();
         }

@@ -152,4 +152,18 @@ class SplitGovernorTest {
         assertTrue(g.splitting());
         assertEquals(0, g.switches());
     }
+
+    @Test
+    void aProbeBegunAtAProductThatDoesNotComeAgainStartsOver() {
+        // Splitting is slower. The probe after the warm-up begins at a product of its own (the
+        // short last batch of an epoch, say); the steps after it never run that task again.
+        Run r = new Run();
+        r.steps(SplitGovernor.WARMUP_NANOS - MS, 1_000_000, 1_100_000);
+        Object once = new Object();
+        r.now += 2 * MS;
+        r.governor.split(r.now, once);
+        r.steps(1_000 * MS, 1_000_000, 1_100_000);
+        assertTrue(r.governor.probes() >= 1, "probes " + r.governor.probes());
+        assertFalse(r.governor.splitting());
+    }
 }
