@@ -23,6 +23,12 @@ package dev.nnc.runtime.kernels;
  * <p>Results do not depend on the thread count: every output of a split product is computed by
  * one thread, in the same order as on one thread.
  *
+ * <p>A context {@linkplain #open(int) opened with a thread count} measures, while it runs,
+ * whether splitting pays and runs the products on the calling thread alone while it does not
+ * (another process holds the other cores, so that a worker taken off its core in the middle of a
+ * part holds the caller up): see {@link SplitGovernor}. That changes only the speed, never a
+ * result. A context {@linkplain #open(int, int) opened with a count of parts} always splits.
+ *
  * <p>Rules: a context is bound to at most one thread at a time (it runs one product at a time;
  * binding it on a second thread meanwhile throws {@link IllegalStateException}); the same
  * thread may bind it again inside its binding (the inner binding restores the outer one when
@@ -30,7 +36,7 @@ package dev.nnc.runtime.kernels;
  * stopped by {@link #close()}.
  */
 public final class KernelContext implements AutoCloseable {
-    private static final KernelContext SERIAL = new KernelContext(1, 1);
+    private static final KernelContext SERIAL = new KernelContext(1, 1, null);
     private static final ThreadLocal<KernelContext> CURRENT = new ThreadLocal<>();
 
     /**
@@ -43,6 +49,8 @@ public final class KernelContext implements AutoCloseable {
 
     private final int threads;
     private final int partsPerThread;
+    /** Whether the next split product uses the workers; null: always (one thread, or fixed). */
+    private final SplitGovernor governor;
     private WorkerPool pool;
     private Thread owner;
     private int depth;
@@ -75,13 +83,15 @@ public final class KernelContext implements AutoCloseable {
     final SequenceKernels.Backward[] backwards = new SequenceKernels.Backward[8];
     private int nextBackward;
 
-    private KernelContext(int threads, int partsPerThread) {
+    private KernelContext(int threads, int partsPerThread, SplitGovernor governor) {
         this.threads = threads;
         this.partsPerThread = partsPerThread;
+        this.governor = governor;
     }
 
     /**
-     * A context for {@code threads} threads: the calling thread and {@code threads − 1} workers.
+     * A context for {@code threads} threads: the calling thread and {@code threads − 1} workers,
+     * used while splitting pays (see the class comment).
      *
      * @throws IllegalArgumentException when {@code threads < 1}
      */
@@ -89,13 +99,16 @@ public final class KernelContext implements AutoCloseable {
         if (threads < 1) {
             throw new IllegalArgumentException("threads < 1: " + threads);
         }
-        return new KernelContext(threads, PARTS_PER_THREAD);
+        return new KernelContext(threads, PARTS_PER_THREAD,
+                threads > 1 ? new SplitGovernor() : null);
     }
 
     /**
      * A context for {@code threads} threads that cuts a product split over its outputs into
      * {@code partsPerThread} parts per thread (at most): the results are the same bits whatever
-     * the count, which only changes how the work is shared.
+     * the count, which only changes how the work is shared. Unlike {@link #open(int)}'s, it splits
+     * every product large enough, whether that pays or not (for tests and measurements of the
+     * split itself).
      *
      * @throws IllegalArgumentException when {@code threads < 1} or {@code partsPerThread < 1}
      */
@@ -106,7 +119,7 @@ public final class KernelContext implements AutoCloseable {
         if (partsPerThread < 1) {
             throw new IllegalArgumentException("parts per thread < 1: " + partsPerThread);
         }
-        return new KernelContext(threads, partsPerThread);
+        return new KernelContext(threads, partsPerThread, null);
     }
 
     /**
@@ -156,6 +169,14 @@ public final class KernelContext implements AutoCloseable {
     /** The threads this context's kernels may use, the calling one included. */
     public int threads() {
         return threads;
+    }
+
+    /**
+     * Whether this context splits products across its workers now: false with one thread, and
+     * while it measures that the calling thread alone is faster (see the class comment).
+     */
+    public boolean splitting() {
+        return threads > 1 && (governor == null || governor.splitting());
     }
 
     /**
@@ -222,9 +243,13 @@ public final class KernelContext implements AutoCloseable {
         return threads > 1 && work >= minWork ? Math.min(threads * partsPerThread, units) : 1;
     }
 
-    /** Runs parts 0 .. parts − 1 of {@code task} on the calling thread and the workers. */
+    /**
+     * Runs parts 0 .. parts − 1 of {@code task} on the calling thread and the workers, or, while
+     * splitting does not pay ({@link SplitGovernor}), the task whole on the calling thread, as
+     * with one thread.
+     */
     void run(WorkerPool.Task task, int parts) {
-        if (parts <= 1) {
+        if (parts <= 1 || governor != null && !governor.split(System.nanoTime(), task)) {
             task.part(0, 1);
             return;
         }

@@ -8,6 +8,12 @@
  * {@code src/main/vector}) are specializations of the plain-Java ones, held to them by
  * {@code KernelContractTest}.
  *
+ * <p>Threads: a {@link dev.nnc.runtime.kernels.KernelContext} holds the threads of one training
+ * run; its large products are split into parts its worker threads and the calling thread claim,
+ * while splitting pays: the context measures, now and then, the steps split against the steps on
+ * the calling thread alone, and keeps the faster (another process busy on a core can make the
+ * split steps slower). The results are the same bits either way.
+ *
  * <p>Depends on no other package of the runtime.
  */
 package dev.nnc.runtime.kernels;
