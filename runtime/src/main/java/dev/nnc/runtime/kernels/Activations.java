@@ -159,8 +159,9 @@ public final class Activations {
      * <p>NOTE: the JIT runs this loop a value at a time (see the class comment), and no other
      * plain-Java form tried with these bits does better: {@code Math.max(x, 0f)}, which it
      * vectorizes, keeps a NaN, and the comparison's form ({@code x > 0f ? x : 0f}) it does not
-     * vectorize either. The Vector API kernels apply the same mask to a vector's lanes
-     * ({@code VectorRelu}); this loop is the plain kernels' relu and the standalone classes'.
+     * vectorize either. The Vector API kernels choose between a vector and zero by a comparison
+     * ({@code VectorRelu}, the same bits: KernelContractTest); this loop is the plain kernels'
+     * relu and the standalone classes'.
      */
     public static void relu(float[] in, float[] out, int size) {
         relu(in, out, 0, size);
