@@ -84,7 +84,7 @@ class CellReferenceTest {
     }
 
     /** Values over σ's and tanh's whole range: small, large, zeros of both signs, NaN (any NaN). */
-    private static float[] values(Random r, int n) {
+    static float[] values(Random r, int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
             v[i] = switch (r.nextInt(12)) {
@@ -98,7 +98,7 @@ class CellReferenceTest {
         return v;
     }
 
-    private static void bits(float[] want, float[] got, String what) {
+    static void bits(float[] want, float[] got, String what) {
         for (int i = 0; i < want.length; i++) {
             assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(got[i]),
                     what + " at " + i + ": " + want[i] + " vs " + got[i]);

@@ -1,7 +1,5 @@
 package dev.nnc.runtime.kernels;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -22,11 +20,11 @@ class DenseReferenceTest {
                 for (boolean bias : new boolean[] {true, false}) {
                     Random r = new Random(in * 1000 + out * 2 + (bias ? 1 : 0));
                     int rows = 4;
-                    float[] x = values(r, rows * in);
-                    float[] p = values(r, in * out + out + 3);
+                    float[] x = CellReferenceTest.values(r, rows * in);
+                    float[] p = CellReferenceTest.values(r, in * out + out + 3);
                     float[][] w = DenseReference.rows(p, 3, in, out);
                     float[] b = bias ? DenseReference.bias(p, 3 + in * out, out) : null;
-                    float[] want = values(r, rows * out);
+                    float[] want = CellReferenceTest.values(r, rows * out);
                     float[] got = want.clone();
                     // rows 1 and 2 only: the others stay as they were
                     for (int i = 1; i < 3; i++) {
@@ -39,31 +37,10 @@ class DenseReferenceTest {
                         }
                     }
                     DenseReference.dense(x, 1, 3, in, w, b, out, got, new float[out]);
-                    bits(want, got, "dense " + in + " → " + out + ", bias " + bias);
+                    CellReferenceTest.bits(want, got,
+                            "dense " + in + " → " + out + ", bias " + bias);
                 }
             }
-        }
-    }
-
-    /** Values of every kind: small, large, zeros of both signs, tiny, NaN. */
-    private static float[] values(Random r, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = switch (r.nextInt(12)) {
-                case 0 -> 0f;
-                case 1 -> -0f;
-                case 2 -> (float) (r.nextGaussian() * 60);
-                case 3 -> i % 5 == 0 ? Float.NaN : 1e-30f;
-                default -> (float) (r.nextGaussian() * 3);
-            };
-        }
-        return v;
-    }
-
-    private static void bits(float[] want, float[] got, String what) {
-        for (int i = 0; i < want.length; i++) {
-            assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(got[i]),
-                    what + " at " + i + ": " + want[i] + " vs " + got[i]);
         }
     }
 }
