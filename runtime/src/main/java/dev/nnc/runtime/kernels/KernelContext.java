@@ -172,14 +172,6 @@ public final class KernelContext implements AutoCloseable {
     }
 
     /**
-     * Whether this context splits products across its workers now: false with one thread, and
-     * while it measures that the calling thread alone is faster (see the class comment).
-     */
-    public boolean splitting() {
-        return threads > 1 && (governor == null || governor.splitting());
-    }
-
-    /**
      * Makes this the calling thread's context until the returned binding is closed, which
      * restores the thread's previous context.
      *
