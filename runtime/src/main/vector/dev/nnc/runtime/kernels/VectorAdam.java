@@ -31,6 +31,10 @@ final class VectorAdam {
     private static final int L = S.length();
     /** Vectors are stored through this class's cast (see {@link VectorWidth#VECTOR}). */
     private static final Class<? extends FloatVector> V = VectorWidth.VECTOR;
+    /** The class of the int vectors of as many lanes, for the same casts. */
+    @SuppressWarnings("unchecked")
+    private static final Class<? extends IntVector> I =
+            (Class<? extends IntVector>) VectorWidth.INT.vectorType();
     /** 2^23: the floats in [2^23, 2^24) are the integers. */
     private static final float TWO23 = 0x1p23f;
     private static final int TWO23_BITS = Float.floatToRawIntBits(TWO23);
@@ -52,9 +56,9 @@ final class VectorAdam {
             // branches, or one passed to a call it did not inline, into code that boxed the
             // vectors on the heap (megabytes a step).
             FloatVector abs = FloatVector.fromArray(S, m, i).abs();
-            if (abs.compare(VectorOperators.LT, Float.MIN_NORMAL)
+            if (exact && abs.compare(VectorOperators.LT, Float.MIN_NORMAL)
                     .and(abs.compare(VectorOperators.NE, 0f)).anyTrue()) {
-                subnormal(p, g, m, v, i, b1, a1, b2, a2, step, e, shrink, exact);
+                subnormal(p, g, m, v, i, b1, a1, b2, a2, step, e, shrink);
             } else {
                 plain(p, g, m, v, i, b1, a1, b2, a2, step, e, shrink);
             }
@@ -79,41 +83,56 @@ final class VectorAdam {
     }
 
     /**
-     * The lanes [i, i + L), some with a subnormal first moment: those with g = ±0 worked out on
-     * the significand (when {@code exact}, the bounds that keep the scaled values finite, holds
-     * and no condition of the class comment fails), the others the plain expression.
+     * The lanes [i, i + L), some with a subnormal first moment, when the bounds that keep the
+     * scaled values finite hold ({@code exact} in {@link #adam}; else every lane takes the plain
+     * expression): those with g = ±0 worked out on the significand (when no condition of the
+     * class comment fails), the others the plain expression.
      */
     private static void subnormal(float[] p, float[] g, float[] m, float[] v, int i, float b1,
-            float a1, float b2, float a2, float step, float e, float shrink, boolean exact) {
-        FloatVector m0 = FloatVector.fromArray(S, m, i);
-        FloatVector gi = FloatVector.fromArray(S, g, i);
-        FloatVector pi = FloatVector.fromArray(S, p, i).mul(shrink);
-        FloatVector vi = FloatVector.fromArray(S, v, i).mul(b2).add(gi.mul(a2).mul(gi));
-        FloatVector d = vi.lanewise(VectorOperators.SQRT).add(e);
+            float a1, float b2, float a2, float step, float e, float shrink) {
+        // NOTE: every vector here is used through its class's cast (V, or I for the int
+        // vectors), those made by a reinterpretation or a blend included, and the mask is made of
+        // comparisons alone (the bound `exact`, once a mask of the species' maskAll, is tested
+        // by the caller): this path starts late in a run (the moments become subnormal after
+        // some hundreds of steps), when C2 may no longer guess classes from the profile; before,
+        // its blends' intrinsics failed and most of its vectors were boxed, 2.8 MB allocated per
+        // step of the MLP's 109k parameters, about half of a training step's time
+        // (VectorKernelAllocationMain's adam-subnormal).
+        FloatVector m0 = V.cast(FloatVector.fromArray(S, m, i));
+        FloatVector gi = V.cast(FloatVector.fromArray(S, g, i));
+        FloatVector pi = V.cast(V.cast(FloatVector.fromArray(S, p, i)).mul(shrink));
+        FloatVector vi = V.cast(V.cast(V.cast(FloatVector.fromArray(S, v, i)).mul(b2))
+                .add(V.cast(V.cast(gi.mul(a2)).mul(gi))));
+        FloatVector d = V.cast(V.cast(vi.lanewise(VectorOperators.SQRT)).add(e));
         // comparisons, the absolute value and bit operations take no assist
-        FloatVector abs = m0.abs();
-        IntVector sign = m0.reinterpretAsInts().and(0x80000000);
+        FloatVector abs = V.cast(m0.abs());
+        IntVector bits = I.cast(abs.reinterpretAsInts());
+        IntVector sign = I.cast(I.cast(m0.reinterpretAsInts()).and(0x80000000));
         // M, the significand as a float (a normal lane's low bits, unused), and b1·M rounded to
         // 24 bits, then to an integer by adding 2^23
-        FloatVector x = abs.reinterpretAsInts().and(0x007fffff).or(TWO23_BITS)
-                .reinterpretAsFloats().sub(TWO23).mul(b1);
-        FloatVector xr = x.add(TWO23);
-        FloatVector r = xr.sub(TWO23);
+        FloatVector x = V.cast(V.cast(V.cast(I.cast(I.cast(bits.and(0x007fffff)).or(TWO23_BITS))
+                .reinterpretAsFloats()).sub(TWO23)).mul(b1));
+        FloatVector xr = V.cast(x.add(TWO23));
+        FloatVector r = V.cast(xr.sub(TWO23));
         VectorMask<Float> own = abs.compare(VectorOperators.LT, Float.MIN_NORMAL)
                 .and(abs.compare(VectorOperators.NE, 0f))
-                .and(gi.compare(VectorOperators.EQ, 0f)).and(S.maskAll(exact))
+                .and(gi.compare(VectorOperators.EQ, 0f))
                 .and(r.compare(VectorOperators.GE, 1f))
-                .and(x.sub(r).abs().compare(VectorOperators.NE, 0.5f))
-                .and(r.mul(step).compare(VectorOperators.LT, 0.5f))
+                .and(V.cast(V.cast(x.sub(r)).abs()).compare(VectorOperators.NE, 0.5f))
+                .and(V.cast(r.mul(step)).compare(VectorOperators.LT, 0.5f))
                 .and(d.compare(VectorOperators.GT, 0f));
         // the other lanes: the plain expression, with 0 for m in the own lanes; the own lanes'
         // step·m is a zero of m's sign, and so is its quotient
-        FloatVector mi = m0.blend(0f, own).mul(b1).add(gi.mul(a1));
-        FloatVector pn = pi.sub(mi.mul(step).blend(sign.reinterpretAsFloats(), own).div(d));
+        FloatVector mi = V.cast(V.cast(V.cast(m0.blend(0f, own)).mul(b1))
+                .add(V.cast(gi.mul(a1))));
+        FloatVector signs = V.cast(sign.reinterpretAsFloats());
+        FloatVector pn = V.cast(pi.sub(V.cast(V.cast(V.cast(mi.mul(step)).blend(signs, own))
+                .div(d))));
         // the new moment r·2^−149 with m's sign: the bits of r + 2^23 less 2^23's
-        mi.blend(sign.or(xr.reinterpretAsInts().sub(TWO23_BITS)).reinterpretAsFloats(), own)
-                .intoArray(m, i);
-        V.cast(vi).intoArray(v, i);
-        V.cast(pn).intoArray(p, i);
+        FloatVector own2 = V.cast(I.cast(sign.or(I.cast(I.cast(xr.reinterpretAsInts())
+                .sub(TWO23_BITS)))).reinterpretAsFloats());
+        V.cast(mi.blend(own2, own)).intoArray(m, i);
+        vi.intoArray(v, i);
+        pn.intoArray(p, i);
     }
 }

@@ -25,7 +25,7 @@ import java.util.Map;
 final class VectorKernelAllocationMain {
     /** Every kernel this class can run, in the order it runs them. */
     static final List<String> NAMES = List.of("gemm", "relu", "conv", "conv-infer", "lstm", "gru",
-            "lstm-infer", "gru-infer", "dense-infer", "pool", "adam");
+            "lstm-infer", "gru-infer", "dense-infer", "pool", "adam", "adam-subnormal");
 
     private static final int N = 64;
     private static final int T = 28;
@@ -127,6 +127,7 @@ final class VectorKernelAllocationMain {
             case "dense-infer" -> denseInfer(rng);
             case "pool" -> pool(rng);
             case "adam" -> adam(rng);
+            case "adam-subnormal" -> adamSubnormal(rng);
             default -> throw new IllegalArgumentException("no kernel " + name + " in " + NAMES);
         };
     }
@@ -346,6 +347,30 @@ final class VectorKernelAllocationMain {
         float[] g = values(size, rng);
         float[] m = new float[size];
         float[] v = new float[size];
+        return () -> Kernels.adam(p, g, m, v, 0.9f, 0.999f, 0.001f, 1e-8f, 1f);
+    }
+
+    /**
+     * Adam's update of the MLP's parameters after its first epochs: about one moment in eight a
+     * subnormal float whose gradient is 0 (the weights of pixels that are mostly 0), spread over
+     * most vectors, so that most of them take the subnormal moments' path. The moments stay
+     * subnormal from call to call: 4·2^−149 is a fixed point of m ↦ 0.9·m.
+     */
+    private static Runnable adamSubnormal(Rng rng) {
+        int size = 784 * 128 + 128 + 128 * 64 + 64 + 64 * 10 + 10;
+        float[] p = values(size, rng);
+        float[] g = values(size, rng);
+        float[] m = values(size, rng);
+        float[] v = new float[size];
+        for (int i = 0; i < size; i++) {
+            v[i] = g[i] * g[i];
+            if (rng.nextDouble() < 0.125) {
+                g[i] = 0f;
+                m[i] = Float.intBitsToFloat(4) * (m[i] < 0 ? -1 : 1);
+            } else {
+                m[i] *= 1e-3f;
+            }
+        }
         return () -> Kernels.adam(p, g, m, v, 0.9f, 0.999f, 0.001f, 1e-8f, 1f);
     }
 }
