@@ -19,9 +19,9 @@ import java.util.stream.Stream;
 
 /**
  * What the {@code nnc} launcher runs once per build of the CLI jar, with
- * {@code -XX:ArchiveClassesAtExit}, to write the class-data archive (AppCDS) that later commands
- * start from: the classes this run loads are stored parsed and verified, so a command does not
- * load them from the jar again.
+ * {@code -XX:DumpLoadedClassList}, to write the class-data archive (AppCDS) that later commands
+ * start from: the classes this run loads are then stored parsed and verified by
+ * {@code -Xshare:dump}, so a command does not load them from the jar again.
  *
  * <p>It runs the commands most runs use ({@code check}, {@code train}, {@code eval},
  * {@code predict}, {@code summary}, {@code fmt --check}) in this process on a small model of its

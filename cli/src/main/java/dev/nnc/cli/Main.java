@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -37,23 +38,6 @@ import picocli.CommandLine.UnmatchedArgumentException;
             ""
         },
         commandListHeading = "%nCommands:%n",
-        subcommands = {
-            CheckCommand.class,
-            FmtCommand.class,
-            SummaryCommand.class,
-            CompileCommand.class,
-            TrainCommand.class,
-            EvalCommand.class,
-            KfoldCommand.class,
-            PredictCommand.class,
-            ExportCommand.class,
-            ServeCommand.class,
-            ParamsCommand.class,
-            ReportCommand.class,
-            GraphCommand.class,
-            LspCommand.class,
-            CommandLine.HelpCommand.class
-        },
         footerHeading = "%nExamples:%n",
         footer = {
             "  nnc check model.nn                        check a file, report every problem",
@@ -76,6 +60,24 @@ public final class Main implements Callable<Integer> {
     public static final int ERROR = 1;
     /** Exit status of a bad command line. */
     public static final int USAGE = 2;
+
+    /** The commands of {@code nnc}, in the order its help lists them. */
+    static final List<Class<?>> COMMANDS = List.of(
+            CheckCommand.class,
+            FmtCommand.class,
+            SummaryCommand.class,
+            CompileCommand.class,
+            TrainCommand.class,
+            EvalCommand.class,
+            KfoldCommand.class,
+            PredictCommand.class,
+            ExportCommand.class,
+            ServeCommand.class,
+            ParamsCommand.class,
+            ReportCommand.class,
+            GraphCommand.class,
+            LspCommand.class,
+            CommandLine.HelpCommand.class);
 
     @Spec
     private CommandLine.Model.CommandSpec spec;
@@ -147,7 +149,7 @@ public final class Main implements Callable<Integer> {
     private static int run(String[] args, PrintStream out, PrintStream err,
             Map<String, String> env, boolean terminal) {
         Io io = new Io(out, err, env, terminal);
-        CommandLine cmd = commandLine(new Main(io));
+        CommandLine cmd = commandLine(new Main(io), args);
         PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(out, charsetOf(out)), true);
         PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, charsetOf(err)), true);
         cmd.setOut(outWriter);
@@ -170,12 +172,39 @@ public final class Main implements Callable<Integer> {
     }
 
     /**
-     * The command line of {@code nnc} on {@code main}, as it runs and as docs/cli-help.md shows
-     * it: every subcommand answers {@code --version} with nnc's version, as {@code nnc --version}
-     * does.
+     * The command line of {@code nnc} on {@code main} with all its commands, as docs/cli-help.md
+     * shows it: every subcommand answers {@code --version} with nnc's version, as
+     * {@code nnc --version} does.
      */
     static CommandLine commandLine(Main main) {
+        return commandLine(main, COMMANDS);
+    }
+
+    /**
+     * The command line that runs {@code args}: when they start with the name of a command (help
+     * aside), {@code nnc} with that command alone, which parses and runs them as the whole command
+     * line does, without first building the options of every other command (most of the time a
+     * short command takes to start); else the whole command line ({@code nnc --help}, a misspelt
+     * command and its suggestions, {@code nnc help COMMAND}).
+     */
+    static CommandLine commandLine(Main main, String[] args) {
+        if (args.length > 0) {
+            for (Class<?> c : COMMANDS) {
+                Command command = c.getAnnotation(Command.class);
+                if (c != CommandLine.HelpCommand.class && (command.name().equals(args[0])
+                        || List.of(command.aliases()).contains(args[0]))) {
+                    return commandLine(main, List.of(c));
+                }
+            }
+        }
+        return commandLine(main);
+    }
+
+    private static CommandLine commandLine(Main main, List<Class<?>> commands) {
         CommandLine cmd = new CommandLine(main);
+        for (Class<?> c : commands) {
+            cmd.addSubcommand(c);
+        }
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setUsageHelpLongOptionsMaxWidth(28);
         for (CommandLine sub : cmd.getSubcommands().values()) {

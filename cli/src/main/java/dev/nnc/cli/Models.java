@@ -88,8 +88,9 @@ final class Models {
         String source = c.javaSource();
         Class<? extends TrainableModel> cls = CLASSES.get(source);
         if (cls == null) {
-            TrainableModel m = CACHE.map(cache -> cache.load(c))
-                    .orElseGet(() -> InMemoryJavac.load(c));
+            TrainableModel m = CACHE.map(cache -> cache.load(c, source))
+                    .orElseGet(() -> InMemoryJavac.instantiate(c.className(),
+                            InMemoryJavac.compile(c.className(), source).classes()));
             CLASSES.putIfAbsent(source, m.getClass());
             return m;
         }

@@ -16,21 +16,28 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The launcher's class-data archive (its {@code class_archive} function, run by bash with a
- * stand-in for java that logs its calls): written once, renamed into place only when the JVM
- * succeeded, written again when the jar is newer, and a failed attempt neither fails the command
- * nor is repeated for the same jar.
+ * stand-in for java that logs its calls): written once, by a run that lists the classes and a
+ * dump of them, renamed into place only when the JVMs succeeded, written again when the jar is
+ * newer, and a failed attempt neither fails the command nor is repeated for the same jar.
  */
 class LauncherArchiveTest {
     @TempDir
     Path dir;
 
-    /** A java that logs each call; with ArchiveClassesAtExit=F it writes F, or fails if told. */
+    /**
+     * A java that logs each call; with DumpLoadedClassList=F it writes the class list F (or fails
+     * if told), with -Xshare:dump and SharedArchiveFile=F the archive F.
+     */
     private Path fakeJava(boolean fail) throws IOException {
         Path java = dir.resolve(fail ? "java-failing" : "java");
         Files.writeString(java, "#!/usr/bin/env bash\n"
                 + "echo call >>'" + dir.resolve("calls-" + fail) + "'\n"
-                + "for a in \"$@\"; do case \"$a\" in -XX:ArchiveClassesAtExit=*)\n"
-                + (fail ? "  exit 1 ;;\n" : "  printf 'archive' >\"${a#*=}\"; exit 0 ;;\n")
+                + "dump=0; for a in \"$@\"; do [[ $a == -Xshare:dump ]] && dump=1; done\n"
+                + "for a in \"$@\"; do case \"$a\" in\n"
+                + (fail ? "  -XX:DumpLoadedClassList=*) exit 1 ;;\n"
+                        : "  -XX:DumpLoadedClassList=*) printf 'list' >\"${a#*=}\"; exit 0 ;;\n")
+                + "  -XX:SharedArchiveFile=*) ((dump)) && printf 'archive' >\"${a#*=}\";"
+                + " exit 0 ;;\n"
                 + "esac; done\n", StandardCharsets.UTF_8);
         assertTrue(java.toFile().setExecutable(true));
         return java;
@@ -78,14 +85,14 @@ class LauncherArchiveTest {
                     files.map(f -> f.getFileName().toString()).sorted().toList(),
                     "no temporary file left");
         }
-        assertEquals(1, calls(false));
+        assertEquals(2, calls(false), "the workload listing its classes, the dump");
         assertEquals(first, run(java, jar));
-        assertEquals(1, calls(false), "an archive newer than the jar is used as it is");
+        assertEquals(2, calls(false), "an archive newer than the jar is used as it is");
         // the jar rebuilt after the archive was written
         Files.setLastModifiedTime(archive, FileTime.fromMillis(System.currentTimeMillis()
                 - 120_000));
         assertEquals(first, run(java, jar));
-        assertEquals(2, calls(false), "a jar newer than the archive: written again");
+        assertEquals(4, calls(false), "a jar newer than the archive: written again");
         assertFalse(Files.getLastModifiedTime(archive).toMillis()
                 < Files.getLastModifiedTime(jar).toMillis());
     }

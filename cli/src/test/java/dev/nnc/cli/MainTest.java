@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
 
 /** The CLI as a user runs it: exit status, stdout and stderr of {@code nnc ...}, in process. */
 class MainTest {
@@ -669,5 +670,42 @@ class MainTest {
         assertTrue(r.out.contains("\ndense1.B [2]\n"), r.out);
         assertTrue(r.out.contains("\ndense2.W [2,1]\n"), r.out);
         assertTrue(r.out.contains("\ndense2.B [1]\n"), r.out);
+    }
+
+    /**
+     * A command line that starts with a command's name holds that command alone, the same
+     * command (usage text, options, version) as the whole command line holds; any other
+     * start gets the whole command line, whose usage and suggestions name every command.
+     */
+    @Test
+    void aCommandLineStartingWithACommandHoldsItAlone() {
+        CommandLine all = Main.commandLine(new Main(null));
+        assertEquals(Main.COMMANDS.size(), all.getSubcommands().size());
+        for (Map.Entry<String, CommandLine> e : all.getSubcommands().entrySet()) {
+            String name = e.getKey();
+            CommandLine one = Main.commandLine(new Main(null), new String[] {name, "x.nn"});
+            if (name.equals("help")) {
+                assertEquals(all.getSubcommands().keySet(), one.getSubcommands().keySet());
+                continue;
+            }
+            assertEquals(List.of(name), List.copyOf(one.getSubcommands().keySet()));
+            CommandLine sub = one.getSubcommands().get(name);
+            assertEquals(e.getValue().getUsageMessage(CommandLine.Help.Ansi.OFF),
+                    sub.getUsageMessage(CommandLine.Help.Ansi.OFF), name);
+            assertEquals(e.getValue().getCommandSpec().options().stream()
+                            .map(o -> String.join(",", o.names())).toList(),
+                    sub.getCommandSpec().options().stream()
+                            .map(o -> String.join(",", o.names())).toList(), name);
+            assertArrayEquals(e.getValue().getCommandSpec().version(),
+                    sub.getCommandSpec().version(), name);
+        }
+        for (String[] args : List.of(new String[0], new String[] {"--debug", "check"},
+                new String[] {"prdict"}, new String[] {"help", "predict"})) {
+            assertEquals(all.getSubcommands().keySet(),
+                    Main.commandLine(new Main(null), args).getSubcommands().keySet());
+        }
+        Run r = nnc("prdict", "x.nn");
+        assertEquals(Main.USAGE, r.code, r.all());
+        assertTrue(r.err.contains("predict"), r.all());
     }
 }

@@ -95,7 +95,16 @@ public final class ClassCache {
      * @throws InMemoryJavac.JavacException when the generated code does not compile
      */
     public TrainableModel load(Compilation c) {
-        Path entry = entry(c);
+        return load(c, c.javaSource());
+    }
+
+    /**
+     * {@link #load(Compilation)} with {@code c}'s source text given, {@code c.javaSource()}, when
+     * the caller has it already: writing the text out of the generated code again would cost a
+     * short command tens of milliseconds.
+     */
+    public TrainableModel load(Compilation c, String source) {
+        Path entry = entry(c.className(), source);
         Map<String, byte[]> classes = read(entry);
         if (classes != null) {
             try {
@@ -111,10 +120,11 @@ public final class ClassCache {
             Files.createDirectories(dir);
             tmp = Files.createTempDirectory(dir, "tmp-");
         } catch (IOException | UnsupportedOperationException e) {
-            return InMemoryJavac.load(c);
+            return InMemoryJavac.instantiate(c.className(),
+                    InMemoryJavac.compile(c.className(), source).classes());
         }
         try {
-            classes = compile(c, tmp);
+            classes = compile(c.className(), source, tmp);
             store(tmp, entry);
             return InMemoryJavac.instantiate(c.className(), classes);
         } finally {
@@ -170,11 +180,16 @@ public final class ClassCache {
 
     /** The entry directory of {@code c}'s class. */
     Path entry(Compilation c) {
+        return entry(c.className(), c.javaSource());
+    }
+
+    /** The entry directory of the class {@code className} of source text {@code source}. */
+    private Path entry(String className, String source) {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
             Path runtime = Path.of(InMemoryJavac.runtimeLocation());
             String runtimeId = runtime + "|" + size(runtime) + "|" + modified(runtime);
-            for (String part : List.of(c.className(), c.javaSource(),
+            for (String part : List.of(className, source,
                     System.getProperty("java.vm.version", ""), runtimeId)) {
                 d.update(part.getBytes(StandardCharsets.UTF_8));
                 d.update((byte) 0);
@@ -225,19 +240,19 @@ public final class ClassCache {
      * Compiles {@code c} into {@code tmp}/classes with a javac child process, or in memory when
      * this JVM has no javac executable; returns the class files by name.
      */
-    private static Map<String, byte[]> compile(Compilation c, Path tmp) {
+    private static Map<String, byte[]> compile(String className, String source, Path tmp) {
         Path javac = Path.of(System.getProperty("java.home"), "bin",
                 File.separatorChar == '\\' ? "javac.exe" : "javac");
         Path out = tmp.resolve("classes");
         if (!Files.isExecutable(javac)) {
-            return inMemory(c, out);
+            return inMemory(className, source, out);
         }
-        Path src = tmp.resolve(c.className().replace('.', '/') + ".java");
+        Path src = tmp.resolve(className.replace('.', '/') + ".java");
         Path log = tmp.resolve("javac.log");
         try {
             Files.createDirectories(src.getParent());
             Files.createDirectories(out);
-            Files.writeString(src, c.javaSource(), StandardCharsets.UTF_8);
+            Files.writeString(src, source, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -254,16 +269,16 @@ public final class ClassCache {
             if (!p.waitFor(10, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
                 throw new InMemoryJavac.JavacException("javac did not finish in 10 minutes "
-                        + "compiling " + c.className());
+                        + "compiling " + className);
             }
             code = p.exitValue();
         } catch (IOException e) {
             // NOTE: javac could not be started (e.g. not allowed to): compile in memory instead
-            return inMemory(c, out);
+            return inMemory(className, source, out);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InMemoryJavac.JavacException("interrupted while compiling "
-                    + c.className());
+                    + className);
         }
         if (code != 0) {
             String text;
@@ -272,20 +287,19 @@ public final class ClassCache {
             } catch (IOException e) {
                 text = "(no output)";
             }
-            throw new InMemoryJavac.JavacException("generated code for " + c.className()
+            throw new InMemoryJavac.JavacException("generated code for " + className
                     + " did not compile:\n" + text);
         }
         Map<String, byte[]> classes = read(out);
         if (classes == null) {
-            throw new InMemoryJavac.JavacException("javac wrote no class for " + c.className());
+            throw new InMemoryJavac.JavacException("javac wrote no class for " + className);
         }
         return classes;
     }
 
-    /** Compiles {@code c} in this JVM and writes its class files under {@code out}. */
-    private static Map<String, byte[]> inMemory(Compilation c, Path out) {
-        Map<String, byte[]> classes = InMemoryJavac.compile(c.className(), c.javaSource())
-                .classes();
+    /** Compiles {@code source} in this JVM and writes its class files under {@code out}. */
+    private static Map<String, byte[]> inMemory(String className, String source, Path out) {
+        Map<String, byte[]> classes = InMemoryJavac.compile(className, source).classes();
         write(out, classes);
         return classes;
     }

@@ -52,15 +52,19 @@ class ClassCacheTest {
 
         TrainableModel again = new ClassCache(dir).load(c);
         assertEquals(entries, entries(dir));
+        // the source given by a caller that has it already finds the same entry
+        TrainableModel given = new ClassCache(dir).load(c, c.javaSource());
+        assertEquals(entries, entries(dir));
         TrainableModel memory = InMemoryJavac.load(c);
         float[] x = {0.1f, -0.4f, 0.7f, 0.2f};
         float[] y = {0.3f, -0.2f};
-        for (TrainableModel m : List.of(cached, again, memory)) {
+        for (TrainableModel m : List.of(cached, again, given, memory)) {
             m.initParams(new Rng(5));
             m.trainStep(x, y, 2);
         }
         assertArrayEquals(memory.grads(), cached.grads());
         assertArrayEquals(memory.grads(), again.grads());
+        assertArrayEquals(memory.grads(), given.grads());
     }
 
     @Test
