@@ -2,6 +2,7 @@ package dev.nnc.runtime.data;
 
 import dev.nnc.runtime.io.DataException;
 import dev.nnc.runtime.model.ClassLabels;
+import dev.nnc.runtime.model.Decimals;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
@@ -203,13 +204,13 @@ public final class CsvReader {
                 checkWidth(lineNo, cols);
                 String f = fields.get(c);
                 if (!isMissing(f)) {
-                    Double v = parse(f);
-                    if (v != null) {
-                        v = number(file, lineNo, name, c, f);
+                    double v = parse(f);
+                    if (!Double.isNaN(v)) {
+                        v = number(file, lineNo, name, c, f, v);
                         boolean exactOnlyAsDouble = Math.abs(v) >= FLOAT_EXACT
-                                && (float) (double) v != v && v == Math.rint(v);
+                                && (float) v != v && v == Math.rint(v);
                         f = ClassLabels.format(exactOnlyAsDouble ? v
-                                : CsvTable.decimal((float) (double) v));
+                                : CsvTable.decimal((float) v));
                     }
                     seen.add(f);
                 }
@@ -304,9 +305,10 @@ public final class CsvReader {
                     }
                     continue;
                 }
+                double v = Double.NaN;
                 if (words[c] == null) {
-                    Double p = parse(f);
-                    if (p == null) {
+                    v = parse(f);
+                    if (Double.isNaN(v)) {
                         toWords(c);
                         firstText[c] = rows;
                         firstTextValue[c] = f;
@@ -316,7 +318,7 @@ public final class CsvReader {
                     floats[c][rows] = words[c].code(f);
                     continue;
                 }
-                double v = number(file, lineNo, names.get(c), c, f);
+                v = number(file, lineNo, names.get(c), c, f, v);
                 if (doubles[c] != null) {
                     doubles[c][rows] = v;
                 } else if (Math.abs(v) >= FLOAT_EXACT && (float) v != v && v == Math.rint(v)) {
@@ -401,7 +403,7 @@ public final class CsvReader {
                 throw new DataException(file + ":" + lineNo + ": duplicate column name '" + name
                         + "' (columns " + (before + 1) + " and " + (c + 1) + ")");
             }
-            allNumbers &= parse(name) != null;
+            allNumbers &= !Double.isNaN(parse(name));
         }
         if (allNumbers) {
             throw new DataException(file + ":" + lineNo + ": the first row must name the columns,"
@@ -516,16 +518,20 @@ public final class CsvReader {
         return c == ' ' || c == '\t';
     }
 
-    private static double number(Path file, int lineNo, String name, int c, String text) {
-        Double v = parse(text);
-        if (v != null && Math.abs(v) <= Float.MAX_VALUE) {
+    /**
+     * {@code v}, the value {@code text} was parsed to ({@link #parse}), when it is a number within
+     * the float range; else the error naming where and why.
+     */
+    private static double number(Path file, int lineNo, String name, int c, String text,
+            double v) {
+        if (Math.abs(v) <= Float.MAX_VALUE) {
             return v;
         }
         String where = file + ":" + lineNo + ": column '" + name + "' (" + (c + 1) + "): ";
         if (text.isEmpty()) {
             throw new DataException(where + "empty value, expected a number");
         }
-        if (v != null) {
+        if (!Double.isNaN(v)) {
             throw new DataException(where + "'" + text + "' is out of the range of a 32-bit "
                     + "float (at most about 3.4e38)");
         }
@@ -537,13 +543,14 @@ public final class CsvReader {
             "[+-]?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]*)?([eE][+-]?[0-9]+)?");
 
     /**
-     * The decimal number {@code text}, or null. No NaN, no hex, no type suffixes; commas between
-     * groups of three digits (in a quoted value, {@code "1,234.5"}) are thousands separators.
+     * The decimal number {@code text} as {@link ClassLabels#number} reads it, or NaN when it is
+     * not one ({@link Decimals#parse}). No NaN, no hex, no type suffixes; commas between groups of
+     * three digits (in a quoted value, {@code "1,234.5"}) are thousands separators.
      */
-    static Double parse(String text) {
+    static double parse(String text) {
         if (text.indexOf(',') >= 0 && THOUSANDS.matcher(text).matches()) {
             text = text.replace(",", "");
         }
-        return ClassLabels.number(text);
+        return Decimals.parse(text);
     }
 }

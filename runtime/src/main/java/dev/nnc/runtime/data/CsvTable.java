@@ -2,6 +2,7 @@ package dev.nnc.runtime.data;
 
 import dev.nnc.runtime.io.DataException;
 import dev.nnc.runtime.model.ClassLabels;
+import dev.nnc.runtime.model.Decimals;
 import dev.nnc.runtime.model.IsoTime;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -330,7 +331,8 @@ public final class CsvTable {
         if (f == Math.rint(f) && Math.abs(f) <= FLOAT_EXACT) {
             return f;
         }
-        return Double.parseDouble(Float.toString(f));
+        // NOTE: Decimals.parse reads every finite float's Float.toString as Double.parseDouble does
+        return Float.isFinite(f) ? Decimals.parse(Float.toString(f)) : f;
     }
 
     @Override

@@ -227,29 +227,12 @@ public final class ClassLabels {
     /**
      * The decimal number {@code text}, or null: digits with an optional sign, point and
      * exponent; no NaN, no hex, no type suffixes. The one definition of a number in a data
-     * file (the CSV reader adds thousands separators in quoted values).
+     * file ({@link Decimals#parse}, which gives NaN where this gives null; the CSV reader adds
+     * thousands separators in quoted values).
      */
     public static Double number(String text) {
-        if (text.isEmpty()) {
-            return null;
-        }
-        boolean digit = false;
-        for (int i = 0; i < text.length(); i++) {
-            char ch = text.charAt(i);
-            if (ch >= '0' && ch <= '9') {
-                digit = true;
-            } else if (ch != '.' && ch != 'e' && ch != 'E' && ch != '+' && ch != '-') {
-                return null;
-            }
-        }
-        if (!digit) {
-            return null;
-        }
-        try {
-            return Double.parseDouble(text);
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        double v = Decimals.parse(text);
+        return Double.isNaN(v) ? null : v;
     }
 
     /** Formats one label the short way: {@code 2} rather than {@code 2.0}. */

@@ -78,6 +78,32 @@ class CsvReaderTest {
     }
 
     @Test
+    void valuesAreTheFloatsOfDoubleParseDoubleBitForBit() throws IOException {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        List<String> texts = new java.util.ArrayList<>(List.of("-0", "-0.0", "000.5", ".5", "5.",
+                "+5", "1e22", "1e23", "1e-22", "1e-45", "1e-46", "3.4028234663852886e38",
+                "-3.4028234663852886e38", "1.4e-45", "0.54881352186203", "-0.3019183576107025",
+                "9007199254740993e-10", "12345678901234567890e-19", "0." + "0".repeat(60) + "1"));
+        for (int i = 0; i < 20_000; i++) {
+            texts.add(Float.toString(Float.intBitsToFloat(r.nextInt()) % 1e30f));
+            texts.add(Double.toString(r.nextGaussian() * Math.pow(10, r.nextInt(-30, 30))));
+        }
+        texts.removeIf(t -> t.contains("NaN") || t.contains("Infinity"));
+        StringBuilder sb = new StringBuilder("x,y\n");
+        for (int i = 0; i + 1 < texts.size(); i += 2) {
+            sb.append(texts.get(i)).append(',').append(texts.get(i + 1)).append('\n');
+        }
+        CsvTable t = CsvReader.read(file(sb.toString()));
+        for (int i = 0; i + 1 < texts.size(); i += 2) {
+            for (int c = 0; c < 2; c++) {
+                float want = (float) Double.parseDouble(texts.get(i + c));
+                assertEquals(Float.floatToRawIntBits(want),
+                        Float.floatToRawIntBits(t.floatValue(i / 2, c)), texts.get(i + c));
+            }
+        }
+    }
+
+    @Test
     void bytesThatAreNotUtf8AreErrorsAtTheirLineAndColumn() throws IOException {
         Path f = dir.resolve("latin1.csv");
         Files.write(f, "x,y\n1,2\n3,caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
