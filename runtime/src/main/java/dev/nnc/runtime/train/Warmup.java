@@ -43,6 +43,20 @@ import java.util.function.Supplier;
  * done; going on while the trainer measures the initial loss (1024 samples, as cold), it took 8
  * to 10 steps before the first real one on a busy 2-core machine, where it had taken 1 (and the
  * trainer waited for it).
+ *
+ * <p>NOTE: two other forms were measured against this one and not kept: shapes.nn, 10 epochs,
+ * one thread, runs alternating on a 2-core machine that other jobs kept at a load of 8 to 16;
+ * medians, CPU time of the trainer's thread in the first epoch's steps (steady: about 0.15 s).
+ * (1) With one thread, the copy going on beside the first epoch until its last step: the same
+ * CPU time (0.45 s against 0.44), the second epoch's less (0.23 against 0.27), but the first
+ * epoch's wall time was 3.2 s instead of 2.6 (6 runs each): on a loaded machine the copy takes
+ * its core from the trainer. (2) Seven steps of one sample after each full one, so that the
+ * methods a step calls once (the model's step, the kernels that loop over the batch, the
+ * optimizer) reach the optimizing JIT's threshold (some 600 calls profiled by the first tier)
+ * sooner: the second epoch's CPU time fell (0.24 s against 0.29) but the first epoch's doubled
+ * (1.34 s against 0.62, 8 runs each; 1.2 to 1.8 s in 5 of the 8); the cause was not found (in a
+ * logged run no method of nnc compiled by C2 was made not entrant). The weights were the same
+ * bits in every run of the three forms.
  */
 public final class Warmup implements TrainingListener, AutoCloseable {
     /** Synthetic steps after which the warm-up ends by itself (compilation is long done). */
