@@ -519,12 +519,14 @@ public final class CsvReader {
     }
 
     /**
-     * {@code v}, the value {@code text} was parsed to ({@link #parse}), when it is a number within
-     * the float range; else the error naming where and why.
+     * {@code v}, the value {@code text} was parsed to ({@link #parse}), when it is a number whose
+     * float is finite (as {@code nnc serve} takes a request's numbers: {@code 3.4028235E38}, which
+     * {@code Float.toString} writes for the largest float, is that float); else the error naming
+     * where and why.
      */
     private static double number(Path file, int lineNo, String name, int c, String text,
             double v) {
-        if (Math.abs(v) <= Float.MAX_VALUE) {
+        if (Float.isFinite((float) v)) {
             return v;
         }
         String where = file + ":" + lineNo + ": column '" + name + "' (" + (c + 1) + "): ";
