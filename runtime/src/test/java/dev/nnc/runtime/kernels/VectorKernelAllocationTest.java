@@ -82,7 +82,7 @@ class VectorKernelAllocationTest {
         cmd.addAll(kernels);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(180, TimeUnit.SECONDS), out);
+        assertTrue(p.waitFor(600, TimeUnit.SECONDS), out);
         assertEquals(0, p.exitValue(), out);
         List<String> allocating = new ArrayList<>();
         int seen = 0;
