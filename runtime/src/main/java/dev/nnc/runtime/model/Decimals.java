@@ -46,32 +46,27 @@ public final class Decimals {
         int dropped = 0; // significant digits beyond the 18 that m holds (it cannot overflow)
         int scale = 0; // digits after the point kept in m
         int seen = 0; // digits of the significand, any
-        while (i < to && (ch = text.charAt(i)) >= '0' && ch <= '9') {
+        boolean point = false;
+        for (; i < to; i++) {
+            ch = text.charAt(i);
+            if (ch == '.' && !point) {
+                point = true;
+                continue;
+            }
+            if (ch < '0' || ch > '9') {
+                break;
+            }
             seen++;
             if (digits < 18) {
                 if (m != 0 || ch != '0') {
                     m = m * 10 + (ch - '0');
                     digits++;
                 }
+                if (point) {
+                    scale++;
+                }
             } else {
                 dropped++;
-            }
-            i++;
-        }
-        if (i < to && text.charAt(i) == '.') {
-            i++;
-            while (i < to && (ch = text.charAt(i)) >= '0' && ch <= '9') {
-                seen++;
-                if (digits < 18) {
-                    if (m != 0 || ch != '0') {
-                        m = m * 10 + (ch - '0');
-                        digits++;
-                    }
-                    scale++;
-                } else {
-                    dropped++;
-                }
-                i++;
             }
         }
         if (seen == 0) {
