@@ -129,26 +129,40 @@ final class VectorPool {
         }
     }
 
+    /** Vectors go through their classes' casts (see {@link VectorWidth#VECTOR}). */
+    private static final Class<? extends FloatVector> V = VectorWidth.VECTOR;
+    @SuppressWarnings("unchecked")
+    private static final Class<? extends IntVector> I =
+            (Class<? extends IntVector>) SI.vectorType();
+
+    /**
+     * NOTE: every vector of the pooling blocks through its class's cast: without them, in about
+     * half of the fresh JVMs at 8 lanes C2 compiled them with their blends left out of line, their
+     * vectors objects on the heap (2.1 to 3.7 MB a call of VectorKernelAllocationMain's pooling;
+     * 327 KB with this method's casts alone).
+     */
     private static void pool2Arg(float[] x, int a, int w, float[] y, int[] arg, int t) {
-        IntVector at = CORNERS.add(a);
-        FloatVector u = FloatVector.fromArray(S, x, a);
-        FloatVector v = FloatVector.fromArray(S, x, a + L);
-        FloatVector max = u.rearrange(EVEN_ODD).blend(v.rearrange(ODD_EVEN), HIGH);
+        IntVector at = I.cast(CORNERS.add(a));
+        FloatVector u = V.cast(FloatVector.fromArray(S, x, a));
+        FloatVector v = V.cast(FloatVector.fromArray(S, x, a + L));
+        FloatVector max = V.cast(V.cast(u.rearrange(EVEN_ODD))
+                .blend(V.cast(v.rearrange(ODD_EVEN)), HIGH));
         IntVector best = at;
-        FloatVector e = u.rearrange(ODD_EVEN).blend(v.rearrange(EVEN_ODD), HIGH);
+        FloatVector e = V.cast(V.cast(u.rearrange(ODD_EVEN))
+                .blend(V.cast(v.rearrange(EVEN_ODD)), HIGH));
         VectorMask<Float> m = e.compare(VectorOperators.GT, max);
-        max = max.blend(e, m);
-        best = best.blend(at.add(1), m.cast(SI));
-        u = FloatVector.fromArray(S, x, a + w);
-        v = FloatVector.fromArray(S, x, a + w + L);
-        e = u.rearrange(EVEN_ODD).blend(v.rearrange(ODD_EVEN), HIGH);
+        max = V.cast(max.blend(e, m));
+        best = I.cast(best.blend(I.cast(at.add(1)), m.cast(SI)));
+        u = V.cast(FloatVector.fromArray(S, x, a + w));
+        v = V.cast(FloatVector.fromArray(S, x, a + w + L));
+        e = V.cast(V.cast(u.rearrange(EVEN_ODD)).blend(V.cast(v.rearrange(ODD_EVEN)), HIGH));
         m = e.compare(VectorOperators.GT, max);
-        max = max.blend(e, m);
-        best = best.blend(at.add(w), m.cast(SI));
-        e = u.rearrange(ODD_EVEN).blend(v.rearrange(EVEN_ODD), HIGH);
+        max = V.cast(max.blend(e, m));
+        best = I.cast(best.blend(I.cast(at.add(w)), m.cast(SI)));
+        e = V.cast(V.cast(u.rearrange(ODD_EVEN)).blend(V.cast(v.rearrange(EVEN_ODD)), HIGH));
         m = e.compare(VectorOperators.GT, max);
-        max.blend(e, m).intoArray(y, t);
-        best.blend(at.add(w + 1), m.cast(SI)).intoArray(arg, t);
+        V.cast(max.blend(e, m)).intoArray(y, t);
+        I.cast(best.blend(I.cast(at.add(w + 1)), m.cast(SI))).intoArray(arg, t);
     }
 
     /**
@@ -158,15 +172,15 @@ final class VectorPool {
      * stored at y[t].
      */
     private static void pool2Half(float[] x, int a, int w, float[] y, int t) {
-        FloatVector u = FloatVector.fromArray(S, x, a);
-        FloatVector max = u.rearrange(EVEN_ODD);
-        FloatVector e = u.rearrange(ODD_EVEN);
-        max = max.blend(e, e.compare(VectorOperators.GT, max));
-        u = FloatVector.fromArray(S, x, a + w);
-        e = u.rearrange(EVEN_ODD);
-        max = max.blend(e, e.compare(VectorOperators.GT, max));
-        e = u.rearrange(ODD_EVEN);
-        max.blend(e, e.compare(VectorOperators.GT, max)).intoArray(y, t);
+        FloatVector u = V.cast(FloatVector.fromArray(S, x, a));
+        FloatVector max = V.cast(u.rearrange(EVEN_ODD));
+        FloatVector e = V.cast(u.rearrange(ODD_EVEN));
+        max = V.cast(max.blend(e, e.compare(VectorOperators.GT, max)));
+        u = V.cast(FloatVector.fromArray(S, x, a + w));
+        e = V.cast(u.rearrange(EVEN_ODD));
+        max = V.cast(max.blend(e, e.compare(VectorOperators.GT, max)));
+        e = V.cast(u.rearrange(ODD_EVEN));
+        V.cast(max.blend(e, e.compare(VectorOperators.GT, max))).intoArray(y, t);
     }
 
     /**
@@ -177,16 +191,18 @@ final class VectorPool {
      */
     private static void pool2(float[] x, int a, int w, float[] y, int t) {
         // row 0: the even columns of both vectors, then the odd ones
-        FloatVector u = FloatVector.fromArray(S, x, a);
-        FloatVector v = FloatVector.fromArray(S, x, a + L);
-        FloatVector max = u.rearrange(EVEN_ODD).blend(v.rearrange(ODD_EVEN), HIGH);
-        FloatVector e = u.rearrange(ODD_EVEN).blend(v.rearrange(EVEN_ODD), HIGH);
-        max = max.blend(e, e.compare(VectorOperators.GT, max));
-        u = FloatVector.fromArray(S, x, a + w);
-        v = FloatVector.fromArray(S, x, a + w + L);
-        e = u.rearrange(EVEN_ODD).blend(v.rearrange(ODD_EVEN), HIGH);
-        max = max.blend(e, e.compare(VectorOperators.GT, max));
-        e = u.rearrange(ODD_EVEN).blend(v.rearrange(EVEN_ODD), HIGH);
-        max.blend(e, e.compare(VectorOperators.GT, max)).intoArray(y, t);
+        FloatVector u = V.cast(FloatVector.fromArray(S, x, a));
+        FloatVector v = V.cast(FloatVector.fromArray(S, x, a + L));
+        FloatVector max = V.cast(V.cast(u.rearrange(EVEN_ODD))
+                .blend(V.cast(v.rearrange(ODD_EVEN)), HIGH));
+        FloatVector e = V.cast(V.cast(u.rearrange(ODD_EVEN))
+                .blend(V.cast(v.rearrange(EVEN_ODD)), HIGH));
+        max = V.cast(max.blend(e, e.compare(VectorOperators.GT, max)));
+        u = V.cast(FloatVector.fromArray(S, x, a + w));
+        v = V.cast(FloatVector.fromArray(S, x, a + w + L));
+        e = V.cast(V.cast(u.rearrange(EVEN_ODD)).blend(V.cast(v.rearrange(ODD_EVEN)), HIGH));
+        max = V.cast(max.blend(e, e.compare(VectorOperators.GT, max)));
+        e = V.cast(V.cast(u.rearrange(ODD_EVEN)).blend(V.cast(v.rearrange(EVEN_ODD)), HIGH));
+        V.cast(max.blend(e, e.compare(VectorOperators.GT, max))).intoArray(y, t);
     }
 }
