@@ -32,9 +32,7 @@ final class VectorAdam {
     /** Vectors are stored through this class's cast (see {@link VectorWidth#VECTOR}). */
     private static final Class<? extends FloatVector> V = VectorWidth.VECTOR;
     /** The class of the int vectors of as many lanes, for the same casts. */
-    @SuppressWarnings("unchecked")
-    private static final Class<? extends IntVector> I =
-            (Class<? extends IntVector>) VectorWidth.INT.vectorType();
+    private static final Class<? extends IntVector> I = VectorWidth.INT_VECTOR;
     /** 2^23: the floats in [2^23, 2^24) are the integers. */
     private static final float TWO23 = 0x1p23f;
     private static final int TWO23_BITS = Float.floatToRawIntBits(TWO23);

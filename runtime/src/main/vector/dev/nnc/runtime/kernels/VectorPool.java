@@ -131,9 +131,7 @@ final class VectorPool {
 
     /** Vectors go through their classes' casts (see {@link VectorWidth#VECTOR}). */
     private static final Class<? extends FloatVector> V = VectorWidth.VECTOR;
-    @SuppressWarnings("unchecked")
-    private static final Class<? extends IntVector> I =
-            (Class<? extends IntVector>) SI.vectorType();
+    private static final Class<? extends IntVector> I = VectorWidth.INT_VECTOR;
 
     /**
      * NOTE: every vector of the pooling blocks through its class's cast: without them, in about

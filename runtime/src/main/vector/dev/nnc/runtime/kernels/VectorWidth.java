@@ -1,6 +1,7 @@
 package dev.nnc.runtime.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -45,6 +46,10 @@ public final class VectorWidth {
     @SuppressWarnings("unchecked")
     static final Class<? extends FloatVector> VECTOR =
             (Class<? extends FloatVector>) FLOAT.vectorType();
+    /** The class of {@link #INT}'s vectors, for int vectors as {@link #VECTOR} for float ones. */
+    @SuppressWarnings("unchecked")
+    static final Class<? extends IntVector> INT_VECTOR =
+            (Class<? extends IntVector>) INT.vectorType();
     /** The float lanes of {@link #FLOAT}. */
     static final int LANES = FLOAT.length();
     /**
