@@ -25,6 +25,14 @@ import jdk.incubator.vector.VectorSpecies;
  * The other lanes of such a vector, and these when a condition fails (a half, a new moment of 0,
  * a larger step·m, a denominator that is not positive), take the plain expression, with its
  * assists.
+ *
+ * <p>NOTE: which is faster depends on the CPU. On the Intel Xeon of bench/RESULTS.md the assists
+ * made the plain expression several times as slow as that method; on the AMD EPYC (Zen 5) the
+ * method took about twice as long as the plain expression with its assists (the MLP's 109k
+ * parameters after an epoch, 86 % of the vectors holding a subnormal moment: about 125 µs a step
+ * against 85, in one JVM). Both give the same bits, so the kernel measures them on the run's
+ * own parameters and keeps the faster ({@link #measure}); {@code -Dnnc.adam.subnormal=own|plain}
+ * chooses instead.
  */
 final class VectorAdam {
     private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
@@ -40,30 +48,146 @@ final class VectorAdam {
     private VectorAdam() {
     }
 
+    /** Vectors holding a subnormal first moment: stepped by {@link #subnormal}. */
+    static final int OWN = 0;
+    /** Every vector stepped by {@link #plain}. */
+    static final int PLAIN = 1;
+    /** As {@link #PLAIN}, counting the vectors holding a subnormal first moment. */
+    private static final int COUNT = 2;
+    /** Not decided yet: {@link #measure} chooses between {@link #OWN} and {@link #PLAIN}. */
+    static final int MEASURE = 3;
+
+    /**
+     * How vectors holding a subnormal first moment are stepped: {@link #OWN}, {@link #PLAIN}, or
+     * {@link #MEASURE} until measured. NOTE: a plain static field; threads stepping parts of one
+     * update at once may see the decision at different times, which changes no bit.
+     */
+    private static int path = initialPath();
+
+    /**
+     * Blocks holding a subnormal first moment {@link #measure} has seen; of the measured pairs,
+     * how many the plain expression and the own path took less time in; the time per subnormal
+     * vector of the first block of the pair being measured.
+     */
+    private static int measured;
+    private static int plainWins;
+    private static int ownWins;
+    private static double firstNanos;
+
+    /**
+     * Blocks holding a subnormal first moment run before measuring: C2 has compiled both paths
+     * by then (about 20 steps of the Fashion-MNIST MLP, whose 107 blocks hold about 98).
+     */
+    static final int MEASURE_AFTER = 2048;
+    /** Pairs of blocks measured, one of each path (about 10 steps of the MLP). */
+    static final int PAIRS = 512;
+
+    private static int initialPath() {
+        String s = System.getProperty("nnc.adam.subnormal", "").trim();
+        return s.equals("own") ? OWN : s.equals("plain") ? PLAIN : MEASURE;
+    }
+
+    /** Chooses the path (tests; {@link #MEASURE} starts measuring again). */
+    static void path(int how) {
+        path = how;
+        measured = 0;
+        plainWins = 0;
+        ownWins = 0;
+    }
+
+    /** The path in use. */
+    static int path() {
+        return path;
+    }
+
     static void adam(float[] p, float[] g, float[] m, float[] v, int from, int to, float b1,
             float b2, float step, float e, float shrink) {
+        int how = path;
+        if (how == MEASURE) {
+            measure(p, g, m, v, from, to, b1, b2, step, e, shrink);
+        } else {
+            steps(p, g, m, v, from, to, b1, b2, step, e, shrink, how);
+        }
+    }
+
+    /**
+     * Steps the block [from, to) by one path or the other and, once the JIT has compiled both,
+     * times blocks that hold a subnormal first moment in pairs, one by each path (which goes
+     * first alternating from pair to pair), by their time per vector holding one; after
+     * {@link #PAIRS} pairs the path that took less time in more of them is kept. Blocks without
+     * a subnormal moment take the plain expression either way and are not counted.
+     */
+    private static void measure(float[] p, float[] g, float[] m, float[] v, int from, int to,
+            float b1, float b2, float step, float e, float shrink) {
+        int s = measured;
+        boolean own = (s & 1) == (s >> 1 & 1);
+        long t0 = System.nanoTime();
+        int held = steps(p, g, m, v, from, to, b1, b2, step, e, shrink, own ? OWN : COUNT);
+        long t = System.nanoTime() - t0;
+        if (held == 0) {
+            return;
+        }
+        measured = s + 1;
+        if (s < MEASURE_AFTER) {
+            return;
+        }
+        double perVector = (double) t / held;
+        if ((s & 1) == 0) {
+            firstNanos = perVector;
+            return;
+        }
+        double ownNanos = own ? perVector : firstNanos;
+        double plainNanos = own ? firstNanos : perVector;
+        if (plainNanos < ownNanos) {
+            plainWins++;
+        } else {
+            ownWins++;
+        }
+        if (plainWins + ownWins >= PAIRS) {
+            path = plainWins > ownWins ? PLAIN : OWN;
+        }
+    }
+
+    /**
+     * Steps [from, to) by path {@code how} ({@link #OWN}, {@link #PLAIN} or {@link #COUNT});
+     * returns the number of vectors that held a subnormal first moment (0 for {@link #PLAIN},
+     * which does not look).
+     */
+    private static int steps(float[] p, float[] g, float[] m, float[] v, int from, int to,
+            float b1, float b2, float step, float e, float shrink, int how) {
         float a1 = 1 - b1;
         float a2 = 1 - b2;
         // the bounds under which the significand's products stay below 2^23 and a zero
         // numerator has m's sign (Adam's always hold)
         boolean exact = b1 >= 0 && b1 < 1 && Float.floatToRawIntBits(step) >= 0 && step < 1;
+        boolean look = exact && how != PLAIN;
+        int held = 0;
         int i = from;
         for (; i + L <= to; i += L) {
             // NOTE: no vector lives across this branch or leaves it (each side loads and stores
             // its own), and each side is a small method: C2 compiled a vector chosen in two
             // branches, or one passed to a call it did not inline, into code that boxed the
             // vectors on the heap (megabytes a step).
-            FloatVector abs = FloatVector.fromArray(S, m, i).abs();
-            if (exact && abs.compare(VectorOperators.LT, Float.MIN_NORMAL)
-                    .and(abs.compare(VectorOperators.NE, 0f)).anyTrue()) {
-                subnormal(p, g, m, v, i, b1, a1, b2, a2, step, e, shrink);
-            } else {
-                plain(p, g, m, v, i, b1, a1, b2, a2, step, e, shrink);
+            if (look && subnormalMoment(m, i)) {
+                held++;
+                if (how == OWN) {
+                    subnormal(p, g, m, v, i, b1, a1, b2, a2, step, e, shrink);
+                    continue;
+                }
             }
+            plain(p, g, m, v, i, b1, a1, b2, a2, step, e, shrink);
         }
         for (; i < to; i++) {
             AdamLanes.one(p, g, m, v, i, b1, a1, b2, a2, step, e, shrink);
         }
+        return held;
+    }
+
+    /** Whether a lane of m's vector at i holds a subnormal (comparisons take no assist). */
+    private static boolean subnormalMoment(float[] m, int i) {
+        FloatVector abs = FloatVector.fromArray(S, m, i).abs();
+        return abs.compare(VectorOperators.LT, Float.MIN_NORMAL)
+                .and(abs.compare(VectorOperators.NE, 0f)).anyTrue();
     }
 
     /** The lanes [i, i + L), none with a subnormal first moment: the plain expression. */

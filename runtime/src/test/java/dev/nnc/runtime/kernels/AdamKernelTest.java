@@ -2,8 +2,12 @@ package dev.nnc.runtime.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nnc.runtime.model.Rng;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -12,7 +16,9 @@ import org.junit.jupiter.api.Test;
  * b1·m + (1 − b1)·g}, {@code v = b2·v + (1 − b2)·g·g}, {@code p = p·shrink − step·m / (sqrt(v) +
  * e)}, for sizes across the vector width, any sub-range, with and without weight decay, with ±0,
  * NaN, huge and tiny values among the inputs; and the split does not change a bit whatever the
- * thread and part count.
+ * thread and part count. The vector kernel is held to it on each of its paths for vectors holding a
+ * subnormal first moment (VectorAdam: its own, the plain expression, and while it measures which
+ * is faster), and its measurement ends in a choice.
  */
 class AdamKernelTest {
     private static final float B1 = 0.9f;
@@ -32,12 +38,11 @@ class AdamKernelTest {
                     State s = new State(size, size * 7L + from);
                     State want = s.copy();
                     want.expression(from, to, 1e-3f, 1e-8f, shrink);
-                    for (DenseKernels kern : new DenseKernels[] {Kernels.dense(),
-                        Kernels.scalar()}) {
+                    for (String kern : kernels()) {
                         State got = s.copy();
-                        kern.adam(got.p, got.g, got.m, got.v, from, to, B1, B2, 1e-3f, 1e-8f,
-                                shrink);
-                        got.assertBits(want, kern.getClass().getSimpleName() + " size " + size
+                        kernel(kern).adam(got.p, got.g, got.m, got.v, from, to, B1, B2, 1e-3f,
+                                1e-8f, shrink);
+                        got.assertBits(want, kern + " size " + size
                                 + " [" + from + ", " + to + ") shrink " + shrink);
                     }
                 }
@@ -77,11 +82,11 @@ class AdamKernelTest {
             for (float shrink : new float[] {1f, 0.999f}) {
                 State want = s.copy();
                 want.expression(0, size, b1, step, 1e-8f, shrink);
-                for (DenseKernels kern : new DenseKernels[] {Kernels.dense(),
-                    Kernels.scalar()}) {
+                for (String kern : kernels()) {
                     State got = s.copy();
-                    kern.adam(got.p, got.g, got.m, got.v, 0, size, b1, B2, step, 1e-8f, shrink);
-                    got.assertBits(want, kern.getClass().getSimpleName() + " round " + round
+                    kernel(kern).adam(got.p, got.g, got.m, got.v, 0, size, b1, B2, step, 1e-8f,
+                            shrink);
+                    got.assertBits(want, kern + " round " + round
                             + " b1 " + b1 + " step " + step);
                 }
             }
@@ -127,11 +132,11 @@ class AdamKernelTest {
             for (float shrink : new float[] {1f, 0.999f}) {
                 State want = s.copy();
                 want.expression(0, size, b1, step, e, shrink);
-                for (DenseKernels kern : new DenseKernels[] {Kernels.dense(),
-                    Kernels.scalar()}) {
+                for (String kern : kernels()) {
                     State got = s.copy();
-                    kern.adam(got.p, got.g, got.m, got.v, 0, size, b1, B2, step, e, shrink);
-                    got.assertBits(want, kern.getClass().getSimpleName() + " round " + round
+                    kernel(kern).adam(got.p, got.g, got.m, got.v, 0, size, b1, B2, step, e,
+                            shrink);
+                    got.assertBits(want, kern + " round " + round
                             + " b1 " + b1 + " step " + step + " e " + e + " shrink " + shrink);
                 }
             }
@@ -161,11 +166,96 @@ class AdamKernelTest {
         }
     }
 
+    /**
+     * Measuring (VectorAdam, from a fresh start): blocks holding subnormal first moments are
+     * stepped to the expression's bits by either path while it measures, and after its pairs of
+     * blocks it has chosen one.
+     */
+    @Test
+    void theVectorKernelChoosesAPathAfterMeasuring() throws ReflectiveOperationException {
+        if (!vector()) {
+            return;
+        }
+        Class<?> c = vectorAdam();
+        int calls = c.getDeclaredField("MEASURE_AFTER").getInt(null)
+                + 2 * c.getDeclaredField("PAIRS").getInt(null);
+        int size = 4 * Kernels.dense().lanes() + 3;
+        State s = new State(size, 77);
+        for (int i = 0; i < size; i += 3) {
+            // 4·2^−149 stays subnormal (a fixed point of m ↦ 0.9·m) with a zero gradient
+            s.m[i] = Float.intBitsToFloat((i & 1) << 31 | 4);
+            s.g[i] = 0f;
+        }
+        State want = s.copy();
+        setPath("measure");
+        try {
+            for (int call = 0; call < calls; call++) {
+                want.expression(0, size, 1e-3f, 1e-8f, 1f);
+                Kernels.dense().adam(s.p, s.g, s.m, s.v, 0, size, B1, B2, 1e-3f, 1e-8f, 1f);
+                if (call % 97 == 0) {
+                    s.assertBits(want, "call " + call);
+                }
+            }
+            s.assertBits(want, "after " + calls + " calls");
+            Method path = c.getDeclaredMethod("path");
+            path.setAccessible(true);
+            int chosen = (int) path.invoke(null);
+            assertTrue(chosen == c.getDeclaredField("OWN").getInt(null)
+                    || chosen == c.getDeclaredField("PLAIN").getInt(null),
+                    "no path chosen after " + calls + " blocks: " + chosen);
+        } finally {
+            setPath("measure");
+        }
+    }
+
     @Test
     void arraysOfOtherLengthsAreRefused() {
         float[] a = new float[4];
         assertThrows(IllegalArgumentException.class,
                 () -> Kernels.adam(a, new float[3], a.clone(), a.clone(), B1, B2, 1f, 1f, 1f));
+    }
+
+    private static boolean vector() {
+        return Kernels.name().startsWith("vector-");
+    }
+
+    private static Class<?> vectorAdam() throws ClassNotFoundException {
+        return Class.forName("dev.nnc.runtime.kernels.VectorAdam");
+    }
+
+    /**
+     * The kernels to hold to the expression, by name: the vector kernel on each of its paths
+     * ("own", "plain", "measure": VectorAdam) when it is in use, and the plain one.
+     */
+    private static List<String> kernels() {
+        List<String> k = new ArrayList<>();
+        if (vector()) {
+            k.addAll(List.of("own", "plain", "measure"));
+        }
+        k.add("scalar");
+        return k;
+    }
+
+    /** The kernels named {@code name} (see {@link #kernels}), the vector kernel's path set. */
+    private static DenseKernels kernel(String name) {
+        if (name.equals("scalar")) {
+            return Kernels.scalar();
+        }
+        setPath(name);
+        return Kernels.dense();
+    }
+
+    /** Sets VectorAdam's path: "own", "plain", or "measure" (measuring from the start). */
+    private static void setPath(String name) {
+        try {
+            Class<?> c = vectorAdam();
+            Method path = c.getDeclaredMethod("path", int.class);
+            path.setAccessible(true);
+            path.invoke(null, c.getDeclaredField(name.toUpperCase(java.util.Locale.ROOT))
+                    .getInt(null));
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** Parameters, gradients and both moments, with special values among them. */
