@@ -10,14 +10,14 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The blocking is the usual one of a fast matrix product: B is packed, {@link #KC} rows by
  * {@link #NC} columns at a time, into panels of {@link #NR} columns laid out in the order the
- * micro-kernel reads them (read in place instead when only one panel of rows uses it; a
- * transposed B, Wᵀ in dX, by gathers of a vector of columns); A is read in place when its rows
- * are contiguous, or when it is transposed and a block of it spans at most {@link #A_IN_PLACE}
- * floats (Xᵀ in dW: the MR values of a step are contiguous and the block stays in L2), and is
- * packed into panels of {@link #MR} rows otherwise (and for the last, short panel, padded with
- * zeros); the micro-kernel ({@link VectorGemmMicro}) keeps an MR × NR block of C in vector
- * registers over KC steps. {@link #MC} rows of A are swept against one packed block of B while it
- * sits in the cache. The starting values (the bias, or C itself) are in C first and every block
+ * micro-kernel reads them (read in place instead when its rows are contiguous and A has at most
+ * {@link #MC} rows, or a block of it fits in L1; a transposed B, Wᵀ in dX, by gathers of a vector
+ * of columns); A is read in place when its rows are contiguous, or when it is transposed and a
+ * block of it spans at most {@link #A_IN_PLACE} floats (Xᵀ in dW: the MR values of a step are
+ * contiguous and the block stays in L2), and is packed into panels of {@link #MR} rows otherwise
+ * (and for the last, short panel, padded with zeros); the micro-kernel ({@link VectorGemmMicro})
+ * keeps an MR × NR block of C in vector registers over KC steps. {@link #MC} rows of A are swept
+ * against one packed block of B while it sits in the cache. The starting values (the bias, or C itself) are in C first and every block
  * goes on from C; a product from 0 starts the sums of its first block of steps from a row of
  * zeros ({@link #ZEROS}, the same in L1 for every block) instead of writing zeros into C and
  * reading them back.
@@ -172,9 +172,12 @@ final class VectorGemm {
         Scratch s = Scratch.current();
         int kcMax = Math.min(k, KC);
         int ncMax = Math.min(roundUp(n, NR), NC);
-        // B in place when its rows are contiguous and it has one panel of rows to serve (packing
-        // would copy it to read it once) or a block of it fits in L1 (32 KiB) as it is
-        boolean packB = pb == null && (bcs != 1 || m > MR && (long) kcMax * n > 8192);
+        // B in place when its rows are contiguous and A's rows are swept once against each
+        // block of it (m ≤ MC: packing would copy a panel to serve at most MC / MR micro-kernel
+        // calls; the MLP's first layer, 64 × 784 by 784 × 128, took 0.72–0.75 of the time with
+        // its weights read in place, paired medians, AMD EPYC Zen 5; 32 to 192 rows and other
+        // widths 0.67–0.90) or a block of it fits in L1 (32 KiB) as it is
+        boolean packB = pb == null && (bcs != 1 || m > MC && (long) kcMax * n > 8192);
         float[] bp = packB ? s.floats(Scratch.GEMM_B, kcMax * ncMax) : null;
         // A in place when its rows are contiguous, or when it is transposed (Xᵀ in dW: the MR
         // values of a step are contiguous) and a block of its steps fits in L2 as it is
