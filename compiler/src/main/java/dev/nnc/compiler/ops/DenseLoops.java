@@ -11,8 +11,8 @@ import java.util.Arrays;
  * standalone class carries; {@code EmittedCodeContractTest} holds them to it.
  *
  * <p>Three shapes of loop, chosen by the sizes: a few outputs ({@link Dense#LOCAL_SUMS} or
- * fewer) are summed in locals, since in the array each addition would wait for the store of the
- * one before; one input has no loop over the inputs; otherwise a loop over the outputs inside the
+ * fewer; with more than one input, {@link Dense#WIDE_LOCAL_SUMS} or fewer) are summed in locals,
+ * since in the array each addition would wait for the store of the one before; one input has no loop over the inputs; otherwise a loop over the outputs inside the
  * loop over the inputs. Forward, each product is added as {@code z += x * w}.
  *
  * <p>For a layer 2 → 3 with bias, the forward loop is
@@ -42,6 +42,11 @@ record DenseLoops(String rows, int in, int out, int w, int b) {
         return b >= 0;
     }
 
+    /** Whether the loops keep each output's sum or gradient in a local (see the class comment). */
+    private boolean locals() {
+        return out <= Dense.LOCAL_SUMS || in > 1 && out <= Dense.WIDE_LOCAL_SUMS;
+    }
+
     /** The bias of output {@code j} (a literal index, or an expression), or {@code 0f}. */
     private String init(String j) {
         return bias() ? "p[" + b + " + " + j + "]" : "0f";
@@ -63,7 +68,7 @@ record DenseLoops(String rows, int in, int out, int w, int b) {
         c.addStatement("final int zo = i * $L", out);
         // NOTE: one input (a textbook regression's x) has no loop over the inputs: the bias and
         // the single product go in one statement per output.
-        if (out <= Dense.LOCAL_SUMS) {
+        if (locals()) {
             forwardInLocals(c, x, z);
         } else if (in == 1) {
             c.addStatement("final float xv = $L[i]", x);
@@ -135,7 +140,7 @@ record DenseLoops(String rows, int in, int out, int w, int b) {
         }
         CodeBlock scale = derivative == null ? CodeBlock.of("")
                 : CodeBlock.of(" * ($L)", derivative);
-        boolean locals = out <= Dense.LOCAL_SUMS;
+        boolean locals = locals();
         // NOTE: with one input there is no loop over the inputs, and the bias gradient is summed
         // in the loop over the outputs (each gradient's additions in the same order).
         boolean loop = in > 1;
@@ -191,9 +196,13 @@ record DenseLoops(String rows, int in, int out, int w, int b) {
         c.endControlFlow();
     }
 
+    /**
+     * NOTE: past {@link Dense#LOCAL_SUMS} outputs dX's sum starts from {@code 0f} as the loop
+     * over the outputs' does, so that a −0 first product gives +0 in both.
+     */
     private void backwardInLocals(CodeBlock.Builder c, String gradIn, String xi, String wo,
             CodeBlock scale) {
-        StringBuilder sum = new StringBuilder();
+        StringBuilder sum = new StringBuilder(out > Dense.LOCAL_SUMS ? "0f + " : "");
         for (int j = 0; j < out; j++) {
             c.addStatement("gp[$L + $L] += xv * g$L", wo, j, j);
             sum.append(j == 0 ? "" : " + ").append("g").append(j).append(" * p[").append(wo)
