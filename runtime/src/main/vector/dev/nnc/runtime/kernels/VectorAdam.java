@@ -120,6 +120,14 @@ final class VectorAdam {
     private static void measure(float[] p, float[] g, float[] m, float[] v, int from, int to,
             float b1, float b2, float step, float e, float shrink) {
         int s = measured;
+        if (s == 0) {
+            // no block has held a subnormal moment yet: nothing to time (the first tens of
+            // steps, or the whole run of a model whose moments never become subnormal)
+            if (steps(p, g, m, v, from, to, b1, b2, step, e, shrink, OWN) > 0) {
+                measured = 1;
+            }
+            return;
+        }
         boolean own = (s & 1) == (s >> 1 & 1);
         long t0 = System.nanoTime();
         int held = steps(p, g, m, v, from, to, b1, b2, step, e, shrink, own ? OWN : COUNT);
