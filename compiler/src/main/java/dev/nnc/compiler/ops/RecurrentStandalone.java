@@ -8,11 +8,12 @@ import com.palantir.javapoet.TypeName;
  * The standalone class's form of a recurrent layer's inference: calls of the runtime references
  * the class carries, {@code DenseReference.dense} for the products (W made into rows by
  * {@code DenseReference.rows} when the class loads) and {@code CellReference}'s rows for the
- * cell's step. For an lstm of 4 units the step over the n samples of one time step reads
+ * cell's step ({@code lstmStep}, the lstm's inference form of {@code lstmRow}). For an lstm of 4
+ * units the step over the n samples of one time step reads
  * <pre>
  * for (int i = 0; i &lt; n; i++) {
- *   lstmRow(zx0, hu0, (r0 + i) * 16, 4, cT0, hT0, (r0 + i) * 4, (ns * n + i) * 4, scratch0,
- *       scratch1, scratch2, scratch3);
+ *   lstmStep(zx0, hu0, (r0 + i) * 16, 4, cT0, hT0, (r0 + i) * 4, (ns * n + i) * 4,
+ *       LSTM1_KINDS0, scratch0, scratch1, scratch2, scratch3);
  * }
  * </pre>
  *
@@ -25,6 +26,18 @@ import com.palantir.javapoet.TypeName;
  * one half is still in the L1 cache (as the Vector API product walks its groups), took 1.15 times
  * as long as the whole rows, twice the loops outweighing the L2 traffic saved; U's rows padded so
  * that all start at one offset modulo 64 bytes changed nothing.
+ *
+ * <p>NOTE: the lstm's step is {@code lstmStep}, not {@code lstmRow}: its first pass is one loop
+ * over the four gates instead of two, and it writes no gate values back into zx. fmnist_lstm's
+ * batch-1 latency measured 0.98 times as long (six pairs of fresh JVMs alternating, 0.95 to
+ * 1.00), the 28 steps alone 0.93 times. Measured and left (same host): the state's loops (c,
+ * tanh c) over 4·h values instead of h, so that more of them fall in the JIT's vector loop, took
+ * the steps 1.27 times as long; products over two rows of x a pass (three k each) took as long
+ * as one row's passes of six k; passes of eight k, of two rows of four, or of U as one flat
+ * array read at k·out + j are not vectorized by JDK 17 (3.7 to 4.4 times as long). Left out in
+ * turn in the class (one JVM): the last pass of σ and tanh over the gates about 7.5 % of the
+ * latency, the two scalar loops of 2ⁿ ({@code floatToRawIntBits}, which JDK 17 does not
+ * vectorize) 7.4 %, tanh's last pass on c (64 values) 6 %.
  */
 final class RecurrentStandalone {
     private RecurrentStandalone() {
@@ -65,12 +78,22 @@ final class RecurrentStandalone {
         c.beginControlFlow("for (int i = 0; i < n; i++)");
         switch (cell) {
             case RNN -> c.addStatement("rnnRow($L)", Recurrent.args(zx, hu, z, h, hT, hn, g, t));
-            case LSTM -> c.addStatement("lstmRow($L)", Recurrent.args(zx, hu, z, h, cT, hT, hp,
-                    hn, g, t, s.members().scratch(2, 4 * h), s.members().scratch(3, h)));
+            case LSTM -> c.addStatement("lstmStep($L)", Recurrent.args(zx, hu, z, h, cT, hT, hp,
+                    hn, kinds(s, h, zx), g, t, s.members().scratch(2, 4 * h),
+                    s.members().scratch(3, h)));
             case GRU -> c.addStatement("gruRow($L)", Recurrent.args(zx, hu, z, h, "p", bhn, hT,
                     hp, hn, g, t, s.members().scratch(2, h), s.members().scratch(3, h)));
             default -> throw new AssertionError(cell);
         }
         c.endControlFlow();
+    }
+
+    /**
+     * The class's constant of an lstm's gate kinds ({@code CellReference.lstmKinds}), one a
+     * direction (named by its work array {@code zx}: LSTM1_KINDS0 for zx0).
+     */
+    private static String kinds(EmitSite s, int h, String zx) {
+        return s.members().constant("KINDS" + zx.substring(2),
+                ArrayTypeName.of(TypeName.FLOAT), CodeBlock.of("lstmKinds($L)", h));
     }
 }

@@ -32,8 +32,9 @@ import static dev.nnc.runtime.kernels.Activations.tanh;
  * one source of these steps: the runtime jar carries this file, and the compiler copies that part
  * verbatim into every standalone class with a recurrent layer (as private members; σ and tanh
  * are then the copies of {@link Activations}' there). {@link SequenceKernels}' plain steps call
- * it; the Vector API steps are specializations held to it bit for bit by
- * {@code KernelContractTest}.
+ * it, the standalone class the lstm's inference form {@link #lstmStep} (held to
+ * {@link #lstmRow}'s states by {@code CellReferenceTest}); the Vector API steps are
+ * specializations held to it bit for bit by {@code KernelContractTest}.
  */
 public final class CellReference {
     private CellReference() {
@@ -81,6 +82,67 @@ public final class CellReference {
             g[j] = (1f + k[j]) / (poly(x, x * LOG2E + ROUND) * s[j] + 1f) - k[j];
         }
         System.arraycopy(g, 0, zx, z, 4 * h);
+        // c = f·c₋ + i·g (i in g, f in s, c₋ in k, g in q) and tanh's first pass on c
+        System.arraycopy(g, 2 * h, s, 0, h);
+        System.arraycopy(cT, hp, k, 0, h);
+        System.arraycopy(g, 3 * h, q, 0, h);
+        for (int j = 0; j < h; j++) {
+            final float c = s[j] * k[j] + g[j] * q[j];
+            k[j] = c;
+            final float x = Math.min(Math.max(c * -2f, EXP_MIN), EXP_MAX);
+            s[j] = x;
+            q[j] = x * LOG2E + ROUND;
+        }
+        System.arraycopy(k, 0, cT, hn, h);
+        for (int j = 0; j < h; j++) {
+            q[j] = Float.intBitsToFloat((Float.floatToRawIntBits(q[j]) - BIAS) << 23);
+        }
+        // tanh's last pass and h = o·tanh(c) (o in g), in one loop
+        System.arraycopy(g, h, g, 0, h);
+        for (int j = 0; j < h; j++) {
+            final float x = s[j];
+            g[j] = g[j] * (2f / (poly(x, x * LOG2E + ROUND) * q[j] + 1f) - 1f);
+        }
+        System.arraycopy(g, 0, hT, hn, h);
+    }
+
+    /**
+     * The kinds of an lstm's gates (i, o, f, c) for {@link #lstmStep}: 0 for each value of the
+     * three σ gates, 1 for each of the tanh gate; 4·h floats.
+     */
+    public static float[] lstmKinds(int h) {
+        float[] kinds = new float[4 * h];
+        for (int j = 3 * h; j < 4 * h; j++) {
+            kinds[j] = 1f;
+        }
+        return kinds;
+    }
+
+    /**
+     * {@link #lstmRow} for inference: the same new states, bit for bit, with the gate values
+     * left out of zx (nothing reads them after the step) and the first pass of σ and tanh one
+     * loop over the four gates, whose kinds (0 σ, 1 tanh; {@link #lstmKinds}) give each value's
+     * multiplier: σ's input −(zx + hu) as −(zx + hu)·1, tanh's (zx + hu)·−2 as −(zx + hu)·2,
+     * the same value (NaN aside, whose sign may differ). k a scratch row of at least 4·h floats,
+     * q one of at least h.
+     */
+    public static void lstmStep(float[] zx, float[] hu, int z, int h, float[] cT, float[] hT,
+            int hp, int hn, float[] kinds, float[] g, float[] s, float[] k, float[] q) {
+        System.arraycopy(zx, z, g, 0, 4 * h);
+        System.arraycopy(hu, z, s, 0, 4 * h);
+        for (int j = 0; j < 4 * h; j++) {
+            final float x = Math.min(Math.max(-(g[j] + s[j]) * (1f + kinds[j]), EXP_MIN),
+                    EXP_MAX);
+            g[j] = x;
+            s[j] = x * LOG2E + ROUND;
+        }
+        for (int j = 0; j < 4 * h; j++) {
+            s[j] = Float.intBitsToFloat((Float.floatToRawIntBits(s[j]) - BIAS) << 23);
+        }
+        for (int j = 0; j < 4 * h; j++) {
+            final float x = g[j];
+            g[j] = (1f + kinds[j]) / (poly(x, x * LOG2E + ROUND) * s[j] + 1f) - kinds[j];
+        }
         // c = f·c₋ + i·g (i in g, f in s, c₋ in k, g in q) and tanh's first pass on c
         System.arraycopy(g, 2 * h, s, 0, h);
         System.arraycopy(cT, hp, k, 0, h);

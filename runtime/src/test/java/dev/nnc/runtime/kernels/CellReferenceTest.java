@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
  * The cells' reference rows, whose loops fuse the passes of σ and tanh with the sums and
  * products around them, give the bits of the cell's formula computed one value at a time with
  * the scalar {@link Activations#sigmoid(float)} and {@link Activations#tanh(float)}: the gate
- * values in zx, the GRU's recurrent product with its bias in hu, the new states.
+ * values in zx, the GRU's recurrent product with its bias in hu, the new states. The lstm's
+ * inference step (the standalone class's) gives the row's new states.
  */
 class CellReferenceTest {
     private static final int[] UNITS = {1, 7, 16, 17, 64};
@@ -45,6 +46,33 @@ class CellReferenceTest {
             bits(wantZx, zx, "lstm zx, h=" + h);
             bits(wantC, cT, "lstm c, h=" + h);
             bits(wantH, hT, "lstm h, h=" + h);
+        }
+    }
+
+    @Test
+    void lstmStepGivesLstmRowsStatesAndLeavesZx() {
+        for (int h : UNITS) {
+            Random r = new Random(100 + h);
+            int z = 2 * 4 * h;
+            float[] zx = values(r, z + 4 * h + 3);
+            float[] hu = values(r, zx.length);
+            float[] cT = values(r, 3 * h);
+            float[] hT = values(r, 3 * h);
+            float[] rowZx = zx.clone();
+            float[] rowC = cT.clone();
+            float[] rowH = hT.clone();
+            CellReference.lstmRow(rowZx, hu, z, h, rowC, rowH, 0, 2 * h, new float[5 * h],
+                    new float[5 * h], new float[4 * h], new float[h]);
+            float[] stepZx = zx.clone();
+            float[] stepC = cT.clone();
+            float[] stepH = hT.clone();
+            // scratch rows left dirty by an earlier step: the step must not read them
+            CellReference.lstmStep(stepZx, hu, z, h, stepC, stepH, 0, 2 * h,
+                    CellReference.lstmKinds(h), values(r, 5 * h), values(r, 5 * h),
+                    values(r, 4 * h), values(r, h));
+            bits(zx, stepZx, "lstmStep leaves zx, h=" + h);
+            bits(rowC, stepC, "lstmStep c, h=" + h);
+            bits(rowH, stepH, "lstmStep h, h=" + h);
         }
     }
 
