@@ -41,7 +41,8 @@ class StandaloneReferenceTest {
     private static final Map<Class<?>, List<String>> METHODS = Map.of(
             Activations.class, List.of("exp", "sigmoid", "tanh", "sigmoidTanh", "relu"),
             DenseReference.class, List.of("rows", "bias", "dense", "denseRounded"),
-            CellReference.class, List.of("rnnRow", "lstmRow", "gruRow"),
+            CellReference.class, List.of("rnnRow", "lstmRow", "lstmKinds", "recurrent",
+                    "lstmStep", "gruRow"),
             ConvReference.class, List.of("conv", "cols", "sums", "convStrided"),
             PoolReference.class, List.of("maxPool", "avgPool"),
             Ensemble.class, List.of("voteMean", "voteOnes", "votePlurality"),
@@ -84,7 +85,7 @@ class StandaloneReferenceTest {
                 CellReference.class)) {
             assertCarries(cells, c);
         }
-        for (String f : List.of("lstmRow(", "gruRow(", "rnnRow(")) {
+        for (String f : List.of("recurrent(", "lstmStep(", "lstmKinds(", "gruRow(", "rnnRow(")) {
             assertTrue(cells.split(Pattern.quote(f), -1).length - 1 >= 2, "calls of " + f);
         }
         // a differenced series: raw windows of 3 + 2 steps of a, b; the forecast of b adds back

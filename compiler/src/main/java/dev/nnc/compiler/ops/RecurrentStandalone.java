@@ -3,16 +3,24 @@ package dev.nnc.compiler.ops;
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.TypeName;
+import java.util.Arrays;
 
 /**
  * The standalone class's form of a recurrent layer's inference: calls of the runtime references
  * the class carries, {@code DenseReference.dense} for the products (W made into rows by
  * {@code DenseReference.rows} when the class loads) and {@code CellReference}'s rows for the
- * cell's step. For an lstm of 4 units the step over the n samples of one time step reads
+ * cell's step; the lstm's step its inference form, {@code recurrent} for each sample's products
+ * and {@code lstmStep} on them. For an lstm of 4 units the step over the n samples of one time
+ * step reads
  * <pre>
  * for (int i = 0; i &lt; n; i++) {
- *   lstmRow(zx0, hu0, (r0 + i) * 16, 4, cT0, hT0, (r0 + i) * 4, (ns * n + i) * 4, scratch0,
- *       scratch1, scratch2, scratch3);
+ *   if (s == 0) {
+ *     Arrays.fill(scratch1, 0, 16, 0f);
+ *   } else {
+ *     recurrent(hT0, (r0 + i) * 4, 4, LSTM1_W48, 16, scratch1);
+ *   }
+ *   lstmStep(zx0, (r0 + i) * 16, 4, cT0, hT0, (r0 + i) * 4, (ns * n + i) * 4, LSTM1_KINDS0,
+ *       scratch0, scratch1, scratch2, scratch3);
  * }
  * </pre>
  *
@@ -25,6 +33,20 @@ import com.palantir.javapoet.TypeName;
  * one half is still in the L1 cache (as the Vector API product walks its groups), took 1.15 times
  * as long as the whole rows, twice the loops outweighing the L2 traffic saved; U's rows padded so
  * that all start at one offset modulo 64 bytes changed nothing.
+ *
+ * <p>NOTE: the lstm's step is {@code recurrent} and {@code lstmStep}, not {@code dense} and
+ * {@code lstmRow}: the products made in the step's scratch row (no row of zeros first, no copy
+ * into hu and back), the first pass of σ and tanh one loop over the four gates instead of two,
+ * no gate values written back into zx. fmnist_lstm's standalone batch-1 latency measured 0.94
+ * times as long (six pairs of fresh JVMs alternating, 0.77 to 0.99); lstmStep alone 0.98 and
+ * 1.02 in two such runs (the 28 steps alone in a loop 0.93 times). Measured and left (same
+ * host): the state's loops (c, tanh c) over 4·h values instead of h, so that more of them fall
+ * in the JIT's vector loop, took the steps 1.27 times as long; products over two rows of x a
+ * pass (three k each) took as long as one row's passes of six k; passes of eight k, of two rows
+ * of four, or of U as one flat array read at k·out + j are not vectorized by JDK 17 (3.7 to 4.4
+ * times as long). Left out in turn in the class (one JVM): the last pass of σ and tanh over the
+ * gates about 7.5 % of the latency, the two scalar loops of 2ⁿ ({@code floatToRawIntBits},
+ * which JDK 17 does not vectorize) 7.4 %, tanh's last pass on c (64 values) 6 %.
  */
 final class RecurrentStandalone {
     private RecurrentStandalone() {
@@ -48,13 +70,13 @@ final class RecurrentStandalone {
     }
 
     /**
-     * The cell's step over the n samples of the step at rows r0 …: gate values into {@code zx},
-     * the new state at slot {@code ns} of {@code hT} (and {@code cT}).
+     * The rnn's or gru's step over the n samples of the step at rows r0 …: gate values into
+     * {@code zx}, the new state at slot {@code ns} of {@code hT} (the lstm's: {@link #lstmStep}).
      *
      * @param bhn the offset of the GRU's Bhn in p, or -1
      */
     static void step(EmitSite s, Recurrent.Cell cell, int h, int gh, String zx, String hu,
-            String hT, String cT, int bhn) {
+            String hT, int bhn) {
         s.members().use(ReferenceSource.CELLS);
         var c = s.code();
         String g = s.members().scratch(0, 5 * h);
@@ -65,12 +87,47 @@ final class RecurrentStandalone {
         c.beginControlFlow("for (int i = 0; i < n; i++)");
         switch (cell) {
             case RNN -> c.addStatement("rnnRow($L)", Recurrent.args(zx, hu, z, h, hT, hn, g, t));
-            case LSTM -> c.addStatement("lstmRow($L)", Recurrent.args(zx, hu, z, h, cT, hT, hp,
-                    hn, g, t, s.members().scratch(2, 4 * h), s.members().scratch(3, h)));
             case GRU -> c.addStatement("gruRow($L)", Recurrent.args(zx, hu, z, h, "p", bhn, hT,
                     hp, hn, g, t, s.members().scratch(2, h), s.members().scratch(3, h)));
             default -> throw new AssertionError(cell);
         }
         c.endControlFlow();
+    }
+
+    /**
+     * The lstm's step over the n samples of the step at rows r0 … (slot ns of {@code hT} and
+     * {@code cT} the new state): each sample's recurrent products h₋·U made in the step's
+     * scratch row by {@code recurrent} (zero at the first step, whose h₋ is zero), then
+     * {@code lstmStep} on them; U at p[u].
+     */
+    static void lstmStep(EmitSite s, int h, String zx, String hT, String cT, int u) {
+        StandaloneMembers m = s.members();
+        m.use(ReferenceSource.DENSE);
+        m.use(ReferenceSource.CELLS);
+        var c = s.code();
+        String rows = m.constant("W" + u, ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT)),
+                CodeBlock.of("rows($L, $L, $L, $L)", m.params(), u, h, 4 * h));
+        String g = m.scratch(0, 5 * h);
+        String t = m.scratch(1, 5 * h);
+        c.beginControlFlow("for (int i = 0; i < n; i++)");
+        c.beginControlFlow("if (s == 0)");
+        c.addStatement("$T.fill($L, 0, $L, 0f)", Arrays.class, t, 4 * h);
+        c.nextControlFlow("else");
+        c.addStatement("recurrent($L)", Recurrent.args(hT, CodeBlock.of("(r0 + i) * $L", h), h,
+                rows, 4 * h, t));
+        c.endControlFlow();
+        c.addStatement("lstmStep($L)", Recurrent.args(zx, CodeBlock.of("(r0 + i) * $L", 4 * h),
+                h, cT, hT, CodeBlock.of("(r0 + i) * $L", h), CodeBlock.of("(ns * n + i) * $L", h),
+                kinds(s, h, zx), g, t, m.scratch(2, 4 * h), m.scratch(3, h)));
+        c.endControlFlow();
+    }
+
+    /**
+     * The class's constant of an lstm's gate kinds ({@code CellReference.lstmKinds}), one a
+     * direction (named by its work array {@code zx}: LSTM1_KINDS0 for zx0).
+     */
+    private static String kinds(EmitSite s, int h, String zx) {
+        return s.members().constant("KINDS" + zx.substring(2),
+                ArrayTypeName.of(TypeName.FLOAT), CodeBlock.of("lstmKinds($L)", h));
     }
 }

@@ -32,8 +32,9 @@ import static dev.nnc.runtime.kernels.Activations.tanh;
  * one source of these steps: the runtime jar carries this file, and the compiler copies that part
  * verbatim into every standalone class with a recurrent layer (as private members; σ and tanh
  * are then the copies of {@link Activations}' there). {@link SequenceKernels}' plain steps call
- * it; the Vector API steps are specializations held to it bit for bit by
- * {@code KernelContractTest}.
+ * it, the standalone class the lstm's inference form: {@link #recurrent} and {@link #lstmStep}
+ * (held to {@link DenseReference#dense} and {@link #lstmRow} by {@code CellReferenceTest}); the
+ * Vector API steps are specializations held to it bit for bit by {@code KernelContractTest}.
  */
 public final class CellReference {
     private CellReference() {
@@ -81,6 +82,140 @@ public final class CellReference {
             g[j] = (1f + k[j]) / (poly(x, x * LOG2E + ROUND) * s[j] + 1f) - k[j];
         }
         System.arraycopy(g, 0, zx, z, 4 * h);
+        // c = f·c₋ + i·g (i in g, f in s, c₋ in k, g in q) and tanh's first pass on c
+        System.arraycopy(g, 2 * h, s, 0, h);
+        System.arraycopy(cT, hp, k, 0, h);
+        System.arraycopy(g, 3 * h, q, 0, h);
+        for (int j = 0; j < h; j++) {
+            final float c = s[j] * k[j] + g[j] * q[j];
+            k[j] = c;
+            final float x = Math.min(Math.max(c * -2f, EXP_MIN), EXP_MAX);
+            s[j] = x;
+            q[j] = x * LOG2E + ROUND;
+        }
+        System.arraycopy(k, 0, cT, hn, h);
+        for (int j = 0; j < h; j++) {
+            q[j] = Float.intBitsToFloat((Float.floatToRawIntBits(q[j]) - BIAS) << 23);
+        }
+        // tanh's last pass and h = o·tanh(c) (o in g), in one loop
+        System.arraycopy(g, h, g, 0, h);
+        for (int j = 0; j < h; j++) {
+            final float x = s[j];
+            g[j] = g[j] * (2f / (poly(x, x * LOG2E + ROUND) * q[j] + 1f) - 1f);
+        }
+        System.arraycopy(g, 0, hT, hn, h);
+    }
+
+    /**
+     * The kinds of an lstm's gates (i, o, f, c) for {@link #lstmStep}: 0 for each value of the
+     * three σ gates, 1 for each of the tanh gate; 4·h floats.
+     */
+    public static float[] lstmKinds(int h) {
+        float[] kinds = new float[4 * h];
+        for (int j = 3 * h; j < 4 * h; j++) {
+            kinds[j] = 1f;
+        }
+        return kinds;
+    }
+
+    /**
+     * One sample's recurrent products h₋·U into s[0, out): h₋ at x[xo ...] (in values), U as
+     * rows ({@link DenseReference#rows}). Each output is summed from 0 by fused multiply-adds in
+     * ascending k, as {@link DenseReference#dense} sums it without a bias (its bits), but in s
+     * itself, and the first pass of six k adds onto 0 rather than onto a row of zeros.
+     */
+    public static void recurrent(float[] x, int xo, int in, float[][] u, int out, float[] s) {
+        int k = 0;
+        if (in >= 6) {
+            final float x0 = x[xo];
+            final float x1 = x[xo + 1];
+            final float x2 = x[xo + 2];
+            final float x3 = x[xo + 3];
+            final float x4 = x[xo + 4];
+            final float x5 = x[xo + 5];
+            final float[] w0 = u[0];
+            final float[] w1 = u[1];
+            final float[] w2 = u[2];
+            final float[] w3 = u[3];
+            final float[] w4 = u[4];
+            final float[] w5 = u[5];
+            for (int j = 0; j < out; j++) {
+                s[j] = Math.fma(x5, w5[j], Math.fma(x4, w4[j], Math.fma(x3, w3[j],
+                        Math.fma(x2, w2[j], Math.fma(x1, w1[j], Math.fma(x0, w0[j], 0f))))));
+            }
+            k = 6;
+        } else {
+            for (int j = 0; j < out; j++) {
+                s[j] = 0f;
+            }
+        }
+        for (; k + 6 <= in; k += 6) {
+            final float x0 = x[xo + k];
+            final float x1 = x[xo + k + 1];
+            final float x2 = x[xo + k + 2];
+            final float x3 = x[xo + k + 3];
+            final float x4 = x[xo + k + 4];
+            final float x5 = x[xo + k + 5];
+            final float[] w0 = u[k];
+            final float[] w1 = u[k + 1];
+            final float[] w2 = u[k + 2];
+            final float[] w3 = u[k + 3];
+            final float[] w4 = u[k + 4];
+            final float[] w5 = u[k + 5];
+            for (int j = 0; j < out; j++) {
+                s[j] = Math.fma(x5, w5[j], Math.fma(x4, w4[j], Math.fma(x3, w3[j],
+                        Math.fma(x2, w2[j], Math.fma(x1, w1[j], Math.fma(x0, w0[j], s[j]))))));
+            }
+        }
+        if (k + 4 <= in) {
+            final float x0 = x[xo + k];
+            final float x1 = x[xo + k + 1];
+            final float x2 = x[xo + k + 2];
+            final float x3 = x[xo + k + 3];
+            final float[] w0 = u[k];
+            final float[] w1 = u[k + 1];
+            final float[] w2 = u[k + 2];
+            final float[] w3 = u[k + 3];
+            for (int j = 0; j < out; j++) {
+                s[j] = Math.fma(x3, w3[j], Math.fma(x2, w2[j],
+                        Math.fma(x1, w1[j], Math.fma(x0, w0[j], s[j]))));
+            }
+            k += 4;
+        }
+        for (; k < in; k++) {
+            final float xv = x[xo + k];
+            final float[] wk = u[k];
+            for (int j = 0; j < out; j++) {
+                s[j] = Math.fma(xv, wk[j], s[j]);
+            }
+        }
+    }
+
+    /**
+     * {@link #lstmRow} for inference, the recurrent products already in s (4·h floats from 0,
+     * as {@link #recurrent} makes them): the same new states, bit for bit, with the gate values
+     * left out of zx (nothing reads them after the step), hu not copied, and the first pass
+     * of σ and tanh one loop over the four gates, whose kinds (0 σ, 1 tanh;
+     * {@link #lstmKinds}) give each value's multiplier: σ's input −(zx + hu) as −(zx + hu)·1,
+     * tanh's (zx + hu)·−2 as −(zx + hu)·2, the same value (NaN aside, whose sign may differ).
+     * g a scratch row of at least 4·h floats, k one of at least 4·h, q one of at least h.
+     */
+    public static void lstmStep(float[] zx, int z, int h, float[] cT, float[] hT, int hp,
+            int hn, float[] kinds, float[] g, float[] s, float[] k, float[] q) {
+        System.arraycopy(zx, z, g, 0, 4 * h);
+        for (int j = 0; j < 4 * h; j++) {
+            final float x = Math.min(Math.max(-(g[j] + s[j]) * (1f + kinds[j]), EXP_MIN),
+                    EXP_MAX);
+            g[j] = x;
+            s[j] = x * LOG2E + ROUND;
+        }
+        for (int j = 0; j < 4 * h; j++) {
+            s[j] = Float.intBitsToFloat((Float.floatToRawIntBits(s[j]) - BIAS) << 23);
+        }
+        for (int j = 0; j < 4 * h; j++) {
+            final float x = g[j];
+            g[j] = (1f + kinds[j]) / (poly(x, x * LOG2E + ROUND) * s[j] + 1f) - kinds[j];
+        }
         // c = f·c₋ + i·g (i in g, f in s, c₋ in k, g in q) and tanh's first pass on c
         System.arraycopy(g, 2 * h, s, 0, h);
         System.arraycopy(cT, hp, k, 0, h);

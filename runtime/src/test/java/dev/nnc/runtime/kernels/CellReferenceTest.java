@@ -2,6 +2,7 @@ package dev.nnc.runtime.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +11,8 @@ import org.junit.jupiter.api.Test;
  * The cells' reference rows, whose loops fuse the passes of σ and tanh with the sums and
  * products around them, give the bits of the cell's formula computed one value at a time with
  * the scalar {@link Activations#sigmoid(float)} and {@link Activations#tanh(float)}: the gate
- * values in zx, the GRU's recurrent product with its bias in hu, the new states.
+ * values in zx, the GRU's recurrent product with its bias in hu, the new states. The lstm's
+ * inference form (the standalone class's) gives the bits of the dense product and the row.
  */
 class CellReferenceTest {
     private static final int[] UNITS = {1, 7, 16, 17, 64};
@@ -45,6 +47,52 @@ class CellReferenceTest {
             bits(wantZx, zx, "lstm zx, h=" + h);
             bits(wantC, cT, "lstm c, h=" + h);
             bits(wantH, hT, "lstm h, h=" + h);
+        }
+    }
+
+    @Test
+    void recurrentGivesDensesSumsWithoutBias() {
+        for (int in : new int[] {1, 4, 5, 6, 7, 10, 11, 16, 64}) {
+            for (int out : UNITS) {
+                Random r = new Random(in * 131 + out);
+                float[] x = values(r, 3 * in);
+                float[][] u = DenseReference.rows(values(r, in * out + 2), 2, in, out);
+                float[] want = new float[3 * out];
+                DenseReference.dense(x, 1, 2, in, u, null, out, want, new float[out]);
+                float[] got = values(r, out + 3);
+                CellReference.recurrent(x, in, in, u, out, got);
+                bits(Arrays.copyOfRange(want, out, 2 * out),
+                        Arrays.copyOf(got, out), "recurrent, in=" + in + " out=" + out);
+            }
+        }
+    }
+
+    @Test
+    void lstmStepGivesLstmRowsStatesAndLeavesZx() {
+        for (int h : UNITS) {
+            Random r = new Random(100 + h);
+            int z = 2 * 4 * h;
+            float[] zx = values(r, z + 4 * h + 3);
+            float[] hu = values(r, zx.length);
+            float[] cT = values(r, 3 * h);
+            float[] hT = values(r, 3 * h);
+            float[] rowZx = zx.clone();
+            float[] rowC = cT.clone();
+            float[] rowH = hT.clone();
+            CellReference.lstmRow(rowZx, hu, z, h, rowC, rowH, 0, 2 * h, new float[5 * h],
+                    new float[5 * h], new float[4 * h], new float[h]);
+            float[] stepZx = zx.clone();
+            float[] stepC = cT.clone();
+            float[] stepH = hT.clone();
+            // the products in s from 0; scratch left dirty by an earlier step (s past them too)
+            float[] s = values(r, 5 * h);
+            System.arraycopy(hu, z, s, 0, 4 * h);
+            CellReference.lstmStep(stepZx, z, h, stepC, stepH, 0, 2 * h,
+                    CellReference.lstmKinds(h), values(r, 5 * h), s, values(r, 4 * h),
+                    values(r, h));
+            bits(zx, stepZx, "lstmStep leaves zx, h=" + h);
+            bits(rowC, stepC, "lstmStep c, h=" + h);
+            bits(rowH, stepH, "lstmStep h, h=" + h);
         }
     }
 
