@@ -216,7 +216,7 @@ public final class Conv2d {
             prepareDirect(p, wOff);
         }
         forwardTask.set(x, n, p, wOff, bOff, z);
-        KernelContext.current().run(forwardTask, parts);
+        KernelContext.current().run(forwardTask, parts, n);
         forwardTask.set(null, 0, null, 0, 0, null);
     }
 
@@ -337,7 +337,7 @@ public final class Conv2d {
             }
         }
         backwardTask.set(x, gz, n, p, wOff, gx);
-        KernelContext.current().run(backwardTask, parts);
+        KernelContext.current().run(backwardTask, parts, n);
         backwardTask.set(null, null, 0, null, 0, null);
         int size = f * ck;
         if (gradT && !gradWide()) {

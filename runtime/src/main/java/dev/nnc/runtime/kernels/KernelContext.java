@@ -237,11 +237,12 @@ public final class KernelContext implements AutoCloseable {
 
     /**
      * Runs parts 0 .. parts − 1 of {@code task} on the calling thread and the workers, or, while
-     * splitting does not pay ({@link SplitGovernor}), the task whole on the calling thread, as
-     * with one thread.
+     * splitting products of this task and {@code size} does not pay ({@link SplitGovernor}), the
+     * task whole on the calling thread, as with one thread. {@code size}: any measure of the
+     * product's size (the governor judges the products of one task at different sizes apart).
      */
-    void run(WorkerPool.Task task, int parts) {
-        if (parts <= 1 || governor != null && !governor.split(System.nanoTime(), task)) {
+    void run(WorkerPool.Task task, int parts, long size) {
+        if (parts <= 1 || governor != null && !governor.split(System.nanoTime(), task, size)) {
             task.part(0, 1);
             return;
         }

@@ -94,7 +94,7 @@ public final class Kernels {
             return;
         }
         c.denseForward.set(x, n, in, p, w, b, out, z);
-        c.run(c.denseForward, t);
+        c.run(c.denseForward, t, (long) n * in * out);
         c.denseForward.set(null, 0, 0, null, 0, 0, 0, null);
     }
 
@@ -137,7 +137,7 @@ public final class Kernels {
             return;
         }
         k.maxPoolArg.set(x, n, c, h, w, kh, kw, sh, sw, oh, ow, y, arg);
-        k.run(k.maxPoolArg, t);
+        k.run(k.maxPoolArg, t, (long) n * size);
         k.maxPoolArg.set(null, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null);
     }
 
@@ -157,7 +157,7 @@ public final class Kernels {
             return;
         }
         k.maxPoolBackward.set(gy, arg, n, inSize, outSize, gx);
-        k.run(k.maxPoolBackward, t);
+        k.run(k.maxPoolBackward, t, (long) n * inSize);
         k.maxPoolBackward.set(null, null, 0, 0, 0, null);
     }
 
@@ -222,7 +222,7 @@ public final class Kernels {
             return;
         }
         k.relu.set(x, z, g, y, size);
-        k.run(k.relu, t);
+        k.run(k.relu, t, size);
         k.relu.set(null, null, null, null, 0);
     }
 
@@ -329,7 +329,7 @@ public final class Kernels {
             return;
         }
         c.denseGradWeights.set(x, n, in, g, out, gp, w, b);
-        c.run(c.denseGradWeights, t);
+        c.run(c.denseGradWeights, t, (long) n * in * out);
         c.denseGradWeights.set(null, 0, 0, null, 0, null, 0, 0);
     }
 
@@ -343,7 +343,7 @@ public final class Kernels {
             return;
         }
         c.denseGradInput.set(g, n, out, p, w, in, gx);
-        c.run(c.denseGradInput, t);
+        c.run(c.denseGradInput, t, (long) n * in * out);
         c.denseGradInput.set(null, 0, 0, null, 0, 0, null);
     }
 
@@ -367,7 +367,7 @@ public final class Kernels {
             return;
         }
         c.adam.set(p, g, m, v, b1, b2, step, e, shrink);
-        c.run(c.adam, t);
+        c.run(c.adam, t, size);
         c.adam.set(null, null, null, null, 0f, 0f, 0f, 0f, 1f);
     }
 

@@ -51,7 +51,7 @@ public abstract class SequenceKernels {
         int t = c.parts((long) rows * in * out, in, PARALLEL_MIN_MACS);
         if (t > 1) {
             c.sequenceGrad.set(this, x, rows, in, g, out, gp, w);
-            c.run(c.sequenceGrad, t);
+            c.run(c.sequenceGrad, t, (long) rows * in * out);
             c.sequenceGrad.set(null, null, 0, 0, null, 0, null, 0);
         } else {
             gradWeights(x, rows, in, g, out, gp, w, 0, in);
@@ -159,7 +159,7 @@ public abstract class SequenceKernels {
         if (t > 1) {
             c.sequenceStep.forward(this, cell, hT, r0, n, h, p, u, bhn, hu, zx, cT, next, first,
                     pu);
-            c.run(c.sequenceStep, t);
+            c.run(c.sequenceStep, t, (long) n * h * gh);
         } else {
             forwardRows(cell, hT, r0, 0, n, h, p, u, bhn, hu, zx, cT, next, first, pu);
         }
@@ -250,7 +250,7 @@ public abstract class SequenceKernels {
         if (t > 1) {
             c.sequenceStep.backward(this, b, r0, n, next, nr0, first, gout, go, gs, withOut,
                     last, put);
-            c.run(c.sequenceStep, t);
+            c.run(c.sequenceStep, t, (long) n * b.h() * gh);
         } else {
             backwardRows(b, r0, 0, n, next, nr0, first, gout, go, gs, withOut, last, put);
         }

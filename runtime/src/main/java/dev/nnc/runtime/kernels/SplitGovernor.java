@@ -2,29 +2,37 @@ package dev.nnc.runtime.kernels;
 
 /**
  * Whether a {@link KernelContext} hands the parts of its split products to its workers or runs
- * each product whole on the calling thread: it measures both and keeps the faster. Splitting pays
- * while the workers get a core; when another process holds one (a busy core, another training
- * run), a worker taken off its core in the middle of a part makes the caller wait for it, and
- * the split steps can be slower than the caller alone. Which one runs never changes a result:
- * a product's outputs are the same bits however it is split, so this decides only the speed.
+ * each product whole on the calling thread: it measures both and keeps the faster, for each kind
+ * of product on its own. Splitting pays while the workers get a core; when another process holds
+ * one (a busy core, another training run), a worker taken off its core in the middle of a part
+ * makes the caller wait for it, and the split steps can be slower than the caller alone; and
+ * where two threads share a core's resources, a small product can be slower split even on an
+ * idle machine while a larger one (an evaluation's, over more samples) is faster. Which one runs
+ * never changes a result: a product's outputs are the same bits however it is split, so this
+ * decides only the speed.
  *
  * <p>How: the governor is asked at the start of every product large enough to split ({@link
- * #split(long, Object)}, with the time and the task), so the time from one such product to the
- * next covers the whole training step between them, the products run on the caller alone
- * included. After {@link #WARMUP_NANOS} of splitting (the kernels compiling), it
+ * #split(long, Object, long)}, with the time, the task and the product's size). A <em>kind</em>
+ * of product is a task at one size (a layer's forward product at the batch size of the training
+ * steps is one kind; the same product over an evaluation's larger chunks is another): the kinds
+ * of a training step and those of the evaluations between epochs are judged apart, so that an
+ * evaluation that falls in a measurement neither spoils nor decides the steps' way. The time
+ * from the start of one product to the start of the next is counted to the first one's kind: it
+ * covers the product and the work on the caller alone after it, which a worker spinning beside
+ * it can slow. After {@link #WARMUP_NANOS} of splitting (the kernels compiling), the governor
  * <em>probes</em>: {@link #PHASES} phases, alone, split, split, alone, alone, split, split,
- * alone (the next probe the other way round), so that a load that grows or fades during a probe
- * favours neither way. A phase lasts at least {@link #PHASE_NANOS} and {@link #PHASE_CALLS}
- * products and ends where it began in the cycle of a training step's products: at a product of
- * the task the probe began with (a probe whose task does not come again within {@link
- * #MAX_PHASE_CALLS} products starts over). The probe's evidence is the logarithm of the ratio of the time
- * per product split to the time alone, averaged with the earlier probes' (each probe counting as
- * much as all before it), since one probe on a loaded machine is noisy. The governor changes the
- * way only when that average favours the other by more than {@link #MARGIN}, and probes again
- * {@link #HOLD_NANOS} after a change, twice as long after each probe that kept the way, up to
- * {@link #MAX_HOLD_NANOS} (a competitor can come and go). A gap between two products longer than
- * {@link #GAP_NANOS} (an evaluation between epochs, the caller's own pause) throws away the probe
- * under way, which starts over.
+ * alone (the next probe the other way round), each at least {@link #PHASE_NANOS} and {@link
+ * #PHASE_CALLS} products long, so that a load that grows or fades during a probe favours neither
+ * way. For each kind, each of the four pairs of neighbouring phases gives the logarithm of the
+ * ratio of its time per product split to its time alone; the probe's verdict on the kind is the
+ * median of those (of at least three pairs that ran the kind), so that one phase disturbed (a
+ * collection, another process's burst, the start of an evaluation) does not decide. The verdict
+ * is averaged with the kind's earlier ones (each probe counting as much as all before it), and the
+ * kind changes its way only when that average favours the other by more than {@link #MARGIN}. A
+ * kind first seen after the first probe runs split until a probe has judged it. The next probe
+ * comes {@link #HOLD_NANOS} after one that changed a way, twice as long after each probe that kept
+ * every way, up to {@link #MAX_HOLD_NANOS} (a competitor can come and go). A gap between two
+ * products longer than {@link #GAP_NANOS} (the caller's own pause) is counted to no kind.
  *
  * <p>Not thread-safe: it is asked by the thread the context is bound to. It allocates nothing.
  */
@@ -43,13 +51,6 @@ final class SplitGovernor {
     /** The fewest products a phase of a probe counts. */
     static final int PHASE_CALLS = 8;
 
-    /**
-     * The most products a phase counts waiting for a product of the task the probe began with:
-     * a probe that began with a product that comes once in a while (at the short last batch of
-     * an epoch) starts over at the product then under way.
-     */
-    static final int MAX_PHASE_CALLS = 64 * PHASE_CALLS;
-
     /** The phases of a probe. */
     static final int PHASES = 8;
 
@@ -59,97 +60,123 @@ final class SplitGovernor {
      */
     static final double MARGIN = 0.03;
 
-    /** The time from a probe that changed the way to the next probe. */
+    /** The time from a probe that changed a way to the next probe. */
     static final long HOLD_NANOS = 128_000_000L;
 
     /** The longest time between two probes. */
     static final long MAX_HOLD_NANOS = 1_024_000_000L;
 
-    /** A gap between two products that spoils the probe under way. */
+    /** A gap between two products that is counted to neither. */
     static final long GAP_NANOS = 50_000_000L;
+
+    /**
+     * The kinds of product a governor keeps apart; beyond them, the one used least recently is
+     * forgotten. A model's training step has a few (a dense layer: its forward product, its
+     * weights' gradient, the optimizer's update), the short last batch of an epoch and the
+     * evaluations as many again.
+     */
+    static final int KINDS = 32;
+
+    /** The fewest pairs of phases that must have run a kind for a probe to judge it. */
+    static final int MIN_PAIRS = 3;
 
     private static final double LOG_MARGIN = Math.log1p(MARGIN);
 
-    private boolean splitting = true;
+    // The kinds: a task at a size, its way, and the evidence of the probes that judged it.
+    private final Object[] tasks = new Object[KINDS];
+    private final long[] sizes = new long[KINDS];
+    private final long[] used = new long[KINDS];
+    private final boolean[] ways = new boolean[KINDS];
+    /** The average of ln(split time / time alone) over the probes that judged the kind. */
+    private final double[] evidence = new double[KINDS];
+    private final int[] verdicts = new int[KINDS];
+    private int kinds;
+    /** Per kind and phase of the probe under way: the time counted to it and its products. */
+    private final long[] phaseNanos = new long[KINDS * PHASES];
+    private final int[] phaseCalls = new int[KINDS * PHASES];
+    /** The verdicts of the pairs of phases on one kind, sorted for the median. */
+    private final double[] pairs = new double[PHASES / 2];
+
     private boolean started;
-    /** The time of the last product. */
+    /** The start of the last product, and its kind. */
     private long last;
-    /** While holding a way: when the next probe starts. */
+    private int previous = -1;
+    /** While holding the ways: when the next probe starts. */
     private long holdUntil;
     private long hold = HOLD_NANOS;
-    /** The phase of the probe under way, 0 .. PHASES − 1, or −1 while holding a way. */
+    /** The phase of the probe under way, 0 .. PHASES − 1, or −1 while holding the ways. */
     private int phase = -1;
     /** The next probe (and the one under way) starts with a phase alone. */
     private boolean serialFirst = true;
-    /** The task the probe under way began with: its phases begin and end at it. */
-    private Object anchor;
     private long phaseStart;
-    private int phaseCalls;
-    private long serialNanos;
-    private long serialCalls;
-    private long splitNanos;
-    private long splitCalls;
-    /** The average of ln(split time / time alone) over the probes so far. */
-    private double evidence;
+    private int calls;
     private int probes;
     private int switches;
 
+    /** {@link #split(long, Object, long)} for a task of one size. */
+    boolean split(long now, Object task) {
+        return split(now, task, 0);
+    }
+
     /**
-     * Whether the product of {@code task} starting at {@code now} (nanoseconds, {@link
+     * Whether the product of {@code task} of size {@code size} (any measure of it: products of
+     * one task at different sizes are judged apart) starting at {@code now} (nanoseconds, {@link
      * System#nanoTime()}) runs split across the workers; called once per product that is large
      * enough to split.
      */
-    boolean split(long now, Object task) {
+    boolean split(long now, Object task, long size) {
+        int k = kind(task, size, now);
         if (!started) {
             started = true;
             last = now;
+            previous = k;
             holdUntil = now + WARMUP_NANOS;
-            return splitting;
+            return ways[k];
         }
         long gap = now - last;
+        if (phase >= 0 && gap <= GAP_NANOS) {
+            int i = previous * PHASES + phase;
+            phaseNanos[i] += gap;
+            phaseCalls[i]++;
+        }
         last = now;
+        previous = k;
         if (phase < 0) {
             if (now - holdUntil < 0) {
-                return splitting;
+                return ways[k];
             }
-            startProbe(now, task);
+            phase = 0;
+            phaseStart = now;
+            calls = 1;
             return phaseSplits();
         }
-        if (gap > GAP_NANOS) {
-            startProbe(now, task);
+        if (++calls <= PHASE_CALLS || now - phaseStart < PHASE_NANOS) {
             return phaseSplits();
         }
-        phaseCalls++;
-        if (phaseCalls > MAX_PHASE_CALLS) {
-            startProbe(now, task);
-            return phaseSplits();
-        }
-        if (task != anchor || phaseCalls <= PHASE_CALLS || now - phaseStart < PHASE_NANOS) {
-            return phaseSplits();
-        }
-        // The product starting now ends this phase (its calls counted the products that ran
-        // in it, from its first to the one before this) and starts the next.
-        long nanos = now - phaseStart;
-        int calls = phaseCalls - 1;
-        if (phaseSplits()) {
-            splitNanos += nanos;
-            splitCalls += calls;
-        } else {
-            serialNanos += nanos;
-            serialCalls += calls;
-        }
+        // The product starting now ends this phase (its time was counted above) and starts the
+        // next.
         if (++phase < PHASES) {
             phaseStart = now;
-            phaseCalls = 1;
+            calls = 1;
             return phaseSplits();
         }
         decide(now);
-        return splitting;
+        return ways[k];
     }
 
-    /** Whether the current way is to split (the last decision, or splitting before the first). */
-    boolean splitting() {
-        return splitting;
+    /** The way of products of {@code task} at {@code size}: split, unless a probe found not. */
+    boolean splitting(Object task, long size) {
+        for (int k = 0; k < kinds; k++) {
+            if (tasks[k] == task && sizes[k] == size) {
+                return ways[k];
+            }
+        }
+        return true;
+    }
+
+    /** {@link #splitting(Object, long)} for a task of one size. */
+    boolean splitting(Object task) {
+        return splitting(task, 0);
     }
 
     /** Probes finished so far. */
@@ -157,45 +184,110 @@ final class SplitGovernor {
         return probes;
     }
 
-    /** Probes that changed the way. */
+    /** Probes that changed the way of a kind. */
     int switches() {
         return switches;
     }
 
-    private void startProbe(long now, Object task) {
-        phase = 0;
-        anchor = task;
-        phaseStart = now;
-        phaseCalls = 1;
-        serialNanos = 0;
-        serialCalls = 0;
-        splitNanos = 0;
-        splitCalls = 0;
+    /** The kind of products of {@code task} at {@code size}: found, or taken from the oldest. */
+    private int kind(Object task, long size, long now) {
+        for (int k = 0; k < kinds; k++) {
+            if (tasks[k] == task && sizes[k] == size) {
+                used[k] = now;
+                return k;
+            }
+        }
+        int k;
+        if (kinds < KINDS) {
+            k = kinds++;
+        } else {
+            k = previous == 0 ? 1 : 0;
+            for (int j = 0; j < KINDS; j++) {
+                if (j != previous && used[j] - used[k] < 0) {
+                    k = j;
+                }
+            }
+            clearPhases(k);
+        }
+        tasks[k] = task;
+        sizes[k] = size;
+        used[k] = now;
+        ways[k] = true;
+        evidence[k] = 0;
+        verdicts[k] = 0;
+        return k;
+    }
+
+    private void clearPhases(int k) {
+        for (int p = 0; p < PHASES; p++) {
+            phaseNanos[k * PHASES + p] = 0;
+            phaseCalls[k * PHASES + p] = 0;
+        }
     }
 
     /** Whether the phase under way splits: alone, split, split, alone, ..., or the reverse. */
     private boolean phaseSplits() {
-        boolean split = ((phase + 1) >> 1 & 1) == 1;
+        return phaseSplits(phase);
+    }
+
+    private boolean phaseSplits(int p) {
+        boolean split = ((p + 1) >> 1 & 1) == 1;
         return split == serialFirst;
     }
 
     private void decide(long now) {
-        double serial = (double) serialNanos / serialCalls;
-        double split = (double) splitNanos / splitCalls;
-        double ratio = Math.log(split / serial);
         probes++;
-        evidence = probes == 1 ? ratio : (evidence + ratio) / 2;
-        boolean next = splitting ? evidence <= LOG_MARGIN : evidence < -LOG_MARGIN;
-        if (next == splitting) {
-            hold = Math.min(hold * 2, MAX_HOLD_NANOS);
-        } else {
+        boolean changed = false;
+        for (int k = 0; k < kinds; k++) {
+            double ratio = verdict(k);
+            clearPhases(k);
+            if (Double.isNaN(ratio)) {
+                continue;
+            }
+            evidence[k] = verdicts[k]++ == 0 ? ratio : (evidence[k] + ratio) / 2;
+            boolean next = ways[k] ? evidence[k] <= LOG_MARGIN : evidence[k] < -LOG_MARGIN;
+            if (next != ways[k]) {
+                ways[k] = next;
+                changed = true;
+            }
+        }
+        if (changed) {
             switches++;
             hold = HOLD_NANOS;
-            splitting = next;
+        } else {
+            hold = Math.min(hold * 2, MAX_HOLD_NANOS);
         }
         serialFirst = !serialFirst;
         phase = -1;
-        anchor = null;
         holdUntil = now + hold;
+    }
+
+    /**
+     * The probe's verdict on kind {@code k}: the median of ln(split time / time alone) per
+     * product over the pairs of neighbouring phases that both ran it, or NaN when fewer than
+     * {@link #MIN_PAIRS} did.
+     */
+    private double verdict(int k) {
+        int n = 0;
+        for (int p = 0; p < PHASES; p += 2) {
+            int a = k * PHASES + p;
+            if (phaseCalls[a] == 0 || phaseCalls[a + 1] == 0 || phaseNanos[a] <= 0
+                    || phaseNanos[a + 1] <= 0) {
+                continue;
+            }
+            double first = (double) phaseNanos[a] / phaseCalls[a];
+            double second = (double) phaseNanos[a + 1] / phaseCalls[a + 1];
+            double r = Math.log(phaseSplits(p) ? first / second : second / first);
+            int i = n++;
+            while (i > 0 && pairs[i - 1] > r) {
+                pairs[i] = pairs[i - 1];
+                i--;
+            }
+            pairs[i] = r;
+        }
+        if (n < MIN_PAIRS) {
+            return Double.NaN;
+        }
+        return (n & 1) == 1 ? pairs[n / 2] : (pairs[n / 2 - 1] + pairs[n / 2]) / 2;
     }
 }
