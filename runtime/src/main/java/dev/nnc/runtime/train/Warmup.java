@@ -26,7 +26,10 @@ import java.util.function.Supplier;
  *
  * <p>The warm-up ends when the trainer starts ({@link #onStart}, after the data is loaded and
  * the initial loss measured, before the first step), waiting for the synthetic step under way,
- * or after {@link #MAX_STEPS} steps, or at {@link #close}. It never overlaps the run's training:
+ * or after {@link #MAX_STEPS} steps (and the time it was started with), or at {@link #close}. It
+ * may start before the run's model is compiled: {@code nnc train} starts one with the class its
+ * class cache loaded for the file last time, while it parses, checks and generates the model (see
+ * {@code TrainCommand}), so that a small model's step is compiled by the JIT when the run starts. It never overlaps the run's training:
  * it only uses a core that the loading and the first, cold evaluation leave idle. It works on its
  * own model instance, optimizer, kernel context and buffers, and never touches the run's model,
  * random generators or data, so the run trains to the same bits with or without it
@@ -59,8 +62,18 @@ import java.util.function.Supplier;
  * bits in every run of the three forms.
  */
 public final class Warmup implements TrainingListener, AutoCloseable {
-    /** Synthetic steps after which the warm-up ends by itself (compilation is long done). */
+    /**
+     * Synthetic steps after which the warm-up ends by itself (compilation is long done), once it
+     * has also run for the time it was started with ({@link #start(Supplier, long)}).
+     */
     static final int MAX_STEPS = 1000;
+    /**
+     * A time the JIT takes to compile a small model's step on a busy 2-core machine (where the
+     * thousand steps of such a model take a few milliseconds): each optimizing compile of a
+     * method of the step of bench/models/sine_mlp.nn took 30 to 250 ms at a load of 6 to 10, one
+     * after the other (-XX:+LogCompilation).
+     */
+    public static final long COMPILE_NANOS = 2_000_000_000L;
     /**
      * One evaluation of a chunk of samples (the path of the run's evaluations: the initial
      * model's loss and the measures after each epoch) per this many steps, the first after half
@@ -71,13 +84,15 @@ public final class Warmup implements TrainingListener, AutoCloseable {
     static final int MAX_PARAMS = 1 << 24;
 
     private final Thread thread;
+    private final long minNanos;
     private volatile boolean stop;
     private volatile int steps;
     private volatile int evaluations;
     /** Whether the run is still loading its data (after that, it evaluates cold itself). */
     private volatile boolean loading = true;
 
-    private Warmup(Supplier<? extends TrainableModel> copy) {
+    private Warmup(Supplier<? extends TrainableModel> copy, long minNanos) {
+        this.minNanos = minNanos;
         thread = copy == null ? null : new Thread(() -> run(copy), "nnc-warmup");
         if (thread != null) {
             thread.setDaemon(true);
@@ -91,12 +106,22 @@ public final class Warmup implements TrainingListener, AutoCloseable {
      * the run's model, not the run's instance.
      */
     public static Warmup start(Supplier<? extends TrainableModel> copy) {
-        return new Warmup(copy);
+        return new Warmup(copy, 0);
+    }
+
+    /**
+     * {@link #start(Supplier)}, going on for at least {@code minNanos} (unless ended) before
+     * {@link #MAX_STEPS} end it: for a warm-up started long before the run (a few thousand steps
+     * of a small model end before its step is compiled; compilations queued for methods then no
+     * longer called are dropped).
+     */
+    public static Warmup start(Supplier<? extends TrainableModel> copy, long minNanos) {
+        return new Warmup(copy, minNanos);
     }
 
     /** A warm-up that does nothing (e.g. when turned off). */
     public static Warmup none() {
-        return new Warmup(null);
+        return new Warmup(null, 0);
     }
 
     /** The synthetic steps taken so far. */
@@ -154,7 +179,8 @@ public final class Warmup implements TrainingListener, AutoCloseable {
         float[] xe = null;
         float[] ye = null;
         float[] oe = null;
-        while (!stop && steps < MAX_STEPS) {
+        long start = System.nanoTime();
+        while (!stop && (steps < MAX_STEPS || System.nanoTime() - start < minNanos)) {
             m.trainStep(x, y, batch);
             optimizer.step(params, grads);
             steps++;
