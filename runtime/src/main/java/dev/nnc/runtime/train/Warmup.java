@@ -172,8 +172,17 @@ public final class Warmup implements TrainingListener, AutoCloseable {
         }
         m.initParams(rng);
         Optimizer optimizer = Optimizers.create(spec.optimizer());
-        float[] params = m.params();
-        float[] grads = m.grads();
+        // NOTE: the steps go through the trainer's own step (BatchStep: the batch gathered,
+        // the model's step, clipping, the optimizer), so that the JIT compiles that method too,
+        // with the model's step inlined into it, before the run's first step: the run calls it
+        // from its loop over the batches, which the JIT does not compile in a short run.
+        int[] order = new int[batch];
+        for (int i = 0; i < batch; i++) {
+            order[i] = i;
+        }
+        BatchStep step = new BatchStep(m, optimizer, spec.train(),
+                new Dataset(x, y, batch, in, out), null, batch, batch, order, new int[batch],
+                new float[batch * in], new float[batch * out], m.classWeights(), false);
         // The evaluation between epochs: its chunks, at least as large as TrainingLoop's
         int chunk = Math.max(batch, TrainingLoop.MIN_EVAL_CHUNK);
         float[] xe = null;
@@ -181,8 +190,7 @@ public final class Warmup implements TrainingListener, AutoCloseable {
         float[] oe = null;
         long start = System.nanoTime();
         while (!stop && (steps < MAX_STEPS || System.nanoTime() - start < minNanos)) {
-            m.trainStep(x, y, batch);
-            optimizer.step(params, grads);
+            step.step(1, 0);
             steps++;
             if (steps % EVAL_EVERY == EVAL_EVERY / 2 && loading && !stop) {
                 if (xe == null) {
