@@ -69,16 +69,6 @@ import picocli.CommandLine.Spec;
             "  nnc train model.nn --resume model.ckpt.safetensors"
         })
 final class TrainCommand implements Callable<Integer> {
-    /**
-     * Models of at most this many parameters start their JIT warm-up before they are compiled
-     * (on the class the class cache guesses); larger ones when their class is loaded, while the
-     * data loads. NOTE: the early start was measured on bench/models/sine_mlp.nn (49
-     * parameters, a run of a tenth of a second: 2 to 3.5 times the samples/s); on
-     * examples/08-cnn/shapes.nn (19,941) it was not shown to pay (its first epoch 0.8 to 1.0
-     * times as fast as without it in three sets of alternating runs at a load of 14 to 18).
-     */
-    static final int EARLY_MAX_PARAMS = 4096;
-
     @ParentCommand
     private Main main;
 
@@ -192,7 +182,7 @@ final class TrainCommand implements Callable<Integer> {
         // source (see ClassCache.guess); else the copy stops and one of the run's class starts.
         boolean warm = !"off".equals(io.env().get("NNC_WARMUP"));
         Class<? extends TrainableModel> guessed = warm ? Models.guess(file)
-                .filter(cls -> Models.instantiate(cls).params().length <= EARLY_MAX_PARAMS)
+                .filter(cls -> Models.instantiate(cls).params().length <= Warmup.SMALL_PARAMS)
                 .orElse(null) : null;
         Warmup early = guessed == null ? Warmup.none() : Warmup.start(
                 () -> network(Models.instantiate(guessed)), Warmup.COMPILE_NANOS);
