@@ -29,8 +29,9 @@ import java.util.function.Supplier;
  * or after {@link #MAX_STEPS} steps (and the time it was started with), or at {@link #close}. It
  * may start before the run's model is compiled: {@code nnc train} starts one with the class its
  * class cache loaded for the file last time, while it parses, checks and generates the model (see
- * {@code TrainCommand}), so that a small model's step is compiled by the JIT when the run starts. It never overlaps the run's training:
- * it only uses a core that the loading and the first, cold evaluation leave idle. It works on its
+ * {@code TrainCommand}), so that a small model's step is compiled by the JIT when the run starts.
+ * It never overlaps the run's training: it only uses a core that the compiling, the loading and
+ * the first, cold evaluation leave idle. It works on its
  * own model instance, optimizer, kernel context and buffers, and never touches the run's model,
  * random generators or data, so the run trains to the same bits with or without it
  * ({@code WarmupTest}). Any failure of the copy ends the warm-up quietly: it is an optimization,
