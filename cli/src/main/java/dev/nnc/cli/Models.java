@@ -94,11 +94,26 @@ final class Models {
             CLASSES.putIfAbsent(source, m.getClass());
             return m;
         }
+        return instantiate(cls);
+    }
+
+    /** A new instance of a generated class. */
+    static TrainableModel instantiate(Class<? extends TrainableModel> cls) {
         try {
             return cls.getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot instantiate " + cls.getName(), e);
         }
+    }
+
+    /**
+     * The class that the class cache loaded for {@code file}'s model last time, defined now,
+     * before the file is compiled: a guess, which {@link #load} answers only when compiling
+     * gives that class's source (see {@link ClassCache#guess}). Empty without a cache or such a
+     * load.
+     */
+    static Optional<Class<? extends TrainableModel>> guess(Path file) {
+        return CACHE.flatMap(cache -> cache.guess(file));
     }
 
     /**

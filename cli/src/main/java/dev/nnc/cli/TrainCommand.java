@@ -175,23 +175,42 @@ final class TrainCommand implements Callable<Integer> {
             progress = new Progress(io.err(), mode, Terminal.env(io));
         }
         boolean live = progress != null && progress.mode() == Progress.Mode.LIVE;
+        // NOTE: a copy of the model warms the JIT up (see Warmup) while the file is compiled
+        // when the class cache guesses its class (the one it loaded for the file last time):
+        // a small model's step is then compiled by the JIT when the run starts, instead of
+        // during most of it. The run trains the guessed class only if compiling gives its
+        // source (see ClassCache.guess); else the copy stops and one of the run's class starts.
+        boolean warm = !"off".equals(io.env().get("NNC_WARMUP"));
+        Class<? extends TrainableModel> guessed = warm ? Models.guess(file)
+                .filter(cls -> Models.instantiate(cls).params().length <= Warmup.SMALL_PARAMS)
+                .orElse(null) : null;
+        Warmup early = guessed == null ? Warmup.none() : Warmup.start(
+                () -> network(Models.instantiate(guessed)), Warmup.COMPILE_NANOS);
         try (Interrupts stop = io.console() ? Interrupts.install(io.err(), live)
                 : Interrupts.none();
                 OutputFiles outputs = new OutputFiles()) {
             stop.guard(outputs);
-            return train(io, progress, stop, outputs, weights, historyFile, checkpointFile);
+            return train(io, progress, stop, outputs, weights, historyFile, checkpointFile,
+                    warm, guessed, early);
+        } finally {
+            early.close();
         }
     }
 
     private int train(Io io, Progress progress, Interrupts stop, OutputFiles outputs,
-            Path weights, Path historyFile, Path checkpointFile) {
+            Path weights, Path historyFile, Path checkpointFile, boolean warm,
+            Class<? extends TrainableModel> guessed, Warmup early) {
         TrainingListener listener = TrainingListener.NONE;
         if (progress != null) {
             listener = new TrainHeader(io.err(), file, progress, batch, lr);
             listener.onStatus("compiling " + file);
         }
         Compilation c = Models.compileModel(io, file);
-        TrainableModel model = network(c);
+        TrainableModel loaded = Models.load(c);
+        TrainableModel model = network(loaded);
+        if (loaded.getClass() != guessed || model.spec().ensemble() != null) {
+            early.close();
+        }
         if (model.spec().ensemble() != null) {
             return trainEnsemble(io, progress, stop, outputs, weights, historyFile,
                     Models.ensemble(model, () -> network(c)), listener, c);
@@ -218,9 +237,10 @@ final class TrainCommand implements Callable<Integer> {
                 .withCheckpoints(checkpoints)
                 .withInterrupt(stop)
                 .withStage(outputs);
-        // NOTE: a copy of the model warms the JIT up while the data loads (see Warmup); the
-        // trainer's first call ends it, before the first step.
-        Warmup warmup = "off".equals(io.env().get("NNC_WARMUP")) ? Warmup.none()
+        // NOTE: a copy of the model warms the JIT up while the data loads (see Warmup), the
+        // one started before compiling if it has the run's class; the trainer's first call
+        // ends it, before the first step.
+        Warmup warmup = !warm ? Warmup.none() : loaded.getClass() == guessed ? early
                 : Warmup.start(() -> network(c));
         Training.RunResult r;
         try {
@@ -317,9 +337,13 @@ final class TrainCommand implements Callable<Integer> {
 
     /** One network of the file, with --log-every, --batch and --lr applied. */
     private TrainableModel network(Compilation c) {
-        TrainableModel loaded = logEvery != null ? WithSpec.logEvery(Models.load(c), logEvery)
-                : Models.load(c);
-        return batch != null || lr != null ? WithSpec.overrides(loaded, batch, lr) : loaded;
+        return network(Models.load(c));
+    }
+
+    /** {@code loaded}, a new instance of the file's class, with the options applied. */
+    private TrainableModel network(TrainableModel loaded) {
+        TrainableModel m = logEvery != null ? WithSpec.logEvery(loaded, logEvery) : loaded;
+        return batch != null || lr != null ? WithSpec.overrides(m, batch, lr) : m;
     }
 
     /**

@@ -16,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -43,6 +44,13 @@ import java.util.stream.Stream;
  * it used (its time), and a run that stores one removes the entries used least recently beyond
  * that number, and temporary directories an interrupted run left over an hour ago. Each rebuild of
  * nnc makes new keys for every model, so without this the entries of old builds would pile up.
+ *
+ * <p>A load also notes, in a small file ({@code hint-<key>}) keyed by the {@code .nn} file's
+ * path, size and time (with the working directory, Java version and runtime), which entry it
+ * loaded: {@link #guess} defines that class before the file is compiled, for {@code nnc train} to
+ * warm the JIT up with while it compiles, and {@link #load} answers that same class when its
+ * entry turns out to be the one the compiled source names, with the same bytecode. A guess is
+ * never trusted: the class of a run is always the one of its source's entry.
  */
 public final class ClassCache {
     /** How many entries the cache keeps (a small model's entry is ~20 KB). */
@@ -50,9 +58,19 @@ public final class ClassCache {
     /** A temporary directory older than this was left by a run that was killed. */
     private static final Duration STALE_TMP = Duration.ofHours(1);
 
+    /** The prefix of the hint files' names. */
+    private static final String HINT = "hint-";
+
     /** The directory holding the entries. */
     private final Path dir;
     private final int maxEntries;
+    /** The class {@link #guess} defined last, or null. */
+    private volatile Guess guess;
+
+    /** A class defined by {@link #guess}, with the entry and the bytecode it was defined from. */
+    private record Guess(Path entry, String className, Map<String, byte[]> classes,
+            Class<? extends TrainableModel> cls) {
+    }
 
     public ClassCache(Path dir) {
         this(dir, MAX_ENTRIES);
@@ -108,8 +126,12 @@ public final class ClassCache {
         Map<String, byte[]> classes = read(entry);
         if (classes != null) {
             try {
-                TrainableModel m = InMemoryJavac.instantiate(c.className(), classes);
+                TrainableModel m = guessed(entry, c.className(), classes);
+                if (m == null) {
+                    m = InMemoryJavac.instantiate(c.className(), classes);
+                }
                 touch(entry);
+                hint(c, entry);
                 return m;
             } catch (InMemoryJavac.JavacException | LinkageError e) {
                 // NOTE: a damaged entry: compiled again below, and replaced
@@ -126,11 +148,116 @@ public final class ClassCache {
         try {
             classes = compile(c.className(), source, tmp);
             store(tmp, entry);
-            return InMemoryJavac.instantiate(c.className(), classes);
+            TrainableModel m = InMemoryJavac.instantiate(c.className(), classes);
+            hint(c, entry);
+            return m;
         } finally {
             deleteTree(tmp);
             prune(entry);
         }
+    }
+
+    /**
+     * The class that the last load of {@code nnFile}'s model from this cache loaded, defined now,
+     * when the file's path, size and time are those of that load and the entry is still there:
+     * a guess at the class that compiling the file will give, which {@link #load} then answers
+     * if, and only if, the compiled source's entry is the same, with the same bytecode. Empty
+     * when there is no such load, or on any failure (a guess is an optimization).
+     */
+    public Optional<Class<? extends TrainableModel>> guess(Path nnFile) {
+        try {
+            Path hint = hintFile(nnFile);
+            if (hint == null || !Files.isRegularFile(hint)) {
+                return Optional.empty();
+            }
+            List<String> lines = Files.readAllLines(hint, StandardCharsets.UTF_8);
+            if (lines.size() != 2 || !lines.get(0).matches("[0-9a-f]{32}")) {
+                return Optional.empty();
+            }
+            Path entry = dir.resolve(lines.get(0));
+            String className = lines.get(1);
+            Map<String, byte[]> classes = read(entry);
+            if (classes == null) {
+                return Optional.empty();
+            }
+            Class<?> cls = InMemoryJavac.define(className, classes);
+            if (!TrainableModel.class.isAssignableFrom(cls)) {
+                return Optional.empty();
+            }
+            Class<? extends TrainableModel> model = cls.asSubclass(TrainableModel.class);
+            guess = new Guess(entry, className, classes, model);
+            return Optional.of(model);
+        } catch (IOException | RuntimeException | LinkageError | ClassNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A new instance of the class {@link #guess} defined, when it was defined from {@code entry}
+     * with exactly the bytecode {@code classes} read from it now; else null.
+     */
+    private TrainableModel guessed(Path entry, String className, Map<String, byte[]> classes) {
+        Guess g = guess;
+        if (g == null || !g.entry().equals(entry) || !g.className().equals(className)
+                || !g.classes().keySet().equals(classes.keySet())) {
+            return null;
+        }
+        for (Map.Entry<String, byte[]> e : classes.entrySet()) {
+            if (!Arrays.equals(e.getValue(), g.classes().get(e.getKey()))) {
+                return null;
+            }
+        }
+        try {
+            return g.cls().getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            return null;
+        }
+    }
+
+    /** Notes that {@code c}'s model file loads {@code entry}; best effort. */
+    private void hint(Compilation c, Path entry) {
+        if (c.model() == null || c.model().source() == null) {
+            return;
+        }
+        try {
+            Path hint = hintFile(c.model().source().path());
+            if (hint == null) {
+                return;
+            }
+            String text = entry.getFileName() + "\n" + c.className() + "\n";
+            if (Files.isRegularFile(hint)
+                    && text.equals(Files.readString(hint, StandardCharsets.UTF_8))) {
+                touch(hint);
+                return;
+            }
+            Path tmp = Files.createTempFile(dir, "tmp-", ".hint");
+            try {
+                Files.writeString(tmp, text, StandardCharsets.UTF_8);
+                Files.move(tmp, hint, StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException | RuntimeException e) {
+            // NOTE: the next run of the file warms up without a guess
+        }
+    }
+
+    /**
+     * The hint file of {@code nnFile}: named by its absolute path, size and time, the working
+     * directory (which the generated source names the file relative to), the Java version and
+     * the runtime; null when the file cannot be read.
+     */
+    private Path hintFile(Path nnFile) {
+        Path abs = nnFile.toAbsolutePath().normalize();
+        long size = size(abs);
+        long time = modified(abs);
+        if (size < 0 || time < 0) {
+            return null;
+        }
+        String key = key(abs.toString(), Long.toString(size), Long.toString(time),
+                System.getProperty("user.dir", ""));
+        return dir.resolve(HINT + key);
     }
 
     /** Marks an entry used now; best effort (a read-only cache is still read). */
@@ -150,6 +277,7 @@ public final class ClassCache {
      */
     void prune(Path keep) {
         List<Path> entries = new ArrayList<>();
+        List<Path> hints = new ArrayList<>();
         Map<Path, Long> used = new HashMap<>();
         long now = System.currentTimeMillis();
         try (Stream<Path> s = Files.list(dir)) {
@@ -160,6 +288,9 @@ public final class ClassCache {
                     if (t >= 0 && now - t > STALE_TMP.toMillis()) {
                         deleteTree(p);
                     }
+                } else if (name.startsWith(HINT)) {
+                    hints.add(p);
+                    used.put(p, t);
                 } else if (Files.isDirectory(p) && !p.equals(keep)) {
                     entries.add(p);
                     used.put(p, t);
@@ -167,6 +298,13 @@ public final class ClassCache {
             }
         } catch (IOException | UncheckedIOException e) {
             return;
+        }
+        // NOTE: as many hints as entries, the ones noted last (a hint is one small file)
+        if (hints.size() > maxEntries) {
+            hints.sort(Comparator.comparing((Path p) -> used.get(p)).reversed());
+            for (Path p : hints.subList(maxEntries, hints.size())) {
+                deleteTree(p);
+            }
         }
         int room = Files.isDirectory(keep) ? maxEntries - 1 : maxEntries;
         if (entries.size() <= room) {
@@ -185,16 +323,26 @@ public final class ClassCache {
 
     /** The entry directory of the class {@code className} of source text {@code source}. */
     private Path entry(String className, String source) {
+        return dir.resolve(key(className, source));
+    }
+
+    /**
+     * The first 16 bytes, in hex, of the SHA-256 of {@code parts}, the Java version and the
+     * runtime the class is compiled against (its path, size and time).
+     */
+    private static String key(String... parts) {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
             Path runtime = Path.of(InMemoryJavac.runtimeLocation());
             String runtimeId = runtime + "|" + size(runtime) + "|" + modified(runtime);
-            for (String part : List.of(className, source,
-                    System.getProperty("java.vm.version", ""), runtimeId)) {
+            List<String> all = new ArrayList<>(List.of(parts));
+            all.add(System.getProperty("java.vm.version", ""));
+            all.add(runtimeId);
+            for (String part : all) {
                 d.update(part.getBytes(StandardCharsets.UTF_8));
                 d.update((byte) 0);
             }
-            return dir.resolve(HexFormat.of().formatHex(d.digest(), 0, 16));
+            return HexFormat.of().formatHex(d.digest(), 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("no SHA-256 in this JVM", e);
         }

@@ -112,6 +112,90 @@ class ClassCacheTest {
         assertEquals(3, entries(dir).size(), "two entries and the running run's directory");
     }
 
+    private static Compilation compileFile(Path file) {
+        Compilation c = NnCompiler.compile(file, NnCompiler.Options.defaults());
+        assertFalse(c.hasErrors(), c::renderDiagnostics);
+        return c;
+    }
+
+    private static List<Path> hints(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("hint-")).toList();
+        }
+    }
+
+    @Test
+    void guessesTheClassLoadedLastForTheFileAndLoadsItWhenTheSourceIsTheSame()
+            throws IOException {
+        Path dir = tmp.resolve("cache");
+        Path file = Files.writeString(tmp.resolve("cached.nn"), SMALL);
+        assertTrue(new ClassCache(dir).guess(file).isEmpty(), "no load of the file yet");
+        new ClassCache(dir).load(compileFile(file));
+        assertEquals(1, hints(dir).size());
+
+        // another process: the guess, before compiling, is the class its load then answers
+        ClassCache next = new ClassCache(dir);
+        Class<? extends TrainableModel> guessed = next.guess(file).orElseThrow();
+        assertEquals("Cached", guessed.getName());
+        TrainableModel loaded = next.load(compileFile(file));
+        assertEquals(guessed, loaded.getClass());
+        assertEquals(13, loaded.params().length);
+        // a cache without a guess defines a class of its own
+        assertNotEquals(guessed, new ClassCache(dir).load(compileFile(file)).getClass());
+    }
+
+    @Test
+    void aGuessIsNotLoadedForAnotherSourceOrOtherBytecode() throws Exception {
+        Path dir = tmp.resolve("cache");
+        Path file = Files.writeString(tmp.resolve("cached.nn"), SMALL);
+        Compilation small = compileFile(file);
+        new ClassCache(dir).load(small);
+        long now = System.currentTimeMillis();
+
+        // the file changed after the guess: its new source's entry is another
+        ClassCache changed = new ClassCache(dir);
+        Class<? extends TrainableModel> guessed = changed.guess(file).orElseThrow();
+        Files.writeString(file, LARGE);
+        Files.setLastModifiedTime(file, FileTime.fromMillis(now + 5000));
+        Compilation large = compileFile(file);
+        TrainableModel loaded = changed.load(large);
+        assertNotEquals(guessed, loaded.getClass());
+        assertEquals(21, loaded.params().length);
+        // the guess follows the last load
+        assertEquals(21, new ClassCache(dir).guess(file).orElseThrow().getDeclaredConstructor()
+                .newInstance().params().length);
+
+        // the entry's bytecode changed after the guess: what is loaded comes from the entry
+        Files.writeString(file, SMALL);
+        Files.setLastModifiedTime(file, FileTime.fromMillis(now + 10_000));
+        new ClassCache(dir).load(small);
+        ClassCache rewritten = new ClassCache(dir);
+        guessed = rewritten.guess(file).orElseThrow();
+        assertEquals(13, guessed.getDeclaredConstructor().newInstance().params().length);
+        Files.copy(rewritten.entry(large).resolve("Cached.class"),
+                rewritten.entry(small).resolve("Cached.class"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        loaded = rewritten.load(small);
+        assertNotEquals(guessed, loaded.getClass());
+        assertEquals(21, loaded.params().length);
+
+        // a file that is not there has no guess
+        Files.delete(file);
+        assertTrue(new ClassCache(dir).guess(file).isEmpty());
+    }
+
+    @Test
+    void keepsAsManyHintsAsEntries() throws IOException {
+        Path dir = tmp.resolve("cache");
+        ClassCache cache = new ClassCache(dir, 1);
+        cache.load(compileFile(Files.writeString(tmp.resolve("a.nn"), SMALL)));
+        Path b = Files.writeString(tmp.resolve("b.nn"), LARGE);
+        Files.setLastModifiedTime(b, FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        cache.load(compileFile(b));
+        assertEquals(1, hints(dir).size(), "hints: " + hints(dir));
+        assertTrue(new ClassCache(dir, 1).guess(b).isPresent(), "the hint noted last is kept");
+    }
+
     @Test
     void aDamagedEntryIsCompiledAgain() throws IOException {
         Path dir = tmp.resolve("cache");

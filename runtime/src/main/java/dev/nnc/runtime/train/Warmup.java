@@ -26,8 +26,12 @@ import java.util.function.Supplier;
  *
  * <p>The warm-up ends when the trainer starts ({@link #onStart}, after the data is loaded and
  * the initial loss measured, before the first step), waiting for the synthetic step under way,
- * or after {@link #MAX_STEPS} steps, or at {@link #close}. It never overlaps the run's training:
- * it only uses a core that the loading and the first, cold evaluation leave idle. It works on its
+ * or after {@link #MAX_STEPS} steps (and the time it was started with), or at {@link #close}. It
+ * may start before the run's model is compiled: {@code nnc train} starts one with the class its
+ * class cache loaded for the file last time, while it parses, checks and generates the model (see
+ * {@code TrainCommand}), so that a small model's step is compiled by the JIT when the run starts.
+ * It never overlaps the run's training: it only uses a core that the compiling, the loading and
+ * the first, cold evaluation leave idle. It works on its
  * own model instance, optimizer, kernel context and buffers, and never touches the run's model,
  * random generators or data, so the run trains to the same bits with or without it
  * ({@code WarmupTest}). Any failure of the copy ends the warm-up quietly: it is an optimization,
@@ -59,25 +63,47 @@ import java.util.function.Supplier;
  * bits in every run of the three forms.
  */
 public final class Warmup implements TrainingListener, AutoCloseable {
-    /** Synthetic steps after which the warm-up ends by itself (compilation is long done). */
+    /**
+     * Synthetic steps after which the warm-up ends by itself (compilation is long done), once it
+     * has also run for the time it was started with ({@link #start(Supplier, long)}).
+     */
     static final int MAX_STEPS = 1000;
+    /**
+     * A time the JIT takes to compile a small model's step on a busy 2-core machine (where the
+     * thousand steps of such a model take a few milliseconds): each optimizing compile of a
+     * method of the step of bench/models/sine_mlp.nn took 30 to 250 ms at a load of 6 to 10, one
+     * after the other (-XX:+LogCompilation).
+     */
+    public static final long COMPILE_NANOS = 2_000_000_000L;
     /**
      * One evaluation of a chunk of samples (the path of the run's evaluations: the initial
      * model's loss and the measures after each epoch) per this many steps, the first after half
      * as many.
      */
     static final int EVAL_EVERY = 16;
+    /**
+     * Models of at most this many parameters are small: their warm-up's steps go through the
+     * trainer's step ({@link BatchStep}), and {@code nnc train} starts it before the model is
+     * compiled. NOTE: both were measured on bench/models/sine_mlp.nn (49 parameters); on
+     * shapes.nn and fmnist_mlp (19,941 and 109,386) they were not shown to pay (first epochs
+     * 0.75 to 1.0 times as fast in alternating runs at loads of 14 to 21), and a larger model's
+     * step inlined early into the trainer's might keep vector kernels that were not yet compiled
+     * out of line, so those warm up as before.
+     */
+    public static final int SMALL_PARAMS = 4096;
     /** Models with more parameters than this get no copy (the memory it would take). */
     static final int MAX_PARAMS = 1 << 24;
 
     private final Thread thread;
+    private final long minNanos;
     private volatile boolean stop;
     private volatile int steps;
     private volatile int evaluations;
     /** Whether the run is still loading its data (after that, it evaluates cold itself). */
     private volatile boolean loading = true;
 
-    private Warmup(Supplier<? extends TrainableModel> copy) {
+    private Warmup(Supplier<? extends TrainableModel> copy, long minNanos) {
+        this.minNanos = minNanos;
         thread = copy == null ? null : new Thread(() -> run(copy), "nnc-warmup");
         if (thread != null) {
             thread.setDaemon(true);
@@ -91,12 +117,22 @@ public final class Warmup implements TrainingListener, AutoCloseable {
      * the run's model, not the run's instance.
      */
     public static Warmup start(Supplier<? extends TrainableModel> copy) {
-        return new Warmup(copy);
+        return new Warmup(copy, 0);
+    }
+
+    /**
+     * {@link #start(Supplier)}, going on for at least {@code minNanos} (unless ended) before
+     * {@link #MAX_STEPS} end it: for a warm-up started long before the run (a few thousand steps
+     * of a small model end before its step is compiled; compilations queued for methods then no
+     * longer called are dropped).
+     */
+    public static Warmup start(Supplier<? extends TrainableModel> copy, long minNanos) {
+        return new Warmup(copy, minNanos);
     }
 
     /** A warm-up that does nothing (e.g. when turned off). */
     public static Warmup none() {
-        return new Warmup(null);
+        return new Warmup(null, 0);
     }
 
     /** The synthetic steps taken so far. */
@@ -147,16 +183,34 @@ public final class Warmup implements TrainingListener, AutoCloseable {
         }
         m.initParams(rng);
         Optimizer optimizer = Optimizers.create(spec.optimizer());
+        // NOTE: a small model's steps go through the trainer's own step (BatchStep: the batch
+        // gathered, the model's step, clipping, the optimizer), so that the JIT compiles that
+        // method too, with the model's step inlined into it, before the run's first step: the
+        // run calls it from its loop over the batches, which the JIT does not compile in a short
+        // run.
+        boolean small = m.params().length <= SMALL_PARAMS;
         float[] params = m.params();
         float[] grads = m.grads();
+        int[] order = new int[batch];
+        for (int i = 0; i < batch; i++) {
+            order[i] = i;
+        }
+        BatchStep step = new BatchStep(m, optimizer, spec.train(),
+                new Dataset(x, y, batch, in, out), null, batch, batch, order, new int[batch],
+                new float[batch * in], new float[batch * out], m.classWeights(), false);
         // The evaluation between epochs: its chunks, at least as large as TrainingLoop's
         int chunk = Math.max(batch, TrainingLoop.MIN_EVAL_CHUNK);
         float[] xe = null;
         float[] ye = null;
         float[] oe = null;
-        while (!stop && steps < MAX_STEPS) {
-            m.trainStep(x, y, batch);
-            optimizer.step(params, grads);
+        long start = System.nanoTime();
+        while (!stop && (steps < MAX_STEPS || System.nanoTime() - start < minNanos)) {
+            if (small) {
+                step.step(1, 0);
+            } else {
+                m.trainStep(x, y, batch);
+                optimizer.step(params, grads);
+            }
             steps++;
             if (steps % EVAL_EVERY == EVAL_EVERY / 2 && loading && !stop) {
                 if (xe == null) {
