@@ -1,7 +1,9 @@
 package dev.nnc.compiler.ops;
 
 import com.palantir.javapoet.CodeBlock;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The inline loops of a small dense layer of the model class ({@link Dense} below
@@ -11,9 +13,10 @@ import java.util.Arrays;
  * standalone class carries; {@code EmittedCodeContractTest} holds them to it.
  *
  * <p>Three shapes of loop, chosen by the sizes: a few outputs ({@link Dense#LOCAL_SUMS} or
- * fewer; with more than one input, {@link Dense#WIDE_LOCAL_SUMS} or fewer) are summed in locals,
- * since in the array each addition would wait for the store of the one before; one input has no loop over the inputs; otherwise a loop over the outputs inside the
- * loop over the inputs. Forward, each product is added as {@code z += x * w}.
+ * fewer; with more than one input, {@link Dense#WIDE_LOCAL_SUMS} or fewer) are summed in
+ * locals, since in the array each addition would wait for the store of the one before; one input
+ * has no loop over the inputs; otherwise a loop over the outputs inside the loop over the inputs.
+ * Forward, each product is added as {@code z += x * w}.
  *
  * <p>For a layer 2 → 3 with bias, the forward loop is
  * <pre>
@@ -202,15 +205,19 @@ record DenseLoops(String rows, int in, int out, int w, int b) {
      */
     private void backwardInLocals(CodeBlock.Builder c, String gradIn, String xi, String wo,
             CodeBlock scale) {
-        StringBuilder sum = new StringBuilder(out > Dense.LOCAL_SUMS ? "0f + " : "");
+        List<CodeBlock> terms = new ArrayList<>();
+        if (out > Dense.LOCAL_SUMS) {
+            terms.add(CodeBlock.of("0f"));
+        }
         for (int j = 0; j < out; j++) {
             c.addStatement("gp[$L + $L] += xv * g$L", wo, j, j);
-            sum.append(j == 0 ? "" : " + ").append("g").append(j).append(" * p[").append(wo)
-                    .append(" + ").append(j).append("]");
+            terms.add(CodeBlock.of("g$L * p[$L + $L]", j, wo, j));
         }
         if (gradIn != null) {
-            c.addStatement("$L[$L] = $L$L", gradIn, xi, scale.isEmpty() ? sum : "(" + sum + ")",
-                    scale);
+            // a wide layer's sum wraps ($W) where its generated line would grow too long
+            CodeBlock sum = CodeBlock.join(terms, "$W+ ");
+            c.addStatement("$L[$L] = $L$L", gradIn, xi,
+                    scale.isEmpty() ? sum : CodeBlock.of("($L)", sum), scale);
         }
     }
 }
