@@ -228,9 +228,10 @@ public final class Recurrent implements LayerKind {
         int k = 0;
         for (Map.Entry<String, Integer> e : layout(s.inShape(), s.args()).entrySet()) {
             String name = e.getKey();
-            // (the standalone lstm makes each sample's recurrent products in a scratch row)
+            // (the standalone lstm and gru make each sample's recurrent products in a scratch
+            // row)
             boolean fwdNeeded = name.equals("xT") || name.startsWith("zx")
-                    || name.startsWith("hu") && !(s.standalone() && cell == Cell.LSTM)
+                    || name.startsWith("hu") && !(s.standalone() && cell != Cell.RNN)
                     || name.startsWith("hT") || name.startsWith("cT")
                     || name.startsWith("up") && !s.standalone();
             if (s.standalone()) {
@@ -378,6 +379,8 @@ public final class Recurrent implements LayerKind {
                     o[1], o[3], hu, zx, cT, next, "s == 0"));
         } else if (s.standalone() && cell == Cell.LSTM) {
             RecurrentStandalone.lstmStep(s, h, zx, hT, cT, o[1]);
+        } else if (s.standalone() && cell == Cell.GRU) {
+            RecurrentStandalone.gruStep(s, h, zx, hT, o[1], o[3]);
         } else if (s.standalone()) {
             c.beginControlFlow("if (s == 0)");
             c.addStatement("$T.fill($L, r0 * $L, (r0 + n) * $L, 0f)", Arrays.class, hu, k.gh,
@@ -385,7 +388,7 @@ public final class Recurrent implements LayerKind {
             c.nextControlFlow("else");
             product(s, hT, "r0", "r0 + n", h, o[1], -1, k.gh, hu);
             c.endControlFlow();
-            RecurrentStandalone.step(s, cell, h, k.gh, zx, hu, hT, o[3]);
+            RecurrentStandalone.step(s, h, zx, hu, hT);
         } else {
             // the model class outside training steps: the recurrent product in the order of the
             // standalone class's and the cell's step, on the sequence kernels (same bits)

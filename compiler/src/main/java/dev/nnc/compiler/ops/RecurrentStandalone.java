@@ -9,8 +9,8 @@ import java.util.Arrays;
  * The standalone class's form of a recurrent layer's inference: calls of the runtime references
  * the class carries, {@code DenseReference.dense} for the products (W made into rows by
  * {@code DenseReference.rows} when the class loads) and {@code CellReference}'s rows for the
- * cell's step; the lstm's step its inference form, {@code recurrent} for each sample's products
- * and {@code lstmStep} on them. For an lstm of 4 units the step over the n samples of one time
+ * cell's step; the lstm's and the gru's steps their inference forms, {@code recurrent} for each
+ * sample's products and {@code lstmStep} or {@code gruStep} on them. For an lstm of 4 units the step over the n samples of one time
  * step reads
  * <pre>
  * for (int i = 0; i &lt; n; i++) {
@@ -70,27 +70,17 @@ final class RecurrentStandalone {
     }
 
     /**
-     * The rnn's or gru's step over the n samples of the step at rows r0 …: gate values into
-     * {@code zx}, the new state at slot {@code ns} of {@code hT} (the lstm's: {@link #lstmStep}).
-     *
-     * @param bhn the offset of the GRU's Bhn in p, or -1
+     * The rnn's step over the n samples of the step at rows r0 …: the new state at slot
+     * {@code ns} of {@code hT} (the lstm's: {@link #lstmStep}, the gru's: {@link #gruStep}).
      */
-    static void step(EmitSite s, Recurrent.Cell cell, int h, int gh, String zx, String hu,
-            String hT, int bhn) {
+    static void step(EmitSite s, int h, String zx, String hu, String hT) {
         s.members().use(ReferenceSource.CELLS);
         var c = s.code();
         String g = s.members().scratch(0, 5 * h);
         String t = s.members().scratch(1, 5 * h);
-        CodeBlock z = CodeBlock.of("(r0 + i) * $L", gh);
-        CodeBlock hp = CodeBlock.of("(r0 + i) * $L", h);
-        CodeBlock hn = CodeBlock.of("(ns * n + i) * $L", h);
         c.beginControlFlow("for (int i = 0; i < n; i++)");
-        switch (cell) {
-            case RNN -> c.addStatement("rnnRow($L)", Recurrent.args(zx, hu, z, h, hT, hn, g, t));
-            case GRU -> c.addStatement("gruRow($L)", Recurrent.args(zx, hu, z, h, "p", bhn, hT,
-                    hp, hn, g, t, s.members().scratch(2, h), s.members().scratch(3, h)));
-            default -> throw new AssertionError(cell);
-        }
+        c.addStatement("rnnRow($L)", Recurrent.args(zx, hu, CodeBlock.of("(r0 + i) * $L", h), h,
+                hT, CodeBlock.of("(ns * n + i) * $L", h), g, t));
         c.endControlFlow();
     }
 
@@ -119,6 +109,36 @@ final class RecurrentStandalone {
         c.addStatement("lstmStep($L)", Recurrent.args(zx, CodeBlock.of("(r0 + i) * $L", 4 * h),
                 h, cT, hT, CodeBlock.of("(r0 + i) * $L", h), CodeBlock.of("(ns * n + i) * $L", h),
                 kinds(s, h, zx), g, t, m.scratch(2, 4 * h), m.scratch(3, h)));
+        c.endControlFlow();
+    }
+
+    /**
+     * The gru's step over the n samples of the step at rows r0 … (slot ns of {@code hT} the new
+     * state): each sample's recurrent products h₋·U made in the step's scratch row by
+     * {@code recurrent} (zero at the first step), then {@code gruStep} on them; U at p[u], Bhn
+     * at p[bhn] (-1: none), made a row of the class when it loads.
+     */
+    static void gruStep(EmitSite s, int h, String zx, String hT, int u, int bhn) {
+        StandaloneMembers m = s.members();
+        m.use(ReferenceSource.DENSE);
+        m.use(ReferenceSource.CELLS);
+        var c = s.code();
+        String rows = m.constant("W" + u, ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT)),
+                CodeBlock.of("rows($L, $L, $L, $L)", m.params(), u, h, 3 * h));
+        String bias = bhn < 0 ? "null" : m.constant("B" + bhn, ArrayTypeName.of(TypeName.FLOAT),
+                CodeBlock.of("bias($L, $L, $L)", m.params(), bhn, h));
+        String g = m.scratch(0, 5 * h);
+        String t = m.scratch(1, 5 * h);
+        c.beginControlFlow("for (int i = 0; i < n; i++)");
+        c.beginControlFlow("if (s == 0)");
+        c.addStatement("$T.fill($L, 0, $L, 0f)", Arrays.class, t, 3 * h);
+        c.nextControlFlow("else");
+        c.addStatement("recurrent($L)", Recurrent.args(hT, CodeBlock.of("(r0 + i) * $L", h), h,
+                rows, 3 * h, t));
+        c.endControlFlow();
+        c.addStatement("gruStep($L)", Recurrent.args(zx, CodeBlock.of("(r0 + i) * $L", 3 * h),
+                h, bias, hT, CodeBlock.of("(r0 + i) * $L", h), CodeBlock.of("(ns * n + i) * $L", h),
+                g, t, m.scratch(2, h), m.scratch(3, h)));
         c.endControlFlow();
     }
 

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
  * products around them, give the bits of the cell's formula computed one value at a time with
  * the scalar {@link Activations#sigmoid(float)} and {@link Activations#tanh(float)}: the gate
  * values in zx, the GRU's recurrent product with its bias in hu, the new states. The lstm's
- * inference form (the standalone class's) gives the bits of the dense product and the row.
+ * and the gru's inference forms (the standalone class's) give the bits of the dense product and
+ * the rows.
  */
 class CellReferenceTest {
     private static final int[] UNITS = {1, 7, 16, 17, 64};
@@ -127,6 +128,34 @@ class CellReferenceTest {
                 bits(wantZx, zx, what + ": zx");
                 bits(wantHu, hu, what + ": hu");
                 bits(wantH, hT, what + ": h");
+            }
+        }
+    }
+
+    @Test
+    void gruStepGivesGruRowsStateAndLeavesZxWithAndWithoutBias() {
+        for (int h : UNITS) {
+            for (boolean bias : new boolean[] {true, false}) {
+                Random r = new Random(200 + h * 2 + (bias ? 1 : 0));
+                int z = 2 * 3 * h;
+                float[] zx = values(r, z + 3 * h + 3);
+                float[] hu = values(r, zx.length);
+                float[] hT = values(r, 3 * h);
+                float[] p = values(r, h + 4);
+                int bhn = bias ? 3 : -1;
+                float[] rowH = hT.clone();
+                CellReference.gruRow(zx.clone(), hu.clone(), z, h, p, bhn, rowH, 0, 2 * h,
+                        new float[5 * h], new float[5 * h], new float[h], new float[h]);
+                float[] stepZx = zx.clone();
+                float[] stepH = hT.clone();
+                // the products in s from 0; scratch left dirty by an earlier step (s past them)
+                float[] s = values(r, 5 * h);
+                System.arraycopy(hu, z, s, 0, 3 * h);
+                CellReference.gruStep(stepZx, z, h, DenseReference.bias(p, bhn, h), stepH, 0,
+                        2 * h, values(r, 5 * h), s, values(r, h), values(r, h));
+                String what = "gruStep, h=" + h + ", bias " + bias;
+                bits(zx, stepZx, what + ": leaves zx");
+                bits(rowH, stepH, what + ": h");
             }
         }
     }
