@@ -42,7 +42,7 @@ class StandaloneReferenceTest {
             Activations.class, List.of("exp", "sigmoid", "tanh", "sigmoidTanh", "relu"),
             DenseReference.class, List.of("rows", "bias", "dense", "denseRounded"),
             CellReference.class, List.of("rnnRow", "lstmRow", "lstmKinds", "recurrent",
-                    "lstmStep", "gruRow"),
+                    "lstmStep", "gruRow", "gruStep"),
             ConvReference.class, List.of("conv", "cols", "sums", "convStrided"),
             PoolReference.class, List.of("maxPool", "avgPool"),
             Ensemble.class, List.of("voteMean", "voteOnes", "votePlurality"),
@@ -85,7 +85,7 @@ class StandaloneReferenceTest {
                 CellReference.class)) {
             assertCarries(cells, c);
         }
-        for (String f : List.of("recurrent(", "lstmStep(", "lstmKinds(", "gruRow(", "rnnRow(")) {
+        for (String f : List.of("recurrent(", "lstmStep(", "lstmKinds(", "gruStep(", "rnnRow(")) {
             assertTrue(cells.split(Pattern.quote(f), -1).length - 1 >= 2, "calls of " + f);
         }
         // a differenced series: raw windows of 3 + 2 steps of a, b; the forecast of b adds back

@@ -47,6 +47,19 @@ import java.util.Arrays;
  * times as long). Left out in turn in the class (one JVM): the last pass of σ and tanh over the
  * gates about 7.5 % of the latency, the two scalar loops of 2ⁿ ({@code floatToRawIntBits},
  * which JDK 17 does not vectorize) 7.4 %, tanh's last pass on c (64 values) 6 %.
+ *
+ * <p>NOTE: the gru's step is likewise {@code recurrent} and {@code gruStep}, not {@code dense}
+ * and {@code gruRow}: fmnist_gru's standalone batch-1 latency 0.93 to 0.96 times as long (three
+ * fresh JVMs, each 15 alternating rounds with main's class; load average 17 to 21 on the 2-core
+ * host). In the class (one JVM, each part left out in turn): the recurrent products about 45 %
+ * of the latency, the input products 19 %. Measured and left (same host): tanh's last pass on
+ * the new gate fused with the state's loop, 1.16 times as long (the loop's body too large for
+ * the JIT to unroll, so not vectorized); σ's and tanh's last passes of the lstm split in two
+ * loops without the kinds, 1.08; tanh c's last pass split from h = o·tanh c, 1.04; the last
+ * pass of four k of the products fused with the first pass of σ and tanh, 1.37; the products'
+ * rows padded to 200, 208 or 224 columns (so that the JIT's scalar pre- and post-loops would
+ * meet at other columns), 0.98 to 1.10; passes of 3, 4 or 5 k instead of 6, 0.99 to 1.02; run
+ * with -XX:LoopUnrollLimit=240, no change.
  */
 final class RecurrentStandalone {
     private RecurrentStandalone() {
