@@ -193,23 +193,32 @@ final class VectorAdam {
 
     /** Whether a lane of m's vector at i holds a subnormal (comparisons take no assist). */
     private static boolean subnormalMoment(float[] m, int i) {
-        FloatVector abs = FloatVector.fromArray(S, m, i).abs();
+        FloatVector abs = V.cast(V.cast(FloatVector.fromArray(S, m, i)).abs());
         return abs.compare(VectorOperators.LT, Float.MIN_NORMAL)
                 .and(abs.compare(VectorOperators.NE, 0f)).anyTrue();
     }
 
-    /** The lanes [i, i + L), none with a subnormal first moment: the plain expression. */
+    /**
+     * The lanes [i, i + L): the plain expression (every vector of a block without a subnormal
+     * first moment). NOTE: every vector here is used through its class's cast, as in {@link
+     * #subnormal}: without them, in one JVM of the CI's (256 bits, the kernels' allocation test
+     * beside other work), C2 compiled this method's vectors boxed, 96 bytes allocated per vector
+     * of parameters for the whole run.
+     */
     private static void plain(float[] p, float[] g, float[] m, float[] v, int i, float b1,
             float a1, float b2, float a2, float step, float e, float shrink) {
-        FloatVector gi = FloatVector.fromArray(S, g, i);
+        FloatVector gi = V.cast(FloatVector.fromArray(S, g, i));
         // without weight decay a multiply by 1, the same bits
-        FloatVector pi = FloatVector.fromArray(S, p, i).mul(shrink);
-        FloatVector mi = FloatVector.fromArray(S, m, i).mul(b1).add(gi.mul(a1));
-        FloatVector vi = FloatVector.fromArray(S, v, i).mul(b2).add(gi.mul(a2).mul(gi));
-        FloatVector pn = pi.sub(mi.mul(step).div(vi.lanewise(VectorOperators.SQRT).add(e)));
-        V.cast(mi).intoArray(m, i);
-        V.cast(vi).intoArray(v, i);
-        V.cast(pn).intoArray(p, i);
+        FloatVector pi = V.cast(V.cast(FloatVector.fromArray(S, p, i)).mul(shrink));
+        FloatVector mi = V.cast(V.cast(V.cast(FloatVector.fromArray(S, m, i)).mul(b1))
+                .add(V.cast(gi.mul(a1))));
+        FloatVector vi = V.cast(V.cast(V.cast(FloatVector.fromArray(S, v, i)).mul(b2))
+                .add(V.cast(V.cast(gi.mul(a2)).mul(gi))));
+        FloatVector d = V.cast(V.cast(vi.lanewise(VectorOperators.SQRT)).add(e));
+        FloatVector pn = V.cast(pi.sub(V.cast(V.cast(mi.mul(step)).div(d))));
+        mi.intoArray(m, i);
+        vi.intoArray(v, i);
+        pn.intoArray(p, i);
     }
 
     /**
