@@ -110,7 +110,7 @@ public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         if (stderrFilter() != null) {
-            System.setErr(noteWrites(System.err));
+            System.setErr(noteWrites(System.err, () -> stderrWritten = true));
         }
         int status = run(args, System.out, System.err, System.getenv(), true);
         drainStderr();
@@ -130,21 +130,21 @@ public final class Main implements Callable<Integer> {
     }
 
     /**
-     * {@code err} as a stream that notes, in {@link #stderrWritten}, that something was written
-     * to it, with the encoding that the JVM gave {@code System.err} (the same bytes go out).
+     * {@code err} as a stream that runs {@code written} whenever bytes are written to it, with
+     * the encoding that the JVM gave {@code System.err} (the same bytes go out).
      */
-    private static PrintStream noteWrites(PrintStream err) {
+    static PrintStream noteWrites(PrintStream err, Runnable written) {
         OutputStream noting = new FilterOutputStream(err) {
             @Override
             public void write(int b) {
-                stderrWritten = true;
+                written.run();
                 err.write(b);
             }
 
             @Override
             public void write(byte[] b, int off, int len) {
                 if (len > 0) {
-                    stderrWritten = true;
+                    written.run();
                 }
                 err.write(b, off, len);
             }
