@@ -1,11 +1,14 @@
 package dev.nnc.cli;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.io.UnsupportedEncodingException;
 import java.nio.charset.Charset;
 import java.util.List;
 import java.util.Map;
@@ -106,20 +109,68 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        if (stderrFilter() != null) {
+            System.setErr(noteWrites(System.err, () -> stderrWritten = true));
+        }
         int status = run(args, System.out, System.err, System.getenv(), true);
         drainStderr();
         System.exit(status);
     }
 
+    /** Whether anything was written to stderr (set by the stream of {@link #noteWrites}). */
+    private static volatile boolean stderrWritten;
+
     /**
-     * When the {@code nnc} launcher filters this JVM's stderr (it drops the JVM's incubator
-     * warning; {@code -Dnnc.stderr.filter=PID} names the filter): closes stderr and waits, at
-     * most two seconds, for the filter to write out what it still holds, so that nothing of
-     * stderr comes after nnc has exited.
+     * The process id of the {@code nnc} launcher's stderr filter (it drops the JVM's incubator
+     * warning; {@code -Dnnc.stderr.filter=PID} names it), or null when there is none.
+     */
+    private static String stderrFilter() {
+        String pid = System.getProperty("nnc.stderr.filter");
+        return pid == null || !pid.matches("\\d{1,10}") ? null : pid;
+    }
+
+    /**
+     * {@code err} as a stream that runs {@code written} whenever bytes are written to it, with
+     * the encoding that the JVM gave {@code System.err} (the same bytes go out).
+     */
+    static PrintStream noteWrites(PrintStream err, Runnable written) {
+        OutputStream noting = new FilterOutputStream(err) {
+            @Override
+            public void write(int b) {
+                written.run();
+                err.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                if (len > 0) {
+                    written.run();
+                }
+                err.write(b, off, len);
+            }
+        };
+        // NOTE: as System.initPhase1 makes System.err (PrintStream.charset() is Java 18+)
+        String enc = System.getProperty("sun.stderr.encoding");
+        if (enc != null) {
+            try {
+                return new PrintStream(noting, true, enc);
+            } catch (UnsupportedEncodingException e) {
+                // the default, as the JVM's own stream then has
+            }
+        }
+        return new PrintStream(noting, true);
+    }
+
+    /**
+     * When the {@code nnc} launcher filters this JVM's stderr and something was written to it
+     * (past the JVM's own warning): closes stderr and waits, at most two seconds, for the
+     * filter to write out what it still holds, so that nothing of stderr comes after nnc has
+     * exited. With nothing written (a quiet command that went well) the filter has nothing of
+     * nnc's to write, and it ends by itself when this JVM does: nnc exits without waiting for it.
      */
     static void drainStderr() {
-        String pid = System.getProperty("nnc.stderr.filter");
-        if (pid == null || !pid.matches("\\d{1,10}")) {
+        String pid = stderrFilter();
+        if (pid == null || !stderrWritten) {
             return;
         }
         System.err.flush();

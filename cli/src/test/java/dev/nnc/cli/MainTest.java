@@ -30,6 +30,31 @@ class MainTest {
     @TempDir
     static Path shared;
 
+    /**
+     * The stderr that main uses under the launcher's filter: the same bytes as the JVM's own
+     * stream, text and raw bytes, and a note of every write (none before the first).
+     */
+    @Test
+    void theNotingStderrWritesTheSameBytesAndNotesEachWrite() {
+        ByteArrayOutputStream plain = new ByteArrayOutputStream();
+        ByteArrayOutputStream noted = new ByteArrayOutputStream();
+        int[] notes = {0};
+        PrintStream a = new PrintStream(plain, true);
+        PrintStream b = Main.noteWrites(new PrintStream(noted, true), () -> notes[0]++);
+        b.flush();
+        assertEquals(0, notes[0]);
+        for (PrintStream s : List.of(a, b)) {
+            s.println("nnc: error: x.nn:1:2: \u00e9t\u00e9 \u2192 3.5");
+            s.print('\u00e9');
+            s.write(7);
+            s.write(new byte[] {1, 2, 3}, 1, 2);
+            s.printf("%d%n", 42);
+            s.flush();
+        }
+        assertArrayEquals(plain.toByteArray(), noted.toByteArray());
+        assertTrue(notes[0] >= 5, "notes " + notes[0]);
+    }
+
     /** Weights trained once for the tests that only read them. */
     static Path xorWeights;
     static Path lineWeights;

@@ -11,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -331,21 +329,17 @@ public final class ClassCache {
      * runtime the class is compiled against (its path, size and time).
      */
     private static String key(String... parts) {
-        try {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            Path runtime = Path.of(InMemoryJavac.runtimeLocation());
-            String runtimeId = runtime + "|" + size(runtime) + "|" + modified(runtime);
-            List<String> all = new ArrayList<>(List.of(parts));
-            all.add(System.getProperty("java.vm.version", ""));
-            all.add(runtimeId);
-            for (String part : all) {
-                d.update(part.getBytes(StandardCharsets.UTF_8));
-                d.update((byte) 0);
-            }
-            return HexFormat.of().formatHex(d.digest(), 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("no SHA-256 in this JVM", e);
+        Sha256 d = new Sha256();
+        Path runtime = Path.of(InMemoryJavac.runtimeLocation());
+        String runtimeId = runtime + "|" + size(runtime) + "|" + modified(runtime);
+        List<String> all = new ArrayList<>(List.of(parts));
+        all.add(System.getProperty("java.vm.version", ""));
+        all.add(runtimeId);
+        for (String part : all) {
+            d.update(part.getBytes(StandardCharsets.UTF_8));
+            d.update((byte) 0);
         }
+        return HexFormat.of().formatHex(d.digest(), 0, 16);
     }
 
     private static long size(Path p) {

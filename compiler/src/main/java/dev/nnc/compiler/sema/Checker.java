@@ -1,5 +1,6 @@
 package dev.nnc.compiler.sema;
 
+import dev.nnc.compiler.Sha256;
 import dev.nnc.compiler.diag.Limits;
 import dev.nnc.compiler.ast.Ast;
 import dev.nnc.compiler.ast.Ast.FileNode;
@@ -21,11 +22,10 @@ import dev.nnc.compiler.ops.TensorDef;
 import dev.nnc.runtime.model.ModelSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -526,17 +526,8 @@ public final class Checker {
         return sb.toString();
     }
 
+    /** The first 8 bytes, in hex, of the SHA-256 of {@code text}. */
     private static String sha256(String text) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8));
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < 8; i++) {
-                sb.append(String.format("%02x", h[i]));
-            }
-            return sb.toString();
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
-        }
+        return HexFormat.of().formatHex(Sha256.of(text.getBytes(StandardCharsets.UTF_8)), 0, 8);
     }
 }
