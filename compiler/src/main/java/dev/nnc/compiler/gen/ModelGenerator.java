@@ -36,9 +36,7 @@ import javax.lang.model.element.Modifier;
  * sigmoid + binary cross-entropy gradient dZ = (A − Y)/m in {@code trainStep}, and the backward
  * code of dense2 then dense1 in {@code backward}: the second dense layer multiplies its input
  * gradient by the hidden sigmoid's derivative A(1 − A), so that sigmoid has no backward pass of
- * its own. A softmax output with cross-entropy: in a training step whose layers are inlined, the
- * loss's loop computes the softmax too, from the same exponentials, and {@code forwardTrain}
- * stops before it.
+ * its own.
  */
 public final class ModelGenerator {
     private static final ClassName SPEC = ClassName.get(ModelSpec.class);
@@ -381,11 +379,7 @@ public final class ModelGenerator {
             MethodSpec.Builder f = MethodSpec.methodBuilder("forwardTrain")
                     .addModifiers(Modifier.PRIVATE).addParameter(float[].class, "x")
                     .addParameter(int.class, "n");
-            for (LayerIR l : layers) {
-                if (l.index() == last && lossComputesOutput()) {
-                    // the loss computes the output (lossComputesOutput)
-                    break;
-                }
+            for (LayerIR l : layers.subList(0, m.loss().computesOutput() ? last : last + 1)) {
                 InlinedStep.forward(f, l, in(l.index()), "a" + l.index(), trainCode[l.index()]);
             }
             t.addMethod(f.build());
@@ -445,7 +439,7 @@ public final class ModelGenerator {
             grad = "g" + lastBackward;
             b.addStatement("final float[] $L = this.$L", grad, grad);
         }
-        addLossCode(b, grad, lossComputesOutput());
+        addLossCode(b, grad, inlined && m.loss().computesOutput());
         if (weighted()) {
             // NOTE: the data term is a mean over the weights, the penalties a mean over n, as
             // their gradients are: the method returns loss / n.
@@ -459,11 +453,6 @@ public final class ModelGenerator {
         t.addMethod(b.build());
     }
 
-    /**
-     * The loss (and its gradient into {@code grad}, unless null) of the output after the forward
-     * pass; {@code withOutput}: the loss also computes that output (see {@link
-     * #lossComputesOutput}).
-     */
     private void addLossCode(MethodSpec.Builder b, String grad, boolean withOutput) {
         b.addStatement("final float[] out = a$L", last);
         String pre = m.loss().fused() ? (last == 0 ? "x" : "a" + (last - 1)) : null;
@@ -473,23 +462,9 @@ public final class ModelGenerator {
         }
         CodeBlock.Builder c = CodeBlock.builder();
         Shape o = m.output();
-        int steps = o.kind() == Shape.Kind.SEQUENCE ? o.dim(0) : 1;
-        if (withOutput) {
-            m.loss().emitWithOutput(c, "out", pre, grad, o.size(), steps, weighted());
-        } else {
-            m.loss().emit(c, "out", pre, grad, o.size(), steps, weighted());
-        }
+        m.loss().emit(c, "out", pre, grad, o.size(), o.kind() == Shape.Kind.SEQUENCE ? o.dim(0) : 1,
+                weighted(), withOutput);
         b.addCode(c.build());
-    }
-
-    /**
-     * True when the training step's loss code computes the output from the last layer's input,
-     * and {@code forwardTrain} leaves that layer out: the loss can ({@link dev.nnc.compiler.ops.Loss#computesOutput},
-     * softmax + cross-entropy) and the step is {@link #inlined} (else {@code forward} runs every
-     * layer's method).
-     */
-    private boolean lossComputesOutput() {
-        return inlined && m.loss().fused() && m.loss().computesOutput() && last >= 0;
     }
 
     /** True when the model's loss can weight its classes: it then has class weights. */

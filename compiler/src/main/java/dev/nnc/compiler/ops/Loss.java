@@ -84,6 +84,16 @@ public abstract class Loss {
         throw new UnsupportedOperationException(name() + " does not compute the output");
     }
 
+    /** {@link #emitWithOutput} when {@code withOutput}, else {@link #emit}. */
+    public final void emit(CodeBlock.Builder c, String out, String pre, String grad, int size,
+            int steps, boolean weighted, boolean withOutput) {
+        if (withOutput) {
+            emitWithOutput(c, out, pre, grad, size, steps, weighted);
+        } else {
+            emit(c, out, pre, grad, size, steps, weighted);
+        }
+    }
+
     /** The statement that declares {@code s}, the weight of the sample whose targets are at o. */
     static void sampleWeight(CodeBlock.Builder c, String o, int k) {
         c.addStatement("final float s = cw == null ? 1f : $T.sampleWeight(cw, y, $L, $L)",
@@ -238,7 +248,7 @@ public abstract class Loss {
         @Override
         public void emit(CodeBlock.Builder c, String out, String pre, String grad, int size,
                 int steps, boolean weighted) {
-            emit(c, out, pre, grad, size, steps, weighted, false);
+            emitLoop(c, out, pre, grad, size, steps, weighted, false);
         }
 
         @Override
@@ -255,11 +265,11 @@ public abstract class Loss {
         @Override
         public void emitWithOutput(CodeBlock.Builder c, String out, String pre, String grad,
                 int size, int steps, boolean weighted) {
-            emit(c, out, pre, grad, size, steps, weighted, true);
+            emitLoop(c, out, pre, grad, size, steps, weighted, true);
         }
 
-        private void emit(CodeBlock.Builder c, String out, String pre, String grad, int size,
-                int steps, boolean weighted, boolean withOutput) {
+        private void emitLoop(CodeBlock.Builder c, String out, String pre, String grad,
+                int size, int steps, boolean weighted, boolean withOutput) {
             int k = size / steps;
             c.beginControlFlow("for (int i = 0, m = $L; i < m; i++)",
                     steps == 1 ? "n" : "n * " + steps);
