@@ -379,7 +379,7 @@ public final class ModelGenerator {
             MethodSpec.Builder f = MethodSpec.methodBuilder("forwardTrain")
                     .addModifiers(Modifier.PRIVATE).addParameter(float[].class, "x")
                     .addParameter(int.class, "n");
-            for (LayerIR l : layers) {
+            for (LayerIR l : layers.subList(0, m.loss().computesOutput() ? last : last + 1)) {
                 InlinedStep.forward(f, l, in(l.index()), "a" + l.index(), trainCode[l.index()]);
             }
             t.addMethod(f.build());
@@ -439,7 +439,7 @@ public final class ModelGenerator {
             grad = "g" + lastBackward;
             b.addStatement("final float[] $L = this.$L", grad, grad);
         }
-        addLossCode(b, grad);
+        addLossCode(b, grad, inlined && m.loss().computesOutput());
         if (weighted()) {
             // NOTE: the data term is a mean over the weights, the penalties a mean over n, as
             // their gradients are: the method returns loss / n.
@@ -453,7 +453,7 @@ public final class ModelGenerator {
         t.addMethod(b.build());
     }
 
-    private void addLossCode(MethodSpec.Builder b, String grad) {
+    private void addLossCode(MethodSpec.Builder b, String grad, boolean withOutput) {
         b.addStatement("final float[] out = a$L", last);
         String pre = m.loss().fused() ? (last == 0 ? "x" : "a" + (last - 1)) : null;
         if (pre != null && !pre.equals("x")) {
@@ -463,7 +463,7 @@ public final class ModelGenerator {
         CodeBlock.Builder c = CodeBlock.builder();
         Shape o = m.output();
         m.loss().emit(c, "out", pre, grad, o.size(), o.kind() == Shape.Kind.SEQUENCE ? o.dim(0) : 1,
-                weighted());
+                weighted(), withOutput);
         b.addCode(c.build());
     }
 
@@ -498,7 +498,7 @@ public final class ModelGenerator {
         if (weighted()) {
             b.addStatement("final float[] cw = this.classWeights");
         }
-        addLossCode(b, null);
+        addLossCode(b, null, false);
         b.beginControlFlow("if (result != null)")
                 .addStatement("check(result, n, OUTPUT_SIZE, $S)", "result")
                 .addStatement("$T.arraycopy(out, 0, result, 0, n * OUTPUT_SIZE)", System.class)

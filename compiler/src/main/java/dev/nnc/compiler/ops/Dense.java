@@ -139,6 +139,16 @@ public final class Dense implements LayerKind {
      */
     static final int WIDE_LOCAL_SUMS = 12;
 
+    /**
+     * Inputs from which a layer of more than {@link #LOCAL_SUMS} and at most
+     * {@link #WIDE_LOCAL_SUMS} outputs, with no activation's derivative to take, has its
+     * backward pass done by the runtime's {@link dev.nnc.runtime.kernels.Kernels#denseRoundedGrad}
+     * instead of the inline loops: the same operations in the same order, the same bits, in
+     * vectors over the inputs (a vector of 16 lanes or two of 8). A classifier's last layer,
+     * 64 → 10 over a batch of 64: see that kernel's vector form for the time.
+     */
+    static final int ROUNDED_GRAD_MIN_INPUTS = 16;
+
     /** The inline loops (below {@link #KERNEL_MIN_WEIGHTS}) take the activation's derivative. */
     @Override
     public boolean fusesInputDerivative(Shape in, Shape out, Args args) {

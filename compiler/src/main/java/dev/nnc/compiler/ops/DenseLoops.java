@@ -1,6 +1,7 @@
 package dev.nnc.compiler.ops;
 
 import com.palantir.javapoet.CodeBlock;
+import dev.nnc.runtime.kernels.Kernels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,7 +17,10 @@ import java.util.List;
  * fewer; with more than one input, {@link Dense#WIDE_LOCAL_SUMS} or fewer) are summed in
  * locals, since in the array each addition would wait for the store of the one before; one input
  * has no loop over the inputs; otherwise a loop over the outputs inside the loop over the inputs.
- * Forward, each product is added as {@code z += x * w}.
+ * Forward, each product is added as {@code z += x * w}. Backward, a layer of more than
+ * {@link Dense#LOCAL_SUMS} outputs in locals, from {@link Dense#ROUNDED_GRAD_MIN_INPUTS} inputs
+ * and with no derivative to take, calls the runtime's {@code Kernels.denseRoundedGrad}: these
+ * loops' operations in their order, in vectors.
  *
  * <p>For a layer 2 → 3 with bias, the forward loop is
  * <pre>
@@ -137,6 +141,14 @@ record DenseLoops(String rows, int in, int out, int w, int b) {
      */
     void backward(CodeBlock.Builder c, String x, String gradOut, String gradIn,
             CodeBlock derivative) {
+        if (derivative == null && in >= Dense.ROUNDED_GRAD_MIN_INPUTS && out > Dense.LOCAL_SUMS
+                && locals()) {
+            // the loops below (locals, each sum from 0f) as one kernel, vectors over the inputs
+            c.addStatement("$T.denseRoundedGrad($L, $L, $L, $L, $L, p, $L, $L, gp, $L)",
+                    Kernels.class, x, rows, in, gradOut, out, w, b,
+                    gradIn == null ? "null" : gradIn);
+            return;
+        }
         c.addStatement("$T.fill(gp, $L, $L, 0f)", Arrays.class, w, w + in * out);
         if (bias()) {
             c.addStatement("$T.fill(gp, $L, $L, 0f)", Arrays.class, b, b + out);

@@ -3,7 +3,9 @@ package dev.nnc.runtime.kernels;
 /**
  * The numeric operations of the layers large enough that a kernel beats the loops nnc emits
  * inline: the three matrix products of a dense layer over a batch, a general product, the direct
- * convolution and its weight gradient, max pooling and relu. Rows are samples; W is stored
+ * convolution and its weight gradient, max pooling and relu; and the backward pass of a small
+ * dense layer as those loops take it ({@link #roundedGrad}), which vectors over the inputs
+ * beat. Rows are samples; W is stored
  * [in, out] row-major at offset {@code w} of the parameter array.
  *
  * <p>The plain Java forms — this interface's default methods and {@link ScalarDenseKernels} —
@@ -42,6 +44,44 @@ public interface DenseKernels {
 
     /** dX = dZ·Wᵀ for the rows [from, to): {@code gx[i, k] = Σ_j g[i, j] · p[w + k·out + j]}. */
     void gradInput(float[] g, int from, int to, int out, float[] p, int w, int in, float[] gx);
+
+    /**
+     * The backward pass of a small dense layer as the compiler's inline loops take it (past a few
+     * outputs, with no activation's derivative fused in), every product and every sum rounded,
+     * each sum from {@code 0f}: dW[k, j] = 0f + x[0, k]·g[0, j] + x[1, k]·g[1, j] + … in
+     * ascending rows, written into {@code gp} at {@code w}; with {@code b >= 0}, dB[j] = 0f +
+     * g[0, j] + g[1, j] + … at {@code b}; with {@code gx} not null, dX[i, k] = 0f + g[i, 0]·W[k, 0]
+     * + g[i, 1]·W[k, 1] + … in ascending j. This default is the plain loops; every
+     * implementation gives their bits ({@code KernelContractTest}).
+     */
+    default void roundedGrad(float[] x, int n, int in, float[] g, int out, float[] p, int w,
+            int b, float[] gp, float[] gx) {
+        java.util.Arrays.fill(gp, w, w + in * out, 0f);
+        if (b >= 0) {
+            java.util.Arrays.fill(gp, b, b + out, 0f);
+        }
+        for (int i = 0; i < n; i++) {
+            int xo = i * in;
+            int go = i * out;
+            for (int j = 0; b >= 0 && j < out; j++) {
+                gp[b + j] += g[go + j];
+            }
+            for (int k = 0; k < in; k++) {
+                int wo = w + k * out;
+                float xv = x[xo + k];
+                for (int j = 0; j < out; j++) {
+                    gp[wo + j] += xv * g[go + j];
+                }
+                if (gx != null) {
+                    float sum = 0f;
+                    for (int j = 0; j < out; j++) {
+                        sum += g[go + j] * p[wo + j];
+                    }
+                    gx[xo + k] = sum;
+                }
+            }
+        }
+    }
 
     /**
      * {@link #forward} for inference, summing exactly as the standalone class's loops do: for each

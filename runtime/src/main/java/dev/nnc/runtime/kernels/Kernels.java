@@ -333,6 +333,12 @@ public final class Kernels {
         c.denseGradWeights.set(null, 0, 0, null, 0, null, 0, 0);
     }
 
+    /** See {@link DenseKernels#roundedGrad}: the same bits whichever kernels are in use. */
+    public static void denseRoundedGrad(float[] x, int n, int in, float[] g, int out, float[] p,
+            int w, int b, float[] gp, float[] gx) {
+        DENSE.roundedGrad(x, n, in, g, out, p, w, b, gp, gx);
+    }
+
     /** See {@link DenseKernels#gradInput}. */
     public static void denseGradInput(float[] g, int n, int out, float[] p, int w, int in,
             float[] gx) {

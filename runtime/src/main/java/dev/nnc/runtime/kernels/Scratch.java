@@ -1,9 +1,10 @@
 package dev.nnc.runtime.kernels;
 
 /**
- * The working arrays of the kernels on one thread: the matrix product's packed panels and the
- * cells' per-row temporaries, each grown to the largest size asked for and reused by every later
- * call, so that a training step in the steady state allocates nothing.
+ * The working arrays of the kernels on one thread: the matrix product's packed panels, the
+ * cells' per-row temporaries and a small dense layer's transposed weights and gradients, each
+ * grown to the largest size asked for and reused by every later call, so that a training step
+ * in the steady state allocates nothing.
  *
  * <p>Each thread that runs kernels of a {@link KernelContext} has its own: the thread the context
  * is bound to uses the context's, each worker thread of its pool its own ({@link #current()}).
@@ -25,8 +26,11 @@ final class Scratch {
     static final int CELL_S = 5;
     static final int CELL_K = 6;
     static final int CELL_Q = 7;
+    /** A small dense layer's Wᵀ and dWᵀ ({@link DenseKernels#roundedGrad}, vector form). */
+    static final int ROUNDED_WT = 8;
+    static final int ROUNDED_GT = 9;
 
-    private final float[][] floats = new float[8][];
+    private final float[][] floats = new float[10][];
     private int[] ints;
 
     /** The array of {@code slot}, at least {@code size} long; its contents are undefined. */

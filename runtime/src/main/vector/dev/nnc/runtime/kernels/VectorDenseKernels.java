@@ -39,6 +39,12 @@ final class VectorDenseKernels implements DenseKernels {
     }
 
     @Override
+    public void roundedGrad(float[] x, int n, int in, float[] g, int out, float[] p, int w,
+            int b, float[] gp, float[] gx) {
+        VectorDense.roundedGrad(x, n, in, g, out, p, w, b, gp, gx);
+    }
+
+    @Override
     public void gemm(float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c, int ci,
             int ldc, int m, int n, int k, boolean accumulate) {
         VectorGemm.gemm(a, ai, lda, b, bi, ldb, c, ci, ldc, m, n, k, accumulate);

@@ -38,6 +38,42 @@ class DatasetTest {
         assertArrayEquals(new float[] {0, 1, 1}, yb);
     }
 
+    /** Every input and target of each gathered sample, whatever the width (gather's two passes). */
+    @Test
+    void gatherCopiesWholeRowsOfEveryWidth() {
+        for (int in : new int[] {1, 2, 3, 17, 784}) {
+            for (int out : new int[] {1, 10, 20}) {
+                int size = 7;
+                float[] x = new float[size * in];
+                float[] y = new float[size * out];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = i + 0.5f;
+                }
+                for (int i = 0; i < y.length; i++) {
+                    y[i] = -i - 0.25f;
+                }
+                Dataset data = new Dataset(x, y, size, in, out);
+                int[] idx = {6, 0, 3, 3, 5, 1};
+                float[] xb = new float[4 * in + 1];
+                float[] yb = new float[4 * out + 1];
+                xb[4 * in] = 42f;
+                yb[4 * out] = 42f;
+                data.gather(idx, 1, 4, xb, yb);
+                for (int j = 0; j < 4; j++) {
+                    int s = idx[1 + j];
+                    for (int k = 0; k < in; k++) {
+                        assertEquals(x[s * in + k], xb[j * in + k], "input " + k + " of " + j);
+                    }
+                    for (int k = 0; k < out; k++) {
+                        assertEquals(y[s * out + k], yb[j * out + k], "target " + k + " of " + j);
+                    }
+                }
+                assertEquals(42f, xb[4 * in]);
+                assertEquals(42f, yb[4 * out]);
+            }
+        }
+    }
+
     @Test
     void rejectsRaggedRowsAndShortArrays() {
         assertThrows(IllegalArgumentException.class,

@@ -40,7 +40,9 @@ import org.junit.jupiter.api.Test;
  * <li>the recurrent cells' element-wise steps (rnn, lstm, gru forward; lstm backward): the same
  *     bits for 1 to 65 units; the recurrent layers' weight gradient ({@code
  *     SequenceKernels.gradWeights}, blocks of rows): plain and vector forms within the bound of
- *     any summation order, dB the same bits.
+ *     any summation order, dB the same bits;
+ * <li>a small dense layer's backward pass as the compiler's inline loops take it
+ *     ({@code roundedGrad}, each product and sum rounded): the bits of the plain loops.
  * </ul>
  */
 class KernelContractTest {
@@ -595,6 +597,55 @@ class KernelContractTest {
                 }
             }
         }
+    }
+
+    /**
+     * A small dense layer's backward pass ({@code roundedGrad}): the kernels in use give the bits
+     * of the plain loops, the default of {@link DenseKernels}, for inputs around the vector
+     * widths, 5 to 12 outputs, with and without dB and dX, with ±0 and NaN among the values,
+     * writing nothing but dW, dB and dX.
+     */
+    @Test
+    void smallDenseGradientGivesTheBitsOfThePlainLoops() {
+        int[] outs = {5, 6, 7, 8, 10, 12};
+        int[] rows = {1, 3, 64};
+        for (int in : EDGE) {
+            for (int out : outs) {
+                for (int n : rows) {
+                    Rng rng = new Rng(n * 7919L + in * 31L + out);
+                    float[] x = values(n * in, rng, true);
+                    float[] g = values(n * out, rng, true);
+                    int w = 3;
+                    int b = w + in * out + 2;
+                    float[] p = values(b + out + 1, rng, true);
+                    for (boolean bias : new boolean[] {true, false}) {
+                        for (boolean input : new boolean[] {true, false}) {
+                            String what = n + "×" + in + " → " + out + (bias ? " b" : "")
+                                    + (input ? " dX" : "");
+                            float[] gpWant = values(p.length, rng, true);
+                            float[] gpGot = gpWant.clone();
+                            float[] gxWant = input ? values(n * in + 1, rng, true) : null;
+                            float[] gxGot = input ? gxWant.clone() : null;
+                            SCALAR.roundedGrad(x, n, in, g, out, p, w, bias ? b : -1, gpWant,
+                                    gxWant);
+                            VECTOR.roundedGrad(x, n, in, g, out, p, w, bias ? b : -1, gpGot,
+                                    gxGot);
+                            bits(gpWant, gpGot, "gp of " + what);
+                            if (input) {
+                                bits(gxWant, gxGot, "dX of " + what);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // the plain loops' sums, one case by hand: 0f + products in order, −0 products give +0
+        float[] gp = new float[4];
+        float[] gx = new float[2];
+        SCALAR.roundedGrad(new float[] {-0f, 2f}, 1, 2, new float[] {1f, 3f}, 1, new float[]
+            {5f, 7f, 0f, 0f}, 0, 2, gp, gx);
+        bits(new float[] {0f, 2f, 1f, 0f}, gp, "by hand");
+        bits(new float[] {5f, 7f}, gx, "by hand");
     }
 
     /** The same bits, NaN's too (as {@link Float#floatToIntBits} sees them). */

@@ -25,7 +25,8 @@ import java.util.Map;
 final class VectorKernelAllocationMain {
     /** Every kernel this class can run, in the order it runs them. */
     static final List<String> NAMES = List.of("gemm", "relu", "conv", "conv-infer", "lstm", "gru",
-            "lstm-infer", "gru-infer", "dense-infer", "pool", "adam", "adam-subnormal");
+            "lstm-infer", "gru-infer", "dense-infer", "dense-small", "pool", "adam",
+            "adam-subnormal");
 
     private static final int N = 64;
     private static final int T = 28;
@@ -134,6 +135,7 @@ final class VectorKernelAllocationMain {
             case "lstm-infer" -> sequenceInfer(rng, Cell.LSTM);
             case "gru-infer" -> sequenceInfer(rng, Cell.GRU);
             case "dense-infer" -> denseInfer(rng);
+            case "dense-small" -> denseSmall(rng);
             case "pool" -> pool(rng);
             case "adam" -> adam(rng);
             case "adam-subnormal" -> adamSubnormal(rng);
@@ -176,6 +178,24 @@ final class VectorKernelAllocationMain {
                     }
                 });
             }
+        }
+        return () -> steps.forEach(Runnable::run);
+    }
+
+    /**
+     * The backward pass of the small last layers the compiler leaves to {@link
+     * Kernels#denseRoundedGrad}: the MLP's 64 → 10 and LeNet's 84 → 10.
+     */
+    private static Runnable denseSmall(Rng rng) {
+        List<Runnable> steps = new ArrayList<>();
+        for (int in : new int[] {64, 84}) {
+            int out = 10;
+            float[] x = values(N * in, rng);
+            float[] p = values(in * out + out, rng);
+            float[] gp = new float[p.length];
+            float[] g = values(N * out, rng);
+            float[] gx = new float[N * in];
+            steps.add(() -> Kernels.denseRoundedGrad(x, N, in, g, out, p, 0, in * out, gp, gx));
         }
         return () -> steps.forEach(Runnable::run);
     }
