@@ -111,14 +111,7 @@ final class RecurrentStandalone {
         String rows = m.constant("W" + u, ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT)),
                 CodeBlock.of("rows($L, $L, $L, $L)", m.params(), u, h, 4 * h));
         String g = m.scratch(0, 5 * h);
-        String t = m.scratch(1, 5 * h);
-        c.beginControlFlow("for (int i = 0; i < n; i++)");
-        c.beginControlFlow("if (s == 0)");
-        c.addStatement("$T.fill($L, 0, $L, 0f)", Arrays.class, t, 4 * h);
-        c.nextControlFlow("else");
-        c.addStatement("recurrent($L)", Recurrent.args(hT, CodeBlock.of("(r0 + i) * $L", h), h,
-                rows, 4 * h, t));
-        c.endControlFlow();
+        String t = recurrentProducts(s, h, hT, rows, 4 * h);
         c.addStatement("lstmStep($L)", Recurrent.args(zx, CodeBlock.of("(r0 + i) * $L", 4 * h),
                 h, cT, hT, CodeBlock.of("(r0 + i) * $L", h), CodeBlock.of("(ns * n + i) * $L", h),
                 kinds(s, h, zx), g, t, m.scratch(2, 4 * h), m.scratch(3, h)));
@@ -141,18 +134,31 @@ final class RecurrentStandalone {
         String bias = bhn < 0 ? "null" : m.constant("B" + bhn, ArrayTypeName.of(TypeName.FLOAT),
                 CodeBlock.of("bias($L, $L, $L)", m.params(), bhn, h));
         String g = m.scratch(0, 5 * h);
-        String t = m.scratch(1, 5 * h);
-        c.beginControlFlow("for (int i = 0; i < n; i++)");
-        c.beginControlFlow("if (s == 0)");
-        c.addStatement("$T.fill($L, 0, $L, 0f)", Arrays.class, t, 3 * h);
-        c.nextControlFlow("else");
-        c.addStatement("recurrent($L)", Recurrent.args(hT, CodeBlock.of("(r0 + i) * $L", h), h,
-                rows, 3 * h, t));
-        c.endControlFlow();
+        String t = recurrentProducts(s, h, hT, rows, 3 * h);
         c.addStatement("gruStep($L)", Recurrent.args(zx, CodeBlock.of("(r0 + i) * $L", 3 * h),
                 h, bias, hT, CodeBlock.of("(r0 + i) * $L", h), CodeBlock.of("(ns * n + i) * $L", h),
                 g, t, m.scratch(2, h), m.scratch(3, h)));
         c.endControlFlow();
+    }
+
+    /**
+     * Opens the loop over the n samples of a step and emits, in it, each sample's recurrent
+     * products h₋·U ({@code width} of them, U's rows the class's constant {@code rows}) into the
+     * step's scratch row by {@code recurrent}, zero at the first step (whose h₋ is zero); returns
+     * that row's name. The caller emits the cell's step on it and closes the loop.
+     */
+    private static String recurrentProducts(EmitSite s, int h, String hT, String rows,
+            int width) {
+        var c = s.code();
+        String t = s.members().scratch(1, 5 * h);
+        c.beginControlFlow("for (int i = 0; i < n; i++)");
+        c.beginControlFlow("if (s == 0)");
+        c.addStatement("$T.fill($L, 0, $L, 0f)", Arrays.class, t, width);
+        c.nextControlFlow("else");
+        c.addStatement("recurrent($L)", Recurrent.args(hT, CodeBlock.of("(r0 + i) * $L", h), h,
+                rows, width, t));
+        c.endControlFlow();
+        return t;
     }
 
     /**
