@@ -1,5 +1,6 @@
 package dev.nnc.compiler;
 
+import dev.nnc.compiler.digest.Sha256;
 import dev.nnc.runtime.model.TrainableModel;
 import java.io.File;
 import java.io.IOException;

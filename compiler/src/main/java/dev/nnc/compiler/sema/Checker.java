@@ -1,6 +1,6 @@
 package dev.nnc.compiler.sema;
 
-import dev.nnc.compiler.Sha256;
+import dev.nnc.compiler.digest.Sha256;
 import dev.nnc.compiler.diag.Limits;
 import dev.nnc.compiler.ast.Ast;
 import dev.nnc.compiler.ast.Ast.FileNode;

@@ -1,4 +1,4 @@
-package dev.nnc.compiler;
+package dev.nnc.compiler.digest;
 
 /**
  * SHA-256 (FIPS 180-4), the digest that names class-cache entries and architecture hashes,

@@ -1,4 +1,4 @@
-package dev.nnc.compiler;
+package dev.nnc.compiler.digest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
