@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -52,6 +53,25 @@ final class CheckCommand implements Callable<Integer> {
 
     @Mixin
     private OutputOptions output;
+
+    /**
+     * This command, parsed into a new instance, as {@link QuickCommandLine} runs it: the options
+     * and parameters declared above, without their help texts.
+     */
+    static CommandSpec quickSpec(Main main) {
+        CheckCommand c = new CheckCommand();
+        c.main = main;
+        c.help = new HelpOption();
+        c.output = new OutputOptions();
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(c).name("check");
+        QuickCommandLine.addHelp(spec, c.help);
+        spec.addPositional(QuickCommandLine.paths(v -> c.files = v, () -> c.files)
+                .paramLabel("FILE").build());
+        spec.addOption(QuickCommandLine.flag(v -> c.warningsAsErrors = v, "-W",
+                "--warnings-as-errors").build());
+        QuickCommandLine.addOutput(spec, c.output);
+        return spec;
+    }
 
     @Override
     public Integer call() {

@@ -200,7 +200,11 @@ public final class Main implements Callable<Integer> {
     private static int run(String[] args, PrintStream out, PrintStream err,
             Map<String, String> env, boolean terminal) {
         Io io = new Io(out, err, env, terminal);
-        CommandLine cmd = commandLine(new Main(io), args);
+        // predict and check, when they parse and ask for no help: without picocli's annotations
+        CommandLine cmd = QuickCommandLine.of(new Main(io), args);
+        if (cmd == null) {
+            cmd = commandLine(new Main(io), args);
+        }
         PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(out, charsetOf(out)), true);
         PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, charsetOf(err)), true);
         cmd.setOut(outWriter);

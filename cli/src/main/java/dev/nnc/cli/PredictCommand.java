@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -71,6 +72,27 @@ final class PredictCommand implements Callable<Integer> {
 
     @Mixin
     private OutputOptions options;
+
+    /**
+     * This command, parsed into a new instance, as {@link QuickCommandLine} runs it: the options
+     * and parameters declared above, without their help texts.
+     */
+    static CommandSpec quickSpec(Main main) {
+        PredictCommand c = new PredictCommand();
+        c.main = main;
+        c.help = new HelpOption();
+        c.args = new TrainedModelArgs();
+        c.options = new OutputOptions();
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(c).name("predict");
+        QuickCommandLine.addHelp(spec, c.help);
+        QuickCommandLine.addTrainedModel(spec, c.args);
+        spec.addOption(QuickCommandLine.path(v -> c.input = v, () -> c.input, "-i", "--input")
+                .paramLabel("CSV").required(true).build());
+        spec.addOption(QuickCommandLine.path(v -> c.output = v, () -> c.output, "-o",
+                "--output").paramLabel("CSV").build());
+        QuickCommandLine.addOutput(spec, c.options);
+        return spec;
+    }
 
     @Override
     public Integer call() {
