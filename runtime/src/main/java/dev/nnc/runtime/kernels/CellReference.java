@@ -120,6 +120,24 @@ public final class CellReference {
     }
 
     /**
+     * W's rows ({@link DenseReference#rows}) packed r to an array, for the standalone class's
+     * products in passes of up to r rows of k: array g holds the rows [g·r, g·r + r) (fewer in
+     * the last) one after another, row g·r + q at [q·out, q·out + out).
+     */
+    public static float[][] packRows(float[][] rows, int r) {
+        int out = rows.length == 0 ? 0 : rows[0].length;
+        float[][] packed = new float[(rows.length + r - 1) / r][];
+        for (int g = 0; g < packed.length; g++) {
+            int n = Math.min(r, rows.length - g * r);
+            packed[g] = new float[n * out];
+            for (int q = 0; q < n; q++) {
+                System.arraycopy(rows[g * r + q], 0, packed[g], q * out, out);
+            }
+        }
+        return packed;
+    }
+
+    /**
      * One sample's recurrent products h₋·U into s[0, out): h₋ at x[xo ...] (in values), U as
      * rows ({@link DenseReference#rows}). Each output is summed from 0 by fused multiply-adds in
      * ascending k, as {@link DenseReference#dense} sums it without a bias (its bits), but in s
