@@ -32,10 +32,13 @@ import static dev.nnc.runtime.kernels.Activations.tanh;
  * one source of these steps: the runtime jar carries this file, and the compiler copies that part
  * verbatim into every standalone class with a recurrent layer (as private members; σ and tanh
  * are then the copies of {@link Activations}' there). {@link SequenceKernels}' plain steps call
- * it, the standalone class the lstm's and the gru's inference forms: {@link #recurrent} and
- * {@link #lstmStep} or {@link #gruStep} (held to {@link DenseReference#dense}, {@link #lstmRow}
- * and {@link #gruRow} by {@code CellReferenceTest}); the Vector API steps are specializations
- * held to it bit for bit by {@code KernelContractTest}.
+ * it, the standalone class the lstm's and the gru's inference forms {@link #lstmStep} or
+ * {@link #gruStep} (held to {@link #lstmRow} and {@link #gruRow} by {@code CellReferenceTest})
+ * on the recurrent products, which it emits as loops over U's rows packed by {@link #packRows}
+ * (the compiler's {@code RecurrentStandalone}: literal offsets and bounds, which JDK 17's JIT
+ * vectorizes and a method's parameters would not let it), summed as {@link #recurrent} sums
+ * them (held to {@link DenseReference#dense}); the Vector API steps are specializations held to
+ * it bit for bit by {@code KernelContractTest}.
  */
 public final class CellReference {
     private CellReference() {
