@@ -41,8 +41,8 @@ class StandaloneReferenceTest {
     private static final Map<Class<?>, List<String>> METHODS = Map.of(
             Activations.class, List.of("exp", "sigmoid", "tanh", "sigmoidTanh", "relu"),
             DenseReference.class, List.of("rows", "bias", "dense", "denseRounded"),
-            CellReference.class, List.of("rnnRow", "lstmRow", "lstmKinds", "recurrent",
-                    "lstmStep", "gruRow", "gruStep"),
+            CellReference.class, List.of("rnnRow", "lstmRow", "lstmKinds", "packRows",
+                    "recurrent", "lstmStep", "gruRow", "gruStep"),
             ConvReference.class, List.of("conv", "cols", "sums", "convStrided"),
             PoolReference.class, List.of("maxPool", "avgPool"),
             Ensemble.class, List.of("voteMean", "voteOnes", "votePlurality"),
@@ -85,9 +85,13 @@ class StandaloneReferenceTest {
                 CellReference.class)) {
             assertCarries(cells, c);
         }
-        for (String f : List.of("recurrent(", "lstmStep(", "lstmKinds(", "gruStep(", "rnnRow(")) {
+        for (String f : List.of("packRows(", "lstmStep(", "lstmKinds(", "gruStep(", "rnnRow(")) {
             assertTrue(cells.split(Pattern.quote(f), -1).length - 1 >= 2, "calls of " + f);
         }
+        // the products emitted in passes over W's and U's packed rows (literal offsets and
+        // bounds): the lstm's U [4, 16] one pass of four k
+        assertTrue(cells.replaceAll("\\s+", " ").contains("Math.fma(pv3, pa[pj + 48], "),
+                "an lstm's pass\n" + cells);
         // a differenced series: raw windows of 3 + 2 steps of a, b; the forecast of b adds back
         // b at the window's step 3 (its value 2 steps before the target, 1 after the window)
         Files.writeString(dir.resolve("s.csv"), "a,b\n1,2\n3,5\n4,7\n6,8\n7,9\n9,11\n");

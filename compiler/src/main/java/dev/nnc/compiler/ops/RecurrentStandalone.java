@@ -6,25 +6,50 @@ import com.palantir.javapoet.TypeName;
 import java.util.Arrays;
 
 /**
- * The standalone class's form of a recurrent layer's inference: calls of the runtime references
- * the class carries, {@code DenseReference.dense} for the products (W made into rows by
- * {@code DenseReference.rows} when the class loads) and {@code CellReference}'s rows for the
- * cell's step; the lstm's and the gru's steps their inference forms, {@code recurrent} for each
- * sample's products and {@code lstmStep} or {@code gruStep} on them. For an lstm of 4 units the step over the n samples of one time
- * step reads
+ * The standalone class's form of a recurrent layer's inference: the products (the input
+ * products of every step at once, bias included, and each step's recurrent products h₋·U)
+ * emitted as loops over W's and U's rows packed {@link #PASS} to an array
+ * ({@code CellReference.packRows} of {@code DenseReference.rows}, made when the class loads),
+ * and {@code CellReference}'s rows for the cell's step; the lstm's and the gru's steps their
+ * inference forms, {@code lstmStep} or {@code gruStep} on the step's recurrent products. For an
+ * lstm of 4 units (U [4, 16], one pass) the step over the n samples of one time step reads
  * <pre>
+ * final float[][] pu = LSTM1_PK48;
  * for (int i = 0; i &lt; n; i++) {
  *   if (s == 0) {
  *     Arrays.fill(scratch1, 0, 16, 0f);
  *   } else {
- *     recurrent(hT0, (r0 + i) * 4, 4, LSTM1_W48, 16, scratch1);
+ *     final int px = (r0 + i) * 4;
+ *     {
+ *       final float[] pa = pu[0];
+ *       final float pv0 = hT0[px + 0];
+ *       ...
+ *       for (int pj = 0; pj &lt; 16; pj++) {
+ *         scratch1[pj] = Math.fma(pv3, pa[pj + 48], Math.fma(pv2, pa[pj + 32],
+ *             Math.fma(pv1, pa[pj + 16], Math.fma(pv0, pa[pj], 0f))));
+ *       }
+ *     }
  *   }
  *   lstmStep(zx0, (r0 + i) * 16, 4, cT0, hT0, (r0 + i) * 4, (ns * n + i) * 4, LSTM1_KINDS0,
  *       scratch0, scratch1, scratch2, scratch3);
  * }
  * </pre>
+ * Each output is summed from its bias (or 0) by fused multiply-adds in ascending k, as
+ * {@code DenseReference.dense} and {@code CellReference.recurrent} sum it: the bits of the
+ * model class (the standalone deploy and equivalence tests hold the class to it).
  *
- * <p>NOTE: where the time of fmnist_lstm's standalone class goes at batch 1 (28 steps of 28 inputs,
+ * <p>NOTE: why the products are emitted rather than calls of {@code dense} and
+ * {@code recurrent}: JDK 17's JIT vectorizes a pass over j of up to six rows of W in separate
+ * arrays (seven arrays with the sums'; a seventh row and it runs one value at a time), but of up
+ * to fifteen rows held in one array, read at offsets that are literals, with a literal bound
+ * (offsets or a bound held in variables, as a reference's must be, and it runs one value at a
+ * time too). fmnist_lstm's standalone batch-1 latency with passes of twelve rows: 0.91 times as
+ * long as with {@code dense} and {@code recurrent}'s passes of six (one JVM, 25 alternating
+ * rounds, load average 10 on the 2-core Zen 5 host); twelve rows a pass in methods of their own
+ * 0.87 to 0.89, eight rows 0.90, fifteen 1.28.
+ *
+ * <p>NOTE: where the time of fmnist_lstm's standalone class went at batch 1 with {@code dense}'s
+ * and {@code recurrent}'s passes of six rows (28 steps of 28 inputs,
  * 64 units; each part left out in turn, alternating with the whole in one JVM, JDK 17 on the 2-core
  * Zen 5 host): the input products about 17 %, the recurrent products 48 %, the cell's rows 27 %,
  * the rest 8 %. Each loop of the products and the rows costs some 10 to 20 ns besides its values
@@ -66,20 +91,77 @@ final class RecurrentStandalone {
     }
 
     /**
-     * z[r, :] = (b or 0) + x[r, :]·W for rows r in [from, to), W [in, out] at p[w], by the
-     * reference's dense product (the order of the model class's {@code Kernels.dense().infer}).
+     * Rows of k a pass of the emitted products at most (see the class comment): the packed
+     * arrays of W and U ({@code CellReference.packRows}) hold this many rows each.
+     */
+    static final int PASS = 12;
+
+    /**
+     * z[r, :] = (b or 0) + x[r, :]·W for rows r in [from, to), W [in, out] at p[w], summed as the
+     * reference's dense product sums it (the order of the model class's
+     * {@code Kernels.dense().infer}), in the emitted passes of {@link #passes}.
      */
     static void product(EmitSite s, String x, Object from, Object to, int in, int w, int b,
             int out, String z) {
         StandaloneMembers c = s.members();
         c.use(ReferenceSource.DENSE);
         c.use(ReferenceSource.CELLS);
-        String rows = c.constant("W" + w, ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT)),
-                CodeBlock.of("rows($L, $L, $L, $L)", c.params(), w, in, out));
-        String bias = b < 0 ? "null" : c.constant("B" + b, ArrayTypeName.of(TypeName.FLOAT),
+        String packed = packed(s, w, in, out);
+        String bias = b < 0 ? null : c.constant("B" + b, ArrayTypeName.of(TypeName.FLOAT),
                 CodeBlock.of("bias($L, $L, $L)", c.params(), b, out));
-        s.code().addStatement("dense($L)", Recurrent.args(x, from, to, in, rows, bias, out,
-                z, c.scratch(0, out)));
+        String acc = c.scratch(0, out);
+        var code = s.code();
+        code.add("{\n$>");
+        code.addStatement("final float[][] pw = $L", packed);
+        code.beginControlFlow("for (int pr = $L; pr < $L; pr++)", from, to);
+        passes(code, x, CodeBlock.of("pr * $L", in), "pw", in, out, bias, acc);
+        code.addStatement("$T.arraycopy($L, 0, $L, pr * $L, $L)", System.class, acc, z, out,
+                out);
+        code.endControlFlow();
+        code.add("$<}\n");
+    }
+
+    /**
+     * The class's constant of W [in, out] at p[w] packed {@link #PASS} rows to an array
+     * ({@code CellReference.packRows} of {@code DenseReference.rows}).
+     */
+    private static String packed(EmitSite s, int w, int in, int out) {
+        StandaloneMembers c = s.members();
+        return c.constant("PK" + w, ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT)),
+                CodeBlock.of("packRows(rows($L, $L, $L, $L), $L)", c.params(), w, in, out,
+                        PASS));
+    }
+
+    /**
+     * Emits dst[0, out) = (bias[j] or 0) + Σₖ x[xo + k]·W[k, j], summed from the bias (or 0) by
+     * fused multiply-adds in ascending k, as {@code DenseReference.dense} and
+     * {@code CellReference.recurrent} sum it (their bits): W's rows packed {@link #PASS} to an
+     * array ({@code pk}, {@code CellReference.packRows}), one loop over j a pass of up to
+     * {@link #PASS} k, the rows read at literal offsets of the pass's array and the loop's bound
+     * a literal.
+     */
+    private static void passes(CodeBlock.Builder c, String x, CodeBlock xo, String pk, int in,
+            int out, String bias, String dst) {
+        c.addStatement("final int px = $L", xo);
+        for (int k0 = 0, g = 0; k0 < in; k0 += PASS, g++) {
+            int rows = Math.min(PASS, in - k0);
+            c.add("{\n$>");
+            c.addStatement("final float[] pa = $L[$L]", pk, g);
+            for (int q = 0; q < rows; q++) {
+                c.addStatement("final float pv$L = $L[px + $L]", q, x, k0 + q);
+            }
+            CodeBlock sum = k0 > 0 ? CodeBlock.of("$L[pj]", dst)
+                    : bias == null ? CodeBlock.of("0f") : CodeBlock.of("$L[pj]", bias);
+            for (int q = 0; q < rows; q++) {
+                sum = q == 0 ? CodeBlock.of("$T.fma(pv0, pa[pj], $L)", Math.class, sum)
+                        : CodeBlock.of("$T.fma(pv$L,$Wpa[pj + $L], $L)", Math.class, q,
+                                q * out, sum);
+            }
+            c.beginControlFlow("for (int pj = 0; pj < $L; pj++)", out);
+            c.addStatement("$L[pj] = $L", dst, sum);
+            c.endControlFlow();
+            c.add("$<}\n");
+        }
     }
 
     /**
@@ -100,18 +182,16 @@ final class RecurrentStandalone {
     /**
      * The lstm's step over the n samples of the step at rows r0 … (slot ns of {@code hT} and
      * {@code cT} the new state): each sample's recurrent products h₋·U made in the step's
-     * scratch row by {@code recurrent} (zero at the first step, whose h₋ is zero), then
-     * {@code lstmStep} on them; U at p[u].
+     * scratch row by the emitted passes ({@link #passes}; zero at the first step, whose h₋ is
+     * zero), then {@code lstmStep} on them; U at p[u].
      */
     static void lstmStep(EmitSite s, int h, String zx, String hT, String cT, int u) {
         StandaloneMembers m = s.members();
         m.use(ReferenceSource.DENSE);
         m.use(ReferenceSource.CELLS);
         var c = s.code();
-        String rows = m.constant("W" + u, ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT)),
-                CodeBlock.of("rows($L, $L, $L, $L)", m.params(), u, h, 4 * h));
         String g = m.scratch(0, 5 * h);
-        String t = recurrentProducts(s, h, hT, rows, 4 * h);
+        String t = recurrentProducts(s, h, hT, packed(s, u, h, 4 * h), 4 * h);
         c.addStatement("lstmStep($L)", Recurrent.args(zx, CodeBlock.of("(r0 + i) * $L", 4 * h),
                 h, cT, hT, CodeBlock.of("(r0 + i) * $L", h), CodeBlock.of("(ns * n + i) * $L", h),
                 kinds(s, h, zx), g, t, m.scratch(2, 4 * h), m.scratch(3, h)));
@@ -120,21 +200,19 @@ final class RecurrentStandalone {
 
     /**
      * The gru's step over the n samples of the step at rows r0 … (slot ns of {@code hT} the new
-     * state): each sample's recurrent products h₋·U made in the step's scratch row by
-     * {@code recurrent} (zero at the first step), then {@code gruStep} on them; U at p[u], Bhn
-     * at p[bhn] (-1: none), made a row of the class when it loads.
+     * state): each sample's recurrent products h₋·U made in the step's scratch row by the
+     * emitted passes ({@link #passes}; zero at the first step), then {@code gruStep} on them; U
+     * at p[u], Bhn at p[bhn] (-1: none), made a row of the class when it loads.
      */
     static void gruStep(EmitSite s, int h, String zx, String hT, int u, int bhn) {
         StandaloneMembers m = s.members();
         m.use(ReferenceSource.DENSE);
         m.use(ReferenceSource.CELLS);
         var c = s.code();
-        String rows = m.constant("W" + u, ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT)),
-                CodeBlock.of("rows($L, $L, $L, $L)", m.params(), u, h, 3 * h));
         String bias = bhn < 0 ? "null" : m.constant("B" + bhn, ArrayTypeName.of(TypeName.FLOAT),
                 CodeBlock.of("bias($L, $L, $L)", m.params(), bhn, h));
         String g = m.scratch(0, 5 * h);
-        String t = recurrentProducts(s, h, hT, rows, 3 * h);
+        String t = recurrentProducts(s, h, hT, packed(s, u, h, 3 * h), 3 * h);
         c.addStatement("gruStep($L)", Recurrent.args(zx, CodeBlock.of("(r0 + i) * $L", 3 * h),
                 h, bias, hT, CodeBlock.of("(r0 + i) * $L", h), CodeBlock.of("(ns * n + i) * $L", h),
                 g, t, m.scratch(2, h), m.scratch(3, h)));
@@ -143,20 +221,21 @@ final class RecurrentStandalone {
 
     /**
      * Opens the loop over the n samples of a step and emits, in it, each sample's recurrent
-     * products h₋·U ({@code width} of them, U's rows the class's constant {@code rows}) into the
-     * step's scratch row by {@code recurrent}, zero at the first step (whose h₋ is zero); returns
-     * that row's name. The caller emits the cell's step on it and closes the loop.
+     * products h₋·U ({@code width} of them, U packed in the class's constant {@code packed})
+     * into the step's scratch row by the emitted passes, zero at the first step (whose h₋ is
+     * zero); returns that row's name. The caller emits the cell's step on it and closes the
+     * loop.
      */
-    private static String recurrentProducts(EmitSite s, int h, String hT, String rows,
+    private static String recurrentProducts(EmitSite s, int h, String hT, String packed,
             int width) {
         var c = s.code();
         String t = s.members().scratch(1, 5 * h);
+        c.addStatement("final float[][] pu = $L", packed);
         c.beginControlFlow("for (int i = 0; i < n; i++)");
         c.beginControlFlow("if (s == 0)");
         c.addStatement("$T.fill($L, 0, $L, 0f)", Arrays.class, t, width);
         c.nextControlFlow("else");
-        c.addStatement("recurrent($L)", Recurrent.args(hT, CodeBlock.of("(r0 + i) * $L", h), h,
-                rows, width, t));
+        passes(c, hT, CodeBlock.of("(r0 + i) * $L", h), "pu", h, width, null, t);
         c.endControlFlow();
         return t;
     }

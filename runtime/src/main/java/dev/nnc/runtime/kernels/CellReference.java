@@ -32,10 +32,13 @@ import static dev.nnc.runtime.kernels.Activations.tanh;
  * one source of these steps: the runtime jar carries this file, and the compiler copies that part
  * verbatim into every standalone class with a recurrent layer (as private members; σ and tanh
  * are then the copies of {@link Activations}' there). {@link SequenceKernels}' plain steps call
- * it, the standalone class the lstm's and the gru's inference forms: {@link #recurrent} and
- * {@link #lstmStep} or {@link #gruStep} (held to {@link DenseReference#dense}, {@link #lstmRow}
- * and {@link #gruRow} by {@code CellReferenceTest}); the Vector API steps are specializations
- * held to it bit for bit by {@code KernelContractTest}.
+ * it, the standalone class the lstm's and the gru's inference forms {@link #lstmStep} or
+ * {@link #gruStep} (held to {@link #lstmRow} and {@link #gruRow} by {@code CellReferenceTest})
+ * on the recurrent products, which it emits as loops over U's rows packed by {@link #packRows}
+ * (the compiler's {@code RecurrentStandalone}: literal offsets and bounds, which JDK 17's JIT
+ * vectorizes and a method's parameters would not let it), summed as {@link #recurrent} sums
+ * them (held to {@link DenseReference#dense}); the Vector API steps are specializations held to
+ * it bit for bit by {@code KernelContractTest}.
  */
 public final class CellReference {
     private CellReference() {
@@ -117,6 +120,24 @@ public final class CellReference {
             kinds[j] = 1f;
         }
         return kinds;
+    }
+
+    /**
+     * W's rows ({@link DenseReference#rows}) packed r to an array, for the standalone class's
+     * products in passes of up to r rows of k: array g holds the rows [g·r, g·r + r) (fewer in
+     * the last) one after another, row g·r + q at [q·out, q·out + out).
+     */
+    public static float[][] packRows(float[][] rows, int r) {
+        int out = rows.length == 0 ? 0 : rows[0].length;
+        float[][] packed = new float[(rows.length + r - 1) / r][];
+        for (int g = 0; g < packed.length; g++) {
+            int n = Math.min(r, rows.length - g * r);
+            packed[g] = new float[n * out];
+            for (int q = 0; q < n; q++) {
+                System.arraycopy(rows[g * r + q], 0, packed[g], q * out, out);
+            }
+        }
+        return packed;
     }
 
     /**
