@@ -12,9 +12,13 @@ package dev.nnc.runtime.kernels;
  * {@code cols} (one per (c, ky, kx)), and the sums run over rows that all start at index 0, a
  * loop the JIT vectorizes (see {@link DenseReference}). The PW − OW extra values a row are
  * dropped when the rows are copied out. Each filter's sums have a row of their own, and the
- * loops take five taps for every filter before the next five: the five rows of {@code cols}
- * stay in the cache for all the filters (read filter by filter, all c·kh·kw rows, larger than
- * the cache at LeNet's sizes, would be read again for each filter).
+ * loops take six or five taps for every filter before the next ones (then one at a time): those
+ * rows of {@code cols} stay in the cache for all the filters (read filter by filter, all
+ * c·kh·kw rows, larger than the cache at LeNet's sizes, would be read again for each filter).
+ * Six is the most a pass can take that the JIT still vectorizes (as in {@link DenseReference});
+ * each pass reads and writes a filter's sums once, so fewer, wider passes do less of that, but a
+ * pass of one tap does it for one product: the passes of six are as many as leave a multiple of
+ * five taps (150 = 25 · 6, 25 = 5 · 5), else as many as fit.
  *
  * <p>The code between the {@code standalone: begin} and {@code standalone: end} comments is the
  * one source of this operation: the runtime jar carries this file, and the compiler copies that
@@ -41,6 +45,15 @@ public final class ConvReference {
         final int pw = ow + kw - 1;
         final int span = (oh - 1) * pw + ow;
         final int taps = c * kh * kw;
+        // the passes of six taps: as many as leave a multiple of five taps (none left alone),
+        // else as many as fit
+        int sixes = taps / 6;
+        while (sixes > 0 && (taps - 6 * sixes) % 5 != 0) {
+            sixes--;
+        }
+        if ((taps - 6 * sixes) % 5 != 0) {
+            sixes = taps / 6;
+        }
         for (int i = 0; i < n; i++) {
             for (int ch = 0; ch < c; ch++) {
                 for (int y = 0; y < h; y++) {
@@ -63,8 +76,31 @@ public final class ConvReference {
                     acc[t] = bv;
                 }
             }
-            // five taps at a time, for every filter while their rows are in the cache
+            // six taps at a time, then five, for every filter while their rows are in the cache
             int q = 0;
+            for (; q < sixes * 6; q += 6) {
+                final float[] c0 = cols[q];
+                final float[] c1 = cols[q + 1];
+                final float[] c2 = cols[q + 2];
+                final float[] c3 = cols[q + 3];
+                final float[] c4 = cols[q + 4];
+                final float[] c5 = cols[q + 5];
+                for (int fi = 0; fi < f; fi++) {
+                    final float[] wv = wf[fi];
+                    final float[] acc = sums[fi];
+                    final float w0 = wv[q];
+                    final float w1 = wv[q + 1];
+                    final float w2 = wv[q + 2];
+                    final float w3 = wv[q + 3];
+                    final float w4 = wv[q + 4];
+                    final float w5 = wv[q + 5];
+                    for (int t = 0; t < span; t++) {
+                        acc[t] = Math.fma(w5, c5[t], Math.fma(w4, c4[t], Math.fma(w3, c3[t],
+                                Math.fma(w2, c2[t], Math.fma(w1, c1[t],
+                                        Math.fma(w0, c0[t], acc[t]))))));
+                    }
+                }
+            }
             for (; q + 5 <= taps; q += 5) {
                 final float[] c0 = cols[q];
                 final float[] c1 = cols[q + 1];

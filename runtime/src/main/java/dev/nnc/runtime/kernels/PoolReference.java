@@ -67,7 +67,8 @@ public final class PoolReference {
      * i | i) &gt;&gt; 31) as in {@link Activations#relu}: those of floats &ge; +0 and not NaN
      * (never −0), of which {@code v > max} holds exactly when v's bits are the larger int, so
      * the maximum of the window's relu bits is the value {@link #maxPool} keeps (its ties all
-     * have the same bits).
+     * have the same bits). A maximum of ints is the same in any order, so a 2 × 2 window takes
+     * its four values as two pairs, without loops over the window.
      */
     public static void maxPoolRelu(float[] x, int n, int c, int h, int w, int kh, int kw,
             int sh, int sw, int oh, int ow, float[] y) {
@@ -75,6 +76,22 @@ public final class PoolReference {
             for (int oy = 0; oy < oh; oy++) {
                 final int t = (i * oh + oy) * ow;
                 final int r = (i * h + oy * sh) * w;
+                if (kh == 2 && kw == 2) {
+                    // the common window written out: no loops over it, four independent values
+                    for (int ox = 0; ox < ow; ox++) {
+                        final int s = r + ox * sw;
+                        final int b0 = Float.floatToRawIntBits(x[s]);
+                        final int b1 = Float.floatToRawIntBits(x[s + 1]);
+                        final int b2 = Float.floatToRawIntBits(x[s + w]);
+                        final int b3 = Float.floatToRawIntBits(x[s + w + 1]);
+                        y[t + ox] = Float.intBitsToFloat(Math.max(
+                                Math.max(b0 & ~((0x7f800000 - b0 | b0) >> 31),
+                                        b1 & ~((0x7f800000 - b1 | b1) >> 31)),
+                                Math.max(b2 & ~((0x7f800000 - b2 | b2) >> 31),
+                                        b3 & ~((0x7f800000 - b3 | b3) >> 31))));
+                    }
+                    continue;
+                }
                 for (int ox = 0; ox < ow; ox++) {
                     final int corner = r + ox * sw;
                     int max = 0;
