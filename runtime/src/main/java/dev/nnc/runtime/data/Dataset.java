@@ -161,6 +161,16 @@ public final class Dataset {
      * of one pass (median ratio of 20 alternating rounds, AMD EPYC Zen 5).
      */
     public void gather(int[] idx, int from, int count, float[] xBuf, float[] yBuf) {
+        gather(idx, from, count, xBuf, yBuf, 0);
+    }
+
+    /**
+     * {@link #gather(int[], int, int, float[], float[])} into rows {@code to .. to + count} of
+     * the buffers: sample {@code j} at {@code xBuf[(to + j) * inputSize]} and {@code yBuf[(to +
+     * j) * outputSize]}. Writes nothing else, so that parts of one batch can be gathered apart
+     * (and at once, on several threads). Allocates nothing.
+     */
+    public void gather(int[] idx, int from, int count, float[] xBuf, float[] yBuf, int to) {
         int in = inputSize;
         int out = outputSize;
         for (int j = 0; j < count; j++) {
@@ -168,16 +178,17 @@ public final class Dataset {
             if (s < 0 || s >= size) {
                 throw new IndexOutOfBoundsException("sample " + s + " of " + size);
             }
+            int r = to + j;
             if (in > 0) {
-                xBuf[j * in] = x[s * in];
-                xBuf[j * in + in - 1] = x[s * in + in - 1];
+                xBuf[r * in] = x[s * in];
+                xBuf[r * in + in - 1] = x[s * in + in - 1];
             }
-            copy(y, s * out, yBuf, j * out, out);
+            copy(y, s * out, yBuf, r * out, out);
         }
         if (in > 2) {
             for (int j = 0; j < count; j++) {
                 int s = idx[from + j];
-                copy(x, s * in + 1, xBuf, j * in + 1, in - 2);
+                copy(x, s * in + 1, xBuf, (to + j) * in + 1, in - 2);
             }
         }
     }

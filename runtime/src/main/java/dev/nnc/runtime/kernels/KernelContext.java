@@ -34,9 +34,23 @@ package dev.nnc.runtime.kernels;
  * thread may bind it again inside its binding (the inner binding restores the outer one when
  * closed). Worker threads are daemons, started on the first product large enough to split, and
  * stopped by {@link #close()}.
+ *
+ * <p>Work for later: {@link #ahead(Parts, int)} hands the workers a task the calling thread will
+ * need later (the trainer's next batch, gathered while the current one trains), and {@link
+ * #join()} finishes it: the calling thread runs the parts no worker has taken (a worker that
+ * another process keeps off its core delays nothing) and waits for those under way. Its parts
+ * are not governed: whichever thread runs them, the calling thread does no more work than alone.
  */
 public final class KernelContext implements AutoCloseable {
     private static final KernelContext SERIAL = new KernelContext(1, 1, null);
+
+    /**
+     * A task cut into parts, {@code part(i, parts)} for i in 0 .. parts − 1, that may run on any
+     * thread, in any order, at once; each part must write only what no other part reads or writes.
+     */
+    public interface Parts {
+        void part(int index, int parts);
+    }
     private static final ThreadLocal<KernelContext> CURRENT = new ThreadLocal<>();
 
     /**
@@ -246,6 +260,41 @@ public final class KernelContext implements AutoCloseable {
             task.part(0, 1);
             return;
         }
+        pool().run(task, parts);
+    }
+
+    /**
+     * Starts parts 0 .. parts − 1 of {@code task} on the workers and returns at once, to be
+     * finished by {@link #join()} (or by the next split product, which joins it first); with one
+     * thread, runs them all now. Only the thread the context is bound to may call it.
+     *
+     * @throws IllegalStateException when the context is closed
+     */
+    public void ahead(Parts task, int parts) {
+        if (parts < 1) {
+            throw new IllegalArgumentException("parts < 1: " + parts);
+        }
+        if (threads <= 1) {
+            for (int i = 0; i < parts; i++) {
+                task.part(i, parts);
+            }
+            return;
+        }
+        pool().start(task, parts);
+    }
+
+    /**
+     * Finishes the task {@linkplain #ahead started ahead}, if any: runs the parts no worker has
+     * taken on the calling thread and waits for the others; rethrows what a part threw.
+     */
+    public void join() {
+        WorkerPool p = pool;
+        if (p != null) {
+            p.join();
+        }
+    }
+
+    private WorkerPool pool() {
         WorkerPool p = pool;
         if (p == null) {
             synchronized (this) {
@@ -255,7 +304,7 @@ public final class KernelContext implements AutoCloseable {
                 p = pool = new WorkerPool(threads - 1);
             }
         }
-        p.run(task, parts);
+        return p;
     }
 
     /** The row {@code part} of {@code parts} starts at, of {@code n} rows. */

@@ -29,9 +29,15 @@ package dev.nnc.runtime.kernels;
  * collection, another process's burst, the start of an evaluation) does not decide. The verdict
  * is averaged with the kind's earlier ones (each probe counting as much as all before it), and the
  * kind changes its way only when that average favours the other by more than {@link #MARGIN}. A
- * kind first seen after the first probe runs split until a probe has judged it. The next probe
- * comes {@link #HOLD_NANOS} after one that changed a way, twice as long after each probe that kept
- * every way, up to {@link #MAX_HOLD_NANOS} (a competitor can come and go). A gap between two
+ * kind first seen after the first probe runs split until a probe has judged it. Each kind has its
+ * own time to its next probe: {@link #HOLD_NANOS} after a probe that changed its way, twice as
+ * long after each probe that kept it, up to {@link #MAX_HOLD_NANOS} (a competitor can come and go). A probe
+ * starts when a kind is due and judges only the kinds due then; the others keep their way in all
+ * its phases. Half of a probe's phases run the way that loses, which costs a kind the more, the
+ * more it loses: a product that splitting makes twice as slow is not split again whenever another
+ * kind, whose two ways are close, changes its way (a 2-thread fmnist_mlp run on a loaded 2-core
+ * machine: 19 probes, 7 of them changing the optimizer's or an evaluation's way, and the first
+ * layer's products, 1.7 and 2.6 times as slow split, split in all of them). A gap between two
  * products longer than {@link #GAP_NANOS} (the caller's own pause) is counted to no kind.
  *
  * <p>Not thread-safe: it is asked by the thread the context is bound to. It allocates nothing.
@@ -60,10 +66,10 @@ final class SplitGovernor {
      */
     static final double MARGIN = 0.03;
 
-    /** The time from a probe that changed a way to the next probe. */
+    /** The time from a probe that changed a kind's way to the kind's next probe. */
     static final long HOLD_NANOS = 128_000_000L;
 
-    /** The longest time between two probes. */
+    /** The longest time between two probes of a kind. */
     static final long MAX_HOLD_NANOS = 1_024_000_000L;
 
     /** A gap between two products that is counted to neither. */
@@ -90,6 +96,11 @@ final class SplitGovernor {
     /** The average of ln(split time / time alone) over the probes that judged the kind. */
     private final double[] evidence = new double[KINDS];
     private final int[] verdicts = new int[KINDS];
+    /** When a probe judges the kind next, and the time from its last probe to that. */
+    private final long[] dueAt = new long[KINDS];
+    private final long[] holds = new long[KINDS];
+    /** Whether the probe under way judges the kind (it was due when the probe started). */
+    private final boolean[] judged = new boolean[KINDS];
     private int kinds;
     /** Per kind and phase of the probe under way: the time counted to it and its products. */
     private final long[] phaseNanos = new long[KINDS * PHASES];
@@ -101,9 +112,8 @@ final class SplitGovernor {
     /** The start of the last product, and its kind. */
     private long last;
     private int previous = -1;
-    /** While holding the ways: when the next probe starts. */
+    /** While holding the ways: when the next probe starts (the warm-up's end, at first). */
     private long holdUntil;
-    private long hold = HOLD_NANOS;
     /** The phase of the probe under way, 0 .. PHASES − 1, or −1 while holding the ways. */
     private int phase = -1;
     /** The next probe (and the one under way) starts with a phase alone. */
@@ -134,7 +144,7 @@ final class SplitGovernor {
             return ways[k];
         }
         long gap = now - last;
-        if (phase >= 0 && gap <= GAP_NANOS) {
+        if (phase >= 0 && gap <= GAP_NANOS && judged[previous]) {
             int i = previous * PHASES + phase;
             phaseNanos[i] += gap;
             phaseCalls[i]++;
@@ -145,23 +155,31 @@ final class SplitGovernor {
             if (now - holdUntil < 0) {
                 return ways[k];
             }
-            phase = 0;
+            startProbe(now);
             phaseStart = now;
             calls = 1;
-            return phaseSplits();
+            return phaseSplits(k);
         }
         if (++calls <= PHASE_CALLS || now - phaseStart < PHASE_NANOS) {
-            return phaseSplits();
+            return phaseSplits(k);
         }
         // The product starting now ends this phase (its time was counted above) and starts the
         // next.
         if (++phase < PHASES) {
             phaseStart = now;
             calls = 1;
-            return phaseSplits();
+            return phaseSplits(k);
         }
         decide(now);
         return ways[k];
+    }
+
+    /** Starts a probe of the kinds that are due (every kind, at the first). */
+    private void startProbe(long now) {
+        phase = 0;
+        for (int j = 0; j < kinds; j++) {
+            judged[j] = dueAt[j] - now <= 0;
+        }
     }
 
     /** The way of products of {@code task} at {@code size}: split, unless a probe found not. */
@@ -215,6 +233,10 @@ final class SplitGovernor {
         ways[k] = true;
         evidence[k] = 0;
         verdicts[k] = 0;
+        // judged by the next probe; not by one under way, which started without it
+        dueAt[k] = now;
+        holds[k] = HOLD_NANOS;
+        judged[k] = false;
         return k;
     }
 
@@ -225,12 +247,15 @@ final class SplitGovernor {
         }
     }
 
-    /** Whether the phase under way splits: alone, split, split, alone, ..., or the reverse. */
-    private boolean phaseSplits() {
-        return phaseSplits(phase);
+    /**
+     * Whether a product of kind {@code k} splits in the phase under way: alone, split, split,
+     * alone, ..., or the reverse, when the probe judges the kind; else its way.
+     */
+    private boolean phaseSplits(int k) {
+        return judged[k] ? phaseSplitsIn(phase) : ways[k];
     }
 
-    private boolean phaseSplits(int p) {
+    private boolean phaseSplitsIn(int p) {
         boolean split = ((p + 1) >> 1 & 1) == 1;
         return split == serialFirst;
     }
@@ -238,28 +263,38 @@ final class SplitGovernor {
     private void decide(long now) {
         probes++;
         boolean changed = false;
+        holdUntil = now + MAX_HOLD_NANOS;
         for (int k = 0; k < kinds; k++) {
-            double ratio = verdict(k);
+            double ratio = judged[k] ? verdict(k) : Double.NaN;
             clearPhases(k);
-            if (Double.isNaN(ratio)) {
-                continue;
+            if (judged[k]) {
+                judged[k] = false;
+                if (Double.isNaN(ratio)) {
+                    // too few of its products in the probe: judged by the next one
+                    dueAt[k] = now + HOLD_NANOS;
+                } else {
+                    evidence[k] = verdicts[k]++ == 0 ? ratio : (evidence[k] + ratio) / 2;
+                    boolean next = ways[k] ? evidence[k] <= LOG_MARGIN
+                            : evidence[k] < -LOG_MARGIN;
+                    if (next != ways[k]) {
+                        ways[k] = next;
+                        changed = true;
+                        holds[k] = HOLD_NANOS;
+                    } else {
+                        holds[k] = Math.min(holds[k] * 2, MAX_HOLD_NANOS);
+                    }
+                    dueAt[k] = now + holds[k];
+                }
             }
-            evidence[k] = verdicts[k]++ == 0 ? ratio : (evidence[k] + ratio) / 2;
-            boolean next = ways[k] ? evidence[k] <= LOG_MARGIN : evidence[k] < -LOG_MARGIN;
-            if (next != ways[k]) {
-                ways[k] = next;
-                changed = true;
+            if (dueAt[k] - holdUntil < 0) {
+                holdUntil = dueAt[k];
             }
         }
         if (changed) {
             switches++;
-            hold = HOLD_NANOS;
-        } else {
-            hold = Math.min(hold * 2, MAX_HOLD_NANOS);
         }
         serialFirst = !serialFirst;
         phase = -1;
-        holdUntil = now + hold;
     }
 
     /**
@@ -277,7 +312,7 @@ final class SplitGovernor {
             }
             double first = (double) phaseNanos[a] / phaseCalls[a];
             double second = (double) phaseNanos[a + 1] / phaseCalls[a + 1];
-            double r = Math.log(phaseSplits(p) ? first / second : second / first);
+            double r = Math.log(phaseSplitsIn(p) ? first / second : second / first);
             int i = n++;
             while (i > 0 && pairs[i - 1] > r) {
                 pairs[i] = pairs[i - 1];

@@ -12,12 +12,16 @@ import java.util.concurrent.locks.LockSupport;
  * delays nothing: the caller runs its parts instead. Which thread runs a part never changes what
  * the part computes. One task at a time: a pool belongs to one {@link KernelContext}, whose
  * products run one after another.
+ *
+ * <p>A task can also be {@linkplain #start started} for the workers alone while the caller goes
+ * on with other work, and {@linkplain #join joined} later: the caller then runs the parts no
+ * worker has claimed and waits only for those under way. A worker parks as soon as it has run
+ * such a task's parts (no spin: the caller's next product is not near).
  */
 final class WorkerPool {
 
     /** A task split into parts; part {@code i} of {@code parts} must not overlap another's. */
-    interface Task {
-        void part(int index, int parts);
+    interface Task extends KernelContext.Parts {
     }
 
     /**
@@ -47,12 +51,16 @@ final class WorkerPool {
     /** The generation in the high 32 bits, the next unclaimed part in the low 32. */
     private final AtomicLong ticket = new AtomicLong();
     private final AtomicInteger done = new AtomicInteger();
-    private volatile Task task;
+    private volatile KernelContext.Parts task;
     private volatile int parts;
     private volatile long generation;
     private volatile Thread caller;
     private volatile Throwable failure;
     private volatile boolean closed;
+    /** Whether the task of the current generation was started, not run: its workers park after. */
+    private volatile boolean started;
+    /** Whether a started task has not been joined yet (the caller's own field). */
+    private boolean pending;
 
     WorkerPool(int workerCount) {
         workers = new Thread[workerCount];
@@ -86,8 +94,37 @@ final class WorkerPool {
         }
     }
 
-    /** Runs parts 0 .. n − 1 of {@code t} on the calling thread and the workers. */
-    void run(Task t, int n) {
+    /**
+     * Runs parts 0 .. n − 1 of {@code t} on the calling thread and the workers (after {@link
+     * #join joining} a started task).
+     */
+    void run(KernelContext.Parts t, int n) {
+        join();
+        publish(t, n, false);
+        finish(generation, t, n);
+    }
+
+    /**
+     * Starts parts 0 .. n − 1 of {@code t} on the workers and returns: {@link #join()} (or the
+     * next {@link #run}) runs the parts left and waits for the rest (after joining a task started
+     * before).
+     */
+    void start(KernelContext.Parts t, int n) {
+        join();
+        publish(t, n, true);
+        pending = true;
+    }
+
+    /** Finishes the started task, if any: runs its unclaimed parts, waits for the others. */
+    void join() {
+        if (pending) {
+            pending = false;
+            finish(generation, task, parts);
+        }
+    }
+
+    /** Publishes {@code t} as the next generation's task and wakes the workers it needs. */
+    private void publish(KernelContext.Parts t, int n, boolean start) {
         if (n < 1) {
             throw new IllegalArgumentException("parts < 1: " + n);
         }
@@ -101,11 +138,16 @@ final class WorkerPool {
         parts = n;
         caller = Thread.currentThread();
         done.set(0);
+        started = start;
         ticket.set(g << 32);
         generation = g; // publishes the fields above to the workers
-        for (int i = 0, wake = Math.min(n - 1, workers.length); i < wake; i++) {
+        for (int i = 0, wake = Math.min(start ? n : n - 1, workers.length); i < wake; i++) {
             LockSupport.unpark(workers[i]);
         }
+    }
+
+    /** Runs the unclaimed parts of generation {@code g} and waits for all to be done. */
+    private void finish(long g, KernelContext.Parts t, int n) {
         work(g, t, n);
         long waitSince = System.nanoTime();
         while (done.get() < n) {
@@ -132,7 +174,7 @@ final class WorkerPool {
      * Claims and runs parts of generation {@code g} until none is left; returns at once when the
      * pool has moved on to another generation (a worker that woke late).
      */
-    private void work(long g, Task t, int n) {
+    private void work(long g, KernelContext.Parts t, int n) {
         while (true) {
             long v = ticket.get();
             int part = (int) v;
@@ -175,13 +217,17 @@ final class WorkerPool {
                 continue;
             }
             seen = g;
-            Task t = task;
+            KernelContext.Parts t = task;
             int n = parts;
+            boolean alone = started;
             if (t != null) {
                 work(g, t, n);
             }
             idleSince = System.nanoTime();
             last = idleSince;
+            if (alone) {
+                idleSince -= SPIN_NANOS; // parks at once
+            }
         }
     }
 }

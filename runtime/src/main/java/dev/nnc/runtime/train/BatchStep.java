@@ -2,6 +2,7 @@ package dev.nnc.runtime.train;
 
 import dev.nnc.runtime.data.Augmenter;
 import dev.nnc.runtime.data.Dataset;
+import dev.nnc.runtime.kernels.KernelContext;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.TrainableModel;
 import dev.nnc.runtime.optim.Optimizer;
@@ -15,6 +16,12 @@ import dev.nnc.runtime.optim.Optimizer;
  * model's step into it) after a few hundred batches: the loop over the batches sits in the one
  * long call of the training run, which the JIT compiles late or never, and which would otherwise
  * run every batch's bookkeeping in the interpreter.
+ *
+ * <p>With more than one thread, a batch of the epoch's shuffled samples is gathered ahead, at the
+ * start of the step before it, into a second pair of buffers ({@link KernelContext#ahead}): a
+ * worker copies it while the caller trains on the current batch (the copy waits on memory, the
+ * step on arithmetic: on a core shared by two threads they overlap), and the caller, at its own
+ * step, copies the parts no worker has taken. The batches hold the same samples either way.
  */
 final class BatchStep {
     private final TrainableModel model;
@@ -34,6 +41,11 @@ final class BatchStep {
     private final float[] grads;
     private final float[] classWeights;
     private final boolean direct;
+    /** With threads to gather ahead: the other pair of batch buffers and the gathering task. */
+    private final Gather ahead;
+    /** The batch gathered ahead: its epoch and index (−1: none). */
+    private int aheadEpoch = -1;
+    private int aheadBatch = -1;
 
     /** The epoch's sum of batch losses times their weight, and of the weights. */
     double lossSum;
@@ -59,6 +71,9 @@ final class BatchStep {
         this.grads = model.grads();
         this.classWeights = classWeights;
         this.direct = direct;
+        KernelContext k = KernelContext.current();
+        ahead = k.threads() > 1 && size == trainSize && !direct && batch < size
+                ? new Gather(train, perm, xb, yb, k) : null;
     }
 
     /** Starts an epoch's sums. */
@@ -71,7 +86,29 @@ final class BatchStep {
     double step(int epoch, int b) {
         int from = b * batch;
         int count = Math.min(batch, size - from);
-        if (size != trainSize) {
+        float[] xb = this.xb;
+        float[] yb = this.yb;
+        if (ahead != null) {
+            if (aheadEpoch == epoch && aheadBatch == b) {
+                ahead.context.join();
+            } else {
+                finish();
+                ahead.into(ahead.x(b), ahead.y(b), from, count);
+                for (int i = 0; i < Gather.PARTS; i++) {
+                    ahead.part(i, Gather.PARTS);
+                }
+            }
+            xb = ahead.x(b);
+            yb = ahead.y(b);
+            aheadEpoch = -1;
+            int next = from + batch;
+            if (next < size) {
+                ahead.into(ahead.x(b + 1), ahead.y(b + 1), next, Math.min(batch, size - next));
+                ahead.context.ahead(ahead, Gather.PARTS);
+                aheadEpoch = epoch;
+                aheadBatch = b + 1;
+            }
+        } else if (size != trainSize) {
             for (int i = 0; i < count; i++) {
                 rows[i] = perm[from + i] % trainSize;
             }
@@ -90,5 +127,66 @@ final class BatchStep {
         lossSum += l * w;
         weightSum += w;
         return l;
+    }
+
+    /**
+     * Finishes a batch gathered ahead that no step took (an epoch interrupted, an exception in
+     * a step): called before the samples' order or the buffers are used otherwise.
+     */
+    void finish() {
+        if (ahead != null && aheadEpoch >= 0) {
+            aheadEpoch = -1;
+            ahead.context.join();
+        }
+    }
+
+    /**
+     * The parts of a batch gathered ahead: {@link #PARTS} runs of its rows, into the pair of
+     * buffers of the batch's parity (the trainer's own pair for even batches).
+     */
+    private static final class Gather implements KernelContext.Parts {
+        /** NOTE: parts the caller can take one at a time while a worker copies another. */
+        static final int PARTS = 4;
+
+        final KernelContext context;
+        private final Dataset train;
+        private final int[] perm;
+        private final float[][] xs;
+        private final float[][] ys;
+        private float[] x;
+        private float[] y;
+        private int from;
+        private int count;
+
+        Gather(Dataset train, int[] perm, float[] xb, float[] yb, KernelContext context) {
+            this.train = train;
+            this.perm = perm;
+            this.context = context;
+            this.xs = new float[][] {xb, new float[xb.length]};
+            this.ys = new float[][] {yb, new float[yb.length]};
+        }
+
+        float[] x(int b) {
+            return xs[b & 1];
+        }
+
+        float[] y(int b) {
+            return ys[b & 1];
+        }
+
+        /** Sets the batch to gather: samples perm[from .. from + count) into x and y. */
+        void into(float[] x, float[] y, int from, int count) {
+            this.x = x;
+            this.y = y;
+            this.from = from;
+            this.count = count;
+        }
+
+        @Override
+        public void part(int index, int parts) {
+            int lo = (int) ((long) count * index / parts);
+            int hi = (int) ((long) count * (index + 1) / parts);
+            train.gather(perm, from + lo, hi - lo, x, y, lo);
+        }
     }
 }

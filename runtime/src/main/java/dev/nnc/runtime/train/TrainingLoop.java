@@ -363,6 +363,7 @@ public final class TrainingLoop {
                     break;
                 }
             }
+            steps.finish(); // a batch gathered ahead for a step that did not come
             if (interrupted) {
                 // NOTE: the epoch is incomplete: back to the state after the last complete one,
                 // so that what is saved is that epoch's, and a resumed run goes on from it.

@@ -2,6 +2,7 @@ package dev.nnc.runtime.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,49 @@ class DatasetTest {
                 assertEquals(42f, yb[4 * out]);
             }
         }
+    }
+
+    /**
+     * A batch gathered in parts, each into its own rows (as a worker and the caller gather one
+     * ahead), is the batch gathered whole; nothing outside a part's rows is written.
+     */
+    @Test
+    void gatherInPartsAtTheirRowsIsTheWholeGather() {
+        int in = 784;
+        int out = 10;
+        int size = 50;
+        float[] x = new float[size * in];
+        float[] y = new float[size * out];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i * 0.001f;
+        }
+        for (int i = 0; i < y.length; i++) {
+            y[i] = -i;
+        }
+        Dataset data = new Dataset(x, y, size, in, out);
+        int[] idx = new int[size];
+        for (int i = 0; i < size; i++) {
+            idx[i] = (i * 17 + 3) % size;
+        }
+        float[] xw = new float[9 * in];
+        float[] yw = new float[9 * out];
+        data.gather(idx, 5, 9, xw, yw);
+        float[] xp = new float[9 * in];
+        float[] yp = new float[9 * out];
+        java.util.Arrays.fill(xp, Float.NaN);
+        java.util.Arrays.fill(yp, Float.NaN);
+        int[] cuts = {0, 2, 3, 7, 9};
+        for (int p = cuts.length - 2; p >= 0; p--) {
+            int lo = cuts[p];
+            int hi = cuts[p + 1];
+            data.gather(idx, 5 + lo, hi - lo, xp, yp, lo);
+            // rows before this part: not written yet
+            for (int i = 0; i < lo * in; i++) {
+                assertTrue(Float.isNaN(xp[i]), "input " + i + " written by part " + p);
+            }
+        }
+        assertArrayEquals(xw, xp);
+        assertArrayEquals(yw, yp);
     }
 
     @Test

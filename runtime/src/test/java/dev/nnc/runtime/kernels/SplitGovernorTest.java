@@ -236,4 +236,36 @@ class SplitGovernorTest {
         assertTrue(r.stepWay(false));
         assertTrue(r.governor.splitting(once, 3 * SplitGovernor.KINDS));
     }
+
+    @Test
+    void aKindThatLosesIsNotProbedWheneverAnotherChangesItsWay() {
+        // The forward product and its gradient are twice as slow split; the two updates are twice
+        // as fast split while no competitor runs, twice as slow while one does, and it comes and
+        // goes every second: the updates change their way again and again, each time probed
+        // again soon after. The forward product is split only in its own probes, ever rarer:
+        // not in the half of each of the updates' probes.
+        SplitGovernor g = new SplitGovernor();
+        long now = 0;
+        long forwardSplit = 0;
+        long forward = 0;
+        while (now < 6_000 * MS) {
+            boolean competitor = now / (1_000 * MS) % 2 == 1;
+            for (int i = 0; i < STEP.length; i++) {
+                boolean s = g.split(now, STEP[i]);
+                double f = !s ? 1 : i < 2 ? 2 : competitor ? 2 : 0.5;
+                long t = (long) (1_000_000 * SHARE[i] * f);
+                now += t;
+                if (i == 0 && now > 1_000 * MS) {
+                    forward += t;
+                    forwardSplit += s ? t : 0;
+                }
+            }
+        }
+        assertFalse(g.splitting(FORWARD));
+        assertFalse(g.splitting(GRADIENT));
+        double share = (double) forwardSplit / forward;
+        assertTrue(g.switches() >= 4, "switches " + g.switches());
+        // (0.028 here; 0.059 when every probe judged every kind)
+        assertTrue(share < 0.04, "forward split share " + share);
+    }
 }

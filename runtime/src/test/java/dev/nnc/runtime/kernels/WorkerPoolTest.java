@@ -142,6 +142,74 @@ class WorkerPoolTest {
         }
     }
 
+    /**
+     * A task started ahead runs on the workers while the caller does other work; {@link
+     * WorkerPool#join} runs the parts no worker took and waits for the one a worker holds. The
+     * worker here holds its first part until the caller has run all the others in its join; a
+     * pool without workers leaves every part to the join.
+     */
+    @Test
+    void joinRunsThePartsNoWorkerTookAndWaitsForTheOneUnderWay() throws Exception {
+        WorkerPool none = new WorkerPool(0);
+        try {
+            AtomicIntegerArray runs = new AtomicIntegerArray(4);
+            none.start((index, parts) -> runs.incrementAndGet(index), 4);
+            for (int i = 0; i < 4; i++) {
+                assertEquals(0, runs.get(i), "part " + i + " ran before the join");
+            }
+            none.join();
+            for (int i = 0; i < 4; i++) {
+                assertEquals(1, runs.get(i), "part " + i);
+            }
+            none.join(); // nothing left: returns at once
+        } finally {
+            none.close();
+        }
+        WorkerPool pool = new WorkerPool(1);
+        try {
+            String caller = Thread.currentThread().getName();
+            int n = 8;
+            AtomicIntegerArray runs = new AtomicIntegerArray(n);
+            AtomicInteger callerParts = new AtomicInteger();
+            CountDownLatch workerIn = new CountDownLatch(1);
+            CountDownLatch othersDone = new CountDownLatch(n - 1);
+            AtomicInteger workerPart = new AtomicInteger(-1);
+            pool.start((index, parts) -> {
+                runs.incrementAndGet(index);
+                if (Thread.currentThread().getName().equals(caller)) {
+                    callerParts.incrementAndGet();
+                    othersDone.countDown();
+                    return;
+                }
+                if (workerPart.compareAndSet(-1, index)) {
+                    workerIn.countDown();
+                    try {
+                        othersDone.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                } else {
+                    othersDone.countDown();
+                }
+            }, n);
+            assertTrue(workerIn.await(30, TimeUnit.SECONDS), "the worker never took a part");
+            pool.join();
+            for (int i = 0; i < n; i++) {
+                assertEquals(1, runs.get(i), "part " + i);
+            }
+            assertEquals(n - 1, callerParts.get(), "the caller ran the parts the worker did not");
+            // the pool goes on with split products and further tasks ahead
+            AtomicIntegerArray again = new AtomicIntegerArray(n);
+            pool.start((index, parts) -> again.incrementAndGet(index), n);
+            pool.run((index, parts) -> again.incrementAndGet(index), n); // joins the started one
+            for (int i = 0; i < n; i++) {
+                assertEquals(2, again.get(i), "part " + i);
+            }
+        } finally {
+            pool.close();
+        }
+    }
+
     @Test
     void blockAlignedPartsCoverTheRowsOnceAndStartAtBlocks() {
         for (int n : new int[] {1, 5, 8, 63, 64, 65, 784}) {
