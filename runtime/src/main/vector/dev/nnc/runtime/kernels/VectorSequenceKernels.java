@@ -17,8 +17,6 @@ final class VectorSequenceKernels extends SequenceKernels {
     private static final int L = VectorWidth.LANES;
     /** Vectors are stored through this class's cast (see {@link VectorWidth#VECTOR}). */
     private static final Class<? extends FloatVector> V = VectorWidth.VECTOR;
-    /** The class of the int vectors of as many lanes (the exponent's bits), for the same casts. */
-    private static final Class<? extends IntVector> I = VectorWidth.INT_VECTOR;
 
     /** Packs B once into the panels {@link VectorGemm} reads, for every step's product. */
     @Override
@@ -62,30 +60,30 @@ final class VectorSequenceKernels extends SequenceKernels {
             float[] gp, int w, int j) {
         int wa = w + k * out + j;
         int wb = wa + out;
-        FloatVector a0 = V.cast(fromArray(S, gp, wa));
-        FloatVector a1 = V.cast(fromArray(S, gp, wa + L));
-        FloatVector a2 = V.cast(fromArray(S, gp, wa + 2 * L));
-        FloatVector a3 = V.cast(fromArray(S, gp, wa + 3 * L));
-        FloatVector b0 = V.cast(fromArray(S, gp, wb));
-        FloatVector b1 = V.cast(fromArray(S, gp, wb + L));
-        FloatVector b2 = V.cast(fromArray(S, gp, wb + 2 * L));
-        FloatVector b3 = V.cast(fromArray(S, gp, wb + 3 * L));
+        FloatVector a0 = fromArray(S, gp, wa);
+        FloatVector a1 = fromArray(S, gp, wa + L);
+        FloatVector a2 = fromArray(S, gp, wa + 2 * L);
+        FloatVector a3 = fromArray(S, gp, wa + 3 * L);
+        FloatVector b0 = fromArray(S, gp, wb);
+        FloatVector b1 = fromArray(S, gp, wb + L);
+        FloatVector b2 = fromArray(S, gp, wb + 2 * L);
+        FloatVector b3 = fromArray(S, gp, wb + 3 * L);
         for (int i = from; i < to; i++) {
             int go = i * out + j;
-            FloatVector g0 = V.cast(fromArray(S, g, go));
-            FloatVector g1 = V.cast(fromArray(S, g, go + L));
-            FloatVector g2 = V.cast(fromArray(S, g, go + 2 * L));
-            FloatVector g3 = V.cast(fromArray(S, g, go + 3 * L));
-            FloatVector va = V.cast(FloatVector.broadcast(S, x[i * in + k]));
-            FloatVector vb = V.cast(FloatVector.broadcast(S, x[i * in + k + 1]));
-            a0 = V.cast(g0).fma(V.cast(va), V.cast(a0));
-            a1 = V.cast(g1).fma(V.cast(va), V.cast(a1));
-            a2 = V.cast(g2).fma(V.cast(va), V.cast(a2));
-            a3 = V.cast(g3).fma(V.cast(va), V.cast(a3));
-            b0 = V.cast(g0).fma(V.cast(vb), V.cast(b0));
-            b1 = V.cast(g1).fma(V.cast(vb), V.cast(b1));
-            b2 = V.cast(g2).fma(V.cast(vb), V.cast(b2));
-            b3 = V.cast(g3).fma(V.cast(vb), V.cast(b3));
+            FloatVector g0 = fromArray(S, g, go);
+            FloatVector g1 = fromArray(S, g, go + L);
+            FloatVector g2 = fromArray(S, g, go + 2 * L);
+            FloatVector g3 = fromArray(S, g, go + 3 * L);
+            FloatVector va = FloatVector.broadcast(S, x[i * in + k]);
+            FloatVector vb = FloatVector.broadcast(S, x[i * in + k + 1]);
+            a0 = g0.fma(va, a0);
+            a1 = g1.fma(va, a1);
+            a2 = g2.fma(va, a2);
+            a3 = g3.fma(va, a3);
+            b0 = g0.fma(vb, b0);
+            b1 = g1.fma(vb, b1);
+            b2 = g2.fma(vb, b2);
+            b3 = g3.fma(vb, b3);
         }
         V.cast(a0).intoArray(gp, wa);
         V.cast(a1).intoArray(gp, wa + L);
@@ -269,25 +267,25 @@ final class VectorSequenceKernels extends SequenceKernels {
     }
 
     private static void eight(float[] x, int xa, int h, float[] up, int g, float[] z, int za) {
-        FloatVector a0 = V.cast(FloatVector.zero(S));
-        FloatVector a1 = V.cast(a0);
-        FloatVector a2 = V.cast(a0);
-        FloatVector a3 = V.cast(a0);
-        FloatVector a4 = V.cast(a0);
-        FloatVector a5 = V.cast(a0);
-        FloatVector a6 = V.cast(a0);
-        FloatVector a7 = V.cast(a0);
+        FloatVector a0 = FloatVector.zero(S);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        FloatVector a4 = a0;
+        FloatVector a5 = a0;
+        FloatVector a6 = a0;
+        FloatVector a7 = a0;
         for (int k = 0; k < h; k++) {
             int o = g + k * 8 * L;
-            FloatVector v = V.cast(FloatVector.broadcast(S, x[xa + k]));
-            a0 = V.cast(fromArray(S, up, o)).fma(V.cast(v), V.cast(a0));
-            a1 = V.cast(fromArray(S, up, o + L)).fma(V.cast(v), V.cast(a1));
-            a2 = V.cast(fromArray(S, up, o + 2 * L)).fma(V.cast(v), V.cast(a2));
-            a3 = V.cast(fromArray(S, up, o + 3 * L)).fma(V.cast(v), V.cast(a3));
-            a4 = V.cast(fromArray(S, up, o + 4 * L)).fma(V.cast(v), V.cast(a4));
-            a5 = V.cast(fromArray(S, up, o + 5 * L)).fma(V.cast(v), V.cast(a5));
-            a6 = V.cast(fromArray(S, up, o + 6 * L)).fma(V.cast(v), V.cast(a6));
-            a7 = V.cast(fromArray(S, up, o + 7 * L)).fma(V.cast(v), V.cast(a7));
+            FloatVector v = FloatVector.broadcast(S, x[xa + k]);
+            a0 = fromArray(S, up, o).fma(v, a0);
+            a1 = fromArray(S, up, o + L).fma(v, a1);
+            a2 = fromArray(S, up, o + 2 * L).fma(v, a2);
+            a3 = fromArray(S, up, o + 3 * L).fma(v, a3);
+            a4 = fromArray(S, up, o + 4 * L).fma(v, a4);
+            a5 = fromArray(S, up, o + 5 * L).fma(v, a5);
+            a6 = fromArray(S, up, o + 6 * L).fma(v, a6);
+            a7 = fromArray(S, up, o + 7 * L).fma(v, a7);
         }
         V.cast(a0).intoArray(z, za);
         V.cast(a1).intoArray(z, za + L);
@@ -300,17 +298,17 @@ final class VectorSequenceKernels extends SequenceKernels {
     }
 
     private static void four(float[] x, int xa, int h, float[] up, int g, float[] z, int za) {
-        FloatVector a0 = V.cast(FloatVector.zero(S));
-        FloatVector a1 = V.cast(a0);
-        FloatVector a2 = V.cast(a0);
-        FloatVector a3 = V.cast(a0);
+        FloatVector a0 = FloatVector.zero(S);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
         for (int k = 0; k < h; k++) {
             int o = g + k * 4 * L;
-            FloatVector v = V.cast(FloatVector.broadcast(S, x[xa + k]));
-            a0 = V.cast(fromArray(S, up, o)).fma(V.cast(v), V.cast(a0));
-            a1 = V.cast(fromArray(S, up, o + L)).fma(V.cast(v), V.cast(a1));
-            a2 = V.cast(fromArray(S, up, o + 2 * L)).fma(V.cast(v), V.cast(a2));
-            a3 = V.cast(fromArray(S, up, o + 3 * L)).fma(V.cast(v), V.cast(a3));
+            FloatVector v = FloatVector.broadcast(S, x[xa + k]);
+            a0 = fromArray(S, up, o).fma(v, a0);
+            a1 = fromArray(S, up, o + L).fma(v, a1);
+            a2 = fromArray(S, up, o + 2 * L).fma(v, a2);
+            a3 = fromArray(S, up, o + 3 * L).fma(v, a3);
         }
         V.cast(a0).intoArray(z, za);
         V.cast(a1).intoArray(z, za + L);
@@ -319,10 +317,10 @@ final class VectorSequenceKernels extends SequenceKernels {
     }
 
     private static void one(float[] x, int xa, int h, float[] up, int g, float[] z, int za) {
-        FloatVector a = V.cast(FloatVector.zero(S));
+        FloatVector a = FloatVector.zero(S);
         for (int k = 0; k < h; k++) {
-            a = V.cast(fromArray(S, up, g + k * L)).fma(V.cast(FloatVector.broadcast(S, x[xa + k])),
-                    V.cast(a));
+            a = fromArray(S, up, g + k * L).fma(FloatVector.broadcast(S, x[xa + k]),
+                    a);
         }
         V.cast(a).intoArray(z, za);
     }
@@ -364,7 +362,7 @@ final class VectorSequenceKernels extends SequenceKernels {
     private static void addTo(float[] a, int o, float[] b, int ob, int len) {
         int j = 0;
         for (; j + L <= len; j += L) {
-            V.cast(fromArray(S, a, o + j)).add(V.cast(fromArray(S, b, ob + j)))
+            fromArray(S, a, o + j).add(fromArray(S, b, ob + j))
                     .intoArray(a, o + j);
         }
         for (; j < len; j++) {
@@ -403,27 +401,26 @@ final class VectorSequenceKernels extends SequenceKernels {
     private static void activate(float[] a, int o, float[] d, int od, int len, boolean tanh) {
         int j = 0;
         for (; j + L <= len; j += L) {
-            FloatVector v = V.cast(fromArray(S, a, o + j));
+            FloatVector v = fromArray(S, a, o + j);
             // e^x as Activations.exp computes it, operation for operation
             // V.cast: the vector chosen by the flag is used as a vector of the species' class
             // without a guess from the profile (see VectorWidth.VECTOR)
-            FloatVector x = V.cast(tanh ? V.cast(v).mul(-2f) : V.cast(v).neg())
+            FloatVector x = V.cast(tanh ? v.mul(-2f) : v.neg())
                     .max(Activations.EXP_MIN).min(Activations.EXP_MAX);
-            FloatVector t = V.cast(x).mul(Activations.LOG2E).add(Activations.ROUND);
-            FloatVector n = V.cast(t).sub(Activations.ROUND);
-            FloatVector r = V.cast(x).sub(V.cast(n).mul(Activations.LN2_HI))
-                    .sub(V.cast(n).mul(Activations.LN2_LO));
-            FloatVector p = V.cast(r).mul(Activations.P0).add(Activations.P1);
-            p = V.cast(p).mul(V.cast(r)).add(Activations.P2);
-            p = V.cast(p).mul(V.cast(r)).add(Activations.P3);
-            p = V.cast(p).mul(V.cast(r)).add(Activations.P4);
-            p = V.cast(p).mul(V.cast(r)).add(Activations.P5);
-            p = V.cast(p).mul(V.cast(r).mul(V.cast(r))).add(V.cast(r)).add(ONE);
+            FloatVector t = x.mul(Activations.LOG2E).add(Activations.ROUND);
+            FloatVector n = t.sub(Activations.ROUND);
+            FloatVector r = x.sub(n.mul(Activations.LN2_HI)).sub(n.mul(Activations.LN2_LO));
+            FloatVector p = r.mul(Activations.P0).add(Activations.P1);
+            p = p.mul(r).add(Activations.P2);
+            p = p.mul(r).add(Activations.P3);
+            p = p.mul(r).add(Activations.P4);
+            p = p.mul(r).add(Activations.P5);
+            p = p.mul(r.mul(r)).add(r).add(ONE);
             // 2^n: n + 127 in the exponent bits; t's low bits hold n + 0x400000 (ROUND's offset)
-            IntVector bits = I.cast(V.cast(t).reinterpretAsInts());
-            bits = I.cast(I.cast(bits).sub(Activations.BIAS)).lanewise(VectorOperators.LSHL, 23);
-            FloatVector e1 = V.cast(p).mul(V.cast(I.cast(bits).reinterpretAsFloats())).add(ONE);
-            V.cast(tanh ? TWO.div(V.cast(e1)).sub(ONE) : ONE.div(V.cast(e1))).intoArray(d, od + j);
+            IntVector bits = t.reinterpretAsInts().sub(Activations.BIAS).lanewise(
+                    VectorOperators.LSHL, 23);
+            FloatVector e1 = p.mul(bits.reinterpretAsFloats()).add(ONE);
+            V.cast(tanh ? TWO.div(e1).sub(ONE) : ONE.div(e1)).intoArray(d, od + j);
         }
         for (; j < len; j++) {
             d[od + j] = tanh ? Activations.tanh(a[o + j]) : Activations.sigmoid(a[o + j]);
@@ -438,9 +435,8 @@ final class VectorSequenceKernels extends SequenceKernels {
         tanhTo(zx, z + 3 * h, zx, z + 3 * h, h);
         int j = 0;
         for (; j + L <= h; j += L) {
-            V.cast(fromArray(S, zx, z + 2 * h + j)).mul(V.cast(fromArray(S, cT, hp + j)))
-                    .add(V.cast(fromArray(S, zx, z + j))
-                            .mul(V.cast(fromArray(S, zx, z + 3 * h + j))))
+            fromArray(S, zx, z + 2 * h + j).mul(fromArray(S, cT, hp + j))
+                    .add(fromArray(S, zx, z + j).mul(fromArray(S, zx, z + 3 * h + j)))
                     .intoArray(cT, hn + j);
         }
         for (; j < h; j++) {
@@ -449,8 +445,7 @@ final class VectorSequenceKernels extends SequenceKernels {
         tanhTo(cT, hn, hT, hn, h);
         j = 0;
         for (; j + L <= h; j += L) {
-            V.cast(fromArray(S, zx, z + h + j)).mul(V.cast(fromArray(S, hT, hn + j)))
-                    .intoArray(hT, hn + j);
+            fromArray(S, zx, z + h + j).mul(fromArray(S, hT, hn + j)).intoArray(hT, hn + j);
         }
         for (; j < h; j++) {
             hT[hn + j] = zx[z + h + j] * hT[hn + j];
@@ -468,8 +463,7 @@ final class VectorSequenceKernels extends SequenceKernels {
         }
         int j = 0;
         for (; j + L <= h; j += L) {
-            V.cast(fromArray(S, zx, oh + j))
-                    .add(V.cast(fromArray(S, zx, z + h + j)).mul(V.cast(fromArray(S, hu, oh + j))))
+            fromArray(S, zx, oh + j).add(fromArray(S, zx, z + h + j).mul(fromArray(S, hu, oh + j)))
                     .intoArray(zx, oh + j);
         }
         for (; j < h; j++) {
@@ -478,9 +472,8 @@ final class VectorSequenceKernels extends SequenceKernels {
         tanhTo(zx, oh, zx, oh, h);
         j = 0;
         for (; j + L <= h; j += L) {
-            FloatVector gz = V.cast(fromArray(S, zx, z + j));
-            ONE.sub(V.cast(gz)).mul(V.cast(fromArray(S, zx, oh + j)))
-                    .add(V.cast(gz).mul(V.cast(fromArray(S, hT, hp + j))))
+            FloatVector gz = fromArray(S, zx, z + j);
+            ONE.sub(gz).mul(fromArray(S, zx, oh + j)).add(gz.mul(fromArray(S, hT, hp + j)))
                     .intoArray(hT, hn + j);
         }
         for (; j < h; j++) {
@@ -505,23 +498,20 @@ final class VectorSequenceKernels extends SequenceKernels {
         float[] dcs = first ? ZEROS.at(h) : dc;
         int dco = first ? 0 : co;
         for (int j = 0; j < end; j += L) {
-            FloatVector dh = V.cast(fromArray(S, dhs, dho + j))
-                    .add(V.cast(fromArray(S, outs, outo + j)));
-            FloatVector gi = V.cast(fromArray(S, zx, z + j));
-            FloatVector go2 = V.cast(fromArray(S, zx, z + h + j));
-            FloatVector gf = V.cast(fromArray(S, zx, z + 2 * h + j));
-            FloatVector gc = V.cast(fromArray(S, zx, z + 3 * h + j));
-            FloatVector tc = V.cast(fromArray(S, dz, z + 3 * h + j));
-            FloatVector d = V.cast(dh).mul(V.cast(go2)).mul(ONE.sub(V.cast(tc).mul(V.cast(tc))))
-                    .add(V.cast(fromArray(S, dcs, dco + j)));
-            V.cast(d).mul(V.cast(gc)).mul(V.cast(gi)).mul(ONE.sub(V.cast(gi))).intoArray(dz, z + j);
-            V.cast(dh).mul(V.cast(tc)).mul(V.cast(go2)).mul(ONE.sub(V.cast(go2)))
-                    .intoArray(dz, z + h + j);
-            V.cast(d).mul(V.cast(fromArray(S, cT, hp + j))).mul(V.cast(gf)).mul(ONE.sub(V.cast(gf)))
-                    .intoArray(dz, z + 2 * h + j);
-            V.cast(d).mul(V.cast(gi)).mul(ONE.sub(V.cast(gc).mul(V.cast(gc))))
-                    .intoArray(dz, z + 3 * h + j);
-            V.cast(d).mul(V.cast(gf)).intoArray(dc, co + j);
+            FloatVector dh = fromArray(S, dhs, dho + j)
+                    .add(fromArray(S, outs, outo + j));
+            FloatVector gi = fromArray(S, zx, z + j);
+            FloatVector go2 = fromArray(S, zx, z + h + j);
+            FloatVector gf = fromArray(S, zx, z + 2 * h + j);
+            FloatVector gc = fromArray(S, zx, z + 3 * h + j);
+            FloatVector tc = fromArray(S, dz, z + 3 * h + j);
+            FloatVector d = dh.mul(go2).mul(ONE.sub(tc.mul(tc)))
+                    .add(fromArray(S, dcs, dco + j));
+            d.mul(gc).mul(gi).mul(ONE.sub(gi)).intoArray(dz, z + j);
+            dh.mul(tc).mul(go2).mul(ONE.sub(go2)).intoArray(dz, z + h + j);
+            d.mul(fromArray(S, cT, hp + j)).mul(gf).mul(ONE.sub(gf)).intoArray(dz, z + 2 * h + j);
+            d.mul(gi).mul(ONE.sub(gc.mul(gc))).intoArray(dz, z + 3 * h + j);
+            d.mul(gf).intoArray(dc, co + j);
         }
         super.lstmBackwardRow(zx, z, h, cT, hp, hn, dhp, nx, first, gout, go, withOut, dc, co,
                 dz, end);
@@ -539,24 +529,22 @@ final class VectorSequenceKernels extends SequenceKernels {
         float[] outs = withOut ? gout : MINUS_ZEROS.at(h);
         int outo = withOut ? go : 0;
         for (int j = 0; j < end; j += L) {
-            FloatVector dh = V.cast(fromArray(S, dhs, dho + j))
-                    .add(V.cast(fromArray(S, outs, outo + j)));
-            FloatVector gz = V.cast(fromArray(S, zx, z + j));
-            FloatVector gr = V.cast(fromArray(S, zx, z + h + j));
-            FloatVector gh = V.cast(fromArray(S, zx, z + 2 * h + j));
-            FloatVector hv = V.cast(fromArray(S, hu, z + 2 * h + j));
-            FloatVector dan = V.cast(dh).mul(ONE.sub(V.cast(gz)))
-                    .mul(ONE.sub(V.cast(gh).mul(V.cast(gh))));
-            FloatVector daz = V.cast(dh).mul(V.cast(fromArray(S, hT, hp + j)).sub(V.cast(gh)))
-                    .mul(V.cast(gz)).mul(ONE.sub(V.cast(gz)));
-            FloatVector dar = V.cast(dan).mul(V.cast(hv)).mul(V.cast(gr)).mul(ONE.sub(V.cast(gr)));
+            FloatVector dh = fromArray(S, dhs, dho + j)
+                    .add(fromArray(S, outs, outo + j));
+            FloatVector gz = fromArray(S, zx, z + j);
+            FloatVector gr = fromArray(S, zx, z + h + j);
+            FloatVector gh = fromArray(S, zx, z + 2 * h + j);
+            FloatVector hv = fromArray(S, hu, z + 2 * h + j);
+            FloatVector dan = dh.mul(ONE.sub(gz)).mul(ONE.sub(gh.mul(gh)));
+            FloatVector daz = dh.mul(fromArray(S, hT, hp + j).sub(gh)).mul(gz).mul(ONE.sub(gz));
+            FloatVector dar = dan.mul(hv).mul(gr).mul(ONE.sub(gr));
             V.cast(daz).intoArray(dz, z + j);
             V.cast(dar).intoArray(dz, z + h + j);
             V.cast(dan).intoArray(dz, z + 2 * h + j);
             V.cast(daz).intoArray(dzh, z + j);
             V.cast(dar).intoArray(dzh, z + h + j);
-            V.cast(dan).mul(V.cast(gr)).intoArray(dzh, z + 2 * h + j);
-            V.cast(dh).mul(V.cast(gz)).intoArray(dhd, ho + j);
+            dan.mul(gr).intoArray(dzh, z + 2 * h + j);
+            dh.mul(gz).intoArray(dhd, ho + j);
         }
         super.gruBackwardRow(zx, hu, z, h, hT, hp, dhp, nx, first, gout, go, withOut, dz, dzh,
                 dhd, ho, end);

@@ -29,8 +29,10 @@ public final class VectorWidth {
     /** The int species of as many lanes (the positions of pooling's maxima). */
     static final VectorSpecies<Integer> INT = VectorSpecies.of(int.class, FLOAT.vectorShape());
     /**
-     * The class of {@link #FLOAT}'s vectors. NOTE: every kernel passes each vector it makes or
-     * receives through {@code VECTOR.cast(v)} (the results of fromArray, broadcast and zero, a
+     * The class of {@link #FLOAT}'s vectors. NOTE: every kernel but the recurrent layers'
+     * (VectorSequenceKernels, which casts only its loops' running sums: cast throughout, its
+     * methods grew past what C2 inlines and a GRU's training step was boxed) passes each vector
+     * it makes or receives through {@code VECTOR.cast(v)} (the results of fromArray, broadcast and zero, a
      * loop's running sums, vectors chosen by a branch or returned by a helper, each use of a vector
      * variable): C2 knows the class of such a vector exactly only by the cast, or else by a guess
      * from the profile ({@code sum.intoArray(..)} after a loop, say), a guess it only makes while

@@ -74,11 +74,22 @@ class VectorKernelAllocationTest {
      * Adam's plain expression once did so in one JVM of the CI's with the profiles (96 bytes a
      * vector of parameters for the whole run). The matrix product packs a transposed B without
      * the Vector API's gather, whose index vector no cast reaches (see VectorGemm.packB).
+     *
+     * <p>The recurrent layers' kernels (VectorSequenceKernels: {@code lstm}, {@code gru},
+     * {@code lstm-infer}, {@code gru-infer}) are left out: cast the same way, their methods grew
+     * past what C2 inlines, and a GRU's training step with the profiles then allocated 414 MB
+     * (TrainingAllocationTest, 8 lanes), so they keep their guesses, held by the two tests
+     * above.
      */
     @Test
     void theVectorKernelsAllocateNothingWithoutTypeProfiles() throws Exception {
-        allocateNothing(List.of("-XX:-UseTypeProfile"));
+        allocateNothing(List.of("-XX:-UseTypeProfile"), KERNELS.stream()
+                .filter(k -> !RECURRENT.contains(k)).toList());
     }
+
+    /** The kernels of VectorSequenceKernels. */
+    private static final List<String> RECURRENT = List.of("lstm", "gru", "lstm-infer",
+            "gru-infer");
 
     private static void allocateNothing(List<String> jvmOptions) throws Exception {
         allocateNothing(jvmOptions, KERNELS);
