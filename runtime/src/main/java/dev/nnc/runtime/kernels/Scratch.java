@@ -31,6 +31,7 @@ final class Scratch {
     static final int ROUNDED_GT = 9;
 
     private final float[][] floats = new float[10][];
+    private int[] ints;
 
     /** The array of {@code slot}, at least {@code size} long; its contents are undefined. */
     float[] floats(int slot, int size) {
@@ -38,6 +39,16 @@ final class Scratch {
         if (a == null || a.length < size) {
             a = new float[size];
             floats[slot] = a;
+        }
+        return a;
+    }
+
+    /** An int array at least {@code size} long (the matrix product's gather index); undefined. */
+    int[] ints(int size) {
+        int[] a = ints;
+        if (a == null || a.length < size) {
+            a = new int[size];
+            ints = a;
         }
         return a;
     }

@@ -15,8 +15,6 @@ final class VectorConv {
     private static final int L = VectorWidth.LANES;
     /** Vectors are stored through this class's cast (see {@link VectorWidth#VECTOR}). */
     private static final Class<? extends FloatVector> V = VectorWidth.VECTOR;
-    /** The class of the species' masks, for the same casts. */
-    private static final Class<? extends VectorMask<Float>> M = VectorWidth.MASK;
 
     private VectorConv() {
     }
@@ -59,46 +57,46 @@ final class VectorConv {
         int d1 = d0 + span;
         int d2 = d1 + span;
         int d3 = d2 + span;
-        FloatVector b0 = V.cast(FloatVector.broadcast(S, bias1(p, b, j)));
-        FloatVector b1 = V.cast(FloatVector.broadcast(S, bias1(p, b, j + 1)));
-        FloatVector b2 = V.cast(FloatVector.broadcast(S, bias1(p, b, j + 2)));
-        FloatVector b3 = V.cast(FloatVector.broadcast(S, bias1(p, b, j + 3)));
+        FloatVector b0 = FloatVector.broadcast(S, bias1(p, b, j));
+        FloatVector b1 = FloatVector.broadcast(S, bias1(p, b, j + 1));
+        FloatVector b2 = FloatVector.broadcast(S, bias1(p, b, j + 2));
+        FloatVector b3 = FloatVector.broadcast(S, bias1(p, b, j + 3));
         int t = 0;
         for (; t + 3 * L <= span; t += 3 * L) {
-            FloatVector a00 = V.cast(b0);
-            FloatVector a01 = V.cast(b0);
-            FloatVector a02 = V.cast(b0);
-            FloatVector a10 = V.cast(b1);
-            FloatVector a11 = V.cast(b1);
-            FloatVector a12 = V.cast(b1);
-            FloatVector a20 = V.cast(b2);
-            FloatVector a21 = V.cast(b2);
-            FloatVector a22 = V.cast(b2);
-            FloatVector a30 = V.cast(b3);
-            FloatVector a31 = V.cast(b3);
-            FloatVector a32 = V.cast(b3);
+            FloatVector a00 = b0;
+            FloatVector a01 = b0;
+            FloatVector a02 = b0;
+            FloatVector a10 = b1;
+            FloatVector a11 = b1;
+            FloatVector a12 = b1;
+            FloatVector a20 = b2;
+            FloatVector a21 = b2;
+            FloatVector a22 = b2;
+            FloatVector a30 = b3;
+            FloatVector a31 = b3;
+            FloatVector a32 = b3;
             int xt = xo + t;
             for (int q = 0; q < ck; q++) {
                 int s = xt + taps[q];
-                FloatVector x0 = V.cast(FloatVector.fromArray(S, x, s));
-                FloatVector x1 = V.cast(FloatVector.fromArray(S, x, s + L));
-                FloatVector x2 = V.cast(FloatVector.fromArray(S, x, s + 2 * L));
-                FloatVector v = V.cast(FloatVector.broadcast(S, p[w0 + q]));
-                a00 = V.cast(x0).fma(V.cast(v), V.cast(a00));
-                a01 = V.cast(x1).fma(V.cast(v), V.cast(a01));
-                a02 = V.cast(x2).fma(V.cast(v), V.cast(a02));
-                v = V.cast(FloatVector.broadcast(S, p[w1 + q]));
-                a10 = V.cast(x0).fma(V.cast(v), V.cast(a10));
-                a11 = V.cast(x1).fma(V.cast(v), V.cast(a11));
-                a12 = V.cast(x2).fma(V.cast(v), V.cast(a12));
-                v = V.cast(FloatVector.broadcast(S, p[w2 + q]));
-                a20 = V.cast(x0).fma(V.cast(v), V.cast(a20));
-                a21 = V.cast(x1).fma(V.cast(v), V.cast(a21));
-                a22 = V.cast(x2).fma(V.cast(v), V.cast(a22));
-                v = V.cast(FloatVector.broadcast(S, p[w3 + q]));
-                a30 = V.cast(x0).fma(V.cast(v), V.cast(a30));
-                a31 = V.cast(x1).fma(V.cast(v), V.cast(a31));
-                a32 = V.cast(x2).fma(V.cast(v), V.cast(a32));
+                FloatVector x0 = FloatVector.fromArray(S, x, s);
+                FloatVector x1 = FloatVector.fromArray(S, x, s + L);
+                FloatVector x2 = FloatVector.fromArray(S, x, s + 2 * L);
+                FloatVector v = FloatVector.broadcast(S, p[w0 + q]);
+                a00 = x0.fma(v, a00);
+                a01 = x1.fma(v, a01);
+                a02 = x2.fma(v, a02);
+                v = FloatVector.broadcast(S, p[w1 + q]);
+                a10 = x0.fma(v, a10);
+                a11 = x1.fma(v, a11);
+                a12 = x2.fma(v, a12);
+                v = FloatVector.broadcast(S, p[w2 + q]);
+                a20 = x0.fma(v, a20);
+                a21 = x1.fma(v, a21);
+                a22 = x2.fma(v, a22);
+                v = FloatVector.broadcast(S, p[w3 + q]);
+                a30 = x0.fma(v, a30);
+                a31 = x1.fma(v, a31);
+                a32 = x2.fma(v, a32);
             }
             V.cast(a00).intoArray(dst, d0 + t);
             V.cast(a01).intoArray(dst, d0 + t + L);
@@ -114,17 +112,17 @@ final class VectorConv {
             V.cast(a32).intoArray(dst, d3 + t + 2 * L);
         }
         for (; t + L <= span; t += L) {
-            FloatVector a0 = V.cast(b0);
-            FloatVector a1 = V.cast(b1);
-            FloatVector a2 = V.cast(b2);
-            FloatVector a3 = V.cast(b3);
+            FloatVector a0 = b0;
+            FloatVector a1 = b1;
+            FloatVector a2 = b2;
+            FloatVector a3 = b3;
             int xt = xo + t;
             for (int q = 0; q < ck; q++) {
-                FloatVector x0 = V.cast(FloatVector.fromArray(S, x, xt + taps[q]));
-                a0 = V.cast(x0).fma(V.cast(FloatVector.broadcast(S, p[w0 + q])), V.cast(a0));
-                a1 = V.cast(x0).fma(V.cast(FloatVector.broadcast(S, p[w1 + q])), V.cast(a1));
-                a2 = V.cast(x0).fma(V.cast(FloatVector.broadcast(S, p[w2 + q])), V.cast(a2));
-                a3 = V.cast(x0).fma(V.cast(FloatVector.broadcast(S, p[w3 + q])), V.cast(a3));
+                FloatVector x0 = FloatVector.fromArray(S, x, xt + taps[q]);
+                a0 = x0.fma(FloatVector.broadcast(S, p[w0 + q]), a0);
+                a1 = x0.fma(FloatVector.broadcast(S, p[w1 + q]), a1);
+                a2 = x0.fma(FloatVector.broadcast(S, p[w2 + q]), a2);
+                a3 = x0.fma(FloatVector.broadcast(S, p[w3 + q]), a3);
             }
             V.cast(a0).intoArray(dst, d0 + t);
             V.cast(a1).intoArray(dst, d1 + t);
@@ -160,45 +158,45 @@ final class VectorConv {
         int d0 = j * span;
         int d1 = d0 + span;
         int d2 = d1 + span;
-        FloatVector b0 = V.cast(FloatVector.broadcast(S, bias1(p, b, j)));
-        FloatVector b1 = V.cast(FloatVector.broadcast(S, bias1(p, b, j + 1)));
-        FloatVector b2 = V.cast(FloatVector.broadcast(S, bias1(p, b, j + 2)));
+        FloatVector b0 = FloatVector.broadcast(S, bias1(p, b, j));
+        FloatVector b1 = FloatVector.broadcast(S, bias1(p, b, j + 1));
+        FloatVector b2 = FloatVector.broadcast(S, bias1(p, b, j + 2));
         int t = 0;
         for (; t + 4 * L <= span; t += 4 * L) {
-            FloatVector a00 = V.cast(b0);
-            FloatVector a01 = V.cast(b0);
-            FloatVector a02 = V.cast(b0);
-            FloatVector a03 = V.cast(b0);
-            FloatVector a10 = V.cast(b1);
-            FloatVector a11 = V.cast(b1);
-            FloatVector a12 = V.cast(b1);
-            FloatVector a13 = V.cast(b1);
-            FloatVector a20 = V.cast(b2);
-            FloatVector a21 = V.cast(b2);
-            FloatVector a22 = V.cast(b2);
-            FloatVector a23 = V.cast(b2);
+            FloatVector a00 = b0;
+            FloatVector a01 = b0;
+            FloatVector a02 = b0;
+            FloatVector a03 = b0;
+            FloatVector a10 = b1;
+            FloatVector a11 = b1;
+            FloatVector a12 = b1;
+            FloatVector a13 = b1;
+            FloatVector a20 = b2;
+            FloatVector a21 = b2;
+            FloatVector a22 = b2;
+            FloatVector a23 = b2;
             int xt = xo + t;
             for (int q = 0; q < ck; q++) {
                 int s = xt + taps[q];
-                FloatVector x0 = V.cast(FloatVector.fromArray(S, x, s));
-                FloatVector x1 = V.cast(FloatVector.fromArray(S, x, s + L));
-                FloatVector x2 = V.cast(FloatVector.fromArray(S, x, s + 2 * L));
-                FloatVector x3 = V.cast(FloatVector.fromArray(S, x, s + 3 * L));
-                FloatVector v = V.cast(FloatVector.broadcast(S, p[w0 + q]));
-                a00 = V.cast(x0).fma(V.cast(v), V.cast(a00));
-                a01 = V.cast(x1).fma(V.cast(v), V.cast(a01));
-                a02 = V.cast(x2).fma(V.cast(v), V.cast(a02));
-                a03 = V.cast(x3).fma(V.cast(v), V.cast(a03));
-                v = V.cast(FloatVector.broadcast(S, p[w1 + q]));
-                a10 = V.cast(x0).fma(V.cast(v), V.cast(a10));
-                a11 = V.cast(x1).fma(V.cast(v), V.cast(a11));
-                a12 = V.cast(x2).fma(V.cast(v), V.cast(a12));
-                a13 = V.cast(x3).fma(V.cast(v), V.cast(a13));
-                v = V.cast(FloatVector.broadcast(S, p[w2 + q]));
-                a20 = V.cast(x0).fma(V.cast(v), V.cast(a20));
-                a21 = V.cast(x1).fma(V.cast(v), V.cast(a21));
-                a22 = V.cast(x2).fma(V.cast(v), V.cast(a22));
-                a23 = V.cast(x3).fma(V.cast(v), V.cast(a23));
+                FloatVector x0 = FloatVector.fromArray(S, x, s);
+                FloatVector x1 = FloatVector.fromArray(S, x, s + L);
+                FloatVector x2 = FloatVector.fromArray(S, x, s + 2 * L);
+                FloatVector x3 = FloatVector.fromArray(S, x, s + 3 * L);
+                FloatVector v = FloatVector.broadcast(S, p[w0 + q]);
+                a00 = x0.fma(v, a00);
+                a01 = x1.fma(v, a01);
+                a02 = x2.fma(v, a02);
+                a03 = x3.fma(v, a03);
+                v = FloatVector.broadcast(S, p[w1 + q]);
+                a10 = x0.fma(v, a10);
+                a11 = x1.fma(v, a11);
+                a12 = x2.fma(v, a12);
+                a13 = x3.fma(v, a13);
+                v = FloatVector.broadcast(S, p[w2 + q]);
+                a20 = x0.fma(v, a20);
+                a21 = x1.fma(v, a21);
+                a22 = x2.fma(v, a22);
+                a23 = x3.fma(v, a23);
             }
             V.cast(a00).intoArray(dst, d0 + t);
             V.cast(a01).intoArray(dst, d0 + t + L);
@@ -214,15 +212,15 @@ final class VectorConv {
             V.cast(a23).intoArray(dst, d2 + t + 3 * L);
         }
         for (; t + L <= span; t += L) {
-            FloatVector a0 = V.cast(b0);
-            FloatVector a1 = V.cast(b1);
-            FloatVector a2 = V.cast(b2);
+            FloatVector a0 = b0;
+            FloatVector a1 = b1;
+            FloatVector a2 = b2;
             int xt = xo + t;
             for (int q = 0; q < ck; q++) {
-                FloatVector x0 = V.cast(FloatVector.fromArray(S, x, xt + taps[q]));
-                a0 = V.cast(x0).fma(V.cast(FloatVector.broadcast(S, p[w0 + q])), V.cast(a0));
-                a1 = V.cast(x0).fma(V.cast(FloatVector.broadcast(S, p[w1 + q])), V.cast(a1));
-                a2 = V.cast(x0).fma(V.cast(FloatVector.broadcast(S, p[w2 + q])), V.cast(a2));
+                FloatVector x0 = FloatVector.fromArray(S, x, xt + taps[q]);
+                a0 = x0.fma(FloatVector.broadcast(S, p[w0 + q]), a0);
+                a1 = x0.fma(FloatVector.broadcast(S, p[w1 + q]), a1);
+                a2 = x0.fma(FloatVector.broadcast(S, p[w2 + q]), a2);
             }
             V.cast(a0).intoArray(dst, d0 + t);
             V.cast(a1).intoArray(dst, d1 + t);
@@ -250,21 +248,21 @@ final class VectorConv {
         int ck = taps.length;
         int w0 = w + j * ck;
         int d0 = j * span;
-        FloatVector b0 = V.cast(FloatVector.broadcast(S, bias1(p, b, j)));
+        FloatVector b0 = FloatVector.broadcast(S, bias1(p, b, j));
         int t = 0;
         for (; t + 4 * L <= span; t += 4 * L) {
-            FloatVector a0 = V.cast(b0);
-            FloatVector a1 = V.cast(b0);
-            FloatVector a2 = V.cast(b0);
-            FloatVector a3 = V.cast(b0);
+            FloatVector a0 = b0;
+            FloatVector a1 = b0;
+            FloatVector a2 = b0;
+            FloatVector a3 = b0;
             int xt = xo + t;
             for (int q = 0; q < ck; q++) {
                 int s = xt + taps[q];
-                FloatVector v = V.cast(FloatVector.broadcast(S, p[w0 + q]));
-                a0 = V.cast(FloatVector.fromArray(S, x, s)).fma(V.cast(v), V.cast(a0));
-                a1 = V.cast(FloatVector.fromArray(S, x, s + L)).fma(V.cast(v), V.cast(a1));
-                a2 = V.cast(FloatVector.fromArray(S, x, s + 2 * L)).fma(V.cast(v), V.cast(a2));
-                a3 = V.cast(FloatVector.fromArray(S, x, s + 3 * L)).fma(V.cast(v), V.cast(a3));
+                FloatVector v = FloatVector.broadcast(S, p[w0 + q]);
+                a0 = FloatVector.fromArray(S, x, s).fma(v, a0);
+                a1 = FloatVector.fromArray(S, x, s + L).fma(v, a1);
+                a2 = FloatVector.fromArray(S, x, s + 2 * L).fma(v, a2);
+                a3 = FloatVector.fromArray(S, x, s + 3 * L).fma(v, a3);
             }
             V.cast(a0).intoArray(dst, d0 + t);
             V.cast(a1).intoArray(dst, d0 + t + L);
@@ -272,11 +270,11 @@ final class VectorConv {
             V.cast(a3).intoArray(dst, d0 + t + 3 * L);
         }
         for (; t + L <= span; t += L) {
-            FloatVector a0 = V.cast(b0);
+            FloatVector a0 = b0;
             int xt = xo + t;
             for (int q = 0; q < ck; q++) {
-                a0 = V.cast(FloatVector.fromArray(S, x, xt + taps[q]))
-                        .fma(V.cast(FloatVector.broadcast(S, p[w0 + q])), V.cast(a0));
+                a0 = FloatVector.fromArray(S, x, xt + taps[q])
+                        .fma(FloatVector.broadcast(S, p[w0 + q]), a0);
             }
             V.cast(a0).intoArray(dst, d0 + t);
         }
@@ -326,43 +324,43 @@ final class VectorConv {
         int s3 = xo + pos[t + 3];
         int s4 = xo + pos[t + 4];
         int s5 = xo + pos[t + 5];
-        FloatVector bu = V.cast(VectorDense.bias(p, b, j));
-        FloatVector bv = V.cast(VectorDense.bias(p, b, j + L));
-        FloatVector u0 = V.cast(bu);
-        FloatVector u1 = V.cast(bu);
-        FloatVector u2 = V.cast(bu);
-        FloatVector u3 = V.cast(bu);
-        FloatVector u4 = V.cast(bu);
-        FloatVector u5 = V.cast(bu);
-        FloatVector v0 = V.cast(bv);
-        FloatVector v1 = V.cast(bv);
-        FloatVector v2 = V.cast(bv);
-        FloatVector v3 = V.cast(bv);
-        FloatVector v4 = V.cast(bv);
-        FloatVector v5 = V.cast(bv);
+        FloatVector bu = VectorDense.bias(p, b, j);
+        FloatVector bv = VectorDense.bias(p, b, j + L);
+        FloatVector u0 = bu;
+        FloatVector u1 = bu;
+        FloatVector u2 = bu;
+        FloatVector u3 = bu;
+        FloatVector u4 = bu;
+        FloatVector u5 = bu;
+        FloatVector v0 = bv;
+        FloatVector v1 = bv;
+        FloatVector v2 = bv;
+        FloatVector v3 = bv;
+        FloatVector v4 = bv;
+        FloatVector v5 = bv;
         for (int q = 0; q < ck; q++) {
             int wo = q * f + j;
-            FloatVector wu = V.cast(FloatVector.fromArray(S, wT, wo));
-            FloatVector wv = V.cast(FloatVector.fromArray(S, wT, wo + L));
+            FloatVector wu = FloatVector.fromArray(S, wT, wo);
+            FloatVector wv = FloatVector.fromArray(S, wT, wo + L);
             int tq = taps[q];
-            FloatVector e = V.cast(FloatVector.broadcast(S, x[s0 + tq]));
-            u0 = V.cast(wu).fma(V.cast(e), V.cast(u0));
-            v0 = V.cast(wv).fma(V.cast(e), V.cast(v0));
-            e = V.cast(FloatVector.broadcast(S, x[s1 + tq]));
-            u1 = V.cast(wu).fma(V.cast(e), V.cast(u1));
-            v1 = V.cast(wv).fma(V.cast(e), V.cast(v1));
-            e = V.cast(FloatVector.broadcast(S, x[s2 + tq]));
-            u2 = V.cast(wu).fma(V.cast(e), V.cast(u2));
-            v2 = V.cast(wv).fma(V.cast(e), V.cast(v2));
-            e = V.cast(FloatVector.broadcast(S, x[s3 + tq]));
-            u3 = V.cast(wu).fma(V.cast(e), V.cast(u3));
-            v3 = V.cast(wv).fma(V.cast(e), V.cast(v3));
-            e = V.cast(FloatVector.broadcast(S, x[s4 + tq]));
-            u4 = V.cast(wu).fma(V.cast(e), V.cast(u4));
-            v4 = V.cast(wv).fma(V.cast(e), V.cast(v4));
-            e = V.cast(FloatVector.broadcast(S, x[s5 + tq]));
-            u5 = V.cast(wu).fma(V.cast(e), V.cast(u5));
-            v5 = V.cast(wv).fma(V.cast(e), V.cast(v5));
+            FloatVector e = FloatVector.broadcast(S, x[s0 + tq]);
+            u0 = wu.fma(e, u0);
+            v0 = wv.fma(e, v0);
+            e = FloatVector.broadcast(S, x[s1 + tq]);
+            u1 = wu.fma(e, u1);
+            v1 = wv.fma(e, v1);
+            e = FloatVector.broadcast(S, x[s2 + tq]);
+            u2 = wu.fma(e, u2);
+            v2 = wv.fma(e, v2);
+            e = FloatVector.broadcast(S, x[s3 + tq]);
+            u3 = wu.fma(e, u3);
+            v3 = wv.fma(e, v3);
+            e = FloatVector.broadcast(S, x[s4 + tq]);
+            u4 = wu.fma(e, u4);
+            v4 = wv.fma(e, v4);
+            e = FloatVector.broadcast(S, x[s5 + tq]);
+            u5 = wu.fma(e, u5);
+            v5 = wv.fma(e, v5);
         }
         int d = t * f + j;
         V.cast(u0).intoArray(dst, d);
@@ -388,22 +386,22 @@ final class VectorConv {
         int s3 = xo + pos[t + 3];
         int s4 = xo + pos[t + 4];
         int s5 = xo + pos[t + 5];
-        FloatVector bu = V.cast(VectorDense.bias(p, b, j));
-        FloatVector u0 = V.cast(bu);
-        FloatVector u1 = V.cast(bu);
-        FloatVector u2 = V.cast(bu);
-        FloatVector u3 = V.cast(bu);
-        FloatVector u4 = V.cast(bu);
-        FloatVector u5 = V.cast(bu);
+        FloatVector bu = VectorDense.bias(p, b, j);
+        FloatVector u0 = bu;
+        FloatVector u1 = bu;
+        FloatVector u2 = bu;
+        FloatVector u3 = bu;
+        FloatVector u4 = bu;
+        FloatVector u5 = bu;
         for (int q = 0; q < ck; q++) {
-            FloatVector wu = V.cast(FloatVector.fromArray(S, wT, q * f + j));
+            FloatVector wu = FloatVector.fromArray(S, wT, q * f + j);
             int tq = taps[q];
-            u0 = V.cast(wu).fma(V.cast(FloatVector.broadcast(S, x[s0 + tq])), V.cast(u0));
-            u1 = V.cast(wu).fma(V.cast(FloatVector.broadcast(S, x[s1 + tq])), V.cast(u1));
-            u2 = V.cast(wu).fma(V.cast(FloatVector.broadcast(S, x[s2 + tq])), V.cast(u2));
-            u3 = V.cast(wu).fma(V.cast(FloatVector.broadcast(S, x[s3 + tq])), V.cast(u3));
-            u4 = V.cast(wu).fma(V.cast(FloatVector.broadcast(S, x[s4 + tq])), V.cast(u4));
-            u5 = V.cast(wu).fma(V.cast(FloatVector.broadcast(S, x[s5 + tq])), V.cast(u5));
+            u0 = wu.fma(FloatVector.broadcast(S, x[s0 + tq]), u0);
+            u1 = wu.fma(FloatVector.broadcast(S, x[s1 + tq]), u1);
+            u2 = wu.fma(FloatVector.broadcast(S, x[s2 + tq]), u2);
+            u3 = wu.fma(FloatVector.broadcast(S, x[s3 + tq]), u3);
+            u4 = wu.fma(FloatVector.broadcast(S, x[s4 + tq]), u4);
+            u5 = wu.fma(FloatVector.broadcast(S, x[s5 + tq]), u5);
         }
         int d = t * f + j;
         V.cast(u0).intoArray(dst, d);
@@ -428,14 +426,13 @@ final class VectorConv {
             int s = q * ld;
             int d = off + taps[q];
             for (int t = 0; t < body; t += L) {
-                V.cast(FloatVector.fromArray(S, dst, d + t))
-                        .add(V.cast(FloatVector.fromArray(S, src, s + t)))
+                FloatVector.fromArray(S, dst, d + t).add(FloatVector.fromArray(S, src, s + t))
                         .intoArray(dst, d + t);
             }
             if (last != null) {
-                V.cast(FloatVector.fromArray(S, dst, d + body, M.cast(last)))
-                        .add(V.cast(FloatVector.fromArray(S, src, s + body, M.cast(last))))
-                        .intoArray(dst, d + body, M.cast(last));
+                FloatVector.fromArray(S, dst, d + body, last)
+                        .add(FloatVector.fromArray(S, src, s + body, last))
+                        .intoArray(dst, d + body, last);
             }
         }
     }
@@ -477,18 +474,18 @@ final class VectorConv {
         int a0 = (j * ck + q) * L;
         int a1 = a0 + ck * L;
         int a2 = a1 + ck * L;
-        FloatVector s00 = V.cast(FloatVector.fromArray(S, acc, a0));
-        FloatVector s01 = V.cast(FloatVector.fromArray(S, acc, a0 + L));
-        FloatVector s02 = V.cast(FloatVector.fromArray(S, acc, a0 + 2 * L));
-        FloatVector s03 = V.cast(FloatVector.fromArray(S, acc, a0 + 3 * L));
-        FloatVector s10 = V.cast(FloatVector.fromArray(S, acc, a1));
-        FloatVector s11 = V.cast(FloatVector.fromArray(S, acc, a1 + L));
-        FloatVector s12 = V.cast(FloatVector.fromArray(S, acc, a1 + 2 * L));
-        FloatVector s13 = V.cast(FloatVector.fromArray(S, acc, a1 + 3 * L));
-        FloatVector s20 = V.cast(FloatVector.fromArray(S, acc, a2));
-        FloatVector s21 = V.cast(FloatVector.fromArray(S, acc, a2 + L));
-        FloatVector s22 = V.cast(FloatVector.fromArray(S, acc, a2 + 2 * L));
-        FloatVector s23 = V.cast(FloatVector.fromArray(S, acc, a2 + 3 * L));
+        FloatVector s00 = FloatVector.fromArray(S, acc, a0);
+        FloatVector s01 = FloatVector.fromArray(S, acc, a0 + L);
+        FloatVector s02 = FloatVector.fromArray(S, acc, a0 + 2 * L);
+        FloatVector s03 = FloatVector.fromArray(S, acc, a0 + 3 * L);
+        FloatVector s10 = FloatVector.fromArray(S, acc, a1);
+        FloatVector s11 = FloatVector.fromArray(S, acc, a1 + L);
+        FloatVector s12 = FloatVector.fromArray(S, acc, a1 + 2 * L);
+        FloatVector s13 = FloatVector.fromArray(S, acc, a1 + 3 * L);
+        FloatVector s20 = FloatVector.fromArray(S, acc, a2);
+        FloatVector s21 = FloatVector.fromArray(S, acc, a2 + L);
+        FloatVector s22 = FloatVector.fromArray(S, acc, a2 + 2 * L);
+        FloatVector s23 = FloatVector.fromArray(S, acc, a2 + 3 * L);
         int g0 = j * span;
         int g1 = g0 + span;
         int g2 = g1 + span;
@@ -497,25 +494,25 @@ final class VectorConv {
         int x2 = taps[q + 2];
         int x3 = taps[q + 3];
         for (int t = 0; t < span; t += L) {
-            FloatVector u0 = V.cast(FloatVector.fromArray(S, g, g0 + t));
-            FloatVector u1 = V.cast(FloatVector.fromArray(S, g, g1 + t));
-            FloatVector u2 = V.cast(FloatVector.fromArray(S, g, g2 + t));
-            FloatVector v = V.cast(FloatVector.fromArray(S, x, x0 + t));
-            s00 = V.cast(u0).fma(V.cast(v), V.cast(s00));
-            s10 = V.cast(u1).fma(V.cast(v), V.cast(s10));
-            s20 = V.cast(u2).fma(V.cast(v), V.cast(s20));
-            v = V.cast(FloatVector.fromArray(S, x, x1 + t));
-            s01 = V.cast(u0).fma(V.cast(v), V.cast(s01));
-            s11 = V.cast(u1).fma(V.cast(v), V.cast(s11));
-            s21 = V.cast(u2).fma(V.cast(v), V.cast(s21));
-            v = V.cast(FloatVector.fromArray(S, x, x2 + t));
-            s02 = V.cast(u0).fma(V.cast(v), V.cast(s02));
-            s12 = V.cast(u1).fma(V.cast(v), V.cast(s12));
-            s22 = V.cast(u2).fma(V.cast(v), V.cast(s22));
-            v = V.cast(FloatVector.fromArray(S, x, x3 + t));
-            s03 = V.cast(u0).fma(V.cast(v), V.cast(s03));
-            s13 = V.cast(u1).fma(V.cast(v), V.cast(s13));
-            s23 = V.cast(u2).fma(V.cast(v), V.cast(s23));
+            FloatVector u0 = FloatVector.fromArray(S, g, g0 + t);
+            FloatVector u1 = FloatVector.fromArray(S, g, g1 + t);
+            FloatVector u2 = FloatVector.fromArray(S, g, g2 + t);
+            FloatVector v = FloatVector.fromArray(S, x, x0 + t);
+            s00 = u0.fma(v, s00);
+            s10 = u1.fma(v, s10);
+            s20 = u2.fma(v, s20);
+            v = FloatVector.fromArray(S, x, x1 + t);
+            s01 = u0.fma(v, s01);
+            s11 = u1.fma(v, s11);
+            s21 = u2.fma(v, s21);
+            v = FloatVector.fromArray(S, x, x2 + t);
+            s02 = u0.fma(v, s02);
+            s12 = u1.fma(v, s12);
+            s22 = u2.fma(v, s22);
+            v = FloatVector.fromArray(S, x, x3 + t);
+            s03 = u0.fma(v, s03);
+            s13 = u1.fma(v, s13);
+            s23 = u2.fma(v, s23);
         }
         V.cast(s00).intoArray(acc, a0);
         V.cast(s01).intoArray(acc, a0 + L);
@@ -534,12 +531,11 @@ final class VectorConv {
     private static void grad1(float[] g, float[] x, int[] taps, int ck, int j, int q, int span,
             float[] acc) {
         int a = (j * ck + q) * L;
-        FloatVector s = V.cast(FloatVector.fromArray(S, acc, a));
+        FloatVector s = FloatVector.fromArray(S, acc, a);
         int g0 = j * span;
         int x0 = taps[q];
         for (int t = 0; t < span; t += L) {
-            s = V.cast(FloatVector.fromArray(S, g, g0 + t))
-                    .fma(V.cast(FloatVector.fromArray(S, x, x0 + t)), V.cast(s));
+            s = FloatVector.fromArray(S, g, g0 + t).fma(FloatVector.fromArray(S, x, x0 + t), s);
         }
         V.cast(s).intoArray(acc, a);
     }

@@ -66,48 +66,48 @@ final class VectorDense {
     private static void fourRows(float[] x, int i, int in, float[] p, int w, int b, int out,
             float[] z, int j) {
         int xa = i * in;
-        FloatVector a0 = V.cast(bias(p, b, j));
-        FloatVector a1 = V.cast(bias(p, b, j + L));
-        FloatVector a2 = V.cast(bias(p, b, j + 2 * L));
-        FloatVector a3 = V.cast(bias(p, b, j + 3 * L));
-        FloatVector c0 = V.cast(a0);
-        FloatVector c1 = V.cast(a1);
-        FloatVector c2 = V.cast(a2);
-        FloatVector c3 = V.cast(a3);
-        FloatVector d0 = V.cast(a0);
-        FloatVector d1 = V.cast(a1);
-        FloatVector d2 = V.cast(a2);
-        FloatVector d3 = V.cast(a3);
-        FloatVector e0 = V.cast(a0);
-        FloatVector e1 = V.cast(a1);
-        FloatVector e2 = V.cast(a2);
-        FloatVector e3 = V.cast(a3);
+        FloatVector a0 = bias(p, b, j);
+        FloatVector a1 = bias(p, b, j + L);
+        FloatVector a2 = bias(p, b, j + 2 * L);
+        FloatVector a3 = bias(p, b, j + 3 * L);
+        FloatVector c0 = a0;
+        FloatVector c1 = a1;
+        FloatVector c2 = a2;
+        FloatVector c3 = a3;
+        FloatVector d0 = a0;
+        FloatVector d1 = a1;
+        FloatVector d2 = a2;
+        FloatVector d3 = a3;
+        FloatVector e0 = a0;
+        FloatVector e1 = a1;
+        FloatVector e2 = a2;
+        FloatVector e3 = a3;
         for (int k = 0; k < in; k++) {
             int wo = w + k * out + j;
-            FloatVector w0 = V.cast(FloatVector.fromArray(S, p, wo));
-            FloatVector w1 = V.cast(FloatVector.fromArray(S, p, wo + L));
-            FloatVector w2 = V.cast(FloatVector.fromArray(S, p, wo + 2 * L));
-            FloatVector w3 = V.cast(FloatVector.fromArray(S, p, wo + 3 * L));
-            FloatVector v = V.cast(FloatVector.broadcast(S, x[xa + k]));
-            a0 = V.cast(w0).fma(V.cast(v), V.cast(a0));
-            a1 = V.cast(w1).fma(V.cast(v), V.cast(a1));
-            a2 = V.cast(w2).fma(V.cast(v), V.cast(a2));
-            a3 = V.cast(w3).fma(V.cast(v), V.cast(a3));
-            v = V.cast(FloatVector.broadcast(S, x[xa + in + k]));
-            c0 = V.cast(w0).fma(V.cast(v), V.cast(c0));
-            c1 = V.cast(w1).fma(V.cast(v), V.cast(c1));
-            c2 = V.cast(w2).fma(V.cast(v), V.cast(c2));
-            c3 = V.cast(w3).fma(V.cast(v), V.cast(c3));
-            v = V.cast(FloatVector.broadcast(S, x[xa + 2 * in + k]));
-            d0 = V.cast(w0).fma(V.cast(v), V.cast(d0));
-            d1 = V.cast(w1).fma(V.cast(v), V.cast(d1));
-            d2 = V.cast(w2).fma(V.cast(v), V.cast(d2));
-            d3 = V.cast(w3).fma(V.cast(v), V.cast(d3));
-            v = V.cast(FloatVector.broadcast(S, x[xa + 3 * in + k]));
-            e0 = V.cast(w0).fma(V.cast(v), V.cast(e0));
-            e1 = V.cast(w1).fma(V.cast(v), V.cast(e1));
-            e2 = V.cast(w2).fma(V.cast(v), V.cast(e2));
-            e3 = V.cast(w3).fma(V.cast(v), V.cast(e3));
+            FloatVector w0 = FloatVector.fromArray(S, p, wo);
+            FloatVector w1 = FloatVector.fromArray(S, p, wo + L);
+            FloatVector w2 = FloatVector.fromArray(S, p, wo + 2 * L);
+            FloatVector w3 = FloatVector.fromArray(S, p, wo + 3 * L);
+            FloatVector v = FloatVector.broadcast(S, x[xa + k]);
+            a0 = w0.fma(v, a0);
+            a1 = w1.fma(v, a1);
+            a2 = w2.fma(v, a2);
+            a3 = w3.fma(v, a3);
+            v = FloatVector.broadcast(S, x[xa + in + k]);
+            c0 = w0.fma(v, c0);
+            c1 = w1.fma(v, c1);
+            c2 = w2.fma(v, c2);
+            c3 = w3.fma(v, c3);
+            v = FloatVector.broadcast(S, x[xa + 2 * in + k]);
+            d0 = w0.fma(v, d0);
+            d1 = w1.fma(v, d1);
+            d2 = w2.fma(v, d2);
+            d3 = w3.fma(v, d3);
+            v = FloatVector.broadcast(S, x[xa + 3 * in + k]);
+            e0 = w0.fma(v, e0);
+            e1 = w1.fma(v, e1);
+            e2 = w2.fma(v, e2);
+            e3 = w3.fma(v, e3);
         }
         int za = i * out + j;
         V.cast(a0).intoArray(z, za);
@@ -196,25 +196,25 @@ final class VectorDense {
         int j5 = Math.min(j + 5 * L, last);
         int j6 = Math.min(j + 6 * L, last);
         int j7 = Math.min(j + 7 * L, last);
-        FloatVector a0 = V.cast(bias(p, b, j));
-        FloatVector a1 = V.cast(bias(p, b, j1));
-        FloatVector a2 = V.cast(bias(p, b, j2));
-        FloatVector a3 = V.cast(bias(p, b, j3));
-        FloatVector a4 = V.cast(bias(p, b, j4));
-        FloatVector a5 = V.cast(bias(p, b, j5));
-        FloatVector a6 = V.cast(bias(p, b, j6));
-        FloatVector a7 = V.cast(bias(p, b, j7));
+        FloatVector a0 = bias(p, b, j);
+        FloatVector a1 = bias(p, b, j1);
+        FloatVector a2 = bias(p, b, j2);
+        FloatVector a3 = bias(p, b, j3);
+        FloatVector a4 = bias(p, b, j4);
+        FloatVector a5 = bias(p, b, j5);
+        FloatVector a6 = bias(p, b, j6);
+        FloatVector a7 = bias(p, b, j7);
         for (int k = 0; k < in; k++) {
             int wo = w + k * out;
-            FloatVector v = V.cast(FloatVector.broadcast(S, x[xa + k]));
-            a0 = V.cast(FloatVector.fromArray(S, p, wo + j)).fma(V.cast(v), V.cast(a0));
-            a1 = V.cast(FloatVector.fromArray(S, p, wo + j1)).fma(V.cast(v), V.cast(a1));
-            a2 = V.cast(FloatVector.fromArray(S, p, wo + j2)).fma(V.cast(v), V.cast(a2));
-            a3 = V.cast(FloatVector.fromArray(S, p, wo + j3)).fma(V.cast(v), V.cast(a3));
-            a4 = V.cast(FloatVector.fromArray(S, p, wo + j4)).fma(V.cast(v), V.cast(a4));
-            a5 = V.cast(FloatVector.fromArray(S, p, wo + j5)).fma(V.cast(v), V.cast(a5));
-            a6 = V.cast(FloatVector.fromArray(S, p, wo + j6)).fma(V.cast(v), V.cast(a6));
-            a7 = V.cast(FloatVector.fromArray(S, p, wo + j7)).fma(V.cast(v), V.cast(a7));
+            FloatVector v = FloatVector.broadcast(S, x[xa + k]);
+            a0 = FloatVector.fromArray(S, p, wo + j).fma(v, a0);
+            a1 = FloatVector.fromArray(S, p, wo + j1).fma(v, a1);
+            a2 = FloatVector.fromArray(S, p, wo + j2).fma(v, a2);
+            a3 = FloatVector.fromArray(S, p, wo + j3).fma(v, a3);
+            a4 = FloatVector.fromArray(S, p, wo + j4).fma(v, a4);
+            a5 = FloatVector.fromArray(S, p, wo + j5).fma(v, a5);
+            a6 = FloatVector.fromArray(S, p, wo + j6).fma(v, a6);
+            a7 = FloatVector.fromArray(S, p, wo + j7).fma(v, a7);
         }
         V.cast(a0).intoArray(z, za + j);
         V.cast(a1).intoArray(z, za + j1);
@@ -232,17 +232,17 @@ final class VectorDense {
         int j1 = Math.min(j + L, last);
         int j2 = Math.min(j + 2 * L, last);
         int j3 = Math.min(j + 3 * L, last);
-        FloatVector a0 = V.cast(bias(p, b, j));
-        FloatVector a1 = V.cast(bias(p, b, j1));
-        FloatVector a2 = V.cast(bias(p, b, j2));
-        FloatVector a3 = V.cast(bias(p, b, j3));
+        FloatVector a0 = bias(p, b, j);
+        FloatVector a1 = bias(p, b, j1);
+        FloatVector a2 = bias(p, b, j2);
+        FloatVector a3 = bias(p, b, j3);
         for (int k = 0; k < in; k++) {
             int wo = w + k * out;
-            FloatVector v = V.cast(FloatVector.broadcast(S, x[xa + k]));
-            a0 = V.cast(FloatVector.fromArray(S, p, wo + j)).fma(V.cast(v), V.cast(a0));
-            a1 = V.cast(FloatVector.fromArray(S, p, wo + j1)).fma(V.cast(v), V.cast(a1));
-            a2 = V.cast(FloatVector.fromArray(S, p, wo + j2)).fma(V.cast(v), V.cast(a2));
-            a3 = V.cast(FloatVector.fromArray(S, p, wo + j3)).fma(V.cast(v), V.cast(a3));
+            FloatVector v = FloatVector.broadcast(S, x[xa + k]);
+            a0 = FloatVector.fromArray(S, p, wo + j).fma(v, a0);
+            a1 = FloatVector.fromArray(S, p, wo + j1).fma(v, a1);
+            a2 = FloatVector.fromArray(S, p, wo + j2).fma(v, a2);
+            a3 = FloatVector.fromArray(S, p, wo + j3).fma(v, a3);
         }
         V.cast(a0).intoArray(z, za + j);
         V.cast(a1).intoArray(z, za + j1);
@@ -253,13 +253,13 @@ final class VectorDense {
     /** Two vectors of columns, from j and from {@code last}, of the row at xa. */
     private static void block2(float[] x, int xa, int in, float[] p, int w, int b, int out,
             float[] z, int za, int j, int last) {
-        FloatVector a0 = V.cast(bias(p, b, j));
-        FloatVector a1 = V.cast(bias(p, b, last));
+        FloatVector a0 = bias(p, b, j);
+        FloatVector a1 = bias(p, b, last);
         for (int k = 0; k < in; k++) {
             int wo = w + k * out;
-            FloatVector v = V.cast(FloatVector.broadcast(S, x[xa + k]));
-            a0 = V.cast(FloatVector.fromArray(S, p, wo + j)).fma(V.cast(v), V.cast(a0));
-            a1 = V.cast(FloatVector.fromArray(S, p, wo + last)).fma(V.cast(v), V.cast(a1));
+            FloatVector v = FloatVector.broadcast(S, x[xa + k]);
+            a0 = FloatVector.fromArray(S, p, wo + j).fma(v, a0);
+            a1 = FloatVector.fromArray(S, p, wo + last).fma(v, a1);
         }
         V.cast(a0).intoArray(z, za + j);
         V.cast(a1).intoArray(z, za + last);
@@ -268,10 +268,10 @@ final class VectorDense {
     /** One vector of columns from j of the row at xa. */
     private static void block1(float[] x, int xa, int in, float[] p, int w, int b, int out,
             float[] z, int za, int j) {
-        FloatVector a = V.cast(bias(p, b, j));
+        FloatVector a = bias(p, b, j);
         for (int k = 0; k < in; k++) {
-            a = V.cast(FloatVector.fromArray(S, p, w + k * out + j))
-                    .fma(V.cast(FloatVector.broadcast(S, x[xa + k])), V.cast(a));
+            a = FloatVector.fromArray(S, p, w + k * out + j)
+                    .fma(FloatVector.broadcast(S, x[xa + k]), a);
         }
         V.cast(a).intoArray(z, za + j);
     }
@@ -288,9 +288,9 @@ final class VectorDense {
         if (b >= 0) {
             int j = 0;
             for (; j + L <= out; j += L) {
-                FloatVector a = V.cast(FloatVector.zero(S));
+                FloatVector a = FloatVector.zero(S);
                 for (int i = 0; i < n; i++) {
-                    a = V.cast(a).add(V.cast(FloatVector.fromArray(S, g, i * out + j)));
+                    a = V.cast(a).add(FloatVector.fromArray(S, g, i * out + j));
                 }
                 V.cast(a).intoArray(gp, b + j);
             }
@@ -339,10 +339,9 @@ final class VectorDense {
                 roundedGradFour(x, n, in, g, out, k, j, dwt);
             }
             for (; j < out; j++) {
-                FloatVector a = V.cast(FloatVector.zero(S));
+                FloatVector a = FloatVector.zero(S);
                 for (int i = 0; i < n; i++) {
-                    a = V.cast(a).add(
-                            V.cast(FloatVector.fromArray(S, x, i * in + k)).mul(g[i * out + j]));
+                    a = V.cast(a).add(FloatVector.fromArray(S, x, i * in + k).mul(g[i * out + j]));
                 }
                 V.cast(a).intoArray(dwt, j * in + k);
             }
@@ -378,10 +377,9 @@ final class VectorDense {
             int go = i * out;
             int xo = i * in;
             for (int k = 0; k < kv; k += L) {
-                FloatVector a = V.cast(FloatVector.zero(S));
+                FloatVector a = FloatVector.zero(S);
                 for (int j = 0; j < out; j++) {
-                    a = V.cast(a).add(
-                            V.cast(FloatVector.fromArray(S, wt, j * in + k)).mul(g[go + j]));
+                    a = V.cast(a).add(FloatVector.fromArray(S, wt, j * in + k).mul(g[go + j]));
                 }
                 V.cast(a).intoArray(gx, xo + k);
             }
@@ -398,17 +396,17 @@ final class VectorDense {
     /** dW of the vector of inputs from k and the four outputs from j, into {@code dwt}. */
     private static void roundedGradFour(float[] x, int n, int in, float[] g, int out, int k,
             int j, float[] dwt) {
-        FloatVector a0 = V.cast(FloatVector.zero(S));
-        FloatVector a1 = V.cast(a0);
-        FloatVector a2 = V.cast(a0);
-        FloatVector a3 = V.cast(a0);
+        FloatVector a0 = FloatVector.zero(S);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
         for (int i = 0; i < n; i++) {
-            FloatVector v = V.cast(FloatVector.fromArray(S, x, i * in + k));
+            FloatVector v = FloatVector.fromArray(S, x, i * in + k);
             int go = i * out + j;
-            a0 = V.cast(a0).add(V.cast(v).mul(g[go]));
-            a1 = V.cast(a1).add(V.cast(v).mul(g[go + 1]));
-            a2 = V.cast(a2).add(V.cast(v).mul(g[go + 2]));
-            a3 = V.cast(a3).add(V.cast(v).mul(g[go + 3]));
+            a0 = V.cast(a0).add(v.mul(g[go]));
+            a1 = V.cast(a1).add(v.mul(g[go + 1]));
+            a2 = V.cast(a2).add(v.mul(g[go + 2]));
+            a3 = V.cast(a3).add(v.mul(g[go + 3]));
         }
         V.cast(a0).intoArray(dwt, j * in + k);
         V.cast(a1).intoArray(dwt, (j + 1) * in + k);

@@ -1,5 +1,6 @@
 package dev.nnc.runtime.kernels;
 
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -137,7 +138,7 @@ final class VectorGemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 packB(b, bi + pc * brs + jc, brs, 1, kc, nc, d,
-                        jc * k + pc * roundUp(nc, NR));
+                        jc * k + pc * roundUp(nc, NR), null);
             }
         }
         into.made(b, bi, k, n);
@@ -189,7 +190,7 @@ final class VectorGemm {
                 int kc = Math.min(KC, k - pc);
                 boolean zero = fromZero && pc == 0;
                 if (packB) {
-                    packB(b, bi + pc * brs + jc * bcs, brs, bcs, kc, nc, bp, 0);
+                    packB(b, bi + pc * brs + jc * bcs, brs, bcs, kc, nc, bp, 0, s);
                 }
                 int prepared = pb == null ? 0 : jc * k + pc * roundUp(nc, NR);
                 for (int ic = 0; ic < m; ic += MC) {
@@ -280,7 +281,15 @@ final class VectorGemm {
      * columns, each kc rows of NR floats; columns past nc are 0.
      */
     private static void packB(float[] b, int bo, int rs, int cs, int kc, int nc, float[] bp,
-            int at) {
+            int at, Scratch s) {
+        int[] index = null;
+        if (cs != 1) {
+            // a transposed B (Wᵀ in the dense dX, rs == 1): L columns of a step by one gather
+            index = s.ints(L);
+            for (int t = 0; t < L; t++) {
+                index[t] = t * cs;
+            }
+        }
         int d = at;
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
@@ -297,13 +306,14 @@ final class VectorGemm {
                     d += NR;
                 }
             } else {
-                // a transposed B (Wᵀ in the dense dX, rs == 1): column by column, each read in a
-                // row. NOTE: not by the Vector API's gather (fromArray with an index map): on
-                // JDK 17 it builds and checks its index vector in a species it looks up at run
-                // time, whose vectors' class C2 knows only by a guess from the profile; without
-                // one (-XX:-UseTypeProfile) they were all boxed, 1.4 MB a call of the
-                // benchmarks' products (VectorKernelAllocationTest)
                 int t = 0;
+                for (; t + L <= nr; t += L) {
+                    int from = col + t * cs;
+                    for (int q = 0; q < kc; q++) {
+                        FloatVector.fromArray(S, b, from + q * rs, index, 0)
+                                .intoArray(bp, d + q * NR + t);
+                    }
+                }
                 for (; t < nr; t++) {
                     int from = col + t * cs;
                     for (int q = 0; q < kc; q++) {

@@ -2,7 +2,6 @@ package dev.nnc.runtime.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -29,25 +28,20 @@ public final class VectorWidth {
     /** The int species of as many lanes (the positions of pooling's maxima). */
     static final VectorSpecies<Integer> INT = VectorSpecies.of(int.class, FLOAT.vectorShape());
     /**
-     * The class of {@link #FLOAT}'s vectors. NOTE: every kernel but the recurrent layers'
-     * (VectorSequenceKernels, which casts only its loops' running sums: cast throughout, its
-     * methods grew past what C2 inlines and a GRU's training step was boxed) passes each vector
-     * it makes or receives through {@code VECTOR.cast(v)} (the results of fromArray, broadcast and zero, a
-     * loop's running sums, vectors chosen by a branch or returned by a helper, each use of a vector
-     * variable): C2 knows the class of such a vector exactly only by the cast, or else by a guess
-     * from the profile ({@code sum.intoArray(..)} after a loop, say), a guess it only makes while
-     * the compiled method's budget of type-check traps lasts. That budget (PerMethodTrapLimit, 100)
-     * is shared by every method inlined into the kernel: once the Vector API's own
-     * VectorOperators.opCode has trapped on an operator of another kind (it does when the kernels
-     * start late, after the JIT compiled opCode alone, e.g. beside a busy process), each of the
-     * kernel's vector operations counts its traps again, and a kernel of 24 multiply-adds ran out
-     * of it: its last sums were boxed objects, allocated on every call, for the whole run
-     * (fmnist_mlp at 4-5k samples/s instead of 16-25k beside a busy loop, 12 GB allocated in one
-     * epoch). The cast, to the species' final class, is an intrinsic that makes the type exact
-     * without a guess (and costs nothing where the type is exact already);
-     * VectorKernelAllocationTest runs the kernels again with a tenth of the budget ({@code
-     * -XX:PerMethodTrapLimit=10}) and without the type profiles ({@code -XX:-UseTypeProfile}: no
-     * guess at all) to hold them to it.
+     * The class of {@link #FLOAT}'s vectors. NOTE: a kernel calls a vector's methods through
+     * {@code VECTOR.cast(v)} where {@code v} is a loop's running sum (or any vector of a type C2
+     * does not know exactly): {@code sum.intoArray(..)} after a loop otherwise leaves C2 to guess
+     * the vector's class from the profile, a guess it only makes while the compiled method's
+     * budget of type-check traps lasts. That budget (PerMethodTrapLimit, 100) is shared by every
+     * method inlined into the kernel: once the Vector API's own VectorOperators.opCode has
+     * trapped on an operator of another kind (it does when the kernels start late, after the
+     * JIT compiled opCode alone, e.g. beside a busy process), each of the kernel's vector
+     * operations counts its traps again, and a kernel of 24 multiply-adds ran out of it: its last
+     * sums were boxed objects, allocated on every call, for the whole run (fmnist_mlp at 4-5k
+     * samples/s instead of 16-25k beside a busy loop, 12 GB allocated in one epoch). The cast,
+     * to the species' final class, is an intrinsic that makes the type exact without a guess;
+     * VectorKernelAllocationTest runs the kernels again with a tenth of the budget
+     * ({@code -XX:PerMethodTrapLimit=10}) to hold them to it.
      */
     @SuppressWarnings("unchecked")
     static final Class<? extends FloatVector> VECTOR =
@@ -56,14 +50,6 @@ public final class VectorWidth {
     @SuppressWarnings("unchecked")
     static final Class<? extends IntVector> INT_VECTOR =
             (Class<? extends IntVector>) INT.vectorType();
-    /**
-     * The class of {@link #FLOAT}'s masks, for masks as {@link #VECTOR} for vectors (a mask kept
-     * in a variable that may be null, or chosen by a branch, is otherwise of a class C2 does not
-     * know exactly).
-     */
-    @SuppressWarnings("unchecked")
-    static final Class<? extends VectorMask<Float>> MASK =
-            (Class<? extends VectorMask<Float>>) FLOAT.maskAll(true).getClass();
     /** The float lanes of {@link #FLOAT}. */
     static final int LANES = FLOAT.length();
     /**
