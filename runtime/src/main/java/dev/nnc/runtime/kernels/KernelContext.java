@@ -308,7 +308,7 @@ public final class KernelContext implements AutoCloseable {
     }
 
     /** The row {@code part} of {@code parts} starts at, of {@code n} rows. */
-    static int lo(int n, int part, int parts) {
+    public static int lo(int n, int part, int parts) {
         return (int) ((long) n * part / parts);
     }
 

@@ -93,7 +93,7 @@ final class BatchStep {
                 ahead.context.join();
             } else {
                 finish();
-                ahead.into(ahead.x(b), ahead.y(b), from, count);
+                ahead.into(b, from, count);
                 for (int i = 0; i < Gather.PARTS; i++) {
                     ahead.part(i, Gather.PARTS);
                 }
@@ -103,7 +103,7 @@ final class BatchStep {
             aheadEpoch = -1;
             int next = from + batch;
             if (next < size) {
-                ahead.into(ahead.x(b + 1), ahead.y(b + 1), next, Math.min(batch, size - next));
+                ahead.into(b + 1, next, Math.min(batch, size - next));
                 ahead.context.ahead(ahead, Gather.PARTS);
                 aheadEpoch = epoch;
                 aheadBatch = b + 1;
@@ -174,18 +174,18 @@ final class BatchStep {
             return ys[b & 1];
         }
 
-        /** Sets the batch to gather: samples perm[from .. from + count) into x and y. */
-        void into(float[] x, float[] y, int from, int count) {
-            this.x = x;
-            this.y = y;
+        /** Sets the batch to gather: samples perm[from .. from + count) into batch b's buffers. */
+        void into(int b, int from, int count) {
+            this.x = x(b);
+            this.y = y(b);
             this.from = from;
             this.count = count;
         }
 
         @Override
         public void part(int index, int parts) {
-            int lo = (int) ((long) count * index / parts);
-            int hi = (int) ((long) count * (index + 1) / parts);
+            int lo = KernelContext.lo(count, index, parts);
+            int hi = KernelContext.lo(count, index + 1, parts);
             train.gather(perm, from + lo, hi - lo, x, y, lo);
         }
     }
