@@ -26,14 +26,16 @@ package dev.nnc.runtime.kernels;
  * way. For each kind, each of the four pairs of neighbouring phases gives the logarithm of the
  * ratio of its time per product split to its time alone; the probe's verdict on the kind is the
  * median of those (of at least three pairs that ran the kind), so that one phase disturbed (a
- * collection, another process's burst, the start of an evaluation) does not decide. The verdict
- * is averaged with the kind's earlier ones (each probe counting as much as all before it), and the
- * kind changes its way only when that average favours the other by more than {@link #MARGIN}. A
- * kind first seen after the first probe runs split until a probe has judged it. Each kind has its
- * own time to its next probe: {@link #HOLD_NANOS} after a probe that changed its way, twice as
- * long after each probe that kept it, up to {@link #MAX_HOLD_NANOS} (a competitor can come and go). A probe
- * starts when a kind is due and judges only the kinds due then; the others keep their way in all
- * its phases. Half of a probe's phases run the way that loses, which costs a kind the more, the
+ * collection, another process's burst, the start of an evaluation) does not decide. The verdict,
+ * counted as one way 1.5 times as fast at most ({@link #LOG_CAP}), is averaged with the kind's
+ * earlier ones (each probe counting as much as all before it), and the kind changes its way only
+ * when that average favours the other by more than {@link #MARGIN}. A kind first seen after the
+ * first probe runs split until a probe has judged it. Each kind has its own time to its next
+ * probe: {@link #HOLD_NANOS} after a probe that changed its way, or whose own verdict favoured
+ * the other way by more than the margin (the earlier ones kept it); twice as long after each
+ * other probe that kept its way, up to {@link #MAX_HOLD_NANOS} (a competitor can come and
+ * go). A probe starts when a kind is due and judges only the kinds due then; the others keep
+ * their way in all its phases. Half of a probe's phases run the way that loses, which costs a kind the more, the
  * more it loses: a product that splitting makes twice as slow is not split again whenever another
  * kind, whose two ways are close, changes its way (a 2-thread fmnist_mlp run on a loaded 2-core
  * machine: 19 probes, 7 of them changing the optimizer's or an evaluation's way, and the first
@@ -87,6 +89,17 @@ final class SplitGovernor {
     static final int MIN_PAIRS = 3;
 
     private static final double LOG_MARGIN = Math.log1p(MARGIN);
+
+    /**
+     * NOTE: the most one probe's verdict on a kind counts for: one way 1.5 times as fast as the
+     * other. The first probes after the warm-up can find one way several times faster (a kernel
+     * compiled, or still measuring its own paths, between the phases): uncapped, such a verdict
+     * held a kind on that way through several later probes that found it the slower (a 2-thread
+     * fmnist_mlp run: the optimizer's update judged 4.8 and 9.6 times as fast split in the first
+     * two probes, then slower split in most of the rest, and split in 3,089 of its 4,689 steps,
+     * 3.5 times as slow as alone).
+     */
+    static final double LOG_CAP = Math.log(1.5);
 
     // The kinds: a task at a size, its way, and the evidence of the probes that judged it.
     private final Object[] tasks = new Object[KINDS];
@@ -273,12 +286,16 @@ final class SplitGovernor {
                     // too few of its products in the probe: judged by the next one
                     dueAt[k] = now + HOLD_NANOS;
                 } else {
+                    ratio = Math.max(-LOG_CAP, Math.min(LOG_CAP, ratio));
                     evidence[k] = verdicts[k]++ == 0 ? ratio : (evidence[k] + ratio) / 2;
                     boolean next = ways[k] ? evidence[k] <= LOG_MARGIN
                             : evidence[k] < -LOG_MARGIN;
                     if (next != ways[k]) {
                         ways[k] = next;
                         changed = true;
+                        holds[k] = HOLD_NANOS;
+                    } else if (ways[k] ? ratio > LOG_MARGIN : ratio < -LOG_MARGIN) {
+                        // kept by the earlier probes against this one's verdict: judged again soon
                         holds[k] = HOLD_NANOS;
                     } else {
                         holds[k] = Math.min(holds[k] * 2, MAX_HOLD_NANOS);

@@ -268,4 +268,34 @@ class SplitGovernorTest {
         // (0.028 here; 0.059 when every probe judged every kind)
         assertTrue(share < 0.04, "forward split share " + share);
     }
+    @Test
+    void aWayFoundFarFasterAtFirstDoesNotHoldOnceItIsSlower() {
+        // For the first 1.5 s (the kernels compiling) the update is five times as fast split;
+        // then twice as slow split (a competitor came). The first probes' verdicts count as
+        // 1.5 times at most, and a probe against the kind's way is followed by another soon:
+        // the update runs alone within 1.2 s of the change (0.86 s; 1.76 s with the verdicts
+        // uncapped and the holds doubled through the contrary probes). The other
+        // products take the same time either way and keep splitting.
+        SplitGovernor g = new SplitGovernor();
+        long now = 0;
+        long change = 1_500 * MS;
+        long alone = -1;
+        while (now < 6_000 * MS) {
+            for (int i = 0; i < STEP.length; i++) {
+                boolean s = g.split(now, STEP[i]);
+                double f = !s || i != 2 ? 1 : now < change ? 0.2 : 2;
+                now += (long) (1_000_000 * SHARE[i] * f);
+            }
+            if (now < change) {
+                assertTrue(g.splitting(UPDATE));
+            } else if (alone < 0 && !g.splitting(UPDATE)) {
+                alone = now;
+            }
+        }
+        assertTrue(alone > 0 && alone - change < 1_200 * MS, "alone after " + (alone - change));
+        assertFalse(g.splitting(UPDATE));
+        assertTrue(g.splitting(FORWARD));
+        assertTrue(g.splitting(GRADIENT));
+        assertTrue(g.splitting(UPDATE2));
+    }
 }
