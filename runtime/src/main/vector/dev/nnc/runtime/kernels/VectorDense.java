@@ -344,11 +344,7 @@ final class VectorDense {
                 roundedGradFour(x, n, in, g, out, k, j, dwt);
             }
             for (; j < out; j++) {
-                FloatVector a = splat(0f);
-                for (int i = 0; i < n; i++) {
-                    a = addProduct(a, load(x, i * in + k), g[i * out + j]);
-                }
-                store(a, dwt, j * in + k);
+                roundedGradOne(x, n, in, g, out, k, j, dwt);
             }
         }
         for (int k = 0; k < kv; k++) {
@@ -382,11 +378,7 @@ final class VectorDense {
             int go = i * out;
             int xo = i * in;
             for (int k = 0; k < kv; k += L) {
-                FloatVector a = splat(0f);
-                for (int j = 0; j < out; j++) {
-                    a = addProduct(a, load(wt, j * in + k), g[go + j]);
-                }
-                store(a, gx, xo + k);
+                roundedGradInput(g, go, out, wt, in, k, gx, xo);
             }
             for (int k = kv; k < in; k++) {
                 float sum = 0f;
@@ -396,6 +388,31 @@ final class VectorDense {
                 gx[xo + k] = sum;
             }
         }
+    }
+
+    /**
+     * dW of the vector of inputs from k and the one output j, into {@code dwt}. NOTE: this loop
+     * and {@link #roundedGradInput}'s are methods of their own: inside {@link #roundedGrad}
+     * (one method of all its loops) C2 left the dX loop's sum boxed at 8 lanes in a JVM that
+     * had run the other kernels first, one vector allocated per product (0.74 MB a call).
+     */
+    private static void roundedGradOne(float[] x, int n, int in, float[] g, int out, int k,
+            int j, float[] dwt) {
+        FloatVector a = splat(0f);
+        for (int i = 0; i < n; i++) {
+            a = addProduct(a, load(x, i * in + k), g[i * out + j]);
+        }
+        store(a, dwt, j * in + k);
+    }
+
+    /** dX of the vector of inputs from k of the row whose dZ is at go, Wᵀ in {@code wt}. */
+    private static void roundedGradInput(float[] g, int go, int out, float[] wt, int in, int k,
+            float[] gx, int xo) {
+        FloatVector a = splat(0f);
+        for (int j = 0; j < out; j++) {
+            a = addProduct(a, load(wt, j * in + k), g[go + j]);
+        }
+        store(a, gx, xo + k);
     }
 
     /** dW of the vector of inputs from k and the four outputs from j, into {@code dwt}. */
