@@ -1,6 +1,5 @@
 package dev.nnc.runtime.kernels;
 
-import static dev.nnc.runtime.kernels.VectorExact.addProduct;
 import static dev.nnc.runtime.kernels.VectorExact.fma;
 import static dev.nnc.runtime.kernels.VectorExact.load;
 import static dev.nnc.runtime.kernels.VectorExact.splat;
@@ -344,7 +343,11 @@ final class VectorDense {
                 roundedGradFour(x, n, in, g, out, k, j, dwt);
             }
             for (; j < out; j++) {
-                roundedGradOne(x, n, in, g, out, k, j, dwt);
+                FloatVector a = FloatVector.zero(S);
+                for (int i = 0; i < n; i++) {
+                    a = V.cast(a).add(FloatVector.fromArray(S, x, i * in + k).mul(g[i * out + j]));
+                }
+                V.cast(a).intoArray(dwt, j * in + k);
             }
         }
         for (int k = 0; k < kv; k++) {
@@ -378,7 +381,11 @@ final class VectorDense {
             int go = i * out;
             int xo = i * in;
             for (int k = 0; k < kv; k += L) {
-                roundedGradInput(g, go, out, wt, in, k, gx, xo);
+                FloatVector a = FloatVector.zero(S);
+                for (int j = 0; j < out; j++) {
+                    a = V.cast(a).add(FloatVector.fromArray(S, wt, j * in + k).mul(g[go + j]));
+                }
+                V.cast(a).intoArray(gx, xo + k);
             }
             for (int k = kv; k < in; k++) {
                 float sum = 0f;
@@ -390,50 +397,25 @@ final class VectorDense {
         }
     }
 
-    /**
-     * dW of the vector of inputs from k and the one output j, into {@code dwt}. NOTE: this loop
-     * and {@link #roundedGradInput}'s are methods of their own: inside {@link #roundedGrad}
-     * (one method of all its loops) C2 left the dX loop's sum boxed at 8 lanes in a JVM that
-     * had run the other kernels first, one vector allocated per product (0.74 MB a call).
-     */
-    private static void roundedGradOne(float[] x, int n, int in, float[] g, int out, int k,
-            int j, float[] dwt) {
-        FloatVector a = splat(0f);
-        for (int i = 0; i < n; i++) {
-            a = addProduct(a, load(x, i * in + k), g[i * out + j]);
-        }
-        store(a, dwt, j * in + k);
-    }
-
-    /** dX of the vector of inputs from k of the row whose dZ is at go, Wᵀ in {@code wt}. */
-    private static void roundedGradInput(float[] g, int go, int out, float[] wt, int in, int k,
-            float[] gx, int xo) {
-        FloatVector a = splat(0f);
-        for (int j = 0; j < out; j++) {
-            a = addProduct(a, load(wt, j * in + k), g[go + j]);
-        }
-        store(a, gx, xo + k);
-    }
-
     /** dW of the vector of inputs from k and the four outputs from j, into {@code dwt}. */
     private static void roundedGradFour(float[] x, int n, int in, float[] g, int out, int k,
             int j, float[] dwt) {
-        FloatVector a0 = splat(0f);
+        FloatVector a0 = FloatVector.zero(S);
         FloatVector a1 = a0;
         FloatVector a2 = a0;
         FloatVector a3 = a0;
         for (int i = 0; i < n; i++) {
-            FloatVector v = load(x, i * in + k);
+            FloatVector v = FloatVector.fromArray(S, x, i * in + k);
             int go = i * out + j;
-            a0 = addProduct(a0, v, g[go]);
-            a1 = addProduct(a1, v, g[go + 1]);
-            a2 = addProduct(a2, v, g[go + 2]);
-            a3 = addProduct(a3, v, g[go + 3]);
+            a0 = V.cast(a0).add(v.mul(g[go]));
+            a1 = V.cast(a1).add(v.mul(g[go + 1]));
+            a2 = V.cast(a2).add(v.mul(g[go + 2]));
+            a3 = V.cast(a3).add(v.mul(g[go + 3]));
         }
-        store(a0, dwt, j * in + k);
-        store(a1, dwt, (j + 1) * in + k);
-        store(a2, dwt, (j + 2) * in + k);
-        store(a3, dwt, (j + 3) * in + k);
+        V.cast(a0).intoArray(dwt, j * in + k);
+        V.cast(a1).intoArray(dwt, (j + 1) * in + k);
+        V.cast(a2).intoArray(dwt, (j + 2) * in + k);
+        V.cast(a3).intoArray(dwt, (j + 3) * in + k);
     }
 
     /**

@@ -4,17 +4,20 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The vector operations of the inference kernels (convolutions, dense layers, pooling) with
- * their results cast to {@link VectorWidth#VECTOR}, the species' final class: C2 then knows each
- * vector's class exactly and keeps it in a register without a guess from the interpreter's type
- * profile (see {@link VectorWidth#VECTOR}; without the profile, or once the guess is not made,
- * a kernel's vectors are boxed objects allocated on every call: LeNet's batch-1 inference ran 3
- * to 10 times slower for the whole run in some JVMs).
+ * The vector operations of the inference kernels (the convolutions' direct kernels, the dense
+ * layers' inference) with their results cast to {@link VectorWidth#VECTOR}, the species' final
+ * class: C2 then knows each vector's class exactly and keeps it in a register without a guess
+ * from the interpreter's type profile (see {@link VectorWidth#VECTOR}). Without the profile
+ * ({@code -XX:-UseTypeProfile}) the uncast kernels' vectors were boxed objects allocated on every
+ * call: LeNet's batch-1 inference 560 µs and 5.5 MB a call instead of 15 µs and nothing.
  *
  * <p>NOTE: each method is a few bytes of bytecode, below C2's limit for inlining a method
  * whatever its call count (MaxInlineSize, 35 bytes), so the casts do not make the kernels'
- * own methods larger than before; written out at each use, they grew the kernels past what C2
- * inlines (the matrix product's micro-kernel, the recurrent kernels).
+ * own methods larger. But each is one more level of inlining: a kernel small enough to be
+ * inlined into its caller, deep in a model's compiled step, can reach C2's inlining depth
+ * (MaxInlineLevel, 15) and then runs the Vector API's fallback, allocating; the small dense
+ * layers' backward pass did so (TrainingAllocationTest) and is left with its own casts. Use
+ * them in kernels C2 compiles on their own (the large blocks) or that run at the top of a call.
  */
 final class VectorExact {
     private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
@@ -36,11 +39,6 @@ final class VectorExact {
     /** {@code a × b + c} in each lane, rounded once. */
     static FloatVector fma(FloatVector a, FloatVector b, FloatVector c) {
         return V.cast(V.cast(a).fma(b, V.cast(c)));
-    }
-
-    /** {@code a + v × s} in each lane, the product rounded, then the sum (two roundings). */
-    static FloatVector addProduct(FloatVector a, FloatVector v, float s) {
-        return V.cast(V.cast(a).add(V.cast(V.cast(v).mul(s))));
     }
 
     /** {@code v} stored into {@code a} from {@code i}. */

@@ -42,8 +42,7 @@ public final class VectorWidth {
      * to the species' final class, is an intrinsic that makes the type exact without a guess;
      * VectorKernelAllocationTest runs the kernels again with a tenth of the budget
      * ({@code -XX:PerMethodTrapLimit=10}) to hold them to it. The kernels of inference (the
-     * convolutions, the dense layers, relu, max pooling) and of the small dense layers' backward
-     * pass cast every vector, so C2 needs no guess at all there ({@code VectorExact}; without
+     * convolutions, the dense layers, relu, max pooling) cast every vector, so C2 needs no guess at all there ({@code VectorExact}; without
      * profiles, {@code -XX:-UseTypeProfile}, they allocate nothing either).
      */
     @SuppressWarnings("unchecked")
