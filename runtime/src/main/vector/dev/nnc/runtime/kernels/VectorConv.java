@@ -1,5 +1,10 @@
 package dev.nnc.runtime.kernels;
 
+import static dev.nnc.runtime.kernels.VectorExact.fma;
+import static dev.nnc.runtime.kernels.VectorExact.load;
+import static dev.nnc.runtime.kernels.VectorExact.splat;
+import static dev.nnc.runtime.kernels.VectorExact.store;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -57,10 +62,10 @@ final class VectorConv {
         int d1 = d0 + span;
         int d2 = d1 + span;
         int d3 = d2 + span;
-        FloatVector b0 = FloatVector.broadcast(S, bias1(p, b, j));
-        FloatVector b1 = FloatVector.broadcast(S, bias1(p, b, j + 1));
-        FloatVector b2 = FloatVector.broadcast(S, bias1(p, b, j + 2));
-        FloatVector b3 = FloatVector.broadcast(S, bias1(p, b, j + 3));
+        FloatVector b0 = splat(bias1(p, b, j));
+        FloatVector b1 = splat(bias1(p, b, j + 1));
+        FloatVector b2 = splat(bias1(p, b, j + 2));
+        FloatVector b3 = splat(bias1(p, b, j + 3));
         int t = 0;
         for (; t + 3 * L <= span; t += 3 * L) {
             FloatVector a00 = b0;
@@ -78,38 +83,38 @@ final class VectorConv {
             int xt = xo + t;
             for (int q = 0; q < ck; q++) {
                 int s = xt + taps[q];
-                FloatVector x0 = FloatVector.fromArray(S, x, s);
-                FloatVector x1 = FloatVector.fromArray(S, x, s + L);
-                FloatVector x2 = FloatVector.fromArray(S, x, s + 2 * L);
-                FloatVector v = FloatVector.broadcast(S, p[w0 + q]);
-                a00 = x0.fma(v, a00);
-                a01 = x1.fma(v, a01);
-                a02 = x2.fma(v, a02);
-                v = FloatVector.broadcast(S, p[w1 + q]);
-                a10 = x0.fma(v, a10);
-                a11 = x1.fma(v, a11);
-                a12 = x2.fma(v, a12);
-                v = FloatVector.broadcast(S, p[w2 + q]);
-                a20 = x0.fma(v, a20);
-                a21 = x1.fma(v, a21);
-                a22 = x2.fma(v, a22);
-                v = FloatVector.broadcast(S, p[w3 + q]);
-                a30 = x0.fma(v, a30);
-                a31 = x1.fma(v, a31);
-                a32 = x2.fma(v, a32);
+                FloatVector x0 = load(x, s);
+                FloatVector x1 = load(x, s + L);
+                FloatVector x2 = load(x, s + 2 * L);
+                FloatVector v = splat(p[w0 + q]);
+                a00 = fma(x0, v, a00);
+                a01 = fma(x1, v, a01);
+                a02 = fma(x2, v, a02);
+                v = splat(p[w1 + q]);
+                a10 = fma(x0, v, a10);
+                a11 = fma(x1, v, a11);
+                a12 = fma(x2, v, a12);
+                v = splat(p[w2 + q]);
+                a20 = fma(x0, v, a20);
+                a21 = fma(x1, v, a21);
+                a22 = fma(x2, v, a22);
+                v = splat(p[w3 + q]);
+                a30 = fma(x0, v, a30);
+                a31 = fma(x1, v, a31);
+                a32 = fma(x2, v, a32);
             }
-            V.cast(a00).intoArray(dst, d0 + t);
-            V.cast(a01).intoArray(dst, d0 + t + L);
-            V.cast(a02).intoArray(dst, d0 + t + 2 * L);
-            V.cast(a10).intoArray(dst, d1 + t);
-            V.cast(a11).intoArray(dst, d1 + t + L);
-            V.cast(a12).intoArray(dst, d1 + t + 2 * L);
-            V.cast(a20).intoArray(dst, d2 + t);
-            V.cast(a21).intoArray(dst, d2 + t + L);
-            V.cast(a22).intoArray(dst, d2 + t + 2 * L);
-            V.cast(a30).intoArray(dst, d3 + t);
-            V.cast(a31).intoArray(dst, d3 + t + L);
-            V.cast(a32).intoArray(dst, d3 + t + 2 * L);
+            store(a00, dst, d0 + t);
+            store(a01, dst, d0 + t + L);
+            store(a02, dst, d0 + t + 2 * L);
+            store(a10, dst, d1 + t);
+            store(a11, dst, d1 + t + L);
+            store(a12, dst, d1 + t + 2 * L);
+            store(a20, dst, d2 + t);
+            store(a21, dst, d2 + t + L);
+            store(a22, dst, d2 + t + 2 * L);
+            store(a30, dst, d3 + t);
+            store(a31, dst, d3 + t + L);
+            store(a32, dst, d3 + t + 2 * L);
         }
         for (; t + L <= span; t += L) {
             FloatVector a0 = b0;
@@ -118,16 +123,16 @@ final class VectorConv {
             FloatVector a3 = b3;
             int xt = xo + t;
             for (int q = 0; q < ck; q++) {
-                FloatVector x0 = FloatVector.fromArray(S, x, xt + taps[q]);
-                a0 = x0.fma(FloatVector.broadcast(S, p[w0 + q]), a0);
-                a1 = x0.fma(FloatVector.broadcast(S, p[w1 + q]), a1);
-                a2 = x0.fma(FloatVector.broadcast(S, p[w2 + q]), a2);
-                a3 = x0.fma(FloatVector.broadcast(S, p[w3 + q]), a3);
+                FloatVector x0 = load(x, xt + taps[q]);
+                a0 = fma(x0, splat(p[w0 + q]), a0);
+                a1 = fma(x0, splat(p[w1 + q]), a1);
+                a2 = fma(x0, splat(p[w2 + q]), a2);
+                a3 = fma(x0, splat(p[w3 + q]), a3);
             }
-            V.cast(a0).intoArray(dst, d0 + t);
-            V.cast(a1).intoArray(dst, d1 + t);
-            V.cast(a2).intoArray(dst, d2 + t);
-            V.cast(a3).intoArray(dst, d3 + t);
+            store(a0, dst, d0 + t);
+            store(a1, dst, d1 + t);
+            store(a2, dst, d2 + t);
+            store(a3, dst, d3 + t);
         }
         for (; t < span; t++) {
             float s0 = bias1(p, b, j);
@@ -158,9 +163,9 @@ final class VectorConv {
         int d0 = j * span;
         int d1 = d0 + span;
         int d2 = d1 + span;
-        FloatVector b0 = FloatVector.broadcast(S, bias1(p, b, j));
-        FloatVector b1 = FloatVector.broadcast(S, bias1(p, b, j + 1));
-        FloatVector b2 = FloatVector.broadcast(S, bias1(p, b, j + 2));
+        FloatVector b0 = splat(bias1(p, b, j));
+        FloatVector b1 = splat(bias1(p, b, j + 1));
+        FloatVector b2 = splat(bias1(p, b, j + 2));
         int t = 0;
         for (; t + 4 * L <= span; t += 4 * L) {
             FloatVector a00 = b0;
@@ -178,38 +183,38 @@ final class VectorConv {
             int xt = xo + t;
             for (int q = 0; q < ck; q++) {
                 int s = xt + taps[q];
-                FloatVector x0 = FloatVector.fromArray(S, x, s);
-                FloatVector x1 = FloatVector.fromArray(S, x, s + L);
-                FloatVector x2 = FloatVector.fromArray(S, x, s + 2 * L);
-                FloatVector x3 = FloatVector.fromArray(S, x, s + 3 * L);
-                FloatVector v = FloatVector.broadcast(S, p[w0 + q]);
-                a00 = x0.fma(v, a00);
-                a01 = x1.fma(v, a01);
-                a02 = x2.fma(v, a02);
-                a03 = x3.fma(v, a03);
-                v = FloatVector.broadcast(S, p[w1 + q]);
-                a10 = x0.fma(v, a10);
-                a11 = x1.fma(v, a11);
-                a12 = x2.fma(v, a12);
-                a13 = x3.fma(v, a13);
-                v = FloatVector.broadcast(S, p[w2 + q]);
-                a20 = x0.fma(v, a20);
-                a21 = x1.fma(v, a21);
-                a22 = x2.fma(v, a22);
-                a23 = x3.fma(v, a23);
+                FloatVector x0 = load(x, s);
+                FloatVector x1 = load(x, s + L);
+                FloatVector x2 = load(x, s + 2 * L);
+                FloatVector x3 = load(x, s + 3 * L);
+                FloatVector v = splat(p[w0 + q]);
+                a00 = fma(x0, v, a00);
+                a01 = fma(x1, v, a01);
+                a02 = fma(x2, v, a02);
+                a03 = fma(x3, v, a03);
+                v = splat(p[w1 + q]);
+                a10 = fma(x0, v, a10);
+                a11 = fma(x1, v, a11);
+                a12 = fma(x2, v, a12);
+                a13 = fma(x3, v, a13);
+                v = splat(p[w2 + q]);
+                a20 = fma(x0, v, a20);
+                a21 = fma(x1, v, a21);
+                a22 = fma(x2, v, a22);
+                a23 = fma(x3, v, a23);
             }
-            V.cast(a00).intoArray(dst, d0 + t);
-            V.cast(a01).intoArray(dst, d0 + t + L);
-            V.cast(a02).intoArray(dst, d0 + t + 2 * L);
-            V.cast(a03).intoArray(dst, d0 + t + 3 * L);
-            V.cast(a10).intoArray(dst, d1 + t);
-            V.cast(a11).intoArray(dst, d1 + t + L);
-            V.cast(a12).intoArray(dst, d1 + t + 2 * L);
-            V.cast(a13).intoArray(dst, d1 + t + 3 * L);
-            V.cast(a20).intoArray(dst, d2 + t);
-            V.cast(a21).intoArray(dst, d2 + t + L);
-            V.cast(a22).intoArray(dst, d2 + t + 2 * L);
-            V.cast(a23).intoArray(dst, d2 + t + 3 * L);
+            store(a00, dst, d0 + t);
+            store(a01, dst, d0 + t + L);
+            store(a02, dst, d0 + t + 2 * L);
+            store(a03, dst, d0 + t + 3 * L);
+            store(a10, dst, d1 + t);
+            store(a11, dst, d1 + t + L);
+            store(a12, dst, d1 + t + 2 * L);
+            store(a13, dst, d1 + t + 3 * L);
+            store(a20, dst, d2 + t);
+            store(a21, dst, d2 + t + L);
+            store(a22, dst, d2 + t + 2 * L);
+            store(a23, dst, d2 + t + 3 * L);
         }
         for (; t + L <= span; t += L) {
             FloatVector a0 = b0;
@@ -217,14 +222,14 @@ final class VectorConv {
             FloatVector a2 = b2;
             int xt = xo + t;
             for (int q = 0; q < ck; q++) {
-                FloatVector x0 = FloatVector.fromArray(S, x, xt + taps[q]);
-                a0 = x0.fma(FloatVector.broadcast(S, p[w0 + q]), a0);
-                a1 = x0.fma(FloatVector.broadcast(S, p[w1 + q]), a1);
-                a2 = x0.fma(FloatVector.broadcast(S, p[w2 + q]), a2);
+                FloatVector x0 = load(x, xt + taps[q]);
+                a0 = fma(x0, splat(p[w0 + q]), a0);
+                a1 = fma(x0, splat(p[w1 + q]), a1);
+                a2 = fma(x0, splat(p[w2 + q]), a2);
             }
-            V.cast(a0).intoArray(dst, d0 + t);
-            V.cast(a1).intoArray(dst, d1 + t);
-            V.cast(a2).intoArray(dst, d2 + t);
+            store(a0, dst, d0 + t);
+            store(a1, dst, d1 + t);
+            store(a2, dst, d2 + t);
         }
         for (; t < span; t++) {
             float s0 = bias1(p, b, j);
@@ -248,7 +253,7 @@ final class VectorConv {
         int ck = taps.length;
         int w0 = w + j * ck;
         int d0 = j * span;
-        FloatVector b0 = FloatVector.broadcast(S, bias1(p, b, j));
+        FloatVector b0 = splat(bias1(p, b, j));
         int t = 0;
         for (; t + 4 * L <= span; t += 4 * L) {
             FloatVector a0 = b0;
@@ -258,25 +263,24 @@ final class VectorConv {
             int xt = xo + t;
             for (int q = 0; q < ck; q++) {
                 int s = xt + taps[q];
-                FloatVector v = FloatVector.broadcast(S, p[w0 + q]);
-                a0 = FloatVector.fromArray(S, x, s).fma(v, a0);
-                a1 = FloatVector.fromArray(S, x, s + L).fma(v, a1);
-                a2 = FloatVector.fromArray(S, x, s + 2 * L).fma(v, a2);
-                a3 = FloatVector.fromArray(S, x, s + 3 * L).fma(v, a3);
+                FloatVector v = splat(p[w0 + q]);
+                a0 = fma(load(x, s), v, a0);
+                a1 = fma(load(x, s + L), v, a1);
+                a2 = fma(load(x, s + 2 * L), v, a2);
+                a3 = fma(load(x, s + 3 * L), v, a3);
             }
-            V.cast(a0).intoArray(dst, d0 + t);
-            V.cast(a1).intoArray(dst, d0 + t + L);
-            V.cast(a2).intoArray(dst, d0 + t + 2 * L);
-            V.cast(a3).intoArray(dst, d0 + t + 3 * L);
+            store(a0, dst, d0 + t);
+            store(a1, dst, d0 + t + L);
+            store(a2, dst, d0 + t + 2 * L);
+            store(a3, dst, d0 + t + 3 * L);
         }
         for (; t + L <= span; t += L) {
             FloatVector a0 = b0;
             int xt = xo + t;
             for (int q = 0; q < ck; q++) {
-                a0 = FloatVector.fromArray(S, x, xt + taps[q])
-                        .fma(FloatVector.broadcast(S, p[w0 + q]), a0);
+                a0 = fma(load(x, xt + taps[q]), splat(p[w0 + q]), a0);
             }
-            V.cast(a0).intoArray(dst, d0 + t);
+            store(a0, dst, d0 + t);
         }
         for (; t < span; t++) {
             float s0 = bias1(p, b, j);
@@ -340,41 +344,41 @@ final class VectorConv {
         FloatVector v5 = bv;
         for (int q = 0; q < ck; q++) {
             int wo = q * f + j;
-            FloatVector wu = FloatVector.fromArray(S, wT, wo);
-            FloatVector wv = FloatVector.fromArray(S, wT, wo + L);
+            FloatVector wu = load(wT, wo);
+            FloatVector wv = load(wT, wo + L);
             int tq = taps[q];
-            FloatVector e = FloatVector.broadcast(S, x[s0 + tq]);
-            u0 = wu.fma(e, u0);
-            v0 = wv.fma(e, v0);
-            e = FloatVector.broadcast(S, x[s1 + tq]);
-            u1 = wu.fma(e, u1);
-            v1 = wv.fma(e, v1);
-            e = FloatVector.broadcast(S, x[s2 + tq]);
-            u2 = wu.fma(e, u2);
-            v2 = wv.fma(e, v2);
-            e = FloatVector.broadcast(S, x[s3 + tq]);
-            u3 = wu.fma(e, u3);
-            v3 = wv.fma(e, v3);
-            e = FloatVector.broadcast(S, x[s4 + tq]);
-            u4 = wu.fma(e, u4);
-            v4 = wv.fma(e, v4);
-            e = FloatVector.broadcast(S, x[s5 + tq]);
-            u5 = wu.fma(e, u5);
-            v5 = wv.fma(e, v5);
+            FloatVector e = splat(x[s0 + tq]);
+            u0 = fma(wu, e, u0);
+            v0 = fma(wv, e, v0);
+            e = splat(x[s1 + tq]);
+            u1 = fma(wu, e, u1);
+            v1 = fma(wv, e, v1);
+            e = splat(x[s2 + tq]);
+            u2 = fma(wu, e, u2);
+            v2 = fma(wv, e, v2);
+            e = splat(x[s3 + tq]);
+            u3 = fma(wu, e, u3);
+            v3 = fma(wv, e, v3);
+            e = splat(x[s4 + tq]);
+            u4 = fma(wu, e, u4);
+            v4 = fma(wv, e, v4);
+            e = splat(x[s5 + tq]);
+            u5 = fma(wu, e, u5);
+            v5 = fma(wv, e, v5);
         }
         int d = t * f + j;
-        V.cast(u0).intoArray(dst, d);
-        V.cast(v0).intoArray(dst, d + L);
-        V.cast(u1).intoArray(dst, d + f);
-        V.cast(v1).intoArray(dst, d + f + L);
-        V.cast(u2).intoArray(dst, d + 2 * f);
-        V.cast(v2).intoArray(dst, d + 2 * f + L);
-        V.cast(u3).intoArray(dst, d + 3 * f);
-        V.cast(v3).intoArray(dst, d + 3 * f + L);
-        V.cast(u4).intoArray(dst, d + 4 * f);
-        V.cast(v4).intoArray(dst, d + 4 * f + L);
-        V.cast(u5).intoArray(dst, d + 5 * f);
-        V.cast(v5).intoArray(dst, d + 5 * f + L);
+        store(u0, dst, d);
+        store(v0, dst, d + L);
+        store(u1, dst, d + f);
+        store(v1, dst, d + f + L);
+        store(u2, dst, d + 2 * f);
+        store(v2, dst, d + 2 * f + L);
+        store(u3, dst, d + 3 * f);
+        store(v3, dst, d + 3 * f + L);
+        store(u4, dst, d + 4 * f);
+        store(v4, dst, d + 4 * f + L);
+        store(u5, dst, d + 5 * f);
+        store(v5, dst, d + 5 * f + L);
     }
 
     private static void lanes6x1(float[] x, int xo, int[] taps, int[] pos, int t, float[] wT,
@@ -394,22 +398,22 @@ final class VectorConv {
         FloatVector u4 = bu;
         FloatVector u5 = bu;
         for (int q = 0; q < ck; q++) {
-            FloatVector wu = FloatVector.fromArray(S, wT, q * f + j);
+            FloatVector wu = load(wT, q * f + j);
             int tq = taps[q];
-            u0 = wu.fma(FloatVector.broadcast(S, x[s0 + tq]), u0);
-            u1 = wu.fma(FloatVector.broadcast(S, x[s1 + tq]), u1);
-            u2 = wu.fma(FloatVector.broadcast(S, x[s2 + tq]), u2);
-            u3 = wu.fma(FloatVector.broadcast(S, x[s3 + tq]), u3);
-            u4 = wu.fma(FloatVector.broadcast(S, x[s4 + tq]), u4);
-            u5 = wu.fma(FloatVector.broadcast(S, x[s5 + tq]), u5);
+            u0 = fma(wu, splat(x[s0 + tq]), u0);
+            u1 = fma(wu, splat(x[s1 + tq]), u1);
+            u2 = fma(wu, splat(x[s2 + tq]), u2);
+            u3 = fma(wu, splat(x[s3 + tq]), u3);
+            u4 = fma(wu, splat(x[s4 + tq]), u4);
+            u5 = fma(wu, splat(x[s5 + tq]), u5);
         }
         int d = t * f + j;
-        V.cast(u0).intoArray(dst, d);
-        V.cast(u1).intoArray(dst, d + f);
-        V.cast(u2).intoArray(dst, d + 2 * f);
-        V.cast(u3).intoArray(dst, d + 3 * f);
-        V.cast(u4).intoArray(dst, d + 4 * f);
-        V.cast(u5).intoArray(dst, d + 5 * f);
+        store(u0, dst, d);
+        store(u1, dst, d + f);
+        store(u2, dst, d + 2 * f);
+        store(u3, dst, d + 3 * f);
+        store(u4, dst, d + 4 * f);
+        store(u5, dst, d + 5 * f);
     }
 
     /**
