@@ -141,12 +141,11 @@ public final class Dense implements LayerKind {
 
     /**
      * Inputs from which a layer of more than {@link #LOCAL_SUMS} and at most
-     * {@link #WIDE_LOCAL_SUMS} outputs has its forward pass done by the runtime's
-     * {@link dev.nnc.runtime.kernels.Kernels#denseRoundedForward} (vectors over the outputs) and,
-     * with no activation's derivative to take, its backward pass by
-     * {@link dev.nnc.runtime.kernels.Kernels#denseRoundedGrad} (vectors over the inputs), instead
-     * of the inline loops: the same operations in the same order, the same bits. A classifier's
-     * last layer, 64 → 10 over a batch of 64: see those kernels' vector forms for the time.
+     * {@link #WIDE_LOCAL_SUMS} outputs, with no activation's derivative to take, has its
+     * backward pass done by the runtime's {@link dev.nnc.runtime.kernels.Kernels#denseRoundedGrad}
+     * instead of the inline loops: the same operations in the same order, the same bits, in
+     * vectors over the inputs (a vector of 16 lanes or two of 8). A classifier's last layer,
+     * 64 → 10 over a batch of 64: see that kernel's vector form for the time.
      */
     static final int ROUNDED_GRAD_MIN_INPUTS = 16;
 

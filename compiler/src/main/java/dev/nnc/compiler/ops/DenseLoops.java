@@ -17,11 +17,10 @@ import java.util.List;
  * fewer; with more than one input, {@link Dense#WIDE_LOCAL_SUMS} or fewer) are summed in
  * locals, since in the array each addition would wait for the store of the one before; one input
  * has no loop over the inputs; otherwise a loop over the outputs inside the loop over the inputs.
- * Forward, each product is added as {@code z += x * w}. A layer of more than
- * {@link Dense#LOCAL_SUMS} outputs in locals, from {@link Dense#ROUNDED_GRAD_MIN_INPUTS} inputs,
- * calls the runtime's {@code Kernels.denseRoundedForward} forward and, with no derivative to
- * take, {@code Kernels.denseRoundedGrad} backward: these loops' operations in their order, in
- * vectors.
+ * Forward, each product is added as {@code z += x * w}. Backward, a layer of more than
+ * {@link Dense#LOCAL_SUMS} outputs in locals, from {@link Dense#ROUNDED_GRAD_MIN_INPUTS} inputs
+ * and with no derivative to take, calls the runtime's {@code Kernels.denseRoundedGrad}: these
+ * loops' operations in their order, in vectors.
  *
  * <p>For a layer 2 → 3 with bias, the forward loop is
  * <pre>
@@ -67,24 +66,8 @@ record DenseLoops(String rows, int in, int out, int w, int b) {
         return CodeBlock.of("$L + $L * $L", acc, x, w);
     }
 
-    /**
-     * Whether the loops of this layer (sums in locals, past {@link Dense#LOCAL_SUMS} outputs, from
-     * {@link Dense#ROUNDED_GRAD_MIN_INPUTS} inputs) are done by the runtime's rounded kernels
-     * instead: forward {@code Kernels.denseRoundedForward}, backward with no derivative to take
-     * {@code Kernels.denseRoundedGrad}; the same operations in the same order, in vectors.
-     */
-    private boolean roundedKernels() {
-        return in >= Dense.ROUNDED_GRAD_MIN_INPUTS && out > Dense.LOCAL_SUMS && locals();
-    }
-
     /** Z = X·W + B from {@code x} to {@code z}. */
     void forward(CodeBlock.Builder c, String x, String z) {
-        if (roundedKernels()) {
-            // the loops below (locals, from the bias) as one kernel, vectors over the outputs
-            c.addStatement("$T.denseRoundedForward($L, $L, $L, p, $L, $L, $L, $L)",
-                    Kernels.class, x, rows, in, w, b, out, z);
-            return;
-        }
         c.beginControlFlow("for (int i = 0, m = $L; i < m; i++)", rows);
         if (in > 1) {
             c.addStatement("final int xo = i * $L", in);
@@ -158,7 +141,8 @@ record DenseLoops(String rows, int in, int out, int w, int b) {
      */
     void backward(CodeBlock.Builder c, String x, String gradOut, String gradIn,
             CodeBlock derivative) {
-        if (derivative == null && roundedKernels()) {
+        if (derivative == null && in >= Dense.ROUNDED_GRAD_MIN_INPUTS && out > Dense.LOCAL_SUMS
+                && locals()) {
             // the loops below (locals, each sum from 0f) as one kernel, vectors over the inputs
             c.addStatement("$T.denseRoundedGrad($L, $L, $L, $L, $L, p, $L, $L, gp, $L)",
                     Kernels.class, x, rows, in, gradOut, out, w, b,

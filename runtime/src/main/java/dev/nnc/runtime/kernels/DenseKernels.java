@@ -84,32 +84,6 @@ public interface DenseKernels {
     }
 
     /**
-     * Z = X·W + B for the rows [from, to) as the compiler's inline loops of a small layer take it
-     * (and {@link DenseReference#denseRounded}, the reference): {@code z[i, j] = b[j] + x[i, 0] ·
-     * W[0, j] + x[i, 1] · W[1, j] + …} in ascending k from the bias ({@code 0f} when b &lt; 0),
-     * every product and every sum rounded. Writes only the rows [from, to) of {@code z}. This
-     * default is the plain loops; every implementation gives their bits
-     * ({@code KernelContractTest}).
-     */
-    default void roundedForward(float[] x, int from, int to, int in, float[] p, int w, int b,
-            int out, float[] z) {
-        for (int i = from; i < to; i++) {
-            int xo = i * in;
-            int zo = i * out;
-            for (int j = 0; j < out; j++) {
-                z[zo + j] = b < 0 ? 0f : p[b + j];
-            }
-            for (int k = 0; k < in; k++) {
-                float xv = x[xo + k];
-                int wo = w + k * out;
-                for (int j = 0; j < out; j++) {
-                    z[zo + j] += xv * p[wo + j];
-                }
-            }
-        }
-    }
-
-    /**
      * {@link #forward} for inference, summing exactly as the standalone class's loops do: for each
      * output, the bias first, then each product {@code x[i, k] · w[k, j]} added in ascending k
      * with one rounding ({@code Math.fma}). Every implementation gives the same bits, so

@@ -333,12 +333,6 @@ public final class Kernels {
         c.denseGradWeights.set(null, 0, 0, null, 0, null, 0, 0);
     }
 
-    /** See {@link DenseKernels#roundedForward}: the same bits whichever kernels are in use. */
-    public static void denseRoundedForward(float[] x, int n, int in, float[] p, int w, int b,
-            int out, float[] z) {
-        DENSE.roundedForward(x, 0, n, in, p, w, b, out, z);
-    }
-
     /** See {@link DenseKernels#roundedGrad}: the same bits whichever kernels are in use. */
     public static void denseRoundedGrad(float[] x, int n, int in, float[] g, int out, float[] p,
             int w, int b, float[] gp, float[] gx) {

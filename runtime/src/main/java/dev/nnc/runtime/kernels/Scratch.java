@@ -26,11 +26,7 @@ final class Scratch {
     static final int CELL_S = 5;
     static final int CELL_K = 6;
     static final int CELL_Q = 7;
-    /**
-     * A small dense layer's Wᵀ and dWᵀ ({@link DenseKernels#roundedGrad}, vector form); forward,
-     * its W and B padded to a vector a row and a row's last vector
-     * ({@link DenseKernels#roundedForward}, vector form).
-     */
+    /** A small dense layer's Wᵀ and dWᵀ ({@link DenseKernels#roundedGrad}, vector form). */
     static final int ROUNDED_WT = 8;
     static final int ROUNDED_GT = 9;
 

@@ -39,12 +39,6 @@ final class VectorDenseKernels implements DenseKernels {
     }
 
     @Override
-    public void roundedForward(float[] x, int from, int to, int in, float[] p, int w, int b,
-            int out, float[] z) {
-        VectorDense.roundedForward(x, from, to, in, p, w, b, out, z);
-    }
-
-    @Override
     public void roundedGrad(float[] x, int n, int in, float[] g, int out, float[] p, int w,
             int b, float[] gp, float[] gx) {
         VectorDense.roundedGrad(x, n, in, g, out, p, w, b, gp, gx);

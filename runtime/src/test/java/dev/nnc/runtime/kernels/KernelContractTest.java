@@ -648,49 +648,6 @@ class KernelContractTest {
         bits(new float[] {5f, 7f}, gx, "by hand");
     }
 
-    /**
-     * A small dense layer's forward pass as the inline loops take it ({@code roundedForward}):
-     * the kernels in use, and the plain default, give the bits of the reference,
-     * {@link DenseReference#denseRounded}, for inputs around the vector widths, 1 to 20 outputs
-     * (fewer than a vector, as many, more), with and without bias, with ±0 and NaN among the
-     * values, over a range of rows, writing nothing of {@code z} but those rows.
-     */
-    @Test
-    void smallDenseForwardGivesTheBitsOfTheReference() {
-        int[] outs = {1, 3, 5, 7, 8, 10, 12, 15, 16, 17, 20};
-        int[][] ranges = {{0, 1}, {0, 3}, {1, 6}, {0, 64}, {5, 64}};
-        for (int in : EDGE) {
-            for (int out : outs) {
-                for (int[] r : ranges) {
-                    int from = r[0];
-                    int to = r[1];
-                    Rng rng = new Rng(to * 7919L + in * 31L + out + from);
-                    float[] x = values(to * in, rng, true);
-                    int w = 3;
-                    int b = w + in * out + 2;
-                    // W last in p for a layer without bias: no values past it
-                    for (boolean bias : new boolean[] {true, false}) {
-                        float[] p = values(bias ? b + out : w + in * out, rng, true);
-                        String what = from + ".." + to + "×" + in + " → " + out
-                                + (bias ? " b" : "");
-                        float[] want = values(to * out, rng, true);
-                        float[] plain = want.clone();
-                        float[] got = want.clone();
-                        float[] acc = new float[out];
-                        DenseReference.denseRounded(x, from, to, in,
-                                DenseReference.rows(p, w, in, out),
-                                bias ? java.util.Arrays.copyOfRange(p, b, b + out) : null, out,
-                                want, acc);
-                        SCALAR.roundedForward(x, from, to, in, p, w, bias ? b : -1, out, plain);
-                        VECTOR.roundedForward(x, from, to, in, p, w, bias ? b : -1, out, got);
-                        bits(want, plain, "plain Z of " + what);
-                        bits(want, got, "Z of " + what);
-                    }
-                }
-            }
-        }
-    }
-
     /** The same bits, NaN's too (as {@link Float#floatToIntBits} sees them). */
     private static void bits(float[] want, float[] got, String what) {
         assertEquals(want.length, got.length, what);
