@@ -35,12 +35,13 @@ package dev.nnc.runtime.kernels;
  * the other way by more than the margin (the earlier ones kept it); twice as long after each
  * other probe that kept its way, up to {@link #MAX_HOLD_NANOS} (a competitor can come and
  * go). A probe starts when a kind is due and judges only the kinds due then; the others keep
- * their way in all its phases. Half of a probe's phases run the way that loses, which costs a kind the more, the
- * more it loses: a product that splitting makes twice as slow is not split again whenever another
- * kind, whose two ways are close, changes its way (a 2-thread fmnist_mlp run on a loaded 2-core
- * machine: 19 probes, 7 of them changing the optimizer's or an evaluation's way, and the first
- * layer's products, 1.7 and 2.6 times as slow split, split in all of them). A gap between two
- * products longer than {@link #GAP_NANOS} (the caller's own pause) is counted to no kind.
+ * their way in all its phases. Half of a probe's phases run the way that loses, which costs a
+ * kind the more, the more it loses: a product that splitting makes twice as slow is not split
+ * again whenever another kind, whose two ways are close, changes its way (a 2-thread fmnist_mlp
+ * run on a loaded 2-core machine: 19 probes, 7 of them changing the optimizer's or an
+ * evaluation's way, and the first layer's products, 1.7 and 2.6 times as slow split, split in
+ * all of them). A gap between two products longer than {@link #GAP_NANOS} (the caller's own
+ * pause) is counted to no kind.
  *
  * <p>Not thread-safe: it is asked by the thread the context is bound to. It allocates nothing.
  */
