@@ -1,10 +1,5 @@
 package dev.nnc.runtime.kernels;
 
-import static dev.nnc.runtime.kernels.VectorExact.fma;
-import static dev.nnc.runtime.kernels.VectorExact.load;
-import static dev.nnc.runtime.kernels.VectorExact.splat;
-import static dev.nnc.runtime.kernels.VectorExact.store;
-
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -89,51 +84,51 @@ final class VectorDense {
         FloatVector e3 = a3;
         for (int k = 0; k < in; k++) {
             int wo = w + k * out + j;
-            FloatVector w0 = load(p, wo);
-            FloatVector w1 = load(p, wo + L);
-            FloatVector w2 = load(p, wo + 2 * L);
-            FloatVector w3 = load(p, wo + 3 * L);
-            FloatVector v = splat(x[xa + k]);
-            a0 = fma(w0, v, a0);
-            a1 = fma(w1, v, a1);
-            a2 = fma(w2, v, a2);
-            a3 = fma(w3, v, a3);
-            v = splat(x[xa + in + k]);
-            c0 = fma(w0, v, c0);
-            c1 = fma(w1, v, c1);
-            c2 = fma(w2, v, c2);
-            c3 = fma(w3, v, c3);
-            v = splat(x[xa + 2 * in + k]);
-            d0 = fma(w0, v, d0);
-            d1 = fma(w1, v, d1);
-            d2 = fma(w2, v, d2);
-            d3 = fma(w3, v, d3);
-            v = splat(x[xa + 3 * in + k]);
-            e0 = fma(w0, v, e0);
-            e1 = fma(w1, v, e1);
-            e2 = fma(w2, v, e2);
-            e3 = fma(w3, v, e3);
+            FloatVector w0 = FloatVector.fromArray(S, p, wo);
+            FloatVector w1 = FloatVector.fromArray(S, p, wo + L);
+            FloatVector w2 = FloatVector.fromArray(S, p, wo + 2 * L);
+            FloatVector w3 = FloatVector.fromArray(S, p, wo + 3 * L);
+            FloatVector v = FloatVector.broadcast(S, x[xa + k]);
+            a0 = w0.fma(v, a0);
+            a1 = w1.fma(v, a1);
+            a2 = w2.fma(v, a2);
+            a3 = w3.fma(v, a3);
+            v = FloatVector.broadcast(S, x[xa + in + k]);
+            c0 = w0.fma(v, c0);
+            c1 = w1.fma(v, c1);
+            c2 = w2.fma(v, c2);
+            c3 = w3.fma(v, c3);
+            v = FloatVector.broadcast(S, x[xa + 2 * in + k]);
+            d0 = w0.fma(v, d0);
+            d1 = w1.fma(v, d1);
+            d2 = w2.fma(v, d2);
+            d3 = w3.fma(v, d3);
+            v = FloatVector.broadcast(S, x[xa + 3 * in + k]);
+            e0 = w0.fma(v, e0);
+            e1 = w1.fma(v, e1);
+            e2 = w2.fma(v, e2);
+            e3 = w3.fma(v, e3);
         }
         int za = i * out + j;
-        store(a0, z, za);
-        store(a1, z, za + L);
-        store(a2, z, za + 2 * L);
-        store(a3, z, za + 3 * L);
+        V.cast(a0).intoArray(z, za);
+        V.cast(a1).intoArray(z, za + L);
+        V.cast(a2).intoArray(z, za + 2 * L);
+        V.cast(a3).intoArray(z, za + 3 * L);
         za += out;
-        store(c0, z, za);
-        store(c1, z, za + L);
-        store(c2, z, za + 2 * L);
-        store(c3, z, za + 3 * L);
+        V.cast(c0).intoArray(z, za);
+        V.cast(c1).intoArray(z, za + L);
+        V.cast(c2).intoArray(z, za + 2 * L);
+        V.cast(c3).intoArray(z, za + 3 * L);
         za += out;
-        store(d0, z, za);
-        store(d1, z, za + L);
-        store(d2, z, za + 2 * L);
-        store(d3, z, za + 3 * L);
+        V.cast(d0).intoArray(z, za);
+        V.cast(d1).intoArray(z, za + L);
+        V.cast(d2).intoArray(z, za + 2 * L);
+        V.cast(d3).intoArray(z, za + 3 * L);
         za += out;
-        store(e0, z, za);
-        store(e1, z, za + L);
-        store(e2, z, za + 2 * L);
-        store(e3, z, za + 3 * L);
+        V.cast(e0).intoArray(z, za);
+        V.cast(e1).intoArray(z, za + L);
+        V.cast(e2).intoArray(z, za + 2 * L);
+        V.cast(e3).intoArray(z, za + 3 * L);
     }
 
     /**
@@ -211,24 +206,24 @@ final class VectorDense {
         FloatVector a7 = bias(p, b, j7);
         for (int k = 0; k < in; k++) {
             int wo = w + k * out;
-            FloatVector v = splat(x[xa + k]);
-            a0 = fma(load(p, wo + j), v, a0);
-            a1 = fma(load(p, wo + j1), v, a1);
-            a2 = fma(load(p, wo + j2), v, a2);
-            a3 = fma(load(p, wo + j3), v, a3);
-            a4 = fma(load(p, wo + j4), v, a4);
-            a5 = fma(load(p, wo + j5), v, a5);
-            a6 = fma(load(p, wo + j6), v, a6);
-            a7 = fma(load(p, wo + j7), v, a7);
+            FloatVector v = FloatVector.broadcast(S, x[xa + k]);
+            a0 = FloatVector.fromArray(S, p, wo + j).fma(v, a0);
+            a1 = FloatVector.fromArray(S, p, wo + j1).fma(v, a1);
+            a2 = FloatVector.fromArray(S, p, wo + j2).fma(v, a2);
+            a3 = FloatVector.fromArray(S, p, wo + j3).fma(v, a3);
+            a4 = FloatVector.fromArray(S, p, wo + j4).fma(v, a4);
+            a5 = FloatVector.fromArray(S, p, wo + j5).fma(v, a5);
+            a6 = FloatVector.fromArray(S, p, wo + j6).fma(v, a6);
+            a7 = FloatVector.fromArray(S, p, wo + j7).fma(v, a7);
         }
-        store(a0, z, za + j);
-        store(a1, z, za + j1);
-        store(a2, z, za + j2);
-        store(a3, z, za + j3);
-        store(a4, z, za + j4);
-        store(a5, z, za + j5);
-        store(a6, z, za + j6);
-        store(a7, z, za + j7);
+        V.cast(a0).intoArray(z, za + j);
+        V.cast(a1).intoArray(z, za + j1);
+        V.cast(a2).intoArray(z, za + j2);
+        V.cast(a3).intoArray(z, za + j3);
+        V.cast(a4).intoArray(z, za + j4);
+        V.cast(a5).intoArray(z, za + j5);
+        V.cast(a6).intoArray(z, za + j6);
+        V.cast(a7).intoArray(z, za + j7);
     }
 
     /** Four vectors of columns from j, each at most at {@code last}, of the row at xa. */
@@ -243,16 +238,16 @@ final class VectorDense {
         FloatVector a3 = bias(p, b, j3);
         for (int k = 0; k < in; k++) {
             int wo = w + k * out;
-            FloatVector v = splat(x[xa + k]);
-            a0 = fma(load(p, wo + j), v, a0);
-            a1 = fma(load(p, wo + j1), v, a1);
-            a2 = fma(load(p, wo + j2), v, a2);
-            a3 = fma(load(p, wo + j3), v, a3);
+            FloatVector v = FloatVector.broadcast(S, x[xa + k]);
+            a0 = FloatVector.fromArray(S, p, wo + j).fma(v, a0);
+            a1 = FloatVector.fromArray(S, p, wo + j1).fma(v, a1);
+            a2 = FloatVector.fromArray(S, p, wo + j2).fma(v, a2);
+            a3 = FloatVector.fromArray(S, p, wo + j3).fma(v, a3);
         }
-        store(a0, z, za + j);
-        store(a1, z, za + j1);
-        store(a2, z, za + j2);
-        store(a3, z, za + j3);
+        V.cast(a0).intoArray(z, za + j);
+        V.cast(a1).intoArray(z, za + j1);
+        V.cast(a2).intoArray(z, za + j2);
+        V.cast(a3).intoArray(z, za + j3);
     }
 
     /** Two vectors of columns, from j and from {@code last}, of the row at xa. */
@@ -262,12 +257,12 @@ final class VectorDense {
         FloatVector a1 = bias(p, b, last);
         for (int k = 0; k < in; k++) {
             int wo = w + k * out;
-            FloatVector v = splat(x[xa + k]);
-            a0 = fma(load(p, wo + j), v, a0);
-            a1 = fma(load(p, wo + last), v, a1);
+            FloatVector v = FloatVector.broadcast(S, x[xa + k]);
+            a0 = FloatVector.fromArray(S, p, wo + j).fma(v, a0);
+            a1 = FloatVector.fromArray(S, p, wo + last).fma(v, a1);
         }
-        store(a0, z, za + j);
-        store(a1, z, za + last);
+        V.cast(a0).intoArray(z, za + j);
+        V.cast(a1).intoArray(z, za + last);
     }
 
     /** One vector of columns from j of the row at xa. */
@@ -275,9 +270,10 @@ final class VectorDense {
             float[] z, int za, int j) {
         FloatVector a = bias(p, b, j);
         for (int k = 0; k < in; k++) {
-            a = fma(load(p, w + k * out + j), splat(x[xa + k]), a);
+            a = FloatVector.fromArray(S, p, w + k * out + j)
+                    .fma(FloatVector.broadcast(S, x[xa + k]), a);
         }
-        store(a, z, za + j);
+        V.cast(a).intoArray(z, za + j);
     }
 
     /**

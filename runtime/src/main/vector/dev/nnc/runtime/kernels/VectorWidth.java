@@ -41,10 +41,10 @@ public final class VectorWidth {
      * samples/s instead of 16-25k beside a busy loop, 12 GB allocated in one epoch). The cast,
      * to the species' final class, is an intrinsic that makes the type exact without a guess;
      * VectorKernelAllocationTest runs the kernels again with a tenth of the budget
-     * ({@code -XX:PerMethodTrapLimit=10}) to hold them to it. The kernels of inference (the
-     * convolutions, the dense layers, relu, max pooling) cast every vector, so C2 needs no guess
-     * at all there ({@code VectorExact}; without profiles, {@code -XX:-UseTypeProfile}, they
-     * allocate nothing either).
+     * ({@code -XX:PerMethodTrapLimit=10}) to hold them to it. The convolutions' direct
+     * kernels, relu and max pooling cast every vector, so C2 needs no guess at all there
+     * ({@code VectorExact}; without profiles, {@code -XX:-UseTypeProfile}, they allocate nothing
+     * either).
      */
     @SuppressWarnings("unchecked")
     static final Class<? extends FloatVector> VECTOR =
