@@ -123,6 +123,12 @@ class PoolReferenceTest {
         PoolReference.maxPoolRelu(new float[] {Float.NaN, -0f, -1f, Float.NEGATIVE_INFINITY}, 1,
                 1, 2, 2, 2, 2, 2, 2, 1, 1, y);
         assertEquals(0, Float.floatToRawIntBits(y[0]), "+0 where relu leaves no positive value");
+        PoolReference.maxPoolRelu(new float[] {-0f, -3f, -0f, -1f}, 1, 1, 2, 2, 2, 2, 2, 2, 1, 1,
+                y);
+        assertEquals(0, Float.floatToRawIntBits(y[0]), "+0, not −0, from a window without a NaN");
+        PoolReference.maxPoolRelu(new float[] {2f, Float.POSITIVE_INFINITY, Float.NaN, 5f}, 1, 1,
+                2, 2, 2, 2, 2, 2, 1, 1, y);
+        assertEquals(Float.POSITIVE_INFINITY, y[0], "+∞ kept beside a NaN");
         PoolReference.avgPool(new float[] {1f, 2f, 3f, 4f, 5f, 6f}, 1, 1, 2, 3, 2, 1, 1, 1, 1, 3,
                 y = new float[3]);
         assertEquals(2.5f, y[0]);
