@@ -73,7 +73,8 @@ public final class PoolReference {
      * and of such values, none NaN or −0, {@code Math.max} keeps the largest, the one with the
      * largest bits; a NaN among the four makes that maximum NaN, and only then are the window's
      * relu bits taken as above (floats compared with {@code Math.max}, which the JIT compiles
-     * without a branch, take about 0.6 of the time of the bit masks).
+     * without a branch, take about 0.6 of the time of the bit masks alone, 0.8 in LeNet's
+     * standalone class).
      */
     public static void maxPoolRelu(float[] x, int n, int c, int h, int w, int kh, int kw,
             int sh, int sw, int oh, int ow, float[] y) {
