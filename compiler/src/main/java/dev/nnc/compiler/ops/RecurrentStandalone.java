@@ -45,10 +45,12 @@ import java.util.Arrays;
  * was) lies against the lines as the heap placed it, which differs from JVM to JVM, and its
  * 64-byte loads and stores then mostly straddle two lines. In one array at offsets that are
  * multiples of 16 floats, every access of the loop lies as the rows do, wherever the heap put
- * it. fmnist_lstm's standalone batch-1 latency with the sums in the rows' array: 0.91 to 0.95
- * times as long as with them in the instance's scratch row (one JVM each, both classes and the
- * model class alternating, 15 rounds; the standalone / model ratio 1.61 to 1.72 instead of 1.76
- * to 1.82, load average 9 on the 2-core Zen 5 host); run with -XX:ObjectAlignmentInBytes=64
+ * it. fmnist_lstm's standalone batch-1 latency with the sums in the rows' array: 0.88 to 0.95
+ * times as long as with them in the instance's scratch row, median 0.905 (ten fresh JVMs, in each
+ * both classes and the model class alternating, 15 rounds; the standalone / model ratio 1.61 to
+ * 1.97, median 1.65, instead of 1.78 to 2.15, median 1.83, the high ones in the two JVMs where
+ * the model class ran in a faster mode, 18 µs instead of 21; load average 9 to 15 on the 2-core
+ * Zen 5 host); fmnist_gru's 0.89 to 0.95 (six JVMs); run with -XX:ObjectAlignmentInBytes=64
  * (all arrays alike against the lines) the class before took 0.9 times as long as without
  * (separate JVMs, the model class's latency alike), with -XX:MaxVectorSize=32 about as long.
  * The price: each instance holds a copy of W and U (what the class holds once besides).
