@@ -41,7 +41,7 @@ class StandaloneReferenceTest {
     private static final Map<Class<?>, List<String>> METHODS = Map.of(
             Activations.class, List.of("exp", "sigmoid", "tanh", "sigmoidTanh", "relu"),
             DenseReference.class, List.of("rows", "bias", "dense", "denseRounded"),
-            CellReference.class, List.of("rnnRow", "lstmRow", "lstmKinds", "packRows",
+            CellReference.class, List.of("rnnRow", "lstmRow", "lstmKinds", "rowsAndSums",
                     "recurrent", "lstmStep", "gruRow", "gruStep"),
             ConvReference.class, List.of("conv", "cols", "sums", "convStrided"),
             PoolReference.class, List.of("maxPool", "avgPool"),
@@ -85,12 +85,13 @@ class StandaloneReferenceTest {
                 CellReference.class)) {
             assertCarries(cells, c);
         }
-        for (String f : List.of("packRows(", "lstmStep(", "lstmKinds(", "gruStep(", "rnnRow(")) {
+        for (String f : List.of("rowsAndSums(", "lstmStep(", "lstmKinds(", "gruStep(", "rnnRow(")) {
             assertTrue(cells.split(Pattern.quote(f), -1).length - 1 >= 2, "calls of " + f);
         }
-        // the products emitted in passes over W's and U's packed rows (literal offsets and
-        // bounds): the lstm's U [4, 16] one pass of four k
-        assertTrue(cells.replaceAll("\\s+", " ").contains("Math.fma(pv3, pa[pj + 48], "),
+        // the products emitted in passes over W's and U's rows and their sums in one array
+        // (literal offsets and bounds): the lstm's U [4, 16] one pass of four k, summed at 64
+        assertTrue(cells.replaceAll("\\s+", " ")
+                .contains("pa[pj + 64] = Math.fma(pv3, pa[pj + 48], "),
                 "an lstm's pass\n" + cells);
         // a differenced series: raw windows of 3 + 2 steps of a, b; the forecast of b adds back
         // b at the window's step 3 (its value 2 steps before the target, 1 after the window)

@@ -8,27 +8,28 @@ import java.util.Arrays;
 /**
  * The standalone class's form of a recurrent layer's inference: the products (the input
  * products of every step at once, bias included, and each step's recurrent products h₋·U)
- * emitted as loops over W's and U's rows packed {@link #PASS} to an array
- * ({@code CellReference.packRows} of {@code DenseReference.rows}, made when the class loads),
- * and {@code CellReference}'s rows for the cell's step; the lstm's and the gru's steps their
+ * emitted as loops over W's and U's rows, {@link #PASS} rows of k a loop, in one array with the
+ * row of their sums after them ({@code CellReference.rowsAndSums} of {@code DenseReference.rows}:
+ * the class's constant, made when the class loads, and the instance's own copy), and
+ * {@code CellReference}'s rows for the cell's step; the lstm's and the gru's steps their
  * inference forms, {@code lstmStep} or {@code gruStep} on the step's recurrent products. For an
  * lstm of 4 units (U [4, 16], one pass) the step over the n samples of one time step reads
  * <pre>
- * final float[][] pu = LSTM1_PK48;
+ * final float[] pa = lstm1RS48;
  * for (int i = 0; i &lt; n; i++) {
  *   if (s == 0) {
  *     Arrays.fill(scratch1, 0, 16, 0f);
  *   } else {
  *     final int px = (r0 + i) * 4;
  *     {
- *       final float[] pa = pu[0];
  *       final float pv0 = hT0[px + 0];
  *       ...
  *       for (int pj = 0; pj &lt; 16; pj++) {
- *         scratch1[pj] = Math.fma(pv3, pa[pj + 48], Math.fma(pv2, pa[pj + 32],
+ *         pa[pj + 64] = Math.fma(pv3, pa[pj + 48], Math.fma(pv2, pa[pj + 32],
  *             Math.fma(pv1, pa[pj + 16], Math.fma(pv0, pa[pj], 0f))));
  *       }
  *     }
+ *     System.arraycopy(pa, 64, scratch1, 0, 16);
  *   }
  *   lstmStep(zx0, (r0 + i) * 16, 4, cT0, hT0, (r0 + i) * 4, (ns * n + i) * 4, LSTM1_KINDS0,
  *       scratch0, scratch1, scratch2, scratch3);
@@ -37,6 +38,22 @@ import java.util.Arrays;
  * Each output is summed from its bias (or 0) by fused multiply-adds in ascending k, as
  * {@code DenseReference.dense} and {@code CellReference.recurrent} sum it: the bits of the
  * model class (the standalone deploy and equivalence tests hold the class to it).
+ *
+ * <p>NOTE: why the rows and the sums are one array: JDK 17's JIT runs a loop's first values
+ * one at a time until one of its arrays (here the rows, read most) is at a 64-byte line, then
+ * 16 floats a step (512 bits on an AVX-512 host); an array apart from it (the sums' row, as it
+ * was) lies against the lines as the heap placed it, which differs from JVM to JVM, and its
+ * 64-byte loads and stores then mostly straddle two lines. In one array at offsets that are
+ * multiples of 16 floats, every access of the loop lies as the rows do, wherever the heap put
+ * it. fmnist_lstm's standalone batch-1 latency with the sums in the rows' array: 0.88 to 0.95
+ * times as long as with them in the instance's scratch row, median 0.905 (ten fresh JVMs, in each
+ * both classes and the model class alternating, 15 rounds; the standalone / model ratio 1.61 to
+ * 1.97, median 1.65, instead of 1.78 to 2.15, median 1.83, the high ones in the two JVMs where
+ * the model class ran in a faster mode, 18 µs instead of 21; load average 9 to 15 on the 2-core
+ * Zen 5 host); fmnist_gru's 0.89 to 0.95 (six JVMs); run with -XX:ObjectAlignmentInBytes=64
+ * (all arrays alike against the lines) the class before took 0.9 times as long as without
+ * (separate JVMs, the model class's latency alike), with -XX:MaxVectorSize=32 about as long.
+ * The price: each instance holds a copy of W and U (what the class holds once besides).
  *
  * <p>NOTE: why the products are emitted rather than calls of {@code dense} and
  * {@code recurrent}: JDK 17's JIT vectorizes a pass over j of up to six rows of W in separate
@@ -90,10 +107,7 @@ final class RecurrentStandalone {
     private RecurrentStandalone() {
     }
 
-    /**
-     * Rows of k a pass of the emitted products at most (see the class comment): the packed
-     * arrays of W and U ({@code CellReference.packRows}) hold this many rows each.
-     */
+    /** Rows of k a pass (a loop) of the emitted products at most (see the class comment). */
     static final int PASS = 12;
 
     /**
@@ -106,59 +120,70 @@ final class RecurrentStandalone {
         StandaloneMembers c = s.members();
         c.use(ReferenceSource.DENSE);
         c.use(ReferenceSource.CELLS);
-        String packed = packed(s, w, in, out);
+        String all = rowsAndSums(s, w, in, out);
         String bias = b < 0 ? null : c.constant("B" + b, ArrayTypeName.of(TypeName.FLOAT),
                 CodeBlock.of("bias($L, $L, $L)", c.params(), b, out));
-        String acc = c.scratch(0, out);
         var code = s.code();
         code.add("{\n$>");
-        code.addStatement("final float[][] pw = $L", packed);
+        code.addStatement("final float[] pa = $L", all);
         code.beginControlFlow("for (int pr = $L; pr < $L; pr++)", from, to);
-        passes(code, x, CodeBlock.of("pr * $L", in), "pw", in, out, bias, acc);
-        code.addStatement("$T.arraycopy($L, 0, $L, pr * $L, $L)", System.class, acc, z, out,
-                out);
+        passes(code, x, CodeBlock.of("pr * $L", in), in, out, bias);
+        code.addStatement("$T.arraycopy(pa, $L, $L, pr * $L, $L)", System.class, in * out, z,
+                out, out);
         code.endControlFlow();
         code.add("$<}\n");
     }
 
     /**
-     * The class's constant of W [in, out] at p[w] packed {@link #PASS} rows to an array
-     * ({@code CellReference.packRows} of {@code DenseReference.rows}).
+     * The instance's array of W [in, out] at p[w], its rows and then the row of the sums
+     * ({@code CellReference.rowsAndSums} of {@code DenseReference.rows}): the class's constant,
+     * made when the class loads, and the instance's own copy of it (the sums are the
+     * instance's), one a member in an ensemble (whose members share the layer methods, the
+     * constant's name indexed by {@code member}).
      */
-    private static String packed(EmitSite s, int w, int in, int out) {
+    private static String rowsAndSums(EmitSite s, int w, int in, int out) {
         StandaloneMembers c = s.members();
-        return c.constant("PK" + w, ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT)),
-                CodeBlock.of("packRows(rows($L, $L, $L, $L), $L)", c.params(), w, in, out,
-                        PASS));
+        String constant = c.constant("RS" + w, ArrayTypeName.of(TypeName.FLOAT),
+                CodeBlock.of("rowsAndSums(rows($L, $L, $L, $L))", c.params(), w, in, out));
+        String member = "[member]";
+        if (constant.endsWith(member)) {
+            String each = constant.substring(0, constant.length() - member.length());
+            return c.instanceField("RS" + w, ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT)),
+                    CodeBlock.of("$T.stream($L).map(float[]::clone).toArray(float[][]::new)",
+                            Arrays.class, each)) + member;
+        }
+        return c.instanceField("RS" + w, ArrayTypeName.of(TypeName.FLOAT),
+                CodeBlock.of("$L.clone()", constant));
     }
 
     /**
-     * Emits dst[0, out) = (bias[j] or 0) + Σₖ x[xo + k]·W[k, j], summed from the bias (or 0) by
-     * fused multiply-adds in ascending k, as {@code DenseReference.dense} and
-     * {@code CellReference.recurrent} sum it (their bits): W's rows packed {@link #PASS} to an
-     * array ({@code pk}, {@code CellReference.packRows}), one loop over j a pass of up to
-     * {@link #PASS} k, the rows read at literal offsets of the pass's array and the loop's bound
-     * a literal.
+     * Emits pa[in·out + j] = (bias[j] or 0) + Σₖ x[xo + k]·W[k, j] for j in [0, out), summed
+     * from the bias (or 0) by fused multiply-adds in ascending k, as {@code DenseReference.dense}
+     * and {@code CellReference.recurrent} sum it (their bits): W's rows and the sums in the one
+     * array {@code pa} ({@code CellReference.rowsAndSums}), one loop over j a pass of up to
+     * {@link #PASS} k, the rows and the sums read at literal offsets of it and the loop's bound a
+     * literal.
      */
-    private static void passes(CodeBlock.Builder c, String x, CodeBlock xo, String pk, int in,
-            int out, String bias, String dst) {
+    private static void passes(CodeBlock.Builder c, String x, CodeBlock xo, int in, int out,
+            String bias) {
         c.addStatement("final int px = $L", xo);
-        for (int k0 = 0, g = 0; k0 < in; k0 += PASS, g++) {
+        int sums = in * out;
+        for (int k0 = 0; k0 < in; k0 += PASS) {
             int rows = Math.min(PASS, in - k0);
             c.add("{\n$>");
-            c.addStatement("final float[] pa = $L[$L]", pk, g);
             for (int q = 0; q < rows; q++) {
                 c.addStatement("final float pv$L = $L[px + $L]", q, x, k0 + q);
             }
-            CodeBlock sum = k0 > 0 ? CodeBlock.of("$L[pj]", dst)
+            CodeBlock sum = k0 > 0 ? CodeBlock.of("pa[pj + $L]", sums)
                     : bias == null ? CodeBlock.of("0f") : CodeBlock.of("$L[pj]", bias);
             for (int q = 0; q < rows; q++) {
-                sum = q == 0 ? CodeBlock.of("$T.fma(pv0, pa[pj], $L)", Math.class, sum)
-                        : CodeBlock.of("$T.fma(pv$L,$Wpa[pj + $L], $L)", Math.class, q,
-                                q * out, sum);
+                int at = (k0 + q) * out;
+                sum = at == 0 ? CodeBlock.of("$T.fma(pv0, pa[pj], $L)", Math.class, sum)
+                        : CodeBlock.of("$T.fma(pv$L,$Wpa[pj + $L], $L)", Math.class, q, at,
+                                sum);
             }
             c.beginControlFlow("for (int pj = 0; pj < $L; pj++)", out);
-            c.addStatement("$L[pj] = $L", dst, sum);
+            c.addStatement("pa[pj + $L] = $L", sums, sum);
             c.endControlFlow();
             c.add("$<}\n");
         }
@@ -191,7 +216,7 @@ final class RecurrentStandalone {
         m.use(ReferenceSource.CELLS);
         var c = s.code();
         String g = m.scratch(0, 5 * h);
-        String t = recurrentProducts(s, h, hT, packed(s, u, h, 4 * h), 4 * h);
+        String t = recurrentProducts(s, h, hT, rowsAndSums(s, u, h, 4 * h), 4 * h);
         c.addStatement("lstmStep($L)", Recurrent.args(zx, CodeBlock.of("(r0 + i) * $L", 4 * h),
                 h, cT, hT, CodeBlock.of("(r0 + i) * $L", h), CodeBlock.of("(ns * n + i) * $L", h),
                 kinds(s, h, zx), g, t, m.scratch(2, 4 * h), m.scratch(3, h)));
@@ -212,7 +237,7 @@ final class RecurrentStandalone {
         String bias = bhn < 0 ? "null" : m.constant("B" + bhn, ArrayTypeName.of(TypeName.FLOAT),
                 CodeBlock.of("bias($L, $L, $L)", m.params(), bhn, h));
         String g = m.scratch(0, 5 * h);
-        String t = recurrentProducts(s, h, hT, packed(s, u, h, 3 * h), 3 * h);
+        String t = recurrentProducts(s, h, hT, rowsAndSums(s, u, h, 3 * h), 3 * h);
         c.addStatement("gruStep($L)", Recurrent.args(zx, CodeBlock.of("(r0 + i) * $L", 3 * h),
                 h, bias, hT, CodeBlock.of("(r0 + i) * $L", h), CodeBlock.of("(ns * n + i) * $L", h),
                 g, t, m.scratch(2, h), m.scratch(3, h)));
@@ -221,21 +246,22 @@ final class RecurrentStandalone {
 
     /**
      * Opens the loop over the n samples of a step and emits, in it, each sample's recurrent
-     * products h₋·U ({@code width} of them, U packed in the class's constant {@code packed})
+     * products h₋·U ({@code width} of them, U and their sums in the instance's array {@code all})
      * into the step's scratch row by the emitted passes, zero at the first step (whose h₋ is
      * zero); returns that row's name. The caller emits the cell's step on it and closes the
      * loop.
      */
-    private static String recurrentProducts(EmitSite s, int h, String hT, String packed,
+    private static String recurrentProducts(EmitSite s, int h, String hT, String all,
             int width) {
         var c = s.code();
         String t = s.members().scratch(1, 5 * h);
-        c.addStatement("final float[][] pu = $L", packed);
+        c.addStatement("final float[] pa = $L", all);
         c.beginControlFlow("for (int i = 0; i < n; i++)");
         c.beginControlFlow("if (s == 0)");
         c.addStatement("$T.fill($L, 0, $L, 0f)", Arrays.class, t, width);
         c.nextControlFlow("else");
-        passes(c, hT, CodeBlock.of("(r0 + i) * $L", h), "pu", h, width, null, t);
+        passes(c, hT, CodeBlock.of("(r0 + i) * $L", h), h, width, null);
+        c.addStatement("$T.arraycopy(pa, $L, $L, 0, $L)", System.class, h * width, t, width);
         c.endControlFlow();
         return t;
     }

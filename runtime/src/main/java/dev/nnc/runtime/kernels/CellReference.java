@@ -34,11 +34,11 @@ import static dev.nnc.runtime.kernels.Activations.tanh;
  * are then the copies of {@link Activations}' there). {@link SequenceKernels}' plain steps call
  * it, the standalone class the lstm's and the gru's inference forms {@link #lstmStep} or
  * {@link #gruStep} (held to {@link #lstmRow} and {@link #gruRow} by {@code CellReferenceTest})
- * on the recurrent products, which it emits as loops over U's rows packed by {@link #packRows}
- * (the compiler's {@code RecurrentStandalone}: literal offsets and bounds, which JDK 17's JIT
- * vectorizes and a method's parameters would not let it), summed as {@link #recurrent} sums
- * them (held to {@link DenseReference#dense}); the Vector API steps are specializations held to
- * it bit for bit by {@code KernelContractTest}.
+ * on the recurrent products, which it emits as loops over U's rows in one array with the sums
+ * ({@link #rowsAndSums}; the compiler's {@code RecurrentStandalone}: literal offsets and bounds,
+ * which JDK 17's JIT vectorizes and a method's parameters would not let it), summed as
+ * {@link #recurrent} sums them (held to {@link DenseReference#dense}); the Vector API steps
+ * are specializations held to it bit for bit by {@code KernelContractTest}.
  */
 public final class CellReference {
     private CellReference() {
@@ -123,21 +123,19 @@ public final class CellReference {
     }
 
     /**
-     * W's rows ({@link DenseReference#rows}) packed r to an array, for the standalone class's
-     * products in passes of up to r rows of k: array g holds the rows [g·r, g·r + r) (fewer in
-     * the last) one after another, row g·r + q at [q·out, q·out + out).
+     * W's rows ({@link DenseReference#rows}) one after another in one array, row k at
+     * [k·out, k·out + out), then a row of out zeros where the standalone class's products sum
+     * (an instance's own copy): its passes read the rows and write the sums at literal offsets
+     * of this one array, which so lie alike against the cache's 64-byte lines wherever the
+     * array lies.
      */
-    public static float[][] packRows(float[][] rows, int r) {
+    public static float[] rowsAndSums(float[][] rows) {
         int out = rows.length == 0 ? 0 : rows[0].length;
-        float[][] packed = new float[(rows.length + r - 1) / r][];
-        for (int g = 0; g < packed.length; g++) {
-            int n = Math.min(r, rows.length - g * r);
-            packed[g] = new float[n * out];
-            for (int q = 0; q < n; q++) {
-                System.arraycopy(rows[g * r + q], 0, packed[g], q * out, out);
-            }
+        float[] all = new float[(rows.length + 1) * out];
+        for (int k = 0; k < rows.length; k++) {
+            System.arraycopy(rows[k], 0, all, k * out, out);
         }
-        return packed;
+        return all;
     }
 
     /**

@@ -69,25 +69,17 @@ class CellReferenceTest {
     }
 
     @Test
-    void packRowsHoldsEachRowAtItsGroupAndOffset() {
+    void rowsAndSumsHoldsEachRowAtItsOffsetThenARowOfZeros() {
         for (int in : new int[] {1, 4, 11, 12, 13, 28, 64}) {
-            for (int r : new int[] {1, 5, 12}) {
-                Random rnd = new Random(in * 31 + r);
-                float[][] rows = DenseReference.rows(values(rnd, in * 7), 0, in, 7);
-                float[][] packed = CellReference.packRows(rows, r);
-                assertEquals((in + r - 1) / r, packed.length, "groups, in=" + in + " r=" + r);
-                int seen = 0;
-                for (int g = 0; g < packed.length; g++) {
-                    int n = Math.min(r, in - g * r);
-                    assertEquals(n * 7, packed[g].length, "group " + g + "'s length");
-                    for (int q = 0; q < n; q++) {
-                        bits(rows[g * r + q], Arrays.copyOfRange(packed[g], q * 7, q * 7 + 7),
-                                "row " + (g * r + q) + ", in=" + in + " r=" + r);
-                        seen++;
-                    }
-                }
-                assertEquals(in, seen, "every row packed once");
+            Random rnd = new Random(in * 31);
+            float[][] rows = DenseReference.rows(values(rnd, in * 7), 0, in, 7);
+            float[] all = CellReference.rowsAndSums(rows);
+            assertEquals((in + 1) * 7, all.length, "length, in=" + in);
+            for (int k = 0; k < in; k++) {
+                bits(rows[k], Arrays.copyOfRange(all, k * 7, k * 7 + 7),
+                        "row " + k + ", in=" + in);
             }
+            bits(new float[7], Arrays.copyOfRange(all, in * 7, in * 7 + 7), "sums, in=" + in);
         }
     }
 
