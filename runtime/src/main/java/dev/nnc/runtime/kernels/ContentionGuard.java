@@ -3,25 +3,29 @@ package dev.nnc.runtime.kernels;
 import java.util.function.LongSupplier;
 
 /**
- * Whether a {@link KernelContext} may use its workers at all: it watches how much of the time
- * the calling thread actually runs while the workers share the work, and hands no work to them
- * while that is clearly below all of it. When another process keeps a core busy, a caller and a
- * worker are three runnable threads on two cores: the scheduler then takes the caller off its
- * core for a share of the time, and what the worker does seldom makes up for it (a 2-thread
- * fmnist_mlp run beside one busy loop trained at 0.83-0.86 times the speed of one thread). On
- * the caller alone, the training has a core to itself again. Which thread runs a part never
- * changes a result: this decides only the speed.
+ * Whether a {@link KernelContext} may use its workers at all: it compares how much of the time
+ * the calling thread actually runs while the workers share the work with how much it runs
+ * without them, and hands them no work while they cost the caller clearly more of its time than
+ * they can make up for. When another process keeps a core busy, a caller and a worker are three
+ * runnable threads on two cores: the scheduler then takes the caller off its core for a share of
+ * the time, and what the worker does seldom makes up for it (a 2-thread fmnist_mlp run beside
+ * one busy loop trained at 0.83-0.86 times the speed of one thread). Without its workers the
+ * caller has a core to itself again. When the caller runs as little either way (many processes
+ * of lower priority, each getting its turn), the workers take their time from the others, not
+ * from the caller, and stay on. Which thread runs a part never changes a result: this decides
+ * only the speed.
  *
  * <p>How: the guard is asked at the start of every product large enough to split and of every
- * task handed to the workers ahead ({@link #parallel(long)}, with the time). While the workers
- * may be used, it measures windows of at least {@link #WINDOW_NANOS}: the calling thread's CPU
- * time over the window's time. A window in which the caller ran less than {@link #MIN_SHARE} of
- * the time turns the workers off for a hold: {@link #HOLD_NANOS} at first, twice as long after
- * each window in a row that found the same, up to {@link #MAX_HOLD_NANOS}; after the hold the
- * next window (the probe) measures again. So while a competitor stays, the workers run at most
- * one window in every {@link #MAX_HOLD_NANOS} or so; the first measurement of a run, which the
- * JIT's threads may spoil, costs one short hold. A window longer than {@link #GAP_NANOS} (the
- * caller did something else between products, without the kernels) judges nothing.
+ * task handed to the workers ahead ({@link #parallel(long)}, with the time). Now and then it
+ * probes: a window of at least {@link #WINDOW_NANOS} without the workers and one with them (the
+ * next probe the other way round), each measuring the calling thread's CPU time over the
+ * window's time. When the share with the workers is below {@link #MIN_RATIO} of the share
+ * without them, the workers are off until the next probe, else on. The next probe comes after a
+ * hold: {@link #HOLD_NANOS} after a probe that changed the way, twice as long after each that
+ * kept it, up to {@link #MAX_HOLD_NANOS}; so a probe costs at most one window in the slower way
+ * in every {@link #MAX_HOLD_NANOS} or so, and the first ones of a run, which the JIT's threads
+ * may spoil, cost short holds. A window in which the caller went longer than {@link #GAP_NANOS}
+ * without asking (it did something else than the kernels) starts again.
  *
  * <p>Not thread-safe: it is asked by the thread the context is bound to. It allocates nothing.
  */
@@ -31,35 +35,44 @@ final class ContentionGuard {
     static final long WINDOW_NANOS = 100_000_000L;
 
     /**
-     * NOTE: the least share of a window's time the caller must run for the workers to stay on.
-     * Alone on its cores the caller runs nearly all of it (it waits for a worker's part now and
-     * then, spinning); beside one CPU-bound competitor, three threads on two cores, it gets about
-     * two thirds.
+     * NOTE: the least ratio of the caller's share of the time with the workers to its share
+     * without them for the workers to stay on: what the workers can make up for, as a 2-thread
+     * training alone on two cores is 1.1-1.2 times as fast as one thread. Alone on its cores the
+     * caller runs nearly all of the time either way (it waits for a worker's part now and then,
+     * spinning); beside one CPU-bound competitor it runs all of it without the workers and about
+     * two thirds with them.
      */
-    static final double MIN_SHARE = 0.8;
+    static final double MIN_RATIO = 0.9;
 
-    /** The first hold without workers after a window that found the caller held back. */
+    /** The hold from a probe that changed the way (and from the start) to the next probe. */
     static final long HOLD_NANOS = 250_000_000L;
 
-    /** The longest hold without workers. */
+    /** The longest hold between two probes. */
     static final long MAX_HOLD_NANOS = 1_000_000_000L;
 
-    /** A window longer than this judges nothing (the caller paused between products). */
+    /** A window in which the caller went this long without asking starts again. */
     static final long GAP_NANOS = 4 * WINDOW_NANOS;
 
     /** The calling thread's CPU time, nanoseconds. */
     private final LongSupplier cpu;
 
     private boolean started;
-    /** Whether the workers are off until {@link #until}. */
-    private boolean holding;
+    /** Whether the workers are on while holding. */
+    private boolean way = true;
+    /** 0: holding until {@link #until}; 1, 2: the first and second window of a probe. */
+    private int phase;
     private long until;
     private long hold = HOLD_NANOS;
+    /** The probe under way starts with the window without workers. */
+    private boolean serialFirst = true;
     /** The start of the window under way: its time and the caller's CPU time then. */
     private long windowStart;
     private long windowCpu;
     private long lastAsked;
-    private int holds;
+    /** The caller's share of the first window of the probe under way. */
+    private double firstShare;
+    private int probes;
+    private int switches;
 
     /** A guard reading the caller's CPU time from {@code cpu} (nanoseconds, any origin). */
     ContentionGuard(LongSupplier cpu) {
@@ -73,49 +86,70 @@ final class ContentionGuard {
     boolean parallel(long now) {
         if (!started) {
             started = true;
-            startWindow(now);
-            return true;
+            until = now + HOLD_NANOS;
+            lastAsked = now;
+            return way;
         }
-        if (holding) {
-            if (now - until < 0) {
-                return false;
-            }
-            holding = false;
-            startWindow(now);
-            return true;
-        }
-        long span = now - windowStart;
         long sinceLast = now - lastAsked;
         lastAsked = now;
-        if (sinceLast > GAP_NANOS) {
-            // the caller was away from the kernels: a new window from here
+        if (phase == 0) {
+            if (now - until < 0) {
+                return way;
+            }
+            phase = 1;
             startWindow(now);
-            return true;
+            return windowWay();
         }
+        if (sinceLast > GAP_NANOS) {
+            // the caller was away from the kernels: the window again from here
+            startWindow(now);
+            return windowWay();
+        }
+        long span = now - windowStart;
         if (span < WINDOW_NANOS) {
-            return true;
+            return windowWay();
         }
-        long used = cpu.getAsLong() - windowCpu;
-        if (used < MIN_SHARE * span) {
-            holding = true;
-            holds++;
-            until = now + hold;
+        double share = (double) (cpu.getAsLong() - windowCpu) / span;
+        if (phase == 1) {
+            firstShare = share;
+            phase = 2;
+            startWindow(now);
+            return windowWay();
+        }
+        double alone = serialFirst ? firstShare : share;
+        double split = serialFirst ? share : firstShare;
+        boolean next = split >= MIN_RATIO * alone;
+        probes++;
+        if (next != way) {
+            way = next;
+            switches++;
+            hold = HOLD_NANOS;
+        } else {
             hold = Math.min(hold * 2, MAX_HOLD_NANOS);
-            return false;
         }
-        hold = HOLD_NANOS;
-        startWindow(now);
-        return true;
+        until = now + hold;
+        serialFirst = !serialFirst;
+        phase = 0;
+        return way;
+    }
+
+    /** Whether the window under way uses the workers. */
+    private boolean windowWay() {
+        return (phase == 1) != serialFirst;
     }
 
     private void startWindow(long now) {
         windowStart = now;
-        lastAsked = now;
         windowCpu = cpu.getAsLong();
     }
 
-    /** Holds without workers so far. */
-    int holds() {
-        return holds;
+    /** Probes finished so far. */
+    int probes() {
+        return probes;
+    }
+
+    /** Probes that changed the way. */
+    int switches() {
+        return switches;
     }
 }

@@ -26,10 +26,11 @@ package dev.nnc.runtime.kernels;
  * <p>A context {@linkplain #open(int) opened with a thread count} measures, while it runs,
  * whether splitting pays and runs the products on the calling thread alone while it does not
  * (another process holds the other cores, so that a worker taken off its core in the middle of a
- * part holds the caller up): see {@link SplitGovernor}. It also watches the share of the time
- * the calling thread runs while the workers take part, and hands them nothing for a while, split
- * products and tasks ahead alike, while that share is clearly below all of the time (another
- * process wants a core, and the workers take the caller's turns): see {@link ContentionGuard}.
+ * part holds the caller up): see {@link SplitGovernor}. It also compares, now and then, the
+ * share of the time the calling thread runs with the workers taking part and without them, and
+ * hands them nothing, split products and tasks ahead alike, while they cost it clearly more of
+ * its time (another process wants a core, and the workers take the caller's turns): see {@link
+ * ContentionGuard}.
  * That changes only the speed, never a result. A context {@linkplain #open(int, int) opened with
  * a count of parts} always splits.
  *
