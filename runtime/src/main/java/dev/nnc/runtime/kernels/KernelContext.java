@@ -26,8 +26,13 @@ package dev.nnc.runtime.kernels;
  * <p>A context {@linkplain #open(int) opened with a thread count} measures, while it runs,
  * whether splitting pays and runs the products on the calling thread alone while it does not
  * (another process holds the other cores, so that a worker taken off its core in the middle of a
- * part holds the caller up): see {@link SplitGovernor}. That changes only the speed, never a
- * result. A context {@linkplain #open(int, int) opened with a count of parts} always splits.
+ * part holds the caller up): see {@link SplitGovernor}. It also compares, now and then, the
+ * share of the time the calling thread runs with the workers taking part and without them, and
+ * hands them nothing, split products and tasks ahead alike, while they cost it clearly more of
+ * its time (another process wants a core, and the workers take the caller's turns): see {@link
+ * ContentionGuard}.
+ * That changes only the speed, never a result. A context {@linkplain #open(int, int) opened with
+ * a count of parts} always splits.
  *
  * <p>Rules: a context is bound to at most one thread at a time (it runs one product at a time;
  * binding it on a second thread meanwhile throws {@link IllegalStateException}); the same
@@ -39,10 +44,12 @@ package dev.nnc.runtime.kernels;
  * need later (the trainer's next batch, gathered while the current one trains), and {@link
  * #join()} finishes it: the calling thread runs the parts no worker has taken (a worker that
  * another process keeps off its core delays nothing) and waits for those under way. Its parts
- * are not governed: whichever thread runs them, the calling thread does no more work than alone.
+ * are not governed by the {@link SplitGovernor} (whichever thread runs them, the calling thread
+ * does no more work than alone), but while the {@link ContentionGuard} holds the workers off,
+ * {@code ahead} runs them all on the calling thread at once, as with one thread.
  */
 public final class KernelContext implements AutoCloseable {
-    private static final KernelContext SERIAL = new KernelContext(1, 1, null);
+    private static final KernelContext SERIAL = new KernelContext(1, 1, null, null);
 
     /**
      * A task cut into parts, {@code part(i, parts)} for i in 0 .. parts − 1, that may run on any
@@ -65,6 +72,8 @@ public final class KernelContext implements AutoCloseable {
     private final int partsPerThread;
     /** Whether the next split product uses the workers; null: always (one thread, or fixed). */
     private final SplitGovernor governor;
+    /** Whether the workers may be used at all now; null: always (one thread, fixed, no clock). */
+    private final ContentionGuard guard;
     private WorkerPool pool;
     private Thread owner;
     private int depth;
@@ -97,10 +106,12 @@ public final class KernelContext implements AutoCloseable {
     final SequenceKernels.Backward[] backwards = new SequenceKernels.Backward[8];
     private int nextBackward;
 
-    private KernelContext(int threads, int partsPerThread, SplitGovernor governor) {
+    private KernelContext(int threads, int partsPerThread, SplitGovernor governor,
+            ContentionGuard guard) {
         this.threads = threads;
         this.partsPerThread = partsPerThread;
         this.governor = governor;
+        this.guard = guard;
     }
 
     /**
@@ -113,8 +124,27 @@ public final class KernelContext implements AutoCloseable {
         if (threads < 1) {
             throw new IllegalArgumentException("threads < 1: " + threads);
         }
-        return new KernelContext(threads, PARTS_PER_THREAD,
-                threads > 1 ? new SplitGovernor() : null);
+        return threads > 1
+                ? new KernelContext(threads, PARTS_PER_THREAD, new SplitGovernor(), guard())
+                : new KernelContext(threads, PARTS_PER_THREAD, null, null);
+    }
+
+    /**
+     * A {@link ContentionGuard} on the calling thread's CPU time, or null where the JVM does
+     * not measure it (the context then uses its workers whenever its governor says so).
+     */
+    private static ContentionGuard guard() {
+        try {
+            java.lang.management.ThreadMXBean mx =
+                    java.lang.management.ManagementFactory.getThreadMXBean();
+            if (!mx.isCurrentThreadCpuTimeSupported() || !mx.isThreadCpuTimeEnabled()
+                    || mx.getCurrentThreadCpuTime() < 0) {
+                return null;
+            }
+            return new ContentionGuard(mx::getCurrentThreadCpuTime);
+        } catch (UnsupportedOperationException | LinkageError | SecurityException e) {
+            return null;
+        }
     }
 
     /**
@@ -133,7 +163,7 @@ public final class KernelContext implements AutoCloseable {
         if (partsPerThread < 1) {
             throw new IllegalArgumentException("parts per thread < 1: " + partsPerThread);
         }
-        return new KernelContext(threads, partsPerThread, null);
+        return new KernelContext(threads, partsPerThread, null, null);
     }
 
     /**
@@ -256,17 +286,27 @@ public final class KernelContext implements AutoCloseable {
      * product's size (the governor judges the products of one task at different sizes apart).
      */
     void run(WorkerPool.Task task, int parts, long size) {
-        if (parts <= 1 || governor != null && !governor.split(System.nanoTime(), task, size)) {
+        if (parts <= 1 || !workers(task, size)) {
             task.part(0, 1);
             return;
         }
         pool().run(task, parts);
     }
 
+    /** Whether a split product of {@code task} at {@code size} starting now uses the workers. */
+    private boolean workers(Object task, long size) {
+        if (governor == null) {
+            return true;
+        }
+        long now = System.nanoTime();
+        return (guard == null || guard.parallel(now)) && governor.split(now, task, size);
+    }
+
     /**
      * Starts parts 0 .. parts − 1 of {@code task} on the workers and returns at once, to be
      * finished by {@link #join()} (or by the next split product, which joins it first); with one
-     * thread, runs them all now. Only the thread the context is bound to may call it.
+     * thread, or while the workers are held off ({@link ContentionGuard}), runs them all now.
+     * Only the thread the context is bound to may call it.
      *
      * @throws IllegalStateException when the context is closed
      */
@@ -274,7 +314,8 @@ public final class KernelContext implements AutoCloseable {
         if (parts < 1) {
             throw new IllegalArgumentException("parts < 1: " + parts);
         }
-        if (threads <= 1) {
+        if (threads <= 1 || guard != null && !guard.parallel(System.nanoTime())) {
+            join();
             for (int i = 0; i < parts; i++) {
                 task.part(i, parts);
             }

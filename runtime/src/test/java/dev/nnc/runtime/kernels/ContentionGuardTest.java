@@ -1,0 +1,124 @@
+package dev.nnc.runtime.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ContentionGuard} on a simulated clock and CPU clock: products of 100 µs each, during
+ * which the caller runs a share of the time that depends on the load and on whether the guard
+ * let the workers in.
+ */
+class ContentionGuardTest {
+
+    private static final long US = 1_000L;
+    private static final long MS = 1_000_000L;
+    private static final long PRODUCT = 100 * US;
+
+    /** A guard, its clocks, and how much of the time the products ran with the workers. */
+    private static final class Run {
+        long now = 5_000 * MS;
+        long cpu = 123 * MS;
+        final ContentionGuard guard = new ContentionGuard(() -> cpu);
+        long parallelNanos;
+        long nanos;
+        /** When each time with the workers after a time without them started. */
+        final java.util.List<Long> probes = new java.util.ArrayList<>();
+        private boolean lastParallel = true;
+
+        /**
+         * Runs products for {@code duration}; the caller runs {@code shareParallel} of the time
+         * while the workers are in, {@code shareAlone} while not.
+         */
+        void products(long duration, double shareParallel, double shareAlone) {
+            long end = now + duration;
+            while (now < end) {
+                boolean p = guard.parallel(now);
+                if (p && !lastParallel) {
+                    probes.add(now);
+                }
+                lastParallel = p;
+                cpu += (long) (PRODUCT * (p ? shareParallel : shareAlone));
+                now += PRODUCT;
+                nanos += PRODUCT;
+                if (p) {
+                    parallelNanos += PRODUCT;
+                }
+            }
+        }
+
+        double parallelShare() {
+            return (double) parallelNanos / nanos;
+        }
+
+        void reset() {
+            parallelNanos = 0;
+            nanos = 0;
+            probes.clear();
+        }
+    }
+
+    @Test
+    void keepsTheWorkersOnAQuietMachine() {
+        Run r = new Run();
+        r.products(20_000 * MS, 0.97, 1.0);
+        assertEquals(0, r.guard.switches());
+        assertTrue(r.guard.probes() >= 15, "probes " + r.guard.probes());
+        // without the workers only in a probe's window, one in a second or so once grown
+        assertTrue(r.parallelShare() > 0.88, "share with workers " + r.parallelShare());
+    }
+
+    @Test
+    void besideACompetitorRunsOnTheCallerAndProbesAboutOnceASecond() {
+        Run r = new Run();
+        r.products(20_000 * MS, 0.65, 1.0);
+        assertEquals(1, r.guard.switches());
+        assertTrue(r.parallelShare() < 0.12, "share with workers " + r.parallelShare());
+        // once grown, the probes' windows with the workers come a hold of a second and one to
+        // three windows apart (a probe starts with its window without them every other time)
+        assertTrue(r.probes.size() >= 14, "probes " + r.probes.size());
+        for (int i = 4; i < r.probes.size(); i++) {
+            long gap = r.probes.get(i) - r.probes.get(i - 1);
+            long w = ContentionGuard.WINDOW_NANOS;
+            assertTrue(gap >= ContentionGuard.MAX_HOLD_NANOS + w
+                    && gap <= ContentionGuard.MAX_HOLD_NANOS + 3 * w + 4 * PRODUCT,
+                    "gap between probes " + gap);
+        }
+    }
+
+    @Test
+    void keepsTheWorkersWhenTheCallerRunsAsLittleWithoutThem() {
+        // many processes of lower priority: the caller gets a third of a core either way
+        Run r = new Run();
+        r.products(20_000 * MS, 0.32, 0.33);
+        assertEquals(0, r.guard.switches());
+        assertTrue(r.parallelShare() > 0.88, "share with workers " + r.parallelShare());
+    }
+
+    @Test
+    void takesTheWorkersBackWhenTheCompetitorLeaves() {
+        Run r = new Run();
+        r.products(5_000 * MS, 0.65, 1.0);
+        r.reset();
+        r.products(10_000 * MS, 0.97, 1.0);
+        // at most a hold and a probe without them, then only the probes' windows
+        assertEquals(2, r.guard.switches());
+        assertTrue(r.parallelShare() > 0.8, "share with workers " + r.parallelShare());
+        r.reset();
+        r.products(10_000 * MS, 0.97, 1.0);
+        assertEquals(2, r.guard.switches());
+        assertTrue(r.parallelShare() > 0.88, "share with workers " + r.parallelShare());
+    }
+
+    @Test
+    void aPauseOfTheCallerJudgesNothing() {
+        Run r = new Run();
+        for (int i = 0; i < 40; i++) {
+            r.products(50 * MS, 0.97, 1.0);
+            // the caller sleeps or reads a file between products, its CPU clock still
+            r.now += 2 * ContentionGuard.GAP_NANOS;
+        }
+        assertEquals(0, r.guard.switches());
+    }
+}
