@@ -8,6 +8,7 @@ import com.palantir.javapoet.TypeSpec;
 import dev.nnc.compiler.ops.ReferenceSource;
 import dev.nnc.compiler.ops.StandaloneMembers;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -88,6 +89,18 @@ final class Members implements StandaloneMembers {
         type.addField(FieldSpec.builder(t, name, Modifier.PRIVATE, Modifier.FINAL)
                 .initializer(initializer).build());
         return name;
+    }
+
+    @Override
+    public String instanceCopy(String role, ArrayTypeName t, CodeBlock initializer) {
+        if (members > 0) {
+            String each = layer + "_" + role;
+            constant(role, t, initializer);
+            return instanceField(role, ArrayTypeName.of(t), CodeBlock.of(
+                    "$T.stream($L).map($T::clone).toArray($T[]::new)", Arrays.class, each, t, t))
+                    + "[member]";
+        }
+        return instanceField(role, t, CodeBlock.of("$L.clone()", constant(role, t, initializer)));
     }
 
     @Override

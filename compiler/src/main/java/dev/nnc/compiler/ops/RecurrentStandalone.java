@@ -143,17 +143,8 @@ final class RecurrentStandalone {
      */
     private static String rowsAndSums(EmitSite s, int w, int in, int out) {
         StandaloneMembers c = s.members();
-        String constant = c.constant("RS" + w, ArrayTypeName.of(TypeName.FLOAT),
+        return c.instanceCopy("RS" + w, ArrayTypeName.of(TypeName.FLOAT),
                 CodeBlock.of("rowsAndSums(rows($L, $L, $L, $L))", c.params(), w, in, out));
-        String member = "[member]";
-        if (constant.endsWith(member)) {
-            String each = constant.substring(0, constant.length() - member.length());
-            return c.instanceField("RS" + w, ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT)),
-                    CodeBlock.of("$T.stream($L).map(float[]::clone).toArray(float[][]::new)",
-                            Arrays.class, each)) + member;
-        }
-        return c.instanceField("RS" + w, ArrayTypeName.of(TypeName.FLOAT),
-                CodeBlock.of("$L.clone()", constant));
     }
 
     /**

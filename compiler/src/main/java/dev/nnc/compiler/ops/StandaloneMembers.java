@@ -1,5 +1,6 @@
 package dev.nnc.compiler.ops;
 
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.TypeName;
 
@@ -21,10 +22,19 @@ public interface StandaloneMembers {
     /**
      * A private static final field of the class initialized by {@code initializer} (which may
      * read the parameters by {@link #params}); returns its name, unique to the layer and
-     * {@code role}. In an ensemble, whose members share the layer methods, the initializer
-     * itself, evaluated in each call.
+     * {@code role}. In an ensemble, whose members share the layer methods, one value a member,
+     * made when the class loads from that member's parameters, picked by the member's index
+     * (the name returned ends in {@code [member]}).
      */
     String constant(String role, TypeName type, CodeBlock initializer);
+
+    /**
+     * A private final field of each instance holding its own copy of the {@link #constant} made
+     * by {@code initializer} (an array of {@code type}), for arrays the layer's code writes in;
+     * returns the name to read it by, unique to the layer and {@code role} (in an ensemble the
+     * member's copy, picked by the member's index).
+     */
+    String instanceCopy(String role, ArrayTypeName type, CodeBlock initializer);
 
     /**
      * A private final field of each instance initialized by {@code initializer} (scratch of the
