@@ -5,8 +5,11 @@
 //   java -cp cli/target/nnc.jar:onnxruntime-1.20.0.jar bench/InferLatency.java MODEL.nn WORKDIR
 //
 // Method, as the PyTorch peer's latency_batch1: single-sample predictions cycling over 100
-// distinct random inputs; each call timed alone with System.nanoTime; 20,000 warm-up calls (so
-// that C2 has compiled the layer methods), then the median of 20,000 timed calls, in µs.
+// distinct random inputs; each call timed alone with System.nanoTime; 20,000 warm-up calls of each
+// runtime (so that C2 has compiled the layer methods), then the median of 20,000 timed calls of
+// each, in µs. The timed calls are interleaved: 20 rounds, each of 1,000 calls of every runtime in
+// turn, so that a change of the machine's load during the run falls on all three alike instead of
+// on the one timed while it lasted.
 // ONNX Runtime: one intra-op and one inter-op thread, all graph optimizations; each call creates
 // its input tensor and reads its output, as an application would.
 // Prints one JSON line per runtime.
@@ -38,6 +41,7 @@ public class InferLatency {
     static final int WARMUP = 20_000;
     static final int CALLS = 20_000;
     static final int DISTINCT = 100;
+    static final int ROUNDS = 20;
 
     interface Call {
         void run(int i) throws Exception;
@@ -90,19 +94,19 @@ public class InferLatency {
         float[] sink = new float[1];
         // NOTE: called by reflection (the class is not on this program's class path); that adds
         // tens of nanoseconds per call, counted against the standalone class.
-        report("nnc standalone class", time(i -> {
+        Call standaloneCall = i -> {
             predict.invoke(standalone, inputs[i % DISTINCT], 1, out);
             sink[0] += out[0];
-        }));
+        };
 
         // the generated class itself, as nnc train / predict / serve and the Maven plugin's users
         // run it: dense products through the runtime's kernels (the Vector API ones when this JVM
         // runs with --add-modules jdk.incubator.vector), the same bits as the standalone class
         float[] outM = new float[m.outputSize()];
-        report("nnc model (" + dev.nnc.runtime.kernels.Kernels.name() + " kernels)", time(i -> {
+        Call modelCall = i -> {
             m.predict(inputs[i % DISTINCT], 1, outM);
             sink[0] += outM[0];
-        }));
+        };
         for (float[] x : inputs) {
             predict.invoke(standalone, x, 1, out);
             m.predict(x, 1, outM);
@@ -123,14 +127,17 @@ public class InferLatency {
                 for (int d = 0; d < dims.length; d++) {
                     shape[d + 1] = dims[d];
                 }
-                report("onnxruntime java " + OrtEnvironment.getEnvironment().getVersion(),
-                        time(i -> {
-                            try (OnnxTensor x = OnnxTensor.createTensor(env,
-                                    FloatBuffer.wrap(inputs[i % DISTINCT]), shape);
-                                    OrtSession.Result r = session.run(Map.of("input", x))) {
-                                sink[0] += ((OnnxTensor) r.get(0)).getFloatBuffer().get(0);
-                            }
-                        }));
+                Call onnxCall = i -> {
+                    try (OnnxTensor x = OnnxTensor.createTensor(env,
+                            FloatBuffer.wrap(inputs[i % DISTINCT]), shape);
+                            OrtSession.Result r = session.run(Map.of("input", x))) {
+                        sink[0] += ((OnnxTensor) r.get(0)).getFloatBuffer().get(0);
+                    }
+                };
+                double[] us = time(standaloneCall, modelCall, onnxCall);
+                report("nnc standalone class", us[0]);
+                report("nnc model (" + dev.nnc.runtime.kernels.Kernels.name() + " kernels)", us[1]);
+                report("onnxruntime java " + OrtEnvironment.getEnvironment().getVersion(), us[2]);
             }
         }
         if (sink[0] == 42) {
@@ -145,18 +152,29 @@ public class InferLatency {
         }
     }
 
-    static double time(Call call) throws Exception {
-        for (int i = 0; i < WARMUP; i++) {
-            call.run(i);
+    /** The median latency of each call, in µs: warmed up one after the other, timed interleaved. */
+    static double[] time(Call... calls) throws Exception {
+        for (Call call : calls) {
+            for (int i = 0; i < WARMUP; i++) {
+                call.run(i);
+            }
         }
-        long[] t = new long[CALLS];
-        for (int i = 0; i < CALLS; i++) {
-            long t0 = System.nanoTime();
-            call.run(i);
-            t[i] = System.nanoTime() - t0;
+        long[][] t = new long[calls.length][CALLS];
+        for (int round = 0; round < ROUNDS; round++) {
+            for (int c = 0; c < calls.length; c++) {
+                for (int i = round * (CALLS / ROUNDS), end = i + CALLS / ROUNDS; i < end; i++) {
+                    long t0 = System.nanoTime();
+                    calls[c].run(i);
+                    t[c][i] = System.nanoTime() - t0;
+                }
+            }
         }
-        Arrays.sort(t);
-        return t[CALLS / 2] / 1000.0;
+        double[] us = new double[calls.length];
+        for (int c = 0; c < calls.length; c++) {
+            Arrays.sort(t[c]);
+            us[c] = t[c][CALLS / 2] / 1000.0;
+        }
+        return us;
     }
 
     static void report(String runtime, double us) {
