@@ -187,7 +187,11 @@ public final class Dense implements LayerKind {
             emitStandalone(s, z);
             return;
         }
-        z.forward(s.code(), s.in(), s.out());
+        if (s.training()) {
+            z.forwardTrain(s.code(), s.in(), s.out());
+        } else {
+            z.forward(s.code(), s.in(), s.out());
+        }
     }
 
     /**

@@ -20,7 +20,8 @@ import java.util.List;
  * Forward, each product is added as {@code z += x * w}. Backward, a layer of more than
  * {@link Dense#LOCAL_SUMS} outputs in locals, from {@link Dense#ROUNDED_GRAD_MIN_INPUTS} inputs
  * and with no derivative to take, calls the runtime's {@code Kernels.denseRoundedGrad}: these
- * loops' operations in their order, in vectors.
+ * loops' operations in their order, in vectors; forward, in a training step, such a layer calls
+ * {@code Kernels.denseRoundedForward} likewise.
  *
  * <p>For a layer 2 → 3 with bias, the forward loop is
  * <pre>
@@ -64,6 +65,30 @@ record DenseLoops(String rows, int in, int out, int w, int b) {
         // NOTE: 0f + x·w, not x·w: a −0 product gives +0, as the reference's sum from 0
         // (DenseReference.denseRounded) does
         return CodeBlock.of("$L + $L * $L", acc, x, w);
+    }
+
+    /**
+     * Whether the loops of a layer with no derivative to take are the runtime's rounded kernels'
+     * ({@code Kernels.denseRoundedGrad} backward and, in a training step, {@code
+     * Kernels.denseRoundedForward} forward): more than {@link Dense#LOCAL_SUMS} outputs summed in
+     * locals, from {@link Dense#ROUNDED_GRAD_MIN_INPUTS} inputs.
+     */
+    boolean rounded() {
+        return in >= Dense.ROUNDED_GRAD_MIN_INPUTS && out > Dense.LOCAL_SUMS && locals();
+    }
+
+    /**
+     * Z = X·W + B from {@code x} to {@code z} in a training step: the loops of {@link #forward},
+     * or their operations in their order as one kernel when {@link #rounded}.
+     */
+    void forwardTrain(CodeBlock.Builder c, String x, String z) {
+        if (rounded()) {
+            // vectors over the rows; the loops' bits
+            c.addStatement("$T.denseRoundedForward($L, $L, $L, p, $L, $L, $L, $L)",
+                    Kernels.class, x, rows, in, w, b, out, z);
+            return;
+        }
+        forward(c, x, z);
     }
 
     /** Z = X·W + B from {@code x} to {@code z}. */
@@ -141,8 +166,7 @@ record DenseLoops(String rows, int in, int out, int w, int b) {
      */
     void backward(CodeBlock.Builder c, String x, String gradOut, String gradIn,
             CodeBlock derivative) {
-        if (derivative == null && in >= Dense.ROUNDED_GRAD_MIN_INPUTS && out > Dense.LOCAL_SUMS
-                && locals()) {
+        if (derivative == null && rounded()) {
             // the loops below (locals, each sum from 0f) as one kernel, vectors over the inputs
             c.addStatement("$T.denseRoundedGrad($L, $L, $L, $L, $L, p, $L, $L, gp, $L)",
                     Kernels.class, x, rows, in, gradOut, out, w, b,

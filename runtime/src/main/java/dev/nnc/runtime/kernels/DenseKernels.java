@@ -84,6 +84,28 @@ public interface DenseKernels {
     }
 
     /**
+     * The forward pass of a small dense layer as the compiler's inline loops take it (the layers
+     * whose backward pass is {@link #roundedGrad}): {@code z[i, j] = b[j] + x[i, 0]·W[0, j] +
+     * x[i, 1]·W[1, j] + …} in ascending k, every product and every sum rounded, from {@code 0f}
+     * when {@code b < 0}, for the rows i &lt; n. This default is the plain loops; every
+     * implementation gives their bits ({@code KernelContractTest}).
+     */
+    default void roundedForward(float[] x, int n, int in, float[] p, int w, int b, int out,
+            float[] z) {
+        for (int i = 0; i < n; i++) {
+            int xo = i * in;
+            int zo = i * out;
+            for (int j = 0; j < out; j++) {
+                float sum = b >= 0 ? p[b + j] : 0f;
+                for (int k = 0; k < in; k++) {
+                    sum += x[xo + k] * p[w + k * out + j];
+                }
+                z[zo + j] = sum;
+            }
+        }
+    }
+
+    /**
      * {@link #forward} for inference, summing exactly as the standalone class's loops do: for each
      * output, the bias first, then each product {@code x[i, k] · w[k, j]} added in ascending k
      * with one rounding ({@code Math.fma}). Every implementation gives the same bits, so

@@ -339,6 +339,12 @@ public final class Kernels {
         DENSE.roundedGrad(x, n, in, g, out, p, w, b, gp, gx);
     }
 
+    /** See {@link DenseKernels#roundedForward}: the same bits whichever kernels are in use. */
+    public static void denseRoundedForward(float[] x, int n, int in, float[] p, int w, int b,
+            int out, float[] z) {
+        DENSE.roundedForward(x, n, in, p, w, b, out, z);
+    }
+
     /** See {@link DenseKernels#gradInput}. */
     public static void denseGradInput(float[] g, int n, int out, float[] p, int w, int in,
             float[] gx) {

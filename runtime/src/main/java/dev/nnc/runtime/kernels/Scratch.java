@@ -2,7 +2,8 @@ package dev.nnc.runtime.kernels;
 
 /**
  * The working arrays of the kernels on one thread: the matrix product's packed panels, the
- * cells' per-row temporaries and a small dense layer's transposed weights and gradients, each
+ * cells' per-row temporaries and a small dense layer's transposed weights, gradients, inputs
+ * and outputs, each
  * grown to the largest size asked for and reused by every later call, so that a training step
  * in the steady state allocates nothing.
  *
@@ -29,8 +30,11 @@ final class Scratch {
     /** A small dense layer's Wᵀ and dWᵀ ({@link DenseKernels#roundedGrad}, vector form). */
     static final int ROUNDED_WT = 8;
     static final int ROUNDED_GT = 9;
+    /** A small dense layer's forward pass: a block of rows of X transposed, and of Z. */
+    static final int ROUNDED_XT = 10;
+    static final int ROUNDED_ZT = 11;
 
-    private final float[][] floats = new float[10][];
+    private final float[][] floats = new float[12][];
     private int[] ints;
 
     /** The array of {@code slot}, at least {@code size} long; its contents are undefined. */

@@ -45,6 +45,12 @@ final class VectorDenseKernels implements DenseKernels {
     }
 
     @Override
+    public void roundedForward(float[] x, int n, int in, float[] p, int w, int b, int out,
+            float[] z) {
+        VectorDense.roundedForward(x, n, in, p, w, b, out, z);
+    }
+
+    @Override
     public void gemm(float[] a, int ai, int lda, float[] b, int bi, int ldb, float[] c, int ci,
             int ldc, int m, int n, int k, boolean accumulate) {
         VectorGemm.gemm(a, ai, lda, b, bi, ldb, c, ci, ldc, m, n, k, accumulate);

@@ -648,6 +648,46 @@ class KernelContractTest {
         bits(new float[] {5f, 7f}, gx, "by hand");
     }
 
+    /**
+     * A small dense layer's forward pass in a training step ({@code roundedForward}): the kernels
+     * in use give the bits of the plain loops, the default of {@link DenseKernels}, for inputs
+     * around the vector widths, 5 to 12 outputs, rows around them (the rows past the last whole
+     * vector), with and without the bias, with ±0 and NaN among the values, writing nothing but
+     * Z's n rows.
+     */
+    @Test
+    void smallDenseForwardGivesTheBitsOfThePlainLoops() {
+        int[] outs = {5, 6, 7, 8, 10, 12};
+        int[] rows = {1, 7, 8, 16, 17, 33, 64};
+        for (int in : EDGE) {
+            for (int out : outs) {
+                for (int n : rows) {
+                    Rng rng = new Rng(n * 104729L + in * 37L + out);
+                    float[] x = values(n * in, rng, true);
+                    int w = 3;
+                    int b = w + in * out + 2;
+                    float[] p = values(b + out + 1, rng, true);
+                    for (boolean bias : new boolean[] {true, false}) {
+                        String what = n + "×" + in + " → " + out + (bias ? " b" : "");
+                        float[] want = values(n * out + 3, rng, true);
+                        float[] got = want.clone();
+                        SCALAR.roundedForward(x, n, in, p, w, bias ? b : -1, out, want);
+                        VECTOR.roundedForward(x, n, in, p, w, bias ? b : -1, out, got);
+                        bits(want, got, "Z of " + what);
+                    }
+                }
+            }
+        }
+        // the plain loops' sums by hand: from 0f without a bias (a −0 product gives +0), and
+        // each sum rounded (1 + 2^−24 rounds to 1, twice; one rounding would give 1 + 2^−23)
+        float[] z = {5f, 5f};
+        SCALAR.roundedForward(new float[] {-0f}, 1, 1, new float[] {1f}, 0, -1, 1, z);
+        bits(new float[] {0f, 5f}, z, "by hand, no bias");
+        SCALAR.roundedForward(new float[] {1f, 1f}, 1, 2, new float[] {0x1p-24f, 0x1p-24f, 1f},
+                0, 2, 1, z);
+        bits(new float[] {1f, 5f}, z, "by hand, bias");
+    }
+
     /** The same bits, NaN's too (as {@link Float#floatToIntBits} sees them). */
     private static void bits(float[] want, float[] got, String what) {
         assertEquals(want.length, got.length, what);

@@ -183,8 +183,9 @@ final class VectorKernelAllocationMain {
     }
 
     /**
-     * The backward pass of the small last layers the compiler leaves to {@link
-     * Kernels#denseRoundedGrad}: the MLP's 64 → 10 and LeNet's 84 → 10.
+     * The forward and backward passes of the small last layers the compiler leaves to {@link
+     * Kernels#denseRoundedForward} and {@link Kernels#denseRoundedGrad} in a training step: the
+     * MLP's 64 → 10 and LeNet's 84 → 10.
      */
     private static Runnable denseSmall(Rng rng) {
         List<Runnable> steps = new ArrayList<>();
@@ -195,6 +196,8 @@ final class VectorKernelAllocationMain {
             float[] gp = new float[p.length];
             float[] g = values(N * out, rng);
             float[] gx = new float[N * in];
+            float[] z = new float[N * out];
+            steps.add(() -> Kernels.denseRoundedForward(x, N, in, p, 0, in * out, out, z));
             steps.add(() -> Kernels.denseRoundedGrad(x, N, in, g, out, p, 0, in * out, gp, gx));
         }
         return () -> steps.forEach(Runnable::run);
