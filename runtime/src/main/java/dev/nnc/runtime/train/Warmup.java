@@ -29,8 +29,9 @@ import java.util.function.Supplier;
  * or after {@link #MAX_STEPS} steps (and the time it was started with), or at {@link #close}. It
  * may start before the run's model is compiled: {@code nnc train} starts one with the class its
  * class cache loaded for the file last time, while it parses, checks and generates the model (see
- * {@code TrainCommand}), so that a small model's step is compiled by the JIT when the run starts.
- * It never overlaps the run's training: it only uses a core that the compiling, the loading and
+ * {@code TrainCommand}), so that a small model's step is compiled by the JIT when the run starts
+ * and a larger model's copy has taken more of its slow first steps. It never overlaps the run's
+ * training: it only uses a core that the compiling, the loading and
  * the first, cold evaluation leave idle. It works on its
  * own model instance, optimizer, kernel context and buffers, and never touches the run's model,
  * random generators or data, so the run trains to the same bits with or without it
@@ -61,6 +62,32 @@ import java.util.function.Supplier;
  * (1.34 s against 0.62, 8 runs each; 1.2 to 1.8 s in 5 of the 8); the cause was not found (in a
  * logged run no method of nnc compiled by C2 was made not entrant). The weights were the same
  * bits in every run of the three forms.
+ *
+ * <p>NOTE: where fmnist_mlp's first epoch goes (Fashion-MNIST, 938 steps of 64 an epoch; one
+ * thread; 2-core AMD EPYC at loads of 2 to 5 from other jobs; thread CPU time per step and
+ * -XX:+PrintCompilation, JFR's jdk.Deoptimization). A steady epoch's steps take about 0.40 s of
+ * the trainer's CPU time, the first's 0.6 to 0.9 s. Started after the model is compiled, the copy
+ * took 5 to 117 steps (median about 20) before the run's first (its first steps interpreted,
+ * beside the data's loading and the JIT's threads) and no evaluation (the data had loaded before
+ * its eighth step).
+ * Of the first epoch's excess, about 0.26 s is in its first 300 steps: the optimizing JIT
+ * installs the kernels (VectorGemmMicro, VectorDense, VectorRelu) between the run's steps 0 and
+ * 250 and the model's step after 420 to 940 steps; about 0.085 s is in steps 600 to 700, where
+ * VectorAdam decides its path for subnormal moments and the JIT drops and recompiles its code
+ * (unstable_if in VectorAdam.steps and adam, class_check in VectorSupport.store and blend). Of the
+ * JIT's 2.8 s of optimizing compiles in a run, about 0.8 s went to the Vector API's own methods
+ * compiled on their own (jdk.incubator.vector, VectorSupport: 150 of them, called from the first
+ * tier's code), before those of the kernels; delaying them (CompileThresholdScaling 10 for those
+ * packages) made the first epoch's steps slower (trainer CPU 0.80 to 1.15 s against 0.70 to 0.93,
+ * 4 alternating runs each). Started before the model is compiled (the class cache's guess), the
+ * copy took 14 to 688 steps (median about 90) and the first epochs were shorter: at one thread
+ * 12 alternating pairs, samples/s median 112.8k against 102.6k (first epoch 0.90-1.93 s against
+ * 0.90-2.62 s, the trainer's CPU time in its steps median 0.74 s against 0.76); at two threads 6
+ * pairs, 91.3k against 82.5k (first epoch median 1.67 s against 1.92), better in 5 of them.
+ * The same, nnc's jar with the early start against the one before it (12 alternating pairs at
+ * each thread count, loads 2.4 to 4.8): one thread 121.5k against 105.0k (better in 10 pairs;
+ * first epoch median 1.18 s against 1.52), two threads 113.4k against 97.6k (8 pairs; 1.23 s
+ * against 1.41). The weights were the same bits in every run.
  */
 public final class Warmup implements TrainingListener, AutoCloseable {
     /**
@@ -83,12 +110,14 @@ public final class Warmup implements TrainingListener, AutoCloseable {
     static final int EVAL_EVERY = 16;
     /**
      * Models of at most this many parameters are small: their warm-up's steps go through the
-     * trainer's step ({@link BatchStep}), and {@code nnc train} starts it before the model is
-     * compiled. NOTE: both were measured on bench/models/sine_mlp.nn (49 parameters); on
-     * shapes.nn and fmnist_mlp (19,941 and 109,386) they were not shown to pay (first epochs
-     * 0.75 to 1.0 times as fast in alternating runs at loads of 14 to 21), and a larger model's
-     * step inlined early into the trainer's might keep vector kernels that were not yet compiled
-     * out of line, so those warm up as before.
+     * trainer's step ({@link BatchStep}). NOTE: measured on bench/models/sine_mlp.nn (49
+     * parameters); on shapes.nn and fmnist_mlp (19,941 and 109,386) it was not shown to pay
+     * (together with an early start, first epochs 0.75 to 1.0 times as fast in alternating runs
+     * at loads of 14 to 21), and a larger model's step inlined early into the trainer's might
+     * keep vector kernels that were not yet compiled out of line, so those step the model
+     * directly. {@code nnc train} starts every model's warm-up before the model is compiled when
+     * the class cache guesses its class (see the class comment's NOTE on fmnist_mlp, at loads of
+     * 2 to 5).
      */
     public static final int SMALL_PARAMS = 4096;
     /** Models with more parameters than this get no copy (the memory it would take). */
