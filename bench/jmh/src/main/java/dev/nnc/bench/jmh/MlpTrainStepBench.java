@@ -108,12 +108,7 @@ public class MlpTrainStepBench {
     @Benchmark
     public double step() {
         if (next == 0) {
-            for (int i = perm.length - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int t = perm[i];
-                perm[i] = perm[j];
-                perm[j] = t;
-            }
+            rng.shuffle(perm, perm.length); // as the training loop shuffles each epoch
         }
         train.gather(perm, next * batch, batch, xb, yb);
         next = (next + 1) % batches;
