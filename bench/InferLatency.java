@@ -5,11 +5,15 @@
 //   java -cp cli/target/nnc.jar:onnxruntime-1.20.0.jar bench/InferLatency.java MODEL.nn WORKDIR
 //
 // Method, as the PyTorch peer's latency_batch1: single-sample predictions cycling over 100
-// distinct random inputs; each call timed alone with System.nanoTime; 20,000 warm-up calls of each
-// runtime (so that C2 has compiled the layer methods), then the median of 20,000 timed calls of
-// each, in µs. The timed calls are interleaved: 20 rounds, each of 1,000 calls of every runtime in
-// turn, so that a change of the machine's load during the run falls on all three alike instead of
-// on the one timed while it lasted.
+// distinct inputs: the first 100 rows of the model's test data when its .nn names one (read with
+// the data block's scale, as nnc predict takes raw inputs: Fashion-MNIST's pixels / 255, the
+// peer's inputs; a model whose data block normalizes its features falls back to random inputs),
+// else 100 random uniform ones in [0, 1); the "inputs" line says which. Each call timed alone
+// with System.nanoTime; 20,000 warm-up calls of each runtime (so that C2 has compiled the layer
+// methods), then the median of 20,000 timed calls of each, in µs. The timed calls are
+// interleaved: 20 rounds, each of 1,000 calls of every runtime in turn, so that a change of the
+// machine's load during the run falls on all three alike instead of on the one timed while it
+// lasted.
 // ONNX Runtime: one intra-op and one inter-op thread, all graph optimizations; each call creates
 // its input tensor and reads its output, as an application would.
 // Prints one JSON line per runtime.
@@ -21,8 +25,11 @@ import dev.nnc.cli.Main;
 import dev.nnc.compiler.Compilation;
 import dev.nnc.compiler.InMemoryJavac;
 import dev.nnc.compiler.NnCompiler;
+import dev.nnc.runtime.data.DataLoader;
+import dev.nnc.runtime.data.Dataset;
 import dev.nnc.runtime.data.Preprocessing;
 import dev.nnc.runtime.io.Weights;
+import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.Rng;
 import dev.nnc.runtime.model.TrainableModel;
 import java.lang.reflect.Method;
@@ -66,12 +73,16 @@ public class InferLatency {
                 src.toString());
 
         int in = m.inputSize();
-        Random rnd = new Random(3);
-        float[][] inputs = new float[DISTINCT][in];
-        for (float[] x : inputs) {
-            for (int j = 0; j < in; j++) {
-                x[j] = rnd.nextFloat();
+        float[][] inputs = testRows(nn, m, in);
+        if (inputs == null) {
+            Random rnd = new Random(3);
+            inputs = new float[DISTINCT][in];
+            for (float[] x : inputs) {
+                for (int j = 0; j < in; j++) {
+                    x[j] = rnd.nextFloat();
+                }
             }
+            System.out.println("{\"inputs\": \"random uniform [0, 1)\"}");
         }
 
         // the standalone class, compiled with javac alone and loaded beside the JDK only
@@ -94,8 +105,9 @@ public class InferLatency {
         float[] sink = new float[1];
         // NOTE: called by reflection (the class is not on this program's class path); that adds
         // tens of nanoseconds per call, counted against the standalone class.
+        final float[][] xs = inputs;
         Call standaloneCall = i -> {
-            predict.invoke(standalone, inputs[i % DISTINCT], 1, out);
+            predict.invoke(standalone, xs[i % DISTINCT], 1, out);
             sink[0] += out[0];
         };
 
@@ -104,7 +116,7 @@ public class InferLatency {
         // runs with --add-modules jdk.incubator.vector), the same bits as the standalone class
         float[] outM = new float[m.outputSize()];
         Call modelCall = i -> {
-            m.predict(inputs[i % DISTINCT], 1, outM);
+            m.predict(xs[i % DISTINCT], 1, outM);
             sink[0] += outM[0];
         };
         for (float[] x : inputs) {
@@ -129,7 +141,7 @@ public class InferLatency {
                 }
                 Call onnxCall = i -> {
                     try (OnnxTensor x = OnnxTensor.createTensor(env,
-                            FloatBuffer.wrap(inputs[i % DISTINCT]), shape);
+                            FloatBuffer.wrap(xs[i % DISTINCT]), shape);
                             OrtSession.Result r = session.run(Map.of("input", x))) {
                         sink[0] += ((OnnxTensor) r.get(0)).getFloatBuffer().get(0);
                     }
@@ -143,6 +155,37 @@ public class InferLatency {
         if (sink[0] == 42) {
             System.err.println(sink[0]);
         }
+    }
+
+    /**
+     * The first {@link #DISTINCT} rows of the test data the model's .nn names, with its data
+     * block's scale, or null when it names none (or normalizes its features, which would need the
+     * training data's fit).
+     */
+    static float[][] testRows(Path nn, TrainableModel m, int in) {
+        ModelSpec.DataSpec d = m.spec().data();
+        if (d == null || d.test() == null || d.features() != ModelSpec.Normalization.NONE) {
+            return null;
+        }
+        Path file = Path.of(d.test().path());
+        if (!file.isAbsolute()) {
+            file = nn.toAbsolutePath().getParent().resolve(file);
+        }
+        Dataset data = DataLoader.load(file, d.test(), in, m.outputSize(), m.spec().loss(),
+                null).dataset();
+        float[][] rows = new float[DISTINCT][];
+        float[] x = data.x();
+        long zeros = 0;
+        for (int i = 0; i < DISTINCT; i++) {
+            rows[i] = Arrays.copyOfRange(x, i * in, (i + 1) * in);
+            for (float v : rows[i]) {
+                zeros += v == 0f ? 1 : 0;
+            }
+        }
+        System.out.printf(java.util.Locale.ROOT,
+                "{\"inputs\": \"the first %d test rows of %s\", \"zero_fraction\": %.3f}%n",
+                DISTINCT, file, zeros / (double) (DISTINCT * in));
+        return rows;
     }
 
     static void nnc(String... args) {

@@ -4,8 +4,8 @@
 # runtime (with the Vector API kernels), the standalone class (nnc compile --standalone) and the
 # ONNX export (nnc export) under ONNX Runtime Java — beside the PyTorch peer
 # (../shared/bench/peers, the same MODEL, --threads 1, infer_latency_us_batch1). The nnc side loads
-# bench/models/MODEL_infer.nn when there is one (fmnist_mlp: the MLP without its data block), else
-# bench/models/MODEL.nn, with random weights (its init and seed).
+# bench/models/MODEL.nn, with random weights (its init and seed), and times predictions on the first
+# 100 rows of the test data it names, as the peer does (bench/InferLatency.java).
 # REPEATS runs of each; prints the medians and the ratios. Method: bench/InferLatency.java.
 # Needs: python3-torch and the Fashion-MNIST files the peer reads. Not part of CI.
 set -euo pipefail
@@ -14,8 +14,7 @@ root=$(cd "$here/.." && pwd)
 peers=${PEERS:-$root/../shared/bench/peers}
 repeats=${REPEATS:-3}
 model=${1:-fmnist_mlp}
-nn="$here/models/${model}_infer.nn"
-[[ -f "$nn" ]] || nn="$here/models/$model.nn"
+nn="$here/models/$model.nn"
 ort_version=1.20.0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
