@@ -46,7 +46,9 @@ package dev.nnc.runtime.kernels;
  * another process keeps off its core delays nothing) and waits for those under way. Its parts
  * are not governed by the {@link SplitGovernor} (whichever thread runs them, the calling thread
  * does no more work than alone), but while the {@link ContentionGuard} holds the workers off,
- * {@code ahead} runs them all on the calling thread at once, as with one thread.
+ * {@code ahead} runs them all on the calling thread at once, as with one thread, and {@link
+ * #tryAhead} runs nothing and says so, for a caller that then does the work its own way (the
+ * trainer gathers its next batch at its next step, as with one thread).
  */
 public final class KernelContext implements AutoCloseable {
     private static final KernelContext SERIAL = new KernelContext(1, 1, null, null);
@@ -311,17 +313,32 @@ public final class KernelContext implements AutoCloseable {
      * @throws IllegalStateException when the context is closed
      */
     public void ahead(Parts task, int parts) {
-        if (parts < 1) {
-            throw new IllegalArgumentException("parts < 1: " + parts);
-        }
-        if (threads <= 1 || guard != null && !guard.parallel(System.nanoTime())) {
+        if (!tryAhead(task, parts)) {
             join();
             for (int i = 0; i < parts; i++) {
                 task.part(i, parts);
             }
-            return;
+        }
+    }
+
+    /**
+     * {@link #ahead(Parts, int)} when the workers may take the task: starts parts 0 .. parts − 1
+     * of {@code task} on them and returns true, to be finished by {@link #join()}; with one
+     * thread, or while the workers are held off ({@link ContentionGuard}), runs nothing and
+     * returns false (the caller then does the work its own way, as with one thread). Only the
+     * thread the context is bound to may call it.
+     *
+     * @throws IllegalStateException when the context is closed
+     */
+    public boolean tryAhead(Parts task, int parts) {
+        if (parts < 1) {
+            throw new IllegalArgumentException("parts < 1: " + parts);
+        }
+        if (threads <= 1 || guard != null && !guard.parallel(System.nanoTime())) {
+            return false;
         }
         pool().start(task, parts);
+        return true;
     }
 
     /**
