@@ -185,7 +185,7 @@ final class TrainCommand implements Callable<Integer> {
         boolean warm = !"off".equals(io.env().get("NNC_WARMUP"));
         Class<? extends TrainableModel> guessed = warm ? Models.guess(file).orElse(null) : null;
         Warmup early = guessed == null ? Warmup.none() : Warmup.start(
-                () -> network(Models.instantiate(guessed)), Warmup.COMPILE_NANOS);
+                () -> network(Models.instantiate(guessed)), Warmup.COMPILE_NANOS, threads);
         try (Interrupts stop = io.console() ? Interrupts.install(io.err(), live)
                 : Interrupts.none();
                 OutputFiles outputs = new OutputFiles()) {
@@ -241,7 +241,7 @@ final class TrainCommand implements Callable<Integer> {
         // one started before compiling if it has the run's class; the trainer's first call
         // ends it, before the first step.
         Warmup warmup = !warm ? Warmup.none() : loaded.getClass() == guessed ? early
-                : Warmup.start(() -> network(c));
+                : Warmup.start(() -> network(c), 0, threads);
         Training.RunResult r;
         try {
             r = Training.run(model, Models.baseDir(c),

@@ -61,6 +61,16 @@ class WarmupTest {
 
     @Test
     void aWarmedUpRunTrainsToTheSameBitsAndTheWarmupEndsFirst() throws Exception {
+        warmedUpRun(1);
+    }
+
+    /** A 2-thread run, its warm-up rehearsing the code of two threads on its one. */
+    @Test
+    void aWarmupAtTwoThreadsLeavesTheBitsAsTheyAreToo() throws Exception {
+        warmedUpRun(2);
+    }
+
+    private void warmedUpRun(int threads) throws Exception {
         Compilation c = NnCompiler.compile(new SourceFile(dir.resolve("warm.nn"), "warm.nn",
                 SRC), NnCompiler.Options.defaults());
         assertFalse(c.hasErrors(), c.renderDiagnostics());
@@ -69,7 +79,8 @@ class WarmupTest {
         Training.run(plain, null, Training.Options.defaults().withData(data(), null));
 
         TrainableModel warmed = copy(cls);
-        Warmup w = Warmup.start(() -> copy(cls));
+        Warmup w = threads == 1 ? Warmup.start(() -> copy(cls))
+                : Warmup.start(() -> copy(cls), 0, threads);
         // NOTE: the data here is in memory: the test waits for synthetic steps that a run
         // gets while its data loads
         long deadline = System.nanoTime() + 60_000_000_000L;
@@ -86,7 +97,7 @@ class WarmupTest {
             }
         };
         Training.run(warmed, null, Training.Options.defaults().withData(data(), null)
-                .withListener(TrainingListener.both(w, watch)));
+                .withThreads(threads).withListener(TrainingListener.both(w, watch)));
         assertTrue(endedFirst.get(), "the warm-up still ran at the first step");
         int steps = w.steps();
         Thread.sleep(50);

@@ -20,11 +20,14 @@ import java.util.function.LongSupplier;
  * probes: a window of at least {@link #WINDOW_NANOS} without the workers and one with them (the
  * next probe the other way round), each measuring the calling thread's CPU time over the
  * window's time. When the share with the workers is below {@link #MIN_RATIO} of the share
- * without them, the workers are off until the next probe, else on. The next probe comes after a
- * hold: {@link #HOLD_NANOS} after a probe that changed the way, twice as long after each that
- * kept it, up to {@link #MAX_HOLD_NANOS}; so a probe costs at most one window in the slower way
- * in every {@link #MAX_HOLD_NANOS} or so, and the first ones of a run, which the JIT's threads
- * may spoil, cost short holds. A window in which the caller went longer than {@link #GAP_NANOS}
+ * without them, workers that were on are off until the next probe; workers that were off come
+ * back at {@link #MIN_RATIO_BACK} of it, so that a share close to the limit does not switch
+ * them back and forth. The next probe comes after a hold: {@link #HOLD_NANOS} after a probe that
+ * changed the way, twice as long after each that kept it, up to {@link #MAX_HOLD_NANOS} while
+ * the workers are on and {@link #MAX_HOLD_OFF_NANOS} while they are off (when a probe's window
+ * with the workers, {@link #OFF_WINDOW_NANOS} long then, is what costs); so a probe costs at most
+ * one window in the slower way in every hold, and the first ones of a run, which the JIT's
+ * threads may spoil, cost short holds. A window in which the caller went longer than {@link #GAP_NANOS}
  * without asking (it did something else than the kernels) starts again.
  *
  * <p>Not thread-safe: it is asked by the thread the context is bound to. It allocates nothing.
@@ -44,11 +47,35 @@ final class ContentionGuard {
      */
     static final double MIN_RATIO = 0.9;
 
+    /**
+     * NOTE: the least ratio for workers that are off to be taken back: a ratio between this and
+     * {@link #MIN_RATIO} keeps the way the workers are. Beside one busy loop, with most products
+     * run whole by the {@link SplitGovernor}, the caller ran 0.90 to 0.94 of the time it ran
+     * without the workers (2-thread fmnist_mlp runs): at 0.9 the guard took them back after such
+     * probes and held them on for a quarter of a second or more, slower than without them.
+     */
+    static final double MIN_RATIO_BACK = 0.95;
+
     /** The hold from a probe that changed the way (and from the start) to the next probe. */
     static final long HOLD_NANOS = 250_000_000L;
 
-    /** The longest hold between two probes. */
+    /** The longest hold between two probes while the workers are on. */
     static final long MAX_HOLD_NANOS = 1_000_000_000L;
+
+    /**
+     * NOTE: the longest hold between two probes while the workers are off. Each probe then runs
+     * a window with the workers, in which, beside a CPU-bound competitor, the caller runs about
+     * two thirds of the time: at a window in every second or so that cost a 2-thread run a few
+     * percent against one thread. A competitor that leaves is seen this much later at most.
+     */
+    static final long MAX_HOLD_OFF_NANOS = 2_000_000_000L;
+
+    /**
+     * NOTE: a probe's window with the workers while they are off is this long, not {@link
+     * #WINDOW_NANOS}: it is the probe's cost (above), and a share of about two thirds, against
+     * {@link #MIN_RATIO_BACK}, shows in half the time.
+     */
+    static final long OFF_WINDOW_NANOS = WINDOW_NANOS / 2;
 
     /** A window in which the caller went this long without asking starts again. */
     static final long GAP_NANOS = 4 * WINDOW_NANOS;
@@ -106,8 +133,9 @@ final class ContentionGuard {
             return windowWay();
         }
         long span = now - windowStart;
-        if (span < WINDOW_NANOS) {
-            return windowWay();
+        boolean workers = windowWay();
+        if (span < (workers && !way ? OFF_WINDOW_NANOS : WINDOW_NANOS)) {
+            return workers;
         }
         double share = (double) (cpu.getAsLong() - windowCpu) / span;
         if (phase == 1) {
@@ -118,14 +146,14 @@ final class ContentionGuard {
         }
         double alone = serialFirst ? firstShare : share;
         double split = serialFirst ? share : firstShare;
-        boolean next = split >= MIN_RATIO * alone;
+        boolean next = split >= (way ? MIN_RATIO : MIN_RATIO_BACK) * alone;
         probes++;
         if (next != way) {
             way = next;
             switches++;
             hold = HOLD_NANOS;
         } else {
-            hold = Math.min(hold * 2, MAX_HOLD_NANOS);
+            hold = Math.min(hold * 2, way ? MAX_HOLD_NANOS : MAX_HOLD_OFF_NANOS);
         }
         until = now + hold;
         serialFirst = !serialFirst;

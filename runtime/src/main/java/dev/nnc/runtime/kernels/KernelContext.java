@@ -46,7 +46,9 @@ package dev.nnc.runtime.kernels;
  * another process keeps off its core delays nothing) and waits for those under way. Its parts
  * are not governed by the {@link SplitGovernor} (whichever thread runs them, the calling thread
  * does no more work than alone), but while the {@link ContentionGuard} holds the workers off,
- * {@code ahead} runs them all on the calling thread at once, as with one thread.
+ * {@code ahead} runs them all on the calling thread at once, as with one thread, and {@link
+ * #tryAhead} runs nothing and says so, for a caller that then does the work its own way (the
+ * trainer gathers its next batch at its next step, as with one thread).
  */
 public final class KernelContext implements AutoCloseable {
     private static final KernelContext SERIAL = new KernelContext(1, 1, null, null);
@@ -74,6 +76,10 @@ public final class KernelContext implements AutoCloseable {
     private final SplitGovernor governor;
     /** Whether the workers may be used at all now; null: always (one thread, fixed, no clock). */
     private final ContentionGuard guard;
+    /** Whether this is a {@linkplain #rehearsal rehearsal}: no workers, both ways taken in turn. */
+    private final boolean rehearsal;
+    /** A rehearsal's count of the decisions taken so far (the way alternates with it). */
+    private int rehearsed;
     private WorkerPool pool;
     private Thread owner;
     private int depth;
@@ -108,10 +114,16 @@ public final class KernelContext implements AutoCloseable {
 
     private KernelContext(int threads, int partsPerThread, SplitGovernor governor,
             ContentionGuard guard) {
+        this(threads, partsPerThread, governor, guard, false);
+    }
+
+    private KernelContext(int threads, int partsPerThread, SplitGovernor governor,
+            ContentionGuard guard, boolean rehearsal) {
         this.threads = threads;
         this.partsPerThread = partsPerThread;
         this.governor = governor;
         this.guard = guard;
+        this.rehearsal = rehearsal;
     }
 
     /**
@@ -145,6 +157,27 @@ public final class KernelContext implements AutoCloseable {
         } catch (UnsupportedOperationException | LinkageError | SecurityException e) {
             return null;
         }
+    }
+
+    /**
+     * A context that runs the code of a {@code threads}-thread context on the calling thread
+     * alone: it cuts every product large enough into the parts {@link #open(int)}'s would, and
+     * runs the parts of every other one through the worker pool's code (with no worker: the
+     * calling thread claims them all) and the others whole, as a context whose workers are held
+     * off does; {@link #tryAhead} likewise starts every other task. For a JIT warm-up on a core
+     * of its own ({@code dev.nnc.runtime.train.Warmup}): a run at {@code threads} threads takes
+     * both ways, and code the JIT compiled seeing one way only is dropped and compiled again
+     * when the other comes (during the run, on the run's cores). Results are the same bits as
+     * with any other context. With {@code threads == 1}, {@link #open(int) open(1)}.
+     *
+     * @throws IllegalArgumentException when {@code threads < 1}
+     */
+    public static KernelContext rehearsal(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads < 1: " + threads);
+        }
+        return threads > 1 ? new KernelContext(threads, PARTS_PER_THREAD, null, null, true)
+                : open(1);
     }
 
     /**
@@ -296,7 +329,7 @@ public final class KernelContext implements AutoCloseable {
     /** Whether a split product of {@code task} at {@code size} starting now uses the workers. */
     private boolean workers(Object task, long size) {
         if (governor == null) {
-            return true;
+            return !rehearsal || (++rehearsed & 1) == 0;
         }
         long now = System.nanoTime();
         return (guard == null || guard.parallel(now)) && governor.split(now, task, size);
@@ -311,17 +344,33 @@ public final class KernelContext implements AutoCloseable {
      * @throws IllegalStateException when the context is closed
      */
     public void ahead(Parts task, int parts) {
-        if (parts < 1) {
-            throw new IllegalArgumentException("parts < 1: " + parts);
-        }
-        if (threads <= 1 || guard != null && !guard.parallel(System.nanoTime())) {
+        if (!tryAhead(task, parts)) {
             join();
             for (int i = 0; i < parts; i++) {
                 task.part(i, parts);
             }
-            return;
+        }
+    }
+
+    /**
+     * {@link #ahead(Parts, int)} when the workers may take the task: starts parts 0 .. parts − 1
+     * of {@code task} on them and returns true, to be finished by {@link #join()}; with one
+     * thread, or while the workers are held off ({@link ContentionGuard}), runs nothing and
+     * returns false (the caller then does the work its own way, as with one thread). Only the
+     * thread the context is bound to may call it.
+     *
+     * @throws IllegalStateException when the context is closed
+     */
+    public boolean tryAhead(Parts task, int parts) {
+        if (parts < 1) {
+            throw new IllegalArgumentException("parts < 1: " + parts);
+        }
+        if (threads <= 1 || guard != null && !guard.parallel(System.nanoTime())
+                || rehearsal && (++rehearsed & 1) == 1) {
+            return false;
         }
         pool().start(task, parts);
+        return true;
     }
 
     /**
@@ -342,7 +391,7 @@ public final class KernelContext implements AutoCloseable {
                 if (closed) {
                     throw new IllegalStateException("kernel context is closed");
                 }
-                p = pool = new WorkerPool(threads - 1);
+                p = pool = new WorkerPool(rehearsal ? 0 : threads - 1);
             }
         }
         return p;

@@ -22,6 +22,14 @@ import dev.nnc.runtime.optim.Optimizer;
  * worker copies it while the caller trains on the current batch (the copy waits on memory, the
  * step on arithmetic: on a core shared by two threads they overlap), and the caller, at its own
  * step, copies the parts no worker has taken. The batches hold the same samples either way.
+ * While the context holds its workers off (another process wants a core: see {@code
+ * KernelContext.tryAhead}), nothing is gathered ahead and each step gathers its own batch in one
+ * call, as with one thread.
+ *
+ * <p>NOTE: before, a batch was gathered ahead whenever the run had more than one thread, and
+ * the caller ran all four parts of it itself while the workers were held off. 2-thread runs of
+ * fmnist_mlp beside one busy loop were a few percent slower than 1-thread runs (bench/RESULTS.md:
+ * 0.95 and 0.98 times), with the guard keeping the workers off most of the time.
  */
 final class BatchStep {
     private final TrainableModel model;
@@ -89,24 +97,22 @@ final class BatchStep {
         float[] xb = this.xb;
         float[] yb = this.yb;
         if (ahead != null) {
+            xb = ahead.x(b);
+            yb = ahead.y(b);
             if (aheadEpoch == epoch && aheadBatch == b) {
                 ahead.context.join();
             } else {
                 finish();
-                ahead.into(b, from, count);
-                for (int i = 0; i < Gather.PARTS; i++) {
-                    ahead.part(i, Gather.PARTS);
-                }
+                train.gather(perm, from, count, xb, yb);
             }
-            xb = ahead.x(b);
-            yb = ahead.y(b);
             aheadEpoch = -1;
             int next = from + batch;
             if (next < size) {
                 ahead.into(b + 1, next, Math.min(batch, size - next));
-                ahead.context.ahead(ahead, Gather.PARTS);
-                aheadEpoch = epoch;
-                aheadBatch = b + 1;
+                if (ahead.context.tryAhead(ahead, Gather.PARTS)) {
+                    aheadEpoch = epoch;
+                    aheadBatch = b + 1;
+                }
             }
         } else if (size != trainSize) {
             for (int i = 0; i < count; i++) {

@@ -125,14 +125,17 @@ public final class Warmup implements TrainingListener, AutoCloseable {
 
     private final Thread thread;
     private final long minNanos;
+    /** The run's thread count, whose code the copy's kernels run on the copy's thread. */
+    private final int threads;
     private volatile boolean stop;
     private volatile int steps;
     private volatile int evaluations;
     /** Whether the run is still loading its data (after that, it evaluates cold itself). */
     private volatile boolean loading = true;
 
-    private Warmup(Supplier<? extends TrainableModel> copy, long minNanos) {
+    private Warmup(Supplier<? extends TrainableModel> copy, long minNanos, int threads) {
         this.minNanos = minNanos;
+        this.threads = threads;
         thread = copy == null ? null : new Thread(() -> run(copy), "nnc-warmup");
         if (thread != null) {
             thread.setDaemon(true);
@@ -146,7 +149,7 @@ public final class Warmup implements TrainingListener, AutoCloseable {
      * the run's model, not the run's instance.
      */
     public static Warmup start(Supplier<? extends TrainableModel> copy) {
-        return new Warmup(copy, 0);
+        return new Warmup(copy, 0, 1);
     }
 
     /**
@@ -156,12 +159,31 @@ public final class Warmup implements TrainingListener, AutoCloseable {
      * longer called are dropped).
      */
     public static Warmup start(Supplier<? extends TrainableModel> copy, long minNanos) {
-        return new Warmup(copy, minNanos);
+        return new Warmup(copy, minNanos, 1);
+    }
+
+    /**
+     * {@link #start(Supplier, long)} for a run at {@code threads} threads: the copy's kernels
+     * run the code of that many threads on the copy's one ({@link KernelContext#rehearsal}), so
+     * that the JIT compiles the paths the run takes, split and whole, before it starts.
+     *
+     * <p>NOTE: with the copy at one thread, a 2-thread run met the split products' paths (the
+     * parts, the worker pool's) first in its own steps: the JIT compiled them then, and dropped
+     * and compiled again the code it had compiled for one way, on the run's cores.
+     *
+     * @throws IllegalArgumentException when {@code threads < 1}
+     */
+    public static Warmup start(Supplier<? extends TrainableModel> copy, long minNanos,
+            int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads < 1: " + threads);
+        }
+        return new Warmup(copy, minNanos, threads);
     }
 
     /** A warm-up that does nothing (e.g. when turned off). */
     public static Warmup none() {
-        return new Warmup(null, 0);
+        return new Warmup(null, 0, 1);
     }
 
     /** The synthetic steps taken so far. */
@@ -180,7 +202,7 @@ public final class Warmup implements TrainingListener, AutoCloseable {
     }
 
     private void run(Supplier<? extends TrainableModel> copy) {
-        try (KernelContext k = KernelContext.open(1)) {
+        try (KernelContext k = KernelContext.rehearsal(threads)) {
             KernelContext.Binding binding = k.bind();
             try {
                 steps(copy.get());

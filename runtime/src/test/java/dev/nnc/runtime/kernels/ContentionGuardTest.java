@@ -25,6 +25,8 @@ class ContentionGuardTest {
         long nanos;
         /** When each time with the workers after a time without them started. */
         final java.util.List<Long> probes = new java.util.ArrayList<>();
+        /** How long each time with the workers after a time without them lasted. */
+        final java.util.List<Long> stretches = new java.util.ArrayList<>();
         private boolean lastParallel = true;
 
         /**
@@ -37,6 +39,10 @@ class ContentionGuardTest {
                 boolean p = guard.parallel(now);
                 if (p && !lastParallel) {
                     probes.add(now);
+                }
+                if (!p && lastParallel && !probes.isEmpty()
+                        && stretches.size() < probes.size()) {
+                    stretches.add(now - probes.get(probes.size() - 1));
                 }
                 lastParallel = p;
                 cpu += (long) (PRODUCT * (p ? shareParallel : shareAlone));
@@ -56,6 +62,7 @@ class ContentionGuardTest {
             parallelNanos = 0;
             nanos = 0;
             probes.clear();
+            stretches.clear();
         }
     }
 
@@ -70,21 +77,50 @@ class ContentionGuardTest {
     }
 
     @Test
-    void besideACompetitorRunsOnTheCallerAndProbesAboutOnceASecond() {
+    void besideACompetitorRunsOnTheCallerAndProbesEveryTwoSeconds() {
         Run r = new Run();
         r.products(20_000 * MS, 0.65, 1.0);
         assertEquals(1, r.guard.switches());
-        assertTrue(r.parallelShare() < 0.12, "share with workers " + r.parallelShare());
-        // once grown, the probes' windows with the workers come a hold of a second and one to
-        // three windows apart (a probe starts with its window without them every other time)
-        assertTrue(r.probes.size() >= 14, "probes " + r.probes.size());
+        assertTrue(r.parallelShare() < 0.06, "share with workers " + r.parallelShare());
+        // once grown, the probes' windows with the workers come the longest hold while off and
+        // one short window to that and two windows more apart (a probe starts with its window
+        // without them every other time)
+        assertTrue(r.probes.size() >= 9, "probes " + r.probes.size());
+        long w = ContentionGuard.WINDOW_NANOS;
+        long ow = ContentionGuard.OFF_WINDOW_NANOS;
         for (int i = 4; i < r.probes.size(); i++) {
             long gap = r.probes.get(i) - r.probes.get(i - 1);
-            long w = ContentionGuard.WINDOW_NANOS;
-            assertTrue(gap >= ContentionGuard.MAX_HOLD_NANOS + w
-                    && gap <= ContentionGuard.MAX_HOLD_NANOS + 3 * w + 4 * PRODUCT,
+            assertTrue(gap >= ContentionGuard.MAX_HOLD_OFF_NANOS + ow
+                    && gap <= ContentionGuard.MAX_HOLD_OFF_NANOS + ow + 2 * w + 4 * PRODUCT,
                     "gap between probes " + gap);
         }
+        // and each lasts the short window, after the first (the workers were on)
+        assertTrue(r.stretches.size() >= 8, "stretches " + r.stretches);
+        for (long stretch : r.stretches.subList(1, r.stretches.size())) {
+            assertTrue(stretch >= ow && stretch <= ow + PRODUCT, "window with workers " + stretch);
+        }
+    }
+
+    @Test
+    void aShareBetweenTheLimitsKeepsTheWayTheWorkersAre() {
+        double between = (ContentionGuard.MIN_RATIO + ContentionGuard.MIN_RATIO_BACK) / 2;
+        // on: they stay on
+        Run on = new Run();
+        on.products(20_000 * MS, between, 1.0);
+        assertEquals(0, on.guard.switches());
+        assertTrue(on.parallelShare() > 0.88, "share with workers " + on.parallelShare());
+        // off (a competitor that took a core now takes a little less): they stay off
+        Run off = new Run();
+        off.products(5_000 * MS, 0.65, 1.0);
+        off.reset();
+        off.products(20_000 * MS, between, 1.0);
+        assertEquals(1, off.guard.switches());
+        assertTrue(off.parallelShare() < 0.06, "share with workers " + off.parallelShare());
+        // below the lower limit they go, above the upper one they come back
+        off.products(5_000 * MS, ContentionGuard.MIN_RATIO_BACK + 0.01, 1.0);
+        assertEquals(2, off.guard.switches());
+        on.products(5_000 * MS, ContentionGuard.MIN_RATIO - 0.01, 1.0);
+        assertEquals(1, on.guard.switches());
     }
 
     @Test
@@ -102,9 +138,10 @@ class ContentionGuardTest {
         r.products(5_000 * MS, 0.65, 1.0);
         r.reset();
         r.products(10_000 * MS, 0.97, 1.0);
-        // at most a hold and a probe without them, then only the probes' windows
+        // at most the longest hold while off and a probe without them, then only the probes'
+        // windows
         assertEquals(2, r.guard.switches());
-        assertTrue(r.parallelShare() > 0.8, "share with workers " + r.parallelShare());
+        assertTrue(r.parallelShare() > 0.7, "share with workers " + r.parallelShare());
         r.reset();
         r.products(10_000 * MS, 0.97, 1.0);
         assertEquals(2, r.guard.switches());
