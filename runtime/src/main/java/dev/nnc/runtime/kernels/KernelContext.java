@@ -40,15 +40,14 @@ package dev.nnc.runtime.kernels;
  * closed). Worker threads are daemons, started on the first product large enough to split, and
  * stopped by {@link #close()}.
  *
- * <p>Work for later: {@link #ahead(Parts, int)} hands the workers a task the calling thread will
- * need later (the trainer's next batch, gathered while the current one trains), and {@link
+ * <p>Work for later: {@link #tryAhead(Parts, int)} hands the workers a task the calling thread
+ * will need later (the trainer's next batch, gathered while the current one trains), and {@link
  * #join()} finishes it: the calling thread runs the parts no worker has taken (a worker that
  * another process keeps off its core delays nothing) and waits for those under way. Its parts
  * are not governed by the {@link SplitGovernor} (whichever thread runs them, the calling thread
- * does no more work than alone), but while the {@link ContentionGuard} holds the workers off,
- * {@code ahead} runs them all on the calling thread at once, as with one thread, and {@link
- * #tryAhead} runs nothing and says so, for a caller that then does the work its own way (the
- * trainer gathers its next batch at its next step, as with one thread).
+ * does no more work than alone), but with one thread, or while the {@link ContentionGuard} holds
+ * the workers off, {@code tryAhead} runs nothing and says so, for a caller that then does the
+ * work its own way (the trainer gathers its next batch at its next step, as with one thread).
  */
 public final class KernelContext implements AutoCloseable {
     private static final KernelContext SERIAL = new KernelContext(1, 1, null, null);
@@ -336,25 +335,8 @@ public final class KernelContext implements AutoCloseable {
     }
 
     /**
-     * Starts parts 0 .. parts − 1 of {@code task} on the workers and returns at once, to be
+     * Starts parts 0 .. parts − 1 of {@code task} on the workers and returns true at once, to be
      * finished by {@link #join()} (or by the next split product, which joins it first); with one
-     * thread, or while the workers are held off ({@link ContentionGuard}), runs them all now.
-     * Only the thread the context is bound to may call it.
-     *
-     * @throws IllegalStateException when the context is closed
-     */
-    public void ahead(Parts task, int parts) {
-        if (!tryAhead(task, parts)) {
-            join();
-            for (int i = 0; i < parts; i++) {
-                task.part(i, parts);
-            }
-        }
-    }
-
-    /**
-     * {@link #ahead(Parts, int)} when the workers may take the task: starts parts 0 .. parts − 1
-     * of {@code task} on them and returns true, to be finished by {@link #join()}; with one
      * thread, or while the workers are held off ({@link ContentionGuard}), runs nothing and
      * returns false (the caller then does the work its own way, as with one thread). Only the
      * thread the context is bound to may call it.
@@ -374,7 +356,7 @@ public final class KernelContext implements AutoCloseable {
     }
 
     /**
-     * Finishes the task {@linkplain #ahead started ahead}, if any: runs the parts no worker has
+     * Finishes the task {@linkplain #tryAhead started ahead}, if any: runs the parts no worker has
      * taken on the calling thread and waits for the others; rethrows what a part threw.
      */
     public void join() {

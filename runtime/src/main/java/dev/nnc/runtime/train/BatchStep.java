@@ -18,7 +18,7 @@ import dev.nnc.runtime.optim.Optimizer;
  * run every batch's bookkeeping in the interpreter.
  *
  * <p>With more than one thread, a batch of the epoch's shuffled samples is gathered ahead, at the
- * start of the step before it, into a second pair of buffers ({@link KernelContext#ahead}): a
+ * start of the step before it, into a second pair of buffers ({@link KernelContext#tryAhead}): a
  * worker copies it while the caller trains on the current batch (the copy waits on memory, the
  * step on arithmetic: on a core shared by two threads they overlap), and the caller, at its own
  * step, copies the parts no worker has taken. The batches hold the same samples either way.
