@@ -92,7 +92,7 @@ import java.util.function.Supplier;
 public final class Warmup implements TrainingListener, AutoCloseable {
     /**
      * Synthetic steps after which the warm-up ends by itself (compilation is long done), once it
-     * has also run for the time it was started with ({@link #start(Supplier, long)}).
+     * has also run for the time it was started with ({@link #start(Supplier, long, int)}).
      */
     static final int MAX_STEPS = 1000;
     /**
@@ -153,19 +153,13 @@ public final class Warmup implements TrainingListener, AutoCloseable {
     }
 
     /**
-     * {@link #start(Supplier)}, going on for at least {@code minNanos} (unless ended) before
-     * {@link #MAX_STEPS} end it: for a warm-up started long before the run (a few thousand steps
-     * of a small model end before its step is compiled; compilations queued for methods then no
-     * longer called are dropped).
-     */
-    public static Warmup start(Supplier<? extends TrainableModel> copy, long minNanos) {
-        return new Warmup(copy, minNanos, 1);
-    }
-
-    /**
-     * {@link #start(Supplier, long)} for a run at {@code threads} threads: the copy's kernels
-     * run the code of that many threads on the copy's one ({@link KernelContext#rehearsal}), so
-     * that the JIT compiles the paths the run takes, split and whole, before it starts.
+     * {@link #start(Supplier)} for a run at {@code threads} threads, going on for at least
+     * {@code minNanos} (unless ended) before {@link #MAX_STEPS} end it: for a warm-up started
+     * long before the run (a few thousand steps of a small model end before its step is
+     * compiled; compilations queued for methods then no longer called are dropped). The copy's
+     * kernels run the code of {@code threads} threads on the copy's one ({@link
+     * KernelContext#rehearsal}), so that the JIT compiles the paths the run takes, split and
+     * whole, before it starts.
      *
      * <p>NOTE: with the copy at one thread, a 2-thread run met the split products' paths (the
      * parts, the worker pool's) first in its own steps: the JIT compiled them then, and dropped
