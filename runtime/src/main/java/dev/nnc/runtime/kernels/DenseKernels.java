@@ -354,6 +354,16 @@ public interface DenseKernels {
     }
 
     /**
+     * Settles, before a run's steps, what {@link #adam} decides while it runs (the vector
+     * kernel's way with subnormal moments, measured on synthetic blocks; see VectorAdam), taking
+     * at most {@code blocks} of its blocks of parameters; true once nothing is left to decide.
+     * Changes no bit of any step. Nothing to settle here.
+     */
+    default boolean settleAdam(int blocks) {
+        return true;
+    }
+
+    /**
      * The rows of an output block of the products ({@link #forward}, {@link #gradWeights},
      * {@link #gradInput}): a split of a product into parts at multiples of it computes no row
      * twice and pads no block. 1 in the plain kernels.

@@ -384,6 +384,14 @@ public final class Kernels {
     }
 
     /**
+     * See {@link DenseKernels#settleAdam}: a warm-up's call, on its own thread, before the run's
+     * first step; true once nothing is left to decide.
+     */
+    public static boolean settleAdam(int blocks) {
+        return DENSE.settleAdam(blocks);
+    }
+
+    /**
      * NOTE: the kernel is called on blocks of {@link #OPTIMIZER_BLOCK} parameters, not on the
      * whole range at once. The optimizing JIT compiles a method once it has been called often
      * enough (a few hundred times); the launcher's {@code -XX:Tier4BackEdgeThreshold} keeps it from

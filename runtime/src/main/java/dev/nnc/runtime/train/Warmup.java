@@ -2,6 +2,7 @@ package dev.nnc.runtime.train;
 
 import dev.nnc.runtime.data.Dataset;
 import dev.nnc.runtime.kernels.KernelContext;
+import dev.nnc.runtime.kernels.Kernels;
 import dev.nnc.runtime.model.ModelSpec;
 import dev.nnc.runtime.model.Rng;
 import dev.nnc.runtime.model.TrainableModel;
@@ -74,7 +75,10 @@ import java.util.function.Supplier;
  * installs the kernels (VectorGemmMicro, VectorDense, VectorRelu) between the run's steps 0 and
  * 250 and the model's step after 420 to 940 steps; about 0.085 s is in steps 600 to 700, where
  * VectorAdam decides its path for subnormal moments and the JIT drops and recompiles its code
- * (unstable_if in VectorAdam.steps and adam, class_check in VectorSupport.store and blend). Of the
+ * (unstable_if in VectorAdam.steps and adam, class_check in VectorSupport.store and blend).
+ * The copy now settles that decision before the run ({@link Kernels#settleAdam}, after each of
+ * its steps until done): where it chooses the plain expression (the AMD EPYC), the run's Adam
+ * steps take one path from its first step. Of the
  * JIT's 2.8 s of optimizing compiles in a run, about 0.8 s went to the Vector API's own methods
  * compiled on their own (jdk.incubator.vector, VectorSupport: 150 of them, called from the first
  * tier's code), before those of the kernels; delaying them (CompileThresholdScaling 10 for those
@@ -120,6 +124,13 @@ public final class Warmup implements TrainingListener, AutoCloseable {
      * 2 to 5).
      */
     public static final int SMALL_PARAMS = 4096;
+    /**
+     * Pairs of synthetic blocks of parameters the Adam kernel times after each of the copy's
+     * steps until it has settled what it would otherwise measure during the run ({@link
+     * Kernels#settleAdam}; 256 pairs, about a millisecond once compiled, so two of the copy's
+     * steps: fmnist_mlp's copy took 3 to 44 before the run's first in the runs measured then).
+     */
+    static final int SETTLE_PAIRS = 128;
     /** Models with more parameters than this get no copy (the memory it would take). */
     static final int MAX_PARAMS = 1 << 24;
 
@@ -248,6 +259,9 @@ public final class Warmup implements TrainingListener, AutoCloseable {
         float[] xe = null;
         float[] ye = null;
         float[] oe = null;
+        // an Adam run: what the optimizer's kernel would otherwise decide while the run trains
+        // is settled here (see Kernels#settleAdam)
+        boolean settled = !spec.optimizer().name().startsWith("adam");
         long start = System.nanoTime();
         while (!stop && (steps < MAX_STEPS || System.nanoTime() - start < minNanos)) {
             if (small) {
@@ -257,6 +271,9 @@ public final class Warmup implements TrainingListener, AutoCloseable {
                 optimizer.step(params, grads);
             }
             steps++;
+            if (!settled && !stop) {
+                settled = Kernels.settleAdam(SETTLE_PAIRS);
+            }
             if (steps % EVAL_EVERY == EVAL_EVERY / 2 && loading && !stop) {
                 if (xe == null) {
                     xe = new float[chunk * in];

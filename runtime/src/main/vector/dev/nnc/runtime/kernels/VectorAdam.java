@@ -87,9 +87,14 @@ final class VectorAdam {
         return s.equals("own") ? OWN : s.equals("plain") ? PLAIN : MEASURE;
     }
 
-    /** Chooses the path (tests; {@link #MEASURE} starts measuring again). */
+    /**
+     * Chooses the path (tests; {@link #MEASURE} starts measuring again, and {@link #settle} may
+     * settle it again).
+     */
     static void path(int how) {
         path = how;
+        settled = false;
+        settleState = null;
         measured = 0;
         plainWins = 0;
         ownWins = 0;
@@ -108,6 +113,134 @@ final class VectorAdam {
         } else {
             steps(p, g, m, v, from, to, b1, b2, step, e, shrink, how);
         }
+    }
+
+    /**
+     * {@link #settle}: the plain expression is kept without measuring the own path when a vector
+     * holding a subnormal first moment takes it less than this many times as long as a vector
+     * without one. NOTE: the own path does the plain expression's work and as much again (the
+     * significand's arithmetic, the comparisons, the blends): about 4.4 times a vector without a
+     * subnormal on the AMD EPYC (Zen 5), where the plain expression took 2.1 times as long on a
+     * vector holding one (109k parameters, a lane of each vector, 67 µs a step against 32); on
+     * the Intel Xeon, where the own path won, the assists made it several times as slow as the
+     * own path.
+     */
+    static final double SETTLE_PLAIN_BELOW = 3.0;
+    /** {@link #settle}'s pairs of blocks before it times them, and those it times. */
+    static final int SETTLE_WARM = 192;
+    static final int SETTLE_TIMED = 64;
+    /**
+     * Above this time per vector without a subnormal (nanoseconds), the plain expression is not
+     * compiled yet (boxed, interpreted vectors take microseconds; compiled, a few nanoseconds):
+     * {@link #settle} times again.
+     */
+    static final double SETTLE_COMPILED_NANOS = 50;
+    /** Parameters of each of {@link #settle}'s two synthetic blocks: one of the kernel's blocks. */
+    static final int SETTLE_SIZE = Kernels.OPTIMIZER_BLOCK;
+    /**
+     * {@link #settle}'s synthetic state: p, g, m, v of a block without a subnormal moment, of one
+     * with one in every vector, and the first moments of that one to start each step from; the
+     * pairs taken so far and the ratios of the timed ones (only the thread that settles touches
+     * them).
+     */
+    private static float[][] settleState;
+    private static int settlePairs;
+    private static double[] settleRatios;
+    private static double[] settleNormal;
+    private static boolean settled;
+
+    /**
+     * Settles the path before a run, on {@link #settle}'s synthetic blocks, taking at most {@code
+     * pairs} pairs of them; true once nothing is left to settle. It times the plain expression
+     * on a block whose vectors each hold a subnormal first moment (with a zero gradient, as a unit
+     * that has stopped learning leaves one in every vector of its weights) against a block
+     * without one; when the first takes less than {@link #SETTLE_PLAIN_BELOW} times as long (the
+     * median of {@link #SETTLE_TIMED} pairs), the own path cannot win and the plain expression is
+     * chosen; otherwise the run measures the two paths as before ({@link #measure}). The run's
+     * parameters are not touched; its bits do not depend on the path.
+     *
+     * <p>NOTE: why. Measured in the run, the decision came in its first epoch, when the first
+     * moments turn subnormal (steps 600 to 700 of fmnist_mlp): the own path was called then for
+     * the first time and ran its vectors boxed until the JIT had compiled it, and the JIT dropped
+     * the kernel's code three times (unstable_if in {@code steps}, {@code measure} and {@code
+     * adam} as each side of their branches was first taken; JFR's jdk.Deoptimization). With the
+     * plain expression chosen from the start ({@code -Dnnc.adam.subnormal=plain}), fmnist_mlp at
+     * one thread: training steps 2.69 s against 2.92, first epoch 1.36 s against 1.56 (medians
+     * of 5 alternating pairs, better in 5 of 5, AMD EPYC at a load of 3 to 4 from other jobs).
+     * Measuring both paths here instead took about a second of the warm-up's thread, the own
+     * path's first calls boxed, more than a warm-up lasts; timing the plain expression alone
+     * takes about a millisecond once it is compiled (the warm-up's own Adam steps compile it).
+     */
+    static boolean settle(int pairs) {
+        if (settled || path != MEASURE) {
+            return true;
+        }
+        if (settleState == null) {
+            settleStart();
+        }
+        float[][] s = settleState;
+        float b1 = 0.9f;
+        float b2 = 0.999f;
+        for (int q = 0; q < pairs; q++) {
+            System.arraycopy(s[8], 0, s[6], 0, SETTLE_SIZE);
+            long t0 = System.nanoTime();
+            steps(s[0], s[1], s[2], s[3], 0, SETTLE_SIZE, b1, b2, 1e-3f, 1e-8f, 1f, PLAIN);
+            long t1 = System.nanoTime();
+            steps(s[4], s[5], s[6], s[7], 0, SETTLE_SIZE, b1, b2, 1e-3f, 1e-8f, 1f, PLAIN);
+            long t2 = System.nanoTime();
+            int k = settlePairs++ - SETTLE_WARM;
+            if (k < 0) {
+                continue;
+            }
+            settleNormal[k] = (double) (t1 - t0) * L / SETTLE_SIZE;
+            settleRatios[k] = (double) (t2 - t1) / Math.max(1, t1 - t0);
+            if (k + 1 < SETTLE_TIMED) {
+                continue;
+            }
+            java.util.Arrays.sort(settleNormal);
+            java.util.Arrays.sort(settleRatios);
+            double normal = settleNormal[SETTLE_TIMED / 2];
+            double ratio = settleRatios[SETTLE_TIMED / 2];
+            if (normal > SETTLE_COMPILED_NANOS) {
+                settlePairs = SETTLE_WARM; // not compiled yet: time again
+                continue;
+            }
+            if (ratio < SETTLE_PLAIN_BELOW && path == MEASURE) {
+                path = PLAIN;
+            }
+            settled = true;
+            settleState = null;
+            return true;
+        }
+        return false;
+    }
+
+    /** Makes {@link #settle}'s state. */
+    private static void settleStart() {
+        int n = SETTLE_SIZE;
+        float[][] s = new float[9][n];
+        long r = 0x9E3779B97F4A7C15L;
+        for (int i = 0; i < n; i++) {
+            r = r * 6364136223846793005L + 1442695040888963407L;
+            float u = (r >>> 40) * 0x1p-24f;
+            for (int b = 0; b < 8; b += 4) {
+                s[b][i] = (u - 0.5f) * 0.1f;
+                s[b + 1][i] = (u - 0.5f) * 2e-3f;
+                s[b + 2][i] = s[b + 1][i] * 0.5f;
+                s[b + 3][i] = s[b + 1][i] * s[b + 1][i] + 1e-8f;
+            }
+            if (i % L == 3 % L) {
+                // the significand spread over 1 .. 2^23 on a log scale, as moments decaying by
+                // b1 are
+                s[5][i] = 0f;
+                s[6][i] = Float.intBitsToFloat(Math.max(1, (int) Math.pow(2, 23 * u)));
+            }
+        }
+        s[8] = s[6].clone();
+        settleNormal = new double[SETTLE_TIMED];
+        settleRatios = new double[SETTLE_TIMED];
+        settlePairs = 0;
+        settleState = s;
     }
 
     /**

@@ -97,6 +97,11 @@ final class VectorDenseKernels implements DenseKernels {
     }
 
     @Override
+    public boolean settleAdam(int blocks) {
+        return VectorAdam.settle(blocks);
+    }
+
+    @Override
     public int rowBlock() {
         return VectorGemm.MR;
     }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * NaN, huge and tiny values among the inputs; and the split does not change a bit whatever the
  * thread and part count. The vector kernel is held to it on each of its paths for vectors holding a
  * subnormal first moment (VectorAdam: its own, the plain expression, and while it measures which
- * is faster), and its measurement ends in a choice.
+ * is faster), its measurement ends in a choice, and so does settling the choice before a run.
  */
 class AdamKernelTest {
     private static final float B1 = 0.9f;
@@ -203,6 +203,49 @@ class AdamKernelTest {
             assertTrue(chosen == c.getDeclaredField("OWN").getInt(null)
                     || chosen == c.getDeclaredField("PLAIN").getInt(null),
                     "no path chosen after " + calls + " blocks: " + chosen);
+        } finally {
+            setPath("measure");
+        }
+    }
+
+    /**
+     * Settling (VectorAdam, from a fresh start, as a warm-up does before a run): it ends, with
+     * the plain expression chosen or the choice left to the run's measuring (never its own path,
+     * which it does not time), stays settled, and the steps after it keep the expression's bits;
+     * the plain kernels have nothing to settle.
+     */
+    @Test
+    void settlingEndsAndTheStepsAfterItKeepTheBits() throws ReflectiveOperationException {
+        assertTrue(Kernels.scalar().settleAdam(1));
+        if (!vector()) {
+            return;
+        }
+        Class<?> c = vectorAdam();
+        int size = 4 * Kernels.dense().lanes() + 3;
+        State s = new State(size, 78);
+        for (int i = 0; i < size; i += 3) {
+            s.m[i] = Float.intBitsToFloat((i & 1) << 31 | 4); // as in the test above
+            s.g[i] = 0f;
+        }
+        State want = s.copy();
+        setPath("measure");
+        try {
+            int calls = 1;
+            while (!Kernels.settleAdam(64)) {
+                assertTrue(++calls < 5000, "not settled after " + calls + " calls of 64 pairs");
+            }
+            Method path = c.getDeclaredMethod("path");
+            path.setAccessible(true);
+            int chosen = (int) path.invoke(null);
+            assertTrue(chosen == c.getDeclaredField("PLAIN").getInt(null)
+                    || chosen == c.getDeclaredField("MEASURE").getInt(null),
+                    "settled on " + chosen);
+            assertTrue(Kernels.settleAdam(1), "settled once, settled for good");
+            for (int call = 0; call < 50; call++) {
+                want.expression(0, size, 1e-3f, 1e-8f, 1f);
+                Kernels.dense().adam(s.p, s.g, s.m, s.v, 0, size, B1, B2, 1e-3f, 1e-8f, 1f);
+            }
+            s.assertBits(want, "50 steps after settling");
         } finally {
             setPath("measure");
         }
