@@ -288,11 +288,7 @@ final class VectorDense {
         if (b >= 0) {
             int j = 0;
             for (; j + L <= out; j += L) {
-                FloatVector a = FloatVector.zero(S);
-                for (int i = 0; i < n; i++) {
-                    a = V.cast(a).add(FloatVector.fromArray(S, g, i * out + j));
-                }
-                V.cast(a).intoArray(gp, b + j);
+                biasSums(g, n, out, j, gp, b);
             }
             for (; j < out; j++) {
                 float s = 0f;
@@ -302,6 +298,20 @@ final class VectorDense {
                 gp[b + j] = s;
             }
         }
+    }
+
+    /**
+     * dB of the vector of columns from j: the sum of each column of dZ in sample order. NOTE: a
+     * method of its own, called for each vector of columns, for the reason the rounded
+     * products' loops are (see {@link #transposeRows}): in {@link #gradWeights}'s body, called
+     * once a step, its vectors stayed boxed for the first hundreds of steps.
+     */
+    private static void biasSums(float[] g, int n, int out, int j, float[] gp, int b) {
+        FloatVector a = FloatVector.zero(S);
+        for (int i = 0; i < n; i++) {
+            a = V.cast(a).add(FloatVector.fromArray(S, g, i * out + j));
+        }
+        V.cast(a).intoArray(gp, b + j);
     }
 
     /**
