@@ -227,8 +227,8 @@ public final class Kernels {
     }
 
     /**
-     * NOTE: the kernels are called on blocks of {@link #ELEMENTWISE_BLOCK} values, as the
-     * optimizer's are (see {@link #adam}): called once per step on a whole batch, the vector
+     * NOTE: the kernels are called on blocks of {@link #RELU_CALL} values, as the optimizer's
+     * are (see {@link #adam}): called once per step on a whole batch, the vector
      * relu ran the first hundreds of a training run's steps unoptimized, its vectors boxed. The
      * forward and backward blocks are separate loops: in one loop that chose between them on
      * each block, C2 hoisted a check above the loop on the word of the profile, which had seen
@@ -243,19 +243,28 @@ public final class Kernels {
         }
     }
 
-    /** relu of x into y over [from, to), a block at a time. */
+    /** relu of x into y over [from, to), a call of the kernel at a time. */
     private static void reluBlocks(float[] x, float[] y, int from, int to) {
-        for (int i = from; i < to; i += ELEMENTWISE_BLOCK) {
-            DENSE.relu(x, y, i, Math.min(to, i + ELEMENTWISE_BLOCK));
+        for (int i = from; i < to; i += RELU_CALL) {
+            DENSE.relu(x, y, i, Math.min(to, i + RELU_CALL));
         }
     }
 
-    /** relu's backward pass from z and g into y over [from, to), a block at a time. */
+    /** relu's backward pass from z and g into y over [from, to), a call at a time. */
     private static void reluBackwardBlocks(float[] z, float[] g, float[] y, int from, int to) {
-        for (int i = from; i < to; i += ELEMENTWISE_BLOCK) {
-            DENSE.reluBackward(z, g, y, i, Math.min(to, i + ELEMENTWISE_BLOCK));
+        for (int i = from; i < to; i += RELU_CALL) {
+            DENSE.reluBackward(z, g, y, i, Math.min(to, i + RELU_CALL));
         }
     }
+
+    /**
+     * Values of one call of the relu kernels (a multiple of every vector's lanes). NOTE: at
+     * {@link #ELEMENTWISE_BLOCK} values a call, fmnist_mlp's relu layers (64 × 128 and 64 × 64
+     * values a step) made two calls a step and one: the kernels ran boxed for the first 300 to
+     * 500 steps of a run (the first layer's relu 40 to 500 µs a step before, 1 after); at 512,
+     * 16 and 8 calls a step.
+     */
+    static final int RELU_CALL = 512;
 
     /** Values below which one thread runs an elementwise kernel (relu, pooling). */
     static final int ELEMENTWISE_PARALLEL_MIN = 1 << 15;
