@@ -119,11 +119,13 @@ final class VectorAdam {
      * {@link #settle}: the plain expression is kept without measuring the own path when a vector
      * holding a subnormal first moment takes it less than this many times as long as a vector
      * without one. NOTE: the own path does the plain expression's work and as much again (the
-     * significand's arithmetic, the comparisons, the blends): about 4.4 times a vector without a
-     * subnormal on the AMD EPYC (Zen 5), where the plain expression took 2.1 times as long on a
-     * vector holding one (109k parameters, a lane of each vector, 67 µs a step against 32); on
-     * the Intel Xeon, where the own path won, the assists made it several times as slow as the
-     * own path.
+     * significand's arithmetic, the comparisons, the blends). On the AMD EPYC (Zen 5) the plain
+     * expression took 2.1 times as long on vectors holding one (109k parameters, a lane of each
+     * vector: 67 µs a step against 32 without; {@link #settle}'s blocks 1.3 to 2.1) and the own
+     * path about 125 µs a step of fmnist_mlp (the class comment), some 4 times the 32; on the
+     * Intel Xeon, where the own path won, the assists made the plain expression several times as
+     * slow as the own path. A CPU where neither holds (a ratio below 3 with an own path faster
+     * still) would keep the slower path: the same bits, a slower Adam step.
      */
     static final double SETTLE_PLAIN_BELOW = 3.0;
     /** {@link #settle}'s pairs of blocks before it times them, and those it times. */
