@@ -125,12 +125,15 @@ public final class Warmup implements TrainingListener, AutoCloseable {
      */
     public static final int SMALL_PARAMS = 4096;
     /**
-     * Pairs of synthetic blocks of parameters the Adam kernel times after each of the copy's
-     * steps until it has settled what it would otherwise measure during the run ({@link
-     * Kernels#settleAdam}; 256 pairs, about a millisecond once compiled, so two of the copy's
-     * steps: fmnist_mlp's copy took 3 to 44 before the run's first in the runs measured then).
+     * Pairs of synthetic blocks of parameters the Adam kernel times at a call, up to {@link
+     * #SETTLE_CALLS} calls after each of the copy's steps, until it has settled what it would
+     * otherwise measure during the run ({@link Kernels#settleAdam}; 256 pairs, about a
+     * millisecond once compiled, so two of the copy's steps: fmnist_mlp's copy took 3 to 44
+     * before the run's first in the runs measured then). Small calls, so that the run's start
+     * waits for at most one of them ({@link #close}).
      */
-    static final int SETTLE_PAIRS = 128;
+    static final int SETTLE_PAIRS = 32;
+    static final int SETTLE_CALLS = 4;
     /** Models with more parameters than this get no copy (the memory it would take). */
     static final int MAX_PARAMS = 1 << 24;
 
@@ -271,7 +274,7 @@ public final class Warmup implements TrainingListener, AutoCloseable {
                 optimizer.step(params, grads);
             }
             steps++;
-            if (!settled && !stop) {
+            for (int c = 0; c < SETTLE_CALLS && !settled && !stop; c++) {
                 settled = Kernels.settleAdam(SETTLE_PAIRS);
             }
             if (steps % EVAL_EVERY == EVAL_EVERY / 2 && loading && !stop) {
