@@ -22,8 +22,8 @@ import java.util.BitSet;
  * CPUs this process may run on ({@code Cpus_allowed_list}) less this process's own is what the
  * others took; over the window's CPU time it is how many cores they held. That is what they
  * want unless the CPUs were all busy: then every runnable thread got about the same share, and
- * the others want as many cores, to this process's threads' count, as they took to this
- * process's time. Unlike {@link
+ * the others want as many cores, to the count of this process's threads that ran, as they took
+ * to this process's time. Unlike {@link
  * ContentionGuard}, nothing is probed: the workers never run in a window only to find they cost,
  * and never stay off in one only to find they did not. The time of processes of lower priority
  * ({@code nice} above 0) does not count as taken when this process has the default priority or
@@ -137,8 +137,11 @@ final class LoadGuard implements WorkerGuard {
         double others = Math.max(0, (now[0] - last[0]) - (now[2] - last[2])) / perCore;
         double idle = (now[3] - last[3]) / perCore;
         if (idle < SATURATED && own > 0.1) {
-            // all busy: each runnable thread got about the same share
-            int runnable = way ? Math.min(threads, cpus) : 1;
+            // all busy: each runnable thread got about the same share; this process had its
+            // caller (and workers) running, or more where it took more of the time (the JIT's
+            // threads, a warm-up copy)
+            int runnable = Math.max(way ? Math.min(threads, cpus) : 1,
+                    Math.min(cpus, (int) Math.ceil(own - 0.1)));
             others = Math.min(cpus, others * runnable / own);
         }
         spare = cpus - others - 1.0;

@@ -145,6 +145,20 @@ class LoadGuardTest {
     }
 
     @Test
+    void aWarmUpCopyBesideTheCallerDoesNotHideACompetitor() {
+        Run r = new Run(2);
+        // before the first product: the caller reads the data while a warm-up copy of the model
+        // trains on another thread, beside a busy loop
+        r.ticks.others = 1.0;
+        r.ticks.own = 2.0;
+        r.ticks.advance(700 * MS);
+        r.now += 700 * MS;
+        r.products(2_000 * MS, 1.0);
+        assertEquals(0.0, r.parallelShare());
+        assertTrue(Math.abs(r.guard.spare()) < 0.15, "spare " + r.guard.spare());
+    }
+
+    @Test
     void manyCoresLeaveRoomBesideABusyOne() {
         Run r = new Run(8);
         r.products(5_000 * MS, 1.0);
