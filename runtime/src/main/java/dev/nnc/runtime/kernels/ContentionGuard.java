@@ -3,7 +3,8 @@ package dev.nnc.runtime.kernels;
 import java.util.function.LongSupplier;
 
 /**
- * Whether a {@link KernelContext} may use its workers at all: it compares how much of the time
+ * Whether a {@link KernelContext} may use its workers at all, where {@link LoadGuard} cannot
+ * read what the other processes take of the cores (off Linux): it compares how much of the time
  * the calling thread actually runs while the workers share the work with how much it runs
  * without them, and hands them no work while they cost the caller clearly more of its time than
  * they can make up for. When another process keeps a core busy, a caller and a worker are three
@@ -32,7 +33,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Not thread-safe: it is asked by the thread the context is bound to. It allocates nothing.
  */
-final class ContentionGuard {
+final class ContentionGuard implements WorkerGuard {
 
     /** NOTE: the shortest window measured: a few hundred training steps of a small model. */
     static final long WINDOW_NANOS = 100_000_000L;
@@ -110,7 +111,8 @@ final class ContentionGuard {
      * Whether the product (or task ahead) starting at {@code now} (nanoseconds, {@link
      * System#nanoTime()}) may use the workers; called by the bound thread.
      */
-    boolean parallel(long now) {
+    @Override
+    public boolean parallel(long now) {
         if (!started) {
             started = true;
             until = now + HOLD_NANOS;

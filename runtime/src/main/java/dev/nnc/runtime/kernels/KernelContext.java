@@ -26,11 +26,12 @@ package dev.nnc.runtime.kernels;
  * <p>A context {@linkplain #open(int) opened with a thread count} measures, while it runs,
  * whether splitting pays and runs the products on the calling thread alone while it does not
  * (another process holds the other cores, so that a worker taken off its core in the middle of a
- * part holds the caller up): see {@link SplitGovernor}. It also compares, now and then, the
- * share of the time the calling thread runs with the workers taking part and without them, and
- * hands them nothing, split products and tasks ahead alike, while they cost it clearly more of
- * its time (another process wants a core, and the workers take the caller's turns): see {@link
- * ContentionGuard}.
+ * part holds the caller up): see {@link SplitGovernor}. It also hands the workers nothing,
+ * split products and tasks ahead alike, while the other processes on the machine leave less
+ * than half a core beside the calling thread's (the workers would take the caller's turns): see
+ * {@link LoadGuard}, which reads that from Linux's {@code /proc}, and {@link ContentionGuard},
+ * which elsewhere compares now and then the share of the time the calling thread runs with the
+ * workers taking part and without them.
  * That changes only the speed, never a result. A context {@linkplain #open(int, int) opened with
  * a count of parts} always splits.
  *
@@ -45,7 +46,7 @@ package dev.nnc.runtime.kernels;
  * #join()} finishes it: the calling thread runs the parts no worker has taken (a worker that
  * another process keeps off its core delays nothing) and waits for those under way. Its parts
  * are not governed by the {@link SplitGovernor} (whichever thread runs them, the calling thread
- * does no more work than alone), but with one thread, or while the {@link ContentionGuard} holds
+ * does no more work than alone), but with one thread, or while the {@link WorkerGuard} holds
  * the workers off, {@code tryAhead} runs nothing and says so, for a caller that then does the
  * work its own way (the trainer gathers its next batch at its next step, as with one thread).
  */
@@ -74,7 +75,7 @@ public final class KernelContext implements AutoCloseable {
     /** Whether the next split product uses the workers; null: always (one thread, or fixed). */
     private final SplitGovernor governor;
     /** Whether the workers may be used at all now; null: always (one thread, fixed, no clock). */
-    private final ContentionGuard guard;
+    private final WorkerGuard guard;
     /** Whether this is a {@linkplain #rehearsal rehearsal}: no workers, both ways taken in turn. */
     private final boolean rehearsal;
     /** A rehearsal's count of the decisions taken so far (the way alternates with it). */
@@ -112,12 +113,12 @@ public final class KernelContext implements AutoCloseable {
     private int nextBackward;
 
     private KernelContext(int threads, int partsPerThread, SplitGovernor governor,
-            ContentionGuard guard) {
+            WorkerGuard guard) {
         this(threads, partsPerThread, governor, guard, false);
     }
 
     private KernelContext(int threads, int partsPerThread, SplitGovernor governor,
-            ContentionGuard guard, boolean rehearsal) {
+            WorkerGuard guard, boolean rehearsal) {
         this.threads = threads;
         this.partsPerThread = partsPerThread;
         this.governor = governor;
@@ -136,15 +137,20 @@ public final class KernelContext implements AutoCloseable {
             throw new IllegalArgumentException("threads < 1: " + threads);
         }
         return threads > 1
-                ? new KernelContext(threads, PARTS_PER_THREAD, new SplitGovernor(), guard())
+                ? new KernelContext(threads, PARTS_PER_THREAD, new SplitGovernor(), guard(threads))
                 : new KernelContext(threads, PARTS_PER_THREAD, null, null);
     }
 
     /**
-     * A {@link ContentionGuard} on the calling thread's CPU time, or null where the JVM does
-     * not measure it (the context then uses its workers whenever its governor says so).
+     * A {@link LoadGuard} on Linux's {@code /proc}; elsewhere a {@link ContentionGuard} on the
+     * calling thread's CPU time; null where the JVM does not measure that either (the context
+     * then uses its workers whenever its governor says so).
      */
-    private static ContentionGuard guard() {
+    private static WorkerGuard guard(int threads) {
+        LoadGuard load = LoadGuard.open(threads);
+        if (load != null) {
+            return load;
+        }
         try {
             java.lang.management.ThreadMXBean mx =
                     java.lang.management.ManagementFactory.getThreadMXBean();
@@ -291,6 +297,9 @@ public final class KernelContext implements AutoCloseable {
             pool.close();
             pool = null;
         }
+        if (guard != null) {
+            guard.close();
+        }
     }
 
     /**
@@ -337,7 +346,7 @@ public final class KernelContext implements AutoCloseable {
     /**
      * Starts parts 0 .. parts − 1 of {@code task} on the workers and returns true at once, to be
      * finished by {@link #join()} (or by the next split product, which joins it first); with one
-     * thread, or while the workers are held off ({@link ContentionGuard}), runs nothing and
+     * thread, or while the workers are held off ({@link WorkerGuard}), runs nothing and
      * returns false (the caller then does the work its own way, as with one thread). Only the
      * thread the context is bound to may call it.
      *

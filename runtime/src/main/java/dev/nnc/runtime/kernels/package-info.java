@@ -12,8 +12,9 @@
  * run; its large products are split into parts its worker threads and the calling thread claim,
  * while splitting pays: the context measures, now and then, the steps split against the steps on
  * the calling thread alone, and keeps the faster (another process busy on a core can make the
- * split steps slower); and while the calling thread runs clearly less of the time with the
- * workers taking part than without them (another process wants a core), it hands the workers
+ * split steps slower); and while the other processes leave less than half a core beside the
+ * calling thread's (read from Linux's {@code /proc}; elsewhere: while the calling thread runs
+ * clearly less of the time with the workers taking part than without them), it hands the workers
  * nothing. The results are the same bits either way.
  *
  * <p>Depends on no other package of the runtime.
