@@ -186,13 +186,16 @@ final class LoadGuard implements WorkerGuard {
         private static final Path STAT = Path.of("/proc/stat");
         private static final Path SELF_STAT = Path.of("/proc/self/stat");
         private static final Path SELF_STATUS = Path.of("/proc/self/status");
+        /** The most the buffer grows to (some 10,000 CPU lines). */
+        private static final int MAX_BUFFER = 1 << 20;
 
         private final RandomAccessFile stat;
         private final RandomAccessFile self;
         /** The CPUs counted; null: every CPU line. */
         private final BitSet allowed;
         private final int cpus;
-        private final byte[] buf = new byte[8192];
+        /** Grown while the CPU lines of /proc/stat do not fit (a machine of many CPUs). */
+        private byte[] buf = new byte[8192];
         private final long[] fields = new long[10];
         /** The numbers of /proc/self/stat from its 4th field on. */
         private final long[] selfFields = new long[16];
@@ -208,22 +211,30 @@ final class LoadGuard implements WorkerGuard {
 
         /** The counters of this machine, or null where they cannot be read. */
         static ProcTicks open() {
-            if (!Files.isReadable(STAT) || !Files.isReadable(SELF_STAT)) {
+            return open(STAT, SELF_STAT, SELF_STATUS);
+        }
+
+        /**
+         * The counters of files laid out as {@code /proc/stat}, {@code /proc/self/stat} and
+         * {@code /proc/self/status} are, or null where they cannot be read.
+         */
+        static ProcTicks open(Path statFile, Path selfStat, Path selfStatus) {
+            if (!Files.isReadable(statFile) || !Files.isReadable(selfStat)) {
                 return null;
             }
             RandomAccessFile stat = null;
             RandomAccessFile self = null;
             try {
                 BitSet allowed = null;
-                if (Files.isReadable(SELF_STATUS)) {
-                    for (String line : Files.readAllLines(SELF_STATUS, StandardCharsets.UTF_8)) {
+                if (Files.isReadable(selfStatus)) {
+                    for (String line : Files.readAllLines(selfStatus, StandardCharsets.UTF_8)) {
                         if (line.startsWith("Cpus_allowed_list:")) {
                             allowed = parseCpuList(line.substring(line.indexOf(':') + 1).trim());
                         }
                     }
                 }
-                stat = new RandomAccessFile(STAT.toFile(), "r");
-                self = new RandomAccessFile(SELF_STAT.toFile(), "r");
+                stat = new RandomAccessFile(statFile.toFile(), "r");
+                self = new RandomAccessFile(selfStat.toFile(), "r");
                 ProcTicks probe = new ProcTicks(stat, self, allowed, 0);
                 int cpus = probe.countCpus();
                 if (cpus <= 0 && allowed != null) {
@@ -258,7 +269,7 @@ final class LoadGuard implements WorkerGuard {
                 long taken = 0;
                 long all = 0;
                 long idleAll = 0;
-                int n = fill(stat);
+                int n = fillStat();
                 int pos = 0;
                 boolean any = false;
                 while (pos < n) {
@@ -308,7 +319,7 @@ final class LoadGuard implements WorkerGuard {
 
         /** The CPU lines counted. */
         private int countCpus() throws IOException {
-            int n = fill(stat);
+            int n = fillStat();
             int pos = 0;
             int count = 0;
             while (pos < n) {
@@ -354,6 +365,31 @@ final class LoadGuard implements WorkerGuard {
         private int selfFields(int n, int close) {
             int end = lineEnd(n, close);
             return close + 2 < end ? longs(close + 2, end, selfFields) : 0;
+        }
+
+        /**
+         * Reads /proc/stat from its start, the buffer grown until it holds the end of the CPU
+         * lines (a line that is not one) or the whole file; the bytes read.
+         */
+        private int fillStat() throws IOException {
+            int n = fill(stat);
+            while (n == buf.length && !cpuLinesEnd(n) && buf.length < MAX_BUFFER) {
+                buf = new byte[buf.length * 2];
+                n = fill(stat);
+            }
+            return n;
+        }
+
+        /** Whether the first {@code n} bytes hold the start of a line that is no CPU line. */
+        private boolean cpuLinesEnd(int n) {
+            for (int pos = 0; pos < n; ) {
+                int end = lineEnd(n, pos);
+                if (end < n && cpuLine(pos, end) == -2) {
+                    return true;
+                }
+                pos = end + 1;
+            }
+            return false;
         }
 
         private int fill(RandomAccessFile f) throws IOException {

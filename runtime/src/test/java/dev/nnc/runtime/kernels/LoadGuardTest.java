@@ -232,6 +232,79 @@ class LoadGuardTest {
         assertNull(LoadGuard.parseCpuList("x"));
     }
 
+    // --- the /proc reader on files laid out as Linux's ---
+
+    /** A /proc/stat of {@code cpus} CPUs, CPU i's fields user nice system idle iowait … steal. */
+    private static String stat(int cpus, long user, long nice, long system, long idle) {
+        StringBuilder s = new StringBuilder();
+        s.append("cpu  ").append(user * cpus).append(' ').append(nice * cpus).append(' ')
+                .append(system * cpus).append(' ').append(idle * cpus).append(" 0 0 0 0 0 0\n");
+        for (int i = 0; i < cpus; i++) {
+            // CPU 250 is the busiest: its user time twice the others'
+            long u = i == 250 ? 2 * user : user;
+            s.append("cpu").append(i).append(' ').append(u).append(' ').append(nice).append(' ')
+                    .append(system).append(' ').append(idle).append(" 3 1 1 2 0 0\n");
+        }
+        s.append("intr 1234").append(" 0".repeat(3000)).append('\n');
+        s.append("ctxt 99\nbtime 1\nprocs_running 3\nprocs_blocked 0\n");
+        return s.toString();
+    }
+
+    @Test
+    void procFilesOfManyCpusAreReadWhole(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path stat = dir.resolve("stat");
+        Path self = dir.resolve("self-stat");
+        Path status = dir.resolve("self-status");
+        Files.writeString(stat, stat(300, 1000, 500, 100, 7000));
+        // a command name with a space and parentheses; utime 40, stime 2, nice 0
+        Files.writeString(self, "4242 (java (x) y) S 1 4242 4242 0 -1 4194560 900 0 1 0 40 2 0 0 "
+                + "20 0 30 0 12345 1000000 5000 18446744073709551615\n");
+        Files.writeString(status, "Name:\tjava\nCpus_allowed:\tff\nCpus_allowed_list:\t2-3,250\n");
+        try (LoadGuard.ProcTicks t = LoadGuard.ProcTicks.open(stat, self, status)) {
+            assertNotNull(t);
+            assertEquals(3, t.cpus());
+            long[] a = new long[4];
+            assertTrue(t.read(a));
+            // CPUs 2, 3 and 250: busy = user + system + irq + softirq + steal (nice apart, this
+            // process at nice 0), all = every field to steal, idle = idle + iowait
+            long busy = (1000 + 100 + 1 + 1 + 2) * 2 + (2000 + 100 + 1 + 1 + 2);
+            long all = busy + 500 * 3 + (7000 + 3) * 3;
+            assertEquals(busy, a[0]);
+            assertEquals(all, a[1]);
+            assertEquals(42, a[2]);
+            assertEquals((7000 + 3) * 3, a[3]);
+        }
+        // niced: the others' nice time counts as taken
+        Files.writeString(self, "4242 (java) S 1 4242 4242 0 -1 4194560 900 0 1 0 40 2 0 0 "
+                + "30 10 30 0 12345 1000000 5000 18446744073709551615\n");
+        Files.writeString(status, "Name:\tjava\n");
+        try (LoadGuard.ProcTicks t = LoadGuard.ProcTicks.open(stat, self, status)) {
+            assertNotNull(t);
+            assertEquals(300, t.cpus());
+            long[] a = new long[4];
+            assertTrue(t.read(a));
+            assertEquals((1000 + 500 + 100 + 4) * 300L + 1000, a[0]);
+        }
+    }
+
+    @Test
+    void procFilesThatAreNotLinuxsReadAsNothing(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path stat = dir.resolve("stat");
+        Path self = dir.resolve("self-stat");
+        Files.writeString(stat, "no cpu lines here\n");
+        Files.writeString(self, "4242 (java) S 1\n");
+        assertNull(LoadGuard.ProcTicks.open(stat, self, dir.resolve("none")));
+        assertNull(LoadGuard.ProcTicks.open(dir.resolve("none"), self, dir.resolve("none")));
+        // CPU lines, but a self stat without its times
+        Files.writeString(stat, stat(2, 10, 0, 1, 50));
+        try (LoadGuard.ProcTicks t = LoadGuard.ProcTicks.open(stat, self, dir.resolve("none"))) {
+            assertNotNull(t);
+            assertFalse(t.read(new long[4]));
+        }
+    }
+
     // --- the /proc reader on this machine ---
 
     private static LoadGuard.ProcTicks procTicks() {
