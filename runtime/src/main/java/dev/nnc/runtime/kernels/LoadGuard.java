@@ -197,6 +197,8 @@ final class LoadGuard implements WorkerGuard {
         /** Grown while the CPU lines of /proc/stat do not fit (a machine of many CPUs). */
         private byte[] buf = new byte[8192];
         private final long[] fields = new long[10];
+        /** {@link #scan}'s sums. */
+        private final long[] sums = new long[3];
         /** The numbers of /proc/self/stat from its 4th field on. */
         private final long[] selfFields = new long[16];
         /** Whether lower-priority processes' time ({@code nice}) counts as taken. */
@@ -236,12 +238,12 @@ final class LoadGuard implements WorkerGuard {
                 stat = new RandomAccessFile(statFile.toFile(), "r");
                 self = new RandomAccessFile(selfStat.toFile(), "r");
                 ProcTicks probe = new ProcTicks(stat, self, allowed, 0);
-                int cpus = probe.countCpus();
+                int cpus = probe.scan();
                 if (cpus <= 0 && allowed != null) {
                     // an affinity list that names no CPU line: count them all
                     probe = new ProcTicks(stat, self, null, 0);
                     allowed = null;
-                    cpus = probe.countCpus();
+                    cpus = probe.scan();
                 }
                 if (cpus <= 0) {
                     stat.close();
@@ -266,45 +268,17 @@ final class LoadGuard implements WorkerGuard {
         @Override
         public boolean read(long[] into) {
             try {
-                long taken = 0;
-                long all = 0;
-                long idleAll = 0;
-                int n = fillStat();
-                int pos = 0;
-                boolean any = false;
-                while (pos < n) {
-                    int end = lineEnd(n, pos);
-                    int cpu = cpuLine(pos, end);
-                    if (cpu == -2) {
-                        break;   // past the CPU lines
-                    }
-                    if (cpu >= 0 && (allowed == null || allowed.get(cpu))) {
-                        int k = longs(pos, end, fields);
-                        if (k >= 4) {
-                            // user nice system idle iowait irq softirq steal (guest time is
-                            // counted in user and nice already)
-                            long sum = 0;
-                            for (int i = 0; i < Math.min(k, 8); i++) {
-                                sum += fields[i];
-                            }
-                            long idle = fields[3] + (k > 4 ? fields[4] : 0);
-                            long busy = sum - idle;
-                            taken += niceTaken ? busy : busy - fields[1];
-                            all += sum;
-                            idleAll += idle;
-                            any = true;
-                        }
-                    }
-                    pos = end + 1;
-                }
-                long own = selfTicks();
-                if (!any || own < 0) {
+                if (scan() == 0) {
                     return false;
                 }
-                into[0] = taken;
-                into[1] = all;
+                long own = selfTicks();
+                if (own < 0) {
+                    return false;
+                }
+                into[0] = sums[0];
+                into[1] = sums[1];
                 into[2] = own;
-                into[3] = idleAll;
+                into[3] = sums[2];
                 return true;
             } catch (IOException e) {
                 return false;
@@ -317,23 +291,46 @@ final class LoadGuard implements WorkerGuard {
             closeQuietly(self);
         }
 
-        /** The CPU lines counted. */
-        private int countCpus() throws IOException {
+        /**
+         * Reads /proc/stat and sums the lines of the CPUs counted into {@link #sums}: [0] their
+         * busy ticks that count as taken, [1] all their ticks, [2] their idle ticks; how many
+         * CPU lines it summed.
+         */
+        private int scan() throws IOException {
+            long taken = 0;
+            long all = 0;
+            long idleAll = 0;
+            int counted = 0;
             int n = fillStat();
-            int pos = 0;
-            int count = 0;
-            while (pos < n) {
+            for (int pos = 0; pos < n; ) {
                 int end = lineEnd(n, pos);
                 int cpu = cpuLine(pos, end);
                 if (cpu == -2) {
-                    break;
+                    break;   // past the CPU lines
                 }
                 if (cpu >= 0 && (allowed == null || allowed.get(cpu))) {
-                    count++;
+                    int k = longs(pos, end, fields);
+                    if (k >= 4) {
+                        // user nice system idle iowait irq softirq steal (guest time is
+                        // counted in user and nice already)
+                        long sum = 0;
+                        for (int i = 0; i < Math.min(k, 8); i++) {
+                            sum += fields[i];
+                        }
+                        long idle = fields[3] + (k > 4 ? fields[4] : 0);
+                        long busy = sum - idle;
+                        taken += niceTaken ? busy : busy - fields[1];
+                        all += sum;
+                        idleAll += idle;
+                        counted++;
+                    }
                 }
                 pos = end + 1;
             }
-            return count;
+            sums[0] = taken;
+            sums[1] = all;
+            sums[2] = idleAll;
+            return counted;
         }
 
         /**
@@ -341,28 +338,25 @@ final class LoadGuard implements WorkerGuard {
          * closing parenthesis (the name may hold spaces and parentheses).
          */
         private long selfTicks() throws IOException {
-            int n = fill(self);
-            int close = lastParen(n);
-            if (close < 0) {
-                return -1;
-            }
-            int k = selfFields(n, close);
-            return k >= 12 ? selfFields[10] + selfFields[11] : -1;
+            return readSelf() >= 12 ? selfFields[10] + selfFields[11] : -1;
         }
 
         /** This process's nice value, or 0 when it cannot be read. */
         private long selfNice() throws IOException {
-            int n = fill(self);
-            int close = lastParen(n);
-            return close >= 0 && selfFields(n, close) >= 16 ? selfFields[15] : 0;
+            return readSelf() >= 16 ? selfFields[15] : 0;
         }
 
         /**
-         * The numbers of /proc/self/stat after the state letter that follows the command name's
-         * closing parenthesis at {@code close}, into {@link #selfFields}: field 4 (ppid) at 0,
-         * … utime (14) at 10, stime (15) at 11, nice (19) at 15. Their count.
+         * Reads /proc/self/stat: the numbers after the state letter that follows the command
+         * name's closing parenthesis, into {@link #selfFields} (field 4, ppid, at 0, … utime (14)
+         * at 10, stime (15) at 11, nice (19) at 15); their count.
          */
-        private int selfFields(int n, int close) {
+        private int readSelf() throws IOException {
+            int n = fill(self);
+            int close = lastParen(n);
+            if (close < 0) {
+                return 0;
+            }
             int end = lineEnd(n, close);
             return close + 2 < end ? longs(close + 2, end, selfFields) : 0;
         }
