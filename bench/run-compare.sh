@@ -33,8 +33,7 @@ train() {  # TREE MODEL OUT: one training run's samples/s
 }
 
 infer() {  # TREE MODEL: one batch-1 latency of the generated class, µs
-  local nn="$1/bench/models/${2}_infer.nn"
-  [[ -f "$nn" ]] || nn="$1/bench/models/$2.nn"
+  local nn="$1/bench/models/$2.nn"   # the test images it names, as run-infer.sh times
   java --add-modules jdk.incubator.vector -cp "$1/cli/target/nnc.jar:$ort" \
       "$1/bench/InferLatency.java" "$nn" "$(mktemp -d -p "$tmp")" 2>/dev/null \
     | grep '"nnc model' \

@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The floor under the batch-1 latency of the Fashion-MNIST MLP (784 → 128 relu → 64 relu → 10
- * softmax, bench/models/fmnist_mlp_infer.nn): its weights, 401 KB for the first layer and 33 KB
+ * softmax, bench/models/fmnist_mlp.nn): its weights, 401 KB for the first layer and 33 KB
  * for the second, do not fit in L1, so every prediction reads them from L2 at least once.
  * {@code read} sums the same 109,386 floats with vectors of the kernels' width in eight
  * independent sums (no product, no dependence longer than one addition per eight vectors): the time of reading
