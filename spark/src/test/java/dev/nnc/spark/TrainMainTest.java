@@ -55,6 +55,16 @@ class TrainMainTest {
     }
 
     @Test
+    void sendsTaskResultsDirectUnlessTheUserSaysOtherwise() {
+        java.util.Properties none = new java.util.Properties();
+        assertEquals(java.util.Map.of("spark.task.maxDirectResultSize", "128m"),
+                Train.defaults(none));
+        java.util.Properties given = new java.util.Properties();
+        given.setProperty("spark.task.maxDirectResultSize", "4m");
+        assertTrue(Train.defaults(given).isEmpty());
+    }
+
+    @Test
     void usageAndModelErrorsAreMessagesNotStackTraces() {
         assertEquals(2, run("--data"));
         assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("option --data needs a value"));
