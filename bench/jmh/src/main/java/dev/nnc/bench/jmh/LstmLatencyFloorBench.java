@@ -31,9 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code steps}: the 28 inference steps alone ({@code SequenceKernels.inferStep}: 27
  *       products h₋·U of 64 × 256, U packed at the first step, and the cell);
  *   <li>{@code cells}: the cell's element-wise steps alone (σ, tanh, the state), 28 of them;
- *   <li>{@code streamU}: U (64 KiB, more than L1 holds) read 27 times with vectors of the
- *       kernels' width in eight independent sums: the time the recurrent products need at least
- *       to bring U from L2, one multiply-add per float read;
+ *   <li>{@code streamU}: U (64 KiB, more than L1 holds) read 27 times ({@link FloatRead}): the
+ *       time the recurrent products need at least to bring U from L2, one multiply-add per float
+ *       read;
  *   <li>{@code arithmetic}: as many vector multiply-adds as the layer's products do (12,544 for
  *       the input products and 27,648 for the recurrent ones at 512 bits) in twelve independent
  *       chains on registers: the time the products need at least to compute.
@@ -134,33 +134,9 @@ public class LstmLatencyFloorBench {
     public float streamU() {
         float s = 0f;
         for (int step = 1; step < T; step++) {
-            s += sum(up, H * G);
+            s += FloatRead.sum(up, H * G);
         }
         return s;
-    }
-
-    private static float sum(float[] a, int size) {
-        int l = WIDEST.length();
-        FloatVector s0 = FloatVector.zero(WIDEST);
-        FloatVector s1 = s0;
-        FloatVector s2 = s0;
-        FloatVector s3 = s0;
-        FloatVector s4 = s0;
-        FloatVector s5 = s0;
-        FloatVector s6 = s0;
-        FloatVector s7 = s0;
-        for (int i = 0; i + 8 * l <= size; i += 8 * l) {
-            s0 = s0.add(FloatVector.fromArray(WIDEST, a, i));
-            s1 = s1.add(FloatVector.fromArray(WIDEST, a, i + l));
-            s2 = s2.add(FloatVector.fromArray(WIDEST, a, i + 2 * l));
-            s3 = s3.add(FloatVector.fromArray(WIDEST, a, i + 3 * l));
-            s4 = s4.add(FloatVector.fromArray(WIDEST, a, i + 4 * l));
-            s5 = s5.add(FloatVector.fromArray(WIDEST, a, i + 5 * l));
-            s6 = s6.add(FloatVector.fromArray(WIDEST, a, i + 6 * l));
-            s7 = s7.add(FloatVector.fromArray(WIDEST, a, i + 7 * l));
-        }
-        return s0.add(s1).add(s2).add(s3).add(s4).add(s5).add(s6).add(s7)
-                .reduceLanes(VectorOperators.ADD);
     }
 
     @Benchmark

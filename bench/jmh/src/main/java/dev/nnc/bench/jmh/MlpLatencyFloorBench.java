@@ -2,11 +2,8 @@ package dev.nnc.bench.jmh;
 
 import dev.nnc.runtime.kernels.DenseKernels;
 import dev.nnc.runtime.kernels.Kernels;
-import dev.nnc.runtime.kernels.VectorWidth;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -22,9 +19,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The floor under the batch-1 latency of the Fashion-MNIST MLP (784 → 128 relu → 64 relu → 10
  * softmax, bench/models/fmnist_mlp.nn): its weights, 401 KB for the first layer and 33 KB
  * for the second, do not fit in L1, so every prediction reads them from L2 at least once.
- * {@code read} sums the same 109,386 floats with vectors of the kernels' width in eight
- * independent sums (no product, no dependence longer than one addition per eight vectors): the time of reading
- * them, the best any kernel can do at one thread. {@code readFirstLayer} reads the first layer's
+ * {@code read} sums the same 109,386 floats ({@link FloatRead}): the time of reading them, the best
+ * any kernel can do at one thread. {@code readFirstLayer} reads the first layer's
  * weights alone. {@code inferFirstLayer} and {@code inferLayers} run the products as the model
  * class does at batch 1 ({@link DenseKernels#infer}, relu, the last layer's plain loops and
  * softmax), for comparison with the read in the same run.
@@ -38,8 +34,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class MlpLatencyFloorBench {
-    /** The kernels' own width: a second width in one JVM would box the vectors. */
-    private static final VectorSpecies<Float> WIDEST = VectorWidth.FLOAT;
     private static final int IN = 784;
     private static final int H1 = 128;
     private static final int H2 = 64;
@@ -70,41 +64,12 @@ public class MlpLatencyFloorBench {
 
     @Benchmark
     public float read() {
-        return sum(p, PARAMS);
+        return FloatRead.sum(p, PARAMS);
     }
 
     @Benchmark
     public float readFirstLayer() {
-        return sum(p, IN * H1);
-    }
-
-    private static float sum(float[] a, int size) {
-        int l = WIDEST.length();
-        FloatVector s0 = FloatVector.zero(WIDEST);
-        FloatVector s1 = s0;
-        FloatVector s2 = s0;
-        FloatVector s3 = s0;
-        FloatVector s4 = s0;
-        FloatVector s5 = s0;
-        FloatVector s6 = s0;
-        FloatVector s7 = s0;
-        int i = 0;
-        for (; i + 8 * l <= size; i += 8 * l) {
-            s0 = s0.add(FloatVector.fromArray(WIDEST, a, i));
-            s1 = s1.add(FloatVector.fromArray(WIDEST, a, i + l));
-            s2 = s2.add(FloatVector.fromArray(WIDEST, a, i + 2 * l));
-            s3 = s3.add(FloatVector.fromArray(WIDEST, a, i + 3 * l));
-            s4 = s4.add(FloatVector.fromArray(WIDEST, a, i + 4 * l));
-            s5 = s5.add(FloatVector.fromArray(WIDEST, a, i + 5 * l));
-            s6 = s6.add(FloatVector.fromArray(WIDEST, a, i + 6 * l));
-            s7 = s7.add(FloatVector.fromArray(WIDEST, a, i + 7 * l));
-        }
-        float rest = 0f;
-        for (; i < size; i++) {
-            rest += a[i];
-        }
-        return s0.add(s1).add(s2).add(s3).add(s4).add(s5).add(s6).add(s7).reduceLanes(
-                jdk.incubator.vector.VectorOperators.ADD) + rest;
+        return FloatRead.sum(p, IN * H1);
     }
 
     @Benchmark
