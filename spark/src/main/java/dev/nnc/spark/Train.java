@@ -105,7 +105,7 @@ public final class Train {
      * 1 MiB by default.
      *
      * <p>NOTE: why. A larger result goes through the executor's block manager, which the driver
-     * then fetches: in local mode that took 50 to 130 ms a round of fast mode, beside the rounds'
+     * then fetches: in local mode that took 60 to 130 ms a round of fast mode, beside the rounds'
      * 0.2 to 0.4 s of training (fmnist_mlp, one pass per round, bench/run-spark.sh; measured by
      * the tasks' and the driver's clocks). Spark caps the value at {@code
      * spark.rpc.message.maxSize} (128 MiB by default).
